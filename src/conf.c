@@ -1,0 +1,606 @@
+/*
+ * Configuration loading (see conf.h).  Every key lives in conf_table below
+ * with its default, type and help text; defaults are applied through the same
+ * setters as file values, so a default can never be invalid unnoticed.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <event2/http.h>
+#include <ini.h>
+
+#include "conf.h"
+#include "phone.h"
+#include "xmalloc.h"
+
+#ifndef CLOTLINE_DATADIR
+#define CLOTLINE_DATADIR "/usr/local/share/clotline"
+#endif
+
+enum conf_type {
+	CONF_STRING,
+	CONF_PATH,		/* relative to the configuration file */
+	CONF_BOOL,
+	CONF_INT,
+	CONF_LISTEN,		/* host:port into listen_host/listen_port */
+	CONF_URL,		/* http(s)://host[:port][/path] */
+	CONF_E164,
+	CONF_DIALNUM,		/* a short emergency number: 999, 911, 112 */
+	CONF_PROVIDER,
+	CONF_LOGLEVEL,
+	CONF_TIMEZONE,
+	CONF_LANGUAGE,
+	CONF_ACCOUNT_SID,
+};
+
+struct conf_entry {
+	const char	*section;
+	const char	*key;
+	enum conf_type	 type;
+	size_t		 offset;
+	const char	*def;		/* NULL: unset unless the file sets it */
+	int		 min, max;	/* CONF_INT */
+	const char	*help;
+};
+
+#define F(m) offsetof(struct conf, m)
+static const struct conf_entry conf_table[] = {
+	{ .section = "server", .key = "listen", .type = CONF_LISTEN,
+	  .offset = F(listen_host), .def = "127.0.0.1:8080",
+	  .help = "host:port to listen on; port 0 picks a free port" },
+	{ .section = "server", .key = "public_url", .type = CONF_URL,
+	  .offset = F(public_url), .def = "http://127.0.0.1:8080",
+	  .help = "base URL the provider calls; signatures are checked against it" },
+	{ .section = "server", .key = "port_file", .type = CONF_PATH,
+	  .offset = F(port_file),
+	  .help = "if set, the bound port is written here once listening" },
+	{ .section = "server", .key = "prompts_dir", .type = CONF_PATH,
+	  .offset = F(prompts_dir), .def = CLOTLINE_DATADIR "/prompts",
+	  .help = "directory of reply templates and rules (prompts/<lang>/)" },
+	{ .section = "server", .key = "log_level", .type = CONF_LOGLEVEL,
+	  .offset = F(log_level), .def = "info",
+	  .help = "error, warning, notice, info or debug (debug logs message bodies)" },
+	{ .section = "server", .key = "request_timeout", .type = CONF_INT,
+	  .offset = F(request_timeout), .def = "10", .min = 1, .max = 300,
+	  .help = "seconds a client may stall while sending or receiving" },
+	{ .section = "server", .key = "shutdown_timeout", .type = CONF_INT,
+	  .offset = F(shutdown_timeout), .def = "10", .min = 0, .max = 300,
+	  .help = "seconds to let in-flight replies finish on SIGTERM" },
+
+	{ .section = "storage", .key = "database", .type = CONF_PATH,
+	  .offset = F(database), .def = "/var/lib/clotline/clotline.db",
+	  .help = "SQLite database file (created and migrated at start)" },
+	{ .section = "storage", .key = "busy_timeout_ms", .type = CONF_INT,
+	  .offset = F(busy_timeout_ms), .def = "5000", .min = 0, .max = 60000,
+	  .help = "how long to wait for a lock held by another process (ms)" },
+
+	{ .section = "provider", .key = "name", .type = CONF_PROVIDER,
+	  .offset = F(provider), .def = "console",
+	  .help = "console (outbound messages go to the log) or twilio" },
+	{ .section = "provider", .key = "account_sid", .type = CONF_ACCOUNT_SID,
+	  .offset = F(account_sid),
+	  .help = "provider account (AC followed by 32 hex digits)" },
+	{ .section = "provider", .key = "auth_token", .type = CONF_STRING,
+	  .offset = F(auth_token),
+	  .help = "provider auth token; env CLOTLINE_AUTH_TOKEN overrides" },
+	{ .section = "provider", .key = "from", .type = CONF_E164,
+	  .offset = F(from),
+	  .help = "the clinic's sending number, E.164" },
+	{ .section = "provider", .key = "api_base", .type = CONF_URL,
+	  .offset = F(api_base), .def = "https://api.twilio.com",
+	  .help = "provider REST base URL (point at a local fake in tests)" },
+	{ .section = "provider", .key = "verify_signatures", .type = CONF_BOOL,
+	  .offset = F(verify_signatures), .def = "yes",
+	  .help = "check X-Twilio-Signature on every webhook (never 'no' in production)" },
+
+	{ .section = "clinic", .key = "name", .type = CONF_STRING,
+	  .offset = F(clinic_name), .def = "the clinic",
+	  .help = "clinic name used in replies" },
+	{ .section = "clinic", .key = "phone", .type = CONF_E164,
+	  .offset = F(clinic_phone),
+	  .help = "clinic phone number patients can call, E.164 (required)" },
+	{ .section = "clinic", .key = "emergency_number", .type = CONF_DIALNUM,
+	  .offset = F(emergency_number), .def = "999",
+	  .help = "emergency number given in red-flag replies (999, 911, 112)" },
+	{ .section = "clinic", .key = "on_call", .type = CONF_E164,
+	  .offset = F(on_call),
+	  .help = "on-call staff number that receives escalations, E.164 (required)" },
+	{ .section = "clinic", .key = "timezone", .type = CONF_TIMEZONE,
+	  .offset = F(timezone), .def = "Europe/London",
+	  .help = "clinic's IANA time zone" },
+	{ .section = "clinic", .key = "language", .type = CONF_LANGUAGE,
+	  .offset = F(language), .def = "en",
+	  .help = "default reply language (a directory under prompts_dir)" },
+
+	{ .section = "admin", .key = "token_file", .type = CONF_PATH,
+	  .offset = F(token_file),
+	  .help = "file holding the bearer token for /api/v1; env CLOTLINE_ADMIN_TOKEN overrides" },
+};
+#undef F
+#define CONF_NENTRIES (sizeof conf_table / sizeof conf_table[0])
+
+struct conf_parse {
+	struct conf	*conf;
+	struct diag	*diag;
+	const char	*file;
+	char		*dir;			/* directory of file */
+	FILE		*fp;
+	unsigned	 lineno;		/* line the reader last returned */
+	unsigned	 seen[CONF_NENTRIES];	/* line each key was set on */
+	char		*bad_section;		/* last unknown section reported */
+};
+
+static char **
+conf_str(struct conf *c, const struct conf_entry *e)
+{
+	return (char **)((char *)c + e->offset);
+}
+
+static int *
+conf_int(struct conf *c, const struct conf_entry *e)
+{
+	return (int *)((char *)c + e->offset);
+}
+
+static int
+conf_parse_int(const char *s, long min, long max, int *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+conf_parse_bool(const char *s, int *out)
+{
+	static const char *yes[] = { "yes", "true", "on", "1" };
+	static const char *no[] = { "no", "false", "off", "0" };
+	size_t	i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+conf_timezone_exists(const char *tz)
+{
+	const char	*dir;
+	char		 path[PATH_MAX];
+	struct stat	 sb;
+	const char	*p;
+
+	if (*tz == '\0' || *tz == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	for (p = tz; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_-+", *p) == NULL)
+			return 0;
+	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	if (snprintf(path, sizeof path, "%s/%s", dir, tz) >= (int)sizeof path)
+		return 0;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Splits "host:port" or "[v6]:port"; returns -1 with a reason on error. */
+static int
+conf_parse_listen(const char *v, char **host, int *port, const char **why)
+{
+	const char	*colon, *h;
+	size_t		 hlen;
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		if (close == NULL || close[1] != ':') {
+			*why = "expected [address]:port";
+			return -1;
+		}
+		h = v + 1;
+		hlen = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL) {
+			*why = "expected host:port";
+			return -1;
+		}
+		h = v;
+		hlen = (size_t)(colon - v);
+	}
+	if (hlen == 0) {
+		*why = "missing host (use 127.0.0.1 for loopback)";
+		return -1;
+	}
+	if (conf_parse_int(colon + 1, 0, 65535, port) == -1) {
+		*why = "port must be a number from 0 to 65535";
+		return -1;
+	}
+	*host = xstrndup(h, hlen);
+	return 0;
+}
+
+static int
+conf_check_url(const char *v, const char **why)
+{
+	struct evhttp_uri	*uri;
+	const char		*scheme, *host;
+	int			 ok = -1;
+
+	if ((uri = evhttp_uri_parse_with_flags(v, 0)) == NULL) {
+		*why = "not a valid URL";
+		return -1;
+	}
+	scheme = evhttp_uri_get_scheme(uri);
+	host = evhttp_uri_get_host(uri);
+	if (scheme == NULL || (strcasecmp(scheme, "http") != 0 &&
+	    strcasecmp(scheme, "https") != 0))
+		*why = "URL must start with http:// or https://";
+	else if (host == NULL || *host == '\0')
+		*why = "URL has no host";
+	else if (evhttp_uri_get_query(uri) != NULL ||
+	    evhttp_uri_get_fragment(uri) != NULL)
+		*why = "URL must not have a query or fragment";
+	else if (evhttp_uri_get_userinfo(uri) != NULL)
+		*why = "URL must not carry credentials";
+	else
+		ok = 0;
+	evhttp_uri_free(uri);
+	return ok;
+}
+
+static char *
+conf_resolve_path(const struct conf_parse *cp, const char *v)
+{
+	if (v[0] == '/' || cp->dir == NULL)
+		return xstrdup(v);
+	return xasprintf("%s/%s", cp->dir, v);
+}
+
+/* Applies one value; returns -1 and adds a diagnostic when it is bad. */
+static int
+conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
+    const char *file, unsigned line)
+{
+	struct conf	*c = cp->conf;
+	char		**sp = conf_str(c, e);
+	const char	*why = NULL;
+	enum log_level	 lvl;
+	char		*host;
+	size_t		 n;
+	int		 port;
+
+	switch (e->type) {
+	case CONF_STRING:
+		if (*v == '\0') {
+			why = "must not be empty";
+			break;
+		}
+		free(*sp);
+		*sp = xstrdup(v);
+		return 0;
+	case CONF_PATH:
+		if (*v == '\0') {
+			why = "must not be empty";
+			break;
+		}
+		free(*sp);
+		*sp = conf_resolve_path(cp, v);
+		return 0;
+	case CONF_BOOL:
+		if (conf_parse_bool(v, conf_int(c, e)) == 0)
+			return 0;
+		why = "expected yes or no";
+		break;
+	case CONF_INT:
+		if (conf_parse_int(v, e->min, e->max, conf_int(c, e)) == 0)
+			return 0;
+		diag_error(cp->diag, file, line,
+		    "[%s] %s: '%s' is not a whole number from %d to %d",
+		    e->section, e->key, v, e->min, e->max);
+		return -1;
+	case CONF_LISTEN:
+		if (conf_parse_listen(v, &host, &port, &why) == -1)
+			break;
+		free(c->listen_host);
+		c->listen_host = host;
+		c->listen_port = port;
+		return 0;
+	case CONF_URL:
+		if (conf_check_url(v, &why) == -1)
+			break;
+		free(*sp);
+		*sp = xstrdup(v);
+		n = strlen(*sp);
+		while (n > 0 && (*sp)[n - 1] == '/')
+			(*sp)[--n] = '\0';
+		return 0;
+	case CONF_E164:
+		if (phone_is_e164(v)) {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		why = "expected an E.164 number such as +447700900123";
+		break;
+	case CONF_DIALNUM:
+		n = strspn(v, "0123456789");
+		if (n >= 2 && n <= 6 && v[n] == '\0') {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		why = "expected 2 to 6 digits, such as 999, 911 or 112";
+		break;
+	case CONF_PROVIDER:
+		if (strcmp(v, "console") == 0 || strcmp(v, "twilio") == 0) {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		why = "expected console or twilio";
+		break;
+	case CONF_LOGLEVEL:
+		if (log_level_from_name(v, &lvl) == 0) {
+			c->log_level = lvl;
+			return 0;
+		}
+		why = "expected error, warning, notice, info or debug";
+		break;
+	case CONF_TIMEZONE:
+		if (conf_timezone_exists(v)) {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		why = "not a time zone in the system's zone database (e.g. Europe/London)";
+		break;
+	case CONF_LANGUAGE:
+		n = strspn(v, "abcdefghijklmnopqrstuvwxyz");
+		if (n >= 2 && n <= 3 && v[n] == '\0') {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		why = "expected a lower-case language code such as en, es or de";
+		break;
+	case CONF_ACCOUNT_SID:
+		n = strspn(v + (strncmp(v, "AC", 2) == 0 ? 2 : 0),
+		    "0123456789abcdef");
+		if (strncmp(v, "AC", 2) == 0 && n == 32 && v[34] == '\0') {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		why = "expected AC followed by 32 lower-case hex digits";
+		break;
+	}
+	/* Never echo a secret back, even when it is malformed. */
+	if (e->offset == offsetof(struct conf, auth_token))
+		diag_error(cp->diag, file, line, "[%s] %s: %s", e->section,
+		    e->key, why);
+	else
+		diag_error(cp->diag, file, line, "[%s] %s: '%s': %s",
+		    e->section, e->key, v, why);
+	return -1;
+}
+
+static const struct conf_entry *
+conf_find(const char *section, const char *key, int *section_known)
+{
+	size_t	i;
+
+	*section_known = 0;
+	for (i = 0; i < CONF_NENTRIES; i++) {
+		if (strcmp(conf_table[i].section, section) != 0)
+			continue;
+		*section_known = 1;
+		if (strcmp(conf_table[i].key, key) == 0)
+			return &conf_table[i];
+	}
+	return NULL;
+}
+
+static int
+conf_handler_cb(void *arg, const char *section, const char *key, const char *value)
+{
+	struct conf_parse	*cp = arg;
+	const struct conf_entry	*e;
+	int			 known;
+	size_t			 idx;
+
+	if (*section == '\0') {
+		diag_error(cp->diag, cp->file, cp->lineno,
+		    "'%s' is outside any [section]", key);
+		return 1;
+	}
+	e = conf_find(section, key, &known);
+	if (!known) {
+		/* Report an unknown section once, not for every key in it. */
+		if (cp->bad_section == NULL || strcmp(cp->bad_section, section) != 0) {
+			diag_error(cp->diag, cp->file, cp->lineno,
+			    "unknown section [%s]", section);
+			free(cp->bad_section);
+			cp->bad_section = xstrdup(section);
+		}
+		return 1;
+	}
+	if (e == NULL) {
+		diag_error(cp->diag, cp->file, cp->lineno,
+		    "unknown key '%s' in [%s]", key, section);
+		return 1;
+	}
+	idx = (size_t)(e - conf_table);
+	if (cp->seen[idx] != 0) {
+		diag_error(cp->diag, cp->file, cp->lineno,
+		    "[%s] %s is set twice (first on line %u)", section, key,
+		    cp->seen[idx]);
+		return 1;
+	}
+	cp->seen[idx] = cp->lineno;
+	conf_set(cp, e, value, cp->file, cp->lineno);
+	return 1;
+}
+
+/* inih line reader: counts lines and refuses lines longer than inih's buffer. */
+static char *
+conf_reader_cb(char *buf, int size, void *arg)
+{
+	struct conf_parse	*cp = arg;
+	size_t			 len;
+	int			 ch;
+
+	if (fgets(buf, size, cp->fp) == NULL)
+		return NULL;
+	cp->lineno++;
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] != '\n' && !feof(cp->fp)) {
+		while ((ch = fgetc(cp->fp)) != EOF && ch != '\n')
+			;
+		diag_error(cp->diag, cp->file, cp->lineno,
+		    "line is longer than %d characters", size - 2);
+		buf[0] = '\0';
+	}
+	return buf;
+}
+
+static void
+conf_check_required(struct conf_parse *cp)
+{
+	struct conf	*c = cp->conf;
+	const char	*f = cp->file;
+
+	if (c->clinic_phone == NULL)
+		diag_error(cp->diag, f, 0, "[clinic] phone is required "
+		    "(the number patients are told to call)");
+	if (c->on_call == NULL)
+		diag_error(cp->diag, f, 0, "[clinic] on_call is required "
+		    "(the number that receives escalations)");
+	if (c->verify_signatures && c->auth_token == NULL)
+		diag_error(cp->diag, f, 0, "[provider] auth_token (or env "
+		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");
+	if (strcmp(c->provider, "twilio") == 0) {
+		if (c->account_sid == NULL)
+			diag_error(cp->diag, f, 0,
+			    "[provider] account_sid is required for twilio");
+		if (c->auth_token == NULL)
+			diag_error(cp->diag, f, 0,
+			    "[provider] auth_token is required for twilio");
+		if (c->from == NULL)
+			diag_error(cp->diag, f, 0,
+			    "[provider] from is required for twilio");
+	}
+}
+
+struct conf *
+conf_load(const char *path, struct diag *d)
+{
+	struct conf_parse	 cp;
+	struct conf		*c;
+	const char		*env, *slash;
+	size_t			 i, before = d->nerrors;
+	int			 rc;
+
+	memset(&cp, 0, sizeof cp);
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	cp.conf = c;
+	cp.diag = d;
+	cp.file = path;
+	if ((slash = strrchr(path, '/')) != NULL)
+		cp.dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+
+	for (i = 0; i < CONF_NENTRIES; i++) {
+		if (conf_table[i].def != NULL)
+			conf_set(&cp, &conf_table[i], conf_table[i].def,
+			    "<built-in default>", 0);
+	}
+
+	if ((cp.fp = fopen(path, "r")) == NULL) {
+		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	rc = ini_parse_stream(conf_reader_cb, &cp, conf_handler_cb, &cp);
+	fclose(cp.fp);
+	if (rc > 0)
+		diag_error(d, path, (unsigned)rc,
+		    "syntax error (expected [section] or key = value)");
+	else if (rc < 0)
+		diag_error(d, path, 0, "cannot read the file");
+
+	if ((env = getenv("CLOTLINE_AUTH_TOKEN")) != NULL && *env != '\0') {
+		free(c->auth_token);
+		c->auth_token = xstrdup(env);
+	}
+	conf_check_required(&cp);
+out:
+	free(cp.dir);
+	free(cp.bad_section);
+	if (d->nerrors != before) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CONF_NENTRIES; i++) {
+		switch (conf_table[i].type) {
+		case CONF_BOOL:
+		case CONF_INT:
+		case CONF_LOGLEVEL:
+			break;
+		default:
+			free(*conf_str(c, &conf_table[i]));
+			break;
+		}
+	}
+	free(c->path);
+	free(c);
+}
+
+void
+conf_print_keys(void)
+{
+	const char	*section = "";
+	size_t		 i;
+
+	for (i = 0; i < CONF_NENTRIES; i++) {
+		const struct conf_entry *e = &conf_table[i];
+
+		if (strcmp(section, e->section) != 0) {
+			printf("  [%s]\n", e->section);
+			section = e->section;
+		}
+		printf("    %-18s %s", e->key, e->help);
+		if (e->def != NULL)
+			printf(" (default: %s)", e->def);
+		printf("\n");
+	}
+}

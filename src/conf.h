@@ -1,0 +1,65 @@
+/*
+ * The gateway's configuration: an INI file (sections and keys as in
+ * shared/spec/interface.md) read with inih, checked against one table of
+ * keys, defaults and validators in conf.c.  A loaded struct conf is complete
+ * and valid or it does not exist: the daemon never runs half-configured.
+ *
+ * Named conf, not config, because autoconf owns config.h.
+ */
+#ifndef CLOTLINE_CONF_H
+#define CLOTLINE_CONF_H
+
+#include "diag.h"
+#include "log.h"
+
+struct conf {
+	char		*path;			/* the file it came from */
+
+	/* [server] */
+	char		*listen_host;
+	int		 listen_port;		/* 0: any free port */
+	char		*public_url;		/* no trailing slash */
+	char		*port_file;		/* NULL when unset */
+	char		*prompts_dir;
+	enum log_level	 log_level;
+	int		 request_timeout;	/* seconds */
+	int		 shutdown_timeout;	/* seconds */
+
+	/* [storage] */
+	char		*database;
+	int		 busy_timeout_ms;
+
+	/* [provider] */
+	char		*provider;		/* "console" or "twilio" */
+	char		*account_sid;
+	char		*auth_token;		/* secret: never log */
+	char		*from;
+	char		*api_base;
+	int		 verify_signatures;
+
+	/* [clinic] */
+	char		*clinic_name;
+	char		*clinic_phone;
+	char		*emergency_number;
+	char		*on_call;
+	char		*timezone;
+	char		*language;
+
+	/* [admin] */
+	char		*token_file;
+};
+
+/*
+ * Reads and validates path.  On success returns a new conf (free with
+ * conf_free) and may still add warnings to diag; on any error returns NULL
+ * with every problem in diag as "file:line: message".  Relative paths in the
+ * file are resolved against the file's own directory.  The environment
+ * variable CLOTLINE_AUTH_TOKEN overrides [provider] auth_token.
+ */
+struct conf	*conf_load(const char *path, struct diag *);
+void		 conf_free(struct conf *);
+
+/* Prints every key with its section, default and meaning (for --help). */
+void		 conf_print_keys(void);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * clotline: the command line.  Each command parses its own options; serve
+ * wires settings, storage and the HTTP server around one event_base and
+ * turns signals into reload and shutdown.
+ *
+ * Exit codes: 0 success, 1 runtime failure, 2 usage error.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "log.h"
+#include "server.h"
+#include "settings.h"
+#include "storage.h"
+
+#ifndef CLOTLINE_SYSCONFDIR
+#define CLOTLINE_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONF CLOTLINE_SYSCONFDIR "/clotline/clotline.ini"
+
+#define EXIT_USAGE 2
+
+static void
+usage_main(FILE *fp)
+{
+	fprintf(fp,
+"usage: clotline COMMAND [OPTIONS]\n"
+"       clotline --help | --version\n"
+"\n"
+"clotline is the gateway behind a clinic's patient phone number for people\n"
+"recovering from deep-vein thrombosis: it receives the messaging provider's\n"
+"webhooks, triages what patients say, and answers with the clinic's advice.\n"
+"\n"
+"Commands:\n"
+"  serve          run the gateway in the foreground\n"
+"  check-config   validate the configuration, prompts and rules\n"
+"\n"
+"Run 'clotline COMMAND --help' for a command's options.\n"
+"The default configuration file is " DEFAULT_CONF ".\n");
+}
+
+static void
+usage_serve(FILE *fp)
+{
+	fprintf(fp,
+"usage: clotline serve [-c FILE]\n"
+"\n"
+"Runs the gateway in the foreground, logging to standard error (journald\n"
+"friendly).  The database is created and migrated at start.\n"
+"\n"
+"  -c, --config FILE   configuration file (default " DEFAULT_CONF ")\n"
+"  -h, --help          show this help\n"
+"\n"
+"Signals:\n"
+"  SIGTERM, SIGINT     stop accepting, finish replies in flight, exit 0\n"
+"  SIGHUP              reload configuration, prompts and rules; a bad new\n"
+"                      set is logged and rejected, the old one stays\n"
+"\n"
+"Environment:\n"
+"  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
+"\n"
+"Configuration keys:\n");
+	conf_print_keys();
+}
+
+static void
+usage_check_config(FILE *fp)
+{
+	fprintf(fp,
+"usage: clotline check-config [-c FILE]\n"
+"\n"
+"Validates the configuration file, the prompts it points at and the triage\n"
+"rules, printing every problem as file:line: message.  Exits 0 when all is\n"
+"well, 1 otherwise.\n"
+"\n"
+"  -c, --config FILE   configuration file (default " DEFAULT_CONF ")\n"
+"  -h, --help          show this help\n");
+}
+
+/* Parses "-c FILE" and "--help" for a command; returns -1 on a usage error. */
+static int
+parse_conf_opt(int argc, char **argv, void (*usage)(FILE *), const char **path)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int	ch;
+
+	*path = DEFAULT_CONF;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			*path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "clotline: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prints every diagnostic; returns 1 if any was an error. */
+static int
+print_diag(const struct diag *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, "%s\n", d->v[i].text);
+	return d->nerrors > 0;
+}
+
+static int
+cmd_check_config(int argc, char **argv)
+{
+	struct settings	*set;
+	struct diag	 d;
+	const char	*path;
+	int		 rc;
+
+	if (parse_conf_opt(argc, argv, usage_check_config, &path) == -1)
+		return EXIT_USAGE;
+	diag_init(&d);
+	set = settings_load(path, &d);
+	rc = print_diag(&d) || set == NULL;
+	if (set != NULL && !set->conf->verify_signatures)
+		fprintf(stderr, "%s: warning: verify_signatures = no: webhooks "
+		    "are accepted unsigned; never in production\n", path);
+	if (rc == 0)
+		printf("%s: configuration, prompts and rules are valid\n", path);
+	settings_free(set);
+	diag_clear(&d);
+	return rc;
+}
+
+struct serve_ctx {
+	struct server	*srv;
+};
+
+static void
+serve_signal_cb(evutil_socket_t sig, short events, void *arg)
+{
+	struct serve_ctx	*ctx = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		(void)server_reload(ctx->srv);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_notice("shutdown: %s received",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		server_shutdown(ctx->srv);
+		break;
+	}
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct event		*sigev[3];
+	struct event_base	*base;
+	struct settings		*set;
+	struct storage		*st;
+	struct storage_options	 sopts;
+	struct serve_ctx	 ctx;
+	struct diag		 d;
+	const char		*path;
+	char			*err = NULL;
+	size_t			 i;
+
+	if (parse_conf_opt(argc, argv, usage_serve, &path) == -1)
+		return EXIT_USAGE;
+	diag_init(&d);
+	set = settings_load(path, &d);
+	for (i = 0; i < d.n; i++)
+		log_error("%s", d.v[i].text);
+	diag_clear(&d);
+	if (set == NULL)
+		fatal("not starting: fix the configuration (clotline check-config -c %s)",
+		    path);
+	log_set_level(set->conf->log_level);
+	if (!set->conf->verify_signatures)
+		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "
+		    "anyone can post webhooks; never run like this in production");
+
+	sopts.busy_timeout_ms = set->conf->busy_timeout_ms;
+	if ((st = storage_open("sqlite", set->conf->database, &sopts, &err)) == NULL)
+		fatal("storage: %s", err);
+	log_info("storage: %s database %s at schema version %d",
+	    storage_backend(st), set->conf->database, storage_schema_version(st));
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatal("cannot create the event loop");
+	ctx.srv = server_create(base, set, st, path);
+	if (server_listen(ctx.srv, &err) == -1)
+		fatal("http: %s", err);
+	for (i = 0; i < 3; i++) {
+		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
+		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
+			fatal("cannot install signal handlers");
+	}
+	log_notice("clotline %s ready", PACKAGE_VERSION);
+	event_base_dispatch(base);
+
+	for (i = 0; i < 3; i++)
+		event_free(sigev[i]);
+	server_free(ctx.srv);
+	storage_close(st);
+	event_base_free(base);
+	log_notice("shutdown: done");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char	*name;
+		int		 (*fn)(int, char **);
+	} cmds[] = {
+		{ "serve", cmd_serve },
+		{ "check-config", cmd_check_config },
+	};
+	size_t	i;
+
+	log_init("clotline");
+	if (argc < 2) {
+		usage_main(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("clotline %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "clotline: unknown command '%s' (try clotline --help)\n",
+	    argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,116 @@
+/*
+ * Prometheus counters (see metrics.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "metrics.h"
+#include "xmalloc.h"
+
+/* The statuses the gateway answers with; anything else counts as "other". */
+static const int metrics_statuses[METRICS_NSTATUS - 1] = {
+	200, 204, 400, 401, 403, 404, 405, 413, 415, 500, 503,
+};
+
+static const char *metrics_routes[ROUTE_COUNT] = {
+	[ROUTE_TWILIO_SMS] = "/twilio/sms",
+	[ROUTE_HEALTHZ] = "/healthz",
+	[ROUTE_METRICS] = "/metrics",
+	[ROUTE_OTHER] = "other",
+};
+
+void
+metrics_init(struct metrics *m, time_t now)
+{
+	memset(m, 0, sizeof *m);
+	m->started = now;
+}
+
+const char *
+metrics_route_name(enum metrics_route r)
+{
+	return metrics_routes[r];
+}
+
+void
+metrics_request(struct metrics *m, enum metrics_route r, int status)
+{
+	size_t	i;
+
+	for (i = 0; i < METRICS_NSTATUS - 1; i++)
+		if (metrics_statuses[i] == status)
+			break;
+	m->requests[r][i]++;
+}
+
+char *
+metrics_render(const struct metrics *m, time_t now)
+{
+	struct evbuffer	*b;
+	char		*out;
+	size_t		 len, r, i;
+	int		 lvl;
+
+	if ((b = evbuffer_new()) == NULL)
+		abort();
+	evbuffer_add_printf(b,
+	    "# HELP clotline_http_requests_total HTTP requests answered, by route and status.\n"
+	    "# TYPE clotline_http_requests_total counter\n");
+	for (r = 0; r < ROUTE_COUNT; r++) {
+		for (i = 0; i < METRICS_NSTATUS; i++) {
+			if (m->requests[r][i] == 0)
+				continue;
+			if (i < METRICS_NSTATUS - 1)
+				evbuffer_add_printf(b, "clotline_http_requests_total"
+				    "{route=\"%s\",status=\"%d\"} %llu\n",
+				    metrics_routes[r], metrics_statuses[i],
+				    (unsigned long long)m->requests[r][i]);
+			else
+				evbuffer_add_printf(b, "clotline_http_requests_total"
+				    "{route=\"%s\",status=\"other\"} %llu\n",
+				    metrics_routes[r],
+				    (unsigned long long)m->requests[r][i]);
+		}
+	}
+	evbuffer_add_printf(b,
+	    "# HELP clotline_inbound_messages_total Inbound messages stored (duplicates excluded).\n"
+	    "# TYPE clotline_inbound_messages_total counter\n"
+	    "clotline_inbound_messages_total %llu\n"
+	    "# HELP clotline_inbound_duplicates_total Repeated MessageSids answered from the store.\n"
+	    "# TYPE clotline_inbound_duplicates_total counter\n"
+	    "clotline_inbound_duplicates_total %llu\n"
+	    "# HELP clotline_replies_total Replies to inbound messages, by triage level.\n"
+	    "# TYPE clotline_replies_total counter\n",
+	    (unsigned long long)m->inbound, (unsigned long long)m->duplicates);
+	for (lvl = TRIAGE_ROUTINE; lvl <= TRIAGE_EMERGENCY; lvl++)
+		evbuffer_add_printf(b, "clotline_replies_total{level=\"%s\"} %llu\n",
+		    triage_level_name((enum triage_level)lvl),
+		    (unsigned long long)m->replies[lvl]);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_keyword_replies_total Replies to STOP, START and HELP keywords.\n"
+	    "# TYPE clotline_keyword_replies_total counter\n"
+	    "clotline_keyword_replies_total %llu\n"
+	    "# HELP clotline_signature_failures_total Webhooks refused for a missing or wrong signature.\n"
+	    "# TYPE clotline_signature_failures_total counter\n"
+	    "clotline_signature_failures_total %llu\n"
+	    "# HELP clotline_database_errors_total Store operations that failed.\n"
+	    "# TYPE clotline_database_errors_total counter\n"
+	    "clotline_database_errors_total %llu\n"
+	    "# HELP clotline_uptime_seconds Seconds since the gateway started.\n"
+	    "# TYPE clotline_uptime_seconds gauge\n"
+	    "clotline_uptime_seconds %lld\n",
+	    (unsigned long long)m->keyword_replies,
+	    (unsigned long long)m->signature_failures,
+	    (unsigned long long)m->db_errors,
+	    (long long)(now - m->started));
+	len = evbuffer_get_length(b);
+	out = xmalloc(len + 1);
+	evbuffer_remove(b, out, len);
+	out[len] = '\0';
+	evbuffer_free(b);
+	return out;
+}

@@ -1,0 +1,41 @@
+/*
+ * Counters for GET /metrics in the Prometheus text exposition format.  The
+ * struct is plain data owned by whoever creates it (the gateway); nothing here
+ * allocates except metrics_render.
+ */
+#ifndef CLOTLINE_METRICS_H
+#define CLOTLINE_METRICS_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "triage.h"
+
+enum metrics_route {
+	ROUTE_TWILIO_SMS,
+	ROUTE_HEALTHZ,
+	ROUTE_METRICS,
+	ROUTE_OTHER,
+	ROUTE_COUNT
+};
+
+#define METRICS_NSTATUS 12
+
+struct metrics {
+	time_t		 started;
+	uint64_t	 requests[ROUTE_COUNT][METRICS_NSTATUS];
+	uint64_t	 inbound;		/* new inbound messages stored */
+	uint64_t	 duplicates;		/* repeated MessageSids answered */
+	uint64_t	 replies[TRIAGE_EMERGENCY + 1];
+	uint64_t	 keyword_replies;
+	uint64_t	 signature_failures;
+	uint64_t	 db_errors;
+};
+
+void		 metrics_init(struct metrics *, time_t now);
+void		 metrics_request(struct metrics *, enum metrics_route, int status);
+const char	*metrics_route_name(enum metrics_route);
+/* Returns the exposition text as a new string; caller frees. */
+char		*metrics_render(const struct metrics *, time_t now);
+
+#endif

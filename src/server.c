@@ -1,0 +1,478 @@
+/*
+ * HTTP server (see server.h).  Every request path ends in exactly one reply
+ * through server_reply, which also counts it for /metrics and tracks it for
+ * the shutdown drain.  Handlers are synchronous: a webhook is verified,
+ * stored and answered within one callback, so "in flight" at shutdown means
+ * a reply still being written.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "form.h"
+#include "log.h"
+#include "metrics.h"
+#include "prompts.h"
+#include "server.h"
+#include "settings.h"
+#include "signature.h"
+#include "sms.h"
+#include "storage.h"
+#include "xmalloc.h"
+
+struct server {
+	struct event_base		*base;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*bound;
+	struct settings			*set;		/* owned */
+	struct storage			*st;
+	char				*conf_path;	/* owned */
+	struct metrics			 metrics;
+	int				 port;
+	int				 draining;
+	unsigned			 inflight;
+	struct event			*drain_ev;
+	time_t				 drain_deadline;
+};
+
+typedef void (*server_form_fn)(struct server *, const struct form *,
+    int64_t now, struct sms_response *);
+
+struct server_route {
+	const char		*path;
+	enum metrics_route	 metric;
+	int			 methods;	/* EVHTTP_REQ_* */
+	const char		*allow;
+	void			 (*handler)(struct server *, struct evhttp_request *,
+				    const struct server_route *);
+	server_form_fn		 form_handler;	/* for provider webhooks */
+};
+
+static void	server_healthz(struct server *, struct evhttp_request *,
+		    const struct server_route *);
+static void	server_metrics(struct server *, struct evhttp_request *,
+		    const struct server_route *);
+static void	server_webhook(struct server *, struct evhttp_request *,
+		    const struct server_route *);
+static void	server_sms(struct server *, const struct form *, int64_t,
+		    struct sms_response *);
+
+static const struct server_route server_routes[] = {
+	{ .path = "/twilio/sms", .metric = ROUTE_TWILIO_SMS,
+	  .methods = EVHTTP_REQ_POST, .allow = "POST",
+	  .handler = server_webhook, .form_handler = server_sms },
+	{ .path = "/healthz", .metric = ROUTE_HEALTHZ,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
+	  .handler = server_healthz },
+	{ .path = "/metrics", .metric = ROUTE_METRICS,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
+	  .handler = server_metrics },
+};
+
+static void
+server_complete_cb(struct evhttp_request *req, void *arg)
+{
+	struct server	*srv = arg;
+
+	if (srv->inflight > 0)
+		srv->inflight--;
+}
+
+/* The one way out of every request: counts it, sends it, tracks it. */
+static void
+server_reply(struct server *srv, struct evhttp_request *req,
+    enum metrics_route route, int status, const char *ctype, const char *body)
+{
+	struct evkeyvalq	*hdrs = evhttp_request_get_output_headers(req);
+	struct evbuffer		*out = evhttp_request_get_output_buffer(req);
+	const char		*reason;
+
+	metrics_request(&srv->metrics, route, status);
+	if (ctype != NULL)
+		evhttp_add_header(hdrs, "Content-Type", ctype);
+	evhttp_add_header(hdrs, "Cache-Control", "no-store");
+	if (srv->draining)
+		evhttp_add_header(hdrs, "Connection", "close");
+	if (body != NULL)
+		evbuffer_add(out, body, strlen(body));
+	switch (status) {
+	case 200: reason = "OK"; break;
+	case 400: reason = "Bad Request"; break;
+	case 403: reason = "Forbidden"; break;
+	case 404: reason = "Not Found"; break;
+	case 405: reason = "Method Not Allowed"; break;
+	case 413: reason = "Payload Too Large"; break;
+	case 415: reason = "Unsupported Media Type"; break;
+	case 503: reason = "Service Unavailable"; break;
+	default: reason = "Internal Server Error"; break;
+	}
+	srv->inflight++;
+	evhttp_request_set_on_complete_cb(req, server_complete_cb, srv);
+	evhttp_send_reply(req, status, reason, NULL);
+}
+
+static void
+server_text(struct server *srv, struct evhttp_request *req,
+    enum metrics_route route, int status, const char *text)
+{
+	server_reply(srv, req, route, status, "text/plain; charset=utf-8", text);
+}
+
+/* The request target's path and query, as the provider signed them. */
+static const char *
+server_path_and_query(struct evhttp_request *req)
+{
+	const char	*uri = evhttp_request_get_uri(req);
+	const char	*p;
+
+	if (uri[0] == '/')
+		return uri;
+	/* absolute-form: http://host/path?query */
+	if ((p = strstr(uri, "://")) != NULL && (p = strchr(p + 3, '/')) != NULL)
+		return p;
+	return "/";
+}
+
+static int
+server_is_form(struct evhttp_request *req)
+{
+	const char	*ct;
+	static const char want[] = "application/x-www-form-urlencoded";
+
+	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
+		return 0;
+	ct += sizeof want - 1;
+	return *ct == '\0' || *ct == ';' || *ct == ' ';
+}
+
+static void
+server_webhook(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	const struct conf	*conf = srv->set->conf;
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct form		*f = NULL;
+	struct sms_response	 res;
+	const char		*sig;
+	char			*url;
+	size_t			 len;
+	int			 ok;
+
+	if (!server_is_form(req)) {
+		server_text(srv, req, rt->metric, 415,
+		    "expected application/x-www-form-urlencoded\n");
+		return;
+	}
+	len = evbuffer_get_length(in);
+	if (len > SERVER_MAX_BODY) {	/* evhttp enforces this too */
+		server_text(srv, req, rt->metric, 413, "body too large\n");
+		return;
+	}
+	switch (form_parse((const char *)evbuffer_pullup(in, -1), len,
+	    SERVER_MAX_FIELDS, &f)) {
+	case FORM_OK:
+		break;
+	case FORM_TOO_MANY:
+		server_text(srv, req, rt->metric, 413, "too many form fields\n");
+		return;
+	default:
+		server_text(srv, req, rt->metric, 400, "malformed form body\n");
+		return;
+	}
+	if (conf->verify_signatures) {
+		sig = evhttp_find_header(evhttp_request_get_input_headers(req),
+		    "X-Twilio-Signature");
+		url = xasprintf("%s%s", conf->public_url,
+		    server_path_and_query(req));
+		ok = signature_verify(conf->auth_token, url, f, sig);
+		free(url);
+		if (!ok) {
+			srv->metrics.signature_failures++;
+			log_warn("http: %s refused: %s X-Twilio-Signature",
+			    rt->path, sig == NULL ? "missing" : "wrong");
+			form_free(f);
+			server_text(srv, req, rt->metric, 403,
+			    "signature missing or wrong\n");
+			return;
+		}
+	}
+	rt->form_handler(srv, f, (int64_t)time(NULL), &res);
+	form_free(f);
+	if (res.status == 200)
+		server_reply(srv, req, rt->metric, 200,
+		    "application/xml; charset=utf-8", res.body);
+	else
+		server_text(srv, req, rt->metric, res.status, res.body);
+	free(res.body);
+}
+
+static void
+server_sms(struct server *srv, const struct form *f, int64_t now,
+    struct sms_response *res)
+{
+	sms_handle(srv->set, srv->st, &srv->metrics, f, now, res);
+}
+
+static void
+server_healthz(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	if (storage_ping(srv->st) == -1) {
+		srv->metrics.db_errors++;
+		server_text(srv, req, rt->metric, 503, "database unavailable\n");
+		return;
+	}
+	server_text(srv, req, rt->metric, 200, "ok\n");
+}
+
+static void
+server_metrics(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	char	*text;
+
+	text = metrics_render(&srv->metrics, time(NULL));
+	server_reply(srv, req, rt->metric, 200,
+	    "text/plain; version=0.0.4; charset=utf-8", text);
+	free(text);
+}
+
+static void
+server_dispatch_cb(struct evhttp_request *req, void *arg)
+{
+	struct server			*srv = arg;
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct server_route	*rt = NULL;
+	const char			*path;
+	size_t				 i;
+
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL) {
+		server_text(srv, req, ROUTE_OTHER, 400, "bad request target\n");
+		return;
+	}
+	for (i = 0; i < sizeof server_routes / sizeof server_routes[0]; i++) {
+		if (strcmp(server_routes[i].path, path) == 0) {
+			rt = &server_routes[i];
+			break;
+		}
+	}
+	if (rt == NULL) {
+		server_text(srv, req, ROUTE_OTHER, 404, "not found\n");
+		return;
+	}
+	if (srv->draining) {
+		server_text(srv, req, rt->metric, 503, "shutting down\n");
+		return;
+	}
+	if ((evhttp_request_get_command(req) & rt->methods) == 0) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", rt->allow);
+		server_text(srv, req, rt->metric, 405, "method not allowed\n");
+		return;
+	}
+	rt->handler(srv, req, rt);
+}
+
+struct server *
+server_create(struct event_base *base, struct settings *set, struct storage *st,
+    const char *conf_path)
+{
+	struct server	*srv;
+
+	srv = xcalloc(1, sizeof *srv);
+	srv->base = base;
+	srv->set = set;
+	srv->st = st;
+	srv->conf_path = xstrdup(conf_path);
+	metrics_init(&srv->metrics, time(NULL));
+	if ((srv->http = evhttp_new(base)) == NULL)
+		fatal("http: cannot create the HTTP server");
+	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
+	evhttp_set_max_headers_size(srv->http, SERVER_MAX_HEADERS);
+	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST);
+	/* Read the rest of an oversized body so the client sees the 413. */
+	evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
+	evhttp_set_gencb(srv->http, server_dispatch_cb, srv);
+	return srv;
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	if (srv->drain_ev != NULL)
+		event_free(srv->drain_ev);
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
+	settings_free(srv->set);
+	free(srv->conf_path);
+	free(srv);
+}
+
+/* Writes the port through a temporary file, so readers never see half. */
+static int
+server_write_port_file(const char *path, int port, char **errp)
+{
+	char	*tmp;
+	FILE	*fp;
+	int	 rc = -1;
+
+	tmp = xasprintf("%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		*errp = xasprintf("cannot write port file %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	fprintf(fp, "%d\n", port);
+	if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+		*errp = xasprintf("cannot write port file %s: %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+int
+server_listen(struct server *srv, char **errp)
+{
+	const struct conf	*conf = srv->set->conf;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	evutil_socket_t		 fd;
+
+	*errp = NULL;
+	srv->bound = evhttp_bind_socket_with_handle(srv->http, conf->listen_host,
+	    (ev_uint16_t)conf->listen_port);
+	if (srv->bound == NULL) {
+		*errp = xasprintf("cannot listen on %s:%d: %s", conf->listen_host,
+		    conf->listen_port, strerror(errno));
+		return -1;
+	}
+	fd = evhttp_bound_socket_get_fd(srv->bound);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		*errp = xasprintf("getsockname: %s", strerror(errno));
+		return -1;
+	}
+	if (ss.ss_family == AF_INET)
+		srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		srv->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (conf->port_file != NULL &&
+	    server_write_port_file(conf->port_file, srv->port, errp) == -1)
+		return -1;
+	log_notice("http: listening on %s port %d", conf->listen_host, srv->port);
+	return 0;
+}
+
+int
+server_port(const struct server *srv)
+{
+	return srv->port;
+}
+
+static int
+server_str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+int
+server_reload(struct server *srv)
+{
+	struct settings		*set;
+	const struct conf	*old = srv->set->conf;
+	struct diag		 d;
+	size_t			 i;
+
+	diag_init(&d);
+	log_notice("reload: reading %s", srv->conf_path);
+	set = settings_load(srv->conf_path, &d);
+	for (i = 0; i < d.n; i++) {
+		if (d.v[i].severity == DIAG_ERROR)
+			log_error("reload: %s", d.v[i].text);
+		else
+			log_warn("reload: %s", d.v[i].text);
+	}
+	diag_clear(&d);
+	if (set == NULL) {
+		log_error("reload: rejected; the previous configuration stays in force");
+		return -1;
+	}
+	if (server_str_differs(old->listen_host, set->conf->listen_host) ||
+	    old->listen_port != set->conf->listen_port ||
+	    server_str_differs(old->database, set->conf->database) ||
+	    server_str_differs(old->port_file, set->conf->port_file))
+		log_warn("reload: listen, port_file and database changes take "
+		    "effect only after a restart");
+	if (!set->conf->verify_signatures)
+		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "
+		    "anyone can post webhooks; never run like this in production");
+	log_set_level(set->conf->log_level);
+	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	settings_free(srv->set);
+	srv->set = set;
+	log_notice("reload: configuration, prompts and rules reloaded");
+	return 0;
+}
+
+static void
+server_drain_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct server	*srv = arg;
+
+	if (srv->inflight > 0 && time(NULL) < srv->drain_deadline)
+		return;
+	if (srv->inflight > 0)
+		log_warn("shutdown: %u replies still being written after %d s; "
+		    "closing anyway", srv->inflight,
+		    srv->set->conf->shutdown_timeout);
+	event_del(srv->drain_ev);
+	event_base_loopbreak(srv->base);
+}
+
+void
+server_shutdown(struct server *srv)
+{
+	struct timeval	tv = { 0, 50 * 1000 };
+
+	if (srv->draining)
+		return;
+	srv->draining = 1;
+	if (srv->bound != NULL) {
+		evhttp_del_accept_socket(srv->http, srv->bound);
+		srv->bound = NULL;
+	}
+	log_notice("shutdown: no longer accepting; %u replies in flight",
+	    srv->inflight);
+	srv->drain_deadline = time(NULL) + srv->set->conf->shutdown_timeout;
+	srv->drain_ev = event_new(srv->base, -1, EV_PERSIST, server_drain_cb, srv);
+	event_add(srv->drain_ev, &tv);
+	server_drain_cb(-1, 0, srv);
+}

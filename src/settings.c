@@ -1,0 +1,48 @@
+/*
+ * Loading the configuration, prompts and rules as one set (see settings.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "conf.h"
+#include "prompts.h"
+#include "settings.h"
+#include "triage.h"
+#include "xmalloc.h"
+
+struct settings *
+settings_load(const char *conf_path, struct diag *d)
+{
+	struct settings		*s;
+	struct prompt_vars	 vars;
+	char			*rules_dir;
+
+	s = xcalloc(1, sizeof *s);
+	if ((s->conf = conf_load(conf_path, d)) == NULL)
+		goto fail;
+	vars.emergency_number = s->conf->emergency_number;
+	vars.clinic_name = s->conf->clinic_name;
+	vars.clinic_phone = s->conf->clinic_phone;
+	s->prompts = prompts_load(s->conf->prompts_dir, s->conf->language, &vars, d);
+	rules_dir = xasprintf("%s/rules", s->conf->prompts_dir);
+	s->rules = triage_rules_load(rules_dir, d);
+	free(rules_dir);
+	if (s->prompts == NULL || s->rules == NULL)
+		goto fail;
+	return s;
+fail:
+	settings_free(s);
+	return NULL;
+}
+
+void
+settings_free(struct settings *s)
+{
+	if (s == NULL)
+		return;
+	conf_free(s->conf);
+	prompts_free(s->prompts);
+	triage_rules_free(s->rules);
+	free(s);
+}

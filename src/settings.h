@@ -1,0 +1,22 @@
+/*
+ * Everything the gateway reads from files, loaded as one set: the
+ * configuration, the prompts it names and the triage rules under
+ * prompts_dir/rules.  check-config validates exactly this; SIGHUP builds a new
+ * set and swaps it in only if it loaded whole.
+ */
+#ifndef CLOTLINE_SETTINGS_H
+#define CLOTLINE_SETTINGS_H
+
+#include "diag.h"
+
+struct settings {
+	struct conf		*conf;		/* owned */
+	struct prompts		*prompts;	/* owned */
+	struct triage_rules	*rules;		/* owned */
+};
+
+/* Returns a complete set (free with settings_free) or NULL with diag filled. */
+struct settings	*settings_load(const char *conf_path, struct diag *);
+void		 settings_free(struct settings *);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * Backend selection and the storage_* wrappers (see storage.h).  The wrappers
+ * are the one place that knows a store is a struct of operations.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage.h"
+#include "xmalloc.h"
+
+extern const struct storage_ops storage_sqlite_ops;
+
+static const struct storage_ops *storage_backends[] = {
+	&storage_sqlite_ops,
+};
+
+struct storage {
+	const struct storage_ops	*ops;
+	void				*impl;
+};
+
+struct storage *
+storage_open(const char *backend, const char *location,
+    const struct storage_options *opts, char **errp)
+{
+	struct storage	*st;
+	void		*impl;
+	size_t		 i;
+
+	*errp = NULL;
+	for (i = 0; i < sizeof storage_backends / sizeof storage_backends[0]; i++) {
+		if (strcmp(storage_backends[i]->name, backend) != 0)
+			continue;
+		if ((impl = storage_backends[i]->open(location, opts, errp)) == NULL)
+			return NULL;
+		st = xcalloc(1, sizeof *st);
+		st->ops = storage_backends[i];
+		st->impl = impl;
+		return st;
+	}
+	*errp = xasprintf("unknown storage backend '%s'", backend);
+	return NULL;
+}
+
+void
+storage_close(struct storage *st)
+{
+	if (st == NULL)
+		return;
+	st->ops->close(st->impl);
+	free(st);
+}
+
+const char *
+storage_backend(const struct storage *st)
+{
+	return st->ops->name;
+}
+
+int
+storage_ping(struct storage *st)
+{
+	return st->ops->ping(st->impl);
+}
+
+int
+storage_schema_version(struct storage *st)
+{
+	return st->ops->schema_version(st->impl);
+}
+
+int
+storage_begin(struct storage *st)
+{
+	return st->ops->begin(st->impl);
+}
+
+int
+storage_commit(struct storage *st)
+{
+	return st->ops->commit(st->impl);
+}
+
+void
+storage_rollback(struct storage *st)
+{
+	st->ops->rollback(st->impl);
+}
+
+int
+storage_inbound_find(struct storage *st, const char *provider, const char *sid,
+    char **reply)
+{
+	int	has_reply = 0, rc;
+
+	*reply = NULL;
+	rc = st->ops->inbound_find(st->impl, provider, sid, reply, &has_reply);
+	if (rc == 1 && !has_reply) {
+		free(*reply);
+		*reply = NULL;
+	}
+	return rc;
+}
+
+int
+storage_inbound_insert(struct storage *st, const struct inbound *in, int64_t *id)
+{
+	return st->ops->inbound_insert(st->impl, in, id);
+}
+
+int
+storage_patient_find(struct storage *st, const char *phone, struct patient *p)
+{
+	memset(p, 0, sizeof *p);
+	return st->ops->patient_find(st->impl, phone, p);
+}
+
+int
+storage_patient_insert(struct storage *st, const struct patient *p, int64_t now,
+    int64_t *id)
+{
+	return st->ops->patient_insert(st->impl, p, now, id);
+}
+
+int
+storage_patient_set_opt_out(struct storage *st, const char *phone,
+    int opted_out, int64_t now)
+{
+	return st->ops->patient_set_opt_out(st->impl, phone, opted_out, now);
+}
+
+int
+storage_escalation_insert(struct storage *st, const struct escalation *e,
+    int64_t *id)
+{
+	return st->ops->escalation_insert(st->impl, e, id);
+}
+
+int
+storage_audit_append(struct storage *st, const struct audit *a)
+{
+	return st->ops->audit_append(st->impl, a);
+}
+
+void
+patient_clear(struct patient *p)
+{
+	free(p->phone);
+	free(p->name);
+	free(p->language);
+	free(p->timezone);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,130 @@
+/*
+ * The store behind one interface, as OpenSMTPD's queue backends: a struct of
+ * operations chosen by name.  "sqlite" is the embedded default; a PostgreSQL
+ * backend can be added as one more file and one more table entry without
+ * touching callers.  Callers use the storage_* wrappers only.
+ *
+ * Times are Unix seconds.  Functions that return int give 0 on success and -1
+ * on a store error (already logged by the backend) unless stated otherwise.
+ * Strings passed in are borrowed; strings handed back are owned by the caller.
+ */
+#ifndef CLOTLINE_STORAGE_H
+#define CLOTLINE_STORAGE_H
+
+#include <stdint.h>
+
+struct patient {
+	int64_t	 id;
+	char	*phone;		/* E.164 */
+	char	*name;		/* may be NULL */
+	char	*language;
+	char	*timezone;
+	int	 enrolled;	/* 0: a number we only know from its messages */
+	int	 opted_out;
+	int	 paused;
+};
+
+struct inbound {
+	const char	*provider;	/* "twilio" */
+	const char	*provider_sid;	/* the dedupe key */
+	const char	*from;
+	const char	*to;		/* may be NULL */
+	const char	*body;		/* valid UTF-8 */
+	int64_t		 received_at;
+	int64_t		 patient_id;	/* 0: none */
+	const char	*kind;		/* "triage" or "keyword" */
+	const char	*level;		/* triage level or keyword name */
+	const char	*rules;		/* fired rule ids; may be NULL */
+	const char	*reply;		/* NULL: an empty reply */
+};
+
+struct escalation {
+	const char	*phone;
+	int64_t		 patient_id;	/* 0: none */
+	int64_t		 inbound_id;
+	const char	*level;		/* "urgent" or "emergency" */
+	const char	*excerpt;
+	int64_t		 created_at;
+};
+
+struct audit {
+	int64_t		 at;
+	const char	*actor;		/* "patient", "system", "staff:NAME" */
+	const char	*action;
+	const char	*subject;	/* a phone number or patient id */
+	const char	*detail;	/* may be NULL */
+};
+
+struct storage_options {
+	int	busy_timeout_ms;
+};
+
+struct storage_ops {
+	const char	*name;
+	void		*(*open)(const char *location,
+			    const struct storage_options *, char **errp);
+	void		 (*close)(void *);
+	int		 (*ping)(void *);
+	int		 (*schema_version)(void *);
+	int		 (*begin)(void *);
+	int		 (*commit)(void *);
+	void		 (*rollback)(void *);
+	int		 (*inbound_find)(void *, const char *provider,
+			    const char *sid, char **reply, int *has_reply);
+	int		 (*inbound_insert)(void *, const struct inbound *,
+			    int64_t *id);
+	int		 (*patient_find)(void *, const char *phone,
+			    struct patient *);
+	int		 (*patient_insert)(void *, const struct patient *,
+			    int64_t now, int64_t *id);
+	int		 (*patient_set_opt_out)(void *, const char *phone,
+			    int opted_out, int64_t now);
+	int		 (*escalation_insert)(void *, const struct escalation *,
+			    int64_t *id);
+	int		 (*audit_append)(void *, const struct audit *);
+};
+
+struct storage;
+
+/*
+ * Opens the named backend ("sqlite") at location (for sqlite a file path or
+ * ":memory:") and brings its schema up to date.  On failure returns NULL and
+ * sets *errp to a new message the caller frees.
+ */
+struct storage	*storage_open(const char *backend, const char *location,
+		    const struct storage_options *, char **errp);
+void		 storage_close(struct storage *);
+const char	*storage_backend(const struct storage *);
+
+int	 storage_ping(struct storage *);
+/* The schema version the store is at. */
+int	 storage_schema_version(struct storage *);
+/* One transaction at a time; commit makes everything since begin durable. */
+int	 storage_begin(struct storage *);
+int	 storage_commit(struct storage *);
+void	 storage_rollback(struct storage *);
+/*
+ * Looks up an inbound message by its provider id: returns 1 and sets *reply
+ * (NULL for an empty reply; caller frees) if it was seen, 0 if not, -1 on error.
+ */
+int	 storage_inbound_find(struct storage *, const char *provider,
+	    const char *sid, char **reply);
+int	 storage_inbound_insert(struct storage *, const struct inbound *,
+	    int64_t *id);
+/*
+ * Fills *p (free its strings with patient_clear) and returns 1 if the phone
+ * number is known, 0 if not, -1 on error.
+ */
+int	 storage_patient_find(struct storage *, const char *phone, struct patient *);
+int	 storage_patient_insert(struct storage *, const struct patient *,
+	    int64_t now, int64_t *id);
+/* Records opt-out state for phone, creating an unenrolled row if needed. */
+int	 storage_patient_set_opt_out(struct storage *, const char *phone,
+	    int opted_out, int64_t now);
+int	 storage_escalation_insert(struct storage *, const struct escalation *,
+	    int64_t *id);
+int	 storage_audit_append(struct storage *, const struct audit *);
+
+void	 patient_clear(struct patient *);
+
+#endif

@@ -1,0 +1,560 @@
+/*
+ * The SQLite storage backend (see storage.h): one connection in WAL mode with
+ * synchronous=FULL, so a commit that returned is on disk before the gateway
+ * answers the provider; foreign keys on; a busy timeout for the staff CLI
+ * working on the same file.  The schema is versioned with PRAGMA user_version
+ * and migrated forward at open, one transaction per step.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "storage.h"
+#include "xmalloc.h"
+
+/* Append only: a released migration is never edited, only followed. */
+static const char *const sqlite_migrations[] = {
+	/* 1: the foundation schema. */
+	"CREATE TABLE patients ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL UNIQUE CHECK (phone GLOB '+[1-9]*'),"
+	"  name TEXT,"
+	"  language TEXT NOT NULL DEFAULT 'en',"
+	"  timezone TEXT NOT NULL DEFAULT 'Europe/London',"
+	"  enrolled INTEGER NOT NULL DEFAULT 1 CHECK (enrolled IN (0, 1)),"
+	"  opted_out INTEGER NOT NULL DEFAULT 0 CHECK (opted_out IN (0, 1)),"
+	"  opted_out_at INTEGER,"
+	"  paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE inbound_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider TEXT NOT NULL,"
+	"  provider_sid TEXT NOT NULL,"
+	"  from_phone TEXT NOT NULL,"
+	"  to_phone TEXT,"
+	"  body TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('triage', 'keyword')),"
+	"  level TEXT NOT NULL,"
+	"  rules TEXT,"
+	"  reply TEXT,"
+	"  UNIQUE (provider, provider_sid)"
+	");"
+	"CREATE INDEX inbound_from ON inbound_messages(from_phone, received_at);"
+	"CREATE TABLE outbound_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('alert', 'reminder', 'welcome', 'reply')),"
+	"  to_phone TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'queued',"
+	"  provider_sid TEXT UNIQUE,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  error_code INTEGER,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX outbound_due ON outbound_messages(status, next_attempt_at);"
+	"CREATE TABLE episodes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  level TEXT NOT NULL,"
+	"  pending_question TEXT,"
+	"  started_at INTEGER NOT NULL,"
+	"  last_flag_at INTEGER,"
+	"  updated_at INTEGER NOT NULL,"
+	"  closed_at INTEGER"
+	");"
+	"CREATE INDEX episodes_open ON episodes(phone) WHERE closed_at IS NULL;"
+	"CREATE TABLE escalations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  inbound_id INTEGER REFERENCES inbound_messages(id),"
+	"  level TEXT NOT NULL CHECK (level IN ('urgent', 'emergency')),"
+	"  excerpt TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  alerted_at INTEGER,"
+	"  acknowledged_at INTEGER,"
+	"  acknowledged_by TEXT"
+	");"
+	"CREATE INDEX escalations_open ON escalations(acknowledged_at);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  detail TEXT"
+	");",
+};
+#define SQLITE_NMIGRATIONS \
+	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
+
+enum sqlite_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_PING,
+	STMT_INBOUND_FIND,
+	STMT_INBOUND_INSERT,
+	STMT_PATIENT_FIND,
+	STMT_PATIENT_INSERT,
+	STMT_OPT_OUT_UPDATE,
+	STMT_OPT_OUT_INSERT,
+	STMT_ESCALATION_INSERT,
+	STMT_AUDIT_INSERT,
+	STMT_COUNT
+};
+
+static const char *const sqlite_sql[STMT_COUNT] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_PING] = "SELECT count(*) FROM sqlite_schema",
+	[STMT_INBOUND_FIND] =
+	    "SELECT reply IS NOT NULL, reply FROM inbound_messages"
+	    " WHERE provider = ?1 AND provider_sid = ?2",
+	[STMT_INBOUND_INSERT] =
+	    "INSERT INTO inbound_messages (provider, provider_sid, from_phone,"
+	    " to_phone, body, received_at, patient_id, kind, level, rules, reply)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[STMT_PATIENT_FIND] =
+	    "SELECT id, phone, name, language, timezone, enrolled, opted_out,"
+	    " paused FROM patients WHERE phone = ?1",
+	[STMT_PATIENT_INSERT] =
+	    "INSERT INTO patients (phone, name, language, timezone, enrolled,"
+	    " opted_out, paused, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	[STMT_OPT_OUT_UPDATE] =
+	    "UPDATE patients SET opted_out = ?2,"
+	    " opted_out_at = CASE WHEN ?2 THEN ?3 ELSE NULL END, updated_at = ?3"
+	    " WHERE phone = ?1",
+	[STMT_OPT_OUT_INSERT] =
+	    "INSERT INTO patients (phone, enrolled, opted_out, opted_out_at,"
+	    " created_at, updated_at)"
+	    " VALUES (?1, 0, ?2, CASE WHEN ?2 THEN ?3 ELSE NULL END, ?3, ?3)",
+	[STMT_ESCALATION_INSERT] =
+	    "INSERT INTO escalations (phone, patient_id, inbound_id, level,"
+	    " excerpt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_AUDIT_INSERT] =
+	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+struct sqlite_store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT_COUNT];
+};
+
+static void
+sqlite_log_error(struct sqlite_store *s, const char *what)
+{
+	log_error("storage: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* Resets and clears a statement so it can be bound again. */
+static sqlite3_stmt *
+sqlite_stmt(struct sqlite_store *s, enum sqlite_stmt which)
+{
+	sqlite3_stmt	*st = s->stmt[which];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+static void
+sqlite_bind_text(sqlite3_stmt *st, int idx, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+}
+
+static void
+sqlite_bind_id(sqlite3_stmt *st, int idx, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_int64(st, idx, v);
+}
+
+/* Runs a statement that returns no rows. */
+static int
+sqlite_exec_stmt(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		sqlite_log_error(s, what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sqlite_user_version(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int
+sqlite_migrate(sqlite3 *db, char **errp)
+{
+	char	*sql, *msg = NULL;
+	int	 v, rc;
+
+	if ((v = sqlite_user_version(db)) < 0) {
+		*errp = xasprintf("cannot read schema version: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > SQLITE_NMIGRATIONS) {
+		*errp = xasprintf("database schema version %d is newer than this "
+		    "clotline knows (%d); refusing to touch it", v,
+		    SQLITE_NMIGRATIONS);
+		return -1;
+	}
+	for (; v < SQLITE_NMIGRATIONS; v++) {
+		sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+		    sqlite_migrations[v], v + 1);
+		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			*errp = xasprintf("schema migration %d failed: %s", v + 1,
+			    msg != NULL ? msg : sqlite3_errstr(rc));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		log_info("storage: database schema migrated to version %d", v + 1);
+	}
+	return 0;
+}
+
+static void sqlite_close(void *);
+
+static void *
+sqlite_open(const char *location, const struct storage_options *opts, char **errp)
+{
+	struct sqlite_store	*s;
+	sqlite3_stmt		*st;
+	const char		*mode = NULL;
+	int			 i, rc;
+
+	s = xcalloc(1, sizeof *s);
+	rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*errp = xasprintf("cannot open database %s: %s", location,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, opts != NULL ? opts->busy_timeout_ms : 5000);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			mode = (const char *)sqlite3_column_text(st, 0);
+		if (mode == NULL || (strcmp(mode, "wal") != 0 &&
+		    strcmp(mode, "memory") != 0)) {
+			*errp = xasprintf("cannot put database %s in WAL mode: %s",
+			    location, sqlite3_errmsg(s->db));
+			sqlite3_finalize(st);
+			goto fail;
+		}
+		sqlite3_finalize(st);
+	} else {
+		*errp = xasprintf("cannot open database %s: %s", location,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;", NULL, NULL, NULL) != SQLITE_OK) {
+		*errp = xasprintf("cannot configure database %s: %s", location,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (sqlite_migrate(s->db, errp) == -1)
+		goto fail;
+	for (i = 0; i < STMT_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, sqlite_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+			*errp = xasprintf("cannot prepare statement %d: %s", i,
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	sqlite_close(s);
+	return NULL;
+}
+
+static void
+sqlite_close(void *arg)
+{
+	struct sqlite_store	*s = arg;
+	int			 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+static int
+sqlite_ping(void *arg)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PING);
+	int			 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+sqlite_schema_version(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	return sqlite_user_version(s->db);
+}
+
+static int
+sqlite_begin(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	return sqlite_exec_stmt(s, sqlite_stmt(s, STMT_BEGIN), "begin");
+}
+
+static int
+sqlite_commit(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	if (sqlite_exec_stmt(s, sqlite_stmt(s, STMT_COMMIT), "commit") == -1) {
+		/* A failed COMMIT may leave the transaction open. */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sqlite_rollback(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sqlite_exec_stmt(s, sqlite_stmt(s, STMT_ROLLBACK), "rollback");
+}
+
+static int
+sqlite_inbound_find(void *arg, const char *provider, const char *sid,
+    char **reply, int *has_reply)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOUND_FIND);
+	const char		*txt;
+	int			 rc;
+
+	sqlite_bind_text(st, 1, provider);
+	sqlite_bind_text(st, 2, sid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*has_reply = sqlite3_column_int(st, 0);
+		txt = (const char *)sqlite3_column_text(st, 1);
+		*reply = txt != NULL ? xstrdup(txt) : NULL;
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "inbound lookup");
+	return -1;
+}
+
+static int
+sqlite_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOUND_INSERT);
+
+	sqlite_bind_text(st, 1, in->provider);
+	sqlite_bind_text(st, 2, in->provider_sid);
+	sqlite_bind_text(st, 3, in->from);
+	sqlite_bind_text(st, 4, in->to);
+	sqlite_bind_text(st, 5, in->body);
+	sqlite3_bind_int64(st, 6, in->received_at);
+	sqlite_bind_id(st, 7, in->patient_id);
+	sqlite_bind_text(st, 8, in->kind);
+	sqlite_bind_text(st, 9, in->level);
+	sqlite_bind_text(st, 10, in->rules);
+	sqlite_bind_text(st, 11, in->reply);
+	if (sqlite_exec_stmt(s, st, "inbound insert") == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static char *
+sqlite_column_strdup(sqlite3_stmt *st, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(st, col);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
+static int
+sqlite_patient_find(void *arg, const char *phone, struct patient *p)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_FIND);
+	int			 rc;
+
+	sqlite_bind_text(st, 1, phone);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->id = sqlite3_column_int64(st, 0);
+		p->phone = sqlite_column_strdup(st, 1);
+		p->name = sqlite_column_strdup(st, 2);
+		p->language = sqlite_column_strdup(st, 3);
+		p->timezone = sqlite_column_strdup(st, 4);
+		p->enrolled = sqlite3_column_int(st, 5);
+		p->opted_out = sqlite3_column_int(st, 6);
+		p->paused = sqlite3_column_int(st, 7);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "patient lookup");
+	return -1;
+}
+
+static int
+sqlite_patient_insert(void *arg, const struct patient *p, int64_t now,
+    int64_t *id)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_INSERT);
+
+	sqlite_bind_text(st, 1, p->phone);
+	sqlite_bind_text(st, 2, p->name);
+	sqlite_bind_text(st, 3, p->language != NULL ? p->language : "en");
+	sqlite_bind_text(st, 4, p->timezone != NULL ? p->timezone : "Europe/London");
+	sqlite3_bind_int(st, 5, p->enrolled);
+	sqlite3_bind_int(st, 6, p->opted_out);
+	sqlite3_bind_int(st, 7, p->paused);
+	sqlite3_bind_int64(st, 8, now);
+	if (sqlite_exec_stmt(s, st, "patient insert") == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_patient_set_opt_out(void *arg, const char *phone, int opted_out,
+    int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OPT_OUT_UPDATE);
+
+	sqlite_bind_text(st, 1, phone);
+	sqlite3_bind_int(st, 2, opted_out != 0);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite_exec_stmt(s, st, "opt-out update") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		return 0;
+	st = sqlite_stmt(s, STMT_OPT_OUT_INSERT);
+	sqlite_bind_text(st, 1, phone);
+	sqlite3_bind_int(st, 2, opted_out != 0);
+	sqlite3_bind_int64(st, 3, now);
+	return sqlite_exec_stmt(s, st, "opt-out insert");
+}
+
+static int
+sqlite_escalation_insert(void *arg, const struct escalation *e, int64_t *id)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_INSERT);
+
+	sqlite_bind_text(st, 1, e->phone);
+	sqlite_bind_id(st, 2, e->patient_id);
+	sqlite_bind_id(st, 3, e->inbound_id);
+	sqlite_bind_text(st, 4, e->level);
+	sqlite_bind_text(st, 5, e->excerpt);
+	sqlite3_bind_int64(st, 6, e->created_at);
+	if (sqlite_exec_stmt(s, st, "escalation insert") == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_audit_append(void *arg, const struct audit *a)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_AUDIT_INSERT);
+
+	sqlite3_bind_int64(st, 1, a->at);
+	sqlite_bind_text(st, 2, a->actor);
+	sqlite_bind_text(st, 3, a->action);
+	sqlite_bind_text(st, 4, a->subject);
+	sqlite_bind_text(st, 5, a->detail);
+	return sqlite_exec_stmt(s, st, "audit insert");
+}
+
+const struct storage_ops storage_sqlite_ops = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.ping = sqlite_ping,
+	.schema_version = sqlite_schema_version,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.inbound_find = sqlite_inbound_find,
+	.inbound_insert = sqlite_inbound_insert,
+	.patient_find = sqlite_patient_find,
+	.patient_insert = sqlite_patient_insert,
+	.patient_set_opt_out = sqlite_patient_set_opt_out,
+	.escalation_insert = sqlite_escalation_insert,
+	.audit_append = sqlite_audit_append,
+};

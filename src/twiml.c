@@ -1,0 +1,69 @@
+/*
+ * TwiML rendering (see twiml.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "twiml.h"
+#include "xmalloc.h"
+
+#define TWIML_PROLOGUE "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+
+void
+twiml_escape(struct evbuffer *out, const char *s)
+{
+	const char	*run = s;
+
+	for (; *s != '\0'; s++) {
+		const char	*rep;
+		unsigned char	 c = (unsigned char)*s;
+
+		switch (c) {
+		case '&':	rep = "&amp;"; break;
+		case '<':	rep = "&lt;"; break;
+		case '>':	rep = "&gt;"; break;
+		case '"':	rep = "&quot;"; break;
+		case '\'':	rep = "&apos;"; break;
+		case '\t': case '\n': case '\r':
+			continue;
+		default:
+			if (c >= 0x20)
+				continue;
+			rep = "";	/* forbidden in XML 1.0: drop */
+			break;
+		}
+		evbuffer_add(out, run, (size_t)(s - run));
+		evbuffer_add(out, rep, strlen(rep));
+		run = s + 1;
+	}
+	evbuffer_add(out, run, (size_t)(s - run));
+}
+
+char *
+twiml_message(const char *text)
+{
+	struct evbuffer	*b;
+	char		*doc;
+	size_t		 len;
+
+	if ((b = evbuffer_new()) == NULL)
+		abort();
+	evbuffer_add_printf(b, "%s", TWIML_PROLOGUE);
+	if (text == NULL)
+		evbuffer_add_printf(b, "<Response/>");
+	else {
+		evbuffer_add_printf(b, "<Response><Message>");
+		twiml_escape(b, text);
+		evbuffer_add_printf(b, "</Message></Response>");
+	}
+	len = evbuffer_get_length(b);
+	doc = xmalloc(len + 1);
+	evbuffer_remove(b, doc, len);
+	doc[len] = '\0';
+	evbuffer_free(b);
+	return doc;
+}
