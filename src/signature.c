@@ -66,6 +66,12 @@ signature_compute(const char *token, const char *url, const struct form *params,
 	    !EVP_MAC_update(ctx, (const unsigned char *)url, strlen(url)))
 		goto out;
 	for (i = 0; i < n; i++) {
+		/*
+		 * A repeated identical key=value pair counts once: the official
+		 * libraries sign a set of values (the repeated-key vector).
+		 */
+		if (i > 0 && signature_field_cmp(&sorted[i - 1], &sorted[i]) == 0)
+			continue;
 		if (!EVP_MAC_update(ctx, (const unsigned char *)sorted[i]->key,
 		    sorted[i]->keylen) ||
 		    !EVP_MAC_update(ctx, (const unsigned char *)sorted[i]->value,

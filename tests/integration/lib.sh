@@ -1,0 +1,372 @@
+#!/bin/bash
+# Shared helpers for the clotline integration tests.  Source it from a test
+# script (which has already done `set -euo pipefail`):
+#
+#   . "$(dirname "$0")/lib.sh"
+#   write_config "$TEST_CONF"
+#   start_daemon
+#   post_sms SM1 +447700900111 'hello'
+#   expect_eq "$HTTP_STATUS" 200 'signed SMS answered'
+#   finish
+#
+# Environment (set by automake's TESTS_ENVIRONMENT; defaulted here so the
+# scripts also run by hand from any directory):
+#   CLOTLINE      the clotline binary
+#   top_srcdir    the source tree (prompts/ lives there)
+#   top_builddir  the build tree
+# KEEP_TMP=1 keeps the temporary directory (config, database, log) for a look.
+#
+# Uses only bash, curl, openssl, sqlite3 and coreutils.  Every wait polls
+# against a deadline; nothing sleeps blindly.
+
+set -euo pipefail
+
+_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${top_srcdir:=$(cd "$_lib_dir/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${CLOTLINE:=$top_builddir/src/clotline}"
+export top_srcdir top_builddir CLOTLINE
+export LC_ALL=C
+unset CLOTLINE_AUTH_TOKEN CLOTLINE_ADMIN_TOKEN
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_TOKEN=test-token-123
+TEST_PUBLIC_URL=http://gateway.test
+TEST_SMS_URL=$TEST_PUBLIC_URL/twilio/sms
+CLINIC_PHONE=+441234567890
+ON_CALL=+447700900123
+
+if [ ! -x "$CLOTLINE" ]; then
+	echo "$TEST_NAME: $CLOTLINE is not built (make src/clotline)" >&2
+	exit 99		# automake: hard error
+fi
+for _tool in curl openssl sqlite3; do
+	if ! command -v "$_tool" >/dev/null 2>&1; then
+		echo "$TEST_NAME: $_tool is required" >&2
+		exit 99
+	fi
+done
+
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/clotline-$TEST_NAME.XXXXXX")
+TEST_CONF=$TMPD/clotline.ini
+TEST_DB=$TMPD/clotline.db
+PORT_FILE=$TMPD/port
+DAEMON_LOG=$TMPD/daemon.log
+DAEMON_PID=
+PORT=
+HTTP_STATUS=
+HTTP_BODY=
+HTTP_HEADERS=
+PASSED=0
+_PIDS=()
+
+_lib_cleanup() {
+	local rc=$? pid
+	trap - EXIT
+	set +e
+	for pid in "${_PIDS[@]}"; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		fi
+	done
+	if [ "${KEEP_TMP:-0}" = 1 ]; then
+		echo "$TEST_NAME: kept $TMPD" >&2
+	else
+		rm -rf "$TMPD"
+	fi
+	exit "$rc"
+}
+trap _lib_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- reporting
+
+log_tail() {
+	if [ -s "$DAEMON_LOG" ]; then
+		echo "--- last lines of the daemon log ($DAEMON_LOG):" >&2
+		tail -n 25 "$DAEMON_LOG" >&2
+		echo "---" >&2
+	fi
+}
+
+# fail MESSAGE: reports, shows the daemon log tail and exits 1.
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	if [ -n "$HTTP_STATUS" ]; then
+		echo "  last HTTP status: $HTTP_STATUS" >&2
+		echo "  last HTTP body: $(printf '%s' "$HTTP_BODY" | head -c 600)" >&2
+	fi
+	log_tail
+	exit 1
+}
+
+# ok MESSAGE: counts one passed check.
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok $PASSED - $*"
+}
+
+# finish: the last line of every script.
+finish() {
+	echo "$PASSED passed, 0 failed"
+	exit 0
+}
+
+expect_eq() {	# ACTUAL EXPECTED MESSAGE
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+	ok "$3"
+}
+
+expect_contains() {	# HAYSTACK NEEDLE MESSAGE
+	case $1 in
+	*"$2"*) ok "$3" ;;
+	*) fail "$3: '$2' not found in: $(printf '%s' "$1" | head -c 600)" ;;
+	esac
+}
+
+expect_not_contains() {	# HAYSTACK NEEDLE MESSAGE
+	case $1 in
+	*"$2"*) fail "$3: '$2' unexpectedly found in: $(printf '%s' "$1" | head -c 600)" ;;
+	*) ok "$3" ;;
+	esac
+}
+
+# expect_match TEXT ERE MESSAGE: some line of TEXT matches the extended regex.
+expect_match() {
+	printf '%s\n' "$1" | grep -Eq -- "$2" ||
+		fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 800)"
+	ok "$3"
+}
+
+# ------------------------------------------------------------------ timing
+
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.05 s until it succeeds
+# (return 0) or the deadline passes (return 1).
+wait_for() {
+	local secs=$1 deadline
+	shift
+	deadline=$(($(now_ms) + secs * 1000))
+	while :; do
+		if "$@"; then
+			return 0
+		fi
+		if [ "$(now_ms)" -ge "$deadline" ]; then
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# wait_exit PID SECONDS: waits for a child process to end; sets EXIT_STATUS.
+# Returns 1 (leaving the process alone) if it is still running at the deadline.
+EXIT_STATUS=
+wait_exit() {
+	local pid=$1 secs=$2
+	EXIT_STATUS=
+	if ! wait_for "$secs" _not_running "$pid"; then
+		return 1
+	fi
+	EXIT_STATUS=0
+	wait "$pid" 2>/dev/null || EXIT_STATUS=$?
+	return 0
+}
+
+_not_running() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# log_has TEXT: the daemon log contains TEXT (fixed string).
+log_has() {
+	grep -qF -- "$1" "$DAEMON_LOG" 2>/dev/null
+}
+
+# -------------------------------------------------------------- the daemon
+
+# write_config FILE: the test configuration.  These variables change it:
+#   CFG_REQUEST_TIMEOUT (10), CFG_EMERGENCY (999), CFG_SHUTDOWN_TIMEOUT (5),
+#   CFG_LISTEN (127.0.0.1:0).
+# database and port_file are relative: they resolve against FILE's directory.
+write_config() {
+	local file=$1
+	cat >"$file" <<EOF
+; written by tests/integration/lib.sh
+[server]
+listen = ${CFG_LISTEN:-127.0.0.1:0}
+public_url = $TEST_PUBLIC_URL
+port_file = port
+prompts_dir = $top_srcdir/prompts
+log_level = info
+request_timeout = ${CFG_REQUEST_TIMEOUT:-10}
+shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
+
+[storage]
+database = clotline.db
+busy_timeout_ms = 5000
+
+[provider]
+name = console
+auth_token = $TEST_TOKEN
+verify_signatures = yes
+
+[clinic]
+name = Test Vascular Clinic
+phone = $CLINIC_PHONE
+emergency_number = ${CFG_EMERGENCY:-999}
+on_call = $ON_CALL
+timezone = Europe/London
+language = en
+EOF
+}
+
+_port_file_ready() {
+	[ -s "$PORT_FILE" ] && return 0
+	kill -0 "$DAEMON_PID" 2>/dev/null || return 0	# died: stop waiting
+	return 1
+}
+
+# start_daemon [CONFIG]: starts `clotline serve` in the background (from /,
+# so nothing depends on the working directory), waits for the port file and
+# sets DAEMON_PID and PORT.  The daemon's stderr is appended to DAEMON_LOG.
+start_daemon() {
+	local conf=${1:-$TEST_CONF}
+	rm -f "$PORT_FILE"
+	PORT=
+	echo "=== start_daemon $(date +%T)" >>"$DAEMON_LOG"
+	(cd / && exec "$CLOTLINE" serve -c "$conf") 2>>"$DAEMON_LOG" &
+	DAEMON_PID=$!
+	_PIDS+=("$DAEMON_PID")
+	wait_for 10 _port_file_ready ||
+		fail "the daemon wrote no port file within 10 s"
+	if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+		wait "$DAEMON_PID" 2>/dev/null || true
+		fail "the daemon exited during start-up"
+	fi
+	PORT=$(cat "$PORT_FILE")
+	case $PORT in
+	'' | *[!0-9]*) fail "port file holds '$PORT', not a port number" ;;
+	esac
+}
+
+# stop_daemon: SIGTERM and wait (bounded); fails unless it exits 0.
+stop_daemon() {
+	kill -TERM "$DAEMON_PID"
+	wait_exit "$DAEMON_PID" 10 || fail "daemon still running 10 s after SIGTERM"
+	[ "$EXIT_STATUS" = 0 ] || fail "daemon exited $EXIT_STATUS after SIGTERM"
+}
+
+# ----------------------------------------------------------------- signing
+
+# sign URL [KEY VALUE]...: prints base64(HMAC-SHA1(token, URL + the params
+# sorted bytewise by key, then value, each as key+value)).  SIGN_TOKEN
+# overrides the token.  Values may hold any byte but NUL.
+sign() {
+	local url=$1 k v rec
+	shift
+	(($# % 2 == 0)) || fail "sign: odd number of key/value arguments"
+	{
+		printf '%s' "$url"
+		while (($# > 0)); do
+			# \001 sorts below every byte of a key, so "key\001value"
+			# records sort by key and then value.
+			printf '%s\001%s\0' "$1" "$2"
+			shift 2
+		done | LC_ALL=C sort -z -u -t $'\001' -k1,1 -k2 |
+			while IFS= read -r -d '' rec; do
+				k=${rec%%$'\001'*}
+				v=${rec#*$'\001'}
+				printf '%s%s' "$k" "$v"
+			done
+	} | openssl dgst -sha1 -hmac "${SIGN_TOKEN:-$TEST_TOKEN}" -binary | base64
+}
+
+# ------------------------------------------------------------------ HTTP
+
+_CURL_COMMON=(-sS --max-time 10 --connect-timeout 5 -H 'Expect:')
+
+# http_request CURL_ARGS...: runs curl against the daemon, setting HTTP_STATUS,
+# HTTP_BODY and HTTP_HEADERS.  The arguments must include the URL.
+http_request() {
+	local out=$TMPD/http.body hdr=$TMPD/http.headers
+	: >"$out"
+	: >"$hdr"
+	HTTP_STATUS=$(curl "${_CURL_COMMON[@]}" -o "$out" -D "$hdr" \
+		-w '%{http_code}' "$@") || HTTP_STATUS=${HTTP_STATUS:-000}
+	HTTP_BODY=$(cat "$out")
+	HTTP_HEADERS=$(tr -d '\r' <"$hdr")
+}
+
+# http_get PATH: GET http://127.0.0.1:$PORT/PATH
+http_get() {
+	http_request "http://127.0.0.1:$PORT$1"
+}
+
+# header NAME: the value of response header NAME from the last request.
+header() {
+	printf '%s\n' "$HTTP_HEADERS" |
+		sed -n "s/^$1:[[:space:]]*//Ip" | tail -n 1
+}
+
+# post_form PATH SIGNATURE|- [KEY VALUE]...: posts the fields url-encoded,
+# with X-Twilio-Signature unless SIGNATURE is '-'.
+post_form() {
+	local path=$1 sig=$2 args=()
+	shift 2
+	while (($# > 0)); do
+		args+=(--data-urlencode "$1=$2")
+		shift 2
+	done
+	if [ "$sig" != - ]; then
+		args+=(-H "X-Twilio-Signature: $sig")
+	fi
+	http_request "${args[@]}" "http://127.0.0.1:$PORT$path"
+}
+
+# post_signed [KEY VALUE]...: a correctly signed webhook with these fields.
+post_signed() {
+	post_form /twilio/sms "$(sign "$TEST_SMS_URL" "$@")" "$@"
+}
+
+# post_sms SID FROM BODY: a signed inbound SMS (To is the clinic number).
+post_sms() {
+	post_signed MessageSid "$1" From "$2" To "$CLINIC_PHONE" Body "$3"
+}
+
+# post_raw SIGNATURE DATA [CURL_ARGS...]: posts DATA exactly as given
+# (already url-encoded), form content type unless CURL_ARGS set another.
+post_raw() {
+	local sig=$1 data=$2
+	shift 2
+	http_request -H 'Content-Type: application/x-www-form-urlencoded' \
+		-H "X-Twilio-Signature: $sig" --data-binary "$data" "$@" \
+		"http://127.0.0.1:$PORT/twilio/sms"
+}
+
+# ------------------------------------------------------------------ SQLite
+
+# sql QUERY: runs QUERY on the test database, printing rows '|'-separated.
+sql() {
+	sqlite3 -batch -noheader -cmd '.timeout 5000' "$TEST_DB" "$1"
+}
+
+# enrol PHONE [OPTED_OUT]: adds an enrolled English patient.
+enrol() {
+	sql "INSERT INTO patients(phone,name,language,timezone,enrolled,opted_out,paused,created_at,updated_at)
+	     VALUES('$1','Test','en','Europe/London',1,${2:-0},0,0,0);"
+}
+
+# inbound_count SID: rows stored for MessageSid SID.
+inbound_count() {
+	sql "SELECT count(*) FROM inbound_messages WHERE provider_sid = '$1';"
+}
+
+# The metric's value from the last /metrics body (empty if absent).
+metric() {
+	printf '%s\n' "$HTTP_BODY" | awk -v n="$1" '$1 == n { print $2 }'
+}

@@ -1,0 +1,206 @@
+/*
+ * Configuration: defaults, every kind of mistake reported with file:line,
+ * all problems at once, relative paths, the token override.
+ */
+#include "testlib.h"
+
+#include "conf.h"
+#include "diag.h"
+
+/* 1 if some diagnostic contains both needles. */
+static int
+has_diag(const struct diag *d, const char *a, const char *b)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		if (strstr(d->v[i].text, a) != NULL &&
+		    (b == NULL || strstr(d->v[i].text, b) != NULL))
+			return 1;
+	return 0;
+}
+
+static void
+test_good_file_and_defaults(void **state)
+{
+	struct diag	 d;
+	struct conf	*c;
+	const char	*path = testlib_write("good.ini", TESTLIB_CONF);
+
+	diag_init(&d);
+	c = conf_load(path, &d);
+	assert_non_null(c);
+	assert_int_equal(d.nerrors, 0);
+	assert_string_equal(c->listen_host, "127.0.0.1");
+	assert_int_equal(c->listen_port, 0);
+	assert_string_equal(c->public_url, "https://clinic.example.org");
+	assert_string_equal(c->provider, "console");	/* default */
+	assert_true(c->verify_signatures);		/* default */
+	assert_string_equal(c->timezone, "Europe/London");
+	assert_string_equal(c->emergency_number, "999");
+	assert_int_equal(c->request_timeout, 10);
+	assert_null(c->port_file);
+	conf_free(c);
+	diag_clear(&d);
+}
+
+static void
+test_every_problem_with_its_line(void **state)
+{
+	struct diag	 d;
+	const char	*path = testlib_write("bad.ini",
+	    "[server]\n"			/* 1 */
+	    "listen = nope\n"			/* 2 */
+	    "colour = blue\n"			/* 3 */
+	    "[bogus]\n"				/* 4 */
+	    "x = 1\n"				/* 5 */
+	    "y = 2\n"				/* 6 */
+	    "[clinic]\n"			/* 7 */
+	    "phone = 0123\n"			/* 8 */
+	    "on_call = +447700900123\n"		/* 9 */
+	    "on_call = +447700900124\n"		/* 10 */
+	    "timezone = Mars/Olympus\n"		/* 11 */
+	    "emergency_number = nine\n"		/* 12 */
+	    "[server]\n"			/* 13 */
+	    "request_timeout = 0\n"		/* 14 */
+	    "this line has no equals sign\n"	/* 15 */
+	    "[provider]\n"			/* 16 */
+	    "auth_token = x\n"			/* 17 */
+	    "verify_signatures = maybe\n");	/* 18 */
+
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "bad.ini:2:", "listen"));
+	assert_true(has_diag(&d, "bad.ini:3:", "unknown key 'colour' in [server]"));
+	assert_true(has_diag(&d, "bad.ini:5:", "unknown section [bogus]"));
+	assert_false(has_diag(&d, "bad.ini:6:", NULL));	/* reported once */
+	assert_true(has_diag(&d, "bad.ini:8:", "E.164"));
+	assert_true(has_diag(&d, "bad.ini:10:", "set twice (first on line 9)"));
+	assert_true(has_diag(&d, "bad.ini:11:", "time zone"));
+	assert_true(has_diag(&d, "bad.ini:12:", "emergency_number"));
+	assert_true(has_diag(&d, "bad.ini:14:", "from 1 to 300"));
+	assert_true(has_diag(&d, "bad.ini:15:", "syntax error"));
+	assert_true(has_diag(&d, "bad.ini:18:", "yes or no"));
+	diag_clear(&d);
+}
+
+static void
+test_required_keys(void **state)
+{
+	struct diag	 d;
+	const char	*path = testlib_write("min.ini", "[server]\nlisten = 127.0.0.1:1\n");
+
+	unsetenv("CLOTLINE_AUTH_TOKEN");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "[clinic] phone is required", NULL));
+	assert_true(has_diag(&d, "[clinic] on_call is required", NULL));
+	assert_true(has_diag(&d, "auth_token", "verify_signatures"));
+	diag_clear(&d);
+
+	path = testlib_write("twilio.ini", TESTLIB_CONF "[provider]\nname = twilio\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "account_sid is required for twilio", NULL));
+	assert_true(has_diag(&d, "from is required for twilio", NULL));
+	diag_clear(&d);
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct diag	d;
+
+	diag_init(&d);
+	assert_null(conf_load("/nonexistent/clotline.ini", &d));
+	assert_true(has_diag(&d, "/nonexistent/clotline.ini: cannot open", NULL));
+	diag_clear(&d);
+}
+
+static void
+test_relative_paths_and_listen_forms(void **state)
+{
+	struct diag	 d;
+	struct conf	*c;
+	const char	*path = testlib_write("rel.ini", TESTLIB_CONF
+	    "[server]\n");	/* a repeated section is allowed */
+	char		 want[600];
+
+	(void)path;
+	path = testlib_write("rel2.ini",
+	    "[server]\nlisten = [::1]:8081\nport_file = run/port\n"
+	    "public_url = https://clinic.example.org/hooks/\n"
+	    "[storage]\ndatabase = data/c.db\n"
+	    "[provider]\nauth_token = t\n"
+	    "[clinic]\nphone = +441234567890\non_call = +447700900123\n");
+	diag_init(&d);
+	c = conf_load(path, &d);
+	assert_non_null(c);
+	assert_string_equal(c->listen_host, "::1");
+	assert_int_equal(c->listen_port, 8081);
+	snprintf(want, sizeof want, "%s/run/port", testlib_tmpdir());
+	assert_string_equal(c->port_file, want);
+	snprintf(want, sizeof want, "%s/data/c.db", testlib_tmpdir());
+	assert_string_equal(c->database, want);
+	assert_string_equal(c->public_url, "https://clinic.example.org/hooks");
+	conf_free(c);
+	diag_clear(&d);
+}
+
+static void
+test_token_from_environment_and_secret_not_echoed(void **state)
+{
+	struct diag	 d;
+	struct conf	*c;
+	const char	*path = testlib_write("env.ini", TESTLIB_CONF);
+
+	setenv("CLOTLINE_AUTH_TOKEN", "from-env", 1);
+	diag_init(&d);
+	c = conf_load(path, &d);
+	assert_non_null(c);
+	assert_string_equal(c->auth_token, "from-env");
+	conf_free(c);
+	unsetenv("CLOTLINE_AUTH_TOKEN");
+	diag_clear(&d);
+
+	path = testlib_write("badurl.ini",
+	    "[server]\npublic_url = ftp://x\n[provider]\nauth_token = t\n"
+	    "[clinic]\nphone = +441234567890\non_call = +447700900123\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "public_url", "http://"));
+	diag_clear(&d);
+}
+
+static void
+test_long_line(void **state)
+{
+	struct diag	 d;
+	char		 text[1024];
+
+	snprintf(text, sizeof text, "%s[clinic]\nname = %0400d\n", TESTLIB_CONF, 7);
+	diag_init(&d);
+	assert_null(conf_load(testlib_write("long.ini", text), &d));
+	assert_true(has_diag(&d, "long.ini:15:", "longer than"));
+	diag_clear(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file_and_defaults),
+		cmocka_unit_test(test_every_problem_with_its_line),
+		cmocka_unit_test(test_required_keys),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_relative_paths_and_listen_forms),
+		cmocka_unit_test(test_token_from_environment_and_secret_not_echoed),
+		cmocka_unit_test(test_long_line),
+	};
+	int	rc;
+
+	unsetenv("CLOTLINE_AUTH_TOKEN");
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	testlib_cleanup();
+	return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * Form body parsing: decoding, order and repeats, limits, bad input.
+ */
+#include "testlib.h"
+
+#include "form.h"
+
+static void
+test_decodes_keys_and_values(void **state)
+{
+	const char	*body = "Body=I%27m+breathless+%26+sore&From=%2B447700900001"
+	    "&Na%6De=x";
+	struct form	*f;
+	size_t		 len;
+
+	assert_int_equal(form_parse(body, strlen(body), 10, &f), FORM_OK);
+	assert_int_equal(f->n, 3);
+	assert_string_equal(form_get(f, "Body", &len), "I'm breathless & sore");
+	assert_int_equal(len, strlen("I'm breathless & sore"));
+	assert_string_equal(form_get(f, "From", NULL), "+447700900001");
+	assert_string_equal(form_get(f, "Name", NULL), "x");	/* key decoded */
+	assert_null(form_get(f, "Missing", NULL));
+	form_free(f);
+}
+
+static void
+test_repeats_and_empty_values(void **state)
+{
+	const char	*body = "A=1&A=2&B=&&C=3&";
+	struct form	*f;
+
+	assert_int_equal(form_parse(body, strlen(body), 10, &f), FORM_OK);
+	assert_int_equal(f->n, 4);
+	assert_string_equal(form_get(f, "A", NULL), "1");	/* first wins */
+	assert_string_equal(f->fields[1].value, "2");
+	assert_string_equal(form_get(f, "B", NULL), "");
+	assert_string_equal(form_get(f, "C", NULL), "3");
+	form_free(f);
+}
+
+static void
+test_decoded_nul_keeps_length(void **state)
+{
+	const char	*body = "Body=a%00b";
+	struct form	*f;
+	size_t		 len;
+	const char	*v;
+
+	assert_int_equal(form_parse(body, strlen(body), 10, &f), FORM_OK);
+	v = form_get(f, "Body", &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(v, "a\0b", 3);
+	form_free(f);
+}
+
+static void
+test_malformed(void **state)
+{
+	struct form	*f = (struct form *)1;
+	static const char *bad[] = { "abc", "=1", "a=1&=2", "a=1&b" };
+	size_t		 i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(form_parse(bad[i], strlen(bad[i]), 10, &f),
+		    FORM_MALFORMED);
+		assert_null(f);
+	}
+	/* A raw NUL byte is not part of any urlencoded body. */
+	assert_int_equal(form_parse("a=1\0b=2", 7, 10, &f), FORM_MALFORMED);
+}
+
+static void
+test_field_limit(void **state)
+{
+	struct form	*f;
+
+	assert_int_equal(form_parse("a=1&b=2&c=3", 11, 3, &f), FORM_OK);
+	form_free(f);
+	assert_int_equal(form_parse("a=1&b=2&c=3&d=4", 15, 3, &f), FORM_TOO_MANY);
+	assert_null(f);
+}
+
+static void
+test_empty_body(void **state)
+{
+	struct form	*f;
+
+	assert_int_equal(form_parse("", 0, 10, &f), FORM_OK);
+	assert_int_equal(f->n, 0);
+	form_free(f);
+	form_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decodes_keys_and_values),
+		cmocka_unit_test(test_repeats_and_empty_values),
+		cmocka_unit_test(test_decoded_nul_keeps_length),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_field_limit),
+		cmocka_unit_test(test_empty_body),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

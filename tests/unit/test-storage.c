@@ -1,0 +1,219 @@
+/*
+ * The SQLite backend through the storage interface, on :memory: and on a
+ * file (WAL, migrations, reopening).
+ */
+#include "testlib.h"
+
+#include "storage.h"
+
+static struct storage *
+open_mem(void)
+{
+	struct storage	*st;
+	char		*err = NULL;
+
+	st = storage_open("sqlite", ":memory:", NULL, &err);
+	assert_non_null(st);
+	assert_null(err);
+	return st;
+}
+
+static struct inbound
+make_inbound(const char *sid, const char *reply)
+{
+	struct inbound	in;
+
+	memset(&in, 0, sizeof in);
+	in.provider = "twilio";
+	in.provider_sid = sid;
+	in.from = "+447700900001";
+	in.body = "hello";
+	in.received_at = 1000;
+	in.kind = "triage";
+	in.level = "routine";
+	in.reply = reply;
+	return in;
+}
+
+static void
+test_open_migrate_ping(void **state)
+{
+	struct storage	*st = open_mem();
+	char		*err = NULL;
+
+	assert_int_equal(storage_schema_version(st), 1);
+	assert_int_equal(storage_ping(st), 0);
+	assert_string_equal(storage_backend(st), "sqlite");
+	storage_close(st);
+	storage_close(NULL);
+
+	assert_null(storage_open("postgres", "x", NULL, &err));
+	assert_non_null(strstr(err, "unknown storage backend"));
+	free(err);
+	assert_null(storage_open("sqlite", "/nonexistent/dir/x.db", NULL, &err));
+	assert_non_null(err);
+	free(err);
+}
+
+static void
+test_inbound_dedupe_and_reply(void **state)
+{
+	struct storage	*st = open_mem();
+	struct inbound	 in = make_inbound("SM1", "the reply");
+	char		*reply = NULL;
+	int64_t		 id = 0;
+
+	assert_int_equal(storage_inbound_find(st, "twilio", "SM1", &reply), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(storage_inbound_find(st, "twilio", "SM1", &reply), 1);
+	assert_string_equal(reply, "the reply");
+	free(reply);
+	/* The provider id is unique: a second insert fails. */
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), -1);
+	/* A stored empty reply comes back as NULL, not as "not found". */
+	in = make_inbound("SM2", NULL);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	assert_int_equal(storage_inbound_find(st, "twilio", "SM2", &reply), 1);
+	assert_null(reply);
+	storage_close(st);
+}
+
+static void
+test_transactions(void **state)
+{
+	struct storage	*st = open_mem();
+	struct inbound	 in = make_inbound("SM9", "r");
+	char		*reply = NULL;
+
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	storage_rollback(st);
+	assert_int_equal(storage_inbound_find(st, "twilio", "SM9", &reply), 0);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	assert_int_equal(storage_commit(st), 0);
+	assert_int_equal(storage_inbound_find(st, "twilio", "SM9", &reply), 1);
+	free(reply);
+	storage_close(st);
+}
+
+static void
+test_patients_and_opt_out(void **state)
+{
+	struct storage	*st = open_mem();
+	struct patient	 p, got;
+	int64_t		 id;
+
+	memset(&p, 0, sizeof p);
+	p.phone = (char *)"+447700900111";
+	p.name = (char *)"Ann";
+	p.language = (char *)"es";
+	p.timezone = (char *)"Europe/Madrid";
+	p.enrolled = 1;
+	assert_int_equal(storage_patient_insert(st, &p, 10, &id), 0);
+	assert_int_equal(storage_patient_find(st, "+447700900111", &got), 1);
+	assert_int_equal(got.id, id);
+	assert_string_equal(got.language, "es");
+	assert_string_equal(got.timezone, "Europe/Madrid");
+	assert_true(got.enrolled);
+	assert_false(got.opted_out);
+	patient_clear(&got);
+
+	assert_int_equal(storage_patient_set_opt_out(st, "+447700900111", 1, 20), 0);
+	assert_int_equal(storage_patient_find(st, "+447700900111", &got), 1);
+	assert_true(got.opted_out);
+	assert_true(got.enrolled);
+	patient_clear(&got);
+	assert_int_equal(storage_patient_set_opt_out(st, "+447700900111", 0, 30), 0);
+	assert_int_equal(storage_patient_find(st, "+447700900111", &got), 1);
+	assert_false(got.opted_out);
+	patient_clear(&got);
+
+	/* An unknown number that opts out gets an unenrolled row. */
+	assert_int_equal(storage_patient_find(st, "+15005550009", &got), 0);
+	assert_int_equal(storage_patient_set_opt_out(st, "+15005550009", 1, 40), 0);
+	assert_int_equal(storage_patient_find(st, "+15005550009", &got), 1);
+	assert_true(got.opted_out);
+	assert_false(got.enrolled);
+	patient_clear(&got);
+
+	/* The schema refuses a number that is not E.164. */
+	p.phone = (char *)"07700900111";
+	assert_int_equal(storage_patient_insert(st, &p, 10, NULL), -1);
+	storage_close(st);
+}
+
+static void
+test_escalation_and_audit(void **state)
+{
+	struct storage		*st = open_mem();
+	struct inbound		 in = make_inbound("SM5", "r");
+	struct escalation	 e;
+	struct audit		 a;
+	int64_t			 inid, eid = 0;
+
+	assert_int_equal(storage_inbound_insert(st, &in, &inid), 0);
+	memset(&e, 0, sizeof e);
+	e.phone = "+447700900001";
+	e.inbound_id = inid;
+	e.level = "emergency";
+	e.excerpt = "breathless";
+	e.created_at = 5;
+	assert_int_equal(storage_escalation_insert(st, &e, &eid), 0);
+	assert_true(eid > 0);
+	e.level = "routine";	/* only urgent and emergency escalate */
+	assert_int_equal(storage_escalation_insert(st, &e, NULL), -1);
+	e.level = "urgent";
+	e.inbound_id = 999;	/* foreign key enforced */
+	assert_int_equal(storage_escalation_insert(st, &e, NULL), -1);
+
+	memset(&a, 0, sizeof a);
+	a.at = 1;
+	a.actor = "patient";
+	a.action = "opt_out";
+	a.subject = "+447700900001";
+	assert_int_equal(storage_audit_append(st, &a), 0);
+	storage_close(st);
+}
+
+static void
+test_file_survives_reopen(void **state)
+{
+	struct storage	*st;
+	struct inbound	 in = make_inbound("SMfile", "kept");
+	char		 path[512], *err = NULL, *reply = NULL;
+
+	snprintf(path, sizeof path, "%s/s.db", testlib_tmpdir());
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	assert_int_equal(storage_commit(st), 0);
+	storage_close(st);
+	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
+	assert_non_null(st);
+	assert_int_equal(storage_schema_version(st), 1);
+	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
+	assert_string_equal(reply, "kept");
+	free(reply);
+	storage_close(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_migrate_ping),
+		cmocka_unit_test(test_inbound_dedupe_and_reply),
+		cmocka_unit_test(test_transactions),
+		cmocka_unit_test(test_patients_and_opt_out),
+		cmocka_unit_test(test_escalation_and_audit),
+		cmocka_unit_test(test_file_survives_reopen),
+	};
+	int	rc;
+
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	testlib_cleanup();
+	return rc;
+}
