@@ -308,8 +308,13 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
 	evhttp_set_max_headers_size(srv->http, SERVER_MAX_HEADERS);
 	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	/*
+	 * libevent answers 501 for methods outside this set; the routing table
+	 * answers 405 with Allow for a known method on the wrong route.
+	 */
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST);
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
 	/* Read the rest of an oversized body so the client sees the 413. */
 	evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(srv->http, server_dispatch_cb, srv);

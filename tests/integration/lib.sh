@@ -114,6 +114,19 @@ finish() {
 	exit 0
 }
 
+# known_bug MESSAGE COMMAND...: a check the current daemon fails because of a
+# known bug.  It is reported but not counted, so the suite stays green; once
+# COMMAND succeeds the output says so and the check should become a real one.
+known_bug() {
+	local msg=$1
+	shift
+	if "$@"; then
+		echo "# known bug no longer reproduces (make it a real check): $msg"
+	else
+		echo "# known bug, not counted: $msg"
+	fi
+}
+
 expect_eq() {	# ACTUAL EXPECTED MESSAGE
 	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
 	ok "$3"
@@ -138,6 +151,18 @@ expect_match() {
 	printf '%s\n' "$1" | grep -Eq -- "$2" ||
 		fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 800)"
 	ok "$3"
+}
+
+# run COMMAND...: runs COMMAND (bounded to 10 s) and sets RUN_RC, RUN_OUT and
+# RUN_ERR.  A command killed at the deadline has RUN_RC 124.
+RUN_RC=
+RUN_OUT=
+RUN_ERR=
+run() {
+	RUN_RC=0
+	timeout 10 "$@" >"$TMPD/run.out" 2>"$TMPD/run.err" || RUN_RC=$?
+	RUN_OUT=$(cat "$TMPD/run.out")
+	RUN_ERR=$(cat "$TMPD/run.err")
 }
 
 # ------------------------------------------------------------------ timing
@@ -190,8 +215,9 @@ log_has() {
 # -------------------------------------------------------------- the daemon
 
 # write_config FILE: the test configuration.  These variables change it:
-#   CFG_REQUEST_TIMEOUT (10), CFG_EMERGENCY (999), CFG_SHUTDOWN_TIMEOUT (5),
-#   CFG_LISTEN (127.0.0.1:0).
+#   CFG_LISTEN (127.0.0.1:0), CFG_REQUEST_TIMEOUT (10), CFG_SHUTDOWN_TIMEOUT (5),
+#   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
+#   CFG_EMERGENCY (999).
 # database and port_file are relative: they resolve against FILE's directory.
 write_config() {
 	local file=$1
@@ -208,7 +234,7 @@ shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
 
 [storage]
 database = clotline.db
-busy_timeout_ms = 5000
+busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
 
 [provider]
 name = console
@@ -216,7 +242,7 @@ auth_token = $TEST_TOKEN
 verify_signatures = yes
 
 [clinic]
-name = Test Vascular Clinic
+name = ${CFG_CLINIC_NAME:-Test Vascular Clinic}
 phone = $CLINIC_PHONE
 emergency_number = ${CFG_EMERGENCY:-999}
 on_call = $ON_CALL
@@ -264,8 +290,10 @@ stop_daemon() {
 # ----------------------------------------------------------------- signing
 
 # sign URL [KEY VALUE]...: prints base64(HMAC-SHA1(token, URL + the params
-# sorted bytewise by key, then value, each as key+value)).  SIGN_TOKEN
-# overrides the token.  Values may hold any byte but NUL.
+# sorted bytewise by key, then value, each as key+value)).  A pair given twice
+# counts once, as in the official validators (spec/twilio.md's repeated-key
+# vector only comes out that way).  SIGN_TOKEN overrides the token.  Values
+# may hold any byte but NUL.
 sign() {
 	local url=$1 k v rec
 	shift
