@@ -77,6 +77,19 @@ test_other_emergencies(void **state)
 }
 
 static void
+test_spanish_and_german_red_flags(void **state)
+{
+	assert_int_equal(level("me falta el aire y me duele el pecho"),
+	    TRIAGE_EMERGENCY);
+	assert_int_equal(level("tosí sangre esta mañana"), TRIAGE_EMERGENCY);
+	assert_int_equal(level("Atemnot und Brustschmerzen"), TRIAGE_EMERGENCY);
+	assert_int_equal(level("Habe Blut gehustet"), TRIAGE_EMERGENCY);
+	assert_int_equal(level("me falta el aire"), TRIAGE_URGENT);
+	assert_int_equal(level("Wade ist geschwollen und warm"), TRIAGE_URGENT);
+	assert_int_equal(level("tengo la pierna roja y caliente"), TRIAGE_URGENT);
+}
+
+static void
 test_urgent(void **state)
 {
 	assert_int_equal(level("bit breathless today"), TRIAGE_URGENT);
@@ -158,6 +171,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_breathless_and_chest_pain_is_emergency),
 		cmocka_unit_test(test_other_emergencies),
+		cmocka_unit_test(test_spanish_and_german_red_flags),
 		cmocka_unit_test(test_urgent),
 		cmocka_unit_test(test_advice_and_routine),
 		cmocka_unit_test(test_fired_rules_are_reported),
