@@ -435,16 +435,8 @@ conf_handler_cb(void *arg, const char *section, const char *key, const char *val
 		return 1;
 	}
 	e = conf_find(section, key, &known);
-	if (!known) {
-		/* Report an unknown section once, not for every key in it. */
-		if (cp->bad_section == NULL || strcmp(cp->bad_section, section) != 0) {
-			diag_error(cp->diag, cp->file, cp->lineno,
-			    "unknown section [%s]", section);
-			free(cp->bad_section);
-			cp->bad_section = xstrdup(section);
-		}
+	if (!known)	/* reported at its header by conf_check_section */
 		return 1;
-	}
 	if (e == NULL) {
 		diag_error(cp->diag, cp->file, cp->lineno,
 		    "unknown key '%s' in [%s]", key, section);
@@ -462,6 +454,31 @@ conf_handler_cb(void *arg, const char *section, const char *key, const char *val
 	return 1;
 }
 
+/*
+ * Reports an unknown [section] at its header line, keys or not (inih only
+ * tells the handler about sections that have keys).
+ */
+static void
+conf_check_section(struct conf_parse *cp, const char *line)
+{
+	const char	*s = line, *e;
+	size_t		 i, len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s++ != '[' || (e = strchr(s, ']')) == NULL)
+		return;
+	len = (size_t)(e - s);
+	for (i = 0; i < CONF_NENTRIES; i++)
+		if (strlen(conf_table[i].section) == len &&
+		    strncmp(conf_table[i].section, s, len) == 0)
+			return;
+	diag_error(cp->diag, cp->file, cp->lineno, "unknown section [%.*s]",
+	    (int)(len > 64 ? 64 : len), s);
+	free(cp->bad_section);
+	cp->bad_section = xstrndup(s, len);
+}
+
 /* inih line reader: counts lines and refuses lines longer than inih's buffer. */
 static char *
 conf_reader_cb(char *buf, int size, void *arg)
@@ -473,6 +490,7 @@ conf_reader_cb(char *buf, int size, void *arg)
 	if (fgets(buf, size, cp->fp) == NULL)
 		return NULL;
 	cp->lineno++;
+	conf_check_section(cp, buf);
 	len = strlen(buf);
 	if (len > 0 && buf[len - 1] != '\n' && !feof(cp->fp)) {
 		while ((ch = fgetc(cp->fp)) != EOF && ch != '\n')
@@ -484,16 +502,29 @@ conf_reader_cb(char *buf, int size, void *arg)
 	return buf;
 }
 
+/* 1 if [section] key appeared in the file (valid or not). */
+static int
+conf_seen(const struct conf_parse *cp, const char *section, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < CONF_NENTRIES; i++)
+		if (strcmp(conf_table[i].section, section) == 0 &&
+		    strcmp(conf_table[i].key, key) == 0)
+			return cp->seen[i] != 0;
+	return 0;
+}
+
 static void
 conf_check_required(struct conf_parse *cp)
 {
 	struct conf	*c = cp->conf;
 	const char	*f = cp->file;
 
-	if (c->clinic_phone == NULL)
+	if (c->clinic_phone == NULL && !conf_seen(cp, "clinic", "phone"))
 		diag_error(cp->diag, f, 0, "[clinic] phone is required "
 		    "(the number patients are told to call)");
-	if (c->on_call == NULL)
+	if (c->on_call == NULL && !conf_seen(cp, "clinic", "on_call"))
 		diag_error(cp->diag, f, 0, "[clinic] on_call is required "
 		    "(the number that receives escalations)");
 	if (c->verify_signatures && c->auth_token == NULL)
@@ -586,7 +617,7 @@ conf_free(struct conf *c)
 }
 
 void
-conf_print_keys(void)
+conf_print_keys(FILE *fp)
 {
 	const char	*section = "";
 	size_t		 i;
@@ -595,12 +626,12 @@ conf_print_keys(void)
 		const struct conf_entry *e = &conf_table[i];
 
 		if (strcmp(section, e->section) != 0) {
-			printf("  [%s]\n", e->section);
+			fprintf(fp, "  [%s]\n", e->section);
 			section = e->section;
 		}
-		printf("    %-18s %s", e->key, e->help);
+		fprintf(fp, "    %-18s %s", e->key, e->help);
 		if (e->def != NULL)
-			printf(" (default: %s)", e->def);
-		printf("\n");
+			fprintf(fp, " (default: %s)", e->def);
+		fprintf(fp, "\n");
 	}
 }

@@ -9,6 +9,8 @@
 #ifndef CLOTLINE_CONF_H
 #define CLOTLINE_CONF_H
 
+#include <stdio.h>
+
 #include "diag.h"
 #include "log.h"
 
@@ -60,6 +62,6 @@ struct conf	*conf_load(const char *path, struct diag *);
 void		 conf_free(struct conf *);
 
 /* Prints every key with its section, default and meaning (for --help). */
-void		 conf_print_keys(void);
+void		 conf_print_keys(FILE *);
 
 #endif

@@ -69,7 +69,7 @@ usage_serve(FILE *fp)
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
 "\n"
 "Configuration keys:\n");
-	conf_print_keys();
+	conf_print_keys(fp);
 }
 
 static void

@@ -83,13 +83,17 @@ metrics_render(const struct metrics *m, time_t now)
 	    "# HELP clotline_inbound_duplicates_total Repeated MessageSids answered from the store.\n"
 	    "# TYPE clotline_inbound_duplicates_total counter\n"
 	    "clotline_inbound_duplicates_total %llu\n"
-	    "# HELP clotline_replies_total Replies to inbound messages, by triage level.\n"
+	    "# HELP clotline_replies_total Replies sent to inbound messages, by triage level.\n"
 	    "# TYPE clotline_replies_total counter\n",
 	    (unsigned long long)m->inbound, (unsigned long long)m->duplicates);
 	for (lvl = TRIAGE_ROUTINE; lvl <= TRIAGE_EMERGENCY; lvl++)
 		evbuffer_add_printf(b, "clotline_replies_total{level=\"%s\"} %llu\n",
 		    triage_level_name((enum triage_level)lvl),
 		    (unsigned long long)m->replies[lvl]);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_silent_answers_total Inbound messages answered with no message (opted out).\n"
+	    "# TYPE clotline_silent_answers_total counter\n"
+	    "clotline_silent_answers_total %llu\n", (unsigned long long)m->silent);
 	evbuffer_add_printf(b,
 	    "# HELP clotline_keyword_replies_total Replies to STOP, START and HELP keywords.\n"
 	    "# TYPE clotline_keyword_replies_total counter\n"

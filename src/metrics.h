@@ -26,7 +26,8 @@ struct metrics {
 	uint64_t	 requests[ROUTE_COUNT][METRICS_NSTATUS];
 	uint64_t	 inbound;		/* new inbound messages stored */
 	uint64_t	 duplicates;		/* repeated MessageSids answered */
-	uint64_t	 replies[TRIAGE_EMERGENCY + 1];
+	uint64_t	 replies[TRIAGE_EMERGENCY + 1];	/* replies sent */
+	uint64_t	 silent;		/* answered with no message */
 	uint64_t	 keyword_replies;
 	uint64_t	 signature_failures;
 	uint64_t	 db_errors;

@@ -20,7 +20,6 @@
 #include "keyword.h"
 #include "log.h"
 #include "metrics.h"
-#include "phone.h"
 #include "prompts.h"
 #include "settings.h"
 #include "sms.h"
@@ -184,7 +183,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 
 	sms_plan(set, &p, known, body, &plan);
 
-	if (plan.set_opt_out != -1 && phone_is_e164(from)) {
+	if (plan.set_opt_out != -1) {
 		if (storage_patient_set_opt_out(st, from, plan.set_opt_out,
 		    now) == -1)
 			goto unavailable;
@@ -231,7 +230,9 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	in_tx = 0;
 
 	m->inbound++;
-	if (strcmp(plan.kind, "triage") == 0)
+	if (plan.reply == NULL)
+		m->silent++;
+	else if (strcmp(plan.kind, "triage") == 0)
 		m->replies[plan.triage.level]++;
 	else
 		m->keyword_replies++;

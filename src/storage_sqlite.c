@@ -21,7 +21,7 @@ static const char *const sqlite_migrations[] = {
 	/* 1: the foundation schema. */
 	"CREATE TABLE patients ("
 	"  id INTEGER PRIMARY KEY,"
-	"  phone TEXT NOT NULL UNIQUE CHECK (phone GLOB '+[1-9]*'),"
+	"  phone TEXT NOT NULL UNIQUE,"
 	"  name TEXT,"
 	"  language TEXT NOT NULL DEFAULT 'en',"
 	"  timezone TEXT NOT NULL DEFAULT 'Europe/London',"
@@ -30,7 +30,9 @@ static const char *const sqlite_migrations[] = {
 	"  opted_out_at INTEGER,"
 	"  paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),"
 	"  created_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL"
+	"  updated_at INTEGER NOT NULL,"
+	/* Enrolled patients are E.164; an unenrolled row may be any sender. */
+	"  CHECK (enrolled = 0 OR phone GLOB '+[1-9][0-9]*')"
 	");"
 	"CREATE TABLE inbound_messages ("
 	"  id INTEGER PRIMARY KEY,"
@@ -138,8 +140,9 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
 	[STMT_OPT_OUT_UPDATE] =
 	    "UPDATE patients SET opted_out = ?2,"
-	    " opted_out_at = CASE WHEN ?2 THEN ?3 ELSE NULL END, updated_at = ?3"
-	    " WHERE phone = ?1",
+	    " opted_out_at = CASE WHEN NOT ?2 THEN NULL"
+	    "   WHEN opted_out THEN opted_out_at ELSE ?3 END,"
+	    " updated_at = ?3 WHERE phone = ?1",
 	[STMT_OPT_OUT_INSERT] =
 	    "INSERT INTO patients (phone, enrolled, opted_out, opted_out_at,"
 	    " created_at, updated_at)"

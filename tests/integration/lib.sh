@@ -25,6 +25,13 @@ _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_srcdir:=$(cd "$_lib_dir/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${CLOTLINE:=$top_builddir/src/clotline}"
+# Absolute paths: the daemon runs from / and the config lives in a temp dir.
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+case $CLOTLINE in
+/*) ;;
+*) CLOTLINE=$PWD/$CLOTLINE ;;
+esac
 export top_srcdir top_builddir CLOTLINE
 export LC_ALL=C
 unset CLOTLINE_AUTH_TOKEN CLOTLINE_ADMIN_TOKEN
@@ -57,6 +64,7 @@ PORT=
 HTTP_STATUS=
 HTTP_BODY=
 HTTP_HEADERS=
+HTTP_ERR=
 PASSED=0
 _PIDS=()
 
@@ -66,10 +74,10 @@ _lib_cleanup() {
 	set +e
 	for pid in "${_PIDS[@]}"; do
 		if kill -0 "$pid" 2>/dev/null; then
-			kill -KILL "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
+			kill -KILL "$pid"
+			wait "$pid"
 		fi
-	done
+	done 2>/dev/null
 	if [ "${KEEP_TMP:-0}" = 1 ]; then
 		echo "$TEST_NAME: kept $TMPD" >&2
 	else
@@ -97,6 +105,7 @@ fail() {
 	if [ -n "$HTTP_STATUS" ]; then
 		echo "  last HTTP status: $HTTP_STATUS" >&2
 		echo "  last HTTP body: $(printf '%s' "$HTTP_BODY" | head -c 600)" >&2
+		[ -z "$HTTP_ERR" ] || echo "  curl: $HTTP_ERR" >&2
 	fi
 	log_tail
 	exit 1
@@ -112,19 +121,6 @@ ok() {
 finish() {
 	echo "$PASSED passed, 0 failed"
 	exit 0
-}
-
-# known_bug MESSAGE COMMAND...: a check the current daemon fails because of a
-# known bug.  It is reported but not counted, so the suite stays green; once
-# COMMAND succeeds the output says so and the check should become a real one.
-known_bug() {
-	local msg=$1
-	shift
-	if "$@"; then
-		echo "# known bug no longer reproduces (make it a real check): $msg"
-	else
-		echo "# known bug, not counted: $msg"
-	fi
 }
 
 expect_eq() {	# ACTUAL EXPECTED MESSAGE
@@ -167,9 +163,14 @@ run() {
 
 # ------------------------------------------------------------------ timing
 
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-	echo $((t / 1000))
+now_ms() {	# milliseconds since the epoch
+	local t=${EPOCHREALTIME:-}
+	if [ -z "$t" ]; then	# bash < 5
+		date +%s%3N
+		return
+	fi
+	t=${t//[!0-9]/}		# whatever the locale's decimal point
+	echo $((10#$t / 1000))
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 0.05 s until it succeeds
@@ -217,7 +218,7 @@ log_has() {
 # write_config FILE: the test configuration.  These variables change it:
 #   CFG_LISTEN (127.0.0.1:0), CFG_REQUEST_TIMEOUT (10), CFG_SHUTDOWN_TIMEOUT (5),
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
-#   CFG_EMERGENCY (999).
+#   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL).
 # database and port_file are relative: they resolve against FILE's directory.
 write_config() {
 	local file=$1
@@ -225,7 +226,7 @@ write_config() {
 ; written by tests/integration/lib.sh
 [server]
 listen = ${CFG_LISTEN:-127.0.0.1:0}
-public_url = $TEST_PUBLIC_URL
+public_url = ${CFG_PUBLIC_URL:-$TEST_PUBLIC_URL}
 port_file = port
 prompts_dir = $top_srcdir/prompts
 log_level = info
@@ -275,6 +276,7 @@ start_daemon() {
 		fail "the daemon exited during start-up"
 	fi
 	PORT=$(cat "$PORT_FILE")
+	SEEN=()
 	case $PORT in
 	'' | *[!0-9]*) fail "port file holds '$PORT', not a port number" ;;
 	esac
@@ -311,7 +313,7 @@ sign() {
 				v=${rec#*$'\001'}
 				printf '%s%s' "$k" "$v"
 			done
-	} | openssl dgst -sha1 -hmac "${SIGN_TOKEN:-$TEST_TOKEN}" -binary | base64
+	} | hmac_stdin
 }
 
 # ------------------------------------------------------------------ HTTP
@@ -319,15 +321,31 @@ sign() {
 _CURL_COMMON=(-sS --max-time 10 --connect-timeout 5 -H 'Expect:')
 
 # http_request CURL_ARGS...: runs curl against the daemon, setting HTTP_STATUS,
-# HTTP_BODY and HTTP_HEADERS.  The arguments must include the URL.
+# HTTP_BODY, HTTP_HEADERS and HTTP_ERR (curl's complaint; HTTP_STATUS is 000
+# when nothing answered).  The last argument must be the URL.  Every
+# answer is also counted in SEEN["ROUTE STATUS"] (ROUTE as /metrics names
+# it), so a test can compare /metrics with what the client saw.
+declare -A SEEN=()
 http_request() {
-	local out=$TMPD/http.body hdr=$TMPD/http.headers
+	local out=$TMPD/http.body hdr=$TMPD/http.headers path route
 	: >"$out"
 	: >"$hdr"
 	HTTP_STATUS=$(curl "${_CURL_COMMON[@]}" -o "$out" -D "$hdr" \
-		-w '%{http_code}' "$@") || HTTP_STATUS=${HTTP_STATUS:-000}
+		-w '%{http_code}' "$@" 2>"$TMPD/http.err") ||
+		HTTP_STATUS=${HTTP_STATUS:-000}
+	HTTP_ERR=$(cat "$TMPD/http.err")
 	HTTP_BODY=$(cat "$out")
 	HTTP_HEADERS=$(tr -d '\r' <"$hdr")
+	path=${!#}
+	path=${path#http://127.0.0.1:"$PORT"}
+	path=${path%%\?*}
+	case $path in
+	/twilio/sms | /healthz | /metrics) route=$path ;;
+	*) route=other ;;
+	esac
+	if [ "$HTTP_STATUS" != 000 ]; then
+		SEEN["$route $HTTP_STATUS"]=$((${SEEN["$route $HTTP_STATUS"]:-0} + 1))
+	fi
 }
 
 # http_get PATH: GET http://127.0.0.1:$PORT/PATH
@@ -366,14 +384,47 @@ post_sms() {
 	post_signed MessageSid "$1" From "$2" To "$CLINIC_PHONE" Body "$3"
 }
 
-# post_raw SIGNATURE DATA [CURL_ARGS...]: posts DATA exactly as given
-# (already url-encoded), form content type unless CURL_ARGS set another.
+# post_raw SIGNATURE|- DATA [CONTENT_TYPE]: posts DATA exactly as given
+# (already url-encoded; "@FILE" posts a file's bytes).
 post_raw() {
-	local sig=$1 data=$2
-	shift 2
-	http_request -H 'Content-Type: application/x-www-form-urlencoded' \
-		-H "X-Twilio-Signature: $sig" --data-binary "$data" "$@" \
-		"http://127.0.0.1:$PORT/twilio/sms"
+	local sig=$1 data=$2 ctype=${3:-application/x-www-form-urlencoded}
+	local args=(-H "Content-Type: $ctype" --data-binary "$data")
+	if [ "$sig" != - ]; then
+		args+=(-H "X-Twilio-Signature: $sig")
+	fi
+	http_request "${args[@]}" "http://127.0.0.1:$PORT/twilio/sms"
+}
+
+# urlencode STRING: percent-encodes every byte but [A-Za-z0-9._~-].
+urlencode() {
+	local hex out=
+	for hex in $(printf '%s' "$1" | od -An -v -tx1); do
+		case $hex in
+		3[0-9] | 4[1-9a-f] | 5[0-9a] | 6[1-9a-f] | 7[0-9a] | 2d | 2e | 5f | 7e)
+			printf -v hex "\\x$hex"
+			out+=$hex ;;
+		*)
+			out+=%${hex^^} ;;
+		esac
+	done
+	printf '%s' "$out"
+}
+
+# form_data [KEY VALUE]...: the url-encoded form body of these fields.
+form_data() {
+	local sep= out=
+	while (($# > 0)); do
+		out+=$sep$(urlencode "$1")=$(urlencode "$2")
+		sep='&'
+		shift 2
+	done
+	printf '%s' "$out"
+}
+
+# hmac_stdin: the signature of the bytes on stdin (URL and the sorted,
+# concatenated params): for requests whose values hold a NUL byte.
+hmac_stdin() {
+	openssl dgst -sha1 -hmac "${SIGN_TOKEN:-$TEST_TOKEN}" -binary | base64
 }
 
 # ------------------------------------------------------------------ SQLite

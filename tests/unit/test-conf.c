@@ -72,8 +72,10 @@ test_every_problem_with_its_line(void **state)
 	assert_null(conf_load(path, &d));
 	assert_true(has_diag(&d, "bad.ini:2:", "listen"));
 	assert_true(has_diag(&d, "bad.ini:3:", "unknown key 'colour' in [server]"));
-	assert_true(has_diag(&d, "bad.ini:5:", "unknown section [bogus]"));
-	assert_false(has_diag(&d, "bad.ini:6:", NULL));	/* reported once */
+	/* At its header line, once, not again for each key in it. */
+	assert_true(has_diag(&d, "bad.ini:4:", "unknown section [bogus]"));
+	assert_false(has_diag(&d, "bad.ini:5:", NULL));
+	assert_false(has_diag(&d, "bad.ini:6:", NULL));
 	assert_true(has_diag(&d, "bad.ini:8:", "E.164"));
 	assert_true(has_diag(&d, "bad.ini:10:", "set twice (first on line 9)"));
 	assert_true(has_diag(&d, "bad.ini:11:", "time zone"));
