@@ -7,19 +7,6 @@
 #include "conf.h"
 #include "diag.h"
 
-/* 1 if some diagnostic contains both needles. */
-static int
-has_diag(const struct diag *d, const char *a, const char *b)
-{
-	size_t	i;
-
-	for (i = 0; i < d->n; i++)
-		if (strstr(d->v[i].text, a) != NULL &&
-		    (b == NULL || strstr(d->v[i].text, b) != NULL))
-			return 1;
-	return 0;
-}
-
 static void
 test_good_file_and_defaults(void **state)
 {

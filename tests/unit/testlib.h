@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "diag.h"
+
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR "."
 #endif
@@ -63,6 +65,19 @@ testlib_cleanup(void)
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", testlib_dir);
 	}
+}
+
+/* 1 if some diagnostic contains a and, unless b is NULL, b too. */
+static inline int
+has_diag(const struct diag *d, const char *a, const char *b)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		if (strstr(d->v[i].text, a) != NULL &&
+		    (b == NULL || strstr(d->v[i].text, b) != NULL))
+			return 1;
+	return 0;
 }
 
 /* A minimal valid configuration using the source tree's prompts. */
