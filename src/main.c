@@ -154,24 +154,20 @@ cmd_check_config(int argc, char **argv)
 	return rc;
 }
 
-struct serve_ctx {
-	struct server	*srv;
-};
-
 static void
 serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
-	struct serve_ctx	*ctx = arg;
+	struct server	*srv = arg;
 
 	switch (sig) {
 	case SIGHUP:
-		(void)server_reload(ctx->srv);
+		(void)server_reload(srv);
 		break;
 	case SIGTERM:
 	case SIGINT:
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		server_shutdown(ctx->srv);
+		server_shutdown(srv);
 		break;
 	}
 }
@@ -185,7 +181,7 @@ cmd_serve(int argc, char **argv)
 	struct settings		*set;
 	struct storage		*st;
 	struct storage_options	 sopts;
-	struct serve_ctx	 ctx;
+	struct server		*srv;
 	struct diag		 d;
 	const char		*path;
 	char			*err = NULL;
@@ -215,11 +211,11 @@ cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");
-	ctx.srv = server_create(base, set, st, path);
-	if (server_listen(ctx.srv, &err) == -1)
+	srv = server_create(base, set, st, path);
+	if (server_listen(srv, &err) == -1)
 		fatal("http: %s", err);
 	for (i = 0; i < 3; i++) {
-		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
+		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, srv);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
 			fatal("cannot install signal handlers");
 	}
@@ -228,7 +224,7 @@ cmd_serve(int argc, char **argv)
 
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
-	server_free(ctx.srv);
+	server_free(srv);
 	storage_close(st);
 	event_base_free(base);
 	log_notice("shutdown: done");

@@ -38,12 +38,26 @@ signature_field_cmp(const void *pa, const void *pb)
 	return signature_bytes_cmp(a->value, a->valuelen, b->value, b->valuelen);
 }
 
+/*
+ * The HMAC implementation, fetched from OpenSSL once: a fetch is a provider
+ * lookup, and a webhook may compute three signatures.  Kept until exit.
+ */
+static EVP_MAC *
+signature_hmac(void)
+{
+	static EVP_MAC	*mac;
+
+	if (mac == NULL)
+		mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	return mac;
+}
+
 int
 signature_compute(const char *token, const char *url, const struct form *params,
     char out[SIGNATURE_SIZE])
 {
 	const struct form_field	**sorted = NULL;
-	EVP_MAC			 *mac = NULL;
+	EVP_MAC			 *mac;
 	EVP_MAC_CTX		 *ctx = NULL;
 	OSSL_PARAM		  op[2];
 	unsigned char		  md[EVP_MAX_MD_SIZE];
@@ -57,7 +71,7 @@ signature_compute(const char *token, const char *url, const struct form *params,
 			sorted[i] = &params->fields[i];
 		qsort(sorted, n, sizeof *sorted, signature_field_cmp);
 	}
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	if ((mac = signature_hmac()) == NULL ||
 	    (ctx = EVP_MAC_CTX_new(mac)) == NULL)
 		goto out;
 	op[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
@@ -84,7 +98,6 @@ signature_compute(const char *token, const char *url, const struct form *params,
 	rc = 0;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	free(sorted);
 	return rc;
 }
