@@ -169,4 +169,22 @@ ok 'shutdown logged'
 http_get /healthz
 expect_eq "$HTTP_STATUS" 000 'nothing listens after the exit'
 
+# ------------------------------------------- a database that stops answering
+
+# Overwrite the start of the database file under the running daemon (after a
+# checkpoint, so everything is in the main file): the store no longer answers.
+rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+start_daemon
+http_get /healthz
+expect_eq "$HTTP_STATUS" 200 'healthz: 200 while the database answers'
+sql 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+dd if=/dev/urandom of="$TEST_DB" bs=4096 count=4 conv=notrunc 2>/dev/null
+http_get /healthz
+expect_eq "$HTTP_STATUS" 503 'healthz: 503 when the database is broken'
+post_sms SMbroken1 +447700900555 'breathless and my chest hurts'
+expect_eq "$HTTP_STATUS" 503 'webhook: 503 (never 200) for a message it could not keep'
+http_get /healthz
+expect_eq "$HTTP_STATUS" 503 'the gateway keeps running and keeps saying so'
+stop_daemon
+
 finish
