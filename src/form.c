@@ -33,6 +33,10 @@ form_parse(const char *buf, size_t len, size_t max_fields, struct form **out)
 	enum form_result	 rc = FORM_MALFORMED;
 
 	*out = NULL;
+	if (len == 0) {		/* buf may be NULL (an empty evbuffer) */
+		*out = xcalloc(1, sizeof **out);
+		return FORM_OK;
+	}
 	/* A raw NUL is never part of a urlencoded body (a decoded %00 may be). */
 	if (memchr(buf, '\0', len) != NULL)
 		return FORM_MALFORMED;

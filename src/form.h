@@ -29,7 +29,7 @@ enum form_result {
 
 /*
  * Parses buf[0..len) into a new form (free with form_free).  On error *out is
- * NULL.  An empty body is a valid empty form.
+ * NULL.  An empty body is a valid empty form, and buf may then be NULL.
  */
 enum form_result form_parse(const char *buf, size_t len, size_t max_fields,
 		    struct form **out);

@@ -237,6 +237,14 @@ post_signed MessageSid SM400a Body hello
 expect_eq "$HTTP_STATUS" 400 'missing From: 400'
 post_signed MessageSid SM400b From "$P_ENROLLED"
 expect_eq "$HTTP_STATUS" 400 'missing Body: 400'
+# An empty body: unsigned it is refused, signed it lacks every field; either
+# way the gateway answers and stays up (this once crashed a UBSan build).
+post_raw - ''
+expect_eq "$HTTP_STATUS" 403 'empty body, no signature: 403'
+post_raw "$(sign "$TEST_SMS_URL")" ''
+expect_eq "$HTTP_STATUS" 400 'empty body, signed: 400'
+http_get /healthz
+expect_eq "$HTTP_STATUS" 200 'still up after empty bodies'
 post_raw "$(sign "$TEST_SMS_URL")" abc
 expect_eq "$HTTP_STATUS" 400 'malformed body "abc": 400'
 post_raw "$(sign "$TEST_SMS_URL")" '=abc&MessageSid=SM400c'

@@ -88,6 +88,10 @@ test_empty_body(void **state)
 	assert_int_equal(form_parse("", 0, 10, &f), FORM_OK);
 	assert_int_equal(f->n, 0);
 	form_free(f);
+	/* What evbuffer_pullup gives for an empty request body. */
+	assert_int_equal(form_parse(NULL, 0, 10, &f), FORM_OK);
+	assert_int_equal(f->n, 0);
+	form_free(f);
 	form_free(NULL);
 }
 
