@@ -57,8 +57,9 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(listen_host), .def = "127.0.0.1:8080",
 	  .help = "host:port to listen on; port 0 picks a free port" },
 	{ .section = "server", .key = "public_url", .type = CONF_URL,
-	  .offset = F(public_url), .def = "http://127.0.0.1:8080",
-	  .help = "base URL the provider calls; signatures are checked against it" },
+	  .offset = F(public_url),
+	  .help = "base URL the provider calls; signatures are checked against it "
+	  "(required while verify_signatures = yes)" },
 	{ .section = "server", .key = "port_file", .type = CONF_PATH,
 	  .offset = F(port_file),
 	  .help = "if set, the bound port is written here once listening" },
@@ -527,6 +528,12 @@ conf_check_required(struct conf_parse *cp)
 	if (c->on_call == NULL && !conf_seen(cp, "clinic", "on_call"))
 		diag_error(cp->diag, f, 0, "[clinic] on_call is required "
 		    "(the number that receives escalations)");
+	/* A wrong default would make every genuine webhook a 403. */
+	if (c->verify_signatures && c->public_url == NULL &&
+	    !conf_seen(cp, "server", "public_url"))
+		diag_error(cp->diag, f, 0, "[server] public_url is required while "
+		    "verify_signatures = yes (the URL the provider is configured "
+		    "to call)");
 	if (c->verify_signatures && c->auth_token == NULL)
 		diag_error(cp->diag, f, 0, "[provider] auth_token (or env "
 		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");

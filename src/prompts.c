@@ -102,10 +102,11 @@ out:
 }
 
 static char *
-prompts_read(const char *path, const struct prompt_vars *vars, struct diag *d)
+prompts_read(const char *path, enum prompt_id id, const struct prompt_vars *vars,
+    struct diag *d)
 {
 	FILE		*fp;
-	char		 buf[PROMPTS_MAX_FILE + 1], *body, *end;
+	char		 buf[PROMPTS_MAX_FILE + 1], *body, *end, *out;
 	size_t		 len;
 	unsigned	 line = 1;
 
@@ -138,7 +139,16 @@ prompts_read(const char *path, const struct prompt_vars *vars, struct diag *d)
 		diag_error(d, path, 0, "the message is empty");
 		return NULL;
 	}
-	return prompts_render(body, vars, path, line, d);
+	out = prompts_render(body, vars, path, line, d);
+	/* Red-flag advice must always say which number to call. */
+	if ((id == PROMPT_EMERGENCY || id == PROMPT_URGENT) &&
+	    strstr(body, "{emergency_number}") == NULL) {
+		diag_error(d, path, line, "must contain {emergency_number}: "
+		    "every urgent and emergency reply gives the emergency number");
+		free(out);
+		out = NULL;
+	}
+	return out;
 }
 
 static int
@@ -202,7 +212,8 @@ prompts_load(const char *dir, const char *default_lang,
 		for (id = 0; id < PROMPT_COUNT; id++) {
 			path = xasprintf("%s/%s/%s.txt", dir, pl->lang,
 			    prompts_names[id]);
-			pl->text[id] = prompts_read(path, vars, d);
+			pl->text[id] = prompts_read(path, (enum prompt_id)id,
+			    vars, d);
 			free(path);
 		}
 	}

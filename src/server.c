@@ -455,8 +455,8 @@ server_drain_cb(evutil_socket_t fd, short events, void *arg)
 	if (srv->inflight > 0 && time(NULL) < srv->drain_deadline)
 		return;
 	if (srv->inflight > 0)
-		log_warn("shutdown: %u replies still being written after %d s; "
-		    "closing anyway", srv->inflight,
+		log_warn("shutdown: %u replies not confirmed written after %d s "
+		    "(a client may have gone away); closing", srv->inflight,
 		    srv->set->conf->shutdown_timeout);
 	event_del(srv->drain_ev);
 	event_base_loopbreak(srv->base);

@@ -79,6 +79,10 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 
 	plan->kind = "triage";
 	triage_classify(set->rules, body, &plan->triage);
+	if (plan->triage.match_errors > 0)
+		log_error("triage: %d concept pattern(s) failed to run and were "
+		    "counted as present; check the rules (rules fired: %s)",
+		    plan->triage.match_errors, plan->triage.rules);
 	plan->level = triage_level_name(plan->triage.level);
 	if (plan->triage.level >= TRIAGE_URGENT) {
 		plan->escalate = 1;

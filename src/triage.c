@@ -302,10 +302,15 @@ triage_classify(const struct triage_rules *tr, const char *text,
 	res->rules[0] = '\0';
 	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
 		abort();
+	res->match_errors = 0;
 	for (i = 0; i < tr->nconcepts; i++) {
-		if (pcre2_match(tr->concepts[i].re, (PCRE2_SPTR)text, len, 0,
-		    0, md, NULL) >= 0)
-			seen |= UINT64_C(1) << i;
+		n = pcre2_match(tr->concepts[i].re, (PCRE2_SPTR)text, len, 0,
+		    0, md, NULL);
+		if (n == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (n < 0)	/* could not tell: assume the symptom is there */
+			res->match_errors++;
+		seen |= UINT64_C(1) << i;
 	}
 	pcre2_match_data_free(md);
 	for (i = 0; i < tr->nrules; i++) {

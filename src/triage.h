@@ -27,6 +27,12 @@ enum triage_level {
 struct triage_result {
 	enum triage_level	level;
 	char			rules[TRIAGE_RULES_SIZE];	/* "id,id", may be "" */
+	/*
+	 * Concepts whose match failed inside PCRE2 (a match, heap or JIT
+	 * stack limit); each was counted as present, since over-triage is
+	 * the safe error.  The caller logs them.
+	 */
+	int			match_errors;
 };
 
 struct triage_rules;

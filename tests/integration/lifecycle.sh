@@ -97,7 +97,9 @@ TEST_SMS_URL=$NEW_URL/twilio/sms	# post_sms signs for it from now on
 # The staff CLI (here sqlite3) holds the write lock; the webhook must not
 # claim success: 503 so the provider retries, nothing stored.
 mkfifo "$TMPD/lock.fifo"
-sqlite3 "$TEST_DB" <"$TMPD/lock.fifo" >"$TMPD/lock.out" 2>&1 &
+# A busy timeout, so the probe below briefly holding the lock cannot make
+# this BEGIN IMMEDIATE fail (that race once made the test flaky).
+sqlite3 -cmd ".timeout 5000" "$TEST_DB" <"$TMPD/lock.fifo" >"$TMPD/lock.out" 2>&1 &
 LOCK_PID=$!
 _PIDS+=("$LOCK_PID")
 exec {lockfd}>"$TMPD/lock.fifo"

@@ -85,6 +85,7 @@ test_required_keys(void **state)
 	assert_true(has_diag(&d, "[clinic] phone is required", NULL));
 	assert_true(has_diag(&d, "[clinic] on_call is required", NULL));
 	assert_true(has_diag(&d, "auth_token", "verify_signatures"));
+	assert_true(has_diag(&d, "[server] public_url is required", NULL));
 	diag_clear(&d);
 
 	path = testlib_write("twilio.ini", TESTLIB_CONF "[provider]\nname = twilio\n");

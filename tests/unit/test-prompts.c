@@ -86,8 +86,9 @@ test_errors_have_file_and_line(void **state)
 	    "# line 1\n# line 2\nCall {emergncy_number} now.\n");
 	diag_init(&d);
 	assert_null(prompts_load(dir, "en", &vars, &d));
-	assert_int_equal(d.nerrors, 1);
+	assert_int_equal(d.nerrors, 2);
 	assert_true(has_diag(&d, "p/en/urgent.txt:3: unknown placeholder {emergncy_number}", NULL));
+	assert_true(has_diag(&d, "p/en/urgent.txt:3: must contain {emergency_number}", NULL));
 	diag_clear(&d);
 
 	/* An empty message, and a default language with no directory. */
@@ -96,6 +97,18 @@ test_errors_have_file_and_line(void **state)
 	assert_null(prompts_load(dir, "de", &vars, &d));
 	assert_true(has_diag(&d, "routine.txt: the message is empty", NULL));
 	assert_true(has_diag(&d, "default language 'de'", NULL));
+	diag_clear(&d);
+
+	/* A red-flag reply that does not give the emergency number. */
+	dir = write_set("en", "emergency", "Please call us.\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "p/en/emergency.txt:1: must contain {emergency_number}", NULL));
+	diag_clear(&d);
+	dir = write_set("en", "urgent", "# c\nCall {clinic_phone} today.\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "p/en/urgent.txt:2: must contain {emergency_number}", NULL));
 	diag_clear(&d);
 
 	/* A missing file. */

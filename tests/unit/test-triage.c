@@ -124,6 +124,31 @@ test_fired_rules_are_reported(void **state)
 }
 
 static void
+test_engine_failure_counts_as_present(void **state)
+{
+	struct triage_rules	*tr;
+	struct triage_result	 r;
+	struct diag		 d;
+	char			 dir[512];
+
+	/* (*LIMIT_MATCH=1) makes PCRE2 give up at once on a real search. */
+	snprintf(dir, sizeof dir, "%s/limit", testlib_tmpdir());
+	mkdir(dir, 0755);
+	testlib_write("limit/l.rules",
+	    "concept breath (*LIMIT_MATCH=1)(a|b)+c\n"
+	    "rule breathless urgent breath\n");
+	diag_init(&d);
+	tr = triage_rules_load(dir, &d);
+	assert_non_null(tr);
+	/* The subject holds a "c", so PCRE2 cannot skip the search. */
+	triage_classify(tr, "abababababababab x c", &r);
+	assert_int_equal(r.match_errors, 1);
+	assert_int_equal(r.level, TRIAGE_URGENT);	/* over-triage, never a miss */
+	triage_rules_free(tr);
+	diag_clear(&d);
+}
+
+static void
 test_loader_errors(void **state)
 {
 	struct diag	 d;
@@ -175,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_urgent),
 		cmocka_unit_test(test_advice_and_routine),
 		cmocka_unit_test(test_fired_rules_are_reported),
+		cmocka_unit_test(test_engine_failure_counts_as_present),
 		cmocka_unit_test(test_loader_errors),
 	};
 
