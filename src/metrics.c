@@ -51,12 +51,10 @@ char *
 metrics_render(const struct metrics *m, time_t now)
 {
 	struct evbuffer	*b;
-	char		*out;
-	size_t		 len, r, i;
+	size_t		 r, i;
 	int		 lvl;
 
-	if ((b = evbuffer_new()) == NULL)
-		abort();
+	b = xevbuffer_new();
 	evbuffer_add_printf(b,
 	    "# HELP clotline_http_requests_total HTTP requests answered, by route and status.\n"
 	    "# TYPE clotline_http_requests_total counter\n");
@@ -111,10 +109,5 @@ metrics_render(const struct metrics *m, time_t now)
 	    (unsigned long long)m->signature_failures,
 	    (unsigned long long)m->db_errors,
 	    (long long)(now - m->started));
-	len = evbuffer_get_length(b);
-	out = xmalloc(len + 1);
-	evbuffer_remove(b, out, len);
-	out[len] = '\0';
-	evbuffer_free(b);
-	return out;
+	return xevbuffer_take(b);
 }

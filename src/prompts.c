@@ -58,11 +58,9 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 	struct evbuffer	*b;
 	const char	*p = src, *open, *close, *val;
 	unsigned	 line = firstline;
-	char		*out = NULL;
-	size_t		 len, namelen, nerr = d->nerrors;
+	size_t		 namelen, nerr = d->nerrors;
 
-	if ((b = evbuffer_new()) == NULL)
-		abort();
+	b = xevbuffer_new();
 	while ((open = strchr(p, '{')) != NULL) {
 		for (const char *q = p; q < open; q++)
 			line += *q == '\n';
@@ -92,13 +90,10 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 	evbuffer_add(b, p, strlen(p));
 	if (d->nerrors != nerr)
 		goto out;
-	len = evbuffer_get_length(b);
-	out = xmalloc(len + 1);
-	evbuffer_remove(b, out, len);
-	out[len] = '\0';
+	return xevbuffer_take(b);
 out:
 	evbuffer_free(b);
-	return out;
+	return NULL;
 }
 
 static char *

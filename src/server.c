@@ -100,7 +100,6 @@ server_reply(struct server *srv, struct evhttp_request *req,
 {
 	struct evkeyvalq	*hdrs = evhttp_request_get_output_headers(req);
 	struct evbuffer		*out = evhttp_request_get_output_buffer(req);
-	const char		*reason;
 
 	metrics_request(&srv->metrics, route, status);
 	if (ctype != NULL)
@@ -110,20 +109,9 @@ server_reply(struct server *srv, struct evhttp_request *req,
 		evhttp_add_header(hdrs, "Connection", "close");
 	if (body != NULL)
 		evbuffer_add(out, body, strlen(body));
-	switch (status) {
-	case 200: reason = "OK"; break;
-	case 400: reason = "Bad Request"; break;
-	case 403: reason = "Forbidden"; break;
-	case 404: reason = "Not Found"; break;
-	case 405: reason = "Method Not Allowed"; break;
-	case 413: reason = "Payload Too Large"; break;
-	case 415: reason = "Unsupported Media Type"; break;
-	case 503: reason = "Service Unavailable"; break;
-	default: reason = "Internal Server Error"; break;
-	}
 	srv->inflight++;
 	evhttp_request_set_on_complete_cb(req, server_complete_cb, srv);
-	evhttp_send_reply(req, status, reason, NULL);
+	evhttp_send_reply(req, status, NULL, NULL);	/* libevent's phrase */
 }
 
 static void

@@ -93,15 +93,8 @@ int
 storage_inbound_find(struct storage *st, const char *provider, const char *sid,
     char **reply)
 {
-	int	has_reply = 0, rc;
-
 	*reply = NULL;
-	rc = st->ops->inbound_find(st->impl, provider, sid, reply, &has_reply);
-	if (rc == 1 && !has_reply) {
-		free(*reply);
-		*reply = NULL;
-	}
-	return rc;
+	return st->ops->inbound_find(st->impl, provider, sid, reply);
 }
 
 int

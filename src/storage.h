@@ -70,7 +70,7 @@ struct storage_ops {
 	int		 (*commit)(void *);
 	void		 (*rollback)(void *);
 	int		 (*inbound_find)(void *, const char *provider,
-			    const char *sid, char **reply, int *has_reply);
+			    const char *sid, char **reply);
 	int		 (*inbound_insert)(void *, const struct inbound *,
 			    int64_t *id);
 	int		 (*patient_find)(void *, const char *phone,

@@ -125,7 +125,7 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_ROLLBACK] = "ROLLBACK",
 	[STMT_PING] = "SELECT count(*) FROM sqlite_schema",
 	[STMT_INBOUND_FIND] =
-	    "SELECT reply IS NOT NULL, reply FROM inbound_messages"
+	    "SELECT reply FROM inbound_messages"
 	    " WHERE provider = ?1 AND provider_sid = ?2",
 	[STMT_INBOUND_INSERT] =
 	    "INSERT INTO inbound_messages (provider, provider_sid, from_phone,"
@@ -382,22 +382,27 @@ sqlite_rollback(void *arg)
 		(void)sqlite_exec_stmt(s, sqlite_stmt(s, STMT_ROLLBACK), "rollback");
 }
 
+static char *
+sqlite_column_strdup(sqlite3_stmt *st, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(st, col);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
 static int
 sqlite_inbound_find(void *arg, const char *provider, const char *sid,
-    char **reply, int *has_reply)
+    char **reply)
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOUND_FIND);
-	const char		*txt;
 	int			 rc;
 
 	sqlite_bind_text(st, 1, provider);
 	sqlite_bind_text(st, 2, sid);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*has_reply = sqlite3_column_int(st, 0);
-		txt = (const char *)sqlite3_column_text(st, 1);
-		*reply = txt != NULL ? xstrdup(txt) : NULL;
+		*reply = sqlite_column_strdup(st, 0);	/* NULL: empty reply */
 		sqlite3_reset(st);
 		return 1;
 	}
@@ -430,14 +435,6 @@ sqlite_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
-}
-
-static char *
-sqlite_column_strdup(sqlite3_stmt *st, int col)
-{
-	const char	*v = (const char *)sqlite3_column_text(st, col);
-
-	return v != NULL ? xstrdup(v) : NULL;
 }
 
 static int

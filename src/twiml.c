@@ -47,11 +47,8 @@ char *
 twiml_message(const char *text)
 {
 	struct evbuffer	*b;
-	char		*doc;
-	size_t		 len;
 
-	if ((b = evbuffer_new()) == NULL)
-		abort();
+	b = xevbuffer_new();
 	evbuffer_add_printf(b, "%s", TWIML_PROLOGUE);
 	if (text == NULL)
 		evbuffer_add_printf(b, "<Response/>");
@@ -60,10 +57,5 @@ twiml_message(const char *text)
 		twiml_escape(b, text);
 		evbuffer_add_printf(b, "</Message></Response>");
 	}
-	len = evbuffer_get_length(b);
-	doc = xmalloc(len + 1);
-	evbuffer_remove(b, doc, len);
-	doc[len] = '\0';
-	evbuffer_free(b);
-	return doc;
+	return xevbuffer_take(b);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "xmalloc.h"
 
 static void xmalloc_die(size_t) __attribute__((noreturn));
@@ -102,4 +104,27 @@ xasprintf(const char *fmt, ...)
 	p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+struct evbuffer *
+xevbuffer_new(void)
+{
+	struct evbuffer	*b;
+
+	if ((b = evbuffer_new()) == NULL)
+		xmalloc_die(sizeof b);
+	return b;
+}
+
+char *
+xevbuffer_take(struct evbuffer *b)
+{
+	size_t	 len = evbuffer_get_length(b);
+	char	*s;
+
+	s = xmalloc(len + 1);
+	evbuffer_remove(b, s, len);
+	s[len] = '\0';
+	evbuffer_free(b);
+	return s;
 }

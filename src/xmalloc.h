@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+struct evbuffer;
+
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
@@ -18,5 +20,9 @@ char	*xstrndup(const char *, size_t);
 /* Formats into a new string; caller frees. */
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 char	*xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
+/* A new libevent buffer; free it with evbuffer_free or xevbuffer_take. */
+struct evbuffer *xevbuffer_new(void);
+/* Frees b and returns its contents as a new NUL-terminated string. */
+char	*xevbuffer_take(struct evbuffer *b);
 
 #endif
