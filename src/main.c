@@ -21,6 +21,7 @@
 #include "server.h"
 #include "settings.h"
 #include "storage.h"
+#include "triage_cmd.h"
 
 #ifndef CLOTLINE_SYSCONFDIR
 #define CLOTLINE_SYSCONFDIR "/etc"
@@ -43,6 +44,8 @@ usage_main(FILE *fp)
 "Commands:\n"
 "  serve          run the gateway in the foreground\n"
 "  check-config   validate the configuration, prompts and rules\n"
+"  triage         triage a TSV conversation file offline, or evaluate the\n"
+"                 rules against a labelled one (--eval)\n"
 "\n"
 "Run 'clotline COMMAND --help' for a command's options.\n"
 "The default configuration file is " DEFAULT_CONF ".\n");
@@ -231,6 +234,12 @@ cmd_serve(int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_triage(int argc, char **argv)
+{
+	return triage_cmd(argc, argv, DEFAULT_CONF);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,6 +249,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{ "serve", cmd_serve },
 		{ "check-config", cmd_check_config },
+		{ "triage", cmd_triage },
 	};
 	size_t	i;
 

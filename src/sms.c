@@ -78,7 +78,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 	}
 
 	plan->kind = "triage";
-	triage_classify(set->rules, body, &plan->triage);
+	{ struct triage_state tst; triage_state_init(&tst); triage_step(set->rules, &tst, body, 0, &plan->triage); }
 	if (plan->triage.match_errors > 0)
 		log_error("triage: %d concept pattern(s) failed to run and were "
 		    "counted as present; check the rules (rules fired: %s)",

@@ -1,47 +1,62 @@
 /*
- * The foundation triage engine (see triage.h).
+ * The triage engine (see triage.h; the policy is spec/triage.md, the rules
+ * file format docs/rules.md).
  *
- * A rules file has one statement a line; '#' starts a comment line:
- *   concept ID PATTERN          a PCRE2 pattern (UTF-8, caseless)
- *   rule ID LEVEL CONCEPT[+CONCEPT...]
- * A rule fires when all its concepts match; the message's level is the
- * highest level of the rules that fired, routine when none did.
+ * One message is read in four passes over a private copy of its text:
+ *   1. harmless phrases ("chest clinic", "blood test") are blanked out;
+ *   2. cues are found: negation, pseudo-negation and hedges, termination,
+ *      post-negation, history and recurrence, conditionals, hypotheticals,
+ *      question marks; punctuation and termination cues bound their scope;
+ *   3. each symptom concept match is read in its scope, NegEx style
+ *      (Chapman et al. 2001): negated (an odd number of negation cues
+ *      shortly before it or inside it, or a post-negation shortly after),
+ *      history (a history cue and no recurrence cue), hypothetical, or
+ *      present.  A symptom counts when any of its matches is present;
+ *   4. the rules are evaluated over this message's concepts together with
+ *      those the conversation reported in the last 24 hours, and the
+ *      episode and follow-up question are applied.
+ * Where a reading is unsure the symptom stays present: over-triage is the
+ * safe error.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
-#include "triage.h"
+#include "triage_int.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
-#define TRIAGE_MAX_CONCEPTS	64	/* a rule's concepts are a 64-bit mask */
-#define TRIAGE_MAX_LINE		4096
+#define NEG_WINDOW	5	/* words from a negation cue to its symptom */
+#define POSTNEG_WINDOW	3	/* words from a symptom to "has gone" */
+#define HIST_WINDOW	8	/* words between a history cue and a symptom */
+#define HYPO_WINDOW	10	/* words from "what if" to its symptom */
+#define COND_WINDOW	3	/* words from "if" to a symptom in its clause */
+#define MAX_SPANS	64	/* per cue kind or concept in one message */
 
-struct triage_concept {
-	char		*id;
-	pcre2_code	*re;
+struct span {
+	size_t	s, e;
 };
 
-struct triage_rule {
-	char			*id;
-	enum triage_level	 level;
-	uint64_t		 need;	/* concepts that must all match */
+struct spans {
+	struct span	v[MAX_SPANS];
+	int		n;
 };
 
-struct triage_rules {
-	struct triage_concept	 concepts[TRIAGE_MAX_CONCEPTS];
-	size_t			 nconcepts;
-	struct triage_rule	*rules;
-	size_t			 nrules;
+struct scan {
+	const struct triage_rules *tr;
+	pcre2_match_data	*md;
+	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
+	const char		*text;		/* the message as sent */
+	char			*buf;		/* the message, harmless phrases blanked */
+	size_t			 len;
+	struct spans		 cues[CUE_COUNT];
+	struct spans		 bounds;	/* punctuation and termination cues */
+	int			 errors;
 };
 
 static const char *triage_level_names[] = {
@@ -57,7 +72,7 @@ triage_level_name(enum triage_level level)
 	return triage_level_names[level];
 }
 
-static int
+int
 triage_level_parse(const char *s, enum triage_level *out)
 {
 	int	i;
@@ -71,258 +86,655 @@ triage_level_parse(const char *s, enum triage_level *out)
 	return -1;
 }
 
-static int
-triage_find_concept(const struct triage_rules *tr, const char *id, size_t len)
+/*
+ * Every non-overlapping match of re in buf[from, to), into out (at most
+ * MAX_SPANS).  A search PCRE2 cannot finish counts as a match of the rest.
+ */
+static void
+scan_all(struct scan *sc, const pcre2_code *re, size_t from, size_t to,
+    struct spans *out)
 {
+	PCRE2_SIZE	*ov;
+	size_t		 at = from;
+	int		 rc;
+
+	out->n = 0;
+	if (re == NULL)
+		return;
+	while (at <= to && out->n < MAX_SPANS) {
+		rc = pcre2_match(re, (PCRE2_SPTR)sc->buf, to, at, sc->opts,
+		    sc->md, NULL);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			sc->errors++;
+			out->v[out->n].s = at;
+			out->v[out->n++].e = to;
+			break;
+		}
+		ov = pcre2_get_ovector_pointer(sc->md);
+		out->v[out->n].s = ov[0];
+		out->v[out->n++].e = ov[1];
+		if (ov[1] > ov[0])
+			at = ov[1];
+		else {	/* an empty match: step over one character */
+			at = ov[1] + 1;
+			while (at < to && ((unsigned char)sc->buf[at] & 0xc0) == 0x80)
+				at++;
+		}
+	}
+}
+
+/* 1 if re matches the message as sent (topics, answers). */
+static int
+scan_any(struct scan *sc, const pcre2_code *re)
+{
+	int	rc;
+
+	if (re == NULL)
+		return 0;
+	rc = pcre2_match(re, (PCRE2_SPTR)sc->text, sc->len, 0, sc->opts, sc->md,
+	    NULL);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		sc->errors++;
+	return 1;
+}
+
+static int
+is_word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '\'' || c >= 0x80;
+}
+
+/* Number of words that start in buf[a, b). */
+static int
+scan_words(const struct scan *sc, size_t a, size_t b)
+{
+	int	n = 0;
 	size_t	i;
 
-	for (i = 0; i < tr->nconcepts; i++)
-		if (strlen(tr->concepts[i].id) == len &&
-		    strncmp(tr->concepts[i].id, id, len) == 0)
-			return (int)i;
+	for (i = a; i < b && i < sc->len; i++)
+		if (is_word_byte((unsigned char)sc->buf[i]) &&
+		    (i == a || !is_word_byte((unsigned char)sc->buf[i - 1])))
+			n++;
+	return n;
+}
+
+/* 1 if a scope boundary starts in [a, b). */
+static int
+scan_bounded(const struct scan *sc, size_t a, size_t b)
+{
+	int	i;
+
+	for (i = 0; i < sc->bounds.n; i++)
+		if (sc->bounds.v[i].s >= a && sc->bounds.v[i].s < b)
+			return 1;
+	return 0;
+}
+
+static int
+overlaps(const struct span *x, const struct span *y)
+{
+	return x->s < y->e && y->s < x->e;
+}
+
+/* A cue inside a pseudo-negation or hedge is no cue ("not sure if"). */
+static void
+scan_unmask(struct scan *sc, enum triage_cue k)
+{
+	struct spans	*c = &sc->cues[k];
+	int		 i, j, out = 0, masked;
+
+	for (i = 0; i < c->n; i++) {
+		masked = 0;
+		for (j = 0; j < sc->cues[CUE_PSEUDO].n && !masked; j++)
+			masked = overlaps(&c->v[i], &sc->cues[CUE_PSEUDO].v[j]);
+		for (j = 0; j < sc->cues[CUE_HEDGE].n && !masked; j++)
+			masked = overlaps(&c->v[i], &sc->cues[CUE_HEDGE].v[j]);
+		if (!masked)
+			c->v[out++] = c->v[i];
+	}
+	c->n = out;
+}
+
+static int
+is_punct_bound(const char *buf, size_t len, size_t i)
+{
+	unsigned char	c = (unsigned char)buf[i];
+
+	switch (c) {
+	case '.': case ',':
+		/* "2.4", "1,5 km": a decimal point is not a boundary */
+		return !(i > 0 && i + 1 < len &&
+		    isdigit((unsigned char)buf[i - 1]) &&
+		    isdigit((unsigned char)buf[i + 1]));
+	case ';': case ':': case '!': case '?': case '\n': case '\r':
+	case '(': case ')':
+		return 1;
+	case 0xc2:	/* U+00BF inverted question mark, U+00A1 inverted exclamation */
+		return i + 1 < len && ((unsigned char)buf[i + 1] == 0xbf ||
+		    (unsigned char)buf[i + 1] == 0xa1);
+	default:
+		return 0;
+	}
+}
+
+static void
+scan_prepare(struct scan *sc)
+{
+	const struct triage_rules *tr = sc->tr;
+	struct spans	 harmless, *b = &sc->bounds;
+	size_t		 i;
+	int		 k;
+
+	scan_all(sc, tr->harmless, 0, sc->len, &harmless);
+	for (k = 0; k < harmless.n; k++)
+		memset(sc->buf + harmless.v[k].s, ' ',
+		    harmless.v[k].e - harmless.v[k].s);
+	for (k = 0; k < CUE_COUNT; k++)
+		scan_all(sc, tr->cues[k], 0, sc->len, &sc->cues[k]);
+	for (k = 0; k < CUE_COUNT; k++)
+		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
+		    k != CUE_SUBJECT)
+			scan_unmask(sc, (enum triage_cue)k);
+	b->n = 0;
+	for (i = 0; i < sc->len && b->n < MAX_SPANS; i++)
+		if (is_punct_bound(sc->buf, sc->len, i)) {
+			b->v[b->n].s = i;
+			b->v[b->n++].e = i + 1;
+		}
+	for (k = 0; k < sc->cues[CUE_TERMINATION].n && b->n < MAX_SPANS; k++)
+		b->v[b->n++] = sc->cues[CUE_TERMINATION].v[k];
+}
+
+/* The clause around a span: from the boundary before it to the one after. */
+static void
+scan_clause(const struct scan *sc, const struct span *x, struct span *cl)
+{
+	int	i;
+
+	cl->s = 0;
+	cl->e = sc->len;
+	for (i = 0; i < sc->bounds.n; i++) {
+		const struct span *b = &sc->bounds.v[i];
+
+		if (b->e <= x->s && b->s >= cl->s)
+			cl->s = b->s;		/* include "¿" */
+		if (b->s >= x->e && b->e <= cl->e)
+			cl->e = b->e;		/* include "?" */
+	}
+}
+
+/* 1 if some cue of kind k lies in the same scope as x, within window words. */
+static int
+scan_near(const struct scan *sc, enum triage_cue k, const struct span *x,
+    int before, int after, int window)
+{
+	const struct spans	*c = &sc->cues[k];
+	int			 i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct span *q = &c->v[i];
+
+		if (before && q->e <= x->s && !scan_bounded(sc, q->e, x->s) &&
+		    scan_words(sc, q->e, x->s) <= window)
+			return 1;
+		if (after && q->s >= x->e && !scan_bounded(sc, x->e, q->s) &&
+		    scan_words(sc, x->e, q->s) <= window)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 if x is inside an if-clause: "what do I do if I get chest pain?" but not
+ * "if I climb the stairs I get breathless", where a new subject starts the
+ * main clause before the symptom.  The caller also wants a question.
+ */
+static int
+scan_conditional(const struct scan *sc, const struct span *x)
+{
+	const struct spans	*c = &sc->cues[CUE_CONDITIONAL];
+	const struct spans	*subj = &sc->cues[CUE_SUBJECT];
+	size_t			 first;
+	int			 i, j, restart;
+
+	for (i = 0; i < c->n; i++) {
+		const struct span *q = &c->v[i];
+
+		if (q->e > x->s || scan_bounded(sc, q->e, x->s) ||
+		    scan_words(sc, q->e, x->s) > COND_WINDOW)
+			continue;
+		/* Skip the if-clause's own subject: "if I", "if my leg". */
+		for (first = q->e; first < x->s &&
+		    !is_word_byte((unsigned char)sc->buf[first]); first++)
+			;
+		while (first < x->s && is_word_byte((unsigned char)sc->buf[first]))
+			first++;
+		restart = 0;
+		for (j = 0; j < subj->n && !restart; j++)
+			restart = subj->v[j].s >= first && subj->v[j].s < x->s;
+		if (!restart)
+			return 1;
+	}
+	return 0;
+}
+
+enum reading { READ_PRESENT, READ_NEGATED, READ_HISTORY, READ_HYPOTHETICAL };
+
+static enum reading
+scan_read(const struct scan *sc, const struct span *x)
+{
+	const struct spans	*neg = &sc->cues[CUE_NEGATION];
+	struct span		 cl;
+	int			 i, nneg = 0, question = 0;
+
+	for (i = 0; i < neg->n; i++) {
+		const struct span *q = &neg->v[i];
+
+		if (q->s >= x->s && q->e <= x->e)	/* "calf doesn't hurt" */
+			nneg++;
+		else if (q->s < x->s && !scan_bounded(sc, q->e, x->s) &&
+		    scan_words(sc, q->e, x->s) <= NEG_WINDOW)
+			nneg++;
+	}
+	/* "can't walk far without getting breathless" stays present. */
+	if (nneg % 2 == 1)
+		return READ_NEGATED;
+	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW))
+		return READ_NEGATED;
+	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) &&
+	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
+		return READ_HISTORY;
+	if (scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
+	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
+		return READ_HYPOTHETICAL;
+	if (scan_conditional(sc, x) &&
+	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW)) {
+		scan_clause(sc, x, &cl);
+		for (i = 0; i < sc->cues[CUE_QUESTION].n && !question; i++)
+			question = overlaps(&cl, &sc->cues[CUE_QUESTION].v[i]);
+		if (question)
+			return READ_HYPOTHETICAL;
+	}
+	return READ_PRESENT;
+}
+
+/*
+ * Reads every match of a symptom concept; 1 if any is present.  Sets
+ * *hypothetical or *denied when a match was read that way.
+ */
+static int
+scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
+    int *denied)
+{
+	struct spans	 m;
+	size_t		 from = 0;
+	int		 i, errors;
+	enum reading	 r;
+
+	for (;;) {
+		errors = sc->errors;
+		scan_all(sc, re, from, sc->len, &m);
+		if (sc->errors != errors)
+			return 1;	/* could not tell: assume it is there */
+		for (i = 0; i < m.n; i++) {
+			/* A match across a clause boundary is two ideas. */
+			if (scan_bounded(sc, m.v[i].s + 1, m.v[i].e))
+				break;
+			r = scan_read(sc, &m.v[i]);
+			if (r == READ_PRESENT)
+				return 1;
+			if (r == READ_HYPOTHETICAL)
+				*hypothetical = 1;
+			if (r == READ_NEGATED)
+				*denied = 1;
+		}
+		if (i == m.n)
+			return 0;
+		/* Look again for a shorter match inside the clause. */
+		from = m.v[i].s + 1;
+		while (from < sc->len &&
+		    ((unsigned char)sc->buf[from] & 0xc0) == 0x80)
+			from++;
+	}
+}
+
+static int
+parse_amount(const char *s, size_t len, enum triage_unit unit)
+{
+	char	 num[32];
+	size_t	 i, n = 0;
+	double	 v;
+
+	for (i = 0; i < len && n + 1 < sizeof num; i++) {
+		if (isdigit((unsigned char)s[i]))
+			num[n++] = s[i];
+		else if ((s[i] == '.' || s[i] == ',') && unit != UNIT_STEPS)
+			num[n++] = '.';		/* "1,5 km" */
+	}
+	num[n] = '\0';
+	if (n == 0)
+		return 0;
+	v = strtod(num, NULL);
+	switch (unit) {
+	case UNIT_HOURS:	v *= 60; break;
+	case UNIT_KM:		v *= 1000; break;
+	case UNIT_MILES:	v *= 1609.344; break;
+	default:		break;
+	}
+	if (v < 0 || v > 1e7)
+		return 0;
+	return (int)(v + 0.5);
+}
+
+static void
+scan_activity(struct scan *sc, struct triage_activity *a)
+{
+	const struct triage_rules *tr = sc->tr;
+	PCRE2_SIZE	*ov;
+	int		 i, rc, g, amount;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < tr->nactivity; i++) {
+		const struct triage_activity_re *ar = &tr->activity[i];
+
+		rc = pcre2_match(ar->re, (PCRE2_SPTR)sc->text, sc->len, 0,
+		    sc->opts, sc->md, NULL);
+		if (rc < 0)
+			continue;	/* an unfinished search records nothing */
+		a->present = 1;
+		if (ar->unit == UNIT_NONE)
+			continue;
+		g = pcre2_substring_number_from_name(ar->re, (PCRE2_SPTR)"n");
+		ov = pcre2_get_ovector_pointer(sc->md);
+		if (g < 0 || g >= rc || ov[2 * g] == PCRE2_UNSET)
+			continue;
+		amount = parse_amount(sc->text + ov[2 * g], ov[2 * g + 1] -
+		    ov[2 * g], ar->unit);
+		switch (ar->unit) {
+		case UNIT_MINUTES:
+		case UNIT_HOURS:
+			if (a->minutes == 0)
+				a->minutes = amount;
+			break;
+		case UNIT_STEPS:
+			if (a->steps == 0)
+				a->steps = amount;
+			break;
+		default:
+			if (a->meters == 0)
+				a->meters = amount;
+			break;
+		}
+	}
+}
+
+static const char *
+scan_language(struct scan *sc)
+{
+	const struct triage_rules *tr = sc->tr;
+	struct spans	 m;
+	int		 i, best = -1, bestn = 0, tie = 0;
+
+	for (i = 0; i < tr->nlangs; i++) {
+		scan_all(sc, tr->langs[i].detect, 0, sc->len, &m);
+		if (m.n > bestn) {
+			best = i;
+			bestn = m.n;
+			tie = 0;
+		} else if (m.n == bestn && m.n > 0)
+			tie = 1;
+	}
+	return best == -1 || tie ? NULL : tr->langs[best].code;
+}
+
+static void
+result_add_rule(struct triage_result *res, const char *id)
+{
+	size_t	used = strlen(res->rules);
+	int	n;
+
+	n = snprintf(res->rules + used, sizeof res->rules - used, "%s%s",
+	    used > 0 ? "," : "", id);
+	if (n < 0 || (size_t)n >= sizeof res->rules - used)
+		res->rules[used] = '\0';	/* keep whole ids only */
+}
+
+void
+triage_state_init(struct triage_state *st)
+{
+	memset(st, 0, sizeof *st);
+	st->level = TRIAGE_ROUTINE;
+	st->question = -1;
+}
+
+/* Forgets what is older than the window. */
+static void
+state_expire(const struct triage_rules *tr, struct triage_state *st,
+    int64_t now)
+{
+	int	c;
+
+	for (c = 0; c < tr->nconcepts; c++)
+		if (st->seen_at[c] != 0 && now - st->seen_at[c] >= TRIAGE_WINDOW)
+			st->seen_at[c] = 0;
+	if (st->flagged_at == 0 || now - st->flagged_at >= TRIAGE_WINDOW) {
+		st->level = TRIAGE_ROUTINE;
+		st->flagged_at = 0;
+	}
+	if (st->question >= 0 && now - st->asked_at >= TRIAGE_WINDOW)
+		st->question = -1;
+}
+
+void
+triage_step(const struct triage_rules *tr, struct triage_state *st,
+    const char *text, int64_t now, struct triage_result *res)
+{
+	struct scan	 sc;
+	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
+	int		 c, i, hypothetical = 0, asked = -1, neg;
+	enum triage_level episode;
+	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
+
+	memset(res, 0, sizeof *res);
+	memset(&sc, 0, sizeof sc);
+	sc.tr = tr;
+	sc.len = strlen(text);
+	sc.text = text;
+	sc.buf = xstrndup(text, sc.len);
+	sc.opts = utf8_valid(text, sc.len) ? PCRE2_NO_UTF_CHECK : 0;
+	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
+		abort();
+
+	state_expire(tr, st, now);
+	for (c = 0; c < tr->nconcepts; c++)
+		if (st->seen_at[c] != 0)
+			remembered |= UINT64_C(1) << c;
+	episode = st->level;
+
+	scan_prepare(&sc);
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
+		const struct triage_concept *tc = &tr->concepts[c];
+
+		neg = 0;
+		if (tc->kind == KIND_SYMPTOM ?
+		    scan_symptom(&sc, tc->re, &hypothetical, &neg) :
+		    scan_any(&sc, tc->re))
+			msg |= UINT64_C(1) << c;
+		else if (neg)
+			denied |= UINT64_C(1) << c;
+	}
+	if (hypothetical)
+		msg |= UINT64_C(1) << TRIAGE_HYPOTHETICAL;
+	scan_activity(&sc, &res->activity);
+	if (res->activity.present)
+		msg |= UINT64_C(1) << TRIAGE_ACTIVITY;
+	res->language = scan_language(&sc);
+
+	/* The answer to a pending question: YES adds what was asked about. */
+	if (st->question >= 0) {
+		if (scan_any(&sc, tr->yes))
+			res->answer = TRIAGE_ANSWER_YES;
+		else if (scan_any(&sc, tr->no))
+			res->answer = TRIAGE_ANSWER_NO;
+		if (res->answer == TRIAGE_ANSWER_YES)
+			msg |= UINT64_C(1) << st->question;
+	}
+
+	all = msg | remembered;
+	res->own = TRIAGE_ROUTINE;
+	for (i = 0; i < tr->nrules; i++) {
+		r = &tr->rules[i];
+		/* Fires on what the conversation reported, once this message adds to it. */
+		if ((r->need & ~all) != 0 || (r->need & msg) == 0 ||
+		    (r->forbid & msg) != 0)
+			continue;
+		result_add_rule(res, r->id);
+		if (r->level > res->own)
+			res->own = r->level;
+	}
+	if (res->answer == TRIAGE_ANSWER_YES) {
+		res->own = TRIAGE_EMERGENCY;
+		result_add_rule(res, "followup_yes");
+	} else if (res->answer == TRIAGE_ANSWER_NO)
+		result_add_rule(res, "followup_no");
+
+	res->level = res->own > episode ? res->own : episode;
+	if (res->level > res->own)
+		result_add_rule(res, "episode");
+
+	/* The reply and follow-up question come from the deciding rules. */
+	for (i = 0; i < tr->nrules && res->own == res->level; i++) {
+		r = &tr->rules[i];
+		if ((r->need & ~all) != 0 || (r->need & msg) == 0 ||
+		    (r->forbid & msg) != 0 || r->level != res->own)
+			continue;
+		if (reply_rule == NULL && r->reply != NULL)
+			reply_rule = r;
+		/* Not about what is known or was just denied. */
+		if (ask_rule == NULL && r->ask >= 0 &&
+		    (((all | denied) >> r->ask) & 1) == 0)
+			ask_rule = r;
+	}
+	if (reply_rule != NULL && res->answer != TRIAGE_ANSWER_YES)
+		res->reply = reply_rule->reply;
+	if (res->level == TRIAGE_URGENT && ask_rule != NULL)
+		asked = ask_rule->ask;
+
+	/* The new state. */
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
+		bit = UINT64_C(1) << c;
+		if ((msg & bit) != 0 && tr->concepts[c].kind == KIND_SYMPTOM)
+			st->seen_at[c] = now;
+	}
+	if (res->own >= TRIAGE_URGENT) {
+		st->flagged_at = now;
+		st->level = res->level;
+	}
+	if (res->answer != TRIAGE_ANSWER_NONE || res->level == TRIAGE_EMERGENCY ||
+	    (st->question >= 0 && ((msg >> st->question) & 1) != 0))
+		st->question = -1;
+	if (asked >= 0) {
+		st->question = asked;
+		st->asked_at = now;
+		res->question = tr->concepts[asked].id;
+	}
+	res->match_errors = sc.errors;
+	pcre2_match_data_free(sc.md);
+	free(sc.buf);
+}
+
+char *
+triage_state_format(const struct triage_rules *tr, const struct triage_state *st)
+{
+	char	*s, *t;
+	int	 c;
+
+	s = xasprintf("v1 level=%s flagged=%" PRId64, triage_level_name(st->level),
+	    st->flagged_at);
+	if (st->question >= 0) {
+		t = xasprintf("%s ask=%s asked=%" PRId64, s,
+		    tr->concepts[st->question].id, st->asked_at);
+		free(s);
+		s = t;
+	}
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
+		if (st->seen_at[c] == 0)
+			continue;
+		t = xasprintf("%s c.%s=%" PRId64, s, tr->concepts[c].id,
+		    st->seen_at[c]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static int
+state_concept(const struct triage_rules *tr, const char *id)
+{
+	int	c;
+
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (strcmp(tr->concepts[c].id, id) == 0 &&
+		    tr->concepts[c].kind == KIND_SYMPTOM)
+			return c;
 	return -1;
 }
 
-/* Splits off the next space-separated word of *p. */
-static char *
-triage_word(char **p)
+static int
+state_time(const char *s, int64_t *out)
 {
-	char	*w;
+	char		*end;
+	long long	 v;
 
-	while (**p == ' ' || **p == '\t')
-		(*p)++;
-	if (**p == '\0')
-		return NULL;
-	w = *p;
-	while (**p != '\0' && **p != ' ' && **p != '\t')
-		(*p)++;
-	if (**p != '\0')
-		*(*p)++ = '\0';
-	return w;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < 0)
+		return -1;
+	*out = v;
+	return 0;
 }
 
-static void
-triage_concept_line(struct triage_rules *tr, char *rest, const char *path,
-    unsigned line, struct diag *d)
+int
+triage_state_parse(const struct triage_rules *tr, const char *s,
+    struct triage_state *st)
 {
-	PCRE2_UCHAR	 msg[256];
-	PCRE2_SIZE	 off;
-	pcre2_code	*re;
-	char		*id;
-	int		 err;
+	char	*copy, *p, *tok, *eq;
+	int	 c, rc = 0;
+	int64_t	 t;
 
-	if ((id = triage_word(&rest)) == NULL) {
-		diag_error(d, path, line, "concept needs an id and a pattern");
-		return;
-	}
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
-	if (*rest == '\0') {
-		diag_error(d, path, line, "concept '%s' has no pattern", id);
-		return;
-	}
-	if (triage_find_concept(tr, id, strlen(id)) != -1) {
-		diag_error(d, path, line, "concept '%s' is defined twice", id);
-		return;
-	}
-	if (tr->nconcepts == TRIAGE_MAX_CONCEPTS) {
-		diag_error(d, path, line, "more than %d concepts",
-		    TRIAGE_MAX_CONCEPTS);
-		return;
-	}
-	re = pcre2_compile((PCRE2_SPTR)rest, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
-	    &err, &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		diag_error(d, path, line, "concept '%s': bad pattern at offset "
-		    "%zu: %s", id, (size_t)off, (const char *)msg);
-		return;
-	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* optional */
-	tr->concepts[tr->nconcepts].id = xstrdup(id);
-	tr->concepts[tr->nconcepts].re = re;
-	tr->nconcepts++;
-}
-
-static void
-triage_rule_line(struct triage_rules *tr, char *rest, const char *path,
-    unsigned line, struct diag *d)
-{
-	struct triage_rule	 r;
-	char			*id, *lvl, *need, *extra, *p;
-	size_t			 len;
-	int			 c;
-
-	id = triage_word(&rest);
-	lvl = triage_word(&rest);
-	need = triage_word(&rest);
-	extra = triage_word(&rest);
-	if (id == NULL || lvl == NULL || need == NULL || extra != NULL) {
-		diag_error(d, path, line,
-		    "expected: rule ID LEVEL CONCEPT[+CONCEPT...]");
-		return;
-	}
-	memset(&r, 0, sizeof r);
-	if (triage_level_parse(lvl, &r.level) == -1) {
-		diag_error(d, path, line, "rule '%s': unknown level '%s' "
-		    "(routine, advice, urgent or emergency)", id, lvl);
-		return;
-	}
-	for (p = need; *p != '\0'; p += len + (p[len] == '+')) {
-		len = strcspn(p, "+");
-		if ((c = triage_find_concept(tr, p, len)) == -1) {
-			diag_error(d, path, line, "rule '%s': unknown concept "
-			    "'%.*s' (define it above the rule)", id, (int)len, p);
-			return;
-		}
-		r.need |= UINT64_C(1) << c;
-	}
-	r.id = xstrdup(id);
-	tr->rules = xreallocarray(tr->rules, tr->nrules + 1, sizeof *tr->rules);
-	tr->rules[tr->nrules++] = r;
-}
-
-static void
-triage_load_file(struct triage_rules *tr, const char *path, struct diag *d)
-{
-	FILE		*fp;
-	char		 buf[TRIAGE_MAX_LINE], *p, *kw;
-	unsigned	 line = 0;
-	size_t		 len;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
-		return;
-	}
-	while (fgets(buf, sizeof buf, fp) != NULL) {
-		line++;
-		len = strlen(buf);
-		if (len > 0 && buf[len - 1] != '\n' && !feof(fp)) {
-			diag_error(d, path, line, "line longer than %d bytes",
-			    TRIAGE_MAX_LINE - 2);
+	triage_state_init(st);
+	copy = p = xstrdup(s);
+	if ((tok = strsep(&p, " ")) == NULL || strcmp(tok, "v1") != 0)
+		rc = -1;
+	while (rc == 0 && (tok = strsep(&p, " ")) != NULL) {
+		if (*tok == '\0')
+			continue;
+		if ((eq = strchr(tok, '=')) == NULL) {
+			rc = -1;
 			break;
 		}
-		while (len > 0 && isspace((unsigned char)buf[len - 1]))
-			buf[--len] = '\0';
-		p = buf;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			continue;
-		kw = triage_word(&p);
-		if (strcmp(kw, "concept") == 0)
-			triage_concept_line(tr, p, path, line, d);
-		else if (strcmp(kw, "rule") == 0)
-			triage_rule_line(tr, p, path, line, d);
-		else
-			diag_error(d, path, line, "unknown statement '%s' "
-			    "(concept or rule)", kw);
-	}
-	fclose(fp);
-}
-
-static int
-triage_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct triage_rules *
-triage_rules_load(const char *dir, struct diag *d)
-{
-	struct triage_rules	*tr;
-	DIR			*dp;
-	struct dirent		*de;
-	char			**names = NULL, *path;
-	size_t			 nnames = 0, i, len, nerr = d->nerrors;
-
-	tr = xcalloc(1, sizeof *tr);
-	if ((dp = opendir(dir)) == NULL) {
-		diag_error(d, dir, 0, "cannot open rules directory: %s",
-		    strerror(errno));
-		goto out;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		len = strlen(de->d_name);
-		if (len > 6 && strcmp(de->d_name + len - 6, ".rules") == 0) {
-			names = xreallocarray(names, nnames + 1, sizeof *names);
-			names[nnames++] = xstrdup(de->d_name);
+		*eq++ = '\0';
+		if (strcmp(tok, "level") == 0)
+			rc = triage_level_parse(eq, &st->level);
+		else if (strcmp(tok, "flagged") == 0)
+			rc = state_time(eq, &st->flagged_at);
+		else if (strcmp(tok, "asked") == 0)
+			rc = state_time(eq, &st->asked_at);
+		else if (strcmp(tok, "ask") == 0)
+			st->question = state_concept(tr, eq);
+		else if (strncmp(tok, "c.", 2) == 0) {
+			if ((rc = state_time(eq, &t)) == 0 &&
+			    (c = state_concept(tr, tok + 2)) != -1)
+				st->seen_at[c] = t;
 		}
+		/* Unknown keys come from a newer version: skip them. */
 	}
-	closedir(dp);
-	qsort(names, nnames, sizeof *names, triage_name_cmp);
-	for (i = 0; i < nnames; i++) {
-		path = xasprintf("%s/%s", dir, names[i]);
-		triage_load_file(tr, path, d);
-		free(path);
-	}
-	if (nnames > 0 && tr->nrules == 0 && d->nerrors == nerr)
-		diag_error(d, dir, 0, "no rules defined");
-	if (nnames == 0)
-		diag_error(d, dir, 0, "no *.rules files");
-out:
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	if (d->nerrors != nerr) {
-		triage_rules_free(tr);
-		return NULL;
-	}
-	return tr;
-}
-
-void
-triage_rules_free(struct triage_rules *tr)
-{
-	size_t	i;
-
-	if (tr == NULL)
-		return;
-	for (i = 0; i < tr->nconcepts; i++) {
-		free(tr->concepts[i].id);
-		pcre2_code_free(tr->concepts[i].re);
-	}
-	for (i = 0; i < tr->nrules; i++)
-		free(tr->rules[i].id);
-	free(tr->rules);
-	free(tr);
-}
-
-void
-triage_classify(const struct triage_rules *tr, const char *text,
-    struct triage_result *res)
-{
-	pcre2_match_data	*md;
-	uint64_t		 seen = 0;
-	size_t			 i, len = strlen(text), used = 0;
-	int			 n;
-
-	res->level = TRIAGE_ROUTINE;
-	res->rules[0] = '\0';
-	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
-		abort();
-	res->match_errors = 0;
-	for (i = 0; i < tr->nconcepts; i++) {
-		n = pcre2_match(tr->concepts[i].re, (PCRE2_SPTR)text, len, 0,
-		    0, md, NULL);
-		if (n == PCRE2_ERROR_NOMATCH)
-			continue;
-		if (n < 0)	/* could not tell: assume the symptom is there */
-			res->match_errors++;
-		seen |= UINT64_C(1) << i;
-	}
-	pcre2_match_data_free(md);
-	for (i = 0; i < tr->nrules; i++) {
-		const struct triage_rule *r = &tr->rules[i];
-
-		if ((seen & r->need) != r->need)
-			continue;
-		if (r->level > res->level)
-			res->level = r->level;
-		n = snprintf(res->rules + used, sizeof res->rules - used, "%s%s",
-		    used > 0 ? "," : "", r->id);
-		if (n > 0 && (size_t)n < sizeof res->rules - used)
-			used += (size_t)n;
-	}
+	free(copy);
+	if (rc != 0)
+		triage_state_init(st);
+	return rc;
 }

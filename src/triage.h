@@ -1,17 +1,26 @@
 /*
- * The triage interface: message text in, level and the ids of the rules that
- * fired out.  Pure code: no I/O once the rules are loaded, no clock.
+ * The triage engine: spec/triage.md as code.
  *
- * This is the foundation's engine: concept patterns and combination rules
- * read from the .rules files under prompts/rules (format in docs/rules.md), matched with
- * PCRE2.  It does not yet model negation or conversation state, so it errs
- * towards over-triage, the safe error.  The full engine (issue 3) keeps this
- * interface.
+ * Pure: (conversation state, message text, time) in; level, fired rule ids,
+ * follow-up question, reply name, activity report and the new conversation
+ * state out.  No I/O once the rules are loaded and no clock: the caller
+ * passes the time.  The daemon and `clotline triage` both call triage_step.
+ *
+ * The knowledge lives in prompts/rules/ *.rules (format: docs/rules.md):
+ * symptom concepts, topics, cue lists (negation, pseudo-negation,
+ * termination, post-negation, history, recurrence, conditional,
+ * hypothetical, hedge, question), harmless phrases, yes/no answers,
+ * activity-report patterns, language hints and the combination rules.
+ *
+ * Ownership: a struct triage_rules is built by triage_rules_load and freed by
+ * triage_rules_free; strings in a triage_result point into the rules and live
+ * as long as they do.  A triage_state is a plain value owned by the caller.
  */
 #ifndef CLOTLINE_TRIAGE_H
 #define CLOTLINE_TRIAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -22,15 +31,51 @@ enum triage_level {
 	TRIAGE_EMERGENCY,
 };
 
-#define TRIAGE_RULES_SIZE 256
+#define TRIAGE_MAX_CONCEPTS	64	/* symptoms, topics and built-ins */
+#define TRIAGE_WINDOW		(24 * 60 * 60)	/* an episode, in seconds */
+#define TRIAGE_RULES_SIZE	256
+
+enum triage_answer {
+	TRIAGE_ANSWER_NONE = 0,	/* no pending question, or not an answer */
+	TRIAGE_ANSWER_YES,
+	TRIAGE_ANSWER_NO,
+};
+
+/*
+ * What the engine remembers about one conversation (one phone number).
+ * Concepts are remembered for TRIAGE_WINDOW after they were last reported;
+ * the level of an episode holds until TRIAGE_WINDOW after its last red flag.
+ * Store it with triage_state_format, which names concepts rather than
+ * numbering them, so a state survives a change to the rules files.
+ */
+struct triage_state {
+	enum triage_level	level;		/* episode level: urgent, emergency or routine */
+	int64_t			flagged_at;	/* last message with its own red flag; 0: none */
+	int64_t			seen_at[TRIAGE_MAX_CONCEPTS];	/* 0: not reported */
+	int			question;	/* concept asked about; -1: none */
+	int64_t			asked_at;
+};
+
+struct triage_activity {
+	int	present;	/* the message reports activity */
+	int	minutes;	/* 0 when not given */
+	int	meters;
+	int	steps;
+};
 
 struct triage_result {
-	enum triage_level	level;
+	enum triage_level	level;		/* the answer: episode included */
+	enum triage_level	own;		/* this message alone, follow-up included */
 	char			rules[TRIAGE_RULES_SIZE];	/* "id,id", may be "" */
+	const char		*reply;		/* prompt name; NULL: the level's default */
+	const char		*question;	/* concept asked about (prompt ask_<id>); NULL: none */
+	const char		*language;	/* language the message looks like; NULL: unsure */
+	enum triage_answer	answer;		/* answer to a pending question */
+	struct triage_activity	activity;
 	/*
-	 * Concepts whose match failed inside PCRE2 (a match, heap or JIT
-	 * stack limit); each was counted as present, since over-triage is
-	 * the safe error.  The caller logs them.
+	 * Searches that PCRE2 could not finish (a match, heap or JIT stack
+	 * limit).  Each counted as a match, since over-triage is the safe
+	 * error; the caller logs them.
 	 */
 	int			match_errors;
 };
@@ -40,13 +85,32 @@ struct triage_rules;
 /*
  * Loads and compiles every .rules file in dir.  Returns NULL with each
  * problem (file:line and the PCRE2 message for a bad pattern) in diag.
- * Free with triage_rules_free.
  */
 struct triage_rules	*triage_rules_load(const char *dir, struct diag *);
 void			 triage_rules_free(struct triage_rules *);
-/* Classifies valid UTF-8 text; never fails. */
-void			 triage_classify(const struct triage_rules *,
-			    const char *text, struct triage_result *);
-const char		*triage_level_name(enum triage_level);
+
+/* Names of every prompt the rules may ask for, for check-config; NULL-terminated. */
+const char *const	*triage_rules_prompts(const struct triage_rules *);
+
+void	triage_state_init(struct triage_state *);
+/*
+ * Parses a stored state; unknown concept names (rules changed since) are
+ * skipped.  Returns -1 on a malformed string, leaving a fresh state.
+ */
+int	triage_state_parse(const struct triage_rules *, const char *,
+	    struct triage_state *);
+/* The state as a string to store; owned by the caller. */
+char	*triage_state_format(const struct triage_rules *,
+	    const struct triage_state *);
+
+/*
+ * Triages one message of valid UTF-8 arriving at now (seconds), updating
+ * *state.  Never fails.
+ */
+void	triage_step(const struct triage_rules *, struct triage_state *,
+	    const char *text, int64_t now, struct triage_result *);
+
+const char	*triage_level_name(enum triage_level);
+int		 triage_level_parse(const char *, enum triage_level *);
 
 #endif

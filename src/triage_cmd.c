@@ -1,0 +1,422 @@
+/*
+ * `clotline triage` (see triage_cmd.h).
+ *
+ * Conversations are kept in a hash table by conv id, so interleaved lines
+ * still form one conversation each; memory grows with the number of
+ * distinct conversations, not with the number of messages.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "settings.h"
+#include "triage.h"
+#include "triage_cmd.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#ifndef CLOTLINE_DATADIR
+#define CLOTLINE_DATADIR "/usr/local/share/clotline"
+#endif
+
+#define CMD_T0		INT64_C(1767225600)	/* 2026-01-01T00:00:00Z */
+#define CMD_GAP		60			/* seconds between messages */
+#define NLEVELS		4
+
+struct conv {
+	char			*id;		/* NULL: free slot */
+	struct triage_state	 st;
+	int64_t			 next;		/* time of its next message */
+};
+
+struct convs {
+	struct conv	*v;
+	size_t		 size, used;	/* size is a power of two */
+};
+
+struct eval {
+	unsigned long	 m[NLEVELS][NLEVELS];	/* [expected][predicted] */
+	unsigned long	 total, exact, under;
+};
+
+void
+triage_cmd_usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: clotline triage [-c FILE | -r DIR]\n"
+"       clotline triage [-c FILE | -r DIR] --eval FILE [-v]\n"
+"                       [--min-accuracy PCT] [--min-emergency-recall PCT]\n"
+"\n"
+"Triages a conversation file offline with the daemon's rules, state machine\n"
+"and follow-up logic (spec/triage.md).  Input on standard input is UTF-8 TSV:\n"
+"conv<TAB>message[<TAB>anything], one message a line; a first line whose\n"
+"first field is 'conv' is a header.  Lines with the same conv are one\n"
+"conversation, in order, a minute apart.  For each line it prints\n"
+"conv<TAB>level<TAB>rules, the level being emergency, urgent, advice or\n"
+"routine and rules the ids of the rules that fired.\n"
+"\n"
+"  -c, --config FILE        take the rules from this configuration's\n"
+"                           prompts_dir (the whole file is validated)\n"
+"  -r, --rules DIR          take the rules from DIR\n"
+"  -e, --eval FILE          read FILE (conv, message, expected level) instead\n"
+"                           and print the confusion matrix, emergency recall,\n"
+"                           under-triage count and exact accuracy\n"
+"  -v, --verbose            with --eval, also print every line that missed\n"
+"      --min-accuracy PCT   with --eval, exit 1 if accuracy is below PCT\n"
+"      --min-emergency-recall PCT\n"
+"                           with --eval, exit 1 if emergency recall is below\n"
+"  -h, --help               show this help\n"
+"\n"
+"Without -c or -r the rules come from the default configuration file when it\n"
+"exists, else from " CLOTLINE_DATADIR "/prompts/rules\n"
+#ifdef CLOTLINE_SRCDIR
+"or, in a build tree, " CLOTLINE_SRCDIR "/prompts/rules"
+#endif
+".\n"
+"\n"
+"Exit status: 0 success; 1 unreadable input, a malformed line or a missed\n"
+"threshold; 2 usage error.\n");
+}
+
+static uint64_t
+conv_hash(const char *s)
+{
+	uint64_t	h = UINT64_C(1469598103934665603);
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * UINT64_C(1099511628211);
+	return h;
+}
+
+static struct conv *
+conv_get(struct convs *cs, const char *id)
+{
+	struct conv	*old;
+	size_t		 i, oldsize;
+
+	if (cs->used * 2 >= cs->size) {
+		old = cs->v;
+		oldsize = cs->size;
+		cs->size = oldsize == 0 ? 1024 : oldsize * 2;
+		cs->v = xcalloc(cs->size, sizeof *cs->v);
+		cs->used = 0;
+		for (i = 0; i < oldsize; i++) {
+			struct conv *c;
+			size_t j;
+
+			if (old[i].id == NULL)
+				continue;
+			j = conv_hash(old[i].id) & (cs->size - 1);
+			while (cs->v[j].id != NULL)
+				j = (j + 1) & (cs->size - 1);
+			c = &cs->v[j];
+			*c = old[i];
+			cs->used++;
+		}
+		free(old);
+	}
+	i = conv_hash(id) & (cs->size - 1);
+	while (cs->v[i].id != NULL) {
+		if (strcmp(cs->v[i].id, id) == 0)
+			return &cs->v[i];
+		i = (i + 1) & (cs->size - 1);
+	}
+	cs->v[i].id = xstrdup(id);
+	triage_state_init(&cs->v[i].st);
+	cs->v[i].next = CMD_T0;
+	cs->used++;
+	return &cs->v[i];
+}
+
+static void
+convs_free(struct convs *cs)
+{
+	size_t	i;
+
+	for (i = 0; i < cs->size; i++)
+		free(cs->v[i].id);
+	free(cs->v);
+}
+
+static const struct triage_rules *
+cmd_rules(const char *conf_path, const char *rules_dir, int conf_given,
+    struct settings **setp, struct triage_rules **own)
+{
+	struct diag	 d;
+	const char	*dir = rules_dir;
+	char		*tmp = NULL;
+	size_t		 i;
+
+	diag_init(&d);
+	*setp = NULL;
+	*own = NULL;
+	if (dir == NULL && (conf_given || access(conf_path, R_OK) == 0)) {
+		*setp = settings_load(conf_path, &d);
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.v[i].text);
+		diag_clear(&d);
+		return *setp != NULL ? (*setp)->rules : NULL;
+	}
+	if (dir == NULL) {
+		tmp = xstrdup(CLOTLINE_DATADIR "/prompts/rules");
+#ifdef CLOTLINE_SRCDIR
+		if (access(tmp, R_OK) != 0) {
+			free(tmp);
+			tmp = xstrdup(CLOTLINE_SRCDIR "/prompts/rules");
+		}
+#endif
+		dir = tmp;
+	}
+	*own = triage_rules_load(dir, &d);
+	for (i = 0; i < d.n; i++)
+		fprintf(stderr, "%s\n", d.v[i].text);
+	diag_clear(&d);
+	free(tmp);
+	return *own;
+}
+
+/*
+ * Splits a TSV line in place: conv, message, and the third field (or NULL).
+ * Returns -1 when there is no message field.
+ */
+static int
+cmd_split(char *line, char **conv, char **msg, char **third)
+{
+	char	*p;
+
+	*conv = line;
+	if ((p = strchr(line, '\t')) == NULL)
+		return -1;
+	*p++ = '\0';
+	*msg = p;
+	*third = NULL;
+	if ((p = strchr(p, '\t')) != NULL) {
+		*p++ = '\0';
+		*third = p;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p = '\0';
+	}
+	return **conv == '\0' ? -1 : 0;
+}
+
+static void
+eval_print(const struct eval *ev, unsigned long emerg_total,
+    unsigned long emerg_hit)
+{
+	int	i, j;
+
+	printf("confusion matrix (rows expected, columns predicted)\n");
+	printf("%-10s", "");
+	for (j = NLEVELS - 1; j >= 0; j--)
+		printf(" %9s", triage_level_name((enum triage_level)j));
+	printf("\n");
+	for (i = NLEVELS - 1; i >= 0; i--) {
+		printf("%-10s", triage_level_name((enum triage_level)i));
+		for (j = NLEVELS - 1; j >= 0; j--)
+			printf(" %9lu", ev->m[i][j]);
+		printf("\n");
+	}
+	printf("messages: %lu\n", ev->total);
+	printf("emergency recall: %lu/%lu = %.1f%%\n", emerg_hit, emerg_total,
+	    emerg_total ? 100.0 * emerg_hit / emerg_total : 100.0);
+	printf("under-triage: %lu\n", ev->under);
+	printf("accuracy: %lu/%lu = %.1f%%\n", ev->exact, ev->total,
+	    ev->total ? 100.0 * ev->exact / ev->total : 100.0);
+}
+
+int
+triage_cmd(int argc, char **argv, const char *default_conf)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "eval", required_argument, NULL, 'e' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "min-accuracy", required_argument, NULL, 'A' },
+		{ "min-emergency-recall", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct triage_rules *tr;
+	struct triage_rules	*own;
+	struct settings		*set;
+	struct triage_result	 res;
+	struct convs		 cs;
+	struct conv		*cv;
+	struct eval		 ev;
+	FILE			*in = stdin;
+	const char		*conf_path = default_conf, *rules_dir = NULL;
+	const char		*eval_path = NULL, *name = "stdin";
+	char			*line = NULL, *conv, *msg, *third, *clean, *end;
+	size_t			 cap = 0, len;
+	ssize_t			 n;
+	unsigned long		 lineno = 0, emerg_total = 0, emerg_hit = 0;
+	double			 min_acc = -1, min_recall = -1, acc, recall;
+	enum triage_level	 expected;
+	int			 ch, conf_given = 0, verbose = 0, rc = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:r:e:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			conf_given = 1;
+			break;
+		case 'r':
+			rules_dir = optarg;
+			break;
+		case 'e':
+			eval_path = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'A':
+		case 'R':
+			acc = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || acc < 0 || acc > 100) {
+				fprintf(stderr, "clotline triage: --%s: expected "
+				    "a percentage from 0 to 100, got '%s'\n",
+				    ch == 'A' ? "min-accuracy" :
+				    "min-emergency-recall", optarg);
+				return 2;
+			}
+			if (ch == 'A')
+				min_acc = acc;
+			else
+				min_recall = acc;
+			break;
+		case 'h':
+			triage_cmd_usage(stdout);
+			return 0;
+		default:
+			triage_cmd_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "clotline triage: unexpected argument '%s'\n",
+		    argv[optind]);
+		triage_cmd_usage(stderr);
+		return 2;
+	}
+	if (conf_given && rules_dir != NULL) {
+		fprintf(stderr, "clotline triage: -c and -r cannot be combined\n");
+		return 2;
+	}
+	if (eval_path == NULL && (min_acc >= 0 || min_recall >= 0 || verbose)) {
+		fprintf(stderr, "clotline triage: -v, --min-accuracy and "
+		    "--min-emergency-recall need --eval\n");
+		return 2;
+	}
+	if (eval_path != NULL) {
+		if ((in = fopen(eval_path, "r")) == NULL) {
+			fprintf(stderr, "clotline triage: %s: %s\n", eval_path,
+			    strerror(errno));
+			return 1;
+		}
+		name = eval_path;
+	}
+	if ((tr = cmd_rules(conf_path, rules_dir, conf_given, &set, &own)) == NULL) {
+		fprintf(stderr, "clotline triage: cannot load the rules\n");
+		if (in != stdin)
+			fclose(in);
+		return 1;
+	}
+
+	memset(&cs, 0, sizeof cs);
+	memset(&ev, 0, sizeof ev);
+	while ((n = getline(&line, &cap, in)) != -1) {
+		lineno++;
+		len = (size_t)n;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		clean = utf8_sanitize(line, len);
+		if (cmd_split(clean, &conv, &msg, &third) == -1) {
+			if (!(lineno == 1 && strcmp(clean, "conv") == 0) &&
+			    len > 0) {
+				fprintf(stderr, "%s:%lu: expected conv<TAB>message\n",
+				    name, lineno);
+				rc = 1;
+			}
+			free(clean);
+			continue;
+		}
+		if (lineno == 1 && strcmp(conv, "conv") == 0) {
+			free(clean);
+			continue;
+		}
+		cv = conv_get(&cs, conv);
+		triage_step(tr, &cv->st, msg, cv->next, &res);
+		cv->next += CMD_GAP;
+		if (eval_path == NULL) {
+			printf("%s\t%s\t%s\n", conv, triage_level_name(res.level),
+			    res.rules);
+			free(clean);
+			continue;
+		}
+		if (third == NULL || triage_level_parse(third, &expected) == -1) {
+			fprintf(stderr, "%s:%lu: expected a third column with the "
+			    "level (emergency, urgent, advice or routine)\n",
+			    name, lineno);
+			rc = 1;
+			free(clean);
+			continue;
+		}
+		ev.m[expected][res.level]++;
+		ev.total++;
+		ev.exact += res.level == expected;
+		ev.under += res.level < expected;
+		if (expected == TRIAGE_EMERGENCY) {
+			emerg_total++;
+			emerg_hit += res.level == TRIAGE_EMERGENCY;
+		}
+		if (verbose && res.level != expected)
+			printf("%s %s:%lu\t%s\texpected %s, got %s\t%s\n",
+			    res.level < expected ? "UNDER" : "over ", name, lineno,
+			    msg, triage_level_name(expected),
+			    triage_level_name(res.level), res.rules);
+		free(clean);
+	}
+	if (ferror(in)) {
+		fprintf(stderr, "%s: read error\n", name);
+		rc = 1;
+	}
+	if (eval_path != NULL) {
+		eval_print(&ev, emerg_total, emerg_hit);
+		acc = ev.total ? 100.0 * ev.exact / ev.total : 100.0;
+		recall = emerg_total ? 100.0 * emerg_hit / emerg_total : 100.0;
+		if (ev.total == 0) {
+			fprintf(stderr, "%s: no labelled messages\n", name);
+			rc = 1;
+		}
+		if (min_acc >= 0 && acc < min_acc) {
+			fprintf(stderr, "FAIL: accuracy %.1f%% is below %.1f%%\n",
+			    acc, min_acc);
+			rc = 1;
+		}
+		if (min_recall >= 0 && recall < min_recall) {
+			fprintf(stderr, "FAIL: emergency recall %.1f%% is below "
+			    "%.1f%%\n", recall, min_recall);
+			rc = 1;
+		}
+		fclose(in);
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "clotline triage: cannot write output\n");
+		rc = 1;
+	}
+	free(line);
+	convs_free(&cs);
+	settings_free(set);
+	triage_rules_free(own);
+	return rc;
+}

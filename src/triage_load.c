@@ -1,0 +1,630 @@
+/*
+ * Reading and compiling the rules files (format: docs/rules.md).
+ *
+ * Every *.rules file in the directory is read in name order.  A concept, cue
+ * kind, harmless list, answer or language hint may be given on many lines, in
+ * many files: each line is compiled on its own first, so that a bad pattern
+ * is reported with its file:line, then the lines are joined into one
+ * alternation per target and compiled once more, with JIT where available.
+ * Rules are resolved after every file is read, so a rule may name a concept
+ * from any file.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "triage_int.h"
+#include "xmalloc.h"
+
+#define LOAD_MAX_LINE	4096
+#define LOAD_FLAGS	(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
+
+/* Where a pattern line goes. */
+enum load_target_kind { T_CONCEPT, T_CUE, T_HARMLESS, T_YES, T_NO, T_DETECT };
+
+struct load_pending_rule {
+	char		*path;
+	unsigned	 line;
+	char		*text;		/* everything after "rule" */
+};
+
+struct load {
+	struct triage_rules	*tr;
+	struct diag		*d;
+	/* Sources being gathered: one evbuffer per target. */
+	struct evbuffer		*concept_src[TRIAGE_MAX_CONCEPTS];
+	struct evbuffer		*cue_src[CUE_COUNT];
+	struct evbuffer		*harmless_src, *yes_src, *no_src;
+	struct evbuffer		*detect_src[TRIAGE_MAX_LANGS];
+	int			 lang;		/* current file's language; -1 none */
+	struct load_pending_rule *pending;
+	int			 npending;
+	int			 nprompts;
+};
+
+static const char *cue_names[CUE_COUNT] = {
+	[CUE_NEGATION] = "negation",
+	[CUE_PSEUDO] = "pseudo",
+	[CUE_HEDGE] = "hedge",
+	[CUE_TERMINATION] = "termination",
+	[CUE_POSTNEG] = "postneg",
+	[CUE_HISTORY] = "history",
+	[CUE_RECURRENCE] = "recurrence",
+	[CUE_CONDITIONAL] = "conditional",
+	[CUE_HYPOTHETICAL] = "hypothetical",
+	[CUE_QUESTION] = "question",
+	[CUE_SUBJECT] = "subject",
+};
+
+static const struct {
+	const char		*name;
+	enum triage_unit	 unit;
+} unit_names[] = {
+	{ "none", UNIT_NONE }, { "minutes", UNIT_MINUTES },
+	{ "hours", UNIT_HOURS }, { "km", UNIT_KM }, { "miles", UNIT_MILES },
+	{ "meters", UNIT_METERS }, { "steps", UNIT_STEPS },
+};
+
+/* Splits off the next blank-separated word of *p. */
+static char *
+load_word(char **p)
+{
+	char	*w;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (**p == '\0')
+		return NULL;
+	w = *p;
+	while (**p != '\0' && **p != ' ' && **p != '\t')
+		(*p)++;
+	if (**p != '\0')
+		*(*p)++ = '\0';
+	return w;
+}
+
+static char *
+load_rest(char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static int
+load_valid_id(const char *id)
+{
+	const char	*p;
+
+	if (!islower((unsigned char)*id))
+		return 0;
+	for (p = id; *p != '\0'; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '_')
+			return 0;
+	return p - id <= 48;
+}
+
+static pcre2_code *
+load_compile(struct load *l, const char *pattern, const char *what,
+    const char *path, unsigned line)
+{
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SIZE	 off;
+	pcre2_code	*re;
+	int		 err;
+
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    LOAD_FLAGS, &err, &off, NULL);
+	if (re == NULL) {
+		pcre2_get_error_message(err, msg, sizeof msg);
+		diag_error(l->d, path, line, "%s: bad pattern at offset %zu: %s",
+		    what, (size_t)off, (const char *)msg);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* optional */
+	return re;
+}
+
+/* Checks one line's pattern and appends it to a target's alternation. */
+static void
+load_add(struct load *l, struct evbuffer **src, const char *pattern,
+    const char *what, const char *path, unsigned line)
+{
+	pcre2_code	*re;
+
+	if (*pattern == '\0') {
+		diag_error(l->d, path, line, "%s: no pattern", what);
+		return;
+	}
+	if ((re = load_compile(l, pattern, what, path, line)) == NULL)
+		return;
+	pcre2_code_free(re);
+	if (*src == NULL)
+		*src = xevbuffer_new();
+	else
+		evbuffer_add(*src, "|", 1);
+	evbuffer_add_printf(*src, "(?:%s)", pattern);
+}
+
+static int
+load_find_concept(const struct triage_rules *tr, const char *id, size_t len)
+{
+	int	i;
+
+	for (i = 0; i < tr->nconcepts; i++)
+		if (strlen(tr->concepts[i].id) == len &&
+		    strncmp(tr->concepts[i].id, id, len) == 0)
+			return i;
+	return -1;
+}
+
+static void
+load_concept(struct load *l, enum triage_kind kind, char *rest,
+    const char *path, unsigned line)
+{
+	struct triage_rules	*tr = l->tr;
+	const char		*kw = kind == KIND_SYMPTOM ? "concept" : "topic";
+	char			*id, what[80];
+	int			 c;
+
+	if ((id = load_word(&rest)) == NULL) {
+		diag_error(l->d, path, line, "%s needs an id and a pattern", kw);
+		return;
+	}
+	if (!load_valid_id(id)) {
+		diag_error(l->d, path, line, "%s id '%s': use lower-case letters, "
+		    "digits and _ (at most 48)", kw, id);
+		return;
+	}
+	if ((c = load_find_concept(tr, id, strlen(id))) != -1) {
+		if (tr->concepts[c].kind != kind) {
+			diag_error(l->d, path, line, "'%s' is already defined as "
+			    "a %s", id, tr->concepts[c].kind == KIND_BUILTIN ?
+			    "built-in" : tr->concepts[c].kind == KIND_SYMPTOM ?
+			    "concept" : "topic");
+			return;
+		}
+	} else {
+		if (tr->nconcepts == TRIAGE_MAX_CONCEPTS) {
+			diag_error(l->d, path, line, "more than %d concepts "
+			    "and topics", TRIAGE_MAX_CONCEPTS - TRIAGE_BUILTINS);
+			return;
+		}
+		c = tr->nconcepts++;
+		tr->concepts[c].id = xstrdup(id);
+		tr->concepts[c].kind = kind;
+	}
+	snprintf(what, sizeof what, "%s '%s'", kw, id);
+	load_add(l, &l->concept_src[c], load_rest(rest), what, path, line);
+}
+
+static void
+load_cue(struct load *l, char *rest, const char *path, unsigned line)
+{
+	char	*kind, what[64];
+	int	 k;
+
+	if ((kind = load_word(&rest)) == NULL) {
+		diag_error(l->d, path, line, "cue needs a kind and a pattern");
+		return;
+	}
+	for (k = 0; k < CUE_COUNT; k++)
+		if (strcmp(kind, cue_names[k]) == 0)
+			break;
+	if (k == CUE_COUNT) {
+		diag_error(l->d, path, line, "unknown cue kind '%s' (negation, "
+		    "pseudo, hedge, termination, postneg, history, recurrence, "
+		    "conditional, hypothetical, question or subject)", kind);
+		return;
+	}
+	snprintf(what, sizeof what, "cue %s", kind);
+	load_add(l, &l->cue_src[k], load_rest(rest), what, path, line);
+}
+
+static void
+load_answer(struct load *l, char *rest, const char *path, unsigned line)
+{
+	char	*which = load_word(&rest);
+
+	if (which != NULL && strcmp(which, "yes") == 0)
+		load_add(l, &l->yes_src, load_rest(rest), "answer yes", path, line);
+	else if (which != NULL && strcmp(which, "no") == 0)
+		load_add(l, &l->no_src, load_rest(rest), "answer no", path, line);
+	else
+		diag_error(l->d, path, line, "expected: answer yes|no PATTERN");
+}
+
+static void
+load_activity(struct load *l, char *rest, const char *path, unsigned line)
+{
+	struct triage_rules	*tr = l->tr;
+	struct triage_activity_re *a;
+	pcre2_code		*re;
+	char			*unit, *pattern;
+	size_t			 i;
+
+	if ((unit = load_word(&rest)) == NULL) {
+		diag_error(l->d, path, line, "expected: activity UNIT PATTERN");
+		return;
+	}
+	for (i = 0; i < sizeof unit_names / sizeof unit_names[0]; i++)
+		if (strcmp(unit, unit_names[i].name) == 0)
+			break;
+	if (i == sizeof unit_names / sizeof unit_names[0]) {
+		diag_error(l->d, path, line, "unknown activity unit '%s' (none, "
+		    "minutes, hours, km, miles, meters or steps)", unit);
+		return;
+	}
+	pattern = load_rest(rest);
+	if (*pattern == '\0') {
+		diag_error(l->d, path, line, "activity: no pattern");
+		return;
+	}
+	if ((re = load_compile(l, pattern, "activity", path, line)) == NULL)
+		return;
+	if (unit_names[i].unit != UNIT_NONE &&
+	    pcre2_substring_number_from_name(re, (PCRE2_SPTR)"n") < 0) {
+		diag_error(l->d, path, line, "activity %s: the pattern needs a "
+		    "group (?<n>...) for the amount", unit);
+		pcre2_code_free(re);
+		return;
+	}
+	tr->activity = xreallocarray(tr->activity, (size_t)tr->nactivity + 1,
+	    sizeof *tr->activity);
+	a = &tr->activity[tr->nactivity++];
+	a->unit = unit_names[i].unit;
+	a->re = re;
+}
+
+static void
+load_language(struct load *l, char *rest, const char *path, unsigned line)
+{
+	struct triage_rules	*tr = l->tr;
+	char			*code = load_word(&rest);
+	size_t			 n;
+	int			 i;
+
+	n = code != NULL ? strspn(code, "abcdefghijklmnopqrstuvwxyz") : 0;
+	if (code == NULL || (n != 2 && n != 3) || code[n] != '\0' ||
+	    load_word(&rest) != NULL) {
+		diag_error(l->d, path, line, "expected: language CODE (such as "
+		    "en, es or de)");
+		return;
+	}
+	for (i = 0; i < tr->nlangs; i++)
+		if (strcmp(tr->langs[i].code, code) == 0)
+			break;
+	if (i == tr->nlangs) {
+		if (tr->nlangs == TRIAGE_MAX_LANGS) {
+			diag_error(l->d, path, line, "more than %d languages",
+			    TRIAGE_MAX_LANGS);
+			return;
+		}
+		memcpy(tr->langs[i].code, code, n + 1);
+		tr->nlangs++;
+	}
+	l->lang = i;
+}
+
+static void
+load_prompt_name(struct load *l, const char *name)
+{
+	struct triage_rules	*tr = l->tr;
+	int			 i;
+
+	for (i = 0; i < l->nprompts; i++)
+		if (strcmp(tr->prompts[i], name) == 0)
+			return;
+	if (l->nprompts < TRIAGE_MAX_PROMPTS)
+		tr->prompts[l->nprompts++] = xstrdup(name);
+}
+
+/* Parses "ID LEVEL EXPR [ask CONCEPT] [reply NAME]" once all concepts exist. */
+static void
+load_rule(struct load *l, struct load_pending_rule *pr)
+{
+	struct triage_rules	*tr = l->tr;
+	struct triage_rule	 r;
+	char			*rest = pr->text, *id, *lvl, *expr, *kw, *arg, *p;
+	char			*name;
+	size_t			 len;
+	int			 c, i, neg;
+
+	id = load_word(&rest);
+	lvl = load_word(&rest);
+	expr = load_word(&rest);
+	if (id == NULL || lvl == NULL || expr == NULL) {
+		diag_error(l->d, pr->path, pr->line, "expected: rule ID LEVEL "
+		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME]");
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.ask = -1;
+	if (!load_valid_id(id)) {
+		diag_error(l->d, pr->path, pr->line, "rule id '%s': use "
+		    "lower-case letters, digits and _", id);
+		return;
+	}
+	for (i = 0; i < tr->nrules; i++)
+		if (strcmp(tr->rules[i].id, id) == 0) {
+			diag_error(l->d, pr->path, pr->line, "rule '%s' is "
+			    "defined twice", id);
+			return;
+		}
+	if (triage_level_parse(lvl, &r.level) == -1) {
+		diag_error(l->d, pr->path, pr->line, "rule '%s': unknown level "
+		    "'%s' (routine, advice, urgent or emergency)", id, lvl);
+		return;
+	}
+	for (p = expr; *p != '\0'; p += len + (p[len] == '+')) {
+		neg = *p == '!';
+		p += neg;
+		len = strcspn(p, "+");
+		if ((c = load_find_concept(tr, p, len)) == -1) {
+			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
+			    "concept '%.*s'", id, (int)len, p);
+			return;
+		}
+		if (neg)
+			r.forbid |= UINT64_C(1) << c;
+		else
+			r.need |= UINT64_C(1) << c;
+	}
+	if (r.need == 0) {
+		diag_error(l->d, pr->path, pr->line, "rule '%s' needs at least "
+		    "one concept that is present", id);
+		return;
+	}
+	while ((kw = load_word(&rest)) != NULL) {
+		arg = load_word(&rest);
+		if (arg == NULL) {
+			diag_error(l->d, pr->path, pr->line, "rule '%s': '%s' "
+			    "needs an argument", id, kw);
+			goto fail;
+		}
+		if (strcmp(kw, "ask") == 0) {
+			c = load_find_concept(tr, arg, strlen(arg));
+			if (c == -1 || tr->concepts[c].kind != KIND_SYMPTOM) {
+				diag_error(l->d, pr->path, pr->line, "rule '%s': "
+				    "ask '%s' is not a concept", id, arg);
+				goto fail;
+			}
+			r.ask = c;
+			name = xasprintf("ask_%s", arg);
+			load_prompt_name(l, name);
+			free(name);
+		} else if (strcmp(kw, "reply") == 0) {
+			if (!load_valid_id(arg)) {
+				diag_error(l->d, pr->path, pr->line, "rule '%s': "
+				    "reply '%s' is not a prompt name", id, arg);
+				goto fail;
+			}
+			free(r.reply);
+			r.reply = xstrdup(arg);
+			load_prompt_name(l, arg);
+		} else {
+			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
+			    "'%s' (ask or reply)", id, kw);
+			goto fail;
+		}
+	}
+	r.id = xstrdup(id);
+	tr->rules = xreallocarray(tr->rules, (size_t)tr->nrules + 1,
+	    sizeof *tr->rules);
+	tr->rules[tr->nrules++] = r;
+	return;
+fail:
+	free(r.reply);
+}
+
+static void
+load_file(struct load *l, const char *path)
+{
+	struct load_pending_rule *pr;
+	FILE		*fp;
+	char		 buf[LOAD_MAX_LINE], *p, *kw;
+	unsigned	 line = 0;
+	size_t		 len;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		diag_error(l->d, path, 0, "cannot open: %s", strerror(errno));
+		return;
+	}
+	l->lang = -1;
+	while (fgets(buf, sizeof buf, fp) != NULL) {
+		line++;
+		len = strlen(buf);
+		if (len > 0 && buf[len - 1] != '\n' && !feof(fp)) {
+			diag_error(l->d, path, line, "line longer than %d bytes",
+			    LOAD_MAX_LINE - 2);
+			break;
+		}
+		while (len > 0 && isspace((unsigned char)buf[len - 1]))
+			buf[--len] = '\0';
+		p = load_rest(buf);
+		if (*p == '\0' || *p == '#')
+			continue;
+		kw = load_word(&p);
+		if (strcmp(kw, "concept") == 0)
+			load_concept(l, KIND_SYMPTOM, p, path, line);
+		else if (strcmp(kw, "topic") == 0)
+			load_concept(l, KIND_TOPIC, p, path, line);
+		else if (strcmp(kw, "cue") == 0)
+			load_cue(l, p, path, line);
+		else if (strcmp(kw, "harmless") == 0)
+			load_add(l, &l->harmless_src, load_rest(p), "harmless",
+			    path, line);
+		else if (strcmp(kw, "answer") == 0)
+			load_answer(l, p, path, line);
+		else if (strcmp(kw, "activity") == 0)
+			load_activity(l, p, path, line);
+		else if (strcmp(kw, "language") == 0)
+			load_language(l, p, path, line);
+		else if (strcmp(kw, "detect") == 0) {
+			if (l->lang == -1)
+				diag_error(l->d, path, line, "detect needs a "
+				    "language line above it in this file");
+			else
+				load_add(l, &l->detect_src[l->lang],
+				    load_rest(p), "detect", path, line);
+		} else if (strcmp(kw, "rule") == 0) {
+			l->pending = xreallocarray(l->pending,
+			    (size_t)l->npending + 1, sizeof *l->pending);
+			pr = &l->pending[l->npending++];
+			pr->path = xstrdup(path);
+			pr->line = line;
+			pr->text = xstrdup(p);
+		} else
+			diag_error(l->d, path, line, "unknown statement '%s' "
+			    "(concept, topic, cue, harmless, answer, activity, "
+			    "language, detect or rule)", kw);
+	}
+	fclose(fp);
+}
+
+/* Compiles a gathered alternation; NULL when nothing was gathered. */
+static pcre2_code *
+load_finish(struct load *l, struct evbuffer *src, const char *dir)
+{
+	pcre2_code	*re;
+	char		*s;
+
+	if (src == NULL)
+		return NULL;
+	s = xevbuffer_take(src);
+	re = load_compile(l, s, "combined pattern", dir, 0);
+	free(s);
+	return re;
+}
+
+static int
+load_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **
+load_list(const char *dir, size_t *np, struct diag *d)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	char		**names = NULL;
+	size_t		 n = 0, len;
+
+	if ((dp = opendir(dir)) == NULL) {
+		diag_error(d, dir, 0, "cannot open rules directory: %s",
+		    strerror(errno));
+		*np = 0;
+		return NULL;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len > 6 && de->d_name[0] != '.' &&
+		    strcmp(de->d_name + len - 6, ".rules") == 0) {
+			names = xreallocarray(names, n + 1, sizeof *names);
+			names[n++] = xstrdup(de->d_name);
+		}
+	}
+	closedir(dp);
+	if (n > 0)
+		qsort(names, n, sizeof *names, load_name_cmp);
+	else
+		diag_error(d, dir, 0, "no *.rules files");
+	*np = n;
+	return names;
+}
+
+struct triage_rules *
+triage_rules_load(const char *dir, struct diag *d)
+{
+	struct load	 l;
+	struct triage_rules *tr;
+	char		**names, *path;
+	size_t		 n, i, nerr = d->nerrors;
+	int		 k;
+
+	memset(&l, 0, sizeof l);
+	l.d = d;
+	l.tr = tr = xcalloc(1, sizeof *tr);
+	tr->concepts[TRIAGE_HYPOTHETICAL].id = xstrdup("hypothetical");
+	tr->concepts[TRIAGE_ACTIVITY].id = xstrdup("activity");
+	tr->nconcepts = TRIAGE_BUILTINS;
+
+	names = load_list(dir, &n, d);
+	for (i = 0; i < n; i++) {
+		path = xasprintf("%s/%s", dir, names[i]);
+		load_file(&l, path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	for (k = 0; k < l.npending; k++) {
+		load_rule(&l, &l.pending[k]);
+		free(l.pending[k].path);
+		free(l.pending[k].text);
+	}
+	free(l.pending);
+
+	for (k = 0; k < tr->nconcepts; k++)
+		tr->concepts[k].re = load_finish(&l, l.concept_src[k], dir);
+	for (k = 0; k < CUE_COUNT; k++)
+		tr->cues[k] = load_finish(&l, l.cue_src[k], dir);
+	tr->harmless = load_finish(&l, l.harmless_src, dir);
+	tr->yes = load_finish(&l, l.yes_src, dir);
+	tr->no = load_finish(&l, l.no_src, dir);
+	for (k = 0; k < tr->nlangs; k++)
+		tr->langs[k].detect = load_finish(&l, l.detect_src[k], dir);
+
+	if (n > 0 && tr->nrules == 0 && d->nerrors == nerr)
+		diag_error(d, dir, 0, "no rules defined");
+	if (d->nerrors != nerr) {
+		triage_rules_free(tr);
+		return NULL;
+	}
+	return tr;
+}
+
+void
+triage_rules_free(struct triage_rules *tr)
+{
+	int	i;
+
+	if (tr == NULL)
+		return;
+	for (i = 0; i < tr->nconcepts; i++) {
+		free(tr->concepts[i].id);
+		pcre2_code_free(tr->concepts[i].re);
+	}
+	for (i = 0; i < tr->nrules; i++) {
+		free(tr->rules[i].id);
+		free(tr->rules[i].reply);
+	}
+	free(tr->rules);
+	for (i = 0; i < CUE_COUNT; i++)
+		pcre2_code_free(tr->cues[i]);
+	pcre2_code_free(tr->harmless);
+	pcre2_code_free(tr->yes);
+	pcre2_code_free(tr->no);
+	for (i = 0; i < tr->nactivity; i++)
+		pcre2_code_free(tr->activity[i].re);
+	free(tr->activity);
+	for (i = 0; i < tr->nlangs; i++)
+		pcre2_code_free(tr->langs[i].detect);
+	for (i = 0; tr->prompts[i] != NULL; i++)
+		free((char *)tr->prompts[i]);
+	free(tr);
+}
+
+const char *const *
+triage_rules_prompts(const struct triage_rules *tr)
+{
+	return tr->prompts;
+}
