@@ -32,7 +32,7 @@
 #include "xmalloc.h"
 
 #define NEG_WINDOW	5	/* words from a negation cue to its symptom */
-#define POSTNEG_WINDOW	3	/* words from a symptom to "has gone" */
+#define POSTNEG_WINDOW	5	/* words from a symptom to "has gone" */
 #define HIST_WINDOW	8	/* words between a history cue and a symptom */
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
 #define COND_WINDOW	3	/* words from "if" to a symptom in its clause */
@@ -56,6 +56,7 @@ struct scan {
 	size_t			 len;
 	struct spans		 cues[CUE_COUNT];
 	struct spans		 bounds;	/* punctuation and termination cues */
+	struct spans		 puncts;	/* punctuation only: splits concepts */
 	int			 errors;
 };
 
@@ -174,6 +175,18 @@ scan_bounded(const struct scan *sc, size_t a, size_t b)
 	return 0;
 }
 
+/* 1 if punctuation starts in [a, b). */
+static int
+scan_punct(const struct scan *sc, size_t a, size_t b)
+{
+	int	i;
+
+	for (i = 0; i < sc->puncts.n; i++)
+		if (sc->puncts.v[i].s >= a && sc->puncts.v[i].s < b)
+			return 1;
+	return 0;
+}
+
 static int
 overlaps(const struct span *x, const struct span *y)
 {
@@ -245,20 +258,28 @@ scan_prepare(struct scan *sc)
 			b->v[b->n].s = i;
 			b->v[b->n++].e = i + 1;
 		}
+	sc->puncts = *b;
 	for (k = 0; k < sc->cues[CUE_TERMINATION].n && b->n < MAX_SPANS; k++)
 		b->v[b->n++] = sc->cues[CUE_TERMINATION].v[k];
 }
 
-/* The clause around a span: from the boundary before it to the one after. */
+/*
+ * The sentence around a span: from the '.', '!', '?' or newline before it
+ * (or an opening '¿') to the one after, both included.
+ */
 static void
-scan_clause(const struct scan *sc, const struct span *x, struct span *cl)
+scan_sentence(const struct scan *sc, const struct span *x, struct span *cl)
 {
 	int	i;
 
 	cl->s = 0;
 	cl->e = sc->len;
-	for (i = 0; i < sc->bounds.n; i++) {
-		const struct span *b = &sc->bounds.v[i];
+	for (i = 0; i < sc->puncts.n; i++) {
+		const struct span *b = &sc->puncts.v[i];
+		unsigned char c = (unsigned char)sc->buf[b->s];
+
+		if (c != '.' && c != '!' && c != '?' && c != '\n' && c != 0xc2)
+			continue;
 
 		if (b->e <= x->s && b->s >= cl->s)
 			cl->s = b->s;		/* include "¿" */
@@ -340,8 +361,7 @@ scan_read(const struct scan *sc, const struct span *x)
 		    scan_words(sc, q->e, x->s) <= NEG_WINDOW)
 			nneg++;
 	}
-	/* "can't walk far without getting breathless" stays present. */
-	if (nneg % 2 == 1)
+	if (nneg > 0)
 		return READ_NEGATED;
 	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW))
 		return READ_NEGATED;
@@ -351,9 +371,10 @@ scan_read(const struct scan *sc, const struct span *x)
 	if (scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
 	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
 		return READ_HYPOTHETICAL;
+	/* "If I get chest pain, do I call 999?"; the if-clause may come first. */
 	if (scan_conditional(sc, x) &&
 	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW)) {
-		scan_clause(sc, x, &cl);
+		scan_sentence(sc, x, &cl);
 		for (i = 0; i < sc->cues[CUE_QUESTION].n && !question; i++)
 			question = overlaps(&cl, &sc->cues[CUE_QUESTION].v[i]);
 		if (question)
@@ -381,8 +402,8 @@ scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
 		if (sc->errors != errors)
 			return 1;	/* could not tell: assume it is there */
 		for (i = 0; i < m.n; i++) {
-			/* A match across a clause boundary is two ideas. */
-			if (scan_bounded(sc, m.v[i].s + 1, m.v[i].e))
+			/* A match across punctuation is two ideas. */
+			if (scan_punct(sc, m.v[i].s + 1, m.v[i].e))
 				break;
 			r = scan_read(sc, &m.v[i]);
 			if (r == READ_PRESENT)
