@@ -16,11 +16,14 @@
 #include <event2/buffer.h>
 
 #include "prompts.h"
+#include "segments.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 #define PROMPTS_MAX_FILE	4096
 #define PROMPTS_MAX_LANGS	16
+#define PROMPTS_MAX_NAMES	128	/* prompt files in one language */
+#define PROMPTS_WARN_SEGMENTS	3
 
 static const char *prompts_names[PROMPT_COUNT] = {
 	[PROMPT_EMERGENCY] =	"emergency",
@@ -31,11 +34,21 @@ static const char *prompts_names[PROMPT_COUNT] = {
 	[PROMPT_STOP] =		"stop",
 	[PROMPT_START] =	"start",
 	[PROMPT_UNKNOWN] =	"unknown",
+	[PROMPT_ALERT] =	"alert",
+};
+
+/* Placeholders filled when an alert is sent, not when it is loaded. */
+static const char *prompts_runtime[] = { "level", "phone", "excerpt" };
+
+struct prompt {
+	char	*name;			/* owned: the file name without .txt */
+	char	*text;			/* owned, rendered */
 };
 
 struct prompts_lang {
-	char	lang[4];
-	char	*text[PROMPT_COUNT];		/* owned, rendered */
+	char		 lang[4];
+	struct prompt	*v;		/* owned */
+	size_t		 n;
 };
 
 struct prompts {
@@ -51,8 +64,20 @@ prompts_name(enum prompt_id id)
 }
 
 /* Replaces {var} placeholders; an unknown or unclosed one is an error. */
+static int
+prompts_is_runtime(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof prompts_runtime / sizeof prompts_runtime[0]; i++)
+		if (strlen(prompts_runtime[i]) == len &&
+		    strncmp(prompts_runtime[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
 static char *
-prompts_render(const char *src, const struct prompt_vars *vars,
+prompts_render(const char *src, const struct prompt_vars *vars, int runtime,
     const char *path, unsigned firstline, struct diag *d)
 {
 	struct evbuffer	*b;
@@ -77,7 +102,11 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 			val = vars->clinic_name;
 		else if (namelen == 12 && strncmp(open + 1, "clinic_phone", 12) == 0)
 			val = vars->clinic_phone;
-		else {
+		else if (runtime && prompts_is_runtime(open + 1, namelen)) {
+			evbuffer_add(b, open, namelen + 2);	/* kept for later */
+			p = close + 1;
+			continue;
+		} else {
 			diag_error(d, path, line, "unknown placeholder {%.*s} "
 			    "(known: {emergency_number} {clinic_name} {clinic_phone})",
 			    (int)(namelen > 40 ? 40 : namelen), open + 1);
@@ -97,9 +126,10 @@ out:
 }
 
 static char *
-prompts_read(const char *path, enum prompt_id id, const struct prompt_vars *vars,
+prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
     struct diag *d)
 {
+	struct segments	 seg;
 	FILE		*fp;
 	char		 buf[PROMPTS_MAX_FILE + 1], *body, *end, *out;
 	size_t		 len;
@@ -134,16 +164,88 @@ prompts_read(const char *path, enum prompt_id id, const struct prompt_vars *vars
 		diag_error(d, path, 0, "the message is empty");
 		return NULL;
 	}
-	out = prompts_render(body, vars, path, line, d);
+	out = prompts_render(body, vars, strcmp(name, "alert") == 0, path, line,
+	    d);
 	/* Red-flag advice must always say which number to call. */
-	if ((id == PROMPT_EMERGENCY || id == PROMPT_URGENT) &&
+	if ((strncmp(name, "emergency", 9) == 0 ||
+	    strncmp(name, "urgent", 6) == 0) &&
 	    strstr(body, "{emergency_number}") == NULL) {
 		diag_error(d, path, line, "must contain {emergency_number}: "
 		    "every urgent and emergency reply gives the emergency number");
 		free(out);
 		out = NULL;
 	}
+	if (out != NULL) {
+		segments_count(out, &seg);
+		if (seg.count > PROMPTS_WARN_SEGMENTS)
+			diag_warning(d, path, line, "%zu SMS segments (%zu %s); "
+			    "replies should fit in 2 where they can",
+			    seg.count, seg.units, seg.encoding == SEGMENTS_GSM7 ?
+			    "GSM-7 septets" : "UCS-2 units: a character "
+			    "outside GSM-7 makes every segment 67");
+	}
 	return out;
+}
+
+static int
+prompts_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct prompt *)a)->name,
+	    ((const struct prompt *)b)->name);
+}
+
+/* Reads every NAME.txt of one language; the core prompts must be there. */
+static void
+prompts_load_lang(struct prompts_lang *pl, const char *dir,
+    const struct prompt_vars *vars, struct diag *d)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	char		*path, *name, *text;
+	size_t		 len, i;
+	int		 id;
+
+	path = xasprintf("%s/%s", dir, pl->lang);
+	dp = opendir(path);
+	free(path);
+	if (dp == NULL) {
+		diag_error(d, dir, 0, "cannot open %s/: %s", pl->lang,
+		    strerror(errno));
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 4 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		if (pl->n == PROMPTS_MAX_NAMES) {
+			diag_error(d, dir, 0, "more than %d prompts in %s/",
+			    PROMPTS_MAX_NAMES, pl->lang);
+			break;
+		}
+		name = xstrndup(de->d_name, len - 4);
+		path = xasprintf("%s/%s/%s", dir, pl->lang, de->d_name);
+		text = prompts_read(path, name, vars, d);
+		free(path);
+		if (text == NULL) {
+			free(name);
+			continue;
+		}
+		pl->v = xreallocarray(pl->v, pl->n + 1, sizeof *pl->v);
+		pl->v[pl->n].name = name;
+		pl->v[pl->n++].text = text;
+	}
+	closedir(dp);
+	if (pl->n > 0)
+		qsort(pl->v, pl->n, sizeof *pl->v, prompts_name_cmp);
+	for (id = 0; id < PROMPT_COUNT; id++) {
+		for (i = 0; i < pl->n; i++)
+			if (strcmp(pl->v[i].name, prompts_names[id]) == 0)
+				break;
+		if (i == pl->n)
+			diag_error(d, dir, 0, "%s/%s.txt: missing (every language "
+			    "needs it)", pl->lang, prompts_names[id]);
+	}
 }
 
 static int
@@ -172,7 +274,6 @@ prompts_load(const char *dir, const char *default_lang,
 	struct stat		 sb;
 	char			*path;
 	size_t			 i, nerr = d->nerrors;
-	int			 id;
 
 	ps = xcalloc(1, sizeof *ps);
 	if ((dp = opendir(dir)) == NULL) {
@@ -202,16 +303,8 @@ prompts_load(const char *dir, const char *default_lang,
 	/* Sorted, so diagnostics come out in the same order every time. */
 	qsort(ps->langs, ps->nlangs, sizeof ps->langs[0], prompts_lang_cmp);
 
-	for (i = 0; i < ps->nlangs; i++) {
-		pl = &ps->langs[i];
-		for (id = 0; id < PROMPT_COUNT; id++) {
-			path = xasprintf("%s/%s/%s.txt", dir, pl->lang,
-			    prompts_names[id]);
-			pl->text[id] = prompts_read(path, (enum prompt_id)id,
-			    vars, d);
-			free(path);
-		}
-	}
+	for (i = 0; i < ps->nlangs; i++)
+		prompts_load_lang(&ps->langs[i], dir, vars, d);
 	for (i = 0; i < ps->nlangs; i++)
 		if (strcmp(ps->langs[i].lang, default_lang) == 0)
 			break;
@@ -229,14 +322,17 @@ fail:
 void
 prompts_free(struct prompts *ps)
 {
-	size_t	i;
-	int	id;
+	size_t	i, j;
 
 	if (ps == NULL)
 		return;
-	for (i = 0; i < ps->nlangs; i++)
-		for (id = 0; id < PROMPT_COUNT; id++)
-			free(ps->langs[i].text[id]);
+	for (i = 0; i < ps->nlangs; i++) {
+		for (j = 0; j < ps->langs[i].n; j++) {
+			free(ps->langs[i].v[j].name);
+			free(ps->langs[i].v[j].text);
+		}
+		free(ps->langs[i].v);
+	}
 	free(ps);
 }
 
@@ -259,12 +355,91 @@ prompts_has_language(const struct prompts *ps, const char *lang)
 	return prompts_find(ps, lang) != NULL;
 }
 
+static const char *
+prompts_in(const struct prompts_lang *pl, const char *name)
+{
+	size_t	lo = 0, hi = pl->n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(name, pl->v[mid].name)) == 0)
+			return pl->v[mid].text;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const char *
+prompts_lookup(const struct prompts *ps, const char *lang, const char *name)
+{
+	const struct prompts_lang	*pl;
+	const char			*t = NULL;
+
+	if ((pl = prompts_find(ps, lang)) != NULL)
+		t = prompts_in(pl, name);
+	if (t == NULL)
+		t = prompts_in(&ps->langs[ps->def], name);
+	return t;
+}
+
+int
+prompts_check_names(const struct prompts *ps, const char *dir,
+    const char *const *names, struct diag *d)
+{
+	size_t	i, j, nerr = d->nerrors;
+
+	for (i = 0; names[i] != NULL; i++) {
+		for (j = 0; j < ps->nlangs; j++) {
+			if (prompts_in(&ps->langs[j], names[i]) != NULL)
+				continue;
+			if (j == ps->def)
+				diag_error(d, dir, 0, "%s/%s.txt: missing (a rule "
+				    "replies with it)", ps->langs[j].lang,
+				    names[i]);
+			else
+				diag_warning(d, dir, 0, "%s/%s.txt: missing; "
+				    "%s patients get the %s text",
+				    ps->langs[j].lang, names[i],
+				    ps->langs[j].lang, ps->langs[ps->def].lang);
+		}
+	}
+	return d->nerrors == nerr ? 0 : -1;
+}
+
 const char *
 prompts_get(const struct prompts *ps, const char *lang, enum prompt_id id)
 {
-	const struct prompts_lang	*pl;
+	const char	*t = prompts_lookup(ps, lang, prompts_names[id]);
 
-	if ((pl = prompts_find(ps, lang)) == NULL)
-		pl = &ps->langs[ps->def];
-	return pl->text[id];
+	return t != NULL ? t : "";
+}
+
+char *
+prompts_expand(const char *tmpl, const char *const *keys,
+    const char *const *vals, size_t n)
+{
+	struct evbuffer	*b = xevbuffer_new();
+	const char	*p = tmpl, *open, *close;
+	size_t		 i, len;
+
+	while ((open = strchr(p, '{')) != NULL &&
+	    (close = strchr(open, '}')) != NULL) {
+		evbuffer_add(b, p, (size_t)(open - p));
+		len = (size_t)(close - open - 1);
+		for (i = 0; i < n; i++)
+			if (strlen(keys[i]) == len &&
+			    strncmp(keys[i], open + 1, len) == 0)
+				break;
+		if (i < n)
+			evbuffer_add(b, vals[i], strlen(vals[i]));
+		else
+			evbuffer_add(b, open, len + 2);
+		p = close + 1;
+	}
+	evbuffer_add(b, p, strlen(p));
+	return xevbuffer_take(b);
 }

@@ -1,7 +1,10 @@
 /*
  * Reply templates: prompts/<lang>/<name>.txt, with {emergency_number},
  * {clinic_name} and {clinic_phone} filled in from the configuration when the
- * set is loaded.  Clinical wording lives in those files, never in C.  A set is
+ * set is loaded.  Every language has the core prompts of enum prompt_id;
+ * any other NAME.txt (the triage rules' replies) is found by name, falling
+ * back to the default language.  urgent* and emergency* prompts must give
+ * {emergency_number}; a prompt longer than 3 SMS segments is warned about.  Clinical wording lives in those files, never in C.  A set is
  * loaded whole or not at all, so a reload can swap it atomically.
  */
 #ifndef CLOTLINE_PROMPTS_H
@@ -18,6 +21,7 @@ enum prompt_id {
 	PROMPT_STOP,		/* opt-out confirmation */
 	PROMPT_START,		/* opt-in confirmation */
 	PROMPT_UNKNOWN,		/* a number that is not enrolled */
+	PROMPT_ALERT,		/* to on-call: {level} {phone} {excerpt} */
 	PROMPT_COUNT
 };
 
@@ -42,6 +46,18 @@ void		 prompts_free(struct prompts *);
  * lang is NULL or not loaded.  Never NULL; the string belongs to the set.
  */
 const char	*prompts_get(const struct prompts *, const char *lang, enum prompt_id);
+/* The prompt called name, in lang or else the default language; NULL if none. */
+const char	*prompts_lookup(const struct prompts *, const char *lang,
+		    const char *name);
+/*
+ * Checks that every name (NULL-terminated) exists: an error when the default
+ * language lacks it, a warning for another language.  Returns -1 on error.
+ */
+int		 prompts_check_names(const struct prompts *, const char *dir,
+		    const char *const *names, struct diag *);
+/* Replaces {key} with its value for each of n pairs; caller frees. */
+char		*prompts_expand(const char *tmpl, const char *const *keys,
+		    const char *const *vals, size_t n);
 /* 1 if lang has its own directory in the set. */
 int		 prompts_has_language(const struct prompts *, const char *lang);
 const char	*prompts_name(enum prompt_id);

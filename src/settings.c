@@ -30,6 +30,9 @@ settings_load(const char *conf_path, struct diag *d)
 	free(rules_dir);
 	if (s->prompts == NULL || s->rules == NULL)
 		goto fail;
+	if (prompts_check_names(s->prompts, s->conf->prompts_dir,
+	    triage_rules_prompts(s->rules), d) == -1)
+		goto fail;
 	return s;
 fail:
 	settings_free(s);

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,83 +33,227 @@
 #define SMS_PROVIDER	"twilio"
 #define SMS_EXCERPT_MAX	80	/* bytes of the message kept on an escalation */
 #define SMS_SID_MAX	64
+#define SMS_REDACT_DIGITS 4	/* digits in a row hidden from the excerpt */
 
 /* The decision for one message, before anything is stored. */
 struct sms_plan {
 	const char	*kind;		/* "keyword" or "triage" */
 	const char	*level;		/* keyword or triage level name */
-	const char	*reply;		/* borrowed from the prompts; NULL: none */
+	char		*reply;		/* owned; NULL: none */
+	const char	*lang;		/* reply language; NULL: default */
 	int		 set_opt_out;	/* -1 leave, 0 opt in, 1 opt out */
 	int		 escalate;
+	struct triage_state  state;	/* the conversation after this message */
 	struct triage_result triage;
 };
 
+static const char *const sms_level_prompt[] = {
+	[TRIAGE_ROUTINE] = "routine",
+	[TRIAGE_ADVICE] = "advice",
+	[TRIAGE_URGENT] = "urgent",
+	[TRIAGE_EMERGENCY] = "emergency",
+};
+
+/* The reply: the deciding rule's prompt (or the level's), then the question. */
+static char *
+sms_triage_reply(const struct settings *set, const char *lang,
+    const struct triage_result *tr)
+{
+	const char	*text = NULL, *ask;
+	char		*name;
+
+	if (tr->reply != NULL)
+		text = prompts_lookup(set->prompts, lang, tr->reply);
+	if (text == NULL)
+		text = prompts_lookup(set->prompts, lang,
+		    sms_level_prompt[tr->level]);
+	if (tr->question == NULL)
+		return xstrdup(text);
+	name = xasprintf("ask_%s", tr->question);
+	ask = prompts_lookup(set->prompts, lang, name);
+	free(name);
+	return ask != NULL ? xasprintf("%s %s", text, ask) : xstrdup(text);
+}
+
+/*
+ * Reply language: the enrolled patient's, else what the message looks like
+ * when the clinic has prompts for it, else the clinic's default.
+ */
+static const char *
+sms_language(const struct settings *set, const struct patient *p, int enrolled,
+    const char *detected)
+{
+	if (enrolled && prompts_has_language(set->prompts, p->language))
+		return p->language;
+	if (detected != NULL && prompts_has_language(set->prompts, detected))
+		return detected;
+	return NULL;
+}
+
 static void
 sms_plan(const struct settings *set, const struct patient *p, int known,
-    const char *body, struct sms_plan *plan)
+    const char *body, int64_t now, struct sms_plan *plan)
 {
-	const char	*lang = known && p->enrolled ? p->language : NULL;
 	int		 enrolled = known && p->enrolled;
 	int		 opted_out = known && p->opted_out;
 	enum keyword	 kw = keyword_classify(body);
-	static const enum prompt_id level_prompt[] = {
-		[TRIAGE_ROUTINE] = PROMPT_ROUTINE,
-		[TRIAGE_ADVICE] = PROMPT_ADVICE,
-		[TRIAGE_URGENT] = PROMPT_URGENT,
-		[TRIAGE_EMERGENCY] = PROMPT_EMERGENCY,
-	};
+	const char	*lang = enrolled ? p->language : NULL;
 
-	memset(plan, 0, sizeof *plan);
 	plan->set_opt_out = -1;
 	plan->kind = "keyword";
 	plan->level = keyword_name(kw);
 	if (kw == KEYWORD_STOP) {
 		plan->set_opt_out = 1;
-		plan->reply = prompts_get(set->prompts, lang, PROMPT_STOP);
+		plan->reply = xstrdup(prompts_get(set->prompts, lang, PROMPT_STOP));
 		return;
 	}
-	if (kw == KEYWORD_START || (kw == KEYWORD_YES && opted_out)) {
+	/* YES answers a pending triage question before it means opt in. */
+	if (kw == KEYWORD_START || (kw == KEYWORD_YES && opted_out &&
+	    !triage_question_pending(&plan->state, now))) {
 		plan->set_opt_out = 0;
-		plan->reply = prompts_get(set->prompts, lang, PROMPT_START);
+		plan->reply = xstrdup(prompts_get(set->prompts, lang, PROMPT_START));
 		return;
 	}
 	if (kw == KEYWORD_HELP) {
-		plan->reply = prompts_get(set->prompts, lang, PROMPT_HELP);
+		plan->reply = xstrdup(prompts_get(set->prompts, lang, PROMPT_HELP));
 		return;
 	}
 
 	plan->kind = "triage";
-	{ struct triage_state tst; triage_state_init(&tst); triage_step(set->rules, &tst, body, 0, &plan->triage); }
+	triage_step(set->rules, &plan->state, body, now, &plan->triage);
 	if (plan->triage.match_errors > 0)
-		log_error("triage: %d concept pattern(s) failed to run and were "
-		    "counted as present; check the rules (rules fired: %s)",
+		log_error("triage: %d pattern search(es) could not finish and "
+		    "counted as matches; check the rules (rules fired: %s)",
 		    plan->triage.match_errors, plan->triage.rules);
 	plan->level = triage_level_name(plan->triage.level);
+	plan->lang = sms_language(set, p, enrolled, plan->triage.language);
 	if (plan->triage.level >= TRIAGE_URGENT) {
+		/* Red-flag advice goes to everyone, opted out or not. */
 		plan->escalate = 1;
-		plan->reply = prompts_get(set->prompts, lang,
-		    level_prompt[plan->triage.level]);
+		plan->reply = sms_triage_reply(set, plan->lang, &plan->triage);
 	} else if (opted_out)
 		plan->reply = NULL;
 	else if (!enrolled)
-		plan->reply = prompts_get(set->prompts, NULL, PROMPT_UNKNOWN);
+		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
+		    PROMPT_UNKNOWN));
 	else
-		plan->reply = prompts_get(set->prompts, lang,
-		    level_prompt[plan->triage.level]);
+		plan->reply = sms_triage_reply(set, plan->lang, &plan->triage);
 }
 
-/* The first bytes of body, cut on a character boundary. */
+/*
+ * The start of the message for staff: at most SMS_EXCERPT_MAX bytes, cut on
+ * a character boundary, with runs of digits that could identify someone
+ * (phone, NHS or card numbers, dates) replaced by '#'.
+ */
 static char *
 sms_excerpt(const char *body)
 {
-	size_t	len = strlen(body);
+	char	*out, *p;
+	size_t	 len = strlen(body), i, j, digits;
 
-	if (len <= SMS_EXCERPT_MAX)
-		return xstrdup(body);
-	len = SMS_EXCERPT_MAX;
-	while (len > 0 && ((unsigned char)body[len] & 0xc0) == 0x80)
-		len--;
-	return xasprintf("%.*s...", (int)len, body);
+	if (len > SMS_EXCERPT_MAX) {
+		len = SMS_EXCERPT_MAX;
+		while (len > 0 && ((unsigned char)body[len] & 0xc0) == 0x80)
+			len--;
+	}
+	out = xstrndup(body, len);
+	for (i = 0; out[i] != '\0'; i = j) {
+		for (j = i, digits = 0; out[j] != '\0' &&
+		    (isdigit((unsigned char)out[j]) || ((out[j] == ' ' ||
+		    out[j] == '-' || out[j] == '/' || out[j] == '.') &&
+		    j > i && isdigit((unsigned char)out[j + 1]))); j++)
+			digits += isdigit((unsigned char)out[j]) != 0;
+		if (digits >= SMS_REDACT_DIGITS)
+			for (p = out + i; p < out + j; p++)
+				if (isdigit((unsigned char)*p))
+					*p = '#';
+		if (j == i)
+			j++;
+	}
+	if (len < strlen(body)) {
+		p = xasprintf("%s...", out);
+		free(out);
+		out = p;
+	}
+	return out;
+}
+
+/* Queues the alert to on-call and records the escalation. */
+static int
+sms_escalate(const struct settings *set, struct storage *st,
+    const struct sms_plan *plan, const char *from, int64_t patient_id,
+    int64_t inbound_id, const char *body, int64_t now)
+{
+	static const char *const keys[] = { "level", "phone", "excerpt" };
+	struct escalation	 esc;
+	struct outbound		 ob;
+	const char		*vals[3];
+	char			*excerpt, *alert;
+	int64_t			 outbound_id = 0;
+	int			 rc = -1;
+
+	excerpt = sms_excerpt(body);
+	vals[0] = plan->level;
+	vals[1] = from;
+	vals[2] = excerpt;
+	alert = prompts_expand(prompts_get(set->prompts, NULL, PROMPT_ALERT),
+	    keys, vals, 3);
+	memset(&ob, 0, sizeof ob);
+	ob.kind = "alert";
+	ob.to = set->conf->on_call;
+	ob.body = alert;
+	ob.patient_id = patient_id;
+	ob.created_at = now;
+	if (storage_outbound_insert(st, &ob, &outbound_id) == -1)
+		goto out;
+	memset(&esc, 0, sizeof esc);
+	esc.phone = from;
+	esc.patient_id = patient_id;
+	esc.inbound_id = inbound_id;
+	esc.level = plan->level;
+	esc.excerpt = excerpt;
+	esc.rules = plan->triage.rules[0] != '\0' ? plan->triage.rules : NULL;
+	esc.outbound_id = outbound_id;
+	esc.created_at = now;
+	rc = storage_escalation_insert(st, &esc, NULL);
+out:
+	free(alert);
+	free(excerpt);
+	return rc;
+}
+
+/* Saves the conversation state and any activity report. */
+static int
+sms_remember(const struct settings *set, struct storage *st,
+    const struct sms_plan *plan, const char *from, int64_t patient_id,
+    int64_t inbound_id, int64_t now)
+{
+	struct conversation	 cv;
+	struct activity		 act;
+	char			*state;
+	int			 rc;
+
+	if (plan->triage.activity.present) {
+		memset(&act, 0, sizeof act);
+		act.phone = from;
+		act.patient_id = patient_id;
+		act.inbound_id = inbound_id;
+		act.minutes = plan->triage.activity.minutes;
+		act.meters = plan->triage.activity.meters;
+		act.steps = plan->triage.activity.steps;
+		act.reported_at = now;
+		if (storage_activity_insert(st, &act) == -1)
+			return -1;
+	}
+	state = triage_state_format(set->rules, &plan->state);
+	cv.phone = from;
+	cv.patient_id = patient_id;
+	cv.level = triage_level_name(plan->state.level);
+	cv.state = state;
+	cv.updated_at = now;
+	rc = storage_conversation_put(st, &cv);
+	free(state);
+	return rc;
 }
 
 static void
@@ -138,16 +283,16 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct patient	 p;
 	struct sms_plan	 plan;
 	struct inbound	 in;
-	struct escalation esc;
 	struct audit	 au;
 	const char	*sid, *from, *rawbody;
-	char		*body = NULL, *stored = NULL, *excerpt = NULL;
+	char		*body = NULL, *stored = NULL, *state = NULL;
 	char		 redacted[LOG_PHONE_SIZE];
 	size_t		 bodylen;
 	int64_t		 inbound_id = 0;
 	int		 known, in_tx = 0;
 
 	memset(&p, 0, sizeof p);
+	memset(&plan, 0, sizeof plan);
 	res->body = NULL;
 	if ((sid = sms_field(f, "MessageSid", SMS_SID_MAX)) == NULL ||
 	    *sid == '\0') {
@@ -184,8 +329,20 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	}
 	if ((known = storage_patient_find(st, from, &p)) == -1)
 		goto unavailable;
+	triage_state_init(&plan.state);
+	switch (storage_conversation_get(st, from, &state)) {
+	case 1:
+		if (triage_state_parse(set->rules, state, &plan.state) == -1)
+			log_warn("sms: stored triage state of %s is unreadable; "
+			    "starting the conversation afresh", redacted);
+		break;
+	case 0:
+		break;
+	default:
+		goto unavailable;
+	}
 
-	sms_plan(set, &p, known, body, &plan);
+	sms_plan(set, &p, known, body, now, &plan);
 
 	if (plan.set_opt_out != -1) {
 		if (storage_patient_set_opt_out(st, from, plan.set_opt_out,
@@ -215,18 +372,12 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	if (storage_inbound_insert(st, &in, &inbound_id) == -1)
 		goto unavailable;
 
-	if (plan.escalate) {
-		excerpt = sms_excerpt(body);
-		memset(&esc, 0, sizeof esc);
-		esc.phone = from;
-		esc.patient_id = in.patient_id;
-		esc.inbound_id = inbound_id;
-		esc.level = plan.level;
-		esc.excerpt = excerpt;
-		esc.created_at = now;
-		if (storage_escalation_insert(st, &esc, NULL) == -1)
-			goto unavailable;
-	}
+	if (strcmp(plan.kind, "triage") == 0 && sms_remember(set, st, &plan,
+	    from, in.patient_id, inbound_id, now) == -1)
+		goto unavailable;
+	if (plan.escalate && sms_escalate(set, st, &plan, from, in.patient_id,
+	    inbound_id, body, now) == -1)
+		goto unavailable;
 	if (storage_commit(st) == -1) {
 		in_tx = 0;
 		goto unavailable;
@@ -241,8 +392,8 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	else
 		m->keyword_replies++;
 	if (plan.escalate)
-		log_notice("sms: %s from %s: %s (rules %s); escalated to on-call",
-		    sid, redacted, plan.level, plan.triage.rules);
+		log_notice("sms: %s from %s: %s (rules %s); on-call alert "
+		    "queued", sid, redacted, plan.level, plan.triage.rules);
 	else
 		log_info("sms: %s from %s: %s %s%s", sid, redacted, plan.kind,
 		    plan.level, known ? "" : " (not enrolled)");
@@ -261,7 +412,8 @@ unavailable:
 	sms_fail(res, 503, "temporarily unable to store the message");
 out:
 	patient_clear(&p);
+	free(plan.reply);
 	free(stored);
-	free(excerpt);
+	free(state);
 	free(body);
 }

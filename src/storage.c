@@ -137,6 +137,32 @@ storage_audit_append(struct storage *st, const struct audit *a)
 	return st->ops->audit_append(st->impl, a);
 }
 
+int
+storage_conversation_get(struct storage *st, const char *phone, char **state)
+{
+	*state = NULL;
+	return st->ops->conversation_get(st->impl, phone, state);
+}
+
+int
+storage_conversation_put(struct storage *st, const struct conversation *c)
+{
+	return st->ops->conversation_put(st->impl, c);
+}
+
+int
+storage_activity_insert(struct storage *st, const struct activity *a)
+{
+	return st->ops->activity_insert(st->impl, a);
+}
+
+int
+storage_outbound_insert(struct storage *st, const struct outbound *o,
+    int64_t *id)
+{
+	return st->ops->outbound_insert(st->impl, o, id);
+}
+
 void
 patient_clear(struct patient *p)
 {

@@ -43,8 +43,40 @@ struct escalation {
 	int64_t		 patient_id;	/* 0: none */
 	int64_t		 inbound_id;
 	const char	*level;		/* "urgent" or "emergency" */
-	const char	*excerpt;
+	const char	*excerpt;	/* redacted */
+	const char	*rules;		/* fired rule ids; may be NULL */
+	int64_t		 outbound_id;	/* the on-call alert; 0: none */
 	int64_t		 created_at;
+};
+
+/* The triage engine's memory of one phone number (triage_state_format). */
+struct conversation {
+	const char	*phone;
+	int64_t		 patient_id;	/* 0: none */
+	const char	*level;		/* episode level, for staff queries */
+	const char	*state;
+	int64_t		 updated_at;
+};
+
+/* An activity report ("walked 20 min"); 0 means not given. */
+struct activity {
+	const char	*phone;
+	int64_t		 patient_id;	/* 0: none */
+	int64_t		 inbound_id;
+	int		 minutes;
+	int		 meters;
+	int		 steps;
+	int64_t		 reported_at;
+};
+
+/* A message queued for the provider; the outbox sends it. */
+struct outbound {
+	const char	*kind;		/* "alert", "reminder", "welcome", "reply" */
+	const char	*to;
+	const char	*body;
+	int64_t		 patient_id;	/* 0: none */
+	int64_t		 created_at;	/* also the first attempt time */
+	int64_t		 expires_at;	/* 0: never */
 };
 
 struct audit {
@@ -82,6 +114,12 @@ struct storage_ops {
 	int		 (*escalation_insert)(void *, const struct escalation *,
 			    int64_t *id);
 	int		 (*audit_append)(void *, const struct audit *);
+	int		 (*conversation_get)(void *, const char *phone,
+			    char **state);
+	int		 (*conversation_put)(void *, const struct conversation *);
+	int		 (*activity_insert)(void *, const struct activity *);
+	int		 (*outbound_insert)(void *, const struct outbound *,
+			    int64_t *id);
 };
 
 struct storage;
@@ -124,6 +162,17 @@ int	 storage_patient_set_opt_out(struct storage *, const char *phone,
 int	 storage_escalation_insert(struct storage *, const struct escalation *,
 	    int64_t *id);
 int	 storage_audit_append(struct storage *, const struct audit *);
+/*
+ * The stored triage state of phone: returns 1 and sets *state (caller
+ * frees), 0 if there is none, -1 on error.
+ */
+int	 storage_conversation_get(struct storage *, const char *phone,
+	    char **state);
+/* Creates or replaces the conversation's state. */
+int	 storage_conversation_put(struct storage *, const struct conversation *);
+int	 storage_activity_insert(struct storage *, const struct activity *);
+int	 storage_outbound_insert(struct storage *, const struct outbound *,
+	    int64_t *id);
 
 void	 patient_clear(struct patient *);
 

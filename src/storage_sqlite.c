@@ -99,6 +99,29 @@ static const char *const sqlite_migrations[] = {
 	"  subject TEXT,"
 	"  detail TEXT"
 	");",
+	/* 2: triage state per conversation, activity reports, alert links. */
+	"DROP TABLE episodes;"
+	"CREATE TABLE conversations ("
+	"  phone TEXT PRIMARY KEY,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  level TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE activity_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  inbound_id INTEGER REFERENCES inbound_messages(id),"
+	"  minutes INTEGER CHECK (minutes IS NULL OR minutes > 0),"
+	"  meters INTEGER CHECK (meters IS NULL OR meters > 0),"
+	"  steps INTEGER CHECK (steps IS NULL OR steps > 0),"
+	"  reported_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX activity_by_patient ON activity_reports(patient_id, reported_at);"
+	"ALTER TABLE escalations ADD COLUMN outbound_id INTEGER"
+	"  REFERENCES outbound_messages(id);"
+	"ALTER TABLE escalations ADD COLUMN rules TEXT;",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -116,6 +139,10 @@ enum sqlite_stmt {
 	STMT_OPT_OUT_INSERT,
 	STMT_ESCALATION_INSERT,
 	STMT_AUDIT_INSERT,
+	STMT_CONVERSATION_GET,
+	STMT_CONVERSATION_PUT,
+	STMT_ACTIVITY_INSERT,
+	STMT_OUTBOUND_INSERT,
 	STMT_COUNT
 };
 
@@ -149,7 +176,24 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " VALUES (?1, 0, ?2, CASE WHEN ?2 THEN ?3 ELSE NULL END, ?3, ?3)",
 	[STMT_ESCALATION_INSERT] =
 	    "INSERT INTO escalations (phone, patient_id, inbound_id, level,"
-	    " excerpt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " excerpt, created_at, outbound_id, rules)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_CONVERSATION_GET] =
+	    "SELECT state FROM conversations WHERE phone = ?1",
+	[STMT_CONVERSATION_PUT] =
+	    "INSERT INTO conversations (phone, patient_id, level, state,"
+	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (phone) DO UPDATE SET patient_id = excluded.patient_id,"
+	    " level = excluded.level, state = excluded.state,"
+	    " updated_at = excluded.updated_at",
+	[STMT_ACTIVITY_INSERT] =
+	    "INSERT INTO activity_reports (phone, patient_id, inbound_id,"
+	    " minutes, meters, steps, reported_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STMT_OUTBOUND_INSERT] =
+	    "INSERT INTO outbound_messages (kind, to_phone, body,"
+	    " next_attempt_at, expires_at, patient_id, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4)",
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -520,6 +564,8 @@ sqlite_escalation_insert(void *arg, const struct escalation *e, int64_t *id)
 	sqlite_bind_text(st, 4, e->level);
 	sqlite_bind_text(st, 5, e->excerpt);
 	sqlite3_bind_int64(st, 6, e->created_at);
+	sqlite_bind_id(st, 7, e->outbound_id);
+	sqlite_bind_text(st, 8, e->rules);
 	if (sqlite_exec_stmt(s, st, "escalation insert") == -1)
 		return -1;
 	if (id != NULL)
@@ -541,6 +587,85 @@ sqlite_audit_append(void *arg, const struct audit *a)
 	return sqlite_exec_stmt(s, st, "audit insert");
 }
 
+static int
+sqlite_conversation_get(void *arg, const char *phone, char **state)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_CONVERSATION_GET);
+	int			 rc;
+
+	sqlite_bind_text(st, 1, phone);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*state = sqlite_column_strdup(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "conversation lookup");
+	return -1;
+}
+
+static int
+sqlite_conversation_put(void *arg, const struct conversation *c)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_CONVERSATION_PUT);
+
+	sqlite_bind_text(st, 1, c->phone);
+	sqlite_bind_id(st, 2, c->patient_id);
+	sqlite_bind_text(st, 3, c->level);
+	sqlite_bind_text(st, 4, c->state);
+	sqlite3_bind_int64(st, 5, c->updated_at);
+	return sqlite_exec_stmt(s, st, "conversation update");
+}
+
+static void
+sqlite_bind_count(sqlite3_stmt *st, int idx, int v)
+{
+	if (v <= 0)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_int(st, idx, v);
+}
+
+static int
+sqlite_activity_insert(void *arg, const struct activity *a)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ACTIVITY_INSERT);
+
+	sqlite_bind_text(st, 1, a->phone);
+	sqlite_bind_id(st, 2, a->patient_id);
+	sqlite_bind_id(st, 3, a->inbound_id);
+	sqlite_bind_count(st, 4, a->minutes);
+	sqlite_bind_count(st, 5, a->meters);
+	sqlite_bind_count(st, 6, a->steps);
+	sqlite3_bind_int64(st, 7, a->reported_at);
+	return sqlite_exec_stmt(s, st, "activity insert");
+}
+
+static int
+sqlite_outbound_insert(void *arg, const struct outbound *o, int64_t *id)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_INSERT);
+
+	sqlite_bind_text(st, 1, o->kind);
+	sqlite_bind_text(st, 2, o->to);
+	sqlite_bind_text(st, 3, o->body);
+	sqlite3_bind_int64(st, 4, o->created_at);
+	sqlite_bind_id(st, 5, o->expires_at);
+	sqlite_bind_id(st, 6, o->patient_id);
+	if (sqlite_exec_stmt(s, st, "outbound insert") == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
 const struct storage_ops storage_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -557,4 +682,8 @@ const struct storage_ops storage_sqlite_ops = {
 	.patient_set_opt_out = sqlite_patient_set_opt_out,
 	.escalation_insert = sqlite_escalation_insert,
 	.audit_append = sqlite_audit_append,
+	.conversation_get = sqlite_conversation_get,
+	.conversation_put = sqlite_conversation_put,
+	.activity_insert = sqlite_activity_insert,
+	.outbound_insert = sqlite_outbound_insert,
 };

@@ -668,6 +668,12 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	free(sc.buf);
 }
 
+int
+triage_question_pending(const struct triage_state *st, int64_t now)
+{
+	return st->question >= 0 && now - st->asked_at < TRIAGE_WINDOW;
+}
+
 char *
 triage_state_format(const struct triage_rules *tr, const struct triage_state *st)
 {

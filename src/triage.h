@@ -110,6 +110,9 @@ char	*triage_state_format(const struct triage_rules *,
 void	triage_step(const struct triage_rules *, struct triage_state *,
 	    const char *text, int64_t now, struct triage_result *);
 
+/* 1 if the conversation awaits a YES/NO to a follow-up question at now. */
+int	triage_question_pending(const struct triage_state *, int64_t now);
+
 const char	*triage_level_name(enum triage_level);
 int		 triage_level_parse(const char *, enum triage_level *);
 

@@ -1,0 +1,121 @@
+/*
+ * SMS segment counting (see segments.h).
+ *
+ * GSM-7: 160 septets fit one segment, 153 each once split; the extension
+ * characters take two septets and an escape pair is never split across
+ * segments.  Anything outside GSM-7 makes the whole message UCS-2: 70 UTF-16
+ * units in one segment, 67 each once split, and a surrogate pair (a
+ * character outside the BMP, such as most emoji) is never split.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "segments.h"
+
+/* The GSM 03.38 basic table, other than ASCII letters and digits. */
+static const uint32_t gsm7_basic[] = {
+	'@', 0xa3, '$', 0xa5, 0xe8, 0xe9, 0xf9, 0xec, 0xf2, 0xc7, '\n', 0xd8,
+	0xf8, '\r', 0xc5, 0xe5, 0x394, '_', 0x3a6, 0x393, 0x39b, 0x3a9, 0x3a0,
+	0x3a8, 0x3a3, 0x398, 0x39e, 0xc6, 0xe6, 0xdf, 0xc9, ' ', '!', '"', '#',
+	0xa4, '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/', ':', ';',
+	'<', '=', '>', '?', 0xa1, 0xc4, 0xd6, 0xd1, 0xdc, 0xa7, 0xbf, 0xe4,
+	0xf6, 0xf1, 0xfc, 0xe0,
+};
+
+/* The extension table: an escape and the character, two septets. */
+static const uint32_t gsm7_ext[] = {
+	'^', '{', '}', '\\', '[', '~', ']', '|', 0x20ac, '\f',
+};
+
+static int
+in_table(const uint32_t *t, size_t n, uint32_t cp)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (t[i] == cp)
+			return 1;
+	return 0;
+}
+
+/* Septets for cp in GSM-7, or 0 if it is not in GSM-7. */
+static int
+gsm7_width(uint32_t cp)
+{
+	if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	    (cp >= '0' && cp <= '9'))
+		return 1;
+	if (in_table(gsm7_basic, sizeof gsm7_basic / sizeof gsm7_basic[0], cp))
+		return 1;
+	if (in_table(gsm7_ext, sizeof gsm7_ext / sizeof gsm7_ext[0], cp))
+		return 2;
+	return 0;
+}
+
+/* Decodes one code point of valid UTF-8; returns its length in bytes. */
+static size_t
+utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		*cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+		return 2;
+	}
+	if ((s[0] & 0xf0) == 0xe0) {
+		*cp = (uint32_t)(s[0] & 0x0f) << 12 |
+		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		return 3;
+	}
+	*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+	    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	return 4;
+}
+
+/*
+ * Packs characters of the given widths into segments of per units,
+ * never splitting one; single is the capacity of an unsplit message.
+ */
+static size_t
+pack(const unsigned char *s, int gsm, size_t single, size_t per,
+    size_t *unitsp)
+{
+	size_t	 units = 0, segs = 1, used = 0, w;
+	uint32_t cp;
+
+	while (*s != '\0') {
+		s += utf8_next(s, &cp);
+		w = gsm ? (size_t)gsm7_width(cp) : (cp > 0xffff ? 2 : 1);
+		units += w;
+		if (used + w > per) {
+			segs++;
+			used = 0;
+		}
+		used += w;
+	}
+	*unitsp = units;
+	if (units == 0)
+		return 0;
+	return units <= single ? 1 : segs;
+}
+
+void
+segments_count(const char *text, struct segments *out)
+{
+	const unsigned char	*s = (const unsigned char *)text;
+	uint32_t		 cp;
+	int			 gsm = 1;
+
+	while (*s != '\0' && gsm) {
+		s += utf8_next(s, &cp);
+		gsm = gsm7_width(cp) != 0;
+	}
+	s = (const unsigned char *)text;
+	out->encoding = gsm ? SEGMENTS_GSM7 : SEGMENTS_UCS2;
+	out->count = gsm ? pack(s, 1, 160, 153, &out->units) :
+	    pack(s, 0, 70, 67, &out->units);
+}
