@@ -89,7 +89,9 @@ triage_level_parse(const char *s, enum triage_level *out)
 
 /*
  * Every non-overlapping match of re in buf[from, to), into out (at most
- * MAX_SPANS).  A search PCRE2 cannot finish counts as a match of the rest.
+ * MAX_SPANS).  A search PCRE2 cannot finish stops the scan and counts in
+ * sc->errors: a symptom is then taken as present, while a cue or harmless
+ * phrase is taken as absent, so the error always reads towards over-triage.
  */
 static void
 scan_all(struct scan *sc, const pcre2_code *re, size_t from, size_t to,
@@ -107,10 +109,8 @@ scan_all(struct scan *sc, const pcre2_code *re, size_t from, size_t to,
 		    sc->md, NULL);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
-		if (rc < 0) {
+		if (rc < 0) {	/* callers that must not miss check errors */
 			sc->errors++;
-			out->v[out->n].s = at;
-			out->v[out->n++].e = to;
 			break;
 		}
 		ov = pcre2_get_ovector_pointer(sc->md);
@@ -559,14 +559,20 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	int		 c, i, hypothetical = 0, asked = -1, neg;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
+	char		*owned;
 
 	memset(res, 0, sizeof *res);
 	memset(&sc, 0, sizeof sc);
 	sc.tr = tr;
 	sc.len = strlen(text);
-	sc.text = text;
-	sc.buf = xstrndup(text, sc.len);
-	sc.opts = utf8_valid(text, sc.len) ? PCRE2_NO_UTF_CHECK : 0;
+	/* The daemon sanitises first; anything else gets U+FFFD here. */
+	sc.text = owned = utf8_valid(text, sc.len) ? NULL :
+	    utf8_sanitize(text, sc.len);
+	if (sc.text == NULL)
+		sc.text = text;
+	sc.len = strlen(sc.text);
+	sc.buf = xstrndup(sc.text, sc.len);
+	sc.opts = PCRE2_NO_UTF_CHECK;
 	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
 		abort();
 
@@ -666,6 +672,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	res->match_errors = sc.errors;
 	pcre2_match_data_free(sc.md);
 	free(sc.buf);
+	free(owned);
 }
 
 int
