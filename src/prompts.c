@@ -225,12 +225,9 @@ prompts_load_lang(struct prompts_lang *pl, const char *dir,
 		}
 		name = xstrndup(de->d_name, len - 4);
 		path = xasprintf("%s/%s/%s", dir, pl->lang, de->d_name);
+		/* Kept even when it failed, so it is not also "missing". */
 		text = prompts_read(path, name, vars, d);
 		free(path);
-		if (text == NULL) {
-			free(name);
-			continue;
-		}
 		pl->v = xreallocarray(pl->v, pl->n + 1, sizeof *pl->v);
 		pl->v[pl->n].name = name;
 		pl->v[pl->n++].text = text;

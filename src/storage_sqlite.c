@@ -192,8 +192,8 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_OUTBOUND_INSERT] =
 	    "INSERT INTO outbound_messages (kind, to_phone, body,"
-	    " next_attempt_at, expires_at, patient_id, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4)",
+	    " next_attempt_at, expires_at, patient_id, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4, ?4)",
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -19,7 +19,10 @@ P_STOPPER=+447700900222		# enrolled; opts out and back in
 P_UNKNOWN=+447700900333		# never enrolled
 P_UNKNOWN_STOP=+447700900444	# never enrolled; sends STOP
 P_OPTED=+447700900555		# enrolled, already opted out
-PHONES=("$P_ENROLLED" "$P_STOPPER" "$P_UNKNOWN" "$P_UNKNOWN_STOP" "$P_OPTED")
+P_URGENT=+447700900666		# enrolled; a fresh conversation for urgent
+P_RED=+447700900777		# enrolled; sends the red flags (an emergency
+				# episode keeps a conversation at emergency)
+PHONES=("$P_ENROLLED" "$P_STOPPER" "$P_UNKNOWN" "$P_UNKNOWN_STOP" "$P_OPTED" "$P_URGENT" "$P_RED")
 BODIES=("$RED_FLAG")		# every distinctive body, for the log check
 DUPLICATES=0			# repeated MessageSids sent
 
@@ -86,6 +89,8 @@ start_daemon
 enrol "$P_ENROLLED"
 enrol "$P_STOPPER"
 enrol "$P_OPTED" 1
+enrol "$P_URGENT"
+enrol "$P_RED"
 
 http_get /healthz
 expect_eq "$HTTP_STATUS $HTTP_BODY" '200 ok' 'GET /healthz: 200 ok'
@@ -94,25 +99,26 @@ expect_eq "$HTTP_STATUS" 200 'HEAD /healthz: 200'
 
 # ------------------------------------------------------ a signed red flag
 
-post_sms SMemerg1 "$P_ENROLLED" "$RED_FLAG"
+post_sms SMemerg1 "$P_RED" "$RED_FLAG"
 expect_message "$EMERGENCY_TEXT" 'signed red flag'
 expect_contains "$HTTP_BODY" "$CLINIC_NAME_XML" 'emergency reply: clinic name XML-escaped'
 expect_eq "$(sql "SELECT kind, level, body, from_phone, to_phone, patient_id FROM inbound_messages WHERE provider_sid = 'SMemerg1';")" \
-	"triage|emergency|$RED_FLAG|$P_ENROLLED|$CLINIC_PHONE|$(patient_id "$P_ENROLLED")" \
+	"triage|emergency|$RED_FLAG|$P_RED|$CLINIC_PHONE|$(patient_id "$P_RED")" \
 	'red flag stored: kind, level, body, numbers, patient'
 expect_eq "$(sql "SELECT count(*), min(level), min(phone), min(patient_id), min(excerpt) FROM escalations WHERE inbound_id = $(inbound_id SMemerg1);")" \
-	"1|emergency|$P_ENROLLED|$(patient_id "$P_ENROLLED")|$RED_FLAG" \
+	"1|emergency|$P_RED|$(patient_id "$P_RED")|$RED_FLAG" \
 	'red flag: one emergency escalation with the excerpt'
 stored_reply=$(sql "SELECT reply FROM inbound_messages WHERE provider_sid = 'SMemerg1';")
 expect_contains "$stored_reply" 'Call 999 now or go to A&E' 'the reply is stored unescaped'
 
-post_sms SMurgent1 "$P_ENROLLED" 'my calf is swollen and throbbing'
+# A new number: after an emergency, the same conversation stays emergency.
+post_sms SMurgent1 "$P_URGENT" 'my calf is swollen and throbbing'
 expect_message "$CLINIC_PHONE" 'urgent symptom: reply gives the clinic phone'
 expect_eq "$(sql "SELECT e.level FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMurgent1';")" \
 	urgent 'urgent symptom: urgent escalation'
 BODIES+=('my calf is swollen and throbbing')
 
-post_sms SMhelpme "$P_ENROLLED" 'help my chest hurts and I am breathless'
+post_sms SMhelpme "$P_RED" 'help my chest hurts and I am breathless'
 expect_message "$EMERGENCY_TEXT" '"help" inside a red-flag sentence is not the HELP keyword'
 
 # ------------------------------------------------------------- signatures
@@ -180,7 +186,7 @@ post_signed MessageSid SMfull AccountSid AC0123456789abcdef0123456789abcdef \
 	From "$P_ENROLLED" To "$CLINIC_PHONE" Body 'Feeling good, walked 2 miles today' \
 	NumMedia 0 NumSegments 1 SmsStatus received ApiVersion 2010-04-01 \
 	FromCity 'SAINT ALBANS' FromCountry GB FromZip 'AL1 1AA' ToCountry GB
-expect_message 'Thanks' 'all provider parameters signed: accepted, routine reply'
+expect_message 'logged' 'all provider parameters signed: accepted, activity acknowledged'
 BODIES+=('Feeling good, walked 2 miles today')
 
 post_signed MessageSid SMrepeat From "$P_ENROLLED" Body 'all good here' MediaUrl zeta MediaUrl alpha
@@ -193,14 +199,14 @@ expect_twiml 'the same key=value pair twice (signed once): accepted'
 
 # --------------------------------------------------------- de-duplication
 
-post_sms SMdup "$P_ENROLLED" "$RED_FLAG"
+post_sms SMdup "$P_RED" "$RED_FLAG"
 first=$HTTP_BODY
 expect_message "$EMERGENCY_TEXT" 'first copy of SMdup'
-post_sms SMdup "$P_ENROLLED" "$RED_FLAG"
+post_sms SMdup "$P_RED" "$RED_FLAG"
 DUPLICATES=$((DUPLICATES + 1))
 expect_twiml 'repeated MessageSid: 200'
 expect_eq "$HTTP_BODY" "$first" 'repeated MessageSid: the identical reply'
-post_sms SMdup "$P_ENROLLED" 'all fine now thanks'
+post_sms SMdup "$P_RED" 'all fine now thanks'
 DUPLICATES=$((DUPLICATES + 1))
 expect_eq "$HTTP_STATUS $HTTP_BODY" "200 $first" 'repeated MessageSid, other body: still the first reply'
 expect_eq "$(inbound_count SMdup)" 1 'repeated MessageSid stored once'
@@ -356,7 +362,9 @@ expect_eq "$(sql "SELECT opted_out, opted_out_at IS NULL FROM patients WHERE pho
 expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE action = 'opt_in' AND subject = '$P_STOPPER';")" \
 	1 'START: audit_log opt_in row'
 post_sms SMstop5 "$P_STOPPER" 'I walked to the shops today'
-expect_message Thanks 'opted back in: routine reply again'
+# Replies again; the red flag above keeps the conversation at emergency for
+# 24 hours (spec/triage.md), so the reply is still the emergency advice.
+expect_message "$EMERGENCY_TEXT" 'opted back in: replies again, still in the emergency episode'
 
 # Every opt-out word, each undone by an opt-in word.
 optins=(UNSTOP yes Start. UNSTOP yes Start)
