@@ -1,0 +1,113 @@
+#!/bin/bash
+# `clotline triage`: the offline contract of spec/triage.md and the quality
+# gate.  Fails when, on ../shared/corpus/triage-dev.tsv, emergency recall is
+# below 100% or accuracy below 95%; the same gate holds for the labelled
+# corpora in tests/data, written from the spec independently of the rules.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SHARED=${CLOTLINE_SHARED:-$top_srcdir/../shared}
+DEV=$SHARED/corpus/triage-dev.tsv
+RULES=$top_srcdir/prompts/rules
+TAB=$'\t'
+
+[ -r "$DEV" ] || fail "the development corpus $DEV is missing (set CLOTLINE_SHARED to the shared directory)"
+
+# --- the quality gate --------------------------------------------------------
+gate() {	# FILE NAME
+	run "$CLOTLINE" triage -r "$RULES" --eval "$1" \
+		--min-accuracy 95 --min-emergency-recall 100 -v
+	[ "$RUN_RC" = 0 ] || fail "$2: below the gate (rc $RUN_RC): $RUN_OUT $RUN_ERR"
+	ok "$2: emergency recall 100% and accuracy at least 95%"
+	expect_match "$RUN_OUT" '^emergency recall: [0-9]+/[0-9]+ = 100\.0%$' "$2: recall line"
+	expect_match "$RUN_OUT" '^under-triage: 0$' "$2: no under-triage"
+	echo "$RUN_OUT" | sed -n '/^confusion/,$p'
+}
+gate "$DEV" 'shared dev corpus'
+for f in "$top_srcdir"/tests/data/*.tsv; do
+	gate "$f" "$(basename "$f")"
+done
+
+# --- the evaluator's arithmetic, on a file whose answers are known -----------
+cat >"$TMPD/eval.tsv" <<EOF
+conv${TAB}message${TAB}expected
+a${TAB}breathless and chest pain${TAB}emergency
+b${TAB}thanks${TAB}emergency
+c${TAB}how far should I walk?${TAB}advice
+d${TAB}my calf is swollen${TAB}routine
+EOF
+run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/eval.tsv" --min-accuracy 50
+expect_eq "$RUN_RC" 0 'eval: 50% accuracy meets --min-accuracy 50'
+expect_match "$RUN_OUT" '^emergency recall: 1/2 = 50\.0%$' 'eval: recall counts the missed emergency'
+expect_match "$RUN_OUT" '^under-triage: 1$' 'eval: one message under-triaged'
+expect_match "$RUN_OUT" '^accuracy: 2/4 = 50\.0%$' 'eval: exact accuracy'
+expect_match "$RUN_OUT" '^emergency +1 +0 +0 +1$' 'eval: emergency row of the matrix'
+expect_match "$RUN_OUT" '^routine +0 +1 +0 +0$' 'eval: over-triage shows in the routine row'
+run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/eval.tsv" --min-emergency-recall 100
+expect_eq "$RUN_RC" 1 'eval: missed emergency fails --min-emergency-recall 100'
+expect_contains "$RUN_ERR" 'FAIL: emergency recall 50.0% is below 100.0%' 'eval: says why'
+run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/eval.tsv" --min-accuracy 51
+expect_eq "$RUN_RC" 1 'eval: 50% fails --min-accuracy 51'
+run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/eval.tsv" -v
+expect_match "$RUN_OUT" "^UNDER .*eval.tsv:3${TAB}thanks${TAB}expected emergency, got routine" 'eval -v: lists the under-triaged line'
+
+# --- the offline contract ------------------------------------------------------
+printf 'conv\tmessage\n' >"$TMPD/in.tsv"
+printf 'x\tbit breathless today\textra\tcolumns\n' >>"$TMPD/in.tsv"
+printf 'y\tthanks\n' >>"$TMPD/in.tsv"
+printf 'x\tand now my chest hurts\r\n' >>"$TMPD/in.tsv"
+printf 'y\thow far should I walk?\n' >>"$TMPD/in.tsv"
+run "$CLOTLINE" triage -r "$RULES" <"$TMPD/in.tsv"
+expect_eq "$RUN_RC" 0 'triage: exit 0'
+expect_eq "$(printf '%s\n' "$RUN_OUT" | cut -f1,2)" "x${TAB}urgent
+y${TAB}routine
+x${TAB}emergency
+y${TAB}advice" 'triage: header skipped, one line per message, interleaved conversations kept apart, CRLF accepted'
+expect_match "$RUN_OUT" "^x${TAB}emergency${TAB}[a-z_,]*breathless_chest_pain" 'triage: third column names the rules that fired'
+expect_eq "$(printf '%s\n' "$RUN_OUT" | awk -F'\t' 'NF < 2 || NF > 3' | wc -l)" 0 'triage: two or three columns'
+
+# The same lines without a header; a first field "conv" only counts on line 1.
+run "$CLOTLINE" triage -r "$RULES" < <(printf 'a\tsob\nconv\tcoughed up blood\n')
+expect_eq "$(printf '%s\n' "$RUN_OUT" | cut -f1,2)" "a${TAB}urgent
+conv${TAB}emergency" 'triage: no header needed; conv later on is a conversation'
+
+# The shipped rules are found without -r from the build tree.
+run "$CLOTLINE" triage < <(printf 'z\tcant breath\n')
+expect_eq "$(printf '%s' "$RUN_OUT" | cut -f1,2)" "z${TAB}emergency" 'triage: default rules from the source tree'
+
+# -c takes the rules from a configuration's prompts_dir.
+write_config "$TEST_CONF"
+run "$CLOTLINE" triage -c "$TEST_CONF" < <(printf 'z\tchest pain\n')
+expect_eq "$(printf '%s' "$RUN_OUT" | cut -f1,2)" "z${TAB}urgent" 'triage -c CONFIG'
+
+# Bad input: a clear error per line, the rest still triaged, exit 1.
+run "$CLOTLINE" triage -r "$RULES" < <(printf 'no tab here\nq\tcoughed up blood\n\tempty conv\nr\t\xff\xfe chest pain and sob\n')
+expect_eq "$RUN_RC" 1 'bad lines: exit 1'
+expect_contains "$RUN_ERR" 'stdin:1: expected conv<TAB>message' 'bad lines: file:line on stderr'
+expect_contains "$RUN_ERR" 'stdin:3: expected conv<TAB>message' 'bad lines: empty conv refused'
+expect_eq "$(printf '%s\n' "$RUN_OUT" | cut -f1,2)" "q${TAB}emergency
+r${TAB}emergency" 'bad lines: good lines still triaged, invalid UTF-8 included'
+
+# Usage errors exit 2; --help exits 0 and documents the contract.
+run "$CLOTLINE" triage --help
+expect_eq "$RUN_RC" 0 'triage --help: exit 0'
+expect_contains "$RUN_OUT" 'conv<TAB>message' 'triage --help: input format'
+expect_contains "$RUN_OUT" '--eval FILE' 'triage --help: evaluator'
+run "$CLOTLINE" triage --bogus
+expect_eq "$RUN_RC" 2 'unknown option: exit 2'
+run "$CLOTLINE" triage -r "$RULES" --min-accuracy 95
+expect_eq "$RUN_RC" 2 'threshold without --eval: exit 2'
+run "$CLOTLINE" triage -r "$RULES" --eval "$DEV" --min-accuracy 101
+expect_eq "$RUN_RC" 2 'threshold over 100: exit 2'
+run "$CLOTLINE" triage -r "$RULES" -c "$TEST_CONF"
+expect_eq "$RUN_RC" 2 '-r with -c: exit 2'
+run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/missing.tsv"
+expect_eq "$RUN_RC" 1 'missing eval file: exit 1'
+expect_contains "$RUN_ERR" 'missing.tsv' 'missing eval file: named'
+mkdir "$TMPD/badrules"
+printf 'concept a (unclosed\nrule r urgent a\n' >"$TMPD/badrules/x.rules"
+run "$CLOTLINE" triage -r "$TMPD/badrules" < <(printf 'a\tb\n')
+expect_eq "$RUN_RC" 1 'bad rules: exit 1'
+expect_contains "$RUN_ERR" 'x.rules:1: concept' 'bad rules: file:line'
+
+finish
