@@ -35,7 +35,7 @@
 #define POSTNEG_WINDOW	5	/* words from a symptom to "has gone" */
 #define HIST_WINDOW	8	/* words between a history cue and a symptom */
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
-#define COND_WINDOW	3	/* words from "if" to a symptom in its clause */
+#define COND_WINDOW	5	/* words from "if" to a symptom in its clause */
 #define MAX_SPANS	64	/* per cue kind or concept in one message */
 
 struct span {
@@ -250,7 +250,7 @@ scan_prepare(struct scan *sc)
 		scan_all(sc, tr->cues[k], 0, sc->len, &sc->cues[k]);
 	for (k = 0; k < CUE_COUNT; k++)
 		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
-		    k != CUE_SUBJECT)
+		    k != CUE_SUBJECT && k != CUE_CURRENT)
 			scan_unmask(sc, (enum triage_cue)k);
 	b->n = 0;
 	for (i = 0; i < sc->len && b->n < MAX_SPANS; i++)
@@ -350,7 +350,7 @@ scan_read(const struct scan *sc, const struct span *x)
 {
 	const struct spans	*neg = &sc->cues[CUE_NEGATION];
 	struct span		 cl;
-	int			 i, nneg = 0, question = 0;
+	int			 i, nneg = 0, question = 0, relapse = 0;
 
 	for (i = 0; i < neg->n; i++) {
 		const struct span *q = &neg->v[i];
@@ -363,17 +363,20 @@ scan_read(const struct scan *sc, const struct span *x)
 	}
 	if (nneg > 0)
 		return READ_NEGATED;
-	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW))
+	/* "went away after hospital but it's back today" */
+	for (i = 0; i < sc->cues[CUE_RELAPSE].n && !relapse; i++)
+		relapse = sc->cues[CUE_RELAPSE].v[i].s >= x->e;
+	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
 		return READ_NEGATED;
-	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) &&
+	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&
 	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
 		return READ_HISTORY;
 	if (scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
-	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
+	    !scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW))
 		return READ_HYPOTHETICAL;
 	/* "If I get chest pain, do I call 999?"; the if-clause may come first. */
 	if (scan_conditional(sc, x) &&
-	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW)) {
+	    !scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW)) {
 		scan_sentence(sc, x, &cl);
 		for (i = 0; i < sc->cues[CUE_QUESTION].n && !question; i++)
 			question = overlaps(&cl, &sc->cues[CUE_QUESTION].v[i]);
@@ -391,21 +394,27 @@ static int
 scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
     int *denied)
 {
-	struct spans	 m;
+	PCRE2_SIZE	*ov;
+	struct span	 m;
 	size_t		 from = 0;
-	int		 i, errors;
+	int		 rc;
 	enum reading	 r;
 
-	for (;;) {
-		errors = sc->errors;
-		scan_all(sc, re, from, sc->len, &m);
-		if (sc->errors != errors)
+	while (from <= sc->len) {
+		rc = pcre2_match(re, (PCRE2_SPTR)sc->buf, sc->len, from,
+		    sc->opts, sc->md, NULL);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0) {
+			sc->errors++;
 			return 1;	/* could not tell: assume it is there */
-		for (i = 0; i < m.n; i++) {
-			/* A match across punctuation is two ideas. */
-			if (scan_punct(sc, m.v[i].s + 1, m.v[i].e))
-				break;
-			r = scan_read(sc, &m.v[i]);
+		}
+		ov = pcre2_get_ovector_pointer(sc->md);
+		m.s = ov[0];
+		m.e = ov[1];
+		/* A match across punctuation is two ideas: look inside it. */
+		if (!scan_punct(sc, m.s + 1, m.e)) {
+			r = scan_read(sc, &m);
 			if (r == READ_PRESENT)
 				return 1;
 			if (r == READ_HYPOTHETICAL)
@@ -413,14 +422,16 @@ scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
 			if (r == READ_NEGATED)
 				*denied = 1;
 		}
-		if (i == m.n)
-			return 0;
-		/* Look again for a shorter match inside the clause. */
-		from = m.v[i].s + 1;
+		/*
+		 * Next match from the next character, not the end of this one:
+		 * "no leg pain but my chest hurts" must still find "chest hurts".
+		 */
+		from = m.s + 1;
 		while (from < sc->len &&
 		    ((unsigned char)sc->buf[from] & 0xc0) == 0x80)
 			from++;
 	}
+	return 0;
 }
 
 static int
@@ -587,9 +598,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		const struct triage_concept *tc = &tr->concepts[c];
 
 		neg = 0;
-		if (tc->kind == KIND_SYMPTOM ?
-		    scan_symptom(&sc, tc->re, &hypothetical, &neg) :
-		    scan_any(&sc, tc->re))
+		if (tc->kind == KIND_TOPIC ? scan_any(&sc, tc->re) :
+		    scan_symptom(&sc, tc->re, tc->kind == KIND_SYMPTOM ?
+		    &hypothetical : &neg, &neg))
 			msg |= UINT64_C(1) << c;
 		else if (neg)
 			denied |= UINT64_C(1) << c;

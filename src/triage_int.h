@@ -33,6 +33,8 @@ enum triage_cue {
 	CUE_HYPOTHETICAL,	/* "what if", "in case": always hypothetical */
 	CUE_QUESTION,		/* marks a clause as a question */
 	CUE_SUBJECT,		/* a subject word: "I", "my"; ends an if-clause */
+	CUE_RELAPSE,		/* "it's back": undoes "went away" earlier in the message */
+	CUE_CURRENT,		/* "still": a symptom in an if-clause is real */
 	CUE_COUNT
 };
 
@@ -40,6 +42,7 @@ enum triage_kind {
 	KIND_BUILTIN,
 	KIND_SYMPTOM,		/* concept: subject to the cues, remembered */
 	KIND_TOPIC,		/* topic: plain match in this message only */
+	KIND_QUALIFIER,		/* qualifier: read like a symptom, not remembered */
 };
 
 struct triage_concept {

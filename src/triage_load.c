@@ -61,6 +61,8 @@ static const char *cue_names[CUE_COUNT] = {
 	[CUE_HYPOTHETICAL] = "hypothetical",
 	[CUE_QUESTION] = "question",
 	[CUE_SUBJECT] = "subject",
+	[CUE_RELAPSE] = "relapse",
+	[CUE_CURRENT] = "current",
 };
 
 static const struct {
@@ -171,7 +173,8 @@ load_concept(struct load *l, enum triage_kind kind, char *rest,
     const char *path, unsigned line)
 {
 	struct triage_rules	*tr = l->tr;
-	const char		*kw = kind == KIND_SYMPTOM ? "concept" : "topic";
+	const char		*kw = kind == KIND_SYMPTOM ? "concept" :
+				    kind == KIND_TOPIC ? "topic" : "qualifier";
 	char			*id, what[80];
 	int			 c;
 
@@ -186,10 +189,9 @@ load_concept(struct load *l, enum triage_kind kind, char *rest,
 	}
 	if ((c = load_find_concept(tr, id, strlen(id))) != -1) {
 		if (tr->concepts[c].kind != kind) {
-			diag_error(l->d, path, line, "'%s' is already defined as "
-			    "a %s", id, tr->concepts[c].kind == KIND_BUILTIN ?
-			    "built-in" : tr->concepts[c].kind == KIND_SYMPTOM ?
-			    "concept" : "topic");
+			diag_error(l->d, path, line, "'%s' is already defined "
+			    "as another kind (concept, topic, qualifier or "
+			    "built-in)", id);
 			return;
 		}
 	} else {
@@ -222,7 +224,7 @@ load_cue(struct load *l, char *rest, const char *path, unsigned line)
 	if (k == CUE_COUNT) {
 		diag_error(l->d, path, line, "unknown cue kind '%s' (negation, "
 		    "pseudo, hedge, termination, postneg, history, recurrence, "
-		    "conditional, hypothetical, question or subject)", kind);
+		    "conditional, hypothetical, question, subject, relapse or current)", kind);
 		return;
 	}
 	snprintf(what, sizeof what, "cue %s", kind);
@@ -457,6 +459,8 @@ load_file(struct load *l, const char *path)
 			load_concept(l, KIND_SYMPTOM, p, path, line);
 		else if (strcmp(kw, "topic") == 0)
 			load_concept(l, KIND_TOPIC, p, path, line);
+		else if (strcmp(kw, "qualifier") == 0)
+			load_concept(l, KIND_QUALIFIER, p, path, line);
 		else if (strcmp(kw, "cue") == 0)
 			load_cue(l, p, path, line);
 		else if (strcmp(kw, "harmless") == 0)
@@ -484,7 +488,7 @@ load_file(struct load *l, const char *path)
 			pr->text = xstrdup(p);
 		} else
 			diag_error(l->d, path, line, "unknown statement '%s' "
-			    "(concept, topic, cue, harmless, answer, activity, "
+			    "(concept, topic, qualifier, cue, harmless, answer, activity, "
 			    "language, detect or rule)", kw);
 	}
 	fclose(fp);
