@@ -510,6 +510,68 @@ expect_eq "$mismatch" '' 'clotline_http_requests_total matches every answer the 
 # 413s for oversized bodies are answered by evhttp before routing and are not
 # counted (docs/operations.md); the check above leaves them out on purpose.
 
+# ------------------------------------------------------------ conversations
+# The engine's state lives in the database per number (spec/triage.md).
+P_CONV=+447700900888	# enrolled, English
+P_ES=+34600000999	# enrolled, Spanish
+P_YESOUT=+447700900999	# enrolled, opted out, then answers a question
+P_ACT=+447700900321	# enrolled, reports activity
+PHONES+=("$P_CONV" "$P_ES" "$P_YESOUT" "$P_ACT" +4915100000001)
+enrol "$P_CONV"
+enrol "$P_ACT"
+enrol "$P_YESOUT"
+sql "INSERT INTO patients(phone,name,language,timezone,enrolled,opted_out,paused,created_at,updated_at)
+     VALUES('$P_ES','Test','es','Europe/Madrid',1,0,0,0,0);"
+
+post_sms SMconv1 "$P_CONV" 'bit breathless today'
+expect_message 'Do you also have chest pain or tightness? Reply YES or NO.' 'breathless alone: urgent reply asks the follow-up question'
+expect_contains "$(sql "SELECT state FROM conversations WHERE phone = '$P_CONV';")" 'ask=chest_pain' 'the pending question is stored'
+post_sms SMconv2 "$P_CONV" 'yes'
+expect_message "$EMERGENCY_TEXT" 'YES to the follow-up: emergency advice'
+expect_eq "$(sql "SELECT kind, level, rules FROM inbound_messages WHERE provider_sid = 'SMconv2';")" \
+	'triage|emergency|breathless_chest_pain,chest_pain,followup_yes' 'YES stored as triage, emergency, with the rules'
+post_sms SMconv3 "$P_CONV" 'ok thanks'
+expect_message "$EMERGENCY_TEXT" 'the episode never steps down: thanks still gets emergency advice'
+expect_eq "$(sql "SELECT level FROM conversations WHERE phone = '$P_CONV';")" emergency 'conversation level stored'
+BODIES+=('bit breathless today')
+
+# Every urgent and emergency message queues an alert to on-call.
+expect_eq "$(sql "SELECT count(*) FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.from_phone = '$P_CONV';")" 3 \
+	'three red-flag messages, three escalations'
+expect_eq "$(sql "SELECT o.kind, o.to_phone, o.status FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")" \
+	"alert|$ON_CALL|queued" 'the alert is queued for [clinic] on_call'
+alert=$(sql "SELECT o.body FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv1';")
+expect_contains "$alert" 'urgent' 'alert: names the level'
+expect_contains "$alert" "$P_CONV" 'alert: gives the number to call back'
+expect_contains "$alert" 'bit breathless today' 'alert: quotes the message'
+post_sms SMconv4 "$P_URGENT" 'my NHS number is 485 777 3456 and I coughed up blood'
+expect_message "$EMERGENCY_TEXT" 'coughing blood: emergency'
+excerpt=$(sql "SELECT excerpt FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv4';")
+expect_eq "$excerpt" 'my NHS number is ### ### #### and I coughed up blood' 'excerpt: long numbers redacted'
+expect_not_contains "$(sql "SELECT body FROM outbound_messages WHERE kind = 'alert';")" '485 777' 'alert: no long number from the message'
+BODIES+=('my NHS number is 485 777 3456 and I coughed up blood')
+
+# Activity reports are logged for the reminders.
+post_sms SMact1 "$P_ACT" 'DONE 25'
+expect_message 'logged' 'DONE 25: acknowledged'
+expect_eq "$(sql "SELECT a.minutes, a.meters IS NULL, a.patient_id = p.id FROM activity_reports a JOIN inbound_messages i ON i.id = a.inbound_id JOIN patients p ON p.phone = a.phone WHERE i.provider_sid = 'SMact1';")" \
+	'25|1|1' 'DONE 25: 25 minutes stored for the patient'
+
+# The patient's language, else the message's, else the clinic's.
+post_sms SMes1 "$P_ES" 'me duele el pecho'
+expect_message 'SÍ o NO' 'Spanish patient: Spanish urgent reply with the question'
+post_sms SMes2 +4915100000001 'Darf ich fliegen?'
+expect_message 'Diese Nummer' 'unknown number writing German: told in German how to reach the clinic'
+BODIES+=('me duele el pecho')
+
+# YES answers a pending question even from an opted-out patient.
+post_sms SMyo1 "$P_YESOUT" 'chest is sore tonight'
+expect_message 'Are you also breathless' 'chest pain alone asks about breathlessness'
+post_sms SMyo2 "$P_YESOUT" 'STOP'
+post_sms SMyo3 "$P_YESOUT" 'YES'
+expect_message "$EMERGENCY_TEXT" 'YES with a question pending: emergency, not opt-in'
+expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_YESOUT';")" 1 'YES to the question does not opt back in'
+
 # ------------------------------------------------------------ log hygiene
 
 log_has '***111' || fail 'the log never mentions ***111: is sms logging on?'
