@@ -29,7 +29,7 @@ gen() {	# COUNT -> TSV on stdout, deterministic
 		END {
 			srand(42)
 			for (i = 0; i < n; i++)
-				printf "c%d\t%s\n", int(rand() * convs), m[1 + int(rand() * NR)]
+				printf "c%d\t%s\n", i % convs, m[1 + int(rand() * NR)]
 		}' "$TMP/messages"
 }
 gen "$N" >"$TMP/big.tsv"
