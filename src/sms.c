@@ -47,13 +47,6 @@ struct sms_plan {
 	struct triage_result triage;
 };
 
-static const char *const sms_level_prompt[] = {
-	[TRIAGE_ROUTINE] = "routine",
-	[TRIAGE_ADVICE] = "advice",
-	[TRIAGE_URGENT] = "urgent",
-	[TRIAGE_EMERGENCY] = "emergency",
-};
-
 /* The reply: the deciding rule's prompt (or the level's), then the question. */
 static char *
 sms_triage_reply(const struct settings *set, const char *lang,
@@ -64,9 +57,9 @@ sms_triage_reply(const struct settings *set, const char *lang,
 
 	if (tr->reply != NULL)
 		text = prompts_lookup(set->prompts, lang, tr->reply);
-	if (text == NULL)
+	if (text == NULL)	/* each level's prompt is named after it */
 		text = prompts_lookup(set->prompts, lang,
-		    sms_level_prompt[tr->level]);
+		    triage_level_name(tr->level));
 	if (tr->question == NULL)
 		return xstrdup(text);
 	name = xasprintf("ask_%s", tr->question);

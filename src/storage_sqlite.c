@@ -434,27 +434,38 @@ sqlite_column_strdup(sqlite3_stmt *st, int col)
 	return v != NULL ? xstrdup(v) : NULL;
 }
 
+/*
+ * Runs a bound lookup of one text column: 1 and *out (NULL for a NULL
+ * column; caller frees) for a row, 0 for none, -1 on error.
+ */
+static int
+sqlite_lookup_text(struct sqlite_store *s, sqlite3_stmt *st, const char *what,
+    char **out)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite_column_strdup(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, what);
+	return -1;
+}
+
 static int
 sqlite_inbound_find(void *arg, const char *provider, const char *sid,
     char **reply)
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOUND_FIND);
-	int			 rc;
 
 	sqlite_bind_text(st, 1, provider);
 	sqlite_bind_text(st, 2, sid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*reply = sqlite_column_strdup(st, 0);	/* NULL: empty reply */
-		sqlite3_reset(st);
-		return 1;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	sqlite_log_error(s, "inbound lookup");
-	return -1;
+	return sqlite_lookup_text(s, st, "inbound lookup", reply);
 }
 
 static int
@@ -592,20 +603,9 @@ sqlite_conversation_get(void *arg, const char *phone, char **state)
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_CONVERSATION_GET);
-	int			 rc;
 
 	sqlite_bind_text(st, 1, phone);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*state = sqlite_column_strdup(st, 0);
-		sqlite3_reset(st);
-		return 1;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	sqlite_log_error(s, "conversation lookup");
-	return -1;
+	return sqlite_lookup_text(s, st, "conversation lookup", state);
 }
 
 static int

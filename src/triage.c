@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "triage_int.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -87,6 +89,15 @@ triage_level_parse(const char *s, enum triage_level *out)
 	return -1;
 }
 
+/* The offset of the character after the one at 'at'. */
+static size_t
+next_char(const char *buf, size_t len, size_t at)
+{
+	for (at++; at < len && ((unsigned char)buf[at] & 0xc0) == 0x80; at++)
+		;
+	return at;
+}
+
 /*
  * Every non-overlapping match of re in buf[from, to), into out (at most
  * MAX_SPANS).  A search PCRE2 cannot finish stops the scan and counts in
@@ -118,11 +129,8 @@ scan_all(struct scan *sc, const pcre2_code *re, size_t from, size_t to,
 		out->v[out->n++].e = ov[1];
 		if (ov[1] > ov[0])
 			at = ov[1];
-		else {	/* an empty match: step over one character */
-			at = ov[1] + 1;
-			while (at < to && ((unsigned char)sc->buf[at] & 0xc0) == 0x80)
-				at++;
-		}
+		else	/* an empty match: step over one character */
+			at = next_char(sc->buf, to, ov[1]);
 	}
 }
 
@@ -163,28 +171,23 @@ scan_words(const struct scan *sc, size_t a, size_t b)
 	return n;
 }
 
-/* 1 if a scope boundary starts in [a, b). */
+/* 1 if one of the spans starts in [a, b). */
 static int
-scan_bounded(const struct scan *sc, size_t a, size_t b)
+starts_in(const struct spans *sp, size_t a, size_t b)
 {
 	int	i;
 
-	for (i = 0; i < sc->bounds.n; i++)
-		if (sc->bounds.v[i].s >= a && sc->bounds.v[i].s < b)
+	for (i = 0; i < sp->n; i++)
+		if (sp->v[i].s >= a && sp->v[i].s < b)
 			return 1;
 	return 0;
 }
 
-/* 1 if punctuation starts in [a, b). */
+/* 1 if a scope boundary (punctuation or termination cue) starts in [a, b). */
 static int
-scan_punct(const struct scan *sc, size_t a, size_t b)
+scan_bounded(const struct scan *sc, size_t a, size_t b)
 {
-	int	i;
-
-	for (i = 0; i < sc->puncts.n; i++)
-		if (sc->puncts.v[i].s >= a && sc->puncts.v[i].s < b)
-			return 1;
-	return 0;
+	return starts_in(&sc->bounds, a, b);
 }
 
 static int
@@ -413,7 +416,7 @@ scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
 		m.s = ov[0];
 		m.e = ov[1];
 		/* A match across punctuation is two ideas: look inside it. */
-		if (!scan_punct(sc, m.s + 1, m.e)) {
+		if (!starts_in(&sc->puncts, m.s + 1, m.e)) {
 			r = scan_read(sc, &m);
 			if (r == READ_PRESENT)
 				return 1;
@@ -426,10 +429,7 @@ scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
 		 * Next match from the next character, not the end of this one:
 		 * "no leg pain but my chest hurts" must still find "chest hurts".
 		 */
-		from = m.s + 1;
-		while (from < sc->len &&
-		    ((unsigned char)sc->buf[from] & 0xc0) == 0x80)
-			from++;
+		from = next_char(sc->buf, sc->len, m.s);
 	}
 	return 0;
 }
@@ -561,6 +561,17 @@ state_expire(const struct triage_rules *tr, struct triage_state *st,
 		st->question = -1;
 }
 
+/*
+ * A rule fires on what the conversation reported (all), once this message
+ * (msg) adds to it, and when nothing it forbids is in this message.
+ */
+static int
+rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
+{
+	return (r->need & ~all) == 0 && (r->need & msg) != 0 &&
+	    (r->forbid & msg) == 0;
+}
+
 void
 triage_step(const struct triage_rules *tr, struct triage_state *st,
     const char *text, int64_t now, struct triage_result *res)
@@ -626,9 +637,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	res->own = TRIAGE_ROUTINE;
 	for (i = 0; i < tr->nrules; i++) {
 		r = &tr->rules[i];
-		/* Fires on what the conversation reported, once this message adds to it. */
-		if ((r->need & ~all) != 0 || (r->need & msg) == 0 ||
-		    (r->forbid & msg) != 0)
+		if (!rule_fires(r, msg, all))
 			continue;
 		result_add_rule(res, r->id);
 		if (r->level > res->own)
@@ -647,8 +656,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	/* The reply and follow-up question come from the deciding rules. */
 	for (i = 0; i < tr->nrules && res->own == res->level; i++) {
 		r = &tr->rules[i];
-		if ((r->need & ~all) != 0 || (r->need & msg) == 0 ||
-		    (r->forbid & msg) != 0 || r->level != res->own)
+		if (!rule_fires(r, msg, all) || r->level != res->own)
 			continue;
 		if (reply_rule == NULL && r->reply != NULL)
 			reply_rule = r;
@@ -695,26 +703,19 @@ triage_question_pending(const struct triage_state *st, int64_t now)
 char *
 triage_state_format(const struct triage_rules *tr, const struct triage_state *st)
 {
-	char	*s, *t;
-	int	 c;
+	struct evbuffer	*b = xevbuffer_new();
+	int		 c;
 
-	s = xasprintf("v1 level=%s flagged=%" PRId64, triage_level_name(st->level),
-	    st->flagged_at);
-	if (st->question >= 0) {
-		t = xasprintf("%s ask=%s asked=%" PRId64, s,
+	evbuffer_add_printf(b, "v1 level=%s flagged=%" PRId64,
+	    triage_level_name(st->level), st->flagged_at);
+	if (st->question >= 0)
+		evbuffer_add_printf(b, " ask=%s asked=%" PRId64,
 		    tr->concepts[st->question].id, st->asked_at);
-		free(s);
-		s = t;
-	}
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
-		if (st->seen_at[c] == 0)
-			continue;
-		t = xasprintf("%s c.%s=%" PRId64, s, tr->concepts[c].id,
-		    st->seen_at[c]);
-		free(s);
-		s = t;
-	}
-	return s;
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (st->seen_at[c] != 0)
+			evbuffer_add_printf(b, " c.%s=%" PRId64,
+			    tr->concepts[c].id, st->seen_at[c]);
+	return xevbuffer_take(b);
 }
 
 static int
