@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "provider.h"
 #include "phone.h"
 #include "xmalloc.h"
 
@@ -101,6 +102,55 @@ static const struct conf_entry conf_table[] = {
 	{ .section = "provider", .key = "verify_signatures", .type = CONF_BOOL,
 	  .offset = F(verify_signatures), .def = "yes",
 	  .help = "check X-Twilio-Signature on every webhook (never 'no' in production)" },
+
+	{ .section = "provider", .key = "console_log", .type = CONF_PATH,
+	  .offset = F(console_log),
+	  .help = "console provider: file that receives each outbound message "
+	  "(its text included; created mode 0600); unset: stderr" },
+
+	{ .section = "outbox", .key = "rate", .type = CONF_INT,
+	  .offset = F(outbox_rate), .def = "10", .min = 1, .max = 100000,
+	  .help = "messages a second per sending number (token bucket); "
+	  "emergency alerts go first" },
+	{ .section = "outbox", .key = "max_in_flight", .type = CONF_INT,
+	  .offset = F(max_in_flight), .def = "16", .min = 1, .max = 1000,
+	  .help = "requests to the provider at once (also its connection limit)" },
+	{ .section = "outbox", .key = "connect_timeout", .type = CONF_INT,
+	  .offset = F(connect_timeout), .def = "10", .min = 1, .max = 120,
+	  .help = "seconds to connect to the provider" },
+	{ .section = "outbox", .key = "send_timeout", .type = CONF_INT,
+	  .offset = F(send_timeout), .def = "30", .min = 1, .max = 300,
+	  .help = "seconds one send may take in all" },
+	{ .section = "outbox", .key = "unknown_grace", .type = CONF_INT,
+	  .offset = F(unknown_grace), .def = "120", .min = 1, .max = 86400,
+	  .help = "after a send whose answer was lost, seconds to wait for a "
+	  "status callback proving it exists before sending again" },
+	{ .section = "outbox", .key = "retry_initial_ms", .type = CONF_INT,
+	  .offset = F(retry_initial_ms), .def = "5000", .min = 10,
+	  .max = 3600000,
+	  .help = "first retry delay; doubles each attempt, with jitter" },
+	{ .section = "outbox", .key = "retry_max", .type = CONF_INT,
+	  .offset = F(retry_max), .def = "300", .min = 1, .max = 86400,
+	  .help = "longest retry delay, seconds" },
+	{ .section = "outbox", .key = "alert_max_age", .type = CONF_INT,
+	  .offset = F(alert_max_age), .def = "86400", .min = 60,
+	  .max = 7 * 86400,
+	  .help = "seconds a staff alert keeps being retried" },
+	{ .section = "outbox", .key = "reminder_max_age", .type = CONF_INT,
+	  .offset = F(reminder_max_age), .def = "7200", .min = 60,
+	  .max = 36000,
+	  .help = "seconds after which an unsent reminder expires instead" },
+	{ .section = "outbox", .key = "loop_limit", .type = CONF_INT,
+	  .offset = F(loop_limit), .def = "3", .min = 1, .max = 1000,
+	  .help = "the same text to the same number more often than this in "
+	  "30 minutes is suppressed and logged" },
+	{ .section = "outbox", .key = "poll_interval", .type = CONF_INT,
+	  .offset = F(poll_interval), .def = "5", .min = 1, .max = 3600,
+	  .help = "seconds between looks for messages queued by other "
+	  "processes (the staff CLI)" },
+	{ .section = "outbox", .key = "stall_after", .type = CONF_INT,
+	  .offset = F(stall_after), .def = "600", .min = 10, .max = 86400,
+	  .help = "/healthz fails once a due message has waited this long" },
 
 	{ .section = "clinic", .key = "name", .type = CONF_STRING,
 	  .offset = F(clinic_name), .def = "the clinic",
@@ -287,6 +337,7 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 	char		**sp = conf_str(c, e);
 	const char	*why = NULL;
 	enum log_level	 lvl;
+	char		 whybuf[128];
 	char		*host;
 	size_t		 n;
 	int		 port;
@@ -354,12 +405,14 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 		why = "expected 2 to 6 digits, such as 999, 911 or 112";
 		break;
 	case CONF_PROVIDER:
-		if (strcmp(v, "console") == 0 || strcmp(v, "twilio") == 0) {
+		if (provider_find(v) != NULL) {
 			free(*sp);
 			*sp = xstrdup(v);
 			return 0;
 		}
-		why = "expected console or twilio";
+		snprintf(whybuf, sizeof whybuf, "expected one of: %s",
+		    provider_names());
+		why = whybuf;
 		break;
 	case CONF_LOGLEVEL:
 		if (log_level_from_name(v, &lvl) == 0) {

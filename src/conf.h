@@ -38,6 +38,21 @@ struct conf {
 	char		*from;
 	char		*api_base;
 	int		 verify_signatures;
+	char		*console_log;		/* NULL: stderr */
+
+	/* [outbox] */
+	int		 outbox_rate;		/* messages/s per sending number */
+	int		 max_in_flight;
+	int		 connect_timeout;	/* seconds */
+	int		 send_timeout;		/* seconds */
+	int		 unknown_grace;		/* seconds */
+	int		 retry_initial_ms;
+	int		 retry_max;		/* seconds */
+	int		 alert_max_age;		/* seconds */
+	int		 reminder_max_age;	/* seconds */
+	int		 loop_limit;
+	int		 poll_interval;		/* seconds */
+	int		 stall_after;		/* seconds */
 
 	/* [clinic] */
 	char		*clinic_name;

@@ -12,12 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <curl/curl.h>
 #include <event2/event.h>
 
 #include "conf.h"
 #include "diag.h"
 #include "log.h"
+#include "metrics.h"
+#include "outbox.h"
 #include "server.h"
 #include "settings.h"
 #include "storage.h"
@@ -185,6 +189,8 @@ cmd_serve(int argc, char **argv)
 	struct storage		*st;
 	struct storage_options	 sopts;
 	struct server		*srv;
+	struct outbox		*ob;
+	struct metrics		 metrics;
 	struct diag		 d;
 	const char		*path;
 	char			*err = NULL;
@@ -214,9 +220,13 @@ cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");
-	srv = server_create(base, set, st, path);
+	metrics_init(&metrics, time(NULL));
+	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
+		fatal("provider: %s", err);
+	srv = server_create(base, set, st, ob, &metrics, path);
 	if (server_listen(srv, &err) == -1)
 		fatal("http: %s", err);
+	outbox_start(ob);
 	for (i = 0; i < 3; i++) {
 		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, srv);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
@@ -227,6 +237,7 @@ cmd_serve(int argc, char **argv)
 
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
+	outbox_free(ob);
 	server_free(srv);
 	storage_close(st);
 	event_base_free(base);
@@ -254,6 +265,8 @@ main(int argc, char **argv)
 	size_t	i;
 
 	log_init("clotline");
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatal("cannot initialise libcurl");
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;

@@ -18,9 +18,21 @@ static const int metrics_statuses[METRICS_NSTATUS - 1] = {
 
 static const char *metrics_routes[ROUTE_COUNT] = {
 	[ROUTE_TWILIO_SMS] = "/twilio/sms",
+	[ROUTE_TWILIO_STATUS] = "/twilio/status",
 	[ROUTE_HEALTHZ] = "/healthz",
 	[ROUTE_METRICS] = "/metrics",
 	[ROUTE_OTHER] = "other",
+};
+
+static const char *metrics_outbound_names[METRICS_OUTBOUND_COUNT] = {
+	[OUTBOUND_SENT] = "sent",
+	[OUTBOUND_RETRIED] = "retried",
+	[OUTBOUND_UNKNOWN] = "unknown",
+	[OUTBOUND_FAILED] = "failed",
+	[OUTBOUND_OPTED_OUT] = "opted_out",
+	[OUTBOUND_EXPIRED] = "expired",
+	[OUTBOUND_SUPPRESSED] = "suppressed",
+	[OUTBOUND_CANCELLED] = "cancelled",
 };
 
 void
@@ -102,12 +114,28 @@ metrics_render(const struct metrics *m, time_t now)
 	    "# HELP clotline_database_errors_total Store operations that failed.\n"
 	    "# TYPE clotline_database_errors_total counter\n"
 	    "clotline_database_errors_total %llu\n"
+	    "# HELP clotline_status_callbacks_total Delivery status callbacks accepted.\n"
+	    "# TYPE clotline_status_callbacks_total counter\n"
+	    "clotline_status_callbacks_total %llu\n"
+	    "# HELP clotline_segments_sent_total SMS segments handed to the provider.\n"
+	    "# TYPE clotline_segments_sent_total counter\n"
+	    "clotline_segments_sent_total %llu\n"
 	    "# HELP clotline_uptime_seconds Seconds since the gateway started.\n"
 	    "# TYPE clotline_uptime_seconds gauge\n"
 	    "clotline_uptime_seconds %lld\n",
 	    (unsigned long long)m->keyword_replies,
 	    (unsigned long long)m->signature_failures,
 	    (unsigned long long)m->db_errors,
+	    (unsigned long long)m->status_callbacks,
+	    (unsigned long long)m->segments_sent,
 	    (long long)(now - m->started));
+	evbuffer_add_printf(b,
+	    "# HELP clotline_outbound_total Outbox events: sends accepted, "
+	    "attempts retried, answers lost, and messages failed, opted out, "
+	    "expired, suppressed or cancelled.\n"
+	    "# TYPE clotline_outbound_total counter\n");
+	for (r = 0; r < METRICS_OUTBOUND_COUNT; r++)
+		evbuffer_add_printf(b, "clotline_outbound_total{outcome=\"%s\"} %llu\n",
+		    metrics_outbound_names[r], (unsigned long long)m->outbound[r]);
 	return xevbuffer_take(b);
 }

@@ -13,6 +13,7 @@
 
 enum metrics_route {
 	ROUTE_TWILIO_SMS,
+	ROUTE_TWILIO_STATUS,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
 	ROUTE_OTHER,
@@ -20,6 +21,18 @@ enum metrics_route {
 };
 
 #define METRICS_NSTATUS 12
+
+enum metrics_outbound {
+	OUTBOUND_SENT,		/* accepted by the provider */
+	OUTBOUND_RETRIED,	/* attempt failed; will retry */
+	OUTBOUND_UNKNOWN,	/* answer lost after sending */
+	OUTBOUND_FAILED,	/* permanent failure */
+	OUTBOUND_OPTED_OUT,	/* 21610 */
+	OUTBOUND_EXPIRED,
+	OUTBOUND_SUPPRESSED,	/* loop guard */
+	OUTBOUND_CANCELLED,	/* recipient opted out before sending */
+	METRICS_OUTBOUND_COUNT
+};
 
 struct metrics {
 	time_t		 started;
@@ -31,6 +44,10 @@ struct metrics {
 	uint64_t	 keyword_replies;
 	uint64_t	 signature_failures;
 	uint64_t	 db_errors;
+	/* The outbox: outcomes of send attempts and what became of messages. */
+	uint64_t	 outbound[METRICS_OUTBOUND_COUNT];
+	uint64_t	 segments_sent;
+	uint64_t	 status_callbacks;
 };
 
 void		 metrics_init(struct metrics *, time_t now);

@@ -35,10 +35,17 @@ static const char *prompts_names[PROMPT_COUNT] = {
 	[PROMPT_START] =	"start",
 	[PROMPT_UNKNOWN] =	"unknown",
 	[PROMPT_ALERT] =	"alert",
+	[PROMPT_DELIVERY_FAILED] = "delivery_failed",
 };
 
-/* Placeholders filled when an alert is sent, not when it is loaded. */
-static const char *prompts_runtime[] = { "level", "phone", "excerpt" };
+/* Placeholders filled when a staff message is sent, not when it is loaded. */
+static const struct {
+	const char	*prompt;
+	const char	*vars[4];
+} prompts_runtime[] = {
+	{ "alert", { "level", "phone", "excerpt", NULL } },
+	{ "delivery_failed", { "phone", "reason", "code", NULL } },
+};
 
 struct prompt {
 	char	*name;			/* owned: the file name without .txt */
@@ -65,20 +72,24 @@ prompts_name(enum prompt_id id)
 
 /* Replaces {var} placeholders; an unknown or unclosed one is an error. */
 static int
-prompts_is_runtime(const char *name, size_t len)
+prompts_is_runtime(const char *prompt, const char *name, size_t len)
 {
-	size_t	i;
+	const char *const	*v;
+	size_t			 i;
 
-	for (i = 0; i < sizeof prompts_runtime / sizeof prompts_runtime[0]; i++)
-		if (strlen(prompts_runtime[i]) == len &&
-		    strncmp(prompts_runtime[i], name, len) == 0)
-			return 1;
+	for (i = 0; i < sizeof prompts_runtime / sizeof prompts_runtime[0]; i++) {
+		if (strcmp(prompts_runtime[i].prompt, prompt) != 0)
+			continue;
+		for (v = prompts_runtime[i].vars; *v != NULL; v++)
+			if (strlen(*v) == len && strncmp(*v, name, len) == 0)
+				return 1;
+	}
 	return 0;
 }
 
 static char *
-prompts_render(const char *src, const struct prompt_vars *vars, int runtime,
-    const char *path, unsigned firstline, struct diag *d)
+prompts_render(const char *src, const struct prompt_vars *vars,
+    const char *prompt, const char *path, unsigned firstline, struct diag *d)
 {
 	struct evbuffer	*b;
 	const char	*p = src, *open, *close, *val;
@@ -102,7 +113,7 @@ prompts_render(const char *src, const struct prompt_vars *vars, int runtime,
 			val = vars->clinic_name;
 		else if (namelen == 12 && strncmp(open + 1, "clinic_phone", 12) == 0)
 			val = vars->clinic_phone;
-		else if (runtime && prompts_is_runtime(open + 1, namelen)) {
+		else if (prompts_is_runtime(prompt, open + 1, namelen)) {
 			evbuffer_add(b, open, namelen + 2);	/* kept for later */
 			p = close + 1;
 			continue;
@@ -164,8 +175,7 @@ prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
 		diag_error(d, path, 0, "the message is empty");
 		return NULL;
 	}
-	out = prompts_render(body, vars, strcmp(name, "alert") == 0, path, line,
-	    d);
+	out = prompts_render(body, vars, name, path, line, d);
 	/* Red-flag advice must always say which number to call. */
 	if ((strncmp(name, "emergency", 9) == 0 ||
 	    strncmp(name, "urgent", 6) == 0) &&

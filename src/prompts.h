@@ -22,6 +22,7 @@ enum prompt_id {
 	PROMPT_START,		/* opt-in confirmation */
 	PROMPT_UNKNOWN,		/* a number that is not enrolled */
 	PROMPT_ALERT,		/* to on-call: {level} {phone} {excerpt} */
+	PROMPT_DELIVERY_FAILED,	/* to on-call: {phone} {reason} {code} */
 	PROMPT_COUNT
 };
 

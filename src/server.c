@@ -27,6 +27,7 @@
 #include "form.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "prompts.h"
 #include "server.h"
 #include "settings.h"
@@ -42,7 +43,8 @@ struct server {
 	struct settings			*set;		/* owned */
 	struct storage			*st;
 	char				*conf_path;	/* owned */
-	struct metrics			 metrics;
+	struct metrics			*metrics;
+	struct outbox			*outbox;
 	int				 port;
 	int				 draining;
 	unsigned			 inflight;
@@ -51,7 +53,7 @@ struct server {
 };
 
 typedef void (*server_form_fn)(struct server *, const struct form *,
-    int64_t now, struct sms_response *);
+    const char *query, int64_t now, struct sms_response *);
 
 struct server_route {
 	const char		*path;
@@ -69,13 +71,18 @@ static void	server_metrics(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_webhook(struct server *, struct evhttp_request *,
 		    const struct server_route *);
-static void	server_sms(struct server *, const struct form *, int64_t,
-		    struct sms_response *);
+static void	server_sms(struct server *, const struct form *, const char *,
+		    int64_t, struct sms_response *);
+static void	server_status(struct server *, const struct form *,
+		    const char *, int64_t, struct sms_response *);
 
 static const struct server_route server_routes[] = {
 	{ .path = "/twilio/sms", .metric = ROUTE_TWILIO_SMS,
 	  .methods = EVHTTP_REQ_POST, .allow = "POST",
 	  .handler = server_webhook, .form_handler = server_sms },
+	{ .path = "/twilio/status", .metric = ROUTE_TWILIO_STATUS,
+	  .methods = EVHTTP_REQ_POST, .allow = "POST",
+	  .handler = server_webhook, .form_handler = server_status },
 	{ .path = "/healthz", .metric = ROUTE_HEALTHZ,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_healthz },
@@ -101,7 +108,7 @@ server_reply(struct server *srv, struct evhttp_request *req,
 	struct evkeyvalq	*hdrs = evhttp_request_get_output_headers(req);
 	struct evbuffer		*out = evhttp_request_get_output_buffer(req);
 
-	metrics_request(&srv->metrics, route, status);
+	metrics_request(srv->metrics, route, status);
 	if (ctype != NULL)
 		evhttp_add_header(hdrs, "Content-Type", ctype);
 	evhttp_add_header(hdrs, "Cache-Control", "no-store");
@@ -192,7 +199,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 		ok = signature_verify(conf->auth_token, url, f, sig);
 		free(url);
 		if (!ok) {
-			srv->metrics.signature_failures++;
+			srv->metrics->signature_failures++;
 			log_warn("http: %s refused: %s X-Twilio-Signature",
 			    rt->path, sig == NULL ? "missing" : "wrong");
 			form_free(f);
@@ -201,8 +208,12 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 			return;
 		}
 	}
-	rt->form_handler(srv, f, (int64_t)time(NULL), &res);
+	rt->form_handler(srv, f,
+	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)),
+	    (int64_t)time(NULL), &res);
 	form_free(f);
+	if (res.status == 200)
+		outbox_kick(srv->outbox);	/* it may have queued alerts */
 	if (res.status == 200)
 		server_reply(srv, req, rt->metric, 200,
 		    "application/xml; charset=utf-8", res.body);
@@ -212,10 +223,28 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 }
 
 static void
-server_sms(struct server *srv, const struct form *f, int64_t now,
-    struct sms_response *res)
+server_sms(struct server *srv, const struct form *f, const char *query,
+    int64_t now, struct sms_response *res)
 {
-	sms_handle(srv->set, srv->st, &srv->metrics, f, now, res);
+	sms_handle(srv->set, srv->st, srv->metrics, f, now, res);
+}
+
+static void
+server_status(struct server *srv, const struct form *f, const char *query,
+    int64_t now, struct sms_response *res)
+{
+	res->status = outbox_status(srv->outbox, f, query, now);
+	switch (res->status) {
+	case 200:
+		res->body = xstrdup("");
+		break;
+	case 400:
+		res->body = xstrdup("no MessageSid and no id: which message?\n");
+		break;
+	default:
+		res->body = xstrdup("database unavailable; try again\n");
+		break;
+	}
 }
 
 static void
@@ -223,8 +252,13 @@ server_healthz(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
 {
 	if (storage_ping(srv->st) == -1) {
-		srv->metrics.db_errors++;
+		srv->metrics->db_errors++;
 		server_text(srv, req, rt->metric, 503, "database unavailable\n");
+		return;
+	}
+	if (!outbox_healthy(srv->outbox, (int64_t)time(NULL))) {
+		server_text(srv, req, rt->metric, 503,
+		    "outbox stalled: a due message has waited too long\n");
 		return;
 	}
 	server_text(srv, req, rt->metric, 200, "ok\n");
@@ -236,7 +270,7 @@ server_metrics(struct server *srv, struct evhttp_request *req,
 {
 	char	*text;
 
-	text = metrics_render(&srv->metrics, time(NULL));
+	text = metrics_render(srv->metrics, time(NULL));
 	server_reply(srv, req, rt->metric, 200,
 	    "text/plain; version=0.0.4; charset=utf-8", text);
 	free(text);
@@ -281,7 +315,7 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 
 struct server *
 server_create(struct event_base *base, struct settings *set, struct storage *st,
-    const char *conf_path)
+    struct outbox *ob, struct metrics *metrics, const char *conf_path)
 {
 	struct server	*srv;
 
@@ -289,8 +323,9 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->base = base;
 	srv->set = set;
 	srv->st = st;
+	srv->outbox = ob;
+	srv->metrics = metrics;
 	srv->conf_path = xstrdup(conf_path);
-	metrics_init(&srv->metrics, time(NULL));
 	if ((srv->http = evhttp_new(base)) == NULL)
 		fatal("http: cannot create the HTTP server");
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
@@ -429,6 +464,7 @@ server_reload(struct server *srv)
 		    "anyone can post webhooks; never run like this in production");
 	log_set_level(set->conf->log_level);
 	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	outbox_set_settings(srv->outbox, set);
 	settings_free(srv->set);
 	srv->set = set;
 	log_notice("reload: configuration, prompts and rules reloaded");
@@ -440,11 +476,18 @@ server_drain_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct server	*srv = arg;
 
-	if (srv->inflight > 0 && time(NULL) < srv->drain_deadline)
+	size_t		 sending = outbox_inflight(srv->outbox);
+
+	if ((srv->inflight > 0 || sending > 0) &&
+	    time(NULL) < srv->drain_deadline)
 		return;
 	if (srv->inflight > 0)
 		log_warn("shutdown: %u replies not confirmed written after %d s "
 		    "(a client may have gone away); closing", srv->inflight,
+		    srv->set->conf->shutdown_timeout);
+	if (sending > 0)
+		log_warn("shutdown: %zu sends unanswered after %d s; the next "
+		    "start treats them as unknown", sending,
 		    srv->set->conf->shutdown_timeout);
 	event_del(srv->drain_ev);
 	event_base_loopbreak(srv->base);
@@ -462,8 +505,9 @@ server_shutdown(struct server *srv)
 		evhttp_del_accept_socket(srv->http, srv->bound);
 		srv->bound = NULL;
 	}
-	log_notice("shutdown: no longer accepting; %u replies in flight",
-	    srv->inflight);
+	outbox_stop(srv->outbox);
+	log_notice("shutdown: no longer accepting; %u replies and %zu sends "
+	    "in flight", srv->inflight, outbox_inflight(srv->outbox));
 	srv->drain_deadline = time(NULL) + srv->set->conf->shutdown_timeout;
 	srv->drain_ev = event_new(srv->base, -1, EV_PERSIST, server_drain_cb, srv);
 	event_add(srv->drain_ev, &tv);

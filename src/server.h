@@ -9,6 +9,8 @@
 
 #include <event2/event.h>
 
+struct metrics;
+struct outbox;
 struct server;
 struct settings;
 struct storage;
@@ -18,11 +20,13 @@ struct storage;
 #define SERVER_MAX_FIELDS	1000
 
 /*
- * Takes ownership of set; borrows base and st, which must outlive the
- * server.  conf_path is what SIGHUP reloads.
+ * Takes ownership of set; borrows base, st, the outbox (which borrows set
+ * and is told of each reload) and metrics, which must outlive the server.
+ * conf_path is what SIGHUP reloads.
  */
 struct server	*server_create(struct event_base *, struct settings *set,
-		    struct storage *st, const char *conf_path);
+		    struct storage *st, struct outbox *, struct metrics *,
+		    const char *conf_path);
 void		 server_free(struct server *);
 /* Binds [server] listen and writes port_file; -1 with *errp (caller frees). */
 int		 server_listen(struct server *, char **errp);

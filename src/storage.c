@@ -163,6 +163,73 @@ storage_outbound_insert(struct storage *st, const struct outbound *o,
 	return st->ops->outbound_insert(st->impl, o, id);
 }
 
+int
+storage_outbound_claim(struct storage *st, int64_t now, size_t max,
+    struct outbound_row *rows, size_t *n)
+{
+	memset(rows, 0, max * sizeof *rows);
+	return st->ops->outbound_claim(st->impl, now, max, rows, n);
+}
+
+int
+storage_outbound_next_due(struct storage *st, int64_t *at)
+{
+	*at = 0;
+	return st->ops->outbound_next_due(st->impl, at);
+}
+
+int
+storage_outbound_update(struct storage *st, const struct outbound_update *u)
+{
+	return st->ops->outbound_update(st->impl, u);
+}
+
+int
+storage_outbound_get(struct storage *st, int64_t id, const char *sid,
+    struct outbound_row *r)
+{
+	memset(r, 0, sizeof *r);
+	return st->ops->outbound_get(st->impl, id, sid, r);
+}
+
+int
+storage_outbound_recent(struct storage *st, const char *to, const char *body,
+    int64_t since)
+{
+	return st->ops->outbound_recent(st->impl, to, body, since);
+}
+
+int
+storage_outbound_cancel(struct storage *st, const char *to, const char *kind,
+    const char *why, int64_t now)
+{
+	return st->ops->outbound_cancel(st->impl, to, kind, why, now);
+}
+
+int
+storage_outbound_recover(struct storage *st, int64_t now, int64_t retry_at)
+{
+	return st->ops->outbound_recover(st->impl, now, retry_at);
+}
+
+int
+storage_escalation_alerted(struct storage *st, int64_t outbound_id, int64_t now)
+{
+	return st->ops->escalation_alerted(st->impl, outbound_id, now);
+}
+
+void
+outbound_row_clear(struct outbound_row *r)
+{
+	free(r->kind);
+	free(r->to);
+	free(r->body);
+	free(r->status);
+	free(r->delivery);
+	free(r->provider_sid);
+	memset(r, 0, sizeof *r);
+}
+
 void
 patient_clear(struct patient *p)
 {

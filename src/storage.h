@@ -11,6 +11,7 @@
 #ifndef CLOTLINE_STORAGE_H
 #define CLOTLINE_STORAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct patient {
@@ -77,6 +78,38 @@ struct outbound {
 	int64_t		 patient_id;	/* 0: none */
 	int64_t		 created_at;	/* also the first attempt time */
 	int64_t		 expires_at;	/* 0: never */
+	int		 priority;	/* lower goes first; 0: emergency alert */
+};
+
+/* An outbox row as read back; free its strings with outbound_row_clear. */
+struct outbound_row {
+	int64_t	 id;
+	char	*kind;
+	char	*to;
+	char	*body;
+	char	*status;	/* pending, sending, unknown, sent, failed, ... */
+	char	*delivery;	/* the provider's last state; may be NULL */
+	char	*provider_sid;	/* may be NULL */
+	int	 priority;
+	int	 attempts;	/* including the one just claimed */
+	int64_t	 created_at;
+	int64_t	 expires_at;	/* 0: never */
+	int64_t	 patient_id;	/* 0: none */
+	int	 error_code;	/* 0: none */
+};
+
+/* Changes to one outbox row: NULL and 0 fields are left as they are. */
+struct outbound_update {
+	int64_t		 id;
+	const char	*status;
+	const char	*delivery;
+	const char	*provider_sid;
+	int		 error_code;
+	const char	*error_message;
+	int64_t		 next_attempt_at;
+	int64_t		 sent_at;
+	int		 segments;
+	int64_t		 now;
 };
 
 struct audit {
@@ -120,6 +153,19 @@ struct storage_ops {
 	int		 (*activity_insert)(void *, const struct activity *);
 	int		 (*outbound_insert)(void *, const struct outbound *,
 			    int64_t *id);
+	int		 (*outbound_claim)(void *, int64_t now, size_t max,
+			    struct outbound_row *, size_t *n);
+	int		 (*outbound_next_due)(void *, int64_t *at);
+	int		 (*outbound_update)(void *, const struct outbound_update *);
+	int		 (*outbound_get)(void *, int64_t id, const char *sid,
+			    struct outbound_row *);
+	int		 (*outbound_recent)(void *, const char *to,
+			    const char *body, int64_t since);
+	int		 (*outbound_cancel)(void *, const char *to,
+			    const char *kind, const char *why, int64_t now);
+	int		 (*outbound_recover)(void *, int64_t now, int64_t retry_at);
+	int		 (*escalation_alerted)(void *, int64_t outbound_id,
+			    int64_t now);
 };
 
 struct storage;
@@ -173,7 +219,33 @@ int	 storage_conversation_put(struct storage *, const struct conversation *);
 int	 storage_activity_insert(struct storage *, const struct activity *);
 int	 storage_outbound_insert(struct storage *, const struct outbound *,
 	    int64_t *id);
+/*
+ * The outbox (outbox.h).  claim takes up to max due rows (pending or unknown,
+ * next_attempt_at <= now), most urgent first, marks them sending and counts
+ * the attempt; the caller frees each row.  next_due returns 1 and sets *at to
+ * the earliest next_attempt_at, 0 if nothing is waiting.  get finds a row by
+ * id, or by provider sid when id is 0 (1 found, 0 not).  recent counts rows
+ * to the same number with the same body handed to the provider since a time
+ * (-1 on error).  cancel marks the number's waiting rows of one kind
+ * cancelled and returns how many.  recover turns rows left sending by a
+ * stopped run into unknown rows due at retry_at and returns how many.
+ */
+int	 storage_outbound_claim(struct storage *, int64_t now, size_t max,
+	    struct outbound_row *rows, size_t *n);
+int	 storage_outbound_next_due(struct storage *, int64_t *at);
+int	 storage_outbound_update(struct storage *, const struct outbound_update *);
+int	 storage_outbound_get(struct storage *, int64_t id, const char *sid,
+	    struct outbound_row *);
+int	 storage_outbound_recent(struct storage *, const char *to,
+	    const char *body, int64_t since);
+int	 storage_outbound_cancel(struct storage *, const char *to,
+	    const char *kind, const char *why, int64_t now);
+int	 storage_outbound_recover(struct storage *, int64_t now, int64_t retry_at);
+/* Records that the on-call alert of an escalation went to the provider. */
+int	 storage_escalation_alerted(struct storage *, int64_t outbound_id,
+	    int64_t now);
 
 void	 patient_clear(struct patient *);
+void	 outbound_row_clear(struct outbound_row *);
 
 #endif

@@ -122,6 +122,25 @@ static const char *const sqlite_migrations[] = {
 	"ALTER TABLE escalations ADD COLUMN outbound_id INTEGER"
 	"  REFERENCES outbound_messages(id);"
 	"ALTER TABLE escalations ADD COLUMN rules TEXT;",
+	/*
+	 * 3: the durable outbox.  status is the outbox's own lifecycle
+	 * (pending, sending, unknown, sent, failed, expired, suppressed,
+	 * cancelled); delivery is the provider's last reported state, which
+	 * only moves forward.  Rows queued before this version are pending.
+	 */
+	"UPDATE outbound_messages SET status = 'pending' WHERE status = 'queued';"
+	"ALTER TABLE outbound_messages ADD COLUMN priority INTEGER NOT NULL"
+	"  DEFAULT 2;"
+	"UPDATE outbound_messages SET priority = 0 WHERE kind = 'alert';"
+	"ALTER TABLE outbound_messages ADD COLUMN delivery TEXT;"
+	"ALTER TABLE outbound_messages ADD COLUMN error_message TEXT;"
+	"ALTER TABLE outbound_messages ADD COLUMN sent_at INTEGER;"
+	"ALTER TABLE outbound_messages ADD COLUMN segments INTEGER;"
+	"DROP INDEX outbound_due;"
+	"CREATE INDEX outbound_due ON outbound_messages(status, priority,"
+	"  next_attempt_at) WHERE status IN ('pending', 'unknown');"
+	"CREATE INDEX outbound_recent ON outbound_messages(to_phone, sent_at);"
+	"CREATE INDEX escalations_outbound ON escalations(outbound_id);",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -143,8 +162,23 @@ enum sqlite_stmt {
 	STMT_CONVERSATION_PUT,
 	STMT_ACTIVITY_INSERT,
 	STMT_OUTBOUND_INSERT,
+	STMT_OUTBOUND_DUE,
+	STMT_OUTBOUND_CLAIM,
+	STMT_OUTBOUND_NEXT,
+	STMT_OUTBOUND_UPDATE,
+	STMT_OUTBOUND_GET_ID,
+	STMT_OUTBOUND_GET_SID,
+	STMT_OUTBOUND_RECENT,
+	STMT_OUTBOUND_CANCEL,
+	STMT_OUTBOUND_RECOVER,
+	STMT_ESCALATION_ALERTED,
 	STMT_COUNT
 };
+
+/* The columns sqlite_outbound_row reads, in its order. */
+#define OUTBOUND_COLUMNS \
+	"id, kind, to_phone, body, status, delivery, provider_sid, priority," \
+	" attempts, created_at, expires_at, patient_id, error_code"
 
 static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -191,9 +225,49 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " minutes, meters, steps, reported_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_OUTBOUND_INSERT] =
-	    "INSERT INTO outbound_messages (kind, to_phone, body,"
-	    " next_attempt_at, expires_at, patient_id, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4, ?4)",
+	    "INSERT INTO outbound_messages (kind, to_phone, body, status,"
+	    " priority, next_attempt_at, expires_at, patient_id, created_at,"
+	    " updated_at)"
+	    " VALUES (?1, ?2, ?3, 'pending', ?7, ?4, ?5, ?6, ?4, ?4)",
+	[STMT_OUTBOUND_DUE] =
+	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages"
+	    " WHERE status IN ('pending', 'unknown') AND next_attempt_at <= ?1"
+	    " ORDER BY priority, next_attempt_at, id LIMIT ?2",
+	[STMT_OUTBOUND_CLAIM] =
+	    "UPDATE outbound_messages SET status = 'sending',"
+	    " attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
+	[STMT_OUTBOUND_NEXT] =
+	    "SELECT min(next_attempt_at) FROM outbound_messages"
+	    " WHERE status IN ('pending', 'unknown')",
+	[STMT_OUTBOUND_UPDATE] =
+	    "UPDATE outbound_messages SET status = coalesce(?2, status),"
+	    " delivery = coalesce(?3, delivery),"
+	    " provider_sid = coalesce(?4, provider_sid),"
+	    " error_code = coalesce(?5, error_code),"
+	    " error_message = coalesce(?6, error_message),"
+	    " next_attempt_at = coalesce(?7, next_attempt_at),"
+	    " sent_at = coalesce(?8, sent_at),"
+	    " segments = coalesce(?9, segments), updated_at = ?10"
+	    " WHERE id = ?1",
+	[STMT_OUTBOUND_GET_ID] =
+	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages WHERE id = ?1",
+	[STMT_OUTBOUND_GET_SID] =
+	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages"
+	    " WHERE provider_sid = ?1",
+	[STMT_OUTBOUND_RECENT] =
+	    "SELECT count(*) FROM outbound_messages"
+	    " WHERE to_phone = ?1 AND sent_at >= ?3 AND body = ?2",
+	[STMT_OUTBOUND_CANCEL] =
+	    "UPDATE outbound_messages SET status = 'cancelled',"
+	    " error_message = ?3, updated_at = ?4"
+	    " WHERE to_phone = ?1 AND kind = ?2"
+	    " AND status IN ('pending', 'unknown')",
+	[STMT_OUTBOUND_RECOVER] =
+	    "UPDATE outbound_messages SET status = 'unknown',"
+	    " next_attempt_at = ?2, updated_at = ?1 WHERE status = 'sending'",
+	[STMT_ESCALATION_ALERTED] =
+	    "UPDATE escalations SET alerted_at = ?2"
+	    " WHERE outbound_id = ?1 AND alerted_at IS NULL",
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -659,11 +733,192 @@ sqlite_outbound_insert(void *arg, const struct outbound *o, int64_t *id)
 	sqlite3_bind_int64(st, 4, o->created_at);
 	sqlite_bind_id(st, 5, o->expires_at);
 	sqlite_bind_id(st, 6, o->patient_id);
+	sqlite3_bind_int(st, 7, o->priority);
 	if (sqlite_exec_stmt(s, st, "outbound insert") == -1)
 		return -1;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+static void
+sqlite_outbound_row(sqlite3_stmt *st, struct outbound_row *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->kind = sqlite_column_strdup(st, 1);
+	r->to = sqlite_column_strdup(st, 2);
+	r->body = sqlite_column_strdup(st, 3);
+	r->status = sqlite_column_strdup(st, 4);
+	r->delivery = sqlite_column_strdup(st, 5);
+	r->provider_sid = sqlite_column_strdup(st, 6);
+	r->priority = sqlite3_column_int(st, 7);
+	r->attempts = sqlite3_column_int(st, 8);
+	r->created_at = sqlite3_column_int64(st, 9);
+	r->expires_at = sqlite3_column_int64(st, 10);
+	r->patient_id = sqlite3_column_int64(st, 11);
+	r->error_code = sqlite3_column_int(st, 12);
+}
+
+static int
+sqlite_outbound_claim(void *arg, int64_t now, size_t max,
+    struct outbound_row *rows, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_DUE);
+	sqlite3_stmt		*up;
+	size_t			 i;
+	int			 rc = SQLITE_DONE;
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		sqlite_outbound_row(st, &rows[(*n)++]);
+	sqlite3_reset(st);
+	if (*n < max && rc != SQLITE_DONE) {
+		sqlite_log_error(s, "outbound due");
+		goto fail;
+	}
+	for (i = 0; i < *n; i++) {
+		up = sqlite_stmt(s, STMT_OUTBOUND_CLAIM);
+		sqlite3_bind_int64(up, 1, rows[i].id);
+		sqlite3_bind_int64(up, 2, now);
+		if (sqlite_exec_stmt(s, up, "outbound claim") == -1)
+			goto fail;
+		rows[i].attempts++;
+	}
+	return 0;
+fail:
+	for (i = 0; i < *n; i++)
+		outbound_row_clear(&rows[i]);
+	*n = 0;
+	return -1;
+}
+
+static int
+sqlite_outbound_next_due(void *arg, int64_t *at)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_NEXT);
+	int			 rc, found = 0;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*at = sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		sqlite_log_error(s, "outbound next due");
+		return -1;
+	}
+	return found;
+}
+
+static int
+sqlite_outbound_update(void *arg, const struct outbound_update *u)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_UPDATE);
+
+	sqlite3_bind_int64(st, 1, u->id);
+	sqlite_bind_text(st, 2, u->status);
+	sqlite_bind_text(st, 3, u->delivery);
+	sqlite_bind_text(st, 4, u->provider_sid);
+	sqlite_bind_count(st, 5, u->error_code);
+	sqlite_bind_text(st, 6, u->error_message);
+	sqlite_bind_id(st, 7, u->next_attempt_at);
+	sqlite_bind_id(st, 8, u->sent_at);
+	sqlite_bind_count(st, 9, u->segments);
+	sqlite3_bind_int64(st, 10, u->now);
+	return sqlite_exec_stmt(s, st, "outbound update");
+}
+
+static int
+sqlite_outbound_get(void *arg, int64_t id, const char *sid,
+    struct outbound_row *r)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (id != 0) {
+		st = sqlite_stmt(s, STMT_OUTBOUND_GET_ID);
+		sqlite3_bind_int64(st, 1, id);
+	} else {
+		st = sqlite_stmt(s, STMT_OUTBOUND_GET_SID);
+		sqlite_bind_text(st, 1, sid);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sqlite_outbound_row(st, r);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "outbound lookup");
+	return -1;
+}
+
+static int
+sqlite_outbound_recent(void *arg, const char *to, const char *body,
+    int64_t since)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_RECENT);
+	int			 rc, count = -1;
+
+	sqlite_bind_text(st, 1, to);
+	sqlite_bind_text(st, 2, body);
+	sqlite3_bind_int64(st, 3, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		sqlite_log_error(s, "outbound loop count");
+	return count;
+}
+
+static int
+sqlite_outbound_cancel(void *arg, const char *to, const char *kind,
+    const char *why, int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_CANCEL);
+
+	sqlite_bind_text(st, 1, to);
+	sqlite_bind_text(st, 2, kind);
+	sqlite_bind_text(st, 3, why);
+	sqlite3_bind_int64(st, 4, now);
+	if (sqlite_exec_stmt(s, st, "outbound cancel") == -1)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+static int
+sqlite_outbound_recover(void *arg, int64_t now, int64_t retry_at)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_RECOVER);
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, retry_at);
+	if (sqlite_exec_stmt(s, st, "outbound recover") == -1)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+static int
+sqlite_escalation_alerted(void *arg, int64_t outbound_id, int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_ALERTED);
+
+	sqlite3_bind_int64(st, 1, outbound_id);
+	sqlite3_bind_int64(st, 2, now);
+	return sqlite_exec_stmt(s, st, "escalation alerted");
 }
 
 const struct storage_ops storage_sqlite_ops = {
@@ -686,4 +941,12 @@ const struct storage_ops storage_sqlite_ops = {
 	.conversation_put = sqlite_conversation_put,
 	.activity_insert = sqlite_activity_insert,
 	.outbound_insert = sqlite_outbound_insert,
+	.outbound_claim = sqlite_outbound_claim,
+	.outbound_next_due = sqlite_outbound_next_due,
+	.outbound_update = sqlite_outbound_update,
+	.outbound_get = sqlite_outbound_get,
+	.outbound_recent = sqlite_outbound_recent,
+	.outbound_cancel = sqlite_outbound_cancel,
+	.outbound_recover = sqlite_outbound_recover,
+	.escalation_alerted = sqlite_escalation_alerted,
 };

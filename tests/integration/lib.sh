@@ -38,6 +38,7 @@ unset CLOTLINE_AUTH_TOKEN CLOTLINE_ADMIN_TOKEN
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_TOKEN=test-token-123
+TEST_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef
 TEST_PUBLIC_URL=http://gateway.test
 TEST_SMS_URL=$TEST_PUBLIC_URL/twilio/sms
 CLINIC_PHONE=+441234567890
@@ -218,8 +219,11 @@ log_has() {
 # write_config FILE: the test configuration.  These variables change it:
 #   CFG_LISTEN (127.0.0.1:0), CFG_REQUEST_TIMEOUT (10), CFG_SHUTDOWN_TIMEOUT (5),
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
-#   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL).
-# database and port_file are relative: they resolve against FILE's directory.
+#   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
+#   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
+#   lines for [outbox]).
+# database, port_file and console_log (outbound.log) are relative: they
+# resolve against FILE's directory.
 write_config() {
 	local file=$1
 	cat >"$file" <<EOF
@@ -238,9 +242,16 @@ database = clotline.db
 busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
 
 [provider]
-name = console
+name = ${CFG_PROVIDER:-console}
+account_sid = $TEST_ACCOUNT_SID
 auth_token = $TEST_TOKEN
+from = $CLINIC_PHONE
+api_base = ${CFG_API_BASE:-http://127.0.0.1:9}
 verify_signatures = yes
+console_log = outbound.log
+
+[outbox]
+${CFG_OUTBOX:-}
 
 [clinic]
 name = ${CFG_CLINIC_NAME:-Test Vascular Clinic}

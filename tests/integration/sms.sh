@@ -535,11 +535,18 @@ expect_message "$EMERGENCY_TEXT" 'the episode never steps down: thanks still get
 expect_eq "$(sql "SELECT level FROM conversations WHERE phone = '$P_CONV';")" emergency 'conversation level stored'
 BODIES+=('bit breathless today')
 
-# Every urgent and emergency message queues an alert to on-call.
+# Every urgent and emergency message queues an alert to on-call, which the
+# outbox sends (here through the console provider's log).
 expect_eq "$(sql "SELECT count(*) FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.from_phone = '$P_CONV';")" 3 \
 	'three red-flag messages, three escalations'
-expect_eq "$(sql "SELECT o.kind, o.to_phone, o.status FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")" \
-	"alert|$ON_CALL|queued" 'the alert is queued for [clinic] on_call'
+alert_sent() {
+	[ "$(sql "SELECT o.kind, o.to_phone, o.status, e.alerted_at IS NOT NULL FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")" = "alert|$ON_CALL|sent|1" ]
+}
+wait_for 10 alert_sent || fail "the alert was not sent to on_call: $(sql "SELECT status, error_message FROM outbound_messages WHERE kind = 'alert';")"
+ok 'the alert went to [clinic] on_call and the escalation is marked alerted'
+alert_id=$(sql "SELECT e.outbound_id FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")
+expect_match "$(cat "$TMPD/outbound.log")" "id=$alert_id to=\\$ON_CALL segments=[12] body=\".*emergency" \
+	'the console provider wrote the alert as one line'
 alert=$(sql "SELECT o.body FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv1';")
 expect_contains "$alert" 'urgent' 'alert: names the level'
 expect_contains "$alert" "$P_CONV" 'alert: gives the number to call back'

@@ -1,0 +1,836 @@
+/*
+ * The durable outbox (see outbox.h).
+ *
+ * Three steps, each its own callback on the loop:
+ *   pump	claims due rows in one transaction and dispatches each: a row
+ *		that expired, belongs to an opted-out patient or trips the
+ *		loop guard is settled locally; the rest go to the provider.
+ *   done	the provider's outcome lands on the job, which waits for
+ *		the next flush.
+ *   flush	records every finished job in one transaction, then counts
+ *		and logs them, and pumps again.  A failed flush keeps the jobs
+ *		and tries again in a second; until it succeeds their rows stay
+ *		"sending", which the next start turns into "unknown".
+ * Batching the writes keeps the store's fsyncs per batch, not per message.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "form.h"
+#include "httpc.h"
+#include "log.h"
+#include "metrics.h"
+#include "outbox.h"
+#include "outbox_policy.h"
+#include "prompts.h"
+#include "provider.h"
+#include "segments.h"
+#include "settings.h"
+#include "storage.h"
+#include "xmalloc.h"
+
+#define OUTBOX_BATCH		64	/* rows claimed per transaction */
+#define OUTBOX_LOOP_WINDOW	(30 * 60)	/* loop guard, seconds */
+#define OUTBOX_DB_RETRY_MS	1000
+
+/* What became of a claimed row before or instead of the provider. */
+enum outbox_local {
+	LOCAL_NONE,		/* the provider's outcome is in res */
+	LOCAL_EXPIRED,
+	LOCAL_CANCELLED,
+	LOCAL_SUPPRESSED,
+	LOCAL_GAVE_UP,		/* too many attempts */
+	LOCAL_UNSENDABLE,	/* unknown kind, or the adapter refused it */
+};
+
+struct outbox_job {
+	struct outbox		*ob;
+	struct outbound_row	 row;
+	struct outbox_kind_policy policy;
+	enum outbox_local	 local;
+	struct provider_result	 res;
+	int			 segments;
+	/* Set by outbox_apply for the log line and the counters. */
+	enum metrics_outbound	 counted;
+	const char		*became;
+	TAILQ_ENTRY(outbox_job)	 entry;
+};
+
+TAILQ_HEAD(outbox_jobs, outbox_job);
+
+struct outbox {
+	struct event_base		*base;
+	struct storage			*st;
+	struct metrics			*metrics;
+	const struct settings		*set;
+	struct httpc			*http;
+	const struct provider_ops	*pops;
+	void				*provider;
+	struct event			*pump_ev;
+	struct event			*flush_ev;
+	struct outbox_bucket		 bucket;	/* the one sending number */
+	struct outbox_jobs		 flying;
+	struct outbox_jobs		 done;
+	size_t				 inflight;	/* flying + done */
+	int				 stopping;
+	uint32_t			 rng;
+};
+
+static int64_t
+outbox_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* xorshift32: jitter only, not for anything secret. */
+static uint32_t
+outbox_random(struct outbox *ob)
+{
+	uint32_t	x = ob->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return ob->rng = x;
+}
+
+static void
+outbox_arm(struct outbox *ob, int64_t ms)
+{
+	struct timeval	tv;
+
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	event_add(ob->pump_ev, &tv);
+}
+
+/* Sleeps until the earliest waiting row is due, or the next poll. */
+static void
+outbox_arm_next_due(struct outbox *ob, int64_t now)
+{
+	int64_t	at, wait = (int64_t)ob->set->conf->poll_interval * 1000;
+
+	if (storage_outbound_next_due(ob->st, &at) == 1 &&
+	    (at - now) * 1000 < wait)
+		wait = (at - now) * 1000;
+	outbox_arm(ob, wait);
+}
+
+static int
+outbox_kind_is_patient(const char *kind)
+{
+	return strcmp(kind, "alert") != 0;
+}
+
+static void	outbox_done_cb(const struct provider_result *, void *);
+
+static void
+outbox_finish(struct outbox_job *job)
+{
+	struct outbox	*ob = job->ob;
+
+	TAILQ_INSERT_TAIL(&ob->done, job, entry);
+	event_active(ob->flush_ev, EV_TIMEOUT, 0);
+}
+
+/* Decides a claimed row's fate and sends it if it is still wanted. */
+static void
+outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
+    int64_t now_ms)
+{
+	const struct conf	*conf = ob->set->conf;
+	struct outbound_row	*r = &job->row;
+	struct provider_message	 m;
+	struct patient		 p;
+	struct segments		 sg;
+	char			*callback = NULL;
+	int64_t			 deadline;
+	int			 n;
+
+	ob->inflight++;
+	if (outbox_policy(r->kind, conf->alert_max_age, conf->reminder_max_age,
+	    &job->policy) == NULL) {
+		job->local = LOCAL_UNSENDABLE;
+		goto settled;
+	}
+	deadline = r->created_at + job->policy.max_age;
+	if (r->expires_at != 0 && r->expires_at < deadline)
+		deadline = r->expires_at;
+	if (now >= deadline) {
+		job->local = LOCAL_EXPIRED;
+		goto settled;
+	}
+	if (r->attempts > job->policy.max_attempts) {
+		job->local = LOCAL_GAVE_UP;
+		goto settled;
+	}
+	if (outbox_kind_is_patient(r->kind)) {
+		n = storage_patient_find(ob->st, r->to, &p);
+		if (n == 1 && (p.opted_out || p.paused) &&
+		    strcmp(r->kind, "reply") != 0) {
+			patient_clear(&p);
+			job->local = LOCAL_CANCELLED;
+			goto settled;
+		}
+		if (n == 1)
+			patient_clear(&p);
+	}
+	n = storage_outbound_recent(ob->st, r->to, r->body,
+	    now - OUTBOX_LOOP_WINDOW);
+	if (n >= conf->loop_limit) {
+		job->local = LOCAL_SUPPRESSED;
+		goto settled;
+	}
+
+	segments_count(r->body, &sg);
+	job->segments = (int)sg.count;
+	memset(&m, 0, sizeof m);
+	m.id = r->id;
+	m.to = r->to;
+	m.body = r->body;
+	if (conf->public_url != NULL)
+		callback = xasprintf("%s/twilio/status?id=%" PRId64,
+		    conf->public_url, r->id);
+	m.status_callback = callback;
+	if (strcmp(r->kind, "reminder") == 0)	/* stale reminders are dropped */
+		m.validity = (int)(deadline - now > 36000 ? 36000 : deadline - now);
+	(void)outbox_bucket_take(&ob->bucket, now_ms);
+	TAILQ_INSERT_TAIL(&ob->flying, job, entry);
+	if (ob->pops->send(ob->provider, &m, outbox_done_cb, job) == -1) {
+		TAILQ_REMOVE(&ob->flying, job, entry);
+		job->local = LOCAL_UNSENDABLE;
+		snprintf(job->res.detail, sizeof job->res.detail,
+		    "the provider adapter refused the request");
+		free(callback);
+		goto settled;
+	}
+	free(callback);
+	return;
+settled:
+	outbox_finish(job);
+}
+
+static void
+outbox_done_cb(const struct provider_result *res, void *arg)
+{
+	struct outbox_job	*job = arg;
+
+	job->res = *res;
+	TAILQ_REMOVE(&job->ob->flying, job, entry);
+	outbox_finish(job);
+}
+
+static void
+outbox_pump(struct outbox *ob)
+{
+	const struct conf	*conf = ob->set->conf;
+	struct outbound_row	 rows[OUTBOX_BATCH];
+	struct outbox_job	*job;
+	int64_t			 now, now_ms, wait;
+	size_t			 room, want, n, i;
+
+	if (ob->stopping)
+		return;
+	for (;;) {
+		now = (int64_t)time(NULL);
+		now_ms = outbox_mono_ms();
+		if (ob->inflight >= (size_t)conf->max_in_flight)
+			return;		/* a finished job pumps again */
+		room = (size_t)conf->max_in_flight - ob->inflight;
+		if ((wait = outbox_bucket_wait_ms(&ob->bucket, now_ms)) > 0) {
+			outbox_arm(ob, wait);
+			return;
+		}
+		want = room < OUTBOX_BATCH ? room : OUTBOX_BATCH;
+		if ((double)want > ob->bucket.tokens)
+			want = ob->bucket.tokens < 1.0 ? 1 : (size_t)ob->bucket.tokens;
+		if (storage_begin(ob->st) == -1)
+			goto dberr;
+		if (storage_outbound_claim(ob->st, now, want, rows, &n) == -1) {
+			storage_rollback(ob->st);
+			goto dberr;
+		}
+		if (storage_commit(ob->st) == -1) {
+			for (i = 0; i < n; i++)
+				outbound_row_clear(&rows[i]);
+			storage_rollback(ob->st);
+			goto dberr;
+		}
+		for (i = 0; i < n; i++) {
+			job = xcalloc(1, sizeof *job);
+			job->ob = ob;
+			job->row = rows[i];
+			job->res.retry_after = -1;
+			outbox_dispatch(ob, job, now, now_ms);
+		}
+		if (n < want) {
+			outbox_arm_next_due(ob, now);
+			return;
+		}
+	}
+dberr:
+	ob->metrics->db_errors++;
+	outbox_arm(ob, OUTBOX_DB_RETRY_MS);
+}
+
+static void
+outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
+{
+	outbox_pump(arg);
+}
+
+/* Queues a note to on-call that a patient could not be reached. */
+static int
+outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
+    const char *reason, int code, int64_t now)
+{
+	static const char *const keys[] = { "phone", "reason", "code" };
+	const struct conf	*conf = ob->set->conf;
+	struct outbound		 o;
+	const char		*vals[3];
+	char			 codebuf[16], who[LOG_PHONE_SIZE];
+	char			*body;
+	int			 rc;
+
+	if (!outbox_kind_is_patient(r->kind) ||
+	    strcmp(r->to, conf->on_call) == 0) {
+		log_error("outbox: message %" PRId64 " to on-call %s could not "
+		    "be delivered (%s, error %d): staff alerts are not "
+		    "reaching anyone; check [clinic] on_call", r->id,
+		    log_phone(r->to, who), reason, code);
+		return 0;
+	}
+	snprintf(codebuf, sizeof codebuf, "%d", code);
+	vals[0] = r->to;
+	vals[1] = reason;
+	vals[2] = codebuf;
+	body = prompts_expand(prompts_get(ob->set->prompts, NULL,
+	    PROMPT_DELIVERY_FAILED), keys, vals, 3);
+	memset(&o, 0, sizeof o);
+	o.kind = "alert";
+	o.to = conf->on_call;
+	o.body = body;
+	o.patient_id = r->patient_id;
+	o.created_at = now;
+	o.priority = OUTBOX_PRIO_ALERT;
+	rc = storage_outbound_insert(ob->st, &o, NULL);
+	free(body);
+	return rc;
+}
+
+static int
+outbox_audit(struct outbox *ob, const struct outbound_row *r,
+    const char *action, const char *detail, int64_t now)
+{
+	struct audit	a;
+
+	memset(&a, 0, sizeof a);
+	a.at = now;
+	a.actor = "system";
+	a.action = action;
+	a.subject = r->to;
+	a.detail = detail;
+	return storage_audit_append(ob->st, &a);
+}
+
+/* The recipient replied STOP at some point: respect it everywhere. */
+static int
+outbox_opted_out(struct outbox *ob, const struct outbound_row *r, int64_t now)
+{
+	char	detail[64];
+
+	snprintf(detail, sizeof detail, "provider error 21610 on message %" PRId64,
+	    r->id);
+	if (storage_patient_set_opt_out(ob->st, r->to, 1, now) == -1 ||
+	    storage_outbound_cancel(ob->st, r->to, "reminder",
+	    "recipient opted out (21610)", now) == -1 ||
+	    storage_outbound_cancel(ob->st, r->to, "welcome",
+	    "recipient opted out (21610)", now) == -1)
+		return -1;
+	return outbox_audit(ob, r, "patient.opt_out", detail, now);
+}
+
+/* A permanent failure: mark it, audit it, tell staff. */
+static int
+outbox_failed(struct outbox *ob, struct outbox_job *job,
+    struct outbound_update *u, const char *reason, int code, int64_t now)
+{
+	char	detail[200];
+
+	u->status = "failed";
+	u->error_message = reason;
+	snprintf(detail, sizeof detail, "message %" PRId64 " (%s): %s, error %d",
+	    job->row.id, job->row.kind, reason, code);
+	job->counted = OUTBOUND_FAILED;
+	job->became = "failed";
+	if (outbox_audit(ob, &job->row, "outbound.failed", detail, now) == -1)
+		return -1;
+	return outbox_tell_staff(ob, &job->row, reason, code, now);
+}
+
+/* Records one finished job; inside the flush transaction. */
+static int
+outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
+{
+	const struct conf	*conf = ob->set->conf;
+	struct outbound_row	 cur, *r = &job->row;
+	struct outbound_update	 u;
+	struct provider_result	*res = &job->res;
+	int64_t			 delay;
+	int			 found, rc = 0, proven;
+
+	found = storage_outbound_get(ob->st, r->id, NULL, &cur);
+	if (found == -1)
+		return -1;
+	/* A status callback already proved the message exists. */
+	proven = found == 1 && cur.status != NULL &&
+	    strcmp(cur.status, "sent") == 0;
+	memset(&u, 0, sizeof u);
+	u.id = r->id;
+	u.now = now;
+	switch (job->local) {
+	case LOCAL_EXPIRED:
+		u.status = "expired";
+		u.error_message = "too old to be worth sending";
+		job->counted = OUTBOUND_EXPIRED;
+		job->became = "expired";
+		goto write;
+	case LOCAL_CANCELLED:
+		u.status = "cancelled";
+		u.error_message = "the recipient has opted out or is paused";
+		job->counted = OUTBOUND_CANCELLED;
+		job->became = "cancelled";
+		goto write;
+	case LOCAL_SUPPRESSED:
+		u.status = "suppressed";
+		u.error_message = "loop guard: the same text to this number "
+		    "too often in 30 minutes";
+		job->counted = OUTBOUND_SUPPRESSED;
+		job->became = "suppressed";
+		goto write;
+	case LOCAL_GAVE_UP:
+		rc = outbox_failed(ob, job, &u, "gave up after too many attempts",
+		    r->error_code, now);
+		goto write;
+	case LOCAL_UNSENDABLE:
+		rc = outbox_failed(ob, job, &u, res->detail[0] != '\0' ?
+		    res->detail : "unknown message kind", 0, now);
+		goto write;
+	case LOCAL_NONE:
+		break;
+	}
+	if (res->error_code != 0)
+		u.error_code = res->error_code;
+	switch (res->outcome) {
+	case PROVIDER_SENT:
+		u.status = "sent";
+		if (res->sid[0] != '\0' && (cur.provider_sid == NULL ||
+		    strcmp(cur.provider_sid, res->sid) != 0))
+			u.provider_sid = res->sid;
+		if (outbox_delivery_advances(cur.delivery, res->status))
+			u.delivery = res->status;
+		u.sent_at = now;
+		u.segments = job->segments;
+		u.error_message = "";
+		job->counted = OUTBOUND_SENT;
+		job->became = "sent";
+		if (strcmp(r->kind, "alert") == 0)
+			rc = storage_escalation_alerted(ob->st, r->id, now);
+		break;
+	case PROVIDER_RETRY:
+	case PROVIDER_UNKNOWN:
+		if (proven) {
+			job->counted = OUTBOUND_SENT;
+			job->became = "sent (status callback)";
+			break;
+		}
+		u.error_message = res->detail;
+		if (res->outcome == PROVIDER_UNKNOWN) {
+			u.status = "unknown";
+			u.next_attempt_at = now + conf->unknown_grace;
+			job->counted = OUTBOUND_UNKNOWN;
+			job->became = "unknown: waiting for a status callback";
+			break;
+		}
+		if (now >= r->created_at + job->policy.max_age) {
+			u.status = "expired";
+			job->counted = OUTBOUND_EXPIRED;
+			job->became = "expired";
+			break;
+		}
+		if (r->attempts >= job->policy.max_attempts) {
+			rc = outbox_failed(ob, job, &u, res->detail,
+			    res->error_code, now);
+			break;
+		}
+		delay = outbox_backoff_ms(r->attempts, conf->retry_initial_ms,
+		    (int64_t)conf->retry_max * 1000, outbox_random(ob));
+		if (res->retry_after > 0 && res->retry_after * 1000 > delay)
+			delay = res->retry_after * 1000;
+		u.status = "pending";
+		u.next_attempt_at = now + (delay + 999) / 1000;
+		job->counted = OUTBOUND_RETRIED;
+		job->became = "retry";
+		break;
+	case PROVIDER_OPTED_OUT:
+		u.status = "failed";
+		u.error_message = "recipient opted out";
+		u.error_code = 21610;
+		job->counted = OUTBOUND_OPTED_OUT;
+		job->became = "opted out";
+		rc = outbox_opted_out(ob, r, now);
+		break;
+	case PROVIDER_FAILED:
+		rc = outbox_failed(ob, job, &u, res->detail, res->error_code, now);
+		break;
+	}
+write:
+	if (found == 1)
+		outbound_row_clear(&cur);
+	if (rc == -1)
+		return -1;
+	if (u.status == NULL && u.delivery == NULL && u.provider_sid == NULL)
+		return 0;
+	return storage_outbound_update(ob->st, &u);
+}
+
+/* Counts and logs a recorded job; phone numbers redacted, never the text. */
+static void
+outbox_account(struct outbox *ob, struct outbox_job *job)
+{
+	struct outbound_row	*r = &job->row;
+	char			 who[LOG_PHONE_SIZE];
+
+	ob->metrics->outbound[job->counted]++;
+	if (job->counted == OUTBOUND_SENT && job->local == LOCAL_NONE)
+		ob->metrics->segments_sent += (uint64_t)job->segments;
+	log_phone(r->to, who);
+	switch (job->counted) {
+	case OUTBOUND_SENT:
+		log_info("outbox: message %" PRId64 " (%s) to %s: %s%s%s",
+		    r->id, r->kind, who, job->became,
+		    job->res.sid[0] != '\0' ? " as " : "", job->res.sid);
+		break;
+	case OUTBOUND_RETRIED:
+	case OUTBOUND_UNKNOWN:
+		log_notice("outbox: message %" PRId64 " (%s) to %s, attempt %d: "
+		    "%s (%s)", r->id, r->kind, who, r->attempts,
+		    job->became, job->res.detail);
+		break;
+	case OUTBOUND_SUPPRESSED:
+		log_warn("outbox: message %" PRId64 " (%s) to %s suppressed: "
+		    "the same text went there %d times in 30 minutes "
+		    "(an auto-responder loop?)", r->id, r->kind, who,
+		    ob->set->conf->loop_limit);
+		break;
+	default:
+		log_warn("outbox: message %" PRId64 " (%s) to %s: %s%s%s",
+		    r->id, r->kind, who, job->became,
+		    job->res.detail[0] != '\0' ? ": " : "", job->res.detail);
+		break;
+	}
+}
+
+static void
+outbox_flush(struct outbox *ob)
+{
+	struct outbox_job	*job;
+	int64_t			 now = (int64_t)time(NULL);
+	struct timeval		 tv = { OUTBOX_DB_RETRY_MS / 1000, 0 };
+
+	if (TAILQ_EMPTY(&ob->done))
+		return;
+	if (storage_begin(ob->st) == -1)
+		goto fail;
+	TAILQ_FOREACH(job, &ob->done, entry) {
+		if (outbox_apply(ob, job, now) == -1) {
+			storage_rollback(ob->st);
+			goto fail;
+		}
+	}
+	if (storage_commit(ob->st) == -1) {
+		storage_rollback(ob->st);
+		goto fail;
+	}
+	while ((job = TAILQ_FIRST(&ob->done)) != NULL) {
+		TAILQ_REMOVE(&ob->done, job, entry);
+		outbox_account(ob, job);
+		outbound_row_clear(&job->row);
+		free(job);
+		ob->inflight--;
+	}
+	outbox_kick(ob);
+	return;
+fail:
+	ob->metrics->db_errors++;
+	log_error("outbox: cannot record the outcome of %zu sends; trying "
+	    "again in a second", ob->inflight);
+	event_add(ob->flush_ev, &tv);
+}
+
+static void
+outbox_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	outbox_flush(arg);
+}
+
+struct outbox *
+outbox_create(struct event_base *base, struct storage *st,
+    struct metrics *metrics, const struct settings *set, char **errp)
+{
+	const struct conf	*conf = set->conf;
+	struct provider_env	 env;
+	struct outbox		*ob;
+
+	*errp = NULL;
+	ob = xcalloc(1, sizeof *ob);
+	ob->base = base;
+	ob->st = st;
+	ob->metrics = metrics;
+	ob->set = set;
+	TAILQ_INIT(&ob->flying);
+	TAILQ_INIT(&ob->done);
+	ob->rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)ob;
+	if (ob->rng == 0)
+		ob->rng = 1;
+	if ((ob->pops = provider_find(conf->provider)) == NULL) {
+		*errp = xasprintf("unknown provider '%s'", conf->provider);
+		free(ob);
+		return NULL;
+	}
+	ob->http = httpc_new(base, conf->max_in_flight);
+	env.conf = conf;
+	env.base = base;
+	env.http = ob->http;
+	if ((ob->provider = ob->pops->create(&env, errp)) == NULL) {
+		httpc_free(ob->http);
+		free(ob);
+		return NULL;
+	}
+	ob->pump_ev = evtimer_new(base, outbox_pump_cb, ob);
+	ob->flush_ev = evtimer_new(base, outbox_flush_cb, ob);
+	if (ob->pump_ev == NULL || ob->flush_ev == NULL)
+		fatal("outbox: cannot create timers");
+	outbox_bucket_init(&ob->bucket, conf->outbox_rate, conf->outbox_rate,
+	    outbox_mono_ms());
+	return ob;
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	struct outbox_job	*job;
+
+	if (ob == NULL)
+		return;
+	ob->pops->free(ob->provider);
+	httpc_free(ob->http);		/* no callbacks after this */
+	while ((job = TAILQ_FIRST(&ob->flying)) != NULL) {
+		TAILQ_REMOVE(&ob->flying, job, entry);
+		outbound_row_clear(&job->row);
+		free(job);
+	}
+	while ((job = TAILQ_FIRST(&ob->done)) != NULL) {
+		TAILQ_REMOVE(&ob->done, job, entry);
+		outbound_row_clear(&job->row);
+		free(job);
+	}
+	event_free(ob->pump_ev);
+	event_free(ob->flush_ev);
+	free(ob);
+}
+
+void
+outbox_start(struct outbox *ob)
+{
+	int64_t	now = (int64_t)time(NULL);
+	int	n;
+
+	n = storage_outbound_recover(ob->st, now,
+	    now + ob->set->conf->unknown_grace);
+	if (n > 0)
+		log_warn("outbox: %d messages were in flight when the last run "
+		    "stopped; each is sent again unless a status callback shows "
+		    "it arrived within %d s", n, ob->set->conf->unknown_grace);
+	log_info("outbox: sending through %s at up to %d messages/s",
+	    ob->pops->name, ob->set->conf->outbox_rate);
+	outbox_kick(ob);
+}
+
+void
+outbox_kick(struct outbox *ob)
+{
+	if (ob != NULL && !ob->stopping)
+		event_active(ob->pump_ev, EV_TIMEOUT, 0);
+}
+
+void
+outbox_set_settings(struct outbox *ob, const struct settings *set)
+{
+	const struct conf	*old = ob->set->conf, *c = set->conf;
+
+	if (strcmp(old->provider, c->provider) != 0 ||
+	    (old->api_base != NULL && c->api_base != NULL &&
+	    strcmp(old->api_base, c->api_base) != 0))
+		log_warn("reload: provider changes take effect only after a "
+		    "restart");
+	ob->set = set;
+	if (old->outbox_rate != c->outbox_rate)
+		outbox_bucket_init(&ob->bucket, c->outbox_rate, c->outbox_rate,
+		    outbox_mono_ms());
+	outbox_kick(ob);
+}
+
+void
+outbox_stop(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	ob->stopping = 1;
+	event_del(ob->pump_ev);
+}
+
+size_t
+outbox_inflight(const struct outbox *ob)
+{
+	return ob != NULL ? ob->inflight : 0;
+}
+
+int
+outbox_healthy(struct outbox *ob, int64_t now)
+{
+	int64_t	at;
+	int	rc;
+
+	if ((rc = storage_outbound_next_due(ob->st, &at)) == -1)
+		return 0;
+	return rc == 0 || now - at <= ob->set->conf->stall_after;
+}
+
+/* Our message id from "id=N" in the callback URL's query; 0 if absent. */
+static int64_t
+outbox_query_id(const char *query)
+{
+	const char	*p;
+	char		*end;
+	long long	 v;
+
+	for (p = query; p != NULL && *p != '\0'; p = strchr(p, '&')) {
+		if (*p == '&')
+			p++;
+		if (strncmp(p, "id=", 3) != 0)
+			continue;
+		errno = 0;
+		v = strtoll(p + 3, &end, 10);
+		if (errno == 0 && v > 0 && (*end == '\0' || *end == '&'))
+			return (int64_t)v;
+	}
+	return 0;
+}
+
+static int
+outbox_status_apply(struct outbox *ob, struct outbound_row *r, const char *sid,
+    const char *state, int code, int64_t now)
+{
+	struct outbound_update	 u;
+	char			 who[LOG_PHONE_SIZE];
+	int			 advances;
+
+	memset(&u, 0, sizeof u);
+	u.id = r->id;
+	u.now = now;
+	if (sid != NULL && r->provider_sid != NULL &&
+	    strcmp(sid, r->provider_sid) != 0) {
+		log_notice("outbox: status for message %" PRId64 " names sid %s, "
+		    "not %s (an earlier attempt); ignored", r->id, sid,
+		    r->provider_sid);
+		return 0;
+	}
+	if (r->provider_sid == NULL)
+		u.provider_sid = sid;
+	/* It exists at the provider: never send it again. */
+	if (strcmp(r->status, "sending") == 0 ||
+	    strcmp(r->status, "unknown") == 0 ||
+	    strcmp(r->status, "pending") == 0) {
+		u.status = "sent";
+		u.sent_at = now;
+	}
+	advances = outbox_delivery_advances(r->delivery, state);
+	if (advances)
+		u.delivery = state;
+	if (code > 0)
+		u.error_code = code;
+	log_info("outbox: message %" PRId64 " to %s: %s%s", r->id,
+	    log_phone(r->to, who), state != NULL ? state : "(no status)",
+	    advances ? "" : " (not newer; kept)");
+	if (code == 21610 && outbox_opted_out(ob, r, now) == -1)
+		return -1;
+	if (advances && (code == 21211 || code == 21614) &&
+	    outbox_audit(ob, r, "outbound.failed", state, now) == -1)
+		return -1;
+	if (advances && (code == 21211 || code == 21614) &&
+	    outbox_tell_staff(ob, r, code == 21211 ? "invalid number" :
+	    "not a mobile number", code, now) == -1)
+		return -1;
+	return storage_outbound_update(ob->st, &u);
+}
+
+int
+outbox_status(struct outbox *ob, const struct form *f, const char *query,
+    int64_t now)
+{
+	struct outbound_row	 r;
+	const char		*sid, *state, *err;
+	int64_t			 id;
+	int			 found, code = 0;
+
+	sid = form_get(f, "MessageSid", NULL);
+	state = form_get(f, "MessageStatus", NULL);
+	err = form_get(f, "ErrorCode", NULL);
+	if (err != NULL)
+		code = atoi(err);
+	id = outbox_query_id(query);
+	if (sid == NULL && id == 0)
+		return 400;
+	if (storage_begin(ob->st) == -1)
+		goto dberr;
+	found = storage_outbound_get(ob->st, id, sid, &r);
+	if (found == 0 && id != 0 && sid != NULL)
+		found = storage_outbound_get(ob->st, 0, sid, &r);
+	if (found == -1) {
+		storage_rollback(ob->st);
+		goto dberr;
+	}
+	if (found == 0) {
+		storage_rollback(ob->st);
+		log_notice("outbox: status callback for a message we do not "
+		    "know (id %" PRId64 "); ignored", id);
+		return 200;
+	}
+	if (outbox_status_apply(ob, &r, sid, state, code, now) == -1 ||
+	    storage_commit(ob->st) == -1) {
+		outbound_row_clear(&r);
+		storage_rollback(ob->st);
+		goto dberr;
+	}
+	outbound_row_clear(&r);
+	ob->metrics->status_callbacks++;
+	return 200;
+dberr:
+	ob->metrics->db_errors++;
+	return 503;
+}

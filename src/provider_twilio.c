@@ -1,0 +1,220 @@
+/*
+ * The Twilio adapter: the Messages API (spec/twilio.md, "Sending").
+ *
+ * One POST per message to {api_base}/2010-04-01/Accounts/{sid}/Messages.json
+ * with Basic auth and a form body: To, From, Body, StatusCallback (our own
+ * id in its query string, so a callback that overtakes the send response
+ * still finds the row) and ValidityPeriod when the outbox gives one.  The
+ * answer is classified by provider_twilio_classify, which is pure.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "conf.h"
+#include "httpc.h"
+#include "log.h"
+#include "provider.h"
+#include "xmalloc.h"
+
+struct twilio {
+	struct httpc	*http;
+	char		*url;		/* the Messages resource */
+	char		*userpwd;	/* secret: never log */
+	char		*from;
+	long		 connect_timeout_ms;
+	long		 timeout_ms;
+};
+
+struct twilio_call {
+	provider_done_fn	 done;
+	void			*arg;
+};
+
+/* Error codes that mean "not now" rather than "never" (twilio.md). */
+static int
+twilio_code_retries(int code)
+{
+	return code == 20429 || code == 30001 || code == 63018;
+}
+
+static void
+twilio_copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+void
+provider_twilio_classify(long status, const char *body,
+    struct provider_result *res)
+{
+	json_t		*root;
+	json_error_t	 jerr;
+	json_int_t	 code = 0;
+
+	memset(res, 0, sizeof *res);
+	res->http_status = status;
+	res->retry_after = -1;
+	root = json_loads(body, 0, &jerr);
+	if (json_is_object(root)) {
+		twilio_copy(res->sid, sizeof res->sid,
+		    json_string_value(json_object_get(root, "sid")));
+		twilio_copy(res->status, sizeof res->status,
+		    json_string_value(json_object_get(root, "status")));
+		twilio_copy(res->detail, sizeof res->detail,
+		    json_string_value(json_object_get(root, "message")));
+		if (json_is_integer(json_object_get(root, "code")))
+			code = json_integer_value(json_object_get(root, "code"));
+	}
+	json_decref(root);
+	res->error_code = code > 0 && code < 1000000 ? (int)code : 0;
+
+	if (status >= 200 && status < 300) {
+		res->outcome = PROVIDER_SENT;
+		if (res->detail[0] == '\0')
+			twilio_copy(res->detail, sizeof res->detail,
+			    res->sid[0] != '\0' ? "accepted" :
+			    "accepted without a sid");
+		return;
+	}
+	if (res->error_code == 21610)
+		res->outcome = PROVIDER_OPTED_OUT;
+	else if (twilio_code_retries(res->error_code) || status == 429 ||
+	    status >= 500)
+		res->outcome = PROVIDER_RETRY;
+	else if (status == 401)
+		/*
+		 * Our credentials are wrong, not the message: keep it (and
+		 * every alert behind it) until the operator fixes them.
+		 */
+		res->outcome = PROVIDER_RETRY;
+	else
+		res->outcome = PROVIDER_FAILED;	/* 21211, 21614, other 4xx */
+	if (res->detail[0] == '\0')
+		twilio_copy(res->detail, sizeof res->detail,
+		    status == 429 ? "rate limited" :
+		    status >= 500 ? "provider error" : "rejected");
+}
+
+static void
+twilio_answer_cb(const struct httpc_response *r, void *arg)
+{
+	struct twilio_call	*call = arg;
+	struct provider_result	 res;
+
+	if (r->ok) {
+		provider_twilio_classify(r->status, r->body, &res);
+		if (r->retry_after >= 0)
+			res.retry_after = r->retry_after;
+	} else {
+		memset(&res, 0, sizeof res);
+		res.retry_after = -1;
+		twilio_copy(res.detail, sizeof res.detail, r->error);
+		/*
+		 * Creation is not idempotent: once the request has left, a
+		 * lost answer does not mean a lost message (outbox.c decides).
+		 */
+		res.outcome = r->request_sent ? PROVIDER_UNKNOWN : PROVIDER_RETRY;
+	}
+	call->done(&res, call->arg);
+	free(call);
+}
+
+/* Appends key=value form-encoded to b. */
+static void
+twilio_form_add(struct evbuffer *b, const char *key, const char *value)
+{
+	char	*enc;
+
+	enc = evhttp_uriencode(value, -1, 1);
+	evbuffer_add_printf(b, "%s%s=%s", evbuffer_get_length(b) > 0 ? "&" : "",
+	    key, enc);
+	free(enc);
+}
+
+static int
+twilio_send(void *arg, const struct provider_message *m, provider_done_fn done,
+    void *darg)
+{
+	struct twilio		*tw = arg;
+	struct twilio_call	*call;
+	struct httpc_request	 rq;
+	struct evbuffer		*b = evbuffer_new();
+	char			 num[32];
+	int			 rc;
+
+	twilio_form_add(b, "To", m->to);
+	twilio_form_add(b, "From", tw->from);
+	twilio_form_add(b, "Body", m->body);
+	if (m->status_callback != NULL)
+		twilio_form_add(b, "StatusCallback", m->status_callback);
+	if (m->validity > 0) {
+		snprintf(num, sizeof num, "%d", m->validity);
+		twilio_form_add(b, "ValidityPeriod", num);
+	}
+	evbuffer_add(b, "", 1);
+	memset(&rq, 0, sizeof rq);
+	rq.url = tw->url;
+	rq.userpwd = tw->userpwd;
+	rq.body = (const char *)evbuffer_pullup(b, -1);
+	rq.connect_timeout_ms = tw->connect_timeout_ms;
+	rq.timeout_ms = tw->timeout_ms;
+	call = xcalloc(1, sizeof *call);
+	call->done = done;
+	call->arg = darg;
+	rc = httpc_post(tw->http, &rq, twilio_answer_cb, call);
+	if (rc == -1)
+		free(call);
+	evbuffer_free(b);
+	return rc;
+}
+
+static void *
+twilio_create(const struct provider_env *env, char **errp)
+{
+	const struct conf	*c = env->conf;
+	struct twilio		*tw;
+
+	if (c->account_sid == NULL || c->auth_token == NULL || c->from == NULL) {
+		*errp = xstrdup("[provider] name = twilio needs account_sid, "
+		    "auth_token and from");
+		return NULL;
+	}
+	tw = xcalloc(1, sizeof *tw);
+	tw->http = env->http;
+	tw->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json",
+	    c->api_base, c->account_sid);
+	tw->userpwd = xasprintf("%s:%s", c->account_sid, c->auth_token);
+	tw->from = xstrdup(c->from);
+	tw->connect_timeout_ms = (long)c->connect_timeout * 1000;
+	tw->timeout_ms = (long)c->send_timeout * 1000;
+	return tw;
+}
+
+static void
+twilio_free(void *arg)
+{
+	struct twilio	*tw = arg;
+
+	if (tw == NULL)
+		return;
+	free(tw->url);
+	if (tw->userpwd != NULL)
+		explicit_bzero(tw->userpwd, strlen(tw->userpwd));
+	free(tw->userpwd);
+	free(tw->from);
+	free(tw);
+}
+
+const struct provider_ops provider_twilio_ops = {
+	.name = "twilio",
+	.create = twilio_create,
+	.free = twilio_free,
+	.send = twilio_send,
+};

@@ -1,0 +1,108 @@
+/*
+ * The Twilio adapter's classification of every answer class in
+ * spec/twilio.md ("Sending": retry later, opted out, permanent), and the
+ * provider table.
+ */
+#include "testlib.h"
+
+#include "provider.h"
+
+static enum provider_outcome
+classify(long status, const char *body, struct provider_result *r)
+{
+	provider_twilio_classify(status, body, r);
+	return r->outcome;
+}
+
+static void
+test_created(void **state)
+{
+	struct provider_result	r;
+
+	assert_int_equal(classify(201, "{\"sid\": \"SM0123456789abcdef0123456789abcdef\","
+	    " \"status\": \"queued\", \"error_code\": null}", &r), PROVIDER_SENT);
+	assert_string_equal(r.sid, "SM0123456789abcdef0123456789abcdef");
+	assert_string_equal(r.status, "queued");
+	assert_int_equal(r.error_code, 0);
+	assert_int_equal(r.http_status, 201);
+}
+
+static void
+test_retry_class(void **state)
+{
+	struct provider_result	r;
+
+	assert_int_equal(classify(429, "{\"code\": 20429, \"message\": \"Too Many"
+	    " Requests\", \"status\": 429}", &r), PROVIDER_RETRY);
+	assert_int_equal(r.error_code, 20429);
+	assert_int_equal(classify(500, "", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(503, "<html>busy</html>", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(400, "{\"code\": 30001, \"message\": \"Queue"
+	    " overflow\", \"status\": 400}", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(400, "{\"code\": 63018, \"status\": 400}", &r),
+	    PROVIDER_RETRY);
+	/* our credentials, not the message: keep it */
+	assert_int_equal(classify(401, "{\"code\": 20003, \"status\": 401}", &r),
+	    PROVIDER_RETRY);
+}
+
+static void
+test_opted_out(void **state)
+{
+	struct provider_result	r;
+
+	assert_int_equal(classify(400, "{\"code\": 21610, \"message\": \"Attempt"
+	    " to send to unsubscribed recipient\", \"more_info\":"
+	    " \"https://www.twilio.com/docs/errors/21610\", \"status\": 400}", &r),
+	    PROVIDER_OPTED_OUT);
+	assert_int_equal(r.error_code, 21610);
+	assert_string_equal(r.detail, "Attempt to send to unsubscribed recipient");
+}
+
+static void
+test_permanent(void **state)
+{
+	struct provider_result	r;
+
+	assert_int_equal(classify(400, "{\"code\": 21211, \"message\": \"The 'To'"
+	    " number is not a valid phone number.\", \"status\": 400}", &r),
+	    PROVIDER_FAILED);
+	assert_int_equal(r.error_code, 21211);
+	assert_int_equal(classify(400, "{\"code\": 21614, \"status\": 400}", &r),
+	    PROVIDER_FAILED);
+	assert_int_equal(classify(404, "{\"code\": 20404, \"status\": 404}", &r),
+	    PROVIDER_FAILED);
+	/* junk from a 4xx is still a 4xx */
+	assert_int_equal(classify(400, "not json", &r), PROVIDER_FAILED);
+	assert_string_equal(r.detail, "rejected");
+	/* a long message is cut, not overflowed */
+	assert_int_equal(classify(400, "{\"code\": 21211, \"message\": \""
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "\"}", &r), PROVIDER_FAILED);
+	assert_int_equal(strlen(r.detail), sizeof r.detail - 1);
+}
+
+static void
+test_table(void **state)
+{
+	assert_non_null(provider_find("twilio"));
+	assert_non_null(provider_find("console"));
+	assert_null(provider_find("vonage"));
+	assert_string_equal(provider_names(), "console, twilio");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_created),
+		cmocka_unit_test(test_retry_class),
+		cmocka_unit_test(test_opted_out),
+		cmocka_unit_test(test_permanent),
+		cmocka_unit_test(test_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

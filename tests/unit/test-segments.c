@@ -1,0 +1,182 @@
+/*
+ * SMS segment counting against every vector in shared/spec/twilio.md
+ * ("SMS segments (GSM 03.38)"), plus the table facts it states.
+ */
+#include "testlib.h"
+
+#include "segments.h"
+
+/* n copies of the UTF-8 sequence s after prefix, as a new string. */
+static char *
+repeat(const char *prefix, const char *s, size_t n)
+{
+	size_t	 plen = strlen(prefix), slen = strlen(s), i;
+	char	*out;
+
+	out = malloc(plen + slen * n + 1);
+	assert_non_null(out);
+	memcpy(out, prefix, plen);
+	for (i = 0; i < n; i++)
+		memcpy(out + plen + i * slen, s, slen);
+	out[plen + slen * n] = '\0';
+	return out;
+}
+
+static size_t
+count(const char *prefix, const char *s, size_t n, enum segments_encoding *enc)
+{
+	struct segments	 sg;
+	char		*text = repeat(prefix, s, n);
+
+	segments_count(text, &sg);
+	free(text);
+	if (enc != NULL)
+		*enc = sg.encoding;
+	return sg.count;
+}
+
+static void
+test_gsm7_plain(void **state)
+{
+	enum segments_encoding	enc;
+
+	assert_int_equal(count("", "a", 160, &enc), 1);
+	assert_int_equal(enc, SEGMENTS_GSM7);
+	assert_int_equal(count("", "a", 161, NULL), 2);
+	assert_int_equal(count("", "a", 306, NULL), 2);	/* 2 x 153 */
+	assert_int_equal(count("", "a", 307, NULL), 3);
+	assert_int_equal(count("", "a", 0, NULL), 0);
+}
+
+static void
+test_gsm7_extension(void **state)
+{
+	static const char *const ext[] = { "^", "{", "}", "\\", "[", "~", "]",
+	    "|", "\xe2\x82\xac" /* € */, "\f" };
+	struct segments	sg;
+	size_t		i;
+
+	/* "{ + 158 characters is 1 segment, one more is 2" */
+	assert_int_equal(count("{", "a", 158, NULL), 1);
+	assert_int_equal(count("{", "a", 159, NULL), 2);
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		segments_count(ext[i], &sg);
+		assert_int_equal(sg.encoding, SEGMENTS_GSM7);
+		assert_int_equal(sg.units, 2);
+	}
+}
+
+static void
+test_gsm7_escape_never_split(void **state)
+{
+	struct segments	 sg;
+	char		*text;
+
+	/*
+	 * 152 septets then '{': the pair does not fit in the first segment's
+	 * last septet, so it moves whole to the second; 153 + 2 + 152 more
+	 * would otherwise look like exactly 2 segments.
+	 */
+	text = repeat("", "a", 152);
+	text = realloc(text, 152 + 1 + 1 + 152 + 1);
+	strcat(text, "{");
+	memset(text + 153, 'a', 152);
+	text[305] = '\0';
+	segments_count(text, &sg);
+	assert_int_equal(sg.units, 306);
+	assert_int_equal(sg.count, 3);
+	free(text);
+}
+
+static void
+test_ucs2(void **state)
+{
+	enum segments_encoding	enc;
+
+	/* "70 x 中 is 1, 71 is 2" */
+	assert_int_equal(count("", "\xe4\xb8\xad", 70, &enc), 1);
+	assert_int_equal(enc, SEGMENTS_UCS2);
+	assert_int_equal(count("", "\xe4\xb8\xad", 71, NULL), 2);
+	assert_int_equal(count("", "\xe4\xb8\xad", 134, NULL), 2);	/* 2 x 67 */
+	assert_int_equal(count("", "\xe4\xb8\xad", 135, NULL), 3);
+}
+
+static void
+test_ucs2_emoji(void **state)
+{
+	struct segments	sg;
+
+	/* "an emoji + 68 characters is 1, + 69 is 2" */
+	assert_int_equal(count("\xf0\x9f\x98\x8a", "a", 68, NULL), 1);
+	assert_int_equal(count("\xf0\x9f\x98\x8a", "a", 69, NULL), 2);
+	segments_count("\xf0\x9f\x98\x8a", &sg);
+	assert_int_equal(sg.units, 2);
+}
+
+static void
+test_ucs2_surrogate_never_split(void **state)
+{
+	struct segments	 sg;
+	char		*text, *tail;
+
+	/* 66 units then an emoji (2 units): it moves whole to segment 2. */
+	text = repeat("", "\xe4\xb8\xad", 66);
+	text = realloc(text, strlen(text) + 4 + 1);
+	strcat(text, "\xf0\x9f\x98\x8a");
+	segments_count(text, &sg);
+	assert_int_equal(sg.units, 68);
+	assert_int_equal(sg.count, 1);		/* 68 <= 70: unsplit */
+	free(text);
+	/*
+	 * 66 units, an emoji, 66 units: 134 units would fill exactly two
+	 * segments of 67 if the pair could be split; it cannot, so three.
+	 */
+	text = repeat("", "\xe4\xb8\xad", 66);
+	tail = repeat("\xf0\x9f\x98\x8a", "\xe4\xb8\xad", 66);
+	text = realloc(text, strlen(text) + strlen(tail) + 1);
+	strcat(text, tail);
+	segments_count(text, &sg);
+	assert_int_equal(sg.units, 134);
+	assert_int_equal(sg.count, 3);
+	free(text);
+	free(tail);
+}
+
+static void
+test_table_facts(void **state)
+{
+	static const char *const not_gsm[] = { "\xc3\xa1" /* á */,
+	    "\xc3\xad" /* í */, "\xc3\xb3" /* ó */, "\xc3\xba" /* ú */,
+	    "\xc3\xaa" /* ê */, "\xc3\xa7" /* ç */ };
+	struct segments	sg;
+	size_t		i;
+
+	segments_count("\xc3\x87", &sg);	/* Ç is in the base table */
+	assert_int_equal(sg.encoding, SEGMENTS_GSM7);
+	assert_int_equal(sg.units, 1);
+	for (i = 0; i < sizeof not_gsm / sizeof not_gsm[0]; i++) {
+		segments_count(not_gsm[i], &sg);
+		assert_int_equal(sg.encoding, SEGMENTS_UCS2);
+	}
+	segments_count("a\r\nb", &sg);		/* CR LF counts 2 */
+	assert_int_equal(sg.units, 4);
+	/* One accented letter turns a whole Spanish reply into UCS-2. */
+	segments_count("Llame al 112 ahora, no conduzca. Respiración", &sg);
+	assert_int_equal(sg.encoding, SEGMENTS_UCS2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gsm7_plain),
+		cmocka_unit_test(test_gsm7_extension),
+		cmocka_unit_test(test_gsm7_escape_never_split),
+		cmocka_unit_test(test_ucs2),
+		cmocka_unit_test(test_ucs2_emoji),
+		cmocka_unit_test(test_ucs2_surrogate_never_split),
+		cmocka_unit_test(test_table_facts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
