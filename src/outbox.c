@@ -189,7 +189,7 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 		if (n == 1)
 			patient_clear(&p);
 	}
-	n = storage_outbound_recent(ob->st, r->to, r->body,
+	n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
 	    now - OUTBOX_LOOP_WINDOW);
 	if (n >= conf->loop_limit) {
 		job->local = LOCAL_SUPPRESSED;
@@ -445,7 +445,7 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 			u.delivery = res->status;
 		u.sent_at = now;
 		u.segments = job->segments;
-		u.error_message = "";
+		u.clear_error = 1;
 		job->counted = OUTBOUND_SENT;
 		job->became = "sent";
 		if (strcmp(r->kind, "alert") == 0)

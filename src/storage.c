@@ -193,10 +193,10 @@ storage_outbound_get(struct storage *st, int64_t id, const char *sid,
 }
 
 int
-storage_outbound_recent(struct storage *st, const char *to, const char *body,
-    int64_t since)
+storage_outbound_recent(struct storage *st, int64_t id, const char *to,
+    const char *body, int64_t since)
 {
-	return st->ops->outbound_recent(st->impl, to, body, since);
+	return st->ops->outbound_recent(st->impl, id, to, body, since);
 }
 
 int

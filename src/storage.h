@@ -109,6 +109,7 @@ struct outbound_update {
 	int64_t		 next_attempt_at;
 	int64_t		 sent_at;
 	int		 segments;
+	int		 clear_error;	/* forget earlier attempts' errors */
 	int64_t		 now;
 };
 
@@ -159,7 +160,7 @@ struct storage_ops {
 	int		 (*outbound_update)(void *, const struct outbound_update *);
 	int		 (*outbound_get)(void *, int64_t id, const char *sid,
 			    struct outbound_row *);
-	int		 (*outbound_recent)(void *, const char *to,
+	int		 (*outbound_recent)(void *, int64_t id, const char *to,
 			    const char *body, int64_t since);
 	int		 (*outbound_cancel)(void *, const char *to,
 			    const char *kind, const char *why, int64_t now);
@@ -224,8 +225,9 @@ int	 storage_outbound_insert(struct storage *, const struct outbound *,
  * next_attempt_at <= now), most urgent first, marks them sending and counts
  * the attempt; the caller frees each row.  next_due returns 1 and sets *at to
  * the earliest next_attempt_at, 0 if nothing is waiting.  get finds a row by
- * id, or by provider sid when id is 0 (1 found, 0 not).  recent counts rows
- * to the same number with the same body handed to the provider since a time
+ * id, or by provider sid when id is 0 (1 found, 0 not).  recent counts the
+ * other rows to the same number with the same body that were handed to the
+ * provider since a time, or are in flight and were queued before row id
  * (-1 on error).  cancel marks the number's waiting rows of one kind
  * cancelled and returns how many.  recover turns rows left sending by a
  * stopped run into unknown rows due at retry_at and returns how many.
@@ -236,7 +238,7 @@ int	 storage_outbound_next_due(struct storage *, int64_t *at);
 int	 storage_outbound_update(struct storage *, const struct outbound_update *);
 int	 storage_outbound_get(struct storage *, int64_t id, const char *sid,
 	    struct outbound_row *);
-int	 storage_outbound_recent(struct storage *, const char *to,
+int	 storage_outbound_recent(struct storage *, int64_t id, const char *to,
 	    const char *body, int64_t since);
 int	 storage_outbound_cancel(struct storage *, const char *to,
 	    const char *kind, const char *why, int64_t now);

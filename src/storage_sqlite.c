@@ -243,8 +243,10 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    "UPDATE outbound_messages SET status = coalesce(?2, status),"
 	    " delivery = coalesce(?3, delivery),"
 	    " provider_sid = coalesce(?4, provider_sid),"
-	    " error_code = coalesce(?5, error_code),"
-	    " error_message = coalesce(?6, error_message),"
+	    " error_code = CASE WHEN ?11 THEN NULL"
+	    "   ELSE coalesce(?5, error_code) END,"
+	    " error_message = CASE WHEN ?11 THEN NULL"
+	    "   ELSE coalesce(?6, error_message) END,"
 	    " next_attempt_at = coalesce(?7, next_attempt_at),"
 	    " sent_at = coalesce(?8, sent_at),"
 	    " segments = coalesce(?9, segments), updated_at = ?10"
@@ -256,7 +258,8 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " WHERE provider_sid = ?1",
 	[STMT_OUTBOUND_RECENT] =
 	    "SELECT count(*) FROM outbound_messages"
-	    " WHERE to_phone = ?1 AND sent_at >= ?3 AND body = ?2",
+	    " WHERE to_phone = ?1 AND body = ?2 AND id <> ?4 AND (sent_at >= ?3"
+	    "  OR (status IN ('sending', 'unknown') AND id < ?4))",
 	[STMT_OUTBOUND_CANCEL] =
 	    "UPDATE outbound_messages SET status = 'cancelled',"
 	    " error_message = ?3, updated_at = ?4"
@@ -831,6 +834,7 @@ sqlite_outbound_update(void *arg, const struct outbound_update *u)
 	sqlite_bind_id(st, 8, u->sent_at);
 	sqlite_bind_count(st, 9, u->segments);
 	sqlite3_bind_int64(st, 10, u->now);
+	sqlite3_bind_int(st, 11, u->clear_error != 0);
 	return sqlite_exec_stmt(s, st, "outbound update");
 }
 
@@ -862,7 +866,7 @@ sqlite_outbound_get(void *arg, int64_t id, const char *sid,
 }
 
 static int
-sqlite_outbound_recent(void *arg, const char *to, const char *body,
+sqlite_outbound_recent(void *arg, int64_t id, const char *to, const char *body,
     int64_t since)
 {
 	struct sqlite_store	*s = arg;
@@ -872,6 +876,7 @@ sqlite_outbound_recent(void *arg, const char *to, const char *body,
 	sqlite_bind_text(st, 1, to);
 	sqlite_bind_text(st, 2, body);
 	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int64(st, 4, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		count = sqlite3_column_int(st, 0);

@@ -351,7 +351,7 @@ http_request() {
 	path=${path#http://127.0.0.1:"$PORT"}
 	path=${path%%\?*}
 	case $path in
-	/twilio/sms | /healthz | /metrics) route=$path ;;
+	/twilio/sms | /twilio/status | /healthz | /metrics) route=$path ;;
 	*) route=other ;;
 	esac
 	if [ "$HTTP_STATUS" != 000 ]; then
@@ -459,4 +459,64 @@ inbound_count() {
 # The metric's value from the last /metrics body (empty if absent).
 metric() {
 	printf '%s\n' "$HTTP_BODY" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# ------------------------------------------------------- the fake provider
+
+FAKE_LOG=$TMPD/fake.log
+FAKE_PORT_FILE=$TMPD/fake.port
+FAKE_PORT=
+FAKE_PID=
+
+# start_fake [SCRIPT_FILE]: starts tests/fake/fakeprovider (see its header
+# for the script) and sets FAKE_PID and FAKE_PORT.  Its status callbacks are
+# signed for public_url and delivered to the daemon's port, as through a
+# reverse proxy.
+start_fake() {
+	local args=(--port-file "$FAKE_PORT_FILE" --log "$FAKE_LOG"
+		--token "$TEST_TOKEN" --deliver-port-file "$PORT_FILE")
+	[ -x "${FAKEPROVIDER:-}" ] || fail "FAKEPROVIDER is not built (make check builds it)"
+	[ -z "${1:-}" ] || args+=(--script "$1")
+	rm -f "$FAKE_PORT_FILE"
+	"$FAKEPROVIDER" "${args[@]}" 2>>"$DAEMON_LOG" &
+	FAKE_PID=$!
+	_PIDS+=("$FAKE_PID")
+	wait_for 10 test -s "$FAKE_PORT_FILE" || fail "the fake provider did not start"
+	FAKE_PORT=$(cat "$FAKE_PORT_FILE")
+}
+
+stop_fake() {
+	kill -TERM "$FAKE_PID"
+	wait_exit "$FAKE_PID" 10 || fail "fake provider still running after SIGTERM"
+}
+
+# fake_count [PATTERN]: requests the fake provider saw (whose log line
+# contains the fixed string PATTERN).
+fake_count() {
+	[ -s "$FAKE_LOG" ] || { echo 0; return; }
+	grep -cF -- "${1:-\"n\"}" "$FAKE_LOG" || true
+}
+
+# queue_msg KIND TO BODY [PRIORITY] [DUE]: a message waiting in the outbox,
+# as the staff CLI or scheduler queues one (DUE: seconds from now, 0).
+queue_msg() {
+	local prio=${4:-}
+	if [ -z "$prio" ]; then
+		case $1 in alert) prio=1 ;; reminder) prio=3 ;; *) prio=2 ;; esac
+	fi
+	sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority,
+	     next_attempt_at, created_at, updated_at)
+	     VALUES ('$1', '$2', '$3', 'pending', $prio,
+	     strftime('%s', 'now') + ${5:-0}, strftime('%s', 'now'), strftime('%s', 'now'));
+	     SELECT last_insert_rowid();"
+}
+
+# outbox_settled: nothing waits in the outbox any more.
+outbox_settled() {
+	[ "$(sql "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending', 'unknown');")" = 0 ]
+}
+
+# row_status ID: "status|attempts|error_code" of an outbox row.
+row_status() {
+	sql "SELECT status, attempts, coalesce(error_code, '') FROM outbound_messages WHERE id = $1;"
 }
