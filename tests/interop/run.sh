@@ -1,0 +1,107 @@
+#!/bin/bash
+# make check-interop: clotline against peers nobody on the project wrote
+# (shared/peer/README.md).
+#
+#  1. Prism, a validating proxy, with the provider's published API
+#     description between the gateway and the fake provider: every Messages
+#     request the gateway sends is checked against the document (an invalid
+#     one would get 422, which the gateway counts as a permanent failure).
+#  2. The official twilio npm library signs inbound webhooks; the gateway
+#     accepts them and refuses tampered ones.
+#  3. The library's own REST client sends a message to the fake provider;
+#     the gateway's request carries the same fields.
+#
+# Needs node and npm; installs the pinned packages (package-lock.json) with
+# `npm ci` on first use.  Environment as for make check: top_srcdir,
+# CLOTLINE, FAKEPROVIDER; CLOTLINE_SHARED (default $top_srcdir/../shared).
+set -euo pipefail
+. "$top_srcdir/tests/integration/lib.sh"
+
+INTEROP=$top_srcdir/tests/interop
+SPEC=${CLOTLINE_SHARED:-$top_srcdir/../shared}/peer/twilio_api_v2010.messages.json
+[ -f "$SPEC" ] || fail "the provider's API description is missing: $SPEC"
+command -v node >/dev/null || fail 'node is required (apt-get install nodejs npm)'
+if [ ! -x "$INTEROP/node_modules/.bin/prism" ] ||
+	! (cd "$INTEROP" && node -e "require('twilio')") 2>/dev/null; then
+	(cd "$INTEROP" && npm ci --no-audit --no-fund --loglevel=error) ||
+		fail 'npm ci failed'
+fi
+peer() { node "$INTEROP/peer.js" "$@"; }
+free_port() {
+	node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# ------------------------------------------------- 1. through the validator
+start_fake
+PRISM_PORT=$(free_port)
+"$INTEROP/node_modules/.bin/prism" proxy -h 127.0.0.1 -p "$PRISM_PORT" "$SPEC" \
+	"http://127.0.0.1:$FAKE_PORT" --errors >"$TMPD/prism.log" 2>&1 &
+PRISM_PID=$!
+_PIDS+=("$PRISM_PID")
+prism_up() { curl -s -o /dev/null "http://127.0.0.1:$PRISM_PORT/"; }
+wait_for 60 prism_up || fail "prism did not start: $(tail -n 5 "$TMPD/prism.log")"
+ok "prism proxy up on port $PRISM_PORT with $(basename "$SPEC")"
+
+# The proxy really validates: a request without To is refused with 422.
+code=$(curl -s -o "$TMPD/prism.out" -w '%{http_code}' -u "$TEST_ACCOUNT_SID:$TEST_TOKEN" \
+	--data-urlencode "From=$CLINIC_PHONE" --data-urlencode 'Body=x' \
+	"http://127.0.0.1:$PRISM_PORT/2010-04-01/Accounts/$TEST_ACCOUNT_SID/Messages.json")
+expect_eq "$code" 422 'control: prism refuses a Messages request without To'
+
+CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$PRISM_PORT \
+CFG_OUTBOX='poll_interval = 1' write_config "$TEST_CONF"
+start_daemon
+queue_msg reminder +447700900401 'Time for your 15 minute walk.' >/dev/null
+queue_msg welcome +447700900402 'Welcome to the clinic: reply STOP to stop, HELP for help.' >/dev/null
+queue_msg alert "$ON_CALL" 'clotline emergency: +447700900403 texted "chest pain" Ünïcödé ☎' >/dev/null
+post_sms SMinterop1 +447700900404 'breathless and my chest hurts'
+expect_eq "$HTTP_STATUS" 200 'an inbound red flag (which queues an alert)'
+wait_for 30 outbox_settled || fail "not settled: $(sql "SELECT id, status, error_message FROM outbound_messages;")"
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE status <> 'sent';")" 0 \
+	"every message passed prism's validation and was sent: $(sql "SELECT status, error_code, error_message FROM outbound_messages WHERE status <> 'sent';")"
+expect_eq "$(fake_count)" "$(sql 'SELECT count(*) FROM outbound_messages;')" \
+	'prism forwarded every request to the provider'
+expect_eq "$(grep -c 'UNPROCESSABLE' "$TMPD/prism.log")" 1 \
+	"prism refused nothing but the control request"
+ours=$(grep -F '"to":"+447700900401"' "$FAKE_LOG")
+stop_daemon
+
+# --------------------------------------- 2. webhooks signed by the library
+start_daemon
+BODY='chest pain & breathless ☹ 100% +=?'
+sig=$(peer sign "$TEST_TOKEN" "$TEST_SMS_URL" MessageSid=SMpeer1 From=+447700900405 \
+	To="$CLINIC_PHONE" "Body=$BODY" NumMedia=0 ApiVersion=2010-04-01)
+expect_eq "$(sign "$TEST_SMS_URL" MessageSid SMpeer1 From +447700900405 To "$CLINIC_PHONE" \
+	Body "$BODY" NumMedia 0 ApiVersion 2010-04-01)" "$sig" \
+	"the test suite's own signer agrees with the library's"
+post_form /twilio/sms "$sig" MessageSid SMpeer1 From +447700900405 To "$CLINIC_PHONE" \
+	Body "$BODY" NumMedia 0 ApiVersion 2010-04-01
+expect_eq "$HTTP_STATUS" 200 'an SMS webhook signed by the twilio library is accepted'
+expect_contains "$HTTP_BODY" '<Message>' 'and answered with TwiML'
+post_form /twilio/sms "$sig" MessageSid SMpeer1 From +447700900405 To "$CLINIC_PHONE" \
+	Body "$BODY!" NumMedia 0 ApiVersion 2010-04-01
+expect_eq "$HTTP_STATUS" 403 'the same signature over a tampered body is refused'
+post_form /twilio/sms "$sig" MessageSid SMpeer1 From +447700900405 To "$CLINIC_PHONE" \
+	Body "$BODY" NumMedia 0 ApiVersion 2010-04-01 Extra 1
+expect_eq "$HTTP_STATUS" 403 'the same signature with an added parameter is refused'
+id=$(sql "SELECT id FROM outbound_messages WHERE to_phone = '+447700900401';")
+sid=$(sql "SELECT provider_sid FROM outbound_messages WHERE id = $id;")
+url="$TEST_PUBLIC_URL/twilio/status?id=$id"
+sig=$(peer sign "$TEST_TOKEN" "$url" MessageSid="$sid" MessageStatus=delivered)
+post_form "/twilio/status?id=$id" "$sig" MessageSid "$sid" MessageStatus delivered
+expect_eq "$HTTP_STATUS" 200 'a status callback signed by the library is accepted'
+post_form "/twilio/status?id=$((id + 1))" "$sig" MessageSid "$sid" MessageStatus delivered
+expect_eq "$HTTP_STATUS" 403 'the signature does not carry over to another message id'
+stop_daemon
+
+# ------------------------------------ 3. the library's request and ours
+lib_sid=$(peer send "$PRISM_PORT" "$TEST_ACCOUNT_SID" "$TEST_TOKEN" +447700900401 \
+	"$CLINIC_PHONE" 'Time for your 15 minute walk.' "$TEST_PUBLIC_URL/twilio/status?id=1" 3600)
+expect_match "$lib_sid" '^SM[0-9a-f]{32}$' "the library's own client, through prism, got a sid"
+theirs=$(grep -F "\"sid\":\"$lib_sid\"" "$FAKE_LOG")
+fields() {	# the names of the non-null request fields in a fake log line
+	printf '%s' "$1" | grep -oE '"(to|from|body|status_callback|validity|account)":"' | sort | tr -d '":\n'
+}
+expect_eq "$(fields "$ours")" "$(fields "$theirs")" \
+	'the gateway sends the same Messages fields as the official library'
+finish
