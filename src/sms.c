@@ -21,6 +21,7 @@
 #include "keyword.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox_policy.h"
 #include "prompts.h"
 #include "settings.h"
 #include "sms.h"
@@ -197,6 +198,8 @@ sms_escalate(const struct settings *set, struct storage *st,
 	ob.body = alert;
 	ob.patient_id = patient_id;
 	ob.created_at = now;
+	ob.priority = strcmp(plan->level, "emergency") == 0 ?
+	    OUTBOX_PRIO_EMERGENCY : OUTBOX_PRIO_ALERT;
 	if (storage_outbound_insert(st, &ob, &outbound_id) == -1)
 		goto out;
 	memset(&esc, 0, sizeof esc);

@@ -547,6 +547,8 @@ ok 'the alert went to [clinic] on_call and the escalation is marked alerted'
 alert_id=$(sql "SELECT e.outbound_id FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")
 expect_match "$(cat "$TMPD/outbound.log")" "id=$alert_id to=\\$ON_CALL segments=[12] body=\".*emergency" \
 	'the console provider wrote the alert as one line'
+prio() { sql "SELECT o.priority FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = '$1';"; }
+expect_eq "$(prio SMconv2),$(prio SMconv1)" '0,1' 'an emergency alert goes to the head of the queue (priority 0), an urgent one next (1)'
 alert=$(sql "SELECT o.body FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv1';")
 expect_contains "$alert" 'urgent' 'alert: names the level'
 expect_contains "$alert" "$P_CONV" 'alert: gives the number to call back'
