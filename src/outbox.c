@@ -713,12 +713,8 @@ outbox_inflight(const struct outbox *ob)
 int
 outbox_healthy(struct outbox *ob, int64_t now)
 {
-	int64_t	at;
-	int	rc;
-
-	if ((rc = storage_outbound_next_due(ob->st, &at)) == -1)
-		return 0;
-	return rc == 0 || now - at <= ob->set->conf->stall_after;
+	return storage_outbound_stalled(ob->st,
+	    now - ob->set->conf->stall_after) == 0;
 }
 
 /* Our message id from "id=N" in the callback URL's query; 0 if absent. */

@@ -51,7 +51,10 @@ void		 outbox_set_settings(struct outbox *, const struct settings *);
 void		 outbox_stop(struct outbox *);
 /* Messages claimed whose outcome is not yet recorded. */
 size_t		 outbox_inflight(const struct outbox *);
-/* 1 unless a due message has waited longer than [outbox] stall_after. */
+/*
+ * 1 unless a message has been overdue for longer than [outbox] stall_after,
+ * or has kept failing for that long since it was queued (a provider outage).
+ */
 int		 outbox_healthy(struct outbox *, int64_t now);
 /*
  * Applies a signature-checked status callback (POST /twilio/status): query

@@ -179,6 +179,12 @@ storage_outbound_next_due(struct storage *st, int64_t *at)
 }
 
 int
+storage_outbound_stalled(struct storage *st, int64_t before)
+{
+	return st->ops->outbound_stalled(st->impl, before);
+}
+
+int
 storage_outbound_update(struct storage *st, const struct outbound_update *u)
 {
 	return st->ops->outbound_update(st->impl, u);

@@ -157,6 +157,7 @@ struct storage_ops {
 	int		 (*outbound_claim)(void *, int64_t now, size_t max,
 			    struct outbound_row *, size_t *n);
 	int		 (*outbound_next_due)(void *, int64_t *at);
+	int		 (*outbound_stalled)(void *, int64_t before);
 	int		 (*outbound_update)(void *, const struct outbound_update *);
 	int		 (*outbound_get)(void *, int64_t id, const char *sid,
 			    struct outbound_row *);
@@ -235,6 +236,11 @@ int	 storage_outbound_insert(struct storage *, const struct outbound *,
 int	 storage_outbound_claim(struct storage *, int64_t now, size_t max,
 	    struct outbound_row *rows, size_t *n);
 int	 storage_outbound_next_due(struct storage *, int64_t *at);
+/*
+ * Waiting rows that were due before `before`, or were first queued before
+ * it and have failed at least once since (-1 on error).
+ */
+int	 storage_outbound_stalled(struct storage *, int64_t before);
 int	 storage_outbound_update(struct storage *, const struct outbound_update *);
 int	 storage_outbound_get(struct storage *, int64_t id, const char *sid,
 	    struct outbound_row *);

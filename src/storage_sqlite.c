@@ -165,6 +165,7 @@ enum sqlite_stmt {
 	STMT_OUTBOUND_DUE,
 	STMT_OUTBOUND_CLAIM,
 	STMT_OUTBOUND_NEXT,
+	STMT_OUTBOUND_STALLED,
 	STMT_OUTBOUND_UPDATE,
 	STMT_OUTBOUND_GET_ID,
 	STMT_OUTBOUND_GET_SID,
@@ -239,6 +240,10 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_OUTBOUND_NEXT] =
 	    "SELECT min(next_attempt_at) FROM outbound_messages"
 	    " WHERE status IN ('pending', 'unknown')",
+	[STMT_OUTBOUND_STALLED] =
+	    "SELECT count(*) FROM outbound_messages"
+	    " WHERE status IN ('pending', 'unknown') AND (next_attempt_at < ?1"
+	    "  OR (attempts > 0 AND created_at < ?1))",
 	[STMT_OUTBOUND_UPDATE] =
 	    "UPDATE outbound_messages SET status = coalesce(?2, status),"
 	    " delivery = coalesce(?3, delivery),"
@@ -819,6 +824,23 @@ sqlite_outbound_next_due(void *arg, int64_t *at)
 }
 
 static int
+sqlite_outbound_stalled(void *arg, int64_t before)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_STALLED);
+	int			 rc, count = -1;
+
+	sqlite3_bind_int64(st, 1, before);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		sqlite_log_error(s, "outbound stalled");
+	return count;
+}
+
+static int
 sqlite_outbound_update(void *arg, const struct outbound_update *u)
 {
 	struct sqlite_store	*s = arg;
@@ -948,6 +970,7 @@ const struct storage_ops storage_sqlite_ops = {
 	.outbound_insert = sqlite_outbound_insert,
 	.outbound_claim = sqlite_outbound_claim,
 	.outbound_next_due = sqlite_outbound_next_due,
+	.outbound_stalled = sqlite_outbound_stalled,
 	.outbound_update = sqlite_outbound_update,
 	.outbound_get = sqlite_outbound_get,
 	.outbound_recent = sqlite_outbound_recent,

@@ -250,6 +250,64 @@ test_update_recent_cancel(void **state)
 	storage_close(st);
 }
 
+static void
+test_loop_guard_counts_in_flight(void **state)
+{
+	struct storage		*st = open_store();
+	struct outbound_row	 rows[4];
+	int64_t			 id[4];
+	size_t			 n, i;
+
+	/* Claimed together in one batch: each counts only the ones before it. */
+	for (i = 0; i < 4; i++)
+		id[i] = queue(st, "reply", "+447700900009", "auto reply", 2, 100);
+	assert_int_equal(storage_outbound_claim(st, 100, 4, rows, &n), 0);
+	assert_int_equal(n, 4);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(storage_outbound_recent(st, id[i],
+		    "+447700900009", "auto reply", 0), (int)i);
+		outbound_row_clear(&rows[i]);
+	}
+	storage_close(st);
+}
+
+static void
+test_stalled(void **state)
+{
+	struct storage		*st = open_store();
+	struct outbound_row	 rows[2];
+	struct outbound_update	 u;
+	size_t			 n;
+	int64_t			 id;
+
+	/* queued at 100, due at 100: overdue once "before" passes 100 */
+	id = queue(st, "alert", "+447700900123", "chest pain", 0, 100);
+	assert_int_equal(storage_outbound_stalled(st, 100), 0);
+	assert_int_equal(storage_outbound_stalled(st, 101), 1);
+	/* failing and rescheduled into the future: still stalled by age */
+	assert_int_equal(storage_outbound_claim(st, 100, 2, rows, &n), 0);
+	outbound_row_clear(&rows[0]);
+	memset(&u, 0, sizeof u);
+	u.id = id;
+	u.status = "pending";
+	u.next_attempt_at = 10000;
+	u.now = 700;
+	assert_int_equal(storage_outbound_update(st, &u), 0);
+	assert_int_equal(storage_outbound_stalled(st, 100), 0);
+	assert_int_equal(storage_outbound_stalled(st, 101), 1);
+	/* a fresh row due in the future is not stalled, whatever its age */
+	u.status = "sent";
+	assert_int_equal(storage_outbound_update(st, &u), 0);
+	(void)queue(st, "reminder", "+447700900001", "walk", 3, 50);
+	memset(&u, 0, sizeof u);
+	u.id = id + 1;
+	u.next_attempt_at = 10000;
+	u.now = 50;
+	assert_int_equal(storage_outbound_update(st, &u), 0);
+	assert_int_equal(storage_outbound_stalled(st, 5000), 0);
+	storage_close(st);
+}
+
 int
 main(void)
 {
@@ -261,6 +319,8 @@ main(void)
 		cmocka_unit_test(test_kind_policy),
 		cmocka_unit_test(test_claim_order_and_recover),
 		cmocka_unit_test(test_update_recent_cancel),
+		cmocka_unit_test(test_loop_guard_counts_in_flight),
+		cmocka_unit_test(test_stalled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
