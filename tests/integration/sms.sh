@@ -568,7 +568,7 @@ expect_eq "$(sql "SELECT a.minutes, a.meters IS NULL, a.patient_id = p.id FROM a
 
 # The patient's language, else the message's, else the clinic's.
 post_sms SMes1 "$P_ES" 'me duele el pecho'
-expect_message 'SÍ o NO' 'Spanish patient: Spanish urgent reply with the question'
+expect_message 'SI o NO' 'Spanish patient: Spanish urgent reply with the question'
 post_sms SMes2 +4915100000001 'Darf ich fliegen?'
 expect_message 'Diese Nummer' 'unknown number writing German: told in German how to reach the clinic'
 BODIES+=('me duele el pecho')
