@@ -67,10 +67,9 @@ httpc_event_cb(evutil_socket_t fd, short what, void *arg)
 		action |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
 		action |= CURL_CSELECT_OUT;
+	/* libcurl's timer callback alone arms and clears the timer. */
 	curl_multi_socket_action(hc->multi, fd, action, &running);
 	httpc_collect(hc);
-	if (running <= 0 && evtimer_pending(hc->timer, NULL))
-		evtimer_del(hc->timer);
 }
 
 static void

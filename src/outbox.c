@@ -50,6 +50,7 @@ enum outbox_local {
 	LOCAL_SUPPRESSED,
 	LOCAL_GAVE_UP,		/* too many attempts */
 	LOCAL_UNSENDABLE,	/* unknown kind, or the adapter refused it */
+	LOCAL_DB_ERROR,		/* a check could not be made: try again later */
 };
 
 struct outbox_job {
@@ -180,8 +181,11 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 	}
 	if (outbox_kind_is_patient(r->kind)) {
 		n = storage_patient_find(ob->st, r->to, &p);
-		if (n == 1 && (p.opted_out || p.paused) &&
-		    strcmp(r->kind, "reply") != 0) {
+		if (n == -1) {
+			job->local = LOCAL_DB_ERROR;	/* never send unchecked */
+			goto settled;
+		}
+		if (n == 1 && (p.opted_out || p.paused)) {
 			patient_clear(&p);
 			job->local = LOCAL_CANCELLED;
 			goto settled;
@@ -191,6 +195,10 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 	}
 	n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
 	    now - OUTBOX_LOOP_WINDOW);
+	if (n == -1) {
+		job->local = LOCAL_DB_ERROR;
+		goto settled;
+	}
 	if (n >= conf->loop_limit) {
 		job->local = LOCAL_SUPPRESSED;
 		goto settled;
@@ -430,6 +438,12 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 		rc = outbox_failed(ob, job, &u, res->detail[0] != '\0' ?
 		    res->detail : "unknown message kind", 0, now);
 		goto write;
+	case LOCAL_DB_ERROR:
+		u.status = "pending";
+		u.next_attempt_at = now + OUTBOX_DB_RETRY_MS / 1000;
+		job->counted = OUTBOUND_RETRIED;
+		job->became = "retry: the opt-out or loop check failed";
+		goto write;
 	case LOCAL_NONE:
 		break;
 	}
@@ -492,6 +506,10 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 		u.error_code = 21610;
 		job->counted = OUTBOUND_OPTED_OUT;
 		job->became = "opted out";
+		if (!outbox_kind_is_patient(r->kind))
+			job->became = "opted out: the on-call number has "
+			    "replied STOP, so staff alerts are not reaching "
+			    "anyone; it must text START";
 		rc = outbox_opted_out(ob, r, now);
 		break;
 	case PROVIDER_FAILED:
@@ -508,17 +526,40 @@ write:
 	return storage_outbound_update(ob->st, &u);
 }
 
+/*
+ * The reason for the log: the provider's own words can quote the number
+ * ("The 'To' number +336... is not valid"), so every run of 4 or more
+ * digits, with any '+' before it, becomes '#'.
+ */
+static void
+outbox_log_detail(const char *in, char *out, size_t size)
+{
+	size_t	i = 0, run;
+
+	while (*in != '\0' && i + 1 < size) {
+		run = strspn(in + (*in == '+'), "0123456789");
+		if (run >= 4) {
+			out[i++] = '#';
+			in += run + (*in == '+');
+			continue;
+		}
+		out[i++] = *in++;
+	}
+	out[i] = '\0';
+}
+
 /* Counts and logs a recorded job; phone numbers redacted, never the text. */
 static void
 outbox_account(struct outbox *ob, struct outbox_job *job)
 {
 	struct outbound_row	*r = &job->row;
-	char			 who[LOG_PHONE_SIZE];
+	char			 who[LOG_PHONE_SIZE], detail[sizeof job->res.detail];
 
 	ob->metrics->outbound[job->counted]++;
 	if (job->counted == OUTBOUND_SENT && job->local == LOCAL_NONE)
 		ob->metrics->segments_sent += (uint64_t)job->segments;
 	log_phone(r->to, who);
+	outbox_log_detail(job->res.detail, detail, sizeof detail);
 	switch (job->counted) {
 	case OUTBOUND_SENT:
 		log_info("outbox: message %" PRId64 " (%s) to %s: %s%s%s",
@@ -529,7 +570,7 @@ outbox_account(struct outbox *ob, struct outbox_job *job)
 	case OUTBOUND_UNKNOWN:
 		log_notice("outbox: message %" PRId64 " (%s) to %s, attempt %d: "
 		    "%s (%s)", r->id, r->kind, who, r->attempts,
-		    job->became, job->res.detail);
+		    job->became, detail);
 		break;
 	case OUTBOUND_SUPPRESSED:
 		log_warn("outbox: message %" PRId64 " (%s) to %s suppressed: "
@@ -540,9 +581,12 @@ outbox_account(struct outbox *ob, struct outbox_job *job)
 	default:
 		log_warn("outbox: message %" PRId64 " (%s) to %s: %s%s%s",
 		    r->id, r->kind, who, job->became,
-		    job->res.detail[0] != '\0' ? ": " : "", job->res.detail);
+		    detail[0] != '\0' ? ": " : "", detail);
 		break;
 	}
+	if (job->counted == OUTBOUND_OPTED_OUT && !outbox_kind_is_patient(r->kind))
+		log_error("outbox: the on-call number %s has opted out (21610): "
+		    "no staff alert can reach it until it texts START", who);
 }
 
 static void

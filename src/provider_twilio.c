@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +25,16 @@
 #include "provider.h"
 #include "xmalloc.h"
 
+struct twilio_call {
+	struct twilio		*tw;
+	provider_done_fn	 done;
+	void			*arg;
+	TAILQ_ENTRY(twilio_call) entry;
+};
+
 struct twilio {
 	struct httpc	*http;
+	TAILQ_HEAD(, twilio_call) calls;	/* awaiting an answer */
 	char		*url;		/* the Messages resource */
 	char		*userpwd;	/* secret: never log */
 	char		*from;
@@ -32,16 +42,25 @@ struct twilio {
 	long		 timeout_ms;
 };
 
-struct twilio_call {
-	provider_done_fn	 done;
-	void			*arg;
-};
-
 /* Error codes that mean "not now" rather than "never" (twilio.md). */
 static int
 twilio_code_retries(int code)
 {
 	return code == 20429 || code == 30001 || code == 63018;
+}
+
+/*
+ * Answers about our account or configuration, not the message: wrong
+ * credentials (401, 20003), a wrong account or api_base (404, 20404), a
+ * forbidden account (403), a bad From (21212, 21606).  Failing them for good
+ * would drop every queued emergency alert during a misconfiguration, so they
+ * are retried (bounded by each kind's attempts and age) and logged.
+ */
+static int
+twilio_is_config_error(long status, int code)
+{
+	return status == 401 || status == 403 || status == 404 ||
+	    code == 20003 || code == 20404 || code == 21212 || code == 21606;
 }
 
 static void
@@ -88,11 +107,7 @@ provider_twilio_classify(long status, const char *body,
 	else if (twilio_code_retries(res->error_code) || status == 429 ||
 	    status >= 500)
 		res->outcome = PROVIDER_RETRY;
-	else if (status == 401)
-		/*
-		 * Our credentials are wrong, not the message: keep it (and
-		 * every alert behind it) until the operator fixes them.
-		 */
+	else if (twilio_is_config_error(status, res->error_code))
 		res->outcome = PROVIDER_RETRY;
 	else
 		res->outcome = PROVIDER_FAILED;	/* 21211, 21614, other 4xx */
@@ -122,6 +137,7 @@ twilio_answer_cb(const struct httpc_response *r, void *arg)
 		 */
 		res.outcome = r->request_sent ? PROVIDER_UNKNOWN : PROVIDER_RETRY;
 	}
+	TAILQ_REMOVE(&call->tw->calls, call, entry);
 	call->done(&res, call->arg);
 	free(call);
 }
@@ -166,11 +182,15 @@ twilio_send(void *arg, const struct provider_message *m, provider_done_fn done,
 	rq.connect_timeout_ms = tw->connect_timeout_ms;
 	rq.timeout_ms = tw->timeout_ms;
 	call = xcalloc(1, sizeof *call);
+	call->tw = tw;
 	call->done = done;
 	call->arg = darg;
+	TAILQ_INSERT_TAIL(&tw->calls, call, entry);
 	rc = httpc_post(tw->http, &rq, twilio_answer_cb, call);
-	if (rc == -1)
+	if (rc == -1) {
+		TAILQ_REMOVE(&tw->calls, call, entry);
 		free(call);
+	}
 	evbuffer_free(b);
 	return rc;
 }
@@ -187,6 +207,7 @@ twilio_create(const struct provider_env *env, char **errp)
 		return NULL;
 	}
 	tw = xcalloc(1, sizeof *tw);
+	TAILQ_INIT(&tw->calls);
 	tw->http = env->http;
 	tw->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json",
 	    c->api_base, c->account_sid);
@@ -200,10 +221,16 @@ twilio_create(const struct provider_env *env, char **errp)
 static void
 twilio_free(void *arg)
 {
-	struct twilio	*tw = arg;
+	struct twilio		*tw = arg;
+	struct twilio_call	*call;
 
 	if (tw == NULL)
 		return;
+	/* Requests abandoned at shutdown: their rows are recovered at start. */
+	while ((call = TAILQ_FIRST(&tw->calls)) != NULL) {
+		TAILQ_REMOVE(&tw->calls, call, entry);
+		free(call);
+	}
 	free(tw->url);
 	if (tw->userpwd != NULL)
 		explicit_bzero(tw->userpwd, strlen(tw->userpwd));

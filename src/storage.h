@@ -238,7 +238,8 @@ int	 storage_outbound_claim(struct storage *, int64_t now, size_t max,
 int	 storage_outbound_next_due(struct storage *, int64_t *at);
 /*
  * Waiting rows that were due before `before`, or were first queued before
- * it and have failed at least once since (-1 on error).
+ * it and have failed at least once since, and rows claimed before it whose
+ * outcome is still not recorded (-1 on error).
  */
 int	 storage_outbound_stalled(struct storage *, int64_t before);
 int	 storage_outbound_update(struct storage *, const struct outbound_update *);

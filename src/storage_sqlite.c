@@ -131,7 +131,9 @@ static const char *const sqlite_migrations[] = {
 	"UPDATE outbound_messages SET status = 'pending' WHERE status = 'queued';"
 	"ALTER TABLE outbound_messages ADD COLUMN priority INTEGER NOT NULL"
 	"  DEFAULT 2;"
-	"UPDATE outbound_messages SET priority = 0 WHERE kind = 'alert';"
+	"UPDATE outbound_messages SET priority = CASE WHEN id IN"
+	"  (SELECT outbound_id FROM escalations WHERE level = 'emergency')"
+	"  THEN 0 ELSE 1 END WHERE kind = 'alert';"
 	"ALTER TABLE outbound_messages ADD COLUMN delivery TEXT;"
 	"ALTER TABLE outbound_messages ADD COLUMN error_message TEXT;"
 	"ALTER TABLE outbound_messages ADD COLUMN sent_at INTEGER;"
@@ -242,8 +244,9 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " WHERE status IN ('pending', 'unknown')",
 	[STMT_OUTBOUND_STALLED] =
 	    "SELECT count(*) FROM outbound_messages"
-	    " WHERE status IN ('pending', 'unknown') AND (next_attempt_at < ?1"
-	    "  OR (attempts > 0 AND created_at < ?1))",
+	    " WHERE (status IN ('pending', 'unknown') AND (next_attempt_at < ?1"
+	    "  OR (attempts > 0 AND created_at < ?1)))"
+	    " OR (status = 'sending' AND updated_at < ?1)",
 	[STMT_OUTBOUND_UPDATE] =
 	    "UPDATE outbound_messages SET status = coalesce(?2, status),"
 	    " delivery = coalesce(?3, delivery),"
@@ -262,9 +265,11 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages"
 	    " WHERE provider_sid = ?1",
 	[STMT_OUTBOUND_RECENT] =
-	    "SELECT count(*) FROM outbound_messages"
-	    " WHERE to_phone = ?1 AND body = ?2 AND id <> ?4 AND (sent_at >= ?3"
-	    "  OR (status IN ('sending', 'unknown') AND id < ?4))",
+	    "SELECT (SELECT count(*) FROM outbound_messages"
+	    "  WHERE to_phone = ?1 AND sent_at >= ?3 AND body = ?2 AND id <> ?4)"
+	    " + (SELECT count(*) FROM outbound_messages"
+	    "  WHERE to_phone = ?1 AND sent_at IS NULL AND body = ?2 AND id < ?4"
+	    "  AND status IN ('sending', 'unknown'))",
 	[STMT_OUTBOUND_CANCEL] =
 	    "UPDATE outbound_messages SET status = 'cancelled',"
 	    " error_message = ?3, updated_at = ?4"

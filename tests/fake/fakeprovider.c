@@ -341,12 +341,15 @@ fake_messages(struct evhttp_request *req, const char *account)
 		else if (code == 21610)
 			fake_error(req, 400, code,
 			    "Attempt to send to unsubscribed recipient");
-		else if (code == 21211)
-			fake_error(req, 400, code,
-			    "The 'To' number is not a valid phone number.");
-		else if (code == 21614)
-			fake_error(req, 400, code,
-			    "'To' number is not a valid mobile number");
+		else if (code == 21211 || code == 21614) {
+			/* The real texts quote the number (twilio-node #341). */
+			char	msg[160];
+
+			snprintf(msg, sizeof msg, code == 21211 ?
+			    "The 'To' number %s is not a valid phone number." :
+			    "To number: %s, is not a mobile number", to);
+			fake_error(req, 400, code, msg);
+		}
 		else
 			fake_error(req, 400, code, "scripted error");
 	}

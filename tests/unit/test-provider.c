@@ -41,8 +41,16 @@ test_retry_class(void **state)
 	    " overflow\", \"status\": 400}", &r), PROVIDER_RETRY);
 	assert_int_equal(classify(400, "{\"code\": 63018, \"status\": 400}", &r),
 	    PROVIDER_RETRY);
-	/* our credentials, not the message: keep it */
+	/* our account or configuration, not the message: keep it */
 	assert_int_equal(classify(401, "{\"code\": 20003, \"status\": 401}", &r),
+	    PROVIDER_RETRY);
+	assert_int_equal(classify(403, "{\"code\": 20003, \"status\": 403}", &r),
+	    PROVIDER_RETRY);
+	assert_int_equal(classify(404, "{\"code\": 20404, \"status\": 404}", &r),
+	    PROVIDER_RETRY);
+	assert_int_equal(classify(400, "{\"code\": 21606, \"status\": 400}", &r),
+	    PROVIDER_RETRY);
+	assert_int_equal(classify(400, "{\"code\": 21212, \"status\": 400}", &r),
 	    PROVIDER_RETRY);
 }
 
@@ -70,7 +78,7 @@ test_permanent(void **state)
 	assert_int_equal(r.error_code, 21211);
 	assert_int_equal(classify(400, "{\"code\": 21614, \"status\": 400}", &r),
 	    PROVIDER_FAILED);
-	assert_int_equal(classify(404, "{\"code\": 20404, \"status\": 404}", &r),
+	assert_int_equal(classify(400, "{\"code\": 21602, \"status\": 400}", &r),
 	    PROVIDER_FAILED);
 	/* junk from a 4xx is still a 4xx */
 	assert_int_equal(classify(400, "not json", &r), PROVIDER_FAILED);
