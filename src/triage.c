@@ -17,6 +17,11 @@
  *      episode and follow-up question are applied.
  * Where a reading is unsure the symptom stays present: over-triage is the
  * safe error.
+ *
+ * Speed: a target (a concept, cue kind or list) is searched line by line,
+ * and only the lines whose required literals are in the message
+ * (triage_lit.c); set_next merges the lines' matches into the one the
+ * joined alternation would give.
  */
 #include "config.h"
 
@@ -49,9 +54,17 @@ struct spans {
 	int		n;
 };
 
+/* A line's next match, while searching one set. */
+struct hit {
+	enum { HIT_UNKNOWN, HIT_NONE, HIT_FOUND } state;
+	size_t	s, e;
+};
+
 struct scan {
 	const struct triage_rules *tr;
 	pcre2_match_data	*md;
+	uint64_t		*sat;		/* clauses whose literals are here */
+	struct hit		*hit;		/* one per line of the current set */
 	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
 	const char		*text;		/* the message as sent */
 	char			*buf;		/* the message, harmless phrases blanked */
@@ -98,52 +111,118 @@ next_char(const char *buf, size_t len, size_t at)
 	return at;
 }
 
+/* Starts a search of one set over one subject: no line searched yet. */
+static void
+set_begin(struct scan *sc, const struct triage_set *ts)
+{
+	int	i;
+
+	for (i = 0; i < ts->nline; i++)
+		sc->hit[i].state = triage_lit_may(sc->sat, &ts->line[i]) ?
+		    HIT_UNKNOWN : HIT_NONE;
+}
+
 /*
- * Every non-overlapping match of re in buf[from, to), into out (at most
+ * The first match of a set in subj[0, len) that starts at or after from,
+ * as PCRE2 finds it for the set's lines joined into one alternation: the
+ * leftmost start and, of the lines that match there, the first.  Each line
+ * matches at a given start as it would inside the alternation, so it is
+ * searched alone (faster than the alternation) and only when its literals
+ * are in the message; its match stays in sc->hit while it starts at or
+ * after from, and a line with no match from some offset has none from any
+ * later one.  Calls after set_begin must not move from backwards or change
+ * the subject.  Returns 1 with *m set, PCRE2_ERROR_NOMATCH, or another
+ * PCRE2 error.
+ */
+static int
+set_next(struct scan *sc, const struct triage_set *ts, const char *subj,
+    size_t len, size_t from, struct span *m)
+{
+	PCRE2_SIZE	*ov;
+	struct hit	*h, *best = NULL;
+	int		 i, rc;
+
+	if (ts->joined != NULL) {
+		rc = pcre2_match(ts->joined, (PCRE2_SPTR)subj, len, from,
+		    sc->opts, sc->md, NULL);
+		if (rc < 0)
+			return rc;
+		ov = pcre2_get_ovector_pointer(sc->md);
+		m->s = ov[0];
+		m->e = ov[1];
+		return 1;
+	}
+	for (i = 0; i < ts->nline; i++) {
+		h = &sc->hit[i];
+		if (h->state == HIT_NONE)
+			continue;
+		if (h->state == HIT_UNKNOWN || h->s < from) {
+			rc = pcre2_match(ts->line[i].re, (PCRE2_SPTR)subj, len,
+			    from, sc->opts, sc->md, NULL);
+			if (rc == PCRE2_ERROR_NOMATCH) {
+				h->state = HIT_NONE;
+				continue;
+			}
+			if (rc < 0)
+				return rc;
+			ov = pcre2_get_ovector_pointer(sc->md);
+			h->state = HIT_FOUND;
+			h->s = ov[0];
+			h->e = ov[1];
+		}
+		if (best == NULL || h->s < best->s)
+			best = h;
+		if (best->s == from)	/* no later line can start earlier */
+			break;
+	}
+	if (best == NULL)
+		return PCRE2_ERROR_NOMATCH;
+	m->s = best->s;
+	m->e = best->e;
+	return 1;
+}
+
+/*
+ * Every non-overlapping match of a set in buf[from, to), into out (at most
  * MAX_SPANS).  A search PCRE2 cannot finish stops the scan and counts in
  * sc->errors: a symptom is then taken as present, while a cue or harmless
  * phrase is taken as absent, so the error always reads towards over-triage.
  */
 static void
-scan_all(struct scan *sc, const pcre2_code *re, size_t from, size_t to,
+scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
     struct spans *out)
 {
-	PCRE2_SIZE	*ov;
+	struct span	 m;
 	size_t		 at = from;
 	int		 rc;
 
 	out->n = 0;
-	if (re == NULL)
-		return;
+	set_begin(sc, ts);
 	while (at <= to && out->n < MAX_SPANS) {
-		rc = pcre2_match(re, (PCRE2_SPTR)sc->buf, to, at, sc->opts,
-		    sc->md, NULL);
+		rc = set_next(sc, ts, sc->buf, to, at, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {	/* callers that must not miss check errors */
 			sc->errors++;
 			break;
 		}
-		ov = pcre2_get_ovector_pointer(sc->md);
-		out->v[out->n].s = ov[0];
-		out->v[out->n++].e = ov[1];
-		if (ov[1] > ov[0])
-			at = ov[1];
+		out->v[out->n++] = m;
+		if (m.e > m.s)
+			at = m.e;
 		else	/* an empty match: step over one character */
-			at = next_char(sc->buf, to, ov[1]);
+			at = next_char(sc->buf, to, m.e);
 	}
 }
 
-/* 1 if re matches the message as sent (topics, answers). */
+/* 1 if a set matches the message as sent (topics, answers). */
 static int
-scan_any(struct scan *sc, const pcre2_code *re)
+scan_any(struct scan *sc, const struct triage_set *ts)
 {
-	int	rc;
+	struct span	m;
+	int		rc;
 
-	if (re == NULL)
-		return 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)sc->text, sc->len, 0, sc->opts, sc->md,
-	    NULL);
+	set_begin(sc, ts);
+	rc = set_next(sc, ts, sc->text, sc->len, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -245,12 +324,12 @@ scan_prepare(struct scan *sc)
 	size_t		 i;
 	int		 k;
 
-	scan_all(sc, tr->harmless, 0, sc->len, &harmless);
+	scan_all(sc, &tr->harmless, 0, sc->len, &harmless);
 	for (k = 0; k < harmless.n; k++)
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
 	for (k = 0; k < CUE_COUNT; k++)
-		scan_all(sc, tr->cues[k], 0, sc->len, &sc->cues[k]);
+		scan_all(sc, &tr->cues[k], 0, sc->len, &sc->cues[k]);
 	for (k = 0; k < CUE_COUNT; k++)
 		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
 		    k != CUE_SUBJECT && k != CUE_CURRENT)
@@ -394,27 +473,23 @@ scan_read(const struct scan *sc, const struct span *x)
  * *hypothetical or *denied when a match was read that way.
  */
 static int
-scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
+scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
     int *denied)
 {
-	PCRE2_SIZE	*ov;
 	struct span	 m;
 	size_t		 from = 0;
 	int		 rc;
 	enum reading	 r;
 
+	set_begin(sc, ts);
 	while (from <= sc->len) {
-		rc = pcre2_match(re, (PCRE2_SPTR)sc->buf, sc->len, from,
-		    sc->opts, sc->md, NULL);
+		rc = set_next(sc, ts, sc->buf, sc->len, from, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
 			sc->errors++;
 			return 1;	/* could not tell: assume it is there */
 		}
-		ov = pcre2_get_ovector_pointer(sc->md);
-		m.s = ov[0];
-		m.e = ov[1];
 		/* A match across punctuation is two ideas: look inside it. */
 		if (!starts_in(&sc->puncts, m.s + 1, m.e)) {
 			r = scan_read(sc, &m);
@@ -473,14 +548,17 @@ scan_activity(struct scan *sc, struct triage_activity *a)
 	for (i = 0; i < tr->nactivity; i++) {
 		const struct triage_activity_re *ar = &tr->activity[i];
 
-		rc = pcre2_match(ar->re, (PCRE2_SPTR)sc->text, sc->len, 0,
+		if (!triage_lit_may(sc->sat, &ar->line))
+			continue;	/* cannot match */
+		rc = pcre2_match(ar->line.re, (PCRE2_SPTR)sc->text, sc->len, 0,
 		    sc->opts, sc->md, NULL);
 		if (rc < 0)
 			continue;	/* an unfinished search records nothing */
 		a->present = 1;
 		if (ar->unit == UNIT_NONE)
 			continue;
-		g = pcre2_substring_number_from_name(ar->re, (PCRE2_SPTR)"n");
+		g = pcre2_substring_number_from_name(ar->line.re,
+		    (PCRE2_SPTR)"n");
 		ov = pcre2_get_ovector_pointer(sc->md);
 		if (g < 0 || g >= rc || ov[2 * g] == PCRE2_UNSET)
 			continue;
@@ -512,7 +590,7 @@ scan_language(struct scan *sc)
 	int		 i, best = -1, bestn = 0, tie = 0;
 
 	for (i = 0; i < tr->nlangs; i++) {
-		scan_all(sc, tr->langs[i].detect, 0, sc->len, &m);
+		scan_all(sc, &tr->langs[i].detect, 0, sc->len, &m);
 		if (m.n > bestn) {
 			best = i;
 			bestn = m.n;
@@ -597,6 +675,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	sc.opts = PCRE2_NO_UTF_CHECK;
 	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
 		abort();
+	sc.sat = xcalloc((size_t)tr->lits.nwords + 1, sizeof *sc.sat);
+	sc.hit = xcalloc((size_t)tr->maxline + 1, sizeof *sc.hit);
+	triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
 
 	state_expire(tr, st, now);
 	for (c = 0; c < tr->nconcepts; c++)
@@ -609,8 +690,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		const struct triage_concept *tc = &tr->concepts[c];
 
 		neg = 0;
-		if (tc->kind == KIND_TOPIC ? scan_any(&sc, tc->re) :
-		    scan_symptom(&sc, tc->re, tc->kind == KIND_SYMPTOM ?
+		if (tc->kind == KIND_TOPIC ? scan_any(&sc, &tc->set) :
+		    scan_symptom(&sc, &tc->set, tc->kind == KIND_SYMPTOM ?
 		    &hypothetical : &neg, &neg))
 			msg |= UINT64_C(1) << c;
 		else if (neg)
@@ -625,9 +706,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 
 	/* The answer to a pending question: YES adds what was asked about. */
 	if (st->question >= 0) {
-		if (scan_any(&sc, tr->yes))
+		if (scan_any(&sc, &tr->yes))
 			res->answer = TRIAGE_ANSWER_YES;
-		else if (scan_any(&sc, tr->no))
+		else if (scan_any(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
 		if (res->answer == TRIAGE_ANSWER_YES)
 			msg |= UINT64_C(1) << st->question;
@@ -690,6 +771,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 	res->match_errors = sc.errors;
 	pcre2_match_data_free(sc.md);
+	free(sc.hit);
+	free(sc.sat);
 	free(sc.buf);
 	free(owned);
 }

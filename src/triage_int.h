@@ -45,10 +45,55 @@ enum triage_kind {
 	KIND_QUALIFIER,		/* qualifier: read like a symptom, not remembered */
 };
 
+#define TRIAGE_LINE_CLAUSES	4
+
+/*
+ * One pattern line, compiled on its own.  Every match contains one of the
+ * literals of each of its clauses (triage_lit.c); with no clauses it is
+ * always searched.
+ */
+struct triage_line {
+	pcre2_code	*re;
+	uint16_t	 clause[TRIAGE_LINE_CLAUSES];
+	int		 nclause;
+};
+
+/*
+ * The lines of one concept, cue kind or list, in file order: they match
+ * like one alternation of them all.  Each line is searched on its own when
+ * its literals are in the message; joined is that alternation, kept and
+ * searched instead when a line uses syntax the literal walk does not know
+ * (it might not mean the same on its own).
+ */
+struct triage_set {
+	struct triage_line	*line;
+	int			 nline;
+	int			 unread;	/* lines the walk gave up on */
+	pcre2_code		*joined;
+};
+
+/*
+ * Every clause's literals in one Aho-Corasick automaton: a message is read
+ * once, and the clauses whose literals it contains are marked.
+ */
+struct lit_entry;
+struct triage_lits {
+	uint8_t		 class[256];	/* byte to column; 0: in no literal */
+	int		 nclass;
+	int		 nstate;
+	uint32_t	*go;		/* [state * nclass + class]: next state */
+	uint32_t	*out_off;	/* a state's clauses: out[out_off[s], */
+	uint16_t	*out;		/*     out_off[s + 1]) */
+	int		 nclause;
+	int		 nwords;	/* of a clause bit set */
+	struct lit_entry *ent;		/* while loading */
+	int		 nent;
+};
+
 struct triage_concept {
 	char		*id;
 	enum triage_kind kind;
-	pcre2_code	*re;		/* NULL for built-ins */
+	struct triage_set set;		/* empty for built-ins */
 };
 
 struct triage_rule {
@@ -65,12 +110,12 @@ enum triage_unit { UNIT_NONE, UNIT_MINUTES, UNIT_HOURS, UNIT_KM, UNIT_MILES,
 
 struct triage_activity_re {
 	enum triage_unit	 unit;
-	pcre2_code		*re;	/* optional named group n: the amount */
+	struct triage_line	 line;	/* optional named group n: the amount */
 };
 
 struct triage_lang {
 	char		 code[4];
-	pcre2_code	*detect;	/* NULL: never detected */
+	struct triage_set detect;	/* empty: never detected */
 };
 
 struct triage_rules {
@@ -78,14 +123,35 @@ struct triage_rules {
 	int			 nconcepts;
 	struct triage_rule	*rules;
 	int			 nrules;
-	pcre2_code		*cues[CUE_COUNT];	/* NULL: no such cue */
-	pcre2_code		*harmless;
-	pcre2_code		*yes, *no;
+	struct triage_set	 cues[CUE_COUNT];	/* empty: no such cue */
+	struct triage_set	 harmless;
+	struct triage_set	 yes, no;
 	struct triage_activity_re *activity;
 	int			 nactivity;
 	struct triage_lang	 langs[TRIAGE_MAX_LANGS];
 	int			 nlangs;
 	const char		*prompts[TRIAGE_MAX_PROMPTS + 1];
+	struct triage_lits	 lits;
+	int			 maxline;	/* lines in the largest set */
 };
+
+int	triage_lit_line(struct triage_lits *, struct triage_line *,
+	    const char *);
+void	triage_lit_build(struct triage_lits *);
+void	triage_lit_free(struct triage_lits *);
+void	triage_lit_scan(const struct triage_lits *, const char *, size_t,
+	    uint64_t *);
+
+/* 1 if every clause of the line is satisfied: it may match. */
+static inline int
+triage_lit_may(const uint64_t *sat, const struct triage_line *ln)
+{
+	int	i;
+
+	for (i = 0; i < ln->nclause; i++)
+		if (((sat[ln->clause[i] >> 6] >> (ln->clause[i] & 63)) & 1) == 0)
+			return 0;
+	return 1;
+}
 
 #endif
