@@ -21,7 +21,10 @@
  * Speed: a target (a concept, cue kind or list) is searched line by line,
  * and only the lines whose required literals are in the message
  * (triage_lit.c); set_next merges the lines' matches into the one the
- * joined alternation would give.
+ * joined alternation would give.  A cue kind is searched the first time a
+ * reading needs it (scan_cue), so a message without symptoms costs no cue
+ * searches and the costly ones (subject words, questions) are searched only
+ * for a symptom inside an if-clause.
  */
 #include "config.h"
 
@@ -64,13 +67,16 @@ struct scan {
 	const struct triage_rules *tr;
 	pcre2_match_data	*md;
 	uint64_t		*sat;		/* clauses whose literals are here */
-	struct hit		*hit;		/* one per line of the current set */
+	struct hit		*hit;		/* one per line: scan_all, scan_any */
+	struct hit		*shit;		/* one per line: scan_symptom */
 	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
 	const char		*text;		/* the message as sent */
 	char			*buf;		/* the message, harmless phrases blanked */
 	size_t			 len;
-	struct spans		 cues[CUE_COUNT];
-	struct spans		 bounds;	/* punctuation and termination cues */
+	struct spans		 cues[CUE_COUNT];	/* see scan_cue */
+	unsigned		 cues_done;	/* bit k: cues[k] is searched */
+	struct spans		 bounds;	/* see scan_bounded */
+	int			 bounds_done;
 	struct spans		 puncts;	/* punctuation only: splits concepts */
 	int			 errors;
 };
@@ -113,12 +119,12 @@ next_char(const char *buf, size_t len, size_t at)
 
 /* Starts a search of one set over one subject: no line searched yet. */
 static void
-set_begin(struct scan *sc, const struct triage_set *ts)
+set_begin(const struct scan *sc, const struct triage_set *ts, struct hit *hit)
 {
 	int	i;
 
 	for (i = 0; i < ts->nline; i++)
-		sc->hit[i].state = triage_lit_may(sc->sat, &ts->line[i]) ?
+		hit[i].state = triage_lit_may(sc->sat, &ts->line[i]) ?
 		    HIT_UNKNOWN : HIT_NONE;
 }
 
@@ -128,15 +134,15 @@ set_begin(struct scan *sc, const struct triage_set *ts)
  * leftmost start and, of the lines that match there, the first.  Each line
  * matches at a given start as it would inside the alternation, so it is
  * searched alone (faster than the alternation) and only when its literals
- * are in the message; its match stays in sc->hit while it starts at or
- * after from, and a line with no match from some offset has none from any
- * later one.  Calls after set_begin must not move from backwards or change
- * the subject.  Returns 1 with *m set, PCRE2_ERROR_NOMATCH, or another
- * PCRE2 error.
+ * are in the message; its match stays in hit[] while it starts at or after
+ * from, and a line with no match from some offset has none from any later
+ * one.  Calls after set_begin must not move from backwards or change the
+ * subject.  Returns 1 with *m set, PCRE2_ERROR_NOMATCH, or another PCRE2
+ * error.
  */
 static int
-set_next(struct scan *sc, const struct triage_set *ts, const char *subj,
-    size_t len, size_t from, struct span *m)
+set_next(struct scan *sc, const struct triage_set *ts, struct hit *hit,
+    const char *subj, size_t len, size_t from, struct span *m)
 {
 	PCRE2_SIZE	*ov;
 	struct hit	*h, *best = NULL;
@@ -153,7 +159,7 @@ set_next(struct scan *sc, const struct triage_set *ts, const char *subj,
 		return 1;
 	}
 	for (i = 0; i < ts->nline; i++) {
-		h = &sc->hit[i];
+		h = &hit[i];
 		if (h->state == HIT_NONE)
 			continue;
 		if (h->state == HIT_UNKNOWN || h->s < from) {
@@ -197,9 +203,9 @@ scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
 	int		 rc;
 
 	out->n = 0;
-	set_begin(sc, ts);
+	set_begin(sc, ts, sc->hit);
 	while (at <= to && out->n < MAX_SPANS) {
-		rc = set_next(sc, ts, sc->buf, to, at, &m);
+		rc = set_next(sc, ts, sc->hit, sc->buf, to, at, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {	/* callers that must not miss check errors */
@@ -221,8 +227,8 @@ scan_any(struct scan *sc, const struct triage_set *ts)
 	struct span	m;
 	int		rc;
 
-	set_begin(sc, ts);
-	rc = set_next(sc, ts, sc->text, sc->len, 0, &m);
+	set_begin(sc, ts, sc->hit);
+	rc = set_next(sc, ts, sc->hit, sc->text, sc->len, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -262,10 +268,25 @@ starts_in(const struct spans *sp, size_t a, size_t b)
 	return 0;
 }
 
-/* 1 if a scope boundary (punctuation or termination cue) starts in [a, b). */
+static const struct spans *scan_cue(struct scan *, enum triage_cue);
+
+/*
+ * 1 if a scope boundary starts in [a, b): punctuation, then termination
+ * cues, at most MAX_SPANS in all.
+ */
 static int
-scan_bounded(const struct scan *sc, size_t a, size_t b)
+scan_bounded(struct scan *sc, size_t a, size_t b)
 {
+	const struct spans	*term;
+	int			 k;
+
+	if (!sc->bounds_done) {
+		term = scan_cue(sc, CUE_TERMINATION);
+		sc->bounds = sc->puncts;
+		for (k = 0; k < term->n && sc->bounds.n < MAX_SPANS; k++)
+			sc->bounds.v[sc->bounds.n++] = term->v[k];
+		sc->bounds_done = 1;
+	}
 	return starts_in(&sc->bounds, a, b);
 }
 
@@ -279,19 +300,42 @@ overlaps(const struct span *x, const struct span *y)
 static void
 scan_unmask(struct scan *sc, enum triage_cue k)
 {
-	struct spans	*c = &sc->cues[k];
-	int		 i, j, out = 0, masked;
+	struct spans		*c = &sc->cues[k];
+	const struct spans	*pseudo, *hedge;
+	int			 i, j, out = 0, masked;
 
+	if (c->n == 0)
+		return;
+	pseudo = scan_cue(sc, CUE_PSEUDO);
+	hedge = scan_cue(sc, CUE_HEDGE);
 	for (i = 0; i < c->n; i++) {
 		masked = 0;
-		for (j = 0; j < sc->cues[CUE_PSEUDO].n && !masked; j++)
-			masked = overlaps(&c->v[i], &sc->cues[CUE_PSEUDO].v[j]);
-		for (j = 0; j < sc->cues[CUE_HEDGE].n && !masked; j++)
-			masked = overlaps(&c->v[i], &sc->cues[CUE_HEDGE].v[j]);
+		for (j = 0; j < pseudo->n && !masked; j++)
+			masked = overlaps(&c->v[i], &pseudo->v[j]);
+		for (j = 0; j < hedge->n && !masked; j++)
+			masked = overlaps(&c->v[i], &hedge->v[j]);
 		if (!masked)
 			c->v[out++] = c->v[i];
 	}
 	c->n = out;
+}
+
+/*
+ * The cues of kind k in the message, searched the first time they are
+ * needed; the buffer they are searched in no longer changes by then.  All
+ * but pseudo, hedge, question, subject and current are unmasked.
+ */
+static const struct spans *
+scan_cue(struct scan *sc, enum triage_cue k)
+{
+	if ((sc->cues_done & (1U << k)) == 0) {
+		sc->cues_done |= 1U << k;
+		scan_all(sc, &sc->tr->cues[k], 0, sc->len, &sc->cues[k]);
+		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
+		    k != CUE_SUBJECT && k != CUE_CURRENT)
+			scan_unmask(sc, k);
+	}
+	return &sc->cues[k];
 }
 
 static int
@@ -316,33 +360,24 @@ is_punct_bound(const char *buf, size_t len, size_t i)
 	}
 }
 
+/* Blanks the harmless phrases and finds the punctuation; cues come later. */
 static void
 scan_prepare(struct scan *sc)
 {
-	const struct triage_rules *tr = sc->tr;
-	struct spans	 harmless, *b = &sc->bounds;
+	struct spans	 harmless, *p = &sc->puncts;
 	size_t		 i;
 	int		 k;
 
-	scan_all(sc, &tr->harmless, 0, sc->len, &harmless);
+	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
 	for (k = 0; k < harmless.n; k++)
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
-	for (k = 0; k < CUE_COUNT; k++)
-		scan_all(sc, &tr->cues[k], 0, sc->len, &sc->cues[k]);
-	for (k = 0; k < CUE_COUNT; k++)
-		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
-		    k != CUE_SUBJECT && k != CUE_CURRENT)
-			scan_unmask(sc, (enum triage_cue)k);
-	b->n = 0;
-	for (i = 0; i < sc->len && b->n < MAX_SPANS; i++)
+	p->n = 0;
+	for (i = 0; i < sc->len && p->n < MAX_SPANS; i++)
 		if (is_punct_bound(sc->buf, sc->len, i)) {
-			b->v[b->n].s = i;
-			b->v[b->n++].e = i + 1;
+			p->v[p->n].s = i;
+			p->v[p->n++].e = i + 1;
 		}
-	sc->puncts = *b;
-	for (k = 0; k < sc->cues[CUE_TERMINATION].n && b->n < MAX_SPANS; k++)
-		b->v[b->n++] = sc->cues[CUE_TERMINATION].v[k];
 }
 
 /*
@@ -372,10 +407,10 @@ scan_sentence(const struct scan *sc, const struct span *x, struct span *cl)
 
 /* 1 if some cue of kind k lies in the same scope as x, within window words. */
 static int
-scan_near(const struct scan *sc, enum triage_cue k, const struct span *x,
+scan_near(struct scan *sc, enum triage_cue k, const struct span *x,
     int before, int after, int window)
 {
-	const struct spans	*c = &sc->cues[k];
+	const struct spans	*c = scan_cue(sc, k);
 	int			 i;
 
 	for (i = 0; i < c->n; i++) {
@@ -397,10 +432,10 @@ scan_near(const struct scan *sc, enum triage_cue k, const struct span *x,
  * main clause before the symptom.  The caller also wants a question.
  */
 static int
-scan_conditional(const struct scan *sc, const struct span *x)
+scan_conditional(struct scan *sc, const struct span *x)
 {
-	const struct spans	*c = &sc->cues[CUE_CONDITIONAL];
-	const struct spans	*subj = &sc->cues[CUE_SUBJECT];
+	const struct spans	*c = scan_cue(sc, CUE_CONDITIONAL);
+	const struct spans	*subj;
 	size_t			 first;
 	int			 i, j, restart;
 
@@ -417,6 +452,7 @@ scan_conditional(const struct scan *sc, const struct span *x)
 		while (first < x->s && is_word_byte((unsigned char)sc->buf[first]))
 			first++;
 		restart = 0;
+		subj = scan_cue(sc, CUE_SUBJECT);
 		for (j = 0; j < subj->n && !restart; j++)
 			restart = subj->v[j].s >= first && subj->v[j].s < x->s;
 		if (!restart)
@@ -428,9 +464,10 @@ scan_conditional(const struct scan *sc, const struct span *x)
 enum reading { READ_PRESENT, READ_NEGATED, READ_HISTORY, READ_HYPOTHETICAL };
 
 static enum reading
-scan_read(const struct scan *sc, const struct span *x)
+scan_read(struct scan *sc, const struct span *x)
 {
-	const struct spans	*neg = &sc->cues[CUE_NEGATION];
+	const struct spans	*neg = scan_cue(sc, CUE_NEGATION);
+	const struct spans	*relapses, *questions;
 	struct span		 cl;
 	int			 i, nneg = 0, question = 0, relapse = 0;
 
@@ -446,8 +483,9 @@ scan_read(const struct scan *sc, const struct span *x)
 	if (nneg > 0)
 		return READ_NEGATED;
 	/* "went away after hospital but it's back today" */
-	for (i = 0; i < sc->cues[CUE_RELAPSE].n && !relapse; i++)
-		relapse = sc->cues[CUE_RELAPSE].v[i].s >= x->e;
+	relapses = scan_cue(sc, CUE_RELAPSE);
+	for (i = 0; i < relapses->n && !relapse; i++)
+		relapse = relapses->v[i].s >= x->e;
 	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
 		return READ_NEGATED;
 	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&
@@ -460,8 +498,9 @@ scan_read(const struct scan *sc, const struct span *x)
 	if (scan_conditional(sc, x) &&
 	    !scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW)) {
 		scan_sentence(sc, x, &cl);
-		for (i = 0; i < sc->cues[CUE_QUESTION].n && !question; i++)
-			question = overlaps(&cl, &sc->cues[CUE_QUESTION].v[i]);
+		questions = scan_cue(sc, CUE_QUESTION);
+		for (i = 0; i < questions->n && !question; i++)
+			question = overlaps(&cl, &questions->v[i]);
 		if (question)
 			return READ_HYPOTHETICAL;
 	}
@@ -481,9 +520,9 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
 	int		 rc;
 	enum reading	 r;
 
-	set_begin(sc, ts);
+	set_begin(sc, ts, sc->shit);
 	while (from <= sc->len) {
-		rc = set_next(sc, ts, sc->buf, sc->len, from, &m);
+		rc = set_next(sc, ts, sc->shit, sc->buf, sc->len, from, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
@@ -676,7 +715,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
 		abort();
 	sc.sat = xcalloc((size_t)tr->lits.nwords + 1, sizeof *sc.sat);
-	sc.hit = xcalloc((size_t)tr->maxline + 1, sizeof *sc.hit);
+	sc.hit = xcalloc(2 * ((size_t)tr->maxline + 1), sizeof *sc.hit);
+	sc.shit = sc.hit + tr->maxline + 1;
 	triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
 
 	state_expire(tr, st, now);
