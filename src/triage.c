@@ -47,6 +47,7 @@
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
 #define COND_WINDOW	5	/* words from "if" to a symptom in its clause */
 #define MAX_SPANS	64	/* per cue kind or concept in one message */
+#define SCRATCH_SIZE	4096	/* per-message memory on the stack, if it fits */
 
 struct span {
 	size_t	s, e;
@@ -57,10 +58,20 @@ struct spans {
 	int		n;
 };
 
-/* A line's next match, while searching one set. */
+/* A line that may match, and its next match, while searching one set. */
 struct hit {
+	const struct triage_line *line;
 	enum { HIT_UNKNOWN, HIT_NONE, HIT_FOUND } state;
 	size_t	s, e;
+};
+
+/* A search of one set over one subject (set_begin, set_next). */
+struct search {
+	const struct triage_set	*ts;
+	struct hit		*hit;	/* the lines that may match, in order */
+	int			 n;
+	const char		*subj;
+	size_t			 len;
 };
 
 struct scan {
@@ -117,40 +128,61 @@ next_char(const char *buf, size_t len, size_t at)
 	return at;
 }
 
-/* Starts a search of one set over one subject: no line searched yet. */
-static void
-set_begin(const struct scan *sc, const struct triage_set *ts, struct hit *hit)
+/* One line's first match at or after from, with JIT if it has it. */
+static int
+line_match(struct scan *sc, const struct triage_line *ln, const char *subj,
+    size_t len, size_t from)
 {
-	int	i;
-
-	for (i = 0; i < ts->nline; i++)
-		hit[i].state = triage_lit_may(sc->sat, &ts->line[i]) ?
-		    HIT_UNKNOWN : HIT_NONE;
+	if (ln->jit)	/* as pcre2_match would, less its checks */
+		return pcre2_jit_match(ln->re, (PCRE2_SPTR)subj, len, from,
+		    sc->opts, sc->md, NULL);
+	return pcre2_match(ln->re, (PCRE2_SPTR)subj, len, from, sc->opts,
+	    sc->md, NULL);
 }
 
 /*
- * The first match of a set in subj[0, len) that starts at or after from,
- * as PCRE2 finds it for the set's lines joined into one alternation: the
- * leftmost start and, of the lines that match there, the first.  Each line
- * matches at a given start as it would inside the alternation, so it is
- * searched alone (faster than the alternation) and only when its literals
- * are in the message; its match stays in hit[] while it starts at or after
- * from, and a line with no match from some offset has none from any later
- * one.  Calls after set_begin must not move from backwards or change the
- * subject.  Returns 1 with *m set, PCRE2_ERROR_NOMATCH, or another PCRE2
- * error.
+ * Starts a search of a set over subj[0, len), with room for its lines in
+ * hit: only the lines whose literals are in the message, none searched.
+ */
+static void
+set_begin(struct scan *sc, struct search *se, const struct triage_set *ts,
+    struct hit *hit, const char *subj, size_t len)
+{
+	int	i;
+
+	se->ts = ts;
+	se->hit = hit;
+	se->subj = subj;
+	se->len = len;
+	se->n = 0;
+	for (i = 0; i < ts->nline; i++)
+		if (triage_lit_may(sc->sat, &ts->line[i])) {
+			hit[se->n].line = &ts->line[i];
+			hit[se->n++].state = HIT_UNKNOWN;
+		}
+}
+
+/*
+ * The first match of the set that starts at or after from, as PCRE2 finds
+ * it for the set's lines joined into one alternation: the leftmost start
+ * and, of the lines that match there, the first.  Each line matches at a
+ * given start as it would inside the alternation, so it is searched alone
+ * (faster than the alternation) and only when its literals are in the
+ * message; its match is kept while it starts at or after from, and a line
+ * with no match from some offset has none from any later one.  from must
+ * not move backwards.  Returns 1 with *m set, PCRE2_ERROR_NOMATCH, or
+ * another PCRE2 error.
  */
 static int
-set_next(struct scan *sc, const struct triage_set *ts, struct hit *hit,
-    const char *subj, size_t len, size_t from, struct span *m)
+set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
 {
 	PCRE2_SIZE	*ov;
 	struct hit	*h, *best = NULL;
 	int		 i, rc;
 
-	if (ts->joined != NULL) {
-		rc = pcre2_match(ts->joined, (PCRE2_SPTR)subj, len, from,
-		    sc->opts, sc->md, NULL);
+	if (se->ts->joined != NULL) {
+		rc = pcre2_match(se->ts->joined, (PCRE2_SPTR)se->subj, se->len,
+		    from, sc->opts, sc->md, NULL);
 		if (rc < 0)
 			return rc;
 		ov = pcre2_get_ovector_pointer(sc->md);
@@ -158,13 +190,12 @@ set_next(struct scan *sc, const struct triage_set *ts, struct hit *hit,
 		m->e = ov[1];
 		return 1;
 	}
-	for (i = 0; i < ts->nline; i++) {
-		h = &hit[i];
+	for (i = 0; i < se->n; i++) {
+		h = &se->hit[i];
 		if (h->state == HIT_NONE)
 			continue;
 		if (h->state == HIT_UNKNOWN || h->s < from) {
-			rc = pcre2_match(ts->line[i].re, (PCRE2_SPTR)subj, len,
-			    from, sc->opts, sc->md, NULL);
+			rc = line_match(sc, h->line, se->subj, se->len, from);
 			if (rc == PCRE2_ERROR_NOMATCH) {
 				h->state = HIT_NONE;
 				continue;
@@ -198,14 +229,15 @@ static void
 scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
     struct spans *out)
 {
+	struct search	 se;
 	struct span	 m;
 	size_t		 at = from;
 	int		 rc;
 
 	out->n = 0;
-	set_begin(sc, ts, sc->hit);
+	set_begin(sc, &se, ts, sc->hit, sc->buf, to);
 	while (at <= to && out->n < MAX_SPANS) {
-		rc = set_next(sc, ts, sc->hit, sc->buf, to, at, &m);
+		rc = set_next(sc, &se, at, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {	/* callers that must not miss check errors */
@@ -224,11 +256,12 @@ scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
 static int
 scan_any(struct scan *sc, const struct triage_set *ts)
 {
+	struct search	se;
 	struct span	m;
 	int		rc;
 
-	set_begin(sc, ts, sc->hit);
-	rc = set_next(sc, ts, sc->hit, sc->text, sc->len, 0, &m);
+	set_begin(sc, &se, ts, sc->hit, sc->text, sc->len);
+	rc = set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -515,14 +548,15 @@ static int
 scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
     int *denied)
 {
+	struct search	 se;
 	struct span	 m;
 	size_t		 from = 0;
 	int		 rc;
 	enum reading	 r;
 
-	set_begin(sc, ts, sc->shit);
+	set_begin(sc, &se, ts, sc->shit, sc->buf, sc->len);
 	while (from <= sc->len) {
-		rc = set_next(sc, ts, sc->shit, sc->buf, sc->len, from, &m);
+		rc = set_next(sc, &se, from, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
@@ -589,8 +623,7 @@ scan_activity(struct scan *sc, struct triage_activity *a)
 
 		if (!triage_lit_may(sc->sat, &ar->line))
 			continue;	/* cannot match */
-		rc = pcre2_match(ar->line.re, (PCRE2_SPTR)sc->text, sc->len, 0,
-		    sc->opts, sc->md, NULL);
+		rc = line_match(sc, &ar->line, sc->text, sc->len, 0);
 		if (rc < 0)
 			continue;	/* an unfinished search records nothing */
 		a->present = 1;
@@ -695,13 +728,18 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
+	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
+	size_t		 nsat, nhit, need;
 	int		 c, i, hypothetical = 0, asked = -1, neg;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
-	char		*owned;
+	char		*owned, *mem;
 
 	memset(res, 0, sizeof *res);
-	memset(&sc, 0, sizeof sc);
+	/* Not all of sc: its spans (15 KiB) are written before they are read. */
+	sc.cues_done = 0;
+	sc.bounds_done = 0;
+	sc.errors = 0;
 	sc.tr = tr;
 	sc.len = strlen(text);
 	/* The daemon sanitises first; anything else gets U+FFFD here. */
@@ -710,13 +748,20 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	if (sc.text == NULL)
 		sc.text = text;
 	sc.len = strlen(sc.text);
-	sc.buf = xstrndup(sc.text, sc.len);
 	sc.opts = PCRE2_NO_UTF_CHECK;
 	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
 		abort();
-	sc.sat = xcalloc((size_t)tr->lits.nwords + 1, sizeof *sc.sat);
-	sc.hit = xcalloc(2 * ((size_t)tr->maxline + 1), sizeof *sc.hit);
-	sc.shit = sc.hit + tr->maxline + 1;
+
+	/* The clause bits, the line matches and the copy, in one block. */
+	nsat = (size_t)tr->lits.nwords + 1;
+	nhit = (size_t)tr->maxline + 1;
+	need = nsat * sizeof *sc.sat + 2 * nhit * sizeof *sc.hit + sc.len + 1;
+	mem = need <= sizeof scratch ? (char *)scratch : xmalloc(need);
+	sc.sat = (uint64_t *)mem;
+	sc.hit = (struct hit *)(mem + nsat * sizeof *sc.sat);
+	sc.shit = sc.hit + nhit;
+	sc.buf = (char *)(sc.shit + nhit);
+	memcpy(sc.buf, sc.text, sc.len + 1);
 	triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
 
 	state_expire(tr, st, now);
@@ -811,9 +856,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 	res->match_errors = sc.errors;
 	pcre2_match_data_free(sc.md);
-	free(sc.hit);
-	free(sc.sat);
-	free(sc.buf);
+	if (mem != (char *)scratch)
+		free(mem);
 	free(owned);
 }
 

@@ -49,13 +49,14 @@ enum triage_kind {
 
 /*
  * One pattern line, compiled on its own.  Every match contains one of the
- * literals of each of its clauses (triage_lit.c); with no clauses it is
- * always searched.
+ * literals of each of its clauses (triage_lit.c), bits mask of word word of
+ * the clause bits; with none (mask 0) it is always searched.
  */
 struct triage_line {
 	pcre2_code	*re;
-	uint16_t	 clause[TRIAGE_LINE_CLAUSES];
-	int		 nclause;
+	int		 jit;		/* JIT-compiled: pcre2_jit_match */
+	uint32_t	 word;
+	uint64_t	 mask;
 };
 
 /*
@@ -82,10 +83,14 @@ struct triage_lits {
 	int		 nclass;
 	int		 nstate;
 	uint32_t	*go;		/* [state * nclass + class]: next state */
-	uint32_t	*out_off;	/* a state's clauses: out[out_off[s], */
-	uint16_t	*out;		/*     out_off[s + 1]) */
+	uint32_t	*out_off;	/* the words ending at state s: */
+	uint32_t	*out;		/*     out[out_off[s], out_off[s + 1]) */
+	int		 nword;		/* distinct literals */
+	uint32_t	*word_off;	/* word w's clauses: word_clause[ */
+	uint16_t	*word_clause;	/*     word_off[w], word_off[w + 1]) */
 	int		 nclause;
-	int		 nwords;	/* of a clause bit set */
+	int		 cwords;	/* of the clause bits */
+	int		 nwords;	/* clause bits and seen words, for a scan */
 	struct lit_entry *ent;		/* while loading */
 	int		 nent;
 };
@@ -146,12 +151,7 @@ void	triage_lit_scan(const struct triage_lits *, const char *, size_t,
 static inline int
 triage_lit_may(const uint64_t *sat, const struct triage_line *ln)
 {
-	int	i;
-
-	for (i = 0; i < ln->nclause; i++)
-		if (((sat[ln->clause[i] >> 6] >> (ln->clause[i] & 63)) & 1) == 0)
-			return 0;
-	return 1;
+	return (sat[ln->word] & ln->mask) == ln->mask;
 }
 
 #endif

@@ -440,8 +440,10 @@ lit_alt(struct lit_walk *w, struct lit_cnf *out)
 }
 
 /*
- * Walks one line's pattern and gives the line its most selective clauses.
- * Returns -1, the line unconstrained, when the walk gave up.
+ * Walks one line's pattern and gives the line its most selective clauses,
+ * numbered so that they share one word of the clause bits: the engine tests
+ * a line with one mask.  Returns -1, the line unconstrained, when the walk
+ * gave up.
  */
 int
 triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
@@ -450,9 +452,10 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 	struct lit_walk		 w;
 	struct lit_cnf		 cnf;
 	struct lit_clause	*cl;
-	int			 i, best;
+	int			 i, best, n;
 
-	ln->nclause = 0;
+	ln->word = 0;
+	ln->mask = 0;
 	w.p = pattern;
 	w.bad = 0;
 	lit_alt(&w, &cnf);
@@ -462,8 +465,13 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 		lit_cnf_free(&cnf);
 		return -1;
 	}
-	while (cnf.n > 0 && ln->nclause < TRIAGE_LINE_CLAUSES &&
-	    tl->nclause < UINT16_MAX) {
+	n = cnf.n < TRIAGE_LINE_CLAUSES ? cnf.n : TRIAGE_LINE_CLAUSES;
+	if (tl->nclause % 64 + n > 64)
+		tl->nclause += 64 - tl->nclause % 64;
+	if (tl->nclause + n > UINT16_MAX)
+		n = 0;		/* too many: always searched */
+	ln->word = (uint32_t)(tl->nclause / 64);
+	while (n-- > 0) {
 		best = lit_cnf_best(&cnf);
 		cl = &cnf.c[best];
 		lit_clause_minimise(cl);
@@ -475,7 +483,7 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 			tl->nent++;
 		}
 		free(cl->s);
-		ln->clause[ln->nclause++] = (uint16_t)tl->nclause++;
+		ln->mask |= UINT64_C(1) << (tl->nclause++ % 64);
 		cnf.c[best] = cnf.c[--cnf.n];
 	}
 	lit_cnf_free(&cnf);
@@ -485,14 +493,16 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 /*
  * Builds the automaton over every literal: a trie, then failure links in
  * breadth-first order, turned into a full transition table so the scan
- * takes one step a byte, and each state's clauses merged with those of its
- * failure state.
+ * takes one step a byte.  Each distinct literal (a state where one ends) is
+ * a "word" with its clauses; each state lists the words that end there,
+ * its own and those of its failure states, so a word is found wherever it
+ * ends, and the scan sets a word's clause bits once a message.
  */
 void
 triage_lit_build(struct triage_lits *tl)
 {
-	uint32_t	*fail, *queue, *own, *ord, *start, *end, s, t, f;
-	uint16_t	*out;
+	uint32_t	*fail, *queue, *word, *start, *end, *cur, s, t, f, w;
+	uint32_t	*out;
 	size_t		 bound = 1, i, nout, len;
 	int		 c, k, head = 0, tail = 0;
 	const char	*p;
@@ -527,24 +537,31 @@ triage_lit_build(struct triage_lits *tl)
 		tl->ent[k].state = s;
 	}
 
-	/* Each state's own clauses: ord[own[s], own[s + 1]), by counting. */
-	own = xcalloc((size_t)tl->nstate + 1, sizeof *own);
-	ord = xcalloc((size_t)tl->nent + 1, sizeof *ord);
+	/* Words, numbered from 1 (0: none), and their clauses by counting. */
+	word = xcalloc((size_t)tl->nstate, sizeof *word);
+	tl->nword = 0;
 	for (k = 0; k < tl->nent; k++)
-		own[tl->ent[k].state + 1]++;
-	for (s = 0; s < (uint32_t)tl->nstate; s++)
-		own[s + 1] += own[s];
-	fail = xcalloc((size_t)tl->nstate, sizeof *fail);	/* a cursor */
+		if (word[tl->ent[k].state] == 0)
+			word[tl->ent[k].state] = (uint32_t)++tl->nword;
+	tl->word_off = xcalloc((size_t)tl->nword + 2, sizeof *tl->word_off);
+	tl->word_clause = xcalloc((size_t)tl->nent + 1,
+	    sizeof *tl->word_clause);
+	for (k = 0; k < tl->nent; k++)
+		tl->word_off[word[tl->ent[k].state]]++;
+	for (w = 1; w <= (uint32_t)tl->nword + 1; w++)
+		tl->word_off[w] += tl->word_off[w - 1];
+	cur = xcalloc((size_t)tl->nword + 2, sizeof *cur);
 	for (k = 0; k < tl->nent; k++) {
-		s = tl->ent[k].state;
-		ord[own[s] + fail[s]++] = (uint32_t)k;
+		w = word[tl->ent[k].state];
+		tl->word_clause[tl->word_off[w - 1] + cur[w]++] =
+		    tl->ent[k].clause;
 	}
-	free(fail);
+	free(cur);
 
 	/*
-	 * Breadth first: failure links, transitions, and outputs (this
-	 * state's literals, then its failure state's, which lies nearer the
-	 * root and is done) in out[start[s], end[s]).
+	 * Breadth first: failure links, transitions, and the words ending
+	 * at each state (its own, then its failure state's, which lies
+	 * nearer the root and is done) in out[start[s], end[s]).
 	 */
 	fail = xcalloc((size_t)tl->nstate, sizeof *fail);
 	queue = xcalloc((size_t)tl->nstate, sizeof *queue);
@@ -556,12 +573,10 @@ triage_lit_build(struct triage_lits *tl)
 	while (head < tail) {
 		s = queue[head++];
 		start[s] = (uint32_t)nout;
-		len = own[s + 1] - own[s];
-		if (s != 0)
-			len += end[fail[s]] - start[fail[s]];
-		out = xreallocarray(out, nout + len + 1, sizeof *out);
-		for (i = own[s]; i < own[s + 1]; i++)
-			out[nout++] = tl->ent[ord[i]].clause;
+		len = 1 + (s != 0 ? end[fail[s]] - start[fail[s]] : 0);
+		out = xreallocarray(out, nout + len, sizeof *out);
+		if (word[s] != 0)
+			out[nout++] = word[s] - 1;
 		if (s != 0)
 			for (i = start[fail[s]]; i < end[fail[s]]; i++)
 				out[nout++] = out[i];
@@ -579,7 +594,7 @@ triage_lit_build(struct triage_lits *tl)
 	tl->go = xreallocarray(tl->go, (size_t)tl->nstate * tl->nclass,
 	    sizeof *tl->go);
 
-	/* The outputs again in state order, so one offset array bounds them. */
+	/* The words again in state order, so one offset array bounds them. */
 	tl->out_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->out_off);
 	tl->out = xcalloc(nout + 1, sizeof *tl->out);
 	for (s = 0, nout = 0; s < (uint32_t)tl->nstate; s++) {
@@ -588,17 +603,18 @@ triage_lit_build(struct triage_lits *tl)
 			tl->out[nout++] = out[i];
 	}
 	tl->out_off[tl->nstate] = (uint32_t)nout;
-	free(out);
-	free(start);
-	free(end);
-	tl->nwords = (tl->nclause + 63) / 64;
+	tl->cwords = (tl->nclause + 63) / 64;
+	tl->nwords = tl->cwords + (tl->nword + 63) / 64;
+
 	for (k = 0; k < tl->nent; k++)
 		free(tl->ent[k].s);
 	free(tl->ent);
 	tl->ent = NULL;
 	tl->nent = 0;
-	free(own);
-	free(ord);
+	free(out);
+	free(start);
+	free(end);
+	free(word);
 	free(fail);
 	free(queue);
 }
@@ -614,19 +630,23 @@ triage_lit_free(struct triage_lits *tl)
 	free(tl->go);
 	free(tl->out_off);
 	free(tl->out);
+	free(tl->word_off);
+	free(tl->word_clause);
 }
 
 /*
  * Marks in sat the clauses whose literals are in text, read as PCRE2's
  * caseless matching reads it: ASCII letters in either case, long s and the
- * Kelvin sign as s and k.
+ * Kelvin sign as s and k.  sat has room for nwords: the clause bits, then
+ * the words already seen.
  */
 void
 triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
     uint64_t *sat)
 {
 	const unsigned char	*p = (const unsigned char *)text, *end = p + len;
-	uint32_t		 s = 0, i;
+	uint64_t		*seen = sat + tl->cwords;
+	uint32_t		 s = 0, i, j, w;
 	unsigned		 c;
 
 	memset(sat, 0, (size_t)tl->nwords * sizeof *sat);
@@ -643,7 +663,14 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 			p += 2;
 		}
 		s = tl->go[s * tl->nclass + tl->class[c]];
-		for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++)
-			sat[tl->out[i] >> 6] |= UINT64_C(1) << (tl->out[i] & 63);
+		for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
+			w = tl->out[i];
+			if ((seen[w >> 6] >> (w & 63)) & 1)
+				continue;
+			seen[w >> 6] |= UINT64_C(1) << (w & 63);
+			for (j = tl->word_off[w]; j < tl->word_off[w + 1]; j++)
+				sat[tl->word_clause[j] >> 6] |=
+				    UINT64_C(1) << (tl->word_clause[j] & 63);
+		}
 	}
 }

@@ -140,6 +140,16 @@ load_compile(struct load *l, const char *pattern, const char *what,
 	return re;
 }
 
+/* 1 if JIT compiled the pattern, so the engine may call pcre2_jit_match. */
+static int
+load_has_jit(const pcre2_code *re)
+{
+	size_t	size = 0;
+
+	return pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	    size > 0;
+}
+
 /* Compiles one line's pattern into a target's set and its alternation. */
 static void
 load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
@@ -158,6 +168,7 @@ load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 	    sizeof *ts->line);
 	ln = &ts->line[ts->nline++];
 	ln->re = re;
+	ln->jit = load_has_jit(re);
 	if (triage_lit_line(&l->tr->lits, ln, pattern) == -1)
 		ts->unread++;
 	if (ts->nline > l->tr->maxline)
@@ -301,6 +312,7 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 	a = &tr->activity[tr->nactivity++];
 	a->unit = unit_names[i].unit;
 	a->line.re = re;
+	a->line.jit = load_has_jit(re);
 	(void)triage_lit_line(&tr->lits, &a->line, pattern);	/* alone */
 }
 
