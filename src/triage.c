@@ -81,6 +81,7 @@ struct scan {
 	struct hit		*hit;		/* one per line: scan_all, scan_any */
 	struct hit		*shit;		/* one per line: scan_symptom */
 	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
+	int			 ascii;		/* the message is all ASCII */
 	const char		*text;		/* the message as sent */
 	char			*buf;		/* the message, harmless phrases blanked */
 	size_t			 len;
@@ -128,11 +129,21 @@ next_char(const char *buf, size_t len, size_t at)
 	return at;
 }
 
-/* One line's first match at or after from, with JIT if it has it. */
+/*
+ * One line's first match at or after from: in ASCII text with the line's
+ * ASCII pattern when it has one, with JIT when there is.
+ */
 static int
 line_match(struct scan *sc, const struct triage_line *ln, const char *subj,
     size_t len, size_t from)
 {
+	if (sc->ascii && ln->ascii != NULL) {
+		if (ln->ascii_jit)
+			return pcre2_jit_match(ln->ascii, (PCRE2_SPTR)subj,
+			    len, from, 0, sc->md, NULL);
+		return pcre2_match(ln->ascii, (PCRE2_SPTR)subj, len, from, 0,
+		    sc->md, NULL);
+	}
 	if (ln->jit)	/* as pcre2_match would, less its checks */
 		return pcre2_jit_match(ln->re, (PCRE2_SPTR)subj, len, from,
 		    sc->opts, sc->md, NULL);
@@ -673,16 +684,18 @@ scan_language(struct scan *sc)
 	return best == -1 || tie ? NULL : tr->langs[best].code;
 }
 
+/* Appends ",id" (or "id"); an id that does not fit is left out whole. */
 static void
 result_add_rule(struct triage_result *res, const char *id)
 {
-	size_t	used = strlen(res->rules);
-	int	n;
+	size_t	used = strlen(res->rules), len = strlen(id);
+	size_t	sep = used > 0;
 
-	n = snprintf(res->rules + used, sizeof res->rules - used, "%s%s",
-	    used > 0 ? "," : "", id);
-	if (n < 0 || (size_t)n >= sizeof res->rules - used)
-		res->rules[used] = '\0';	/* keep whole ids only */
+	if (used + sep + len >= sizeof res->rules)
+		return;
+	if (sep)
+		res->rules[used] = ',';
+	memcpy(res->rules + used + sep, id, len + 1);
 }
 
 void
@@ -762,7 +775,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	sc.shit = sc.hit + nhit;
 	sc.buf = (char *)(sc.shit + nhit);
 	memcpy(sc.buf, sc.text, sc.len + 1);
-	triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
+	sc.ascii = triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
 
 	state_expire(tr, st, now);
 	for (c = 0; c < tr->nconcepts; c++)

@@ -50,11 +50,15 @@ enum triage_kind {
 /*
  * One pattern line, compiled on its own.  Every match contains one of the
  * literals of each of its clauses (triage_lit.c), bits mask of word word of
- * the clause bits; with none (mask 0) it is always searched.
+ * the clause bits; with none (mask 0) it is always searched.  ascii is the
+ * same pattern compiled without UTF and Unicode properties, faster, for a
+ * message that is all ASCII when it matches such text the same way.
  */
 struct triage_line {
 	pcre2_code	*re;
 	int		 jit;		/* JIT-compiled: pcre2_jit_match */
+	pcre2_code	*ascii;		/* for ASCII text, or NULL */
+	int		 ascii_jit;
 	uint32_t	 word;
 	uint64_t	 mask;
 };
@@ -144,7 +148,7 @@ int	triage_lit_line(struct triage_lits *, struct triage_line *,
 	    const char *);
 void	triage_lit_build(struct triage_lits *);
 void	triage_lit_free(struct triage_lits *);
-void	triage_lit_scan(const struct triage_lits *, const char *, size_t,
+int	triage_lit_scan(const struct triage_lits *, const char *, size_t,
 	    uint64_t *);
 
 /* 1 if every clause of the line is satisfied: it may match. */

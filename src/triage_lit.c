@@ -48,6 +48,7 @@ struct lit_cnf {
 struct lit_walk {
 	const char	*p;
 	int		 bad;		/* syntax the walk does not follow */
+	int		 bytes;		/* same on ASCII text without UTF */
 };
 
 /* One literal of one clause, until the automaton is built. */
@@ -231,7 +232,7 @@ lit_quant(struct lit_walk *w, unsigned *min)
 static void
 lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
 {
-	const char	*p = w->p;
+	const char	*p = w->p, *q;
 
 	memset(sub, 0, sizeof *sub);
 	*look = 0;
@@ -247,8 +248,12 @@ lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
 			*look = 1;
 			p++;
 		} else if (p[0] == '<' && (p[1] == '=' || p[1] == '!')) {
+			/* Its length is counted in bytes without UTF. */
 			*look = 1;
 			p += 2;
+			for (q = p; *q != '\0' && *q != ')'; q++)
+				if ((unsigned char)*q >= 0x80)
+					w->bytes = 0;
 		} else if (*p == '<' || (p[0] == 'P' && p[1] == '<')) {
 			p += *p == 'P' ? 2 : 1;
 			while (*p == '_' || (*p >= '0' && *p <= '9') ||
@@ -325,11 +330,12 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 	char		 run[LIT_MAX_LEN];
 	size_t		 len = 0;
 	unsigned	 min;
-	int		 c, look, rep;
+	int		 c, look, rep, wide;
 
 	memset(cnf, 0, sizeof *cnf);
 	while (!w->bad && *w->p != '\0' && *w->p != '|' && *w->p != ')') {
 		c = (unsigned char)*w->p++;
+		wide = 0;
 		switch (c) {
 		case '(':
 			lit_group(w, &sub, &look);
@@ -358,6 +364,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 				lit_flush(cnf, run, &len);	/* zero width */
 				continue;
 			}
+			if (c == 'X')
+				w->bytes = 0;	/* graphemes: no promise */
 			if (c == 'R' || c == 'X' || lit_escape_class(c))
 				c = -1;
 			else if (!lit_punct(c)) {
@@ -380,6 +388,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 				while (((unsigned char)*w->p & 0xc0) == 0x80)
 					w->p++;
 				c = -1;
+				wide = 1;
 			} else if (c <= ' ' || c == 0x7f)
 				c = -1;
 			else if (c >= 'A' && c <= 'Z')
@@ -389,6 +398,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		if (w->bad)
 			continue;
 		rep = lit_quant(w, &min);
+		if (wide && rep)
+			w->bytes = 0;	/* without UTF it would bind its last byte */
 		if (c == -1 || min == 0) {
 			lit_flush(cnf, run, &len);
 			continue;
@@ -443,7 +454,9 @@ lit_alt(struct lit_walk *w, struct lit_cnf *out)
  * Walks one line's pattern and gives the line its most selective clauses,
  * numbered so that they share one word of the clause bits: the engine tests
  * a line with one mask.  Returns -1, the line unconstrained, when the walk
- * gave up.
+ * gave up; 1 when the pattern compiled without UTF and Unicode properties
+ * matches ASCII text exactly as it does with them (see triage_load.c); 0
+ * otherwise.
  */
 int
 triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
@@ -458,6 +471,7 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 	ln->mask = 0;
 	w.p = pattern;
 	w.bad = 0;
+	w.bytes = 1;
 	lit_alt(&w, &cnf);
 	if (*w.p != '\0')
 		w.bad = 1;	/* an unbalanced ')' would not have compiled */
@@ -487,7 +501,7 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 		cnf.c[best] = cnf.c[--cnf.n];
 	}
 	lit_cnf_free(&cnf);
-	return 0;
+	return w.bytes;
 }
 
 /*
@@ -638,22 +652,26 @@ triage_lit_free(struct triage_lits *tl)
  * Marks in sat the clauses whose literals are in text, read as PCRE2's
  * caseless matching reads it: ASCII letters in either case, long s and the
  * Kelvin sign as s and k.  sat has room for nwords: the clause bits, then
- * the words already seen.
+ * the words already seen.  Returns 1 if the text is all ASCII.
  */
-void
+int
 triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
     uint64_t *sat)
 {
 	const unsigned char	*p = (const unsigned char *)text, *end = p + len;
 	uint64_t		*seen = sat + tl->cwords;
 	uint32_t		 s = 0, i, j, w;
-	unsigned		 c;
+	unsigned		 c, high = 0;
 
 	memset(sat, 0, (size_t)tl->nwords * sizeof *sat);
-	if (tl->go == NULL)
-		return;
+	if (tl->go == NULL) {
+		while (p < end)
+			high |= *p++;
+		return (high & 0x80) == 0;
+	}
 	while (p < end) {
 		c = *p++;
+		high |= c;
 		if (c == 0xc5 && p < end && *p == 0xbf) {		/* U+017F */
 			c = 's';
 			p++;
@@ -673,4 +691,5 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 				    UINT64_C(1) << (tl->word_clause[j] & 63);
 		}
 	}
+	return (high & 0x80) == 0;
 }

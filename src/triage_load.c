@@ -150,6 +150,33 @@ load_has_jit(const pcre2_code *re)
 	    size > 0;
 }
 
+/*
+ * The line again without UTF and Unicode properties, when the literal walk
+ * found it matches ASCII text the same way: on ASCII text \w, \d, \s and
+ * \b are the same sets either way and caseless matching pairs the same
+ * letters, and a non-ASCII character cannot match unless a quantifier
+ * could drop it, which the walk rules out (without UTF a quantifier would
+ * bind its last byte only).  Classes and ranges with non-ASCII members
+ * select the same ASCII characters either way.
+ */
+static void
+load_ascii(struct triage_line *ln, const char *pattern, int bytes)
+{
+	PCRE2_SIZE	 off;
+	int		 err;
+
+	ln->ascii = NULL;
+	ln->ascii_jit = 0;
+	if (bytes != 1)
+		return;
+	ln->ascii = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS, &err, &off, NULL);
+	if (ln->ascii == NULL)
+		return;		/* the UTF line is searched instead */
+	(void)pcre2_jit_compile(ln->ascii, PCRE2_JIT_COMPLETE);
+	ln->ascii_jit = load_has_jit(ln->ascii);
+}
+
 /* Compiles one line's pattern into a target's set and its alternation. */
 static void
 load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
@@ -157,6 +184,7 @@ load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 {
 	struct triage_line	*ln;
 	pcre2_code		*re;
+	int			 bytes;
 
 	if (*pattern == '\0') {
 		diag_error(l->d, path, line, "%s: no pattern", what);
@@ -169,8 +197,9 @@ load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 	ln = &ts->line[ts->nline++];
 	ln->re = re;
 	ln->jit = load_has_jit(re);
-	if (triage_lit_line(&l->tr->lits, ln, pattern) == -1)
+	if ((bytes = triage_lit_line(&l->tr->lits, ln, pattern)) == -1)
 		ts->unread++;
+	load_ascii(ln, pattern, bytes);
 	if (ts->nline > l->tr->maxline)
 		l->tr->maxline = ts->nline;
 	if (*src == NULL)
@@ -313,7 +342,8 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 	a->unit = unit_names[i].unit;
 	a->line.re = re;
 	a->line.jit = load_has_jit(re);
-	(void)triage_lit_line(&tr->lits, &a->line, pattern);	/* alone */
+	load_ascii(&a->line, pattern,	/* on its own: never joined */
+	    triage_lit_line(&tr->lits, &a->line, pattern));
 }
 
 static void
@@ -552,8 +582,10 @@ load_set_free(struct triage_set *ts)
 {
 	int	i;
 
-	for (i = 0; i < ts->nline; i++)
+	for (i = 0; i < ts->nline; i++) {
 		pcre2_code_free(ts->line[i].re);
+		pcre2_code_free(ts->line[i].ascii);
+	}
 	free(ts->line);
 	pcre2_code_free(ts->joined);
 }
@@ -667,8 +699,10 @@ triage_rules_free(struct triage_rules *tr)
 	load_set_free(&tr->harmless);
 	load_set_free(&tr->yes);
 	load_set_free(&tr->no);
-	for (i = 0; i < tr->nactivity; i++)
+	for (i = 0; i < tr->nactivity; i++) {
 		pcre2_code_free(tr->activity[i].line.re);
+		pcre2_code_free(tr->activity[i].line.ascii);
+	}
 	free(tr->activity);
 	for (i = 0; i < tr->nlangs; i++)
 		load_set_free(&tr->langs[i].detect);
