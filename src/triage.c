@@ -17,6 +17,14 @@
  *      episode and follow-up question are applied.
  * Where a reading is unsure the symptom stays present: over-triage is the
  * safe error.
+ *
+ * Speed: a target (a concept, cue kind or list) is searched line by line,
+ * and only the lines whose required literals are in the message
+ * (triage_lit.c); set_next merges the lines' matches into the one the
+ * joined alternation would give.  A cue kind is searched the first time a
+ * reading needs it (scan_cue), so a message without symptoms costs no cue
+ * searches and the costly ones (subject words, questions) are searched only
+ * for a symptom inside an if-clause.
  */
 #include "config.h"
 
@@ -39,6 +47,7 @@
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
 #define COND_WINDOW	5	/* words from "if" to a symptom in its clause */
 #define MAX_SPANS	64	/* per cue kind or concept in one message */
+#define SCRATCH_SIZE	4096	/* per-message memory on the stack, if it fits */
 
 struct span {
 	size_t	s, e;
@@ -49,15 +58,37 @@ struct spans {
 	int		n;
 };
 
+/* A line that may match, and its next match, while searching one set. */
+struct hit {
+	const struct triage_line *line;
+	enum { HIT_UNKNOWN, HIT_NONE, HIT_FOUND } state;
+	size_t	s, e;
+};
+
+/* A search of one set over one subject (set_begin, set_next). */
+struct search {
+	const struct triage_set	*ts;
+	struct hit		*hit;	/* the lines that may match, in order */
+	int			 n;
+	const char		*subj;
+	size_t			 len;
+};
+
 struct scan {
 	const struct triage_rules *tr;
 	pcre2_match_data	*md;
+	uint64_t		*sat;		/* clauses whose literals are here */
+	struct hit		*hit;		/* one per line: scan_all, scan_any */
+	struct hit		*shit;		/* one per line: scan_symptom */
 	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
+	int			 ascii;		/* the message is all ASCII */
 	const char		*text;		/* the message as sent */
 	char			*buf;		/* the message, harmless phrases blanked */
 	size_t			 len;
-	struct spans		 cues[CUE_COUNT];
-	struct spans		 bounds;	/* punctuation and termination cues */
+	struct spans		 cues[CUE_COUNT];	/* see scan_cue */
+	unsigned		 cues_done;	/* bit k: cues[k] is searched */
+	struct spans		 bounds;	/* see scan_bounded */
+	int			 bounds_done;
 	struct spans		 puncts;	/* punctuation only: splits concepts */
 	int			 errors;
 };
@@ -99,51 +130,149 @@ next_char(const char *buf, size_t len, size_t at)
 }
 
 /*
- * Every non-overlapping match of re in buf[from, to), into out (at most
+ * One line's first match at or after from: in ASCII text with the line's
+ * ASCII pattern when it has one, with JIT when there is.
+ */
+static int
+line_match(struct scan *sc, const struct triage_line *ln, const char *subj,
+    size_t len, size_t from)
+{
+	if (sc->ascii && ln->ascii != NULL) {
+		if (ln->ascii_jit)
+			return pcre2_jit_match(ln->ascii, (PCRE2_SPTR)subj,
+			    len, from, 0, sc->md, NULL);
+		return pcre2_match(ln->ascii, (PCRE2_SPTR)subj, len, from, 0,
+		    sc->md, NULL);
+	}
+	if (ln->jit)	/* as pcre2_match would, less its checks */
+		return pcre2_jit_match(ln->re, (PCRE2_SPTR)subj, len, from,
+		    sc->opts, sc->md, NULL);
+	return pcre2_match(ln->re, (PCRE2_SPTR)subj, len, from, sc->opts,
+	    sc->md, NULL);
+}
+
+/*
+ * Starts a search of a set over subj[0, len), with room for its lines in
+ * hit: only the lines whose literals are in the message, none searched.
+ */
+static void
+set_begin(struct scan *sc, struct search *se, const struct triage_set *ts,
+    struct hit *hit, const char *subj, size_t len)
+{
+	int	i;
+
+	se->ts = ts;
+	se->hit = hit;
+	se->subj = subj;
+	se->len = len;
+	se->n = 0;
+	for (i = 0; i < ts->nline; i++)
+		if (triage_lit_may(sc->sat, &ts->line[i])) {
+			hit[se->n].line = &ts->line[i];
+			hit[se->n++].state = HIT_UNKNOWN;
+		}
+}
+
+/*
+ * The first match of the set that starts at or after from, as PCRE2 finds
+ * it for the set's lines joined into one alternation: the leftmost start
+ * and, of the lines that match there, the first.  Each line matches at a
+ * given start as it would inside the alternation, so it is searched alone
+ * (faster than the alternation) and only when its literals are in the
+ * message; its match is kept while it starts at or after from, and a line
+ * with no match from some offset has none from any later one.  from must
+ * not move backwards.  Returns 1 with *m set, PCRE2_ERROR_NOMATCH, or
+ * another PCRE2 error.
+ */
+static int
+set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
+{
+	PCRE2_SIZE	*ov;
+	struct hit	*h, *best = NULL;
+	int		 i, rc;
+
+	if (se->ts->joined != NULL) {
+		rc = pcre2_match(se->ts->joined, (PCRE2_SPTR)se->subj, se->len,
+		    from, sc->opts, sc->md, NULL);
+		if (rc < 0)
+			return rc;
+		ov = pcre2_get_ovector_pointer(sc->md);
+		m->s = ov[0];
+		m->e = ov[1];
+		return 1;
+	}
+	for (i = 0; i < se->n; i++) {
+		h = &se->hit[i];
+		if (h->state == HIT_NONE)
+			continue;
+		if (h->state == HIT_UNKNOWN || h->s < from) {
+			rc = line_match(sc, h->line, se->subj, se->len, from);
+			if (rc == PCRE2_ERROR_NOMATCH) {
+				h->state = HIT_NONE;
+				continue;
+			}
+			if (rc < 0)
+				return rc;
+			ov = pcre2_get_ovector_pointer(sc->md);
+			h->state = HIT_FOUND;
+			h->s = ov[0];
+			h->e = ov[1];
+		}
+		if (best == NULL || h->s < best->s)
+			best = h;
+		if (best->s == from)	/* no later line can start earlier */
+			break;
+	}
+	if (best == NULL)
+		return PCRE2_ERROR_NOMATCH;
+	m->s = best->s;
+	m->e = best->e;
+	return 1;
+}
+
+/*
+ * Every non-overlapping match of a set in buf[from, to), into out (at most
  * MAX_SPANS).  A search PCRE2 cannot finish stops the scan and counts in
  * sc->errors: a symptom is then taken as present, while a cue or harmless
  * phrase is taken as absent, so the error always reads towards over-triage.
  */
 static void
-scan_all(struct scan *sc, const pcre2_code *re, size_t from, size_t to,
+scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
     struct spans *out)
 {
-	PCRE2_SIZE	*ov;
+	struct search	 se;
+	struct span	 m;
 	size_t		 at = from;
 	int		 rc;
 
 	out->n = 0;
-	if (re == NULL)
-		return;
+	set_begin(sc, &se, ts, sc->hit, sc->buf, to);
 	while (at <= to && out->n < MAX_SPANS) {
-		rc = pcre2_match(re, (PCRE2_SPTR)sc->buf, to, at, sc->opts,
-		    sc->md, NULL);
+		rc = set_next(sc, &se, at, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {	/* callers that must not miss check errors */
 			sc->errors++;
 			break;
 		}
-		ov = pcre2_get_ovector_pointer(sc->md);
-		out->v[out->n].s = ov[0];
-		out->v[out->n++].e = ov[1];
-		if (ov[1] > ov[0])
-			at = ov[1];
+		out->v[out->n++] = m;
+		if (m.e > m.s)
+			at = m.e;
 		else	/* an empty match: step over one character */
-			at = next_char(sc->buf, to, ov[1]);
+			at = next_char(sc->buf, to, m.e);
 	}
 }
 
-/* 1 if re matches the message as sent (topics, answers). */
+/* 1 if a set matches the message as sent (topics, answers). */
 static int
-scan_any(struct scan *sc, const pcre2_code *re)
+scan_any(struct scan *sc, const struct triage_set *ts)
 {
-	int	rc;
+	struct search	se;
+	struct span	m;
+	int		rc;
 
-	if (re == NULL)
-		return 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)sc->text, sc->len, 0, sc->opts, sc->md,
-	    NULL);
+	set_begin(sc, &se, ts, sc->hit, sc->text, sc->len);
+	rc = set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -183,10 +312,25 @@ starts_in(const struct spans *sp, size_t a, size_t b)
 	return 0;
 }
 
-/* 1 if a scope boundary (punctuation or termination cue) starts in [a, b). */
+static const struct spans *scan_cue(struct scan *, enum triage_cue);
+
+/*
+ * 1 if a scope boundary starts in [a, b): punctuation, then termination
+ * cues, at most MAX_SPANS in all.
+ */
 static int
-scan_bounded(const struct scan *sc, size_t a, size_t b)
+scan_bounded(struct scan *sc, size_t a, size_t b)
 {
+	const struct spans	*term;
+	int			 k;
+
+	if (!sc->bounds_done) {
+		term = scan_cue(sc, CUE_TERMINATION);
+		sc->bounds = sc->puncts;
+		for (k = 0; k < term->n && sc->bounds.n < MAX_SPANS; k++)
+			sc->bounds.v[sc->bounds.n++] = term->v[k];
+		sc->bounds_done = 1;
+	}
 	return starts_in(&sc->bounds, a, b);
 }
 
@@ -200,19 +344,42 @@ overlaps(const struct span *x, const struct span *y)
 static void
 scan_unmask(struct scan *sc, enum triage_cue k)
 {
-	struct spans	*c = &sc->cues[k];
-	int		 i, j, out = 0, masked;
+	struct spans		*c = &sc->cues[k];
+	const struct spans	*pseudo, *hedge;
+	int			 i, j, out = 0, masked;
 
+	if (c->n == 0)
+		return;
+	pseudo = scan_cue(sc, CUE_PSEUDO);
+	hedge = scan_cue(sc, CUE_HEDGE);
 	for (i = 0; i < c->n; i++) {
 		masked = 0;
-		for (j = 0; j < sc->cues[CUE_PSEUDO].n && !masked; j++)
-			masked = overlaps(&c->v[i], &sc->cues[CUE_PSEUDO].v[j]);
-		for (j = 0; j < sc->cues[CUE_HEDGE].n && !masked; j++)
-			masked = overlaps(&c->v[i], &sc->cues[CUE_HEDGE].v[j]);
+		for (j = 0; j < pseudo->n && !masked; j++)
+			masked = overlaps(&c->v[i], &pseudo->v[j]);
+		for (j = 0; j < hedge->n && !masked; j++)
+			masked = overlaps(&c->v[i], &hedge->v[j]);
 		if (!masked)
 			c->v[out++] = c->v[i];
 	}
 	c->n = out;
+}
+
+/*
+ * The cues of kind k in the message, searched the first time they are
+ * needed; the buffer they are searched in no longer changes by then.  All
+ * but pseudo, hedge, question, subject and current are unmasked.
+ */
+static const struct spans *
+scan_cue(struct scan *sc, enum triage_cue k)
+{
+	if ((sc->cues_done & (1U << k)) == 0) {
+		sc->cues_done |= 1U << k;
+		scan_all(sc, &sc->tr->cues[k], 0, sc->len, &sc->cues[k]);
+		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
+		    k != CUE_SUBJECT && k != CUE_CURRENT)
+			scan_unmask(sc, k);
+	}
+	return &sc->cues[k];
 }
 
 static int
@@ -237,33 +404,24 @@ is_punct_bound(const char *buf, size_t len, size_t i)
 	}
 }
 
+/* Blanks the harmless phrases and finds the punctuation; cues come later. */
 static void
 scan_prepare(struct scan *sc)
 {
-	const struct triage_rules *tr = sc->tr;
-	struct spans	 harmless, *b = &sc->bounds;
+	struct spans	 harmless, *p = &sc->puncts;
 	size_t		 i;
 	int		 k;
 
-	scan_all(sc, tr->harmless, 0, sc->len, &harmless);
+	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
 	for (k = 0; k < harmless.n; k++)
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
-	for (k = 0; k < CUE_COUNT; k++)
-		scan_all(sc, tr->cues[k], 0, sc->len, &sc->cues[k]);
-	for (k = 0; k < CUE_COUNT; k++)
-		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
-		    k != CUE_SUBJECT && k != CUE_CURRENT)
-			scan_unmask(sc, (enum triage_cue)k);
-	b->n = 0;
-	for (i = 0; i < sc->len && b->n < MAX_SPANS; i++)
+	p->n = 0;
+	for (i = 0; i < sc->len && p->n < MAX_SPANS; i++)
 		if (is_punct_bound(sc->buf, sc->len, i)) {
-			b->v[b->n].s = i;
-			b->v[b->n++].e = i + 1;
+			p->v[p->n].s = i;
+			p->v[p->n++].e = i + 1;
 		}
-	sc->puncts = *b;
-	for (k = 0; k < sc->cues[CUE_TERMINATION].n && b->n < MAX_SPANS; k++)
-		b->v[b->n++] = sc->cues[CUE_TERMINATION].v[k];
 }
 
 /*
@@ -293,10 +451,10 @@ scan_sentence(const struct scan *sc, const struct span *x, struct span *cl)
 
 /* 1 if some cue of kind k lies in the same scope as x, within window words. */
 static int
-scan_near(const struct scan *sc, enum triage_cue k, const struct span *x,
+scan_near(struct scan *sc, enum triage_cue k, const struct span *x,
     int before, int after, int window)
 {
-	const struct spans	*c = &sc->cues[k];
+	const struct spans	*c = scan_cue(sc, k);
 	int			 i;
 
 	for (i = 0; i < c->n; i++) {
@@ -318,10 +476,10 @@ scan_near(const struct scan *sc, enum triage_cue k, const struct span *x,
  * main clause before the symptom.  The caller also wants a question.
  */
 static int
-scan_conditional(const struct scan *sc, const struct span *x)
+scan_conditional(struct scan *sc, const struct span *x)
 {
-	const struct spans	*c = &sc->cues[CUE_CONDITIONAL];
-	const struct spans	*subj = &sc->cues[CUE_SUBJECT];
+	const struct spans	*c = scan_cue(sc, CUE_CONDITIONAL);
+	const struct spans	*subj;
 	size_t			 first;
 	int			 i, j, restart;
 
@@ -338,6 +496,7 @@ scan_conditional(const struct scan *sc, const struct span *x)
 		while (first < x->s && is_word_byte((unsigned char)sc->buf[first]))
 			first++;
 		restart = 0;
+		subj = scan_cue(sc, CUE_SUBJECT);
 		for (j = 0; j < subj->n && !restart; j++)
 			restart = subj->v[j].s >= first && subj->v[j].s < x->s;
 		if (!restart)
@@ -349,9 +508,10 @@ scan_conditional(const struct scan *sc, const struct span *x)
 enum reading { READ_PRESENT, READ_NEGATED, READ_HISTORY, READ_HYPOTHETICAL };
 
 static enum reading
-scan_read(const struct scan *sc, const struct span *x)
+scan_read(struct scan *sc, const struct span *x)
 {
-	const struct spans	*neg = &sc->cues[CUE_NEGATION];
+	const struct spans	*neg = scan_cue(sc, CUE_NEGATION);
+	const struct spans	*relapses, *questions;
 	struct span		 cl;
 	int			 i, nneg = 0, question = 0, relapse = 0;
 
@@ -367,8 +527,9 @@ scan_read(const struct scan *sc, const struct span *x)
 	if (nneg > 0)
 		return READ_NEGATED;
 	/* "went away after hospital but it's back today" */
-	for (i = 0; i < sc->cues[CUE_RELAPSE].n && !relapse; i++)
-		relapse = sc->cues[CUE_RELAPSE].v[i].s >= x->e;
+	relapses = scan_cue(sc, CUE_RELAPSE);
+	for (i = 0; i < relapses->n && !relapse; i++)
+		relapse = relapses->v[i].s >= x->e;
 	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
 		return READ_NEGATED;
 	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&
@@ -381,8 +542,9 @@ scan_read(const struct scan *sc, const struct span *x)
 	if (scan_conditional(sc, x) &&
 	    !scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW)) {
 		scan_sentence(sc, x, &cl);
-		for (i = 0; i < sc->cues[CUE_QUESTION].n && !question; i++)
-			question = overlaps(&cl, &sc->cues[CUE_QUESTION].v[i]);
+		questions = scan_cue(sc, CUE_QUESTION);
+		for (i = 0; i < questions->n && !question; i++)
+			question = overlaps(&cl, &questions->v[i]);
 		if (question)
 			return READ_HYPOTHETICAL;
 	}
@@ -394,27 +556,24 @@ scan_read(const struct scan *sc, const struct span *x)
  * *hypothetical or *denied when a match was read that way.
  */
 static int
-scan_symptom(struct scan *sc, const pcre2_code *re, int *hypothetical,
+scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
     int *denied)
 {
-	PCRE2_SIZE	*ov;
+	struct search	 se;
 	struct span	 m;
 	size_t		 from = 0;
 	int		 rc;
 	enum reading	 r;
 
+	set_begin(sc, &se, ts, sc->shit, sc->buf, sc->len);
 	while (from <= sc->len) {
-		rc = pcre2_match(re, (PCRE2_SPTR)sc->buf, sc->len, from,
-		    sc->opts, sc->md, NULL);
+		rc = set_next(sc, &se, from, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
 			sc->errors++;
 			return 1;	/* could not tell: assume it is there */
 		}
-		ov = pcre2_get_ovector_pointer(sc->md);
-		m.s = ov[0];
-		m.e = ov[1];
 		/* A match across punctuation is two ideas: look inside it. */
 		if (!starts_in(&sc->puncts, m.s + 1, m.e)) {
 			r = scan_read(sc, &m);
@@ -473,14 +632,16 @@ scan_activity(struct scan *sc, struct triage_activity *a)
 	for (i = 0; i < tr->nactivity; i++) {
 		const struct triage_activity_re *ar = &tr->activity[i];
 
-		rc = pcre2_match(ar->re, (PCRE2_SPTR)sc->text, sc->len, 0,
-		    sc->opts, sc->md, NULL);
+		if (!triage_lit_may(sc->sat, &ar->line))
+			continue;	/* cannot match */
+		rc = line_match(sc, &ar->line, sc->text, sc->len, 0);
 		if (rc < 0)
 			continue;	/* an unfinished search records nothing */
 		a->present = 1;
 		if (ar->unit == UNIT_NONE)
 			continue;
-		g = pcre2_substring_number_from_name(ar->re, (PCRE2_SPTR)"n");
+		g = pcre2_substring_number_from_name(ar->line.re,
+		    (PCRE2_SPTR)"n");
 		ov = pcre2_get_ovector_pointer(sc->md);
 		if (g < 0 || g >= rc || ov[2 * g] == PCRE2_UNSET)
 			continue;
@@ -512,7 +673,7 @@ scan_language(struct scan *sc)
 	int		 i, best = -1, bestn = 0, tie = 0;
 
 	for (i = 0; i < tr->nlangs; i++) {
-		scan_all(sc, tr->langs[i].detect, 0, sc->len, &m);
+		scan_all(sc, &tr->langs[i].detect, 0, sc->len, &m);
 		if (m.n > bestn) {
 			best = i;
 			bestn = m.n;
@@ -523,16 +684,18 @@ scan_language(struct scan *sc)
 	return best == -1 || tie ? NULL : tr->langs[best].code;
 }
 
+/* Appends ",id" (or "id"); an id that does not fit is left out whole. */
 static void
 result_add_rule(struct triage_result *res, const char *id)
 {
-	size_t	used = strlen(res->rules);
-	int	n;
+	size_t	used = strlen(res->rules), len = strlen(id);
+	size_t	sep = used > 0;
 
-	n = snprintf(res->rules + used, sizeof res->rules - used, "%s%s",
-	    used > 0 ? "," : "", id);
-	if (n < 0 || (size_t)n >= sizeof res->rules - used)
-		res->rules[used] = '\0';	/* keep whole ids only */
+	if (used + sep + len >= sizeof res->rules)
+		return;
+	if (sep)
+		res->rules[used] = ',';
+	memcpy(res->rules + used + sep, id, len + 1);
 }
 
 void
@@ -578,13 +741,18 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
+	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
+	size_t		 nsat, nhit, need;
 	int		 c, i, hypothetical = 0, asked = -1, neg;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
-	char		*owned;
+	char		*owned, *mem;
 
 	memset(res, 0, sizeof *res);
-	memset(&sc, 0, sizeof sc);
+	/* Not all of sc: its spans (15 KiB) are written before they are read. */
+	sc.cues_done = 0;
+	sc.bounds_done = 0;
+	sc.errors = 0;
 	sc.tr = tr;
 	sc.len = strlen(text);
 	/* The daemon sanitises first; anything else gets U+FFFD here. */
@@ -593,10 +761,21 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	if (sc.text == NULL)
 		sc.text = text;
 	sc.len = strlen(sc.text);
-	sc.buf = xstrndup(sc.text, sc.len);
 	sc.opts = PCRE2_NO_UTF_CHECK;
 	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
 		abort();
+
+	/* The clause bits, the line matches and the copy, in one block. */
+	nsat = (size_t)tr->lits.nwords + 1;
+	nhit = (size_t)tr->maxline + 1;
+	need = nsat * sizeof *sc.sat + 2 * nhit * sizeof *sc.hit + sc.len + 1;
+	mem = need <= sizeof scratch ? (char *)scratch : xmalloc(need);
+	sc.sat = (uint64_t *)mem;
+	sc.hit = (struct hit *)(mem + nsat * sizeof *sc.sat);
+	sc.shit = sc.hit + nhit;
+	sc.buf = (char *)(sc.shit + nhit);
+	memcpy(sc.buf, sc.text, sc.len + 1);
+	sc.ascii = triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
 
 	state_expire(tr, st, now);
 	for (c = 0; c < tr->nconcepts; c++)
@@ -609,8 +788,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		const struct triage_concept *tc = &tr->concepts[c];
 
 		neg = 0;
-		if (tc->kind == KIND_TOPIC ? scan_any(&sc, tc->re) :
-		    scan_symptom(&sc, tc->re, tc->kind == KIND_SYMPTOM ?
+		if (tc->kind == KIND_TOPIC ? scan_any(&sc, &tc->set) :
+		    scan_symptom(&sc, &tc->set, tc->kind == KIND_SYMPTOM ?
 		    &hypothetical : &neg, &neg))
 			msg |= UINT64_C(1) << c;
 		else if (neg)
@@ -625,9 +804,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 
 	/* The answer to a pending question: YES adds what was asked about. */
 	if (st->question >= 0) {
-		if (scan_any(&sc, tr->yes))
+		if (scan_any(&sc, &tr->yes))
 			res->answer = TRIAGE_ANSWER_YES;
-		else if (scan_any(&sc, tr->no))
+		else if (scan_any(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
 		if (res->answer == TRIAGE_ANSWER_YES)
 			msg |= UINT64_C(1) << st->question;
@@ -690,7 +869,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 	res->match_errors = sc.errors;
 	pcre2_match_data_free(sc.md);
-	free(sc.buf);
+	if (mem != (char *)scratch)
+		free(mem);
 	free(owned);
 }
 

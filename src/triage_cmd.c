@@ -208,6 +208,13 @@ cmd_split(char *line, char **conv, char **msg, char **third)
 }
 
 static void
+cmd_free_clean(char *clean, char *line)
+{
+	if (clean != line)
+		free(clean);
+}
+
+static void
 eval_print(const struct eval *ev, unsigned long emerg_total,
     unsigned long emerg_hit)
 {
@@ -339,7 +346,8 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		len = (size_t)n;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		clean = utf8_sanitize(line, len);
+		/* Most lines are valid: split those in place, copy the rest. */
+		clean = utf8_valid(line, len) ? line : utf8_sanitize(line, len);
 		if (cmd_split(clean, &conv, &msg, &third) == -1) {
 			if (!(lineno == 1 && strcmp(clean, "conv") == 0) &&
 			    len > 0) {
@@ -347,20 +355,25 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 				    name, lineno);
 				rc = 1;
 			}
-			free(clean);
+			cmd_free_clean(clean, line);
 			continue;
 		}
 		if (lineno == 1 && strcmp(conv, "conv") == 0) {
-			free(clean);
+			cmd_free_clean(clean, line);
 			continue;
 		}
 		cv = conv_get(&cs, conv);
 		triage_step(tr, &cv->st, msg, cv->next, &res);
 		cv->next += CMD_GAP;
 		if (eval_path == NULL) {
-			printf("%s\t%s\t%s\n", conv, triage_level_name(res.level),
-			    res.rules);
-			free(clean);
+			/* conv<TAB>level<TAB>rules, without printf's parsing */
+			fputs(conv, stdout);
+			putchar('\t');
+			fputs(triage_level_name(res.level), stdout);
+			putchar('\t');
+			fputs(res.rules, stdout);
+			putchar('\n');
+			cmd_free_clean(clean, line);
 			continue;
 		}
 		if (third == NULL || triage_level_parse(third, &expected) == -1) {
@@ -368,7 +381,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			    "level (emergency, urgent, advice or routine)\n",
 			    name, lineno);
 			rc = 1;
-			free(clean);
+			cmd_free_clean(clean, line);
 			continue;
 		}
 		ev.m[expected][res.level]++;
@@ -384,7 +397,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			    res.level < expected ? "UNDER" : "over ", name, lineno,
 			    msg, triage_level_name(expected),
 			    triage_level_name(res.level), res.rules);
-		free(clean);
+		cmd_free_clean(clean, line);
 	}
 	if (ferror(in)) {
 		fprintf(stderr, "%s: read error\n", name);

@@ -45,10 +45,64 @@ enum triage_kind {
 	KIND_QUALIFIER,		/* qualifier: read like a symptom, not remembered */
 };
 
+#define TRIAGE_LINE_CLAUSES	4
+
+/*
+ * One pattern line, compiled on its own.  Every match contains one of the
+ * literals of each of its clauses (triage_lit.c), bits mask of word word of
+ * the clause bits; with none (mask 0) it is always searched.  ascii is the
+ * same pattern compiled without UTF and Unicode properties, faster, for a
+ * message that is all ASCII when it matches such text the same way.
+ */
+struct triage_line {
+	pcre2_code	*re;
+	int		 jit;		/* JIT-compiled: pcre2_jit_match */
+	pcre2_code	*ascii;		/* for ASCII text, or NULL */
+	int		 ascii_jit;
+	uint32_t	 word;
+	uint64_t	 mask;
+};
+
+/*
+ * The lines of one concept, cue kind or list, in file order: they match
+ * like one alternation of them all.  Each line is searched on its own when
+ * its literals are in the message; joined is that alternation, kept and
+ * searched instead when a line uses syntax the literal walk does not know
+ * (it might not mean the same on its own).
+ */
+struct triage_set {
+	struct triage_line	*line;
+	int			 nline;
+	int			 unread;	/* lines the walk gave up on */
+	pcre2_code		*joined;
+};
+
+/*
+ * Every clause's literals in one Aho-Corasick automaton: a message is read
+ * once, and the clauses whose literals it contains are marked.
+ */
+struct lit_entry;
+struct triage_lits {
+	uint8_t		 class[256];	/* byte to column; 0: in no literal */
+	int		 nclass;
+	int		 nstate;
+	uint32_t	*go;		/* [state * nclass + class]: next state */
+	uint32_t	*out_off;	/* the words ending at state s: */
+	uint32_t	*out;		/*     out[out_off[s], out_off[s + 1]) */
+	int		 nword;		/* distinct literals */
+	uint32_t	*word_off;	/* word w's clauses: word_clause[ */
+	uint16_t	*word_clause;	/*     word_off[w], word_off[w + 1]) */
+	int		 nclause;
+	int		 cwords;	/* of the clause bits */
+	int		 nwords;	/* clause bits and seen words, for a scan */
+	struct lit_entry *ent;		/* while loading */
+	int		 nent;
+};
+
 struct triage_concept {
 	char		*id;
 	enum triage_kind kind;
-	pcre2_code	*re;		/* NULL for built-ins */
+	struct triage_set set;		/* empty for built-ins */
 };
 
 struct triage_rule {
@@ -65,12 +119,12 @@ enum triage_unit { UNIT_NONE, UNIT_MINUTES, UNIT_HOURS, UNIT_KM, UNIT_MILES,
 
 struct triage_activity_re {
 	enum triage_unit	 unit;
-	pcre2_code		*re;	/* optional named group n: the amount */
+	struct triage_line	 line;	/* optional named group n: the amount */
 };
 
 struct triage_lang {
 	char		 code[4];
-	pcre2_code	*detect;	/* NULL: never detected */
+	struct triage_set detect;	/* empty: never detected */
 };
 
 struct triage_rules {
@@ -78,14 +132,30 @@ struct triage_rules {
 	int			 nconcepts;
 	struct triage_rule	*rules;
 	int			 nrules;
-	pcre2_code		*cues[CUE_COUNT];	/* NULL: no such cue */
-	pcre2_code		*harmless;
-	pcre2_code		*yes, *no;
+	struct triage_set	 cues[CUE_COUNT];	/* empty: no such cue */
+	struct triage_set	 harmless;
+	struct triage_set	 yes, no;
 	struct triage_activity_re *activity;
 	int			 nactivity;
 	struct triage_lang	 langs[TRIAGE_MAX_LANGS];
 	int			 nlangs;
 	const char		*prompts[TRIAGE_MAX_PROMPTS + 1];
+	struct triage_lits	 lits;
+	int			 maxline;	/* lines in the largest set */
 };
+
+int	triage_lit_line(struct triage_lits *, struct triage_line *,
+	    const char *);
+void	triage_lit_build(struct triage_lits *);
+void	triage_lit_free(struct triage_lits *);
+int	triage_lit_scan(const struct triage_lits *, const char *, size_t,
+	    uint64_t *);
+
+/* 1 if every clause of the line is satisfied: it may match. */
+static inline int
+triage_lit_may(const uint64_t *sat, const struct triage_line *ln)
+{
+	return (sat[ln->word] & ln->mask) == ln->mask;
+}
 
 #endif

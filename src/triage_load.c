@@ -3,11 +3,15 @@
  *
  * Every *.rules file in the directory is read in name order.  A concept, cue
  * kind, harmless list, answer or language hint may be given on many lines, in
- * many files: each line is compiled on its own first, so that a bad pattern
- * is reported with its file:line, then the lines are joined into one
- * alternation per target and compiled once more, with JIT where available.
- * Rules are resolved after every file is read, so a rule may name a concept
- * from any file.
+ * many files, and matches like the alternation of its lines.  Each line is
+ * compiled on its own, with JIT where available, so that a bad pattern is
+ * reported with its file:line, and kept: the engine searches a line only
+ * when its required literals (triage_lit.c) are in the message.  The lines
+ * are also joined into one alternation per target and compiled once more,
+ * so that what cannot be joined is still an error; that pattern is kept only
+ * for a target with a line the literal walk could not read.  Rules are
+ * resolved after every file is read, so a rule may name a concept from any
+ * file.
  */
 #include "config.h"
 
@@ -38,7 +42,7 @@ struct load_pending_rule {
 struct load {
 	struct triage_rules	*tr;
 	struct diag		*d;
-	/* Sources being gathered: one evbuffer per target. */
+	/* The joined alternations being gathered: one evbuffer per target. */
 	struct evbuffer		*concept_src[TRIAGE_MAX_CONCEPTS];
 	struct evbuffer		*cue_src[CUE_COUNT];
 	struct evbuffer		*harmless_src, *yes_src, *no_src;
@@ -116,7 +120,7 @@ load_valid_id(const char *id)
 
 static pcre2_code *
 load_compile(struct load *l, const char *pattern, const char *what,
-    const char *path, unsigned line)
+    const char *path, unsigned line, int jit)
 {
 	PCRE2_UCHAR	 msg[256];
 	PCRE2_SIZE	 off;
@@ -131,24 +135,73 @@ load_compile(struct load *l, const char *pattern, const char *what,
 		    what, (size_t)off, (const char *)msg);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* optional */
+	if (jit)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional */
 	return re;
 }
 
-/* Checks one line's pattern and appends it to a target's alternation. */
-static void
-load_add(struct load *l, struct evbuffer **src, const char *pattern,
-    const char *what, const char *path, unsigned line)
+/* 1 if JIT compiled the pattern, so the engine may call pcre2_jit_match. */
+static int
+load_has_jit(const pcre2_code *re)
 {
-	pcre2_code	*re;
+	size_t	size = 0;
+
+	return pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	    size > 0;
+}
+
+/*
+ * The line again without UTF and Unicode properties, when the literal walk
+ * found it matches ASCII text the same way: on ASCII text \w, \d, \s and
+ * \b are the same sets either way and caseless matching pairs the same
+ * letters, and a non-ASCII character cannot match unless a quantifier
+ * could drop it, which the walk rules out (without UTF a quantifier would
+ * bind its last byte only).  Classes and ranges with non-ASCII members
+ * select the same ASCII characters either way.
+ */
+static void
+load_ascii(struct triage_line *ln, const char *pattern, int bytes)
+{
+	PCRE2_SIZE	 off;
+	int		 err;
+
+	ln->ascii = NULL;
+	ln->ascii_jit = 0;
+	if (bytes != 1)
+		return;
+	ln->ascii = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS, &err, &off, NULL);
+	if (ln->ascii == NULL)
+		return;		/* the UTF line is searched instead */
+	(void)pcre2_jit_compile(ln->ascii, PCRE2_JIT_COMPLETE);
+	ln->ascii_jit = load_has_jit(ln->ascii);
+}
+
+/* Compiles one line's pattern into a target's set and its alternation. */
+static void
+load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
+    const char *pattern, const char *what, const char *path, unsigned line)
+{
+	struct triage_line	*ln;
+	pcre2_code		*re;
+	int			 bytes;
 
 	if (*pattern == '\0') {
 		diag_error(l->d, path, line, "%s: no pattern", what);
 		return;
 	}
-	if ((re = load_compile(l, pattern, what, path, line)) == NULL)
+	if ((re = load_compile(l, pattern, what, path, line, 1)) == NULL)
 		return;
-	pcre2_code_free(re);
+	ts->line = xreallocarray(ts->line, (size_t)ts->nline + 1,
+	    sizeof *ts->line);
+	ln = &ts->line[ts->nline++];
+	ln->re = re;
+	ln->jit = load_has_jit(re);
+	if ((bytes = triage_lit_line(&l->tr->lits, ln, pattern)) == -1)
+		ts->unread++;
+	load_ascii(ln, pattern, bytes);
+	if (ts->nline > l->tr->maxline)
+		l->tr->maxline = ts->nline;
 	if (*src == NULL)
 		*src = xevbuffer_new();
 	else
@@ -205,7 +258,8 @@ load_concept(struct load *l, enum triage_kind kind, char *rest,
 		tr->concepts[c].kind = kind;
 	}
 	snprintf(what, sizeof what, "%s '%s'", kw, id);
-	load_add(l, &l->concept_src[c], load_rest(rest), what, path, line);
+	load_add(l, &tr->concepts[c].set, &l->concept_src[c], load_rest(rest),
+	    what, path, line);
 }
 
 static void
@@ -228,7 +282,8 @@ load_cue(struct load *l, char *rest, const char *path, unsigned line)
 		return;
 	}
 	snprintf(what, sizeof what, "cue %s", kind);
-	load_add(l, &l->cue_src[k], load_rest(rest), what, path, line);
+	load_add(l, &l->tr->cues[k], &l->cue_src[k], load_rest(rest), what,
+	    path, line);
 }
 
 static void
@@ -237,9 +292,11 @@ load_answer(struct load *l, char *rest, const char *path, unsigned line)
 	char	*which = load_word(&rest);
 
 	if (which != NULL && strcmp(which, "yes") == 0)
-		load_add(l, &l->yes_src, load_rest(rest), "answer yes", path, line);
+		load_add(l, &l->tr->yes, &l->yes_src, load_rest(rest),
+		    "answer yes", path, line);
 	else if (which != NULL && strcmp(which, "no") == 0)
-		load_add(l, &l->no_src, load_rest(rest), "answer no", path, line);
+		load_add(l, &l->tr->no, &l->no_src, load_rest(rest),
+		    "answer no", path, line);
 	else
 		diag_error(l->d, path, line, "expected: answer yes|no PATTERN");
 }
@@ -270,7 +327,7 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 		diag_error(l->d, path, line, "activity: no pattern");
 		return;
 	}
-	if ((re = load_compile(l, pattern, "activity", path, line)) == NULL)
+	if ((re = load_compile(l, pattern, "activity", path, line, 1)) == NULL)
 		return;
 	if (unit_names[i].unit != UNIT_NONE &&
 	    pcre2_substring_number_from_name(re, (PCRE2_SPTR)"n") < 0) {
@@ -283,7 +340,10 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 	    sizeof *tr->activity);
 	a = &tr->activity[tr->nactivity++];
 	a->unit = unit_names[i].unit;
-	a->re = re;
+	a->line.re = re;
+	a->line.jit = load_has_jit(re);
+	load_ascii(&a->line, pattern,	/* on its own: never joined */
+	    triage_lit_line(&tr->lits, &a->line, pattern));
 }
 
 static void
@@ -464,8 +524,8 @@ load_file(struct load *l, const char *path)
 		else if (strcmp(kw, "cue") == 0)
 			load_cue(l, p, path, line);
 		else if (strcmp(kw, "harmless") == 0)
-			load_add(l, &l->harmless_src, load_rest(p), "harmless",
-			    path, line);
+			load_add(l, &l->tr->harmless, &l->harmless_src,
+			    load_rest(p), "harmless", path, line);
 		else if (strcmp(kw, "answer") == 0)
 			load_answer(l, p, path, line);
 		else if (strcmp(kw, "activity") == 0)
@@ -477,8 +537,9 @@ load_file(struct load *l, const char *path)
 				diag_error(l->d, path, line, "detect needs a "
 				    "language line above it in this file");
 			else
-				load_add(l, &l->detect_src[l->lang],
-				    load_rest(p), "detect", path, line);
+				load_add(l, &l->tr->langs[l->lang].detect,
+				    &l->detect_src[l->lang], load_rest(p),
+				    "detect", path, line);
 		} else if (strcmp(kw, "rule") == 0) {
 			l->pending = xreallocarray(l->pending,
 			    (size_t)l->npending + 1, sizeof *l->pending);
@@ -494,19 +555,39 @@ load_file(struct load *l, const char *path)
 	fclose(fp);
 }
 
-/* Compiles a gathered alternation; NULL when nothing was gathered. */
-static pcre2_code *
-load_finish(struct load *l, struct evbuffer *src, const char *dir)
+/*
+ * Compiles a gathered alternation, so that lines that cannot be joined are
+ * still an error, and keeps it (with JIT) only when the set needs it.
+ */
+static void
+load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
+    const char *dir)
 {
-	pcre2_code	*re;
-	char		*s;
+	char	*s;
 
 	if (src == NULL)
-		return NULL;
+		return;
 	s = xevbuffer_take(src);
-	re = load_compile(l, s, "combined pattern", dir, 0);
+	ts->joined = load_compile(l, s, "combined pattern", dir, 0, 0);
 	free(s);
-	return re;
+	if (ts->joined != NULL && ts->unread == 0) {
+		pcre2_code_free(ts->joined);
+		ts->joined = NULL;
+	} else if (ts->joined != NULL)
+		(void)pcre2_jit_compile(ts->joined, PCRE2_JIT_COMPLETE);
+}
+
+static void
+load_set_free(struct triage_set *ts)
+{
+	int	i;
+
+	for (i = 0; i < ts->nline; i++) {
+		pcre2_code_free(ts->line[i].re);
+		pcre2_code_free(ts->line[i].ascii);
+	}
+	free(ts->line);
+	pcre2_code_free(ts->joined);
 }
 
 static int
@@ -578,14 +659,15 @@ triage_rules_load(const char *dir, struct diag *d)
 	free(l.pending);
 
 	for (k = 0; k < tr->nconcepts; k++)
-		tr->concepts[k].re = load_finish(&l, l.concept_src[k], dir);
+		load_finish(&l, &tr->concepts[k].set, l.concept_src[k], dir);
 	for (k = 0; k < CUE_COUNT; k++)
-		tr->cues[k] = load_finish(&l, l.cue_src[k], dir);
-	tr->harmless = load_finish(&l, l.harmless_src, dir);
-	tr->yes = load_finish(&l, l.yes_src, dir);
-	tr->no = load_finish(&l, l.no_src, dir);
+		load_finish(&l, &tr->cues[k], l.cue_src[k], dir);
+	load_finish(&l, &tr->harmless, l.harmless_src, dir);
+	load_finish(&l, &tr->yes, l.yes_src, dir);
+	load_finish(&l, &tr->no, l.no_src, dir);
 	for (k = 0; k < tr->nlangs; k++)
-		tr->langs[k].detect = load_finish(&l, l.detect_src[k], dir);
+		load_finish(&l, &tr->langs[k].detect, l.detect_src[k], dir);
+	triage_lit_build(&tr->lits);
 
 	if (n > 0 && tr->nrules == 0 && d->nerrors == nerr)
 		diag_error(d, dir, 0, "no rules defined");
@@ -605,7 +687,7 @@ triage_rules_free(struct triage_rules *tr)
 		return;
 	for (i = 0; i < tr->nconcepts; i++) {
 		free(tr->concepts[i].id);
-		pcre2_code_free(tr->concepts[i].re);
+		load_set_free(&tr->concepts[i].set);
 	}
 	for (i = 0; i < tr->nrules; i++) {
 		free(tr->rules[i].id);
@@ -613,15 +695,18 @@ triage_rules_free(struct triage_rules *tr)
 	}
 	free(tr->rules);
 	for (i = 0; i < CUE_COUNT; i++)
-		pcre2_code_free(tr->cues[i]);
-	pcre2_code_free(tr->harmless);
-	pcre2_code_free(tr->yes);
-	pcre2_code_free(tr->no);
-	for (i = 0; i < tr->nactivity; i++)
-		pcre2_code_free(tr->activity[i].re);
+		load_set_free(&tr->cues[i]);
+	load_set_free(&tr->harmless);
+	load_set_free(&tr->yes);
+	load_set_free(&tr->no);
+	for (i = 0; i < tr->nactivity; i++) {
+		pcre2_code_free(tr->activity[i].line.re);
+		pcre2_code_free(tr->activity[i].line.ascii);
+	}
 	free(tr->activity);
 	for (i = 0; i < tr->nlangs; i++)
-		pcre2_code_free(tr->langs[i].detect);
+		load_set_free(&tr->langs[i].detect);
+	triage_lit_free(&tr->lits);
 	for (i = 0; tr->prompts[i] != NULL; i++)
 		free((char *)tr->prompts[i]);
 	free(tr);

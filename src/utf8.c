@@ -54,6 +54,11 @@ utf8_valid(const char *s, size_t len)
 	size_t			 i = 0, n;
 
 	while (i < len) {
+		/* Most text is ASCII: no call a byte for it. */
+		while (i < len && p[i] != 0x00 && p[i] < 0x80)
+			i++;
+		if (i == len)
+			break;
 		if ((n = utf8_seqlen(p + i, len - i)) == 0)
 			return 0;
 		i += n;

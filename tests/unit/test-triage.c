@@ -5,7 +5,10 @@
  * habits, harmless phrases, text-speak, carers, Spanish and German,
  * conversations (cross-message escalation, episodes that never step down,
  * 24-hour expiry), the YES/NO follow-up question, replies, activity
- * reports, the stored state, and the loader's diagnostics.
+ * reports, the stored state, and the loader's diagnostics; then the
+ * search machinery (triage_lit.c): what the literal walk derives from a
+ * pattern, that it never rules out a line that matches, and the linked
+ * PCRE2's caseless pairs of ASCII and non-ASCII letters that the scan folds.
  *
  * Expected levels are the spec's, written by hand; none was copied from the
  * engine's output.
@@ -14,6 +17,7 @@
 
 #include "diag.h"
 #include "triage.h"
+#include "triage_int.h"	/* the literal prefilter, white box */
 
 #define T0	INT64_C(1767225600)	/* 2026-01-01 00:00 UTC */
 #define HOUR	3600
@@ -618,6 +622,234 @@ test_loader_diagnostics(void **state)
 	expect_load_error("# nothing\n", "no rules defined");
 }
 
+/* The clauses the walk gives a pattern, and its return value. */
+static int
+walk(const char *pattern, struct triage_line *ln)
+{
+	struct triage_lits	tl;
+	int			rc;
+
+	memset(&tl, 0, sizeof tl);
+	rc = triage_lit_line(&tl, ln, pattern);
+	triage_lit_free(&tl);
+	return rc;
+}
+
+/* 1 if the walked pattern's line may match text, by the prefilter. */
+static int
+may_match(const char *pattern, const char *text)
+{
+	struct triage_lits	tl;
+	struct triage_line	ln;
+	uint64_t		sat[16];
+	int			may;
+
+	memset(&tl, 0, sizeof tl);
+	if (triage_lit_line(&tl, &ln, pattern) == -1)
+		ln.mask = 0;
+	triage_lit_build(&tl);
+	assert_true(tl.nwords <= 16);
+	(void)triage_lit_scan(&tl, text, strlen(text), sat);
+	may = triage_lit_may(sat, &ln);
+	triage_lit_free(&tl);
+	return may;
+}
+
+static void
+test_literal_walk(void **state)
+{
+	struct triage_line	ln;
+
+	/* Required literals, caseless, across \W+ and optional parts. */
+	assert_true(may_match("\\bshort\\W+of\\W+breath\\w*", "SHORT of Breathe"));
+	assert_false(may_match("\\bshort\\W+of\\W+breath\\w*", "short of time"));
+	assert_false(may_match("\\b(calf|leg)s?\\b[^.]{0,9}pain", "my arm hurts"));
+	assert_true(may_match("\\b(calf|leg)s?\\b[^.]{0,9}pain", "Legs in pain"));
+	/* Long s and the Kelvin sign match s and k caseless. */
+	assert_true(may_match("\\bsob\\b", "\xc5\xbfob"));
+	assert_true(may_match("\\bknee\\b", "\xe2\x84\xaanee"));
+	/* An optional branch or group leaves the line unconstrained. */
+	assert_true(may_match("\\b(pain|)\\b", "nothing here"));
+	assert_true(may_match("(x)?y?", "nothing here"));
+	/* A lookaround is not part of the match: it requires nothing. */
+	assert_false(may_match("and\\W+(?=now)", "now then"));
+	assert_true(may_match("and\\W+(?!now)", "and then"));
+	/* "ab+c" matches "abbc": only "ab" and "c" are required. */
+	assert_true(may_match("ab+c", "xabbc"));
+	/* Syntax the walk does not follow gives up: the joined pattern. */
+	assert_int_equal(walk("(a)\\1", &ln), -1);
+	assert_int_equal(walk("(?i)a", &ln), -1);
+	assert_int_equal(walk("\\x{41}", &ln), -1);
+	assert_int_equal(walk("a{,3}", &ln), -1);
+	/* Without UTF a quantifier would bind the last byte of a character. */
+	assert_int_equal(walk("caf\xc3\xa9?", &ln), 0);
+	assert_int_equal(walk("caf\xc3\xa9", &ln), 1);
+	assert_int_equal(walk("[\xc3\xa1" "a]?b", &ln), 1);
+	assert_int_equal(walk("(?<!\xc3\xa9)x", &ln), 0);
+}
+
+/*
+ * Every line of the shipped rules, on every message of the labelled
+ * corpora and on awkward variants of them: where the line's pattern
+ * matches, the prefilter must let it be searched, and where the message
+ * is ASCII its ASCII pattern must find the same first match.
+ */
+static void
+check_line(const struct triage_line *ln, const char *text, const uint64_t *sat,
+    int ascii, pcre2_match_data *md, int *bad)
+{
+	PCRE2_SIZE	s, e;
+	size_t		len = strlen(text);
+	int		rc;
+
+	rc = pcre2_match(ln->re, (PCRE2_SPTR)text, len, 0, 0, md, NULL);
+	if (rc >= 0 && !triage_lit_may(sat, ln)) {
+		print_error("prefilter rules out a match: \"%s\"\n", text);
+		(*bad)++;
+	}
+	if (!ascii || ln->ascii == NULL)
+		return;
+	s = rc >= 0 ? pcre2_get_ovector_pointer(md)[0] : 0;
+	e = rc >= 0 ? pcre2_get_ovector_pointer(md)[1] : 0;
+	if ((pcre2_match(ln->ascii, (PCRE2_SPTR)text, len, 0, 0, md,
+	    NULL) >= 0) != (rc >= 0) || (rc >= 0 &&
+	    (pcre2_get_ovector_pointer(md)[0] != s ||
+	    pcre2_get_ovector_pointer(md)[1] != e))) {
+		print_error("ASCII pattern differs on \"%s\"\n", text);
+		(*bad)++;
+	}
+}
+
+static void
+check_text(const char *text, pcre2_match_data *md, int *bad)
+{
+	const struct triage_rules *tr = rules;
+	const struct triage_set	*sets[TRIAGE_MAX_CONCEPTS + CUE_COUNT +
+				    TRIAGE_MAX_LANGS + 3];
+	uint64_t		*sat;
+	int			 i, j, n = 0, ascii;
+
+	for (i = 0; i < tr->nconcepts; i++)
+		sets[n++] = &tr->concepts[i].set;
+	for (i = 0; i < CUE_COUNT; i++)
+		sets[n++] = &tr->cues[i];
+	for (i = 0; i < tr->nlangs; i++)
+		sets[n++] = &tr->langs[i].detect;
+	sets[n++] = &tr->harmless;
+	sets[n++] = &tr->yes;
+	sets[n++] = &tr->no;
+	sat = calloc((size_t)tr->lits.nwords + 1, sizeof *sat);
+	assert_non_null(sat);
+	ascii = triage_lit_scan(&tr->lits, text, strlen(text), sat);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < sets[i]->nline; j++)
+			check_line(&sets[i]->line[j], text, sat, ascii, md, bad);
+	for (i = 0; i < tr->nactivity; i++)
+		check_line(&tr->activity[i].line, text, sat, ascii, md, bad);
+	free(sat);
+}
+
+static void
+test_prefilter_never_misses(void **state)
+{
+	static const char *const files[] = {
+		"/tests/data/triage-blind.tsv",
+		"/tests/data/triage-holdout.tsv",
+		"/tests/data/triage-phenomena.tsv",
+	};
+	pcre2_match_data	*md = pcre2_match_data_create(16, NULL);
+	char			 line[4096], *msg, *p, variant[4 * 4096];
+	size_t			 i, k, o;
+	int			 bad = 0;
+	FILE			*fp;
+
+	assert_non_null(md);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(line, sizeof line, "%s%s", TEST_SRCDIR, files[i]);
+		assert_non_null(fp = fopen(line, "r"));
+		while (fgets(line, sizeof line, fp) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if ((msg = strchr(line, '\t')) == NULL)
+				continue;
+			msg++;
+			if ((p = strchr(msg, '\t')) != NULL)
+				*p = '\0';
+			check_text(msg, md, &bad);
+			/* Upper case, and s and k as long s and Kelvin sign. */
+			for (k = o = 0; msg[k] != '\0'; k++) {
+				if (msg[k] == 's' || msg[k] == 'S') {
+					memcpy(variant + o, "\xc5\xbf", 2);
+					o += 2;
+				} else if (msg[k] == 'k' || msg[k] == 'K') {
+					memcpy(variant + o, "\xe2\x84\xaa", 3);
+					o += 3;
+				} else
+					variant[o++] = msg[k] >= 'a' &&
+					    msg[k] <= 'z' ? msg[k] - 32 : msg[k];
+			}
+			variant[o] = '\0';
+			check_text(variant, md, &bad);
+		}
+		fclose(fp);
+	}
+	pcre2_match_data_free(md);
+	if (bad)
+		fail_msg("%d search(es) the prefilter or ASCII patterns got wrong",
+		    bad);
+}
+
+/*
+ * The scan folds U+017F and U+212A to s and k because caseless UTF
+ * matching pairs them with those letters; no other non-ASCII character
+ * may match an ASCII letter, or the prefilter would miss it.
+ */
+static void
+test_caseless_pairs_with_ascii(void **state)
+{
+	pcre2_match_data	*md = pcre2_match_data_create(4, NULL);
+	pcre2_code		*re;
+	PCRE2_SIZE		 off;
+	unsigned char		 b[4];
+	uint32_t		 c;
+	int			 err, n, found = 0;
+
+	re = pcre2_compile((PCRE2_SPTR)"[a-z]", PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
+	assert_non_null(re);
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	for (c = 0x80; c < 0x110000; c++) {
+		if (c >= 0xd800 && c < 0xe000)
+			continue;
+		if (c < 0x800) {
+			b[0] = 0xc0 | c >> 6;
+			b[1] = 0x80 | (c & 0x3f);
+			n = 2;
+		} else if (c < 0x10000) {
+			b[0] = 0xe0 | c >> 12;
+			b[1] = 0x80 | ((c >> 6) & 0x3f);
+			b[2] = 0x80 | (c & 0x3f);
+			n = 3;
+		} else {
+			b[0] = 0xf0 | c >> 18;
+			b[1] = 0x80 | ((c >> 12) & 0x3f);
+			b[2] = 0x80 | ((c >> 6) & 0x3f);
+			b[3] = 0x80 | (c & 0x3f);
+			n = 4;
+		}
+		if (pcre2_match(re, b, (size_t)n, 0, PCRE2_ANCHORED, md,
+		    NULL) < 0)
+			continue;
+		if (c != 0x017f && c != 0x212a) {
+			print_error("U+%04X matches an ASCII letter\n", c);
+			fail_msg("triage_lit_scan must fold U+%04X", c);
+		}
+		found++;
+	}
+	assert_int_equal(found, 2);
+	pcre2_code_free(re);
+	pcre2_match_data_free(md);
+}
+
 int
 main(void)
 {
@@ -644,6 +876,9 @@ main(void)
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_bad_input_is_safe),
 		cmocka_unit_test(test_loader_diagnostics),
+		cmocka_unit_test(test_literal_walk),
+		cmocka_unit_test(test_prefilter_never_misses),
+		cmocka_unit_test(test_caseless_pairs_with_ascii),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

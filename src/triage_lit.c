@@ -1,0 +1,695 @@
+/*
+ * Required literals: a cheap proof that a pattern line cannot match.
+ *
+ * Most pattern lines match few messages, and PCRE2 spends 1-10 us on each
+ * line proving it: with UTF, Unicode \w and \b and caseless matching, and
+ * most lines starting with \b and an alternation, it tries every position.
+ * So at load time each line's pattern is walked for the literal text that
+ * any match must contain, as clauses: a match contains at least one string
+ * of every clause.  Per message, one pass of an Aho-Corasick automaton over
+ * the text folded to lower case marks the clauses that are satisfied, and a
+ * line with an unsatisfied clause is not searched: it cannot match.
+ *
+ * The walk must never claim more than is true.  It takes only ASCII
+ * characters other than the space as literal text (a blanked harmless
+ * phrase is spaces, so a literal found in the blanked copy was in the
+ * message too) and folds letters to lower case.  Caseless UTF matching
+ * pairs two non-ASCII characters with ASCII letters, U+017F (long s) with s
+ * and U+212A (Kelvin sign) with k; the scan reads them as s and k.
+ * test-triage checks that the linked PCRE2 knows no others.  Anything the
+ * walk does not follow (an optional part, a class, a non-ASCII character)
+ * only ends a literal; syntax it does not know at all (back references,
+ * recursion, inline options, \Q, \x, verbs) makes it give up on the line,
+ * and the loader then keeps the target's joined alternation, since such a
+ * line may not mean the same alone as inside it.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_int.h"
+#include "xmalloc.h"
+
+#define LIT_MAX_LEN	16	/* a longer run is cut: its prefix is required too */
+
+/* A clause: any one of the strings. */
+struct lit_clause {
+	char	**s;
+	int	  n;
+};
+
+/* A line's constraint: every clause; none, no constraint. */
+struct lit_cnf {
+	struct lit_clause *c;
+	int		   n;
+};
+
+struct lit_walk {
+	const char	*p;
+	int		 bad;		/* syntax the walk does not follow */
+	int		 bytes;		/* same on ASCII text without UTF */
+};
+
+/* One literal of one clause, until the automaton is built. */
+struct lit_entry {
+	char		*s;
+	uint16_t	 clause;
+	uint32_t	 state;		/* where the trie spells it */
+};
+
+static void	lit_alt(struct lit_walk *, struct lit_cnf *);
+
+static void
+lit_clause_free(struct lit_clause *cl)
+{
+	int	i;
+
+	for (i = 0; i < cl->n; i++)
+		free(cl->s[i]);
+	free(cl->s);
+	cl->s = NULL;
+	cl->n = 0;
+}
+
+static void
+lit_cnf_free(struct lit_cnf *cnf)
+{
+	int	i;
+
+	for (i = 0; i < cnf->n; i++)
+		lit_clause_free(&cnf->c[i]);
+	free(cnf->c);
+	cnf->c = NULL;
+	cnf->n = 0;
+}
+
+static void
+lit_clause_add(struct lit_clause *cl, const char *s, size_t len)
+{
+	int	i;
+
+	for (i = 0; i < cl->n; i++)
+		if (strlen(cl->s[i]) == len && memcmp(cl->s[i], s, len) == 0)
+			return;
+	cl->s = xreallocarray(cl->s, (size_t)cl->n + 1, sizeof *cl->s);
+	cl->s[cl->n++] = xstrndup(s, len);
+}
+
+/* Takes over cl. */
+static void
+lit_cnf_add(struct lit_cnf *cnf, struct lit_clause *cl)
+{
+	cnf->c = xreallocarray(cnf->c, (size_t)cnf->n + 1, sizeof *cnf->c);
+	cnf->c[cnf->n++] = *cl;
+	cl->s = NULL;
+	cl->n = 0;
+}
+
+static size_t
+lit_clause_minlen(const struct lit_clause *cl)
+{
+	size_t	min = SIZE_MAX, len;
+	int	i;
+
+	for (i = 0; i < cl->n; i++)
+		if ((len = strlen(cl->s[i])) < min)
+			min = len;
+	return min;
+}
+
+/* 1 if a is the more selective clause: longer strings, then fewer. */
+static int
+lit_clause_better(const struct lit_clause *a, const struct lit_clause *b)
+{
+	size_t	la = lit_clause_minlen(a), lb = lit_clause_minlen(b);
+
+	return la > lb || (la == lb && a->n < b->n);
+}
+
+static int
+lit_cnf_best(const struct lit_cnf *cnf)
+{
+	int	i, best = 0;
+
+	for (i = 1; i < cnf->n; i++)
+		if (lit_clause_better(&cnf->c[i], &cnf->c[best]))
+			best = i;
+	return best;
+}
+
+/*
+ * A string that contains another of the clause adds nothing: drop it (of
+ * equal strings, all but the first).
+ */
+static void
+lit_clause_minimise(struct lit_clause *cl)
+{
+	char	*drop;
+	int	 i, j, out = 0;
+
+	drop = xcalloc((size_t)cl->n + 1, 1);
+	for (i = 0; i < cl->n; i++)
+		for (j = 0; j < cl->n && !drop[i]; j++)
+			drop[i] = j != i && strstr(cl->s[i], cl->s[j]) != NULL &&
+			    (strcmp(cl->s[i], cl->s[j]) != 0 || j < i);
+	for (i = 0; i < cl->n; i++) {
+		if (drop[i])
+			free(cl->s[i]);
+		else
+			cl->s[out++] = cl->s[i];
+	}
+	cl->n = out;
+	free(drop);
+}
+
+/* Ends the current run of literal text: it becomes a clause of its own. */
+static void
+lit_flush(struct lit_cnf *cnf, char *run, size_t *len)
+{
+	struct lit_clause	cl = { NULL, 0 };
+
+	if (*len == 0)
+		return;
+	lit_clause_add(&cl, run, *len);
+	lit_cnf_add(cnf, &cl);
+	*len = 0;
+}
+
+/*
+ * A quantifier after an atom: steps over it and its lazy or possessive mark,
+ * sets *min (1 without one) and returns 1 if there was one.  A brace that
+ * is no quantifier is text to PCRE2 10.42 and a quantifier to later
+ * versions: give up.
+ */
+static int
+lit_quant(struct lit_walk *w, unsigned *min)
+{
+	const char	*p = w->p;
+	unsigned	 n = 0;
+	int		 digits = 0;
+
+	*min = 1;
+	switch (*p) {
+	case '?':
+	case '*':
+		*min = 0;
+		p++;
+		break;
+	case '+':
+		p++;
+		break;
+	case '{':
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			n = n * 10 + (unsigned)(*p - '0');
+		if (digits == 0 || digits > 5) {
+			w->bad = 1;
+			return 0;
+		}
+		if (*p == ',')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		if (*p != '}') {
+			w->bad = 1;
+			return 0;
+		}
+		p++;
+		*min = n;
+		break;
+	default:
+		return 0;
+	}
+	if (*p == '?' || *p == '+')
+		p++;
+	w->p = p;
+	return 1;
+}
+
+/*
+ * A group, from just after its '('.  Sets *look for a lookaround, whose
+ * text is not part of the match.
+ */
+static void
+lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
+{
+	const char	*p = w->p, *q;
+
+	memset(sub, 0, sizeof *sub);
+	*look = 0;
+	if (*p == '*') {		/* a verb */
+		w->bad = 1;
+		return;
+	}
+	if (*p == '?') {
+		p++;
+		if (*p == ':' || *p == '>')
+			p++;
+		else if (*p == '=' || *p == '!') {
+			*look = 1;
+			p++;
+		} else if (p[0] == '<' && (p[1] == '=' || p[1] == '!')) {
+			/* Its length is counted in bytes without UTF. */
+			*look = 1;
+			p += 2;
+			for (q = p; *q != '\0' && *q != ')'; q++)
+				if ((unsigned char)*q >= 0x80)
+					w->bytes = 0;
+		} else if (*p == '<' || (p[0] == 'P' && p[1] == '<')) {
+			p += *p == 'P' ? 2 : 1;
+			while (*p == '_' || (*p >= '0' && *p <= '9') ||
+			    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+				p++;
+			if (*p != '>') {
+				w->bad = 1;
+				return;
+			}
+			p++;
+		} else {		/* options, recursion, conditions, ... */
+			w->bad = 1;
+			return;
+		}
+	}
+	w->p = p;
+	lit_alt(w, sub);
+	if (*w->p != ')')
+		w->bad = 1;
+	else
+		w->p++;
+}
+
+/* 1 if \c (c not NUL) is the escaped character c itself. */
+static int
+lit_punct(int c)
+{
+	return c > 0 && c < 0x80 &&
+	    strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) != NULL;
+}
+
+/* 1 if \c is a class of characters, or one control character. */
+static int
+lit_escape_class(int c)
+{
+	return c > 0 && strchr("wWdDsShHvVntrfae", c) != NULL;
+}
+
+/* Steps over a character class, from just after its '['. */
+static void
+lit_class(struct lit_walk *w)
+{
+	const char	*p = w->p;
+
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != ']'; p++) {
+		if (*p == '\0' || *p == '[') {	/* [:alpha:] and friends */
+			w->bad = 1;
+			return;
+		}
+		if (*p == '\\') {
+			p++;
+			if (!lit_escape_class((unsigned char)*p) &&
+			    !lit_punct((unsigned char)*p)) {
+				w->bad = 1;	/* \x{...}, \p{...}, \Q, ... */
+				return;
+			}
+		}
+	}
+	w->p = p + 1;
+}
+
+/*
+ * One branch of an alternation, until '|', ')' or the end: a clause for
+ * each run of literal text and each group that must match, in order.
+ */
+static void
+lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
+{
+	struct lit_cnf	 sub;
+	char		 run[LIT_MAX_LEN];
+	size_t		 len = 0;
+	unsigned	 min;
+	int		 c, look, rep, wide;
+
+	memset(cnf, 0, sizeof *cnf);
+	while (!w->bad && *w->p != '\0' && *w->p != '|' && *w->p != ')') {
+		c = (unsigned char)*w->p++;
+		wide = 0;
+		switch (c) {
+		case '(':
+			lit_group(w, &sub, &look);
+			if (!w->bad)
+				lit_quant(w, &min);
+			lit_flush(cnf, run, &len);
+			while (!w->bad && !look && min > 0 && sub.n > 0) {
+				lit_cnf_add(cnf, &sub.c[sub.n - 1]);
+				sub.n--;
+			}
+			lit_cnf_free(&sub);
+			continue;
+		case '[':
+			lit_class(w);
+			c = -1;
+			break;
+		case '\\':
+			c = (unsigned char)*w->p;
+			if (c == '\0') {
+				w->bad = 1;
+				continue;
+			}
+			w->p++;
+			if (c == 'b' || c == 'B' || c == 'A' || c == 'z' ||
+			    c == 'Z') {
+				lit_flush(cnf, run, &len);	/* zero width */
+				continue;
+			}
+			if (c == 'X')
+				w->bytes = 0;	/* graphemes: no promise */
+			if (c == 'R' || c == 'X' || lit_escape_class(c))
+				c = -1;
+			else if (!lit_punct(c)) {
+				w->bad = 1;	/* \x, \p, \Q, \1, \g, \K, \G ... */
+				continue;
+			}
+			break;
+		case '^':
+		case '$':
+			lit_flush(cnf, run, &len);	/* zero width */
+			continue;
+		case '.':
+			c = -1;
+			break;
+		case '*': case '+': case '?': case '{':
+			w->bad = 1;	/* a quantifier of nothing */
+			continue;
+		default:
+			if (c >= 0x80) {	/* one UTF-8 character */
+				while (((unsigned char)*w->p & 0xc0) == 0x80)
+					w->p++;
+				c = -1;
+				wide = 1;
+			} else if (c <= ' ' || c == 0x7f)
+				c = -1;
+			else if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			break;
+		}
+		if (w->bad)
+			continue;
+		rep = lit_quant(w, &min);
+		if (wide && rep)
+			w->bytes = 0;	/* without UTF it would bind its last byte */
+		if (c == -1 || min == 0) {
+			lit_flush(cnf, run, &len);
+			continue;
+		}
+		if (len == sizeof run)		/* keep the prefix */
+			lit_flush(cnf, run, &len);
+		run[len++] = (char)c;
+		if (rep)	/* "ab+c": "ab" is there, "abc" need not be */
+			lit_flush(cnf, run, &len);
+	}
+	lit_flush(cnf, run, &len);
+}
+
+/*
+ * An alternation.  One branch gives its own clauses; several give one
+ * clause, the union of each branch's most selective clause, or none when a
+ * branch has none.
+ */
+static void
+lit_alt(struct lit_walk *w, struct lit_cnf *out)
+{
+	struct lit_cnf		 br;
+	struct lit_clause	 u = { NULL, 0 }, *best;
+	int			 nbr = 0, open = 0, i;
+
+	memset(out, 0, sizeof *out);
+	for (;;) {
+		lit_seq(w, &br);
+		if (nbr++ == 0 && *w->p != '|') {
+			*out = br;
+			return;
+		}
+		if (br.n == 0)
+			open = 1;
+		else if (!open) {
+			best = &br.c[lit_cnf_best(&br)];
+			for (i = 0; i < best->n; i++)
+				lit_clause_add(&u, best->s[i], strlen(best->s[i]));
+		}
+		lit_cnf_free(&br);
+		if (w->bad || *w->p != '|')
+			break;
+		w->p++;
+	}
+	if (open || u.n == 0)
+		lit_clause_free(&u);
+	else
+		lit_cnf_add(out, &u);
+}
+
+/*
+ * Walks one line's pattern and gives the line its most selective clauses,
+ * numbered so that they share one word of the clause bits: the engine tests
+ * a line with one mask.  Returns -1, the line unconstrained, when the walk
+ * gave up; 1 when the pattern compiled without UTF and Unicode properties
+ * matches ASCII text exactly as it does with them (see triage_load.c); 0
+ * otherwise.
+ */
+int
+triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
+    const char *pattern)
+{
+	struct lit_walk		 w;
+	struct lit_cnf		 cnf;
+	struct lit_clause	*cl;
+	int			 i, best, n;
+
+	ln->word = 0;
+	ln->mask = 0;
+	w.p = pattern;
+	w.bad = 0;
+	w.bytes = 1;
+	lit_alt(&w, &cnf);
+	if (*w.p != '\0')
+		w.bad = 1;	/* an unbalanced ')' would not have compiled */
+	if (w.bad) {
+		lit_cnf_free(&cnf);
+		return -1;
+	}
+	n = cnf.n < TRIAGE_LINE_CLAUSES ? cnf.n : TRIAGE_LINE_CLAUSES;
+	if (tl->nclause % 64 + n > 64)
+		tl->nclause += 64 - tl->nclause % 64;
+	if (tl->nclause + n > UINT16_MAX)
+		n = 0;		/* too many: always searched */
+	ln->word = (uint32_t)(tl->nclause / 64);
+	while (n-- > 0) {
+		best = lit_cnf_best(&cnf);
+		cl = &cnf.c[best];
+		lit_clause_minimise(cl);
+		for (i = 0; i < cl->n; i++) {
+			tl->ent = xreallocarray(tl->ent, (size_t)tl->nent + 1,
+			    sizeof *tl->ent);
+			tl->ent[tl->nent].s = cl->s[i];
+			tl->ent[tl->nent].clause = (uint16_t)tl->nclause;
+			tl->nent++;
+		}
+		free(cl->s);
+		ln->mask |= UINT64_C(1) << (tl->nclause++ % 64);
+		cnf.c[best] = cnf.c[--cnf.n];
+	}
+	lit_cnf_free(&cnf);
+	return w.bytes;
+}
+
+/*
+ * Builds the automaton over every literal: a trie, then failure links in
+ * breadth-first order, turned into a full transition table so the scan
+ * takes one step a byte.  Each distinct literal (a state where one ends) is
+ * a "word" with its clauses; each state lists the words that end there,
+ * its own and those of its failure states, so a word is found wherever it
+ * ends, and the scan sets a word's clause bits once a message.
+ */
+void
+triage_lit_build(struct triage_lits *tl)
+{
+	uint32_t	*fail, *queue, *word, *start, *end, *cur, s, t, f, w;
+	uint32_t	*out;
+	size_t		 bound = 1, i, nout, len;
+	int		 c, k, head = 0, tail = 0;
+	const char	*p;
+
+	memset(tl->class, 0, sizeof tl->class);
+	tl->nclass = 1;			/* class 0: in no literal */
+	for (k = 0; k < tl->nent; k++) {
+		for (p = tl->ent[k].s; *p != '\0'; p++) {
+			c = (unsigned char)*p;
+			if (tl->class[c] == 0)
+				tl->class[c] = (uint8_t)tl->nclass++;
+		}
+		bound += strlen(tl->ent[k].s);
+	}
+	for (c = 'A'; c <= 'Z'; c++)
+		tl->class[c] = tl->class[c - 'A' + 'a'];
+
+	/* The trie; 0 is the root and no edge leads back to it. */
+	tl->go = xcalloc(bound * (size_t)tl->nclass, sizeof *tl->go);
+	tl->nstate = 1;
+	for (k = 0; k < tl->nent; k++) {
+		s = 0;
+		for (p = tl->ent[k].s; *p != '\0'; p++) {
+			t = tl->go[s * tl->nclass + tl->class[(unsigned char)*p]];
+			if (t == 0) {
+				t = (uint32_t)tl->nstate++;
+				tl->go[s * tl->nclass +
+				    tl->class[(unsigned char)*p]] = t;
+			}
+			s = t;
+		}
+		tl->ent[k].state = s;
+	}
+
+	/* Words, numbered from 1 (0: none), and their clauses by counting. */
+	word = xcalloc((size_t)tl->nstate, sizeof *word);
+	tl->nword = 0;
+	for (k = 0; k < tl->nent; k++)
+		if (word[tl->ent[k].state] == 0)
+			word[tl->ent[k].state] = (uint32_t)++tl->nword;
+	tl->word_off = xcalloc((size_t)tl->nword + 2, sizeof *tl->word_off);
+	tl->word_clause = xcalloc((size_t)tl->nent + 1,
+	    sizeof *tl->word_clause);
+	for (k = 0; k < tl->nent; k++)
+		tl->word_off[word[tl->ent[k].state]]++;
+	for (w = 1; w <= (uint32_t)tl->nword + 1; w++)
+		tl->word_off[w] += tl->word_off[w - 1];
+	cur = xcalloc((size_t)tl->nword + 2, sizeof *cur);
+	for (k = 0; k < tl->nent; k++) {
+		w = word[tl->ent[k].state];
+		tl->word_clause[tl->word_off[w - 1] + cur[w]++] =
+		    tl->ent[k].clause;
+	}
+	free(cur);
+
+	/*
+	 * Breadth first: failure links, transitions, and the words ending
+	 * at each state (its own, then its failure state's, which lies
+	 * nearer the root and is done) in out[start[s], end[s]).
+	 */
+	fail = xcalloc((size_t)tl->nstate, sizeof *fail);
+	queue = xcalloc((size_t)tl->nstate, sizeof *queue);
+	start = xcalloc((size_t)tl->nstate, sizeof *start);
+	end = xcalloc((size_t)tl->nstate, sizeof *end);
+	out = NULL;
+	nout = 0;
+	queue[tail++] = 0;
+	while (head < tail) {
+		s = queue[head++];
+		start[s] = (uint32_t)nout;
+		len = 1 + (s != 0 ? end[fail[s]] - start[fail[s]] : 0);
+		out = xreallocarray(out, nout + len, sizeof *out);
+		if (word[s] != 0)
+			out[nout++] = word[s] - 1;
+		if (s != 0)
+			for (i = start[fail[s]]; i < end[fail[s]]; i++)
+				out[nout++] = out[i];
+		end[s] = (uint32_t)nout;
+		for (c = 0; c < tl->nclass; c++) {
+			t = tl->go[s * tl->nclass + c];
+			f = s == 0 ? 0 : tl->go[fail[s] * tl->nclass + c];
+			if (t != 0) {
+				fail[t] = f;
+				queue[tail++] = t;
+			} else
+				tl->go[s * tl->nclass + c] = f;
+		}
+	}
+	tl->go = xreallocarray(tl->go, (size_t)tl->nstate * tl->nclass,
+	    sizeof *tl->go);
+
+	/* The words again in state order, so one offset array bounds them. */
+	tl->out_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->out_off);
+	tl->out = xcalloc(nout + 1, sizeof *tl->out);
+	for (s = 0, nout = 0; s < (uint32_t)tl->nstate; s++) {
+		tl->out_off[s] = (uint32_t)nout;
+		for (i = start[s]; i < end[s]; i++)
+			tl->out[nout++] = out[i];
+	}
+	tl->out_off[tl->nstate] = (uint32_t)nout;
+	tl->cwords = (tl->nclause + 63) / 64;
+	tl->nwords = tl->cwords + (tl->nword + 63) / 64;
+
+	for (k = 0; k < tl->nent; k++)
+		free(tl->ent[k].s);
+	free(tl->ent);
+	tl->ent = NULL;
+	tl->nent = 0;
+	free(out);
+	free(start);
+	free(end);
+	free(word);
+	free(fail);
+	free(queue);
+}
+
+void
+triage_lit_free(struct triage_lits *tl)
+{
+	int	k;
+
+	for (k = 0; k < tl->nent; k++)
+		free(tl->ent[k].s);
+	free(tl->ent);
+	free(tl->go);
+	free(tl->out_off);
+	free(tl->out);
+	free(tl->word_off);
+	free(tl->word_clause);
+}
+
+/*
+ * Marks in sat the clauses whose literals are in text, read as PCRE2's
+ * caseless matching reads it: ASCII letters in either case, long s and the
+ * Kelvin sign as s and k.  sat has room for nwords: the clause bits, then
+ * the words already seen.  Returns 1 if the text is all ASCII.
+ */
+int
+triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
+    uint64_t *sat)
+{
+	const unsigned char	*p = (const unsigned char *)text, *end = p + len;
+	uint64_t		*seen = sat + tl->cwords;
+	uint32_t		 s = 0, i, j, w;
+	unsigned		 c, high = 0;
+
+	memset(sat, 0, (size_t)tl->nwords * sizeof *sat);
+	if (tl->go == NULL) {
+		while (p < end)
+			high |= *p++;
+		return (high & 0x80) == 0;
+	}
+	while (p < end) {
+		c = *p++;
+		high |= c;
+		if (c == 0xc5 && p < end && *p == 0xbf) {		/* U+017F */
+			c = 's';
+			p++;
+		} else if (c == 0xe2 && end - p >= 2 && p[0] == 0x84 &&
+		    p[1] == 0xaa) {					/* U+212A */
+			c = 'k';
+			p += 2;
+		}
+		s = tl->go[s * tl->nclass + tl->class[c]];
+		for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
+			w = tl->out[i];
+			if ((seen[w >> 6] >> (w & 63)) & 1)
+				continue;
+			seen[w >> 6] |= UINT64_C(1) << (w & 63);
+			for (j = tl->word_off[w]; j < tl->word_off[w + 1]; j++)
+				sat[tl->word_clause[j] >> 6] |=
+				    UINT64_C(1) << (tl->word_clause[j] & 63);
+		}
+	}
+	return (high & 0x80) == 0;
+}
