@@ -218,6 +218,9 @@ cmd_serve(int argc, char **argv)
 	    storage_backend(st), set->conf->database, storage_schema_version(st));
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Only the daemon sends; the other commands never load TLS. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatal("cannot initialise libcurl");
 	if ((base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");
 	metrics_init(&metrics, time(NULL));
@@ -241,6 +244,7 @@ cmd_serve(int argc, char **argv)
 	server_free(srv);
 	storage_close(st);
 	event_base_free(base);
+	curl_global_cleanup();
 	log_notice("shutdown: done");
 	return 0;
 }
@@ -265,8 +269,6 @@ main(int argc, char **argv)
 	size_t	i;
 
 	log_init("clotline");
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatal("cannot initialise libcurl");
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;
