@@ -39,7 +39,6 @@ struct httpc {
 	struct event_base	*base;
 	CURLM			*multi;
 	struct event		*timer;
-	size_t			 pending;
 	TAILQ_HEAD(, httpc_xfer) xfers;
 };
 
@@ -53,7 +52,6 @@ httpc_xfer_free(struct httpc_xfer *x)
 	curl_slist_free_all(x->headers);
 	evbuffer_free(x->resp);
 	TAILQ_REMOVE(&x->hc->xfers, x, entry);
-	x->hc->pending--;
 	free(x);
 }
 
@@ -274,16 +272,9 @@ httpc_post(struct httpc *hc, const struct httpc_request *rq, httpc_cb cb,
 	if (rq->body != NULL)
 		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, rq->body);
 	TAILQ_INSERT_TAIL(&hc->xfers, x, entry);
-	hc->pending++;
 	if (curl_multi_add_handle(hc->multi, e) != CURLM_OK) {
 		httpc_xfer_free(x);
 		return -1;
 	}
 	return 0;
-}
-
-size_t
-httpc_pending(const struct httpc *hc)
-{
-	return hc->pending;
 }

@@ -45,7 +45,5 @@ void		 httpc_free(struct httpc *);
 /* Starts a request; -1 if libcurl refused it (the callback is not called). */
 int		 httpc_post(struct httpc *, const struct httpc_request *,
 		    httpc_cb, void *arg);
-/* Requests started and not yet finished. */
-size_t		 httpc_pending(const struct httpc *);
 
 #endif

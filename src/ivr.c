@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,7 +121,7 @@ on_language(struct ivr_call *c, char key, struct ivr_result *r)
 		retry(c, r, "voice_invalid");
 		return;
 	}
-	strcpy(c->lang, langs[key - '1']);
+	snprintf(c->lang, sizeof c->lang, "%s", langs[key - '1']);
 	say(r, c->lang, "voice_greeting");
 	go(c, r, IVR_MENU_MAIN);
 }
@@ -252,7 +253,7 @@ ivr_next(struct ivr_call *c, enum ivr_event ev, const char *digits,
 	}
 	if (ev == IVR_START) {
 		if (known_lang != NULL) {
-			strncpy(c->lang, known_lang, sizeof c->lang - 1);
+			snprintf(c->lang, sizeof c->lang, "%s", known_lang);
 			say(r, c->lang, "voice_greeting");
 			go(c, r, IVR_MENU_MAIN);
 		} else

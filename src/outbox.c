@@ -841,8 +841,16 @@ outbox_status(struct outbox *ob, const struct form *f, const char *query,
 	sid = form_get(f, "MessageSid", NULL);
 	state = form_get(f, "MessageStatus", NULL);
 	err = form_get(f, "ErrorCode", NULL);
-	if (err != NULL)
-		code = atoi(err);
+	if (err != NULL) {
+		char	*end;
+		long	 v;
+
+		errno = 0;
+		v = strtol(err, &end, 10);
+		if (errno == 0 && end != err && *end == '\0' && v > 0 &&
+		    v < 1000000)
+			code = (int)v;
+	}
 	id = outbox_query_id(query);
 	if (sid == NULL && id == 0)
 		return 400;
