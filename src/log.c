@@ -123,6 +123,27 @@ fatal(const char *fmt, ...)
 	exit(1);
 }
 
+void
+log_redact_digits(char *s)
+{
+	size_t	i, j, digits;
+	char	*p;
+
+	for (i = 0; s[i] != '\0'; i = j) {
+		for (j = i, digits = 0; s[j] != '\0' &&
+		    (isdigit((unsigned char)s[j]) || ((s[j] == ' ' ||
+		    s[j] == '-' || s[j] == '/' || s[j] == '.') &&
+		    j > i && isdigit((unsigned char)s[j + 1]))); j++)
+			digits += isdigit((unsigned char)s[j]) != 0;
+		if (digits >= LOG_REDACT_DIGITS)
+			for (p = s + i; p < s + j; p++)
+				if (isdigit((unsigned char)*p))
+					*p = '#';
+		if (j == i)
+			j++;
+	}
+}
+
 const char *
 log_phone(const char *phone, char buf[LOG_PHONE_SIZE])
 {

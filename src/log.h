@@ -34,10 +34,18 @@ void	 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #define LOG_PHONE_SIZE 16
+#define LOG_REDACT_DIGITS 4	/* digits in a row that log_redact_digits hides */
 /*
  * Writes a redacted form of a phone number into buf ("***123": the last three
  * digits, nothing else) and returns buf.  Safe for NULL and for junk input.
  */
 const char *log_phone(const char *phone, char buf[LOG_PHONE_SIZE]);
+/*
+ * Replaces, in place, every digit of each run of 4 or more digits (runs may
+ * be split by single spaces, '-', '/' or '.', as in "485 777 3456") with
+ * '#', so that numbers quoted in free text (a patient's message, a
+ * provider's error) cannot identify anyone.
+ */
+void	 log_redact_digits(char *s);
 
 #endif

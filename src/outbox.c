@@ -53,6 +53,20 @@ enum outbox_local {
 	LOCAL_DB_ERROR,		/* a check could not be made: try again later */
 };
 
+/* Final states decided before the provider, by enum outbox_local. */
+static const struct {
+	const char		*status;
+	const char		*why;
+	enum metrics_outbound	 counted;
+} outbox_settled[] = {
+	[LOCAL_EXPIRED] = { "expired", "too old to be worth sending",
+	    OUTBOUND_EXPIRED },
+	[LOCAL_CANCELLED] = { "cancelled",
+	    "the recipient has opted out or is paused", OUTBOUND_CANCELLED },
+	[LOCAL_SUPPRESSED] = { "suppressed", "loop guard: the same text to "
+	    "this number too often in 30 minutes", OUTBOUND_SUPPRESSED },
+};
+
 struct outbox_job {
 	struct outbox		*ob;
 	struct outbound_row	 row;
@@ -412,23 +426,12 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 	u.now = now;
 	switch (job->local) {
 	case LOCAL_EXPIRED:
-		u.status = "expired";
-		u.error_message = "too old to be worth sending";
-		job->counted = OUTBOUND_EXPIRED;
-		job->became = "expired";
-		goto write;
 	case LOCAL_CANCELLED:
-		u.status = "cancelled";
-		u.error_message = "the recipient has opted out or is paused";
-		job->counted = OUTBOUND_CANCELLED;
-		job->became = "cancelled";
-		goto write;
 	case LOCAL_SUPPRESSED:
-		u.status = "suppressed";
-		u.error_message = "loop guard: the same text to this number "
-		    "too often in 30 minutes";
-		job->counted = OUTBOUND_SUPPRESSED;
-		job->became = "suppressed";
+		u.status = outbox_settled[job->local].status;
+		u.error_message = outbox_settled[job->local].why;
+		job->counted = outbox_settled[job->local].counted;
+		job->became = u.status;
 		goto write;
 	case LOCAL_GAVE_UP:
 		rc = outbox_failed(ob, job, &u, "gave up after too many attempts",
@@ -526,28 +529,6 @@ write:
 	return storage_outbound_update(ob->st, &u);
 }
 
-/*
- * The reason for the log: the provider's own words can quote the number
- * ("The 'To' number +336... is not valid"), so every run of 4 or more
- * digits, with any '+' before it, becomes '#'.
- */
-static void
-outbox_log_detail(const char *in, char *out, size_t size)
-{
-	size_t	i = 0, run;
-
-	while (*in != '\0' && i + 1 < size) {
-		run = strspn(in + (*in == '+'), "0123456789");
-		if (run >= 4) {
-			out[i++] = '#';
-			in += run + (*in == '+');
-			continue;
-		}
-		out[i++] = *in++;
-	}
-	out[i] = '\0';
-}
-
 /* Counts and logs a recorded job; phone numbers redacted, never the text. */
 static void
 outbox_account(struct outbox *ob, struct outbox_job *job)
@@ -559,7 +540,9 @@ outbox_account(struct outbox *ob, struct outbox_job *job)
 	if (job->counted == OUTBOUND_SENT && job->local == LOCAL_NONE)
 		ob->metrics->segments_sent += (uint64_t)job->segments;
 	log_phone(r->to, who);
-	outbox_log_detail(job->res.detail, detail, sizeof detail);
+	/* The provider's words can quote the number ("The 'To' number +33..."). */
+	memcpy(detail, job->res.detail, sizeof detail);
+	log_redact_digits(detail);
 	switch (job->counted) {
 	case OUTBOUND_SENT:
 		log_info("outbox: message %" PRId64 " (%s) to %s: %s%s%s",
@@ -674,25 +657,27 @@ outbox_create(struct event_base *base, struct storage *st,
 	return ob;
 }
 
-void
-outbox_free(struct outbox *ob)
+static void
+outbox_jobs_free(struct outbox_jobs *jobs)
 {
 	struct outbox_job	*job;
 
+	while ((job = TAILQ_FIRST(jobs)) != NULL) {
+		TAILQ_REMOVE(jobs, job, entry);
+		outbound_row_clear(&job->row);
+		free(job);
+	}
+}
+
+void
+outbox_free(struct outbox *ob)
+{
 	if (ob == NULL)
 		return;
 	ob->pops->free(ob->provider);
 	httpc_free(ob->http);		/* no callbacks after this */
-	while ((job = TAILQ_FIRST(&ob->flying)) != NULL) {
-		TAILQ_REMOVE(&ob->flying, job, entry);
-		outbound_row_clear(&job->row);
-		free(job);
-	}
-	while ((job = TAILQ_FIRST(&ob->done)) != NULL) {
-		TAILQ_REMOVE(&ob->done, job, entry);
-		outbound_row_clear(&job->row);
-		free(job);
-	}
+	outbox_jobs_free(&ob->flying);
+	outbox_jobs_free(&ob->done);
 	event_free(ob->pump_ev);
 	event_free(ob->flush_ev);
 	free(ob);

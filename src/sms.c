@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +33,6 @@
 #define SMS_PROVIDER	"twilio"
 #define SMS_EXCERPT_MAX	80	/* bytes of the message kept on an escalation */
 #define SMS_SID_MAX	64
-#define SMS_REDACT_DIGITS 4	/* digits in a row hidden from the excerpt */
 
 /* The decision for one message, before anything is stored. */
 struct sms_plan {
@@ -143,7 +141,7 @@ static char *
 sms_excerpt(const char *body)
 {
 	char	*out, *p;
-	size_t	 len = strlen(body), i, j, digits;
+	size_t	 len = strlen(body);
 
 	if (len > SMS_EXCERPT_MAX) {
 		len = SMS_EXCERPT_MAX;
@@ -151,19 +149,7 @@ sms_excerpt(const char *body)
 			len--;
 	}
 	out = xstrndup(body, len);
-	for (i = 0; out[i] != '\0'; i = j) {
-		for (j = i, digits = 0; out[j] != '\0' &&
-		    (isdigit((unsigned char)out[j]) || ((out[j] == ' ' ||
-		    out[j] == '-' || out[j] == '/' || out[j] == '.') &&
-		    j > i && isdigit((unsigned char)out[j + 1]))); j++)
-			digits += isdigit((unsigned char)out[j]) != 0;
-		if (digits >= SMS_REDACT_DIGITS)
-			for (p = out + i; p < out + j; p++)
-				if (isdigit((unsigned char)*p))
-					*p = '#';
-		if (j == i)
-			j++;
-	}
+	log_redact_digits(out);
 	if (len < strlen(body)) {
 		p = xasprintf("%s...", out);
 		free(out);

@@ -828,21 +828,29 @@ sqlite_outbound_next_due(void *arg, int64_t *at)
 	return found;
 }
 
+/* Runs a bound "SELECT count(*) ..." and returns the count, or -1. */
 static int
-sqlite_outbound_stalled(void *arg, int64_t before)
+sqlite_count(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 {
-	struct sqlite_store	*s = arg;
-	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_STALLED);
-	int			 rc, count = -1;
+	int	rc, count = -1;
 
-	sqlite3_bind_int64(st, 1, before);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		count = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
-		sqlite_log_error(s, "outbound stalled");
+		sqlite_log_error(s, what);
 	return count;
+}
+
+static int
+sqlite_outbound_stalled(void *arg, int64_t before)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_STALLED);
+
+	sqlite3_bind_int64(st, 1, before);
+	return sqlite_count(s, st, "outbound stalled");
 }
 
 static int
@@ -898,19 +906,12 @@ sqlite_outbound_recent(void *arg, int64_t id, const char *to, const char *body,
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_RECENT);
-	int			 rc, count = -1;
 
 	sqlite_bind_text(st, 1, to);
 	sqlite_bind_text(st, 2, body);
 	sqlite3_bind_int64(st, 3, since);
 	sqlite3_bind_int64(st, 4, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		sqlite_log_error(s, "outbound loop count");
-	return count;
+	return sqlite_count(s, st, "outbound loop count");
 }
 
 static int

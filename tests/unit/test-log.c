@@ -20,6 +20,25 @@ test_redaction(void **state)
 }
 
 static void
+test_redact_digits(void **state)
+{
+	char	a[] = "The 'To' number +33600000000 is not a valid phone number.";
+	char	b[] = "To number: +61 412 345 678, is not a mobile number";
+	char	c[] = "my NHS number is 485 777 3456 and I walked 20 min";
+	char	d[] = "error 123 at 10.5";
+
+	log_redact_digits(a);
+	assert_string_equal(a, "The 'To' number +########### is not a valid "
+	    "phone number.");
+	log_redact_digits(b);
+	assert_string_equal(b, "To number: +## ### ### ###, is not a mobile number");
+	log_redact_digits(c);
+	assert_string_equal(c, "my NHS number is ### ### #### and I walked 20 min");
+	log_redact_digits(d);		/* short runs are kept */
+	assert_string_equal(d, "error 123 at 10.5");
+}
+
+static void
 test_level_names(void **state)
 {
 	enum log_level	l;
@@ -36,6 +55,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redaction),
+		cmocka_unit_test(test_redact_digits),
 		cmocka_unit_test(test_level_names),
 	};
 
