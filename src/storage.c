@@ -243,5 +243,11 @@ patient_clear(struct patient *p)
 	free(p->name);
 	free(p->language);
 	free(p->timezone);
+	free(p->plan);
+	free(p->reminder_times);
+	free(p->start_date);
+	free(p->end_date);
+	free(p->quiet_start);
+	free(p->quiet_end);
 	memset(p, 0, sizeof *p);
 }

@@ -23,6 +23,16 @@ struct patient {
 	int	 enrolled;	/* 0: a number we only know from its messages */
 	int	 opted_out;
 	int	 paused;
+	/* Enrolment (migration 5); NULL or 0 when not set. */
+	char	*plan;		/* config/plans/<plan>.ini */
+	char	*reminder_times; /* "walk=09:30,strength=17:00"; NULL: plan's */
+	char	*start_date;	/* local YYYY-MM-DD */
+	char	*end_date;	/* local YYYY-MM-DD, inclusive */
+	char	*quiet_start;	/* local HH:MM; insert: NULL means 21:00 */
+	char	*quiet_end;	/* local HH:MM; insert: NULL means 08:00 */
+	int	 walk_target;	/* daily minutes; 0: the plan's */
+	int64_t	 created_at;	/* read only */
+	int64_t	 removed_at;	/* read only; 0: not removed */
 };
 
 struct inbound {

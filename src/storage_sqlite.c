@@ -143,6 +143,44 @@ static const char *const sqlite_migrations[] = {
 	"  next_attempt_at) WHERE status IN ('pending', 'unknown');"
 	"CREATE INDEX outbound_recent ON outbound_messages(to_phone, sent_at);"
 	"CREATE INDEX escalations_outbound ON escalations(outbound_id);",
+	/*
+	 * 4: phone keypad calls (ivr.h), one row per CallSid.  step counts
+	 * the webhooks handled; last_twiml answers a replay of the last one.
+	 * Escalations and walks reported by phone name their call.
+	 */
+	"CREATE TABLE calls ("
+	"  call_sid TEXT PRIMARY KEY,"
+	"  from_phone TEXT NOT NULL,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  state TEXT NOT NULL,"
+	"  step INTEGER NOT NULL DEFAULT 0,"
+	"  last_twiml TEXT,"
+	"  started_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  ended_at INTEGER"
+	");"
+	"ALTER TABLE escalations ADD COLUMN call_sid TEXT;"
+	"ALTER TABLE activity_reports ADD COLUMN call_sid TEXT;",
+	/*
+	 * 5: enrolment.  plan names a file in config/plans; reminder_times
+	 * overrides the plan's local times per reminder ("walk=09:30,
+	 * strength=17:00"); dates are local YYYY-MM-DD, end_date inclusive;
+	 * quiet hours are local HH:MM (start may be after end: overnight).
+	 * walk_target overrides the plan's daily walking goal in minutes.
+	 * A removed patient keeps the row (history, escalations) with
+	 * enrolled = 0 and removed_at set.
+	 */
+	"ALTER TABLE patients ADD COLUMN plan TEXT;"
+	"ALTER TABLE patients ADD COLUMN reminder_times TEXT;"
+	"ALTER TABLE patients ADD COLUMN start_date TEXT;"
+	"ALTER TABLE patients ADD COLUMN end_date TEXT;"
+	"ALTER TABLE patients ADD COLUMN quiet_start TEXT NOT NULL"
+	"  DEFAULT '21:00';"
+	"ALTER TABLE patients ADD COLUMN quiet_end TEXT NOT NULL"
+	"  DEFAULT '08:00';"
+	"ALTER TABLE patients ADD COLUMN walk_target INTEGER;"
+	"ALTER TABLE patients ADD COLUMN welcomed_at INTEGER;"
+	"ALTER TABLE patients ADD COLUMN removed_at INTEGER;",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -183,6 +221,12 @@ enum sqlite_stmt {
 	"id, kind, to_phone, body, status, delivery, provider_sid, priority," \
 	" attempts, created_at, expires_at, patient_id, error_code"
 
+/* The columns sqlite_patient_row reads, in its order. */
+#define PATIENT_COLUMNS \
+	"id, phone, name, language, timezone, enrolled, opted_out, paused," \
+	" plan, reminder_times, start_date, end_date, quiet_start, quiet_end," \
+	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)"
+
 static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
@@ -196,12 +240,13 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " to_phone, body, received_at, patient_id, kind, level, rules, reply)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[STMT_PATIENT_FIND] =
-	    "SELECT id, phone, name, language, timezone, enrolled, opted_out,"
-	    " paused FROM patients WHERE phone = ?1",
+	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE phone = ?1",
 	[STMT_PATIENT_INSERT] =
 	    "INSERT INTO patients (phone, name, language, timezone, enrolled,"
-	    " opted_out, paused, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	    " opted_out, paused, created_at, updated_at, plan, reminder_times,"
+	    " start_date, end_date, quiet_start, quiet_end, walk_target)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12,"
+	    " coalesce(?13, '21:00'), coalesce(?14, '08:00'), ?15)",
 	[STMT_OPT_OUT_UPDATE] =
 	    "UPDATE patients SET opted_out = ?2,"
 	    " opted_out_at = CASE WHEN NOT ?2 THEN NULL"
@@ -579,6 +624,29 @@ sqlite_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
 	return 0;
 }
 
+/* Fills *p from a row of PATIENT_COLUMNS. */
+static void
+sqlite_patient_row(sqlite3_stmt *st, struct patient *p)
+{
+	p->id = sqlite3_column_int64(st, 0);
+	p->phone = sqlite_column_strdup(st, 1);
+	p->name = sqlite_column_strdup(st, 2);
+	p->language = sqlite_column_strdup(st, 3);
+	p->timezone = sqlite_column_strdup(st, 4);
+	p->enrolled = sqlite3_column_int(st, 5);
+	p->opted_out = sqlite3_column_int(st, 6);
+	p->paused = sqlite3_column_int(st, 7);
+	p->plan = sqlite_column_strdup(st, 8);
+	p->reminder_times = sqlite_column_strdup(st, 9);
+	p->start_date = sqlite_column_strdup(st, 10);
+	p->end_date = sqlite_column_strdup(st, 11);
+	p->quiet_start = sqlite_column_strdup(st, 12);
+	p->quiet_end = sqlite_column_strdup(st, 13);
+	p->walk_target = sqlite3_column_int(st, 14);
+	p->created_at = sqlite3_column_int64(st, 15);
+	p->removed_at = sqlite3_column_int64(st, 16);
+}
+
 static int
 sqlite_patient_find(void *arg, const char *phone, struct patient *p)
 {
@@ -589,14 +657,7 @@ sqlite_patient_find(void *arg, const char *phone, struct patient *p)
 	sqlite_bind_text(st, 1, phone);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		p->id = sqlite3_column_int64(st, 0);
-		p->phone = sqlite_column_strdup(st, 1);
-		p->name = sqlite_column_strdup(st, 2);
-		p->language = sqlite_column_strdup(st, 3);
-		p->timezone = sqlite_column_strdup(st, 4);
-		p->enrolled = sqlite3_column_int(st, 5);
-		p->opted_out = sqlite3_column_int(st, 6);
-		p->paused = sqlite3_column_int(st, 7);
+		sqlite_patient_row(st, p);
 		sqlite3_reset(st);
 		return 1;
 	}
@@ -622,6 +683,16 @@ sqlite_patient_insert(void *arg, const struct patient *p, int64_t now,
 	sqlite3_bind_int(st, 6, p->opted_out);
 	sqlite3_bind_int(st, 7, p->paused);
 	sqlite3_bind_int64(st, 8, now);
+	sqlite_bind_text(st, 9, p->plan);
+	sqlite_bind_text(st, 10, p->reminder_times);
+	sqlite_bind_text(st, 11, p->start_date);
+	sqlite_bind_text(st, 12, p->end_date);
+	sqlite_bind_text(st, 13, p->quiet_start);
+	sqlite_bind_text(st, 14, p->quiet_end);
+	if (p->walk_target > 0)
+		sqlite3_bind_int(st, 15, p->walk_target);
+	else
+		sqlite3_bind_null(st, 15);
 	if (sqlite_exec_stmt(s, st, "patient insert") == -1)
 		return -1;
 	if (id != NULL)

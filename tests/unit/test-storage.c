@@ -41,7 +41,7 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 3);
+	assert_int_equal(storage_schema_version(st), 5);
 	assert_int_equal(storage_ping(st), 0);
 	assert_string_equal(storage_backend(st), "sqlite");
 	storage_close(st);
@@ -138,6 +138,27 @@ test_patients_and_opt_out(void **state)
 	assert_false(got.enrolled);
 	patient_clear(&got);
 
+	/* Enrolment fields round-trip; quiet hours default to 21:00-08:00. */
+	p.phone = (char *)"+447700900222";
+	p.plan = (char *)"dvt-walking";
+	p.reminder_times = (char *)"walk=09:30";
+	p.start_date = (char *)"2026-11-23";
+	p.walk_target = 30;
+	assert_int_equal(storage_patient_insert(st, &p, 50, NULL), 0);
+	assert_int_equal(storage_patient_find(st, "+447700900222", &got), 1);
+	assert_string_equal(got.plan, "dvt-walking");
+	assert_string_equal(got.reminder_times, "walk=09:30");
+	assert_string_equal(got.start_date, "2026-11-23");
+	assert_null(got.end_date);
+	assert_string_equal(got.quiet_start, "21:00");
+	assert_string_equal(got.quiet_end, "08:00");
+	assert_int_equal(got.walk_target, 30);
+	assert_int_equal(got.created_at, 50);
+	assert_int_equal(got.removed_at, 0);
+	patient_clear(&got);
+	p.plan = p.reminder_times = p.start_date = NULL;
+	p.walk_target = 0;
+
 	/* The schema refuses a number that is not E.164. */
 	p.phone = (char *)"07700900111";
 	assert_int_equal(storage_patient_insert(st, &p, 10, NULL), -1);
@@ -193,7 +214,7 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 3);
+	assert_int_equal(storage_schema_version(st), 5);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
