@@ -125,6 +125,13 @@ storage_patient_set_opt_out(struct storage *st, const char *phone,
 }
 
 int
+storage_patient_set_paused(struct storage *st, const char *phone, int paused,
+    int64_t now)
+{
+	return st->ops->patient_set_paused(st->impl, phone, paused, now);
+}
+
+int
 storage_escalation_insert(struct storage *st, const struct escalation *e,
     int64_t *id)
 {

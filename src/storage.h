@@ -155,6 +155,8 @@ struct storage_ops {
 			    int64_t now, int64_t *id);
 	int		 (*patient_set_opt_out)(void *, const char *phone,
 			    int opted_out, int64_t now);
+	int		 (*patient_set_paused)(void *, const char *phone,
+			    int paused, int64_t now);
 	int		 (*escalation_insert)(void *, const struct escalation *,
 			    int64_t *id);
 	int		 (*audit_append)(void *, const struct audit *);
@@ -217,6 +219,13 @@ int	 storage_patient_insert(struct storage *, const struct patient *,
 /* Records opt-out state for phone, creating an unenrolled row if needed. */
 int	 storage_patient_set_opt_out(struct storage *, const char *phone,
 	    int opted_out, int64_t now);
+/*
+ * Pauses or resumes an enrolled patient's reminders (and bumps updated_at so
+ * the scheduler sees it): 1 if a patient changed, 0 if none is enrolled
+ * under phone, -1 on error.
+ */
+int	 storage_patient_set_paused(struct storage *, const char *phone,
+	    int paused, int64_t now);
 int	 storage_escalation_insert(struct storage *, const struct escalation *,
 	    int64_t *id);
 int	 storage_audit_append(struct storage *, const struct audit *);

@@ -196,6 +196,7 @@ enum sqlite_stmt {
 	STMT_PATIENT_INSERT,
 	STMT_OPT_OUT_UPDATE,
 	STMT_OPT_OUT_INSERT,
+	STMT_PATIENT_PAUSE,
 	STMT_ESCALATION_INSERT,
 	STMT_AUDIT_INSERT,
 	STMT_CONVERSATION_GET,
@@ -256,6 +257,9 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    "INSERT INTO patients (phone, enrolled, opted_out, opted_out_at,"
 	    " created_at, updated_at)"
 	    " VALUES (?1, 0, ?2, CASE WHEN ?2 THEN ?3 ELSE NULL END, ?3, ?3)",
+	[STMT_PATIENT_PAUSE] =
+	    "UPDATE patients SET paused = ?2, updated_at = ?3"
+	    " WHERE phone = ?1 AND enrolled = 1",
 	[STMT_ESCALATION_INSERT] =
 	    "INSERT INTO escalations (phone, patient_id, inbound_id, level,"
 	    " excerpt, created_at, outbound_id, rules)"
@@ -722,6 +726,21 @@ sqlite_patient_set_opt_out(void *arg, const char *phone, int opted_out,
 }
 
 static int
+sqlite_patient_set_paused(void *arg, const char *phone, int paused,
+    int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_PAUSE);
+
+	sqlite_bind_text(st, 1, phone);
+	sqlite3_bind_int(st, 2, paused != 0);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite_exec_stmt(s, st, "pause update") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+static int
 sqlite_escalation_insert(void *arg, const struct escalation *e, int64_t *id)
 {
 	struct sqlite_store	*s = arg;
@@ -1039,6 +1058,7 @@ const struct storage_ops storage_sqlite_ops = {
 	.patient_find = sqlite_patient_find,
 	.patient_insert = sqlite_patient_insert,
 	.patient_set_opt_out = sqlite_patient_set_opt_out,
+	.patient_set_paused = sqlite_patient_set_paused,
 	.escalation_insert = sqlite_escalation_insert,
 	.audit_append = sqlite_audit_append,
 	.conversation_get = sqlite_conversation_get,

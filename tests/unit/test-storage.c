@@ -156,6 +156,12 @@ test_patients_and_opt_out(void **state)
 	assert_int_equal(got.created_at, 50);
 	assert_int_equal(got.removed_at, 0);
 	patient_clear(&got);
+	assert_int_equal(storage_patient_set_paused(st, "+447700900222", 1, 60), 1);
+	assert_int_equal(storage_patient_find(st, "+447700900222", &got), 1);
+	assert_true(got.paused);
+	patient_clear(&got);
+	/* Only enrolled patients pause. */
+	assert_int_equal(storage_patient_set_paused(st, "+15005550009", 1, 60), 0);
 	p.plan = p.reminder_times = p.start_date = NULL;
 	p.walk_target = 0;
 
