@@ -14,6 +14,7 @@
 enum metrics_route {
 	ROUTE_TWILIO_SMS,
 	ROUTE_TWILIO_STATUS,
+	ROUTE_TWILIO_VOICE,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
 	ROUTE_OTHER,
@@ -48,6 +49,7 @@ struct metrics {
 	uint64_t	 outbound[METRICS_OUTBOUND_COUNT];
 	uint64_t	 segments_sent;
 	uint64_t	 status_callbacks;
+	uint64_t	 voice_calls;		/* keypad calls started */
 };
 
 void		 metrics_init(struct metrics *, time_t now);

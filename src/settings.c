@@ -9,6 +9,7 @@
 #include "prompts.h"
 #include "settings.h"
 #include "triage.h"
+#include "voice.h"
 #include "xmalloc.h"
 
 struct settings *
@@ -31,7 +32,9 @@ settings_load(const char *conf_path, struct diag *d)
 	if (s->prompts == NULL || s->rules == NULL)
 		goto fail;
 	if (prompts_check_names(s->prompts, s->conf->prompts_dir,
-	    triage_rules_prompts(s->rules), d) == -1)
+	    triage_rules_prompts(s->rules), d) == -1 ||
+	    prompts_check_names(s->prompts, s->conf->prompts_dir,
+	    voice_prompts, d) == -1)
 		goto fail;
 	return s;
 fail:

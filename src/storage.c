@@ -158,6 +158,18 @@ storage_conversation_put(struct storage *st, const struct conversation *c)
 }
 
 int
+storage_call_get(struct storage *st, const char *sid, struct call_row *c)
+{
+	return st->ops->call_get(st->impl, sid, c);
+}
+
+int
+storage_call_put(struct storage *st, const struct call *c)
+{
+	return st->ops->call_put(st->impl, c);
+}
+
+int
 storage_activity_insert(struct storage *st, const struct activity *a)
 {
 	return st->ops->activity_insert(st->impl, a);
@@ -257,4 +269,12 @@ patient_clear(struct patient *p)
 	free(p->quiet_start);
 	free(p->quiet_end);
 	memset(p, 0, sizeof *p);
+}
+
+void
+call_row_clear(struct call_row *c)
+{
+	free(c->state);
+	free(c->last_twiml);
+	memset(c, 0, sizeof *c);
 }
