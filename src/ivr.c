@@ -42,6 +42,12 @@ ivr_init(struct ivr_call *c)
 	c->menu = IVR_MENU_LANGUAGE;
 }
 
+const char *
+ivr_menu_name(enum ivr_menu m)
+{
+	return ivr_menu_names[m];
+}
+
 char *
 ivr_state_format(const struct ivr_call *c)
 {

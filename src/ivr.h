@@ -79,6 +79,8 @@ void	ivr_next(struct ivr_call *, enum ivr_event, const char *digits,
  */
 char	*ivr_state_format(const struct ivr_call *);
 int	 ivr_state_parse(const char *, struct ivr_call *);
+/* "main", "leg" and so on, for logs. */
+const char *ivr_menu_name(enum ivr_menu);
 /* "en" -> "en-GB" and so on: the <Say> language attribute. */
 const char *ivr_say_language(const char *lang);
 

@@ -251,8 +251,9 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		storage_rollback(st);
 		in_tx = 0;
 		m->duplicates++;
-		log_info("voice: %s from %s: %s for step %d repeated; answered "
-		    "from the store", sid, redacted, voice_event_names[ev], step);
+		log_info("voice: %s from %s: %s repeated (step %d answered "
+		    "already); answered from the store", sid, redacted,
+		    voice_event_names[ev], row.step);
 		res->status = 200;
 		res->body = row.last_twiml;
 		row.last_twiml = NULL;
@@ -305,9 +306,10 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	if (r.escalate != NULL)
 		log_notice("voice: %s from %s: %s by keypad (%s); on-call alert "
 		    "queued", sid, redacted, r.escalate, r.symptom);
-	log_info("voice: %s from %s: %s at step %d, menu %d -> %d%s%s", sid,
-	    redacted, voice_event_names[ev], c.step, (int)before,
-	    (int)ivr.menu, r.log_minutes > 0 ? ", walk logged" : "",
+	log_info("voice: %s from %s: %s, step %d: %s -> %s%s%s", sid,
+	    redacted, voice_event_names[ev], c.step,
+	    found ? ivr_menu_name(before) : "new call", ivr_menu_name(ivr.menu),
+	    r.log_minutes > 0 ? ", walk logged" : "",
 	    r.hangup ? ", hung up" : "");
 	res->status = 200;
 	res->body = doc;

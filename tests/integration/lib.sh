@@ -352,6 +352,7 @@ http_request() {
 	path=${path%%\?*}
 	case $path in
 	/twilio/sms | /twilio/status | /healthz | /metrics) route=$path ;;
+	/twilio/voice | /twilio/voice/*) route=/twilio/voice ;;
 	*) route=other ;;
 	esac
 	if [ "$HTTP_STATUS" != 000 ]; then
