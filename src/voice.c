@@ -236,6 +236,7 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 			in_tx = 0;
 			goto unavailable;
 		}
+		in_tx = 0;
 		log_info("voice: %s from %s ended (%s)", sid, redacted,
 		    found ? "known call" : "no keys were pressed");
 		res->status = 200;
@@ -320,6 +321,13 @@ unavailable:
 	if (in_tx)
 		storage_rollback(st);
 	m->db_errors++;
+	if (ev == VOICE_STATUS) {	/* no caller to talk to: ask again */
+		log_error("voice: %s: the end of the call could not be "
+		    "stored; answered 503", sid);
+		res->status = 503;
+		res->body = xstrdup("temporarily unable to store the call\n");
+		goto out;
+	}
 	log_error("voice: %s from %s: %s could not be stored; told the caller "
 	    "to call the emergency number if it is one, and hung up", sid,
 	    redacted, voice_event_names[ev]);
