@@ -22,10 +22,15 @@
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
+#include "scheduler.h"
 #include "server.h"
 #include "settings.h"
 #include "storage.h"
 #include "triage_cmd.h"
+
+#ifdef CLOTLINE_TEST_CLOCK
+#include "testclock.h"
+#endif
 
 #ifndef CLOTLINE_SYSCONFDIR
 #define CLOTLINE_SYSCONFDIR "/etc"
@@ -69,8 +74,9 @@ usage_serve(FILE *fp)
 "\n"
 "Signals:\n"
 "  SIGTERM, SIGINT     stop accepting, finish replies in flight, exit 0\n"
-"  SIGHUP              reload configuration, prompts and rules; a bad new\n"
-"                      set is logged and rejected, the old one stays\n"
+"  SIGHUP              reload configuration, prompts, rules and reminder\n"
+"                      plans; a bad new set is logged and rejected, the\n"
+"                      old one stays\n"
 "\n"
 "Environment:\n"
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
@@ -85,9 +91,9 @@ usage_check_config(FILE *fp)
 	fprintf(fp,
 "usage: clotline check-config [-c FILE]\n"
 "\n"
-"Validates the configuration file, the prompts it points at and the triage\n"
-"rules, printing every problem as file:line: message.  Exits 0 when all is\n"
-"well, 1 otherwise.\n"
+"Validates the configuration file, the prompts it points at, the triage\n"
+"rules and the reminder plans, printing every problem as file:line: message.\n"
+"Exits 0 when all is well, 1 otherwise.\n"
 "\n"
 "  -c, --config FILE   configuration file (default " DEFAULT_CONF ")\n"
 "  -h, --help          show this help\n");
@@ -155,26 +161,35 @@ cmd_check_config(int argc, char **argv)
 		fprintf(stderr, "%s: warning: verify_signatures = no: webhooks "
 		    "are accepted unsigned; never in production\n", path);
 	if (rc == 0)
-		printf("%s: configuration, prompts and rules are valid\n", path);
+		printf("%s: configuration, prompts, rules and plans are valid\n", path);
 	settings_free(set);
 	diag_clear(&d);
 	return rc;
 }
 
+/* What the signal handler reaches. */
+struct serve_ctx {
+	struct server		*srv;
+	struct scheduler	*sch;
+};
+
 static void
 serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
-	struct server	*srv = arg;
+	struct serve_ctx	*ctx = arg;
 
 	switch (sig) {
 	case SIGHUP:
-		(void)server_reload(srv);
+		if (server_reload(ctx->srv) == 0)
+			scheduler_set_settings(ctx->sch,
+			    server_settings(ctx->srv));
 		break;
 	case SIGTERM:
 	case SIGINT:
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		server_shutdown(srv);
+		scheduler_stop(ctx->sch);
+		server_shutdown(ctx->srv);
 		break;
 	}
 }
@@ -190,6 +205,8 @@ cmd_serve(int argc, char **argv)
 	struct storage_options	 sopts;
 	struct server		*srv;
 	struct outbox		*ob;
+	struct scheduler	*sch;
+	struct serve_ctx	 ctx;
 	struct metrics		 metrics;
 	struct diag		 d;
 	const char		*path;
@@ -198,6 +215,9 @@ cmd_serve(int argc, char **argv)
 
 	if (parse_conf_opt(argc, argv, usage_serve, &path) == -1)
 		return EXIT_USAGE;
+#ifdef CLOTLINE_TEST_CLOCK
+	testclock_install();
+#endif
 	diag_init(&d);
 	set = settings_load(path, &d);
 	for (i = 0; i < d.n; i++)
@@ -226,12 +246,17 @@ cmd_serve(int argc, char **argv)
 	metrics_init(&metrics, time(NULL));
 	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
 		fatal("provider: %s", err);
+	sch = scheduler_create(base, st, &metrics, set, ob);
 	srv = server_create(base, set, st, ob, &metrics, path);
 	if (server_listen(srv, &err) == -1)
 		fatal("http: %s", err);
 	outbox_start(ob);
+	if (scheduler_start(sch) == -1)
+		fatal("reminders: cannot read the patients from the database");
+	ctx.srv = srv;
+	ctx.sch = sch;
 	for (i = 0; i < 3; i++) {
-		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, srv);
+		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
 			fatal("cannot install signal handlers");
 	}
@@ -240,6 +265,7 @@ cmd_serve(int argc, char **argv)
 
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
+	scheduler_free(sch);
 	outbox_free(ob);
 	server_free(srv);
 	storage_close(st);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
+#include "plan.h"
 #include "prompts.h"
 #include "settings.h"
 #include "triage.h"
@@ -36,6 +37,10 @@ settings_load(const char *conf_path, struct diag *d)
 	    prompts_check_names(s->prompts, s->conf->prompts_dir,
 	    voice_prompts, d) == -1)
 		goto fail;
+	s->plans = plan_set_load(s->conf->plans_dir, !s->conf->plans_dir_given,
+	    s->prompts, s->conf->prompts_dir, d);
+	if (s->plans == NULL)
+		goto fail;
 	return s;
 fail:
 	settings_free(s);
@@ -50,5 +55,6 @@ settings_free(struct settings *s)
 	conf_free(s->conf);
 	prompts_free(s->prompts);
 	triage_rules_free(s->rules);
+	plan_set_free(s->plans);
 	free(s);
 }

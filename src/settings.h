@@ -1,7 +1,7 @@
 /*
  * Everything the gateway reads from files, loaded as one set: the
- * configuration, the prompts it names and the triage rules under
- * prompts_dir/rules.  check-config validates exactly this; SIGHUP builds a new
+ * configuration, the prompts it names, the triage rules under
+ * prompts_dir/rules and the reminder plans under [reminders] plans_dir.  check-config validates exactly this; SIGHUP builds a new
  * set and swaps it in only if it loaded whole.
  */
 #ifndef CLOTLINE_SETTINGS_H
@@ -13,6 +13,7 @@ struct settings {
 	struct conf		*conf;		/* owned */
 	struct prompts		*prompts;	/* owned */
 	struct triage_rules	*rules;		/* owned */
+	struct plans		*plans;		/* owned */
 };
 
 /* Returns a complete set (free with settings_free) or NULL with diag filled. */
