@@ -53,6 +53,7 @@ static const struct {
 	{ "delivery_failed", { "phone", "reason", "code", NULL } },
 	{ "voice_walk_confirm", { "minutes", NULL } },
 	{ "voice_walk_saved", { "minutes", NULL } },
+	{ "voice_exercises_plan", { "minutes", "goal_min", "goal_max", NULL } },
 	{ "reminder_*", { "minutes", "target", "week", "week_minutes", "goal",
 	    NULL } },
 };

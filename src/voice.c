@@ -12,11 +12,14 @@
 #include "ivr.h"
 #include "log.h"
 #include "metrics.h"
+#include "plan.h"
 #include "prompts.h"
 #include "settings.h"
 #include "sms.h"
+#include "schedule.h"
 #include "storage.h"
 #include "twiml.h"
+#include "tz.h"
 #include "voice.h"
 #include "xmalloc.h"
 
@@ -27,7 +30,8 @@ const char *const voice_prompts[] = {
 	"voice_language", "voice_greeting", "voice_menu", "voice_emergency",
 	"voice_leg_menu", "voice_leg_urgent", "voice_leg_advice",
 	"voice_walk_ask", "voice_walk_confirm", "voice_walk_saved",
-	"voice_walk_invalid", "voice_exercises", "voice_paused",
+	"voice_walk_invalid", "voice_exercises", "voice_exercises_plan",
+	"voice_paused",
 	"voice_resumed", "voice_not_enrolled", "voice_invalid",
 	"voice_no_input", "voice_goodbye", "voice_unavailable", NULL,
 };
@@ -63,24 +67,71 @@ voice_step(const char *query)
 	return (int)v;
 }
 
-/* The text of one spoken line, with {minutes} filled in. */
-static char *
-voice_text(const struct settings *set, const struct ivr_say *say, int minutes)
+/* Today's walking goal and the weekly goal, for voice_exercises_plan. */
+struct voice_today {
+	int	minutes;
+	char	goal_min[16];
+	char	goal_max[16];
+};
+
+/*
+ * Key 4 from an enrolled patient with a plan: today's walking minutes from
+ * the plan's weekly step-up in the patient's zone.  Returns 0, or -1 when
+ * there is no plan to read (the caller says the general exercises).
+ */
+static int
+voice_plan_today(const struct settings *set, const struct patient *p,
+    int64_t now, struct voice_today *t)
 {
-	static const char *const keys[] = { "minutes" };
-	const char	*tmpl, *vals[1];
+	const struct plan	*plan;
+	struct sched_rule	 rules[PLAN_MAX_REMINDERS];
+	struct sched_window	 w;
+	struct tz_zone		*z;
+	const char		*why;
+	char			*err = NULL;
+	int			 rc = -1;
+
+	if (p->plan == NULL || set->plans == NULL ||
+	    (plan = plan_find(set->plans, p->plan)) == NULL)
+		return -1;
+	if ((z = tz_zone_load(p->timezone, &err)) == NULL) {
+		free(err);
+		return -1;
+	}
+	if (plan_patient_rules(plan, p, z, rules, &w, &why) != -1) {
+		t->minutes = plan_walk_minutes(plan, p->walk_target,
+		    w.start_day, sched_local_day(z, now));
+		snprintf(t->goal_min, sizeof t->goal_min, "%d", plan->goal_min);
+		snprintf(t->goal_max, sizeof t->goal_max, "%d", plan->goal_max);
+		rc = 0;
+	}
+	tz_zone_free(z);
+	return rc;
+}
+
+/* The text of one spoken line, with its placeholders filled in. */
+static char *
+voice_text(const struct settings *set, const struct ivr_say *say, int minutes,
+    const struct voice_today *today)
+{
+	static const char *const keys[] = { "minutes", "goal_min", "goal_max" };
+	const char	*tmpl, *vals[3];
 	char		 buf[16];
 
 	tmpl = prompts_lookup(set->prompts, say->lang, say->prompt);
 	if (tmpl == NULL)	/* check-config makes sure it never is */
 		tmpl = "";
-	snprintf(buf, sizeof buf, "%d", minutes);
+	snprintf(buf, sizeof buf, "%d", today != NULL ? today->minutes :
+	    minutes);
 	vals[0] = buf;
-	return prompts_expand(tmpl, keys, vals, 1);
+	vals[1] = today != NULL ? today->goal_min : "";
+	vals[2] = today != NULL ? today->goal_max : "";
+	return prompts_expand(tmpl, keys, vals, 3);
 }
 
 static char *
-voice_render(const struct settings *set, const struct ivr_result *r, int step)
+voice_render(const struct settings *set, const struct ivr_result *r, int step,
+    const struct voice_today *today)
 {
 	struct twiml_say	 say[IVR_MAX_SAY];
 	struct twiml_voice	 v;
@@ -89,7 +140,9 @@ voice_render(const struct settings *set, const struct ivr_result *r, int step)
 
 	memset(&v, 0, sizeof v);
 	for (i = 0; i < r->nsay; i++) {
-		text[i] = voice_text(set, &r->say[i], r->minutes);
+		text[i] = voice_text(set, &r->say[i], r->minutes,
+		    strcmp(r->say[i].prompt, "voice_exercises_plan") == 0 ?
+		    today : NULL);
 		say[i].language = ivr_say_language(r->say[i].lang);
 		say[i].text = text[i];
 	}
@@ -126,7 +179,7 @@ voice_unavailable(const struct settings *set, const char *lang)
 	r.say[0].prompt = "voice_unavailable";
 	r.nsay = 1;
 	r.hangup = 1;
-	return voice_render(set, &r, 0);
+	return voice_render(set, &r, 0, NULL);
 }
 
 /* Records what the caller chose; -1 on a store error. */
@@ -194,15 +247,17 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct call		 c;
 	struct ivr_call		 ivr;
 	struct ivr_result	 r;
+	struct voice_today	 today;
 	const char		*sid, *from, *digits, *lang = NULL;
 	char			*state = NULL, *doc = NULL;
 	char			 redacted[LOG_PHONE_SIZE];
-	int			 found, known = 0, step, enrolled, in_tx = 0;
+	int			 found, known = 0, step, enrolled, in_tx = 0, i;
 	enum ivr_menu		 before;
 	enum ivr_event		 iev;
 
 	memset(&p, 0, sizeof p);
 	memset(&row, 0, sizeof row);
+	memset(&today, 0, sizeof today);
 	res->body = NULL;
 	if ((sid = voice_field(f, "CallSid", VOICE_SID_MAX)) == NULL) {
 		res->status = 400;
@@ -284,8 +339,12 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 
 	if (voice_effects(set, st, &r, sid, from, &p, enrolled, now) == -1)
 		goto unavailable;
+	for (i = 0; i < r.nsay; i++)
+		if (strcmp(r.say[i].prompt, "voice_exercises") == 0 && enrolled &&
+		    voice_plan_today(set, &p, now, &today) == 0)
+			r.say[i].prompt = "voice_exercises_plan";
 	c.step = (found ? row.step : 0) + 1;
-	doc = voice_render(set, &r, c.step);
+	doc = voice_render(set, &r, c.step, &today);
 	state = ivr_state_format(&ivr);
 	c.call_sid = sid;
 	c.from = from;

@@ -18,7 +18,8 @@ P_LEG=+447700900903		# enrolled (en): leg menu
 P_WALK=+447700900904		# enrolled (en): logs a walk
 P_PAUSE=+447700900905		# enrolled (de): pauses and resumes
 P_QUIET=+447700900906		# enrolled (en): says nothing
-PHONES=("$P_UNKNOWN" "$P_EMERG" "$P_LEG" "$P_WALK" "$P_PAUSE" "$P_QUIET")
+P_PLAN=+447700900907		# enrolled (en) on dvt-walking: hears today's walk
+PHONES=("$P_UNKNOWN" "$P_EMERG" "$P_LEG" "$P_WALK" "$P_PAUSE" "$P_QUIET" "$P_PLAN")
 GATHER_URL=$TEST_PUBLIC_URL/twilio/voice/gather
 NO_INPUT_URL=$TEST_PUBLIC_URL/twilio/voice/no-input
 
@@ -189,7 +190,21 @@ expect_eq "$(sql "SELECT a.minutes || '|' || a.phone || '|' || (a.patient_id = p
 keys CA04 "$P_WALK" 5 1
 expect_eq "$(sql "SELECT count(*) FROM activity_reports WHERE call_sid = 'CA04';")" 1 'a replayed confirmation logs once'
 keys CA04 "$P_WALK" 6 4
-expect_contains "$HTTP_BODY" 'calf lifts and wall squats, 3 sets of 10' 'key 4: the exercises'
+expect_contains "$HTTP_BODY" 'Walk every day at a comfortable pace, a little longer each week. Every two days, do calf lifts and wall squats, 3 sets of 10.' 'key 4 without a plan: the general exercises'
+
+# --- today's exercises from the caller's plan: dvt-walking starts at 10
+# minutes a day and adds 5 a week (config/plans/dvt-walking.ini), so 17
+# days after the start date (16 to 18 in any zone) it is 20 minutes.
+enrol "$P_PLAN"
+sql "UPDATE patients SET plan = 'dvt-walking', start_date = '$(date -u -d '17 days ago' +%F)' WHERE phone = '$P_PLAN';"
+call_start CA07 "$P_PLAN"
+keys CA07 "$P_PLAN" 1 4
+expect_gather 2 'key 4 with a plan'
+expect_contains "$HTTP_BODY" 'Today, walk for 20 minutes at a comfortable pace.' "key 4: today's walk from the plan's weekly step-up"
+expect_contains "$HTTP_BODY" 'Aim for 60 to 120 minutes of moderate exercise a week.' "key 4: the plan's weekly goal"
+sql "UPDATE patients SET walk_target = 15 WHERE phone = '$P_PLAN';"
+keys CA07 "$P_PLAN" 2 4
+expect_contains "$HTTP_BODY" 'Today, walk for 15 minutes' "key 4: the patient's own walking target caps it"
 
 # --- huge and odd Digits
 keys CA04 "$P_WALK" 7 "$(head -c 20000 /dev/zero | tr '\0' 7)"
