@@ -74,6 +74,7 @@ usage_serve(FILE *fp)
 "\n"
 "Environment:\n"
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
+"  CLOTLINE_ADMIN_TOKEN is the staff API's token, instead of [admin] token_file\n"
 "\n"
 "Configuration keys:\n");
 	conf_print_keys(fp);

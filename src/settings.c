@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "auth.h"
 #include "conf.h"
 #include "prompts.h"
 #include "settings.h"
@@ -28,7 +29,9 @@ settings_load(const char *conf_path, struct diag *d)
 	rules_dir = xasprintf("%s/rules", s->conf->prompts_dir);
 	s->rules = triage_rules_load(rules_dir, d);
 	free(rules_dir);
-	if (s->prompts == NULL || s->rules == NULL)
+	s->auth = auth_load(s->conf->token_file, getenv("CLOTLINE_ADMIN_TOKEN"),
+	    d);
+	if (s->prompts == NULL || s->rules == NULL || s->auth == NULL)
 		goto fail;
 	if (prompts_check_names(s->prompts, s->conf->prompts_dir,
 	    triage_rules_prompts(s->rules), d) == -1)
@@ -47,5 +50,6 @@ settings_free(struct settings *s)
 	conf_free(s->conf);
 	prompts_free(s->prompts);
 	triage_rules_free(s->rules);
+	auth_free(s->auth);
 	free(s);
 }

@@ -1,7 +1,8 @@
 /*
  * Everything the gateway reads from files, loaded as one set: the
- * configuration, the prompts it names and the triage rules under
- * prompts_dir/rules.  check-config validates exactly this; SIGHUP builds a new
+ * configuration, the prompts it names, the triage rules under
+ * prompts_dir/rules and the staff API tokens ([admin] token_file, or env
+ * CLOTLINE_ADMIN_TOKEN).  check-config validates exactly this; SIGHUP builds a new
  * set and swaps it in only if it loaded whole.
  */
 #ifndef CLOTLINE_SETTINGS_H
@@ -13,6 +14,7 @@ struct settings {
 	struct conf		*conf;		/* owned */
 	struct prompts		*prompts;	/* owned */
 	struct triage_rules	*rules;		/* owned */
+	struct auth		*auth;		/* owned: staff API tokens */
 };
 
 /* Returns a complete set (free with settings_free) or NULL with diag filled. */
