@@ -5,14 +5,11 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <event2/http.h>
 #include <ini.h>
@@ -20,6 +17,7 @@
 #include "conf.h"
 #include "provider.h"
 #include "phone.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #ifndef CLOTLINE_DATADIR
@@ -152,6 +150,19 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(stall_after), .def = "600", .min = 10, .max = 86400,
 	  .help = "/healthz fails once a due message has waited this long" },
 
+	{ .section = "reminders", .key = "plans_dir", .type = CONF_PATH,
+	  .offset = F(plans_dir), .def = "plans",
+	  .help = "directory of reminder plans (NAME.ini); relative to the "
+	  "configuration file's directory" },
+	{ .section = "reminders", .key = "catch_up", .type = CONF_INT,
+	  .offset = F(catch_up), .def = "7200", .min = 60, .max = 86400,
+	  .help = "a reminder found more than this many seconds late (the "
+	  "gateway was down) is skipped and logged, never sent" },
+	{ .section = "reminders", .key = "poll_interval", .type = CONF_INT,
+	  .offset = F(reminder_poll), .def = "5", .min = 1, .max = 3600,
+	  .help = "seconds between looks for patients enrolled or changed by "
+	  "other processes (the staff CLI)" },
+
 	{ .section = "clinic", .key = "name", .type = CONF_STRING,
 	  .offset = F(clinic_name), .def = "the clinic",
 	  .help = "clinic name used in replies" },
@@ -206,7 +217,7 @@ conf_int(struct conf *c, const struct conf_entry *e)
 	return (int *)((char *)c + e->offset);
 }
 
-static int
+int
 conf_parse_int(const char *s, long min, long max, int *out)
 {
 	char	*end;
@@ -238,26 +249,6 @@ conf_parse_bool(const char *s, int *out)
 		}
 	}
 	return -1;
-}
-
-static int
-conf_timezone_exists(const char *tz)
-{
-	const char	*dir;
-	char		 path[PATH_MAX];
-	struct stat	 sb;
-	const char	*p;
-
-	if (*tz == '\0' || *tz == '/' || strstr(tz, "..") != NULL)
-		return 0;
-	for (p = tz; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("/_-+", *p) == NULL)
-			return 0;
-	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
-		dir = "/usr/share/zoneinfo";
-	if (snprintf(path, sizeof path, "%s/%s", dir, tz) >= (int)sizeof path)
-		return 0;
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 /* Splits "host:port" or "[v6]:port"; returns -1 with a reason on error. */
@@ -427,7 +418,7 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 		why = "expected error, warning, notice, info or debug";
 		break;
 	case CONF_TIMEZONE:
-		if (conf_timezone_exists(v)) {
+		if (tz_exists(v)) {
 			free(*sp);
 			*sp = xstrdup(v);
 			return 0;
@@ -649,6 +640,7 @@ conf_load(const char *path, struct diag *d)
 		c->auth_token = xstrdup(env);
 	}
 	conf_check_required(&cp);
+	c->plans_dir_given = conf_seen(&cp, "reminders", "plans_dir");
 out:
 	free(cp.dir);
 	free(cp.bad_section);

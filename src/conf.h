@@ -54,6 +54,12 @@ struct conf {
 	int		 poll_interval;		/* seconds */
 	int		 stall_after;		/* seconds */
 
+	/* [reminders] */
+	char		*plans_dir;
+	int		 plans_dir_given;	/* set in the file, not defaulted */
+	int		 catch_up;		/* seconds */
+	int		 reminder_poll;		/* seconds */
+
 	/* [clinic] */
 	char		*clinic_name;
 	char		*clinic_phone;
@@ -76,6 +82,12 @@ struct conf {
  */
 struct conf	*conf_load(const char *path, struct diag *);
 void		 conf_free(struct conf *);
+
+/*
+ * Parses a whole decimal number from min to max into *out; -1 if s is
+ * anything else.  Shared with the other INI readers (plan.c).
+ */
+int		 conf_parse_int(const char *s, long min, long max, int *out);
 
 /* Prints every key with its section, default and meaning (for --help). */
 void		 conf_print_keys(FILE *);

@@ -86,9 +86,9 @@ usage_check_config(FILE *fp)
 	fprintf(fp,
 "usage: clotline check-config [-c FILE]\n"
 "\n"
-"Validates the configuration file, the prompts it points at and the triage\n"
-"rules, printing every problem as file:line: message.  Exits 0 when all is\n"
-"well, 1 otherwise.\n"
+"Validates the configuration file, the prompts it points at, the triage\n"
+"rules and the reminder plans, printing every problem as file:line: message.\n"
+"Exits 0 when all is well, 1 otherwise.\n"
 "\n"
 "  -c, --config FILE   configuration file (default " DEFAULT_CONF ")\n"
 "  -h, --help          show this help\n");
@@ -156,7 +156,7 @@ cmd_check_config(int argc, char **argv)
 		fprintf(stderr, "%s: warning: verify_signatures = no: webhooks "
 		    "are accepted unsigned; never in production\n", path);
 	if (rc == 0)
-		printf("%s: configuration, prompts and rules are valid\n", path);
+		printf("%s: configuration, prompts, rules and plans are valid\n", path);
 	settings_free(set);
 	diag_clear(&d);
 	return rc;

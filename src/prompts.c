@@ -39,13 +39,21 @@ static const char *prompts_names[PROMPT_COUNT] = {
 	[PROMPT_WELCOME] =	"welcome",
 };
 
-/* Placeholders filled when a staff message is sent, not when it is loaded. */
+/*
+ * Placeholders filled when a message is sent, not when it is loaded.  A
+ * prompt name ending in '*' covers every prompt it begins: the reminders
+ * (scheduler.c) take the day's walking goal {minutes}, the {target} it
+ * builds up to, the plan {week} (1 first), the {week_minutes} logged this
+ * week and the weekly endurance {goal} ("60-120").
+ */
 static const struct {
 	const char	*prompt;
-	const char	*vars[4];
+	const char	*vars[6];
 } prompts_runtime[] = {
 	{ "alert", { "level", "phone", "excerpt", NULL } },
 	{ "delivery_failed", { "phone", "reason", "code", NULL } },
+	{ "reminder_*", { "minutes", "target", "week", "week_minutes", "goal",
+	    NULL } },
 };
 
 struct prompt {
@@ -79,7 +87,11 @@ prompts_is_runtime(const char *prompt, const char *name, size_t len)
 	size_t			 i;
 
 	for (i = 0; i < sizeof prompts_runtime / sizeof prompts_runtime[0]; i++) {
-		if (strcmp(prompts_runtime[i].prompt, prompt) != 0)
+		const char	*pat = prompts_runtime[i].prompt;
+		size_t		 plen = strlen(pat);
+
+		if (pat[plen - 1] == '*' ? strncmp(pat, prompt, plen - 1) != 0 :
+		    strcmp(pat, prompt) != 0)
 			continue;
 		for (v = prompts_runtime[i].vars; *v != NULL; v++)
 			if (strlen(*v) == len && strncmp(*v, name, len) == 0)

@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "plan.h"
 #include "prompts.h"
 #include "settings.h"
 #include "triage.h"
@@ -36,6 +37,10 @@ settings_load(const char *conf_path, struct diag *d)
 	if (prompts_check_names(s->prompts, s->conf->prompts_dir,
 	    triage_rules_prompts(s->rules), d) == -1)
 		goto fail;
+	s->plans = plan_set_load(s->conf->plans_dir, !s->conf->plans_dir_given,
+	    s->prompts, s->conf->prompts_dir, d);
+	if (s->plans == NULL)
+		goto fail;
 	return s;
 fail:
 	settings_free(s);
@@ -50,6 +55,7 @@ settings_free(struct settings *s)
 	conf_free(s->conf);
 	prompts_free(s->prompts);
 	triage_rules_free(s->rules);
+	plan_set_free(s->plans);
 	auth_free(s->auth);
 	free(s);
 }
