@@ -25,6 +25,7 @@
 #include "server.h"
 #include "settings.h"
 #include "storage.h"
+#include "patient_cmd.h"
 #include "triage_cmd.h"
 
 #ifndef CLOTLINE_SYSCONFDIR
@@ -50,6 +51,8 @@ usage_main(FILE *fp)
 "  check-config   validate the configuration, prompts and rules\n"
 "  triage         triage a TSV conversation file offline, or evaluate the\n"
 "                 rules against a labelled one (--eval)\n"
+"  patient        staff commands on patients: add, list, show, update,\n"
+"                 pause, resume, remove\n"
 "\n"
 "Run 'clotline COMMAND --help' for a command's options.\n"
 "The default configuration file is " DEFAULT_CONF ".\n");
@@ -256,6 +259,12 @@ cmd_triage(int argc, char **argv)
 	return triage_cmd(argc, argv, DEFAULT_CONF);
 }
 
+static int
+cmd_patient(int argc, char **argv)
+{
+	return patient_cmd(argc, argv, DEFAULT_CONF);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -266,6 +275,7 @@ main(int argc, char **argv)
 		{ "serve", cmd_serve },
 		{ "check-config", cmd_check_config },
 		{ "triage", cmd_triage },
+		{ "patient", cmd_patient },
 	};
 	size_t	i;
 

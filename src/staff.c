@@ -171,6 +171,22 @@ staff_check_name(const char *name, struct staff_error *err)
 	return 0;
 }
 
+/* An unknown plan: the error lists the plans there are. */
+static void
+staff_fail_plan(const struct staff_ctx *ctx, const char *name,
+    struct staff_error *err)
+{
+	char	list[160];
+	size_t	i, n = plan_count(ctx->set->plans), len = 0;
+
+	list[0] = '\0';
+	for (i = 0; i < n && len < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+		    i > 0 ? ", " : "", plan_get(ctx->set->plans, i)->name);
+	staff_fail(err, STAFF_INVALID, "plan", "'%.40s' is not a plan (plans: "
+	    "%s)", name, n > 0 ? list : "none; add one to plans_dir");
+}
+
 /*
  * Checks a merged record as it would be stored; the error names the first
  * field that is wrong.  *planp is the patient's plan.
@@ -211,8 +227,7 @@ staff_check(const struct staff_ctx *ctx, const struct patient *p,
 		return -1;
 	}
 	if ((plan = plan_find(ctx->set->plans, p->plan)) == NULL) {
-		staff_fail(err, STAFF_INVALID, "plan", "'%.40s' is not a plan "
-		    "(see the list of plans)", p->plan);
+		staff_fail_plan(ctx, p->plan, err);
 		return -1;
 	}
 	if (plan_check_times(plan, p->reminder_times, &whyp) == -1) {
@@ -769,6 +784,32 @@ staff_patient_find(const struct staff_ctx *ctx, const char *ref, int64_t *id,
 		patient_clear(&p);
 	return staff_fail(err, STAFF_NOT_FOUND, "phone", "no patient with "
 	    "the number %s", ref);
+}
+
+static const struct {
+	const char		*name;
+	enum patient_which	 which;
+} staff_statuses[] = {
+	{ "enrolled", PATIENTS_ENROLLED },
+	{ "active", PATIENTS_ACTIVE },
+	{ "paused", PATIENTS_PAUSED },
+	{ "opted_out", PATIENTS_OPTED_OUT },
+	{ "removed", PATIENTS_REMOVED },
+	{ "all", PATIENTS_ALL },
+};
+
+int
+staff_status_filter(const char *name, enum patient_which *which)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof staff_statuses / sizeof staff_statuses[0]; i++) {
+		if (strcmp(staff_statuses[i].name, name) == 0) {
+			*which = staff_statuses[i].which;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 enum staff_status

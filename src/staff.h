@@ -117,6 +117,11 @@ int		staff_parse_id(const char *s, int64_t *id);
 /* An id ("12") or an E.164 number ("+447700900111") into *id. */
 enum staff_status staff_patient_find(const struct staff_ctx *,
 		    const char *ref, int64_t *id, struct staff_error *err);
+/*
+ * The filter for a status name (enrolled, active, paused, opted_out,
+ * removed, all); -1 for an unknown one.
+ */
+int		staff_status_filter(const char *name, enum patient_which *);
 /* A new array (free with patient_list_free). */
 enum staff_status staff_patient_list(const struct staff_ctx *,
 		    const struct patient_filter *, struct patient **v,
