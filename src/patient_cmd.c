@@ -75,9 +75,7 @@ static int	pcmd_add(const struct staff_ctx *, struct pcmd_args *);
 static int	pcmd_list(const struct staff_ctx *, struct pcmd_args *);
 static int	pcmd_show(const struct staff_ctx *, struct pcmd_args *);
 static int	pcmd_update(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_pause(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_resume(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_remove(const struct staff_ctx *, struct pcmd_args *);
+static int	pcmd_change(const struct staff_ctx *, struct pcmd_args *);
 
 #define COMMON (O_CONFIG | O_ACTOR | O_JSON)
 static const struct pcmd pcmds[] = {
@@ -100,14 +98,14 @@ static const struct pcmd pcmds[] = {
 "Changes the fields given; an empty value ('') clears --name, --end-date\n"
 "and --reminder-times, and --walk-target 0 goes back to the plan's goal.\n"
 "The number cannot be changed: remove the patient and add the new one.\n" },
-	{ "pause", "ID|PHONE", 1, COMMON, pcmd_pause,
+	{ "pause", "ID|PHONE", 1, COMMON, pcmd_change,
 "Stops the patient's reminders (queued ones are withdrawn) until resume.\n" },
 	{ "resume", "ID|PHONE [--force-resubscribe]", 1, COMMON | O_FORCE,
-	  pcmd_resume,
+	  pcmd_change,
 "Starts the patient's reminders again.  If the patient texted STOP this is\n"
 "refused, unless they have told you they want messages again and you give\n"
 "--force-resubscribe (recorded in the audit log).\n" },
-	{ "remove", "ID|PHONE", 1, COMMON, pcmd_remove,
+	{ "remove", "ID|PHONE", 1, COMMON, pcmd_change,
 "Unenrols the patient: no more reminders (queued ones are withdrawn); their\n"
 "record, messages, escalations and activity are kept.  'add' enrols them\n"
 "again.\n" },
@@ -386,51 +384,33 @@ pcmd_update(const struct staff_ctx *ctx, struct pcmd_args *a)
 	return pcmd_done(ctx, a, &p, "updated");
 }
 
+/* pause, resume and remove: the patient, one call, one line. */
 static int
-pcmd_pause(const struct staff_ctx *ctx, struct pcmd_args *a)
+pcmd_change(const struct staff_ctx *ctx, struct pcmd_args *a)
 {
-	struct staff_error	err;
-	struct patient		p;
-	int64_t			id;
-	int			rc;
+	struct staff_error	 err;
+	struct patient		 p;
+	enum staff_status	 status;
+	const char		*what;
+	int64_t			 id;
+	int			 rc;
 
 	if ((rc = pcmd_find(ctx, a, &id)) != 0)
 		return rc;
-	if (staff_patient_pause(ctx, id, &p, &err) != STAFF_OK)
+	if (strcmp(a->cmd->name, "pause") == 0) {
+		status = staff_patient_pause(ctx, id, &p, &err);
+		what = "paused: no reminders until resume";
+	} else if (strcmp(a->cmd->name, "resume") == 0) {
+		status = staff_patient_resume(ctx, id,
+		    a->in.force_resubscribe, &p, &err);
+		what = "resumed";
+	} else {
+		status = staff_patient_remove(ctx, id, &p, &err);
+		what = "removed; the record and its history are kept";
+	}
+	if (status != STAFF_OK)
 		return pcmd_error(a, &err);
-	return pcmd_done(ctx, a, &p, "paused: no reminders until resume");
-}
-
-static int
-pcmd_resume(const struct staff_ctx *ctx, struct pcmd_args *a)
-{
-	struct staff_error	err;
-	struct patient		p;
-	int64_t			id;
-	int			rc;
-
-	if ((rc = pcmd_find(ctx, a, &id)) != 0)
-		return rc;
-	if (staff_patient_resume(ctx, id, a->in.force_resubscribe, &p,
-	    &err) != STAFF_OK)
-		return pcmd_error(a, &err);
-	return pcmd_done(ctx, a, &p, "resumed");
-}
-
-static int
-pcmd_remove(const struct staff_ctx *ctx, struct pcmd_args *a)
-{
-	struct staff_error	err;
-	struct patient		p;
-	int64_t			id;
-	int			rc;
-
-	if ((rc = pcmd_find(ctx, a, &id)) != 0)
-		return rc;
-	if (staff_patient_remove(ctx, id, &p, &err) != STAFF_OK)
-		return pcmd_error(a, &err);
-	return pcmd_done(ctx, a, &p, "removed; the record and its history "
-	    "are kept");
+	return pcmd_done(ctx, a, &p, what);
 }
 
 static int
