@@ -21,6 +21,7 @@ static const char *metrics_routes[ROUTE_COUNT] = {
 	[ROUTE_TWILIO_STATUS] = "/twilio/status",
 	[ROUTE_HEALTHZ] = "/healthz",
 	[ROUTE_METRICS] = "/metrics",
+	[ROUTE_API] = "/api/v1",
 	[ROUTE_OTHER] = "other",
 };
 

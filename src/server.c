@@ -22,6 +22,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "api.h"
 #include "conf.h"
 #include "diag.h"
 #include "form.h"
@@ -45,6 +46,7 @@ struct server {
 	char				*conf_path;	/* owned */
 	struct metrics			*metrics;
 	struct outbox			*outbox;
+	struct api			*api;
 	int				 port;
 	int				 draining;
 	unsigned			 inflight;
@@ -57,6 +59,7 @@ typedef void (*server_form_fn)(struct server *, const struct form *,
 
 struct server_route {
 	const char		*path;
+	int			 prefix;	/* also every path below */
 	enum metrics_route	 metric;
 	int			 methods;	/* EVHTTP_REQ_* */
 	const char		*allow;
@@ -70,6 +73,8 @@ static void	server_healthz(struct server *, struct evhttp_request *,
 static void	server_metrics(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_webhook(struct server *, struct evhttp_request *,
+		    const struct server_route *);
+static void	server_api(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_sms(struct server *, const struct form *, const char *,
 		    int64_t, struct sms_response *);
@@ -89,6 +94,12 @@ static const struct server_route server_routes[] = {
 	{ .path = "/metrics", .metric = ROUTE_METRICS,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_metrics },
+	/* The staff API checks methods per route itself (api.c). */
+	{ .path = API_PREFIX, .prefix = 1, .metric = ROUTE_API,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH |
+	  EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
+	  EVHTTP_REQ_OPTIONS, .allow = "GET, POST, PATCH, DELETE",
+	  .handler = server_api },
 };
 
 static void
@@ -248,6 +259,21 @@ server_status(struct server *srv, const struct form *f, const char *query,
 }
 
 static void
+server_api(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	struct api_reply	reply;
+
+	api_handle(srv->api, srv->set, req,
+	    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)), &reply);
+	if (reply.changed)
+		outbox_kick(srv->outbox);	/* a welcome may be waiting */
+	server_reply(srv, req, rt->metric, reply.status, reply.ctype,
+	    reply.body);
+	free(reply.body);
+}
+
+static void
 server_healthz(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
 {
@@ -283,7 +309,7 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct server_route	*rt = NULL;
 	const char			*path;
-	size_t				 i;
+	size_t				 i, len;
 
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL) {
@@ -291,7 +317,11 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	for (i = 0; i < sizeof server_routes / sizeof server_routes[0]; i++) {
-		if (strcmp(server_routes[i].path, path) == 0) {
+		len = strlen(server_routes[i].path);
+		if (strcmp(server_routes[i].path, path) == 0 ||
+		    (server_routes[i].prefix &&
+		    strncmp(server_routes[i].path, path, len) == 0 &&
+		    path[len] == '/')) {
 			rt = &server_routes[i];
 			break;
 		}
@@ -326,6 +356,7 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->outbox = ob;
 	srv->metrics = metrics;
 	srv->conf_path = xstrdup(conf_path);
+	srv->api = api_create(st);
 	if ((srv->http = evhttp_new(base)) == NULL)
 		fatal("http: cannot create the HTTP server");
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
@@ -353,6 +384,7 @@ server_free(struct server *srv)
 		event_free(srv->drain_ev);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	api_free(srv->api);
 	settings_free(srv->set);
 	free(srv->conf_path);
 	free(srv);
