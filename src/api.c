@@ -32,6 +32,7 @@
 #include "log.h"
 #include "plan.h"
 #include "schedule.h"
+#include "server.h"
 #include "settings.h"
 #include "staff.h"
 #include "storage.h"
@@ -416,20 +417,6 @@ api_param_int(struct api_req *r, const char *key, long min, long max,
 	return 0;
 }
 
-static int
-api_is_json(struct evhttp_request *req)
-{
-	const char	*ct;
-	static const char want[] = "application/json";
-
-	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Content-Type");
-	if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
-		return 0;
-	ct += sizeof want - 1;
-	return *ct == '\0' || *ct == ';' || *ct == ' ';
-}
-
 /* Decodes one known field of the body into r->body. */
 static int
 api_decode_field(struct api_req *r, const struct api_field *f, json_t *v)
@@ -507,7 +494,7 @@ api_read_body(struct api_req *r, const struct api_route *rt)
 		    API_MAX_BODY);
 		return -1;
 	}
-	if (!api_is_json(r->req)) {
+	if (!server_content_type_is(r->req, "application/json")) {
 		api_error(r, 415, NULL, "expected Content-Type: "
 		    "application/json");
 		return -1;
@@ -713,16 +700,26 @@ api_patients_create(struct api_req *r)
 	api_patient_reply(r, 201, &p);
 }
 
+/* The calls that take a patient id and give the patient back. */
+typedef enum staff_status (*api_patient_fn)(const struct staff_ctx *, int64_t,
+    struct patient *, struct staff_error *);
+
 static void
-api_patient_get(struct api_req *r)
+api_patient_call(struct api_req *r, api_patient_fn fn)
 {
 	struct staff_error	err;
 	struct patient		p;
 
-	if (staff_patient_get(&r->ctx, r->id, &p, &err) != STAFF_OK)
+	if (fn(&r->ctx, r->id, &p, &err) != STAFF_OK)
 		api_staff_error(r, &err);
 	else
 		api_patient_reply(r, 200, &p);
+}
+
+static void
+api_patient_get(struct api_req *r)
+{
+	api_patient_call(r, staff_patient_get);
 }
 
 static void
@@ -741,25 +738,13 @@ api_patient_update(struct api_req *r)
 static void
 api_patient_delete(struct api_req *r)
 {
-	struct staff_error	err;
-	struct patient		p;
-
-	if (staff_patient_remove(&r->ctx, r->id, &p, &err) != STAFF_OK)
-		api_staff_error(r, &err);
-	else
-		api_patient_reply(r, 200, &p);
+	api_patient_call(r, staff_patient_remove);
 }
 
 static void
 api_patient_pause(struct api_req *r)
 {
-	struct staff_error	err;
-	struct patient		p;
-
-	if (staff_patient_pause(&r->ctx, r->id, &p, &err) != STAFF_OK)
-		api_staff_error(r, &err);
-	else
-		api_patient_reply(r, 200, &p);
+	api_patient_call(r, staff_patient_pause);
 }
 
 static void

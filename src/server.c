@@ -154,17 +154,17 @@ server_path_and_query(struct evhttp_request *req)
 	return "/";
 }
 
-static int
-server_is_form(struct evhttp_request *req)
+int
+server_content_type_is(struct evhttp_request *req, const char *want)
 {
 	const char	*ct;
-	static const char want[] = "application/x-www-form-urlencoded";
+	size_t		 len = strlen(want);
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
-	if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
+	if (ct == NULL || strncasecmp(ct, want, len) != 0)
 		return 0;
-	ct += sizeof want - 1;
+	ct += len;
 	return *ct == '\0' || *ct == ';' || *ct == ' ';
 }
 
@@ -181,7 +181,8 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	size_t			 len;
 	int			 ok;
 
-	if (!server_is_form(req)) {
+	if (!server_content_type_is(req,
+	    "application/x-www-form-urlencoded")) {
 		server_text(srv, req, rt->metric, 415,
 		    "expected application/x-www-form-urlencoded\n");
 		return;
