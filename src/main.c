@@ -22,11 +22,16 @@
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
+#include "scheduler.h"
 #include "server.h"
 #include "settings.h"
 #include "storage.h"
 #include "patient_cmd.h"
 #include "triage_cmd.h"
+
+#ifdef CLOTLINE_TEST_CLOCK
+#include "testclock.h"
+#endif
 
 #ifndef CLOTLINE_SYSCONFDIR
 #define CLOTLINE_SYSCONFDIR "/etc"
@@ -72,8 +77,9 @@ usage_serve(FILE *fp)
 "\n"
 "Signals:\n"
 "  SIGTERM, SIGINT     stop accepting, finish replies in flight, exit 0\n"
-"  SIGHUP              reload configuration, prompts and rules; a bad new\n"
-"                      set is logged and rejected, the old one stays\n"
+"  SIGHUP              reload configuration, prompts, rules and reminder\n"
+"                      plans; a bad new set is logged and rejected, the\n"
+"                      old one stays\n"
 "\n"
 "Environment:\n"
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
@@ -165,20 +171,29 @@ cmd_check_config(int argc, char **argv)
 	return rc;
 }
 
+/* What the signal handler reaches. */
+struct serve_ctx {
+	struct server		*srv;
+	struct scheduler	*sch;
+};
+
 static void
 serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
-	struct server	*srv = arg;
+	struct serve_ctx	*ctx = arg;
 
 	switch (sig) {
 	case SIGHUP:
-		(void)server_reload(srv);
+		if (server_reload(ctx->srv) == 0)
+			scheduler_set_settings(ctx->sch,
+			    server_settings(ctx->srv));
 		break;
 	case SIGTERM:
 	case SIGINT:
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		server_shutdown(srv);
+		scheduler_stop(ctx->sch);
+		server_shutdown(ctx->srv);
 		break;
 	}
 }
@@ -194,6 +209,8 @@ cmd_serve(int argc, char **argv)
 	struct storage_options	 sopts;
 	struct server		*srv;
 	struct outbox		*ob;
+	struct scheduler	*sch;
+	struct serve_ctx	 ctx;
 	struct metrics		 metrics;
 	struct diag		 d;
 	const char		*path;
@@ -202,6 +219,9 @@ cmd_serve(int argc, char **argv)
 
 	if (parse_conf_opt(argc, argv, usage_serve, &path) == -1)
 		return EXIT_USAGE;
+#ifdef CLOTLINE_TEST_CLOCK
+	testclock_install();
+#endif
 	diag_init(&d);
 	set = settings_load(path, &d);
 	for (i = 0; i < d.n; i++)
@@ -230,12 +250,17 @@ cmd_serve(int argc, char **argv)
 	metrics_init(&metrics, time(NULL));
 	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
 		fatal("provider: %s", err);
+	sch = scheduler_create(base, st, &metrics, set, ob);
 	srv = server_create(base, set, st, ob, &metrics, path);
 	if (server_listen(srv, &err) == -1)
 		fatal("http: %s", err);
 	outbox_start(ob);
+	if (scheduler_start(sch) == -1)
+		fatal("reminders: cannot read the patients from the database");
+	ctx.srv = srv;
+	ctx.sch = sch;
 	for (i = 0; i < 3; i++) {
-		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, srv);
+		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
 			fatal("cannot install signal handlers");
 	}
@@ -244,6 +269,7 @@ cmd_serve(int argc, char **argv)
 
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
+	scheduler_free(sch);
 	outbox_free(ob);
 	server_free(srv);
 	storage_close(st);

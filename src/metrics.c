@@ -138,5 +138,18 @@ metrics_render(const struct metrics *m, time_t now)
 	for (r = 0; r < METRICS_OUTBOUND_COUNT; r++)
 		evbuffer_add_printf(b, "clotline_outbound_total{outcome=\"%s\"} %llu\n",
 		    metrics_outbound_names[r], (unsigned long long)m->outbound[r]);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_reminders_total Reminders queued for sending, and "
+	    "skipped (found more than catch_up late, or in quiet hours).\n"
+	    "# TYPE clotline_reminders_total counter\n"
+	    "clotline_reminders_total{outcome=\"queued\"} %llu\n"
+	    "clotline_reminders_total{outcome=\"skipped\"} %llu\n"
+	    "# HELP clotline_reminders_next_due_timestamp_seconds When the "
+	    "earliest pending reminder is due (Unix time; 0: none).\n"
+	    "# TYPE clotline_reminders_next_due_timestamp_seconds gauge\n"
+	    "clotline_reminders_next_due_timestamp_seconds %lld\n",
+	    (unsigned long long)m->reminders_queued,
+	    (unsigned long long)m->reminders_skipped,
+	    (long long)m->reminders_next_due);
 	return xevbuffer_take(b);
 }

@@ -49,6 +49,10 @@ struct metrics {
 	uint64_t	 outbound[METRICS_OUTBOUND_COUNT];
 	uint64_t	 segments_sent;
 	uint64_t	 status_callbacks;
+	/* The reminder scheduler. */
+	uint64_t	 reminders_queued;
+	uint64_t	 reminders_skipped;	/* too late, or quiet hours */
+	int64_t		 reminders_next_due;	/* earliest pending fire; 0: none */
 };
 
 void		 metrics_init(struct metrics *, time_t now);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "form.h"
 #include "httpc.h"
@@ -268,7 +269,7 @@ outbox_pump(struct outbox *ob)
 	if (ob->stopping)
 		return;
 	for (;;) {
-		now = (int64_t)time(NULL);
+		now = clock_now();
 		now_ms = outbox_mono_ms();
 		if (ob->inflight >= (size_t)conf->max_in_flight)
 			return;		/* a finished job pumps again */
@@ -576,7 +577,7 @@ static void
 outbox_flush(struct outbox *ob)
 {
 	struct outbox_job	*job;
-	int64_t			 now = (int64_t)time(NULL);
+	int64_t			 now = clock_now();
 	struct timeval		 tv = { OUTBOX_DB_RETRY_MS / 1000, 0 };
 
 	if (TAILQ_EMPTY(&ob->done))
@@ -686,7 +687,7 @@ outbox_free(struct outbox *ob)
 void
 outbox_start(struct outbox *ob)
 {
-	int64_t	now = (int64_t)time(NULL);
+	int64_t	now = clock_now();
 	int	n;
 
 	n = storage_outbound_recover(ob->st, now,

@@ -665,3 +665,40 @@ plan_walk_minutes(const struct plan *p, int target_override, int32_t start_day,
 		m = target;
 	return (int)m;
 }
+
+int
+plan_week_minutes(const struct plan *p, int target_override, int32_t start_day,
+    const struct tz_zone *z, const struct activity_row *rows, size_t n)
+{
+	int32_t	day, bare_day = INT32_MIN;
+	int64_t	total = 0;
+	size_t	i, j;
+	int	precise;
+
+	for (i = 0; i < n; i++) {
+		day = sched_local_day(z, rows[i].reported_at);
+		if (rows[i].minutes > 0)
+			total += rows[i].minutes;
+		else if (rows[i].meters > 0)
+			total += (rows[i].meters + PLAN_METERS_PER_MINUTE / 2) /
+			    PLAN_METERS_PER_MINUTE;
+		else if (rows[i].steps > 0)
+			total += (rows[i].steps + PLAN_STEPS_PER_MINUTE / 2) /
+			    PLAN_STEPS_PER_MINUTE;
+		else if (day != bare_day) {
+			/* Sorted by time: a day's bare reports are together. */
+			bare_day = day;
+			/* Only if nothing that day says how much. */
+			precise = 0;
+			for (j = 0; j < n; j++)
+				if (sched_local_day(z, rows[j].reported_at) ==
+				    day && (rows[j].minutes > 0 ||
+				    rows[j].meters > 0 || rows[j].steps > 0))
+					precise = 1;
+			if (!precise)
+				total += plan_walk_minutes(p, target_override,
+				    start_day, day);
+		}
+	}
+	return total > INT32_MAX ? INT32_MAX : (int)total;
+}

@@ -24,6 +24,7 @@
 #define PLAN_MAX_REMINDERS	16
 #define PLAN_NAME_MAX		32	/* plan and reminder names */
 
+struct activity_row;
 struct patient;
 struct prompts;
 struct tz_zone;
@@ -106,5 +107,18 @@ int		 plan_upcoming(const struct plan *, const struct patient *,
  */
 int		 plan_walk_minutes(const struct plan *, int target_override,
 		    int32_t start_day, int32_t today);
+
+/*
+ * Minutes of activity in n reports (a week's, oldest first), as the
+ * weekly summary counts them: minutes as given; a distance at a walking
+ * pace of PLAN_METERS_PER_MINUTE; steps at PLAN_STEPS_PER_MINUTE; a bare
+ * "done" as that day's walking goal, once a day and only on a day with
+ * nothing more precise.
+ */
+#define PLAN_METERS_PER_MINUTE	80	/* 4.8 km/h */
+#define PLAN_STEPS_PER_MINUTE	100
+int		 plan_week_minutes(const struct plan *, int target_override,
+		    int32_t start_day, const struct tz_zone *,
+		    const struct activity_row *, size_t n);
 
 #endif

@@ -26,6 +26,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "provider.h"
@@ -63,7 +64,7 @@ console_send(void *arg, const struct provider_message *m, provider_done_fn done,
 	FILE			*fp = co->fp != NULL ? co->fp : stderr;
 	json_t			*js;
 	char			*body, stamp[32];
-	time_t			 t = time(NULL);
+	time_t			 t = (time_t)clock_now();
 	int			 bad;
 
 	js = json_string(m->body);

@@ -23,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "api.h"
+#include "clock.h"
 #include "conf.h"
 #include "diag.h"
 #include "form.h"
@@ -222,7 +223,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	}
 	rt->form_handler(srv, f,
 	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)),
-	    (int64_t)time(NULL), &res);
+	    clock_now(), &res);
 	form_free(f);
 	if (res.status == 200)
 		outbox_kick(srv->outbox);	/* it may have queued alerts */
@@ -283,7 +284,7 @@ server_healthz(struct server *srv, struct evhttp_request *req,
 		server_text(srv, req, rt->metric, 503, "database unavailable\n");
 		return;
 	}
-	if (!outbox_healthy(srv->outbox, (int64_t)time(NULL))) {
+	if (!outbox_healthy(srv->outbox, clock_now())) {
 		server_text(srv, req, rt->metric, 503,
 		    "outbox stalled: a due message has waited too long\n");
 		return;
@@ -462,6 +463,12 @@ server_str_differs(const char *a, const char *b)
 	if (a == NULL || b == NULL)
 		return a != b;
 	return strcmp(a, b) != 0;
+}
+
+const struct settings *
+server_settings(const struct server *srv)
+{
+	return srv->set;
 }
 
 int

@@ -31,6 +31,8 @@ struct server	*server_create(struct event_base *, struct settings *set,
 void		 server_free(struct server *);
 /* Binds [server] listen and writes port_file; -1 with *errp (caller frees). */
 int		 server_listen(struct server *, char **errp);
+/* The settings in force (replaced by each reload; borrowed). */
+const struct settings *server_settings(const struct server *);
 /* The port actually bound (useful with port 0). */
 int		 server_port(const struct server *);
 /*

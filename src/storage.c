@@ -132,6 +132,26 @@ storage_patient_set_paused(struct storage *st, const char *phone, int paused,
 }
 
 int
+storage_reminder_patients(struct storage *st, int64_t since, int all,
+    storage_reminder_fn fn, void *arg)
+{
+	return st->ops->reminder_patients(st->impl, since, all, fn, arg);
+}
+
+int
+storage_activity_since(struct storage *st, int64_t patient_id, int64_t since,
+    struct activity_row *rows, size_t max, size_t *n)
+{
+	return st->ops->activity_since(st->impl, patient_id, since, rows, max, n);
+}
+
+int
+storage_schedule_put(struct storage *st, const struct schedule_row *r)
+{
+	return st->ops->schedule_put(st->impl, r);
+}
+
+int
 storage_escalation_insert(struct storage *st, const struct escalation *e,
     int64_t *id)
 {

@@ -113,15 +113,39 @@ struct escalation_row {
 	char	*acknowledged_by; /* "staff:NAME"; NULL while open */
 };
 
-/* An activity report as read back (plain data). */
+/* An activity report as read back (plain data); 0: not given. */
 struct activity_row {
 	int64_t	 id;
 	int64_t	 patient_id;	/* 0: none */
-	int	 minutes;	/* 0: not given */
+	int64_t	 reported_at;
+	int	 minutes;
 	int	 meters;
 	int	 steps;
 	int	 by_call;	/* 1: reported on the phone keypad, 0: by SMS */
-	int64_t	 reported_at;
+};
+
+/*
+ * A patient as the reminder scheduler loads it: the row, when it last
+ * changed, and the last fire of each reminder ("walk=1552208400,
+ * strength=1552237200"; NULL if none fired yet).  Borrowed for the length
+ * of one storage_reminder_fn call.
+ */
+struct reminder_patient {
+	struct patient	 p;
+	int64_t		 updated_at;
+	const char	*fired;
+};
+/* Called for each patient; returning non-zero stops the walk early. */
+typedef int (*storage_reminder_fn)(void *arg, const struct reminder_patient *);
+
+/* The scheduler's record of one reminder of one patient (schedules). */
+struct schedule_row {
+	int64_t		 patient_id;
+	const char	*reminder;
+	int64_t		 last_fire;	/* the due time just handled */
+	const char	*last_status;	/* "sent" or "skipped" */
+	int64_t		 next_fire;	/* 0: never again */
+	int64_t		 updated_at;
 };
 
 /* A message queued for the provider; the outbox sends it. */
@@ -201,6 +225,13 @@ struct storage_ops {
 			    int opted_out, int64_t now);
 	int		 (*patient_set_paused)(void *, const char *phone,
 			    int paused, int64_t now);
+	int		 (*patient_get)(void *, int64_t id, struct patient *);
+	int		 (*reminder_patients)(void *, int64_t since, int all,
+			    storage_reminder_fn, void *arg);
+	int		 (*activity_since)(void *, int64_t patient_id,
+			    int64_t since, struct activity_row *, size_t max,
+			    size_t *n);
+	int		 (*schedule_put)(void *, const struct schedule_row *);
 	int		 (*escalation_insert)(void *, const struct escalation *,
 			    int64_t *id);
 	int		 (*audit_append)(void *, const struct audit *);
@@ -224,7 +255,6 @@ struct storage_ops {
 	int		 (*outbound_recover)(void *, int64_t now, int64_t retry_at);
 	int		 (*escalation_alerted)(void *, int64_t outbound_id,
 			    int64_t now);
-	int		 (*patient_get)(void *, int64_t id, struct patient *);
 	int		 (*patient_list)(void *, const struct patient_filter *,
 			    struct patient **, size_t *n);
 	int		 (*patient_update)(void *, const struct patient *,
@@ -285,6 +315,21 @@ int	 storage_patient_set_opt_out(struct storage *, const char *phone,
  */
 int	 storage_patient_set_paused(struct storage *, const char *phone,
 	    int paused, int64_t now);
+/* As storage_patient_find, by id. */
+int	 storage_patient_get(struct storage *, int64_t id, struct patient *);
+/*
+ * Walks the patients the reminder scheduler cares about: with all = 0,
+ * the enrolled patients that have a plan and changed at or after since
+ * (0: every one); with all = 1, every patient row that changed at or after
+ * since, whatever its state, so that de-enrolment is seen too.
+ */
+int	 storage_reminder_patients(struct storage *, int64_t since, int all,
+	    storage_reminder_fn, void *arg);
+/* Up to max activity reports of a patient at or after since, oldest first. */
+int	 storage_activity_since(struct storage *, int64_t patient_id,
+	    int64_t since, struct activity_row *rows, size_t max, size_t *n);
+/* Creates or replaces a patient's record of one reminder. */
+int	 storage_schedule_put(struct storage *, const struct schedule_row *);
 int	 storage_escalation_insert(struct storage *, const struct escalation *,
 	    int64_t *id);
 int	 storage_audit_append(struct storage *, const struct audit *);
@@ -333,13 +378,11 @@ int	 storage_escalation_alerted(struct storage *, int64_t outbound_id,
 	    int64_t now);
 
 /*
- * Staff queries.  patient_get fills *p by id (1 found, 0 not, -1 error).
- * patient_list returns a new array of the filter's patients in id order
+ * Staff queries.  patient_list returns a new array of the filter's patients in id order
  * (free with patient_list_free).  patient_update writes every field of *p
  * but phone, opted_out and created_at to the row with p->id, and bumps
  * updated_at so the scheduler sees it: 1 changed, 0 no such row.
  */
-int	 storage_patient_get(struct storage *, int64_t id, struct patient *);
 int	 storage_patient_list(struct storage *, const struct patient_filter *,
 	    struct patient **v, size_t *n);
 int	 storage_patient_update(struct storage *, const struct patient *,

@@ -181,6 +181,25 @@ static const char *const sqlite_migrations[] = {
 	"ALTER TABLE patients ADD COLUMN walk_target INTEGER;"
 	"ALTER TABLE patients ADD COLUMN welcomed_at INTEGER;"
 	"ALTER TABLE patients ADD COLUMN removed_at INTEGER;",
+	/*
+	 * 6: the reminder scheduler's memory, one row per patient and plan
+	 * reminder: the due time it last handled (sent: queued in the
+	 * outbox; skipped: found too late after downtime) and the next fire
+	 * it computed then (NULL: none, the reminder has ended).  Next fires
+	 * are recomputed from last_fire at start, so only fires write here.
+	 * patients_updated lets the scheduler find patients that another
+	 * process (the staff CLI) changed.
+	 */
+	"CREATE TABLE schedules ("
+	"  patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,"
+	"  reminder TEXT NOT NULL,"
+	"  last_fire INTEGER NOT NULL,"
+	"  last_status TEXT NOT NULL CHECK (last_status IN ('sent', 'skipped')),"
+	"  next_fire INTEGER,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (patient_id, reminder)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX patients_updated ON patients(updated_at);",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -197,6 +216,10 @@ enum sqlite_stmt {
 	STMT_OPT_OUT_UPDATE,
 	STMT_OPT_OUT_INSERT,
 	STMT_PATIENT_PAUSE,
+	STMT_PATIENT_GET,
+	STMT_REMINDER_PATIENTS,
+	STMT_ACTIVITY_SINCE,
+	STMT_SCHEDULE_PUT,
 	STMT_ESCALATION_INSERT,
 	STMT_AUDIT_INSERT,
 	STMT_CONVERSATION_GET,
@@ -214,7 +237,6 @@ enum sqlite_stmt {
 	STMT_OUTBOUND_CANCEL,
 	STMT_OUTBOUND_RECOVER,
 	STMT_ESCALATION_ALERTED,
-	STMT_PATIENT_GET,
 	STMT_PATIENT_LIST,
 	STMT_PATIENT_UPDATE,
 	STMT_ESCALATION_GET,
@@ -235,6 +257,7 @@ enum sqlite_stmt {
 	" plan, reminder_times, start_date, end_date, quiet_start, quiet_end," \
 	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)," \
 	" coalesce(welcomed_at, 0)"
+#define PATIENT_NCOLUMNS 18
 
 /* The columns sqlite_escalation_row reads, in its order. */
 #define ESCALATION_COLUMNS \
@@ -274,6 +297,26 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_PATIENT_PAUSE] =
 	    "UPDATE patients SET paused = ?2, updated_at = ?3"
 	    " WHERE phone = ?1 AND enrolled = 1",
+	[STMT_PATIENT_GET] =
+	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE id = ?1",
+	/* ?2 = 0: the enrolled patients with a plan; 1: every changed row. */
+	[STMT_REMINDER_PATIENTS] =
+	    "SELECT " PATIENT_COLUMNS ", updated_at,"
+	    " (SELECT group_concat(reminder || '=' || last_fire, ',')"
+	    "  FROM schedules WHERE patient_id = patients.id)"
+	    " FROM patients WHERE updated_at >= ?1"
+	    " AND (?2 OR (enrolled = 1 AND plan IS NOT NULL))",
+	[STMT_ACTIVITY_SINCE] =
+	    "SELECT reported_at, coalesce(minutes, 0), coalesce(meters, 0),"
+	    " coalesce(steps, 0) FROM activity_reports"
+	    " WHERE patient_id = ?1 AND reported_at >= ?2"
+	    " ORDER BY reported_at LIMIT ?3",
+	[STMT_SCHEDULE_PUT] =
+	    "INSERT INTO schedules (patient_id, reminder, last_fire, last_status,"
+	    " next_fire, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT (patient_id, reminder) DO UPDATE SET"
+	    " last_fire = excluded.last_fire, last_status = excluded.last_status,"
+	    " next_fire = excluded.next_fire, updated_at = excluded.updated_at",
 	[STMT_ESCALATION_INSERT] =
 	    "INSERT INTO escalations (phone, patient_id, inbound_id, level,"
 	    " excerpt, created_at, outbound_id, rules)"
@@ -347,8 +390,6 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
-	[STMT_PATIENT_GET] =
-	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE id = ?1",
 	/* ?1 is enum patient_which. */
 	[STMT_PATIENT_LIST] =
 	    "SELECT " PATIENT_COLUMNS " FROM patients"
@@ -732,6 +773,14 @@ sqlite_patient_row_cb(sqlite3_stmt *st, void *p)
 	sqlite_patient_row(st, p);
 }
 
+/* Runs a bound lookup of one patient: 1 and *p filled, 0 none, -1. */
+static int
+sqlite_patient_one(struct sqlite_store *s, sqlite3_stmt *st, const char *what,
+    struct patient *p)
+{
+	return sqlite_fetch_one(s, st, what, sqlite_patient_row_cb, p);
+}
+
 static int
 sqlite_patient_find(void *arg, const char *phone, struct patient *p)
 {
@@ -739,8 +788,7 @@ sqlite_patient_find(void *arg, const char *phone, struct patient *p)
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_FIND);
 
 	sqlite_bind_text(st, 1, phone);
-	return sqlite_fetch_one(s, st, "patient lookup", sqlite_patient_row_cb,
-	    p);
+	return sqlite_patient_one(s, st, "patient lookup", p);
 }
 
 static int
@@ -809,6 +857,84 @@ sqlite_patient_set_paused(void *arg, const char *phone, int paused,
 	if (sqlite_exec_stmt(s, st, "pause update") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0;
+}
+
+static int
+sqlite_patient_get(void *arg, int64_t id, struct patient *p)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_GET);
+
+	sqlite3_bind_int64(st, 1, id);
+	return sqlite_patient_one(s, st, "patient lookup by id", p);
+}
+
+static int
+sqlite_reminder_patients(void *arg, int64_t since, int all,
+    storage_reminder_fn fn, void *fnarg)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_REMINDER_PATIENTS);
+	struct reminder_patient	 rp;
+	int			 rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int(st, 2, all != 0);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&rp, 0, sizeof rp);
+		sqlite_patient_row(st, &rp.p);
+		rp.updated_at = sqlite3_column_int64(st, PATIENT_NCOLUMNS);
+		rp.fired = (const char *)sqlite3_column_text(st,
+		    PATIENT_NCOLUMNS + 1);
+		stop = fn(fnarg, &rp) != 0;
+		patient_clear(&rp.p);
+	}
+	sqlite3_reset(st);
+	if (stop || rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "reminder patients");
+	return -1;
+}
+
+static int
+sqlite_activity_since(void *arg, int64_t patient_id, int64_t since,
+    struct activity_row *rows, size_t max, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ACTIVITY_SINCE);
+	int			 rc;
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, patient_id);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		rows[*n].reported_at = sqlite3_column_int64(st, 0);
+		rows[*n].minutes = sqlite3_column_int(st, 1);
+		rows[*n].meters = sqlite3_column_int(st, 2);
+		rows[*n].steps = sqlite3_column_int(st, 3);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "activity since");
+	return -1;
+}
+
+static int
+sqlite_schedule_put(void *arg, const struct schedule_row *r)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_SCHEDULE_PUT);
+
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	sqlite_bind_text(st, 2, r->reminder);
+	sqlite3_bind_int64(st, 3, r->last_fire);
+	sqlite_bind_text(st, 4, r->last_status);
+	sqlite_bind_id(st, 5, r->next_fire);
+	sqlite3_bind_int64(st, 6, r->updated_at);
+	return sqlite_exec_stmt(s, st, "schedule update");
 }
 
 static int
@@ -1163,17 +1289,6 @@ sqlite_patient_clear_cb(void *p)
 }
 
 static int
-sqlite_patient_get(void *arg, int64_t id, struct patient *p)
-{
-	struct sqlite_store	*s = arg;
-	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_GET);
-
-	sqlite3_bind_int64(st, 1, id);
-	return sqlite_fetch_one(s, st, "patient lookup by id",
-	    sqlite_patient_row_cb, p);
-}
-
-static int
 sqlite_patient_list(void *arg, const struct patient_filter *f,
     struct patient **v, size_t *n)
 {
@@ -1323,6 +1438,10 @@ const struct storage_ops storage_sqlite_ops = {
 	.patient_insert = sqlite_patient_insert,
 	.patient_set_opt_out = sqlite_patient_set_opt_out,
 	.patient_set_paused = sqlite_patient_set_paused,
+	.patient_get = sqlite_patient_get,
+	.reminder_patients = sqlite_reminder_patients,
+	.activity_since = sqlite_activity_since,
+	.schedule_put = sqlite_schedule_put,
 	.escalation_insert = sqlite_escalation_insert,
 	.audit_append = sqlite_audit_append,
 	.conversation_get = sqlite_conversation_get,
@@ -1338,7 +1457,6 @@ const struct storage_ops storage_sqlite_ops = {
 	.outbound_cancel = sqlite_outbound_cancel,
 	.outbound_recover = sqlite_outbound_recover,
 	.escalation_alerted = sqlite_escalation_alerted,
-	.patient_get = sqlite_patient_get,
 	.patient_list = sqlite_patient_list,
 	.patient_update = sqlite_patient_update,
 	.escalation_get = sqlite_escalation_get,

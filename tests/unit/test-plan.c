@@ -11,6 +11,7 @@
 
 #include "plan.h"
 #include "prompts.h"
+#include "segments.h"
 #include "storage.h"
 #include "tz.h"
 
@@ -223,6 +224,86 @@ test_patient_helpers(void **state)
 	diag_clear(&d);
 }
 
+static void
+test_week_minutes(void **state)
+{
+	struct plans		*set;
+	const struct plan	*p;
+	struct tz_cache		*zones = tz_cache_create();
+	const struct tz_zone	*z;
+	struct activity_row	 rows[6];
+	struct diag		 d;
+	char			*err = NULL;
+	int32_t			 start;
+	const char		*why;
+	/* 2019-03-04 12:00 UTC, a Monday, and the days after. */
+	const int64_t		 mon = 1551700800, day = 86400;
+
+	diag_init(&d);
+	set = plan_set_load(TEST_SRCDIR "/config/plans", 0, NULL, NULL, &d);
+	p = plan_find(set, "dvt-walking");
+	z = tz_cache_get(zones, "Europe/London", &err);
+	assert_int_equal(sched_parse_date("2019-03-04", &start, &why), 0);
+	memset(rows, 0, sizeof rows);
+	rows[0].reported_at = mon;
+	rows[0].minutes = 25;			/* 25 */
+	rows[1].reported_at = mon + day;
+	rows[1].meters = 2000;			/* 2 km at 80 m/min: 25 */
+	rows[2].reported_at = mon + 2 * day;
+	rows[2].steps = 1000;			/* 10 */
+	rows[3].reported_at = mon + 3 * day;	/* a bare "done": the goal, 10 */
+	rows[4].reported_at = mon + 3 * day + 60;	/* again: once a day */
+	rows[5].reported_at = mon + 4 * day;	/* "done" on a day with... */
+	assert_int_equal(plan_week_minutes(p, 0, start, z, rows, 5), 70);
+	rows[5].minutes = 0;
+	assert_int_equal(plan_week_minutes(p, 0, start, z, rows, 6), 80);
+	/* ...a precise report the same day counts instead. */
+	rows[4].minutes = 30;
+	assert_int_equal(plan_week_minutes(p, 0, start, z, rows, 5), 90);
+	assert_int_equal(plan_week_minutes(p, 0, start, z, rows, 0), 0);
+	plan_set_free(set);
+	tz_cache_free(zones);
+	diag_clear(&d);
+}
+
+/* Reminders are short: at most two segments in every language. */
+static void
+test_reminder_prompts_fit(void **state)
+{
+	static const char *const langs[] = { "en", "es", "de" };
+	static const char *const names[] = { "reminder_walk",
+	    "reminder_walk_logged", "reminder_strength", "reminder_stretch",
+	    "reminder_endurance", "reminder_summary" };
+	static const char *const keys[] = { "minutes", "target", "week",
+	    "week_minutes", "goal" };
+	static const char *const vals[] = { "120", "120", "52", "1000",
+	    "120-240" };
+	struct prompts	*ps = load_prompts();
+	struct segments	 sg;
+	const char	*t;
+	char		*text;
+	size_t		 i, j;
+
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < sizeof names / sizeof names[0]; j++) {
+			t = prompts_lookup(ps, langs[i], names[j]);
+			assert_non_null(t);
+			assert_true(prompts_has_language(ps, langs[i]));
+			text = prompts_expand(t, keys, vals, 5);
+			assert_null(strchr(text, '{'));	/* all filled */
+			segments_count(text, &sg);
+			if (sg.count > 2 || sg.encoding != SEGMENTS_GSM7)
+				fail_msg("%s/%s: %zu segments, %s", langs[i],
+				    names[j], sg.count, sg.encoding ==
+				    SEGMENTS_GSM7 ? "GSM-7" : "UCS-2");
+			/* Every reminder says how to stop them. */
+			assert_non_null(strstr(text, "STOP"));
+			free(text);
+		}
+	}
+	prompts_free(ps);
+}
+
 int
 main(void)
 {
@@ -230,6 +311,8 @@ main(void)
 		cmocka_unit_test(test_shipped_plan),
 		cmocka_unit_test(test_every_mistake_with_its_line),
 		cmocka_unit_test(test_patient_helpers),
+		cmocka_unit_test(test_week_minutes),
+		cmocka_unit_test(test_reminder_prompts_fit),
 	};
 	int	rc;
 

@@ -42,7 +42,7 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 5);
+	assert_int_equal(storage_schema_version(st), 6);
 	assert_int_equal(storage_ping(st), 0);
 	assert_string_equal(storage_backend(st), "sqlite");
 	storage_close(st);
@@ -205,6 +205,120 @@ test_escalation_and_audit(void **state)
 	storage_close(st);
 }
 
+/* What the reminder scheduler reads and writes. */
+struct seen {
+	int64_t	id[8];
+	int64_t	updated[8];
+	char	fired[8][80];
+	size_t	n;
+};
+
+static int
+seen_cb(void *arg, const struct reminder_patient *rp)
+{
+	struct seen	*s = arg;
+
+	assert_true(s->n < 8);
+	s->id[s->n] = rp->p.id;
+	s->updated[s->n] = rp->updated_at;
+	snprintf(s->fired[s->n], sizeof s->fired[0], "%s",
+	    rp->fired != NULL ? rp->fired : "-");
+	s->n++;
+	return 0;
+}
+
+static void
+test_reminder_storage(void **state)
+{
+	struct storage		*st = open_mem();
+	struct patient		 p, got;
+	struct schedule_row	 row;
+	struct activity		 act;
+	struct activity_row	 rows[4];
+	struct seen		 s;
+	int64_t			 a, b;
+	size_t			 n;
+
+	memset(&p, 0, sizeof p);
+	p.phone = (char *)"+447700900001";
+	p.enrolled = 1;
+	p.plan = (char *)"dvt-walking";
+	assert_int_equal(storage_patient_insert(st, &p, 100, &a), 0);
+	p.phone = (char *)"+447700900002";
+	p.plan = NULL;			/* enrolled without a plan */
+	assert_int_equal(storage_patient_insert(st, &p, 200, &b), 0);
+	assert_int_equal(storage_patient_set_opt_out(st, "+447700900009", 1,
+	    300), 0);			/* an unenrolled sender */
+
+	assert_int_equal(storage_patient_get(st, a, &got), 1);
+	assert_string_equal(got.phone, "+447700900001");
+	assert_string_equal(got.plan, "dvt-walking");
+	patient_clear(&got);
+	assert_int_equal(storage_patient_get(st, 999, &got), 0);
+
+	/* all = 0: enrolled patients with a plan only. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(storage_reminder_patients(st, 0, 0, seen_cb, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.id[0], a);
+	assert_int_equal(s.updated[0], 100);
+	assert_string_equal(s.fired[0], "-");
+	/* all = 1: every row changed at or after since. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(storage_reminder_patients(st, 200, 1, seen_cb, &s), 0);
+	assert_int_equal(s.n, 2);
+
+	/* Fires are recorded per reminder and replaced, not added. */
+	row.patient_id = a;
+	row.reminder = "walk";
+	row.last_fire = 1000;
+	row.last_status = "sent";
+	row.next_fire = 87400;
+	row.updated_at = 1000;
+	assert_int_equal(storage_schedule_put(st, &row), 0);
+	row.last_fire = 87400;
+	row.next_fire = 0;		/* ended */
+	assert_int_equal(storage_schedule_put(st, &row), 0);
+	row.reminder = "summary";
+	row.last_fire = 5000;
+	row.last_status = "skipped";
+	assert_int_equal(storage_schedule_put(st, &row), 0);
+	row.last_status = "lost";	/* not a status */
+	assert_int_equal(storage_schedule_put(st, &row), -1);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(storage_reminder_patients(st, 0, 0, seen_cb, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_true(strstr(s.fired[0], "walk=87400") != NULL);
+	assert_true(strstr(s.fired[0], "summary=5000") != NULL);
+
+	/* Activity since a time, oldest first, 0 for what was not given. */
+	memset(&act, 0, sizeof act);
+	act.phone = "+447700900001";
+	act.patient_id = a;
+	act.minutes = 20;
+	act.reported_at = 50;
+	assert_int_equal(storage_activity_insert(st, &act), 0);
+	act.minutes = 0;
+	act.meters = 2000;
+	act.reported_at = 60;
+	assert_int_equal(storage_activity_insert(st, &act), 0);
+	act.meters = 0;
+	act.reported_at = 70;		/* a bare "done" */
+	assert_int_equal(storage_activity_insert(st, &act), 0);
+	assert_int_equal(storage_activity_since(st, a, 55, rows, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].reported_at, 60);
+	assert_int_equal(rows[0].meters, 2000);
+	assert_int_equal(rows[0].minutes, 0);
+	assert_int_equal(rows[1].minutes + rows[1].meters + rows[1].steps, 0);
+	assert_int_equal(storage_activity_since(st, a, 0, rows, 1, &n), 0);
+	assert_int_equal(n, 1);		/* bounded by max */
+	assert_int_equal(rows[0].minutes, 20);
+	assert_int_equal(storage_activity_since(st, b, 0, rows, 4, &n), 0);
+	assert_int_equal(n, 0);
+	storage_close(st);
+}
+
 static void
 test_file_survives_reopen(void **state)
 {
@@ -221,7 +335,7 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 5);
+	assert_int_equal(storage_schema_version(st), 6);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -482,6 +596,7 @@ main(void)
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_patients_and_opt_out),
 		cmocka_unit_test(test_escalation_and_audit),
+		cmocka_unit_test(test_reminder_storage),
 		cmocka_unit_test(test_file_survives_reopen),
 		cmocka_unit_test(test_patient_get_update_list),
 		cmocka_unit_test(test_escalation_list_ack),

@@ -479,6 +479,13 @@ test_activity_reports(void **state)
 		{ "done", 0, 0, 0 },
 		{ "hoy caminé 30 minutos", 30, 0, 0 },
 		{ "Heute 20 Minuten spazieren gegangen", 20, 0, 0 },
+		/* What the Spanish and German reminders ask for. */
+		{ "HECHO 20", 20, 0, 0 },
+		{ "hecho 25 minutos", 25, 0, 0 },
+		{ "30 minutos", 30, 0, 0 },
+		{ "FERTIG 20", 20, 0, 0 },
+		{ "Fertig 15 Minuten", 15, 0, 0 },
+		{ "20 Minuten", 20, 0, 0 },
 	};
 	struct triage_state	st;
 	struct triage_result	r;

@@ -1,0 +1,196 @@
+#!/bin/bash
+# Reminders end to end on the test build (tests/clotline-testclock), whose
+# clock this script moves by rewriting a file: patients enrolled while the
+# daemon runs are picked up, each gets the dvt-walking plan's reminders at
+# local wall-clock times in their own language (Los Angeles across the
+# 2019-03-10 change, London, Berlin), a walking report changes the next
+# walking reminder and the weekly summary, quiet hours move a late
+# reminder to the morning, paused / opted-out patients get nothing, STOP
+# stops them, a resumed patient starts again, and after downtime fires
+# more than catch_up late are skipped and logged while later ones are sent.
+#
+# Patients are enrolled with sqlite3, as the staff CLI would write them
+# (patients.updated_at bumped); the console provider's log shows what was
+# sent and when (its timestamps come from the same clock).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+[ -x "${CLOTLINE_TESTCLOCK:-}" ] ||
+	fail "CLOTLINE_TESTCLOCK is not built (make check builds it)"
+CLOTLINE=$CLOTLINE_TESTCLOCK
+CLOCK=$TMPD/clock
+OUT=$TMPD/outbound.log
+export CLOTLINE_TEST_CLOCK=$CLOCK
+
+utc() {	# "2019-03-09 12:00" -> Unix seconds
+	date -u -d "$1" +%s
+}
+
+set_clock() {
+	printf '%s\n' "$1" >"$CLOCK.tmp"
+	mv "$CLOCK.tmp" "$CLOCK"
+	NOW=$1
+}
+
+# All fires due by NOW decided, and the outbox empty again.
+_caught_up() {
+	local next
+	http_get /metrics
+	next=$(metric clotline_reminders_next_due_timestamp_seconds)
+	[ -n "$next" ] && { [ "$next" = 0 ] || [ "$next" -gt "$NOW" ]; } &&
+		outbox_settled
+}
+
+# advance_to UNIX: moves the clock in 30-minute steps (no step is ever
+# more than catch_up late), letting the daemon catch up after each.
+advance_to() {
+	local target=$1 t=$NOW
+	while [ "$t" -lt "$target" ]; do
+		t=$((t + 1800))
+		[ "$t" -le "$target" ] || t=$target
+		set_clock "$t"
+		wait_for 20 _caught_up ||
+			fail "reminders due by $(date -u -d "@$t" +%FT%TZ) not sent"
+	done
+}
+
+# sent_at PHONE: the console log's lines for PHONE.
+sent_to() {
+	grep -F "to=$1 " "$OUT" 2>/dev/null || true
+}
+
+P_LA=+15555550101	# en, America/Los_Angeles
+P_ES=+447700900301	# es, Europe/London
+P_PAUSED=+447700900302
+P_OPTED=+447700900303
+P_LATE=+447700900304	# en, London, walk at 22:30: inside quiet hours
+P_DE=+4915155500001	# de, Europe/Berlin
+P_RESUME=+447700900305	# paused until Sunday
+
+# enrol_patient PHONE LANG ZONE [TIMES] [PAUSED] [OPTED_OUT]
+enrol_patient() {
+	local times=NULL
+	[ -z "${4:-}" ] || times="'$4'"
+	sql "INSERT INTO patients (phone, name, language, timezone, enrolled,
+	     opted_out, paused, created_at, updated_at, plan, reminder_times,
+	     start_date)
+	     VALUES ('$1', NULL, '$2', '$3', 1, ${6:-0}, ${5:-0}, $NOW, $NOW,
+	     'dvt-walking', $times, '2019-03-04');"
+}
+
+CFG_OUTBOX="poll_interval = 1" write_config "$TEST_CONF"
+cat >>"$TEST_CONF" <<EOF
+
+[reminders]
+plans_dir = $top_srcdir/config/plans
+poll_interval = 1
+EOF
+
+set_clock "$(utc '2019-03-09 12:00')"	# a Saturday; plans started Monday
+start_daemon
+expect_contains "$(cat "$DAEMON_LOG")" "TEST CLOCK" "the test build says so loudly"
+enrol_patient "$P_LA" en America/Los_Angeles
+enrol_patient "$P_ES" es Europe/London
+enrol_patient "$P_PAUSED" en Europe/London '' 1
+enrol_patient "$P_OPTED" en Europe/London '' 0 1
+enrol_patient "$P_LATE" en Europe/London 'walk=22:30'
+enrol_patient "$P_DE" de Europe/Berlin
+enrol_patient "$P_RESUME" en Europe/London '' 1
+id_la=$(sql "SELECT id FROM patients WHERE phone = '$P_LA';")
+id_de=$(sql "SELECT id FROM patients WHERE phone = '$P_DE';")
+wait_for 10 log_has "patient $id_de changed; reminders recomputed" ||
+	fail "patients enrolled by another process were not picked up"
+ok "patients enrolled while running are picked up"
+
+# Saturday 09:30 PST is 17:30 UTC.
+advance_to "$(utc '2019-03-09 17:30')"
+expect_match "$(sent_to "$P_LA")" \
+	'^2019-03-09T17:30:00Z .*Time for your walk: aim for 10 minutes today' \
+	"Los Angeles: the walk at 09:30 PST, with week 1's goal"
+post_sms SMla1 "$P_LA" 'walked 25 min'
+expect_eq "$HTTP_STATUS" 200 "a walking report is accepted"
+post_sms SMes1 "$P_ES" 'hoy camine 20 minutos'
+expect_eq "$HTTP_STATUS" 200 "a Spanish walking report is accepted"
+expect_eq "$(sql "SELECT count(*) FROM activity_reports;")" 2 "both reports logged"
+
+# Berlin 19:00 CET is 18:00 UTC; London 19:00 GMT is 19:00 UTC.
+advance_to "$(utc '2019-03-09 19:00')"
+expect_match "$(sent_to "$P_DE")" '^2019-03-09T18:00:00Z .*Zeit für Ihre Dehnübungen' \
+	"Berlin: stretching at 19:00 local, in German"
+expect_match "$(sent_to "$P_ES")" '^2019-03-09T19:00:00Z .*Hora de los estiramientos' \
+	"London: stretching at 19:00, in Spanish"
+expect_match "$(sent_to "$P_LATE")" '^2019-03-09T19:00:00Z .*stretching' \
+	"London: stretching at 19:00, in English"
+
+# The 22:30 walk is in quiet hours (21:00-08:00): it comes at 08:00.
+advance_to "$(utc '2019-03-10 08:00')"
+expect_not_contains "$(sent_to "$P_LATE")" "2019-03-09T22:30" \
+	"nothing sent inside quiet hours"
+expect_match "$(sent_to "$P_LATE")" '^2019-03-10T08:00:00Z .*walk' \
+	"a walk set inside quiet hours arrives when they end"
+post_sms SMstop "$P_LATE" 'STOP'
+expect_eq "$HTTP_STATUS" 200 "STOP is accepted"
+
+# London 09:30 GMT: the Spanish patient logged 20 minutes this week.
+advance_to "$(utc '2019-03-10 09:30')"
+expect_match "$(sent_to "$P_ES")" \
+	'^2019-03-10T09:30:00Z .*Muy bien: 20 minutos registrados esta semana. Hoy intente caminar 10 minutos' \
+	"the next walking reminder tells what was logged"
+
+# Sunday 09:30 PDT is 16:30 UTC: the wall-clock time survives the change.
+advance_to "$(utc '2019-03-10 16:30')"
+expect_match "$(sent_to "$P_LA")" \
+	'^2019-03-10T16:30:00Z .*Well done: 25 minutes logged this week' \
+	"Los Angeles: 09:30 PDT the day the clocks changed, with the log"
+expect_eq "$(sent_to "$P_LA" | grep -c 'walk')" 2 "one walk a day, no more"
+
+# Resume one patient, then stop the gateway for a while (downtime).
+sql "UPDATE patients SET paused = 0, updated_at = $NOW WHERE phone = '$P_RESUME';"
+wait_for 10 log_has "patient $(sql "SELECT id FROM patients WHERE phone = '$P_RESUME';") changed" ||
+	fail "a resumed patient was not picked up"
+ok "a resumed patient is picked up"
+stop_daemon
+# Back at 20:00 UTC.  Berlin's summary (18:00 CET = 17:00 UTC) is 3 h late:
+# skipped.  London's summary at 18:00 is exactly catch_up (2 h) late and
+# its stretching 1 h late: both still sent, once, at 20:00.  Berlin's
+# stretching (19:00 CET) is only 2 h late too, but it is 21:00 there now:
+# quiet hours.
+set_clock "$(utc '2019-03-10 20:00')"
+start_daemon
+wait_for 20 _caught_up || fail "the restart did not catch up"
+expect_contains "$(cat "$DAEMON_LOG")" \
+	"skipped summary for patient $id_de, due 2019-03-10 18:00 Europe/Berlin, 180 min late" \
+	"a fire more than catch_up late is skipped and logged"
+expect_contains "$(cat "$DAEMON_LOG")" \
+	"skipped stretch for patient $id_de, due 2019-03-10 19:00 Europe/Berlin, 120 min late: quiet hours" \
+	"a late fire is not sent into quiet hours"
+expect_not_contains "$(sent_to "$P_DE")" "Diese Woche" "and not sent"
+expect_match "$(sent_to "$P_ES")" \
+	'^2019-03-10T20:00:00Z .*Esta semana: 20 minutos. Su objetivo: 60-120.' \
+	"the weekly summary counts what was logged"
+expect_eq "$(sent_to "$P_ES" | grep -c 'Esta semana')" 1 "one summary"
+expect_match "$(sent_to "$P_ES")" '^2019-03-10T20:00:00Z .*estiramientos' \
+	"a fire within catch_up is sent after the restart"
+expect_match "$(sent_to "$P_RESUME")" '^2019-03-10T20:00:00Z .*This week: ' \
+	"a resumed patient gets reminders again"
+expect_eq "$(sent_to "$P_RESUME" | grep -c walk)" 0 \
+	"but none from while they were paused"
+expect_eq "$(sent_to "$P_PAUSED" | wc -l)" 0 "a paused patient gets nothing"
+expect_eq "$(sent_to "$P_OPTED" | wc -l)" 0 "an opted-out patient gets nothing"
+expect_eq "$(sent_to "$P_LATE" | grep -c '2019-03-10T19:00')" 0 \
+	"nothing after STOP"
+
+# Sunday 18:00 PDT is 01:00 UTC on Monday.
+advance_to "$(utc '2019-03-11 01:00')"
+expect_match "$(sent_to "$P_LA")" \
+	'^2019-03-11T01:00:00Z .*This week: 25 minutes. Your goal: 60-120.' \
+	"Los Angeles: the weekly summary at 18:00 PDT"
+
+# Monday: week 2 of the plan steps the walk up to 15 minutes (09:30 PDT).
+advance_to "$(utc '2019-03-11 16:30')"
+expect_match "$(sent_to "$P_LA")" '^2019-03-11T16:30:00Z .*aim for 15 minutes' \
+	"the daily goal steps up each week"
+expect_eq "$(sql "SELECT last_status FROM schedules WHERE patient_id = $id_de AND reminder = 'summary';")" \
+	skipped "the skip is recorded"
+stop_daemon
+finish
