@@ -352,6 +352,7 @@ http_request() {
 	path=${path%%\?*}
 	case $path in
 	/twilio/sms | /twilio/status | /healthz | /metrics) route=$path ;;
+	/api/v1 | /api/v1/*) route=/api/v1 ;;
 	*) route=other ;;
 	esac
 	if [ "$HTTP_STATUS" != 000 ]; then
