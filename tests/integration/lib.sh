@@ -221,7 +221,8 @@ log_has() {
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
 #   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
 #   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
-#   lines for [outbox]).
+#   lines for [outbox]), CFG_REMINDERS (extra lines for [reminders]; the
+#   plans are the source tree's config/plans).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -252,6 +253,10 @@ console_log = outbound.log
 
 [outbox]
 ${CFG_OUTBOX:-}
+
+[reminders]
+plans_dir = $top_srcdir/config/plans
+${CFG_REMINDERS:-}
 
 [clinic]
 name = ${CFG_CLINIC_NAME:-Test Vascular Clinic}

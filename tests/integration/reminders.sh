@@ -78,13 +78,8 @@ enrol_patient() {
 	     'dvt-walking', $times, '2019-03-04');"
 }
 
-CFG_OUTBOX="poll_interval = 1" write_config "$TEST_CONF"
-cat >>"$TEST_CONF" <<EOF
-
-[reminders]
-plans_dir = $top_srcdir/config/plans
-poll_interval = 1
-EOF
+CFG_OUTBOX="poll_interval = 1" CFG_REMINDERS="poll_interval = 1" \
+	write_config "$TEST_CONF"
 
 set_clock "$(utc '2019-03-09 12:00')"	# a Saturday; plans started Monday
 start_daemon
