@@ -273,7 +273,7 @@ pcmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
 		printf("  walk target     %d minutes a day\n", p->walk_target);
 	else
 		printf("  walk target     the plan's\n");
-	printf("  enrolled at     %s\n", created);
+	printf("  record created  %s\n", created);
 	if (p->removed_at != 0)
 		printf("  removed at      %s\n", removed);
 	if (!with_schedule)
