@@ -34,8 +34,8 @@
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
-#define PCMD_SHOW_NEXT	5	/* reminders `show` lists */
-#define PCMD_LIST_PAGE	1000
+#define PATIENT_CMD_SHOW_NEXT	5	/* reminders `show` lists */
+#define PATIENT_CMD_LIST_PAGE	1000
 
 /* Options, as bits, so each command can say which it takes. */
 enum {
@@ -48,20 +48,20 @@ enum {
 	O_PLAN_FILTER = 1 << 6,
 };
 
-struct pcmd_args;
+struct patient_cmd_args;
 
-struct pcmd {
+struct patient_cmd_def {
 	const char		*name;
 	const char		*args;		/* for the usage line */
 	int			 nargs;		/* positional arguments */
 	int			 opts;
 	int			 (*fn)(const struct staff_ctx *,
-				    struct pcmd_args *);
+				    struct patient_cmd_args *);
 	const char		*help;
 };
 
-struct pcmd_args {
-	const struct pcmd	*cmd;
+struct patient_cmd_args {
+	const struct patient_cmd_def	*cmd;
 	const char		*config;
 	const char		*actor;
 	const char		*arg;		/* PHONE or ID|PHONE */
@@ -71,16 +71,21 @@ struct pcmd_args {
 	struct staff_input	 in;
 };
 
-static int	pcmd_add(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_list(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_show(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_update(const struct staff_ctx *, struct pcmd_args *);
-static int	pcmd_change(const struct staff_ctx *, struct pcmd_args *);
+static int	patient_cmd_add(const struct staff_ctx *,
+		    struct patient_cmd_args *);
+static int	patient_cmd_list(const struct staff_ctx *,
+		    struct patient_cmd_args *);
+static int	patient_cmd_show(const struct staff_ctx *,
+		    struct patient_cmd_args *);
+static int	patient_cmd_update(const struct staff_ctx *,
+		    struct patient_cmd_args *);
+static int	patient_cmd_change(const struct staff_ctx *,
+		    struct patient_cmd_args *);
 
 #define COMMON (O_CONFIG | O_ACTOR | O_JSON)
-static const struct pcmd pcmds[] = {
+static const struct patient_cmd_def patient_cmds[] = {
 	{ "add", "PHONE --plan NAME [FIELDS] [--force-resubscribe]", 1,
-	  COMMON | O_FIELDS | O_FORCE, pcmd_add,
+	  COMMON | O_FIELDS | O_FORCE, patient_cmd_add,
 "Enrols the patient with the E.164 number PHONE on a reminder plan, which\n"
 "is a clinician's decision that the plan suits them (no exercise without the\n"
 "treating doctor's advice), and queues the welcome message: it names the\n"
@@ -89,33 +94,33 @@ static const struct pcmd pcmds[] = {
 "quiet hours 21:00-08:00.  A removed patient is enrolled again on the same\n"
 "record.  A number that texted STOP is refused: consent is the patient's.\n" },
 	{ "list", "[--status STATUS] [--plan NAME]", 0,
-	  COMMON | O_STATUS | O_PLAN_FILTER, pcmd_list,
+	  COMMON | O_STATUS | O_PLAN_FILTER, patient_cmd_list,
 "Lists patients as a table (or --json).  STATUS is enrolled (the default:\n"
 "everyone enrolled), active, paused, opted_out, removed or all.\n" },
-	{ "show", "ID|PHONE", 1, COMMON, pcmd_show,
+	{ "show", "ID|PHONE", 1, COMMON, patient_cmd_show,
 "Shows one patient's enrolment and their next reminders.\n" },
-	{ "update", "ID|PHONE FIELDS", 1, COMMON | O_FIELDS, pcmd_update,
+	{ "update", "ID|PHONE FIELDS", 1, COMMON | O_FIELDS, patient_cmd_update,
 "Changes the fields given; an empty value ('') clears --name, --end-date\n"
 "and --reminder-times, and --walk-target 0 goes back to the plan's goal.\n"
 "The number cannot be changed: remove the patient and add the new one.\n" },
-	{ "pause", "ID|PHONE", 1, COMMON, pcmd_change,
+	{ "pause", "ID|PHONE", 1, COMMON, patient_cmd_change,
 "Stops the patient's reminders (queued ones are withdrawn) until resume.\n" },
 	{ "resume", "ID|PHONE [--force-resubscribe]", 1, COMMON | O_FORCE,
-	  pcmd_change,
+	  patient_cmd_change,
 "Starts the patient's reminders again.  If the patient texted STOP this is\n"
 "refused, unless they have told you they want messages again and you give\n"
 "--force-resubscribe (recorded in the audit log).\n" },
-	{ "remove", "ID|PHONE", 1, COMMON, pcmd_change,
+	{ "remove", "ID|PHONE", 1, COMMON, patient_cmd_change,
 "Unenrols the patient: no more reminders (queued ones are withdrawn); their\n"
 "record, messages, escalations and activity are kept.  'add' enrols them\n"
 "again.\n" },
 };
-#define PCMD_N (sizeof pcmds / sizeof pcmds[0])
+#define PATIENT_CMD_N (sizeof patient_cmds / sizeof patient_cmds[0])
 
-static const char	*pcmd_default_conf = "";
+static const char	*patient_cmd_default_conf = "";
 
 static void
-pcmd_print_fields(FILE *fp)
+patient_cmd_print_fields(FILE *fp)
 {
 	fprintf(fp,
 "Fields (add and update):\n"
@@ -134,7 +139,7 @@ pcmd_print_fields(FILE *fp)
 }
 
 static void
-pcmd_print_common(FILE *fp)
+patient_cmd_print_common(FILE *fp)
 {
 	fprintf(fp,
 "Common options:\n"
@@ -143,24 +148,24 @@ pcmd_print_common(FILE *fp)
 "      --actor NAME            who is acting, for the audit log (default:\n"
 "                              $SUDO_USER, else $USER)\n"
 "      --json                  print JSON, as the staff API does\n"
-"  -h, --help                  show this help\n", pcmd_default_conf);
+"  -h, --help                  show this help\n", patient_cmd_default_conf);
 }
 
 static void
-pcmd_usage_one(FILE *fp, const struct pcmd *c)
+patient_cmd_usage_one(FILE *fp, const struct patient_cmd_def *c)
 {
 	fprintf(fp, "usage: clotline patient %s %s\n"
 	    "         [-c FILE] [--actor NAME] [--json]\n\n%s\n", c->name,
 	    c->args, c->help);
 	if (c->opts & O_FIELDS) {
-		pcmd_print_fields(fp);
+		patient_cmd_print_fields(fp);
 		fprintf(fp, "\n");
 	}
 	if (c->opts & O_FORCE)
 		fprintf(fp, "      --force-resubscribe     the patient, who "
 		    "texted STOP, has told you\n                              "
 		    "they want messages again\n\n");
-	pcmd_print_common(fp);
+	patient_cmd_print_common(fp);
 	fprintf(fp, "\nExit status: 0 done; 1 not done (no such patient, a "
 	    "conflict, database\nerror); 2 usage error or a rejected value.\n");
 }
@@ -179,19 +184,19 @@ patient_cmd_usage(FILE *fp)
 "A patient is named by their id or their E.164 number.\n"
 "\n"
 "Commands:\n");
-	for (i = 0; i < PCMD_N; i++)
-		fprintf(fp, "  %-7s %s\n", pcmds[i].name, pcmds[i].args);
+	for (i = 0; i < PATIENT_CMD_N; i++)
+		fprintf(fp, "  %-7s %s\n", patient_cmds[i].name, patient_cmds[i].args);
 	fprintf(fp, "\n");
-	pcmd_print_fields(fp);
+	patient_cmd_print_fields(fp);
 	fprintf(fp, "\n");
-	pcmd_print_common(fp);
+	patient_cmd_print_common(fp);
 	fprintf(fp,
 "\n"
 "Run 'clotline patient COMMAND --help' for one command.\n"
 "\n"
 "Examples:\n"
-"  clotline patient add +447700900123 --plan dvt-walking --name 'Ann Smith' \\\n"
-"      --timezone Europe/London --start-date 2026-01-05\n"
+"  clotline patient add +447700900123 --plan dvt-walking \\\n"
+"      --name 'Ann Smith' --timezone Europe/London --start-date 2026-01-05\n"
 "  clotline patient list --status paused\n"
 "  clotline patient update 12 --reminder-times walk=10:00 --end-date ''\n"
 "\n"
@@ -203,7 +208,7 @@ patient_cmd_usage(FILE *fp)
 /* ------------------------------------------------------------ output */
 
 static void
-pcmd_print_json(json_t *j)
+patient_cmd_print_json(json_t *j)
 {
 	char	*s;
 
@@ -219,7 +224,7 @@ pcmd_print_json(json_t *j)
  * character boundary, padded by characters, not bytes).
  */
 static void
-pcmd_column(const char *s, size_t width)
+patient_cmd_column(const char *s, size_t width)
 {
 	size_t	i = 0, chars = 0, start;
 
@@ -241,13 +246,13 @@ pcmd_column(const char *s, size_t width)
 }
 
 static const char *
-pcmd_or(const char *s, const char *def)
+patient_cmd_or(const char *s, const char *def)
 {
 	return s != NULL ? s : def;
 }
 
 static int
-pcmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
+patient_cmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
     int with_schedule)
 {
 	struct staff_error	 err;
@@ -259,15 +264,15 @@ pcmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
 	staff_time_iso(p->removed_at, removed);
 	printf("patient %lld\n", (long long)p->id);
 	printf("  phone           %s\n", p->phone);
-	printf("  name            %s\n", pcmd_or(p->name, "-"));
+	printf("  name            %s\n", patient_cmd_or(p->name, "-"));
 	printf("  status          %s\n", staff_patient_status(p));
-	printf("  plan            %s\n", pcmd_or(p->plan, "-"));
-	printf("  reminder times  %s\n", pcmd_or(p->reminder_times,
+	printf("  plan            %s\n", patient_cmd_or(p->plan, "-"));
+	printf("  reminder times  %s\n", patient_cmd_or(p->reminder_times,
 	    "the plan's"));
 	printf("  language        %s\n", p->language);
 	printf("  timezone        %s\n", p->timezone);
-	printf("  start date      %s\n", pcmd_or(p->start_date, "-"));
-	printf("  end date        %s\n", pcmd_or(p->end_date, "none"));
+	printf("  start date      %s\n", patient_cmd_or(p->start_date, "-"));
+	printf("  end date        %s\n", patient_cmd_or(p->end_date, "none"));
 	printf("  quiet hours     %s-%s\n", p->quiet_start, p->quiet_end);
 	if (p->walk_target > 0)
 		printf("  walk target     %d minutes a day\n", p->walk_target);
@@ -278,7 +283,7 @@ pcmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
 		printf("  removed at      %s\n", removed);
 	if (!with_schedule)
 		return 0;
-	if (staff_patient_schedule(ctx, p->id, PCMD_SHOW_NEXT, &sched,
+	if (staff_patient_schedule(ctx, p->id, PATIENT_CMD_SHOW_NEXT, &sched,
 	    &err) != STAFF_OK) {
 		printf("  next reminders  unknown: %s\n", err.msg);
 		return 0;
@@ -302,7 +307,8 @@ pcmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
 
 /* The exit code for a failed staff operation, after saying why. */
 static int
-pcmd_error(const struct pcmd_args *a, const struct staff_error *err)
+patient_cmd_error(const struct patient_cmd_args *a,
+    const struct staff_error *err)
 {
 	char	opt[40];
 	size_t	i;
@@ -326,11 +332,11 @@ pcmd_error(const struct pcmd_args *a, const struct staff_error *err)
 
 /* Prints the patient (as JSON or text) after a change; frees it. */
 static int
-pcmd_done(const struct staff_ctx *ctx, const struct pcmd_args *a,
+patient_cmd_done(const struct staff_ctx *ctx, const struct patient_cmd_args *a,
     struct patient *p, const char *what)
 {
 	if (a->json)
-		pcmd_print_json(staff_patient_json(p));
+		patient_cmd_print_json(staff_patient_json(p));
 	else
 		printf("patient %lld (%s) %s\n", (long long)p->id, p->phone,
 		    what);
@@ -342,7 +348,7 @@ pcmd_done(const struct staff_ctx *ctx, const struct pcmd_args *a,
 /* ---------------------------------------------------------- commands */
 
 static int
-pcmd_add(const struct staff_ctx *ctx, struct pcmd_args *a)
+patient_cmd_add(const struct staff_ctx *ctx, struct patient_cmd_args *a)
 {
 	struct staff_error	err;
 	struct patient		p;
@@ -351,42 +357,43 @@ pcmd_add(const struct staff_ctx *ctx, struct pcmd_args *a)
 
 	a->in.phone = a->arg;
 	if (staff_patient_add(ctx, &a->in, &p, &err) != STAFF_OK)
-		return pcmd_error(a, &err);
+		return patient_cmd_error(a, &err);
 	what = xasprintf("enrolled on plan %s from %s; the welcome message is "
 	    "queued", p.plan, p.start_date);
-	rc = pcmd_done(ctx, a, &p, what);
+	rc = patient_cmd_done(ctx, a, &p, what);
 	free(what);
 	return rc;
 }
 
 static int
-pcmd_find(const struct staff_ctx *ctx, const struct pcmd_args *a, int64_t *id)
+patient_cmd_find(const struct staff_ctx *ctx, const struct patient_cmd_args *a,
+    int64_t *id)
 {
 	struct staff_error	err;
 
 	if (staff_patient_find(ctx, a->arg, id, &err) != STAFF_OK)
-		return pcmd_error(a, &err);
+		return patient_cmd_error(a, &err);
 	return 0;
 }
 
 static int
-pcmd_update(const struct staff_ctx *ctx, struct pcmd_args *a)
+patient_cmd_update(const struct staff_ctx *ctx, struct patient_cmd_args *a)
 {
 	struct staff_error	err;
 	struct patient		p;
 	int64_t			id;
 	int			rc;
 
-	if ((rc = pcmd_find(ctx, a, &id)) != 0)
+	if ((rc = patient_cmd_find(ctx, a, &id)) != 0)
 		return rc;
 	if (staff_patient_update(ctx, id, &a->in, &p, &err) != STAFF_OK)
-		return pcmd_error(a, &err);
-	return pcmd_done(ctx, a, &p, "updated");
+		return patient_cmd_error(a, &err);
+	return patient_cmd_done(ctx, a, &p, "updated");
 }
 
 /* pause, resume and remove: the patient, one call, one line. */
 static int
-pcmd_change(const struct staff_ctx *ctx, struct pcmd_args *a)
+patient_cmd_change(const struct staff_ctx *ctx, struct patient_cmd_args *a)
 {
 	struct staff_error	 err;
 	struct patient		 p;
@@ -395,7 +402,7 @@ pcmd_change(const struct staff_ctx *ctx, struct pcmd_args *a)
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = pcmd_find(ctx, a, &id)) != 0)
+	if ((rc = patient_cmd_find(ctx, a, &id)) != 0)
 		return rc;
 	if (strcmp(a->cmd->name, "pause") == 0) {
 		status = staff_patient_pause(ctx, id, &p, &err);
@@ -409,12 +416,12 @@ pcmd_change(const struct staff_ctx *ctx, struct pcmd_args *a)
 		what = "removed; the record and its history are kept";
 	}
 	if (status != STAFF_OK)
-		return pcmd_error(a, &err);
-	return pcmd_done(ctx, a, &p, what);
+		return patient_cmd_error(a, &err);
+	return patient_cmd_done(ctx, a, &p, what);
 }
 
 static int
-pcmd_show(const struct staff_ctx *ctx, struct pcmd_args *a)
+patient_cmd_show(const struct staff_ctx *ctx, struct patient_cmd_args *a)
 {
 	struct staff_error	 err;
 	struct patient		 p;
@@ -422,26 +429,26 @@ pcmd_show(const struct staff_ctx *ctx, struct pcmd_args *a)
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = pcmd_find(ctx, a, &id)) != 0)
+	if ((rc = patient_cmd_find(ctx, a, &id)) != 0)
 		return rc;
 	if (staff_patient_get(ctx, id, &p, &err) != STAFF_OK)
-		return pcmd_error(a, &err);
+		return patient_cmd_error(a, &err);
 	if (!a->json) {
-		rc = pcmd_show_patient(ctx, &p, 1);
+		rc = patient_cmd_show_patient(ctx, &p, 1);
 		patient_clear(&p);
 		return rc;
 	}
 	j = staff_patient_json(&p);
-	if (staff_patient_schedule(ctx, id, PCMD_SHOW_NEXT, &sched,
+	if (staff_patient_schedule(ctx, id, PATIENT_CMD_SHOW_NEXT, &sched,
 	    &err) == STAFF_OK)
 		json_object_set_new(j, "schedule", sched);
-	pcmd_print_json(j);
+	patient_cmd_print_json(j);
 	patient_clear(&p);
 	return 0;
 }
 
 static int
-pcmd_list(const struct staff_ctx *ctx, struct pcmd_args *a)
+patient_cmd_list(const struct staff_ctx *ctx, struct patient_cmd_args *a)
 {
 	struct patient_filter	 f;
 	struct staff_error	 err;
@@ -459,7 +466,7 @@ pcmd_list(const struct staff_ctx *ctx, struct pcmd_args *a)
 		return EXIT_USAGE;
 	}
 	f.plan = a->plan_filter;
-	f.max = PCMD_LIST_PAGE;
+	f.max = PATIENT_CMD_LIST_PAGE;
 	if (a->json)
 		arr = json_array();
 	else
@@ -469,7 +476,7 @@ pcmd_list(const struct staff_ctx *ctx, struct pcmd_args *a)
 	do {
 		if (staff_patient_list(ctx, &f, &v, &n, &err) != STAFF_OK) {
 			json_decref(arr);
-			return pcmd_error(a, &err);
+			return patient_cmd_error(a, &err);
 		}
 		for (i = 0; i < n; i++) {
 			if (arr != NULL) {
@@ -478,13 +485,13 @@ pcmd_list(const struct staff_ctx *ctx, struct pcmd_args *a)
 				continue;
 			}
 			printf("%-6lld  ", (long long)v[i].id);
-			pcmd_column(v[i].phone, 16);
-			pcmd_column(v[i].name, 20);
-			pcmd_column(staff_patient_status(&v[i]), 9);
-			pcmd_column(v[i].plan, 14);
-			pcmd_column(v[i].start_date, 10);
-			pcmd_column(v[i].end_date, 10);
-			pcmd_column(v[i].language, 4);
+			patient_cmd_column(v[i].phone, 16);
+			patient_cmd_column(v[i].name, 20);
+			patient_cmd_column(staff_patient_status(&v[i]), 9);
+			patient_cmd_column(v[i].plan, 14);
+			patient_cmd_column(v[i].start_date, 10);
+			patient_cmd_column(v[i].end_date, 10);
+			patient_cmd_column(v[i].language, 4);
 			printf("%s\n", v[i].timezone);
 		}
 		total += n;
@@ -493,7 +500,7 @@ pcmd_list(const struct staff_ctx *ctx, struct pcmd_args *a)
 		patient_list_free(v, n);
 	} while (n == f.max);
 	if (arr != NULL)
-		pcmd_print_json(json_pack("{s:o, s:I}", "patients", arr,
+		patient_cmd_print_json(json_pack("{s:o, s:I}", "patients", arr,
 		    "count", (json_int_t)total));
 	else
 		printf("(%zu patient%s)\n", total, total == 1 ? "" : "s");
@@ -508,7 +515,7 @@ enum {
 	OPT_QUIET_START, OPT_QUIET_END, OPT_WALK,
 };
 
-static const struct option pcmd_longopts[] = {
+static const struct option patient_cmd_longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "actor", required_argument, NULL, OPT_ACTOR },
@@ -530,7 +537,7 @@ static const struct option pcmd_longopts[] = {
 
 /* The bit an option needs, so one table serves every command. */
 static int
-pcmd_opt_bit(int ch, const struct pcmd *c)
+patient_cmd_opt_bit(int ch, const struct patient_cmd_def *c)
 {
 	switch (ch) {
 	case 'c':
@@ -551,18 +558,18 @@ pcmd_opt_bit(int ch, const struct pcmd *c)
 }
 
 static const char *
-pcmd_opt_name(int ch)
+patient_cmd_opt_name(int ch)
 {
 	const struct option	*o;
 
-	for (o = pcmd_longopts; o->name != NULL; o++)
+	for (o = patient_cmd_longopts; o->name != NULL; o++)
 		if (o->val == ch)
 			return o->name;
 	return "?";
 }
 
 static int
-pcmd_walk_target(const char *v, struct staff_input *in)
+patient_cmd_walk_target(const char *v, struct staff_input *in)
 {
 	char	*end;
 	long	 n;
@@ -583,22 +590,23 @@ pcmd_walk_target(const char *v, struct staff_input *in)
 
 /* Parses argv of one command into *a; returns -1 after a usage error. */
 static int
-pcmd_parse(const struct pcmd *c, int argc, char **argv, struct pcmd_args *a)
+patient_cmd_parse(const struct patient_cmd_def *c, int argc, char **argv,
+    struct patient_cmd_args *a)
 {
 	int	ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:h", pcmd_longopts,
+	while ((ch = getopt_long(argc, argv, "c:h", patient_cmd_longopts,
 	    NULL)) != -1) {
 		if (ch == 'h') {
-			pcmd_usage_one(stdout, c);
+			patient_cmd_usage_one(stdout, c);
 			exit(0);
 		}
 		if (ch == '?' || ch == ':')
 			goto usage;
-		if ((c->opts & pcmd_opt_bit(ch, c)) == 0) {
+		if ((c->opts & patient_cmd_opt_bit(ch, c)) == 0) {
 			fprintf(stderr, "clotline patient %s: %s does not take "
-			    "--%s\n", c->name, c->name, pcmd_opt_name(ch));
+			    "--%s\n", c->name, c->name, patient_cmd_opt_name(ch));
 			goto usage;
 		}
 		switch (ch) {
@@ -622,7 +630,7 @@ pcmd_parse(const struct pcmd *c, int argc, char **argv, struct pcmd_args *a)
 				a->in.plan = optarg;
 			break;
 		case OPT_WALK:
-			if (pcmd_walk_target(optarg, &a->in) == -1)
+			if (patient_cmd_walk_target(optarg, &a->in) == -1)
 				return -1;
 			break;
 		}
@@ -649,7 +657,7 @@ usage:
 
 /* The acting staff member: --actor, else the login behind sudo, else us. */
 static const char *
-pcmd_actor_name(const char *given)
+patient_cmd_actor_name(const char *given)
 {
 	const struct passwd	*pw;
 	const char		*s;
@@ -668,8 +676,8 @@ pcmd_actor_name(const char *given)
 int
 patient_cmd(int argc, char **argv, const char *default_conf)
 {
-	const struct pcmd	*c = NULL;
-	struct pcmd_args	 a;
+	const struct patient_cmd_def	*c = NULL;
+	struct patient_cmd_args	 a;
 	struct staff_ctx	 ctx;
 	struct settings		*set;
 	struct storage		*st = NULL;
@@ -680,7 +688,7 @@ patient_cmd(int argc, char **argv, const char *default_conf)
 	size_t			 i;
 	int			 rc = EXIT_RUNTIME;
 
-	pcmd_default_conf = default_conf;
+	patient_cmd_default_conf = default_conf;
 	if (argc < 2) {
 		patient_cmd_usage(stderr);
 		return EXIT_USAGE;
@@ -690,9 +698,9 @@ patient_cmd(int argc, char **argv, const char *default_conf)
 		patient_cmd_usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < PCMD_N; i++)
-		if (strcmp(argv[1], pcmds[i].name) == 0)
-			c = &pcmds[i];
+	for (i = 0; i < PATIENT_CMD_N; i++)
+		if (strcmp(argv[1], patient_cmds[i].name) == 0)
+			c = &patient_cmds[i];
 	if (c == NULL) {
 		fprintf(stderr, "clotline patient: unknown command '%s' (one of "
 		    "add, list, show, update, pause, resume, remove)\n",
@@ -703,9 +711,9 @@ patient_cmd(int argc, char **argv, const char *default_conf)
 	a.cmd = c;
 	a.config = default_conf;
 	staff_input_init(&a.in);
-	if (pcmd_parse(c, argc - 1, argv + 1, &a) == -1)
+	if (patient_cmd_parse(c, argc - 1, argv + 1, &a) == -1)
 		return EXIT_USAGE;
-	who = pcmd_actor_name(a.actor);
+	who = patient_cmd_actor_name(a.actor);
 	if (staff_actor(who, actor, sizeof actor) == NULL) {
 		fprintf(stderr, "clotline patient %s: --actor: '%s' is not a "
 		    "staff name (1 to 32 letters, digits or ._@-)\n", c->name,
