@@ -4,7 +4,10 @@
  * set is loaded.  Every language has the core prompts of enum prompt_id;
  * any other NAME.txt (the triage rules' replies) is found by name, falling
  * back to the default language.  urgent* and emergency* prompts must give
- * {emergency_number}; a prompt longer than 3 SMS segments is warned about.  Clinical wording lives in those files, never in C.  A set is
+ * {emergency_number}; a prompt longer than 3 SMS segments is warned about.
+ * Some prompts keep placeholders filled when they are sent (prompts.c
+ * lists them): alert, delivery_failed and every reminder_* prompt.
+ * Clinical wording lives in those files, never in C.  A set is
  * loaded whole or not at all, so a reload can swap it atomically.
  */
 #ifndef CLOTLINE_PROMPTS_H

@@ -74,8 +74,9 @@ enum sched_due {
 int	 sched_next_fire(const struct tz_zone *, const struct sched_rule *,
 	    const struct sched_window *, int64_t after, int64_t *next);
 /*
- * The next n fires of all nrules rules strictly after `after`, merged in
- * time order into out (at least n long).  Returns how many were found.
+ * The next n fires of all nrules rules (at most 32) strictly after
+ * `after`, merged in time order into out (at least n long).  Returns how
+ * many were found.
  */
 size_t	 sched_upcoming(const struct tz_zone *, const struct sched_rule *rules,
 	    size_t nrules, const struct sched_window *, int64_t after,

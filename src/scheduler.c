@@ -279,10 +279,27 @@ scheduler_slot_new(struct scheduler *sch, struct sch_patient *p)
 }
 
 /*
+ * Where a recomputed reminder resumes: after the patient's last change,
+ * and after the local day of its last fire, so that moving a time later
+ * (a plan edit, the patient's own times) never sends it twice in one day.
+ */
+static int64_t
+scheduler_after(const struct tz_zone *z, int64_t last, int64_t base)
+{
+	int64_t	midnight;
+
+	if (last == 0)
+		return base;
+	(void)tz_local_to_utc(z, ((int64_t)sched_local_day(z, last) + 1) *
+	    86400, &midnight);
+	return midnight - 1 > base ? midnight - 1 : base;
+}
+
+/*
  * Takes a patient in: each reminder's next fire after the later of its
- * last recorded fire and the patient's last change (never later than now:
- * another process's clock may run ahead).  A patient the scheduler cannot
- * serve is logged and left out.
+ * last recorded fire's day and the patient's last change (never later
+ * than now: another process's clock may run ahead).  A patient the
+ * scheduler cannot serve is logged and left out.
  */
 static void
 scheduler_add(struct scheduler *sch, const struct reminder_patient *rp)
@@ -329,7 +346,7 @@ scheduler_add(struct scheduler *sch, const struct reminder_patient *rp)
 	for (r = 0; r < nr; r++) {
 		p->rem[r].minute = (int16_t)rules[r].minute;
 		last = scheduler_fired(rp->fired, plan->reminders[r].name);
-		after = last > base ? last : base;
+		after = scheduler_after(z, last, base);
 		if (sched_next_fire(z, &rules[r], &w, after, &next) == 1) {
 			p->rem[r].next = next;
 			sch->live++;

@@ -46,9 +46,9 @@ void		 scheduler_set_settings(struct scheduler *,
 		    const struct settings *);
 /* Queues nothing more. */
 void		 scheduler_stop(struct scheduler *);
-/* Patients with at least one reminder still to come. */
+/* Patients loaded: enrolled, not paused or opted out, with a plan. */
 size_t		 scheduler_patients(const struct scheduler *);
-/* Pending fires in the heap (for logs and benchmarks). */
+/* Reminders with a next fire still to come (for logs and benchmarks). */
 size_t		 scheduler_pending(const struct scheduler *);
 
 #endif

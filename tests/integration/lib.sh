@@ -221,8 +221,8 @@ log_has() {
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
 #   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
 #   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
-#   lines for [outbox]), CFG_REMINDERS (extra lines for [reminders]; the
-#   plans are the source tree's config/plans).
+#   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
+#   CFG_REMINDERS (extra lines for [reminders]).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -255,7 +255,7 @@ console_log = outbound.log
 ${CFG_OUTBOX:-}
 
 [reminders]
-plans_dir = $top_srcdir/config/plans
+plans_dir = ${CFG_PLANS_DIR:-$top_srcdir/config/plans}
 ${CFG_REMINDERS:-}
 
 [clinic]

@@ -78,8 +78,10 @@ enrol_patient() {
 	     'dvt-walking', $times, '2019-03-04');"
 }
 
+# A copy of the shipped plans, edited and reloaded at the end.
+cp -R "$top_srcdir/config/plans" "$TMPD/plans"
 CFG_OUTBOX="poll_interval = 1" CFG_REMINDERS="poll_interval = 1" \
-	write_config "$TEST_CONF"
+	CFG_PLANS_DIR=$TMPD/plans write_config "$TEST_CONF"
 
 set_clock "$(utc '2019-03-09 12:00')"	# a Saturday; plans started Monday
 start_daemon
@@ -187,5 +189,19 @@ expect_match "$(sent_to "$P_LA")" '^2019-03-11T16:30:00Z .*aim for 15 minutes' \
 	"the daily goal steps up each week"
 expect_eq "$(sql "SELECT last_status FROM schedules WHERE patient_id = $id_de AND reminder = 'summary';")" \
 	skipped "the skip is recorded"
+
+# Staff move the plan's walk to 10:00; SIGHUP; Tuesday's walk follows.
+sed -i 's/^time = 09:30$/time = 10:00/' "$TMPD/plans/dvt-walking.ini"
+kill -HUP "$DAEMON_PID"
+wait_for 10 log_has "reload: configuration, prompts and rules reloaded" ||
+	fail "SIGHUP did not reload"
+wait_for 10 _caught_up || fail "the reload did not settle"
+advance_to "$(utc '2019-03-12 17:00')"
+expect_match "$(sent_to "$P_LA")" '^2019-03-12T17:00:00Z .*Time for your walk' \
+	"an edited plan takes effect on SIGHUP (10:00 PDT)"
+expect_not_contains "$(sent_to "$P_LA")" "2019-03-12T16:30" \
+	"and the old time is gone"
+expect_eq "$(sent_to "$P_LA" | grep '^2019-03-11' | grep -c 'Time for your walk')" 1 \
+	"a time moved later after today's walk does not send it twice"
 stop_daemon
 finish
