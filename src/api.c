@@ -637,7 +637,7 @@ api_handle(struct api *api, const struct settings *set,
 	if (reply->status < 300 && evhttp_request_get_command(req) !=
 	    EVHTTP_REQ_GET)
 		reply->changed = 1;
-	log_info("api: %s %s %s -> %d", r.ctx.actor,
+	log_info("api: %s %s %.80s -> %d", r.ctx.actor,
 	    api_method_name((int)evhttp_request_get_command(req)), path,
 	    reply->status);
 	evhttp_clear_headers(&r.query);

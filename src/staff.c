@@ -856,16 +856,18 @@ staff_patient_schedule(const struct staff_ctx *ctx, int64_t id, size_t n,
 	const char		*why, *status;
 	json_t			*list, *goal = json_null();
 	char			 at[32], local[32];
-	int			 i, nf = 0;
+	int			 i, nf = 0, active;
 
 	*out = NULL;
 	if (staff_patient_get(ctx, id, &p, err) != STAFF_OK)
 		return err->status;
 	status = staff_patient_status(&p);
+	active = strcmp(status, "active") == 0;
 	plan = plan_find(ctx->set->plans, p.plan != NULL ? p.plan : "");
 	z = tz_exists(p.timezone) ? staff_zone(ctx, p.timezone) : NULL;
-	if (plan == NULL || z == NULL || sched_window_parse(&w, p.start_date,
-	    p.end_date, p.quiet_start, p.quiet_end, &why) == -1) {
+	/* Only an active patient's plan and zone matter: nothing is coming. */
+	if (active && (plan == NULL || z == NULL || sched_window_parse(&w,
+	    p.start_date, p.end_date, p.quiet_start, p.quiet_end, &why) == -1)) {
 		staff_fail(err, STAFF_CONFLICT, "plan", "patient %lld's plan "
 		    "or time zone is no longer valid; update them",
 		    (long long)id);
@@ -874,7 +876,7 @@ staff_patient_schedule(const struct staff_ctx *ctx, int64_t id, size_t n,
 	}
 	if (n > STAFF_UPCOMING_MAX)
 		n = STAFF_UPCOMING_MAX;
-	if (strcmp(status, "active") == 0)
+	if (active)
 		nf = plan_upcoming(plan, &p, z, ctx->now, fires, n, &why);
 	list = json_array();
 	for (i = 0; i < nf; i++) {
@@ -884,10 +886,10 @@ staff_patient_schedule(const struct staff_ctx *ctx, int64_t id, size_t n,
 		    "reminder", plan->reminders[fires[i].rule].name,
 		    "at", at, "local", local));
 	}
-	if (strcmp(status, "active") == 0)
+	if (active)
 		goal = json_integer(plan_walk_minutes(plan, p.walk_target,
 		    staff_start_day(z, &p, &w), sched_local_day(z, ctx->now)));
-	*out = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "patient_id",
+	*out = json_pack("{s:I, s:s, s:s?, s:s, s:o, s:o}", "patient_id",
 	    (json_int_t)p.id, "status", status, "plan", p.plan, "timezone",
 	    p.timezone, "walk_minutes_today", goal, "reminders", list);
 	patient_clear(&p);

@@ -675,6 +675,18 @@ test_schedule(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "reminders")), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "status")),
 	    "paused");
+	assert_true(json_is_null(json_object_get(j, "walk_minutes_today")));
+	json_decref(j);
+	/* Removed, with a plan that no longer exists: still nothing, no error. */
+	assert_int_equal(staff_patient_remove(&f->ctx, id, NULL, &err),
+	    STAFF_OK);
+	assert_int_equal(sqlite3_exec(f->peek, "UPDATE patients SET plan ="
+	    " 'retired-plan'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(staff_patient_schedule(&f->ctx, id, 4, &j, &err),
+	    STAFF_OK);
+	assert_int_equal(json_array_size(json_object_get(j, "reminders")), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "status")),
+	    "removed");
 	json_decref(j);
 	assert_int_equal(staff_patient_schedule(&f->ctx, 999, 4, &j, &err),
 	    STAFF_NOT_FOUND);
