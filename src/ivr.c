@@ -23,12 +23,104 @@
 #include <string.h>
 
 #include "ivr.h"
+#include "xmalloc.h"
+
+static const char *const ivr_menu_names[] = {
+	[IVR_MENU_LANGUAGE] = "language",
+	[IVR_MENU_MAIN] = "main",
+	[IVR_MENU_LEG] = "leg",
+	[IVR_MENU_WALK] = "walk",
+	[IVR_MENU_WALK_CONFIRM] = "walk_confirm",
+	[IVR_MENU_DONE] = "done",
+};
+#define IVR_NMENUS (sizeof ivr_menu_names / sizeof ivr_menu_names[0])
 
 void
 ivr_init(struct ivr_call *c)
 {
 	memset(c, 0, sizeof *c);
 	c->menu = IVR_MENU_LANGUAGE;
+}
+
+const char *
+ivr_menu_name(enum ivr_menu m)
+{
+	return ivr_menu_names[m];
+}
+
+char *
+ivr_state_format(const struct ivr_call *c)
+{
+	return xasprintf("menu=%s lang=%s retries=%d steps=%d minutes=%d",
+	    ivr_menu_names[c->menu], c->lang, c->retries, c->steps, c->minutes);
+}
+
+/* A bounded non-negative number, the whole of s. */
+static int
+ivr_parse_int(const char *s, int max, int *out)
+{
+	char	*end;
+	long	 v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int
+ivr_state_parse(const char *text, struct ivr_call *c)
+{
+	char	*copy, *field, *rest, *eq;
+	size_t	 i;
+	int	 seen = 0, rc = -1;
+
+	ivr_init(c);
+	copy = xstrdup(text);
+	for (rest = copy; (field = strsep(&rest, " ")) != NULL;) {
+		if ((eq = strchr(field, '=')) == NULL)
+			goto out;
+		*eq++ = '\0';
+		if (strcmp(field, "menu") == 0) {
+			for (i = 0; i < IVR_NMENUS; i++)
+				if (strcmp(eq, ivr_menu_names[i]) == 0)
+					break;
+			if (i == IVR_NMENUS)
+				goto out;
+			c->menu = (enum ivr_menu)i;
+			seen |= 1;
+		} else if (strcmp(field, "lang") == 0) {
+			if (strlen(eq) >= sizeof c->lang)
+				goto out;
+			snprintf(c->lang, sizeof c->lang, "%s", eq);
+			seen |= 2;
+		} else if (strcmp(field, "retries") == 0) {
+			if (ivr_parse_int(eq, IVR_MAX_RETRIES + 1, &c->retries))
+				goto out;
+			seen |= 4;
+		} else if (strcmp(field, "steps") == 0) {
+			if (ivr_parse_int(eq, IVR_MAX_STEPS + 1, &c->steps))
+				goto out;
+			seen |= 8;
+		} else if (strcmp(field, "minutes") == 0) {
+			if (ivr_parse_int(eq, IVR_MAX_MINUTES, &c->minutes))
+				goto out;
+			seen |= 16;
+		} else
+			goto out;
+	}
+	/* A menu past the language choice needs a language. */
+	if (seen == 31 && (c->lang[0] != '\0' || c->menu == IVR_MENU_LANGUAGE ||
+	    c->menu == IVR_MENU_DONE))
+		rc = 0;
+out:
+	free(copy);
+	if (rc == -1)
+		ivr_init(c);
+	return rc;
 }
 
 const char *

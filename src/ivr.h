@@ -71,6 +71,16 @@ void	ivr_init(struct ivr_call *);
 void	ivr_next(struct ivr_call *, enum ivr_event, const char *digits,
 	    const char *known_lang, int enrolled, int paused,
 	    struct ivr_result *);
+/*
+ * The call's state as one line for the store ("menu=main lang=en retries=0
+ * steps=3 minutes=0"), and back.  ivr_state_format returns a new string the
+ * caller frees; ivr_state_parse fills *c and returns 0, or -1 when the text
+ * is not a state it wrote (c is then a fresh call).
+ */
+char	*ivr_state_format(const struct ivr_call *);
+int	 ivr_state_parse(const char *, struct ivr_call *);
+/* "main", "leg" and so on, for logs. */
+const char *ivr_menu_name(enum ivr_menu);
 /* "en" -> "en-GB" and so on: the <Say> language attribute. */
 const char *ivr_say_language(const char *lang);
 

@@ -19,6 +19,7 @@ static const int metrics_statuses[METRICS_NSTATUS - 1] = {
 static const char *metrics_routes[ROUTE_COUNT] = {
 	[ROUTE_TWILIO_SMS] = "/twilio/sms",
 	[ROUTE_TWILIO_STATUS] = "/twilio/status",
+	[ROUTE_TWILIO_VOICE] = "/twilio/voice",
 	[ROUTE_HEALTHZ] = "/healthz",
 	[ROUTE_METRICS] = "/metrics",
 	[ROUTE_API] = "/api/v1",
@@ -118,6 +119,9 @@ metrics_render(const struct metrics *m, time_t now)
 	    "# HELP clotline_status_callbacks_total Delivery status callbacks accepted.\n"
 	    "# TYPE clotline_status_callbacks_total counter\n"
 	    "clotline_status_callbacks_total %llu\n"
+	    "# HELP clotline_voice_calls_total Phone keypad calls started.\n"
+	    "# TYPE clotline_voice_calls_total counter\n"
+	    "clotline_voice_calls_total %llu\n"
 	    "# HELP clotline_segments_sent_total SMS segments handed to the provider.\n"
 	    "# TYPE clotline_segments_sent_total counter\n"
 	    "clotline_segments_sent_total %llu\n"
@@ -128,6 +132,7 @@ metrics_render(const struct metrics *m, time_t now)
 	    (unsigned long long)m->signature_failures,
 	    (unsigned long long)m->db_errors,
 	    (unsigned long long)m->status_callbacks,
+	    (unsigned long long)m->voice_calls,
 	    (unsigned long long)m->segments_sent,
 	    (long long)(now - m->started));
 	evbuffer_add_printf(b,

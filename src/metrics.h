@@ -14,6 +14,7 @@
 enum metrics_route {
 	ROUTE_TWILIO_SMS,
 	ROUTE_TWILIO_STATUS,
+	ROUTE_TWILIO_VOICE,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
 	ROUTE_API,		/* everything under /api/v1 */
@@ -53,6 +54,7 @@ struct metrics {
 	uint64_t	 reminders_queued;
 	uint64_t	 reminders_skipped;	/* too late, or quiet hours */
 	int64_t		 reminders_next_due;	/* earliest pending fire; 0: none */
+	uint64_t	 voice_calls;		/* keypad calls started */
 };
 
 void		 metrics_init(struct metrics *, time_t now);

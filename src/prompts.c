@@ -54,6 +54,8 @@ static const struct {
 	{ "delivery_failed", { "phone", "reason", "code", NULL } },
 	{ "reminder_*", { "minutes", "target", "week", "week_minutes", "goal",
 	    NULL } },
+	{ "voice_walk_confirm", { "minutes", NULL } },
+	{ "voice_walk_saved", { "minutes", NULL } },
 };
 
 struct prompt {
@@ -100,6 +102,22 @@ prompts_is_runtime(const char *prompt, const char *name, size_t len)
 	return 0;
 }
 
+/*
+ * A number as a voice should read it, one digit at a time ("9 9 9", not
+ * "nine hundred and ninety-nine").
+ */
+static void
+prompts_spell(struct evbuffer *b, const char *number)
+{
+	const char	*c;
+
+	for (c = number; *c != '\0'; c++) {
+		if (c != number)
+			evbuffer_add(b, " ", 1);
+		evbuffer_add(b, c, 1);
+	}
+}
+
 static char *
 prompts_render(const char *src, const struct prompt_vars *vars,
     const char *prompt, const char *path, unsigned firstline, struct diag *d)
@@ -122,6 +140,12 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 		namelen = (size_t)(close - open - 1);
 		if (namelen == 16 && strncmp(open + 1, "emergency_number", 16) == 0)
 			val = vars->emergency_number;
+		else if (namelen == 23 &&
+		    strncmp(open + 1, "emergency_number_spoken", 23) == 0) {
+			prompts_spell(b, vars->emergency_number);
+			p = close + 1;
+			continue;
+		}
 		else if (namelen == 11 && strncmp(open + 1, "clinic_name", 11) == 0)
 			val = vars->clinic_name;
 		else if (namelen == 12 && strncmp(open + 1, "clinic_phone", 12) == 0)
@@ -132,7 +156,8 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 			continue;
 		} else {
 			diag_error(d, path, line, "unknown placeholder {%.*s} "
-			    "(known: {emergency_number} {clinic_name} {clinic_phone})",
+			    "(known: {emergency_number} {emergency_number_spoken} "
+			    "{clinic_name} {clinic_phone})",
 			    (int)(namelen > 40 ? 40 : namelen), open + 1);
 			p = close + 1;
 			continue;
@@ -156,8 +181,10 @@ prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
 	struct segments	 seg;
 	FILE		*fp;
 	char		 buf[PROMPTS_MAX_FILE + 1], *body, *end, *out;
+	const char	*advice;
 	size_t		 len;
 	unsigned	 line = 1;
+	int		 voice;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
@@ -190,15 +217,20 @@ prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
 	}
 	out = prompts_render(body, vars, name, path, line, d);
 	/* Red-flag advice must always say which number to call. */
-	if ((strncmp(name, "emergency", 9) == 0 ||
-	    strncmp(name, "urgent", 6) == 0) &&
-	    strstr(body, "{emergency_number}") == NULL) {
-		diag_error(d, path, line, "must contain {emergency_number}: "
-		    "every urgent and emergency reply gives the emergency number");
+	voice = strncmp(name, "voice_", 6) == 0;
+	advice = voice ? name + 6 : name;
+	if (voice && strncmp(advice, "leg_", 4) == 0)
+		advice += 4;
+	if ((strncmp(advice, "emergency", 9) == 0 ||
+	    strncmp(advice, "urgent", 6) == 0) &&
+	    strstr(body, "{emergency_number") == NULL) {
+		diag_error(d, path, line, "must contain {emergency_number} "
+		    "(or, spoken, {emergency_number_spoken}): every urgent "
+		    "and emergency reply gives the emergency number");
 		free(out);
 		out = NULL;
 	}
-	if (out != NULL) {
+	if (out != NULL && !voice) {	/* spoken prompts are not texted */
 		segments_count(out, &seg);
 		if (seg.count > PROMPTS_WARN_SEGMENTS)
 			diag_warning(d, path, line, "%zu SMS segments (%zu %s); "

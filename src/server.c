@@ -37,6 +37,7 @@
 #include "settings.h"
 #include "signature.h"
 #include "sms.h"
+#include "voice.h"
 #include "storage.h"
 #include "xmalloc.h"
 
@@ -83,6 +84,14 @@ static void	server_sms(struct server *, const struct form *, const char *,
 		    int64_t, struct sms_response *);
 static void	server_status(struct server *, const struct form *,
 		    const char *, int64_t, struct sms_response *);
+static void	server_voice_start(struct server *, const struct form *,
+		    const char *, int64_t, struct sms_response *);
+static void	server_voice_gather(struct server *, const struct form *,
+		    const char *, int64_t, struct sms_response *);
+static void	server_voice_no_input(struct server *, const struct form *,
+		    const char *, int64_t, struct sms_response *);
+static void	server_voice_status(struct server *, const struct form *,
+		    const char *, int64_t, struct sms_response *);
 
 static const struct server_route server_routes[] = {
 	{ .path = "/twilio/sms", .metric = ROUTE_TWILIO_SMS,
@@ -91,6 +100,18 @@ static const struct server_route server_routes[] = {
 	{ .path = "/twilio/status", .metric = ROUTE_TWILIO_STATUS,
 	  .methods = EVHTTP_REQ_POST, .allow = "POST",
 	  .handler = server_webhook, .form_handler = server_status },
+	{ .path = "/twilio/voice", .metric = ROUTE_TWILIO_VOICE,
+	  .methods = EVHTTP_REQ_POST, .allow = "POST",
+	  .handler = server_webhook, .form_handler = server_voice_start },
+	{ .path = "/twilio/voice/gather", .metric = ROUTE_TWILIO_VOICE,
+	  .methods = EVHTTP_REQ_POST, .allow = "POST",
+	  .handler = server_webhook, .form_handler = server_voice_gather },
+	{ .path = "/twilio/voice/no-input", .metric = ROUTE_TWILIO_VOICE,
+	  .methods = EVHTTP_REQ_POST, .allow = "POST",
+	  .handler = server_webhook, .form_handler = server_voice_no_input },
+	{ .path = "/twilio/voice/status", .metric = ROUTE_TWILIO_VOICE,
+	  .methods = EVHTTP_REQ_POST, .allow = "POST",
+	  .handler = server_webhook, .form_handler = server_voice_status },
 	{ .path = "/healthz", .metric = ROUTE_HEALTHZ,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_healthz },
@@ -281,6 +302,38 @@ server_status(struct server *srv, const struct form *f, const char *query,
 		res->body = xstrdup("database unavailable; try again\n");
 		break;
 	}
+}
+
+static void
+server_voice_start(struct server *srv, const struct form *f, const char *query,
+    int64_t now, struct sms_response *res)
+{
+	voice_handle(srv->set, srv->st, srv->metrics, VOICE_START, f, query,
+	    now, res);
+}
+
+static void
+server_voice_gather(struct server *srv, const struct form *f, const char *query,
+    int64_t now, struct sms_response *res)
+{
+	voice_handle(srv->set, srv->st, srv->metrics, VOICE_GATHER, f, query,
+	    now, res);
+}
+
+static void
+server_voice_no_input(struct server *srv, const struct form *f,
+    const char *query, int64_t now, struct sms_response *res)
+{
+	voice_handle(srv->set, srv->st, srv->metrics, VOICE_NO_INPUT, f, query,
+	    now, res);
+}
+
+static void
+server_voice_status(struct server *srv, const struct form *f,
+    const char *query, int64_t now, struct sms_response *res)
+{
+	voice_handle(srv->set, srv->st, srv->metrics, VOICE_STATUS, f, query,
+	    now, res);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "prompts.h"
 #include "settings.h"
 #include "triage.h"
+#include "voice.h"
 #include "xmalloc.h"
 
 struct settings *
@@ -35,7 +36,9 @@ settings_load(const char *conf_path, struct diag *d)
 	if (s->prompts == NULL || s->rules == NULL || s->auth == NULL)
 		goto fail;
 	if (prompts_check_names(s->prompts, s->conf->prompts_dir,
-	    triage_rules_prompts(s->rules), d) == -1)
+	    triage_rules_prompts(s->rules), d) == -1 ||
+	    prompts_check_names(s->prompts, s->conf->prompts_dir,
+	    voice_prompts, d) == -1)
 		goto fail;
 	s->plans = plan_set_load(s->conf->plans_dir, !s->conf->plans_dir_given,
 	    s->prompts, s->conf->prompts_dir, d);

@@ -16,11 +16,11 @@
 #include <string.h>
 
 #include "conf.h"
+#include "escalate.h"
 #include "form.h"
 #include "keyword.h"
 #include "log.h"
 #include "metrics.h"
-#include "outbox_policy.h"
 #include "prompts.h"
 #include "settings.h"
 #include "sms.h"
@@ -31,7 +31,6 @@
 #include "xmalloc.h"
 
 #define SMS_PROVIDER	"twilio"
-#define SMS_EXCERPT_MAX	80	/* bytes of the message kept on an escalation */
 #define SMS_SID_MAX	64
 
 /* The decision for one message, before anything is stored. */
@@ -137,73 +136,6 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
  * a character boundary, with runs of digits that could identify someone
  * (phone, NHS or card numbers, dates) replaced by '#'.
  */
-static char *
-sms_excerpt(const char *body)
-{
-	char	*out, *p;
-	size_t	 len = strlen(body);
-
-	if (len > SMS_EXCERPT_MAX) {
-		len = SMS_EXCERPT_MAX;
-		while (len > 0 && ((unsigned char)body[len] & 0xc0) == 0x80)
-			len--;
-	}
-	out = xstrndup(body, len);
-	log_redact_digits(out);
-	if (len < strlen(body)) {
-		p = xasprintf("%s...", out);
-		free(out);
-		out = p;
-	}
-	return out;
-}
-
-/* Queues the alert to on-call and records the escalation. */
-static int
-sms_escalate(const struct settings *set, struct storage *st,
-    const struct sms_plan *plan, const char *from, int64_t patient_id,
-    int64_t inbound_id, const char *body, int64_t now)
-{
-	static const char *const keys[] = { "level", "phone", "excerpt" };
-	struct escalation	 esc;
-	struct outbound		 ob;
-	const char		*vals[3];
-	char			*excerpt, *alert;
-	int64_t			 outbound_id = 0;
-	int			 rc = -1;
-
-	excerpt = sms_excerpt(body);
-	vals[0] = plan->level;
-	vals[1] = from;
-	vals[2] = excerpt;
-	alert = prompts_expand(prompts_get(set->prompts, NULL, PROMPT_ALERT),
-	    keys, vals, 3);
-	memset(&ob, 0, sizeof ob);
-	ob.kind = "alert";
-	ob.to = set->conf->on_call;
-	ob.body = alert;
-	ob.patient_id = patient_id;
-	ob.created_at = now;
-	ob.priority = strcmp(plan->level, "emergency") == 0 ?
-	    OUTBOX_PRIO_EMERGENCY : OUTBOX_PRIO_ALERT;
-	if (storage_outbound_insert(st, &ob, &outbound_id) == -1)
-		goto out;
-	memset(&esc, 0, sizeof esc);
-	esc.phone = from;
-	esc.patient_id = patient_id;
-	esc.inbound_id = inbound_id;
-	esc.level = plan->level;
-	esc.excerpt = excerpt;
-	esc.rules = plan->triage.rules[0] != '\0' ? plan->triage.rules : NULL;
-	esc.outbound_id = outbound_id;
-	esc.created_at = now;
-	rc = storage_escalation_insert(st, &esc, NULL);
-out:
-	free(alert);
-	free(excerpt);
-	return rc;
-}
-
 /* Saves the conversation state and any activity report. */
 static int
 sms_remember(const struct settings *set, struct storage *st,
@@ -266,6 +198,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct sms_plan	 plan;
 	struct inbound	 in;
 	struct audit	 au;
+	struct escalate	 esc;
 	const char	*sid, *from, *rawbody;
 	char		*body = NULL, *stored = NULL, *state = NULL;
 	char		 redacted[LOG_PHONE_SIZE];
@@ -357,9 +290,18 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	if (strcmp(plan.kind, "triage") == 0 && sms_remember(set, st, &plan,
 	    from, in.patient_id, inbound_id, now) == -1)
 		goto unavailable;
-	if (plan.escalate && sms_escalate(set, st, &plan, from, in.patient_id,
-	    inbound_id, body, now) == -1)
-		goto unavailable;
+	if (plan.escalate) {
+		memset(&esc, 0, sizeof esc);
+		esc.level = plan.level;
+		esc.phone = from;
+		esc.patient_id = in.patient_id;
+		esc.inbound_id = inbound_id;
+		esc.text = body;
+		esc.rules = in.rules;
+		esc.now = now;
+		if (escalate_record(set, st, &esc) == -1)
+			goto unavailable;
+	}
 	if (storage_commit(st) == -1) {
 		in_tx = 0;
 		goto unavailable;

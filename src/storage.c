@@ -178,6 +178,18 @@ storage_conversation_put(struct storage *st, const struct conversation *c)
 }
 
 int
+storage_call_get(struct storage *st, const char *sid, struct call_row *c)
+{
+	return st->ops->call_get(st->impl, sid, c);
+}
+
+int
+storage_call_put(struct storage *st, const struct call *c)
+{
+	return st->ops->call_put(st->impl, c);
+}
+
+int
 storage_activity_insert(struct storage *st, const struct activity *a)
 {
 	return st->ops->activity_insert(st->impl, a);
@@ -364,4 +376,12 @@ escalation_list_free(struct escalation_row *v, size_t n)
 	for (i = 0; i < n; i++)
 		escalation_row_clear(&v[i]);
 	free(v);
+}
+
+void
+call_row_clear(struct call_row *c)
+{
+	free(c->state);
+	free(c->last_twiml);
+	memset(c, 0, sizeof *c);
 }

@@ -77,6 +77,7 @@ struct escalation {
 	const char	*rules;		/* fired rule ids; may be NULL */
 	int64_t		 outbound_id;	/* the on-call alert; 0: none */
 	int64_t		 created_at;
+	const char	*call_sid;	/* reported by phone keypad; may be NULL */
 };
 
 /* The triage engine's memory of one phone number (triage_state_format). */
@@ -97,6 +98,26 @@ struct activity {
 	int		 meters;
 	int		 steps;
 	int64_t		 reported_at;
+	const char	*call_sid;	/* reported by phone keypad; may be NULL */
+};
+
+/* One phone keypad call (ivr.h), stored after each webhook. */
+struct call {
+	const char	*call_sid;
+	const char	*from;
+	int64_t		 patient_id;	/* 0: none */
+	const char	*state;		/* ivr_state_format */
+	int		 step;		/* webhooks handled */
+	const char	*last_twiml;	/* the answer to the last one */
+	int		 ended;		/* 1: the call has hung up */
+	int64_t		 now;
+};
+
+/* A call as read back; free its strings with call_row_clear. */
+struct call_row {
+	char	*state;
+	int	 step;
+	char	*last_twiml;	/* may be NULL */
 };
 
 /* An escalation as read back; free its strings with escalation_row_clear. */
@@ -238,6 +259,8 @@ struct storage_ops {
 	int		 (*conversation_get)(void *, const char *phone,
 			    char **state);
 	int		 (*conversation_put)(void *, const struct conversation *);
+	int		 (*call_get)(void *, const char *sid, struct call_row *);
+	int		 (*call_put)(void *, const struct call *);
 	int		 (*activity_insert)(void *, const struct activity *);
 	int		 (*outbound_insert)(void *, const struct outbound *,
 			    int64_t *id);
@@ -341,6 +364,13 @@ int	 storage_conversation_get(struct storage *, const char *phone,
 	    char **state);
 /* Creates or replaces the conversation's state. */
 int	 storage_conversation_put(struct storage *, const struct conversation *);
+/*
+ * The keypad call with this CallSid: returns 1 and fills *c (free with
+ * call_row_clear), 0 if there is none, -1 on error.  put creates or updates
+ * it; the first put sets started_at, and ended_at is set once.
+ */
+int	 storage_call_get(struct storage *, const char *sid, struct call_row *c);
+int	 storage_call_put(struct storage *, const struct call *);
 int	 storage_activity_insert(struct storage *, const struct activity *);
 int	 storage_outbound_insert(struct storage *, const struct outbound *,
 	    int64_t *id);
@@ -414,5 +444,6 @@ void	 patient_list_free(struct patient *, size_t n);
 void	 outbound_row_clear(struct outbound_row *);
 void	 escalation_row_clear(struct escalation_row *);
 void	 escalation_list_free(struct escalation_row *, size_t n);
+void	 call_row_clear(struct call_row *);
 
 #endif

@@ -243,6 +243,8 @@ enum sqlite_stmt {
 	STMT_ESCALATION_LIST,
 	STMT_ESCALATION_ACK,
 	STMT_ACTIVITY_LIST,
+	STMT_CALL_GET,
+	STMT_CALL_PUT,
 	STMT_COUNT
 };
 
@@ -266,6 +268,17 @@ enum sqlite_stmt {
 	" acknowledged_by"
 
 static const char *const sqlite_sql[STMT_COUNT] = {
+	[STMT_CALL_GET] =
+	    "SELECT state, step, last_twiml FROM calls WHERE call_sid = ?1",
+	[STMT_CALL_PUT] =
+	    "INSERT INTO calls (call_sid, from_phone, patient_id, state, step,"
+	    " last_twiml, started_at, updated_at, ended_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7,"
+	    "  CASE WHEN ?8 THEN ?7 END)"
+	    " ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state,"
+	    " step = excluded.step, last_twiml = excluded.last_twiml,"
+	    " updated_at = excluded.updated_at,"
+	    " ended_at = coalesce(ended_at, excluded.ended_at)",
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
 	[STMT_ROLLBACK] = "ROLLBACK",
@@ -319,8 +332,8 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " next_fire = excluded.next_fire, updated_at = excluded.updated_at",
 	[STMT_ESCALATION_INSERT] =
 	    "INSERT INTO escalations (phone, patient_id, inbound_id, level,"
-	    " excerpt, created_at, outbound_id, rules)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    " excerpt, created_at, outbound_id, rules, call_sid)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[STMT_CONVERSATION_GET] =
 	    "SELECT state FROM conversations WHERE phone = ?1",
 	[STMT_CONVERSATION_PUT] =
@@ -331,8 +344,8 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " updated_at = excluded.updated_at",
 	[STMT_ACTIVITY_INSERT] =
 	    "INSERT INTO activity_reports (phone, patient_id, inbound_id,"
-	    " minutes, meters, steps, reported_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    " minutes, meters, steps, reported_at, call_sid)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[STMT_OUTBOUND_INSERT] =
 	    "INSERT INTO outbound_messages (kind, to_phone, body, status,"
 	    " priority, next_attempt_at, expires_at, patient_id, created_at,"
@@ -951,6 +964,7 @@ sqlite_escalation_insert(void *arg, const struct escalation *e, int64_t *id)
 	sqlite3_bind_int64(st, 6, e->created_at);
 	sqlite_bind_id(st, 7, e->outbound_id);
 	sqlite_bind_text(st, 8, e->rules);
+	sqlite_bind_text(st, 9, e->call_sid);
 	if (sqlite_exec_stmt(s, st, "escalation insert") == -1)
 		return -1;
 	if (id != NULL)
@@ -996,6 +1010,46 @@ sqlite_conversation_put(void *arg, const struct conversation *c)
 	return sqlite_exec_stmt(s, st, "conversation update");
 }
 
+static int
+sqlite_call_get(void *arg, const char *sid, struct call_row *c)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_CALL_GET);
+	int			 rc;
+
+	sqlite_bind_text(st, 1, sid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->state = sqlite_column_strdup(st, 0);
+		c->step = sqlite3_column_int(st, 1);
+		c->last_twiml = sqlite_column_strdup(st, 2);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "call lookup");
+	return -1;
+}
+
+static int
+sqlite_call_put(void *arg, const struct call *c)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_CALL_PUT);
+
+	sqlite_bind_text(st, 1, c->call_sid);
+	sqlite_bind_text(st, 2, c->from);
+	sqlite_bind_id(st, 3, c->patient_id);
+	sqlite_bind_text(st, 4, c->state);
+	sqlite3_bind_int(st, 5, c->step);
+	sqlite_bind_text(st, 6, c->last_twiml);
+	sqlite3_bind_int64(st, 7, c->now);
+	sqlite3_bind_int(st, 8, c->ended != 0);
+	return sqlite_exec_stmt(s, st, "call update");
+}
+
 static void
 sqlite_bind_count(sqlite3_stmt *st, int idx, int v)
 {
@@ -1018,6 +1072,7 @@ sqlite_activity_insert(void *arg, const struct activity *a)
 	sqlite_bind_count(st, 5, a->meters);
 	sqlite_bind_count(st, 6, a->steps);
 	sqlite3_bind_int64(st, 7, a->reported_at);
+	sqlite_bind_text(st, 8, a->call_sid);
 	return sqlite_exec_stmt(s, st, "activity insert");
 }
 
@@ -1446,6 +1501,8 @@ const struct storage_ops storage_sqlite_ops = {
 	.audit_append = sqlite_audit_append,
 	.conversation_get = sqlite_conversation_get,
 	.conversation_put = sqlite_conversation_put,
+	.call_get = sqlite_call_get,
+	.call_put = sqlite_call_put,
 	.activity_insert = sqlite_activity_insert,
 	.outbound_insert = sqlite_outbound_insert,
 	.outbound_claim = sqlite_outbound_claim,

@@ -59,3 +59,47 @@ twiml_message(const char *text)
 	}
 	return xevbuffer_take(b);
 }
+
+static void
+twiml_attr(struct evbuffer *b, const char *name, const char *value)
+{
+	evbuffer_add_printf(b, " %s=\"", name);
+	twiml_escape(b, value);
+	evbuffer_add(b, "\"", 1);
+}
+
+char *
+twiml_voice(const struct twiml_voice *v)
+{
+	struct evbuffer	*b;
+	int		 i;
+
+	b = xevbuffer_new();
+	evbuffer_add_printf(b, "%s<Response>", TWIML_PROLOGUE);
+	if (v->gather) {
+		evbuffer_add_printf(b, "<Gather input=\"dtmf\"");
+		if (v->num_digits > 0)
+			evbuffer_add_printf(b, " numDigits=\"%d\"",
+			    v->num_digits);
+		else
+			evbuffer_add_printf(b, " finishOnKey=\"#\"");
+		evbuffer_add_printf(b, " timeout=\"%d\"", v->timeout);
+		twiml_attr(b, "action", v->action);
+		evbuffer_add_printf(b, " method=\"POST\">");
+	}
+	for (i = 0; i < v->nsay; i++) {
+		evbuffer_add_printf(b, "<Say");
+		twiml_attr(b, "language", v->say[i].language);
+		evbuffer_add(b, ">", 1);
+		twiml_escape(b, v->say[i].text);
+		evbuffer_add_printf(b, "</Say>");
+	}
+	if (v->gather) {
+		evbuffer_add_printf(b, "</Gather><Redirect method=\"POST\">");
+		twiml_escape(b, v->no_input);
+		evbuffer_add_printf(b, "</Redirect>");
+	} else
+		evbuffer_add_printf(b, "<Hangup/>");
+	evbuffer_add_printf(b, "</Response>");
+	return xevbuffer_take(b);
+}

@@ -19,4 +19,30 @@ void	 twiml_escape(struct evbuffer *out, const char *s);
  */
 char	*twiml_message(const char *text);
 
+/* One spoken line: text in a <Say> voice for language ("en-GB"). */
+struct twiml_say {
+	const char	*language;
+	const char	*text;
+};
+
+/*
+ * What follows the lines: keys to gather, or the end of the call.  With
+ * gather set, the lines are spoken inside <Gather input="dtmf"> posting the
+ * keys to action; num_digits 0 means "until #".  When the caller presses
+ * nothing the provider falls through to a <Redirect> to no_input.  Without
+ * gather the call hangs up after the lines.
+ */
+struct twiml_voice {
+	const struct twiml_say	*say;
+	int			 nsay;
+	int			 gather;
+	int			 num_digits;
+	int			 timeout;	/* seconds */
+	const char		*action;	/* absolute URL */
+	const char		*no_input;	/* absolute URL */
+};
+
+/* Returns a new voice document; caller frees. */
+char	*twiml_voice(const struct twiml_voice *);
+
 #endif

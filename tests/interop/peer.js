@@ -7,6 +7,9 @@
 //       sends one message with the library's own REST client, its requests
 //       redirected from https://api.twilio.com to http://127.0.0.1:PORT
 //       (peer/README.md); prints the sid.
+//   node peer.js gather ACTION NO_INPUT NUM_DIGITS TIMEOUT [LANG TEXT]...
+//       prints the library's VoiceResponse for a keypad menu: the lines
+//       said inside <Gather>, then a <Redirect> for no input.
 'use strict';
 const twilio = require('twilio');
 
@@ -50,7 +53,18 @@ async function main(argv) {
 		console.log(m.sid);
 		return 0;
 	}
-	console.error('usage: node peer.js sign|validate|send ...');
+	if (cmd === 'gather') {
+		const [action, noInput, numDigits, timeout, ...says] = rest;
+		const vr = new twilio.twiml.VoiceResponse();
+		const g = vr.gather({ input: 'dtmf', numDigits: Number(numDigits),
+		    timeout: Number(timeout), action, method: 'POST' });
+		for (let i = 0; i + 1 < says.length; i += 2)
+			g.say({ language: says[i] }, says[i + 1]);
+		vr.redirect({ method: 'POST' }, noInput);
+		console.log(vr.toString());
+		return 0;
+	}
+	console.error('usage: node peer.js sign|validate|send|gather ...');
 	return 2;
 }
 

@@ -92,6 +92,42 @@ post_form "/twilio/status?id=$id" "$sig" MessageSid "$sid" MessageStatus deliver
 expect_eq "$HTTP_STATUS" 200 'a status callback signed by the library is accepted'
 post_form "/twilio/status?id=$((id + 1))" "$sig" MessageSid "$sid" MessageStatus delivered
 expect_eq "$HTTP_STATUS" 403 'the signature does not carry over to another message id'
+
+# A keypad call signed by the library, answered with the TwiML the library
+# itself builds for that menu (compared as canonical XML, so entity choices
+# such as &apos; do not matter); the texts come from the prompt files.
+prompt() {	# LANG NAME: the prompt's text as the gateway says it
+	grep -v '^#' "$top_srcdir/prompts/$1/$2.txt" |
+		sed 's/{clinic_name}/Test Vascular Clinic/g'
+}
+VOICE_URL=$TEST_PUBLIC_URL/twilio/voice
+sig=$(peer sign "$TEST_TOKEN" "$VOICE_URL" CallSid=CApeer1 From=+447700900406 \
+	To="$CLINIC_PHONE" CallStatus=ringing Direction=inbound ApiVersion=2010-04-01)
+post_form /twilio/voice "$sig" CallSid CApeer1 From +447700900406 To "$CLINIC_PHONE" \
+	CallStatus ringing Direction inbound ApiVersion 2010-04-01
+expect_eq "$HTTP_STATUS" 200 'a voice webhook signed by the twilio library is accepted'
+printf '%s' "$HTTP_BODY" | xmllint --c14n - >"$TMPD/ours.xml" ||
+	fail "the gateway's TwiML is not well-formed: $HTTP_BODY"
+peer gather "$VOICE_URL/gather?step=1" "$VOICE_URL/no-input?step=1" 1 5 \
+	en-GB "$(prompt en voice_language)" es-ES "$(prompt es voice_language)" \
+	de-DE "$(prompt de voice_language)" | xmllint --c14n - >"$TMPD/theirs.xml"
+expect_eq "$(cat "$TMPD/ours.xml")" "$(cat "$TMPD/theirs.xml")" \
+	"the language menu is the library's VoiceResponse for it"
+url="$VOICE_URL/gather?step=1"
+sig=$(peer sign "$TEST_TOKEN" "$url" CallSid=CApeer1 From=+447700900406 Digits=1 \
+	FinishedOnKey=)
+post_form "/twilio/voice/gather?step=1" "$sig" CallSid CApeer1 From +447700900406 \
+	Digits 1 FinishedOnKey ''
+expect_eq "$HTTP_STATUS" 200 'keys signed by the library are accepted'
+printf '%s' "$HTTP_BODY" | xmllint --c14n - >"$TMPD/ours.xml"
+peer gather "$VOICE_URL/gather?step=2" "$VOICE_URL/no-input?step=2" 1 5 \
+	en-GB "$(prompt en voice_greeting)" en-GB "$(prompt en voice_menu)" |
+	xmllint --c14n - >"$TMPD/theirs.xml"
+expect_eq "$(cat "$TMPD/ours.xml")" "$(cat "$TMPD/theirs.xml")" \
+	"English chosen: greeting and main menu as the library builds them"
+post_form "/twilio/voice/gather?step=2" "$sig" CallSid CApeer1 From +447700900406 \
+	Digits 1 FinishedOnKey ''
+expect_eq "$HTTP_STATUS" 403 "the keys' signature does not carry over to the next step"
 stop_daemon
 
 # ------------------------------------ 3. the library's request and ours

@@ -227,6 +227,48 @@ test_every_call_ends(void **state)
 	assert_true(i <= IVR_MAX_STEPS);
 }
 
+/* The stored state gives back the same call; anything else is refused. */
+static void
+test_state_round_trip(void **state)
+{
+	struct ivr_call	 back;
+	char		*text;
+	static const char *const bad[] = {
+		"", "menu=main", "menu=nowhere lang=en retries=0 steps=1 minutes=0",
+		"menu=main lang=en retries=9 steps=1 minutes=0",
+		"menu=main lang=en retries=0 steps=1 minutes=601",
+		"menu=main lang=en retries=0 steps=-1 minutes=0",
+		"menu=main lang=en retries=0 steps=1x minutes=0",
+		"menu=main lang= retries=0 steps=1 minutes=0",	/* no language */
+		"menu=main lang=english retries=0 steps=1 minutes=0",
+		"menu=main lang=en retries=0 steps=1 minutes=0 extra=1",
+		"menu=main lang=en  retries=0 steps=1 minutes=0",
+	};
+	size_t		 i;
+
+	start("de", 1, 0);
+	keys("3");
+	keys("45");
+	assert_int_equal(call.menu, IVR_MENU_WALK_CONFIRM);
+	text = ivr_state_format(&call);
+	assert_string_equal(text,
+	    "menu=walk_confirm lang=de retries=0 steps=3 minutes=45");
+	assert_int_equal(ivr_state_parse(text, &back), 0);
+	assert_memory_equal(&back, &call, sizeof call);
+	free(text);
+	/* A fresh call, before the language is known, round-trips too. */
+	start(NULL, 0, 0);
+	text = ivr_state_format(&call);
+	assert_int_equal(ivr_state_parse(text, &back), 0);
+	assert_int_equal(back.menu, IVR_MENU_LANGUAGE);
+	free(text);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(ivr_state_parse(bad[i], &back), -1);
+		assert_int_equal(back.menu, IVR_MENU_LANGUAGE);	/* fresh */
+		assert_int_equal(back.steps, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -240,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_exercises_and_pause),
 		cmocka_unit_test(test_wrong_keys_and_silence_are_bounded),
 		cmocka_unit_test(test_every_call_ends),
+		cmocka_unit_test(test_state_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

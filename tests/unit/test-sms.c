@@ -4,52 +4,24 @@
  */
 #include "testlib.h"
 
-#include "diag.h"
-#include "form.h"
-#include "metrics.h"
-#include "settings.h"
-#include "sms.h"
-#include "storage.h"
+#include "testgw.h"
 
-struct fixture {
-	struct settings	*set;
-	struct storage	*st;
-	struct metrics	 m;
-};
+#include "form.h"
+#include "sms.h"
 
 static int
 setup(void **state)
 {
-	struct fixture	*fx = calloc(1, sizeof *fx);
-	struct diag	 d;
+	struct fixture	*fx;
 	struct patient	 p;
-	char		*err = NULL;
 
-	diag_init(&d);
-	fx->set = settings_load(testlib_write("sms.ini", TESTLIB_CONF), &d);
-	diag_clear(&d);
-	fx->st = storage_open("sqlite", ":memory:", NULL, &err);
-	if (fx->set == NULL || fx->st == NULL)
+	if (testgw_setup(state) == -1)
 		return -1;
-	metrics_init(&fx->m, 0);
+	fx = *state;
 	memset(&p, 0, sizeof p);
 	p.phone = (char *)"+447700900111";
 	p.enrolled = 1;
-	if (storage_patient_insert(fx->st, &p, 0, NULL) == -1)
-		return -1;
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*fx = *state;
-
-	settings_free(fx->set);
-	storage_close(fx->st);
-	free(fx);
-	return 0;
+	return storage_patient_insert(fx->st, &p, 0, NULL);
 }
 
 /* Posts a form body; returns the response (caller frees body). */
@@ -195,12 +167,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_emergency_reply_for_everyone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_repeat_is_answered_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keywords, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_number, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_failure_is_503, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emergency_reply_for_everyone, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_is_answered_once, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_keywords, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_number, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_requests, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_store_failure_is_503, setup, testgw_teardown),
 	};
 	int	rc;
 

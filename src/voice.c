@@ -1,0 +1,341 @@
+/*
+ * Phone keypad webhooks (see voice.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "escalate.h"
+#include "form.h"
+#include "ivr.h"
+#include "log.h"
+#include "metrics.h"
+#include "prompts.h"
+#include "settings.h"
+#include "sms.h"
+#include "storage.h"
+#include "twiml.h"
+#include "voice.h"
+#include "xmalloc.h"
+
+#define VOICE_SID_MAX		64
+#define VOICE_DIGITS_MAX	32	/* longer is a wrong key, not an error */
+
+const char *const voice_prompts[] = {
+	"voice_language", "voice_greeting", "voice_menu", "voice_emergency",
+	"voice_leg_menu", "voice_leg_urgent", "voice_leg_advice",
+	"voice_walk_ask", "voice_walk_confirm", "voice_walk_saved",
+	"voice_walk_invalid", "voice_exercises", "voice_paused",
+	"voice_resumed", "voice_not_enrolled", "voice_invalid",
+	"voice_no_input", "voice_goodbye", "voice_unavailable", NULL,
+};
+
+static const char *
+voice_field(const struct form *f, const char *key, size_t max)
+{
+	const char	*v;
+	size_t		 len;
+
+	if ((v = form_get(f, key, &len)) == NULL || strlen(v) != len ||
+	    len > max || len == 0)
+		return NULL;
+	return v;
+}
+
+/* The step=N of an action URL's query; -1 if there is none. */
+static int
+voice_step(const char *query)
+{
+	const char	*p;
+	char		*end;
+	long		 v;
+
+	if (query == NULL || strncmp(query, "step=", 5) != 0)
+		return -1;
+	p = query + 5;
+	if (*p < '0' || *p > '9')
+		return -1;
+	v = strtol(p, &end, 10);
+	if (*end != '\0' || v > IVR_MAX_STEPS + 1)
+		return -1;
+	return (int)v;
+}
+
+/* The text of one spoken line, with {minutes} filled in. */
+static char *
+voice_text(const struct settings *set, const struct ivr_say *say, int minutes)
+{
+	static const char *const keys[] = { "minutes" };
+	const char	*tmpl, *vals[1];
+	char		 buf[16];
+
+	tmpl = prompts_lookup(set->prompts, say->lang, say->prompt);
+	if (tmpl == NULL)	/* check-config makes sure it never is */
+		tmpl = "";
+	snprintf(buf, sizeof buf, "%d", minutes);
+	vals[0] = buf;
+	return prompts_expand(tmpl, keys, vals, 1);
+}
+
+static char *
+voice_render(const struct settings *set, const struct ivr_result *r, int step)
+{
+	struct twiml_say	 say[IVR_MAX_SAY];
+	struct twiml_voice	 v;
+	char			*text[IVR_MAX_SAY], *action, *no_input, *doc;
+	int			 i;
+
+	memset(&v, 0, sizeof v);
+	for (i = 0; i < r->nsay; i++) {
+		text[i] = voice_text(set, &r->say[i], r->minutes);
+		say[i].language = ivr_say_language(r->say[i].lang);
+		say[i].text = text[i];
+	}
+	v.say = say;
+	v.nsay = r->nsay;
+	action = xasprintf("%s/twilio/voice/gather?step=%d",
+	    set->conf->public_url, step);
+	no_input = xasprintf("%s/twilio/voice/no-input?step=%d",
+	    set->conf->public_url, step);
+	if (!r->hangup) {
+		v.gather = 1;
+		v.num_digits = r->num_digits;
+		v.timeout = r->timeout;
+		v.action = action;
+		v.no_input = no_input;
+	}
+	doc = twiml_voice(&v);
+	for (i = 0; i < r->nsay; i++)
+		free(text[i]);
+	free(action);
+	free(no_input);
+	return doc;
+}
+
+/* The answer when nothing can be kept: emergency advice, then goodbye. */
+static char *
+voice_unavailable(const struct settings *set, const char *lang)
+{
+	struct ivr_result	r;
+
+	memset(&r, 0, sizeof r);
+	r.say[0].lang = lang != NULL && lang[0] != '\0' ? lang :
+	    set->conf->language;
+	r.say[0].prompt = "voice_unavailable";
+	r.nsay = 1;
+	r.hangup = 1;
+	return voice_render(set, &r, 0);
+}
+
+/* Records what the caller chose; -1 on a store error. */
+static int
+voice_effects(const struct settings *set, struct storage *st,
+    const struct ivr_result *r, const char *sid, const char *from,
+    const struct patient *p, int known, int64_t now)
+{
+	struct escalate	 esc;
+	struct activity	 act;
+	struct audit	 au;
+	char		*text;
+	int		 rc;
+
+	if (r->escalate != NULL) {
+		memset(&esc, 0, sizeof esc);
+		esc.level = r->escalate;
+		esc.phone = from;
+		esc.patient_id = known ? p->id : 0;
+		esc.call_sid = sid;
+		text = xasprintf("phone keypad: %s", r->symptom);
+		esc.text = text;
+		esc.now = now;
+		rc = escalate_record(set, st, &esc);
+		free(text);
+		if (rc == -1)
+			return -1;
+	}
+	if (r->log_minutes > 0) {
+		memset(&act, 0, sizeof act);
+		act.phone = from;
+		act.patient_id = known ? p->id : 0;
+		act.minutes = r->log_minutes;
+		act.reported_at = now;
+		act.call_sid = sid;
+		if (storage_activity_insert(st, &act) == -1)
+			return -1;
+	}
+	if (r->toggle_pause) {
+		if (storage_patient_set_paused(st, from, !p->paused, now) == -1)
+			return -1;
+		au.at = now;
+		au.actor = "patient";
+		au.action = p->paused ? "resume" : "pause";
+		au.subject = from;
+		au.detail = "phone keypad";
+		if (storage_audit_append(st, &au) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *const voice_event_names[] = {
+	[VOICE_START] = "start", [VOICE_GATHER] = "keys",
+	[VOICE_NO_INPUT] = "no input", [VOICE_STATUS] = "status",
+};
+
+void
+voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
+    enum voice_event ev, const struct form *f, const char *query, int64_t now,
+    struct sms_response *res)
+{
+	struct patient		 p;
+	struct call_row		 row;
+	struct call		 c;
+	struct ivr_call		 ivr;
+	struct ivr_result	 r;
+	const char		*sid, *from, *digits, *lang = NULL;
+	char			*state = NULL, *doc = NULL;
+	char			 redacted[LOG_PHONE_SIZE];
+	int			 found, known = 0, step, enrolled, in_tx = 0;
+	enum ivr_menu		 before;
+	enum ivr_event		 iev;
+
+	memset(&p, 0, sizeof p);
+	memset(&row, 0, sizeof row);
+	res->body = NULL;
+	if ((sid = voice_field(f, "CallSid", VOICE_SID_MAX)) == NULL) {
+		res->status = 400;
+		res->body = xstrdup("missing or malformed CallSid\n");
+		return;
+	}
+	if ((from = voice_field(f, "From", 64)) == NULL)
+		from = "anonymous";	/* a withheld number may still call */
+	log_phone(from, redacted);
+	step = voice_step(query);
+
+	if (storage_begin(st) == -1)
+		goto unavailable;
+	in_tx = 1;
+	if ((found = storage_call_get(st, sid, &row)) == -1)
+		goto unavailable;
+	if (ev == VOICE_STATUS) {
+		if (found) {
+			c.call_sid = sid;
+			c.from = from;
+			c.patient_id = 0;
+			c.state = row.state;
+			c.step = row.step;
+			c.last_twiml = row.last_twiml;
+			c.ended = 1;
+			c.now = now;
+			if (storage_call_put(st, &c) == -1)
+				goto unavailable;
+		}
+		if (storage_commit(st) == -1) {
+			in_tx = 0;
+			goto unavailable;
+		}
+		in_tx = 0;
+		log_info("voice: %s from %s ended (%s)", sid, redacted,
+		    found ? "known call" : "no keys were pressed");
+		res->status = 200;
+		res->body = xstrdup("");
+		goto out;
+	}
+	/*
+	 * A start for a call we know, or keys for a step already answered,
+	 * is the provider repeating itself: the stored answer, no effects.
+	 */
+	if (found && row.last_twiml != NULL &&
+	    (ev == VOICE_START || step != row.step)) {
+		storage_rollback(st);
+		in_tx = 0;
+		m->duplicates++;
+		log_info("voice: %s from %s: %s repeated (step %d answered "
+		    "already); answered from the store", sid, redacted,
+		    voice_event_names[ev], row.step);
+		res->status = 200;
+		res->body = row.last_twiml;
+		row.last_twiml = NULL;
+		goto out;
+	}
+	if ((known = storage_patient_find(st, from, &p)) == -1)
+		goto unavailable;
+	enrolled = known && p.enrolled && p.removed_at == 0;
+	if (enrolled && prompts_has_language(set->prompts, p.language))
+		lang = p.language;
+
+	ivr_init(&ivr);
+	iev = ev == VOICE_GATHER ? IVR_DIGITS : ev == VOICE_NO_INPUT ?
+	    IVR_NO_INPUT : IVR_START;
+	if (!found)
+		iev = IVR_START;	/* keys for a call we never saw: begin */
+	else if (ivr_state_parse(row.state, &ivr) == -1) {
+		log_warn("voice: %s: stored call state unreadable; starting "
+		    "the menu afresh", sid);
+		iev = IVR_START;
+	}
+	if ((digits = voice_field(f, "Digits", VOICE_DIGITS_MAX)) == NULL &&
+	    iev == IVR_DIGITS)
+		digits = form_get(f, "Digits", NULL) != NULL ? "?" : NULL;
+	before = ivr.menu;
+	ivr_next(&ivr, iev, digits, lang, enrolled, known && p.paused, &r);
+
+	if (voice_effects(set, st, &r, sid, from, &p, enrolled, now) == -1)
+		goto unavailable;
+	c.step = (found ? row.step : 0) + 1;
+	doc = voice_render(set, &r, c.step);
+	state = ivr_state_format(&ivr);
+	c.call_sid = sid;
+	c.from = from;
+	c.patient_id = known ? p.id : 0;
+	c.state = state;
+	c.last_twiml = doc;
+	c.ended = r.hangup;
+	c.now = now;
+	if (storage_call_put(st, &c) == -1)
+		goto unavailable;
+	if (storage_commit(st) == -1) {
+		in_tx = 0;
+		goto unavailable;
+	}
+	in_tx = 0;
+
+	if (!found)
+		m->voice_calls++;
+	if (r.escalate != NULL)
+		log_notice("voice: %s from %s: %s by keypad (%s); on-call alert "
+		    "queued", sid, redacted, r.escalate, r.symptom);
+	log_info("voice: %s from %s: %s, step %d: %s -> %s%s%s", sid,
+	    redacted, voice_event_names[ev], c.step,
+	    found ? ivr_menu_name(before) : "new call", ivr_menu_name(ivr.menu),
+	    r.log_minutes > 0 ? ", walk logged" : "",
+	    r.hangup ? ", hung up" : "");
+	res->status = 200;
+	res->body = doc;
+	doc = NULL;
+	goto out;
+
+unavailable:
+	if (in_tx)
+		storage_rollback(st);
+	m->db_errors++;
+	if (ev == VOICE_STATUS) {	/* no caller to talk to: ask again */
+		log_error("voice: %s: the end of the call could not be "
+		    "stored; answered 503", sid);
+		res->status = 503;
+		res->body = xstrdup("temporarily unable to store the call\n");
+		goto out;
+	}
+	log_error("voice: %s from %s: %s could not be stored; told the caller "
+	    "to call the emergency number if it is one, and hung up", sid,
+	    redacted, voice_event_names[ev]);
+	res->status = 200;
+	res->body = voice_unavailable(set, lang);
+out:
+	free(doc);
+	free(state);
+	call_row_clear(&row);
+	patient_clear(&p);
+}

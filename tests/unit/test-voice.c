@@ -1,0 +1,102 @@
+/*
+ * The keypad webhooks without HTTP (voice.c): real settings and prompts, the
+ * SQLite backend on :memory:.  tests/integration/voice.sh drives whole calls
+ * over HTTP; this covers what HTTP cannot reach: a failing store and
+ * malformed step numbers and keys.
+ */
+#include "testlib.h"
+
+#include "testgw.h"
+
+#include "form.h"
+#include "sms.h"
+#include "voice.h"
+
+/* One webhook; returns the answer (caller frees body). */
+static struct sms_response
+hook(struct fixture *fx, enum voice_event ev, const char *query,
+    const char *body)
+{
+	struct form		*f;
+	struct sms_response	 res;
+
+	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
+	voice_handle(fx->set, fx->st, &fx->m, ev, f, query, 1000, &res);
+	form_free(f);
+	return res;
+}
+
+static void
+expect(struct fixture *fx, enum voice_event ev, const char *query,
+    const char *body, int status, const char *needle)
+{
+	struct sms_response	res = hook(fx, ev, query, body);
+
+	assert_int_equal(res.status, status);
+	if (needle != NULL && strstr(res.body, needle) == NULL)
+		fail_msg("answer to %s lacks '%s': %s", body, needle, res.body);
+	free(res.body);
+}
+
+static void
+test_store_failure_still_gives_emergency_advice(void **state)
+{
+	struct fixture	*fx = *state;
+
+	/* A transaction left open makes BEGIN fail. */
+	assert_int_equal(storage_begin(fx->st), 0);
+	expect(fx, VOICE_START, NULL, "CallSid=CA1&From=%2B447700900111", 200,
+	    "If you have chest pain or breathlessness, hang up and call 9 9 9 "
+	    "now.");
+	assert_int_equal(fx->m.db_errors, 1);
+	expect(fx, VOICE_START, NULL, "CallSid=CA1&From=%2B447700900111", 200,
+	    "</Say><Hangup/></Response>");
+	/* A status callback has no caller to tell: 503, so it may come again. */
+	expect(fx, VOICE_STATUS, NULL, "CallSid=CA1&CallStatus=completed", 503,
+	    NULL);
+	storage_rollback(fx->st);
+	assert_int_equal(fx->m.db_errors, 3);
+	/* Nothing was kept, so the call starts afresh. */
+	expect(fx, VOICE_START, NULL, "CallSid=CA1&From=%2B447700900111", 200,
+	    "For English, press 1.");
+	assert_int_equal(fx->m.voice_calls, 1);
+}
+
+static void
+test_malformed_requests(void **state)
+{
+	struct fixture	*fx = *state;
+
+	expect(fx, VOICE_START, NULL, "From=%2B447700900111", 400, "CallSid");
+	expect(fx, VOICE_START, NULL, "CallSid=&From=%2B447700900111", 400, NULL);
+	expect(fx, VOICE_START, NULL, "CallSid=C%00A&From=%2B1", 400, NULL);
+	/* A withheld number may still call. */
+	expect(fx, VOICE_START, NULL, "CallSid=CA2", 200, "<Gather");
+	/* Step numbers that are not ours replay the last answer. */
+	expect(fx, VOICE_GATHER, "step=1x", "CallSid=CA2&Digits=1", 200,
+	    "For English, press 1.");
+	expect(fx, VOICE_GATHER, "step=-1", "CallSid=CA2&Digits=1", 200,
+	    "For English, press 1.");
+	expect(fx, VOICE_GATHER, NULL, "CallSid=CA2&Digits=1", 200,
+	    "For English, press 1.");
+	/* A NUL in the keys is a wrong key, not a crash or a choice. */
+	expect(fx, VOICE_GATHER, "step=1", "CallSid=CA2&Digits=1%002", 200,
+	    "Sorry, that key is not an option.");
+	/* No Digits on a gather is silence. */
+	expect(fx, VOICE_GATHER, "step=2", "CallSid=CA2", 200,
+	    "Sorry, I did not hear a key.");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_store_failure_still_gives_emergency_advice, testgw_setup,
+		    testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_requests, testgw_setup,
+		    testgw_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
