@@ -184,7 +184,12 @@ static const struct conf_entry conf_table[] = {
 
 	{ .section = "admin", .key = "token_file", .type = CONF_PATH,
 	  .offset = F(token_file),
-	  .help = "file holding the bearer token for /api/v1; env CLOTLINE_ADMIN_TOKEN overrides" },
+	  .help = "bearer tokens for /api/v1, one a line: TOKEN or NAME TOKEN; "
+	  "env CLOTLINE_ADMIN_TOKEN overrides; unset: the staff API is off" },
+	{ .section = "admin", .key = "allow_remote", .type = CONF_BOOL,
+	  .offset = F(admin_allow_remote), .def = "no",
+	  .help = "answer /api/v1 to clients that are not on the loopback "
+	  "interface (put TLS in front first)" },
 };
 #undef F
 #define CONF_NENTRIES (sizeof conf_table / sizeof conf_table[0])

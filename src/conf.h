@@ -70,6 +70,7 @@ struct conf {
 
 	/* [admin] */
 	char		*token_file;
+	int		 admin_allow_remote;	/* API from non-loopback peers */
 };
 
 /*

@@ -26,6 +26,7 @@
 #include "server.h"
 #include "settings.h"
 #include "storage.h"
+#include "patient_cmd.h"
 #include "triage_cmd.h"
 
 #ifdef CLOTLINE_TEST_CLOCK
@@ -55,6 +56,8 @@ usage_main(FILE *fp)
 "  check-config   validate the configuration, prompts and rules\n"
 "  triage         triage a TSV conversation file offline, or evaluate the\n"
 "                 rules against a labelled one (--eval)\n"
+"  patient        staff commands on patients: add, list, show, update,\n"
+"                 pause, resume, remove\n"
 "\n"
 "Run 'clotline COMMAND --help' for a command's options.\n"
 "The default configuration file is " DEFAULT_CONF ".\n");
@@ -80,6 +83,7 @@ usage_serve(FILE *fp)
 "\n"
 "Environment:\n"
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
+"  CLOTLINE_ADMIN_TOKEN is the staff API's token, instead of [admin] token_file\n"
 "\n"
 "Configuration keys:\n");
 	conf_print_keys(fp);
@@ -281,6 +285,12 @@ cmd_triage(int argc, char **argv)
 	return triage_cmd(argc, argv, DEFAULT_CONF);
 }
 
+static int
+cmd_patient(int argc, char **argv)
+{
+	return patient_cmd(argc, argv, DEFAULT_CONF);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -291,6 +301,7 @@ main(int argc, char **argv)
 		{ "serve", cmd_serve },
 		{ "check-config", cmd_check_config },
 		{ "triage", cmd_triage },
+		{ "patient", cmd_patient },
 	};
 	size_t	i;
 

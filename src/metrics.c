@@ -22,6 +22,7 @@ static const char *metrics_routes[ROUTE_COUNT] = {
 	[ROUTE_TWILIO_VOICE] = "/twilio/voice",
 	[ROUTE_HEALTHZ] = "/healthz",
 	[ROUTE_METRICS] = "/metrics",
+	[ROUTE_API] = "/api/v1",
 	[ROUTE_OTHER] = "other",
 };
 

@@ -17,6 +17,7 @@ enum metrics_route {
 	ROUTE_TWILIO_VOICE,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
+	ROUTE_API,		/* everything under /api/v1 */
 	ROUTE_OTHER,
 	ROUTE_COUNT
 };

@@ -36,6 +36,7 @@ static const char *prompts_names[PROMPT_COUNT] = {
 	[PROMPT_UNKNOWN] =	"unknown",
 	[PROMPT_ALERT] =	"alert",
 	[PROMPT_DELIVERY_FAILED] = "delivery_failed",
+	[PROMPT_WELCOME] =	"welcome",
 };
 
 /*

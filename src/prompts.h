@@ -26,6 +26,7 @@ enum prompt_id {
 	PROMPT_UNKNOWN,		/* a number that is not enrolled */
 	PROMPT_ALERT,		/* to on-call: {level} {phone} {excerpt} */
 	PROMPT_DELIVERY_FAILED,	/* to on-call: {phone} {reason} {code} */
+	PROMPT_WELCOME,		/* first message after staff enrol a patient */
 	PROMPT_COUNT
 };
 

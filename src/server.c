@@ -9,6 +9,7 @@
 
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,9 +20,11 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "api.h"
 #include "clock.h"
 #include "conf.h"
 #include "diag.h"
@@ -47,6 +50,7 @@ struct server {
 	char				*conf_path;	/* owned */
 	struct metrics			*metrics;
 	struct outbox			*outbox;
+	struct api			*api;
 	int				 port;
 	int				 draining;
 	unsigned			 inflight;
@@ -59,6 +63,7 @@ typedef void (*server_form_fn)(struct server *, const struct form *,
 
 struct server_route {
 	const char		*path;
+	int			 prefix;	/* also every path below */
 	enum metrics_route	 metric;
 	int			 methods;	/* EVHTTP_REQ_* */
 	const char		*allow;
@@ -72,6 +77,8 @@ static void	server_healthz(struct server *, struct evhttp_request *,
 static void	server_metrics(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_webhook(struct server *, struct evhttp_request *,
+		    const struct server_route *);
+static void	server_api(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_sms(struct server *, const struct form *, const char *,
 		    int64_t, struct sms_response *);
@@ -111,6 +118,12 @@ static const struct server_route server_routes[] = {
 	{ .path = "/metrics", .metric = ROUTE_METRICS,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_metrics },
+	/* The staff API checks methods per route itself (api.c). */
+	{ .path = API_PREFIX, .prefix = 1, .metric = ROUTE_API,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH |
+	  EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
+	  EVHTTP_REQ_OPTIONS, .allow = "GET, POST, PATCH, DELETE",
+	  .handler = server_api },
 };
 
 static void
@@ -120,6 +133,26 @@ server_complete_cb(struct evhttp_request *req, void *arg)
 
 	if (srv->inflight > 0)
 		srv->inflight--;
+}
+
+/*
+ * Without TCP_NODELAY an answer larger than a few segments (an API list, the
+ * CSV export) waits for the client's delayed ACK on a kept-alive connection:
+ * about 40 ms each.
+ */
+static void
+server_nodelay(struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	evutil_socket_t			 fd;
+	int				 one = 1;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
+	    (fd = bufferevent_getfd(bev)) < 0)
+		return;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 /* The one way out of every request: counts it, sends it, tracks it. */
@@ -138,6 +171,7 @@ server_reply(struct server *srv, struct evhttp_request *req,
 		evhttp_add_header(hdrs, "Connection", "close");
 	if (body != NULL)
 		evbuffer_add(out, body, strlen(body));
+	server_nodelay(req);
 	srv->inflight++;
 	evhttp_request_set_on_complete_cb(req, server_complete_cb, srv);
 	evhttp_send_reply(req, status, NULL, NULL);	/* libevent's phrase */
@@ -165,17 +199,17 @@ server_path_and_query(struct evhttp_request *req)
 	return "/";
 }
 
-static int
-server_is_form(struct evhttp_request *req)
+int
+server_content_type_is(struct evhttp_request *req, const char *want)
 {
 	const char	*ct;
-	static const char want[] = "application/x-www-form-urlencoded";
+	size_t		 len = strlen(want);
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
-	if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
+	if (ct == NULL || strncasecmp(ct, want, len) != 0)
 		return 0;
-	ct += sizeof want - 1;
+	ct += len;
 	return *ct == '\0' || *ct == ';' || *ct == ' ';
 }
 
@@ -192,7 +226,8 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	size_t			 len;
 	int			 ok;
 
-	if (!server_is_form(req)) {
+	if (!server_content_type_is(req,
+	    "application/x-www-form-urlencoded")) {
 		server_text(srv, req, rt->metric, 415,
 		    "expected application/x-www-form-urlencoded\n");
 		return;
@@ -302,6 +337,21 @@ server_voice_status(struct server *srv, const struct form *f,
 }
 
 static void
+server_api(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	struct api_reply	reply;
+
+	api_handle(srv->api, srv->set, req,
+	    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)), &reply);
+	if (reply.changed)
+		outbox_kick(srv->outbox);	/* a welcome may be waiting */
+	server_reply(srv, req, rt->metric, reply.status, reply.ctype,
+	    reply.body);
+	free(reply.body);
+}
+
+static void
 server_healthz(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
 {
@@ -337,7 +387,7 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct server_route	*rt = NULL;
 	const char			*path;
-	size_t				 i;
+	size_t				 i, len;
 
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL) {
@@ -345,7 +395,11 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	for (i = 0; i < sizeof server_routes / sizeof server_routes[0]; i++) {
-		if (strcmp(server_routes[i].path, path) == 0) {
+		len = strlen(server_routes[i].path);
+		if (strcmp(server_routes[i].path, path) == 0 ||
+		    (server_routes[i].prefix &&
+		    strncmp(server_routes[i].path, path, len) == 0 &&
+		    path[len] == '/')) {
 			rt = &server_routes[i];
 			break;
 		}
@@ -380,6 +434,7 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->outbox = ob;
 	srv->metrics = metrics;
 	srv->conf_path = xstrdup(conf_path);
+	srv->api = api_create(st);
 	if ((srv->http = evhttp_new(base)) == NULL)
 		fatal("http: cannot create the HTTP server");
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
@@ -407,6 +462,7 @@ server_free(struct server *srv)
 		event_free(srv->drain_ev);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	api_free(srv->api);
 	settings_free(srv->set);
 	free(srv->conf_path);
 	free(srv);

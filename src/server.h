@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+struct evhttp_request;
 struct metrics;
 struct outbox;
 struct server;
@@ -44,5 +45,10 @@ int		 server_reload(struct server *);
  * (up to [server] shutdown_timeout), then breaks the event loop.
  */
 void		 server_shutdown(struct server *);
+/*
+ * 1 if the request's Content-Type is want (a media type, compared without
+ * case), with or without parameters.
+ */
+int		 server_content_type_is(struct evhttp_request *, const char *want);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "auth.h"
 #include "conf.h"
 #include "plan.h"
 #include "prompts.h"
@@ -30,7 +31,9 @@ settings_load(const char *conf_path, struct diag *d)
 	rules_dir = xasprintf("%s/rules", s->conf->prompts_dir);
 	s->rules = triage_rules_load(rules_dir, d);
 	free(rules_dir);
-	if (s->prompts == NULL || s->rules == NULL)
+	s->auth = auth_load(s->conf->token_file, getenv("CLOTLINE_ADMIN_TOKEN"),
+	    d);
+	if (s->prompts == NULL || s->rules == NULL || s->auth == NULL)
 		goto fail;
 	if (prompts_check_names(s->prompts, s->conf->prompts_dir,
 	    triage_rules_prompts(s->rules), d) == -1 ||
@@ -56,5 +59,6 @@ settings_free(struct settings *s)
 	prompts_free(s->prompts);
 	triage_rules_free(s->rules);
 	plan_set_free(s->plans);
+	auth_free(s->auth);
 	free(s);
 }

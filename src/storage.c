@@ -132,12 +132,6 @@ storage_patient_set_paused(struct storage *st, const char *phone, int paused,
 }
 
 int
-storage_patient_get(struct storage *st, int64_t id, struct patient *p)
-{
-	return st->ops->patient_get(st->impl, id, p);
-}
-
-int
 storage_reminder_patients(struct storage *st, int64_t since, int all,
     storage_reminder_fn fn, void *arg)
 {
@@ -269,6 +263,62 @@ storage_escalation_alerted(struct storage *st, int64_t outbound_id, int64_t now)
 	return st->ops->escalation_alerted(st->impl, outbound_id, now);
 }
 
+int
+storage_patient_get(struct storage *st, int64_t id, struct patient *p)
+{
+	memset(p, 0, sizeof *p);
+	return st->ops->patient_get(st->impl, id, p);
+}
+
+int
+storage_patient_list(struct storage *st, const struct patient_filter *f,
+    struct patient **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->patient_list(st->impl, f, v, n);
+}
+
+int
+storage_patient_update(struct storage *st, const struct patient *p, int64_t now)
+{
+	return st->ops->patient_update(st->impl, p, now);
+}
+
+int
+storage_escalation_get(struct storage *st, int64_t id, struct escalation_row *e)
+{
+	memset(e, 0, sizeof *e);
+	return st->ops->escalation_get(st->impl, id, e);
+}
+
+int
+storage_escalation_list(struct storage *st, int open_only, int64_t patient_id,
+    size_t max, struct escalation_row **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->escalation_list(st->impl, open_only, patient_id, max, v,
+	    n);
+}
+
+int
+storage_escalation_ack(struct storage *st, int64_t id, const char *by,
+    int64_t now)
+{
+	return st->ops->escalation_ack(st->impl, id, by, now);
+}
+
+int
+storage_activity_list(struct storage *st, int64_t patient_id, int64_t since,
+    int64_t until, size_t max, struct activity_row **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->activity_list(st->impl, patient_id, since, until, max,
+	    v, n);
+}
+
 void
 outbound_row_clear(struct outbound_row *r)
 {
@@ -295,6 +345,37 @@ patient_clear(struct patient *p)
 	free(p->quiet_start);
 	free(p->quiet_end);
 	memset(p, 0, sizeof *p);
+}
+
+void
+patient_list_free(struct patient *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		patient_clear(&v[i]);
+	free(v);
+}
+
+void
+escalation_row_clear(struct escalation_row *e)
+{
+	free(e->phone);
+	free(e->level);
+	free(e->excerpt);
+	free(e->rules);
+	free(e->acknowledged_by);
+	memset(e, 0, sizeof *e);
+}
+
+void
+escalation_list_free(struct escalation_row *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		escalation_row_clear(&v[i]);
+	free(v);
 }
 
 void

@@ -32,7 +32,26 @@ struct patient {
 	char	*quiet_end;	/* local HH:MM; insert: NULL means 08:00 */
 	int	 walk_target;	/* daily minutes; 0: the plan's */
 	int64_t	 created_at;	/* read only */
-	int64_t	 removed_at;	/* read only; 0: not removed */
+	int64_t	 removed_at;	/* 0: not removed */
+	int64_t	 welcomed_at;	/* when the welcome was queued; 0: never */
+};
+
+/* Which rows storage_patient_list returns. */
+enum patient_which {
+	PATIENTS_ENROLLED,	/* enrolled, whatever their state */
+	PATIENTS_ACTIVE,	/* enrolled, neither paused nor opted out */
+	PATIENTS_PAUSED,	/* enrolled and paused */
+	PATIENTS_OPTED_OUT,	/* enrolled and opted out (STOP) */
+	PATIENTS_REMOVED,	/* unenrolled by staff, history kept */
+	PATIENTS_ALL,		/* enrolled or removed: never the numbers we
+				   only know from their messages */
+};
+
+struct patient_filter {
+	enum patient_which	 which;
+	const char		*plan;		/* NULL: any plan */
+	int64_t			 after_id;	/* paging: ids above this */
+	size_t			 max;		/* at most this many rows */
 };
 
 struct inbound {
@@ -101,12 +120,29 @@ struct call_row {
 	char	*last_twiml;	/* may be NULL */
 };
 
-/* An activity report as the scheduler reads it back; 0: not given. */
+/* An escalation as read back; free its strings with escalation_row_clear. */
+struct escalation_row {
+	int64_t	 id;
+	char	*phone;
+	int64_t	 patient_id;	/* 0: none */
+	char	*level;
+	char	*excerpt;	/* may be NULL */
+	char	*rules;		/* may be NULL */
+	int64_t	 created_at;
+	int64_t	 alerted_at;	/* 0: the on-call alert is not out yet */
+	int64_t	 acknowledged_at; /* 0: open */
+	char	*acknowledged_by; /* "staff:NAME"; NULL while open */
+};
+
+/* An activity report as read back (plain data); 0: not given. */
 struct activity_row {
-	int64_t		 reported_at;
-	int		 minutes;
-	int		 meters;
-	int		 steps;
+	int64_t	 id;
+	int64_t	 patient_id;	/* 0: none */
+	int64_t	 reported_at;
+	int	 minutes;
+	int	 meters;
+	int	 steps;
+	int	 by_call;	/* 1: reported on the phone keypad, 0: by SMS */
 };
 
 /*
@@ -242,6 +278,20 @@ struct storage_ops {
 	int		 (*outbound_recover)(void *, int64_t now, int64_t retry_at);
 	int		 (*escalation_alerted)(void *, int64_t outbound_id,
 			    int64_t now);
+	int		 (*patient_list)(void *, const struct patient_filter *,
+			    struct patient **, size_t *n);
+	int		 (*patient_update)(void *, const struct patient *,
+			    int64_t now);
+	int		 (*escalation_get)(void *, int64_t id,
+			    struct escalation_row *);
+	int		 (*escalation_list)(void *, int open_only,
+			    int64_t patient_id, size_t max,
+			    struct escalation_row **, size_t *n);
+	int		 (*escalation_ack)(void *, int64_t id, const char *by,
+			    int64_t now);
+	int		 (*activity_list)(void *, int64_t patient_id,
+			    int64_t since, int64_t until, size_t max,
+			    struct activity_row **, size_t *n);
 };
 
 struct storage;
@@ -357,8 +407,43 @@ int	 storage_outbound_recover(struct storage *, int64_t now, int64_t retry_at);
 int	 storage_escalation_alerted(struct storage *, int64_t outbound_id,
 	    int64_t now);
 
+/*
+ * Staff queries.  patient_list returns a new array of the filter's patients in id order
+ * (free with patient_list_free).  patient_update writes every field of *p
+ * but phone, opted_out and created_at to the row with p->id, and bumps
+ * updated_at so the scheduler sees it: 1 changed, 0 no such row.
+ */
+int	 storage_patient_list(struct storage *, const struct patient_filter *,
+	    struct patient **v, size_t *n);
+int	 storage_patient_update(struct storage *, const struct patient *,
+	    int64_t now);
+/*
+ * Escalations for staff: get by id (1 found, 0 not); list, newest first, the
+ * open ones only or all, of one patient or (patient_id 0) everyone, at most
+ * max, into a new array (free with escalation_list_free); ack marks an open
+ * escalation acknowledged by `by`: 1 done, 0 no open escalation with that id.
+ */
+int	 storage_escalation_get(struct storage *, int64_t id,
+	    struct escalation_row *);
+int	 storage_escalation_list(struct storage *, int open_only,
+	    int64_t patient_id, size_t max, struct escalation_row **v,
+	    size_t *n);
+int	 storage_escalation_ack(struct storage *, int64_t id, const char *by,
+	    int64_t now);
+/*
+ * Activity reports of one patient (patient_id 0: everyone's) reported in
+ * [since, until), oldest first, at most max, into a new array the caller
+ * frees with free().
+ */
+int	 storage_activity_list(struct storage *, int64_t patient_id,
+	    int64_t since, int64_t until, size_t max, struct activity_row **v,
+	    size_t *n);
+
 void	 patient_clear(struct patient *);
+void	 patient_list_free(struct patient *, size_t n);
 void	 outbound_row_clear(struct outbound_row *);
+void	 escalation_row_clear(struct escalation_row *);
+void	 escalation_list_free(struct escalation_row *, size_t n);
 void	 call_row_clear(struct call_row *);
 
 #endif

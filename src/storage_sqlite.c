@@ -237,6 +237,12 @@ enum sqlite_stmt {
 	STMT_OUTBOUND_CANCEL,
 	STMT_OUTBOUND_RECOVER,
 	STMT_ESCALATION_ALERTED,
+	STMT_PATIENT_LIST,
+	STMT_PATIENT_UPDATE,
+	STMT_ESCALATION_GET,
+	STMT_ESCALATION_LIST,
+	STMT_ESCALATION_ACK,
+	STMT_ACTIVITY_LIST,
 	STMT_CALL_GET,
 	STMT_CALL_PUT,
 	STMT_COUNT
@@ -251,7 +257,15 @@ enum sqlite_stmt {
 #define PATIENT_COLUMNS \
 	"id, phone, name, language, timezone, enrolled, opted_out, paused," \
 	" plan, reminder_times, start_date, end_date, quiet_start, quiet_end," \
-	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)"
+	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)," \
+	" coalesce(welcomed_at, 0)"
+#define PATIENT_NCOLUMNS 18
+
+/* The columns sqlite_escalation_row reads, in its order. */
+#define ESCALATION_COLUMNS \
+	"id, phone, coalesce(patient_id, 0), level, excerpt, rules," \
+	" created_at, coalesce(alerted_at, 0), coalesce(acknowledged_at, 0)," \
+	" acknowledged_by"
 
 static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_CALL_GET] =
@@ -389,6 +403,42 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* ?1 is enum patient_which. */
+	[STMT_PATIENT_LIST] =
+	    "SELECT " PATIENT_COLUMNS " FROM patients"
+	    " WHERE id > ?3 AND (?2 IS NULL OR plan = ?2) AND CASE ?1"
+	    "  WHEN 0 THEN enrolled = 1"
+	    "  WHEN 1 THEN enrolled = 1 AND paused = 0 AND opted_out = 0"
+	    "  WHEN 2 THEN enrolled = 1 AND paused = 1"
+	    "  WHEN 3 THEN enrolled = 1 AND opted_out = 1"
+	    "  WHEN 4 THEN enrolled = 0 AND removed_at IS NOT NULL"
+	    "  ELSE enrolled = 1 OR removed_at IS NOT NULL END"
+	    " ORDER BY id LIMIT ?4",
+	[STMT_PATIENT_UPDATE] =
+	    "UPDATE patients SET name = ?2, language = ?3, timezone = ?4,"
+	    " enrolled = ?5, paused = ?6, plan = ?7, reminder_times = ?8,"
+	    " start_date = ?9, end_date = ?10,"
+	    " quiet_start = coalesce(?11, '21:00'),"
+	    " quiet_end = coalesce(?12, '08:00'), walk_target = ?13,"
+	    " removed_at = ?14, welcomed_at = ?15, updated_at = ?16"
+	    " WHERE id = ?1",
+	[STMT_ESCALATION_GET] =
+	    "SELECT " ESCALATION_COLUMNS " FROM escalations WHERE id = ?1",
+	[STMT_ESCALATION_LIST] =
+	    "SELECT " ESCALATION_COLUMNS " FROM escalations"
+	    " WHERE (NOT ?1 OR acknowledged_at IS NULL)"
+	    " AND (?2 = 0 OR patient_id = ?2)"
+	    " ORDER BY created_at DESC, id DESC LIMIT ?3",
+	[STMT_ESCALATION_ACK] =
+	    "UPDATE escalations SET acknowledged_at = ?3, acknowledged_by = ?2"
+	    " WHERE id = ?1 AND acknowledged_at IS NULL",
+	[STMT_ACTIVITY_LIST] =
+	    "SELECT id, coalesce(patient_id, 0), coalesce(minutes, 0),"
+	    " coalesce(meters, 0), coalesce(steps, 0), call_sid IS NOT NULL,"
+	    " reported_at FROM activity_reports"
+	    " WHERE (?1 = 0 OR patient_id = ?1)"
+	    " AND reported_at >= ?2 AND reported_at < ?3"
+	    " ORDER BY reported_at, id LIMIT ?4",
 };
 
 struct sqlite_store {
@@ -705,6 +755,35 @@ sqlite_patient_row(sqlite3_stmt *st, struct patient *p)
 	p->walk_target = sqlite3_column_int(st, 14);
 	p->created_at = sqlite3_column_int64(st, 15);
 	p->removed_at = sqlite3_column_int64(st, 16);
+	p->welcomed_at = sqlite3_column_int64(st, 17);
+}
+
+/*
+ * Runs a bound query for at most one row: 1 with *out filled by row, 0 for
+ * none, -1 on error.
+ */
+static int
+sqlite_fetch_one(struct sqlite_store *s, sqlite3_stmt *st, const char *what,
+    void (*row)(sqlite3_stmt *, void *), void *out)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		row(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, what);
+	return -1;
+}
+
+static void
+sqlite_patient_row_cb(sqlite3_stmt *st, void *p)
+{
+	sqlite_patient_row(st, p);
 }
 
 /* Runs a bound lookup of one patient: 1 and *p filled, 0 none, -1. */
@@ -712,19 +791,7 @@ static int
 sqlite_patient_one(struct sqlite_store *s, sqlite3_stmt *st, const char *what,
     struct patient *p)
 {
-	int	rc;
-
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		sqlite_patient_row(st, p);
-		sqlite3_reset(st);
-		return 1;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	sqlite_log_error(s, what);
-	return -1;
+	return sqlite_fetch_one(s, st, what, sqlite_patient_row_cb, p);
 }
 
 static int
@@ -829,8 +896,9 @@ sqlite_reminder_patients(void *arg, int64_t since, int all,
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&rp, 0, sizeof rp);
 		sqlite_patient_row(st, &rp.p);
-		rp.updated_at = sqlite3_column_int64(st, 17);
-		rp.fired = (const char *)sqlite3_column_text(st, 18);
+		rp.updated_at = sqlite3_column_int64(st, PATIENT_NCOLUMNS);
+		rp.fired = (const char *)sqlite3_column_text(st,
+		    PATIENT_NCOLUMNS + 1);
 		stop = fn(fnarg, &rp) != 0;
 		patient_clear(&rp.p);
 	}
@@ -1228,6 +1296,188 @@ sqlite_escalation_alerted(void *arg, int64_t outbound_id, int64_t now)
 	return sqlite_exec_stmt(s, st, "escalation alerted");
 }
 
+/* Fills one array element from the current row. */
+typedef void (*sqlite_row_fn)(sqlite3_stmt *, void *);
+
+/*
+ * Runs a bound query and collects up to max rows into a new array of
+ * elements of elsize bytes (*v; caller frees, and on error nothing is left
+ * to free).  clear, if not NULL, releases one element's strings.
+ */
+static int
+sqlite_collect(struct sqlite_store *s, sqlite3_stmt *st, const char *what,
+    size_t elsize, size_t max, sqlite_row_fn row, void (*clear)(void *),
+    void **v, size_t *n)
+{
+	char	*arr = NULL;
+	size_t	 cap = 0, i;
+	int	 rc;
+
+	*v = NULL;
+	*n = 0;
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			arr = xreallocarray(arr, cap, elsize);
+		}
+		memset(arr + *n * elsize, 0, elsize);
+		row(st, arr + *n * elsize);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (*n < max && rc != SQLITE_DONE) {
+		sqlite_log_error(s, what);
+		for (i = 0; clear != NULL && i < *n; i++)
+			clear(arr + i * elsize);
+		free(arr);
+		*n = 0;
+		return -1;
+	}
+	*v = arr;
+	return 0;
+}
+
+static void
+sqlite_patient_clear_cb(void *p)
+{
+	patient_clear(p);
+}
+
+static int
+sqlite_patient_list(void *arg, const struct patient_filter *f,
+    struct patient **v, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_LIST);
+
+	sqlite3_bind_int(st, 1, (int)f->which);
+	sqlite_bind_text(st, 2, f->plan);
+	sqlite3_bind_int64(st, 3, f->after_id);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)f->max);
+	return sqlite_collect(s, st, "patient list", sizeof **v, f->max,
+	    sqlite_patient_row_cb, sqlite_patient_clear_cb, (void **)v, n);
+}
+
+static int
+sqlite_patient_update(void *arg, const struct patient *p, int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PATIENT_UPDATE);
+
+	sqlite3_bind_int64(st, 1, p->id);
+	sqlite_bind_text(st, 2, p->name);
+	sqlite_bind_text(st, 3, p->language != NULL ? p->language : "en");
+	sqlite_bind_text(st, 4, p->timezone != NULL ? p->timezone :
+	    "Europe/London");
+	sqlite3_bind_int(st, 5, p->enrolled != 0);
+	sqlite3_bind_int(st, 6, p->paused != 0);
+	sqlite_bind_text(st, 7, p->plan);
+	sqlite_bind_text(st, 8, p->reminder_times);
+	sqlite_bind_text(st, 9, p->start_date);
+	sqlite_bind_text(st, 10, p->end_date);
+	sqlite_bind_text(st, 11, p->quiet_start);
+	sqlite_bind_text(st, 12, p->quiet_end);
+	sqlite_bind_count(st, 13, p->walk_target);
+	sqlite_bind_id(st, 14, p->removed_at);
+	sqlite_bind_id(st, 15, p->welcomed_at);
+	sqlite3_bind_int64(st, 16, now);
+	if (sqlite_exec_stmt(s, st, "patient update") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+/* Fills *e from a row of ESCALATION_COLUMNS. */
+static void
+sqlite_escalation_row(sqlite3_stmt *st, void *arg)
+{
+	struct escalation_row	*e = arg;
+
+	e->id = sqlite3_column_int64(st, 0);
+	e->phone = sqlite_column_strdup(st, 1);
+	e->patient_id = sqlite3_column_int64(st, 2);
+	e->level = sqlite_column_strdup(st, 3);
+	e->excerpt = sqlite_column_strdup(st, 4);
+	e->rules = sqlite_column_strdup(st, 5);
+	e->created_at = sqlite3_column_int64(st, 6);
+	e->alerted_at = sqlite3_column_int64(st, 7);
+	e->acknowledged_at = sqlite3_column_int64(st, 8);
+	e->acknowledged_by = sqlite_column_strdup(st, 9);
+}
+
+static void
+sqlite_escalation_clear_cb(void *e)
+{
+	escalation_row_clear(e);
+}
+
+static int
+sqlite_escalation_get(void *arg, int64_t id, struct escalation_row *e)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_GET);
+
+	sqlite3_bind_int64(st, 1, id);
+	return sqlite_fetch_one(s, st, "escalation lookup",
+	    sqlite_escalation_row, e);
+}
+
+static int
+sqlite_escalation_list(void *arg, int open_only, int64_t patient_id,
+    size_t max, struct escalation_row **v, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_LIST);
+
+	sqlite3_bind_int(st, 1, open_only != 0);
+	sqlite3_bind_int64(st, 2, patient_id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	return sqlite_collect(s, st, "escalation list", sizeof **v, max,
+	    sqlite_escalation_row, sqlite_escalation_clear_cb, (void **)v, n);
+}
+
+static int
+sqlite_escalation_ack(void *arg, int64_t id, const char *by, int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_ACK);
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite_bind_text(st, 2, by);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite_exec_stmt(s, st, "escalation acknowledge") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+static void
+sqlite_activity_row(sqlite3_stmt *st, void *arg)
+{
+	struct activity_row	*a = arg;
+
+	a->id = sqlite3_column_int64(st, 0);
+	a->patient_id = sqlite3_column_int64(st, 1);
+	a->minutes = sqlite3_column_int(st, 2);
+	a->meters = sqlite3_column_int(st, 3);
+	a->steps = sqlite3_column_int(st, 4);
+	a->by_call = sqlite3_column_int(st, 5);
+	a->reported_at = sqlite3_column_int64(st, 6);
+}
+
+static int
+sqlite_activity_list(void *arg, int64_t patient_id, int64_t since,
+    int64_t until, size_t max, struct activity_row **v, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ACTIVITY_LIST);
+
+	sqlite3_bind_int64(st, 1, patient_id);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
+	return sqlite_collect(s, st, "activity list", sizeof **v, max,
+	    sqlite_activity_row, NULL, (void **)v, n);
+}
+
 const struct storage_ops storage_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1264,4 +1514,10 @@ const struct storage_ops storage_sqlite_ops = {
 	.outbound_cancel = sqlite_outbound_cancel,
 	.outbound_recover = sqlite_outbound_recover,
 	.escalation_alerted = sqlite_escalation_alerted,
+	.patient_list = sqlite_patient_list,
+	.patient_update = sqlite_patient_update,
+	.escalation_get = sqlite_escalation_get,
+	.escalation_list = sqlite_escalation_list,
+	.escalation_ack = sqlite_escalation_ack,
+	.activity_list = sqlite_activity_list,
 };

@@ -357,6 +357,7 @@ http_request() {
 	path=${path%%\?*}
 	case $path in
 	/twilio/sms | /twilio/status | /healthz | /metrics) route=$path ;;
+	/api/v1 | /api/v1/*) route=/api/v1 ;;
 	/twilio/voice | /twilio/voice/*) route=/twilio/voice ;;
 	*) route=other ;;
 	esac

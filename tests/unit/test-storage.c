@@ -5,6 +5,7 @@
 #include "testlib.h"
 
 #include "storage.h"
+#include "xmalloc.h"
 
 static struct storage *
 open_mem(void)
@@ -341,6 +342,251 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 }
 
+static int64_t
+add_patient(struct storage *st, const char *phone, const char *plan,
+    int64_t now)
+{
+	struct patient	p;
+	int64_t		id = 0;
+
+	memset(&p, 0, sizeof p);
+	p.phone = (char *)phone;
+	p.language = (char *)"en";
+	p.timezone = (char *)"Europe/London";
+	p.plan = (char *)plan;
+	p.enrolled = 1;
+	assert_int_equal(storage_patient_insert(st, &p, now, &id), 0);
+	return id;
+}
+
+static void
+test_patient_get_update_list(void **state)
+{
+	struct storage		*st = open_mem();
+	struct patient		 got, *v;
+	struct patient_filter	 f;
+	size_t			 n;
+	int64_t			 a, b, c;
+
+	a = add_patient(st, "+447700900101", "dvt-walking", 10);
+	b = add_patient(st, "+447700900102", "other", 11);
+	c = add_patient(st, "+447700900103", "dvt-walking", 12);
+	/* A number we only know from a STOP is never listed. */
+	assert_int_equal(storage_patient_set_opt_out(st, "+447700900199", 1,
+	    13), 0);
+
+	assert_int_equal(storage_patient_get(st, b, &got), 1);
+	assert_string_equal(got.phone, "+447700900102");
+	assert_string_equal(got.quiet_start, "21:00");	/* the defaults */
+	assert_string_equal(got.quiet_end, "08:00");
+	assert_int_equal(got.welcomed_at, 0);
+	patient_clear(&got);
+	assert_int_equal(storage_patient_get(st, 999, &got), 0);
+
+	/* Update writes every field and reads back the same. */
+	assert_int_equal(storage_patient_get(st, b, &got), 1);
+	free(got.name);
+	got.name = xstrdup("Bea");
+	free(got.end_date);
+	got.end_date = xstrdup("2026-03-01");
+	free(got.quiet_start);
+	got.quiet_start = xstrdup("22:30");
+	got.walk_target = 25;
+	got.paused = 1;
+	got.welcomed_at = 14;
+	assert_int_equal(storage_patient_update(st, &got, 14), 1);
+	patient_clear(&got);
+	assert_int_equal(storage_patient_get(st, b, &got), 1);
+	assert_string_equal(got.name, "Bea");
+	assert_string_equal(got.end_date, "2026-03-01");
+	assert_string_equal(got.quiet_start, "22:30");
+	assert_string_equal(got.quiet_end, "08:00");
+	assert_int_equal(got.walk_target, 25);
+	assert_true(got.paused);
+	assert_int_equal(got.welcomed_at, 14);
+	assert_int_equal(got.created_at, 11);	/* never rewritten */
+	/* Clearing: NULL name and walk target 0 come back unset. */
+	free(got.name);
+	got.name = NULL;
+	got.walk_target = 0;
+	assert_int_equal(storage_patient_update(st, &got, 15), 1);
+	patient_clear(&got);
+	assert_int_equal(storage_patient_get(st, b, &got), 1);
+	assert_null(got.name);
+	assert_int_equal(got.walk_target, 0);
+	patient_clear(&got);
+	got.id = 999;
+	assert_int_equal(storage_patient_update(st, &got, 15), 0);
+
+	/* Remove c: unenrolled, history kept. */
+	assert_int_equal(storage_patient_get(st, c, &got), 1);
+	got.enrolled = 0;
+	got.removed_at = 16;
+	assert_int_equal(storage_patient_update(st, &got, 16), 1);
+	patient_clear(&got);
+	assert_int_equal(storage_patient_set_opt_out(st, "+447700900101", 1,
+	    17), 0);
+
+	memset(&f, 0, sizeof f);
+	f.max = 100;
+	f.which = PATIENTS_ENROLLED;
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, a);
+	assert_int_equal(v[1].id, b);
+	patient_list_free(v, n);
+	f.which = PATIENTS_ACTIVE;	/* a opted out, b paused */
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 0);
+	patient_list_free(v, n);
+	f.which = PATIENTS_PAUSED;
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, b);
+	patient_list_free(v, n);
+	f.which = PATIENTS_OPTED_OUT;
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, a);
+	patient_list_free(v, n);
+	f.which = PATIENTS_REMOVED;
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, c);
+	assert_int_equal(v[0].removed_at, 16);
+	patient_list_free(v, n);
+	f.which = PATIENTS_ALL;
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 3);
+	patient_list_free(v, n);
+	f.plan = "dvt-walking";
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, a);
+	assert_int_equal(v[1].id, c);
+	patient_list_free(v, n);
+	/* Paging: after_id and max. */
+	f.plan = NULL;
+	f.after_id = a;
+	f.max = 1;
+	assert_int_equal(storage_patient_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, b);
+	patient_list_free(v, n);
+	storage_close(st);
+}
+
+static void
+test_escalation_list_ack(void **state)
+{
+	struct storage		*st = open_mem();
+	struct escalation	 e;
+	struct escalation_row	 r, *v;
+	size_t			 n;
+	int64_t			 pid, e1, e2, e3;
+
+	pid = add_patient(st, "+447700900101", "dvt-walking", 1);
+	memset(&e, 0, sizeof e);
+	e.phone = "+447700900101";
+	e.patient_id = pid;
+	e.level = "urgent";
+	e.excerpt = "leg swollen";
+	e.created_at = 100;
+	assert_int_equal(storage_escalation_insert(st, &e, &e1), 0);
+	e.level = "emergency";
+	e.created_at = 200;
+	assert_int_equal(storage_escalation_insert(st, &e, &e2), 0);
+	e.phone = "+447700900555";
+	e.patient_id = 0;
+	e.created_at = 300;
+	assert_int_equal(storage_escalation_insert(st, &e, &e3), 0);
+
+	assert_int_equal(storage_escalation_get(st, e2, &r), 1);
+	assert_string_equal(r.level, "emergency");
+	assert_int_equal(r.patient_id, pid);
+	assert_int_equal(r.acknowledged_at, 0);
+	assert_null(r.acknowledged_by);
+	escalation_row_clear(&r);
+	assert_int_equal(storage_escalation_get(st, 999, &r), 0);
+
+	assert_int_equal(storage_escalation_ack(st, e2, "staff:ann", 250), 1);
+	/* A second acknowledgement changes nothing: the first one stands. */
+	assert_int_equal(storage_escalation_ack(st, e2, "staff:bob", 260), 0);
+	assert_int_equal(storage_escalation_ack(st, 999, "staff:bob", 260), 0);
+	assert_int_equal(storage_escalation_get(st, e2, &r), 1);
+	assert_int_equal(r.acknowledged_at, 250);
+	assert_string_equal(r.acknowledged_by, "staff:ann");
+	escalation_row_clear(&r);
+
+	/* Newest first; open only leaves out e2. */
+	assert_int_equal(storage_escalation_list(st, 0, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].id, e3);
+	assert_int_equal(v[2].id, e1);
+	escalation_list_free(v, n);
+	assert_int_equal(storage_escalation_list(st, 1, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, e3);
+	assert_int_equal(v[1].id, e1);
+	escalation_list_free(v, n);
+	assert_int_equal(storage_escalation_list(st, 0, pid, 10, &v, &n), 0);
+	assert_int_equal(n, 2);
+	escalation_list_free(v, n);
+	assert_int_equal(storage_escalation_list(st, 0, 0, 1, &v, &n), 0);
+	assert_int_equal(n, 1);
+	escalation_list_free(v, n);
+	storage_close(st);
+}
+
+static void
+test_activity_list(void **state)
+{
+	struct storage		*st = open_mem();
+	struct activity		 a;
+	struct activity_row	*v;
+	size_t			 n;
+	int64_t			 p1, p2;
+
+	p1 = add_patient(st, "+447700900101", "dvt-walking", 1);
+	p2 = add_patient(st, "+447700900102", "dvt-walking", 1);
+	memset(&a, 0, sizeof a);
+	a.phone = "+447700900101";
+	a.patient_id = p1;
+	a.minutes = 20;
+	a.reported_at = 1000;
+	assert_int_equal(storage_activity_insert(st, &a), 0);
+	a.minutes = 0;
+	a.steps = 3000;
+	a.reported_at = 2000;
+	assert_int_equal(storage_activity_insert(st, &a), 0);
+	a.phone = "+447700900102";
+	a.patient_id = p2;
+	a.steps = 0;
+	a.meters = 800;
+	a.reported_at = 1500;
+	assert_int_equal(storage_activity_insert(st, &a), 0);
+
+	assert_int_equal(storage_activity_list(st, p1, 0, 10000, 10, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].minutes, 20);
+	assert_int_equal(v[0].steps, 0);
+	assert_int_equal(v[1].steps, 3000);
+	assert_int_equal(v[1].reported_at, 2000);
+	assert_false(v[0].by_call);
+	free(v);
+	/* The window is [since, until). */
+	assert_int_equal(storage_activity_list(st, 0, 1000, 2000, 10, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].patient_id, p1);
+	assert_int_equal(v[1].patient_id, p2);
+	assert_int_equal(v[1].meters, 800);
+	free(v);
+	assert_int_equal(storage_activity_list(st, p2, 0, 1000, 10, &v, &n), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	storage_close(st);
+}
+
 int
 main(void)
 {
@@ -352,6 +598,9 @@ main(void)
 		cmocka_unit_test(test_escalation_and_audit),
 		cmocka_unit_test(test_reminder_storage),
 		cmocka_unit_test(test_file_survives_reopen),
+		cmocka_unit_test(test_patient_get_update_list),
+		cmocka_unit_test(test_escalation_list_ack),
+		cmocka_unit_test(test_activity_list),
 	};
 	int	rc;
 
