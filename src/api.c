@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "clock.h"
 #include "auth.h"
 #include "conf.h"
 #include "log.h"
@@ -630,7 +631,7 @@ api_handle(struct api *api, const struct settings *set,
 	r.ctx.set = set;
 	r.ctx.zones = api->zones;
 	r.ctx.actor = "staff:api";
-	r.ctx.now = (int64_t)time(NULL);
+	r.ctx.now = clock_now();
 	api_dispatch(&r, path + strlen(API_PREFIX));
 	if (reply->status == 0)		/* every path ends in a reply */
 		api_error(&r, 500, NULL, "internal error");

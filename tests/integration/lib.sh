@@ -145,7 +145,7 @@ expect_not_contains() {	# HAYSTACK NEEDLE MESSAGE
 
 # expect_match TEXT ERE MESSAGE: some line of TEXT matches the extended regex.
 expect_match() {
-	printf '%s\n' "$1" | grep -Eq -- "$2" ||
+	grep -Eq -- "$2" <<<"$1" ||
 		fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 800)"
 	ok "$3"
 }

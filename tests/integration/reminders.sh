@@ -9,9 +9,10 @@
 # stops them, a resumed patient starts again, and after downtime fires
 # more than catch_up late are skipped and logged while later ones are sent.
 #
-# Patients are enrolled with sqlite3, as the staff CLI would write them
-# (patients.updated_at bumped); the console provider's log shows what was
-# sent and when (its timestamps come from the same clock).
+# Patients are enrolled through the staff API (POST /api/v1/patients), each
+# welcomed in their language when their quiet hours allow; the console
+# provider's log shows what was sent and when (its timestamps come from the
+# same clock).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -32,13 +33,15 @@ set_clock() {
 	NOW=$1
 }
 
-# All fires due by NOW decided, and the outbox empty again.
+# All fires due by NOW decided, and nothing due by NOW left in the outbox
+# (a welcome held for the end of quiet hours may wait for later).
 _caught_up() {
 	local next
 	http_get /metrics
 	next=$(metric clotline_reminders_next_due_timestamp_seconds)
 	[ -n "$next" ] && { [ "$next" = 0 ] || [ "$next" -gt "$NOW" ]; } &&
-		outbox_settled
+		[ "$(sql "SELECT count(*) FROM outbound_messages WHERE status IN
+		    ('pending', 'sending', 'unknown') AND next_attempt_at <= $NOW;")" = 0 ]
 }
 
 # advance_to UNIX: moves the clock in 30-minute steps (no step is ever
@@ -54,9 +57,19 @@ advance_to() {
 	done
 }
 
-# sent_at PHONE: the console log's lines for PHONE.
+# sent_to PHONE: the console log's lines for PHONE, but the welcome.
 sent_to() {
-	grep -F "to=$1 " "$OUT" 2>/dev/null || true
+	local welcome
+	welcome=$(sql "SELECT id FROM outbound_messages WHERE kind = 'welcome' AND to_phone = '$1';")
+	grep -F "to=$1 " "$OUT" 2>/dev/null |
+		grep -v -E "^[^ ]+ id=(${welcome//$'\n'/|}) " || true
+}
+# welcome_to PHONE: the console log's line for PHONE's welcome.
+welcome_to() {
+	local id
+	id=$(sql "SELECT id FROM outbound_messages WHERE kind = 'welcome' AND to_phone = '$1';")
+	[ -n "$id" ] || return 0
+	grep -E "^[^ ]+ id=$id to=" "$OUT" 2>/dev/null || true
 }
 
 P_LA=+15555550101	# en, America/Los_Angeles
@@ -67,15 +80,34 @@ P_LATE=+447700900304	# en, London, walk at 22:30: inside quiet hours
 P_DE=+4915155500001	# de, Europe/Berlin
 P_RESUME=+447700900305	# paused until Sunday
 
-# enrol_patient PHONE LANG ZONE [TIMES] [PAUSED] [OPTED_OUT]
+# api METHOD PATH [JSON]: a staff API request with the test token.
+ADMIN_TOKEN=reminders-test-admin-token-0123
+export CLOTLINE_ADMIN_TOKEN=$ADMIN_TOKEN
+api() {
+	local args=(-X "$1" -H "Authorization: Bearer $ADMIN_TOKEN")
+	[ -z "${3:-}" ] || args+=(-H 'Content-Type: application/json' --data-binary "$3")
+	http_request "${args[@]}" "http://127.0.0.1:$PORT/api/v1$2"
+}
+
+# enrol_patient PHONE LANG ZONE [TIMES] [PAUSED] [OPTED_OUT]: staff enrol
+# through the API (and pause through it); opting out is the patient's own
+# STOP.
 enrol_patient() {
-	local times=NULL
-	[ -z "${4:-}" ] || times="'$4'"
-	sql "INSERT INTO patients (phone, name, language, timezone, enrolled,
-	     opted_out, paused, created_at, updated_at, plan, reminder_times,
-	     start_date)
-	     VALUES ('$1', NULL, '$2', '$3', 1, ${6:-0}, ${5:-0}, $NOW, $NOW,
-	     'dvt-walking', $times, '2019-03-04');"
+	local times= id
+	[ -z "${4:-}" ] || times=", \"reminder_times\": \"$4\""
+	api POST /patients "{\"phone\": \"$1\", \"language\": \"$2\",
+	    \"timezone\": \"$3\", \"plan\": \"dvt-walking\",
+	    \"start_date\": \"2019-03-04\"$times}"
+	[ "$HTTP_STATUS" = 201 ] || fail "enrolling $1 through the API: HTTP $HTTP_STATUS"
+	id=$(sql "SELECT id FROM patients WHERE phone = '$1';")
+	if [ "${5:-0}" = 1 ]; then
+		api POST "/patients/$id/pause"
+		[ "$HTTP_STATUS" = 200 ] || fail "pausing $1: HTTP $HTTP_STATUS"
+	fi
+	if [ "${6:-0}" = 1 ]; then
+		post_sms "SMstop$id" "$1" STOP
+		[ "$HTTP_STATUS" = 200 ] || fail "STOP from $1: HTTP $HTTP_STATUS"
+	fi
 }
 
 # A copy of the shipped plans, edited and reloaded at the end.
@@ -98,9 +130,25 @@ id_de=$(sql "SELECT id FROM patients WHERE phone = '$P_DE';")
 wait_for 10 log_has "patient $id_de changed; reminders recomputed" ||
 	fail "patients enrolled by another process were not picked up"
 ok "patients enrolled while running are picked up"
+expect_eq "$(sql "SELECT count(*) FROM patients WHERE plan = 'dvt-walking' AND enrolled = 1;")" 7 \
+	"seven patients enrolled through the API"
+expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE action LIKE 'patient.%' AND actor LIKE 'staff:%';")" 9 \
+	"each enrolment and pause is in the audit log"
+
+# Welcomes: London and Berlin at once (12:00 UTC is 12:00 and 13:00 there);
+# Los Angeles at 04:00 PST is inside quiet hours, so at 08:00 PST (16:00 UTC).
+_welcomed() { [ -n "$(welcome_to "$P_ES")" ] && [ -n "$(welcome_to "$P_DE")" ]; }
+wait_for 20 _welcomed || fail "the welcomes were not sent"
+expect_match "$(welcome_to "$P_ES")" '^2019-03-09T12:00:00Z .*Su médico le ha inscrito' \
+	"London (es): welcomed at once, in Spanish"
+expect_match "$(welcome_to "$P_DE")" '^2019-03-09T12:00:00Z .*Ihr Arzt hat Sie' \
+	"Berlin (de): welcomed at once, in German"
+expect_eq "$(welcome_to "$P_LA")" '' "Los Angeles: no welcome at 04:00 local"
 
 # Saturday 09:30 PST is 17:30 UTC.
 advance_to "$(utc '2019-03-09 17:30')"
+expect_match "$(welcome_to "$P_LA")" '^2019-03-09T16:00:00Z .*Your doctor has enrolled you' \
+	"Los Angeles: welcomed when quiet hours end, 08:00 PST"
 expect_match "$(sent_to "$P_LA")" \
 	'^2019-03-09T17:30:00Z .*Time for your walk: aim for 10 minutes today' \
 	"Los Angeles: the walk at 09:30 PST, with week 1's goal"
@@ -142,7 +190,8 @@ expect_match "$(sent_to "$P_LA")" \
 expect_eq "$(sent_to "$P_LA" | grep -c 'walk')" 2 "one walk a day, no more"
 
 # Resume one patient, then stop the gateway for a while (downtime).
-sql "UPDATE patients SET paused = 0, updated_at = $NOW WHERE phone = '$P_RESUME';"
+api POST "/patients/$(sql "SELECT id FROM patients WHERE phone = '$P_RESUME';")/resume"
+expect_eq "$HTTP_STATUS" 200 "resumed through the API"
 wait_for 10 log_has "patient $(sql "SELECT id FROM patients WHERE phone = '$P_RESUME';") changed" ||
 	fail "a resumed patient was not picked up"
 ok "a resumed patient is picked up"
