@@ -253,7 +253,8 @@ server_healthz(struct server *srv, struct evhttp_request *req,
 {
 	if (storage_ping(srv->st) == -1) {
 		srv->metrics->db_errors++;
-		server_text(srv, req, rt->metric, 503, "database unavailable\n");
+		server_text(srv, req, rt->metric, 503,
+		    "database unavailable or refusing writes\n");
 		return;
 	}
 	if (!outbox_healthy(srv->outbox, (int64_t)time(NULL))) {

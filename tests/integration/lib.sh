@@ -68,6 +68,8 @@ HTTP_HEADERS=
 HTTP_ERR=
 PASSED=0
 _PIDS=()
+_CLEANUP=()	# commands run at exit before the directory goes (at_exit)
+PRIVATE=()	# phone numbers and message bodies the log must never hold
 
 _lib_cleanup() {
 	local rc=$? pid
@@ -79,6 +81,9 @@ _lib_cleanup() {
 			wait "$pid"
 		fi
 	done 2>/dev/null
+	for cmd in "${_CLEANUP[@]}"; do
+		eval "$cmd"
+	done
 	if [ "${KEEP_TMP:-0}" = 1 ]; then
 		echo "$TEST_NAME: kept $TMPD" >&2
 	else
@@ -118,10 +123,52 @@ ok() {
 	echo "ok $PASSED - $*"
 }
 
-# finish: the last line of every script.
+# at_exit COMMAND: runs COMMAND (a string for eval) when the script exits,
+# however it exits, after the daemons are killed and before $TMPD goes.
+at_exit() {
+	_CLEANUP+=("$1")
+}
+
+# finish: the last line of every script.  Checks the daemon log first.
 finish() {
+	[ ! -e "$DAEMON_LOG" ] || expect_log_clean
 	echo "$PASSED passed, 0 failed"
 	exit 0
+}
+
+# private VALUE...: a phone number or message body the daemon log must never
+# hold (post_sms, post_signed and queue_msg note theirs).  finish checks.
+private() {
+	PRIVATE+=("$@")
+}
+
+# expect_log_clean: DAEMON_LOG holds no number or body noted with private
+# and not the auth token.  A number counts as found by its last 8 digits
+# (the log redacts to the last 3); a body by its text, when it is at least
+# 12 bytes on one line (shorter ones, "STOP" or "yes", are ordinary words).
+expect_log_clean() {
+	local v digits seen=0
+	[ ! -s "$DAEMON_LOG" ] || ! grep -qF -- "$TEST_TOKEN" "$DAEMON_LOG" ||
+		fail 'the daemon log holds the auth token'
+	for v in "${PRIVATE[@]}"; do
+		case $v in
+		*$'\n'*) continue ;;
+		*[+0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*)
+			# A number, or a body with one in it: its last 8 digits.
+			digits=${v//[!0-9]/}
+			if [ "${#digits}" -ge 8 ] && [ "${#v}" -le 24 ]; then
+				grep -qF -- "${digits: -8}" "$DAEMON_LOG" &&
+					fail "the daemon log holds the number $v"
+				seen=$((seen + 1))
+				continue
+			fi ;;
+		esac
+		[ "${#v}" -ge 12 ] || continue
+		grep -qF -- "$v" "$DAEMON_LOG" &&
+			fail "the daemon log holds the message body '$v'"
+		seen=$((seen + 1))
+	done
+	ok "the daemon log holds none of the $seen numbers and bodies sent, nor the token"
 }
 
 expect_eq() {	# ACTUAL EXPECTED MESSAGE
@@ -221,7 +268,7 @@ log_has() {
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
 #   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
 #   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
-#   lines for [outbox]).
+#   lines for [outbox]), CFG_DATABASE (clotline.db; set TEST_DB to match).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -238,7 +285,7 @@ request_timeout = ${CFG_REQUEST_TIMEOUT:-10}
 shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
 
 [storage]
-database = clotline.db
+database = ${CFG_DATABASE:-clotline.db}
 busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
 
 [provider]
@@ -387,6 +434,12 @@ post_form() {
 
 # post_signed [KEY VALUE]...: a correctly signed webhook with these fields.
 post_signed() {
+	local i j
+	for ((i = 1; i < $#; i += 2)); do
+		case ${!i} in
+		From | Body) j=$((i + 1)); private "${!j}" ;;
+		esac
+	done
 	post_form /twilio/sms "$(sign "$TEST_SMS_URL" "$@")" "$@"
 }
 
@@ -501,6 +554,7 @@ fake_count() {
 # as the staff CLI or scheduler queues one (DUE: seconds from now, 0).
 queue_msg() {
 	local prio=${4:-}
+	private "$2" "$3"
 	if [ -z "$prio" ]; then
 		case $1 in alert) prio=1 ;; reminder) prio=3 ;; *) prio=2 ;; esac
 	fi
