@@ -521,15 +521,16 @@ FAKE_PORT_FILE=$TMPD/fake.port
 FAKE_PORT=
 FAKE_PID=
 
-# start_fake [SCRIPT_FILE]: starts tests/fake/fakeprovider (see its header
-# for the script) and sets FAKE_PID and FAKE_PORT.  Its status callbacks are
-# signed for public_url and delivered to the daemon's port, as through a
-# reverse proxy.
+# start_fake [SCRIPT_FILE|''] [PORT]: starts tests/fake/fakeprovider (see its
+# header for the script) on PORT (default: a free one) and sets FAKE_PID and
+# FAKE_PORT.  Its status callbacks are signed for public_url and delivered
+# to the daemon's port, as through a reverse proxy.
 start_fake() {
 	local args=(--port-file "$FAKE_PORT_FILE" --log "$FAKE_LOG"
 		--token "$TEST_TOKEN" --deliver-port-file "$PORT_FILE")
 	[ -x "${FAKEPROVIDER:-}" ] || fail "FAKEPROVIDER is not built (make check builds it)"
 	[ -z "${1:-}" ] || args+=(--script "$1")
+	[ -z "${2:-}" ] || args+=(--port "$2")
 	rm -f "$FAKE_PORT_FILE"
 	"$FAKEPROVIDER" "${args[@]}" 2>>"$DAEMON_LOG" &
 	FAKE_PID=$!
