@@ -68,17 +68,18 @@ cat tests/data/*.tsv |
 echo "corpus: $(wc -l <"$TMP/messages") messages, $COUNT signed requests a run, $SENDERS senders"
 
 # ---------------------------------------------------------------- nginx
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
 TWIML='<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks, we have your message. Keep walking a little more each day. If you get chest pain or sudden breathlessness call 999 now.</Message></Response>'
-start_nginx() {	# WORKERS
+start_nginx() {	# WORKERS: on a random port, another if that one is taken
+	local tries
+	for tries in 1 2 3 4 5; do
+		start_nginx_on "$1" $((20000 + RANDOM % 20000)) && return
+	done
+	cat "$TMP/nginx/error.log" >&2
+	exit 1
+}
+start_nginx_on() {	# WORKERS PORT
 	mkdir -p "$TMP/nginx"
-	NGINX_PORT=$(free_port)
+	NGINX_PORT=$2
 	cat >"$TMP/nginx/nginx.conf" <<NGX
 worker_processes $1;
 pid $TMP/nginx/nginx.pid;
@@ -102,11 +103,13 @@ http {
 	}
 }
 NGX
+	rm -f "$TMP/nginx/nginx.pid"
 	"${SERVER_CPU[@]}" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
 	NGINX_PID=$!
 	PIDS+=("$NGINX_PID")
-	until (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; do
-		kill -0 "$NGINX_PID" 2>/dev/null || { cat "$TMP/nginx/error.log" >&2; exit 1; }
+	# nginx writes its pid file once its sockets are bound.
+	until [ "$(cat "$TMP/nginx/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]; do
+		kill -0 "$NGINX_PID" 2>/dev/null || return 1
 		sleep 0.05
 	done
 }

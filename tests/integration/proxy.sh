@@ -60,12 +60,13 @@ http {
 	include $NG/site.conf;
 }
 EOF
+	rm -f "$NG/nginx.pid"
 	"$NGINX" -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" 2>>"$NG/error.log" &
 	NGINX_PID=$!
 	_PIDS+=("$NGINX_PID")
-	nginx_up() {
+	nginx_up() {	# nginx writes its pid file once its sockets are bound
 		kill -0 "$NGINX_PID" 2>/dev/null || return 0
-		(exec 3<>"/dev/tcp/127.0.0.1/$TLS_PORT") 2>/dev/null
+		[ "$(cat "$NG/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]
 	}
 	wait_for 10 nginx_up || fail 'nginx did not start listening'
 	kill -0 "$NGINX_PID" 2>/dev/null
