@@ -153,7 +153,7 @@ stop_gateway() {
 	kill -TERM "$GW_PID"
 	wait "$GW_PID" 2>/dev/null || true
 }
-rss_kib() { ps -o rss= -p "$1" | tr -d ' '; }
+peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
 # run_wrk URL DATA OUT: one wrk run, its "result KEY VALUE" lines in OUT.
 run_wrk() {
@@ -181,7 +181,7 @@ for run in $(seq 1 "$RUNS"); do
 	  INSERT INTO patients (phone, name, language, timezone, enrolled, opted_out, paused, created_at, updated_at)
 	  SELECT '+' || (447700800000 + i), 'Bench', 'en', 'Europe/London', 1, 0, 0, 0, 0 FROM n;"
 	run_wrk "http://127.0.0.1:$GW_PORT/twilio/sms" "$d/requests.tsv" "$d/gw"
-	rss=$(rss_kib "$GW_PID")
+	rss=$(peak_rss_kib "$GW_PID")
 	stop_gateway
 	rows=$(sqlite3 "$d/clotline.db" 'SELECT count(*) FROM inbound_messages;')
 	ok200=$(val "$d/gw" status_200)
@@ -207,7 +207,7 @@ for run in $(seq 1 "$RUNS"); do
 	done
 	printf '  ratio clotline / nginx: %s%% of 1 worker, %s%% of auto workers\n' \
 		"$(echo "scale=1; 100 * $g / $n1" | bc)" "$(echo "scale=1; 100 * $g / $na" | bc)"
-	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak-load RSS %s KiB\n' \
+	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak RSS %s KiB\n' \
 		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
 	printf '  inbound_messages rows: %d (200s seen by wrk: %d)\n' "$rows" "$ok200"
 	# Every 200 is a stored row; a few more rows are possible (answered as
