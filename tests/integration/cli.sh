@@ -29,7 +29,7 @@ expect_contains "$RUN_OUT" 'SIGHUP' 'serve --help documents the signals'
 # Every key of the annotated sample configuration is in the key list.
 missing=
 for key in $(sed -n 's/^;\{0,1\}\([a-z_]*\) = .*/\1/p' "$top_srcdir/config/clotline.ini"); do
-	printf '%s\n' "$RUN_OUT" | grep -Eq "^ +$key " || missing="$missing $key"
+	grep -Eq "^ +$key " <<<"$RUN_OUT" || missing="$missing $key"
 done
 expect_eq "$missing" '' 'serve --help lists every key of config/clotline.ini'
 

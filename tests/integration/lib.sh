@@ -191,8 +191,10 @@ expect_not_contains() {	# HAYSTACK NEEDLE MESSAGE
 }
 
 # expect_match TEXT ERE MESSAGE: some line of TEXT matches the extended regex.
+# (A here-string, not a pipe: grep -q leaving early would make a writer
+# into the pipe die of SIGPIPE, and pipefail call that a failure.)
 expect_match() {
-	printf '%s\n' "$1" | grep -Eq -- "$2" ||
+	grep -Eq -- "$2" <<<"$1" ||
 		fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 800)"
 	ok "$3"
 }
