@@ -17,6 +17,13 @@
 # the record, with "worker_processes auto" too.  The database lives in
 # BENCH_DIR (default: a new directory under $TMPDIR or /tmp), which decides
 # what an fsync costs.  docs/BENCHMARKS.md records runs.
+#
+# Diagnostics (not for the record):
+#   BENCH_PERF=1      perf stat on the gateway during its wrk run: CPU used,
+#                     fdatasync and pwrite64 calls, per message
+#   BENCH_WRAP=CMD    run the gateway under CMD, e.g. BENCH_WRAP=eatmydata
+#                     (Debian package) to see the ceiling without fsync;
+#                     that gateway is NOT durable
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
@@ -140,7 +147,8 @@ phone = +441234567890
 on_call = +447700900123
 CONF
 	rm -f "$1/port"
-	(cd / && exec "${SERVER_CPU[@]}" "$BIN" serve -c "$1/clotline.ini") 2>>"$1/gateway.log" &
+	# shellcheck disable=SC2086
+	(cd / && exec ${BENCH_WRAP:-} "${SERVER_CPU[@]}" "$BIN" serve -c "$1/clotline.ini") 2>>"$1/gateway.log" &
 	GW_PID=$!
 	PIDS+=("$GW_PID")
 	until [ -s "$1/port" ]; do
@@ -166,6 +174,14 @@ val() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $pinning"
 echo "clotline $("$BIN" --version | cut -d' ' -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //')"
 echo "load: wrk -t1 -c$CONNS -d${SECS}s, $RUNS runs each"
+# What one synchronous 4 KiB write costs where the database lives: a durable
+# commit needs at least one.
+sync_ms() {
+	dd if=/dev/zero of="$TMP/dsync.test" bs=4k count=200 oflag=dsync 2>&1 |
+		awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") print $(i - 1) * 1000 / 200 }'
+	rm -f "$TMP/dsync.test"
+}
+echo "synchronous 4 KiB write in $TMP: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 fail=0
 declare -a G_RPS G_P99 N1_RPS
 for run in $(seq 1 "$RUNS"); do
@@ -180,7 +196,13 @@ for run in $(seq 1 "$RUNS"); do
 	sqlite3 -cmd '.timeout 5000' "$d/clotline.db" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $SENDERS - 1)
 	  INSERT INTO patients (phone, name, language, timezone, enrolled, opted_out, paused, created_at, updated_at)
 	  SELECT '+' || (447700800000 + i), 'Bench', 'en', 'Europe/London', 1, 0, 0, 0, 0 FROM n;"
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf stat -x, -e task-clock,syscalls:sys_enter_fdatasync,syscalls:sys_enter_pwrite64 \
+			-p "$GW_PID" -o "$d/perf.csv" -- sleep "$SECS" &
+		PERF_PID=$!
+	fi
 	run_wrk "http://127.0.0.1:$GW_PORT/twilio/sms" "$d/requests.tsv" "$d/gw"
+	[ -z "${BENCH_PERF:-}" ] || wait "$PERF_PID"
 	rss=$(peak_rss_kib "$GW_PID")
 	stop_gateway
 	rows=$(sqlite3 "$d/clotline.db" 'SELECT count(*) FROM inbound_messages;')
@@ -210,6 +232,12 @@ for run in $(seq 1 "$RUNS"); do
 	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak RSS %s KiB\n' \
 		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
 	printf '  inbound_messages rows: %d (200s seen by wrk: %d)\n' "$rows" "$ok200"
+	if [ -n "${BENCH_PERF:-}" ]; then
+		awk -F, -v n="$ok200" -v secs="$SECS" '
+			$3 == "task-clock" { printf "  perf: %.2f CPUs busy, %.3f ms CPU a message", $1 / 1000 / secs, $1 / n }
+			$3 ~ /fdatasync/ { printf ", %.2f fdatasync", $1 / n }
+			$3 ~ /pwrite64/ { printf ", %.1f pwrite64 a message\n", $1 / n }' "$d/perf.csv"
+	fi
 	# Every 200 is a stored row; a few more rows are possible (answered as
 	# wrk's clock stopped, before it read the reply), never fewer.
 	if [ "$rows" -lt "$ok200" ] || [ "$(val "$d/gw" wrapped)" != 0 ]; then
@@ -221,6 +249,7 @@ for run in $(seq 1 "$RUNS"); do
 	N1_RPS+=("$n1")
 	[ -n "${BENCH_DIR:-}" ] || rm -f "$d/requests.tsv"
 done
+echo "synchronous 4 KiB write: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '\nclotline req/s: %s; p99 ms: %s; nginx (1 worker) req/s: %s\n' \
 	"${G_RPS[*]}" "${G_P99[*]}" "${N1_RPS[*]}"
 exit "$fail"
