@@ -8,7 +8,7 @@
 #
 #   bench/api.sh [PATIENTS]     default 1000; needs make built
 #
-# Results go to standard output; docs/benchmarks.md records a run.
+# Results go to standard output; docs/BENCHMARKS.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}

@@ -10,7 +10,7 @@
 # MESSAGES rows are queued in the database first; the clock starts when the
 # gateway starts and stops when the last row is recorded as sent.  The fake
 # provider sends no status callbacks here (that is inbound load, measured by
-# the webhook benchmark).  Results go to standard output; docs/benchmarks.md
+# the webhook benchmark).  Results go to standard output; docs/BENCHMARKS.md
 # records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,3 +83,4 @@ echo "wall: $ms ms from gateway start to the poll that saw the last row sent"
 echo "sent_at span: $((last - first + 1)) s (first to last row, whole seconds)"
 echo "throughput: $(( N / (last - first + 1) )) messages/s over the sent_at span; $(( N * 1000 / ms )) over the wall time"
 echo "rss KiB, one sample a second: ${rss[*]}"
+echo "peak RSS (VmHWM): $(awk '/^VmHWM:/ { print $2 }' "/proc/$GW/status") KiB"

@@ -14,7 +14,7 @@
 # zone tables included) and the wall time from exec to that log line.
 # [reminders] catch_up is at its minimum (60 s) so that the run does not
 # start sending the day's reminders while it is measured.  Results go to
-# standard output; docs/benchmarks.md records a run.
+# standard output; docs/BENCHMARKS.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}

@@ -9,7 +9,7 @@
 # Input: every message of the labelled corpora (tests/data/*.tsv and
 # ../shared/corpus/triage-dev.tsv when present: English, Spanish and German,
 # emergencies to chit-chat), drawn in a fixed pseudo-random order and spread
-# over 10,000 conversations.  Results go to standard output; docs/benchmarks.md
+# over 10,000 conversations.  Results go to standard output; docs/BENCHMARKS.md
 # records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,7 @@
 /*
  * Leveled logging to stderr (see log.h).  Lines are written with one write()
- * each so concurrent writers do not interleave within a line.
+ * each so concurrent writers do not interleave within a line, and control
+ * characters in a message are written as '?', so each call is one line.
  */
 #include "config.h"
 
@@ -70,7 +71,7 @@ log_level_from_name(const char *name, enum log_level *out)
 static void __attribute__((format(printf, 2, 0)))
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
-	char	line[2048];
+	char	line[2048], *p;
 	int	n, m;
 	int	saved_errno = errno;
 
@@ -87,9 +88,18 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
 	if (m < 0)
 		m = 0;
+	p = line + n;
 	n += m;
 	if ((size_t)n >= sizeof line - 1)
 		n = (int)sizeof line - 2;
+	/*
+	 * One call, one line: a control character from outside (a MessageSid
+	 * holding a newline, say) must not start a forged line of its own.
+	 */
+	for (; p < line + n; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 	errno = saved_errno;

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,8 +22,10 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "api.h"
 #include "clock.h"
@@ -56,7 +59,18 @@ struct server {
 	unsigned			 inflight;
 	struct event			*drain_ev;
 	time_t				 drain_deadline;
+	struct event			*accept_ev;	/* resumes accepting */
+	time_t				 accept_warned;
 };
+
+/* How long accepting pauses when the process is out of descriptors. */
+#define SERVER_ACCEPT_PAUSE_MS	250
+
+/*
+ * libevent gives a listener's error callback evhttp's argument, not ours;
+ * there is one listening server a process, so it is found here.
+ */
+static struct server	*server_listening;
 
 typedef void (*server_form_fn)(struct server *, const struct form *,
     const char *query, int64_t now, struct sms_response *);
@@ -357,7 +371,8 @@ server_healthz(struct server *srv, struct evhttp_request *req,
 {
 	if (storage_ping(srv->st) == -1) {
 		srv->metrics->db_errors++;
-		server_text(srv, req, rt->metric, 503, "database unavailable\n");
+		server_text(srv, req, rt->metric, 503,
+		    "database unavailable or refusing writes\n");
 		return;
 	}
 	if (!outbox_healthy(srv->outbox, clock_now())) {
@@ -380,6 +395,27 @@ server_metrics(struct server *srv, struct evhttp_request *req,
 	free(text);
 }
 
+/*
+ * Two Content-Length headers: evhttp reads the body by the first, while a
+ * proxy in front may have gone by the other, and the two would then read
+ * the rest of the connection as different requests (request smuggling).
+ * Refused and the connection closed.  (Content-Length with
+ * Transfer-Encoding is refused by evhttp itself.)
+ */
+static int
+server_length_ambiguous(struct evhttp_request *req)
+{
+	struct evkeyvalq	*hdrs = evhttp_request_get_input_headers(req);
+	struct evkeyval		*kv;
+	int			 n = 0;
+
+	TAILQ_FOREACH(kv, hdrs, next) {
+		if (strcasecmp(kv->key, "Content-Length") == 0)
+			n++;
+	}
+	return n > 1;
+}
+
 static void
 server_dispatch_cb(struct evhttp_request *req, void *arg)
 {
@@ -392,6 +428,13 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL) {
 		server_text(srv, req, ROUTE_OTHER, 400, "bad request target\n");
+		return;
+	}
+	if (server_length_ambiguous(req)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		server_text(srv, req, ROUTE_OTHER, 400,
+		    "more than one Content-Length\n");
 		return;
 	}
 	for (i = 0; i < sizeof server_routes / sizeof server_routes[0]; i++) {
@@ -460,6 +503,10 @@ server_free(struct server *srv)
 		return;
 	if (srv->drain_ev != NULL)
 		event_free(srv->drain_ev);
+	if (srv->accept_ev != NULL)
+		event_free(srv->accept_ev);
+	if (server_listening == srv)
+		server_listening = NULL;
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	api_free(srv->api);
@@ -495,6 +542,43 @@ out:
 	return rc;
 }
 
+static void
+server_accept_resume_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct server	*srv = arg;
+
+	if (srv->bound != NULL)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(srv->bound));
+}
+
+/*
+ * accept() failed, for want of descriptors (EMFILE, ENFILE) or memory.  The
+ * listening socket stays readable, so libevent would try again at once: a
+ * busy loop writing a warning each time (a slowloris client with enough
+ * connections made it write hundreds of thousands of lines a second).
+ * Accepting pauses instead; stalled clients are closed after
+ * request_timeout, which frees their descriptors.
+ */
+static void
+server_accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+	struct server	*srv = server_listening;
+	struct timeval	 tv = { 0, SERVER_ACCEPT_PAUSE_MS * 1000 };
+	int		 error = errno;
+	time_t		 now = time(NULL);
+
+	evconnlistener_disable(lev);
+	if (srv == NULL)
+		return;
+	event_add(srv->accept_ev, &tv);
+	if (now - srv->accept_warned >= 60) {
+		srv->accept_warned = now;
+		log_warn("http: cannot accept connections: %s; pausing "
+		    "accepts for %d ms at a time (warned once a minute)",
+		    strerror(error), SERVER_ACCEPT_PAUSE_MS);
+	}
+}
+
 int
 server_listen(struct server *srv, char **errp)
 {
@@ -511,6 +595,10 @@ server_listen(struct server *srv, char **errp)
 		    conf->listen_port, strerror(errno));
 		return -1;
 	}
+	srv->accept_ev = evtimer_new(srv->base, server_accept_resume_cb, srv);
+	server_listening = srv;
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(srv->bound),
+	    server_accept_error_cb);
 	fd = evhttp_bound_socket_get_fd(srv->bound);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
 		*errp = xasprintf("getsockname: %s", strerror(errno));
@@ -621,6 +709,8 @@ server_shutdown(struct server *srv)
 		evhttp_del_accept_socket(srv->http, srv->bound);
 		srv->bound = NULL;
 	}
+	if (srv->accept_ev != NULL)
+		event_del(srv->accept_ev);
 	outbox_stop(srv->outbox);
 	log_notice("shutdown: no longer accepting; %u replies and %zu sends "
 	    "in flight", srv->inflight, outbox_inflight(srv->outbox));

@@ -177,16 +177,24 @@ sms_fail(struct sms_response *res, int status, const char *why)
 	res->body = xasprintf("%s\n", why);
 }
 
-/* The required fields must be present, NUL-free, and the sid short. */
+/*
+ * The sid and the numbers must be present, short, well-formed UTF-8 and
+ * free of control characters: they are stored, logged and later served as
+ * JSON (which cannot hold invalid UTF-8) as they came.
+ */
 static const char *
 sms_field(const struct form *f, const char *key, size_t max)
 {
 	const char	*v;
-	size_t		 len;
+	size_t		 len, i;
 
-	if ((v = form_get(f, key, &len)) == NULL || strlen(v) != len ||
-	    len > max)
+	if ((v = form_get(f, key, &len)) == NULL || len > max ||
+	    !utf8_valid(v, len))
 		return NULL;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return NULL;
+	}
 	return v;
 }
 
@@ -215,7 +223,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		return;
 	}
 	if ((from = sms_field(f, "From", 64)) == NULL || *from == '\0') {
-		sms_fail(res, 400, "missing From");
+		sms_fail(res, 400, "missing or malformed From");
 		return;
 	}
 	if ((rawbody = form_get(f, "Body", &bodylen)) == NULL) {

@@ -306,6 +306,11 @@ struct storage	*storage_open(const char *backend, const char *location,
 void		 storage_close(struct storage *);
 const char	*storage_backend(const struct storage *);
 
+/*
+ * 0 if the store answers and takes writes: after a write failed for want of
+ * space or a failing disk (not a busy lock), a ping also tries a small write
+ * until one succeeds.
+ */
 int	 storage_ping(struct storage *);
 /* The schema version the store is at. */
 int	 storage_schema_version(struct storage *);

@@ -444,11 +444,46 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 struct sqlite_store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT_COUNT];
+	int		 write_failing;	/* see sqlite_note_error */
 };
+
+/*
+ * A disk that is full, read-only or failing refuses writes while reads of
+ * the cached schema still work, so ping alone would call the store healthy.
+ * Such an error is remembered until a write commits again; until then ping
+ * probes with a write of its own (sqlite_write_probe).  A lock held past
+ * the busy timeout is contention, not a failing store, and is left out.
+ */
+static void
+sqlite_note_error(struct sqlite_store *s)
+{
+	switch (sqlite3_extended_errcode(s->db) & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		s->write_failing = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+sqlite_note_write_ok(struct sqlite_store *s)
+{
+	if (s->write_failing)
+		log_notice("storage: the database takes writes again");
+	s->write_failing = 0;
+}
 
 static void
 sqlite_log_error(struct sqlite_store *s, const char *what)
 {
+	sqlite_note_error(s);
 	log_error("storage: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -493,6 +528,9 @@ sqlite_exec_stmt(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 		sqlite_log_error(s, what);
 		return -1;
 	}
+	/* A write that committed on its own proves the store takes writes. */
+	if (!sqlite3_stmt_readonly(st) && sqlite3_get_autocommit(s->db))
+		sqlite_note_write_ok(s);
 	return 0;
 }
 
@@ -617,6 +655,31 @@ sqlite_close(void *arg)
 	free(s);
 }
 
+/*
+ * Rewrites the schema version with its own value: one page, so one WAL
+ * frame and a sync, the least a stored message needs.  Only run while
+ * writes are failing, so a healthy gateway's /healthz writes nothing.
+ */
+static int
+sqlite_write_probe(struct sqlite_store *s)
+{
+	char	*sql;
+	int	 v, rc;
+
+	if ((v = sqlite_user_version(s->db)) == -1)
+		return -1;
+	sql = xasprintf("BEGIN IMMEDIATE; PRAGMA user_version = %d; COMMIT;", v);
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	sqlite_note_write_ok(s);
+	return 0;
+}
+
 static int
 sqlite_ping(void *arg)
 {
@@ -626,7 +689,9 @@ sqlite_ping(void *arg)
 
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	return s->write_failing ? sqlite_write_probe(s) : 0;
 }
 
 static int
@@ -656,6 +721,7 @@ sqlite_commit(void *arg)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	sqlite_note_write_ok(s);
 	return 0;
 }
 

@@ -119,6 +119,7 @@ api GET "$API/patients/$id1"
 expect_json 200 'read back'
 expect_eq "$(jget '$.name')|$(jget '$.quiet_start')" 'Ann Example|00:00' 'read back: the fields as given'
 
+
 api POST "$API/patients" '{"phone": "'$P1'", "plan": "dvt-walking"}'
 expect_field_error 409 phone 'the same number again'
 
@@ -356,6 +357,19 @@ ok 'no token in the daemon log'
 http_get /metrics
 expect_match "$HTTP_BODY" '^clotline_http_requests_total\{route="/api/v1",status="401"\} [1-9]' \
 	'/metrics counts the API'
+# SQL metacharacters are data: stored and read back verbatim, nothing else
+# touched (every statement binds its values).
+SQLI="Ann'); DROP TABLE patients;-- \" OR 1=1"
+api PATCH "$API/patients/$id1" "{\"name\": \"Ann'); DROP TABLE patients;-- \\\" OR 1=1\"}"
+expect_json 200 'a name full of SQL metacharacters'
+api GET "$API/patients/$id1"
+expect_eq "$(jget '$.name')" "$SQLI" 'SQL metacharacters: read back verbatim'
+expect_eq "$(sql "SELECT count(*) FROM patients WHERE id = $id1;")" 1 'SQL metacharacters: the table is intact'
+api GET "$API/patients?plan=dvt-walking%27%20OR%20%271%27%3D%271"
+expect_json 200 "a plan filter of ' OR '1'='1"
+expect_eq "$(jlen '$.patients')" 0 "SQL metacharacters in a query: no patient matches"
+api PATCH "$API/patients/$id1" '{"name": "Ann Example"}'
+expect_json 200 'the name restored'
 stop_daemon
 
 # ----------------------------------- the environment token, and no token

@@ -68,6 +68,8 @@ HTTP_HEADERS=
 HTTP_ERR=
 PASSED=0
 _PIDS=()
+_CLEANUP=()	# commands run at exit before the directory goes (at_exit)
+PRIVATE=()	# phone numbers and message bodies the log must never hold
 
 _lib_cleanup() {
 	local rc=$? pid
@@ -79,6 +81,9 @@ _lib_cleanup() {
 			wait "$pid"
 		fi
 	done 2>/dev/null
+	for cmd in "${_CLEANUP[@]}"; do
+		eval "$cmd"
+	done
 	if [ "${KEEP_TMP:-0}" = 1 ]; then
 		echo "$TEST_NAME: kept $TMPD" >&2
 	else
@@ -118,10 +123,52 @@ ok() {
 	echo "ok $PASSED - $*"
 }
 
-# finish: the last line of every script.
+# at_exit COMMAND: runs COMMAND (a string for eval) when the script exits,
+# however it exits, after the daemons are killed and before $TMPD goes.
+at_exit() {
+	_CLEANUP+=("$1")
+}
+
+# finish: the last line of every script.  Checks the daemon log first.
 finish() {
+	[ ! -e "$DAEMON_LOG" ] || expect_log_clean
 	echo "$PASSED passed, 0 failed"
 	exit 0
+}
+
+# private VALUE...: a phone number or message body the daemon log must never
+# hold (post_sms, post_signed and queue_msg note theirs).  finish checks.
+private() {
+	PRIVATE+=("$@")
+}
+
+# expect_log_clean: DAEMON_LOG holds no number or body noted with private
+# and not the auth token.  A number counts as found by its last 8 digits
+# (the log redacts to the last 3); a body by its text, when it is at least
+# 12 bytes on one line (shorter ones, "STOP" or "yes", are ordinary words).
+expect_log_clean() {
+	local v digits seen=0
+	[ ! -s "$DAEMON_LOG" ] || ! grep -qF -- "$TEST_TOKEN" "$DAEMON_LOG" ||
+		fail 'the daemon log holds the auth token'
+	for v in "${PRIVATE[@]}"; do
+		case $v in
+		*$'\n'*) continue ;;
+		*[+0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*)
+			# A number, or a body with one in it: its last 8 digits.
+			digits=${v//[!0-9]/}
+			if [ "${#digits}" -ge 8 ] && [ "${#v}" -le 24 ]; then
+				grep -qF -- "${digits: -8}" "$DAEMON_LOG" &&
+					fail "the daemon log holds the number $v"
+				seen=$((seen + 1))
+				continue
+			fi ;;
+		esac
+		[ "${#v}" -ge 12 ] || continue
+		grep -qF -- "$v" "$DAEMON_LOG" &&
+			fail "the daemon log holds the message body '$v'"
+		seen=$((seen + 1))
+	done
+	ok "the daemon log holds none of the $seen numbers and bodies sent, nor the token"
 }
 
 expect_eq() {	# ACTUAL EXPECTED MESSAGE
@@ -144,6 +191,8 @@ expect_not_contains() {	# HAYSTACK NEEDLE MESSAGE
 }
 
 # expect_match TEXT ERE MESSAGE: some line of TEXT matches the extended regex.
+# (A here-string, not a pipe: grep -q leaving early would make a writer
+# into the pipe die of SIGPIPE, and pipefail call that a failure.)
 expect_match() {
 	grep -Eq -- "$2" <<<"$1" ||
 		fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 800)"
@@ -222,7 +271,8 @@ log_has() {
 #   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
 #   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
 #   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
-#   CFG_REMINDERS (extra lines for [reminders]).
+#   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
+#   set TEST_DB to match).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -239,7 +289,7 @@ request_timeout = ${CFG_REQUEST_TIMEOUT:-10}
 shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
 
 [storage]
-database = clotline.db
+database = ${CFG_DATABASE:-clotline.db}
 busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
 
 [provider]
@@ -394,6 +444,12 @@ post_form() {
 
 # post_signed [KEY VALUE]...: a correctly signed webhook with these fields.
 post_signed() {
+	local i j
+	for ((i = 1; i < $#; i += 2)); do
+		case ${!i} in
+		From | Body) j=$((i + 1)); private "${!j}" ;;
+		esac
+	done
 	post_form /twilio/sms "$(sign "$TEST_SMS_URL" "$@")" "$@"
 }
 
@@ -475,15 +531,16 @@ FAKE_PORT_FILE=$TMPD/fake.port
 FAKE_PORT=
 FAKE_PID=
 
-# start_fake [SCRIPT_FILE]: starts tests/fake/fakeprovider (see its header
-# for the script) and sets FAKE_PID and FAKE_PORT.  Its status callbacks are
-# signed for public_url and delivered to the daemon's port, as through a
-# reverse proxy.
+# start_fake [SCRIPT_FILE|''] [PORT]: starts tests/fake/fakeprovider (see its
+# header for the script) on PORT (default: a free one) and sets FAKE_PID and
+# FAKE_PORT.  Its status callbacks are signed for public_url and delivered
+# to the daemon's port, as through a reverse proxy.
 start_fake() {
 	local args=(--port-file "$FAKE_PORT_FILE" --log "$FAKE_LOG"
 		--token "$TEST_TOKEN" --deliver-port-file "$PORT_FILE")
 	[ -x "${FAKEPROVIDER:-}" ] || fail "FAKEPROVIDER is not built (make check builds it)"
 	[ -z "${1:-}" ] || args+=(--script "$1")
+	[ -z "${2:-}" ] || args+=(--port "$2")
 	rm -f "$FAKE_PORT_FILE"
 	"$FAKEPROVIDER" "${args[@]}" 2>>"$DAEMON_LOG" &
 	FAKE_PID=$!
@@ -508,6 +565,7 @@ fake_count() {
 # as the staff CLI or scheduler queues one (DUE: seconds from now, 0).
 queue_msg() {
 	local prio=${4:-}
+	private "$2" "$3"
 	if [ -z "$prio" ]; then
 		case $1 in alert) prio=1 ;; reminder) prio=3 ;; *) prio=2 ;; esac
 	fi

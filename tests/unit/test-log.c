@@ -1,7 +1,11 @@
 /*
- * Phone numbers in logs keep their last three digits and nothing else.
+ * Phone numbers in logs keep their last three digits and nothing else; one
+ * call writes one line, whatever its arguments hold.
  */
 #include "testlib.h"
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -50,10 +54,39 @@ test_level_names(void **state)
 	assert_int_equal(log_level_from_name("loud", &l), -1);
 }
 
+/* What log_info writes to stderr, read back through a pipe. */
+static void
+test_one_line(void **state)
+{
+	char	buf[256];
+	ssize_t	len;
+	int	fds[2], saved;
+
+	unsetenv("JOURNAL_STREAM");
+	log_init("clotline");
+	log_set_level(LOG_LEVEL_INFO);
+	assert_int_equal(pipe(fds), 0);
+	saved = dup(STDERR_FILENO);
+	assert_int_equal(dup2(fds[1], STDERR_FILENO), STDERR_FILENO);
+	log_info("sms: %s from %s", "SM1\nclotline: error: forged\r",
+	    "\t\x1b[31m\x7f\xc3\xa9");
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	close(fds[1]);
+	len = read(fds[0], buf, sizeof buf - 1);
+	close(fds[0]);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	/* Control characters become '?'; UTF-8 (é) is kept. */
+	assert_string_equal(buf, "clotline: info: sms: SM1?clotline: error: "
+	    "forged? from ??[31m?\xc3\xa9\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_line),
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_redact_digits),
 		cmocka_unit_test(test_level_names),

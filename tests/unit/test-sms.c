@@ -140,6 +140,27 @@ test_bad_requests(void **state)
 	expect(fx, "MessageSid=SMb1&Body=hi", 400, "From");
 	expect(fx, "MessageSid=SMb2&From=%2B447700900111", 400, "Body");
 	expect(fx, "MessageSid=SM%00x&From=%2B447700900111&Body=hi", 400, "MessageSid");
+	/* Sids and numbers are stored and logged as they came: no control
+	 * characters, no invalid UTF-8. */
+	expect(fx, "MessageSid=SM1%0Aforged&From=%2B447700900111&Body=hi", 400,
+	    "MessageSid");
+	expect(fx, "MessageSid=SM%FFx&From=%2B447700900111&Body=hi", 400,
+	    "MessageSid");
+	expect(fx, "MessageSid=SMb0&From=%2B4477%1B00900111&Body=hi", 400, "From");
+	expect(fx, "MessageSid=SMb0&From=%2B4477%C0%AF900111&Body=hi", 400, "From");
+	expect(fx, "MessageSid=SMb0&From=%2B4477%7F900111&Body=hi", 400, "From");
+	/* 64 bytes at most: a Twilio sid is 34, an E.164 number at most 16. */
+	expect(fx, "MessageSid=SM" "0123456789012345678901234567890123456789"
+	    "0123456789012345678901&From=%2B447700900111&Body=hi", 200, NULL);
+	expect(fx, "MessageSid=SM" "0123456789012345678901234567890123456789"
+	    "01234567890123456789012&From=%2B447700900111&Body=hi", 400,
+	    "MessageSid");
+	expect(fx, "MessageSid=SMb0&From=%2B447700900111"
+	    "01234567890123456789012345"
+	    "6789012345678901234567890&Body=hi", 200, NULL);
+	expect(fx, "MessageSid=SMb0b&From=%2B447700900111"
+	    "01234567890123456789012345"
+	    "67890123456789012345678901&Body=hi", 400, "From");
 	/* Invalid UTF-8 and NUL in the body are repaired, not refused. */
 	expect(fx, "MessageSid=SMb3&From=%2B447700900111&Body=chest%FF%00pain+and+breathless",
 	    200, "Call 999");

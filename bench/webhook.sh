@@ -1,0 +1,255 @@
+#!/bin/bash
+# Webhook throughput and latency against the ceiling: wrk posts correctly
+# signed inbound SMS, each with its own MessageSid, at the gateway (SQLite,
+# console provider, signatures on: verify, store, triage, reply), then the
+# same load at nginx answering a fixed TwiML body on loopback.  Prints
+# requests/s, p50/p90/p99 for both and the ratio, then counts the rows in
+# inbound_messages against the 200s wrk saw: every acknowledged message must
+# be stored.
+#
+#   bench/webhook.sh [SECONDS] [CONNECTIONS] [RUNS]   defaults 10, 8, 3
+#
+# Needs wrk and nginx (Debian packages; nginx runs unprivileged from a
+# temporary configuration, never the system's) and a built tree (make; make
+# tests/fake/webhookgen).  On a machine with two or more CPUs the server
+# under test is pinned to CPU 0 and wrk to CPU 1, so both servers get one
+# core each; nginx runs one worker (the gateway is one event loop) and, for
+# the record, with "worker_processes auto" too.  The database lives in
+# BENCH_DIR (default: a new directory under $TMPDIR or /tmp), which decides
+# what an fsync costs.  docs/BENCHMARKS.md records runs.
+#
+# Diagnostics (not for the record):
+#   BENCH_PERF=1      perf stat on the gateway during its wrk run: CPU used,
+#                     fdatasync and pwrite64 calls, per message
+#   BENCH_WRAP=CMD    run the gateway under CMD, e.g. BENCH_WRAP=eatmydata
+#                     (Debian package) to see the ceiling without fsync;
+#                     that gateway is NOT durable
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+CONNS=${2:-8}
+RUNS=${3:-3}
+BIN=$PWD/src/clotline
+GEN=$PWD/tests/fake/webhookgen
+TOKEN=bench-token-not-a-secret
+PUBLIC=https://clinic.example.org
+SENDERS=2000
+# Messages per run: more than the gateway can answer in SECS, so no sid repeats.
+COUNT=${BENCH_COUNT:-$((SECS * 12000))}
+
+for tool in wrk nginx sqlite3; do
+	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
+	command -v "$tool" >/dev/null 2>&1 ||
+		{ echo "webhook.sh: needs $tool (apt-get install wrk nginx sqlite3)" >&2; exit 1; }
+done
+[ -x "$BIN" ] && [ -x "$GEN" ] ||
+	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen" >&2; exit 1; }
+TMP=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$TMP"
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	[ -n "${BENCH_DIR:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+if [ "$(nproc)" -ge 2 ]; then
+	SERVER_CPU=(taskset -c 0)
+	CLIENT_CPU=(taskset -c 1)
+	pinning='server on CPU 0, wrk on CPU 1'
+else
+	SERVER_CPU=()
+	CLIENT_CPU=()
+	pinning='one CPU: not pinned'
+fi
+
+# --------------------------------------------------------------- requests
+# Every message of the labelled corpora (English, Spanish, German; red flags
+# to chit-chat), in a fixed shuffled order.
+cat tests/data/*.tsv |
+	awk -F'\t' 'NF >= 2 && $1 != "conv" { print $2 }' |
+	awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort -k1,1 | cut -f2- \
+	>"$TMP/messages"
+echo "corpus: $(wc -l <"$TMP/messages") messages, $COUNT signed requests a run, $SENDERS senders"
+
+# ---------------------------------------------------------------- nginx
+TWIML='<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks, we have your message. Keep walking a little more each day. If you get chest pain or sudden breathlessness call 999 now.</Message></Response>'
+start_nginx() {	# WORKERS: on a random port, another if that one is taken
+	local tries
+	for tries in 1 2 3 4 5; do
+		start_nginx_on "$1" $((20000 + RANDOM % 20000)) && return
+	done
+	cat "$TMP/nginx/error.log" >&2
+	exit 1
+}
+start_nginx_on() {	# WORKERS PORT
+	mkdir -p "$TMP/nginx"
+	NGINX_PORT=$2
+	cat >"$TMP/nginx/nginx.conf" <<NGX
+worker_processes $1;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 10000000;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		location = /twilio/sms {
+			default_type "application/xml; charset=utf-8";
+			return 200 '$TWIML';
+		}
+	}
+}
+NGX
+	rm -f "$TMP/nginx/nginx.pid"
+	"${SERVER_CPU[@]}" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
+	NGINX_PID=$!
+	PIDS+=("$NGINX_PID")
+	# nginx writes its pid file once its sockets are bound.
+	until [ "$(cat "$TMP/nginx/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]; do
+		kill -0 "$NGINX_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+}
+stop_nginx() {
+	kill -QUIT "$NGINX_PID"
+	wait "$NGINX_PID" 2>/dev/null || true
+}
+
+# -------------------------------------------------------------- gateway
+start_gateway() {	# DIR
+	cat >"$1/clotline.ini" <<CONF
+[server]
+listen = 127.0.0.1:0
+public_url = $PUBLIC
+port_file = port
+prompts_dir = $PWD/prompts
+[storage]
+database = clotline.db
+[provider]
+name = console
+auth_token = $TOKEN
+from = +441234567890
+verify_signatures = yes
+console_log = outbound.log
+[clinic]
+name = Bench Vascular Clinic
+phone = +441234567890
+on_call = +447700900123
+CONF
+	rm -f "$1/port"
+	# shellcheck disable=SC2086
+	(cd / && exec ${BENCH_WRAP:-} "${SERVER_CPU[@]}" "$BIN" serve -c "$1/clotline.ini") 2>>"$1/gateway.log" &
+	GW_PID=$!
+	PIDS+=("$GW_PID")
+	until [ -s "$1/port" ]; do
+		kill -0 "$GW_PID" 2>/dev/null || { tail "$1/gateway.log" >&2; exit 1; }
+		sleep 0.05
+	done
+	GW_PORT=$(cat "$1/port")
+}
+stop_gateway() {
+	kill -TERM "$GW_PID"
+	wait "$GW_PID" 2>/dev/null || true
+}
+peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# run_wrk URL DATA OUT: one wrk run, its "result KEY VALUE" lines in OUT.
+run_wrk() {
+	"${CLIENT_CPU[@]}" wrk -t1 -c"$CONNS" -d"${SECS}s" --latency --timeout 10s \
+		-s bench/webhook.lua "$1" -- "$2" 1 >"$3.raw"
+	sed -n 's/^result //p' "$3.raw" >"$3"
+}
+val() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $pinning"
+echo "clotline $("$BIN" --version | cut -d' ' -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //')"
+echo "load: wrk -t1 -c$CONNS -d${SECS}s, $RUNS runs each"
+# What one synchronous 4 KiB write costs where the database lives: a durable
+# commit needs at least one.
+sync_ms() {
+	dd if=/dev/zero of="$TMP/dsync.test" bs=4k count=200 oflag=dsync 2>&1 |
+		awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") print $(i - 1) * 1000 / 200 }'
+	rm -f "$TMP/dsync.test"
+}
+echo "synchronous 4 KiB write in $TMP: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+fail=0
+declare -a G_RPS G_P99 N1_RPS
+for run in $(seq 1 "$RUNS"); do
+	# A fresh database each run, senders enrolled as patients (so triage
+	# state and replies are a patient's), requests signed for this run.
+	d=$TMP/run$run
+	mkdir -p "$d"
+	"$GEN" --token "$TOKEN" --url "$PUBLIC/twilio/sms" --count "$COUNT" \
+		--run "$run" --senders "$SENDERS" --first-sender +447700800000 \
+		<"$TMP/messages" >"$d/requests.tsv"
+	start_gateway "$d"
+	sqlite3 -cmd '.timeout 5000' "$d/clotline.db" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $SENDERS - 1)
+	  INSERT INTO patients (phone, name, language, timezone, enrolled, opted_out, paused, created_at, updated_at)
+	  SELECT '+' || (447700800000 + i), 'Bench', 'en', 'Europe/London', 1, 0, 0, 0, 0 FROM n;"
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf stat -x, -e task-clock,syscalls:sys_enter_fdatasync,syscalls:sys_enter_pwrite64 \
+			-p "$GW_PID" -o "$d/perf.csv" -- sleep "$SECS" &
+		PERF_PID=$!
+	fi
+	run_wrk "http://127.0.0.1:$GW_PORT/twilio/sms" "$d/requests.tsv" "$d/gw"
+	[ -z "${BENCH_PERF:-}" ] || wait "$PERF_PID"
+	rss=$(peak_rss_kib "$GW_PID")
+	stop_gateway
+	rows=$(sqlite3 "$d/clotline.db" 'SELECT count(*) FROM inbound_messages;')
+	ok200=$(val "$d/gw" status_200)
+	ok200=${ok200:-0}
+	other=$(awk '$1 ~ /^status_/ && $1 != "status_200" { s += $2 } END { print s + 0 }' "$d/gw")
+
+	start_nginx 1
+	run_wrk "http://127.0.0.1:$NGINX_PORT/twilio/sms" "$d/requests.tsv" "$d/ngx1"
+	stop_nginx
+	start_nginx auto
+	run_wrk "http://127.0.0.1:$NGINX_PORT/twilio/sms" "$d/requests.tsv" "$d/ngxa"
+	stop_nginx
+
+	g=$(val "$d/gw" rps)
+	n1=$(val "$d/ngx1" rps)
+	na=$(val "$d/ngxa" rps)
+	printf '\nrun %d\n' "$run"
+	printf '  %-24s %8s %8s %8s %8s %8s\n' server 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms'
+	for w in gw:clotline ngx1:'nginx (1 worker)' ngxa:'nginx (auto workers)'; do
+		f=$d/${w%%:*}
+		printf '  %-24s %8s %8s %8s %8s %8s\n' "${w#*:}" "$(val "$f" rps)" \
+			"$(val "$f" p50_ms)" "$(val "$f" p90_ms)" "$(val "$f" p99_ms)" "$(val "$f" max_ms)"
+	done
+	printf '  ratio clotline / nginx: %s%% of 1 worker, %s%% of auto workers\n' \
+		"$(echo "scale=1; 100 * $g / $n1" | bc)" "$(echo "scale=1; 100 * $g / $na" | bc)"
+	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak RSS %s KiB\n' \
+		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
+	printf '  inbound_messages rows: %d (200s seen by wrk: %d)\n' "$rows" "$ok200"
+	if [ -n "${BENCH_PERF:-}" ]; then
+		awk -F, -v n="$ok200" -v secs="$SECS" '
+			$3 == "task-clock" { printf "  perf: %.2f CPUs busy, %.3f ms CPU a message", $1 / 1000 / secs, $1 / n }
+			$3 ~ /fdatasync/ { printf ", %.2f fdatasync", $1 / n }
+			$3 ~ /pwrite64/ { printf ", %.1f pwrite64 a message\n", $1 / n }' "$d/perf.csv"
+	fi
+	# Every 200 is a stored row; a few more rows are possible (answered as
+	# wrk's clock stopped, before it read the reply), never fewer.
+	if [ "$rows" -lt "$ok200" ] || [ "$(val "$d/gw" wrapped)" != 0 ]; then
+		echo "  FAIL: fewer rows than 200s, or a MessageSid was sent twice" >&2
+		fail=1
+	fi
+	G_RPS+=("$g")
+	G_P99+=("$(val "$d/gw" p99_ms)")
+	N1_RPS+=("$n1")
+	[ -n "${BENCH_DIR:-}" ] || rm -f "$d/requests.tsv"
+done
+echo "synchronous 4 KiB write: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nclotline req/s: %s; p99 ms: %s; nginx (1 worker) req/s: %s\n' \
+	"${G_RPS[*]}" "${G_P99[*]}" "${N1_RPS[*]}"
+exit "$fail"
