@@ -142,6 +142,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 */
 	s = fuzz_string((const char *)data, size);
 	segments_count(s, &sg);
+	if (sg.units > 2 * strlen(s))
+		fuzz_fail("%zu units in %zu bytes", sg.units, strlen(s));
 	free(s);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "provider.h"
 #include "phone.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #ifndef CLOTLINE_DATADIR
@@ -346,6 +347,11 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 	case CONF_STRING:
 		if (*v == '\0') {
 			why = "must not be empty";
+			break;
+		}
+		/* The clinic's name goes into SMS and TwiML, which need UTF-8. */
+		if (!utf8_valid(v, strlen(v))) {
+			why = "not valid UTF-8 (save the file as UTF-8)";
 			break;
 		}
 		free(*sp);
