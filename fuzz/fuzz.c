@@ -20,10 +20,10 @@
 #define FUZZ_SRCDIR "."
 #endif
 
-#define FUZZ_MAX_FILES	16
+#define FUZZ_MAX_FILES	64
 
 static char	*fuzz_dir;
-static char	*fuzz_files[FUZZ_MAX_FILES];	/* made by fuzz_write, then dirs */
+static char	*fuzz_files[FUZZ_MAX_FILES];	/* made by fuzz_write, in order */
 static size_t	 fuzz_nfiles;
 
 size_t
@@ -127,14 +127,16 @@ fuzz_write(const char *name, const void *data, size_t len)
 	char		*tmp, *dir;
 	FILE		*fp;
 
-	tmp = xasprintf("%s/%s", fuzz_tmpdir(), name);
-	if ((slash = strchr(name, '/')) != NULL) {	/* one level of directory */
+	/* Each directory on the way, made once. */
+	for (slash = strchr(name, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
 		dir = xasprintf("%s/%.*s", fuzz_tmpdir(), (int)(slash - name),
 		    name);
 		if (mkdir(dir, 0700) == 0)
 			(void)fuzz_remember(dir);
 		free(dir);
 	}
+	tmp = xasprintf("%s/%s", fuzz_tmpdir(), name);
 	path = fuzz_remember(tmp);
 	free(tmp);
 	if ((fp = fopen(path, "w")) == NULL ||

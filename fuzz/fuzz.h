@@ -37,7 +37,11 @@ void		 fuzz_fail(const char *, ...)
  * fuzz_write made and removed at exit.  The string is static.
  */
 const char	*fuzz_tmpdir(void);
-/* Writes data to name (a path under fuzz_tmpdir), replacing it; the path is static per name. */
+/*
+ * Writes data to name, a relative path under fuzz_tmpdir() whose
+ * directories are made as needed, replacing it; returns the full path
+ * (static, one per name).
+ */
 const char	*fuzz_write(const char *name, const void *data, size_t len);
 /* The source tree (env CLOTLINE_SRCDIR or the build's own); static. */
 const char	*fuzz_srcdir(void);
