@@ -26,11 +26,11 @@ declare -A files=(
 	[fuzz_prompts]="src/prompts.c"
 	[fuzz_rules]="src/triage_load.c src/triage_lit.c src/triage.c"
 	[fuzz_triage]="src/triage.c src/triage_lit.c"
-	[fuzz_json]=""
+	[fuzz_json]="src/api.c src/staff.c"
 )
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_form fuzz_signature fuzz_twiml
-    fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage)
+    fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage fuzz_json)
 
 tool() {
 	local t
@@ -50,16 +50,22 @@ for t in "${targets[@]}"; do
 	    "$top/fuzz/regress/$t"; do
 		[ -d "$d" ] && dirs+=("$d")
 	done
-	rm -f "$out/$t.profraw"
-	LLVM_PROFILE_FILE=$out/$t.profraw "$out/$t" -runs=0 "${dirs[@]}" \
-	    >"$out/$t.log" 2>&1
+	# libFuzzer may write to the first directory: an empty scratch one.
+	rm -rf "$out/scratch" "$out/$t.profraw"
+	mkdir -p "$out/scratch"
+	LLVM_PROFILE_FILE=$out/$t.profraw "$out/$t" -runs=0 "$out/scratch" \
+	    "${dirs[@]}" >"$out/$t.log" 2>&1
 	"$profdata" merge -sparse "$out/$t.profraw" -o "$out/$t.profdata"
 	n=$(find "${dirs[@]}" -type f | wc -l)
 	echo "=== $t: $n inputs"
 	paths=()
 	for f in ${files[$t]}; do
-		paths+=("$top/$f")
+		[ -f "$top/$f" ] && paths+=("$top/$f")
 	done
+	if [ ${#paths[@]} -eq 0 ]; then
+		echo "(none of ${files[$t]} in this tree)"
+		continue
+	fi
 	"$cov" report "$out/$t" -instr-profile="$out/$t.profdata" \
 	    "${paths[@]}" | sed "s|$top/||"
 done

@@ -23,7 +23,7 @@
 #define FUZZ_MAX_FILES	64
 
 static char	*fuzz_dir;
-static char	*fuzz_files[FUZZ_MAX_FILES];	/* made by fuzz_write, in order */
+static char	*fuzz_files[FUZZ_MAX_FILES];	/* made, in order */
 static size_t	 fuzz_nfiles;
 
 size_t

@@ -32,7 +32,8 @@ static const char *const fuzz_prompts_names[] = {
 	"emergency", "urgent", "urgent_leg", "alert", "delivery_failed",
 	"routine", "advice_stairs", "extra",
 };
-#define FUZZ_PROMPTS_N	(sizeof fuzz_prompts_names / sizeof fuzz_prompts_names[0])
+#define FUZZ_PROMPTS_N	\
+	(sizeof fuzz_prompts_names / sizeof fuzz_prompts_names[0])
 
 static const struct prompt_vars fuzz_prompts_vars = {
 	.emergency_number = "112",

@@ -24,7 +24,7 @@ struct triage_rules;
 
 /* The rules text with \Q\E before every pattern; caller frees. */
 char	*fuzz_triage_plain(const char *text, size_t len, size_t *outlen);
-/* Loads the rules in dir, a directory under fuzz_tmpdir(); NULL if they do not load. */
+/* The rules in dir, under fuzz_tmpdir(); NULL if they do not load. */
 struct triage_rules *fuzz_triage_load(const char *dir);
 /*
  * Runs a conversation (a stored state, possibly malformed, then messages

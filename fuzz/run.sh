@@ -19,10 +19,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${FUZZ_BUILDDIR:-$top}
 secs=${1:-30}
 shift || true
-# fuzz_json is pending: the staff API it should drive is not merged yet.
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_form fuzz_signature fuzz_twiml
-    fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage)
+    fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage fuzz_json)
 
 case $secs in
 ''|*[!0-9]*) echo "usage: fuzz/run.sh [SECONDS] [TARGET...]" >&2; exit 2 ;;
