@@ -46,7 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	if ((fast = fuzz_triage_load("fast")) == NULL)
 		return 0;
-	plain = fuzz_triage_load("plain");
+	if ((plain = fuzz_triage_load("plain")) != NULL)
+		fuzz_triage_is_plain(plain);
 	prompts = triage_rules_prompts(fast);
 	for (i = 0; prompts[i] != NULL; i++)
 		if (*prompts[i] == '\0')

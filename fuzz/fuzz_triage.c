@@ -92,6 +92,7 @@ fuzz_triage_init(void)
 		fprintf(stderr, "fuzz_triage: the plain rules do not load\n");
 		exit(1);
 	}
+	fuzz_triage_is_plain(fuzz_plain);
 }
 
 /* The first message, raw: triage_step sanitises it the same way. */

@@ -26,6 +26,8 @@ struct triage_rules;
 char	*fuzz_triage_plain(const char *text, size_t len, size_t *outlen);
 /* The rules in dir, under fuzz_tmpdir(); NULL if they do not load. */
 struct triage_rules *fuzz_triage_load(const char *dir);
+/* Fails unless tr is plain: no set searched line by line, no filter. */
+void	fuzz_triage_is_plain(const struct triage_rules *tr);
 /*
  * Runs a conversation (a stored state, possibly malformed, then messages
  * ten minutes apart) through fast and plain and fails if they differ, if a

@@ -99,6 +99,42 @@ fuzz_triage_load(const char *dir)
 	return tr;
 }
 
+/*
+ * The premise of the comparison: in plain rules no line has literals or an
+ * ASCII pattern, and every set is searched through its alternation.
+ */
+static void
+fuzz_triage_plain_set(const struct triage_set *ts)
+{
+	int	i;
+
+	for (i = 0; i < ts->nline; i++)
+		if (ts->line[i].mask != 0 || ts->line[i].ascii != NULL)
+			fuzz_fail("a plain line has literals or an ASCII pattern");
+	if (ts->nline > 0 && (ts->joined == NULL || ts->unread != ts->nline))
+		fuzz_fail("a plain set is not searched as one alternation");
+}
+
+void
+fuzz_triage_is_plain(const struct triage_rules *tr)
+{
+	int	i;
+
+	for (i = 0; i < tr->nconcepts; i++)
+		fuzz_triage_plain_set(&tr->concepts[i].set);
+	for (i = 0; i < CUE_COUNT; i++)
+		fuzz_triage_plain_set(&tr->cues[i]);
+	for (i = 0; i < tr->nlangs; i++)
+		fuzz_triage_plain_set(&tr->langs[i].detect);
+	fuzz_triage_plain_set(&tr->harmless);
+	fuzz_triage_plain_set(&tr->yes);
+	fuzz_triage_plain_set(&tr->no);
+	for (i = 0; i < tr->nactivity; i++)
+		if (tr->activity[i].line.mask != 0 ||
+		    tr->activity[i].line.ascii != NULL)
+			fuzz_fail("a plain activity line is filtered");
+}
+
 /* One line of a set on text: the prefilter and the ASCII pattern. */
 static void
 fuzz_triage_line(const struct triage_line *ln, const char *text, size_t len,
