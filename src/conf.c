@@ -18,6 +18,7 @@
 #include "provider.h"
 #include "phone.h"
 #include "tz.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #ifndef CLOTLINE_DATADIR
@@ -342,6 +343,11 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 	case CONF_STRING:
 		if (*v == '\0') {
 			why = "must not be empty";
+			break;
+		}
+		/* The clinic's name goes into SMS and TwiML, which need UTF-8. */
+		if (!utf8_valid(v, strlen(v))) {
+			why = "not valid UTF-8 (save the file as UTF-8)";
 			break;
 		}
 		free(*sp);

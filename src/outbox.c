@@ -747,8 +747,7 @@ outbox_healthy(struct outbox *ob, int64_t now)
 	    now - ob->set->conf->stall_after) == 0;
 }
 
-/* Our message id from "id=N" in the callback URL's query; 0 if absent. */
-static int64_t
+int64_t
 outbox_query_id(const char *query)
 {
 	const char	*p;

@@ -64,5 +64,11 @@ int		 outbox_healthy(struct outbox *, int64_t now);
  */
 int		 outbox_status(struct outbox *, const struct form *,
 		    const char *query, int64_t now);
+/*
+ * Our message id from the first valid "id=N" (N > 0) of a status
+ * callback's query string, which may be NULL; 0 if there is none.  Public
+ * for fuzz/fuzz_form.c.
+ */
+int64_t		 outbox_query_id(const char *query);
 
 #endif

@@ -54,19 +54,34 @@ gsm7_width(uint32_t cp)
 	return 0;
 }
 
-/* Decodes one code point of valid UTF-8; returns its length in bytes. */
+/*
+ * Decodes one code point; returns its length in bytes.  The text should be
+ * valid UTF-8, but a byte that does not start a complete sequence counts
+ * as one U+FFFD, so that no text can make the decoder read past its NUL.
+ */
 static size_t
 utf8_next(const unsigned char *s, uint32_t *cp)
 {
+	size_t	n, i;
+
 	if (s[0] < 0x80) {
 		*cp = s[0];
 		return 1;
 	}
-	if ((s[0] & 0xe0) == 0xc0) {
+	n = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+	    (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	for (i = 1; i < n; i++)		/* stops at the NUL, not 0x80-0xbf */
+		if ((s[i] & 0xc0) != 0x80)
+			break;
+	if (n == 0 || i < n) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	if (n == 2) {
 		*cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
 		return 2;
 	}
-	if ((s[0] & 0xf0) == 0xe0) {
+	if (n == 3) {
 		*cp = (uint32_t)(s[0] & 0x0f) << 12 |
 		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
 		return 3;

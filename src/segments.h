@@ -16,7 +16,10 @@ struct segments {
 	size_t			count;		/* segments; 0 for an empty message */
 };
 
-/* Counts the segments of valid UTF-8 text. */
+/*
+ * Counts the segments of UTF-8 text.  A byte that starts no complete
+ * sequence counts as U+FFFD (which is UCS-2), never reading past the NUL.
+ */
 void	segments_count(const char *text, struct segments *);
 
 #endif

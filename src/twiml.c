@@ -30,6 +30,15 @@ twiml_escape(struct evbuffer *out, const char *s)
 		case '\'':	rep = "&apos;"; break;
 		case '\t': case '\n': case '\r':
 			continue;
+		case 0xef:	/* U+FFFE and U+FFFF are no XML characters either */
+			if ((unsigned char)s[1] != 0xbf ||
+			    ((unsigned char)s[2] != 0xbe &&
+			    (unsigned char)s[2] != 0xbf))
+				continue;
+			evbuffer_add(out, run, (size_t)(s - run));
+			s += 2;
+			run = s + 1;
+			continue;
 		default:
 			if (c >= 0x20)
 				continue;

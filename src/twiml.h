@@ -10,7 +10,7 @@ struct evbuffer;
 /*
  * Appends s to out escaped for XML character data and attribute values
  * (& < > " '), dropping characters XML 1.0 forbids (C0 controls other than
- * tab, LF and CR).  s must be valid UTF-8.
+ * tab, LF and CR, and U+FFFE and U+FFFF).  s must be valid UTF-8.
  */
 void	 twiml_escape(struct evbuffer *out, const char *s);
 /*

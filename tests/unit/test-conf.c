@@ -162,6 +162,26 @@ test_token_from_environment_and_secret_not_echoed(void **state)
 	diag_clear(&d);
 }
 
+/*
+ * A clinic name that is not UTF-8 (a file saved as Latin-1) would reach
+ * every SMS and TwiML reply, and its last byte made prompt loading read
+ * past the text (found by fuzz/fuzz_conf): refused with its line.
+ */
+static void
+test_text_must_be_utf8(void **state)
+{
+	struct diag	 d;
+	const char	*path = testlib_write("latin1.ini",
+	    "[server]\npublic_url = https://clinic.example.org\n"
+	    "[provider]\nauth_token = t\n[clinic]\nname = Klinik K\xf6ln\n"
+	    "phone = +441234567890\non_call = +447700900123\n");
+
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "latin1.ini:6:", "not valid UTF-8"));
+	diag_clear(&d);
+}
+
 static void
 test_long_line(void **state)
 {
@@ -185,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_relative_paths_and_listen_forms),
 		cmocka_unit_test(test_token_from_environment_and_secret_not_echoed),
+		cmocka_unit_test(test_text_must_be_utf8),
 		cmocka_unit_test(test_long_line),
 	};
 	int	rc;

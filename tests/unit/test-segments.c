@@ -165,6 +165,34 @@ test_table_facts(void **state)
 	assert_int_equal(sg.encoding, SEGMENTS_UCS2);
 }
 
+/*
+ * Text that is not valid UTF-8 (a clinic name typed in Latin-1, staff
+ * text) used to make the decoder read past the NUL after a lead byte
+ * (found by fuzz/fuzz_utf8).  Such a byte now counts as one U+FFFD; under
+ * ASan, the exact-size buffers from repeat() catch any read past the end.
+ */
+static void
+test_invalid_stays_inside(void **state)
+{
+	struct segments	 sg;
+	char		*text;
+
+	text = repeat("ok ", "\xf0", 1);	/* a 4-byte lead, then the NUL */
+	segments_count(text, &sg);
+	free(text);
+	assert_int_equal(sg.encoding, SEGMENTS_UCS2);
+	assert_int_equal(sg.units, 4);
+	assert_int_equal(sg.count, 1);
+	text = repeat("x", "\xe2\x82", 1);	/* a 3-byte sequence cut short */
+	segments_count(text, &sg);
+	free(text);
+	assert_int_equal(sg.units, 3);		/* x, U+FFFD, U+FFFD */
+	text = repeat("", "\xff\x80", 1);	/* no lead byte at all */
+	segments_count(text, &sg);
+	free(text);
+	assert_int_equal(sg.units, 2);
+}
+
 int
 main(void)
 {
@@ -176,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_ucs2_emoji),
 		cmocka_unit_test(test_ucs2_surrogate_never_split),
 		cmocka_unit_test(test_table_facts),
+		cmocka_unit_test(test_invalid_stays_inside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

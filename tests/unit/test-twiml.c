@@ -37,6 +37,22 @@ test_controls_dropped_newlines_kept(void **state)
 	free(doc);
 }
 
+/*
+ * U+FFFE and U+FFFF are valid UTF-8 but no XML 1.0 characters: kept, they
+ * made the whole reply unparseable (found by fuzz/fuzz_twiml).  Their
+ * neighbours U+FFFD and U+FFBE, which also start with 0xef, stay.
+ */
+static void
+test_nonchars_dropped(void **state)
+{
+	char	*doc = twiml_message("a\xef\xbf\xbe" "b\xef\xbf\xbf" "c"
+	    "\xef\xbf\xbd" "\xef\xbe\xbe");
+
+	assert_non_null(strstr(doc, "<Message>abc\xef\xbf\xbd\xef\xbe\xbe"
+	    "</Message>"));
+	free(doc);
+}
+
 static void
 test_utf8_passes_through(void **state)
 {
@@ -105,6 +121,7 @@ main(void)
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_controls_dropped_newlines_kept),
+		cmocka_unit_test(test_nonchars_dropped),
 		cmocka_unit_test(test_utf8_passes_through),
 	};
 

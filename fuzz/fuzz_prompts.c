@@ -1,0 +1,218 @@
+/*
+ * Fuzz target: prompt files (prompts.c), the clinic's editable replies.
+ * The shipped English prompts are copied to a private directory; each
+ * input's first byte picks one of them (or a new one, extra.txt) and the
+ * rest replaces its file before the set is loaded, then the file is put
+ * back.
+ *
+ * prompts_load must load the set exactly when the file follows the format
+ * (at most 4096 bytes of UTF-8 without NUL; leading '#' lines are
+ * comments; not empty once trailing white space is trimmed; every '{'
+ * closed and naming {emergency_number}, {clinic_name}, {clinic_phone} or,
+ * in alert and delivery_failed, a placeholder filled when sent; urgent and
+ * emergency replies give {emergency_number}), and the loaded text must be
+ * the file rendered by those rules, values never expanded again.
+ * prompts_expand of any text must keep UTF-8 valid.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "fuzz.h"
+#include "prompts.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+static const char *const fuzz_prompts_names[] = {
+	"emergency", "urgent", "urgent_leg", "alert", "delivery_failed",
+	"routine", "advice_stairs", "extra",
+};
+#define FUZZ_PROMPTS_N	\
+	(sizeof fuzz_prompts_names / sizeof fuzz_prompts_names[0])
+
+static const struct prompt_vars fuzz_prompts_vars = {
+	.emergency_number = "112",
+	.clinic_name = "St Mary's & {clinic_phone} Kl\xc3\xadnica",
+	.clinic_phone = "+441234567890",
+};
+
+static char	*fuzz_prompts_orig[FUZZ_PROMPTS_N];
+static size_t	 fuzz_prompts_origlen[FUZZ_PROMPTS_N];
+static char	*fuzz_prompts_dir;
+
+static void
+fuzz_prompts_init(void)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	FILE		*fp;
+	char		*src, *path, *name, buf[8192];
+	size_t		 len, i;
+
+	src = xasprintf("%s/prompts/en", fuzz_srcdir());
+	if ((dp = opendir(src)) == NULL) {
+		fprintf(stderr, "fuzz_prompts: cannot open %s\n", src);
+		exit(1);
+	}
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 5 ||
+		    strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		path = xasprintf("%s/%s", src, de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			exit(1);
+		len = fread(buf, 1, sizeof buf, fp);
+		fclose(fp);
+		name = xasprintf("prompts/en/%s", de->d_name);
+		(void)fuzz_write(name, buf, len);
+		for (i = 0; i < FUZZ_PROMPTS_N; i++)
+			if (strlen(fuzz_prompts_names[i]) + 4 ==
+			    strlen(de->d_name) && strncmp(de->d_name,
+			    fuzz_prompts_names[i], strlen(de->d_name) - 4) == 0) {
+				fuzz_prompts_orig[i] = fuzz_string(buf, len);
+				fuzz_prompts_origlen[i] = len;
+			}
+		free(name);
+		free(path);
+	}
+	closedir(dp);
+	free(src);
+	fuzz_prompts_orig[FUZZ_PROMPTS_N - 1] = xstrdup("Extra text.\n");
+	fuzz_prompts_origlen[FUZZ_PROMPTS_N - 1] = 12;
+	(void)fuzz_write("prompts/en/extra.txt", "Extra text.\n", 12);
+	for (i = 0; i < FUZZ_PROMPTS_N; i++)
+		if (fuzz_prompts_orig[i] == NULL) {
+			fprintf(stderr, "fuzz_prompts: no %s.txt\n",
+			    fuzz_prompts_names[i]);
+			exit(1);
+		}
+	fuzz_prompts_dir = xasprintf("%s/prompts", fuzz_tmpdir());
+}
+
+/* The file rendered by the format's rules, or NULL if it breaks one. */
+static char *
+fuzz_prompts_render(const char *name, const char *file, size_t len)
+{
+	/* Filled when sent: alert's, then delivery_failed's. */
+	static const char *const runtime[2][3] = {
+		{ "level", "phone", "excerpt" }, { "phone", "reason", "code" },
+	};
+	const char	*body, *p, *open, *close, *val;
+	char		*text, *out, *o;
+	size_t		 n, i, k;
+	int		 late;	/* 0 none, 1 alert, 2 delivery_failed */
+
+	if (len > 4096 || !utf8_valid(file, len))
+		return NULL;
+	for (body = file; *body == '#'; ) {
+		body += strcspn(body, "\n");
+		if (*body == '\n')
+			body++;
+	}
+	n = strlen(body);
+	while (n > 0 && isspace((unsigned char)body[n - 1]))
+		n--;
+	if (n == 0)
+		return NULL;
+	text = xstrndup(body, n);
+	if ((strncmp(name, "urgent", 6) == 0 ||
+	    strncmp(name, "emergency", 9) == 0) &&
+	    strstr(text, "{emergency_number}") == NULL) {
+		free(text);
+		return NULL;
+	}
+	late = strcmp(name, "alert") == 0 ? 1 :
+	    strcmp(name, "delivery_failed") == 0 ? 2 : 0;
+	out = o = xmalloc(n * 40 + 1);	/* a value is under 40 bytes */
+	for (p = text; (open = strchr(p, '{')) != NULL; p = close + 1) {
+		memcpy(o, p, (size_t)(open - p));
+		o += open - p;
+		if ((close = strchr(open, '}')) == NULL)
+			goto bad;
+		k = (size_t)(close - open - 1);
+		val = NULL;
+		if (k == 16 && strncmp(open + 1, "emergency_number", k) == 0)
+			val = fuzz_prompts_vars.emergency_number;
+		else if (k == 11 && strncmp(open + 1, "clinic_name", k) == 0)
+			val = fuzz_prompts_vars.clinic_name;
+		else if (k == 12 && strncmp(open + 1, "clinic_phone", k) == 0)
+			val = fuzz_prompts_vars.clinic_phone;
+		else {
+			for (i = 0; late && i < 3; i++)
+				if (strlen(runtime[late - 1][i]) == k &&
+				    strncmp(runtime[late - 1][i], open + 1, k) == 0)
+					break;
+			if (!late || i == 3)
+				goto bad;
+			val = "";
+			memcpy(o, open, k + 2);	/* kept for when it is sent */
+			o += k + 2;
+		}
+		memcpy(o, val, strlen(val));
+		o += strlen(val);
+	}
+	memcpy(o, p, strlen(p) + 1);
+	free(text);
+	return out;
+bad:
+	free(text);
+	free(out);
+	return NULL;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const keys[] = { "level", "phone", "excerpt" };
+	static const char *const vals[] = { "emergency", "+44\xe2\x80\xa6",
+	    "{phone} \xf0\x9f\x98\x80" };
+	struct prompts	*ps;
+	struct diag	 d;
+	const char	*name, *got;
+	char		*file, *want, *exp, *tname;
+	size_t		 k;
+
+	if (fuzz_prompts_dir == NULL)
+		fuzz_prompts_init();
+	if (size == 0)
+		return 0;
+	k = data[0] % FUZZ_PROMPTS_N;
+	name = fuzz_prompts_names[k];
+	tname = xasprintf("prompts/en/%s.txt", name);
+	(void)fuzz_write(tname, data + 1, size - 1);
+	file = fuzz_string((const char *)data + 1, size - 1);
+	want = fuzz_prompts_render(name, file, size - 1);
+
+	diag_init(&d);
+	ps = prompts_load(fuzz_prompts_dir, "en", &fuzz_prompts_vars, &d);
+	if ((ps == NULL) != (d.nerrors > 0))
+		fuzz_fail("prompts_load: set %p with %zu errors", (void *)ps,
+		    d.nerrors);
+	if ((ps != NULL) != (want != NULL))
+		fuzz_fail("%s.txt %s, but the format says it is %s", name,
+		    ps != NULL ? "loads" : "does not load",
+		    want != NULL ? "valid" : "not");
+	if (ps != NULL) {
+		got = prompts_lookup(ps, "en", name);
+		if (got == NULL || strcmp(got, want) != 0)
+			fuzz_fail("%s renders as \"%s\", expected \"%s\"", name,
+			    got != NULL ? got : "(none)", want);
+		exp = prompts_expand(got, keys, vals, 3);
+		if (!utf8_valid(exp, strlen(exp)))
+			fuzz_fail("prompts_expand made invalid UTF-8");
+		free(exp);
+	}
+	prompts_free(ps);
+	diag_clear(&d);
+	free(want);
+	free(file);
+	(void)fuzz_write(tname, fuzz_prompts_orig[k], fuzz_prompts_origlen[k]);
+	free(tname);
+	return 0;
+}
