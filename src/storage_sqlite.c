@@ -1076,27 +1076,25 @@ sqlite_conversation_put(void *arg, const struct conversation *c)
 	return sqlite_exec_stmt(s, st, "conversation update");
 }
 
+/* Fills *c from a row of STMT_CALL_GET. */
+static void
+sqlite_call_row(sqlite3_stmt *st, void *arg)
+{
+	struct call_row	*c = arg;
+
+	c->state = sqlite_column_strdup(st, 0);
+	c->step = sqlite3_column_int(st, 1);
+	c->last_twiml = sqlite_column_strdup(st, 2);
+}
+
 static int
 sqlite_call_get(void *arg, const char *sid, struct call_row *c)
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_CALL_GET);
-	int			 rc;
 
 	sqlite_bind_text(st, 1, sid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		c->state = sqlite_column_strdup(st, 0);
-		c->step = sqlite3_column_int(st, 1);
-		c->last_twiml = sqlite_column_strdup(st, 2);
-		sqlite3_reset(st);
-		return 1;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	sqlite_log_error(s, "call lookup");
-	return -1;
+	return sqlite_fetch_one(s, st, "call lookup", sqlite_call_row, c);
 }
 
 static int
