@@ -52,8 +52,9 @@ $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/fuzz_%.o $(HARNESS_OBJS) \
     $(FUZZ_OUT)/libclotline.a
 	$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS)
 
-clean:
-	rm -rf $(FUZZ_OUT)
+clean:		# the build; the corpus and artifacts are kept
+	rm -rf $(FUZZ_OUT)/obj $(FUZZ_OUT)/libclotline.a \
+	    $(addprefix $(FUZZ_OUT)/,$(TARGETS))
 
 .PHONY: all clean
 .SECONDARY:

@@ -38,6 +38,7 @@
 #include "staff.h"
 #include "storage.h"
 #include "tz.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define API_MAX_PATH		256
@@ -241,15 +242,24 @@ api_error(struct api_req *r, int status, const char *field, const char *fmt,
     ...)
 {
 	va_list	 ap;
-	char	 msg[320];
+	char	 msg[320], *text;
 	json_t	*j;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	j = json_pack("{s:s}", "error", msg);
-	if (field != NULL)
-		json_object_set_new(j, "field", json_string(field));
+	/*
+	 * jansson refuses strings that are not UTF-8, and a message may quote
+	 * a query value as sent, or be cut inside a character.
+	 */
+	text = utf8_sanitize(msg, strlen(msg));
+	j = json_pack("{s:s}", "error", text);
+	free(text);
+	if (field != NULL) {
+		text = utf8_sanitize(field, strlen(field));
+		json_object_set_new(j, "field", json_string(text));
+		free(text);
+	}
 	api_json(r, status, j);
 }
 
