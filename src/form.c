@@ -9,6 +9,7 @@
 #include <event2/http.h>
 
 #include "form.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static char *
@@ -98,4 +99,20 @@ form_get(const struct form *f, const char *key, size_t *lenp)
 		}
 	}
 	return NULL;
+}
+
+const char *
+form_get_text(const struct form *f, const char *key, size_t max)
+{
+	const char	*v;
+	size_t		 len, i;
+
+	if ((v = form_get(f, key, &len)) == NULL || len > max ||
+	    !utf8_valid(v, len))
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return NULL;
+	}
+	return v;
 }

@@ -39,5 +39,11 @@ void		 form_free(struct form *);
  * length.  The pointer belongs to the form.
  */
 const char	*form_get(const struct form *, const char *key, size_t *lenp);
+/*
+ * The first value of key if it is at most max bytes of well-formed UTF-8
+ * free of control characters (NUL included), else NULL.  For identifiers
+ * and numbers that are stored, logged and served as JSON as they came.
+ */
+const char	*form_get_text(const struct form *, const char *key, size_t max);
 
 #endif

@@ -177,27 +177,6 @@ sms_fail(struct sms_response *res, int status, const char *why)
 	res->body = xasprintf("%s\n", why);
 }
 
-/*
- * The sid and the numbers must be present, short, well-formed UTF-8 and
- * free of control characters: they are stored, logged and later served as
- * JSON (which cannot hold invalid UTF-8) as they came.
- */
-static const char *
-sms_field(const struct form *f, const char *key, size_t max)
-{
-	const char	*v;
-	size_t		 len, i;
-
-	if ((v = form_get(f, key, &len)) == NULL || len > max ||
-	    !utf8_valid(v, len))
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			return NULL;
-	}
-	return v;
-}
-
 void
 sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
     const struct form *f, int64_t now, struct sms_response *res)
@@ -217,12 +196,12 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	memset(&p, 0, sizeof p);
 	memset(&plan, 0, sizeof plan);
 	res->body = NULL;
-	if ((sid = sms_field(f, "MessageSid", SMS_SID_MAX)) == NULL ||
+	if ((sid = form_get_text(f, "MessageSid", SMS_SID_MAX)) == NULL ||
 	    *sid == '\0') {
 		sms_fail(res, 400, "missing or malformed MessageSid");
 		return;
 	}
-	if ((from = sms_field(f, "From", 64)) == NULL || *from == '\0') {
+	if ((from = form_get_text(f, "From", 64)) == NULL || *from == '\0') {
 		sms_fail(res, 400, "missing or malformed From");
 		return;
 	}
@@ -284,7 +263,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	in.provider = SMS_PROVIDER;
 	in.provider_sid = sid;
 	in.from = from;
-	in.to = sms_field(f, "To", 64);
+	in.to = form_get_text(f, "To", 64);
 	in.body = body;
 	in.received_at = now;
 	in.patient_id = known ? p.id : 0;

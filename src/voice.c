@@ -36,16 +36,13 @@ const char *const voice_prompts[] = {
 	"voice_no_input", "voice_goodbye", "voice_unavailable", NULL,
 };
 
+/* A field that is present, non-empty, short and plain text. */
 static const char *
 voice_field(const struct form *f, const char *key, size_t max)
 {
-	const char	*v;
-	size_t		 len;
+	const char	*v = form_get_text(f, key, max);
 
-	if ((v = form_get(f, key, &len)) == NULL || strlen(v) != len ||
-	    len > max || len == 0)
-		return NULL;
-	return v;
+	return v != NULL && *v != '\0' ? v : NULL;
 }
 
 /* The step=N of an action URL's query; -1 if there is none. */

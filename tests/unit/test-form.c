@@ -95,10 +95,33 @@ test_empty_body(void **state)
 	form_free(NULL);
 }
 
+/* Plain-text fields: short, well-formed UTF-8, no control characters. */
+static void
+test_get_text(void **state)
+{
+	static const char body[] = "a=ok&b=%C3%A9t%C3%A9&c=x%00y&d=x%0Ay&e=%FF"
+	    "&f=1234567890&g=&h=x%7Fy";
+	struct form	*f;
+
+	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
+	assert_string_equal(form_get_text(f, "a", 64), "ok");
+	assert_string_equal(form_get_text(f, "b", 64), "\xc3\xa9t\xc3\xa9");
+	assert_null(form_get_text(f, "c", 64));		/* NUL */
+	assert_null(form_get_text(f, "d", 64));		/* newline */
+	assert_null(form_get_text(f, "e", 64));		/* not UTF-8 */
+	assert_null(form_get_text(f, "f", 9));		/* too long */
+	assert_string_equal(form_get_text(f, "f", 10), "1234567890");
+	assert_string_equal(form_get_text(f, "g", 64), "");
+	assert_null(form_get_text(f, "h", 64));		/* DEL */
+	assert_null(form_get_text(f, "z", 64));		/* absent */
+	form_free(f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_text),
 		cmocka_unit_test(test_decodes_keys_and_values),
 		cmocka_unit_test(test_repeats_and_empty_values),
 		cmocka_unit_test(test_decoded_nul_keeps_length),
