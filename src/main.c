@@ -247,6 +247,13 @@ cmd_serve(int argc, char **argv)
 		fatal("cannot initialise libcurl");
 	if ((base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");
+	/*
+	 * Three priorities: everything runs at the middle one (libevent's
+	 * default), except the group commit (server.c) at the lowest, so it
+	 * runs after the requests of a pass.
+	 */
+	if (event_base_priority_init(base, 3) == -1)
+		fatal("cannot set up event priorities");
 	metrics_init(&metrics, time(NULL));
 	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
 		fatal("provider: %s", err);

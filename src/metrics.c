@@ -136,6 +136,18 @@ metrics_render(const struct metrics *m, time_t now)
 	    (unsigned long long)m->segments_sent,
 	    (long long)(now - m->started));
 	evbuffer_add_printf(b,
+	    "# HELP clotline_group_commits_total Transactions that stored the "
+	    "inbound messages of one pass of the event loop, with one sync.\n"
+	    "# TYPE clotline_group_commits_total counter\n"
+	    "clotline_group_commits_total %llu\n"
+	    "# HELP clotline_group_commit_messages_total Inbound messages "
+	    "answered after a group commit (divided by the commits: the mean "
+	    "group size).\n"
+	    "# TYPE clotline_group_commit_messages_total counter\n"
+	    "clotline_group_commit_messages_total %llu\n",
+	    (unsigned long long)m->group_commits,
+	    (unsigned long long)m->group_members);
+	evbuffer_add_printf(b,
 	    "# HELP clotline_outbound_total Outbox events: sends accepted, "
 	    "attempts retried, answers lost, and messages failed, opted out, "
 	    "expired, suppressed or cancelled.\n"

@@ -46,6 +46,9 @@ struct metrics {
 	uint64_t	 keyword_replies;
 	uint64_t	 signature_failures;
 	uint64_t	 db_errors;
+	/* Group commit (server.c): commits, and the answers they carried. */
+	uint64_t	 group_commits;
+	uint64_t	 group_members;
 	/* The outbox: outcomes of send attempts and what became of messages. */
 	uint64_t	 outbound[METRICS_OUTBOUND_COUNT];
 	uint64_t	 segments_sent;

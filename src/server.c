@@ -44,6 +44,15 @@
 #include "storage.h"
 #include "xmalloc.h"
 
+/*
+ * Group commit: inbound messages arriving in one pass of the event loop are
+ * stored in one transaction and made durable by one sync (storage.h), and
+ * their answers are held until then.  The commit runs at the loop's lowest
+ * priority, after the pass's other callbacks, or at once when this many
+ * answers are held or this many requests went by while the group was open.
+ */
+#define SERVER_GROUP_MAX	64
+
 struct server {
 	struct event_base		*base;
 	struct evhttp			*http;
@@ -61,7 +70,18 @@ struct server {
 	time_t				 drain_deadline;
 	struct event			*accept_ev;	/* resumes accepting */
 	time_t				 accept_warned;
+	/* Group commit: answers held until their group is durable. */
+	struct event			*flush_ev;
+	struct server_held {
+		struct evhttp_request	*req;
+		enum metrics_route	 metric;
+		struct sms_response	 res;	/* owned */
+	}				 held[SERVER_GROUP_MAX];
+	size_t				 nheld;
+	unsigned			 group_seen;	/* requests while open */
+	int				 group_kick;	/* a member queued sends */
 };
+
 
 /* How long accepting pauses when the process is out of descriptors. */
 #define SERVER_ACCEPT_PAUSE_MS	250
@@ -84,6 +104,7 @@ struct server_route {
 	void			 (*handler)(struct server *, struct evhttp_request *,
 				    const struct server_route *);
 	server_form_fn		 form_handler;	/* for provider webhooks */
+	int			 grouped;	/* answers wait for a group */
 };
 
 static void	server_healthz(struct server *, struct evhttp_request *,
@@ -110,7 +131,8 @@ static void	server_voice_status(struct server *, const struct form *,
 static const struct server_route server_routes[] = {
 	{ .path = "/twilio/sms", .metric = ROUTE_TWILIO_SMS,
 	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_sms },
+	  .handler = server_webhook, .form_handler = server_sms,
+	  .grouped = 1 },
 	{ .path = "/twilio/status", .metric = ROUTE_TWILIO_STATUS,
 	  .methods = EVHTTP_REQ_POST, .allow = "POST",
 	  .handler = server_webhook, .form_handler = server_status },
@@ -168,6 +190,8 @@ server_nodelay(struct evhttp_request *req)
 		return;
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
+
+#define SERVER_TWIML	"application/xml; charset=utf-8"
 
 /* The one way out of every request: counts it, sends it, tracks it. */
 static void
@@ -227,6 +251,83 @@ server_content_type_is(struct evhttp_request *req, const char *want)
 	return *ct == '\0' || *ct == ';' || *ct == ' ';
 }
 
+/*
+ * Commits the group and gives every held answer: the TwiML if the group is
+ * durable, 503 if not, so the provider retries what was not kept.  Called
+ * from the flush event, when the group is full, by the store when other
+ * work needs it (storage_set_flush) and on shutdown.
+ */
+static void
+server_group_flush(struct server *srv)
+{
+	struct server_held	 held[SERVER_GROUP_MAX];
+	size_t			 i, n = srv->nheld;
+	int			 ok, kick = srv->group_kick;
+
+	event_del(srv->flush_ev);
+	memcpy(held, srv->held, n * sizeof held[0]);
+	srv->nheld = 0;
+	srv->group_seen = 0;
+	srv->group_kick = 0;
+	ok = storage_group_commit(srv->st) == 0;
+	if (ok && n > 0) {
+		srv->metrics->group_commits++;
+		srv->metrics->group_members += n;
+	}
+	for (i = 0; i < n; i++) {
+		sms_done(srv->metrics, &held[i].res, ok);
+		if (evhttp_request_get_connection(held[i].req) == NULL)
+			/* The client went away while it waited. */
+			evhttp_request_free(held[i].req);
+		else if (ok)
+			server_reply(srv, held[i].req, held[i].metric, 200,
+			    SERVER_TWIML, held[i].res.body);
+		else
+			server_text(srv, held[i].req, held[i].metric, 503,
+			    "temporarily unable to store the message\n");
+		free(held[i].res.body);
+	}
+	if (ok && kick)
+		outbox_kick(srv->outbox);	/* alerts are durable now */
+}
+
+static void
+server_flush_store_cb(void *arg)
+{
+	server_group_flush(arg);
+}
+
+static void
+server_flush_cb(evutil_socket_t fd, short events, void *arg)
+{
+	server_group_flush(arg);
+}
+
+static int
+server_group_join(struct server *srv)
+{
+	if (storage_group_join(srv->st) == -1)
+		return -1;
+	/* Runs once the pass's other callbacks have. */
+	event_active(srv->flush_ev, EV_TIMEOUT, 0);
+	return 0;
+}
+
+/* Takes what res owns. */
+static void
+server_group_hold(struct server *srv, struct evhttp_request *req,
+    enum metrics_route metric, const struct sms_response *res)
+{
+	struct server_held	*h = &srv->held[srv->nheld++];
+
+	h->req = req;
+	h->metric = metric;
+	h->res = *res;
+	srv->group_kick |= res->queued;
+	if (srv->nheld == SERVER_GROUP_MAX)
+		server_group_flush(srv);
+}
+
 static void
 server_webhook(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
@@ -238,7 +339,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	const char		*sig;
 	char			*url;
 	size_t			 len;
-	int			 ok;
+	int			 ok, grouped;
 
 	if (!server_content_type_is(req,
 	    "application/x-www-form-urlencoded")) {
@@ -279,15 +380,24 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 			return;
 		}
 	}
+	grouped = rt->grouped && server_group_join(srv) == 0;
+	memset(&res, 0, sizeof res);
 	rt->form_handler(srv, f,
 	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)),
 	    clock_now(), &res);
 	form_free(f);
-	if (res.status == 200)
+	if (grouped) {
+		storage_group_leave(srv->st);
+		if (res.status == 200) {
+			server_group_hold(srv, req, rt->metric, &res);
+			return;
+		}
+	} else if (res.status == 200) {
+		sms_done(srv->metrics, &res, 1);
 		outbox_kick(srv->outbox);	/* it may have queued alerts */
+	}
 	if (res.status == 200)
-		server_reply(srv, req, rt->metric, 200,
-		    "application/xml; charset=utf-8", res.body);
+		server_reply(srv, req, rt->metric, 200, SERVER_TWIML, res.body);
 	else
 		server_text(srv, req, rt->metric, res.status, res.body);
 	free(res.body);
@@ -425,6 +535,10 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	const char			*path;
 	size_t				 i, len;
 
+	/* Requests that never touch the store must not hold a group forever. */
+	if (storage_group_active(srv->st) &&
+	    ++srv->group_seen >= SERVER_GROUP_MAX)
+		server_group_flush(srv);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL) {
 		server_text(srv, req, ROUTE_OTHER, 400, "bad request target\n");
@@ -493,6 +607,13 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	/* Read the rest of an oversized body so the client sees the 413. */
 	evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(srv->http, server_dispatch_cb, srv);
+	if ((srv->flush_ev = event_new(base, -1, 0, server_flush_cb,
+	    srv)) == NULL)
+		fatal("http: cannot create the group commit event");
+	/* The lowest priority the loop has (main.c sets up three). */
+	(void)event_priority_set(srv->flush_ev,
+	    event_base_get_npriorities(base) - 1);
+	storage_set_flush(st, server_flush_store_cb, srv);
 	return srv;
 }
 
@@ -501,6 +622,9 @@ server_free(struct server *srv)
 {
 	if (srv == NULL)
 		return;
+	server_group_flush(srv);
+	storage_set_flush(srv->st, NULL, NULL);
+	event_free(srv->flush_ev);
 	if (srv->drain_ev != NULL)
 		event_free(srv->drain_ev);
 	if (srv->accept_ev != NULL)
@@ -704,6 +828,7 @@ server_shutdown(struct server *srv)
 
 	if (srv->draining)
 		return;
+	server_group_flush(srv);
 	srv->draining = 1;
 	if (srv->bound != NULL) {
 		evhttp_del_accept_socket(srv->http, srv->bound);

@@ -195,7 +195,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 
 	memset(&p, 0, sizeof p);
 	memset(&plan, 0, sizeof plan);
-	res->body = NULL;
+	memset(res, 0, sizeof *res);
 	if ((sid = form_get_text(f, "MessageSid", SMS_SID_MAX)) == NULL ||
 	    *sid == '\0') {
 		sms_fail(res, 400, "missing or malformed MessageSid");
@@ -218,11 +218,11 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	switch (storage_inbound_find(st, SMS_PROVIDER, sid, &stored)) {
 	case 1:
 		storage_rollback(st);
-		m->duplicates++;
-		log_info("sms: %s from %s is a repeat; answered from the store",
-		    sid, redacted);
 		res->status = 200;
 		res->body = twiml_message(stored);
+		res->who = xasprintf("%s from %s", sid, redacted);
+		res->note = xstrdup("a repeat; answered from the store");
+		res->tally = SMS_TALLY_DUPLICATE;
 		goto out;
 	case 0:
 		break;
@@ -295,22 +295,24 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	}
 	in_tx = 0;
 
-	m->inbound++;
 	if (plan.reply == NULL)
-		m->silent++;
-	else if (strcmp(plan.kind, "triage") == 0)
-		m->replies[plan.triage.level]++;
+		res->tally = SMS_TALLY_SILENT;
+	else if (strcmp(plan.kind, "triage") == 0) {
+		res->tally = SMS_TALLY_REPLY;
+		res->level = plan.triage.level;
+	} else
+		res->tally = SMS_TALLY_KEYWORD;
+	res->who = xasprintf("%s from %s", sid, redacted);
+	if ((res->notice = plan.escalate))
+		res->note = xasprintf("%s (rules %s); on-call alert queued",
+		    plan.level, plan.triage.rules);
 	else
-		m->keyword_replies++;
-	if (plan.escalate)
-		log_notice("sms: %s from %s: %s (rules %s); on-call alert "
-		    "queued", sid, redacted, plan.level, plan.triage.rules);
-	else
-		log_info("sms: %s from %s: %s %s%s", sid, redacted, plan.kind,
-		    plan.level, known ? "" : " (not enrolled)");
+		res->note = xasprintf("%s %s%s", plan.kind, plan.level,
+		    known ? "" : " (not enrolled)");
 	log_debug("sms: %s body: %s", sid, body);
 	res->status = 200;
 	res->body = twiml_message(plan.reply);
+	res->queued = plan.escalate;	/* the on-call alert */
 	goto out;
 
 unavailable:
@@ -327,4 +329,43 @@ out:
 	free(stored);
 	free(state);
 	free(body);
+}
+
+void
+sms_done(struct metrics *m, struct sms_response *res, int durable)
+{
+	if (res->who == NULL)
+		return;
+	if (!durable) {
+		m->db_errors++;
+		log_error("sms: %s could not be stored; answered 503 so the "
+		    "provider retries", res->who);
+	} else {
+		if (res->notice)
+			log_notice("sms: %s: %s", res->who, res->note);
+		else
+			log_info("sms: %s: %s", res->who, res->note);
+		switch (res->tally) {
+		case SMS_TALLY_DUPLICATE:
+			m->duplicates++;
+			break;
+		case SMS_TALLY_SILENT:
+			m->inbound++;
+			m->silent++;
+			break;
+		case SMS_TALLY_KEYWORD:
+			m->inbound++;
+			m->keyword_replies++;
+			break;
+		case SMS_TALLY_REPLY:
+			m->inbound++;
+			m->replies[res->level]++;
+			break;
+		case SMS_TALLY_NONE:
+			break;
+		}
+	}
+	free(res->who);
+	free(res->note);
+	res->who = res->note = NULL;
 }

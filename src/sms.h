@@ -1,8 +1,9 @@
 /*
  * The inbound SMS webhook's work, free of HTTP: a verified form in, an HTTP
- * status and a body out.  The message, its triage and the reply are committed
- * in one transaction before the reply is returned, and a repeated MessageSid
- * gets the stored reply without being processed again.
+ * status and a body out.  The message, its triage and the reply are stored
+ * in one transaction (a member's savepoint when the caller groups commits)
+ * before the reply is returned, and a repeated MessageSid gets the stored
+ * reply without being processed again.
  */
 #ifndef CLOTLINE_SMS_H
 #define CLOTLINE_SMS_H
@@ -14,16 +15,40 @@ struct metrics;
 struct settings;
 struct storage;
 
+enum sms_tally {
+	SMS_TALLY_NONE,
+	SMS_TALLY_DUPLICATE,	/* a repeated MessageSid */
+	SMS_TALLY_SILENT,	/* stored, answered with no message */
+	SMS_TALLY_KEYWORD,	/* stored, a STOP/START/HELP reply */
+	SMS_TALLY_REPLY,	/* stored, a triage reply at level */
+};
+
 struct sms_response {
 	int	 status;	/* 200, 400 or 503 */
 	char	*body;		/* owned: TwiML for 200, a reason otherwise */
+	int	 queued;	/* 1: it queued messages for the outbox */
+	/*
+	 * For a 200, what sms_done logs and counts once the work is durable
+	 * (at once, or after a group commit: storage.h).
+	 */
+	char	*who;		/* owned: "SID from ***123" */
+	char	*note;		/* owned: the outcome, for the log */
+	int	 notice;	/* log at notice (a red flag), not info */
+	enum sms_tally tally;
+	int	 level;		/* the triage level, for SMS_TALLY_REPLY */
 };
 
 /*
  * Handles one inbound message whose signature the caller has checked.  Fills
- * *res; the caller frees res->body.
+ * *res; the caller frees res->body and, for a 200, calls sms_done.
  */
 void	sms_handle(const struct settings *, struct storage *, struct metrics *,
 	    const struct form *, int64_t now, struct sms_response *res);
+/*
+ * Logs and counts a 200 once its work is durable (durable = 1), or logs
+ * that it was not kept after all and counts a database error (0), when a
+ * group commit failed and the answer became a 503.  Frees who and note.
+ */
+void	sms_done(struct metrics *, struct sms_response *res, int durable);
 
 #endif

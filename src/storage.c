@@ -19,7 +19,32 @@ static const struct storage_ops *storage_backends[] = {
 struct storage {
 	const struct storage_ops	*ops;
 	void				*impl;
+	/* Group commit (storage.h): */
+	int				 group;	/* its transaction is open */
+	int				 member; /* a member's work is running */
+	int				 lost;	/* the backend dropped it */
+	storage_flush_fn		 flush;
+	void				*flush_arg;
 };
+
+/*
+ * The backend, for any operation: work that is not a group member's must not
+ * join the group's transaction, because its own commit would then not be
+ * durable when it returns.  So an open group is closed first, through its
+ * owner's flush (which also answers the members).
+ */
+static void *
+storage_impl(struct storage *st)
+{
+	if (st->group && !st->member) {
+		if (st->flush != NULL)
+			st->flush(st->flush_arg);
+		/* No flush, or one that left the group open. */
+		if (st->group)
+			(void)storage_group_commit(st);
+	}
+	return st->impl;
+}
 
 struct storage *
 storage_open(const char *backend, const char *location,
@@ -49,6 +74,7 @@ storage_close(struct storage *st)
 {
 	if (st == NULL)
 		return;
+	(void)storage_impl(st);	/* an open group is answered first */
 	st->ops->close(st->impl);
 	free(st);
 }
@@ -62,31 +88,116 @@ storage_backend(const struct storage *st)
 int
 storage_ping(struct storage *st)
 {
-	return st->ops->ping(st->impl);
+	return st->ops->ping(storage_impl(st));
 }
 
 int
 storage_schema_version(struct storage *st)
 {
-	return st->ops->schema_version(st->impl);
+	return st->ops->schema_version(storage_impl(st));
+}
+
+/*
+ * Inside a group member a transaction is a savepoint in the group's.  Some
+ * errors (a full disk, I/O) make the backend roll back the whole of it:
+ * then the group is lost, and so is everything its members did.
+ */
+static int
+storage_member_ok(struct storage *st)
+{
+	if (!st->lost && !st->ops->in_transaction(st->impl))
+		st->lost = 1;
+	return st->lost ? -1 : 0;
 }
 
 int
 storage_begin(struct storage *st)
 {
-	return st->ops->begin(st->impl);
+	if (st->member) {
+		if (storage_member_ok(st) == -1)
+			return -1;
+		return st->ops->savepoint(st->impl);
+	}
+	return st->ops->begin(storage_impl(st));
 }
 
 int
 storage_commit(struct storage *st)
 {
-	return st->ops->commit(st->impl);
+	if (st->member) {
+		if (storage_member_ok(st) == -1 ||
+		    st->ops->release(st->impl) == -1) {
+			(void)storage_member_ok(st);
+			return -1;
+		}
+		return 0;
+	}
+	return st->ops->commit(storage_impl(st));
 }
 
 void
 storage_rollback(struct storage *st)
 {
-	st->ops->rollback(st->impl);
+	if (st->member) {
+		if (storage_member_ok(st) == 0)
+			st->ops->rollback_savepoint(st->impl);
+		(void)storage_member_ok(st);
+		return;
+	}
+	st->ops->rollback(storage_impl(st));
+}
+
+void
+storage_set_flush(struct storage *st, storage_flush_fn fn, void *arg)
+{
+	st->flush = fn;
+	st->flush_arg = arg;
+}
+
+int
+storage_group_join(struct storage *st)
+{
+	if (st->group && (st->lost || !st->ops->in_transaction(st->impl))) {
+		/* Its members' answers must be given before a new group. */
+		st->member = 0;
+		(void)storage_impl(st);
+	}
+	if (!st->group) {
+		if (st->ops->begin(storage_impl(st)) == -1)
+			return -1;
+		st->group = 1;
+		st->lost = 0;
+	}
+	st->member = 1;
+	return 0;
+}
+
+void
+storage_group_leave(struct storage *st)
+{
+	st->member = 0;
+}
+
+int
+storage_group_active(const struct storage *st)
+{
+	return st->group;
+}
+
+int
+storage_group_commit(struct storage *st)
+{
+	int	lost;
+
+	if (!st->group)
+		return 0;
+	lost = st->lost || !st->ops->in_transaction(st->impl);
+	st->group = st->member = st->lost = 0;
+	if (lost) {
+		st->ops->rollback(st->impl);
+		return -1;
+	}
+	return st->ops->commit(st->impl);
 }
 
 int
@@ -94,112 +205,117 @@ storage_inbound_find(struct storage *st, const char *provider, const char *sid,
     char **reply)
 {
 	*reply = NULL;
-	return st->ops->inbound_find(st->impl, provider, sid, reply);
+	return st->ops->inbound_find(storage_impl(st), provider, sid, reply);
 }
 
 int
 storage_inbound_insert(struct storage *st, const struct inbound *in, int64_t *id)
 {
-	return st->ops->inbound_insert(st->impl, in, id);
+	return st->ops->inbound_insert(storage_impl(st), in,
+	    id);
 }
 
 int
 storage_patient_find(struct storage *st, const char *phone, struct patient *p)
 {
 	memset(p, 0, sizeof *p);
-	return st->ops->patient_find(st->impl, phone, p);
+	return st->ops->patient_find(storage_impl(st), phone, p);
 }
 
 int
 storage_patient_insert(struct storage *st, const struct patient *p, int64_t now,
     int64_t *id)
 {
-	return st->ops->patient_insert(st->impl, p, now, id);
+	return st->ops->patient_insert(storage_impl(st), p, now, id);
 }
 
 int
 storage_patient_set_opt_out(struct storage *st, const char *phone,
     int opted_out, int64_t now)
 {
-	return st->ops->patient_set_opt_out(st->impl, phone, opted_out, now);
+	return st->ops->patient_set_opt_out(storage_impl(st), phone, opted_out,
+	    now);
 }
 
 int
 storage_patient_set_paused(struct storage *st, const char *phone, int paused,
     int64_t now)
 {
-	return st->ops->patient_set_paused(st->impl, phone, paused, now);
+	return st->ops->patient_set_paused(storage_impl(st), phone, paused,
+	    now);
 }
 
 int
 storage_reminder_patients(struct storage *st, int64_t since, int all,
     storage_reminder_fn fn, void *arg)
 {
-	return st->ops->reminder_patients(st->impl, since, all, fn, arg);
+	return st->ops->reminder_patients(storage_impl(st), since, all, fn,
+	    arg);
 }
 
 int
 storage_activity_since(struct storage *st, int64_t patient_id, int64_t since,
     struct activity_row *rows, size_t max, size_t *n)
 {
-	return st->ops->activity_since(st->impl, patient_id, since, rows, max, n);
+	return st->ops->activity_since(storage_impl(st), patient_id, since,
+	    rows, max, n);
 }
 
 int
 storage_schedule_put(struct storage *st, const struct schedule_row *r)
 {
-	return st->ops->schedule_put(st->impl, r);
+	return st->ops->schedule_put(storage_impl(st), r);
 }
 
 int
 storage_escalation_insert(struct storage *st, const struct escalation *e,
     int64_t *id)
 {
-	return st->ops->escalation_insert(st->impl, e, id);
+	return st->ops->escalation_insert(storage_impl(st), e, id);
 }
 
 int
 storage_audit_append(struct storage *st, const struct audit *a)
 {
-	return st->ops->audit_append(st->impl, a);
+	return st->ops->audit_append(storage_impl(st), a);
 }
 
 int
 storage_conversation_get(struct storage *st, const char *phone, char **state)
 {
 	*state = NULL;
-	return st->ops->conversation_get(st->impl, phone, state);
+	return st->ops->conversation_get(storage_impl(st), phone, state);
 }
 
 int
 storage_conversation_put(struct storage *st, const struct conversation *c)
 {
-	return st->ops->conversation_put(st->impl, c);
+	return st->ops->conversation_put(storage_impl(st), c);
 }
 
 int
 storage_call_get(struct storage *st, const char *sid, struct call_row *c)
 {
-	return st->ops->call_get(st->impl, sid, c);
+	return st->ops->call_get(storage_impl(st), sid, c);
 }
 
 int
 storage_call_put(struct storage *st, const struct call *c)
 {
-	return st->ops->call_put(st->impl, c);
+	return st->ops->call_put(storage_impl(st), c);
 }
 
 int
 storage_activity_insert(struct storage *st, const struct activity *a)
 {
-	return st->ops->activity_insert(st->impl, a);
+	return st->ops->activity_insert(storage_impl(st), a);
 }
 
 int
 storage_outbound_insert(struct storage *st, const struct outbound *o,
     int64_t *id)
 {
-	return st->ops->outbound_insert(st->impl, o, id);
+	return st->ops->outbound_insert(storage_impl(st), o, id);
 }
 
 int
@@ -207,26 +323,26 @@ storage_outbound_claim(struct storage *st, int64_t now, size_t max,
     struct outbound_row *rows, size_t *n)
 {
 	memset(rows, 0, max * sizeof *rows);
-	return st->ops->outbound_claim(st->impl, now, max, rows, n);
+	return st->ops->outbound_claim(storage_impl(st), now, max, rows, n);
 }
 
 int
 storage_outbound_next_due(struct storage *st, int64_t *at)
 {
 	*at = 0;
-	return st->ops->outbound_next_due(st->impl, at);
+	return st->ops->outbound_next_due(storage_impl(st), at);
 }
 
 int
 storage_outbound_stalled(struct storage *st, int64_t before)
 {
-	return st->ops->outbound_stalled(st->impl, before);
+	return st->ops->outbound_stalled(storage_impl(st), before);
 }
 
 int
 storage_outbound_update(struct storage *st, const struct outbound_update *u)
 {
-	return st->ops->outbound_update(st->impl, u);
+	return st->ops->outbound_update(storage_impl(st), u);
 }
 
 int
@@ -234,40 +350,40 @@ storage_outbound_get(struct storage *st, int64_t id, const char *sid,
     struct outbound_row *r)
 {
 	memset(r, 0, sizeof *r);
-	return st->ops->outbound_get(st->impl, id, sid, r);
+	return st->ops->outbound_get(storage_impl(st), id, sid, r);
 }
 
 int
 storage_outbound_recent(struct storage *st, int64_t id, const char *to,
     const char *body, int64_t since)
 {
-	return st->ops->outbound_recent(st->impl, id, to, body, since);
+	return st->ops->outbound_recent(storage_impl(st), id, to, body, since);
 }
 
 int
 storage_outbound_cancel(struct storage *st, const char *to, const char *kind,
     const char *why, int64_t now)
 {
-	return st->ops->outbound_cancel(st->impl, to, kind, why, now);
+	return st->ops->outbound_cancel(storage_impl(st), to, kind, why, now);
 }
 
 int
 storage_outbound_recover(struct storage *st, int64_t now, int64_t retry_at)
 {
-	return st->ops->outbound_recover(st->impl, now, retry_at);
+	return st->ops->outbound_recover(storage_impl(st), now, retry_at);
 }
 
 int
 storage_escalation_alerted(struct storage *st, int64_t outbound_id, int64_t now)
 {
-	return st->ops->escalation_alerted(st->impl, outbound_id, now);
+	return st->ops->escalation_alerted(storage_impl(st), outbound_id, now);
 }
 
 int
 storage_patient_get(struct storage *st, int64_t id, struct patient *p)
 {
 	memset(p, 0, sizeof *p);
-	return st->ops->patient_get(st->impl, id, p);
+	return st->ops->patient_get(storage_impl(st), id, p);
 }
 
 int
@@ -276,20 +392,20 @@ storage_patient_list(struct storage *st, const struct patient_filter *f,
 {
 	*v = NULL;
 	*n = 0;
-	return st->ops->patient_list(st->impl, f, v, n);
+	return st->ops->patient_list(storage_impl(st), f, v, n);
 }
 
 int
 storage_patient_update(struct storage *st, const struct patient *p, int64_t now)
 {
-	return st->ops->patient_update(st->impl, p, now);
+	return st->ops->patient_update(storage_impl(st), p, now);
 }
 
 int
 storage_escalation_get(struct storage *st, int64_t id, struct escalation_row *e)
 {
 	memset(e, 0, sizeof *e);
-	return st->ops->escalation_get(st->impl, id, e);
+	return st->ops->escalation_get(storage_impl(st), id, e);
 }
 
 int
@@ -298,7 +414,8 @@ storage_escalation_list(struct storage *st, int open_only, int64_t patient_id,
 {
 	*v = NULL;
 	*n = 0;
-	return st->ops->escalation_list(st->impl, open_only, patient_id, max, v,
+	return st->ops->escalation_list(storage_impl(st), open_only, patient_id,
+	    max, v,
 	    n);
 }
 
@@ -306,7 +423,7 @@ int
 storage_escalation_ack(struct storage *st, int64_t id, const char *by,
     int64_t now)
 {
-	return st->ops->escalation_ack(st->impl, id, by, now);
+	return st->ops->escalation_ack(storage_impl(st), id, by, now);
 }
 
 int
@@ -315,7 +432,8 @@ storage_activity_list(struct storage *st, int64_t patient_id, int64_t since,
 {
 	*v = NULL;
 	*n = 0;
-	return st->ops->activity_list(st->impl, patient_id, since, until, max,
+	return st->ops->activity_list(storage_impl(st), patient_id, since,
+	    until, max,
 	    v, n);
 }
 

@@ -234,6 +234,12 @@ struct storage_ops {
 	int		 (*begin)(void *);
 	int		 (*commit)(void *);
 	void		 (*rollback)(void *);
+	/* A transaction nested in the open one, for group members. */
+	int		 (*savepoint)(void *);
+	int		 (*release)(void *);
+	void		 (*rollback_savepoint)(void *);
+	/* 1 while a transaction is open (errors can end one). */
+	int		 (*in_transaction)(void *);
 	int		 (*inbound_find)(void *, const char *provider,
 			    const char *sid, char **reply);
 	int		 (*inbound_insert)(void *, const struct inbound *,
@@ -314,10 +320,40 @@ const char	*storage_backend(const struct storage *);
 int	 storage_ping(struct storage *);
 /* The schema version the store is at. */
 int	 storage_schema_version(struct storage *);
-/* One transaction at a time; commit makes everything since begin durable. */
+/*
+ * One transaction at a time; commit makes everything since begin durable.
+ * Inside a group member (below) they nest in the group's transaction
+ * instead, and the member's work is durable when the group commits.
+ */
 int	 storage_begin(struct storage *);
 int	 storage_commit(struct storage *);
 void	 storage_rollback(struct storage *);
+
+/*
+ * Group commit: the work of many requests in one transaction, made durable
+ * by one sync instead of one each.  The owner (server.c) joins a request's
+ * work to the group, holds its answer, and answers every member after
+ * storage_group_commit: with success if it returned 0, or as if nothing
+ * was stored (it was not) if -1.  A member's begin, commit and rollback are
+ * a savepoint, so a failing member undoes only its own work, unless the
+ * backend had to drop the whole transaction (a full disk): then the group
+ * is lost and its commit returns -1.
+ *
+ * Any other storage call while the group is open (the outbox, the
+ * scheduler, the staff API, /healthz) first calls flush, which must commit
+ * the group and answer its members, so their work never joins the group
+ * and their commits stay durable when they return.  Without a flush set
+ * the group is committed and the outcome is not told to anyone.
+ *
+ * join opens the group if needed (-1: it could not; run the request
+ * without it) and makes what follows a member's work until leave.
+ */
+typedef void (*storage_flush_fn)(void *arg);
+void	 storage_set_flush(struct storage *, storage_flush_fn, void *arg);
+int	 storage_group_join(struct storage *);
+void	 storage_group_leave(struct storage *);
+int	 storage_group_active(const struct storage *);
+int	 storage_group_commit(struct storage *);
 /*
  * Looks up an inbound message by its provider id: returns 1 and sets *reply
  * (NULL for an empty reply; caller frees) if it was seen, 0 if not, -1 on error.

@@ -208,6 +208,9 @@ enum sqlite_stmt {
 	STMT_BEGIN,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
 	STMT_PING,
 	STMT_INBOUND_FIND,
 	STMT_INBOUND_INSERT,
@@ -282,6 +285,9 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
 	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_SAVEPOINT] = "SAVEPOINT member",
+	[STMT_RELEASE] = "RELEASE member",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO member",
 	[STMT_PING] = "SELECT count(*) FROM sqlite_schema",
 	[STMT_INBOUND_FIND] =
 	    "SELECT reply FROM inbound_messages"
@@ -732,6 +738,42 @@ sqlite_rollback(void *arg)
 
 	if (!sqlite3_get_autocommit(s->db))
 		(void)sqlite_exec_stmt(s, sqlite_stmt(s, STMT_ROLLBACK), "rollback");
+}
+
+static int
+sqlite_savepoint(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	return sqlite_exec_stmt(s, sqlite_stmt(s, STMT_SAVEPOINT), "savepoint");
+}
+
+static int
+sqlite_release(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	return sqlite_exec_stmt(s, sqlite_stmt(s, STMT_RELEASE), "release");
+}
+
+/* Undoes the member's work; RELEASE then takes it off the stack. */
+static void
+sqlite_rollback_savepoint(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	if (sqlite_exec_stmt(s, sqlite_stmt(s, STMT_ROLLBACK_TO),
+	    "rollback to savepoint") == 0)
+		(void)sqlite_exec_stmt(s, sqlite_stmt(s, STMT_RELEASE),
+		    "release");
+}
+
+static int
+sqlite_in_transaction(void *arg)
+{
+	struct sqlite_store	*s = arg;
+
+	return !sqlite3_get_autocommit(s->db);
 }
 
 static char *
@@ -1551,6 +1593,10 @@ const struct storage_ops storage_sqlite_ops = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.savepoint = sqlite_savepoint,
+	.release = sqlite_release,
+	.rollback_savepoint = sqlite_rollback_savepoint,
+	.in_transaction = sqlite_in_transaction,
 	.inbound_find = sqlite_inbound_find,
 	.inbound_insert = sqlite_inbound_insert,
 	.patient_find = sqlite_patient_find,

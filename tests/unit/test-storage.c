@@ -342,6 +342,145 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 }
 
+/* A second connection to the same file sees only what was committed. */
+static struct storage *
+open_file(const char *name, char *path, size_t len)
+{
+	struct storage	*st;
+	char		*err = NULL;
+
+	snprintf(path, len, "%s/%s", testlib_tmpdir(), name);
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	return st;
+}
+
+static int
+seen(struct storage *st, const char *sid)
+{
+	char	*reply = NULL;
+	int	 rc;
+
+	rc = storage_inbound_find(st, "twilio", sid, &reply);
+	free(reply);
+	return rc;
+}
+
+/* One member of a group: begin, insert, then commit or roll back. */
+static void
+member(struct storage *st, const char *sid, int keep)
+{
+	struct inbound	in = make_inbound(sid, "r");
+
+	assert_int_equal(storage_group_join(st), 0);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	if (keep)
+		assert_int_equal(storage_commit(st), 0);
+	else
+		storage_rollback(st);
+	storage_group_leave(st);
+}
+
+static void
+test_group_commit(void **state)
+{
+	struct storage	*st, *other;
+	char		 path[512];
+
+	st = open_file("group.db", path, sizeof path);
+	other = storage_open("sqlite", path, NULL, &(char *){ NULL });
+	assert_non_null(other);
+	assert_int_equal(storage_group_active(st), 0);
+	member(st, "SMa", 1);
+	member(st, "SMb", 0);	/* undoes only its own work */
+	member(st, "SMc", 1);
+	assert_int_equal(storage_group_active(st), 1);
+	/* Inside the group its members see each other's work... */
+	assert_int_equal(storage_group_join(st), 0);
+	assert_int_equal(seen(st, "SMa"), 1);
+	assert_int_equal(seen(st, "SMb"), 0);
+	storage_group_leave(st);
+	/* ...and nobody else does until the group commits. */
+	assert_int_equal(seen(other, "SMa"), 0);
+	assert_int_equal(storage_group_commit(st), 0);
+	assert_int_equal(storage_group_active(st), 0);
+	assert_int_equal(seen(other, "SMa"), 1);
+	assert_int_equal(seen(other, "SMb"), 0);
+	assert_int_equal(seen(other, "SMc"), 1);
+	/* Committing no group is a no-op. */
+	assert_int_equal(storage_group_commit(st), 0);
+	/* A member's duplicate fails alone; the group still commits. */
+	member(st, "SMd", 1);
+	assert_int_equal(storage_group_join(st), 0);
+	assert_int_equal(storage_begin(st), 0);
+	{
+		struct inbound in = make_inbound("SMa", "again");
+
+		assert_int_equal(storage_inbound_insert(st, &in, NULL), -1);
+	}
+	storage_rollback(st);
+	storage_group_leave(st);
+	assert_int_equal(storage_group_commit(st), 0);
+	assert_int_equal(seen(other, "SMd"), 1);
+	storage_close(other);
+	storage_close(st);
+}
+
+static int	flushes;
+
+static void
+flush_cb(void *arg)
+{
+	flushes++;
+	assert_int_equal(storage_group_commit(arg), 0);
+}
+
+/*
+ * Work that is not a member's never joins the group: the group is flushed
+ * (committed, its members answered) before it runs, so a plain commit is
+ * durable when it returns.
+ */
+static void
+test_group_flush_before_other_work(void **state)
+{
+	struct storage	*st, *other;
+	struct inbound	 in = make_inbound("SMplain", "r");
+	char		 path[512];
+
+	st = open_file("flush.db", path, sizeof path);
+	other = storage_open("sqlite", path, NULL, &(char *){ NULL });
+	assert_non_null(other);
+	storage_set_flush(st, flush_cb, st);
+	flushes = 0;
+	member(st, "SM1", 1);
+	assert_int_equal(flushes, 0);
+	/* A plain transaction (the outbox, the scheduler, the API). */
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(flushes, 1);
+	assert_int_equal(storage_group_active(st), 0);
+	assert_int_equal(seen(other, "SM1"), 1);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	assert_int_equal(storage_commit(st), 0);
+	assert_int_equal(seen(other, "SMplain"), 1);
+	/* A plain read or /healthz's ping flushes too. */
+	member(st, "SM2", 1);
+	assert_int_equal(storage_ping(st), 0);
+	assert_int_equal(flushes, 2);
+	assert_int_equal(seen(other, "SM2"), 1);
+	/* Without a flush the group is still committed first. */
+	storage_set_flush(st, NULL, NULL);
+	member(st, "SM3", 1);
+	assert_int_equal(seen(st, "SM3"), 1);
+	assert_int_equal(storage_group_active(st), 0);
+	assert_int_equal(seen(other, "SM3"), 1);
+	/* Closing the store commits an open group. */
+	member(st, "SM4", 1);
+	storage_close(st);
+	assert_int_equal(seen(other, "SM4"), 1);
+	storage_close(other);
+}
+
 static int64_t
 add_patient(struct storage *st, const char *phone, const char *plan,
     int64_t now)
@@ -598,6 +737,8 @@ main(void)
 		cmocka_unit_test(test_escalation_and_audit),
 		cmocka_unit_test(test_reminder_storage),
 		cmocka_unit_test(test_file_survives_reopen),
+		cmocka_unit_test(test_group_commit),
+		cmocka_unit_test(test_group_flush_before_other_work),
 		cmocka_unit_test(test_patient_get_update_list),
 		cmocka_unit_test(test_escalation_list_ack),
 		cmocka_unit_test(test_activity_list),
