@@ -632,8 +632,14 @@ sqlite_open(const char *location, const struct storage_options *opts, char **err
 		    sqlite3_errmsg(s->db));
 		goto fail;
 	}
+	/*
+	 * temp_store: the savepoint journals of group commit (storage.h) and
+	 * sorts stay in memory, so message text never goes to temporary
+	 * files (SQLite's default spills them to /var/tmp past 64 KiB).
+	 */
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON;", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA temp_store = MEMORY;", NULL, NULL, NULL) != SQLITE_OK) {
 		*errp = xasprintf("cannot configure database %s: %s", location,
 		    sqlite3_errmsg(s->db));
 		goto fail;
