@@ -109,6 +109,14 @@ expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalations;"
 http_get /metrics
 expect_eq "$(metric clotline_inbound_duplicates_total) $(metric clotline_inbound_messages_total)" \
 	"$rows_before $((N - rows_before))" 'the retries of stored messages count as duplicates, the rest as new'
+# Group commit (docs/design.md): all 2,000 answered after a commit, and with
+# 8 requests in flight some commits carried more than one.
+groups=$(metric clotline_group_commits_total)
+expect_eq "$(metric clotline_group_commit_messages_total)" "$N" \
+	'every 200 was given after its group committed'
+[ "$groups" -ge 1 ] && [ "$groups" -lt "$N" ] ||
+	fail "$groups group commits for $N messages: nothing was grouped"
+ok "$N messages stored in $groups group commits"
 stop_daemon
 
 # ----------------------------------- 2. the provider down, failing, then back
