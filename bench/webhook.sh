@@ -37,10 +37,10 @@ SENDERS=2000
 # Messages per run: more than the gateway can answer in SECS, so no sid repeats.
 COUNT=${BENCH_COUNT:-$((SECS * 12000))}
 
-for tool in wrk nginx sqlite3; do
+for tool in wrk nginx sqlite3 curl; do
 	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
 	command -v "$tool" >/dev/null 2>&1 ||
-		{ echo "webhook.sh: needs $tool (apt-get install wrk nginx sqlite3)" >&2; exit 1; }
+		{ echo "webhook.sh: needs $tool (apt-get install wrk nginx sqlite3 curl)" >&2; exit 1; }
 done
 [ -x "$BIN" ] && [ -x "$GEN" ] ||
 	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen" >&2; exit 1; }
@@ -204,6 +204,11 @@ for run in $(seq 1 "$RUNS"); do
 	run_wrk "http://127.0.0.1:$GW_PORT/twilio/sms" "$d/requests.tsv" "$d/gw"
 	[ -z "${BENCH_PERF:-}" ] || wait "$PERF_PID"
 	rss=$(peak_rss_kib "$GW_PID")
+	# Group commit: how many messages each commit carried on average.
+	groups=$(curl -s "http://127.0.0.1:$GW_PORT/metrics" | awk '
+		$1 == "clotline_group_commits_total" { c = $2 }
+		$1 == "clotline_group_commit_messages_total" { m = $2 }
+		END { if (c > 0) printf "%d commits, %.1f messages each", c, m / c }')
 	stop_gateway
 	rows=$(sqlite3 "$d/clotline.db" 'SELECT count(*) FROM inbound_messages;')
 	ok200=$(val "$d/gw" status_200)
@@ -231,7 +236,8 @@ for run in $(seq 1 "$RUNS"); do
 		"$(echo "scale=1; 100 * $g / $n1" | bc)" "$(echo "scale=1; 100 * $g / $na" | bc)"
 	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak RSS %s KiB\n' \
 		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
-	printf '  inbound_messages rows: %d (200s seen by wrk: %d)\n' "$rows" "$ok200"
+	printf '  inbound_messages rows: %d (200s seen by wrk: %d); group commits: %s\n' \
+		"$rows" "$ok200" "${groups:-none}"
 	if [ -n "${BENCH_PERF:-}" ]; then
 		awk -F, -v n="$ok200" -v secs="$SECS" '
 			$3 == "task-clock" { printf "  perf: %.2f CPUs busy, %.3f ms CPU a message", $1 / 1000 / secs, $1 / n }
