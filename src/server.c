@@ -82,7 +82,6 @@ struct server {
 	int				 group_kick;	/* a member queued sends */
 };
 
-
 /* How long accepting pauses when the process is out of descriptors. */
 #define SERVER_ACCEPT_PAUSE_MS	250
 

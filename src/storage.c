@@ -125,12 +125,13 @@ int
 storage_commit(struct storage *st)
 {
 	if (st->member) {
-		if (storage_member_ok(st) == -1 ||
-		    st->ops->release(st->impl) == -1) {
-			(void)storage_member_ok(st);
+		if (storage_member_ok(st) == -1)
 			return -1;
-		}
-		return 0;
+		if (st->ops->release(st->impl) == 0)
+			return 0;
+		/* Undone, so the group does not keep what is answered 503. */
+		storage_rollback(st);
+		return -1;
 	}
 	return st->ops->commit(storage_impl(st));
 }
