@@ -1,16 +1,17 @@
 /*
  * Fuzz target: the phone keypad's webhooks end to end (voice.c, with
  * ivr.c, escalate.c and the store), as the server calls voice_handle once
- * a form has parsed and its signature checked, against a fresh in-memory
- * SQLite store holding two enrolled patients.  The input is up to eight
- * requests separated by 0x1e, each a control byte, a line holding the
- * query string and the form body.  The control byte's bits 0-1 pick the
- * route (0 /twilio/voice, 1 gather, 2 no-input, 3 status); bits 2-3 put a
- * From first in the body (0 none, 1 the English patient with a plan, 2
- * the paused German patient, 3 an unknown number); bit 4 puts a CallSid
- * first, the same in every request, so requests make a call; bit 5 takes
- * the query from the input (an empty line: none) instead of step=N of the
- * last answer, as the provider would send it.
+ * a form has parsed and its signature checked, against an in-memory
+ * SQLite store emptied before each input and holding two enrolled
+ * patients.  The input is up to eight requests separated by 0x1e, each a
+ * control byte, a line holding the query string and the form body.  The
+ * control byte's bits 0-1 pick the route (0 /twilio/voice, 1 gather, 2
+ * no-input, 3 status); bits 2-3 put a From first in the body (0 none, 1
+ * the English patient with a plan, 2 the paused German patient, 3 an
+ * unknown number); bit 4 puts a CallSid first, the same in every request,
+ * so requests make a call; bit 5 takes the query from the input (an empty
+ * line: none) instead of step=N of the last answer, as the provider would
+ * send it.
  *
  * Oracles: every request is answered 200, or 400 exactly when the form's
  * CallSid is missing or not at most 64 bytes of plain text (form.h), and
@@ -22,12 +23,14 @@
  * gather?step=N, its <Say>s and a <Redirect> to no-input?step=N, with N
  * the call's stored step and one the gather route takes back, or <Say>s
  * and <Hangup/>; then </Response>, and every text and attribute escaped
- * (no raw '<', valid UTF-8, XML characters only: fuzz_xml_text).  A
- * request records at most one call, escalation and walk, a refused one
- * nothing, and the very same request sent again gets the same answer and
- * changes nothing in the store (every row of every table compared; for
- * a status callback, which stores the time of the end again, the row
- * counts).
+ * (no raw '<', valid UTF-8, XML characters only: fuzz_xml_text).  What
+ * the caller hears was recorded, and nothing else: the emergency or
+ * urgent advice with one escalation and one alert, "saved" with one walk
+ * of the minutes read back, paused or resumed with one audit row.  A
+ * refused request records nothing, and the very same request sent again
+ * gets the same answer and changes nothing in the store (every row of
+ * every table compared; for a status callback, which stores the time of
+ * the end again, the row counts).
  */
 #include "config.h"
 
