@@ -27,10 +27,13 @@ declare -A files=(
 	[fuzz_rules]="src/triage_load.c src/triage_lit.c src/triage.c"
 	[fuzz_triage]="src/triage.c src/triage_lit.c"
 	[fuzz_json]="src/api.c src/staff.c"
+	[fuzz_ivr]="src/ivr.c"
+	[fuzz_voice]="src/voice.c src/ivr.c"
 )
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_form fuzz_signature fuzz_twiml
-    fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage fuzz_json)
+    fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage fuzz_json
+    fuzz_ivr fuzz_voice)
 
 tool() {
 	local t

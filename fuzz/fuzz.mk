@@ -28,9 +28,11 @@ FUZZ_CPPFLAGS	 = -I$(builddir) -I$(srcdir)/src -I$(srcdir)/fuzz \
 # Every module of the library (all of src/ but main.c) and the harness.
 LIB_OBJS	 = $(patsubst $(srcdir)/src/%.c,$(FUZZ_OUT)/obj/%.o, \
 		   $(filter-out $(srcdir)/src/main.c,$(wildcard $(srcdir)/src/*.c)))
-HARNESS_OBJS	 = $(FUZZ_OUT)/obj/fuzz.o $(FUZZ_OUT)/obj/triage_check.o
+HARNESS_OBJS	 = $(FUZZ_OUT)/obj/fuzz.o $(FUZZ_OUT)/obj/triage_check.o \
+		   $(FUZZ_OUT)/obj/xml_check.o
 TARGETS		 = fuzz_form fuzz_signature fuzz_twiml fuzz_utf8 fuzz_triage \
-		   fuzz_rules fuzz_conf fuzz_prompts fuzz_json
+		   fuzz_rules fuzz_conf fuzz_prompts fuzz_json fuzz_ivr \
+		   fuzz_voice
 
 all: $(addprefix $(FUZZ_OUT)/,$(TARGETS))
 

@@ -19,6 +19,7 @@
 #include <event2/buffer.h>
 
 #include "fuzz.h"
+#include "fuzz_xml.h"
 #include "twiml.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -26,94 +27,6 @@
 #define FUZZ_TWIML_HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>" \
 			"<Response><Message>"
 #define FUZZ_TWIML_TAIL	"</Message></Response>"
-
-static const struct {
-	const char	*entity;
-	char		 c;
-} fuzz_twiml_entities[] = {
-	{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-	{ "&quot;", '"' }, { "&apos;", '\'' },
-};
-
-/* Decodes one character of valid UTF-8 at s; returns its length. */
-static size_t
-fuzz_twiml_decode(const unsigned char *s, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] < 0xe0) {
-		*cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-		return 2;
-	}
-	if (s[0] < 0xf0) {
-		*cp = (uint32_t)(s[0] & 0x0f) << 12 |
-		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-		return 3;
-	}
-	*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
-	    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-	return 4;
-}
-
-/* The Char production of XML 1.0 (fifth edition), section 2.2. */
-static int
-fuzz_twiml_xml_char(uint32_t cp)
-{
-	return cp == 0x9 || cp == 0xa || cp == 0xd ||
-	    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
-	    (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-/*
- * Checks the escaped text m[0..len) and returns it unescaped (caller
- * frees).  utf8: the input was valid UTF-8, so the output must be and
- * every character must be one XML allows.
- */
-static char *
-fuzz_twiml_unescape(const char *m, size_t len, int utf8)
-{
-	char		*out = xmalloc(len + 1);
-	size_t		 i = 0, o = 0, k, n;
-	uint32_t	 cp;
-	unsigned char	 c;
-
-	if (utf8 && !utf8_valid(m, len))
-		fuzz_fail("escaped text is not valid UTF-8");
-	while (i < len) {
-		c = (unsigned char)m[i];
-		if (c == '<' || c == '>' || c == '"' || c == '\'')
-			fuzz_fail("raw '%c' at offset %zu", c, i);
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-			fuzz_fail("control character 0x%02x at offset %zu", c, i);
-		if (c == '&') {
-			for (k = 0; k < 5; k++) {
-				n = strlen(fuzz_twiml_entities[k].entity);
-				if (len - i >= n && memcmp(m + i,
-				    fuzz_twiml_entities[k].entity, n) == 0)
-					break;
-			}
-			if (k == 5)
-				fuzz_fail("'&' at offset %zu starts no entity", i);
-			out[o++] = fuzz_twiml_entities[k].c;
-			i += n;
-			continue;
-		}
-		n = 1;
-		if (utf8) {
-			n = fuzz_twiml_decode((const unsigned char *)m + i, &cp);
-			if (!fuzz_twiml_xml_char(cp))
-				fuzz_fail("U+%04X at offset %zu is not an XML "
-				    "character", (unsigned)cp, i);
-		}
-		memcpy(out + o, m + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
-	return out;
-}
 
 /* Valid UTF-8 less what XML cannot carry: what a reader should get. */
 static char *
@@ -124,8 +37,8 @@ fuzz_twiml_expect(const char *s)
 	uint32_t	 cp;
 
 	while (s[i] != '\0') {
-		n = fuzz_twiml_decode((const unsigned char *)s + i, &cp);
-		if (fuzz_twiml_xml_char(cp)) {
+		n = fuzz_xml_decode((const unsigned char *)s + i, &cp);
+		if (fuzz_xml_char(cp)) {
 			memcpy(out + o, s + i, n);
 			o += n;
 		}
@@ -146,7 +59,7 @@ fuzz_twiml_check(const char *text, int utf8)
 	if (len < hl + tl || memcmp(doc, FUZZ_TWIML_HEAD, hl) != 0 ||
 	    memcmp(doc + len - tl, FUZZ_TWIML_TAIL, tl) != 0)
 		fuzz_fail("document is not <Response><Message>...: %s", doc);
-	got = fuzz_twiml_unescape(doc + hl, len - hl - tl, utf8);
+	got = fuzz_xml_text(doc + hl, len - hl - tl, utf8);
 	if (utf8) {
 		want = fuzz_twiml_expect(text);
 		if (strcmp(got, want) != 0)

@@ -112,10 +112,23 @@ ivr_state_parse(const char *text, struct ivr_call *c)
 		} else
 			goto out;
 	}
-	/* A menu past the language choice needs a language. */
-	if (seen == 31 && (c->lang[0] != '\0' || c->menu == IVR_MENU_LANGUAGE ||
-	    c->menu == IVR_MENU_DONE))
-		rc = 0;
+	/*
+	 * Only what ivr_next leaves: a menu past the language choice has a
+	 * language, a call still going has re-prompted at most
+	 * IVR_MAX_RETRIES times (one more and it would have said goodbye),
+	 * and a walk awaiting confirmation has its minutes.  Anything else
+	 * could lead to a state this file cannot read back.
+	 */
+	if (seen != 31)
+		goto out;
+	if (c->lang[0] == '\0' && c->menu != IVR_MENU_LANGUAGE &&
+	    c->menu != IVR_MENU_DONE)
+		goto out;
+	if (c->menu != IVR_MENU_DONE && c->retries > IVR_MAX_RETRIES)
+		goto out;
+	if (c->menu == IVR_MENU_WALK_CONFIRM && c->minutes < IVR_MIN_MINUTES)
+		goto out;
+	rc = 0;
 out:
 	free(copy);
 	if (rc == -1)
@@ -143,10 +156,20 @@ say(struct ivr_result *r, const char *lang, const char *prompt)
 	}
 }
 
-/* The prompt that asks for the current menu's keys. */
+static void	goodbye(struct ivr_call *, struct ivr_result *);
+
+/*
+ * The prompt that asks for the current menu's keys, unless this was the
+ * call's last step: what the caller chose has been done, and the call
+ * ends instead of asking again.
+ */
 static void
 ask(struct ivr_call *c, struct ivr_result *r)
 {
+	if (c->steps >= IVR_MAX_STEPS) {
+		goodbye(c, r);
+		return;
+	}
 	r->num_digits = 1;
 	r->timeout = 5;
 	switch (c->menu) {
@@ -339,10 +362,14 @@ ivr_next(struct ivr_call *c, enum ivr_event ev, const char *digits,
 		goodbye(c, r);
 		return;
 	}
-	if (++c->steps > IVR_MAX_STEPS) {
-		goodbye(c, r);
-		return;
-	}
+	/*
+	 * The IVR_MAX_STEPS-th event is still handled, so a red flag on the
+	 * last step is never dropped; ask() then ends the call.  A state read
+	 * back with more steps (older versions stored IVR_MAX_STEPS + 1)
+	 * stays in the range ivr_state_parse takes.
+	 */
+	if (c->steps <= IVR_MAX_STEPS)
+		c->steps++;
 	if (ev == IVR_START) {
 		if (known_lang != NULL) {
 			snprintf(c->lang, sizeof c->lang, "%s", known_lang);

@@ -8,7 +8,9 @@
  *
  * Every call ends within a bounded number of steps: at most IVR_MAX_RETRIES
  * re-prompts in a row (no input or a wrong key), and at most IVR_MAX_STEPS
- * events in all.
+ * events in all: the last one is handled like any other (an emergency key
+ * is still an emergency), then the call says goodbye instead of asking
+ * again.
  */
 #ifndef CLOTLINE_IVR_H
 #define CLOTLINE_IVR_H

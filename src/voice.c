@@ -340,7 +340,12 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		if (strcmp(r.say[i].prompt, "voice_exercises") == 0 && enrolled &&
 		    voice_plan_today(set, &p, now, &today) == 0)
 			r.say[i].prompt = "voice_exercises_plan";
-	c.step = (found ? row.step : 0) + 1;
+	/*
+	 * A new call's first answer leads to step 1.  But keys for a call we
+	 * never saw may name step 1 themselves, and their repeat must not
+	 * pass for keys pressed after that answer: theirs leads to step 2.
+	 */
+	c.step = found ? row.step + 1 : step == 1 ? 2 : 1;
 	doc = voice_render(set, &r, c.step, &today);
 	state = ivr_state_format(&ivr);
 	c.call_sid = sid;

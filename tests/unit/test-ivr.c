@@ -219,12 +219,56 @@ test_every_call_ends(void **state)
 {
 	int	i;
 
-	/* Valid keys forever still end: the step bound. */
+	/*
+	 * Valid keys forever still end: the step bound.  docs/voice.md: no
+	 * call takes more than 40 steps, the start being the first.
+	 */
 	start("en", 1, 0);
 	for (i = 0; i < 1000 && !res.hangup; i++)
 		keys("0");
 	assert_true(res.hangup);
-	assert_true(i <= IVR_MAX_STEPS);
+	assert_int_equal(i + 1, IVR_MAX_STEPS);
+	assert_string_equal(last(), "voice_goodbye");
+	assert_int_equal(call.menu, IVR_MENU_DONE);
+}
+
+/*
+ * The last step is still handled: key 1 on the 40th step is the emergency
+ * advice and an escalation, not a bare goodbye (found by fuzz_ivr).
+ */
+static void
+test_last_step_still_escalates(void **state)
+{
+	int	i;
+
+	start("en", 1, 0);
+	for (i = 2; i < IVR_MAX_STEPS; i++)
+		keys("0");
+	assert_false(res.hangup);
+	keys("1");
+	assert_int_equal(call.steps, IVR_MAX_STEPS);
+	assert_string_equal(res.escalate, "emergency");
+	assert_string_equal(res.say[0].prompt, "voice_emergency");
+	assert_true(res.hangup);
+
+	/* A leg symptom on the last step: the urgent advice, then goodbye. */
+	start("en", 1, 0);
+	keys("2");
+	for (i = 3; i < IVR_MAX_STEPS; i++)
+		keys("0");
+	keys("3");
+	assert_string_equal(res.escalate, "urgent");
+	assert_string_equal(res.say[0].prompt, "voice_leg_urgent");
+	assert_string_equal(last(), "voice_goodbye");
+	assert_true(res.hangup);
+
+	/* A state stored with more steps by an older version still escalates. */
+	assert_int_equal(ivr_state_parse("menu=main lang=en retries=0 steps=41 "
+	    "minutes=0", &call), 0);
+	keys("1");
+	assert_string_equal(res.escalate, "emergency");
+	assert_true(res.hangup);
+	assert_int_equal(call.steps, IVR_MAX_STEPS + 1);
 }
 
 /* The stored state gives back the same call; anything else is refused. */
@@ -243,6 +287,9 @@ test_state_round_trip(void **state)
 		"menu=main lang=english retries=0 steps=1 minutes=0",
 		"menu=main lang=en retries=0 steps=1 minutes=0 extra=1",
 		"menu=main lang=en  retries=0 steps=1 minutes=0",
+		/* never written, and lead to states that are not (fuzz_ivr) */
+		"menu=language lang= retries=3 steps=0 minutes=0",
+		"menu=walk_confirm lang=en retries=0 steps=5 minutes=0",
 	};
 	size_t		 i;
 
@@ -256,6 +303,10 @@ test_state_round_trip(void **state)
 	assert_int_equal(ivr_state_parse(text, &back), 0);
 	assert_memory_equal(&back, &call, sizeof call);
 	free(text);
+	/* A call that hung up after its third miss reads back too. */
+	assert_int_equal(ivr_state_parse("menu=done lang=en retries=3 steps=9 "
+	    "minutes=0", &back), 0);
+	assert_int_equal(back.retries, 3);
 	/* A fresh call, before the language is known, round-trips too. */
 	start(NULL, 0, 0);
 	text = ivr_state_format(&call);
@@ -282,6 +333,7 @@ main(void)
 		cmocka_unit_test(test_exercises_and_pause),
 		cmocka_unit_test(test_wrong_keys_and_silence_are_bounded),
 		cmocka_unit_test(test_every_call_ends),
+		cmocka_unit_test(test_last_step_still_escalates),
 		cmocka_unit_test(test_state_round_trip),
 	};
 
