@@ -484,9 +484,19 @@ fuzz_voice_sid_ok(const struct form *f)
 	if ((v = form_get(f, "CallSid", &len)) == NULL || len == 0 ||
 	    len > FUZZ_VOICE_SID_MAX || !utf8_valid(v, len))
 		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+	/* By code point: C0, DEL and C1 (U+0000-001F, U+007F-009F). */
+	for (i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)v[i];
+		unsigned	cp;
+
+		if ((c & 0xc0) == 0x80)
+			continue;	/* a continuation byte */
+		cp = c;
+		if ((c & 0xe0) == 0xc0)
+			cp = ((c & 0x1fu) << 6) | ((unsigned char)v[i + 1] & 0x3fu);
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			return 0;
+	}
 	return 1;
 }
 

@@ -113,6 +113,10 @@ form_get_text(const struct form *f, const char *key, size_t max)
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
 			return NULL;
+		/* C1 controls, U+0080 to U+009F: 0xc2 0x80-0x9f in UTF-8. */
+		if ((unsigned char)v[i] == 0xc2 && i + 1 < len &&
+		    (unsigned char)v[i + 1] < 0xa0)
+			return NULL;
 	}
 	return v;
 }

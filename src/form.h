@@ -41,8 +41,9 @@ void		 form_free(struct form *);
 const char	*form_get(const struct form *, const char *key, size_t *lenp);
 /*
  * The first value of key if it is at most max bytes of well-formed UTF-8
- * free of control characters (NUL included), else NULL.  For identifiers
- * and numbers that are stored, logged and served as JSON as they came.
+ * free of control characters (C0 with NUL, DEL and C1), else NULL.  For
+ * identifiers and numbers that are stored, logged and served as JSON as
+ * they came.
  */
 const char	*form_get_text(const struct form *, const char *key, size_t max);
 

@@ -114,7 +114,7 @@ expect_contains "$HTTP_BODY" 'Este número no está inscrito para recibir record
 # --- an enrolled patient: own language, then the emergency key
 call_start CA02 "$P_EMERG"
 expect_gather 1 'enrolled caller: straight to the main menu'
-expect_contains "$HTTP_BODY" '<Say language="en-GB">Hello, this is the Test Vascular Clinic recovery line.</Say><Say language="en-GB">If you have chest pain or breathlessness now, press 1.' 'greeting and menu in English'
+expect_contains "$HTTP_BODY" '<Say language="en-GB">Hello, this is the recovery line of Test Vascular Clinic.</Say><Say language="en-GB">If you have chest pain or breathlessness now, press 1.' 'greeting and menu in English'
 expect_not_contains "$HTTP_BODY" 'Para español' 'no language menu for a patient'
 keys CA02 "$P_EMERG" 1 1
 expect_hangup 'key 1: emergency'

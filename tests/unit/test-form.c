@@ -100,7 +100,7 @@ static void
 test_get_text(void **state)
 {
 	static const char body[] = "a=ok&b=%C3%A9t%C3%A9&c=x%00y&d=x%0Ay&e=%FF"
-	    "&f=1234567890&g=&h=x%7Fy";
+	    "&f=1234567890&g=&h=x%7Fy&i=x%C2%85y&j=x%C2%9Fy&k=x%C2%A0y";
 	struct form	*f;
 
 	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
@@ -113,6 +113,10 @@ test_get_text(void **state)
 	assert_string_equal(form_get_text(f, "f", 10), "1234567890");
 	assert_string_equal(form_get_text(f, "g", 64), "");
 	assert_null(form_get_text(f, "h", 64));		/* DEL */
+	assert_null(form_get_text(f, "i", 64));		/* U+0085, C1 */
+	assert_null(form_get_text(f, "j", 64));		/* U+009F, C1 */
+	/* U+00A0, the first character after C1, is text. */
+	assert_string_equal(form_get_text(f, "k", 64), "x\xc2\xa0y");
 	assert_null(form_get_text(f, "z", 64));		/* absent */
 	form_free(f);
 }
