@@ -323,6 +323,10 @@ server_group_hold(struct server *srv, struct evhttp_request *req,
 	h->metric = metric;
 	h->res = *res;
 	srv->group_kick |= res->queued;
+	/*
+	 * held[]'s bound.  The dispatch counter does not see the request that
+	 * opened the group, so it alone would let one more in.
+	 */
 	if (srv->nheld == SERVER_GROUP_MAX)
 		server_group_flush(srv);
 }
