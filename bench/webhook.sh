@@ -21,6 +21,7 @@
 # Diagnostics (not for the record):
 #   BENCH_PERF=1      perf stat on the gateway during its wrk run: CPU used,
 #                     fdatasync and pwrite64 calls, per message
+#   BENCH_PERF=record perf record -g instead, into BENCH_DIR/runN/perf.data
 #   BENCH_WRAP=CMD    run the gateway under CMD, e.g. BENCH_WRAP=eatmydata
 #                     (Debian package) to see the ceiling without fsync;
 #                     that gateway is NOT durable
@@ -196,7 +197,10 @@ for run in $(seq 1 "$RUNS"); do
 	sqlite3 -cmd '.timeout 5000' "$d/clotline.db" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $SENDERS - 1)
 	  INSERT INTO patients (phone, name, language, timezone, enrolled, opted_out, paused, created_at, updated_at)
 	  SELECT '+' || (447700800000 + i), 'Bench', 'en', 'Europe/London', 1, 0, 0, 0, 0 FROM n;"
-	if [ -n "${BENCH_PERF:-}" ]; then
+	if [ "${BENCH_PERF:-}" = record ]; then
+		perf record -F 1000 --call-graph dwarf,16384 -p "$GW_PID" -o "$d/perf.data" -- sleep "$SECS" 2>/dev/null &
+		PERF_PID=$!
+	elif [ -n "${BENCH_PERF:-}" ]; then
 		perf stat -x, -e task-clock,syscalls:sys_enter_fdatasync,syscalls:sys_enter_pwrite64 \
 			-p "$GW_PID" -o "$d/perf.csv" -- sleep "$SECS" &
 		PERF_PID=$!
@@ -238,7 +242,7 @@ for run in $(seq 1 "$RUNS"); do
 		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
 	printf '  inbound_messages rows: %d (200s seen by wrk: %d); group commits: %s\n' \
 		"$rows" "$ok200" "${groups:-none}"
-	if [ -n "${BENCH_PERF:-}" ]; then
+	if [ -n "${BENCH_PERF:-}" ] && [ "$BENCH_PERF" != record ]; then
 		awk -F, -v n="$ok200" -v secs="$SECS" '
 			$3 == "task-clock" { printf "  perf: %.2f CPUs busy, %.3f ms CPU a message", $1 / 1000 / secs, $1 / n }
 			$3 ~ /fdatasync/ { printf ", %.2f fdatasync", $1 / n }

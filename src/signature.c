@@ -52,16 +52,50 @@ signature_hmac(void)
 	return mac;
 }
 
+/*
+ * A new HMAC-SHA1 context keyed with token.  Keying costs a digest lookup
+ * and two SHA-1 blocks, and every webhook uses the same token, so the last
+ * keyed context is kept (until exit, or until another token comes) and
+ * each call gets a copy of it.  Not for concurrent use: the gateway is one
+ * event loop.
+ */
+static EVP_MAC_CTX *
+signature_keyed(const char *token)
+{
+	static EVP_MAC_CTX	*keyed;
+	static char		*key;
+	EVP_MAC			*mac;
+	EVP_MAC_CTX		*ctx;
+	OSSL_PARAM		 op[2];
+	char			 digest[] = "SHA1";
+
+	if (keyed != NULL && strcmp(key, token) == 0)
+		return EVP_MAC_CTX_dup(keyed);
+	if ((mac = signature_hmac()) == NULL ||
+	    (ctx = EVP_MAC_CTX_new(mac)) == NULL)
+		return NULL;
+	op[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
+	op[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_init(ctx, (const unsigned char *)token, strlen(token),
+	    op)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	EVP_MAC_CTX_free(keyed);
+	if (key != NULL)
+		OPENSSL_clear_free(key, strlen(key) + 1);
+	keyed = ctx;
+	key = xstrdup(token);
+	return EVP_MAC_CTX_dup(keyed);
+}
+
 int
 signature_compute(const char *token, const char *url, const struct form *params,
     char out[SIGNATURE_SIZE])
 {
 	const struct form_field	**sorted = NULL;
-	EVP_MAC			 *mac;
 	EVP_MAC_CTX		 *ctx = NULL;
-	OSSL_PARAM		  op[2];
 	unsigned char		  md[EVP_MAX_MD_SIZE];
-	char			  digest[] = "SHA1";
 	size_t			  i, mdlen = 0, n = params != NULL ? params->n : 0;
 	int			  rc = -1;
 
@@ -71,12 +105,7 @@ signature_compute(const char *token, const char *url, const struct form *params,
 			sorted[i] = &params->fields[i];
 		qsort(sorted, n, sizeof *sorted, signature_field_cmp);
 	}
-	if ((mac = signature_hmac()) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(mac)) == NULL)
-		goto out;
-	op[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
-	op[1] = OSSL_PARAM_construct_end();
-	if (!EVP_MAC_init(ctx, (const unsigned char *)token, strlen(token), op) ||
+	if ((ctx = signature_keyed(token)) == NULL ||
 	    !EVP_MAC_update(ctx, (const unsigned char *)url, strlen(url)))
 		goto out;
 	for (i = 0; i < n; i++) {

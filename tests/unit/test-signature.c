@@ -114,6 +114,11 @@ test_verify_rejects(void **state)
 	assert_false(signature_verify(TOKEN, url, f,
 	    "RSOYDt4T1cUTdK1PDd93/VVr8B9="));	/* one character off */
 	assert_false(signature_verify("54321", url, f, good));	/* other token */
+	/* The keyed HMAC kept for the last token follows a change back. */
+	assert_true(signature_verify(TOKEN, url, f, good));
+	assert_false(signature_verify("123456", url, f, good));
+	assert_false(signature_verify("1234", url, f, good));
+	assert_true(signature_verify(TOKEN, url, f, good));
 	assert_false(signature_verify(TOKEN, url, tampered, good));
 	assert_false(signature_verify(TOKEN,
 	    "https://mycompany.com/myapp.php?foo=1&bar=3", f, good));

@@ -4,6 +4,8 @@
  */
 #include "testlib.h"
 
+#include <sqlite3.h>
+
 #include "storage.h"
 #include "xmalloc.h"
 
@@ -42,7 +44,7 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 7);
+	assert_int_equal(storage_schema_version(st), 8);
 	assert_int_equal(storage_ping(st), 0);
 	assert_string_equal(storage_backend(st), "sqlite");
 	storage_close(st);
@@ -335,11 +337,114 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 7);
+	assert_int_equal(storage_schema_version(st), 8);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
 	storage_close(st);
+}
+
+/* The text of outbound_messages' CREATE TABLE in the file at path. */
+static char *
+outbound_schema(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*sql = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master"
+	    " WHERE name = 'outbound_messages'", -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sql = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_non_null(sql);
+	return sql;
+}
+
+/* How many temporary b-trees queueing one outbound message opens. */
+static int
+outbound_insert_ephemerals(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN INSERT INTO"
+	    " outbound_messages (kind, to_phone, body, next_attempt_at,"
+	    " created_at, updated_at) VALUES ('alert', '+1', 'x', 1, 1, 1)",
+	    -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (strcmp((const char *)sqlite3_column_text(st, 1),
+		    "OpenEphemeral") == 0)
+			n++;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * Migration 8 rewrites outbound_messages' kind CHECK as an OR chain, on a
+ * new database and on one made by version 7, and the constraint still
+ * refuses an unknown kind.
+ */
+static void
+test_migration_8_kind_check(void **state)
+{
+	struct storage	*st;
+	struct outbound	 ob;
+	sqlite3		*db;
+	char		 path[512], *err = NULL, *sql;
+	int64_t		 id;
+
+	snprintf(path, sizeof path, "%s/m8.db", testlib_tmpdir());
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	memset(&ob, 0, sizeof ob);
+	ob.kind = "alert";
+	ob.to = "+447700900123";
+	ob.body = "on-call alert";
+	ob.created_at = 1000;
+	assert_int_equal(storage_outbound_insert(st, &ob, &id), 0);
+	ob.kind = "advert";
+	assert_int_equal(storage_outbound_insert(st, &ob, NULL), -1);
+	storage_close(st);
+	sql = outbound_schema(path);
+	assert_non_null(strstr(sql, "CHECK (kind = 'alert' OR kind = 'reminder'"
+	    " OR kind = 'welcome' OR kind = 'reply')"));
+	assert_null(strstr(sql, "kind IN"));
+	free(sql);
+	assert_int_equal(outbound_insert_ephemerals(path), 0);
+
+	/* Back to what version 7 wrote, then opened by this version. */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA writable_schema = ON;"
+	    "UPDATE sqlite_master SET sql = replace(sql, 'CHECK (kind = ''alert''"
+	    " OR kind = ''reminder'' OR kind = ''welcome'' OR kind = ''reply'')',"
+	    " 'CHECK (kind IN (''alert'', ''reminder'', ''welcome'', ''reply''))')"
+	    " WHERE name = 'outbound_messages';"
+	    "PRAGMA writable_schema = OFF; PRAGMA user_version = 7;",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(outbound_insert_ephemerals(path), 1);
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_int_equal(storage_schema_version(st), 8);
+	ob.kind = "reminder";
+	assert_int_equal(storage_outbound_insert(st, &ob, NULL), 0);
+	ob.kind = "Alert";
+	assert_int_equal(storage_outbound_insert(st, &ob, NULL), -1);
+	storage_close(st);
+	assert_int_equal(outbound_insert_ephemerals(path), 0);
+	sql = outbound_schema(path);
+	assert_null(strstr(sql, "kind IN"));
+	free(sql);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA integrity_check",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 }
 
 /* A second connection to the same file sees only what was committed. */
@@ -731,6 +836,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrate_ping),
+		cmocka_unit_test(test_migration_8_kind_check),
 		cmocka_unit_test(test_inbound_dedupe_and_reply),
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_patients_and_opt_out),
