@@ -11,10 +11,16 @@
 #
 # Needs wrk and nginx (Debian packages; nginx runs unprivileged from a
 # temporary configuration, never the system's) and a built tree (make; make
-# tests/fake/webhookgen).  On a machine with two or more CPUs the server
-# under test is pinned to CPU 0 and wrk to CPU 1, so both servers get one
-# core each; nginx runs one worker (the gateway is one event loop) and, for
-# the record, with "worker_processes auto" too.  The database lives in
+# tests/fake/webhookgen bench/floor).  On a machine with two or more CPUs the
+# server under test is pinned to CPU 0 and wrk to CPU 1, so each server gets
+# one core; nginx runs one worker (the gateway is one event loop) and, for
+# the record, with "worker_processes auto" too.  Between them, the same load
+# at bench/floor, the least a durable webhook can do on the gateway's
+# libraries: libevent's HTTP server answering a fixed body; that plus the
+# form and the signature; that plus one SQLite row a message, group-committed
+# and synced.  So the gap to nginx splits into what the libraries and the
+# sync cost and what the gateway's own path (triage, conversation state,
+# alerts, reply) adds.  The database lives in
 # BENCH_DIR (default: a new directory under $TMPDIR or /tmp), which decides
 # what an fsync costs.  docs/BENCHMARKS.md records runs.
 #
@@ -32,19 +38,21 @@ CONNS=${2:-8}
 RUNS=${3:-3}
 BIN=$PWD/src/clotline
 GEN=$PWD/tests/fake/webhookgen
+FLOOR=$PWD/bench/floor
 TOKEN=bench-token-not-a-secret
 PUBLIC=https://clinic.example.org
 SENDERS=2000
-# Messages per run: more than the gateway can answer in SECS, so no sid repeats.
-COUNT=${BENCH_COUNT:-$((SECS * 12000))}
+# Messages per run: more than the gateway or the floor with a stored row can
+# answer in SECS, so no sid repeats (a repeat would be a cheaper request).
+COUNT=${BENCH_COUNT:-$((SECS * 40000))}
 
 for tool in wrk nginx sqlite3 curl; do
 	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "webhook.sh: needs $tool (apt-get install wrk nginx sqlite3 curl)" >&2; exit 1; }
 done
-[ -x "$BIN" ] && [ -x "$GEN" ] ||
-	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen" >&2; exit 1; }
+[ -x "$BIN" ] && [ -x "$GEN" ] && [ -x "$FLOOR" ] ||
+	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen bench/floor" >&2; exit 1; }
 TMP=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$TMP"
 PIDS=()
@@ -126,6 +134,28 @@ stop_nginx() {
 	wait "$NGINX_PID" 2>/dev/null || true
 }
 
+# ---------------------------------------------------------------- floor
+start_floor() {	# MODE DATABASE: on a random port, another if that one is taken
+	local tries
+	for tries in 1 2 3 4 5; do
+		FLOOR_PORT=$((20000 + RANDOM % 20000))
+		"${SERVER_CPU[@]}" "$FLOOR" "$FLOOR_PORT" "$1" "$2" 2>>"$TMP/floor.log" &
+		FLOOR_PID=$!
+		PIDS+=("$FLOOR_PID")
+		# Up when it answers; gone when the port was taken.
+		while kill -0 "$FLOOR_PID" 2>/dev/null; do
+			curl -s -o /dev/null "http://127.0.0.1:$FLOOR_PORT/" && return
+			sleep 0.05
+		done
+	done
+	cat "$TMP/floor.log" >&2
+	exit 1
+}
+stop_floor() {
+	kill -TERM "$FLOOR_PID"
+	wait "$FLOOR_PID" 2>/dev/null || true
+}
+
 # -------------------------------------------------------------- gateway
 start_gateway() {	# DIR
 	cat >"$1/clotline.ini" <<CONF
@@ -184,7 +214,7 @@ sync_ms() {
 }
 echo "synchronous 4 KiB write in $TMP: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 fail=0
-declare -a G_RPS G_P99 N1_RPS
+declare -a G_RPS G_P99 N1_RPS F_RPS
 for run in $(seq 1 "$RUNS"); do
 	# A fresh database each run, senders enrolled as patients (so triage
 	# state and replies are a patient's), requests signed for this run.
@@ -219,6 +249,13 @@ for run in $(seq 1 "$RUNS"); do
 	ok200=${ok200:-0}
 	other=$(awk '$1 ~ /^status_/ && $1 != "status_200" { s += $2 } END { print s + 0 }' "$d/gw")
 
+	for mode in fixed verify store; do
+		start_floor "$mode" "$d/floor.db"
+		run_wrk "http://127.0.0.1:$FLOOR_PORT/twilio/sms" "$d/requests.tsv" "$d/fl-$mode"
+		stop_floor
+	done
+	floor_rows=$(sqlite3 "$d/floor.db" 'SELECT count(*) FROM inbound;')
+
 	start_nginx 1
 	run_wrk "http://127.0.0.1:$NGINX_PORT/twilio/sms" "$d/requests.tsv" "$d/ngx1"
 	stop_nginx
@@ -231,17 +268,24 @@ for run in $(seq 1 "$RUNS"); do
 	na=$(val "$d/ngxa" rps)
 	printf '\nrun %d\n' "$run"
 	printf '  %-24s %8s %8s %8s %8s %8s\n' server 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms'
-	for w in gw:clotline ngx1:'nginx (1 worker)' ngxa:'nginx (auto workers)'; do
+	for w in gw:clotline fl-store:'floor: + a stored row' fl-verify:'floor: + signature' \
+	    fl-fixed:'floor: libevent alone' ngx1:'nginx (1 worker)' ngxa:'nginx (auto workers)'; do
 		f=$d/${w%%:*}
 		printf '  %-24s %8s %8s %8s %8s %8s\n' "${w#*:}" "$(val "$f" rps)" \
 			"$(val "$f" p50_ms)" "$(val "$f" p90_ms)" "$(val "$f" p99_ms)" "$(val "$f" max_ms)"
 	done
 	printf '  ratio clotline / nginx: %s%% of 1 worker, %s%% of auto workers\n' \
 		"$(echo "scale=1; 100 * $g / $n1" | bc)" "$(echo "scale=1; 100 * $g / $na" | bc)"
+	printf '  floor / nginx (1 worker): %s%% libevent alone, %s%% with the signature, %s%% with a stored row\n' \
+		"$(echo "scale=1; 100 * $(val "$d/fl-fixed" rps) / $n1" | bc)" \
+		"$(echo "scale=1; 100 * $(val "$d/fl-verify" rps) / $n1" | bc)" \
+		"$(echo "scale=1; 100 * $(val "$d/fl-store" rps) / $n1" | bc)"
 	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak RSS %s KiB\n' \
 		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
 	printf '  inbound_messages rows: %d (200s seen by wrk: %d); group commits: %s\n' \
 		"$rows" "$ok200" "${groups:-none}"
+	printf '  floor with a stored row: %d rows (200s seen by wrk: %d), %d sids reused\n' \
+		"$floor_rows" "$(val "$d/fl-store" status_200)" "$(val "$d/fl-store" wrapped)"
 	if [ -n "${BENCH_PERF:-}" ] && [ "$BENCH_PERF" != record ]; then
 		awk -F, -v n="$ok200" -v secs="$SECS" '
 			$3 == "task-clock" { printf "  perf: %.2f CPUs busy, %.3f ms CPU a message", $1 / 1000 / secs, $1 / n }
@@ -250,16 +294,19 @@ for run in $(seq 1 "$RUNS"); do
 	fi
 	# Every 200 is a stored row; a few more rows are possible (answered as
 	# wrk's clock stopped, before it read the reply), never fewer.
-	if [ "$rows" -lt "$ok200" ] || [ "$(val "$d/gw" wrapped)" != 0 ]; then
+	if [ "$rows" -lt "$ok200" ] || [ "$(val "$d/gw" wrapped)" != 0 ] ||
+	    [ "$floor_rows" -lt "$(val "$d/fl-store" status_200)" ] ||
+	    [ "$(val "$d/fl-store" wrapped)" != 0 ]; then
 		echo "  FAIL: fewer rows than 200s, or a MessageSid was sent twice" >&2
 		fail=1
 	fi
 	G_RPS+=("$g")
 	G_P99+=("$(val "$d/gw" p99_ms)")
+	F_RPS+=("$(val "$d/fl-store" rps)")
 	N1_RPS+=("$n1")
 	[ -n "${BENCH_DIR:-}" ] || rm -f "$d/requests.tsv"
 done
 echo "synchronous 4 KiB write: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '\nclotline req/s: %s; p99 ms: %s; nginx (1 worker) req/s: %s\n' \
-	"${G_RPS[*]}" "${G_P99[*]}" "${N1_RPS[*]}"
+printf '\nclotline req/s: %s; p99 ms: %s; floor with a stored row req/s: %s; nginx (1 worker) req/s: %s\n' \
+	"${G_RPS[*]}" "${G_P99[*]}" "${F_RPS[*]}" "${N1_RPS[*]}"
 exit "$fail"
