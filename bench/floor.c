@@ -123,6 +123,7 @@ webhook(struct evhttp_request *req, void *arg)
 	size_t			 len = evbuffer_get_length(in);
 	char			*body;
 	const char		*sid, *from, *text;
+	int			 ok;
 
 	(void)arg;
 	if (mode == 0) {
@@ -160,13 +161,17 @@ webhook(struct evhttp_request *req, void *arg)
 	sqlite3_bind_text(ins, 1, sid ? sid : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 2, from ? from : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 3, text ? text : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(ins) != SQLITE_DONE)
+	ok = sqlite3_step(ins) == SQLITE_DONE;
+	if (!ok)
 		fprintf(stderr, "floor: insert: %s\n", sqlite3_errmsg(db));
 	sqlite3_reset(ins);
 	sqlite3_clear_bindings(ins);
 	evhttp_clear_headers(&q);
 	free(body);
-	held[nheld++] = req;
+	if (ok)
+		held[nheld++] = req;	/* answered after the commit */
+	else
+		answer(req, 503);	/* not kept: never a 200 */
 }
 
 int
