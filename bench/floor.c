@@ -1,23 +1,33 @@
 /*
  * bench/floor.c: the least a durable SMS webhook can do on clotline's
- * libraries, for bench/ceiling.sh.  Not part of clotline and not a
+ * libraries, for bench/webhook.sh.  Not part of clotline and not a
  * gateway: it exists to measure what libevent's HTTP server and one
  * durable SQLite row cost on this machine, so the webhook benchmark's
  * figures can be read against a floor rather than against nginx alone.
  *
- *   floor PORT MODE [DATABASE]
+ *   floor PORTFILE MODE [DATABASE]
+ *
+ * Listens on 127.0.0.1 on a port the kernel picks and writes it to
+ * PORTFILE.  On SIGTERM it prints how many commits and messages it made
+ * to standard error and exits.
  *
  * MODE fixed: answer every POST 200 with a fixed TwiML body (evhttp alone).
  * MODE verify: also parse the form and check X-Twilio-Signature (HMAC-SHA1
  *   over the public URL and the sorted parameters, the provider's scheme).
  * MODE store: also insert (MessageSid, From, Body) into DATABASE, WAL,
  *   synchronous=FULL, every request of one pass of the event loop in one
- *   transaction, the 200s sent after its commit (group commit, as
- *   clotline does).  A repeated MessageSid is a 200 without a row.
+ *   transaction, committed at the lowest priority of the event loop once
+ *   every ready request has been read, the 200s sent after the commit
+ *   (group commit, as clotline's server does).  A message that could not
+ *   be stored, a repeated MessageSid included, is answered 503.
  *
  * The signing key and URL are the benchmark's (bench/webhook.sh).
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <signal.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +57,7 @@ static sqlite3_stmt		*ins, *begin, *commit;
 static struct event		*flush_ev;
 static struct evhttp_request	*held[HELD];
 static int			 nheld;
+static unsigned long		 ncommits, nmessages;
 
 static void
 answer(struct evhttp_request *req, int code)
@@ -78,26 +89,27 @@ verified(struct evkeyvalq *q, const char *sig)
 	EVP_MAC_CTX	*c;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	char		 b64[64];
-	size_t		 n = 0, mdlen, i;
+	size_t		 n = 0, mdlen = 0, i;
 	int		 ok;
 
 	TAILQ_FOREACH(kv, q, next)
 		if (n < 64)
 			v[n++] = kv;
 	qsort(v, n, sizeof v[0], cmp);
-	if ((c = EVP_MAC_CTX_dup(keyed)) == NULL)
+	if (sig == NULL || (c = EVP_MAC_CTX_dup(keyed)) == NULL)
 		return 0;
-	EVP_MAC_update(c, (const unsigned char *)URL, strlen(URL));
-	for (i = 0; i < n; i++) {
-		EVP_MAC_update(c, (const unsigned char *)v[i]->key,
-		    strlen(v[i]->key));
-		EVP_MAC_update(c, (const unsigned char *)v[i]->value,
+	ok = EVP_MAC_update(c, (const unsigned char *)URL, strlen(URL));
+	for (i = 0; ok && i < n; i++)
+		ok = EVP_MAC_update(c, (const unsigned char *)v[i]->key,
+		    strlen(v[i]->key)) &&
+		    EVP_MAC_update(c, (const unsigned char *)v[i]->value,
 		    strlen(v[i]->value));
-	}
-	ok = EVP_MAC_final(c, md, &mdlen, sizeof md);
+	ok = ok && EVP_MAC_final(c, md, &mdlen, sizeof md) && mdlen == 20;
 	EVP_MAC_CTX_free(c);
+	if (!ok)
+		return 0;
 	EVP_EncodeBlock((unsigned char *)b64, md, (int)mdlen);
-	return ok && sig != NULL && strcmp(b64, sig) == 0;
+	return strcmp(b64, sig) == 0;
 }
 
 static void
@@ -110,6 +122,10 @@ flush(evutil_socket_t fd, short ev, void *arg)
 	sqlite3_reset(commit);
 	if (!ok)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	else {
+		ncommits++;
+		nmessages += (unsigned long)nheld;
+	}
 	for (i = 0; i < nheld; i++)
 		answer(held[i], ok ? 200 : 503);
 	nheld = 0;
@@ -174,19 +190,30 @@ webhook(struct evhttp_request *req, void *arg)
 		answer(req, 503);	/* not kept: never a 200 */
 }
 
+static void
+stop(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig, (void)ev;
+	event_base_loopbreak(arg);
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct event_base	*base;
-	struct evhttp		*http;
-	EVP_MAC			*mac;
-	OSSL_PARAM		 p[2];
+	struct event_base		*base;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*bound;
+	struct sockaddr_in		 sin;
+	socklen_t			 slen = sizeof sin;
+	EVP_MAC				*mac;
+	OSSL_PARAM			 p[2];
+	FILE				*pf;
 
 	if (argc < 3 || (mode = strcmp(argv[2], "fixed") == 0 ? 0 :
 	    strcmp(argv[2], "verify") == 0 ? 1 :
 	    strcmp(argv[2], "store") == 0 ? 2 : -1) == -1 ||
 	    (mode == 2 && argc < 4)) {
-		fprintf(stderr, "usage: floor PORT fixed|verify|store "
+		fprintf(stderr, "usage: floor PORTFILE fixed|verify|store "
 		    "[DATABASE]\n");
 		return 2;
 	}
@@ -201,16 +228,17 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	base = event_base_new();
-	event_base_priority_init(base, 2);
+	/* As clotline's main.c: three priorities, the commit at the lowest. */
+	event_base_priority_init(base, 3);
 	flush_ev = event_new(base, -1, 0, flush, NULL);
-	event_priority_set(flush_ev, 1);
+	event_priority_set(flush_ev, 2);
 	if (mode == 2 && (sqlite3_open(argv[3], &db) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "CREATE TABLE IF NOT EXISTS inbound (id INTEGER PRIMARY KEY,"
 	    " sid TEXT NOT NULL UNIQUE, from_phone TEXT NOT NULL,"
 	    " body TEXT NOT NULL);", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO inbound"
+	    sqlite3_prepare_v2(db, "INSERT INTO inbound"
 	    " (sid, from_phone, body) VALUES (?1, ?2, ?3)", -1, &ins,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "BEGIN", -1, &begin, NULL) != SQLITE_OK ||
@@ -220,12 +248,20 @@ main(int argc, char *argv[])
 	}
 	http = evhttp_new(base);
 	evhttp_set_gencb(http, webhook, NULL);
-	if (evhttp_bind_socket(http, "127.0.0.1",
-	    (ev_uint16_t)atoi(argv[1])) == -1) {
-		fprintf(stderr, "floor: cannot listen on 127.0.0.1:%s\n",
-		    argv[1]);
+	if ((bound = evhttp_bind_socket_with_handle(http, "127.0.0.1",
+	    0)) == NULL || getsockname(evhttp_bound_socket_get_fd(bound),
+	    (struct sockaddr *)&sin, &slen) == -1) {
+		fprintf(stderr, "floor: cannot listen on 127.0.0.1\n");
 		return 1;
 	}
+	if ((pf = fopen(argv[1], "w")) == NULL ||
+	    fprintf(pf, "%d\n", ntohs(sin.sin_port)) < 0 || fclose(pf) != 0) {
+		fprintf(stderr, "floor: cannot write %s\n", argv[1]);
+		return 1;
+	}
+	event_add(evsignal_new(base, SIGTERM, stop, base), NULL);
 	event_base_dispatch(base);
+	fprintf(stderr, "floor: %lu commits, %lu messages\n", ncommits,
+	    nmessages);
 	return 0;
 }

@@ -51,6 +51,8 @@ for tool in wrk nginx sqlite3 curl; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "webhook.sh: needs $tool (apt-get install wrk nginx sqlite3 curl)" >&2; exit 1; }
 done
+[ -z "${BENCH_PERF:-}" ] || command -v perf >/dev/null 2>&1 ||
+	{ echo "webhook.sh: BENCH_PERF needs perf (apt-get install linux-perf)" >&2; exit 1; }
 [ -x "$BIN" ] && [ -x "$GEN" ] && [ -x "$FLOOR" ] ||
 	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen bench/floor" >&2; exit 1; }
 TMP=${BENCH_DIR:-$(mktemp -d)}
@@ -135,21 +137,16 @@ stop_nginx() {
 }
 
 # ---------------------------------------------------------------- floor
-start_floor() {	# MODE DATABASE: on a random port, another if that one is taken
-	local tries
-	for tries in 1 2 3 4 5; do
-		FLOOR_PORT=$((20000 + RANDOM % 20000))
-		"${SERVER_CPU[@]}" "$FLOOR" "$FLOOR_PORT" "$1" "$2" 2>>"$TMP/floor.log" &
-		FLOOR_PID=$!
-		PIDS+=("$FLOOR_PID")
-		# Up when it answers; gone when the port was taken.
-		while kill -0 "$FLOOR_PID" 2>/dev/null; do
-			curl -s -o /dev/null "http://127.0.0.1:$FLOOR_PORT/" && return
-			sleep 0.05
-		done
+start_floor() {	# MODE DATABASE: on a port the kernel picks, written to a file
+	rm -f "$TMP/floor.port"
+	"${SERVER_CPU[@]}" "$FLOOR" "$TMP/floor.port" "$1" "$2" 2>"$TMP/floor.log" &
+	FLOOR_PID=$!
+	PIDS+=("$FLOOR_PID")
+	until [ -s "$TMP/floor.port" ]; do
+		kill -0 "$FLOOR_PID" 2>/dev/null || { cat "$TMP/floor.log" >&2; exit 1; }
+		sleep 0.05
 	done
-	cat "$TMP/floor.log" >&2
-	exit 1
+	FLOOR_PORT=$(cat "$TMP/floor.port")
 }
 stop_floor() {
 	kill -TERM "$FLOOR_PID"
@@ -201,6 +198,10 @@ run_wrk() {
 	sed -n 's/^result //p' "$3.raw" >"$3"
 }
 val() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+# Answers other than 200 in a wrk run's results.
+others() { awk '$1 ~ /^status_/ && $1 != "status_200" { s += $2 } END { print s + 0 }' "$1"; }
+# 100 * A / B, one decimal, rounded.
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * a / b }'; }
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $pinning"
 echo "clotline $("$BIN" --version | cut -d' ' -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //')"
@@ -236,7 +237,8 @@ for run in $(seq 1 "$RUNS"); do
 		PERF_PID=$!
 	fi
 	run_wrk "http://127.0.0.1:$GW_PORT/twilio/sms" "$d/requests.tsv" "$d/gw"
-	[ -z "${BENCH_PERF:-}" ] || wait "$PERF_PID"
+	[ -z "${BENCH_PERF:-}" ] || wait "$PERF_PID" ||
+		echo "webhook.sh: perf failed (is perf allowed here? kernel.perf_event_paranoid)" >&2
 	rss=$(peak_rss_kib "$GW_PID")
 	# Group commit: how many messages each commit carried on average.
 	groups=$(curl -s "http://127.0.0.1:$GW_PORT/metrics" | awk '
@@ -247,12 +249,16 @@ for run in $(seq 1 "$RUNS"); do
 	rows=$(sqlite3 "$d/clotline.db" 'SELECT count(*) FROM inbound_messages;')
 	ok200=$(val "$d/gw" status_200)
 	ok200=${ok200:-0}
-	other=$(awk '$1 ~ /^status_/ && $1 != "status_200" { s += $2 } END { print s + 0 }' "$d/gw")
+	other=$(others "$d/gw")
 
 	for mode in fixed verify store; do
+		rm -f "$d"/floor.db*
 		start_floor "$mode" "$d/floor.db"
 		run_wrk "http://127.0.0.1:$FLOOR_PORT/twilio/sms" "$d/requests.tsv" "$d/fl-$mode"
 		stop_floor
+		# "floor: N commits, M messages" on its way out.
+		[ "$mode" != store ] || floor_groups=$(awk '/commits,/ && $2 > 0 {
+			printf "%d commits, %.1f messages each", $2, $4 / $2 }' "$TMP/floor.log")
 	done
 	floor_rows=$(sqlite3 "$d/floor.db" 'SELECT count(*) FROM inbound;')
 
@@ -275,17 +281,21 @@ for run in $(seq 1 "$RUNS"); do
 			"$(val "$f" p50_ms)" "$(val "$f" p90_ms)" "$(val "$f" p99_ms)" "$(val "$f" max_ms)"
 	done
 	printf '  ratio clotline / nginx: %s%% of 1 worker, %s%% of auto workers\n' \
-		"$(echo "scale=1; 100 * $g / $n1" | bc)" "$(echo "scale=1; 100 * $g / $na" | bc)"
+		"$(pct "$g" "$n1")" "$(pct "$g" "$na")"
 	printf '  floor / nginx (1 worker): %s%% libevent alone, %s%% with the signature, %s%% with a stored row\n' \
-		"$(echo "scale=1; 100 * $(val "$d/fl-fixed" rps) / $n1" | bc)" \
-		"$(echo "scale=1; 100 * $(val "$d/fl-verify" rps) / $n1" | bc)" \
-		"$(echo "scale=1; 100 * $(val "$d/fl-store" rps) / $n1" | bc)"
+		"$(pct "$(val "$d/fl-fixed" rps)" "$n1")" \
+		"$(pct "$(val "$d/fl-verify" rps)" "$n1")" \
+		"$(pct "$(val "$d/fl-store" rps)" "$n1")"
 	printf '  clotline: %d answered 200, %d other statuses, %d socket errors, %d sids reused; peak RSS %s KiB\n' \
 		"$ok200" "$other" "$(val "$d/gw" errors)" "$(val "$d/gw" wrapped)" "$rss"
 	printf '  inbound_messages rows: %d (200s seen by wrk: %d); group commits: %s\n' \
 		"$rows" "$ok200" "${groups:-none}"
-	printf '  floor with a stored row: %d rows (200s seen by wrk: %d), %d sids reused\n' \
-		"$floor_rows" "$(val "$d/fl-store" status_200)" "$(val "$d/fl-store" wrapped)"
+	fl200=$(val "$d/fl-store" status_200)
+	fl200=${fl200:-0}
+	flother=$(( $(others "$d/fl-store") + $(others "$d/fl-verify") + $(others "$d/fl-fixed") ))
+	printf '  floor with a stored row: %d rows (200s seen by wrk: %d), %d sids reused; %s\n' \
+		"$floor_rows" "$fl200" "$(val "$d/fl-store" wrapped)" "${floor_groups:-no commits}"
+	printf '  floor: %d statuses other than 200 over its three runs\n' "$flother"
 	if [ -n "${BENCH_PERF:-}" ] && [ "$BENCH_PERF" != record ]; then
 		awk -F, -v n="$ok200" -v secs="$SECS" '
 			$3 == "task-clock" { printf "  perf: %.2f CPUs busy, %.3f ms CPU a message", $1 / 1000 / secs, $1 / n }
@@ -295,9 +305,9 @@ for run in $(seq 1 "$RUNS"); do
 	# Every 200 is a stored row; a few more rows are possible (answered as
 	# wrk's clock stopped, before it read the reply), never fewer.
 	if [ "$rows" -lt "$ok200" ] || [ "$(val "$d/gw" wrapped)" != 0 ] ||
-	    [ "$floor_rows" -lt "$(val "$d/fl-store" status_200)" ] ||
+	    [ "$floor_rows" -lt "$fl200" ] || [ "$fl200" -eq 0 ] || [ "$flother" != 0 ] ||
 	    [ "$(val "$d/fl-store" wrapped)" != 0 ]; then
-		echo "  FAIL: fewer rows than 200s, or a MessageSid was sent twice" >&2
+		echo "  FAIL: fewer rows than 200s, a MessageSid sent twice, or the floor refused requests" >&2
 		fail=1
 	fi
 	G_RPS+=("$g")

@@ -82,8 +82,10 @@ signature_keyed(const char *token)
 		return NULL;
 	}
 	EVP_MAC_CTX_free(keyed);
-	if (key != NULL)
-		OPENSSL_clear_free(key, strlen(key) + 1);
+	if (key != NULL) {
+		OPENSSL_cleanse(key, strlen(key));
+		free(key);
+	}
 	keyed = ctx;
 	key = xstrdup(token);
 	return EVP_MAC_CTX_dup(keyed);

@@ -583,38 +583,39 @@ sqlite_user_version(sqlite3 *db)
 
 #define SQLITE_MIGRATION_CHECKS	8
 
+/* Returns an SQLite result code; *msg (sqlite3_free) may say why. */
 static int
-sqlite_migrate_checks(sqlite3 *db)
+sqlite_migrate_checks(sqlite3 *db, char **msg)
 {
 	sqlite3_stmt	*st;
 	char		*sql;
 	int		 cookie = -1, defensive = 0, rc;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st,
-	    NULL) != SQLITE_OK)
-		return -1;
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		cookie = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (cookie < 0)
-		return -1;
+		return SQLITE_ERROR;
 	if ((sql = sqlite3_mprintf("UPDATE sqlite_master SET sql ="
 	    " replace(sql, '%q', '%q')"
 	    " WHERE type = 'table' AND name = 'outbound_messages';"
 	    "PRAGMA schema_version = %d;",
 	    SQLITE_KIND_IN, SQLITE_KIND_OR, cookie + 1)) == NULL)
-		return -1;
+		return SQLITE_NOMEM;
 	/* A build may default to defensive mode, which forbids the edit. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
-	rc = sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL, NULL, NULL);
+	rc = sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL, NULL, msg);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		rc = sqlite3_exec(db, sql, NULL, NULL, msg);
 	sqlite3_exec(db, "PRAGMA writable_schema = OFF", NULL, NULL, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, defensive, NULL);
 	sqlite3_free(sql);
 	/* Failing here fails the migration, which rolls back as a whole. */
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc;
 }
 
 static int
@@ -638,10 +639,8 @@ sqlite_migrate(sqlite3 *db, char **errp)
 		sql = xasprintf("BEGIN IMMEDIATE; %s", sqlite_migrations[v]);
 		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 		free(sql);
-		if (rc == SQLITE_OK && v + 1 == SQLITE_MIGRATION_CHECKS &&
-		    sqlite_migrate_checks(db) == -1)
-			rc = sqlite3_errcode(db) != SQLITE_OK ?
-			    sqlite3_errcode(db) : SQLITE_ERROR;
+		if (rc == SQLITE_OK && v + 1 == SQLITE_MIGRATION_CHECKS)
+			rc = sqlite_migrate_checks(db, &msg);
 		if (rc == SQLITE_OK) {
 			sql = xasprintf("PRAGMA user_version = %d; COMMIT;", v + 1);
 			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
