@@ -136,21 +136,27 @@ stop_nginx() {
 	wait "$NGINX_PID" 2>/dev/null || true
 }
 
+# await_port PID PORTFILE LOG: prints the port a server wrote once it listens;
+# shows its log and stops the script if it died first.
+await_port() {
+	until [ -s "$2" ]; do
+		kill -0 "$1" 2>/dev/null || { tail "$3" >&2; exit 1; }
+		sleep 0.05
+	done
+	cat "$2"
+}
+stop_server() {	# PID
+	kill -TERM "$1"
+	wait "$1" 2>/dev/null || true
+}
+
 # ---------------------------------------------------------------- floor
 start_floor() {	# MODE DATABASE: on a port the kernel picks, written to a file
 	rm -f "$TMP/floor.port"
 	"${SERVER_CPU[@]}" "$FLOOR" "$TMP/floor.port" "$1" "$2" 2>"$TMP/floor.log" &
 	FLOOR_PID=$!
 	PIDS+=("$FLOOR_PID")
-	until [ -s "$TMP/floor.port" ]; do
-		kill -0 "$FLOOR_PID" 2>/dev/null || { cat "$TMP/floor.log" >&2; exit 1; }
-		sleep 0.05
-	done
-	FLOOR_PORT=$(cat "$TMP/floor.port")
-}
-stop_floor() {
-	kill -TERM "$FLOOR_PID"
-	wait "$FLOOR_PID" 2>/dev/null || true
+	FLOOR_PORT=$(await_port "$FLOOR_PID" "$TMP/floor.port" "$TMP/floor.log")
 }
 
 # -------------------------------------------------------------- gateway
@@ -179,15 +185,7 @@ CONF
 	(cd / && exec ${BENCH_WRAP:-} "${SERVER_CPU[@]}" "$BIN" serve -c "$1/clotline.ini") 2>>"$1/gateway.log" &
 	GW_PID=$!
 	PIDS+=("$GW_PID")
-	until [ -s "$1/port" ]; do
-		kill -0 "$GW_PID" 2>/dev/null || { tail "$1/gateway.log" >&2; exit 1; }
-		sleep 0.05
-	done
-	GW_PORT=$(cat "$1/port")
-}
-stop_gateway() {
-	kill -TERM "$GW_PID"
-	wait "$GW_PID" 2>/dev/null || true
+	GW_PORT=$(await_port "$GW_PID" "$1/port" "$1/gateway.log")
 }
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
@@ -245,7 +243,7 @@ for run in $(seq 1 "$RUNS"); do
 		$1 == "clotline_group_commits_total" { c = $2 }
 		$1 == "clotline_group_commit_messages_total" { m = $2 }
 		END { if (c > 0) printf "%d commits, %.1f messages each", c, m / c }')
-	stop_gateway
+	stop_server "$GW_PID"
 	rows=$(sqlite3 "$d/clotline.db" 'SELECT count(*) FROM inbound_messages;')
 	ok200=$(val "$d/gw" status_200)
 	ok200=${ok200:-0}
@@ -255,7 +253,7 @@ for run in $(seq 1 "$RUNS"); do
 		rm -f "$d"/floor.db*
 		start_floor "$mode" "$d/floor.db"
 		run_wrk "http://127.0.0.1:$FLOOR_PORT/twilio/sms" "$d/requests.tsv" "$d/fl-$mode"
-		stop_floor
+		stop_server "$FLOOR_PID"
 		# "floor: N commits, M messages" on its way out.
 		[ "$mode" != store ] || floor_groups=$(awk '/commits,/ && $2 > 0 {
 			printf "%d commits, %.1f messages each", $2, $4 / $2 }' "$TMP/floor.log")
