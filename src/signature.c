@@ -39,22 +39,8 @@ signature_field_cmp(const void *pa, const void *pb)
 }
 
 /*
- * The HMAC implementation, fetched from OpenSSL once: a fetch is a provider
- * lookup, and a webhook may compute three signatures.  Kept until exit.
- */
-static EVP_MAC *
-signature_hmac(void)
-{
-	static EVP_MAC	*mac;
-
-	if (mac == NULL)
-		mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	return mac;
-}
-
-/*
- * A new HMAC-SHA1 context keyed with token.  Keying costs a digest lookup
- * and two SHA-1 blocks, and every webhook uses the same token, so the last
+ * A new HMAC-SHA1 context keyed with token.  Keying costs two provider
+ * lookups (HMAC, SHA-1) and two SHA-1 blocks, and every webhook uses the same token, so the last
  * keyed context is kept (until exit, or until another token comes) and
  * each call gets a copy of it.  Not for concurrent use: the gateway is one
  * event loop.
@@ -71,8 +57,12 @@ signature_keyed(const char *token)
 
 	if (keyed != NULL && strcmp(key, token) == 0)
 		return EVP_MAC_CTX_dup(keyed);
-	if ((mac = signature_hmac()) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(mac)) == NULL)
+	/* The context holds its own reference to the implementation. */
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	ctx = EVP_MAC_CTX_new(mac);
+	EVP_MAC_free(mac);
+	if (ctx == NULL)
 		return NULL;
 	op[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
 	op[1] = OSSL_PARAM_construct_end();

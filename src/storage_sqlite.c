@@ -207,7 +207,7 @@ static const char *const sqlite_migrations[] = {
 	 * wrote (docs/BENCHMARKS.md).
 	 */
 	"DROP INDEX inbound_from;",
-	/* 8: a CHECK constraint rewritten by sqlite_migrate_checks. */
+	/* 8: a CHECK rewritten by sqlite_migrate_checks (migration steps). */
 	"",
 };
 #define SQLITE_NMIGRATIONS \
@@ -618,6 +618,15 @@ sqlite_migrate_checks(sqlite3 *db, char **msg)
 	return rc;
 }
 
+/*
+ * Migrations that SQL alone cannot write, run after their entry's SQL in
+ * the same transaction; each returns an SQLite result code.
+ */
+static int (*const sqlite_migration_steps[SQLITE_NMIGRATIONS])(sqlite3 *,
+    char **) = {
+	[SQLITE_MIGRATION_CHECKS - 1] = sqlite_migrate_checks,
+};
+
 static int
 sqlite_migrate(sqlite3 *db, char **errp)
 {
@@ -639,8 +648,8 @@ sqlite_migrate(sqlite3 *db, char **errp)
 		sql = xasprintf("BEGIN IMMEDIATE; %s", sqlite_migrations[v]);
 		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 		free(sql);
-		if (rc == SQLITE_OK && v + 1 == SQLITE_MIGRATION_CHECKS)
-			rc = sqlite_migrate_checks(db, &msg);
+		if (rc == SQLITE_OK && sqlite_migration_steps[v] != NULL)
+			rc = sqlite_migration_steps[v](db, &msg);
 		if (rc == SQLITE_OK) {
 			sql = xasprintf("PRAGMA user_version = %d; COMMIT;", v + 1);
 			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
