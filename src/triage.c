@@ -743,7 +743,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	size_t		 nsat, nhit, need;
-	int		 c, i, hypothetical = 0, asked = -1, neg;
+	int		 c, i, hypothetical = 0, asked = -1, neg, fired = 0;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 	char		*owned, *mem;
@@ -819,8 +819,24 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		if (!rule_fires(r, msg, all))
 			continue;
 		result_add_rule(res, r->id);
+		fired++;
 		if (r->level > res->own)
 			res->own = r->level;
+		if (i == tr->review_rule)
+			res->review = 1;
+	}
+	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
+		if (tr->request[i] >= 0 && ((msg >> tr->request[i]) & 1) != 0 &&
+		    res->request == TRIAGE_REQUEST_NONE)
+			res->request = (enum triage_request)i;
+	/*
+	 * A message nothing places (no rule, topic, answer or denial) is never
+	 * acknowledged as noted: a person reads it.
+	 */
+	if (fired == 0 && res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
+	    (msg & tr->topics) == 0 && !res->review) {
+		res->review = 1;
+		result_add_rule(res, "review");
 	}
 	if (res->answer == TRIAGE_ANSWER_YES) {
 		res->own = TRIAGE_EMERGENCY;
@@ -846,6 +862,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 	if (reply_rule != NULL && res->answer != TRIAGE_ANSWER_YES)
 		res->reply = reply_rule->reply;
+	else if (res->review && res->level == TRIAGE_ROUTINE)
+		res->reply = "review";
 	if (res->level == TRIAGE_URGENT && ask_rule != NULL)
 		asked = ask_rule->ask;
 

@@ -56,6 +56,19 @@ struct triage_state {
 	int64_t			asked_at;
 };
 
+/*
+ * What the patient asks of the service rather than of the clinic, from the
+ * topics named stop, start and help (docs/rules.md): whole-message keywords
+ * in each language and plain requests.  The caller decides what a request
+ * means next to a red flag or a pending question.
+ */
+enum triage_request {
+	TRIAGE_REQUEST_NONE = 0,
+	TRIAGE_REQUEST_STOP,	/* opt out: STOP, BAJA, "please stop texting me" */
+	TRIAGE_REQUEST_START,	/* opt back in: START, ALTA */
+	TRIAGE_REQUEST_HELP,	/* HELP, AYUDA, HILFE */
+};
+
 struct triage_activity {
 	int	present;	/* the message reports activity */
 	int	minutes;	/* 0 when not given */
@@ -71,6 +84,12 @@ struct triage_result {
 	const char		*question;	/* concept asked about (prompt ask_<id>); NULL: none */
 	const char		*language;	/* language the message looks like; NULL: unsure */
 	enum triage_answer	answer;		/* answer to a pending question */
+	enum triage_request	request;
+	/*
+	 * A person must read it (rule id "review"): it asks for one, or the
+	 * engine could not place it (nothing fired, no topic, no answer).
+	 */
+	int			review;
 	struct triage_activity	activity;
 	/*
 	 * Searches that PCRE2 could not finish (a match, heap or JIT stack

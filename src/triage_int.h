@@ -140,6 +140,9 @@ struct triage_rules {
 	struct triage_lang	 langs[TRIAGE_MAX_LANGS];
 	int			 nlangs;
 	const char		*prompts[TRIAGE_MAX_PROMPTS + 1];
+	int			 request[TRIAGE_REQUEST_HELP + 1];	/* topic index; -1 none */
+	int			 review_rule;	/* index of rule "review"; -1 none */
+	uint64_t		 topics;	/* bits of the topics: they place a message */
 	struct triage_lits	 lits;
 	int			 maxline;	/* lines in the largest set */
 };

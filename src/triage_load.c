@@ -389,6 +389,38 @@ load_prompt_name(struct load *l, const char *name)
 		tr->prompts[l->nprompts++] = xstrdup(name);
 }
 
+/*
+ * The names with a role in the engine: the request topics and the review
+ * rule, whose prompt every rules set needs (a message nothing places is
+ * answered with it).
+ */
+static void
+load_roles(struct load *l)
+{
+	static const char *const names[] = {
+		[TRIAGE_REQUEST_STOP] = "stop",
+		[TRIAGE_REQUEST_START] = "start",
+		[TRIAGE_REQUEST_HELP] = "help",
+	};
+	struct triage_rules	*tr = l->tr;
+	int			 i, c;
+
+	tr->request[TRIAGE_REQUEST_NONE] = -1;
+	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++) {
+		c = load_find_concept(tr, names[i], strlen(names[i]));
+		tr->request[i] = c != -1 && tr->concepts[c].kind == KIND_TOPIC ?
+		    c : -1;
+	}
+	tr->review_rule = -1;
+	for (i = 0; i < tr->nrules; i++)
+		if (strcmp(tr->rules[i].id, "review") == 0)
+			tr->review_rule = i;
+	load_prompt_name(l, "review");
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (tr->concepts[c].kind == KIND_TOPIC)
+			tr->topics |= UINT64_C(1) << c;
+}
+
 /* Parses "ID LEVEL EXPR [ask CONCEPT] [reply NAME]" once all concepts exist. */
 static void
 load_rule(struct load *l, struct load_pending_rule *pr)
@@ -657,6 +689,7 @@ triage_rules_load(const char *dir, struct diag *d)
 		free(l.pending[k].text);
 	}
 	free(l.pending);
+	load_roles(&l);
 
 	for (k = 0; k < tr->nconcepts; k++)
 		load_finish(&l, &tr->concepts[k].set, l.concept_src[k], dir);
