@@ -746,7 +746,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	int		 c, i, hypothetical = 0, asked = -1, neg, fired = 0;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
-	char		*owned, *mem;
+	char		*owned, *mem, *folded, *norm;
 
 	memset(res, 0, sizeof *res);
 	/* Not all of sc: its spans (15 KiB) are written before they are read. */
@@ -765,15 +765,24 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
 		abort();
 
-	/* The clause bits, the line matches and the copy, in one block. */
+	/*
+	 * The clause bits, the line matches, the folded text, the text as the
+	 * engine reads it (triage_norm.h) and its copy, in one block.
+	 */
 	nsat = (size_t)tr->lits.nwords + 1;
 	nhit = (size_t)tr->maxline + 1;
-	need = nsat * sizeof *sc.sat + 2 * nhit * sizeof *sc.hit + sc.len + 1;
+	need = nsat * sizeof *sc.sat + 2 * nhit * sizeof *sc.hit +
+	    3 * TRIAGE_NORM_SIZE(sc.len);
 	mem = need <= sizeof scratch ? (char *)scratch : xmalloc(need);
 	sc.sat = (uint64_t *)mem;
 	sc.hit = (struct hit *)(mem + nsat * sizeof *sc.sat);
 	sc.shit = sc.hit + nhit;
-	sc.buf = (char *)(sc.shit + nhit);
+	folded = (char *)(sc.shit + nhit);
+	norm = folded + TRIAGE_NORM_SIZE(sc.len);
+	sc.buf = norm + TRIAGE_NORM_SIZE(sc.len);
+	sc.len = triage_norm_fold(sc.text, sc.len, folded, TRIAGE_FOLD_CASE);
+	sc.len = triage_norm_words(tr->lexicon, folded, sc.len, norm);
+	sc.text = norm;
 	memcpy(sc.buf, sc.text, sc.len + 1);
 	sc.ascii = triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
 

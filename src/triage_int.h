@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "triage.h"
+#include "triage_norm.h"
 
 #define TRIAGE_MAX_LANGS	8
 #define TRIAGE_MAX_PROMPTS	64
@@ -144,6 +145,7 @@ struct triage_rules {
 	int			 review_rule;	/* index of rule "review"; -1 none */
 	uint64_t		 topics;	/* bits of the topics: they place a message */
 	struct triage_lits	 lits;
+	struct triage_lexicon	*lexicon;	/* triage_norm_words */
 	int			 maxline;	/* lines in the largest set */
 };
 

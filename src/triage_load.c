@@ -25,6 +25,7 @@
 #include <event2/buffer.h>
 
 #include "triage_int.h"
+#include "triage_norm.h"
 #include "xmalloc.h"
 
 #define LOAD_MAX_LINE	4096
@@ -39,6 +40,12 @@ struct load_pending_rule {
 	char		*text;		/* everything after "rule" */
 };
 
+/* A word family: {NAME} in a later pattern of the same file. */
+struct load_family {
+	char	*name;
+	char	*pattern;	/* expanded already */
+};
+
 struct load {
 	struct triage_rules	*tr;
 	struct diag		*d;
@@ -48,6 +55,8 @@ struct load {
 	struct evbuffer		*harmless_src, *yes_src, *no_src;
 	struct evbuffer		*detect_src[TRIAGE_MAX_LANGS];
 	int			 lang;		/* current file's language; -1 none */
+	struct load_family	*family;	/* this file's word families */
+	int			 nfamily;
 	struct load_pending_rule *pending;
 	int			 npending;
 	int			 nprompts;
@@ -519,12 +528,112 @@ fail:
 	free(r.reply);
 }
 
+/*
+ * The line with its families expanded ({NAME} as (?:PATTERN)) and folded
+ * as messages are (triage_norm.h, without the case fold, which would turn
+ * \W into \w): a pattern's accents, apostrophes and quotes match what a
+ * message reads as.  Owned by the caller; NULL after an error.
+ */
+static char *
+load_expand(struct load *l, const char *text, const char *path,
+    unsigned line)
+{
+	struct evbuffer	*b = xevbuffer_new();
+	const char	*p = text, *e;
+	char		*exp, *out;
+	size_t		 n;
+	int		 i;
+
+	while (*p != '\0') {
+		n = p[0] == '{' ? strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") : 0;
+		if (n == 0 || p[n + 1] != '}' || (p > text && p[-1] == '\\')) {
+			e = p + 1 + strcspn(p + 1, "{");
+			evbuffer_add(b, p, (size_t)(e - p));
+			p = e;
+			continue;
+		}
+		for (i = 0; i < l->nfamily; i++)
+			if (strlen(l->family[i].name) == n &&
+			    strncmp(l->family[i].name, p + 1, n) == 0)
+				break;
+		if (i == l->nfamily) {
+			diag_error(l->d, path, line, "unknown family {%.*s} "
+			    "(define it above, in this file)", (int)n, p + 1);
+			evbuffer_free(b);
+			return NULL;
+		}
+		evbuffer_add_printf(b, "(?:%s)", l->family[i].pattern);
+		p += n + 2;
+	}
+	exp = xevbuffer_take(b);
+	n = strlen(exp);
+	out = xmalloc(TRIAGE_NORM_SIZE(n));
+	triage_norm_fold(exp, n, out, 0);
+	free(exp);
+	return out;
+}
+
+/* family NAME PATTERN: a word family for this file's later patterns. */
+static void
+load_family(struct load *l, char *rest, const char *path, unsigned line)
+{
+	char	*name = load_word(&rest), *pattern = load_rest(rest);
+	int	 i;
+
+	if (name == NULL || *pattern == '\0' ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != strlen(name)) {
+		diag_error(l->d, path, line, "expected: family NAME PATTERN "
+		    "(NAME in capitals and _)");
+		return;
+	}
+	for (i = 0; i < l->nfamily; i++)
+		if (strcmp(l->family[i].name, name) == 0) {
+			diag_error(l->d, path, line, "family %s is defined "
+			    "twice in this file", name);
+			return;
+		}
+	l->family = xreallocarray(l->family, (size_t)l->nfamily + 1,
+	    sizeof *l->family);
+	l->family[l->nfamily].name = xstrdup(name);
+	l->family[l->nfamily++].pattern = xstrdup(pattern);
+}
+
+static void
+load_families_free(struct load *l)
+{
+	int	i;
+
+	for (i = 0; i < l->nfamily; i++) {
+		free(l->family[i].name);
+		free(l->family[i].pattern);
+	}
+	free(l->family);
+	l->family = NULL;
+	l->nfamily = 0;
+}
+
+/* lexicon|known WORD...: words for triage_norm_words. */
+static void
+load_lexicon(struct load *l, char *rest, enum triage_lex_kind kind,
+    const char *path, unsigned line)
+{
+	char	*w;
+
+	if (*load_rest(rest) == '\0')
+		diag_error(l->d, path, line, "expected: %s WORD...",
+		    kind == LEX_TARGET ? "lexicon" : "known");
+	while ((w = load_word(&rest)) != NULL)
+		if (triage_lexicon_add(l->tr->lexicon, w, kind) == -1)
+			diag_error(l->d, path, line, "'%s' is not a word of 2 "
+			    "to 32 letters", w);
+}
+
 static void
 load_file(struct load *l, const char *path)
 {
 	struct load_pending_rule *pr;
 	FILE		*fp;
-	char		 buf[LOAD_MAX_LINE], *p, *kw;
+	char		 buf[LOAD_MAX_LINE], *p, *kw, *exp = NULL;
 	unsigned	 line = 0;
 	size_t		 len;
 
@@ -546,6 +655,10 @@ load_file(struct load *l, const char *path)
 		p = load_rest(buf);
 		if (*p == '\0' || *p == '#')
 			continue;
+		free(exp);
+		if ((exp = load_expand(l, p, path, line)) == NULL)
+			continue;
+		p = exp;
 		kw = load_word(&p);
 		if (strcmp(kw, "concept") == 0)
 			load_concept(l, KIND_SYMPTOM, p, path, line);
@@ -562,6 +675,12 @@ load_file(struct load *l, const char *path)
 			load_answer(l, p, path, line);
 		else if (strcmp(kw, "activity") == 0)
 			load_activity(l, p, path, line);
+		else if (strcmp(kw, "family") == 0)
+			load_family(l, p, path, line);
+		else if (strcmp(kw, "lexicon") == 0)
+			load_lexicon(l, p, LEX_TARGET, path, line);
+		else if (strcmp(kw, "known") == 0)
+			load_lexicon(l, p, LEX_KNOWN, path, line);
 		else if (strcmp(kw, "language") == 0)
 			load_language(l, p, path, line);
 		else if (strcmp(kw, "detect") == 0) {
@@ -582,8 +701,11 @@ load_file(struct load *l, const char *path)
 		} else
 			diag_error(l->d, path, line, "unknown statement '%s' "
 			    "(concept, topic, qualifier, cue, harmless, answer, activity, "
-			    "language, detect or rule)", kw);
+			    "language, detect, family, lexicon, known or rule)",
+			    kw);
 	}
+	free(exp);
+	load_families_free(l);
 	fclose(fp);
 }
 
@@ -671,6 +793,7 @@ triage_rules_load(const char *dir, struct diag *d)
 	memset(&l, 0, sizeof l);
 	l.d = d;
 	l.tr = tr = xcalloc(1, sizeof *tr);
+	tr->lexicon = triage_lexicon_new();
 	tr->concepts[TRIAGE_HYPOTHETICAL].id = xstrdup("hypothetical");
 	tr->concepts[TRIAGE_ACTIVITY].id = xstrdup("activity");
 	tr->nconcepts = TRIAGE_BUILTINS;
@@ -701,6 +824,7 @@ triage_rules_load(const char *dir, struct diag *d)
 	for (k = 0; k < tr->nlangs; k++)
 		load_finish(&l, &tr->langs[k].detect, l.detect_src[k], dir);
 	triage_lit_build(&tr->lits);
+	triage_lexicon_build(tr->lexicon);
 
 	if (n > 0 && tr->nrules == 0 && d->nerrors == nerr)
 		diag_error(d, dir, 0, "no rules defined");
@@ -740,6 +864,7 @@ triage_rules_free(struct triage_rules *tr)
 	for (i = 0; i < tr->nlangs; i++)
 		load_set_free(&tr->langs[i].detect);
 	triage_lit_free(&tr->lits);
+	triage_lexicon_free(tr->lexicon);
 	for (i = 0; tr->prompts[i] != NULL; i++)
 		free((char *)tr->prompts[i]);
 	free(tr);

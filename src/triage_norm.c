@@ -1,0 +1,643 @@
+/*
+ * Folding and word correction for the triage engine (see triage_norm.h).
+ *
+ * The lexicon is three hash multimaps over one arena of bytes: the words
+ * themselves, their squeezed forms (every run of one letter made one letter,
+ * so "breathhhless", "breathles" and "breathless" share "breathles"), and the
+ * symmetric-delete index of the target words' squeezed forms (SymSpell: each
+ * form with up to two letters deleted), so that the target words within edit
+ * distance d of a word are found by looking up the word's own deletes, with
+ * no scan of the lexicon.  Each candidate is then checked with the optimal
+ * string alignment distance (Damerau-Levenshtein with adjacent
+ * transpositions) on squeezed forms, so a doubled or dropped double letter
+ * costs nothing.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_norm.h"
+#include "xmalloc.h"
+
+#define LEX_MAX_WORD	32
+#define LEX_MIN_TYPO	5	/* squeezed letters before a typo is corrected */
+#define LEX_LONG_TYPO	9	/* squeezed letters for a distance of 2 */
+
+struct lex_node {
+	uint32_t	hash;
+	uint32_t	key;		/* offset in the arena */
+	uint16_t	klen;
+	int32_t		val;		/* a word's index */
+	int32_t		next;		/* -1: end of the chain */
+};
+
+struct lex_map {
+	int32_t		*head;		/* nbucket chains */
+	uint32_t	 nbucket;
+	struct lex_node	*node;
+	size_t		 nnode, cap;
+};
+
+struct lex_word {
+	uint32_t		off;	/* the word in the arena */
+	uint16_t		len;
+	uint32_t		key;	/* its squeezed form */
+	uint16_t		klen;
+	enum triage_lex_kind	kind;
+};
+
+struct triage_lexicon {
+	char		*arena;
+	size_t		 alen, acap;
+	struct lex_word	*word;
+	size_t		 nword, wcap;
+	struct lex_map	 exact, squeezed, deletes;
+	int		 built;
+};
+
+static uint32_t
+lex_hash(const char *s, size_t n)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint32_t
+lex_store(struct triage_lexicon *lx, const char *s, size_t n)
+{
+	uint32_t	off;
+
+	if (lx->alen + n + 1 > lx->acap) {
+		lx->acap = (lx->alen + n + 1) * 2;
+		lx->arena = xreallocarray(lx->arena, lx->acap, 1);
+	}
+	off = (uint32_t)lx->alen;
+	memcpy(lx->arena + off, s, n);
+	lx->arena[off + n] = '\0';
+	lx->alen += n + 1;
+	return off;
+}
+
+static void
+lex_map_init(struct lex_map *m, size_t n)
+{
+	uint32_t	i;
+
+	m->nbucket = 64;
+	while (m->nbucket < n * 2)
+		m->nbucket *= 2;
+	m->head = xreallocarray(NULL, m->nbucket, sizeof *m->head);
+	for (i = 0; i < m->nbucket; i++)
+		m->head[i] = -1;
+	m->node = NULL;
+	m->nnode = m->cap = 0;
+}
+
+static void
+lex_map_free(struct lex_map *m)
+{
+	free(m->head);
+	free(m->node);
+}
+
+/* Adds key -> val; the key bytes must stay in the arena at off. */
+static void
+lex_map_put(struct lex_map *m, const struct triage_lexicon *lx, uint32_t off,
+    size_t klen, int32_t val)
+{
+	struct lex_node	*nd;
+	uint32_t	 h = lex_hash(lx->arena + off, klen);
+
+	if (m->nnode == m->cap) {
+		m->cap = m->cap == 0 ? 256 : m->cap * 2;
+		m->node = xreallocarray(m->node, m->cap, sizeof *m->node);
+	}
+	nd = &m->node[m->nnode];
+	nd->hash = h;
+	nd->key = off;
+	nd->klen = (uint16_t)klen;
+	nd->val = val;
+	nd->next = m->head[h & (m->nbucket - 1)];
+	m->head[h & (m->nbucket - 1)] = (int32_t)m->nnode++;
+}
+
+/* The first node for key, then lex_map_next for the others; -1: none. */
+static int32_t
+lex_map_find(const struct lex_map *m, const struct triage_lexicon *lx,
+    const char *key, size_t klen, uint32_t h)
+{
+	int32_t	i;
+
+	if (m->head == NULL)
+		return -1;
+	for (i = m->head[h & (m->nbucket - 1)]; i != -1; i = m->node[i].next)
+		if (m->node[i].hash == h && m->node[i].klen == klen &&
+		    memcmp(lx->arena + m->node[i].key, key, klen) == 0)
+			return i;
+	return -1;
+}
+
+static int32_t
+lex_map_next(const struct lex_map *m, const struct triage_lexicon *lx,
+    int32_t i)
+{
+	const struct lex_node *nd = &m->node[i];
+	int32_t	j;
+
+	for (j = nd->next; j != -1; j = m->node[j].next)
+		if (m->node[j].hash == nd->hash && m->node[j].klen == nd->klen &&
+		    memcmp(lx->arena + m->node[j].key, lx->arena + nd->key,
+		    nd->klen) == 0)
+			return j;
+	return -1;
+}
+
+/* Every run of one letter as one letter; returns the squeezed length. */
+static size_t
+lex_squeeze(const char *w, size_t n, char *out)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (k == 0 || out[k - 1] != w[i])
+			out[k++] = w[i];
+	return k;
+}
+
+struct triage_lexicon *
+triage_lexicon_new(void)
+{
+	return xcalloc(1, sizeof (struct triage_lexicon));
+}
+
+void
+triage_lexicon_free(struct triage_lexicon *lx)
+{
+	if (lx == NULL)
+		return;
+	free(lx->arena);
+	free(lx->word);
+	lex_map_free(&lx->exact);
+	lex_map_free(&lx->squeezed);
+	lex_map_free(&lx->deletes);
+	free(lx);
+}
+
+size_t
+triage_lexicon_count(const struct triage_lexicon *lx)
+{
+	return lx == NULL ? 0 : lx->nword;
+}
+
+int
+triage_lexicon_add(struct triage_lexicon *lx, const char *word,
+    enum triage_lex_kind kind)
+{
+	char		 buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD * 4)];
+	char		 key[LEX_MAX_WORD];
+	size_t		 n, k, i, len = strlen(word);
+	struct lex_word	*w;
+
+	if (len > LEX_MAX_WORD * 4)
+		return -1;
+	n = triage_norm_fold(word, len, buf, TRIAGE_FOLD_CASE);
+	if (n < 2 || n > LEX_MAX_WORD)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (buf[i] < 'a' || buf[i] > 'z')
+			return -1;
+	for (i = 0; i < lx->nword; i++) {
+		w = &lx->word[i];
+		if (w->len == n && memcmp(lx->arena + w->off, buf, n) == 0) {
+			if (kind == LEX_KNOWN)
+				w->kind = LEX_KNOWN;
+			return 0;
+		}
+	}
+	if (lx->nword == lx->wcap) {
+		lx->wcap = lx->wcap == 0 ? 256 : lx->wcap * 2;
+		lx->word = xreallocarray(lx->word, lx->wcap, sizeof *lx->word);
+	}
+	w = &lx->word[lx->nword++];
+	w->off = lex_store(lx, buf, n);
+	w->len = (uint16_t)n;
+	k = lex_squeeze(buf, n, key);
+	w->key = lex_store(lx, key, k);
+	w->klen = (uint16_t)k;
+	w->kind = kind;
+	lx->built = 0;
+	return 0;
+}
+
+/* Calls fn for key itself and every form of it with up to d letters deleted. */
+static void
+lex_deletes(const char *key, size_t n, int d,
+    void (*fn)(const char *, size_t, void *), void *arg)
+{
+	char	one[LEX_MAX_WORD], two[LEX_MAX_WORD];
+	size_t	i, j;
+
+	fn(key, n, arg);
+	if (d < 1 || n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && key[i] == key[i - 1])
+			continue;	/* the same form again */
+		memcpy(one, key, i);
+		memcpy(one + i, key + i + 1, n - i - 1);
+		fn(one, n - 1, arg);
+		if (d < 2 || n < 3)
+			continue;
+		for (j = i; j < n - 1; j++) {
+			if (j > i && one[j] == one[j - 1])
+				continue;
+			memcpy(two, one, j);
+			memcpy(two + j, one + j + 1, n - 2 - j);
+			fn(two, n - 2, arg);
+		}
+	}
+}
+
+struct lex_index_arg {
+	struct triage_lexicon	*lx;
+	int32_t			 word;
+};
+
+static void
+lex_index_cb(const char *s, size_t n, void *arg)
+{
+	struct lex_index_arg	*a = arg;
+	uint32_t		 off;
+
+	off = lex_store(a->lx, s, n);
+	lex_map_put(&a->lx->deletes, a->lx, off, n, a->word);
+}
+
+static int
+lex_max_distance(size_t klen)
+{
+	return klen >= LEX_LONG_TYPO ? 2 : klen >= LEX_MIN_TYPO ? 1 : 0;
+}
+
+void
+triage_lexicon_build(struct triage_lexicon *lx)
+{
+	struct lex_index_arg	 a;
+	struct lex_word		*w;
+	char			 key[LEX_MAX_WORD];
+	size_t			 i;
+
+	lex_map_free(&lx->exact);
+	lex_map_free(&lx->squeezed);
+	lex_map_free(&lx->deletes);
+	lex_map_init(&lx->exact, lx->nword);
+	lex_map_init(&lx->squeezed, lx->nword);
+	lex_map_init(&lx->deletes, lx->nword * 16);
+	a.lx = lx;
+	for (i = 0; i < lx->nword; i++) {
+		w = &lx->word[i];
+		lex_map_put(&lx->exact, lx, w->off, w->len, (int32_t)i);
+		lex_map_put(&lx->squeezed, lx, w->key, w->klen, (int32_t)i);
+		if (w->kind != LEX_TARGET || w->klen < LEX_MIN_TYPO - 1)
+			continue;
+		a.word = (int32_t)i;
+		/* The arena grows under lex_index_cb: a copy of the key. */
+		memcpy(key, lx->arena + w->key, w->klen);
+		/* A target's deletes to its own bound, plus one for a longer typo. */
+		lex_deletes(key, w->klen, lex_max_distance(w->klen + 1u),
+		    lex_index_cb, &a);
+	}
+	lx->built = 1;
+}
+
+/* Optimal string alignment distance, or d + 1 once it must exceed d. */
+static int
+lex_distance(const char *a, size_t n, const char *b, size_t m, int d)
+{
+	int	 row[3][LEX_MAX_WORD + 1];
+	int	*prev2 = row[0], *prev = row[1], *cur = row[2], *t;
+	size_t	 i, j;
+	int	 v, best;
+
+	if ((n > m ? n - m : m - n) > (size_t)d)
+		return d + 1;
+	for (j = 0; j <= m; j++)
+		prev[j] = (int)j;
+	for (i = 1; i <= n; i++) {
+		cur[0] = (int)i;
+		best = cur[0];
+		for (j = 1; j <= m; j++) {
+			v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > d)
+			return d + 1;
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[m];
+}
+
+struct lex_typo_arg {
+	const struct triage_lexicon *lx;
+	const char	*key;
+	size_t		 klen;
+	int		 d;
+	int32_t		 best;
+	int		 bestd;
+};
+
+static void
+lex_typo_cb(const char *s, size_t n, void *arg)
+{
+	struct lex_typo_arg	*a = arg;
+	const struct triage_lexicon *lx = a->lx;
+	const struct lex_word	*w;
+	int32_t			 i;
+	int			 dist;
+
+	for (i = lex_map_find(&lx->deletes, lx, s, n, lex_hash(s, n)); i != -1;
+	    i = lex_map_next(&lx->deletes, lx, i)) {
+		w = &lx->word[lx->deletes.node[i].val];
+		if (a->best == lx->deletes.node[i].val)
+			continue;
+		dist = lex_distance(a->key, a->klen, lx->arena + w->key, w->klen,
+		    a->d);
+		if (dist > a->d)
+			continue;
+		/* Nearest first; at equal distance the word listed first. */
+		if (a->best == -1 || dist < a->bestd || (dist == a->bestd &&
+		    lx->deletes.node[i].val < a->best)) {
+			a->best = lx->deletes.node[i].val;
+			a->bestd = dist;
+		}
+	}
+}
+
+const char *
+triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
+{
+	char			 key[LEX_MAX_WORD];
+	const struct lex_word	*c, *best = NULL;
+	struct lex_typo_arg	 a;
+	size_t			 k, diff, bestdiff = 0;
+	int32_t			 i;
+
+	if (lx == NULL || !lx->built || n < 2 || n > LEX_MAX_WORD)
+		return NULL;
+	if (lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+		return NULL;	/* a word: it stays */
+	k = lex_squeeze(w, n, key);
+	for (i = lex_map_find(&lx->squeezed, lx, key, k, lex_hash(key, k));
+	    i != -1; i = lex_map_next(&lx->squeezed, lx, i)) {
+		c = &lx->word[lx->squeezed.node[i].val];
+		diff = c->len > n ? c->len - n : n - c->len;
+		if (best == NULL || diff < bestdiff ||
+		    (diff == bestdiff && c < best)) {
+			best = c;
+			bestdiff = diff;
+		}
+	}
+	if (best == NULL && (a.d = lex_max_distance(k)) > 0) {
+		a.lx = lx;
+		a.key = key;
+		a.klen = k;
+		a.best = -1;
+		a.bestd = a.d + 1;
+		lex_deletes(key, k, a.d, lex_typo_cb, &a);
+		if (a.best != -1)
+			best = &lx->word[a.best];
+	}
+	if (best == NULL || best->len > 2 * n)
+		return NULL;
+	return lx->arena + best->off;
+}
+
+/*
+ * What one code point folds to: a string, or NULL to keep it.  Latin-1 and
+ * Latin Extended-A letters lose their accents and case.
+ */
+static const char *
+fold_point(uint32_t cp, char one[2])
+{
+	/* U+00C0-U+00FF, then U+0100-U+017F; '*': see below. */
+	static const char latin1[] =
+	    "aaaaaa*ceeeeiiiidnooooo.ouuuuy**aaaaaa*ceeeeiiiidnooooo.ouuuuy*y";
+	static const char extA[] =
+	    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkk"
+	    "llllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuu"
+	    "wwyyyzzzzzzs";
+
+	_Static_assert(sizeof latin1 == 0x40 + 1, "U+00C0-U+00FF");
+	_Static_assert(sizeof extA == 0x80 + 1, "U+0100-U+017F");
+
+	switch (cp) {
+	case 0x60: case 0xb4: case 0x2018: case 0x2019: case 0x201a:
+	case 0x201b: case 0x2032: case 0x2035: case 0x02b9: case 0x02bb:
+	case 0x02bc: case 0x02bd: case 0x02c8: case 0xff07:
+		return "'";
+	case 0x201c: case 0x201d: case 0x201e: case 0x201f: case 0xab:
+	case 0xbb: case 0x2033: case 0x2036: case 0xff02:
+		return "\"";
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+	case 0x2015: case 0x2212:
+		return "-";
+	case 0x2026:
+		return "...";
+	case 0xa0: case 0x2000: case 0x2001: case 0x2002: case 0x2003:
+	case 0x2004: case 0x2005: case 0x2006: case 0x2007: case 0x2008:
+	case 0x2009: case 0x200a: case 0x202f: case 0x205f: case 0x3000:
+		return " ";
+	case 0xad: case 0x200b: case 0x200c: case 0x200d: case 0x2060:
+	case 0xfeff:
+		return "";
+	case 0xc6: case 0xe6:
+		return "ae";
+	case 0xde: case 0xfe:
+		return "th";
+	case 0xdf:
+		return "ss";
+	case 0x152: case 0x153:
+		return "oe";
+	case 0x132: case 0x133:
+		return "ij";
+	}
+	if (cp >= 0xc0 && cp <= 0xff && latin1[cp - 0xc0] != '.') {
+		one[0] = latin1[cp - 0xc0];
+		one[1] = '\0';
+		return one;
+	}
+	if (cp >= 0x100 && cp <= 0x17f) {
+		one[0] = extA[cp - 0x100];
+		one[1] = '\0';
+		return one;
+	}
+	return NULL;
+}
+
+/* Decodes one UTF-8 sequence at in[i]; *n its length (1 for a stray byte). */
+static uint32_t
+fold_decode(const unsigned char *in, size_t len, size_t i, size_t *n)
+{
+	unsigned char	c = in[i];
+
+	if (c < 0x80 || i + 1 >= len) {
+		*n = 1;
+		return c;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		*n = 2;
+		return ((uint32_t)(c & 0x1f) << 6) | (in[i + 1] & 0x3f);
+	}
+	if ((c & 0xf0) == 0xe0 && i + 2 < len) {
+		*n = 3;
+		return ((uint32_t)(c & 0x0f) << 12) |
+		    ((uint32_t)(in[i + 1] & 0x3f) << 6) | (in[i + 2] & 0x3f);
+	}
+	*n = (c & 0xf8) == 0xf0 && i + 3 < len ? 4 : 1;
+	return 0xfffd;	/* beyond what is folded: copied as it is */
+}
+
+size_t
+triage_norm_fold(const char *in, size_t len, char *out, int flags)
+{
+	const unsigned char	*u = (const unsigned char *)in;
+	const char		*to;
+	char			 one[2];
+	size_t			 i = 0, o = 0, n, k;
+	uint32_t		 cp;
+
+	while (i < len) {
+		if (u[i] < 0x80 && u[i] != 0x60) {
+			out[o++] = (flags & TRIAGE_FOLD_CASE) && u[i] >= 'A' &&
+			    u[i] <= 'Z' ? (char)(u[i] + 32) : (char)u[i];
+			i++;
+			continue;
+		}
+		cp = fold_decode(u, len, i, &n);
+		if (cp >= 0x10000 || (to = fold_point(cp, one)) == NULL) {
+			memcpy(out + o, in + i, n);
+			o += n;
+		} else {
+			k = strlen(to);
+			memcpy(out + o, to, k);
+			o += k;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int
+norm_is_letter(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static int
+norm_is_alnum(unsigned char c)
+{
+	return norm_is_letter(c) || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/*
+ * Length of a dotted abbreviation at in[i] ("s.o.b.", "s.o.b"): single
+ * letters each followed by a dot, at least two, the last dot optional; 0 if
+ * there is none.  *nletters gets the letters.
+ */
+static size_t
+norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
+{
+	size_t	j = i, k = 0;
+
+	if (i > 0 && (norm_is_alnum((unsigned char)in[i - 1]) ||
+	    in[i - 1] == '.'))
+		return 0;
+	while (j < len && norm_is_letter((unsigned char)in[j]) &&
+	    (j + 1 >= len || !norm_is_alnum((unsigned char)in[j + 1]))) {
+		k++;
+		if (j + 1 < len && in[j + 1] == '.') {
+			j += 2;
+			continue;
+		}
+		j++;
+		break;
+	}
+	if (k < 2 || (j < len && norm_is_alnum((unsigned char)in[j])))
+		return 0;
+	*nletters = k;
+	return j - i;
+}
+
+size_t
+triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
+    char *out)
+{
+	char		 joined[LEX_MAX_WORD + 1];
+	const char	*w, *fix;
+	size_t		 i = 0, o = 0, s, n, k, span, nl, run;
+
+	while (i < len) {
+		if (!norm_is_letter((unsigned char)in[i])) {
+			out[o++] = in[i++];
+			continue;
+		}
+		s = i;
+		if ((span = norm_dotted(in, len, i, &nl)) > 0 &&
+		    nl <= LEX_MAX_WORD) {
+			for (k = 0, n = 0; k < span; k++)
+				if (in[i + k] != '.')
+					joined[n++] = in[i + k];
+			w = joined;
+			i += span;
+		} else {
+			while (i < len && norm_is_letter((unsigned char)in[i]))
+				i++;
+			w = in + s;
+			n = i - s;
+		}
+		/* A word glued to other letters (Cyrillic, Greek) stays. */
+		fix = (i < len && (unsigned char)in[i] >= 0x80) ||
+		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :
+		    triage_lexicon_read(lx, w, n);
+		if (fix != NULL) {
+			k = strlen(fix);
+			memcpy(out + o, fix, k);
+			o += k;
+			continue;
+		}
+		/* Unknown: runs of three or more letters become two. */
+		for (k = 0; k < n; k++) {
+			for (run = 1; k + run < n && w[k + run] == w[k]; run++)
+				;
+			if (run >= 3) {
+				out[o++] = w[k];
+				out[o++] = w[k];
+				k += run - 1;
+			} else
+				out[o++] = w[k];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}

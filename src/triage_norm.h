@@ -1,0 +1,78 @@
+/*
+ * Reading text the way phones and hurried people write it: the first pass of
+ * the triage engine (docs/rules.md, "How a message is read").
+ *
+ * triage_norm_fold folds what must never change a level: apostrophes and
+ * quotes of every kind become ' and ", dashes -, odd spaces a space,
+ * invisible characters go, accented Latin letters lose their accents (ß is
+ * ss), and for a message capitals become small letters.  Patterns are folded
+ * the same way when they are loaded (without the case fold, which would break
+ * escapes such as \W), so that "respiración" in a rules file matches
+ * "respiracion" in a message.
+ *
+ * triage_norm_words then reads a folded message word by word against the
+ * lexicon (the rules files' `lexicon` and `known` statements): dotted
+ * abbreviations are joined ("s.o.b." is sob), stretched letters are squeezed
+ * ("breathhhless"), and a word the lexicon does not know is corrected to the
+ * lexicon word within an edit distance that grows with the word's length
+ * (none under 5 letters, 1 up to 8, 2 from 9), so "brething" reads as
+ * "breathing" and "breast" does not become "breath".  Words the lexicon
+ * lists as known (real words near a lexicon word, negation and other cue
+ * words) are never corrected, and nothing is corrected towards them.
+ *
+ * Pure functions, no I/O.  Ownership: a struct triage_lexicon is made by
+ * triage_lexicon_new and freed by triage_lexicon_free; it copies the words it
+ * is given.
+ */
+#ifndef CLOTLINE_TRIAGE_NORM_H
+#define CLOTLINE_TRIAGE_NORM_H
+
+#include <stddef.h>
+
+#define TRIAGE_FOLD_CASE	0x1	/* also fold capitals (a message, not a pattern) */
+
+/* Bytes out[] needs for triage_norm_fold and triage_norm_words of len bytes. */
+#define TRIAGE_NORM_SIZE(len)	(3 * (len) + 64)
+
+enum triage_lex_kind {
+	LEX_TARGET,	/* a domain word: typos are corrected towards it */
+	LEX_KNOWN,	/* a real word: never corrected, never a target */
+};
+
+struct triage_lexicon;
+
+struct triage_lexicon	*triage_lexicon_new(void);
+void			 triage_lexicon_free(struct triage_lexicon *);
+/*
+ * Adds a word (folded; letters a-z only after folding, 2 to 32 of them).
+ * Returns -1 for a word that is not one.  A word added as both kinds is
+ * known.
+ */
+int	triage_lexicon_add(struct triage_lexicon *, const char *word,
+	    enum triage_lex_kind);
+/* Builds the typo index; call once after the last triage_lexicon_add. */
+void	triage_lexicon_build(struct triage_lexicon *);
+size_t	triage_lexicon_count(const struct triage_lexicon *);
+
+/*
+ * Folds in[0, len) (valid UTF-8) into out, which has TRIAGE_NORM_SIZE(len)
+ * bytes; returns the length written (out is NUL-terminated).
+ */
+size_t	triage_norm_fold(const char *in, size_t len, char *out, int flags);
+
+/*
+ * Reads folded, lower-case text word by word (see above) from in into out,
+ * which has TRIAGE_NORM_SIZE(len) bytes; returns the length written.  A NULL
+ * or empty lexicon still joins abbreviations and squeezes long runs.
+ */
+size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
+	    size_t len, char *out);
+
+/*
+ * The word a lexicon reads w[0, n) as: w itself when it is a word, else its
+ * correction; NULL when it keeps its own spelling.  For tests and tools.
+ */
+const char *triage_lexicon_read(const struct triage_lexicon *, const char *w,
+	    size_t n);
+
+#endif
