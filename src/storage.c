@@ -438,6 +438,36 @@ storage_activity_list(struct storage *st, int64_t patient_id, int64_t since,
 	    v, n);
 }
 
+int
+storage_inbox_insert(struct storage *st, const struct inbox_item *it,
+    int64_t *id)
+{
+	return st->ops->inbox_insert(storage_impl(st), it, id);
+}
+
+int
+storage_inbox_get(struct storage *st, int64_t id, struct inbox_row *r)
+{
+	memset(r, 0, sizeof *r);
+	return st->ops->inbox_get(storage_impl(st), id, r);
+}
+
+int
+storage_inbox_list(struct storage *st, int open_only, size_t max,
+    struct inbox_row **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->inbox_list(storage_impl(st), open_only, max, v, n);
+}
+
+int
+storage_inbox_done(struct storage *st, int64_t id, const char *by,
+    const char *note, int64_t now)
+{
+	return st->ops->inbox_done(storage_impl(st), id, by, note, now);
+}
+
 void
 outbound_row_clear(struct outbound_row *r)
 {
@@ -503,4 +533,26 @@ call_row_clear(struct call_row *c)
 	free(c->state);
 	free(c->last_twiml);
 	memset(c, 0, sizeof *c);
+}
+
+void
+inbox_row_clear(struct inbox_row *r)
+{
+	free(r->phone);
+	free(r->reason);
+	free(r->done_by);
+	free(r->note);
+	free(r->body);
+	free(r->level);
+	memset(r, 0, sizeof *r);
+}
+
+void
+inbox_list_free(struct inbox_row *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		inbox_row_clear(&v[i]);
+	free(v);
 }

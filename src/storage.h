@@ -80,6 +80,39 @@ struct escalation {
 	const char	*call_sid;	/* reported by phone keypad; may be NULL */
 };
 
+/*
+ * A message waiting for a person (the staff review inbox, migration 9):
+ * "review" when the triage engine asks for one (the patient asked for a
+ * person, or nothing placed the message), "callback" when the patient asked
+ * to be called back.
+ */
+struct inbox_item {
+	int64_t		 inbound_id;	/* the message; 0: none */
+	const char	*phone;
+	int64_t		 patient_id;	/* 0: none */
+	const char	*reason;	/* "review" or "callback" */
+	int64_t		 created_at;
+};
+
+/*
+ * An inbox row as read back, with its message; free its strings with
+ * inbox_row_clear.
+ */
+struct inbox_row {
+	int64_t	 id;
+	int64_t	 inbound_id;	/* 0: none */
+	char	*phone;
+	int64_t	 patient_id;	/* 0: none */
+	char	*reason;
+	int64_t	 created_at;
+	int64_t	 done_at;	/* 0: open */
+	char	*done_by;	/* "staff:NAME"; NULL while open */
+	char	*note;		/* may be NULL */
+	char	*body;		/* the message's text; NULL without one */
+	char	*level;		/* its triage level or keyword; may be NULL */
+	int64_t	 received_at;	/* 0 without a message */
+};
+
 /* The triage engine's memory of one phone number (triage_state_format). */
 struct conversation {
 	const char	*phone;
@@ -298,6 +331,13 @@ struct storage_ops {
 	int		 (*activity_list)(void *, int64_t patient_id,
 			    int64_t since, int64_t until, size_t max,
 			    struct activity_row **, size_t *n);
+	int		 (*inbox_insert)(void *, const struct inbox_item *,
+			    int64_t *id);
+	int		 (*inbox_get)(void *, int64_t id, struct inbox_row *);
+	int		 (*inbox_list)(void *, int open_only, size_t max,
+			    struct inbox_row **, size_t *n);
+	int		 (*inbox_done)(void *, int64_t id, const char *by,
+			    const char *note, int64_t now);
 };
 
 struct storage;
@@ -480,11 +520,29 @@ int	 storage_activity_list(struct storage *, int64_t patient_id,
 	    int64_t since, int64_t until, size_t max, struct activity_row **v,
 	    size_t *n);
 
+/*
+ * The staff review inbox.  insert adds a row (in the caller's transaction:
+ * the inbound message's own).  get fills *r by id (1 found, 0 not; free
+ * with inbox_row_clear).  list returns, newest first, the open rows only
+ * or all, at most max, as a new array (free with inbox_list_free).  done
+ * marks an open row handled by `by` with an optional note: 1 done, 0 no
+ * open row with that id.
+ */
+int	 storage_inbox_insert(struct storage *, const struct inbox_item *,
+	    int64_t *id);
+int	 storage_inbox_get(struct storage *, int64_t id, struct inbox_row *r);
+int	 storage_inbox_list(struct storage *, int open_only, size_t max,
+	    struct inbox_row **v, size_t *n);
+int	 storage_inbox_done(struct storage *, int64_t id, const char *by,
+	    const char *note, int64_t now);
+
 void	 patient_clear(struct patient *);
 void	 patient_list_free(struct patient *, size_t n);
 void	 outbound_row_clear(struct outbound_row *);
 void	 escalation_row_clear(struct escalation_row *);
 void	 escalation_list_free(struct escalation_row *, size_t n);
 void	 call_row_clear(struct call_row *);
+void	 inbox_row_clear(struct inbox_row *);
+void	 inbox_list_free(struct inbox_row *, size_t n);
 
 #endif

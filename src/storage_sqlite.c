@@ -209,6 +209,27 @@ static const char *const sqlite_migrations[] = {
 	"DROP INDEX inbound_from;",
 	/* 8: a CHECK rewritten by sqlite_migrate_checks (migration steps). */
 	"",
+	/*
+	 * 9: the staff review inbox, messages a person must read
+	 * (spec/triage.md, Additions), each written in its message's
+	 * transaction.  done_at and done_by are set together when staff mark
+	 * a row handled.  The index holds the open rows only: what is
+	 * waiting is listed from it, and an ordinary message writes nothing
+	 * here.  The reason CHECK is an OR chain, as migration 8 explains.
+	 */
+	"CREATE TABLE inbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbound_id INTEGER REFERENCES inbound_messages(id),"
+	"  phone TEXT NOT NULL,"
+	"  patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,"
+	"  reason TEXT NOT NULL CHECK (reason = 'review' OR reason = 'callback'),"
+	"  created_at INTEGER NOT NULL,"
+	"  done_at INTEGER,"
+	"  done_by TEXT,"
+	"  note TEXT,"
+	"  CHECK ((done_at IS NULL) = (done_by IS NULL))"
+	");"
+	"CREATE INDEX inbox_open ON inbox(created_at, id) WHERE done_at IS NULL;",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -257,6 +278,11 @@ enum sqlite_stmt {
 	STMT_ACTIVITY_LIST,
 	STMT_CALL_GET,
 	STMT_CALL_PUT,
+	STMT_INBOX_INSERT,
+	STMT_INBOX_GET,
+	STMT_INBOX_LIST_OPEN,
+	STMT_INBOX_LIST_ALL,
+	STMT_INBOX_DONE,
 	STMT_COUNT
 };
 
@@ -279,7 +305,30 @@ enum sqlite_stmt {
 	" created_at, coalesce(alerted_at, 0), coalesce(acknowledged_at, 0)," \
 	" acknowledged_by"
 
+/* The columns sqlite_inbox_row reads, in its order, and their tables. */
+#define INBOX_COLUMNS \
+	"i.id, coalesce(i.inbound_id, 0), i.phone, coalesce(i.patient_id, 0)," \
+	" i.reason, i.created_at, coalesce(i.done_at, 0), i.done_by, i.note," \
+	" m.body, m.level, coalesce(m.received_at, 0)"
+#define INBOX_FROM \
+	" FROM inbox i LEFT JOIN inbound_messages m ON m.id = i.inbound_id"
+
 static const char *const sqlite_sql[STMT_COUNT] = {
+	[STMT_INBOX_INSERT] =
+	    "INSERT INTO inbox (inbound_id, phone, patient_id, reason,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_INBOX_GET] =
+	    "SELECT " INBOX_COLUMNS INBOX_FROM " WHERE i.id = ?1",
+	/* Two statements, so that the open list reads the partial index. */
+	[STMT_INBOX_LIST_OPEN] =
+	    "SELECT " INBOX_COLUMNS INBOX_FROM " WHERE i.done_at IS NULL"
+	    " ORDER BY i.created_at DESC, i.id DESC LIMIT ?1",
+	[STMT_INBOX_LIST_ALL] =
+	    "SELECT " INBOX_COLUMNS INBOX_FROM
+	    " ORDER BY i.created_at DESC, i.id DESC LIMIT ?1",
+	[STMT_INBOX_DONE] =
+	    "UPDATE inbox SET done_at = ?3, done_by = ?2, note = ?4"
+	    " WHERE id = ?1 AND done_at IS NULL",
 	[STMT_CALL_GET] =
 	    "SELECT state, step, last_twiml FROM calls WHERE call_sid = ?1",
 	[STMT_CALL_PUT] =
@@ -1669,6 +1718,89 @@ sqlite_activity_list(void *arg, int64_t patient_id, int64_t since,
 	    sqlite_activity_row, NULL, (void **)v, n);
 }
 
+/* Fills *r from a row of INBOX_COLUMNS. */
+static void
+sqlite_inbox_row(sqlite3_stmt *st, void *arg)
+{
+	struct inbox_row	*r = arg;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->inbound_id = sqlite3_column_int64(st, 1);
+	r->phone = sqlite_column_strdup(st, 2);
+	r->patient_id = sqlite3_column_int64(st, 3);
+	r->reason = sqlite_column_strdup(st, 4);
+	r->created_at = sqlite3_column_int64(st, 5);
+	r->done_at = sqlite3_column_int64(st, 6);
+	r->done_by = sqlite_column_strdup(st, 7);
+	r->note = sqlite_column_strdup(st, 8);
+	r->body = sqlite_column_strdup(st, 9);
+	r->level = sqlite_column_strdup(st, 10);
+	r->received_at = sqlite3_column_int64(st, 11);
+}
+
+static void
+sqlite_inbox_clear_cb(void *r)
+{
+	inbox_row_clear(r);
+}
+
+static int
+sqlite_inbox_insert(void *arg, const struct inbox_item *it, int64_t *id)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOX_INSERT);
+
+	sqlite_bind_id(st, 1, it->inbound_id);
+	sqlite_bind_text(st, 2, it->phone);
+	sqlite_bind_id(st, 3, it->patient_id);
+	sqlite_bind_text(st, 4, it->reason);
+	sqlite3_bind_int64(st, 5, it->created_at);
+	if (sqlite_exec_stmt(s, st, "inbox insert") == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_inbox_get(void *arg, int64_t id, struct inbox_row *r)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOX_GET);
+
+	sqlite3_bind_int64(st, 1, id);
+	return sqlite_fetch_one(s, st, "inbox lookup", sqlite_inbox_row, r);
+}
+
+static int
+sqlite_inbox_list(void *arg, int open_only, size_t max, struct inbox_row **v,
+    size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, open_only ?
+				    STMT_INBOX_LIST_OPEN : STMT_INBOX_LIST_ALL);
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	return sqlite_collect(s, st, "inbox list", sizeof **v, max,
+	    sqlite_inbox_row, sqlite_inbox_clear_cb, (void **)v, n);
+}
+
+static int
+sqlite_inbox_done(void *arg, int64_t id, const char *by, const char *note,
+    int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOX_DONE);
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite_bind_text(st, 2, by);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite_bind_text(st, 4, note);
+	if (sqlite_exec_stmt(s, st, "inbox done") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
 const struct storage_ops storage_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1715,4 +1847,8 @@ const struct storage_ops storage_sqlite_ops = {
 	.escalation_list = sqlite_escalation_list,
 	.escalation_ack = sqlite_escalation_ack,
 	.activity_list = sqlite_activity_list,
+	.inbox_insert = sqlite_inbox_insert,
+	.inbox_get = sqlite_inbox_get,
+	.inbox_list = sqlite_inbox_list,
+	.inbox_done = sqlite_inbox_done,
 };

@@ -44,7 +44,7 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 8);
+	assert_int_equal(storage_schema_version(st), 9);
 	assert_int_equal(storage_ping(st), 0);
 	assert_string_equal(storage_backend(st), "sqlite");
 	storage_close(st);
@@ -337,7 +337,7 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 8);
+	assert_int_equal(storage_schema_version(st), 9);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -438,13 +438,14 @@ test_migration_8_kind_check(void **state)
 	    " OR kind = ''reminder'' OR kind = ''welcome'' OR kind = ''reply'')',"
 	    " 'CHECK (kind IN (''alert'', ''reminder'', ''welcome'', ''reply''))')"
 	    " WHERE name = 'outbound_messages';"
-	    "PRAGMA writable_schema = OFF; PRAGMA user_version = 7;",
+	    "PRAGMA writable_schema = OFF; DROP TABLE inbox;"
+	    "PRAGMA user_version = 7;",
 	    NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(outbound_insert_ephemerals(path), 1);
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 8);
+	assert_int_equal(storage_schema_version(st), 9);
 	ob.kind = "reminder";
 	assert_int_equal(storage_outbound_insert(st, &ob, NULL), 0);
 	ob.kind = "Alert";
@@ -845,6 +846,200 @@ test_activity_list(void **state)
 	storage_close(st);
 }
 
+/* One message and its inbox row, as sms.c writes them; returns the row id. */
+static int64_t
+inbox_add(struct storage *st, const char *sid, const char *phone,
+    int64_t patient_id, const char *reason, int64_t at)
+{
+	struct inbound		in = make_inbound(sid, "a person will read it");
+	struct inbox_item	it;
+	int64_t			mid, id;
+
+	in.from = phone;
+	in.patient_id = patient_id;
+	in.received_at = at;
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, &mid), 0);
+	memset(&it, 0, sizeof it);
+	it.inbound_id = mid;
+	it.phone = phone;
+	it.patient_id = patient_id;
+	it.reason = reason;
+	it.created_at = at;
+	assert_int_equal(storage_inbox_insert(st, &it, &id), 0);
+	assert_int_equal(storage_commit(st), 0);
+	return id;
+}
+
+/* The staff review inbox (migration 9): insert, list, get, done. */
+static void
+test_inbox(void **state)
+{
+	struct storage		*st = open_mem();
+	struct inbox_item	 it;
+	struct inbox_row	 r, *v;
+	struct inbound		 in = make_inbound("SMgone", NULL);
+	size_t			 n;
+	int64_t			 pid, a, b, c, mid;
+
+	pid = add_patient(st, "+447700900101", "dvt-walking", 1);
+	a = inbox_add(st, "SMa", "+447700900101", pid, "review", 100);
+	b = inbox_add(st, "SMb", "+447700900555", 0, "callback", 200);
+	c = inbox_add(st, "SMc", "+447700900101", pid, "review", 300);
+
+	assert_int_equal(storage_inbox_get(st, b, &r), 1);
+	assert_int_equal(r.id, b);
+	assert_string_equal(r.phone, "+447700900555");
+	assert_int_equal(r.patient_id, 0);
+	assert_string_equal(r.reason, "callback");
+	assert_string_equal(r.body, "hello");	/* the message, joined */
+	assert_string_equal(r.level, "routine");
+	assert_int_equal(r.received_at, 200);
+	assert_int_equal(r.created_at, 200);
+	assert_int_equal(r.done_at, 0);
+	assert_null(r.done_by);
+	assert_null(r.note);
+	inbox_row_clear(&r);
+	assert_int_equal(storage_inbox_get(st, 999, &r), 0);
+
+	assert_int_equal(storage_inbox_done(st, b, "staff:ann", "called back",
+	    250), 1);
+	/* Done once: a second time changes nothing, the first one stands. */
+	assert_int_equal(storage_inbox_done(st, b, "staff:bob", NULL, 260), 0);
+	assert_int_equal(storage_inbox_done(st, 999, "staff:bob", NULL, 260), 0);
+	assert_int_equal(storage_inbox_get(st, b, &r), 1);
+	assert_int_equal(r.done_at, 250);
+	assert_string_equal(r.done_by, "staff:ann");
+	assert_string_equal(r.note, "called back");
+	inbox_row_clear(&r);
+
+	/* Newest first; open only leaves out b. */
+	assert_int_equal(storage_inbox_list(st, 1, 10, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, c);
+	assert_int_equal(v[1].id, a);
+	inbox_list_free(v, n);
+	assert_int_equal(storage_inbox_list(st, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].id, c);
+	assert_int_equal(v[1].id, b);
+	assert_int_equal(v[2].id, a);
+	inbox_list_free(v, n);
+	assert_int_equal(storage_inbox_list(st, 1, 1, &v, &n), 0);
+	assert_int_equal(n, 1);
+	inbox_list_free(v, n);
+
+	/* A row goes with its message's transaction. */
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, &mid), 0);
+	memset(&it, 0, sizeof it);
+	it.inbound_id = mid;
+	it.phone = "+447700900101";
+	it.reason = "review";
+	it.created_at = 400;
+	assert_int_equal(storage_inbox_insert(st, &it, NULL), 0);
+	storage_rollback(st);
+	assert_int_equal(storage_inbox_list(st, 0, 10, &v, &n), 0);
+	assert_int_equal(n, 3);
+	inbox_list_free(v, n);
+
+	/* The schema refuses what the code never writes. */
+	it.inbound_id = 0;
+	it.reason = "later";
+	assert_int_equal(storage_inbox_insert(st, &it, NULL), -1);
+	it.reason = "review";
+	it.inbound_id = 999;	/* no such message */
+	assert_int_equal(storage_inbox_insert(st, &it, NULL), -1);
+	/* A row without a message (a call) lists without a body. */
+	it.inbound_id = 0;
+	assert_int_equal(storage_inbox_insert(st, &it, &mid), 0);
+	assert_int_equal(storage_inbox_get(st, mid, &r), 1);
+	assert_null(r.body);
+	assert_int_equal(r.inbound_id, 0);
+	inbox_row_clear(&r);
+	storage_close(st);
+}
+
+/* The query plan of sql on the file at path, as one string. */
+#define QUERY_PLAN_MAX	2048
+static char *
+query_plan(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*explain, *q = xcalloc(1, QUERY_PLAN_MAX);
+	size_t		 len;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	explain = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &st, NULL),
+	    SQLITE_OK);
+	free(explain);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		len = strlen(q);
+		snprintf(q + len, QUERY_PLAN_MAX - len, "%s;",
+		    (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return q;
+}
+
+/*
+ * Migration 9 on a database made by version 8: the inbox appears, the
+ * messages already stored stay, and the open list reads the partial index.
+ */
+static void
+test_migration_9_inbox(void **state)
+{
+	struct storage		*st;
+	struct inbound		 in = make_inbound("SMold", "kept");
+	struct inbox_row	*v;
+	sqlite3			*db;
+	char			 path[512], *err = NULL, *reply = NULL, *plan;
+	size_t			 n;
+	int			 ok = -1;
+
+	snprintf(path, sizeof path, "%s/m9.db", testlib_tmpdir());
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	storage_close(st);
+	/* Back to what version 8 left. */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE inbox;"
+	    "PRAGMA user_version = 8;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_null(err);
+	assert_int_equal(storage_schema_version(st), 9);
+	assert_int_equal(storage_inbound_find(st, "twilio", "SMold", &reply), 1);
+	assert_string_equal(reply, "kept");
+	free(reply);
+	assert_int_equal(storage_inbox_list(st, 1, 10, &v, &n), 0);
+	assert_int_equal(n, 0);
+	inbox_list_free(v, n);
+	(void)inbox_add(st, "SMnew", "+447700900101", 0, "review", 2000);
+	assert_int_equal(storage_inbox_list(st, 1, 10, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].body, "hello");
+	inbox_list_free(v, n);
+	storage_close(st);
+
+	plan = query_plan(path, "SELECT id FROM inbox WHERE done_at IS NULL"
+	    " ORDER BY created_at DESC, id DESC LIMIT 10");
+	if (strstr(plan, "inbox_open") == NULL || strstr(plan, "TEMP B-TREE"))
+		fail_msg("the open inbox is not read from its index: %s", plan);
+	free(plan);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA integrity_check",
+	    integrity_row, &ok, NULL), SQLITE_OK);
+	assert_int_equal(ok, 1);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -862,6 +1057,8 @@ main(void)
 		cmocka_unit_test(test_patient_get_update_list),
 		cmocka_unit_test(test_escalation_list_ack),
 		cmocka_unit_test(test_activity_list),
+		cmocka_unit_test(test_inbox),
+		cmocka_unit_test(test_migration_9_inbox),
 	};
 	int	rc;
 
