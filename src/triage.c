@@ -901,6 +901,20 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	free(owned);
 }
 
+char *
+triage_read_text(const struct triage_rules *tr, const char *text)
+{
+	size_t	 len = strlen(text);
+	char	*folded, *out;
+
+	folded = xmalloc(TRIAGE_NORM_SIZE(len));
+	out = xmalloc(TRIAGE_NORM_SIZE(len));
+	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
+	(void)triage_norm_words(tr->lexicon, folded, len, out);
+	free(folded);
+	return out;
+}
+
 int
 triage_question_pending(const struct triage_state *st, int64_t now)
 {

@@ -111,6 +111,12 @@ void			 triage_rules_free(struct triage_rules *);
 /* Names of every prompt the rules may ask for, for check-config; NULL-terminated. */
 const char *const	*triage_rules_prompts(const struct triage_rules *);
 
+/* The words the rules know, for triage_norm.h's functions; owned by the rules. */
+const struct triage_lexicon *triage_rules_lexicon(const struct triage_rules *);
+
+/* The message as the engine reads it (triage_norm.h); owned by the caller. */
+char	*triage_read_text(const struct triage_rules *, const char *text);
+
 void	triage_state_init(struct triage_state *);
 /*
  * Parses a stored state; unknown concept names (rules changed since) are

@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "settings.h"
 #include "triage.h"
+#include "triage_norm.h"
 #include "triage_cmd.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -70,6 +71,10 @@ triage_cmd_usage(FILE *fp)
 "                           and print the confusion matrix, emergency recall,\n"
 "                           under-triage count and exact accuracy\n"
 "  -v, --verbose            with --eval, also print every line that missed\n"
+"      --read               print each message as the engine reads it (folded,\n"
+"                           words corrected) instead of its level\n"
+"      --lexicon            print the words the rules know (target or known),\n"
+"                           for contrib/triage-known.py\n"
 "      --min-accuracy PCT   with --eval, exit 1 if accuracy is below PCT\n"
 "      --min-emergency-recall PCT\n"
 "                           with --eval, exit 1 if emergency recall is below\n"
@@ -239,6 +244,20 @@ eval_print(const struct eval *ev, unsigned long emerg_total,
 	    ev->total ? 100.0 * ev->exact / ev->total : 100.0);
 }
 
+/* --lexicon: every word the rules know, "target WORD" or "known WORD". */
+static void
+cmd_lexicon(const struct triage_lexicon *lx)
+{
+	enum triage_lex_kind	 kind;
+	const char		*w;
+	size_t			 i;
+
+	for (i = 0; i < triage_lexicon_count(lx); i++)
+		if ((w = triage_lexicon_word(lx, i, &kind)) != NULL)
+			printf("%s %s\n", kind == LEX_TARGET ? "target" :
+			    kind == LEX_KNOWN ? "known" : "word", w);
+}
+
 int
 triage_cmd(int argc, char **argv, const char *default_conf)
 {
@@ -249,6 +268,8 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "min-accuracy", required_argument, NULL, 'A' },
 		{ "min-emergency-recall", required_argument, NULL, 'R' },
+		{ "lexicon", no_argument, NULL, 'L' },
+		{ "read", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -268,7 +289,9 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 	unsigned long		 lineno = 0, emerg_total = 0, emerg_hit = 0;
 	double			 min_acc = -1, min_recall = -1, acc, recall;
 	enum triage_level	 expected;
-	int			 ch, conf_given = 0, verbose = 0, rc = 0;
+	int			 ch, conf_given = 0, verbose = 0, rc = 0, lexicon = 0;
+	int			 read_only = 0;
+	char			*read_text;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:r:e:vh", longopts, NULL)) != -1) {
@@ -285,6 +308,12 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'L':
+			lexicon = 1;
+			break;
+		case 'T':
+			read_only = 1;
 			break;
 		case 'A':
 		case 'R':
@@ -341,6 +370,10 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 
 	memset(&cs, 0, sizeof cs);
 	memset(&ev, 0, sizeof ev);
+	if (lexicon) {
+		cmd_lexicon(triage_rules_lexicon(tr));
+		goto out;
+	}
 	while ((n = getline(&line, &cap, in)) != -1) {
 		lineno++;
 		len = (size_t)n;
@@ -359,6 +392,13 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			continue;
 		}
 		if (lineno == 1 && strcmp(conv, "conv") == 0) {
+			cmd_free_clean(clean, line);
+			continue;
+		}
+		if (read_only) {
+			read_text = triage_read_text(tr, msg);
+			printf("%s\t%s\n", conv, read_text);
+			free(read_text);
 			cmd_free_clean(clean, line);
 			continue;
 		}
@@ -423,6 +463,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		}
 		fclose(in);
 	}
+out:
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "clotline triage: cannot write output\n");
 		rc = 1;

@@ -62,6 +62,8 @@ struct load {
 	int			 nprompts;
 };
 
+static void	load_words(struct load *, const char *, enum triage_lex_kind);
+
 static const char *cue_names[CUE_COUNT] = {
 	[CUE_NEGATION] = "negation",
 	[CUE_PSEUDO] = "pseudo",
@@ -267,6 +269,7 @@ load_concept(struct load *l, enum triage_kind kind, char *rest,
 		tr->concepts[c].kind = kind;
 	}
 	snprintf(what, sizeof what, "%s '%s'", kw, id);
+	load_words(l, load_rest(rest), LEX_TARGET);
 	load_add(l, &tr->concepts[c].set, &l->concept_src[c], load_rest(rest),
 	    what, path, line);
 }
@@ -612,6 +615,67 @@ load_families_free(struct load *l)
 	l->nfamily = 0;
 }
 
+/* 1 if pattern text at p ends a word: end, ), |, space, $, \b, \W, \s, \w*. */
+static int
+load_word_end(const char *p)
+{
+	if (*p == '\0' || *p == ')' || *p == '|' || *p == ' ' || *p == '$')
+		return 1;
+	return p[0] == '\\' && (p[1] == 'b' || p[1] == 'W' || p[1] == 's' ||
+	    (p[1] == 'w' && (p[2] == '*' || p[2] == '+' || p[2] == '{')));
+}
+
+/*
+ * The words a folded pattern spells out, into the lexicon: a run of letters
+ * that starts and ends a word of the pattern ("breath" in \bbreath\w*, not
+ * "th" in br[ea]+th).  Concepts, qualifiers and topics give targets, cues
+ * known words (a typo must not make a denial), the rest plain words, so
+ * that "shorrt" reads as "short" and "puuedo" as "puedo" without a lexicon
+ * line for each.
+ */
+static void
+load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
+{
+	const char	*p = pat, *s;
+	char		 w[40];
+	int		 start;
+
+	while (*p != '\0') {
+		if (*p == '\\') {
+			start = p[1] == 'b' || p[1] == 'W' || p[1] == 's';
+			p += p[1] != '\0' ? 2 : 1;
+			while (start && (*p == '+' || *p == '*'))
+				p++;
+			if (!start || *p < 'a' || *p > 'z')
+				continue;
+		} else if (*p == '[') {		/* a class: skipped */
+			for (p += 1 + (p[1] == ']'); *p != '\0' && *p != ']';
+			    p += 1 + (*p == '\\' && p[1] != '\0'))
+				;
+			p += *p == ']';
+			continue;
+		} else if (p[0] == '(' && p[1] == '?') {
+			for (p += 2; *p != '\0' && *p != ':' && *p != ')' &&
+			    *p != '>'; p++)
+				;
+			p += *p != '\0';
+			continue;
+		} else if (*p < 'a' || *p > 'z' || (p > pat && p[-1] != '(' &&
+		    p[-1] != '|' && p[-1] != ' ' && p[-1] != '^')) {
+			p++;
+			continue;
+		}
+		for (s = p; *p >= 'a' && *p <= 'z'; p++)
+			;
+		if (p - s >= 2 && (size_t)(p - s) < sizeof w &&
+		    load_word_end(p)) {
+			memcpy(w, s, (size_t)(p - s));
+			w[p - s] = '\0';
+			(void)triage_lexicon_add(l->tr->lexicon, w, kind);
+		}
+	}
+}
+
 /* lexicon|known WORD...: words for triage_norm_words. */
 static void
 load_lexicon(struct load *l, char *rest, enum triage_lex_kind kind,
@@ -660,6 +724,11 @@ load_file(struct load *l, const char *path)
 			continue;
 		p = exp;
 		kw = load_word(&p);
+		if (strcmp(kw, "cue") == 0)
+			load_words(l, p, LEX_KNOWN);
+		else if (strcmp(kw, "answer") == 0 ||
+		    strcmp(kw, "harmless") == 0 || strcmp(kw, "activity") == 0)
+			load_words(l, p, LEX_WORD);
 		if (strcmp(kw, "concept") == 0)
 			load_concept(l, KIND_SYMPTOM, p, path, line);
 		else if (strcmp(kw, "topic") == 0)
@@ -874,4 +943,10 @@ const char *const *
 triage_rules_prompts(const struct triage_rules *tr)
 {
 	return tr->prompts;
+}
+
+const struct triage_lexicon *
+triage_rules_lexicon(const struct triage_rules *tr)
+{
+	return tr->lexicon;
 }

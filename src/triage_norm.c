@@ -40,12 +40,14 @@ struct lex_map {
 	size_t		 nnode, cap;
 };
 
+#define LEX_DUPLICATE	(-1)	/* a word given again: built over */
+
 struct lex_word {
 	uint32_t		off;	/* the word in the arena */
 	uint16_t		len;
 	uint32_t		key;	/* its squeezed form */
 	uint16_t		klen;
-	enum triage_lex_kind	kind;
+	int			kind;	/* enum triage_lex_kind or LEX_DUPLICATE */
 };
 
 struct triage_lexicon {
@@ -197,6 +199,16 @@ triage_lexicon_count(const struct triage_lexicon *lx)
 	return lx == NULL ? 0 : lx->nword;
 }
 
+const char *
+triage_lexicon_word(const struct triage_lexicon *lx, size_t i,
+    enum triage_lex_kind *kind)
+{
+	if (i >= lx->nword || lx->word[i].kind == LEX_DUPLICATE)
+		return NULL;
+	*kind = (enum triage_lex_kind)lx->word[i].kind;
+	return lx->arena + lx->word[i].off;
+}
+
 int
 triage_lexicon_add(struct triage_lexicon *lx, const char *word,
     enum triage_lex_kind kind)
@@ -214,14 +226,6 @@ triage_lexicon_add(struct triage_lexicon *lx, const char *word,
 	for (i = 0; i < n; i++)
 		if (buf[i] < 'a' || buf[i] > 'z')
 			return -1;
-	for (i = 0; i < lx->nword; i++) {
-		w = &lx->word[i];
-		if (w->len == n && memcmp(lx->arena + w->off, buf, n) == 0) {
-			if (kind == LEX_KNOWN)
-				w->kind = LEX_KNOWN;
-			return 0;
-		}
-	}
 	if (lx->nword == lx->wcap) {
 		lx->wcap = lx->wcap == 0 ? 256 : lx->wcap * 2;
 		lx->word = xreallocarray(lx->word, lx->wcap, sizeof *lx->word);
@@ -294,6 +298,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	struct lex_word		*w;
 	char			 key[LEX_MAX_WORD];
 	size_t			 i;
+	int32_t			 j;
 
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
@@ -304,7 +309,20 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
+		/* A word given twice is one word, of the stronger kind. */
+		if ((j = lex_map_find(&lx->exact, lx, lx->arena + w->off,
+		    w->len, lex_hash(lx->arena + w->off, w->len))) != -1) {
+			if (w->kind > lx->word[lx->exact.node[j].val].kind)
+				lx->word[lx->exact.node[j].val].kind = w->kind;
+			w->kind = LEX_DUPLICATE;
+			continue;
+		}
 		lex_map_put(&lx->exact, lx, w->off, w->len, (int32_t)i);
+	}
+	for (i = 0; i < lx->nword; i++) {
+		w = &lx->word[i];
+		if (w->kind == LEX_DUPLICATE)
+			continue;
 		lex_map_put(&lx->squeezed, lx, w->key, w->klen, (int32_t)i);
 		if (w->kind != LEX_TARGET || w->klen < LEX_MIN_TYPO - 1)
 			continue;

@@ -34,7 +34,9 @@
 /* Bytes out[] needs for triage_norm_fold and triage_norm_words of len bytes. */
 #define TRIAGE_NORM_SIZE(len)	(3 * (len) + 64)
 
+/* A word given as several kinds is the strongest: known, target, word. */
 enum triage_lex_kind {
+	LEX_WORD,	/* a word: never corrected */
 	LEX_TARGET,	/* a domain word: typos are corrected towards it */
 	LEX_KNOWN,	/* a real word: never corrected, never a target */
 };
@@ -45,14 +47,19 @@ struct triage_lexicon	*triage_lexicon_new(void);
 void			 triage_lexicon_free(struct triage_lexicon *);
 /*
  * Adds a word (folded; letters a-z only after folding, 2 to 32 of them).
- * Returns -1 for a word that is not one.  A word added as both kinds is
- * known.
+ * Returns -1 for a word that is not one.
  */
 int	triage_lexicon_add(struct triage_lexicon *, const char *word,
 	    enum triage_lex_kind);
 /* Builds the typo index; call once after the last triage_lexicon_add. */
 void	triage_lexicon_build(struct triage_lexicon *);
 size_t	triage_lexicon_count(const struct triage_lexicon *);
+/*
+ * Word i (0 <= i < count) of a built lexicon and its kind; NULL for a word
+ * given twice.  For `clotline triage --lexicon`.
+ */
+const char *triage_lexicon_word(const struct triage_lexicon *, size_t i,
+	    enum triage_lex_kind *);
 
 /*
  * Folds in[0, len) (valid UTF-8) into out, which has TRIAGE_NORM_SIZE(len)
