@@ -507,23 +507,77 @@ scan_conditional(struct scan *sc, const struct span *x)
 
 enum reading { READ_PRESENT, READ_NEGATED, READ_HISTORY, READ_HYPOTHETICAL };
 
+/*
+ * 1 if the negations inside the match x are the symptom's own words ("can't
+ * breathe", "won't stop"): with them blanked, the set no longer matches
+ * from x's start to its end.  When it still does, they stood in a gap of
+ * the pattern ("calf doesn't hurt") and negate it.
+ */
+static int
+scan_own_negation(struct scan *sc, const struct triage_set *ts,
+    const struct span *x, const struct spans *neg)
+{
+	struct search	 se;
+	struct span	 m;
+	char		*tmp;
+	int		 i, rc, own = 1;
+
+	tmp = xmalloc(sc->len + 1);
+	memcpy(tmp, sc->buf, sc->len + 1);
+	for (i = 0; i < neg->n; i++)
+		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
+			memset(tmp + neg->v[i].s, ' ', neg->v[i].e - neg->v[i].s);
+	set_begin(sc, &se, ts, sc->hit, tmp, x->e);
+	rc = set_next(sc, &se, x->s, &m);
+	if (rc == 1 && m.s == x->s && m.e == x->e)
+		own = 0;
+	else if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		sc->errors++;	/* could not tell: keep the symptom */
+	free(tmp);
+	return own;
+}
+
+/*
+ * 1 if the negation cue q reaches the symptom x after it: close enough, in
+ * the same clause, with no "and" (negend cue) and no new subject between.
+ */
+static int
+scan_neg_reaches(struct scan *sc, const struct span *q, const struct span *x)
+{
+	const struct spans	*subj;
+	int			 i;
+
+	if (scan_bounded(sc, q->e, x->s) ||
+	    scan_words(sc, q->e, x->s) > NEG_WINDOW)
+		return 0;
+	if (starts_in(scan_cue(sc, CUE_NEGEND), q->e, x->s))
+		return 0;
+	/* A subject right after the negation is its own ("no me duele"). */
+	subj = scan_cue(sc, CUE_SUBJECT);
+	for (i = 0; i < subj->n; i++)
+		if (subj->v[i].s >= q->e && subj->v[i].s < x->s &&
+		    scan_words(sc, q->e, subj->v[i].s) > 0)
+			return 0;
+	return 1;
+}
+
 static enum reading
-scan_read(struct scan *sc, const struct span *x)
+scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 {
 	const struct spans	*neg = scan_cue(sc, CUE_NEGATION);
 	const struct spans	*relapses, *questions;
 	struct span		 cl;
-	int			 i, nneg = 0, question = 0, relapse = 0;
+	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
 
-	for (i = 0; i < neg->n; i++) {
-		const struct span *q = &neg->v[i];
-
-		if (q->s >= x->s && q->e <= x->e)	/* "calf doesn't hurt" */
+	for (i = 0; i < neg->n; i++)
+		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
+			inner++;
+	/* A symptom whose own words hold the negation is never denied. */
+	if (inner > 0 && !scan_own_negation(sc, ts, x, neg))
+		return READ_NEGATED;
+	for (i = 0; i < neg->n && inner == 0; i++)
+		if (neg->v[i].e <= x->s && scan_neg_reaches(sc, &neg->v[i], x))
 			nneg++;
-		else if (q->s < x->s && !scan_bounded(sc, q->e, x->s) &&
-		    scan_words(sc, q->e, x->s) <= NEG_WINDOW)
-			nneg++;
-	}
 	if (nneg > 0)
 		return READ_NEGATED;
 	/* "went away after hospital but it's back today" */
@@ -576,7 +630,7 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
 		}
 		/* A match across punctuation is two ideas: look inside it. */
 		if (!starts_in(&sc->puncts, m.s + 1, m.e)) {
-			r = scan_read(sc, &m);
+			r = scan_read(sc, ts, &m);
 			if (r == READ_PRESENT)
 				return 1;
 			if (r == READ_HYPOTHETICAL)

@@ -36,6 +36,7 @@ enum triage_cue {
 	CUE_SUBJECT,		/* a subject word: "I", "my"; ends an if-clause */
 	CUE_RELAPSE,		/* "it's back": undoes "went away" earlier in the message */
 	CUE_CURRENT,		/* "still": a symptom in an if-clause is real */
+	CUE_NEGEND,		/* ends a negation's scope only: "and", "y", "und" */
 	CUE_COUNT
 };
 

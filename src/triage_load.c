@@ -78,6 +78,7 @@ static const char *cue_names[CUE_COUNT] = {
 	[CUE_SUBJECT] = "subject",
 	[CUE_RELAPSE] = "relapse",
 	[CUE_CURRENT] = "current",
+	[CUE_NEGEND] = "negend",
 };
 
 static const struct {
@@ -290,7 +291,7 @@ load_cue(struct load *l, char *rest, const char *path, unsigned line)
 	if (k == CUE_COUNT) {
 		diag_error(l->d, path, line, "unknown cue kind '%s' (negation, "
 		    "pseudo, hedge, termination, postneg, history, recurrence, "
-		    "conditional, hypothetical, question, subject, relapse or current)", kind);
+		    "conditional, hypothetical, question, subject, relapse, current or negend)", kind);
 		return;
 	}
 	snprintf(what, sizeof what, "cue %s", kind);
