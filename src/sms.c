@@ -1,14 +1,24 @@
 /*
  * Inbound SMS processing (see sms.h).
  *
- * What a message gets back, in order:
- *   STOP and friends: the opt-out is stored, then confirmed;
- *   START, UNSTOP, or YES from an opted-out number: opted back in, confirmed;
- *   HELP, INFO: the clinic's name, phone and how to stop;
- *   otherwise the triage level decides.  Urgent and emergency advice goes to
- *   everyone, opted out or unknown included, and is escalated to staff;
- *   below that an opted-out number gets nothing, an unknown number is told
- *   how to reach the clinic, a patient gets the level's reply.
+ * Every message is triaged first, on its conversation's state; then, in
+ * order:
+ *   a red flag in the message itself (urgent or emergency) is answered and
+ *   escalated as one, to everyone: enrolled, unknown and opted-out numbers
+ *   alike, even when the same message asks to stop (the opt-out is stored
+ *   too);
+ *   a request of the service opts out (STOP), back in (START, or YES from
+ *   an opted-out number) or answers HELP: the carrier's English words
+ *   (keyword.c) and the engine's topics stop, start and help (the
+ *   patients' languages and plain requests: docs/rules.md);
+ *   otherwise the triage level decides.  Urgent and emergency advice (an
+ *   episode's level included) goes to everyone and is escalated; below
+ *   that an opted-out number gets nothing, an unknown number is told how to
+ *   reach the clinic, a patient gets the level's reply.
+ * A YES while a follow-up question is pending or inside an emergency
+ * episode is an answer, never an opt-in.  A message the engine marks for
+ * review goes to the staff inbox whoever sent it, in the same transaction;
+ * its reply (when one is sent) says that a person will read it.
  */
 #include "config.h"
 
@@ -32,6 +42,7 @@
 
 #define SMS_PROVIDER	"twilio"
 #define SMS_SID_MAX	64
+#define SMS_REVIEW	"review"	/* the engine's prompt and inbox reason */
 
 /* The decision for one message, before anything is stored. */
 struct sms_plan {
@@ -41,6 +52,7 @@ struct sms_plan {
 	const char	*lang;		/* reply language; NULL: default */
 	int		 set_opt_out;	/* -1 leave, 0 opt in, 1 opt out */
 	int		 escalate;
+	const char	*inbox;		/* staff inbox reason; NULL: none */
 	struct triage_state  state;	/* the conversation after this message */
 	struct triage_result triage;
 };
@@ -81,62 +93,142 @@ sms_language(const struct settings *set, const struct patient *p, int enrolled,
 	return NULL;
 }
 
+/*
+ * What the message asks of the service.  A carrier keyword is the
+ * carrier's to define and wins; YES opts in only from an opted-out number
+ * that is not answering.  Anything else is the engine's reading.
+ */
+static enum triage_request
+sms_request(enum keyword kw, const struct triage_result *tr, int opted_out,
+    int answering)
+{
+	switch (kw) {
+	case KEYWORD_STOP:
+		return TRIAGE_REQUEST_STOP;
+	case KEYWORD_START:
+		return TRIAGE_REQUEST_START;
+	case KEYWORD_HELP:
+		return TRIAGE_REQUEST_HELP;
+	case KEYWORD_YES:
+		return opted_out && !answering ? TRIAGE_REQUEST_START :
+		    TRIAGE_REQUEST_NONE;
+	case KEYWORD_NONE:
+		break;
+	}
+	return tr->request;
+}
+
+static const char *
+sms_request_name(enum triage_request req)
+{
+	switch (req) {
+	case TRIAGE_REQUEST_STOP:	return "stop";
+	case TRIAGE_REQUEST_START:	return "start";
+	case TRIAGE_REQUEST_HELP:	return "help";
+	case TRIAGE_REQUEST_NONE:	break;
+	}
+	return "none";
+}
+
+/* A triage answer (plan->kind "triage"), for everyone at urgent and above. */
+static void
+sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
+    struct sms_plan *plan)
+{
+	const struct triage_result	*tr = &plan->triage;
+	const char			*review;
+
+	plan->kind = "triage";
+	plan->level = triage_level_name(tr->level);
+	if (tr->level >= TRIAGE_URGENT) {
+		/* Red-flag advice goes to everyone, opted out or not. */
+		plan->escalate = 1;
+		plan->reply = sms_triage_reply(set, plan->lang, tr);
+	} else if (opted_out)
+		plan->reply = NULL;	/* an inbox row is still kept */
+	else if (!enrolled) {
+		/* A person will read it: say so rather than "call us". */
+		review = plan->inbox != NULL ? prompts_lookup(set->prompts,
+		    plan->lang, SMS_REVIEW) : NULL;
+		plan->reply = xstrdup(review != NULL ? review :
+		    prompts_get(set->prompts, plan->lang, PROMPT_UNKNOWN));
+	} else
+		plan->reply = sms_triage_reply(set, plan->lang, tr);
+}
+
 static void
 sms_plan(const struct settings *set, const struct patient *p, int known,
     const char *body, int64_t now, struct sms_plan *plan)
 {
-	int		 enrolled = known && p->enrolled;
-	int		 opted_out = known && p->opted_out;
-	enum keyword	 kw = keyword_classify(body);
-	const char	*lang = enrolled ? p->language : NULL;
+	const struct triage_result	*tr = &plan->triage;
+	int				 enrolled = known && p->enrolled;
+	int				 opted_out = known && p->opted_out;
+	int				 pending, answering;
+	enum keyword			 kw = keyword_classify(body);
+	enum triage_request		 req;
 
-	plan->set_opt_out = -1;
-	plan->kind = "keyword";
-	plan->level = keyword_name(kw);
-	if (kw == KEYWORD_STOP) {
-		plan->set_opt_out = 1;
-		plan->reply = xstrdup(prompts_get(set->prompts, lang, PROMPT_STOP));
-		return;
-	}
-	/* YES answers a pending triage question before it means opt in. */
-	if (kw == KEYWORD_START || (kw == KEYWORD_YES && opted_out &&
-	    !triage_question_pending(&plan->state, now))) {
-		plan->set_opt_out = 0;
-		plan->reply = xstrdup(prompts_get(set->prompts, lang, PROMPT_START));
-		return;
-	}
-	if (kw == KEYWORD_HELP) {
-		plan->reply = xstrdup(prompts_get(set->prompts, lang, PROMPT_HELP));
-		return;
-	}
-
-	plan->kind = "triage";
+	/* Before the step, which takes an answer and clears the question. */
+	pending = triage_question_pending(&plan->state, now);
 	triage_step(set->rules, &plan->state, body, now, &plan->triage);
-	if (plan->triage.match_errors > 0)
+	if (tr->match_errors > 0)
 		log_error("triage: %d pattern search(es) could not finish and "
 		    "counted as matches; check the rules (rules fired: %s)",
-		    plan->triage.match_errors, plan->triage.rules);
-	plan->level = triage_level_name(plan->triage.level);
-	plan->lang = sms_language(set, p, enrolled, plan->triage.language);
-	if (plan->triage.level >= TRIAGE_URGENT) {
-		/* Red-flag advice goes to everyone, opted out or not. */
-		plan->escalate = 1;
-		plan->reply = sms_triage_reply(set, plan->lang, &plan->triage);
-	} else if (opted_out)
-		plan->reply = NULL;
-	else if (!enrolled)
+		    tr->match_errors, tr->rules);
+	/*
+	 * One carrier word says nothing about the sender's language (START
+	 * is German too): the patient's, else the clinic's.
+	 */
+	plan->lang = sms_language(set, p, enrolled, kw != KEYWORD_NONE ? NULL :
+	    tr->language);
+
+	/*
+	 * A YES answers the pending question or, inside an emergency episode
+	 * (tr->level includes the episode), is the patient still in it: it
+	 * is triaged either way, never an opt-in.
+	 */
+	answering = pending || tr->level == TRIAGE_EMERGENCY;
+	req = sms_request(kw, tr, opted_out, answering);
+	plan->set_opt_out = req == TRIAGE_REQUEST_STOP ? 1 :
+	    req == TRIAGE_REQUEST_START ? 0 : -1;
+	/*
+	 * The engine reviews what it cannot place, and a lone carrier word
+	 * is one of those; one handled as a keyword or an answer needs no
+	 * person.  Everything else it marks goes to the inbox, whoever sent
+	 * it: an opted-out number is still someone's patient.
+	 */
+	if (tr->review && !(kw != KEYWORD_NONE &&
+	    (req != TRIAGE_REQUEST_NONE || answering)))
+		plan->inbox = SMS_REVIEW;
+
+	if (tr->own >= TRIAGE_URGENT) {
+		/*
+		 * A red flag in this message is answered and escalated as one
+		 * even when the message also asks to stop: an opt-out must
+		 * never silence emergency advice (spec/twilio.md).  The
+		 * request still counts, so set_opt_out stays as decided and
+		 * the opt-out is stored with the message.
+		 */
+		sms_plan_triage(set, enrolled, opted_out, plan);
+		return;
+	}
+	if (req != TRIAGE_REQUEST_NONE) {
+		plan->kind = "keyword";
+		plan->level = kw != KEYWORD_NONE ? keyword_name(kw) :
+		    sms_request_name(req);
 		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
-		    PROMPT_UNKNOWN));
-	else
-		plan->reply = sms_triage_reply(set, plan->lang, &plan->triage);
+		    req == TRIAGE_REQUEST_STOP ? PROMPT_STOP :
+		    req == TRIAGE_REQUEST_START ? PROMPT_START : PROMPT_HELP));
+		return;
+	}
+	sms_plan_triage(set, enrolled, opted_out, plan);
 }
 
 /*
- * The start of the message for staff: at most SMS_EXCERPT_MAX bytes, cut on
- * a character boundary, with runs of digits that could identify someone
- * (phone, NHS or card numbers, dates) replaced by '#'.
+ * Saves the conversation state and any activity report.  Every path
+ * triaged the message, so every path saves what the engine made of it: a
+ * STOP that also answered NO, or mentioned a symptom, must not leave the
+ * question pending or the symptom forgotten.
  */
-/* Saves the conversation state and any activity report. */
 static int
 sms_remember(const struct settings *set, struct storage *st,
     const struct sms_plan *plan, const char *from, int64_t patient_id,
@@ -186,11 +278,12 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct inbound	 in;
 	struct audit	 au;
 	struct escalate	 esc;
+	struct inbox_item item;
 	const char	*sid, *from, *rawbody;
 	char		*body = NULL, *stored = NULL, *state = NULL;
-	char		 redacted[LOG_PHONE_SIZE];
+	char		 redacted[LOG_PHONE_SIZE], extra[64] = "";
 	size_t		 bodylen;
-	int64_t		 inbound_id = 0;
+	int64_t		 inbound_id = 0, inbox_id = 0;
 	int		 known, in_tx = 0;
 
 	memset(&p, 0, sizeof p);
@@ -274,9 +367,19 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	if (storage_inbound_insert(st, &in, &inbound_id) == -1)
 		goto unavailable;
 
-	if (strcmp(plan.kind, "triage") == 0 && sms_remember(set, st, &plan,
-	    from, in.patient_id, inbound_id, now) == -1)
+	if (sms_remember(set, st, &plan, from, in.patient_id, inbound_id,
+	    now) == -1)
 		goto unavailable;
+	if (plan.inbox != NULL) {
+		memset(&item, 0, sizeof item);
+		item.inbound_id = inbound_id;
+		item.phone = from;
+		item.patient_id = in.patient_id;
+		item.reason = plan.inbox;
+		item.created_at = now;
+		if (storage_inbox_insert(st, &item, &inbox_id) == -1)
+			goto unavailable;
+	}
 	if (plan.escalate) {
 		memset(&esc, 0, sizeof esc);
 		esc.level = plan.level;
@@ -303,12 +406,19 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	} else
 		res->tally = SMS_TALLY_KEYWORD;
 	res->who = xasprintf("%s from %s", sid, redacted);
+	/* What else it did; never the text, which is logged at debug only. */
+	if (plan.escalate && plan.set_opt_out != -1)
+		snprintf(extra, sizeof extra, "; opted %s as asked",
+		    plan.set_opt_out ? "out" : "in");
+	if (plan.inbox != NULL)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+		    "; staff inbox %lld", (long long)inbox_id);
 	if ((res->notice = plan.escalate))
-		res->note = xasprintf("%s (rules %s); on-call alert queued",
-		    plan.level, plan.triage.rules);
+		res->note = xasprintf("%s (rules %s); on-call alert queued%s",
+		    plan.level, plan.triage.rules, extra);
 	else
-		res->note = xasprintf("%s %s%s", plan.kind, plan.level,
-		    known ? "" : " (not enrolled)");
+		res->note = xasprintf("%s %s%s%s", plan.kind, plan.level,
+		    known ? "" : " (not enrolled)", extra);
 	log_debug("sms: %s body: %s", sid, body);
 	res->status = 200;
 	res->body = twiml_message(plan.reply);

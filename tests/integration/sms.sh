@@ -366,8 +366,21 @@ post_sms SMstop5 "$P_STOPPER" 'I walked to the shops today'
 # 24 hours (spec/triage.md), so the reply is still the emergency advice.
 expect_message "$EMERGENCY_TEXT" 'opted back in: replies again, still in the emergency episode'
 
-# Every opt-out word, each undone by an opt-in word.
-optins=(UNSTOP yes Start. UNSTOP yes Start)
+# Opted out and inside the emergency episode of SMstop3: YES is the
+# patient still in the emergency, never an opt-in (spec/triage.md).
+post_sms SMkwyes0 "$P_STOPPER" 'STOP'
+post_sms SMkwyes1 "$P_STOPPER" 'yes'
+expect_message "$EMERGENCY_TEXT" 'YES inside an emergency episode while opted out: emergency advice'
+expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_STOPPER';")" 1 \
+	'YES inside an emergency episode does not opt back in'
+expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = $(inbound_id SMkwyes1);")" 1 \
+	'YES inside an emergency episode: escalated'
+post_sms SMkwyes2 "$P_STOPPER" 'START'
+expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_STOPPER';")" 0 'START opts back in'
+
+# Every opt-out word, each undone by an opt-in word (YES is tried on a
+# number outside an episode below).
+optins=(UNSTOP START Start. unstop start Start)
 i=0
 for word in STOPALL unsubscribe Cancel END quit. $'\tSTOP\n'; do
 	shown=$(printf '%q' "$word")
@@ -380,12 +393,12 @@ for word in STOPALL unsubscribe Cancel END quit. $'\tSTOP\n'; do
 	i=$((i + 1))
 done
 
-post_sms SMnotkw "$P_ENROLLED" 'STOP walking reminders please'
+post_sms SMnotkw "$P_ENROLLED" 'STOP! I walked 2 miles today'
 expect_eq "$(sql "SELECT kind FROM inbound_messages WHERE provider_sid = 'SMnotkw';")" triage \
-	'"STOP walking reminders" is not a keyword'
+	'"STOP! I walked 2 miles today" is not a keyword'
 expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_ENROLLED';")" 0 \
-	'"STOP walking reminders" does not opt out'
-BODIES+=('STOP walking reminders please')
+	'"STOP! I walked 2 miles today" does not opt out'
+BODIES+=('STOP! I walked 2 miles today')
 
 post_sms SMhelp1 "$P_ENROLLED" 'HELP'
 expect_message "$CLINIC_PHONE" 'HELP: reply gives the clinic phone'
@@ -580,6 +593,63 @@ post_sms SMyo2 "$P_YESOUT" 'STOP'
 post_sms SMyo3 "$P_YESOUT" 'YES'
 expect_message "$EMERGENCY_TEXT" 'YES with a question pending: emergency, not opt-in'
 expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_YESOUT';")" 1 'YES to the question does not opt back in'
+# No question pending now, but the episode is an emergency: YES again is
+# still an answer (it once said "Welcome back" and alerted nobody).
+post_sms SMyo4 "$P_YESOUT" 'YES'
+expect_message "$EMERGENCY_TEXT" 'YES again in the emergency episode: emergency, not opt-in'
+expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_YESOUT';")" 1 'YES again does not opt back in'
+expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = $(inbound_id SMyo4);")" 1 \
+	'YES again in the emergency episode: escalated'
+
+# Requests in plain words, and YES outside any episode.
+P_PLAIN=+447700900432	# enrolled; asks to stop in a sentence
+P_RFSTOP=+447700900543	# enrolled; a red flag and a request to stop at once
+P_REVIEW=+447700900654	# enrolled; asks for a call
+PHONES+=("$P_PLAIN" "$P_RFSTOP" "$P_REVIEW")
+enrol "$P_PLAIN"
+enrol "$P_RFSTOP"
+enrol "$P_REVIEW"
+post_sms SMplain1 "$P_PLAIN" 'STOP walking reminders please'
+expect_message START 'a plain request to stop: confirmed'
+expect_eq "$(sql "SELECT p.opted_out, i.kind, i.level FROM patients p, inbound_messages i WHERE p.phone = '$P_PLAIN' AND i.provider_sid = 'SMplain1';")" \
+	'1|keyword|stop' 'a plain request to stop: opted out, stored as the stop keyword'
+post_sms SMplain2 "$P_PLAIN" 'yes'
+expect_message 'Welcome back' 'YES from an opted-out number, nothing pending: opted back in'
+expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_PLAIN';")" 0 'YES opted back in'
+post_sms SMplain3 "$P_PLAIN" 'please stop texting me'
+expect_message START '"please stop texting me": confirmed'
+expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_PLAIN';")" 1 '"please stop texting me" opts out'
+BODIES+=('STOP walking reminders please' 'please stop texting me')
+
+# A red flag and a request to stop in one message: answered and escalated
+# as the red flag, and the opt-out is kept too.
+RF_STOP="I can't breathe and my chest hurts, stop texting me"
+post_sms SMrfstop "$P_RFSTOP" "$RF_STOP"
+expect_message "$EMERGENCY_TEXT" 'red flag and STOP in one message: emergency advice'
+expect_eq "$(sql "SELECT i.kind, i.level, p.opted_out FROM inbound_messages i, patients p WHERE i.provider_sid = 'SMrfstop' AND p.phone = '$P_RFSTOP';")" \
+	'triage|emergency|1' 'red flag and STOP: stored as the emergency, and opted out'
+expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = $(inbound_id SMrfstop);")" 1 \
+	'red flag and STOP: escalated'
+expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE action = 'opt_out' AND subject = '$P_RFSTOP' AND detail = 'SMrfstop';")" \
+	1 'red flag and STOP: the opt-out is audited'
+BODIES+=("$RF_STOP")
+
+# A request for a person: the staff review inbox, and a reply that says so.
+post_sms SMreview1 "$P_REVIEW" 'could someone call me back please'
+expect_message 'will read your message' 'a request for a call: a person will read it'
+expect_eq "$(sql "SELECT reason, phone, patient_id = $(patient_id "$P_REVIEW"), done_at IS NULL FROM inbox WHERE inbound_id = $(inbound_id SMreview1);")" \
+	"review|$P_REVIEW|1|1" 'a request for a call: an open inbox row with the message'
+post_sms SMreview1 "$P_REVIEW" 'could someone call me back please'
+DUPLICATES=$((DUPLICATES + 1))
+expect_eq "$(sql "SELECT count(*) FROM inbox WHERE phone = '$P_REVIEW';")" 1 'a repeat adds no inbox row'
+post_sms SMreview2 "$P_REVIEW" 'STOP'
+post_sms SMreview3 "$P_REVIEW" 'the blue one or the other'
+expect_empty_twiml 'opted out, a message nothing places: no reply'
+expect_eq "$(sql "SELECT count(*) FROM inbox WHERE inbound_id = $(inbound_id SMreview3);")" 1 \
+	'opted out, a message nothing places: still in the inbox'
+log_has 'staff inbox' || fail 'the log does not say a message went to the staff inbox'
+ok 'the log says a message went to the staff inbox'
+BODIES+=('could someone call me back please' 'the blue one or the other')
 
 # ------------------------------------------------------------ log hygiene
 

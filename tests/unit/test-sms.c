@@ -7,6 +7,7 @@
 #include "testgw.h"
 
 #include "form.h"
+#include "prompts.h"
 #include "sms.h"
 
 static int
@@ -24,15 +25,15 @@ setup(void **state)
 	return storage_patient_insert(fx->st, &p, 0, NULL);
 }
 
-/* Posts a form body; returns the response (caller frees body). */
+/* Posts a form body at now; returns the response (caller frees body). */
 static struct sms_response
-post(struct fixture *fx, const char *body)
+post_at(struct fixture *fx, const char *body, int64_t now)
 {
 	struct form		*f;
 	struct sms_response	 res;
 
 	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
-	sms_handle(fx->set, fx->st, &fx->m, f, 1000, &res);
+	sms_handle(fx->set, fx->st, &fx->m, f, now, &res);
 	form_free(f);
 	if (res.status == 200)	/* stored at once: no group here */
 		sms_done(&fx->m, &res, 1);
@@ -41,15 +42,28 @@ post(struct fixture *fx, const char *body)
 	return res;
 }
 
-static void
-expect(struct fixture *fx, const char *body, int status, const char *needle)
+static struct sms_response
+post(struct fixture *fx, const char *body)
 {
-	struct sms_response	res = post(fx, body);
+	return post_at(fx, body, 1000);
+}
+
+static void
+expect_at(struct fixture *fx, const char *body, int64_t now, int status,
+    const char *needle)
+{
+	struct sms_response	res = post_at(fx, body, now);
 
 	assert_int_equal(res.status, status);
 	if (needle != NULL && strstr(res.body, needle) == NULL)
 		fail_msg("reply to %s lacks '%s': %s", body, needle, res.body);
 	free(res.body);
+}
+
+static void
+expect(struct fixture *fx, const char *body, int status, const char *needle)
+{
+	expect_at(fx, body, 1000, status, needle);
 }
 
 static void
@@ -109,15 +123,28 @@ test_keywords(void **state)
 	assert_int_equal(storage_patient_find(fx->st, "+447700900111", &p), 1);
 	assert_false(p.opted_out);
 	patient_clear(&p);
+	/*
+	 * Subscribed, nothing pending: not a keyword, and nothing the engine
+	 * can place (spec/triage.md, Additions): a person reads it.
+	 */
 	expect(fx, "MessageSid=SMk4&From=%2B447700900111&Body=yes", 200,
-	    "Thanks, noted");
+	    "will read your message");
 	expect(fx, "MessageSid=SMk5&From=%2B447700900111&Body=HELP", 200,
 	    "+441234567890");
 	/* A sentence with STOP in it is not an opt-out. */
-	expect(fx, "MessageSid=SMk6&From=%2B447700900111&Body=STOP+walking+reminders",
-	    200, "Thanks");
+	expect(fx, "MessageSid=SMk6&From=%2B447700900111&Body=STOP+and+think",
+	    200, "<Message>");
 	assert_int_equal(storage_patient_find(fx->st, "+447700900111", &p), 1);
 	assert_false(p.opted_out);
+	patient_clear(&p);
+	/*
+	 * Not a carrier keyword, but a plain request to stop (the engine's
+	 * topic stop): the patient asked for no more messages.
+	 */
+	expect(fx, "MessageSid=SMk6b&From=%2B447700900111&Body=STOP+walking+reminders",
+	    200, "no more messages");
+	assert_int_equal(storage_patient_find(fx->st, "+447700900111", &p), 1);
+	assert_true(p.opted_out);
 	patient_clear(&p);
 	/* START from an unknown number is stored as an unenrolled opt-in. */
 	expect(fx, "MessageSid=SMk7&From=%2B15005550009&Body=START", 200, "Welcome");
@@ -188,6 +215,343 @@ test_store_failure_is_503(void **state)
 	expect(fx, "MessageSid=SMf1&From=%2B447700900111&Body=hi", 200, "<Message>");
 }
 
+/* 1 if the number is stored as opted out. */
+static int
+opted_out(struct fixture *fx, const char *phone)
+{
+	struct patient	p;
+	int		rc;
+
+	assert_int_equal(storage_patient_find(fx->st, phone, &p), 1);
+	rc = p.opted_out;
+	patient_clear(&p);
+	return rc;
+}
+
+/* Escalations stored so far. */
+static size_t
+escalations(struct fixture *fx)
+{
+	struct escalation_row	*v;
+	size_t			 n;
+
+	assert_int_equal(storage_escalation_list(fx->st, 0, 0, 100, &v, &n), 0);
+	escalation_list_free(v, n);
+	return n;
+}
+
+/*
+ * The bug this guards: an opted-out patient in an emergency episode who
+ * answered YES a second time (no question pending any more) was opted back
+ * in with "Welcome back", and nobody was alerted.  Inside an emergency
+ * episode YES is an answer, never an opt-in.
+ */
+static void
+test_yes_twice_in_emergency_while_opted_out(void **state)
+{
+	struct fixture	*fx = *state;
+
+	expect(fx, "MessageSid=SMy1&From=%2B447700900111&Body=STOP", 200,
+	    "no more messages");
+	assert_true(opted_out(fx, "+447700900111"));
+	expect(fx, "MessageSid=SMy2&From=%2B447700900111&Body=bit+breathless+today",
+	    200, "chest pain or tightness");
+	assert_int_equal(escalations(fx), 1);
+	/* The answer to the question: emergency. */
+	expect(fx, "MessageSid=SMy3&From=%2B447700900111&Body=YES", 200,
+	    "Call 999 now");
+	assert_int_equal(escalations(fx), 2);
+	/* No question pending now, but the episode is an emergency. */
+	expect(fx, "MessageSid=SMy4&From=%2B447700900111&Body=YES", 200,
+	    "Call 999 now");
+	assert_int_equal(escalations(fx), 3);
+	assert_true(opted_out(fx, "+447700900111"));
+	assert_int_equal(fx->m.replies[TRIAGE_EMERGENCY], 2);
+}
+
+/* Enrols phone with a language; returns the patient id. */
+static int64_t
+enrol(struct fixture *fx, const char *phone, const char *lang)
+{
+	struct patient	p;
+	int64_t		id;
+
+	memset(&p, 0, sizeof p);
+	p.phone = (char *)phone;
+	p.language = (char *)lang;
+	p.enrolled = 1;
+	assert_int_equal(storage_patient_insert(fx->st, &p, 0, &id), 0);
+	return id;
+}
+
+/* Opt-out, opt-in and help in the patients' languages, words and requests. */
+static void
+test_keywords_in_languages(void **state)
+{
+	struct fixture	*fx = *state;
+
+	(void)enrol(fx, "+34600000001", "es");
+	(void)enrol(fx, "+4915100000001", "de");
+
+	expect(fx, "MessageSid=SMl1&From=%2B34600000001&Body=BAJA", 200,
+	    "Se ha dado de baja");
+	assert_true(opted_out(fx, "+34600000001"));
+	expect(fx, "MessageSid=SMl2&From=%2B34600000001&Body=ALTA", 200,
+	    "Le damos de nuevo la bienvenida");
+	assert_false(opted_out(fx, "+34600000001"));
+	expect(fx, "MessageSid=SMl3&From=%2B34600000001&Body=AYUDA", 200,
+	    "+441234567890");
+	expect(fx, "MessageSid=SMl4&From=%2B34600000001&Body=no+me+env%C3%ADen+m%C3%A1s+mensajes",
+	    200, "Se ha dado de baja");
+	assert_true(opted_out(fx, "+34600000001"));
+
+	expect(fx, "MessageSid=SMl5&From=%2B4915100000001&Body=STOPP", 200,
+	    "keine Nachrichten mehr");
+	assert_true(opted_out(fx, "+4915100000001"));
+	expect(fx, "MessageSid=SMl6&From=%2B4915100000001&Body=Start", 200,
+	    "Willkommen zur");
+	assert_false(opted_out(fx, "+4915100000001"));
+	expect(fx, "MessageSid=SMl7&From=%2B4915100000001&Body=HILFE", 200,
+	    "+441234567890");
+	expect(fx, "MessageSid=SMl8&From=%2B4915100000001&Body=ABMELDEN", 200,
+	    "keine Nachrichten mehr");
+	assert_true(opted_out(fx, "+4915100000001"));
+	expect(fx, "MessageSid=SMl9&From=%2B4915100000001&Body=START", 200,
+	    "Willkommen zur");
+	expect(fx, "MessageSid=SMl10&From=%2B4915100000001&Body=bitte+keine+SMS+mehr",
+	    200, "keine Nachrichten mehr");
+	assert_true(opted_out(fx, "+4915100000001"));
+
+	expect(fx, "MessageSid=SMl11&From=%2B447700900111&Body=please+stop+texting+me",
+	    200, "no more messages");
+	assert_true(opted_out(fx, "+447700900111"));
+	/* HELP is answered while opted out (carrier rules). */
+	expect(fx, "MessageSid=SMl12&From=%2B447700900111&Body=help", 200,
+	    "+441234567890");
+	assert_true(opted_out(fx, "+447700900111"));
+	assert_int_equal(fx->m.keyword_replies, 12);
+	assert_int_equal(escalations(fx), 0);
+}
+
+/*
+ * A red flag and a request to stop in one message: the red flag is
+ * answered and escalated, and the opt-out is stored too.
+ */
+static void
+test_red_flag_and_stop(void **state)
+{
+	struct fixture	*fx = *state;
+
+	expect(fx, "MessageSid=SMr1&From=%2B447700900111&Body=I+cant+breathe+and+"
+	    "my+chest+hurts%2C+stop+texting+me", 200, "Call 999 now");
+	assert_true(opted_out(fx, "+447700900111"));
+	assert_int_equal(escalations(fx), 1);
+	assert_int_equal(fx->m.replies[TRIAGE_EMERGENCY], 1);
+	/*
+	 * Opted out now: once the episode is over, nothing below a red flag
+	 * is answered.
+	 */
+	expect_at(fx, "MessageSid=SMr2&From=%2B447700900111&Body=walked+20+min+today",
+	    1000 + TRIAGE_WINDOW, 200, "<Response/>");
+	/* An unknown number: the same, with an unenrolled opted-out row. */
+	expect(fx, "MessageSid=SMr3&From=%2B447700900222&Body=coughing+up+blood%2C+"
+	    "please+stop+texting+me", 200, "999");
+	assert_true(opted_out(fx, "+447700900222"));
+	assert_int_equal(escalations(fx), 2);
+}
+
+/*
+ * YES while a follow-up question is pending is its answer, opted out or
+ * not; once the question is answered and the episode is only urgent, YES
+ * from an opted-out number opts back in again.
+ */
+static void
+test_yes_pending_question_while_opted_out(void **state)
+{
+	struct fixture	*fx = *state;
+
+	(void)enrol(fx, "+447700900222", "en");
+	expect(fx, "MessageSid=SMq1&From=%2B447700900111&Body=STOP", 200,
+	    "no more messages");
+	expect(fx, "MessageSid=SMq2&From=%2B447700900111&Body=bit+breathless+today",
+	    200, "Reply YES or NO");
+	expect(fx, "MessageSid=SMq3&From=%2B447700900111&Body=yes", 200,
+	    "Call 999 now");
+	assert_true(opted_out(fx, "+447700900111"));
+	assert_int_equal(escalations(fx), 2);
+
+	expect(fx, "MessageSid=SMq4&From=%2B447700900222&Body=STOP", 200,
+	    "no more messages");
+	expect(fx, "MessageSid=SMq5&From=%2B447700900222&Body=bit+breathless+today",
+	    200, "Reply YES or NO");
+	expect(fx, "MessageSid=SMq6&From=%2B447700900222&Body=no", 200, NULL);
+	assert_true(opted_out(fx, "+447700900222"));
+	expect(fx, "MessageSid=SMq7&From=%2B447700900222&Body=yes", 200,
+	    "Welcome back");
+	assert_false(opted_out(fx, "+447700900222"));
+}
+
+/*
+ * STOP is triaged like any message and its conversation state kept: a
+ * "no" in it answers the question, so a later YES is an opt-in; a bare
+ * STOP leaves the question pending, so a later YES is still the answer.
+ */
+static void
+test_stop_keeps_conversation_state(void **state)
+{
+	struct fixture	*fx = *state;
+
+	(void)enrol(fx, "+447700900222", "en");
+	expect(fx, "MessageSid=SMs1&From=%2B447700900111&Body=bit+breathless+today",
+	    200, "Reply YES or NO");
+	expect(fx, "MessageSid=SMs2&From=%2B447700900111&Body=no%2C+stop+texting+me",
+	    200, "no more messages");
+	expect(fx, "MessageSid=SMs3&From=%2B447700900111&Body=YES", 200,
+	    "Welcome back");
+	assert_int_equal(escalations(fx), 1);
+
+	expect(fx, "MessageSid=SMs4&From=%2B447700900222&Body=bit+breathless+today",
+	    200, "Reply YES or NO");
+	expect(fx, "MessageSid=SMs5&From=%2B447700900222&Body=STOP", 200,
+	    "no more messages");
+	expect(fx, "MessageSid=SMs6&From=%2B447700900222&Body=YES", 200,
+	    "Call 999 now");
+	assert_true(opted_out(fx, "+447700900222"));
+	assert_int_equal(escalations(fx), 3);
+}
+
+/* Once the emergency episode is over (24 h), YES opts back in again. */
+static void
+test_yes_after_the_episode(void **state)
+{
+	struct fixture	*fx = *state;
+
+	expect(fx, "MessageSid=SMe1&From=%2B447700900111&Body=STOP", 200,
+	    "no more messages");
+	expect(fx, "MessageSid=SMe2&From=%2B447700900111&Body=I+cant+breathe",
+	    200, "Call 999 now");
+	expect_at(fx, "MessageSid=SMe3&From=%2B447700900111&Body=yes",
+	    1000 + 23 * 3600, 200, "Call 999 now");
+	assert_true(opted_out(fx, "+447700900111"));
+	expect_at(fx, "MessageSid=SMe4&From=%2B447700900111&Body=yes",
+	    1000 + 23 * 3600 + TRIAGE_WINDOW, 200, "Welcome back");
+	assert_false(opted_out(fx, "+447700900111"));
+}
+
+/* Open inbox rows, newest first (caller frees with inbox_list_free). */
+static struct inbox_row *
+inbox(struct fixture *fx, size_t *n)
+{
+	struct inbox_row	*v;
+
+	assert_int_equal(storage_inbox_list(fx->st, 1, 100, &v, n), 0);
+	return v;
+}
+
+/*
+ * A message the engine marks for review goes to the staff inbox with its
+ * message, and the reply says a person will read it; whoever sent it.
+ */
+static void
+test_review_inbox(void **state)
+{
+	struct fixture		*fx = *state;
+	struct inbox_row	*v;
+	struct patient		 p;
+	size_t			 n;
+
+	assert_int_equal(storage_patient_find(fx->st, "+447700900111", &p), 1);
+	expect(fx, "MessageSid=SMv1&From=%2B447700900111&Body=can+someone+call+me+please",
+	    200, "will read your message");
+	v = inbox(fx, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].reason, "review");
+	assert_string_equal(v[0].phone, "+447700900111");
+	assert_int_equal(v[0].patient_id, p.id);
+	assert_string_equal(v[0].body, "can someone call me please");
+	assert_string_equal(v[0].level, "routine");
+	assert_true(v[0].inbound_id > 0);
+	inbox_list_free(v, n);
+	patient_clear(&p);
+	/* A repeat is answered from the store: no second row. */
+	expect(fx, "MessageSid=SMv1&From=%2B447700900111&Body=can+someone+call+me+please",
+	    200, "will read your message");
+	/* Nothing places it: reviewed too. */
+	expect(fx, "MessageSid=SMv2&From=%2B447700900111&Body=the+blue+one+or+the+other",
+	    200, "will read your message");
+	v = inbox(fx, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].body, "the blue one or the other");
+	inbox_list_free(v, n);
+	/* Placed messages and keywords are not. */
+	expect(fx, "MessageSid=SMv3&From=%2B447700900111&Body=walked+20+min+today",
+	    200, "logged");
+	expect(fx, "MessageSid=SMv4&From=%2B447700900111&Body=STOP", 200,
+	    "no more messages");
+	expect(fx, "MessageSid=SMv5&From=%2B447700900111&Body=YES", 200,
+	    "Welcome back");
+	v = inbox(fx, &n);
+	assert_int_equal(n, 2);
+	inbox_list_free(v, n);
+
+	/* Opted out: kept for a person, answered with nothing. */
+	expect(fx, "MessageSid=SMv6&From=%2B447700900111&Body=STOP", 200,
+	    "no more messages");
+	expect(fx, "MessageSid=SMv7&From=%2B447700900111&Body=please+call+me",
+	    200, "<Response/>");
+	v = inbox(fx, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].body, "please call me");
+	inbox_list_free(v, n);
+
+	/* A red flag asking for a call: escalated, and in the inbox. */
+	expect(fx, "MessageSid=SMv8&From=%2B447700900111&Body=my+chest+hurts+and+"
+	    "I+am+breathless%2C+please+call+me", 200, "Call 999 now");
+	assert_int_equal(escalations(fx), 1);
+	v = inbox(fx, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0].level, "emergency");
+	inbox_list_free(v, n);
+	assert_int_equal(fx->m.silent, 1);
+}
+
+/*
+ * An unknown number's review message: kept for a person, and told so in
+ * whichever language the message looked like.
+ */
+static void
+test_unknown_number_review(void **state)
+{
+	static const char *const langs[] = { "en", "es", "de" };
+	struct fixture		*fx = *state;
+	struct sms_response	 res;
+	struct inbox_row	*v;
+	size_t			 n, i;
+
+	res = post(fx, "MessageSid=SMw1&From=%2B447700900999&"
+	    "Body=can+someone+call+me");
+	assert_int_equal(res.status, 200);
+	for (i = 0; i < sizeof langs / sizeof langs[0]; i++)
+		if (strstr(res.body, prompts_lookup(fx->set->prompts, langs[i],
+		    "review")) != NULL)
+			break;
+	if (i == sizeof langs / sizeof langs[0])
+		fail_msg("not the review prompt: %s", res.body);
+	free(res.body);
+	v = inbox(fx, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].phone, "+447700900999");
+	assert_int_equal(v[0].patient_id, 0);
+	assert_string_equal(v[0].reason, "review");
+	inbox_list_free(v, n);
+	/* Placed (a greeting): the usual answer, no row. */
+	expect(fx, "MessageSid=SMw2&From=%2B447700900999&Body=hello", 200,
+	    "enrolled with Test Clinic");
+	v = inbox(fx, &n);
+	assert_int_equal(n, 1);
+	inbox_list_free(v, n);
+}
+
 int
 main(void)
 {
@@ -198,6 +562,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_number, setup, testgw_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_requests, setup, testgw_teardown),
 		cmocka_unit_test_setup_teardown(test_store_failure_is_503, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_yes_twice_in_emergency_while_opted_out, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_keywords_in_languages, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_red_flag_and_stop, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_yes_pending_question_while_opted_out, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_keeps_conversation_state, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_yes_after_the_episode, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_review_inbox, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_number_review, setup, testgw_teardown),
 	};
 	int	rc;
 
