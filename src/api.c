@@ -134,6 +134,8 @@ static void	api_patient_activity(struct api_req *);
 static void	api_plans(struct api_req *);
 static void	api_escalations(struct api_req *);
 static void	api_escalation_ack(struct api_req *);
+static void	api_inbox(struct api_req *);
+static void	api_inbox_done(struct api_req *);
 static void	api_adherence(struct api_req *);
 
 static const struct api_route api_routes[] = {
@@ -159,6 +161,9 @@ static const struct api_route api_routes[] = {
 	  api_escalations },
 	{ "escalations/{id}/ack", EVHTTP_REQ_POST, "", BODY_OPTIONAL,
 	  FIELDS_ACK, api_escalation_ack },
+	{ "inbox", EVHTTP_REQ_GET, ",open,limit,", BODY_NONE, 0, api_inbox },
+	{ "inbox/{id}/done", EVHTTP_REQ_POST, "", BODY_OPTIONAL, FIELDS_ACK,
+	  api_inbox_done },
 	{ "adherence.csv", EVHTTP_REQ_GET, ",from,to,patient,", BODY_NONE, 0,
 	  api_adherence },
 };
@@ -898,6 +903,47 @@ api_escalation_ack(struct api_req *r)
 	}
 	api_json(r, 200, staff_escalation_json(&e));
 	escalation_row_clear(&e);
+}
+
+/* Messages waiting for a person: the open ones unless open=0. */
+static void
+api_inbox(struct api_req *r)
+{
+	struct staff_error	 err;
+	struct inbox_row	*v;
+	json_t			*arr;
+	size_t			 n, i;
+	long			 open, limit;
+
+	if (api_param_int(r, "open", 0, 1, 1, &open) == -1 ||
+	    api_param_int(r, "limit", 1, API_LIST_MAX, API_LIST_DEFAULT,
+	    &limit) == -1)
+		return;
+	if (staff_inbox_list(&r->ctx, (int)open, (size_t)limit, &v, &n,
+	    &err) != STAFF_OK) {
+		api_staff_error(r, &err);
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, staff_inbox_json(&v[i]));
+	inbox_list_free(v, n);
+	api_json(r, 200, json_pack("{s:o}", "inbox", arr));
+}
+
+static void
+api_inbox_done(struct api_req *r)
+{
+	struct staff_error	err;
+	struct inbox_row	row;
+
+	if (staff_inbox_done(&r->ctx, r->id, r->body.note, &row, &err) !=
+	    STAFF_OK) {
+		api_staff_error(r, &err);
+		return;
+	}
+	api_json(r, 200, staff_inbox_json(&row));
+	inbox_row_clear(&row);
 }
 
 static void

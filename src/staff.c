@@ -997,6 +997,70 @@ out:
 	return err->status;
 }
 
+/* ---------------------------------------------------------- the inbox */
+
+enum staff_status
+staff_inbox_list(const struct staff_ctx *ctx, int open_only, size_t max,
+    struct inbox_row **v, size_t *n, struct staff_error *err)
+{
+	memset(err, 0, sizeof *err);
+	if (storage_inbox_list(ctx->st, open_only, max, v, n) == -1)
+		return staff_store_failed(err);
+	return STAFF_OK;
+}
+
+enum staff_status
+staff_inbox_done(const struct staff_ctx *ctx, int64_t id, const char *note,
+    struct inbox_row *out, struct staff_error *err)
+{
+	struct inbox_row	 r;
+	char			*detail = NULL, when[32];
+	int			 ok = 0;
+
+	memset(err, 0, sizeof *err);
+	memset(&r, 0, sizeof r);
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	if (note != NULL && (strlen(note) > STAFF_NOTE_MAX ||
+	    !utf8_valid(note, strlen(note))))
+		return staff_fail(err, STAFF_INVALID, "note", "must be valid "
+		    "UTF-8 of at most %d bytes", STAFF_NOTE_MAX);
+	if (note != NULL && *note == '\0')
+		note = NULL;
+	if (storage_begin(ctx->st) == -1)
+		return staff_store_failed(err);
+	switch (storage_inbox_get(ctx->st, id, &r)) {
+	case 1:
+		break;
+	case 0:
+		staff_fail(err, STAFF_NOT_FOUND, "id", "no inbox message %lld",
+		    (long long)id);
+		goto out;
+	default:
+		goto out;
+	}
+	if (r.done_at != 0) {
+		staff_time_iso(r.done_at, when);
+		staff_fail(err, STAFF_CONFLICT, "id", "inbox message %lld was "
+		    "already marked done by %s at %s", (long long)id,
+		    r.done_by != NULL ? r.done_by : "?", when);
+		goto out;
+	}
+	detail = xasprintf("inbox %lld (%s)%s%s", (long long)id, r.reason,
+	    note != NULL ? ": " : "", note != NULL ? note : "");
+	if (storage_inbox_done(ctx->st, id, ctx->actor, note, ctx->now) != 1 ||
+	    staff_audit(ctx, "inbox.done", r.phone, detail) == -1)
+		goto out;
+	if (out != NULL && storage_inbox_get(ctx->st, id, out) != 1)
+		goto out;
+	ok = 1;
+out:
+	staff_finish(ctx, ok, err);
+	free(detail);
+	inbox_row_clear(&r);
+	return err->status;
+}
+
 /* ------------------------------------------------------------ adherence */
 
 void
@@ -1242,4 +1306,26 @@ staff_escalation_json(const struct escalation_row *e)
 	    "acknowledged_at", staff_json_time(e->acknowledged_at),
 	    "acknowledged_by", e->acknowledged_by,
 	    "open", e->acknowledged_at == 0);
+}
+
+json_t *
+staff_inbox_json(const struct inbox_row *r)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s?, s:s?, s:o, s:o,"
+	    " s:o, s:s?, s:s?, s:b}",
+	    "id", (json_int_t)r->id,
+	    "reason", r->reason,
+	    "phone", r->phone,
+	    "patient_id", r->patient_id != 0 ? json_integer(r->patient_id) :
+	    json_null(),
+	    "inbound_id", r->inbound_id != 0 ? json_integer(r->inbound_id) :
+	    json_null(),
+	    "body", r->body,
+	    "level", r->level,
+	    "received_at", staff_json_time(r->received_at),
+	    "created_at", staff_json_time(r->created_at),
+	    "done_at", staff_json_time(r->done_at),
+	    "done_by", r->done_by,
+	    "note", r->note,
+	    "open", r->done_at == 0);
 }

@@ -1,5 +1,6 @@
 /*
- * What staff do to patients, escalations and activity: the one
+ * What staff do to patients, escalations, the review inbox and activity:
+ * the one
  * implementation behind both `clotline patient ...` (patient_cmd.c) and the
  * /api/v1 JSON API (api.c).  Every operation checks its input and names the
  * offending field, runs in one transaction, writes one audit_log row per
@@ -152,6 +153,20 @@ enum staff_status staff_escalation_ack(const struct staff_ctx *, int64_t id,
 		    struct staff_error *err);
 
 /*
+ * The staff review inbox: messages a person must read, newest first (at
+ * most max; the open ones only or all), as a new array (free with
+ * inbox_list_free).  done marks one handled by the actor with an optional
+ * note (kept on the row and in the audit log, "inbox.done"); a row already
+ * done is a STAFF_CONFLICT that names who did it.
+ */
+enum staff_status staff_inbox_list(const struct staff_ctx *, int open_only,
+		    size_t max, struct inbox_row **v, size_t *n,
+		    struct staff_error *err);
+enum staff_status staff_inbox_done(const struct staff_ctx *, int64_t id,
+		    const char *note, struct inbox_row *out,
+		    struct staff_error *err);
+
+/*
  * Adherence as CSV (a new string): one row per patient and local day from
  * `from` to `to` (YYYY-MM-DD; NULL: the last STAFF_ADHERENCE_DAYS days to
  * today on the clinic's clock), within each patient's enrolment, with the
@@ -167,6 +182,7 @@ enum staff_status staff_adherence_csv(const struct staff_ctx *,
 /* JSON renderings shared by the CLI's --json and the API. */
 json_t		*staff_patient_json(const struct patient *);
 json_t		*staff_escalation_json(const struct escalation_row *);
+json_t		*staff_inbox_json(const struct inbox_row *);
 /* "2026-01-05T09:30:00Z"; "" for 0. */
 void		 staff_time_iso(int64_t t, char buf[32]);
 

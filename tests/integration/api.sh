@@ -2,9 +2,9 @@
 # The staff API (docs/api.md) against a running daemon: tokens (missing,
 # wrong, named, from the environment, none configured), loopback only, path
 # tricks, create/read/update/delete, 400s naming the field, pause/resume,
-# consent after STOP, escalations and their acknowledgement, activity,
-# schedule, plans, the adherence CSV, the welcome reaching the provider,
-# and an audit row for every change.
+# consent after STOP, escalations and their acknowledgement, the staff
+# inbox, activity, schedule, plans, the adherence CSV, the welcome reaching
+# the provider, and an audit row for every change.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -370,6 +370,42 @@ expect_json 200 "a plan filter of ' OR '1'='1"
 expect_eq "$(jlen '$.patients')" 0 "SQL metacharacters in a query: no patient matches"
 api PATCH "$API/patients/$id1" '{"name": "Ann Example"}'
 expect_json 200 'the name restored'
+
+# ------------------------------------------------------ the staff inbox
+
+id3=$(sql "SELECT id FROM patients WHERE phone = '$P3';")
+api GET "$API/inbox"
+expect_json 200 'the inbox'
+expect_eq "$(jget '$.inbox')" '[]' 'the inbox is empty before anyone asks for a person'
+post_sms SMinbox1 "$P3" 'can someone call me please'
+expect_contains "$HTTP_BODY" 'will read your message' 'a request for a call: a person will read it'
+api GET "$API/inbox"
+expect_json 200 'the inbox with one message'
+iid=$(jget '$.inbox[0].id')
+expect_eq "$(jget '$.inbox[0].reason')|$(jget '$.inbox[0].phone')|$(jget '$.inbox[0].patient_id')|$(jget '$.inbox[0].body')|$(jget '$.inbox[0].open')" \
+	"review|$P3|$id3|can someone call me please|1" 'the inbox: reason, number, patient, the message, open'
+api GET "$API/inbox?open=2"
+expect_field_error 400 open 'inbox ?open=2'
+api GET "$API/inbox?limit=0"
+expect_field_error 400 limit 'inbox ?limit=0'
+api POST "$API/inbox/$iid/done" '{"bogus": 1}'
+expect_field_error 400 bogus 'inbox done: an unknown field'
+api POST "$API/inbox/$iid/done" '{"note": "rang back, all well"}'
+expect_json 200 'inbox done'
+expect_eq "$(jget '$.done_by')|$(jget '$.note')|$(jget '$.open')" 'staff:alice|rang back, all well|0' \
+	'inbox done: by alice, with the note'
+api POST "$API/inbox/$iid/done"
+expect_json 409 'inbox done twice'
+expect_contains "$(jget '$.error')" 'staff:alice' 'inbox done twice: says by whom'
+api POST "$API/inbox/99999/done"
+expect_json 404 'inbox done: an unknown id'
+api GET "$API/inbox"
+expect_eq "$(jget '$.inbox')" '[]' 'nothing left waiting'
+api GET "$API/inbox?open=0"
+expect_eq "$(jget '$.inbox[0].id')|$(jget '$.inbox[0].done_by')" "$iid|staff:alice" 'open=0 lists what was done'
+api DELETE "$API/inbox"
+expect_eq "$HTTP_STATUS $(header Allow)" '405 GET' 'DELETE on the inbox: 405, Allow: GET'
+expect_eq "$(audit_count inbox.done)" 1 'inbox done is audited'
 stop_daemon
 
 # ----------------------------------- the environment token, and no token

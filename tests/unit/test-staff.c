@@ -3,8 +3,8 @@
  * audit log and the outbox with SQL): validation naming the field, add,
  * update, pause, resume, remove and enrolling again, the consent rule for
  * numbers that texted STOP, the welcome message and its quiet hours,
- * escalation acknowledgement, next reminders, and the adherence CSV with
- * its quoting.
+ * escalation acknowledgement, the staff inbox, next reminders, and the
+ * adherence CSV with its quoting.
  */
 #include "testlib.h"
 
@@ -636,6 +636,79 @@ test_escalation_ack(void **state)
 	escalation_list_free(v, n);
 }
 
+/* Marking a staff inbox message done: note, who, audit, twice, unknown. */
+static void
+test_inbox_done(void **state)
+{
+	struct fixture		*f = *state;
+	struct inbound		 in;
+	struct inbox_item	 it;
+	struct inbox_row	 r, *v;
+	struct staff_error	 err;
+	json_t			*j;
+	size_t			 n;
+	int64_t			 mid, id;
+	char			 bad[] = "called \xff";
+
+	memset(&in, 0, sizeof in);
+	in.provider = "twilio";
+	in.provider_sid = "SMin1";
+	in.from = PHONE_A;
+	in.body = "can someone call me";
+	in.received_at = T_MON_0800 - 60;
+	in.kind = "triage";
+	in.level = "routine";
+	in.rules = "review";
+	assert_int_equal(storage_inbound_insert(f->st, &in, &mid), 0);
+	memset(&it, 0, sizeof it);
+	it.inbound_id = mid;
+	it.phone = PHONE_A;
+	it.reason = "review";
+	it.created_at = T_MON_0800 - 60;
+	assert_int_equal(storage_inbox_insert(f->st, &it, &id), 0);
+
+	assert_int_equal(staff_inbox_list(&f->ctx, 1, 10, &v, &n, &err),
+	    STAFF_OK);
+	assert_int_equal(n, 1);
+	j = staff_inbox_json(&v[0]);
+	assert_string_equal(json_string_value(json_object_get(j, "body")),
+	    "can someone call me");
+	assert_true(json_is_true(json_object_get(j, "open")));
+	assert_true(json_is_null(json_object_get(j, "patient_id")));
+	json_decref(j);
+	inbox_list_free(v, n);
+
+	assert_int_equal(staff_inbox_done(&f->ctx, id, bad, NULL, &err),
+	    STAFF_INVALID);
+	assert_string_equal(err.field, "note");
+	assert_int_equal(staff_inbox_done(&f->ctx, id, "rang back, fine", &r,
+	    &err), STAFF_OK);
+	assert_int_equal(r.done_at, T_MON_0800);
+	assert_string_equal(r.done_by, "staff:ann");
+	assert_string_equal(r.note, "rang back, fine");
+	inbox_row_clear(&r);
+	assert_string_equal(peek(f, "SELECT actor || ' ' || action || ' ' ||"
+	    " subject || ' ' || detail FROM audit_log WHERE action ="
+	    " 'inbox.done'"), "staff:ann inbox.done " PHONE_A " inbox 1"
+	    " (review): rang back, fine");
+
+	f->ctx.actor = "staff:bob";
+	assert_int_equal(staff_inbox_done(&f->ctx, id, NULL, NULL, &err),
+	    STAFF_CONFLICT);
+	assert_non_null(strstr(err.msg, "staff:ann"));
+	assert_int_equal(staff_inbox_done(&f->ctx, 999, NULL, NULL, &err),
+	    STAFF_NOT_FOUND);
+	assert_string_equal(peek(f, "SELECT count(*) FROM audit_log"), "1");
+	assert_int_equal(staff_inbox_list(&f->ctx, 1, 10, &v, &n, &err),
+	    STAFF_OK);
+	assert_int_equal(n, 0);
+	inbox_list_free(v, n);
+	assert_int_equal(staff_inbox_list(&f->ctx, 0, 10, &v, &n, &err),
+	    STAFF_OK);
+	assert_int_equal(n, 1);
+	inbox_list_free(v, n);
+}
+
 static void
 test_schedule(void **state)
 {
@@ -811,6 +884,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalation_ack, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_inbox_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule, setup, teardown),
 		cmocka_unit_test(test_csv_cells),
 		cmocka_unit_test_setup_teardown(test_adherence_csv, setup,
