@@ -606,6 +606,31 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 }
 
 /*
+ * The set's match at m's start that ends before the first punctuation
+ * after it, into m: 1, or 0 when there is none.
+ */
+static int
+scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
+{
+	struct search	se;
+	struct span	mm;
+	size_t		end = sc->len;
+	int		i, rc;
+
+	for (i = 0; i < sc->puncts.n; i++)
+		if (sc->puncts.v[i].s > m->s && sc->puncts.v[i].s < end)
+			end = sc->puncts.v[i].s;
+	set_begin(sc, &se, ts, sc->hit, sc->buf, end);
+	rc = set_next(sc, &se, m->s, &mm);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		sc->errors++;
+	if (rc != 1 || mm.s != m->s)
+		return 0;
+	*m = mm;
+	return 1;
+}
+
+/*
  * Reads every match of a symptom concept; 1 if any is present.  Sets
  * *hypothetical or *denied when a match was read that way.
  */
@@ -628,8 +653,14 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
 			sc->errors++;
 			return 1;	/* could not tell: assume it is there */
 		}
-		/* A match across punctuation is two ideas: look inside it. */
-		if (!starts_in(&sc->puncts, m.s + 1, m.e)) {
+		/*
+		 * A match across punctuation is two ideas: the set is tried
+		 * again at the same start within the clause ("bleeding for an
+		 * hour, won't quit"), then the search goes on inside it.
+		 */
+		if (starts_in(&sc->puncts, m.s + 1, m.e))
+			rc = scan_clause(sc, ts, &m);
+		if (rc == 1) {
 			r = scan_read(sc, ts, &m);
 			if (r == READ_PRESENT)
 				return 1;

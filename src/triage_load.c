@@ -672,9 +672,31 @@ load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 		    load_word_end(p)) {
 			memcpy(w, s, (size_t)(p - s));
 			w[p - s] = '\0';
-			(void)triage_lexicon_add(l->tr->lexicon, w, kind);
+			/* A stem ("perd" of perd\w+) is no word to correct to. */
+			(void)triage_lexicon_add(l->tr->lexicon, w,
+			    kind == LEX_TARGET && p[0] == '\\' && p[1] == 'w' ?
+			    LEX_WORD : kind);
 		}
 	}
+}
+
+/*
+ * The kind of a cue line's words: known for the cues that deny, date or
+ * bound a symptom (a typo must not make a denial), plain words for pseudo,
+ * question, subject and current cues, which hold symptom words ("can't get
+ * my breath").
+ */
+static enum triage_lex_kind
+load_cue_words(const char *rest)
+{
+	size_t	n = strcspn(rest, " \t");
+
+	if ((n == 6 && strncmp(rest, "pseudo", n) == 0) ||
+	    (n == 8 && strncmp(rest, "question", n) == 0) ||
+	    (n == 7 && strncmp(rest, "subject", n) == 0) ||
+	    (n == 7 && strncmp(rest, "current", n) == 0))
+		return LEX_WORD;
+	return LEX_KNOWN;
 }
 
 /* lexicon|known WORD...: words for triage_norm_words. */
@@ -726,7 +748,7 @@ load_file(struct load *l, const char *path)
 		p = exp;
 		kw = load_word(&p);
 		if (strcmp(kw, "cue") == 0)
-			load_words(l, p, LEX_KNOWN);
+			load_words(l, p, load_cue_words(p));
 		else if (strcmp(kw, "answer") == 0 ||
 		    strcmp(kw, "harmless") == 0 || strcmp(kw, "activity") == 0)
 			load_words(l, p, LEX_WORD);

@@ -450,6 +450,8 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	return lx->arena + best->off;
 }
 
+static int	norm_is_letter(unsigned char);
+
 /*
  * What one code point folds to: a string, or NULL to keep it.  Latin-1 and
  * Latin Extended-A letters lose their accents and case.
@@ -552,6 +554,19 @@ triage_norm_fold(const char *in, size_t len, char *out, int flags)
 			continue;
 		}
 		cp = fold_decode(u, len, i, &n);
+		/*
+		 * An acute or grave accent typed after the letter it belongs to
+		 * ("est´a", "qu`e") goes; before a consonant it is an
+		 * apostrophe ("can´t": no English contraction starts with a
+		 * vowel).
+		 */
+		if ((cp == 0xb4 || cp == 0x60) && o > 0 &&
+		    norm_is_letter((unsigned char)(out[o - 1] | 0x20)) &&
+		    i + n < len && strchr("aeiouAEIOU", in[i + n]) != NULL &&
+		    in[i + n] != '\0') {
+			i += n;
+			continue;
+		}
 		if (cp >= 0x10000 || (to = fold_point(cp, one)) == NULL) {
 			memcpy(out + o, in + i, n);
 			o += n;
