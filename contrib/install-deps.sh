@@ -8,7 +8,7 @@ packages="
   build-essential autoconf automake libtool pkg-config
   libevent-dev libcurl4-openssl-dev libpcre2-dev libsqlite3-dev
   libjansson-dev libinih-dev libssl-dev libcmocka-dev
-  sqlite3 curl openssl ca-certificates tzdata libxml2-utils
+  sqlite3 curl openssl ca-certificates tzdata libxml2-utils python3
 "
 
 if [ "$(id -u)" -ne 0 ]; then

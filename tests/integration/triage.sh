@@ -1,17 +1,35 @@
 #!/bin/bash
 # `clotline triage`: the offline contract of spec/triage.md and the quality
-# gate.  Fails when, on ../shared/corpus/triage-dev.tsv, emergency recall is
-# below 100% or accuracy below 95%; the same gate holds for the labelled
-# corpora in tests/data, written from the spec independently of the rules.
+# gate.  Needs nothing outside the repository: the development corpus is
+# copied into tests/data/triage-dev.tsv (when ../shared is beside the clone,
+# its copy is checked to be the same).
+#
+# Gates, per corpus (docs/triage-quality.md):
+#  - the development corpus and the first-wave corpora (tests/data/*.tsv):
+#    100% emergency recall, no under-triage, at least 95% accuracy;
+#  - the second-wave corpora (tests/data/corpus/LANG-{tune,heldback}.tsv):
+#    floors at the figures measured when they were last changed, so that no
+#    change to the rules makes them worse; the issue's target (100% recall,
+#    no under-triage, 95%) is not yet met there and the docs say so;
+#  - surface variation (tests/tools/triage-perturb.py, when python3 is
+#    installed): curly apostrophes, capitals, stretched letters, accents,
+#    dotted abbreviations, spacing, emoji and typos may not lower the level
+#    of more messages than the floor.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+DATA=$top_srcdir/tests/data
+DEV=$DATA/triage-dev.tsv
 SHARED=${CLOTLINE_SHARED:-$top_srcdir/../shared}
-DEV=$SHARED/corpus/triage-dev.tsv
 RULES=$top_srcdir/prompts/rules
 TAB=$'\t'
 
-[ -r "$DEV" ] || fail "the development corpus $DEV is missing (set CLOTLINE_SHARED to the shared directory)"
+[ -r "$DEV" ] || fail "the development corpus $DEV is missing"
+if [ -r "$SHARED/corpus/triage-dev.tsv" ]; then
+	cmp -s "$DEV" "$SHARED/corpus/triage-dev.tsv" ||
+		fail "tests/data/triage-dev.tsv differs from $SHARED/corpus/triage-dev.tsv: copy it again"
+	ok 'tests/data/triage-dev.tsv is the shared development corpus'
+fi
 
 # --- the quality gate --------------------------------------------------------
 gate() {	# FILE NAME
@@ -23,10 +41,43 @@ gate() {	# FILE NAME
 	expect_match "$RUN_OUT" '^under-triage: 0$' "$2: no under-triage"
 	echo "$RUN_OUT" | sed -n '/^confusion/,$p'
 }
-gate "$DEV" 'shared dev corpus'
-for f in "$top_srcdir"/tests/data/*.tsv; do
+for f in "$DATA"/*.tsv; do
 	gate "$f" "$(basename "$f")"
 done
+
+# FILE RECALL ACCURACY MAX-UNDER: the floors of a corpus not yet at the gate.
+floor() {
+	run "$CLOTLINE" triage -r "$RULES" --eval "$1" --min-accuracy "$3" \
+		--min-emergency-recall "$2" -v
+	[ "$RUN_RC" = 0 ] || fail "$(basename "$1"): below its floor (recall $2%, accuracy $3%): $RUN_ERR"
+	under=$(printf '%s\n' "$RUN_OUT" | sed -n 's/^under-triage: //p')
+	[ "$under" -le "$4" ] || fail "$(basename "$1"): $under under-triaged, the floor is $4"
+	ok "$(basename "$1"): recall >= $2%, accuracy >= $3%, under-triage $under <= $4"
+	printf '%s\n' "$RUN_OUT" | grep -E '^(emergency recall|under-triage|accuracy):'
+}
+C=$DATA/corpus
+floor "$C/en-tune.tsv" 93.8 92.8 19
+floor "$C/es-tune.tsv" 90.3 87.8 22
+floor "$C/de-tune.tsv" 80.4 82.0 42
+floor "$C/en-heldback.tsv" 92.3 90.3 18
+floor "$C/es-heldback.tsv" 86.0 86.5 19
+floor "$C/de-heldback.tsv" 78.0 85.5 18
+
+# --- surface variation ---------------------------------------------------------
+if command -v python3 >/dev/null 2>&1; then
+	for f in "$DEV" "$DATA"/triage-phenomena.tsv; do
+		python3 "$top_srcdir/tests/tools/triage-perturb.py" --seed 7 "$f" >"$TMPD/perturbed.tsv"
+		run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/perturbed.tsv" \
+			--min-emergency-recall 97 -v
+		under=$(printf '%s\n' "$RUN_OUT" | sed -n 's/^under-triage: //p')
+		total=$(printf '%s\n' "$RUN_OUT" | sed -n 's/^messages: //p')
+		[ "$RUN_RC" = 0 ] && [ "$under" -le $((total / 100)) ] ||
+			fail "$(basename "$f") perturbed: $under of $total under-triaged (at most 1%): $(printf '%s\n' "$RUN_OUT" | grep '^UNDER' | head -20)"
+		ok "$(basename "$f") perturbed ($total messages): $under under-triaged, at most 1%"
+	done
+else
+	echo "SKIP: surface variation: python3 is not installed"
+fi
 
 # --- the evaluator's arithmetic, on a file whose answers are known -----------
 cat >"$TMPD/eval.tsv" <<EOF
