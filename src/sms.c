@@ -136,23 +136,29 @@ sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
     struct sms_plan *plan)
 {
 	const struct triage_result	*tr = &plan->triage;
-	const char			*review;
+	const char			*review = NULL;
 
 	plan->kind = "triage";
 	plan->level = triage_level_name(tr->level);
+	if (plan->inbox != NULL)
+		review = prompts_lookup(set->prompts, plan->lang, SMS_REVIEW);
 	if (tr->level >= TRIAGE_URGENT) {
 		/* Red-flag advice goes to everyone, opted out or not. */
 		plan->escalate = 1;
 		plan->reply = sms_triage_reply(set, plan->lang, tr);
 	} else if (opted_out)
 		plan->reply = NULL;	/* an inbox row is still kept */
-	else if (!enrolled) {
-		/* A person will read it: say so rather than "call us". */
-		review = plan->inbox != NULL ? prompts_lookup(set->prompts,
-		    plan->lang, SMS_REVIEW) : NULL;
-		plan->reply = xstrdup(review != NULL ? review :
-		    prompts_get(set->prompts, plan->lang, PROMPT_UNKNOWN));
-	} else
+	else if (review != NULL)
+		/*
+		 * A person will read it, and the reply says so (spec/triage.md,
+		 * Additions), also when a question rule placed it as advice
+		 * ("can someone call me?") and for a number not enrolled.
+		 */
+		plan->reply = xstrdup(review);
+	else if (!enrolled)
+		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
+		    PROMPT_UNKNOWN));
+	else
 		plan->reply = sms_triage_reply(set, plan->lang, tr);
 }
 
