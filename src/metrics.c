@@ -107,6 +107,10 @@ metrics_render(const struct metrics *m, time_t now)
 	    "# TYPE clotline_silent_answers_total counter\n"
 	    "clotline_silent_answers_total %llu\n", (unsigned long long)m->silent);
 	evbuffer_add_printf(b,
+	    "# HELP clotline_inbox_messages_total Inbound messages kept in the staff review inbox.\n"
+	    "# TYPE clotline_inbox_messages_total counter\n"
+	    "clotline_inbox_messages_total %llu\n", (unsigned long long)m->inbox);
+	evbuffer_add_printf(b,
 	    "# HELP clotline_keyword_replies_total Replies to STOP, START and HELP keywords.\n"
 	    "# TYPE clotline_keyword_replies_total counter\n"
 	    "clotline_keyword_replies_total %llu\n"

@@ -429,6 +429,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	res->status = 200;
 	res->body = twiml_message(plan.reply);
 	res->queued = plan.escalate;	/* the on-call alert */
+	res->inbox = plan.inbox != NULL;
 	goto out;
 
 unavailable:
@@ -461,6 +462,8 @@ sms_done(struct metrics *m, struct sms_response *res, int durable)
 			log_notice("sms: %s: %s", res->who, res->note);
 		else
 			log_info("sms: %s: %s", res->who, res->note);
+		if (res->inbox)
+			m->inbox++;
 		switch (res->tally) {
 		case SMS_TALLY_DUPLICATE:
 			m->duplicates++;

@@ -36,6 +36,7 @@ struct sms_response {
 	int	 notice;	/* log at notice (a red flag), not info */
 	enum sms_tally tally;
 	int	 level;		/* the triage level, for SMS_TALLY_REPLY */
+	int	 inbox;		/* 1: kept in the staff review inbox */
 };
 
 /*

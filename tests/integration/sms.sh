@@ -504,6 +504,8 @@ expect_eq "$(metric 'clotline_replies_total{level="emergency"}')" \
 expect_eq "$(metric clotline_signature_failures_total)" "${SEEN["/twilio/sms 403"]}" \
 	'clotline_signature_failures_total = 403s seen'
 expect_eq "$(metric clotline_database_errors_total)" 0 'clotline_database_errors_total 0'
+expect_eq "$(metric clotline_inbox_messages_total)" "$(sql 'SELECT count(*) FROM inbox;')" \
+	'clotline_inbox_messages_total = inbox rows stored'
 expect_match "$HTTP_BODY" '^clotline_uptime_seconds [0-9]+$' 'clotline_uptime_seconds present'
 expect_match "$HTTP_BODY" '^clotline_http_requests_total\{route="/twilio/sms",status="403"\} [0-9]+$' \
 	'a 403 counter line'

@@ -513,6 +513,7 @@ test_review_inbox(void **state)
 	assert_string_equal(v[0].level, "emergency");
 	inbox_list_free(v, n);
 	assert_int_equal(fx->m.silent, 1);
+	assert_int_equal(fx->m.inbox, 4);
 }
 
 /*
