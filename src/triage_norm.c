@@ -644,13 +644,20 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			w = joined;
 			i += span;
 		} else {
-			while (i < len && norm_is_letter((unsigned char)in[i]))
+			/* "doesn't" is one word: its parts are no words. */
+			while (i < len && (norm_is_letter((unsigned char)in[i]) ||
+			    (in[i] == '\'' && i + 1 < len &&
+			    norm_is_letter((unsigned char)in[i + 1]))))
 				i++;
 			w = in + s;
 			n = i - s;
 		}
-		/* A word glued to other letters (Cyrillic, Greek) stays. */
-		fix = (i < len && (unsigned char)in[i] >= 0x80) ||
+		/*
+		 * A contraction, and a word glued to other letters (Cyrillic,
+		 * Greek), keeps its spelling.
+		 */
+		fix = memchr(w, '\'', n) != NULL ||
+		    (i < len && (unsigned char)in[i] >= 0x80) ||
 		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :
 		    triage_lexicon_read(lx, w, n);
 		if (fix != NULL) {

@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "triage.h"
+#include "triage_norm.h"
 #include "triage_int.h"	/* the literal prefilter, white box */
 
 #define T0	INT64_C(1767225600)	/* 2026-01-01 00:00 UTC */
@@ -857,6 +858,270 @@ test_caseless_pairs_with_ascii(void **state)
 	pcre2_match_data_free(md);
 }
 
+/* --- Wave 2: text as phones write it (issue: triage that generalises) --- */
+
+static void
+test_apostrophe_forms(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I can't breathe", E },
+		{ "I can\u2019t breathe", E },	/* ’ iPhone default */
+		{ "I can\u2018t breathe", E },	/* ‘ */
+		{ "I can\u02bct breathe", E },	/* ʼ */
+		{ "I can`t breathe", E },
+		{ "I can\u00b4t breathe", E },	/* ´ */
+		{ "I can\u2032t breathe", E },	/* ′ */
+		{ "he won\u2019t wake up", E },
+		{ "nosebleed won\u2019t stop, on apixaban", U },
+		{ "\u201cchest pain\u201d and I can\u2019t catch my breath", E },
+		{ "I don\u2019t have chest pain", R },
+	};
+
+	CHECK(c);
+}
+
+static void
+test_surface_forms(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I CAN'T BREATHE", E },
+		{ "soooo breathlesssss", U },
+		{ "breathhhless and chesst painnn", E },
+		{ "s.o.b. all day", U },
+		{ "S.O.B and chest pain", E },
+		{ "dolor de pecho y falta de aire", E },
+		{ "DOLOR DE PECHO Y FALTA DE AIRE", E },
+		{ "no puedo respirar bien", E },
+		{ "Brustschmerzen und Atemnot", E },
+		{ "Brustschmerzen", U },
+		{ "mi abuelo se est\u00b4a ahogando", E },
+		{ "chest\u00a0pain\u200b and breathless", E },
+	};
+
+	CHECK(c);
+}
+
+static void
+test_typos(void **state)
+{
+	static const struct case_ c[] = {
+		{ "brething is hard", U },
+		{ "breathles", U },
+		{ "chezt hurts", U },
+		{ "pased out", E },
+		{ "vomitted blood", E },
+		{ "Brustschmerzn", U },
+		{ "cant breth at all", E },
+		{ "perd\u00ed el sentido", E },
+	};
+	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
+
+	CHECK(c);
+	/* Corrections, and real words that are left alone. */
+	assert_string_equal(triage_lexicon_read(lx, "brethless", 9),
+	    "breathless");
+	assert_string_equal(triage_lexicon_read(lx, "breathhhless", 12),
+	    "breathless");
+	assert_string_equal(triage_lexicon_read(lx, "brething", 8),
+	    "breathing");
+	assert_null(triage_lexicon_read(lx, "breast", 6));
+	assert_null(triage_lexicon_read(lx, "chess", 5));
+	assert_null(triage_lexicon_read(lx, "breath", 6));
+	/* Negation words are never made by a correction. */
+	assert_null(triage_lexicon_read(lx, "nothin", 6));
+	assert_true(level("fly to Spain next week, is that ok?") < U);
+	assert_true(level("breast feeding my baby") < U);
+}
+
+static void
+test_negation_scope(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I'm not great, can't breathe properly", E },
+		{ "don't know what's wrong, I can't get my breath", E },
+		{ "can't talk much, can't breathe", E },
+		{ "not great and can't breathe", E },
+		{ "no fever and chest pain", U },
+		{ "no cough, my chest hurts", U },
+		{ "no puedo respirar", E },
+		{ "no me llega el aire", E },
+		{ "ich kann nicht atmen", E },
+		{ "keine Luft", E },
+		{ "no chest pain, no breathlessness", R },
+		{ "no chest pain or breathlessness", R },
+		{ "my calf doesn't hurt any more", R },
+		{ "no tengo dolor de pecho ni falta de aire", R },
+		{ "nosebleed won't stop", U },
+	};
+
+	CHECK(c);
+}
+
+static void
+test_paraphrases(void **state)
+{
+	static const struct case_ c[] = {
+		{ "like breathing through a straw", U },
+		{ "a weight pressing on my chest", U },
+		{ "chest in a vice", U },
+		{ "I went down and woke up on the bathroom floor", E },
+		{ "one calf much fatter than the other", U },
+		{ "pink water in the toilet after I pee, on rivaroxaban", U },
+		{ "blood when I wipe, I'm on apixaban", U },
+		{ "ich bekomme schlecht Luft", U },
+		{ "feels like an elephant sitting on my chest", U },
+		{ "fighting for every breath", E },
+		{ "me aprieta el pecho como una faja", U },
+	};
+
+	CHECK(c);
+}
+
+static void
+test_spec_additions(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I think I'm having a heart attack", E },
+		{ "I think it's a PE", E },
+		{ "the clot has gone to my lungs", E },
+		{ "creo que es un infarto", E },
+		{ "ich glaube, das ist eine Lungenembolie", E },
+		{ "it hurts to breathe in", U },
+		{ "upper back pain and I'm breathless", E },
+		{ "dizzy and my heart is racing", U },
+		{ "mareado y con taquicardia", U },
+		{ "Schwindel und Herzrasen", U },
+		{ "my gums won't stop bleeding, on apixaban", U },
+		{ "cut on my hand has been bleeding for an hour", U },
+	};
+
+	CHECK(c);
+}
+
+static void
+one(const char *text, struct triage_result *r)
+{
+	struct triage_state	st;
+
+	triage_state_init(&st);
+	triage_step(rules, &st, text, T0, r);
+}
+
+static void
+test_review_and_requests(void **state)
+{
+	static const struct {
+		const char		*text;
+		enum triage_request	 want;
+	} req[] = {
+		{ "STOP", TRIAGE_REQUEST_STOP },
+		{ "baja", TRIAGE_REQUEST_STOP },
+		{ "Stopp!", TRIAGE_REQUEST_STOP },
+		{ "ABMELDEN", TRIAGE_REQUEST_STOP },
+		{ "please stop texting me", TRIAGE_REQUEST_STOP },
+		{ "no me env\u00eden m\u00e1s mensajes", TRIAGE_REQUEST_STOP },
+		{ "bitte keine SMS mehr", TRIAGE_REQUEST_STOP },
+		{ "HELP", TRIAGE_REQUEST_HELP },
+		{ "ayuda", TRIAGE_REQUEST_HELP },
+		{ "Hilfe", TRIAGE_REQUEST_HELP },
+		{ "START", TRIAGE_REQUEST_START },
+		{ "alta", TRIAGE_REQUEST_START },
+		{ "stop walking reminders please", TRIAGE_REQUEST_STOP },
+		{ "thanks", TRIAGE_REQUEST_NONE },
+	};
+	struct triage_result	r;
+	size_t			i;
+
+	for (i = 0; i < sizeof req / sizeof req[0]; i++) {
+		one(req[i].text, &r);
+		if (r.request != req[i].want)
+			fail_msg("\"%s\": request %d, want %d", req[i].text,
+			    r.request, req[i].want);
+	}
+	/* A red flag in the same message is still a red flag. */
+	one("stop texting me, I can't breathe", &r);
+	assert_int_equal(r.level, E);
+	assert_int_equal(r.request, TRIAGE_REQUEST_STOP);
+
+	/* A request for a person, and what nothing places, go to a person. */
+	one("can someone call me", &r);
+	assert_int_equal(r.level, R);
+	assert_true(r.review);
+	assert_string_equal(r.reply, "review");
+	assert_non_null(strstr(r.rules, "review"));
+	one("ll\u00e1menme por favor", &r);
+	assert_true(r.review);
+	one("rufen Sie mich bitte an", &r);
+	assert_true(r.review);
+	one("zxqv plork", &r);
+	assert_true(r.review);
+	assert_string_equal(r.rules, "review");
+	one("thanks, walked 20 mins", &r);
+	assert_false(r.review);
+	one("no chest pain today", &r);
+	assert_false(r.review);
+	/* A person asked for beside a red flag: both. */
+	one("can someone call me, my chest hurts", &r);
+	assert_int_equal(r.level, U);
+	assert_true(r.review);
+}
+
+static void
+test_follow_up_extra_words(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "bit breathless today", "yes a little" },
+		{ "ich bin etwas kurzatmig", "ja, etwas" },
+		{ "me falta un poco el aire", "s\u00ed, un poco" },
+		{ "a bit short of breath", "yeah kind of" },
+	};
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, pairs[i][0], T0, &r);
+		assert_int_equal(r.level, U);
+		triage_step(rules, &st, pairs[i][1], T0 + 60, &r);
+		if (r.level != E)
+			fail_msg("\"%s\" after \"%s\": %s", pairs[i][1],
+			    pairs[i][0], triage_level_name(r.level));
+	}
+}
+
+static void
+test_norm_fold(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} c[] = {
+		{ "Can\u2019t", "can't" },
+		{ "\u201cquoted\u201d \u00abx\u00bb", "\"quoted\" \"x\"" },
+		{ "\u00d1and\u00fa Stra\u00dfe \u00c6ther", "nandu strasse aether" },
+		{ "est\u00b4a qu`e can\u00b4t", "esta que can't" },
+		{ "a\u200bb\u00adc\u00a0d", "abc d" },
+		{ "wait\u2026 \u2014 ok", "wait... - ok" },
+		{ "emoji \xf0\x9f\x98\xb0 kept", "emoji \xf0\x9f\x98\xb0 kept" },
+	};
+	char	out[256];
+	size_t	i, n;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		n = triage_norm_fold(c[i].in, strlen(c[i].in), out,
+		    TRIAGE_FOLD_CASE);
+		assert_int_equal(n, strlen(out));
+		assert_string_equal(out, c[i].out);
+	}
+	/* Without the case fold a pattern keeps its escapes. */
+	triage_norm_fold("\\W+\\b\u00e9", 7, out, 0);
+	assert_string_equal(out, "\\W+\\be");
+	/* Dotted abbreviations joined, long runs squeezed, nothing else. */
+	n = triage_norm_words(NULL, "s.o.b. e.g. a. b sooooo", 23, out);
+	assert_string_equal(out, "sob eg a. b soo");
+	assert_int_equal(n, strlen(out));
+}
+
 int
 main(void)
 {
@@ -886,6 +1151,15 @@ main(void)
 		cmocka_unit_test(test_literal_walk),
 		cmocka_unit_test(test_prefilter_never_misses),
 		cmocka_unit_test(test_caseless_pairs_with_ascii),
+		cmocka_unit_test(test_apostrophe_forms),
+		cmocka_unit_test(test_surface_forms),
+		cmocka_unit_test(test_typos),
+		cmocka_unit_test(test_negation_scope),
+		cmocka_unit_test(test_paraphrases),
+		cmocka_unit_test(test_spec_additions),
+		cmocka_unit_test(test_review_and_requests),
+		cmocka_unit_test(test_follow_up_extra_words),
+		cmocka_unit_test(test_norm_fold),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
