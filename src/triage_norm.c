@@ -429,6 +429,15 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	    i != -1; i = lex_map_next(&lx->squeezed, lx, i)) {
 		c = &lx->word[lx->squeezed.node[i].val];
 		diff = c->len > n ? c->len - n : n - c->len;
+		/* A target first: stretching a symptom word is the safe read. */
+		if (best != NULL && (c->kind == LEX_TARGET) !=
+		    (best->kind == LEX_TARGET)) {
+			if (c->kind == LEX_TARGET) {
+				best = c;
+				bestdiff = diff;
+			}
+			continue;
+		}
 		if (best == NULL || diff < bestdiff ||
 		    (diff == bestdiff && c < best)) {
 			best = c;
