@@ -409,13 +409,25 @@ static void
 scan_prepare(struct scan *sc)
 {
 	struct spans	 harmless, *p = &sc->puncts;
-	size_t		 i;
+	size_t		 i, e;
 	int		 k;
 
 	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
-	for (k = 0; k < harmless.n; k++)
+	for (k = 0; k < harmless.n; k++) {
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
+		/*
+		 * A blank that ends inside a word starts a word the literal
+		 * scan of the text did not see (triage_lit.c): search every
+		 * line rather than miss one.
+		 */
+		e = harmless.v[k].e;
+		if (e > 0 && e < sc->len &&
+		    is_word_byte((unsigned char)sc->text[e - 1]) &&
+		    is_word_byte((unsigned char)sc->text[e]))
+			memset(sc->sat, 0xff, (size_t)sc->tr->lits.cwords *
+			    sizeof *sc->sat);
+	}
 	p->n = 0;
 	for (i = 0; i < sc->len && p->n < MAX_SPANS; i++)
 		if (is_punct_bound(sc->buf, sc->len, i)) {
@@ -881,6 +893,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
 		const struct triage_concept *tc = &tr->concepts[c];
 
+		if (((tr->placing >> c) & 1) != 0)
+			continue;	/* only if nothing else places it */
 		neg = 0;
 		if (tc->kind == KIND_TOPIC ? scan_any(&sc, &tc->set) :
 		    scan_symptom(&sc, &tc->set, tc->kind == KIND_SYMPTOM ?
@@ -927,6 +941,12 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	 * A message nothing places (no rule, topic, answer or denial) is never
 	 * acknowledged as noted: a person reads it.
 	 */
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts && fired == 0 &&
+	    res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
+	    (msg & tr->topics) == 0; c++)
+		if (((tr->placing >> c) & 1) != 0 &&
+		    scan_any(&sc, &tr->concepts[c].set))
+			msg |= UINT64_C(1) << c;
 	if (fired == 0 && res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
 	    (msg & tr->topics) == 0 && !res->review) {
 		res->review = 1;

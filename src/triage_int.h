@@ -145,6 +145,11 @@ struct triage_rules {
 	int			 request[TRIAGE_REQUEST_HELP + 1];	/* topic index; -1 none */
 	int			 review_rule;	/* index of rule "review"; -1 none */
 	uint64_t		 topics;	/* bits of the topics: they place a message */
+	/*
+	 * Topics no rule names and no request is: searched only for a message
+	 * nothing else places (chit-chat), to tell it from one for a person.
+	 */
+	uint64_t		 placing;
 	struct triage_lits	 lits;
 	struct triage_lexicon	*lexicon;	/* triage_norm_words */
 	int			 maxline;	/* lines in the largest set */

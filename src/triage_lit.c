@@ -49,7 +49,24 @@ struct lit_walk {
 	const char	*p;
 	int		 bad;		/* syntax the walk does not follow */
 	int		 bytes;		/* same on ASCII text without UTF */
+	int		 bound;		/* the next atom starts a word (\\b, ^) */
 };
+
+/*
+ * LIT_BOUND stands before every character that starts a word, in a literal
+ * and in the scanned text alike: "\x01air" is "air" at the start of a word,
+ * which "stairs" does not hold.  A word character is an ASCII letter, digit
+ * or '_'; the scan takes any other byte as no word character, so it finds a
+ * word start wherever PCRE2 could (and some more), never fewer.
+ */
+#define LIT_BOUND	'\x01'
+
+static int
+lit_is_word(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
 
 /* One literal of one clause, until the automaton is built. */
 struct lit_entry {
@@ -330,7 +347,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 	char		 run[LIT_MAX_LEN];
 	size_t		 len = 0;
 	unsigned	 min;
-	int		 c, look, rep, wide;
+	int		 c, look, rep, wide, start;
 
 	memset(cnf, 0, sizeof *cnf);
 	while (!w->bad && *w->p != '\0' && *w->p != '|' && *w->p != ')') {
@@ -339,6 +356,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		switch (c) {
 		case '(':
 			lit_group(w, &sub, &look);
+			w->bound = 0;
 			if (!w->bad)
 				lit_quant(w, &min);
 			lit_flush(cnf, run, &len);
@@ -362,6 +380,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			if (c == 'b' || c == 'B' || c == 'A' || c == 'z' ||
 			    c == 'Z') {
 				lit_flush(cnf, run, &len);	/* zero width */
+				w->bound = c == 'b' || c == 'A';
 				continue;
 			}
 			if (c == 'X')
@@ -376,6 +395,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		case '^':
 		case '$':
 			lit_flush(cnf, run, &len);	/* zero width */
+			w->bound = c == '^';
 			continue;
 		case '.':
 			c = -1;
@@ -402,10 +422,18 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			w->bytes = 0;	/* without UTF it would bind its last byte */
 		if (c == -1 || min == 0) {
 			lit_flush(cnf, run, &len);
+			w->bound = 0;
 			continue;
 		}
-		if (len == sizeof run)		/* keep the prefix */
+		/* A word starts here: after \b, or after a non-word character. */
+		start = lit_is_word(c) && (len == 0 ? w->bound :
+		    !lit_is_word((unsigned char)run[len - 1]) &&
+		    run[len - 1] != LIT_BOUND);
+		w->bound = 0;
+		if (len + 1 + start > sizeof run)	/* keep the prefix */
 			lit_flush(cnf, run, &len);
+		if (start && (len > 0 || lit_is_word(c)))
+			run[len++] = LIT_BOUND;
 		run[len++] = (char)c;
 		if (rep)	/* "ab+c": "ab" is there, "abc" need not be */
 			lit_flush(cnf, run, &len);
@@ -425,8 +453,11 @@ lit_alt(struct lit_walk *w, struct lit_cnf *out)
 	struct lit_clause	 u = { NULL, 0 }, *best;
 	int			 nbr = 0, open = 0, i;
 
+	int			 bound = w->bound;
+
 	memset(out, 0, sizeof *out);
 	for (;;) {
+		w->bound = bound;	/* each branch starts where the group does */
 		lit_seq(w, &br);
 		if (nbr++ == 0 && *w->p != '|') {
 			*out = br;
@@ -472,6 +503,7 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 	w.p = pattern;
 	w.bad = 0;
 	w.bytes = 1;
+	w.bound = 0;
 	lit_alt(&w, &cnf);
 	if (*w.p != '\0')
 		w.bad = 1;	/* an unbalanced ')' would not have compiled */
@@ -662,6 +694,7 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 	uint64_t		*seen = sat + tl->cwords;
 	uint32_t		 s = 0, i, j, w;
 	unsigned		 c, high = 0;
+	int			 word = 0;
 
 	memset(sat, 0, (size_t)tl->nwords * sizeof *sat);
 	if (tl->go == NULL) {
@@ -680,6 +713,9 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 			c = 'k';
 			p += 2;
 		}
+		if (lit_is_word((int)c) && !word)	/* a word starts */
+			s = tl->go[s * tl->nclass + tl->class[LIT_BOUND]];
+		word = lit_is_word((int)c);
 		s = tl->go[s * tl->nclass + tl->class[c]];
 		for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
 			w = tl->out[i];

@@ -297,7 +297,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	struct lex_index_arg	 a;
 	struct lex_word		*w;
 	char			 key[LEX_MAX_WORD];
-	size_t			 i;
+	size_t			 i, ntarget;
 	int32_t			 j;
 
 	lex_map_free(&lx->exact);
@@ -305,7 +305,10 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_init(&lx->exact, lx->nword);
 	lex_map_init(&lx->squeezed, lx->nword);
-	lex_map_init(&lx->deletes, lx->nword * 16);
+	/* Sized for the targets' deletes, not every word: it stays in cache. */
+	for (i = 0, ntarget = 0; i < lx->nword; i++)
+		ntarget += lx->word[i].kind == LEX_TARGET;
+	lex_map_init(&lx->deletes, ntarget * 12);
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];

@@ -531,6 +531,18 @@ test_language_detection(void **state)
 	assert_string_equal(r.language, "en");
 	triage_step(rules, &st, "👍", T0, &r);
 	assert_null(r.language);
+	/*
+	 * Detection reads the folded text: a pattern's accented class must
+	 * not fold into plain vowels (every English word read as Spanish).
+	 */
+	triage_step(rules, &st, "chest pain and short of breath", T0, &r);
+	assert_string_equal(r.language, "en");
+	triage_step(rules, &st, "pain", T0, &r);
+	assert_true(r.language == NULL || strcmp(r.language, "en") == 0);
+	triage_step(rules, &st, "s", T0, &r);
+	assert_null(r.language);
+	triage_step(rules, &st, "¿puedo nadar?", T0, &r);
+	assert_string_equal(r.language, "es");
 }
 
 static void
