@@ -257,6 +257,7 @@ fuzz_triage_compare(const struct triage_rules *fast,
 {
 	struct triage_state	 sa, sb;
 	struct triage_result	 ra, rb;
+	const char		*la, *lb;
 	char			*fa, *fb;
 	int64_t			 now;
 	size_t			 i;
@@ -284,19 +285,21 @@ fuzz_triage_compare(const struct triage_rules *fast,
 			free(fb);
 			return;
 		}
+		la = triage_language(fast, msgs[i]);
+		lb = triage_language(plain, msgs[i]);
 		if (ra.level != rb.level || ra.own != rb.own ||
 		    strcmp(ra.rules, rb.rules) != 0 ||
 		    !fuzz_triage_streq(ra.reply, rb.reply) ||
 		    !fuzz_triage_streq(ra.question, rb.question) ||
-		    !fuzz_triage_streq(ra.language, rb.language) ||
+		    !fuzz_triage_streq(la, lb) ||
 		    ra.answer != rb.answer ||
 		    memcmp(&ra.activity, &rb.activity, sizeof ra.activity) != 0)
 			fuzz_fail("message %zu: fast rules give %s [%s] %s, "
 			    "plain %s [%s] %s; activity %d/%d/%d/%d and "
 			    "%d/%d/%d/%d", i, triage_level_name(ra.level),
-			    ra.rules, ra.language != NULL ? ra.language : "-",
+			    ra.rules, la != NULL ? la : "-",
 			    triage_level_name(rb.level), rb.rules,
-			    rb.language != NULL ? rb.language : "-",
+			    lb != NULL ? lb : "-",
 			    ra.activity.present, ra.activity.minutes,
 			    ra.activity.meters, ra.activity.steps,
 			    rb.activity.present, rb.activity.minutes,

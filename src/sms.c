@@ -84,10 +84,15 @@ sms_triage_reply(const struct settings *set, const char *lang,
  */
 static const char *
 sms_language(const struct settings *set, const struct patient *p, int enrolled,
-    const char *detected)
+    const char *body, int carrier_word)
 {
+	const char	*detected;
+
 	if (enrolled && prompts_has_language(set->prompts, p->language))
 		return p->language;
+	if (carrier_word)
+		return NULL;
+	detected = triage_language(set->rules, body);
 	if (detected != NULL && prompts_has_language(set->prompts, detected))
 		return detected;
 	return NULL;
@@ -184,8 +189,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 	 * One carrier word says nothing about the sender's language (START
 	 * is German too): the patient's, else the clinic's.
 	 */
-	plan->lang = sms_language(set, p, enrolled, kw != KEYWORD_NONE ? NULL :
-	    tr->language);
+	plan->lang = sms_language(set, p, enrolled, body, kw != KEYWORD_NONE);
 
 	/*
 	 * A YES answers the pending question or, inside an emergency episode

@@ -91,6 +91,9 @@ struct scan {
 	int			 bounds_done;
 	struct spans		 puncts;	/* punctuation only: splits concepts */
 	int			 errors;
+	char			*owned;		/* the sanitised text, or NULL */
+	char			*mem;		/* the block of scan_open */
+	int			 freemem;
 };
 
 static const char *triage_level_names[] = {
@@ -832,6 +835,62 @@ rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
 	    (r->forbid & msg) == 0;
 }
 
+/*
+ * Starts reading one message: a valid UTF-8 copy (the daemon sanitises
+ * first; anything else gets U+FFFD here), folded and read word by word
+ * (triage_norm.h), its literals scanned.  The clause bits, the line
+ * matches, the folded text, the text as the engine reads it and its
+ * working copy share one block: scratch when they fit.
+ */
+static void
+scan_open(struct scan *sc, const struct triage_rules *tr, const char *text,
+    uint64_t *scratch, size_t scratchsize)
+{
+	size_t	 nsat, nhit, need, len;
+	char	*folded, *norm;
+
+	/* Not all of sc: its spans (15 KiB) are written before they are read. */
+	sc->cues_done = 0;
+	sc->bounds_done = 0;
+	sc->errors = 0;
+	sc->tr = tr;
+	len = strlen(text);
+	sc->owned = utf8_valid(text, len) ? NULL : utf8_sanitize(text, len);
+	if (sc->owned != NULL)
+		text = sc->owned;
+	len = strlen(text);
+	sc->opts = PCRE2_NO_UTF_CHECK;
+	if ((sc->md = pcre2_match_data_create(16, NULL)) == NULL)
+		abort();
+
+	nsat = (size_t)tr->lits.nwords + 1;
+	nhit = (size_t)tr->maxline + 1;
+	need = nsat * sizeof *sc->sat + 2 * nhit * sizeof *sc->hit +
+	    3 * TRIAGE_NORM_SIZE(len);
+	sc->mem = need <= scratchsize ? (char *)scratch : xmalloc(need);
+	sc->freemem = sc->mem != (char *)scratch;
+	sc->sat = (uint64_t *)sc->mem;
+	sc->hit = (struct hit *)(sc->mem + nsat * sizeof *sc->sat);
+	sc->shit = sc->hit + nhit;
+	folded = (char *)(sc->shit + nhit);
+	norm = folded + TRIAGE_NORM_SIZE(len);
+	sc->buf = norm + TRIAGE_NORM_SIZE(len);
+	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
+	sc->len = triage_norm_words(tr->lexicon, folded, len, norm);
+	sc->text = norm;
+	memcpy(sc->buf, sc->text, sc->len + 1);
+	sc->ascii = triage_lit_scan(&tr->lits, sc->text, sc->len, sc->sat);
+}
+
+static void
+scan_close(struct scan *sc)
+{
+	pcre2_match_data_free(sc->md);
+	if (sc->freemem)
+		free(sc->mem);
+	free(sc->owned);
+}
+
 void
 triage_step(const struct triage_rules *tr, struct triage_state *st,
     const char *text, int64_t now, struct triage_result *res)
@@ -839,49 +898,12 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
-	size_t		 nsat, nhit, need;
 	int		 c, i, hypothetical = 0, asked = -1, neg, fired = 0;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
-	char		*owned, *mem, *folded, *norm;
 
 	memset(res, 0, sizeof *res);
-	/* Not all of sc: its spans (15 KiB) are written before they are read. */
-	sc.cues_done = 0;
-	sc.bounds_done = 0;
-	sc.errors = 0;
-	sc.tr = tr;
-	sc.len = strlen(text);
-	/* The daemon sanitises first; anything else gets U+FFFD here. */
-	sc.text = owned = utf8_valid(text, sc.len) ? NULL :
-	    utf8_sanitize(text, sc.len);
-	if (sc.text == NULL)
-		sc.text = text;
-	sc.len = strlen(sc.text);
-	sc.opts = PCRE2_NO_UTF_CHECK;
-	if ((sc.md = pcre2_match_data_create(16, NULL)) == NULL)
-		abort();
-
-	/*
-	 * The clause bits, the line matches, the folded text, the text as the
-	 * engine reads it (triage_norm.h) and its copy, in one block.
-	 */
-	nsat = (size_t)tr->lits.nwords + 1;
-	nhit = (size_t)tr->maxline + 1;
-	need = nsat * sizeof *sc.sat + 2 * nhit * sizeof *sc.hit +
-	    3 * TRIAGE_NORM_SIZE(sc.len);
-	mem = need <= sizeof scratch ? (char *)scratch : xmalloc(need);
-	sc.sat = (uint64_t *)mem;
-	sc.hit = (struct hit *)(mem + nsat * sizeof *sc.sat);
-	sc.shit = sc.hit + nhit;
-	folded = (char *)(sc.shit + nhit);
-	norm = folded + TRIAGE_NORM_SIZE(sc.len);
-	sc.buf = norm + TRIAGE_NORM_SIZE(sc.len);
-	sc.len = triage_norm_fold(sc.text, sc.len, folded, TRIAGE_FOLD_CASE);
-	sc.len = triage_norm_words(tr->lexicon, folded, sc.len, norm);
-	sc.text = norm;
-	memcpy(sc.buf, sc.text, sc.len + 1);
-	sc.ascii = triage_lit_scan(&tr->lits, sc.text, sc.len, sc.sat);
+	scan_open(&sc, tr, text, scratch, sizeof scratch);
 
 	state_expire(tr, st, now);
 	for (c = 0; c < tr->nconcepts; c++)
@@ -908,7 +930,6 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	scan_activity(&sc, &res->activity);
 	if (res->activity.present)
 		msg |= UINT64_C(1) << TRIAGE_ACTIVITY;
-	res->language = scan_language(&sc);
 
 	/* The answer to a pending question: YES adds what was asked about. */
 	if (st->question >= 0) {
@@ -1000,10 +1021,20 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		res->question = tr->concepts[asked].id;
 	}
 	res->match_errors = sc.errors;
-	pcre2_match_data_free(sc.md);
-	if (mem != (char *)scratch)
-		free(mem);
-	free(owned);
+	scan_close(&sc);
+}
+
+const char *
+triage_language(const struct triage_rules *tr, const char *text)
+{
+	struct scan	 sc;
+	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
+	const char	*lang;
+
+	scan_open(&sc, tr, text, scratch, sizeof scratch);
+	lang = scan_language(&sc);
+	scan_close(&sc);
+	return lang;
 }
 
 char *

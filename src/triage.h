@@ -82,7 +82,6 @@ struct triage_result {
 	char			rules[TRIAGE_RULES_SIZE];	/* "id,id", may be "" */
 	const char		*reply;		/* prompt name; NULL: the level's default */
 	const char		*question;	/* concept asked about (prompt ask_<id>); NULL: none */
-	const char		*language;	/* language the message looks like; NULL: unsure */
 	enum triage_answer	answer;		/* answer to a pending question */
 	enum triage_request	request;
 	/*
@@ -113,6 +112,13 @@ const char *const	*triage_rules_prompts(const struct triage_rules *);
 
 /* The words the rules know, for triage_norm.h's functions; owned by the rules. */
 const struct triage_lexicon *triage_rules_lexicon(const struct triage_rules *);
+
+/*
+ * The language a message looks like (the rules' detect lines), or NULL when
+ * unsure; the code points into the rules.  Apart from triage_step, which
+ * does not need it, since the daemon asks only for numbers it does not know.
+ */
+const char	*triage_language(const struct triage_rules *, const char *text);
 
 /* The message as the engine reads it (triage_norm.h); owned by the caller. */
 char	*triage_read_text(const struct triage_rules *, const char *text);
