@@ -36,6 +36,7 @@
 #include "metrics.h"
 #include "outbox.h"
 #include "prompts.h"
+#include "reqtarget.h"
 #include "server.h"
 #include "settings.h"
 #include "signature.h"
@@ -101,19 +102,20 @@ struct server_route {
 	int			 methods;	/* EVHTTP_REQ_* */
 	const char		*allow;
 	void			 (*handler)(struct server *, struct evhttp_request *,
-				    const struct server_route *);
+				    const struct server_route *,
+				    const struct reqtarget *);
 	server_form_fn		 form_handler;	/* for provider webhooks */
 	int			 grouped;	/* answers wait for a group */
 };
 
 static void	server_healthz(struct server *, struct evhttp_request *,
-		    const struct server_route *);
+		    const struct server_route *, const struct reqtarget *);
 static void	server_metrics(struct server *, struct evhttp_request *,
-		    const struct server_route *);
+		    const struct server_route *, const struct reqtarget *);
 static void	server_webhook(struct server *, struct evhttp_request *,
-		    const struct server_route *);
+		    const struct server_route *, const struct reqtarget *);
 static void	server_api(struct server *, struct evhttp_request *,
-		    const struct server_route *);
+		    const struct server_route *, const struct reqtarget *);
 static void	server_sms(struct server *, const struct form *, const char *,
 		    int64_t, struct sms_response *);
 static void	server_status(struct server *, const struct form *,
@@ -221,21 +223,6 @@ server_text(struct server *srv, struct evhttp_request *req,
 	server_reply(srv, req, route, status, "text/plain; charset=utf-8", text);
 }
 
-/* The request target's path and query, as the provider signed them. */
-static const char *
-server_path_and_query(struct evhttp_request *req)
-{
-	const char	*uri = evhttp_request_get_uri(req);
-	const char	*p;
-
-	if (uri[0] == '/')
-		return uri;
-	/* absolute-form: http://host/path?query */
-	if ((p = strstr(uri, "://")) != NULL && (p = strchr(p + 3, '/')) != NULL)
-		return p;
-	return "/";
-}
-
 int
 server_content_type_is(struct evhttp_request *req, const char *want)
 {
@@ -333,7 +320,7 @@ server_group_hold(struct server *srv, struct evhttp_request *req,
 
 static void
 server_webhook(struct server *srv, struct evhttp_request *req,
-    const struct server_route *rt)
+    const struct server_route *rt, const struct reqtarget *t)
 {
 	const struct conf	*conf = srv->set->conf;
 	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
@@ -369,8 +356,9 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	if (conf->verify_signatures) {
 		sig = evhttp_find_header(evhttp_request_get_input_headers(req),
 		    "X-Twilio-Signature");
-		url = xasprintf("%s%s", conf->public_url,
-		    server_path_and_query(req));
+		/* exactly the path and query routed on */
+		url = xasprintf("%s%s%s%s", conf->public_url, t->path,
+		    t->query != NULL ? "?" : "", t->query != NULL ? t->query : "");
 		ok = signature_verify(conf->auth_token, url, f, sig);
 		free(url);
 		if (!ok) {
@@ -385,9 +373,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	}
 	grouped = rt->grouped && server_group_join(srv) == 0;
 	memset(&res, 0, sizeof res);
-	rt->form_handler(srv, f,
-	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)),
-	    clock_now(), &res);
+	rt->form_handler(srv, f, t->query, clock_now(), &res);
 	form_free(f);
 	if (grouped) {
 		storage_group_leave(srv->st);
@@ -465,12 +451,11 @@ server_voice_status(struct server *srv, const struct form *f,
 
 static void
 server_api(struct server *srv, struct evhttp_request *req,
-    const struct server_route *rt)
+    const struct server_route *rt, const struct reqtarget *t)
 {
 	struct api_reply	reply;
 
-	api_handle(srv->api, srv->set, req,
-	    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)), &reply);
+	api_handle(srv->api, srv->set, req, t->path, &reply);
 	if (reply.changed)
 		outbox_kick(srv->outbox);	/* a welcome may be waiting */
 	server_reply(srv, req, rt->metric, reply.status, reply.ctype,
@@ -480,7 +465,7 @@ server_api(struct server *srv, struct evhttp_request *req,
 
 static void
 server_healthz(struct server *srv, struct evhttp_request *req,
-    const struct server_route *rt)
+    const struct server_route *rt, const struct reqtarget *t)
 {
 	if (storage_ping(srv->st) == -1) {
 		srv->metrics->db_errors++;
@@ -498,7 +483,7 @@ server_healthz(struct server *srv, struct evhttp_request *req,
 
 static void
 server_metrics(struct server *srv, struct evhttp_request *req,
-    const struct server_route *rt)
+    const struct server_route *rt, const struct reqtarget *t)
 {
 	char	*text;
 
@@ -529,12 +514,20 @@ server_length_ambiguous(struct evhttp_request *req)
 	return n > 1;
 }
 
+/*
+ * Routes on the request target exactly as sent (reqtarget.h): an
+ * origin-form path, matched byte for byte, whose path and query are also
+ * what a webhook's signature is checked over.  Anything else is 400, never
+ * a route: libevent also parses absolute-form targets, "//host/path" and
+ * fragments, and a route taken from what it made of those let a request
+ * signed for one route be accepted on another.
+ */
 static void
 server_dispatch_cb(struct evhttp_request *req, void *arg)
 {
 	struct server			*srv = arg;
-	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct server_route	*rt = NULL;
+	struct reqtarget		 t;
 	const char			*path;
 	size_t				 i, len;
 
@@ -542,11 +535,6 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	if (storage_group_active(srv->st) &&
 	    ++srv->group_seen >= SERVER_GROUP_MAX)
 		server_group_flush(srv);
-	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	if (path == NULL) {
-		server_text(srv, req, ROUTE_OTHER, 400, "bad request target\n");
-		return;
-	}
 	if (server_length_ambiguous(req)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
@@ -554,6 +542,12 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 		    "more than one Content-Length\n");
 		return;
 	}
+	if (reqtarget_parse(evhttp_request_get_uri(req), &t) == -1) {
+		server_text(srv, req, ROUTE_OTHER, 400,
+		    "bad request target: a path starting with one '/' expected\n");
+		return;
+	}
+	path = t.path;
 	for (i = 0; i < sizeof server_routes / sizeof server_routes[0]; i++) {
 		len = strlen(server_routes[i].path);
 		if (strcmp(server_routes[i].path, path) == 0 ||
@@ -564,21 +558,17 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 			break;
 		}
 	}
-	if (rt == NULL) {
+	if (rt == NULL)
 		server_text(srv, req, ROUTE_OTHER, 404, "not found\n");
-		return;
-	}
-	if (srv->draining) {
+	else if (srv->draining)
 		server_text(srv, req, rt->metric, 503, "shutting down\n");
-		return;
-	}
-	if ((evhttp_request_get_command(req) & rt->methods) == 0) {
+	else if ((evhttp_request_get_command(req) & rt->methods) == 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", rt->allow);
 		server_text(srv, req, rt->metric, 405, "method not allowed\n");
-		return;
-	}
-	rt->handler(srv, req, rt);
+	} else
+		rt->handler(srv, req, rt, &t);
+	reqtarget_clear(&t);
 }
 
 struct server *

@@ -167,6 +167,8 @@ for p in /twilio/sms/ //twilio/sms /twilio/./sms /twilio/../twilio/sms \
 		--data-urlencode MessageSid=SMpath --data-urlencode "From=$P" \
 		--data-urlencode 'Body=path trick' "http://127.0.0.1:$PORT$p"
 	case $p in
+	//*)	# not origin form (read as a host by URI parsers): no route at all
+		expect_eq "$HTTP_STATUS" 400 "POST $p (signed for that path): 400" ;;
 	/api/v1/*)	# the staff API's, which is off here: 403, never the webhook
 		expect_eq "$HTTP_STATUS" 403 "POST $p (signed for that path): the staff API refuses it" ;;
 	*)
@@ -174,9 +176,38 @@ for p in /twilio/sms/ //twilio/sms /twilio/./sms /twilio/../twilio/sms \
 	esac
 done
 http_request --request-target '*' -X OPTIONS "http://127.0.0.1:$PORT/"
-expect_eq "$HTTP_STATUS" 404 'OPTIONS *: 404'
+expect_eq "$HTTP_STATUS" 400 'OPTIONS * (asterisk form): 400'
 expect_eq "$(inbound_count SMpath)" 0 'nothing stored through a path trick'
 alive 'path tricks'
+
+# ---------------------------------------------------- request-target forms
+
+# Only origin form (a path starting with one '/') is a request target; the
+# route is the path exactly as sent and the signature covers exactly that
+# path and query.  The attack this replays: an authentic SMS webhook, signed
+# for /twilio/sms, sent unchanged to a target libevent reads as the status
+# callback of outbox message ID while the signature check read the
+# fragment as /twilio/sms; it marked a pending emergency alert sent.
+alert=$(queue_msg alert "$ON_CALL" 'alert waiting for its turn' 0 3600)
+f=(MessageSid SMtarget From "$P" To "$CLINIC_PHONE" Body 'target trick')
+body=$(form_data "${f[@]}")
+sig=$(sign "$TEST_SMS_URL" "${f[@]}")
+target_post() {	# TARGET: the signed SMS above, posted to TARGET as given
+	raw "POST $1 HTTP/1.1\r\nHost: x\r\nX-Twilio-Signature: $sig\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body"
+}
+for t in "x:/twilio/status?id=$alert#://h/twilio/sms" "x:/twilio/sms" \
+	"http://evil.example/twilio/status?id=$alert#/twilio/sms" \
+	"http://gateway.test/twilio/sms" "//evil/twilio/sms" "//evil/api/v1/plans" \
+	"/twilio/status?id=$alert#/twilio/sms" "/twilio/sms#x" "gateway.test:80" "twilio/sms"; do
+	target_post "$t"
+	expect_eq "$RAW_STATUS" 400 "request target $t: 400"
+done
+expect_eq "$(row_status "$alert")" 'pending|0|' '... and the pending alert is still pending (not marked sent)'
+expect_eq "$(inbound_count SMtarget)" 0 '... and nothing stored'
+target_post /twilio/sms
+expect_eq "$RAW_STATUS" 200 'the same request on its own route, origin form: 200'
+before=$(rows)
+alive 'request-target forms'
 
 # ------------------------------------------------------------ HTTP framing
 

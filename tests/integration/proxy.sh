@@ -122,7 +122,12 @@ expect_eq "$HTTP_STATUS" 403 'GET /twilio/sms through the proxy: refused by ngin
 f=(MessageSid SMproxy4 From "$P" Body 'path trick through the proxy')
 for path in /twilio/%73ms //twilio/sms /twilio/./sms; do
 	via "$path" "$(sign "$PUBLIC$path" "${f[@]}")" "${f[@]}"
-	expect_eq "$HTTP_STATUS" 404 "POST $path (nginx normalises it, the gateway gets it as sent): 404"
+	case $path in
+	//*)	# not origin form at the gateway
+		expect_eq "$HTTP_STATUS" 400 "POST $path (nginx normalises it, the gateway gets it as sent): 400" ;;
+	*)
+		expect_eq "$HTTP_STATUS" 404 "POST $path (nginx normalises it, the gateway gets it as sent): 404" ;;
+	esac
 done
 expect_eq "$(inbound_count SMproxy4)" 0 'nothing stored through a path trick'
 head -c 70000 /dev/zero | tr '\0' a >"$TMPD/big"
