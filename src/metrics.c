@@ -37,6 +37,13 @@ static const char *metrics_outbound_names[METRICS_OUTBOUND_COUNT] = {
 	[OUTBOUND_CANCELLED] = "cancelled",
 };
 
+static const char *metrics_closed_names[METRICS_CLOSED_COUNT] = {
+	[CLOSED_REFUSED] = "framing_refused",
+	[CLOSED_REQUEST_TIMEOUT] = "request_timeout",
+	[CLOSED_REPLY_TIMEOUT] = "reply_timeout",
+	[CLOSED_SHED] = "shed",
+};
+
 void
 metrics_init(struct metrics *m, time_t now)
 {
@@ -172,5 +179,15 @@ metrics_render(const struct metrics *m, time_t now)
 	    (unsigned long long)m->reminders_queued,
 	    (unsigned long long)m->reminders_skipped,
 	    (long long)m->reminders_next_due);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_http_connections_closed_total Connections the "
+	    "gateway closed itself: requests refused for their framing, "
+	    "requests or replies not whole within request_timeout, and idle "
+	    "or reading connections closed to keep descriptors free.\n"
+	    "# TYPE clotline_http_connections_closed_total counter\n");
+	for (r = 0; r < METRICS_CLOSED_COUNT; r++)
+		evbuffer_add_printf(b, "clotline_http_connections_closed_total"
+		    "{reason=\"%s\"} %llu\n", metrics_closed_names[r],
+		    (unsigned long long)m->http_closed[r]);
 	return xevbuffer_take(b);
 }

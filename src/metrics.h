@@ -36,6 +36,15 @@ enum metrics_outbound {
 	METRICS_OUTBOUND_COUNT
 };
 
+/* Why the gateway closed a connection itself (conn.c). */
+enum metrics_closed {
+	CLOSED_REFUSED,		/* framing refused: 400 and close */
+	CLOSED_REQUEST_TIMEOUT,	/* a request not whole within request_timeout */
+	CLOSED_REPLY_TIMEOUT,	/* a reply not written within request_timeout */
+	CLOSED_SHED,		/* made room near the descriptor limit */
+	METRICS_CLOSED_COUNT
+};
+
 struct metrics {
 	time_t		 started;
 	uint64_t	 requests[ROUTE_COUNT][METRICS_NSTATUS];
@@ -59,6 +68,8 @@ struct metrics {
 	uint64_t	 reminders_queued;
 	uint64_t	 reminders_skipped;	/* too late, or quiet hours */
 	int64_t		 reminders_next_due;	/* earliest pending fire; 0: none */
+	/* HTTP connections the gateway closed itself, by reason. */
+	uint64_t	 http_closed[METRICS_CLOSED_COUNT];
 };
 
 void		 metrics_init(struct metrics *, time_t now);

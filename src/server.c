@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -30,8 +31,10 @@
 #include "api.h"
 #include "clock.h"
 #include "conf.h"
+#include "conn.h"
 #include "diag.h"
 #include "form.h"
+#include "framing.h"
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
@@ -64,9 +67,9 @@ struct server {
 	struct metrics			*metrics;
 	struct outbox			*outbox;
 	struct api			*api;
+	struct conn_pool		*conns;
 	int				 port;
 	int				 draining;
-	unsigned			 inflight;
 	struct event			*drain_ev;
 	time_t				 drain_deadline;
 	struct event			*accept_ev;	/* resumes accepting */
@@ -163,15 +166,6 @@ static const struct server_route server_routes[] = {
 	  .handler = server_api },
 };
 
-static void
-server_complete_cb(struct evhttp_request *req, void *arg)
-{
-	struct server	*srv = arg;
-
-	if (srv->inflight > 0)
-		srv->inflight--;
-}
-
 /*
  * Without TCP_NODELAY an answer larger than a few segments (an API list, the
  * CSV export) waits for the client's delayed ACK on a kept-alive connection:
@@ -211,8 +205,6 @@ server_reply(struct server *srv, struct evhttp_request *req,
 	if (body != NULL)
 		evbuffer_add(out, body, strlen(body));
 	server_nodelay(req);
-	srv->inflight++;
-	evhttp_request_set_on_complete_cb(req, server_complete_cb, srv);
 	evhttp_send_reply(req, status, NULL, NULL);	/* libevent's phrase */
 }
 
@@ -528,13 +520,26 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	struct server			*srv = arg;
 	const struct server_route	*rt = NULL;
 	struct reqtarget		 t;
-	const char			*path;
+	const char			*path, *reason;
+	char				*text;
 	size_t				 i, len;
+	int				 status;
 
 	/* Requests that never touch the store must not hold a group forever. */
 	if (storage_group_active(srv->st) &&
 	    ++srv->group_seen >= SERVER_GROUP_MAX)
 		server_group_flush(srv);
+	/* In place of a request that could not be framed safely (conn.c). */
+	if (framing_refusal_parse(evhttp_find_header(
+	    evhttp_request_get_input_headers(req), FRAMING_REFUSED_HEADER),
+	    &status, &reason) == 0) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		text = xasprintf("%s\n", reason);
+		server_text(srv, req, ROUTE_OTHER, status, text);
+		free(text);
+		return;
+	}
 	if (server_length_ambiguous(req)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
@@ -571,11 +576,42 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 	reqtarget_clear(&t);
 }
 
+/*
+ * Descriptors kept free of clients: the database and its journal files,
+ * the outbox's connections to the provider, files read on reload, the log.
+ */
+#define SERVER_FD_RESERVE	64
+
+/*
+ * The connections' limits (conn.h): the heads and bodies evhttp would take,
+ * request_timeout for a whole request and a whole reply, and connections up
+ * to the descriptor limit less a reserve.
+ */
+static void
+server_conn_limits(const struct conf *conf, struct conn_limits *lim)
+{
+	struct rlimit	rl;
+
+	memset(lim, 0, sizeof *lim);
+	/* (evhttp counts lines without their CRLF; this counts them) */
+	lim->max_head = SERVER_MAX_HEADERS + 2048;
+	lim->max_body = SERVER_MAX_BODY;
+	lim->request_timeout_ms = conf->request_timeout * 1000;
+	lim->reply_timeout_ms = conf->request_timeout * 1000;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		if (rl.rlim_cur > 4 * SERVER_FD_RESERVE)
+			lim->max_conns = rl.rlim_cur - SERVER_FD_RESERVE;
+		else
+			lim->max_conns = rl.rlim_cur * 3 / 4;
+	}
+}
+
 struct server *
 server_create(struct event_base *base, struct settings *set, struct storage *st,
     struct outbox *ob, struct metrics *metrics, const char *conf_path)
 {
-	struct server	*srv;
+	struct server		*srv;
+	struct conn_limits	 lim;
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->base = base;
@@ -590,6 +626,8 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
 	evhttp_set_max_headers_size(srv->http, SERVER_MAX_HEADERS);
 	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	server_conn_limits(set->conf, &lim);
+	srv->conns = conn_pool_create(base, srv->http, metrics, &lim);
 	/*
 	 * libevent answers 501 for methods outside this set; the routing table
 	 * answers 405 with Allow for a known method on the wrong route.
@@ -626,6 +664,7 @@ server_free(struct server *srv)
 		server_listening = NULL;
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	conn_pool_free(srv->conns);	/* after evhttp's connections */
 	api_free(srv->api);
 	settings_free(srv->set);
 	free(srv->conf_path);
@@ -757,6 +796,7 @@ server_reload(struct server *srv)
 {
 	struct settings		*set;
 	const struct conf	*old = srv->set->conf;
+	struct conn_limits	 lim;
 	struct diag		 d;
 	size_t			 i;
 
@@ -785,6 +825,8 @@ server_reload(struct server *srv)
 		    "anyone can post webhooks; never run like this in production");
 	log_set_level(set->conf->log_level);
 	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	server_conn_limits(set->conf, &lim);
+	conn_pool_set_limits(srv->conns, &lim);
 	outbox_set_settings(srv->outbox, set);
 	settings_free(srv->set);
 	srv->set = set;
@@ -798,13 +840,14 @@ server_drain_cb(evutil_socket_t fd, short events, void *arg)
 	struct server	*srv = arg;
 
 	size_t		 sending = outbox_inflight(srv->outbox);
+	size_t		 writing = conn_pool_writing(srv->conns);
 
-	if ((srv->inflight > 0 || sending > 0) &&
-	    time(NULL) < srv->drain_deadline)
+	/* (a connection reset or closed is no longer writing) */
+	if ((writing > 0 || sending > 0) && time(NULL) < srv->drain_deadline)
 		return;
-	if (srv->inflight > 0)
-		log_warn("shutdown: %u replies not confirmed written after %d s "
-		    "(a client may have gone away); closing", srv->inflight,
+	if (writing > 0)
+		log_warn("shutdown: %zu replies not confirmed written after %d s "
+		    "(a client may not be reading); closing", writing,
 		    srv->set->conf->shutdown_timeout);
 	if (sending > 0)
 		log_warn("shutdown: %zu sends unanswered after %d s; the next "
@@ -830,8 +873,9 @@ server_shutdown(struct server *srv)
 	if (srv->accept_ev != NULL)
 		event_del(srv->accept_ev);
 	outbox_stop(srv->outbox);
-	log_notice("shutdown: no longer accepting; %u replies and %zu sends "
-	    "in flight", srv->inflight, outbox_inflight(srv->outbox));
+	log_notice("shutdown: no longer accepting; %zu replies and %zu sends "
+	    "in flight", conn_pool_writing(srv->conns),
+	    outbox_inflight(srv->outbox));
 	srv->drain_deadline = time(NULL) + srv->set->conf->shutdown_timeout;
 	srv->drain_ev = event_new(srv->base, -1, EV_PERSIST, server_drain_cb, srv);
 	event_add(srv->drain_ev, &tv);

@@ -149,7 +149,7 @@ post_sms SMesc "$P" $'walked \e[31mred\e[0m today\r\n'
 expect_eq "$HTTP_STATUS" 200 'terminal escapes in Body: stored as a message'
 http_request -H $'X-Twilio-Signature: abc\x01def' --data-urlencode MessageSid=SMctl \
 	--data-urlencode "From=$P" --data-urlencode Body=hi "http://127.0.0.1:$PORT/twilio/sms"
-expect_eq "$HTTP_STATUS" 403 'a control byte in X-Twilio-Signature: 403'
+expect_eq "$HTTP_STATUS" 400 'a control byte in X-Twilio-Signature: 400 (framing)'
 expect_eq "$(rows)" $((before + 2)) 'only the repaired bodies are stored'
 before=$(rows)
 alive 'bad bytes'
@@ -243,6 +243,61 @@ raw "GET /healthz\r\n"
 expect_eq "$RAW_STATUS" 400 'HTTP/0.9: 400'
 raw "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n"
 expect_eq "$RAW_STATUS" 400 'HTTP/9.9: 400'
+
+# What libevent read leniently, each followed by a second request that must
+# never be answered: the gateway refuses with 400 and closes, before
+# libevent's parser sees the request (src/framing.c, src/conn.c), so a
+# proxy that framed these bytes differently cannot smuggle a request past
+# it.  (Each was accepted before: libevent took "gzip, chunked" and a
+# second Transfer-Encoding as chunked or as no body, 0x3 as 3, cut a header
+# value at its NUL and read bare LF as a line end.)
+SMUGGLED="GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+CHUNKED="POST /twilio/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+refused() {	# NAME: the last raw request was refused with 400 and closed
+	expect_eq "$RAW_STATUS $(printf '%s\n' "$RAW_REPLY" | grep -c '^HTTP/')" '400 1' \
+		"$1: 400, nothing behind it answered"
+}
+raw "${CHUNKED}Transfer-Encoding: gzip, chunked\r\n\r\n3\r\na=b\r\n0\r\n\r\n$SMUGGLED"
+refused 'Transfer-Encoding: gzip, chunked'
+expect_contains "$RAW_REPLY" 'Connection: close' '... and the connection closed'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n0\r\n\r\n$SMUGGLED"
+refused 'Transfer-Encoding given twice'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n0x3\r\na=b\r\n0\r\n\r\n$SMUGGLED"
+refused 'a chunk size of 0x3'
+expect_contains "$RAW_REPLY" 'a chunk size that is not hexadecimal digits' '... saying why'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n3 \r\na=b\r\n0\r\n\r\n$SMUGGLED"
+refused 'a chunk size followed by a space'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n3;x=y\r\na=b\r\n0\r\n\r\n$SMUGGLED"
+refused 'a chunk extension'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n3\r\na=bcd\r\n0\r\n\r\n$SMUGGLED"
+refused 'chunk data longer than its size'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n0\r\nX-Trailer: 1\r\n\r\n$SMUGGLED"
+refused 'a trailer field'
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n3\r\na=b\n0\r\n\r\n$SMUGGLED"
+refused 'a bare LF in a chunked body'
+raw "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n$SMUGGLED"
+refused 'a NUL inside a header value'
+expect_contains "$RAW_REPLY" 'a NUL in a header' '... saying why'
+raw "GET /healthz HTTP/1.1\nHost: x\n\n$SMUGGLED"
+refused 'bare LF line ends'
+raw "GET /healthz HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n$SMUGGLED"
+refused 'one bare LF among CRLFs'
+raw "GET /healthz HTTP/1.1\r\nHost: x\rX-A: b\r\n\r\n$SMUGGLED"
+refused 'a bare CR'
+raw "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n$SMUGGLED"
+refused 'obsolete line folding'
+raw "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nabcde$SMUGGLED"
+refused 'white space before a colon'
+raw "HEAD /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 34\r\n\r\n$SMUGGLED"
+refused 'a body on HEAD (libevent ignores it)'
+raw "POST /twilio/sms HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\na=b&c$SMUGGLED"
+refused 'Content-Length: +5'
+raw "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Clotline-Refused: 200 fine\r\n\r\n$SMUGGLED"
+refused "the gateway's own refusal header, sent by a client"
+# and a well-framed chunked request goes through, the one behind it too
+raw "${CHUNKED}Transfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n0\r\n\r\n\r\n${SMUGGLED%\\r\\n}Connection: close\r\n\r\n"
+expect_eq "$(printf '%s\n' "$RAW_REPLY" | awk '/^HTTP\// { print $2 }' | tr '\n' ' ')" '403 200 ' \
+	'a well-framed chunked request (unsigned: 403), then another (200)'
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' a >"$TMPD/10m"
 rss0=$(ps -o rss= -p "$DAEMON_PID" | tr -d ' ')
 http_request -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "@$TMPD/10m" \
