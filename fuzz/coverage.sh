@@ -30,11 +30,12 @@ declare -A files=(
 	[fuzz_ivr]="src/ivr.c"
 	[fuzz_voice]="src/voice.c src/ivr.c"
 	[fuzz_reqtarget]="src/reqtarget.c"
+	[fuzz_framing]="src/framing.c"
 )
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_form fuzz_signature fuzz_twiml
     fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage fuzz_json
-    fuzz_ivr fuzz_voice fuzz_reqtarget)
+    fuzz_ivr fuzz_voice fuzz_reqtarget fuzz_framing)
 
 tool() {
 	local t

@@ -32,7 +32,7 @@ HARNESS_OBJS	 = $(FUZZ_OUT)/obj/fuzz.o $(FUZZ_OUT)/obj/triage_check.o \
 		   $(FUZZ_OUT)/obj/xml_check.o
 TARGETS		 = fuzz_form fuzz_signature fuzz_twiml fuzz_utf8 fuzz_triage \
 		   fuzz_rules fuzz_conf fuzz_prompts fuzz_json fuzz_ivr \
-		   fuzz_voice fuzz_reqtarget
+		   fuzz_voice fuzz_reqtarget fuzz_framing
 
 all: $(addprefix $(FUZZ_OUT)/,$(TARGETS))
 

@@ -22,7 +22,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_form fuzz_signature fuzz_twiml
     fuzz_utf8 fuzz_conf fuzz_prompts fuzz_rules fuzz_triage fuzz_json
-    fuzz_ivr fuzz_voice fuzz_reqtarget)
+    fuzz_ivr fuzz_voice fuzz_reqtarget fuzz_framing)
 
 case $secs in
 ''|*[!0-9]*) echo "usage: fuzz/run.sh [SECONDS] [TARGET...]" >&2; exit 2 ;;
