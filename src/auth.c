@@ -40,6 +40,18 @@ auth_digest(const char *s, size_t len, unsigned char out[AUTH_DIGEST])
 		abort();	/* SHA-256 is always there in libcrypto */
 }
 
+static int
+auth_hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int
 auth_name_valid(const char *name)
 {
@@ -64,12 +76,44 @@ auth_token_valid(const char *tok, size_t len)
 	return 1;
 }
 
+/*
+ * "sha256:" and 64 hex digits: a token file may hold a token's digest
+ * instead of the token (printf %s TOKEN | sha256sum), so the file alone
+ * is no way in.
+ */
+static int
+auth_parse_digest(const char *tok, size_t len, unsigned char out[AUTH_DIGEST])
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (len != 7 + 2 * AUTH_DIGEST || strncmp(tok, "sha256:", 7) != 0)
+		return -1;
+	for (i = 0; i < AUTH_DIGEST; i++) {
+		hi = auth_hexdigit(tok[7 + 2 * i]);
+		lo = auth_hexdigit(tok[8 + 2 * i]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 static int
 auth_add(struct auth *a, const char *name, const char *tok, size_t len,
     const char *file, unsigned line, struct diag *d)
 {
-	size_t	i;
+	unsigned char	digest[AUTH_DIGEST];
+	size_t		i;
+	int		is_digest;
 
+	is_digest = file != NULL && line > 0 &&
+	    auth_parse_digest(tok, len, digest) == 0;
+	if (!is_digest && strncmp(tok, "sha256:", 7) == 0 && line > 0) {
+		diag_error(d, file, line, "a sha256: digest must be 64 "
+		    "hexadecimal digits");
+		return -1;
+	}
 	if (!auth_token_valid(tok, len)) {
 		diag_error(d, file, line, "the token must be 1 to %d visible "
 		    "ASCII characters without spaces", AUTH_MAX_TOKEN_LEN);
@@ -86,7 +130,7 @@ auth_add(struct auth *a, const char *name, const char *tok, size_t len,
 		    AUTH_MAX_TOKENS);
 		return -1;
 	}
-	if (len < AUTH_MIN_TOKEN_LEN)
+	if (len < AUTH_MIN_TOKEN_LEN && !is_digest)
 		diag_warning(d, file, line, "the token is shorter than %d "
 		    "characters; use a long random one (openssl rand -hex 32)",
 		    AUTH_MIN_TOKEN_LEN);
@@ -98,7 +142,11 @@ auth_add(struct auth *a, const char *name, const char *tok, size_t len,
 		}
 	}
 	snprintf(a->v[a->n].name, sizeof a->v[a->n].name, "%s", name);
-	auth_digest(tok, len, a->v[a->n].digest);
+	if (is_digest)
+		memcpy(a->v[a->n].digest, digest, AUTH_DIGEST);
+	else
+		auth_digest(tok, len, a->v[a->n].digest);
+	OPENSSL_cleanse(digest, sizeof digest);
 	a->n++;
 	return 0;
 }

@@ -4,6 +4,10 @@
  * can have their own and the audit log says who did what) or from the
  * environment variable CLOTLINE_ADMIN_TOKEN, which overrides the file.
  *
+ * A line of the token file may give the token's SHA-256 digest instead,
+ * "NAME sha256:HEX" (64 hex digits, printf %s TOKEN | sha256sum), so that a
+ * copy of the file is no login.
+ *
  * Only SHA-256 digests of the tokens are kept.  A presented token is hashed
  * and compared with every digest using CRYPTO_memcmp, so neither the time
  * taken nor an early exit tells a caller how much of a token was right or

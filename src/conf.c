@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -605,6 +607,29 @@ conf_check_required(struct conf_parse *cp)
 	}
 }
 
+/*
+ * The provider's auth token in a file others can read: anyone on the
+ * machine could sign webhooks (and send messages as the clinic).
+ */
+static void
+conf_check_secret_mode(struct conf_parse *cp)
+{
+	struct stat	sb;
+	size_t		i;
+
+	for (i = 0; i < CONF_NENTRIES; i++)
+		if (conf_table[i].offset == offsetof(struct conf, auth_token))
+			break;
+	if (i == CONF_NENTRIES || cp->seen[i] == 0 ||
+	    fstat(fileno(cp->fp), &sb) == -1 || (sb.st_mode & 044) == 0)
+		return;
+	diag_warning(cp->diag, cp->file, cp->seen[i], "[provider] auth_token "
+	    "is in a file %s can read (mode %03o): chmod 600 the file, or "
+	    "set CLOTLINE_AUTH_TOKEN in the environment instead",
+	    (sb.st_mode & 004) != 0 ? "everyone" : "its group",
+	    (unsigned)sb.st_mode & 0777);
+}
+
 struct conf *
 conf_load(const char *path, struct diag *d)
 {
@@ -634,6 +659,7 @@ conf_load(const char *path, struct diag *d)
 		goto out;
 	}
 	rc = ini_parse_stream(conf_reader_cb, &cp, conf_handler_cb, &cp);
+	conf_check_secret_mode(&cp);
 	fclose(cp.fp);
 	if (rc > 0)
 		diag_error(d, path, (unsigned)rc,

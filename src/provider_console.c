@@ -105,6 +105,7 @@ static void *
 console_create(const struct provider_env *env, char **errp)
 {
 	struct console	*co;
+	struct stat	 sb;
 	int		 fd;
 
 	co = xcalloc(1, sizeof *co);
@@ -115,8 +116,22 @@ console_create(const struct provider_env *env, char **errp)
 		    "them out of the log");
 		return co;
 	}
+	/* Message text and numbers: the owner's alone, a file kept too. */
 	fd = open(env->conf->console_log, O_WRONLY | O_CREAT | O_APPEND |
 	    O_CLOEXEC, 0600);
+	if (fd != -1 && fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0) {
+		if (fchmod(fd, sb.st_mode & 0700) == -1) {
+			*errp = xasprintf("cannot make console_log %s private "
+			    "(chmod 600): %s", env->conf->console_log,
+			    strerror(errno));
+			close(fd);
+			free(co);
+			return NULL;
+		}
+		log_notice("provider: console_log %s was readable by others "
+		    "(mode %03o); made it the owner's alone",
+		    env->conf->console_log, (unsigned)sb.st_mode & 0777);
+	}
 	if (fd == -1 || (co->fp = fdopen(fd, "a")) == NULL) {
 		*errp = xasprintf("cannot open console_log %s: %s",
 		    env->conf->console_log, strerror(errno));

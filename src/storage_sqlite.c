@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -718,6 +721,44 @@ sqlite_migrate(sqlite3 *db, char **errp)
 
 static void sqlite_close(void *);
 
+/*
+ * The database and its -wal and -shm files hold health data: the owner's
+ * alone, whatever the umask (outside systemd's UMask=0077 SQLite makes a
+ * new database 0644, and its -wal and -shm files copy the database's mode
+ * when they are made).  Run once the database file exists and before
+ * anything is written to it; files already there are tightened too.
+ */
+static int
+sqlite_private(sqlite3 *db, char **errp)
+{
+	static const char	*const suffix[] = { "", "-wal", "-shm",
+	    "-journal" };
+	const char		*file;
+	struct stat		 sb;
+	char			*path;
+	size_t			 i;
+	int			 rc = 0;
+
+	if ((file = sqlite3_db_filename(db, "main")) == NULL || *file == '\0')
+		return 0;	/* in memory */
+	for (i = 0; i < sizeof suffix / sizeof suffix[0] && rc == 0; i++) {
+		path = xasprintf("%s%s", file, suffix[i]);
+		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (sb.st_mode & 077) != 0) {
+			if (chmod(path, sb.st_mode & 0700) == -1) {
+				*errp = xasprintf("cannot make %s private "
+				    "(chmod 600): %s", path, strerror(errno));
+				rc = -1;
+			} else if (i == 0 && sb.st_size > 0)
+				log_notice("storage: %s was readable by others "
+				    "(mode %03o); made it the owner's alone",
+				    path, (unsigned)sb.st_mode & 0777);
+		}
+		free(path);
+	}
+	return rc;
+}
+
 static void *
 sqlite_open(const char *location, const struct storage_options *opts, char **errp)
 {
@@ -734,6 +775,8 @@ sqlite_open(const char *location, const struct storage_options *opts, char **err
 		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
+	if (sqlite_private(s->db, errp) == -1)
+		goto fail;
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, opts != NULL ? opts->busy_timeout_ms : 5000);
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,

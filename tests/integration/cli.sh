@@ -4,6 +4,9 @@
 # and `serve` refusing a bad configuration without ever listening.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# The configurations below hold auth_token: the owner's alone, or
+# check-config warns (checked at the end).
+umask 077
 
 # ------------------------------------------------------------ help, version
 
@@ -233,5 +236,55 @@ run "$CLOTLINE" serve -c "$CFGDIR/bad-db.ini"
 expect_eq "$RUN_RC" 1 'serve with an unopenable database: exit 1'
 [ ! -e "$CFGDIR/port" ] || fail 'serve wrote a port file without a database'
 ok 'serve with an unopenable database never listened'
+
+# ---------------------------------------- secrets and health data on disk
+
+# A configuration holding auth_token that others can read is warned about
+# (exit 0: it is valid); not when the token comes from the environment.
+minimal_config >"$CFGDIR/readable.ini"
+chmod 644 "$CFGDIR/readable.ini"
+run "$CLOTLINE" check-config -c "$CFGDIR/readable.ini"
+expect_eq "$RUN_RC" 0 'check-config: a world-readable file holding auth_token is still valid'
+expect_match "$RUN_ERR" "^$CFGDIR/readable.ini:12: warning: .*auth_token.*everyone can read.*chmod 600" \
+	'... but warned about, at the auth_token line'
+chmod 640 "$CFGDIR/readable.ini"
+run "$CLOTLINE" check-config -c "$CFGDIR/readable.ini"
+expect_contains "$RUN_ERR" 'its group can read (mode 640)' 'a group-readable one too'
+expect_not_contains "$RUN_ERR" "$TEST_TOKEN" '... never echoing the token'
+chmod 600 "$CFGDIR/readable.ini"
+run "$CLOTLINE" check-config -c "$CFGDIR/readable.ini"
+expect_not_contains "$RUN_ERR" 'auth_token' 'mode 600: no warning'
+chmod 644 "$CFGDIR/env-token.ini"
+run env CLOTLINE_AUTH_TOKEN=from-env "$CLOTLINE" check-config -c "$CFGDIR/env-token.ini"
+expect_not_contains "$RUN_ERR" 'auth_token' 'a world-readable file without auth_token: no warning'
+
+# The database, its -wal and -shm, and outbound.log (message text) are
+# created 0600 whatever the umask, by the daemon and by the staff command,
+# and ones left readable by an older version are made private.  (With
+# umask 022 they were 0644.)
+mode() { stat -c %a "$1"; }
+umask 022
+write_config "$TEST_CONF"
+start_daemon
+post_sms SMperm1 +447700900411 'chest pain and breathless'
+expect_eq "$HTTP_STATUS" 200 'an emergency SMS (umask 022)'
+wait_for 10 test -s "$TMPD/outbound.log" || fail 'no on-call alert in outbound.log'
+for f in clotline.db clotline.db-wal clotline.db-shm outbound.log; do
+	expect_eq "$(mode "$TMPD/$f")" 600 "umask 022: $f is 600"
+done
+stop_daemon
+chmod 644 "$TMPD/clotline.db" "$TMPD/outbound.log"
+start_daemon
+for f in clotline.db outbound.log; do
+	expect_eq "$(mode "$TMPD/$f")" 600 "left 644 by an older version: $f made 600"
+done
+post_sms SMperm2 +447700900411 'chest pain and breathless again'
+expect_eq "$(mode "$TMPD/clotline.db-wal")" 600 '... and the -wal made after it is 600'
+stop_daemon
+rm -f "$TMPD"/clotline.db*
+run "$CLOTLINE" patient add +447700900412 --plan dvt-walking -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'clotline patient add on a new database (umask 022)'
+expect_eq "$(mode "$TMPD/clotline.db")" 600 '... makes it 600'
+umask 077
 
 finish

@@ -316,6 +316,7 @@ on_call = $ON_CALL
 timezone = Europe/London
 language = en
 EOF
+	chmod 600 "$file"	# it holds auth_token (check-config warns otherwise)
 }
 
 _port_file_ready() {

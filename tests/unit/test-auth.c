@@ -95,6 +95,50 @@ test_token_file(void **state)
 	diag_clear(&d);
 }
 
+/* sha256 of TOKEN_A: a token file may hold digests, never the tokens. */
+#define DIGEST_A "sha256:3ba3f5f43b92602683c19aee62a20342b084dd5971ddd33808d81a328879a547"
+
+static void
+test_token_digests(void **state)
+{
+	struct auth	*a;
+	struct diag	 d;
+	const char	*path;
+
+	diag_init(&d);
+	path = testlib_write("digests.tokens",
+	    "alice " DIGEST_A "\n"
+	    "bob " TOKEN_B "\n");
+	chmod(path, 0600);
+	a = auth_load(path, NULL, &d);
+	assert_non_null(a);
+	assert_int_equal(d.n, 0);	/* no "too short" warning for a digest */
+	assert_int_equal(auth_count(a), 2);
+	assert_string_equal(auth_check(a, "Bearer " TOKEN_A), "alice");
+	assert_string_equal(auth_check(a, "Bearer " TOKEN_B), "bob");
+	/* What the file holds is no login: the digest is not the token. */
+	assert_null(auth_check(a, "Bearer " DIGEST_A));
+	assert_null(auth_check(a, "Bearer 3ba3f5f43b92602683c19aee62a20342b084dd5971ddd33808d81a328879a547"));
+	auth_free(a);
+	/* The same digest in capitals is the same digest. */
+	path = testlib_write("digests-upper.tokens",
+	    "alice sha256:3BA3F5F43B92602683C19AEE62A20342B084DD5971DDD33808D81A328879A547\n");
+	chmod(path, 0600);
+	a = auth_load(path, NULL, &d);
+	assert_non_null(a);
+	assert_string_equal(auth_check(a, "Bearer " TOKEN_A), "alice");
+	auth_free(a);
+	/* A digest cut short or with a bad digit is an error, not a token. */
+	path = testlib_write("digests-bad.tokens",
+	    "alice sha256:3ba3f5f43b92602683c19aee62a20342b084dd5971ddd33808d81a328879a54\n"
+	    "bob sha256:3ba3f5f43b92602683c19aee62a20342b084dd5971ddd33808d81a328879a54x\n");
+	chmod(path, 0600);
+	assert_null(auth_load(path, NULL, &d));
+	assert_int_equal(d.nerrors, 2);
+	assert_non_null(strstr(d.v[0].text, "64 hexadecimal digits"));
+	diag_clear(&d);
+}
+
 static void
 test_token_file_errors(void **state)
 {
@@ -160,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_none_is_disabled),
 		cmocka_unit_test(test_env_token),
 		cmocka_unit_test(test_token_file),
+		cmocka_unit_test(test_token_digests),
 		cmocka_unit_test(test_token_file_errors),
 		cmocka_unit_test(test_names),
 	};
