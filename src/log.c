@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static const char	*log_progname = "clotline";
 static enum log_level	 log_level = LOG_LEVEL_INFO;
@@ -71,7 +72,7 @@ log_level_from_name(const char *name, enum log_level *out)
 static void __attribute__((format(printf, 2, 0)))
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
-	char	line[2048], *p;
+	char	line[2048], text[2048], *p;
 	int	n, m;
 	int	saved_errno = errno;
 
@@ -85,21 +86,19 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 		    log_levels[level].name);
 	if (n < 0 || (size_t)n >= sizeof line)
 		n = 0;
-	m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	m = vsnprintf(text, sizeof text, fmt, ap);
 	if (m < 0)
 		m = 0;
-	p = line + n;
-	n += m;
-	if ((size_t)n >= sizeof line - 1)
-		n = (int)sizeof line - 2;
+	if ((size_t)m >= sizeof text)
+		m = (int)sizeof text - 1;
 	/*
-	 * One call, one line: a control character from outside (a MessageSid
-	 * holding a newline, say) must not start a forged line of its own.
+	 * One call, one line, and nothing a terminal acts on: a control
+	 * character from outside (a MessageSid holding a newline, a path
+	 * holding ESC, CSI or U+202E) is written as an escape, so it can
+	 * neither start a forged line nor rewrite what a reader sees.
 	 */
-	for (; p < line + n; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	}
+	p = line + n;
+	n += (int)utf8_escape_to(text, (size_t)m, p, sizeof line - (size_t)n - 1);
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 	errno = saved_errno;

@@ -28,6 +28,7 @@
 #include "patient_cmd.h"
 #include "settings.h"
 #include "staff.h"
+#include "utf8.h"
 #include "storage.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -224,12 +225,14 @@ patient_cmd_print_json(json_t *j)
  * character boundary, padded by characters, not bytes).
  */
 static void
-patient_cmd_column(const char *s, size_t width)
+patient_cmd_column(const char *raw, size_t width)
 {
-	size_t	i = 0, chars = 0, start;
+	size_t	 i = 0, chars = 0, start;
+	char	*s;
 
-	if (s == NULL)
-		s = "-";
+	/* What staff typed is escaped: no control or bidi character reaches
+	   the terminal (utf8.h). */
+	s = utf8_escape(raw != NULL ? raw : "-");
 	while (s[i] != '\0') {
 		start = i++;
 		while (((unsigned char)s[i] & 0xc0) == 0x80)
@@ -243,6 +246,18 @@ patient_cmd_column(const char *s, size_t width)
 	fwrite(s, 1, i, stdout);
 	for (; chars < width + 2; chars++)
 		putchar(' ');
+	free(s);
+}
+
+/* Prints "  LABEL  VALUE" with VALUE escaped as in patient_cmd_column. */
+static void
+patient_cmd_field(const char *label, const char *value)
+{
+	char	*s;
+
+	s = utf8_escape(value);
+	printf("  %-15s %s\n", label, s);
+	free(s);
 }
 
 static const char *
@@ -264,9 +279,9 @@ patient_cmd_show_patient(const struct staff_ctx *ctx, const struct patient *p,
 	staff_time_iso(p->removed_at, removed);
 	printf("patient %lld\n", (long long)p->id);
 	printf("  phone           %s\n", p->phone);
-	printf("  name            %s\n", patient_cmd_or(p->name, "-"));
+	patient_cmd_field("name", patient_cmd_or(p->name, "-"));
 	printf("  status          %s\n", staff_patient_status(p));
-	printf("  plan            %s\n", patient_cmd_or(p->plan, "-"));
+	patient_cmd_field("plan", patient_cmd_or(p->plan, "-"));
 	printf("  reminder times  %s\n", patient_cmd_or(p->reminder_times,
 	    "the plan's"));
 	printf("  language        %s\n", p->language);

@@ -1064,19 +1064,21 @@ out:
 /* ------------------------------------------------------------ adherence */
 
 void
-staff_csv_cell(struct evbuffer *b, const char *cell)
+staff_csv_cell(struct evbuffer *b, const char *raw)
 {
 	const char	*p;
+	char		*cell;
 	int		 formula, quote;
 
-	if (cell == NULL)
-		cell = "";
+	/* No control or bidi character reaches a spreadsheet (utf8.h). */
+	cell = utf8_escape(raw != NULL ? raw : "");
 	/* A spreadsheet would run these as a formula (CSV injection). */
 	formula = strchr("=+-@\t\r", cell[0]) != NULL && cell[0] != '\0';
 	quote = formula || cell[strcspn(cell, ",\"\r\n")] != '\0' ||
 	    cell[0] == ' ' || (cell[0] != '\0' && cell[strlen(cell) - 1] == ' ');
 	if (!quote) {
 		evbuffer_add(b, cell, strlen(cell));
+		free(cell);
 		return;
 	}
 	evbuffer_add(b, "\"", 1);
@@ -1088,6 +1090,7 @@ staff_csv_cell(struct evbuffer *b, const char *cell)
 		evbuffer_add(b, p, 1);
 	}
 	evbuffer_add(b, "\"", 1);
+	free(cell);
 }
 
 struct staff_day_total {

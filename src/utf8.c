@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -88,5 +89,93 @@ utf8_sanitize(const char *s, size_t len)
 		i += n;
 	}
 	*o = '\0';
+	return out;
+}
+
+/* The code point of the well-formed n-byte sequence at p. */
+static unsigned
+utf8_decode(const unsigned char *p, size_t n)
+{
+	switch (n) {
+	case 1:
+		return p[0];
+	case 2:
+		return (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+	case 3:
+		return (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 |
+		    (p[2] & 0x3fu);
+	default:
+		return (p[0] & 0x07u) << 18 | (p[1] & 0x3fu) << 12 |
+		    (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu);
+	}
+}
+
+int
+utf8_unsafe_char(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+	    cp == 0x061c ||			/* Arabic letter mark */
+	    (cp >= 0x200b && cp <= 0x200f) ||	/* zero width, LRM, RLM */
+	    (cp >= 0x2028 && cp <= 0x202e) ||	/* separators, embeddings,
+						   overrides (U+202E) */
+	    (cp >= 0x2060 && cp <= 0x2064) ||	/* invisible operators */
+	    (cp >= 0x2066 && cp <= 0x2069) ||	/* isolates */
+	    cp == 0xfeff ||			/* zero width no-break space */
+	    (cp >= 0xfff9 && cp <= 0xfffb);	/* interlinear annotation */
+}
+
+size_t
+utf8_escape_to(const char *s, size_t len, char *out, size_t outsize)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			 esc[16];
+	size_t			 i = 0, o = 0, n, m;
+	unsigned		 cp;
+
+	if (outsize == 0)
+		return 0;
+	while (i < len) {
+		if ((n = utf8_seqlen(p + i, len - i)) == 0) {
+			/* a byte that is not UTF-8 (or NUL) */
+			m = (size_t)snprintf(esc, sizeof esc, "\\x%02x", p[i]);
+			n = 1;
+		} else if (utf8_unsafe_char(cp = utf8_decode(p + i, n))) {
+			if (cp < 0x80)
+				m = (size_t)snprintf(esc, sizeof esc,
+				    "\\x%02x", cp);
+			else
+				m = (size_t)snprintf(esc, sizeof esc,
+				    "\\u%04x", cp);
+		} else {
+			if (o + n >= outsize)
+				break;
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (o + m >= outsize)
+			break;
+		memcpy(out + o, esc, m);
+		o += m;
+		i += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+char *
+utf8_escape(const char *s)
+{
+	size_t	len, size;
+	char	*out;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	size = len * 6 + 1;	/* \xNN for each byte at most; \uXXXX for
+				   a 2 or 3 byte sequence */
+	out = xmalloc(size);
+	utf8_escape_to(s, len, out, size);
 	return out;
 }

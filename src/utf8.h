@@ -16,4 +16,23 @@ int	 utf8_valid(const char *s, size_t len);
  */
 char	*utf8_sanitize(const char *s, size_t len);
 
+/*
+ * 1 if code point cp must not reach a terminal, a log line or a spreadsheet
+ * as it is: C0 and C1 controls, DEL, and the format characters that reorder
+ * or hide text (bidirectional overrides such as U+202E, embeddings,
+ * isolates and marks, zero-width characters, line and paragraph
+ * separators).
+ */
+int	 utf8_unsafe_char(unsigned cp);
+/*
+ * Writes s[0..len) into out (outsize bytes, NUL-terminated, cut short at a
+ * whole character or escape if it does not fit) with every unsafe character
+ * written as an escape, \xNN below U+0080 and \uXXXX above, and every byte
+ * that is not well-formed UTF-8 (or is NUL) as \xNN.  Returns the length
+ * written.  For output only: the escapes are not meant to be read back.
+ */
+size_t	 utf8_escape_to(const char *s, size_t len, char *out, size_t outsize);
+/* The same into a new string (NULL for NULL); caller frees. */
+char	*utf8_escape(const char *s);
+
 #endif

@@ -325,6 +325,28 @@ expect_contains "$HTTP_BODY" "\"'=HYPERLINK(\"\"http://x\"\")\"" 'adherence CSV:
 api GET "$API/adherence.csv?from=2026-02-01&to=2026-01-01"
 expect_field_error 400 from 'adherence CSV: from after to'
 
+# A name holding what a terminal or spreadsheet acts on (U+202E, which
+# shows text backwards, and U+009B, the C1 CSI) is stored as given but
+# escaped wherever it is printed: the CSV, `clotline patient list` and
+# `show`.  (Both were printed raw.)
+P4=+447700900704
+api POST "$API/patients" '{"phone": "'$P4'", "plan": "dvt-walking", "name": "Ann \u202etxt.exe \u009b2J Lee"}'
+expect_json 201 'a name holding U+202E and U+009B'
+id4=$(jget '$.id')
+http_request -H "Authorization: Bearer $TOKEN_ALICE" "http://127.0.0.1:$PORT$API/adherence.csv?patient=$id4"
+expect_contains "$HTTP_BODY" 'Ann \u202etxt.exe \u009b2J Lee' 'adherence CSV: the name escaped'
+expect_not_contains "$HTTP_BODY" $'\u202e' '... no U+202E in the CSV'
+expect_not_contains "$HTTP_BODY" $'\u009b' '... no U+009B in the CSV'
+run "$CLOTLINE" patient list -c "$TEST_CONF"
+expect_contains "$RUN_OUT" 'Ann \u202etxt.exe' 'clotline patient list: the name escaped'
+expect_not_contains "$RUN_OUT" $'\u202e' '... no U+202E on the terminal'
+expect_not_contains "$RUN_OUT" $'\u009b' '... no U+009B on the terminal'
+run "$CLOTLINE" patient show "$id4" -c "$TEST_CONF"
+expect_contains "$RUN_OUT" 'Ann \u202etxt.exe \u009b2J Lee' 'clotline patient show: the name escaped'
+expect_not_contains "$RUN_OUT" $'\u202e' '... no U+202E'
+api DELETE "$API/patients/$id4"
+expect_json 200 'remove that patient again'
+
 # ------------------------------------------------ remove, enrol again
 
 api DELETE "$API/patients/$id2"
@@ -345,7 +367,7 @@ expect_eq "$(sql "SELECT count(*) > 0 FROM escalations WHERE patient_id = $id2;"
 # --------------------------------------------------- audit, log, metrics
 
 expect_eq "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log WHERE actor LIKE 'staff:%' ORDER BY id);")" \
-	'patient.add patient.update patient.pause patient.resume patient.pause patient.resubscribe patient.resume patient.add escalation.ack patient.add patient.remove patient.add' \
+	'patient.add patient.update patient.pause patient.resume patient.pause patient.resubscribe patient.resume patient.add escalation.ack patient.add patient.add patient.remove patient.remove patient.add' \
 	'every staff change has its audit row, in order'
 http_request -X POST -H "Authorization: Bearer $TOKEN_ANON" "http://127.0.0.1:$PORT$API/patients/$id1/pause"
 expect_eq "$HTTP_STATUS" 200 'the unnamed token works'
@@ -354,6 +376,34 @@ for t in "$TOKEN_ALICE" "$TOKEN_ANON"; do
 	log_has "$t" && fail 'a token is in the daemon log'
 done
 ok 'no token in the daemon log'
+# Requests without a valid token are logged as unauthenticated, never as
+# staff:api (the unnamed token's actor); what a terminal acts on in a path
+# never reaches the log raw (bytes outside ASCII in a request target are
+# refused before routing; escapes are logged as sent).
+: >"$TMPD/log-mark"
+printf '%s\n' '=== unauthenticated' >>"$DAEMON_LOG"
+http_get "$API/patients/%E2%80%AE%C2%9B"
+expect_eq "$HTTP_STATUS" 401 'an unauthenticated request with escapes in its path: 401'
+http_request -H 'Authorization: Bearer wrong-token' "http://127.0.0.1:$PORT$API/plans"
+expect_eq "$HTTP_STATUS" 401 'a wrong token: 401'
+raw_api() {	# BYTES: a request line with these bytes, on a connection of its own
+	local fd
+	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+	printf "GET $API/$1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >&"$fd"
+	RAW_REPLY=$(timeout 3 cat <&"$fd" | tr -d '\r') || true
+	exec {fd}>&-
+}
+raw_api 'x\x9b2J\xe2\x80\xaeabc'
+expect_contains "$RAW_REPLY" 'HTTP/1.1 400' 'raw 0x9B and U+202E in an API path: 400'
+tail_log=$(sed -n '/^=== unauthenticated$/,$p' "$DAEMON_LOG")
+expect_contains "$tail_log" 'api: unauthenticated GET /api/v1/patients/%E2%80%AE%C2%9B -> 401' \
+	'the unauthenticated request is logged as unauthenticated'
+expect_contains "$tail_log" 'api: unauthenticated GET /api/v1/plans -> 401' '... so is a wrong token'
+expect_not_contains "$tail_log" 'staff:api GET' '... never as staff:api'
+if LC_ALL=C grep -q $'\x9b\|\xe2\x80\xae\|\xc2\x9b' "$DAEMON_LOG"; then
+	fail 'a raw 0x9B, U+009B or U+202E in the daemon log'
+fi
+ok 'no raw 0x9B, U+009B or U+202E in the daemon log'
 http_get /metrics
 expect_match "$HTTP_BODY" '^clotline_http_requests_total\{route="/api/v1",status="401"\} [1-9]' \
 	'/metrics counts the API'

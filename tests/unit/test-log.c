@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static void
 test_redaction(void **state)
@@ -77,9 +78,52 @@ test_one_line(void **state)
 	close(fds[0]);
 	assert_true(len > 0);
 	buf[len] = '\0';
-	/* Control characters become '?'; UTF-8 (é) is kept. */
-	assert_string_equal(buf, "clotline: info: sms: SM1?clotline: error: "
-	    "forged? from ??[31m?\xc3\xa9\n");
+	/* Control characters become escapes; UTF-8 (é) is kept. */
+	assert_string_equal(buf, "clotline: info: sms: SM1\\x0aclotline: "
+	    "error: forged\\x0d from \\x09\\x1b[31m\\x7f\xc3\xa9\n");
+}
+
+/*
+ * What a terminal acts on beyond C0: a raw CSI byte (0x9b, not UTF-8), the
+ * C1 CSI as a character (U+009B), a right-to-left override (U+202E) and
+ * its isolate cousins, zero-width characters; all escaped, in a log line
+ * as in the staff command's output (utf8_escape).
+ */
+static void
+test_terminal_unsafe(void **state)
+{
+	char	buf[512], *e;
+	ssize_t	len;
+	int	fds[2], saved;
+
+	log_init("clotline");
+	log_set_level(LOG_LEVEL_INFO);
+	assert_int_equal(pipe(fds), 0);
+	saved = dup(STDERR_FILENO);
+	assert_int_equal(dup2(fds[1], STDERR_FILENO), STDERR_FILENO);
+	log_info("api: GET /api/v1/x\x9b" "2J\xc2\x9b" "2Jabc\xe2\x80\xae"
+	    "cod.exe \xe2\x81\xa6\xe2\x80\x8b ok");
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	close(fds[1]);
+	len = read(fds[0], buf, sizeof buf - 1);
+	close(fds[0]);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_string_equal(buf, "clotline: info: api: GET /api/v1/x\\x9b2J"
+	    "\\u009b2Jabc\\u202ecod.exe \\u2066\\u200b ok\n");
+
+	e = utf8_escape("Ann \xe2\x80\xae\xc2\x9b Smith\xc3\xa9");
+	assert_string_equal(e, "Ann \\u202e\\u009b Smith\xc3\xa9");
+	free(e);
+	assert_null(utf8_escape(NULL));
+	/* Cut short only at a whole escape or character. */
+	assert_int_equal(utf8_escape_to("a\x01" "b", 3, buf, 4), 1);
+	assert_string_equal(buf, "a");
+	assert_int_equal(utf8_escape_to("a\x01" "b", 3, buf, 6), 5);
+	assert_string_equal(buf, "a\\x01");
+	assert_int_equal(utf8_escape_to("\xc3\xa9", 2, buf, 2), 0);
+	assert_string_equal(buf, "");
 }
 
 int
@@ -87,6 +131,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_line),
+		cmocka_unit_test(test_terminal_unsafe),
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_redact_digits),
 		cmocka_unit_test(test_level_names),

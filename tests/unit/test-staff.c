@@ -791,13 +791,16 @@ test_csv_cells(void **state)
 	expect_cell(NULL, "");
 	expect_cell("a,b", "\"a,b\"");
 	expect_cell("say \"hi\"", "\"say \"\"hi\"\"\"");
-	expect_cell("two\nlines", "\"two\nlines\"");
+	/* Control and bidi characters are escaped, never written raw. */
+	expect_cell("two\nlines", "two\\x0alines");
+	expect_cell("Ann \xe2\x80\xae" "cod.exe", "Ann \\u202ecod.exe");
+	expect_cell("\xc2\x9b" "2J", "\\u009b2J");
 	/* Formula injection: neutralised with a leading apostrophe. */
 	expect_cell("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"");
 	expect_cell("+447700900101", "\"'+447700900101\"");
 	expect_cell("-1+2", "\"'-1+2\"");
 	expect_cell("@SUM(A1)", "\"'@SUM(A1)\"");
-	expect_cell("\tx", "\"'\tx\"");
+	expect_cell("\tx", "\\x09x");	/* no longer a tab at all */
 	expect_cell(" padded", "\" padded\"");
 	expect_cell("a=b", "a=b");
 }
