@@ -348,6 +348,21 @@ ok "all 300 closed after $(($(now_ms) - t0)) ms (request_timeout = 2 s)"
 for fd in "${stalled[@]}"; do exec {fd}>&-; done
 alive 'slow headers'
 
+# ------------------------------------------------------------ slow drip
+
+# A client that sends one byte every half second is never idle, so an idle
+# timeout never fires; request_timeout covers the whole request (head and
+# body), so all are closed about 2 s after their first byte.  (They stayed
+# open for ever: 1 byte a second kept a connection.)
+[ -x "${SLOWCLIENT:-}" ] || fail 'SLOWCLIENT is not built (make check builds it)'
+out=$("$SLOWCLIENT" drip "$PORT" 40 500 10)
+n=$(awk '{ print $2 }' <<<"$out")
+last=$(awk '{ print $7 }' <<<"$out")
+expect_eq "$n" 40 "40 clients dripping a byte every 0.5 s: all closed ($out)"
+[ "$last" -lt 4000 ] || fail "the last dripping client was closed after $last ms (request_timeout = 2 s)"
+ok "... within $last ms (request_timeout = 2 s)"
+alive 'slow drip'
+
 # ------------------------------------------ slow headers past the fd limit
 
 # With its descriptors used up (16 more than it has open), accept() fails: the gateway pauses
@@ -378,6 +393,63 @@ t0=$(now_ms)
 http_get /healthz
 expect_eq "$HTTP_STATUS" 200 'descriptors free again: served'
 ok "... within $(($(now_ms) - t0)) ms of the clients going"
+stop_daemon
+
+# --------------------------------- descriptors kept for new connections
+
+# 250 dripping clients against a 200-descriptor limit: the gateway keeps a
+# reserve (64, or a quarter of a small limit) and, past it, closes the
+# oldest connection that is only reading or idle, so /healthz and a signed
+# SMS are still answered at once.  (They were starved: every descriptor
+# held by a client that was never timed out.)  Then a reply nobody reads:
+# request_timeout also bounds a whole reply.
+printf '\n[admin]\ntoken_file = admin.tokens\n' >>"$TEST_CONF"
+RESERVE_TOKEN=reserve-0123456789abcdef0123456789abcdef
+printf 'staff %s\n' "$RESERVE_TOKEN" >"$TMPD/admin.tokens"
+chmod 600 "$TMPD/admin.tokens"
+soft=$(ulimit -S -n)
+ulimit -S -n 200
+start_daemon
+ulimit -S -n "$soft"
+"$SLOWCLIENT" drip "$PORT" 250 1000 6 >"$TMPD/drip250.out" &
+drip=$!
+sleep 1
+t0=$(now_ms)
+http_get /healthz
+expect_eq "$HTTP_STATUS" 200 '250 dripping clients, 200 descriptors: /healthz answered'
+post_sms SMreserve "$P" 'walked to the park today'
+expect_eq "$HTTP_STATUS" 200 '... and a signed SMS'
+elapsed=$(($(now_ms) - t0))
+[ "$elapsed" -lt 1500 ] || fail "answering took $elapsed ms with 250 dripping clients"
+ok "... within $elapsed ms"
+wait "$drip"
+expect_match "$(cat "$TMPD/drip250.out")" '^closed 250 of 250' '... and every dripping client closed (shed or timed out)'
+http_get /metrics
+expect_match "$HTTP_BODY" '^clotline_http_connections_closed_total\{reason="shed"\} [1-9]' \
+	'/metrics counts the connections shed'
+expect_match "$HTTP_BODY" '^clotline_http_connections_closed_total\{reason="request_timeout"\} [1-9]' \
+	'/metrics counts the requests timed out'
+# A reply of about 3 MB (the adherence CSV of 60 patients over a year) to a
+# client reading one byte every 50 ms: closed after request_timeout.
+for i in $(seq 1 60); do
+	printf "INSERT INTO patients(phone,name,language,timezone,enrolled,opted_out,paused,created_at,updated_at)
+	    VALUES('+4477009%05d','%s','en','Europe/London',1,0,0,0,0);\n" "$i" \
+		"$(head -c 90 /dev/zero | tr '\0' n)"
+done | sql "$(cat)"
+printf 'GET /api/v1/adherence.csv?from=2025-01-01&to=2025-12-31 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' \
+	"$RESERVE_TOKEN" >"$TMPD/csv.req"
+reply_closed() {
+	http_get /metrics
+	grep -q '^clotline_http_connections_closed_total{reason="reply_timeout"} 1' <<<"$HTTP_BODY"
+}
+"$SLOWCLIENT" slowread "$PORT" 50 6 "$TMPD/csv.req" >/dev/null &
+slow=$!
+t0=$(now_ms)
+# (the client may go on reading what the kernel had already taken; the
+# gateway's side of the connection is what is closed)
+wait_for 5 reply_closed || fail 'a reply read a byte every 50 ms was not closed within 5 s'
+ok "a 3 MB reply read a byte every 50 ms: closed within $(($(now_ms) - t0)) ms (request_timeout = 2 s)"
+wait "$slow"
 stop_daemon
 
 # ---------------------------------------- the log check can fail (control)

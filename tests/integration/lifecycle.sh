@@ -171,6 +171,26 @@ ok 'shutdown logged'
 http_get /healthz
 expect_eq "$HTTP_STATUS" 000 'nothing listens after the exit'
 
+# ------------------------------- SIGTERM after clients reset their connections
+
+# 200 clients send a request and reset the connection before the answer:
+# their replies are no longer in flight once the connection is gone, so
+# shutdown does not wait for them.  (It waited the whole shutdown_timeout:
+# "200 replies not confirmed written", with nothing in flight.)
+[ -x "${SLOWCLIENT:-}" ] || fail 'SLOWCLIENT is not built (make check builds it)'
+start_daemon
+"$SLOWCLIENT" reset "$PORT" 200 /metrics >/dev/null
+http_get /healthz	# the 200 have been answered (or failed) by now
+t0=$(now_ms)
+kill -TERM "$DAEMON_PID"
+wait_exit "$DAEMON_PID" 8 || fail 'still running 8 s after SIGTERM'
+elapsed=$(($(now_ms) - t0))
+expect_eq "$EXIT_STATUS" 0 'SIGTERM after 200 resets: exit 0'
+[ "$elapsed" -lt 2000 ] || fail "SIGTERM after 200 resets took $elapsed ms (shutdown_timeout 5 s)"
+ok "... after $elapsed ms, not shutdown_timeout"
+! log_has 'replies not confirmed written' || fail 'shutdown waited for replies to reset connections'
+ok '... with no reply left "not confirmed written"'
+
 # ------------------------------------------- a database that stops answering
 
 # Overwrite the start of the database file under the running daemon (after a
