@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "readfile.h"
 #include "xmalloc.h"
 
 #define AUTH_DIGEST	32	/* SHA-256 */
@@ -190,11 +191,9 @@ auth_read_file(struct auth *a, const char *file, struct diag *d)
 	size_t		 nerr = d->nerrors;
 	int		 ch;
 
-	if ((fp = fopen(file, "r")) == NULL) {
-		diag_error(d, file, 0, "cannot open the admin token file: %s",
-		    strerror(errno));
+	if ((fp = readfile_open(file, READFILE_MAX_TOKENS, "admin token file",
+	    d)) == NULL)
 		return -1;
-	}
 	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 077) != 0)
 		diag_warning(d, file, 0, "the admin token file can be read by "
 		    "others (mode %03o); chmod 600 it", (unsigned)sb.st_mode &

@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "provider.h"
+#include "readfile.h"
 #include "phone.h"
 #include "tz.h"
 #include "utf8.h"
@@ -654,10 +655,9 @@ conf_load(const char *path, struct diag *d)
 			    "<built-in default>", 0);
 	}
 
-	if ((cp.fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+	if ((cp.fp = readfile_open(path, READFILE_MAX_CONF, "configuration",
+	    d)) == NULL)
 		goto out;
-	}
 	rc = ini_parse_stream(conf_reader_cb, &cp, conf_handler_cb, &cp);
 	conf_check_secret_mode(&cp);
 	fclose(cp.fp);

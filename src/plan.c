@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "plan.h"
 #include "prompts.h"
+#include "readfile.h"
 #include "storage.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -438,10 +439,8 @@ plan_load(const char *path, const char *name, const struct prompts *ps,
 	pp.plan = p;
 	pp.diag = d;
 	pp.file = path;
-	if ((pp.fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+	if ((pp.fp = readfile_open(path, READFILE_MAX_PLAN, "plan", d)) == NULL)
 		goto fail;
-	}
 	rc = ini_parse_stream(plan_reader_cb, &pp, plan_handler_cb, &pp);
 	fclose(pp.fp);
 	if (rc > 0)

@@ -16,6 +16,7 @@
 #include <event2/buffer.h>
 
 #include "prompts.h"
+#include "readfile.h"
 #include "segments.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -187,10 +188,8 @@ prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
 	unsigned	 line = 1;
 	int		 voice;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+	if ((fp = readfile_open(path, READFILE_MAX_PROMPT, "prompt", d)) == NULL)
 		return NULL;
-	}
 	len = fread(buf, 1, sizeof buf, fp);
 	fclose(fp);
 	if (len > PROMPTS_MAX_FILE) {

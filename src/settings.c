@@ -3,16 +3,50 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auth.h"
 #include "conf.h"
 #include "plan.h"
 #include "prompts.h"
+#include "readfile.h"
 #include "settings.h"
 #include "triage.h"
 #include "voice.h"
 #include "xmalloc.h"
+
+/*
+ * The rules files are read by the triage engine's loader; each is checked
+ * first as readfile_open would (a regular file of bounded size), so that
+ * none can stall a reload.  The directory itself is the loader's to report.
+ */
+static int
+settings_check_rules(const char *dir, struct diag *d)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	char		*path;
+	size_t		 len;
+	int		 rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 6 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 6, ".rules") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (readfile_check(path, READFILE_MAX_RULES, "rules file",
+		    d) == -1)
+			rc = -1;
+		free(path);
+	}
+	closedir(dp);
+	return rc;
+}
 
 struct settings *
 settings_load(const char *conf_path, struct diag *d)
@@ -29,7 +63,8 @@ settings_load(const char *conf_path, struct diag *d)
 	vars.clinic_phone = s->conf->clinic_phone;
 	s->prompts = prompts_load(s->conf->prompts_dir, s->conf->language, &vars, d);
 	rules_dir = xasprintf("%s/rules", s->conf->prompts_dir);
-	s->rules = triage_rules_load(rules_dir, d);
+	if (settings_check_rules(rules_dir, d) == 0)
+		s->rules = triage_rules_load(rules_dir, d);
 	free(rules_dir);
 	s->auth = auth_load(s->conf->token_file, getenv("CLOTLINE_ADMIN_TOKEN"),
 	    d);

@@ -67,6 +67,50 @@ expect_contains "$HTTP_BODY" 112 'HELP after the reload gives 112 too'
 [ "$(cat "$PORT_FILE")" = "$PORT" ] || fail 'the port changed on reload'
 ok 'same port after the reloads'
 
+# ----------------------------------- files that never end, or never open
+
+# Every file the gateway reads is a regular file of bounded size; a token
+# file of /dev/zero, a FIFO, a prompt linked to /dev/zero, a rules file that
+# is a FIFO, a 2 MB configuration: each an error at once, never a hang.
+# (token_file = /dev/zero hung check-config, and SIGHUP then spun at 100%
+# CPU with nothing served.)
+cp "$TEST_CONF" "$TMPD/before-zero.ini"
+printf '\n[admin]\ntoken_file = /dev/zero\n' >>"$TEST_CONF"
+run "$CLOTLINE" check-config -c "$TEST_CONF"
+expect_eq "$RUN_RC" 1 'check-config with token_file = /dev/zero: exit 1 (no hang)'
+expect_contains "$RUN_ERR" '/dev/zero: the admin token file is not a regular file' '... saying why'
+kill -HUP "$DAEMON_PID"
+wait_for 5 log_has '/dev/zero: the admin token file is not a regular file' ||
+	fail 'no refusal of /dev/zero in the log 5 s after SIGHUP'
+t0=$(now_ms)
+http_get /healthz
+expect_eq "$HTTP_STATUS" 200 'SIGHUP with token_file = /dev/zero: the reload is refused and /healthz answers'
+[ $(($(now_ms) - t0)) -lt 1000 ] || fail "/healthz took $(($(now_ms) - t0)) ms after the refused reload"
+c0=$(awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat")
+sleep 1
+c1=$(awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat")
+[ $((c1 - c0)) -lt $(($(getconf CLK_TCK) / 4)) ] || fail "the gateway used $((c1 - c0)) ticks of CPU in a second after the reload"
+ok '... and does not spin'
+post_sms SMzero "$P" "$RED_FLAG"
+expect_contains "$HTTP_BODY" 'Call 112' '... the old set stays in force'
+cp "$TMPD/before-zero.ini" "$TEST_CONF"
+mkfifo "$TMPD/fifo.ini"
+run "$CLOTLINE" check-config -c "$TMPD/fifo.ini"
+expect_eq "$RUN_RC $(grep -c 'not a regular file' <<<"$RUN_ERR")" '1 1' 'a FIFO as the configuration: refused at once'
+{ cat "$TEST_CONF"; head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' ';'; } >"$TMPD/big.ini"
+run "$CLOTLINE" check-config -c "$TMPD/big.ini"
+expect_eq "$RUN_RC $(grep -c 'larger than' <<<"$RUN_ERR")" '1 1' 'a 2 MB configuration: refused'
+mkdir -p "$TMPD/badprompts"
+cp -r "$top_srcdir/prompts/." "$TMPD/badprompts/"
+ln -sf /dev/zero "$TMPD/badprompts/en/help.txt"
+mkfifo "$TMPD/badprompts/rules/zz.rules"
+sed "s|^prompts_dir = .*|prompts_dir = $TMPD/badprompts|" "$TEST_CONF" >"$TMPD/badprompts.ini"
+chmod 600 "$TMPD/badprompts.ini"
+run "$CLOTLINE" check-config -c "$TMPD/badprompts.ini"
+expect_eq "$RUN_RC" 1 'a prompt linked to /dev/zero and a FIFO of rules: exit 1 (no hang)'
+expect_contains "$RUN_ERR" 'help.txt: the prompt is not a regular file' '... the prompt named'
+expect_contains "$RUN_ERR" 'zz.rules: the rules file is not a regular file' '... the rules file named'
+
 # ------------------------------ SIGHUP, public_url with a non-default port
 
 NEW_URL=http://gateway.test:8443
