@@ -512,7 +512,48 @@ struct sqlite_store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT_COUNT];
 	int		 write_failing;	/* see sqlite_note_error */
+	/* The database file as opened (see sqlite_moved); 0: in memory. */
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 moved;		/* found unlinked or replaced */
 };
+
+/*
+ * 1 if the database file was unlinked or replaced while open (rm, a restore
+ * copied over it, a rename): the path no longer names the file SQLite has
+ * open, by SQLite's own check (SQLITE_FCNTL_HAS_MOVED) or by device and
+ * inode against those at open.  Writes would go to a file that is gone
+ * (after a restart the gateway opens another one), so none is taken from
+ * then on: begin, commit and ping fail and the caller answers 503.  Logged
+ * once, as an error.
+ */
+static int
+sqlite_moved(struct sqlite_store *s)
+{
+	const char	*file;
+	struct stat	 sb;
+	int		 moved = 0;
+
+	if (s->moved)
+		return 1;
+	if (s->ino == 0)
+		return 0;	/* in memory */
+	file = sqlite3_db_filename(s->db, "main");
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED,
+	    &moved) != SQLITE_OK)
+		moved = 0;
+	if (!moved && (file == NULL || stat(file, &sb) == -1 ||
+	    sb.st_dev != s->dev || sb.st_ino != s->ino))
+		moved = 1;
+	if (moved) {
+		s->moved = 1;
+		log_error("storage: the database file %s was deleted or "
+		    "replaced while the gateway had it open; nothing more is "
+		    "stored or acknowledged (503) until it is restored and "
+		    "the gateway restarted", file != NULL ? file : "?");
+	}
+	return moved;
+}
 
 /*
  * A disk that is full, read-only or failing refuses writes while reads of
@@ -764,7 +805,8 @@ sqlite_open(const char *location, const struct storage_options *opts, char **err
 {
 	struct sqlite_store	*s;
 	sqlite3_stmt		*st;
-	const char		*mode = NULL;
+	struct stat		 sb;
+	const char		*mode = NULL, *file;
 	int			 i, rc;
 
 	s = xcalloc(1, sizeof *s);
@@ -777,6 +819,11 @@ sqlite_open(const char *location, const struct storage_options *opts, char **err
 	}
 	if (sqlite_private(s->db, errp) == -1)
 		goto fail;
+	if ((file = sqlite3_db_filename(s->db, "main")) != NULL &&
+	    *file != '\0' && stat(file, &sb) == 0) {
+		s->dev = sb.st_dev;
+		s->ino = sb.st_ino;
+	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, opts != NULL ? opts->busy_timeout_ms : 5000);
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
@@ -872,7 +919,7 @@ sqlite_ping(void *arg)
 
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW || sqlite_moved(s))
 		return -1;
 	return s->write_failing ? sqlite_write_probe(s) : 0;
 }
@@ -890,6 +937,8 @@ sqlite_begin(void *arg)
 {
 	struct sqlite_store	*s = arg;
 
+	if (sqlite_moved(s))
+		return -1;
 	return sqlite_exec_stmt(s, sqlite_stmt(s, STMT_BEGIN), "begin");
 }
 
@@ -904,6 +953,9 @@ sqlite_commit(void *arg)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	/* Committed to a file that is gone: not kept, whatever SQLite says. */
+	if (sqlite_moved(s))
+		return -1;
 	sqlite_note_write_ok(s);
 	return 0;
 }

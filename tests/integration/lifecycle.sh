@@ -253,4 +253,42 @@ http_get /healthz
 expect_eq "$HTTP_STATUS" 503 'the gateway keeps running and keeps saying so'
 stop_daemon
 
+# --------------------------------------- a database deleted under the gateway
+
+# rm clotline.db* while the gateway runs: it notices the path no longer
+# names the file it has open (device and inode), logs an error, and
+# answers 503, so the provider keeps the messages for later.  (Two SMS got
+# 200 and /healthz said ok; after a restart both were gone.)
+rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+start_daemon
+post_sms SMbeforerm +447700900556 'walked to the shop'
+expect_eq "$HTTP_STATUS" 200 'before the database is deleted: 200'
+rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+post_sms SMafterrm1 +447700900556 'breathless and my chest hurts'
+expect_eq "$HTTP_STATUS" 503 'an SMS after rm clotline.db*: 503, never 200'
+post_sms SMafterrm2 +447700900556 'walked again'
+expect_eq "$HTTP_STATUS" 503 'a second one: 503'
+http_get /healthz
+expect_eq "$HTTP_STATUS" 503 '/healthz: 503'
+log_has 'was deleted or replaced while the gateway had it open' || fail 'no error logged for the deleted database'
+ok '... and an error logged'
+expect_eq "$(grep -c 'was deleted or replaced' "$DAEMON_LOG")" 1 '... once'
+stop_daemon
+# A database replaced by another file (a restore copied over it) likewise.
+start_daemon
+post_sms SMbeforecp +447700900557 'walked to the shop'
+expect_eq "$HTTP_STATUS" 200 'a new database: 200'
+sql 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+cp "$TEST_DB" "$TMPD/copy.db"
+mv "$TMPD/copy.db" "$TEST_DB"
+post_sms SMaftercp +447700900557 'walked again'
+expect_eq "$HTTP_STATUS" 503 'an SMS after the database file was replaced: 503'
+stop_daemon
+start_daemon
+expect_eq "$(inbound_count SMafterrm1)$(inbound_count SMafterrm2)$(inbound_count SMaftercp)" 000 \
+	'none of the 503s is in the database after a restart (and none was acknowledged)'
+post_sms SMafterrm1 +447700900556 'breathless and my chest hurts'
+expect_eq "$HTTP_STATUS $(inbound_count SMafterrm1)" '200 1' "the provider's retry is stored"
+stop_daemon
+
 finish

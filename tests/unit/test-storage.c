@@ -4,6 +4,9 @@
  */
 #include "testlib.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include "storage.h"
@@ -318,6 +321,39 @@ test_reminder_storage(void **state)
 	assert_int_equal(rows[0].minutes, 20);
 	assert_int_equal(storage_activity_since(st, b, 0, rows, 4, &n), 0);
 	assert_int_equal(n, 0);
+	storage_close(st);
+}
+
+/* A database file unlinked under an open store: no write is taken. */
+static void
+test_file_unlinked(void **state)
+{
+	struct storage	*st;
+	struct inbound	 in = make_inbound("SMgone", "lost");
+	char		 path[512], side[520], *err = NULL;
+
+	snprintf(path, sizeof path, "%s/gone.db", testlib_tmpdir());
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_int_equal(storage_ping(st), 0);
+	/* unlinked between begin and commit: the commit is not kept */
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_equal(unlink(path), 0);
+	(void)unlink(side);
+	assert_int_equal(storage_commit(st), -1);
+	assert_int_equal(storage_begin(st), -1);
+	assert_int_equal(storage_ping(st), -1);
+	storage_close(st);
+	/* replaced by another file at the same path: the same */
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	snprintf(side, sizeof side, "%s.new", path);
+	testlib_write("gone.db.new", "not the database");
+	assert_int_equal(rename(side, path), 0);
+	assert_int_equal(storage_begin(st), -1);
+	assert_int_equal(storage_ping(st), -1);
 	storage_close(st);
 }
 
@@ -1059,6 +1095,7 @@ main(void)
 		cmocka_unit_test(test_activity_list),
 		cmocka_unit_test(test_inbox),
 		cmocka_unit_test(test_migration_9_inbox),
+		cmocka_unit_test(test_file_unlinked),
 	};
 	int	rc;
 
