@@ -28,6 +28,9 @@ struct httpc_xfer {
 	CURL			*easy;
 	struct curl_slist	*headers;
 	struct evbuffer		*resp;
+	char			*body;		/* owned; the POST body */
+	size_t			 body_len;
+	size_t			 body_off;	/* how much libcurl has read */
 	int			 too_big;
 	httpc_cb		 cb;
 	void			*arg;
@@ -52,6 +55,7 @@ httpc_xfer_free(struct httpc_xfer *x)
 	curl_slist_free_all(x->headers);
 	evbuffer_free(x->resp);
 	TAILQ_REMOVE(&x->hc->xfers, x, entry);
+	free(x->body);
 	free(x);
 }
 
@@ -237,6 +241,40 @@ httpc_free(struct httpc *hc)
 	free(hc);
 }
 
+/* libcurl reads the POST body from here, once. */
+static size_t
+httpc_read_body(char *buf, size_t size, size_t nitems, void *arg)
+{
+	struct httpc_xfer	*x = arg;
+	size_t			 n = size * nitems;
+
+	if (n > x->body_len - x->body_off)
+		n = x->body_len - x->body_off;
+	memcpy(buf, x->body + x->body_off, n);
+	x->body_off += n;
+	return n;
+}
+
+/*
+ * A body that cannot be rewound: when a kept-alive connection dies before
+ * any answer, libcurl would otherwise send the request again on a new
+ * connection by itself (Curl_retry_request), and a message the provider
+ * had already taken would go out twice while the outbox counted one
+ * attempt.  Without a rewind the transfer fails instead, as sent with no
+ * answer, and the outbox decides (docs/outbox.md, the timeout policy).  A
+ * request whose body never left can still be retried by libcurl: that is
+ * safe.
+ */
+static int
+httpc_seek_body(void *arg, curl_off_t offset, int origin)
+{
+	struct httpc_xfer	*x = arg;
+
+	if (offset == 0 && origin == SEEK_SET && x->body_off == 0)
+		return CURL_SEEKFUNC_OK;
+	return CURL_SEEKFUNC_CANTSEEK;
+}
+
 int
 httpc_post(struct httpc *hc, const struct httpc_request *rq, httpc_cb cb,
     void *arg)
@@ -253,6 +291,8 @@ httpc_post(struct httpc *hc, const struct httpc_request *rq, httpc_cb cb,
 	x->arg = arg;
 	x->resp = evbuffer_new();
 	x->headers = curl_slist_append(NULL, "Accept: application/json");
+	/* (a body read by callback would otherwise wait for 100 Continue) */
+	x->headers = curl_slist_append(x->headers, "Expect:");
 	curl_easy_setopt(e, CURLOPT_URL, rq->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -269,8 +309,17 @@ httpc_post(struct httpc *hc, const struct httpc_request *rq, httpc_cb cb,
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(e, CURLOPT_USERPWD, rq->userpwd);
 	}
-	if (rq->body != NULL)
-		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, rq->body);
+	if (rq->body != NULL) {
+		x->body = xstrdup(rq->body);
+		x->body_len = strlen(x->body);
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)x->body_len);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, httpc_read_body);
+		curl_easy_setopt(e, CURLOPT_READDATA, x);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, httpc_seek_body);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
+	}
 	TAILQ_INSERT_TAIL(&hc->xfers, x, entry);
 	if (curl_multi_add_handle(hc->multi, e) != CURLM_OK) {
 		httpc_xfer_free(x);

@@ -18,6 +18,8 @@ P_RESET=+447700900206
 P_429=+447700900207
 P_LOOP=+447700900208
 P_CB=+447700900209
+P_WARM=+447700900210
+P_KARESET=+447700900211
 GRACE=2
 
 cat >"$TMPD/script" <<EOS
@@ -28,6 +30,8 @@ $P_LOST lost:2500
 $P_SLOW slow:2500
 $P_RESET reset 201
 $P_429 429 201
+$P_WARM 201
+$P_KARESET reset 201
 EOS
 
 start_fake "$TMPD/script"
@@ -55,6 +59,9 @@ for i in 1 2 3 4 5; do
 	queue_msg reminder "$P_LOOP" 'the same text again' >/dev/null
 done
 
+column_is_sent() {	# ID: the outbox row is sent
+	[ "$(sql "SELECT status FROM outbound_messages WHERE id = $1;")" = sent ]
+}
 settled_but_future() {	# everything due now is done (id_optout2 waits 30 s or is cancelled)
 	[ "$(sql "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending', 'unknown') AND id <> $id_optout2;")" = 0 ]
 }
@@ -109,6 +116,26 @@ expect_eq "$(fake_count "\"to\":\"$P_SLOW\"")" 2 'lost answer, no callback: sent
 expect_eq "$(sql "SELECT status FROM outbound_messages WHERE id = $id_slow;")" sent 'lost answer, no callback: sent'
 # A reset after the request left: unknown, then sent again.
 expect_eq "$(row_status "$id_reset")" 'sent|2|' 'connection reset: sent on the second attempt'
+
+# A reset on a kept-alive connection: libcurl used to send the request
+# again on a new connection by itself (Curl_retry_request), so the fake
+# saw two requests while the outbox recorded one attempt (sent|1|, the
+# rare failure of the check above).  Now the first attempt fails as sent
+# with no answer and the outbox alone decides to send again: two requests,
+# two attempts.  The connection is warmed by a message first, so the
+# reset one goes on a kept-alive connection every time.
+id_warm=$(queue_msg welcome "$P_WARM" 'warming the connection')
+wait_for 10 column_is_sent "$id_warm" || fail 'the warming message was not sent'
+id_kareset=$(queue_msg welcome "$P_KARESET" 'reset on a kept-alive connection')
+kareset_settled() {
+	[ "$(sql "SELECT status FROM outbound_messages WHERE id = $id_kareset;")" = sent ]
+}
+wait_for 20 kareset_settled || fail "the message reset on a kept-alive connection was not sent: $(row_status "$id_kareset")"
+expect_eq "$(fake_count "\"to\":\"$P_KARESET\"")" 2 'reset on a kept-alive connection: two requests'
+expect_eq "$(row_status "$id_kareset")" 'sent|2|' '... and two attempts recorded, the second by the outbox'
+log_has "message $id_kareset (welcome) to ***211, attempt 1: unknown" ||
+	fail 'the first attempt was not recorded as unknown'
+ok '... the first as sent with no answer (unknown)'
 
 # Loop guard: 5 identical texts, 3 allowed in 30 minutes.
 expect_eq "$(fake_count "\"to\":\"$P_LOOP\"")" 3 'loop guard: three identical texts sent'
