@@ -567,6 +567,8 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 out:
 	staff_finish(ctx, ok, err);
 fail:
+	if (err->status != STAFF_OK && out != NULL)
+		patient_clear(out);	/* re-read before a commit that failed */
 	free(detail);
 	patient_clear(&old);
 	patient_clear(&p);
@@ -625,6 +627,8 @@ staff_patient_update(const struct staff_ctx *ctx, int64_t id,
 	ok = 1;
 out:
 	staff_finish(ctx, ok, err);
+	if (err->status != STAFF_OK && out != NULL)
+		patient_clear(out);
 	free(detail);
 	patient_clear(&old);
 	patient_clear(&p);
@@ -701,6 +705,8 @@ staff_patient_change(const struct staff_ctx *ctx, int64_t id,
 	ok = 1;
 out:
 	staff_finish(ctx, ok, err);
+	if (err->status != STAFF_OK && out != NULL)
+		patient_clear(out);
 	free(detail);
 	patient_clear(&p);
 	return err->status;
@@ -992,6 +998,8 @@ staff_escalation_ack(const struct staff_ctx *ctx, int64_t id, const char *note,
 	ok = 1;
 out:
 	staff_finish(ctx, ok, err);
+	if (err->status != STAFF_OK && out != NULL)
+		escalation_row_clear(out);
 	free(detail);
 	escalation_row_clear(&e);
 	return err->status;
@@ -1056,6 +1064,8 @@ staff_inbox_done(const struct staff_ctx *ctx, int64_t id, const char *note,
 	ok = 1;
 out:
 	staff_finish(ctx, ok, err);
+	if (err->status != STAFF_OK && out != NULL)
+		inbox_row_clear(out);
 	free(detail);
 	inbox_row_clear(&r);
 	return err->status;
