@@ -34,9 +34,11 @@
 #include "outbox_policy.h"
 #include "prompts.h"
 #include "provider.h"
+#include "schedule.h"
 #include "segments.h"
 #include "settings.h"
 #include "storage.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define OUTBOX_BATCH		64	/* rows claimed per transaction */
@@ -52,6 +54,7 @@ enum outbox_local {
 	LOCAL_GAVE_UP,		/* too many attempts */
 	LOCAL_UNSENDABLE,	/* unknown kind, or the adapter refused it */
 	LOCAL_DB_ERROR,		/* a check could not be made: try again later */
+	LOCAL_QUIET,		/* the patient's quiet hours: wait for their end */
 };
 
 /* Final states decided before the provider, by enum outbox_local. */
@@ -73,6 +76,7 @@ struct outbox_job {
 	struct outbound_row	 row;
 	struct outbox_kind_policy policy;
 	enum outbox_local	 local;
+	int64_t			 quiet_end;	/* LOCAL_QUIET: when to try */
 	struct provider_result	 res;
 	int			 segments;
 	/* Set by outbox_apply for the log line and the counters. */
@@ -96,6 +100,7 @@ struct outbox {
 	struct outbox_bucket		 bucket;	/* the one sending number */
 	struct outbox_jobs		 flying;
 	struct outbox_jobs		 done;
+	struct tz_cache			*zones;		/* patients' time zones */
 	size_t				 inflight;	/* flying + done */
 	int				 stopping;
 	uint32_t			 rng;
@@ -163,6 +168,44 @@ outbox_finish(struct outbox_job *job)
 	event_active(ob->flush_ev, EV_TIMEOUT, 0);
 }
 
+/*
+ * A reminder or welcome is never sent in the patient's quiet hours, however
+ * it came to be due then (a retry after provider errors, a restart after
+ * downtime): it waits for their end, or expires if that is past its
+ * deadline.  1 if the job is settled so.  Alerts and replies to a message
+ * the patient just sent are not held.
+ */
+static int
+outbox_quiet(struct outbox *ob, struct outbox_job *job,
+    const struct patient *p, int64_t now, int64_t deadline)
+{
+	const struct tz_zone	*z;
+	struct sched_window	 w;
+	const char		*why;
+	char			*err = NULL;
+	int64_t			 end;
+
+	if (strcmp(job->row.kind, "reminder") != 0 &&
+	    strcmp(job->row.kind, "welcome") != 0)
+		return 0;
+	if (sched_window_parse(&w, NULL, NULL, p->quiet_start, p->quiet_end,
+	    &why) == -1)
+		return 0;
+	if ((z = tz_cache_get(ob->zones, p->timezone, &err)) == NULL) {
+		free(err);
+		return 0;
+	}
+	if ((end = sched_quiet_ends(z, &w, now)) == 0)
+		return 0;
+	if (end >= deadline) {
+		job->local = LOCAL_EXPIRED;
+		return 1;
+	}
+	job->local = LOCAL_QUIET;
+	job->quiet_end = end;
+	return 1;
+}
+
 /* Decides a claimed row's fate and sends it if it is still wanted. */
 static void
 outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
@@ -203,6 +246,10 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 		if (n == 1 && (p.opted_out || p.paused)) {
 			patient_clear(&p);
 			job->local = LOCAL_CANCELLED;
+			goto settled;
+		}
+		if (n == 1 && outbox_quiet(ob, job, &p, now, deadline)) {
+			patient_clear(&p);
 			goto settled;
 		}
 		if (n == 1)
@@ -448,6 +495,13 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 		job->counted = OUTBOUND_RETRIED;
 		job->became = "retry: the opt-out or loop check failed";
 		goto write;
+	case LOCAL_QUIET:
+		u.status = "pending";
+		u.next_attempt_at = job->quiet_end;
+		u.not_attempted = 1;
+		job->counted = OUTBOUND_RETRIED;
+		job->became = "waiting for the end of the patient's quiet hours";
+		goto write;
 	case LOCAL_NONE:
 		break;
 	}
@@ -632,6 +686,7 @@ outbox_create(struct event_base *base, struct storage *st,
 	ob->set = set;
 	TAILQ_INIT(&ob->flying);
 	TAILQ_INIT(&ob->done);
+	ob->zones = tz_cache_create();
 	ob->rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)ob;
 	if (ob->rng == 0)
 		ob->rng = 1;
@@ -681,6 +736,7 @@ outbox_free(struct outbox *ob)
 	outbox_jobs_free(&ob->done);
 	event_free(ob->pump_ev);
 	event_free(ob->flush_ev);
+	tz_cache_free(ob->zones);
 	free(ob);
 }
 

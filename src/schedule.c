@@ -158,6 +158,26 @@ sched_quiet_begins(const struct tz_zone *z, const struct sched_window *w,
 }
 
 int64_t
+sched_quiet_ends(const struct tz_zone *z, const struct sched_window *w,
+    int64_t t)
+{
+	int64_t	local, at;
+	int32_t	day;
+	int	minute;
+
+	local = tz_utc_to_local(z, t);
+	day = tz_day_of(local);
+	minute = (int)((local - (int64_t)day * SCHED_DAY) / 60);
+	if (!sched_in_quiet(w, minute))
+		return 0;
+	if (minute >= w->quiet_end)	/* overnight: they end tomorrow */
+		day++;
+	(void)tz_local_to_utc(z, (int64_t)day * SCHED_DAY + w->quiet_end * 60,
+	    &at);
+	return at > t ? at : t + 60;
+}
+
+int64_t
 sched_week_start(const struct tz_zone *z, int64_t t)
 {
 	int32_t	day = sched_local_day(z, t);

@@ -89,6 +89,12 @@ enum sched_due sched_due(int64_t at, int64_t now, int64_t catch_up);
  */
 int64_t	 sched_quiet_begins(const struct tz_zone *, const struct sched_window *,
 	    int64_t after);
+/*
+ * If instant t falls in the window's quiet hours, the instant they end
+ * (later than t); 0 if t is outside them (or there are none).
+ */
+int64_t	 sched_quiet_ends(const struct tz_zone *, const struct sched_window *,
+	    int64_t t);
 /* 1 if local minute of the day m is inside the window's quiet hours. */
 int	 sched_in_quiet(const struct sched_window *, int m);
 /* The UTC instant local Monday 00:00 of t's week began (weekly totals). */

@@ -242,6 +242,8 @@ struct outbound_update {
 	int64_t		 sent_at;
 	int		 segments;
 	int		 clear_error;	/* forget earlier attempts' errors */
+	int		 not_attempted;	/* the claim made no attempt: undo its
+					   count (a wait for quiet hours) */
 	int64_t		 now;
 };
 

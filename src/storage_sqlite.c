@@ -443,7 +443,8 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    "   ELSE coalesce(?6, error_message) END,"
 	    " next_attempt_at = coalesce(?7, next_attempt_at),"
 	    " sent_at = coalesce(?8, sent_at),"
-	    " segments = coalesce(?9, segments), updated_at = ?10"
+	    " segments = coalesce(?9, segments), updated_at = ?10,"
+	    " attempts = max(attempts - ?12, 0)"
 	    " WHERE id = ?1",
 	[STMT_OUTBOUND_GET_ID] =
 	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages WHERE id = ?1",
@@ -1547,6 +1548,7 @@ sqlite_outbound_update(void *arg, const struct outbound_update *u)
 	sqlite_bind_count(st, 9, u->segments);
 	sqlite3_bind_int64(st, 10, u->now);
 	sqlite3_bind_int(st, 11, u->clear_error != 0);
+	sqlite3_bind_int(st, 12, u->not_attempted != 0);
 	return sqlite_exec_stmt(s, st, "outbound update");
 }
 

@@ -509,10 +509,11 @@ sql() {
 	sqlite3 -batch -noheader -cmd '.timeout 5000' "$TEST_DB" "$1"
 }
 
-# enrol PHONE [OPTED_OUT]: adds an enrolled English patient.
+# enrol PHONE [OPTED_OUT]: adds an enrolled English patient, without quiet
+# hours (so no test depends on the hour it runs at).
 enrol() {
-	sql "INSERT INTO patients(phone,name,language,timezone,enrolled,opted_out,paused,created_at,updated_at)
-	     VALUES('$1','Test','en','Europe/London',1,${2:-0},0,0,0);"
+	sql "INSERT INTO patients(phone,name,language,timezone,enrolled,opted_out,paused,created_at,updated_at,quiet_start,quiet_end)
+	     VALUES('$1','Test','en','Europe/London',1,${2:-0},0,0,0,'00:00','00:00');"
 }
 
 # inbound_count SID: rows stored for MessageSid SID.

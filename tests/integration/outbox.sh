@@ -20,6 +20,8 @@ P_LOOP=+447700900208
 P_CB=+447700900209
 P_WARM=+447700900210
 P_KARESET=+447700900211
+P_QUIET=+447700900212
+P_QUIET2=+447700900213
 GRACE=2
 
 cat >"$TMPD/script" <<EOS
@@ -136,6 +138,45 @@ expect_eq "$(row_status "$id_kareset")" 'sent|2|' '... and two attempts recorded
 log_has "message $id_kareset (welcome) to ***211, attempt 1: unknown" ||
 	fail 'the first attempt was not recorded as unknown'
 ok '... the first as sent with no answer (unknown)'
+
+# Quiet hours: a welcome due again after provider errors (attempt 1 failed)
+# while the patient's quiet hours have begun waits for their end, and the
+# claim is not counted as an attempt; a reminder whose deadline (2 hours
+# after it was made) comes first expires.  (Both were sent: a welcome has
+# no quiet-hours check on retry.)  The quiet hours are the two minutes
+# from the current one, London time.
+m0=$(( $(date +%s) / 60 * 60 ))
+qs=$(TZ=Europe/London date -d "@$m0" +%H:%M)
+qe=$(TZ=Europe/London date -d "@$((m0 + 120))" +%H:%M)
+for ph in "$P_QUIET" "$P_QUIET2"; do
+	sql "INSERT INTO patients(phone,name,language,timezone,enrolled,opted_out,paused,created_at,updated_at,quiet_start,quiet_end)
+	     VALUES('$ph','Quiet','en','Europe/London',1,0,0,0,0,'$qs','$qe');"
+done
+private "$P_QUIET" "$P_QUIET2"
+now=$(date +%s)
+id_quiet=$(sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority, attempts,
+	error_message, next_attempt_at, created_at, updated_at)
+	VALUES ('welcome', '$P_QUIET', 'welcome retried into quiet hours', 'pending', 2, 1,
+	'Service Unavailable', $now, $now - 60, $now);
+	SELECT last_insert_rowid();")
+id_quiet2=$(sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority,
+	next_attempt_at, created_at, updated_at)
+	VALUES ('reminder', '$P_QUIET2', 'reminder that would go out in quiet hours', 'pending', 3,
+	$now, $now - 7150, $now);
+	SELECT last_insert_rowid();")
+quiet_decided() {
+	[ "$(sql "SELECT status FROM outbound_messages WHERE id = $id_quiet2;")" = expired ] &&
+		[ "$(sql "SELECT next_attempt_at > $now FROM outbound_messages WHERE id = $id_quiet;")" = 1 ]
+}
+wait_for 10 quiet_decided || fail "quiet hours: $(row_status "$id_quiet"), $(row_status "$id_quiet2")"
+expect_eq "$(sql "SELECT status, attempts, next_attempt_at FROM outbound_messages WHERE id = $id_quiet;")" \
+	"pending|1|$((m0 + 120))" 'a welcome retried into quiet hours waits for their end (no attempt counted)'
+expect_eq "$(fake_count "\"to\":\"$P_QUIET\"")" 0 '... and nothing went to the provider'
+expect_eq "$(row_status "$id_quiet2")" 'expired|1|' 'a reminder whose deadline comes first expires'
+expect_eq "$(fake_count "\"to\":\"$P_QUIET2\"")" 0 '... unsent'
+log_has "message $id_quiet (welcome) to ***212" || fail 'the wait is not logged'
+ok '... and the wait is logged'
+sql "UPDATE outbound_messages SET status = 'cancelled' WHERE id = $id_quiet;"	# out of the way
 
 # Loop guard: 5 identical texts, 3 allowed in 30 minutes.
 expect_eq "$(fake_count "\"to\":\"$P_LOOP\"")" 3 'loop guard: three identical texts sent'
