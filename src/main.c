@@ -235,7 +235,13 @@ cmd_serve(int argc, char **argv)
 		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "
 		    "anyone can post webhooks; never run like this in production");
 
-	sopts.busy_timeout_ms = set->conf->busy_timeout_ms;
+	/*
+	 * SQLite waits for another process's lock by sleeping, and the daemon
+	 * calls it on its event loop: background work (the outbox, the
+	 * scheduler) never waits, it backs off and tries later; a request
+	 * waits a little (server.c, SERVER_LOOP_BUSY_MS) and then answers 503.
+	 */
+	sopts.busy_timeout_ms = 0;
 	if ((st = storage_open("sqlite", set->conf->database, &sopts, &err)) == NULL)
 		fatal("storage: %s", err);
 	log_info("storage: %s database %s at schema version %d",

@@ -571,8 +571,14 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", rt->allow);
 		server_text(srv, req, rt->metric, 405, "method not allowed\n");
-	} else
+	} else {
+		/* Requests wait a little for a lock; background work not. */
+		storage_set_busy_timeout(srv->st,
+		    srv->set->conf->busy_timeout_ms < SERVER_LOOP_BUSY_MS ?
+		    srv->set->conf->busy_timeout_ms : SERVER_LOOP_BUSY_MS);
 		rt->handler(srv, req, rt, &t);
+		storage_set_busy_timeout(srv->st, 0);
+	}
 	reqtarget_clear(&t);
 }
 

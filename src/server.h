@@ -19,6 +19,11 @@ struct storage;
 #define SERVER_MAX_BODY		(64 * 1024)
 #define SERVER_MAX_HEADERS	(16 * 1024)
 #define SERVER_MAX_FIELDS	1000
+/*
+ * The longest a request waits on the event loop for a database lock another
+ * process holds (or busy_timeout_ms if less) before it answers 503.
+ */
+#define SERVER_LOOP_BUSY_MS	100
 
 /*
  * Takes ownership of set; borrows base, st, the outbox (which borrows set

@@ -91,6 +91,12 @@ storage_ping(struct storage *st)
 	return st->ops->ping(storage_impl(st));
 }
 
+void
+storage_set_busy_timeout(struct storage *st, int ms)
+{
+	st->ops->busy_timeout(storage_impl(st), ms);
+}
+
 int
 storage_schema_version(struct storage *st)
 {

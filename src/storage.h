@@ -265,6 +265,7 @@ struct storage_ops {
 			    const struct storage_options *, char **errp);
 	void		 (*close)(void *);
 	int		 (*ping)(void *);
+	void		 (*busy_timeout)(void *, int ms);
 	int		 (*schema_version)(void *);
 	int		 (*begin)(void *);
 	int		 (*commit)(void *);
@@ -360,6 +361,11 @@ const char	*storage_backend(const struct storage *);
  * until one succeeds.
  */
 int	 storage_ping(struct storage *);
+/*
+ * How long a begin (or any write) waits for a lock another process holds,
+ * from now on, before it fails; storage_options.busy_timeout_ms at open.
+ */
+void	 storage_set_busy_timeout(struct storage *, int ms);
 /* The schema version the store is at. */
 int	 storage_schema_version(struct storage *);
 /*

@@ -925,6 +925,14 @@ sqlite_ping(void *arg)
 	return s->write_failing ? sqlite_write_probe(s) : 0;
 }
 
+static void
+sqlite_busy_timeout(void *arg, int ms)
+{
+	struct sqlite_store	*s = arg;
+
+	sqlite3_busy_timeout(s->db, ms);
+}
+
 static int
 sqlite_schema_version(void *arg)
 {
@@ -1903,6 +1911,7 @@ const struct storage_ops storage_sqlite_ops = {
 	.open = sqlite_open,
 	.close = sqlite_close,
 	.ping = sqlite_ping,
+	.busy_timeout = sqlite_busy_timeout,
 	.schema_version = sqlite_schema_version,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
