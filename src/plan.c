@@ -581,9 +581,9 @@ plan_reminder_find(const struct plan *p, const char *name)
 int
 plan_check_times(const struct plan *p, const char *times, char **why)
 {
-	const char	*q, *reason;
+	const char	*q, *reason, *seen[PLAN_MAX_REMINDERS];
 	char		 name[PLAN_NAME_MAX];
-	size_t		 len;
+	size_t		 len, seenlen[PLAN_MAX_REMINDERS], nseen = 0, i;
 	int		 m;
 
 	if (times == NULL || *times == '\0')
@@ -597,6 +597,21 @@ plan_check_times(const struct plan *p, const char *times, char **why)
 		q += strspn(q, " ,");
 		if ((len = strcspn(q, "=")) == 0 || q[len] == '\0')
 			break;
+		/* One time for a reminder: which of two would it be? */
+		for (i = 0; i < nseen; i++)
+			if (seenlen[i] == len && strncmp(seen[i], q, len) == 0) {
+				*why = xasprintf("reminder times: '%.*s' is given "
+				    "more than once", (int)(len > 32 ? 32 : len),
+				    q);
+				return -1;
+			}
+		if (nseen == PLAN_MAX_REMINDERS) {
+			*why = xasprintf("reminder times: more than %d",
+			    PLAN_MAX_REMINDERS);
+			return -1;
+		}
+		seen[nseen] = q;
+		seenlen[nseen++] = len;
 		if (len < sizeof name) {
 			memcpy(name, q, len);
 			name[len] = '\0';

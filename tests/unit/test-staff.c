@@ -270,6 +270,8 @@ test_add_validation(void **state)
 	input(&in, PHONE_A);
 	in.reminder_times = "jog=09:00";
 	add_invalid(f, &in, "reminder_times", "jog");
+	in.reminder_times = "walk=09:00, walk=18:00";
+	add_invalid(f, &in, "reminder_times", "more than once");
 	in.reminder_times = "walk=9h";
 	add_invalid(f, &in, "reminder_times", "");
 
