@@ -35,6 +35,7 @@ struct conf {
 	char		*provider;		/* "console" or "twilio" */
 	char		*account_sid;
 	char		*auth_token;		/* secret: never log */
+	char		*auth_token_file;	/* where auth_token came from */
 	char		*from;
 	char		*api_base;
 	int		 verify_signatures;
@@ -78,7 +79,8 @@ struct conf {
  * conf_free) and may still add warnings to diag; on any error returns NULL
  * with every problem in diag as "file:line: message".  Relative paths in the
  * file are resolved against the file's own directory.  The environment
- * variable CLOTLINE_AUTH_TOKEN overrides [provider] auth_token.
+ * variable CLOTLINE_AUTH_TOKEN overrides [provider] auth_token and
+ * auth_token_file (the file's first line).
  */
 struct conf	*conf_load(const char *path, struct diag *);
 void		 conf_free(struct conf *);
