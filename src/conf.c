@@ -665,6 +665,12 @@ conf_check_required(struct conf_parse *cp)
 struct conf *
 conf_load(const char *path, struct diag *d)
 {
+	return conf_load_lenient(path, d, NULL);
+}
+
+struct conf *
+conf_load_lenient(const char *path, struct diag *d, int *bad)
+{
 	struct conf_parse	 cp;
 	struct conf		*c;
 	const char		*env, *slash;
@@ -688,6 +694,7 @@ conf_load(const char *path, struct diag *d)
 
 	if ((cp.fp = fopen(path, "r")) == NULL) {
 		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		bad = NULL;	/* nothing worth going on with */
 		goto out;
 	}
 	rc = ini_parse_stream(conf_reader_cb, &cp, conf_handler_cb, &cp);
@@ -708,7 +715,9 @@ conf_load(const char *path, struct diag *d)
 out:
 	free(cp.dir);
 	free(cp.bad_section);
-	if (d->nerrors != before) {
+	if (bad != NULL)
+		*bad = d->nerrors != before;
+	else if (d->nerrors != before) {
 		conf_free(c);
 		return NULL;
 	}

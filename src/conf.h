@@ -83,6 +83,13 @@ struct conf {
  * auth_token_file (the file's first line).
  */
 struct conf	*conf_load(const char *path, struct diag *);
+/*
+ * For check-config, which goes on to the prompts, rules and plans after a
+ * bad key: as conf_load, but when the file could be read, returns the conf
+ * even with errors (a bad value keeps its default) and sets *bad to 1 if
+ * there were any.  Never run on such a conf.
+ */
+struct conf	*conf_load_lenient(const char *path, struct diag *, int *bad);
 void		 conf_free(struct conf *);
 
 /*
