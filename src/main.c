@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "backup.h"
 #include "conf.h"
 #include "diag.h"
 #include "log.h"
@@ -56,6 +57,7 @@ usage_main(FILE *fp)
 "Commands:\n"
 "  serve          run the gateway in the foreground\n"
 "  check-config   validate the configuration, prompts and rules\n"
+"  backup         copy the database while the gateway runs\n"
 "  triage         triage a TSV conversation file offline, or evaluate the\n"
 "                 rules against a labelled one (--eval)\n"
 "  patient        staff commands on patients: add, list, show, update,\n"
@@ -319,6 +321,12 @@ cmd_triage(int argc, char **argv)
 }
 
 static int
+cmd_backup(int argc, char **argv)
+{
+	return backup_cmd(argc, argv, DEFAULT_CONF);
+}
+
+static int
 cmd_patient(int argc, char **argv)
 {
 	return patient_cmd(argc, argv, DEFAULT_CONF);
@@ -335,6 +343,7 @@ main(int argc, char **argv)
 		{ "check-config", cmd_check_config },
 		{ "triage", cmd_triage },
 		{ "patient", cmd_patient },
+		{ "backup", cmd_backup },
 	};
 	size_t	i;
 
