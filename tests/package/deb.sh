@@ -99,7 +99,7 @@ for f in /etc/clotline/clotline.ini /etc/clotline/plans/dvt-walking.ini \
     /usr/lib/sysusers.d/clotline.conf /usr/lib/tmpfiles.d/clotline.conf \
     /usr/share/clotline/prompts/rules/known.rules /usr/share/clotline/prompts/en/review.txt \
     /usr/share/man/man8/clotline.8.gz /usr/share/man/man5/clotline.ini.5.gz \
-    /usr/share/doc/clotline/README.md /usr/share/doc/clotline/docs/operations.md \
+    /usr/share/doc/clotline/README.md.gz /usr/share/doc/clotline/docs/operations.md.gz \
     /usr/share/doc/clotline/copyright /usr/share/doc/clotline/examples/clotline-alerts.yml; do
 	check "installed: $f" test -f "$f"
 done
@@ -131,6 +131,12 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	done
 fi
 
+check 'the man pages name every command' sh -c 'zcat /usr/share/man/man8/clotline.8.gz | grep -q "^\.SS \"patient add\""' 
+check 'clotline.ini(5) has every key of the installed configuration' sh -c '
+	for k in $(sed -n "s/^;\{0,1\}\([a-z_]*\) = .*/\1/p" /etc/clotline/clotline.ini); do
+		zcat /usr/share/man/man5/clotline.ini.5.gz | grep -qx ".B $k" || { echo "  missing: $k"; exit 1; }
+	done'
+
 # ------------------------------------------- start it as the unit would
 unit=/lib/systemd/system/clotline.service
 check 'the unit is Type=notify' grep -qx 'Type=notify' "$unit"
@@ -159,8 +165,10 @@ with open(sys.argv[2], "a", buffering=1) as out:
 PY
 	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 	chmod 0777 "$WORK" && chmod 0666 "$SOCK"
-	(cd / && umask 077 && exec runuser -u clotline -- \
-	    env NOTIFY_SOCKET="$SOCK" $start) 2>"$WORK/daemon.log" &
+	# setpriv execs (runuser would stay as a parent and keep SIGHUP).
+	(cd / && umask 077 && exec env NOTIFY_SOCKET="$SOCK" setpriv \
+	    --reuid=clotline --regid=clotline --init-groups -- $start) \
+	    2>"$WORK/daemon.log" &
 	DAEMON=$!
 	ready=
 	for _ in $(seq 200); do
