@@ -341,6 +341,15 @@ storage_outbound_stalled(struct storage *st, int64_t before)
 }
 
 int
+storage_outbound_backlog(struct storage *st, int64_t now, int64_t *count,
+    int64_t *oldest)
+{
+	*count = 0;
+	*oldest = 0;
+	return st->ops->outbound_backlog(storage_impl(st), now, count, oldest);
+}
+
+int
 storage_outbound_update(struct storage *st, const struct outbound_update *u)
 {
 	return st->ops->outbound_update(storage_impl(st), u);
