@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-MAKE=${MAKE:-make}
+MAKE="env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make}"
 if ! [ -f "$top_builddir/Makefile" ]; then
 	echo "install: no Makefile in $top_builddir; skipped" >&2
 	exit 77

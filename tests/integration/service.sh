@@ -136,7 +136,15 @@ mv "$TEST_DB" "$TMPD/live.db"
 rm -f "$TEST_DB-wal" "$TEST_DB-shm"
 cp "$TMPD/backup.db" "$TEST_DB"
 sqlite3 "$TEST_DB" 'SELECT provider_sid FROM inbound_messages;' | sort >"$TMPD/restored"
-expect_eq "$(comm -23 "$TMPD/acked-before" "$TMPD/restored" | wc -l)" 0 \
+lost=$(comm -23 "$TMPD/acked-before" "$TMPD/restored")
+if [ -n "$lost" ]; then
+	for sid in $lost; do
+		echo "# $sid: in the live database: $(sqlite3 "$TMPD/live.db" "SELECT id, received_at FROM inbound_messages WHERE provider_sid = '$sid'")" >&2
+		grep -n "$sid" "$TMPD/results" >&2 || true
+	done
+	echo "# backup max id: $(sqlite3 "$TEST_DB" 'SELECT max(id), count(*) FROM inbound_messages')" >&2
+fi
+expect_eq "$(printf '%s' "$lost" | grep -c . || true)" 0 \
 	'every message acknowledged before the backup began is in the restored copy'
 expect_eq "$(sqlite3 "$TEST_DB" 'SELECT count(*) - count(DISTINCT provider_sid) FROM inbound_messages;')" 0 \
 	'the restored copy stores each message once'
