@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Configuration loading (see conf.h).  Every key lives in conf_table below
  * with its default, type and help text; defaults are applied through the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gateway's configuration: an INI file (sections and keys as in
  * shared/spec/interface.md) read with inih, checked against one table of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Leveled logging to stderr (see log.h).  Lines are written with one write()
  * each so concurrent writers do not interleave within a line, and control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Logging to stderr, one line per event, for journald or a terminal.  When
  * stderr is journald's stream (JOURNAL_STREAM names it) each line carries a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clotline: the command line.  Each command parses its own options; serve
  * wires settings, storage and the HTTP server around one event_base and

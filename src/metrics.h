@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Counters for GET /metrics in the Prometheus text exposition format.  The
  * struct is plain data owned by whoever creates it (the gateway); nothing here

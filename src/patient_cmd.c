@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline patient` (see patient_cmd.h): option parsing, one call into
  * staff.c per command, and output for people (aligned text) or programs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * HTTP server (see server.h).  Every request path ends in exactly one reply
  * through server_reply, which also counts it for /metrics and tracks it for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Loading the configuration, prompts and rules as one set (see settings.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Backend selection and the storage_* wrappers (see storage.h).  The wrappers
  * are the one place that knows a store is a struct of operations.

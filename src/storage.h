@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The store behind one interface, as OpenSMTPD's queue backends: a struct of
  * operations chosen by name.  "sqlite" is the embedded default; a PostgreSQL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SQLite storage backend (see storage.h): one connection in WAL mode with
  * synchronous=FULL, so a commit that returned is on disk before the gateway

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The command line: --help, --version, usage errors (exit 2), check-config on
 # good and bad configurations (exit 0 / exit 1 with FILE:LINE: diagnostics),
 # and `serve` refusing a bad configuration without ever listening.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Phone numbers in logs keep their last three digits and nothing else; one
  * call writes one line, whatever its arguments hold.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Metrics exposition: counters appear with their labels in the Prometheus
  * text format.
