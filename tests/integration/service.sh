@@ -107,7 +107,8 @@ load() {	# TSV RESULTS: posts each request, 8 at a time; "STATUS SID" lines
 	}' "$1" >"$TMPD/load.curl"
 	curl --parallel --parallel-max 8 -s -K "$TMPD/load.curl" >"$2" 2>"$2.err" || true
 }
-acked() { awk '$1 == 200 { print $2 }' "$1" | sort; }
+# Whole lines only: curl may be halfway through writing the last one.
+acked() { awk '$1 == 200 && length($2) == 34 { print $2 }' "$1" | sort; }
 
 rm -f "$TEST_DB"
 write_config "$TEST_CONF"
