@@ -915,6 +915,8 @@ test_typos(void **state)
 		{ "Brustschmerzn", U },
 		{ "cant breth at all", E },
 		{ "perd\u00ed el sentido", E },
+		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
+		{ "walked 20 min. today", R },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
