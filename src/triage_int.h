@@ -146,10 +146,12 @@ struct triage_rules {
 	int			 review_rule;	/* index of rule "review"; -1 none */
 	uint64_t		 topics;	/* bits of the topics: they place a message */
 	/*
-	 * Topics no rule names and no request is: searched only for a message
-	 * nothing else places (chit-chat), to tell it from one for a person.
+	 * Qualifiers and topics searched only when needed: for a rule whose
+	 * other concepts are there, or, for a topic, to place a message that
+	 * nothing else places (chit-chat).  The rest (symptoms, requests and
+	 * the first concept of a rule made only of these) is always searched.
 	 */
-	uint64_t		 placing;
+	uint64_t		 lazy;
 	struct triage_lits	 lits;
 	struct triage_lexicon	*lexicon;	/* triage_norm_words */
 	int			 maxline;	/* lines in the largest set */

@@ -416,7 +416,7 @@ load_roles(struct load *l)
 		[TRIAGE_REQUEST_HELP] = "help",
 	};
 	struct triage_rules	*tr = l->tr;
-	uint64_t		 named;
+	uint64_t		 need;
 	int			 i, c;
 
 	tr->request[TRIAGE_REQUEST_NONE] = -1;
@@ -433,13 +433,19 @@ load_roles(struct load *l)
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (tr->concepts[c].kind == KIND_TOPIC)
 			tr->topics |= UINT64_C(1) << c;
-	named = 0;
-	for (i = 0; i < tr->nrules; i++)
-		named |= tr->rules[i].need | tr->rules[i].forbid;
+	/* Qualifiers and topics wait for the rest of a rule... */
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (tr->concepts[c].kind != KIND_SYMPTOM)
+			tr->lazy |= UINT64_C(1) << c;
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
 		if (tr->request[i] >= 0)
-			named |= UINT64_C(1) << tr->request[i];
-	tr->placing = tr->topics & ~named;
+			tr->lazy &= ~(UINT64_C(1) << tr->request[i]);
+	/* ...but a rule made only of them is anchored on one of them. */
+	for (i = 0; i < tr->nrules; i++) {
+		need = tr->rules[i].need;
+		if ((need & ~tr->lazy) == 0)
+			tr->lazy &= ~(need & -need);
+	}
 }
 
 /* Parses "ID LEVEL EXPR [ask CONCEPT] [reply NAME]" once all concepts exist. */
