@@ -93,6 +93,7 @@ expect_match "$RUN_OUT" '^emergency recall: 1/2 = 50\.0%$' 'eval: recall counts 
 expect_match "$RUN_OUT" '^under-triage: 1$' 'eval: one message under-triaged'
 expect_match "$RUN_OUT" '^accuracy: 2/4 = 50\.0%$' 'eval: exact accuracy'
 expect_match "$RUN_OUT" '^emergency +1 +0 +0 +1$' 'eval: emergency row of the matrix'
+expect_match "$RUN_OUT" '^language en: messages 4, emergency recall 1/2 = 50\.0%, under-triage 1, accuracy 2/4 = 50\.0%$' 'eval: the figures by language'
 expect_match "$RUN_OUT" '^routine +0 +1 +0 +0$' 'eval: over-triage shows in the routine row'
 run "$CLOTLINE" triage -r "$RULES" --eval "$TMPD/eval.tsv" --min-emergency-recall 100
 expect_eq "$RUN_RC" 1 'eval: missed emergency fails --min-emergency-recall 100'
