@@ -977,7 +977,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		fired++;
 		if (r->level > res->own)
 			res->own = r->level;
-		if (i == tr->review_rule)
+		if (r->inbox)
 			res->review = 1;
 	}
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)

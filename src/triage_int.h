@@ -114,6 +114,7 @@ struct triage_rule {
 	uint64_t		 forbid;	/* none may be in this message */
 	int			 ask;		/* concept to ask about; -1 none */
 	char			*reply;		/* prompt name; NULL: level default */
+	int			 inbox;		/* a person reads the message */
 };
 
 enum triage_unit { UNIT_NONE, UNIT_MINUTES, UNIT_HOURS, UNIT_KM, UNIT_MILES,
@@ -143,7 +144,6 @@ struct triage_rules {
 	int			 nlangs;
 	const char		*prompts[TRIAGE_MAX_PROMPTS + 1];
 	int			 request[TRIAGE_REQUEST_HELP + 1];	/* topic index; -1 none */
-	int			 review_rule;	/* index of rule "review"; -1 none */
 	uint64_t		 topics;	/* bits of the topics: they place a message */
 	/*
 	 * Qualifiers and topics searched only when needed: for a rule whose

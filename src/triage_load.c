@@ -425,10 +425,6 @@ load_roles(struct load *l)
 		tr->request[i] = c != -1 && tr->concepts[c].kind == KIND_TOPIC ?
 		    c : -1;
 	}
-	tr->review_rule = -1;
-	for (i = 0; i < tr->nrules; i++)
-		if (strcmp(tr->rules[i].id, "review") == 0)
-			tr->review_rule = i;
 	load_prompt_name(l, "review");
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (tr->concepts[c].kind == KIND_TOPIC)
@@ -464,7 +460,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 	expr = load_word(&rest);
 	if (id == NULL || lvl == NULL || expr == NULL) {
 		diag_error(l->d, pr->path, pr->line, "expected: rule ID LEVEL "
-		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME]");
+		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME] [inbox]");
 		return;
 	}
 	memset(&r, 0, sizeof r);
@@ -505,6 +501,10 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 		return;
 	}
 	while ((kw = load_word(&rest)) != NULL) {
+		if (strcmp(kw, "inbox") == 0) {
+			r.inbox = 1;
+			continue;
+		}
 		arg = load_word(&rest);
 		if (arg == NULL) {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': '%s' "
@@ -533,7 +533,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 			load_prompt_name(l, arg);
 		} else {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
-			    "'%s' (ask or reply)", id, kw);
+			    "'%s' (ask, reply or inbox)", id, kw);
 			goto fail;
 		}
 	}

@@ -1064,6 +1064,13 @@ test_review_and_requests(void **state)
 	assert_false(r.review);
 	one("no chest pain today", &r);
 	assert_false(r.review);
+	/* A word of the chest that no rule places: urgent, and a person reads it. */
+	one("it's like a belt round my ribs", &r);
+	assert_int_equal(r.level, U);
+	assert_true(r.review);
+	assert_string_equal(r.reply, "unsure");
+	one("my chest is fine, walked 2 km", &r);
+	assert_int_equal(r.level, R);
 	/* A person asked for beside a red flag: both. */
 	one("can someone call me, my chest hurts", &r);
 	assert_int_equal(r.level, U);
