@@ -929,6 +929,11 @@ test_typos(void **state)
 	assert_string_equal(triage_lexicon_read(lx, "brething", 8),
 	    "breathing");
 	assert_null(triage_lexicon_read(lx, "breast", 6));
+	/* Four letters: only a five-letter target with an inner letter dropped. */
+	assert_string_equal(triage_lexicon_read(lx, "pcho", 4), "pecho");
+	assert_string_equal(triage_lexicon_read(lx, "dolr", 4), "dolor");
+	assert_null(triage_lexicon_read(lx, "cost", 4));
+	assert_null(triage_lexicon_read(lx, "ecsh", 4));
 	assert_null(triage_lexicon_read(lx, "chess", 5));
 	assert_null(triage_lexicon_read(lx, "breath", 6));
 	/* Negation words are never made by a correction. */
