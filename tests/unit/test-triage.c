@@ -1077,6 +1077,11 @@ test_review_and_requests(void **state)
 	assert_string_equal(r.reply, "unsure");
 	one("my chest is fine, walked 2 km", &r);
 	assert_int_equal(r.level, R);
+	/* A red flag the rules know is no case for the safety net's inbox. */
+	one("my chest hurts", &r);
+	assert_int_equal(r.level, U);
+	assert_false(r.review);
+	assert_null(strstr(r.rules, "unsure_alarm"));
 	/* A person asked for beside a red flag: both. */
 	one("can someone call me, my chest hurts", &r);
 	assert_int_equal(r.level, U);
