@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: HTTP/1.1 request framing, any bytes (src/framing.c): the
  * request line and header reader and the chunked body decoder that stand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the request target of a request line, any bytes
  * (src/reqtarget.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * HTTP connections underneath evhttp (see conn.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gateway's HTTP connections, underneath libevent's evhttp.  Every
  * connection's bytes pass through a strict framing reader (framing.h)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Strict HTTP/1.1 request framing (see framing.h).  One state machine over
  * the bytes of a connection: the request line, the header fields (only

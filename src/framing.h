@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * HTTP/1.1 request framing (RFC 9112), checked strictly, byte by byte, before
  * libevent's parser sees a request.  libevent reads requests leniently: bare

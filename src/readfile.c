@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Bounded reading of regular files (see readfile.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Opening the files the gateway reads (configuration, staff tokens, prompts,
  * rules, plans) so that no file can stall it: only a regular file of a

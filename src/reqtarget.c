@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Origin-form request targets (see reqtarget.h).  Deliberately no decoding
  * or normalising: the routes match the bytes as sent, and the signature is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The request target of an HTTP/1.1 request line (RFC 9112 3.2), in origin
  * form only: a path that starts with exactly one '/', then an optional

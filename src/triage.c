@@ -412,7 +412,7 @@ static void
 scan_prepare(struct scan *sc)
 {
 	struct spans	 harmless, *p = &sc->puncts;
-	size_t		 i, e;
+	size_t		 i, b, e;
 	int		 k;
 
 	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
@@ -420,14 +420,18 @@ scan_prepare(struct scan *sc)
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
 		/*
-		 * A blank that ends inside a word starts a word the literal
-		 * scan of the text did not see (triage_lit.c): search every
-		 * line rather than miss one.
+		 * A blank that starts or ends inside a word ends or starts a
+		 * word the literal scan of the text did not see (triage_lit.c):
+		 * search every line rather than miss one.
 		 */
+		b = harmless.v[k].s;
 		e = harmless.v[k].e;
-		if (e > 0 && e < sc->len &&
+		if ((e > 0 && e < sc->len &&
 		    is_word_byte((unsigned char)sc->text[e - 1]) &&
-		    is_word_byte((unsigned char)sc->text[e]))
+		    is_word_byte((unsigned char)sc->text[e])) ||
+		    (b > 0 && b < sc->len &&
+		    is_word_byte((unsigned char)sc->text[b - 1]) &&
+		    is_word_byte((unsigned char)sc->text[b])))
 			memset(sc->sat, 0xff, (size_t)sc->tr->lits.cwords *
 			    sizeof *sc->sat);
 	}
@@ -584,21 +588,24 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
 
+	/*
+	 * "went away after hospital but it's back today", "never had chest
+	 * pain before, but I have now": a relapse later undoes a denial.
+	 */
+	relapses = scan_cue(sc, CUE_RELAPSE);
+	for (i = 0; i < relapses->n && !relapse; i++)
+		relapse = relapses->v[i].s >= x->e;
 	for (i = 0; i < neg->n; i++)
 		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
 			inner++;
 	/* A symptom whose own words hold the negation is never denied. */
-	if (inner > 0 && !scan_own_negation(sc, ts, x, neg))
+	if (inner > 0 && !relapse && !scan_own_negation(sc, ts, x, neg))
 		return READ_NEGATED;
-	for (i = 0; i < neg->n && inner == 0; i++)
+	for (i = 0; i < neg->n && inner == 0 && !relapse; i++)
 		if (neg->v[i].e <= x->s && scan_neg_reaches(sc, &neg->v[i], x))
 			nneg++;
 	if (nneg > 0)
 		return READ_NEGATED;
-	/* "went away after hospital but it's back today" */
-	relapses = scan_cue(sc, CUE_RELAPSE);
-	for (i = 0; i < relapses->n && !relapse; i++)
-		relapse = relapses->v[i].s >= x->e;
 	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
 		return READ_NEGATED;
 	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&
@@ -836,6 +843,26 @@ rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
 }
 
 /*
+ * Searches concept c: a topic anywhere in the message, a symptom or
+ * qualifier read with the cues.  Sets its bit in *msg when present, in
+ * *denied when only denied; *hypothetical when a symptom was only "what if".
+ */
+static void
+scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
+    int *hypothetical)
+{
+	const struct triage_concept *tc = &sc->tr->concepts[c];
+	int	neg = 0;
+
+	if (tc->kind == KIND_TOPIC ? scan_any(sc, &tc->set) :
+	    scan_symptom(sc, &tc->set, tc->kind == KIND_SYMPTOM ?
+	    hypothetical : &neg, &neg))
+		*msg |= UINT64_C(1) << c;
+	else if (neg)
+		*denied |= UINT64_C(1) << c;
+}
+
+/*
  * Starts reading one message: a valid UTF-8 copy (the daemon sanitises
  * first; anything else gets U+FFFD here), folded and read word by word
  * (triage_norm.h), its literals scanned.  The clause bits, the line
@@ -891,14 +918,57 @@ scan_close(struct scan *sc)
 	free(sc->owned);
 }
 
+/*
+ * Fires the rules of one pass (fallback or not) over what the message and
+ * the conversation hold, searching first the qualifiers and topics a rule
+ * needs beside something else once the rest of that rule is there.  Adds
+ * their ids, level and inbox mark to res; returns how many fired.
+ */
+static int
+step_rules(struct scan *sc, struct triage_result *res, int fallback,
+    uint64_t remembered, uint64_t *msg, uint64_t *denied, uint64_t *done,
+    int *hypothetical)
+{
+	const struct triage_rules *tr = sc->tr;
+	const struct triage_rule *r;
+	uint64_t	 lazy, all = *msg | remembered;
+	int		 i, c, fired = 0;
+
+	for (i = 0; i < tr->nrules; i++) {
+		r = &tr->rules[i];
+		lazy = (r->need | r->forbid) & tr->lazy & ~*done;
+		if (r->fallback != fallback || lazy == 0 ||
+		    (r->need & ~tr->lazy & ~all) != 0)
+			continue;
+		for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+			if (((lazy >> c) & 1) != 0)
+				scan_concept(sc, c, msg, denied, hypothetical);
+		*done |= lazy;
+	}
+	all = *msg | remembered;
+	for (i = 0; i < tr->nrules; i++) {
+		r = &tr->rules[i];
+		if (r->fallback != fallback || !rule_fires(r, *msg, all))
+			continue;
+		result_add_rule(res, r->id);
+		fired++;
+		if (r->level > res->own)
+			res->own = r->level;
+		if (r->inbox)
+			res->review = 1;
+	}
+	return fired;
+}
+
 void
 triage_step(const struct triage_rules *tr, struct triage_state *st,
     const char *text, int64_t now, struct triage_result *res)
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
+	uint64_t	 done = 0;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
-	int		 c, i, hypothetical = 0, asked = -1, neg, fired = 0;
+	int		 c, i, hypothetical = 0, asked = -1, fired, fallback = 0;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 
@@ -912,19 +982,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	episode = st->level;
 
 	scan_prepare(&sc);
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
-		const struct triage_concept *tc = &tr->concepts[c];
-
-		if (((tr->placing >> c) & 1) != 0)
-			continue;	/* only if nothing else places it */
-		neg = 0;
-		if (tc->kind == KIND_TOPIC ? scan_any(&sc, &tc->set) :
-		    scan_symptom(&sc, &tc->set, tc->kind == KIND_SYMPTOM ?
-		    &hypothetical : &neg, &neg))
-			msg |= UINT64_C(1) << c;
-		else if (neg)
-			denied |= UINT64_C(1) << c;
-	}
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (((tr->lazy >> c) & 1) == 0)
+			scan_concept(&sc, c, &msg, &denied, &hypothetical);
 	if (hypothetical)
 		msg |= UINT64_C(1) << TRIAGE_HYPOTHETICAL;
 	scan_activity(&sc, &res->activity);
@@ -942,18 +1002,16 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 
 	all = msg | remembered;
+	/* The rules; the fallback ones only below a red flag. */
 	res->own = TRIAGE_ROUTINE;
-	for (i = 0; i < tr->nrules; i++) {
-		r = &tr->rules[i];
-		if (!rule_fires(r, msg, all))
-			continue;
-		result_add_rule(res, r->id);
-		fired++;
-		if (r->level > res->own)
-			res->own = r->level;
-		if (i == tr->review_rule)
-			res->review = 1;
+	fired = step_rules(&sc, res, 0, remembered, &msg, &denied, &done,
+	    &hypothetical);
+	if (res->own < TRIAGE_URGENT && res->answer == TRIAGE_ANSWER_NONE) {
+		fallback = 1;
+		fired += step_rules(&sc, res, 1, remembered, &msg, &denied,
+		    &done, &hypothetical);
 	}
+	all = msg | remembered;
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
 		if (tr->request[i] >= 0 && ((msg >> tr->request[i]) & 1) != 0 &&
 		    res->request == TRIAGE_REQUEST_NONE)
@@ -965,7 +1023,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts && fired == 0 &&
 	    res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
 	    (msg & tr->topics) == 0; c++)
-		if (((tr->placing >> c) & 1) != 0 &&
+		if (((tr->lazy & tr->topics & ~done) >> c & 1) != 0 &&
 		    scan_any(&sc, &tr->concepts[c].set))
 			msg |= UINT64_C(1) << c;
 	if (fired == 0 && res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
@@ -986,7 +1044,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	/* The reply and follow-up question come from the deciding rules. */
 	for (i = 0; i < tr->nrules && res->own == res->level; i++) {
 		r = &tr->rules[i];
-		if (!rule_fires(r, msg, all) || r->level != res->own)
+		if ((r->fallback && !fallback) || !rule_fires(r, msg, all) ||
+		    r->level != res->own)
 			continue;
 		if (reply_rule == NULL && r->reply != NULL)
 			reply_rule = r;

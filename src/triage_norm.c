@@ -24,6 +24,7 @@
 #define LEX_MAX_WORD	32
 #define LEX_MIN_TYPO	5	/* squeezed letters before a typo is corrected */
 #define LEX_LONG_TYPO	9	/* squeezed letters for a distance of 2 */
+#define LEX_MIN_ABBREV	4	/* letters of an abbreviation that is expanded */
 
 struct lex_node {
 	uint32_t	hash;
@@ -383,6 +384,7 @@ struct lex_typo_arg {
 	const char	*key;
 	size_t		 klen;
 	int		 d;
+	int		 dropped;	/* a four-letter word: one letter dropped */
 	int32_t		 best;
 	int		 bestd;
 };
@@ -401,6 +403,10 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		w = &lx->word[lx->deletes.node[i].val];
 		if (a->best == lx->deletes.node[i].val)
 			continue;
+		if (a->dropped && (w->klen != a->klen + 1 ||
+		    lx->arena[w->key] != a->key[0] ||
+		    lx->arena[w->key + w->klen - 1] != a->key[a->klen - 1]))
+			continue;	/* "pcho" is pecho; "cost" is no "coast" */
 		dist = lex_distance(a->key, a->klen, lx->arena + w->key, w->klen,
 		    a->d);
 		if (dist > a->d)
@@ -447,13 +453,18 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 			bestdiff = diff;
 		}
 	}
-	if (best == NULL && (a.d = lex_max_distance(k)) > 0) {
+	a.d = lex_max_distance(k);
+	a.dropped = k == LEX_MIN_TYPO - 1;
+	if (best == NULL && (a.d > 0 || a.dropped)) {
 		a.lx = lx;
 		a.key = key;
 		a.klen = k;
 		a.best = -1;
+		if (a.dropped)
+			a.d = 1;
 		a.bestd = a.d + 1;
-		lex_deletes(key, k, a.d, lex_typo_cb, &a);
+		/* Four letters: only a target with one letter dropped inside. */
+		lex_deletes(key, k, a.dropped ? 0 : a.d, lex_typo_cb, &a);
 		if (a.best != -1)
 			best = &lx->word[a.best];
 	}
@@ -634,6 +645,30 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 	return j - i;
 }
 
+/*
+ * The shortest target word that w[0, n) begins, for an abbreviation: a
+ * word of four letters or more that is no word of the lexicon, followed by
+ * a dot.  NULL when there is none.
+ */
+static const char *
+lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
+{
+	const struct lex_word	*c, *best = NULL;
+	size_t			 i;
+
+	if (lx == NULL || !lx->built || n < LEX_MIN_ABBREV || n > LEX_MAX_WORD ||
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+		return NULL;
+	for (i = 0; i < lx->nword; i++) {
+		c = &lx->word[i];
+		if (c->kind == LEX_TARGET && c->len > n &&
+		    memcmp(lx->arena + c->off, w, n) == 0 &&
+		    (best == NULL || c->len < best->len))
+			best = c;
+	}
+	return best != NULL ? lx->arena + best->off : NULL;
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out)
@@ -663,6 +698,15 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 				i++;
 			w = in + s;
 			n = i - s;
+		}
+		/* "resp." and "Brustschm." read as the word they cut short. */
+		if (i < len && in[i] == '.' && w != joined &&
+		    (fix = lex_abbreviation(lx, w, n)) != NULL) {
+			k = strlen(fix);
+			memcpy(out + o, fix, k);
+			o += k;
+			i++;		/* the dot is no sentence end */
+			continue;
 		}
 		/*
 		 * A contraction, and a word glued to other letters (Cyrillic,

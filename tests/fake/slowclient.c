@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * slowclient: HTTP clients that misbehave slowly, for the tests of the
  * gateway's deadlines and its accounting of connections

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The triage engine against spec/triage.md, phenomenon by phenomenon, with
  * the shipped rules: levels, negation and its scope, negations that are the
@@ -915,6 +916,8 @@ test_typos(void **state)
 		{ "Brustschmerzn", U },
 		{ "cant breth at all", E },
 		{ "perd\u00ed el sentido", E },
+		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
+		{ "walked 20 min. today", R },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
@@ -927,6 +930,11 @@ test_typos(void **state)
 	assert_string_equal(triage_lexicon_read(lx, "brething", 8),
 	    "breathing");
 	assert_null(triage_lexicon_read(lx, "breast", 6));
+	/* Four letters: only a five-letter target with an inner letter dropped. */
+	assert_string_equal(triage_lexicon_read(lx, "pcho", 4), "pecho");
+	assert_string_equal(triage_lexicon_read(lx, "dolr", 4), "dolor");
+	assert_null(triage_lexicon_read(lx, "cost", 4));
+	assert_null(triage_lexicon_read(lx, "ecsh", 4));
 	assert_null(triage_lexicon_read(lx, "chess", 5));
 	assert_null(triage_lexicon_read(lx, "breath", 6));
 	/* Negation words are never made by a correction. */
@@ -954,6 +962,13 @@ test_negation_scope(void **state)
 		{ "my calf doesn't hurt any more", R },
 		{ "no tengo dolor de pecho ni falta de aire", R },
 		{ "nosebleed won't stop", U },
+		/* A later "but I have now" undoes the denial... */
+		{ "never had chest pain before but I have now", U },
+		{ "hatte nie Brustschmerzen, aber jetzt schon", U },
+		/* ...but a new symptom after "aber jetzt" undoes nothing. */
+		{ "Die Brustschmerzen sind weg, aber jetzt bin ich kurzatmig", U },
+		/* "can't X for Y": the negation is about X, not the symptom. */
+		{ "I can't get up the stairs for gasping", E },
 	};
 
 	CHECK(c);
@@ -963,7 +978,8 @@ static void
 test_paraphrases(void **state)
 {
 	static const struct case_ c[] = {
-		{ "like breathing through a straw", U },
+		{ "like breathing through a straw", E },	/* air hunger */
+		{ "it's like a belt round my ribs", U },
 		{ "a weight pressing on my chest", U },
 		{ "chest in a vice", U },
 		{ "I went down and woke up on the bathroom floor", E },
@@ -1062,6 +1078,18 @@ test_review_and_requests(void **state)
 	assert_false(r.review);
 	one("no chest pain today", &r);
 	assert_false(r.review);
+	/* A word of the chest that no rule places: urgent, and a person reads it. */
+	one("something odd going on in my chest", &r);
+	assert_int_equal(r.level, U);
+	assert_true(r.review);
+	assert_string_equal(r.reply, "unsure");
+	one("my chest is fine, walked 2 km", &r);
+	assert_int_equal(r.level, R);
+	/* A red flag the rules know is no case for the safety net's inbox. */
+	one("my chest hurts", &r);
+	assert_int_equal(r.level, U);
+	assert_false(r.review);
+	assert_null(strstr(r.rules, "unsure_alarm"));
 	/* A person asked for beside a red flag: both. */
 	one("can someone call me, my chest hurts", &r);
 	assert_int_equal(r.level, U);
