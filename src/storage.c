@@ -95,7 +95,8 @@ storage_ping(struct storage *st)
 void
 storage_set_busy_timeout(struct storage *st, int ms)
 {
-	st->ops->busy_timeout(storage_impl(st), ms);
+	/* A setting, not a use of the store: an open group stays open. */
+	st->ops->busy_timeout(st->impl, ms);
 }
 
 int
