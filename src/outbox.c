@@ -208,15 +208,22 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 		if (n == 1)
 			patient_clear(&p);
 	}
-	n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
-	    now - OUTBOX_LOOP_WINDOW);
-	if (n == -1) {
-		job->local = LOCAL_DB_ERROR;
-		goto settled;
-	}
-	if (n >= conf->loop_limit) {
-		job->local = LOCAL_SUPPRESSED;
-		goto settled;
+	/*
+	 * The loop guard is for auto-responders answering patients' texts.
+	 * An alert is never suppressed: a patient texting "coughing up
+	 * blood" five times is not a loop, and each alert is a person told.
+	 */
+	if (outbox_kind_is_patient(r->kind)) {
+		n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
+		    now - OUTBOX_LOOP_WINDOW);
+		if (n == -1) {
+			job->local = LOCAL_DB_ERROR;
+			goto settled;
+		}
+		if (n >= conf->loop_limit) {
+			job->local = LOCAL_SUPPRESSED;
+			goto settled;
+		}
 	}
 
 	segments_count(r->body, &sg);
@@ -495,10 +502,10 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 			    res->error_code, now);
 			break;
 		}
-		delay = outbox_backoff_ms(r->attempts, conf->retry_initial_ms,
-		    (int64_t)conf->retry_max * 1000, outbox_random(ob));
-		if (res->retry_after > 0 && res->retry_after * 1000 > delay)
-			delay = res->retry_after * 1000;
+		delay = outbox_retry_delay_ms(outbox_backoff_ms(r->attempts,
+		    conf->retry_initial_ms, (int64_t)conf->retry_max * 1000,
+		    outbox_random(ob)), res->retry_after,
+		    (int64_t)conf->retry_max * 1000);
 		u.status = "pending";
 		u.next_attempt_at = now + (delay + 999) / 1000;
 		job->counted = OUTBOUND_RETRIED;

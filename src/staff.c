@@ -941,8 +941,13 @@ enum staff_status
 staff_escalation_list(const struct staff_ctx *ctx, int open_only, size_t max,
     struct escalation_row **v, size_t *n, struct staff_error *err)
 {
+	struct escalation_filter	f;
+
 	memset(err, 0, sizeof *err);
-	if (storage_escalation_list(ctx->st, open_only, 0, max, v, n) == -1)
+	memset(&f, 0, sizeof f);
+	f.open_only = open_only;
+	f.max = max;
+	if (storage_escalation_list(ctx->st, &f, v, n) == -1)
 		return staff_store_failed(err);
 	return STAFF_OK;
 }
@@ -984,7 +989,7 @@ staff_escalation_ack(const struct staff_ctx *ctx, int64_t id, const char *note,
 	}
 	detail = xasprintf("escalation %lld (%s)%s%s", (long long)id, e.level,
 	    note != NULL && *note != '\0' ? ": " : "", note != NULL ? note : "");
-	if (storage_escalation_ack(ctx->st, id, ctx->actor, ctx->now) != 1 ||
+	if (storage_escalation_ack(ctx->st, id, ctx->actor, note, ctx->now) != 1 ||
 	    staff_audit(ctx, "escalation.ack", e.phone, detail) == -1)
 		goto out;
 	if (out != NULL && storage_escalation_get(ctx->st, id, out) != 1)

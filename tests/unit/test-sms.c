@@ -232,10 +232,11 @@ opted_out(struct fixture *fx, const char *phone)
 static size_t
 escalations(struct fixture *fx)
 {
+	struct escalation_filter f = { .max = 100 };
 	struct escalation_row	*v;
 	size_t			 n;
 
-	assert_int_equal(storage_escalation_list(fx->st, 0, 0, 100, &v, &n), 0);
+	assert_int_equal(storage_escalation_list(fx->st, &f, &v, &n), 0);
 	escalation_list_free(v, n);
 	return n;
 }
