@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "log.h"
 #include "metrics.h"
+#include "oncall.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "server.h"
@@ -175,6 +176,7 @@ cmd_check_config(int argc, char **argv)
 struct serve_ctx {
 	struct server		*srv;
 	struct scheduler	*sch;
+	struct oncall		*oc;
 };
 
 static void
@@ -184,15 +186,18 @@ serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 
 	switch (sig) {
 	case SIGHUP:
-		if (server_reload(ctx->srv) == 0)
+		if (server_reload(ctx->srv) == 0) {
 			scheduler_set_settings(ctx->sch,
 			    server_settings(ctx->srv));
+			oncall_set_settings(ctx->oc, server_settings(ctx->srv));
+		}
 		break;
 	case SIGTERM:
 	case SIGINT:
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		scheduler_stop(ctx->sch);
+		oncall_stop(ctx->oc);
 		server_shutdown(ctx->srv);
 		break;
 	}
@@ -210,6 +215,7 @@ cmd_serve(int argc, char **argv)
 	struct server		*srv;
 	struct outbox		*ob;
 	struct scheduler	*sch;
+	struct oncall		*oc;
 	struct serve_ctx	 ctx;
 	struct metrics		 metrics;
 	struct diag		 d;
@@ -258,14 +264,17 @@ cmd_serve(int argc, char **argv)
 	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
 		fatal("provider: %s", err);
 	sch = scheduler_create(base, st, &metrics, set, ob);
+	oc = oncall_create(base, st, &metrics, set, ob);
 	srv = server_create(base, set, st, ob, &metrics, path);
 	if (server_listen(srv, &err) == -1)
 		fatal("http: %s", err);
 	outbox_start(ob);
+	oncall_start(oc);
 	if (scheduler_start(sch) == -1)
 		fatal("reminders: cannot read the patients from the database");
 	ctx.srv = srv;
 	ctx.sch = sch;
+	ctx.oc = oc;
 	for (i = 0; i < 3; i++) {
 		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
@@ -277,6 +286,7 @@ cmd_serve(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
 	scheduler_free(sch);
+	oncall_free(oc);
 	outbox_free(ob);
 	server_free(srv);
 	storage_close(st);

@@ -45,6 +45,7 @@ struct metrics {
 	uint64_t	 silent;		/* answered with no message */
 	uint64_t	 keyword_replies;
 	uint64_t	 inbox;			/* kept for a person (staff inbox) */
+	uint64_t	 staff_texts;		/* from on-call numbers (ACK) */
 	uint64_t	 signature_failures;
 	uint64_t	 db_errors;
 	/* Group commit (server.c): commits, and the answers they carried. */

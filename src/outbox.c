@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "escalate.h"
 #include "form.h"
 #include "httpc.h"
 #include "log.h"
@@ -532,6 +533,17 @@ write:
 		outbound_row_clear(&cur);
 	if (rc == -1)
 		return -1;
+	/*
+	 * An alert that will never arrive passes its escalation on to the
+	 * next on-call number at once, rather than at its ack timeout.
+	 */
+	if (!outbox_kind_is_patient(r->kind) && u.status != NULL &&
+	    (strcmp(u.status, "failed") == 0 ||
+	    strcmp(u.status, "expired") == 0) &&
+	    escalate_undelivered(ob->set, ob->st, r->id,
+	    u.error_message != NULL ? u.error_message : job->became,
+	    now) == -1)
+		return -1;
 	if (u.status == NULL && u.delivery == NULL && u.provider_sid == NULL)
 		return 0;
 	return storage_outbound_update(ob->st, &u);
@@ -818,6 +830,22 @@ outbox_status_apply(struct outbox *ob, struct outbound_row *r, const char *sid,
 	    outbox_tell_staff(ob, r, code == 21211 ? "invalid number" :
 	    "not a mobile number", code, now) == -1)
 		return -1;
+	/* The provider could not deliver an alert: the next number has it. */
+	if (advances && !outbox_kind_is_patient(r->kind) &&
+	    (strcmp(state, "failed") == 0 ||
+	    strcmp(state, "undelivered") == 0)) {
+		char	why[64];
+
+		if (code > 0)
+			snprintf(why, sizeof why, "the provider reported it "
+			    "%s, error %d", state, code);
+		else
+			snprintf(why, sizeof why, "the provider reported it %s",
+			    state);
+		if (escalate_undelivered(ob->set, ob->st, r->id, why,
+		    now) == -1)
+			return -1;
+	}
 	return storage_outbound_update(ob->st, &u);
 }
 

@@ -21,12 +21,14 @@ enum sms_tally {
 	SMS_TALLY_SILENT,	/* stored, answered with no message */
 	SMS_TALLY_KEYWORD,	/* stored, a STOP/START/HELP reply */
 	SMS_TALLY_REPLY,	/* stored, a triage reply at level */
+	SMS_TALLY_STAFF,	/* stored, from an on-call number (ACK) */
 };
 
 struct sms_response {
 	int	 status;	/* 200, 400 or 503 */
 	char	*body;		/* owned: TwiML for 200, a reason otherwise */
 	int	 queued;	/* 1: it queued messages for the outbox */
+	int	 acked;		/* 1: an escalation was acknowledged */
 	/*
 	 * For a 200, what sms_done logs and counts once the work is durable
 	 * (at once, or after a group commit: storage.h).

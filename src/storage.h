@@ -103,6 +103,7 @@ struct escalation_update {
 	int64_t		 next_alert_at;	/* -1: clear the timer */
 	int		 failovers;	/* -1: leave */
 	int		 reopen;	/* 1: clear the acknowledgement */
+	int64_t		 outbound_id;	/* the first alert */
 	int64_t		 now;		/* updated_at */
 };
 

@@ -515,6 +515,7 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " acknowledged_at = CASE WHEN ?9 THEN NULL ELSE acknowledged_at END,"
 	    " acknowledged_by = CASE WHEN ?9 THEN NULL ELSE acknowledged_by END,"
 	    " ack_note = CASE WHEN ?9 THEN NULL ELSE ack_note END,"
+	    " outbound_id = coalesce(outbound_id, ?11),"
 	    " updated_at = ?10 WHERE id = ?1",
 	[STMT_ESCALATION_ALERT_INSERT] =
 	    "INSERT INTO escalation_alerts (escalation_id, outbound_id,"
@@ -1983,6 +1984,7 @@ sqlite_escalation_update(void *arg, const struct escalation_update *u)
 	sqlite3_bind_int(st, 8, u->failovers);
 	sqlite3_bind_int(st, 9, u->reopen != 0);
 	sqlite3_bind_int64(st, 10, u->now);
+	sqlite_bind_id(st, 11, u->outbound_id);
 	if (sqlite_exec_stmt(s, st, "escalation update") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0;

@@ -199,8 +199,11 @@ voice_effects(const struct settings *set, struct storage *st,
 		esc.call_sid = sid;
 		text = xasprintf("phone keypad: %s", r->symptom);
 		esc.text = text;
+		esc.name = known ? p->name : NULL;
+		esc.own = 1;
+		esc.flag = r->flag;
 		esc.now = now;
-		rc = escalate_record(set, st, &esc);
+		rc = escalate_record(set, st, &esc, NULL);
 		free(text);
 		if (rc == -1)
 			return -1;
