@@ -338,11 +338,16 @@ outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
 	int			 rc;
 
 	if (!outbox_kind_is_patient(r->kind) ||
-	    strcmp(r->to, conf->on_call) == 0) {
+	    conf_is_on_call(conf, r->to)) {
+		char	safe[200];
+
+		/* The provider's words can quote the number. */
+		snprintf(safe, sizeof safe, "%s", reason);
+		log_redact_digits(safe);
 		log_error("outbox: message %" PRId64 " to on-call %s could not "
 		    "be delivered (%s, error %d): staff alerts are not "
-		    "reaching anyone; check [clinic] on_call", r->id,
-		    log_phone(r->to, who), reason, code);
+		    "reaching it; check [clinic] on_call and on_call_backup",
+		    r->id, log_phone(r->to, who), safe, code);
 		return 0;
 	}
 	snprintf(codebuf, sizeof codebuf, "%d", code);

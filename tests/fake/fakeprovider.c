@@ -27,6 +27,8 @@
  *	nosid:CODE	that status with the message's JSON but no sid
  *	after:VALUE	503 with "Retry-After: VALUE" (digits only)
  *	afterdate:SEC	503 with Retry-After as an HTTP-date SEC seconds ahead
+ *	undelivered	created (201), then a signed "undelivered" status
+ *			callback with ErrorCode 30003 instead of "delivered"
  *
  * With --token, 201 answers are followed by a signed "delivered" status
  * callback when the request had a StatusCallback (the lost: action sends
@@ -149,8 +151,9 @@ fake_callback(const char *url, const char *sid, const char *status)
 	    (u = evhttp_uri_parse(url)) == NULL)
 		return;
 	snprintf(body, sizeof body, "MessageSid=%s&MessageStatus=%s"
-	    "&AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01",
-	    sid, status);
+	    "&AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01"
+	    "%s", sid, status, strcmp(status, "undelivered") == 0 ?
+	    "&ErrorCode=30003" : "");
 	if (form_parse(body, strlen(body), 100, &f) != FORM_OK ||
 	    signature_compute(fake_token, url, f, sig) == -1) {
 		form_free(f);
@@ -314,7 +317,8 @@ fake_messages(struct evhttp_request *req, const char *account)
 	}
 	action = fake_next_action(to);
 	created = strcmp(action, "201") == 0 || strncmp(action, "slow:", 5) == 0 ||
-	    strncmp(action, "lost:", 5) == 0;
+	    strncmp(action, "lost:", 5) == 0 ||
+	    strcmp(action, "undelivered") == 0;
 	fake_count++;
 	snprintf(sid, sizeof sid, "SM%016lx%016lx", (unsigned long)getpid(),
 	    fake_count);
@@ -352,6 +356,9 @@ fake_messages(struct evhttp_request *req, const char *account)
 		if (action[0] == 'l')
 			fake_callback(cb, sid, "sent");
 		event_base_once(fake_base, -1, EV_TIMEOUT, fake_later_cb, l, &tv);
+	} else if (strcmp(action, "undelivered") == 0) {
+		fake_json_reply(req, 201, answer);
+		fake_callback(cb, sid, "undelivered");
 	} else if (created) {
 		fake_json_reply(req, 201, answer);
 		fake_callback(cb, sid, "delivered");

@@ -272,7 +272,8 @@ log_has() {
 #   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
 #   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
-#   set TEST_DB to match).
+#   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
+#   emergency_numbers ...), CFG_ESCALATION (lines for [escalation]).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -315,6 +316,10 @@ emergency_number = ${CFG_EMERGENCY:-999}
 on_call = $ON_CALL
 timezone = Europe/London
 language = en
+${CFG_CLINIC:-}
+
+[escalation]
+${CFG_ESCALATION:-}
 EOF
 }
 
