@@ -52,6 +52,8 @@ struct sms_plan {
 	const char	*level;		/* keyword or triage level name */
 	char		*reply;		/* owned; NULL: none */
 	const char	*lang;		/* reply language; NULL: default */
+	/* The sender's calling code's emergency number and urgent line. */
+	const struct prompts *prompts;
 	int		 set_opt_out;	/* -1 leave, 0 opt in, 1 opt out */
 	int		 escalate;
 	const char	*inbox;		/* staff inbox reason; NULL: none */
@@ -61,21 +63,21 @@ struct sms_plan {
 
 /* The reply: the deciding rule's prompt (or the level's), then the question. */
 static char *
-sms_triage_reply(const struct settings *set, const char *lang,
+sms_triage_reply(const struct prompts *pr, const char *lang,
     const struct triage_result *tr)
 {
 	const char	*text = NULL, *ask;
 	char		*name;
 
 	if (tr->reply != NULL)
-		text = prompts_lookup(set->prompts, lang, tr->reply);
+		text = prompts_lookup(pr, lang, tr->reply);
 	if (text == NULL)	/* each level's prompt is named after it */
-		text = prompts_lookup(set->prompts, lang,
+		text = prompts_lookup(pr, lang,
 		    triage_level_name(tr->level));
 	if (tr->question == NULL)
 		return xstrdup(text);
 	name = xasprintf("ask_%s", tr->question);
-	ask = prompts_lookup(set->prompts, lang, name);
+	ask = prompts_lookup(pr, lang, name);
 	free(name);
 	return ask != NULL ? xasprintf("%s %s", text, ask) : xstrdup(text);
 }
@@ -148,11 +150,11 @@ sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
 	plan->kind = "triage";
 	plan->level = triage_level_name(tr->level);
 	if (plan->inbox != NULL)
-		review = prompts_lookup(set->prompts, plan->lang, SMS_REVIEW);
+		review = prompts_lookup(plan->prompts, plan->lang, SMS_REVIEW);
 	if (tr->level >= TRIAGE_URGENT) {
 		/* Red-flag advice goes to everyone, opted out or not. */
 		plan->escalate = 1;
-		plan->reply = sms_triage_reply(set, plan->lang, tr);
+		plan->reply = sms_triage_reply(plan->prompts, plan->lang, tr);
 	} else if (opted_out)
 		plan->reply = NULL;	/* an inbox row is still kept */
 	else if (review != NULL)
@@ -163,15 +165,15 @@ sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
 		 */
 		plan->reply = xstrdup(review);
 	else if (!enrolled)
-		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
+		plan->reply = xstrdup(prompts_get(plan->prompts, plan->lang,
 		    PROMPT_UNKNOWN));
 	else
-		plan->reply = sms_triage_reply(set, plan->lang, tr);
+		plan->reply = sms_triage_reply(plan->prompts, plan->lang, tr);
 }
 
 static void
 sms_plan(const struct settings *set, const struct patient *p, int known,
-    const char *body, int64_t now, struct sms_plan *plan)
+    const char *from, const char *body, int64_t now, struct sms_plan *plan)
 {
 	const struct triage_result	*tr = &plan->triage;
 	int				 enrolled = known && p->enrolled;
@@ -180,6 +182,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 	enum keyword			 kw = keyword_classify(body);
 	enum triage_request		 req;
 
+	plan->prompts = settings_prompts(set, from);
 	/* Before the step, which takes an answer and clears the question. */
 	pending = triage_question_pending(&plan->state, now);
 	triage_step(set->rules, &plan->state, body, now, &plan->triage);
@@ -227,7 +230,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 		plan->kind = "keyword";
 		plan->level = kw != KEYWORD_NONE ? keyword_name(kw) :
 		    sms_request_name(req);
-		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
+		plan->reply = xstrdup(prompts_get(plan->prompts, plan->lang,
 		    req == TRIAGE_REQUEST_STOP ? PROMPT_STOP :
 		    req == TRIAGE_REQUEST_START ? PROMPT_START : PROMPT_HELP));
 		return;
@@ -511,7 +514,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		goto unavailable;
 	}
 
-	sms_plan(set, &p, known, body, now, &plan);
+	sms_plan(set, &p, known, from, body, now, &plan);
 
 	if (plan.set_opt_out != -1) {
 		if (storage_patient_set_opt_out(st, from, plan.set_opt_out,

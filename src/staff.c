@@ -393,7 +393,8 @@ staff_queue_welcome(const struct staff_ctx *ctx, const struct patient *p)
 	memset(&o, 0, sizeof o);
 	o.kind = "welcome";
 	o.to = p->phone;
-	o.body = prompts_get(ctx->set->prompts, p->language, PROMPT_WELCOME);
+	o.body = prompts_get(settings_prompts(ctx->set, p->phone), p->language,
+	    PROMPT_WELCOME);
 	o.patient_id = p->id;
 	o.created_at = staff_welcome_at(ctx, p);
 	o.priority = OUTBOX_PRIO_NORMAL;

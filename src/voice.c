@@ -108,14 +108,16 @@ voice_plan_today(const struct settings *set, const struct patient *p,
 
 /* The text of one spoken line, with its placeholders filled in. */
 static char *
-voice_text(const struct settings *set, const struct ivr_say *say, int minutes,
-    const struct voice_today *today)
+voice_text(const struct settings *set, const char *phone,
+    const struct ivr_say *say, int minutes, const struct voice_today *today)
 {
 	static const char *const keys[] = { "minutes", "goal_min", "goal_max" };
 	const char	*tmpl, *vals[3];
 	char		 buf[16];
 
-	tmpl = prompts_lookup(set->prompts, say->lang, say->prompt);
+	/* The emergency number of the caller's country (settings.h). */
+	tmpl = prompts_lookup(settings_prompts(set, phone), say->lang,
+	    say->prompt);
 	if (tmpl == NULL)	/* check-config makes sure it never is */
 		tmpl = "";
 	snprintf(buf, sizeof buf, "%d", today != NULL ? today->minutes :
@@ -127,8 +129,8 @@ voice_text(const struct settings *set, const struct ivr_say *say, int minutes,
 }
 
 static char *
-voice_render(const struct settings *set, const struct ivr_result *r, int step,
-    const struct voice_today *today)
+voice_render(const struct settings *set, const char *phone,
+    const struct ivr_result *r, int step, const struct voice_today *today)
 {
 	struct twiml_say	 say[IVR_MAX_SAY];
 	struct twiml_voice	 v;
@@ -137,7 +139,7 @@ voice_render(const struct settings *set, const struct ivr_result *r, int step,
 
 	memset(&v, 0, sizeof v);
 	for (i = 0; i < r->nsay; i++) {
-		text[i] = voice_text(set, &r->say[i], r->minutes,
+		text[i] = voice_text(set, phone, &r->say[i], r->minutes,
 		    strcmp(r->say[i].prompt, "voice_exercises_plan") == 0 ?
 		    today : NULL);
 		say[i].language = ivr_say_language(r->say[i].lang);
@@ -166,7 +168,8 @@ voice_render(const struct settings *set, const struct ivr_result *r, int step,
 
 /* The answer when nothing can be kept: emergency advice, then goodbye. */
 static char *
-voice_unavailable(const struct settings *set, const char *lang)
+voice_unavailable(const struct settings *set, const char *phone,
+    const char *lang)
 {
 	struct ivr_result	r;
 
@@ -176,7 +179,7 @@ voice_unavailable(const struct settings *set, const char *lang)
 	r.say[0].prompt = "voice_unavailable";
 	r.nsay = 1;
 	r.hangup = 1;
-	return voice_render(set, &r, 0, NULL);
+	return voice_render(set, phone, &r, 0, NULL);
 }
 
 /* Records what the caller chose; -1 on a store error. */
@@ -349,7 +352,7 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	 * pass for keys pressed after that answer: theirs leads to step 2.
 	 */
 	c.step = found ? row.step + 1 : step == 1 ? 2 : 1;
-	doc = voice_render(set, &r, c.step, &today);
+	doc = voice_render(set, from, &r, c.step, &today);
 	state = ivr_state_format(&ivr);
 	c.call_sid = sid;
 	c.from = from;
@@ -396,7 +399,7 @@ unavailable:
 	    "to call the emergency number if it is one, and hung up", sid,
 	    redacted, voice_event_names[ev]);
 	res->status = 200;
-	res->body = voice_unavailable(set, lang);
+	res->body = voice_unavailable(set, from, lang);
 out:
 	free(doc);
 	free(state);
