@@ -836,6 +836,26 @@ rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
 }
 
 /*
+ * Searches concept c: a topic anywhere in the message, a symptom or
+ * qualifier read with the cues.  Sets its bit in *msg when present, in
+ * *denied when only denied; *hypothetical when a symptom was only "what if".
+ */
+static void
+scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
+    int *hypothetical)
+{
+	const struct triage_concept *tc = &sc->tr->concepts[c];
+	int	neg = 0;
+
+	if (tc->kind == KIND_TOPIC ? scan_any(sc, &tc->set) :
+	    scan_symptom(sc, &tc->set, tc->kind == KIND_SYMPTOM ?
+	    hypothetical : &neg, &neg))
+		*msg |= UINT64_C(1) << c;
+	else if (neg)
+		*denied |= UINT64_C(1) << c;
+}
+
+/*
  * Starts reading one message: a valid UTF-8 copy (the daemon sanitises
  * first; anything else gets U+FFFD here), folded and read word by word
  * (triage_norm.h), its literals scanned.  The clause bits, the line
@@ -897,8 +917,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
+	uint64_t	 lazy, done = 0;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
-	int		 c, i, hypothetical = 0, asked = -1, neg, fired = 0;
+	int		 c, i, hypothetical = 0, asked = -1, fired = 0;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 
@@ -912,19 +933,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	episode = st->level;
 
 	scan_prepare(&sc);
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
-		const struct triage_concept *tc = &tr->concepts[c];
-
-		if (((tr->placing >> c) & 1) != 0)
-			continue;	/* only if nothing else places it */
-		neg = 0;
-		if (tc->kind == KIND_TOPIC ? scan_any(&sc, &tc->set) :
-		    scan_symptom(&sc, &tc->set, tc->kind == KIND_SYMPTOM ?
-		    &hypothetical : &neg, &neg))
-			msg |= UINT64_C(1) << c;
-		else if (neg)
-			denied |= UINT64_C(1) << c;
-	}
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (((tr->lazy >> c) & 1) == 0)
+			scan_concept(&sc, c, &msg, &denied, &hypothetical);
 	if (hypothetical)
 		msg |= UINT64_C(1) << TRIAGE_HYPOTHETICAL;
 	scan_activity(&sc, &res->activity);
@@ -942,6 +953,21 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 
 	all = msg | remembered;
+	/*
+	 * Qualifiers and topics that a rule needs beside something else are
+	 * searched only once the rest of that rule is there.
+	 */
+	for (i = 0; i < tr->nrules; i++) {
+		r = &tr->rules[i];
+		lazy = (r->need | r->forbid) & tr->lazy & ~done;
+		if (lazy == 0 || (r->need & ~tr->lazy & ~all) != 0)
+			continue;
+		for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+			if (((lazy >> c) & 1) != 0)
+				scan_concept(&sc, c, &msg, &denied, &hypothetical);
+		done |= lazy;
+	}
+	all = msg | remembered;
 	res->own = TRIAGE_ROUTINE;
 	for (i = 0; i < tr->nrules; i++) {
 		r = &tr->rules[i];
@@ -951,7 +977,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		fired++;
 		if (r->level > res->own)
 			res->own = r->level;
-		if (i == tr->review_rule)
+		if (r->inbox)
 			res->review = 1;
 	}
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
@@ -965,7 +991,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts && fired == 0 &&
 	    res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
 	    (msg & tr->topics) == 0; c++)
-		if (((tr->placing >> c) & 1) != 0 &&
+		if (((tr->lazy & tr->topics & ~done) >> c & 1) != 0 &&
 		    scan_any(&sc, &tr->concepts[c].set))
 			msg |= UINT64_C(1) << c;
 	if (fired == 0 && res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&

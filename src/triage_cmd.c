@@ -36,6 +36,7 @@ struct conv {
 	char			*id;		/* NULL: free slot */
 	struct triage_state	 st;
 	int64_t			 next;		/* time of its next message */
+	const char		*lang;		/* last language detected; NULL */
 };
 
 struct convs {
@@ -46,6 +47,14 @@ struct convs {
 struct eval {
 	unsigned long	 m[NLEVELS][NLEVELS];	/* [expected][predicted] */
 	unsigned long	 total, exact, under;
+};
+
+#define EVAL_LANGS	9	/* the rules' languages, and one for unsure */
+
+/* The same figures for each language a conversation looks like. */
+struct eval_lang {
+	const char	*code;		/* NULL: not detected */
+	unsigned long	 total, exact, under, emerg_total, emerg_hit;
 };
 
 void
@@ -69,7 +78,8 @@ triage_cmd_usage(FILE *fp)
 "  -r, --rules DIR          take the rules from DIR\n"
 "  -e, --eval FILE          read FILE (conv, message, expected level) instead\n"
 "                           and print the confusion matrix, emergency recall,\n"
-"                           under-triage count and exact accuracy\n"
+"                           under-triage count and exact accuracy, then the\n"
+"                           same for each language the conversations look like\n"
 "  -v, --verbose            with --eval, also print every line that missed\n"
 "      --read               print each message as the engine reads it (folded,\n"
 "                           words corrected) instead of its level\n"
@@ -244,6 +254,44 @@ eval_print(const struct eval *ev, unsigned long emerg_total,
 	    ev->total ? 100.0 * ev->exact / ev->total : 100.0);
 }
 
+/*
+ * The figures of the conversations in each language (the conversation's
+ * last message whose language was clear), so that a weak language does not
+ * hide behind strong ones.
+ */
+static void
+eval_print_langs(const struct eval_lang *el, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		printf("language %s: messages %lu, emergency recall %lu/%lu = "
+		    "%.1f%%, under-triage %lu, accuracy %lu/%lu = %.1f%%\n",
+		    el[i].code != NULL ? el[i].code : "unsure", el[i].total,
+		    el[i].emerg_hit, el[i].emerg_total, el[i].emerg_total ?
+		    100.0 * el[i].emerg_hit / el[i].emerg_total : 100.0,
+		    el[i].under, el[i].exact, el[i].total, el[i].total ?
+		    100.0 * el[i].exact / el[i].total : 100.0);
+}
+
+/* The figures of one language, added when it is first seen. */
+static struct eval_lang *
+eval_lang_get(struct eval_lang *el, int *n, const char *code)
+{
+	int	i;
+
+	for (i = 0; i < *n; i++)
+		if ((el[i].code == NULL && code == NULL) ||
+		    (el[i].code != NULL && code != NULL &&
+		    strcmp(el[i].code, code) == 0))
+			return &el[i];
+	if (*n == EVAL_LANGS)
+		return &el[*n - 1];	/* more languages than the rules know */
+	memset(&el[*n], 0, sizeof el[*n]);
+	el[*n].code = code;
+	return &el[(*n)++];
+}
+
 /* --lexicon: every word the rules know, "target WORD" or "known WORD". */
 static void
 cmd_lexicon(const struct triage_lexicon *lx)
@@ -287,6 +335,9 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 	size_t			 cap = 0, len;
 	ssize_t			 n;
 	unsigned long		 lineno = 0, emerg_total = 0, emerg_hit = 0;
+	struct eval_lang	 langs[EVAL_LANGS], *el;
+	const char		*lang;
+	int			 nlangs = 0;
 	double			 min_acc = -1, min_recall = -1, acc, recall;
 	enum triage_level	 expected;
 	int			 ch, conf_given = 0, verbose = 0, rc = 0, lexicon = 0;
@@ -432,6 +483,15 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			emerg_total++;
 			emerg_hit += res.level == TRIAGE_EMERGENCY;
 		}
+		if ((lang = triage_language(tr, msg)) != NULL)
+			cv->lang = lang;
+		el = eval_lang_get(langs, &nlangs, cv->lang);
+		el->total++;
+		el->exact += res.level == expected;
+		el->under += res.level < expected;
+		el->emerg_total += expected == TRIAGE_EMERGENCY;
+		el->emerg_hit += expected == TRIAGE_EMERGENCY &&
+		    res.level == TRIAGE_EMERGENCY;
 		if (verbose && res.level != expected)
 			printf("%s %s:%lu\t%s\texpected %s, got %s\t%s\n",
 			    res.level < expected ? "UNDER" : "over ", name, lineno,
@@ -445,6 +505,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 	}
 	if (eval_path != NULL) {
 		eval_print(&ev, emerg_total, emerg_hit);
+		eval_print_langs(langs, nlangs);
 		acc = ev.total ? 100.0 * ev.exact / ev.total : 100.0;
 		recall = emerg_total ? 100.0 * emerg_hit / emerg_total : 100.0;
 		if (ev.total == 0) {

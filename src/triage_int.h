@@ -114,6 +114,7 @@ struct triage_rule {
 	uint64_t		 forbid;	/* none may be in this message */
 	int			 ask;		/* concept to ask about; -1 none */
 	char			*reply;		/* prompt name; NULL: level default */
+	int			 inbox;		/* a person reads the message */
 };
 
 enum triage_unit { UNIT_NONE, UNIT_MINUTES, UNIT_HOURS, UNIT_KM, UNIT_MILES,
@@ -143,13 +144,14 @@ struct triage_rules {
 	int			 nlangs;
 	const char		*prompts[TRIAGE_MAX_PROMPTS + 1];
 	int			 request[TRIAGE_REQUEST_HELP + 1];	/* topic index; -1 none */
-	int			 review_rule;	/* index of rule "review"; -1 none */
 	uint64_t		 topics;	/* bits of the topics: they place a message */
 	/*
-	 * Topics no rule names and no request is: searched only for a message
-	 * nothing else places (chit-chat), to tell it from one for a person.
+	 * Qualifiers and topics searched only when needed: for a rule whose
+	 * other concepts are there, or, for a topic, to place a message that
+	 * nothing else places (chit-chat).  The rest (symptoms, requests and
+	 * the first concept of a rule made only of these) is always searched.
 	 */
-	uint64_t		 placing;
+	uint64_t		 lazy;
 	struct triage_lits	 lits;
 	struct triage_lexicon	*lexicon;	/* triage_norm_words */
 	int			 maxline;	/* lines in the largest set */

@@ -416,7 +416,7 @@ load_roles(struct load *l)
 		[TRIAGE_REQUEST_HELP] = "help",
 	};
 	struct triage_rules	*tr = l->tr;
-	uint64_t		 named;
+	uint64_t		 need;
 	int			 i, c;
 
 	tr->request[TRIAGE_REQUEST_NONE] = -1;
@@ -425,21 +425,23 @@ load_roles(struct load *l)
 		tr->request[i] = c != -1 && tr->concepts[c].kind == KIND_TOPIC ?
 		    c : -1;
 	}
-	tr->review_rule = -1;
-	for (i = 0; i < tr->nrules; i++)
-		if (strcmp(tr->rules[i].id, "review") == 0)
-			tr->review_rule = i;
 	load_prompt_name(l, "review");
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (tr->concepts[c].kind == KIND_TOPIC)
 			tr->topics |= UINT64_C(1) << c;
-	named = 0;
-	for (i = 0; i < tr->nrules; i++)
-		named |= tr->rules[i].need | tr->rules[i].forbid;
+	/* Qualifiers and topics wait for the rest of a rule... */
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (tr->concepts[c].kind != KIND_SYMPTOM)
+			tr->lazy |= UINT64_C(1) << c;
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
 		if (tr->request[i] >= 0)
-			named |= UINT64_C(1) << tr->request[i];
-	tr->placing = tr->topics & ~named;
+			tr->lazy &= ~(UINT64_C(1) << tr->request[i]);
+	/* ...but a rule made only of them is anchored on one of them. */
+	for (i = 0; i < tr->nrules; i++) {
+		need = tr->rules[i].need;
+		if ((need & ~tr->lazy) == 0)
+			tr->lazy &= ~(need & -need);
+	}
 }
 
 /* Parses "ID LEVEL EXPR [ask CONCEPT] [reply NAME]" once all concepts exist. */
@@ -458,7 +460,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 	expr = load_word(&rest);
 	if (id == NULL || lvl == NULL || expr == NULL) {
 		diag_error(l->d, pr->path, pr->line, "expected: rule ID LEVEL "
-		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME]");
+		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME] [inbox]");
 		return;
 	}
 	memset(&r, 0, sizeof r);
@@ -499,6 +501,10 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 		return;
 	}
 	while ((kw = load_word(&rest)) != NULL) {
+		if (strcmp(kw, "inbox") == 0) {
+			r.inbox = 1;
+			continue;
+		}
 		arg = load_word(&rest);
 		if (arg == NULL) {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': '%s' "
@@ -527,7 +533,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 			load_prompt_name(l, arg);
 		} else {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
-			    "'%s' (ask or reply)", id, kw);
+			    "'%s' (ask, reply or inbox)", id, kw);
 			goto fail;
 		}
 	}

@@ -24,6 +24,7 @@
 #define LEX_MAX_WORD	32
 #define LEX_MIN_TYPO	5	/* squeezed letters before a typo is corrected */
 #define LEX_LONG_TYPO	9	/* squeezed letters for a distance of 2 */
+#define LEX_MIN_ABBREV	4	/* letters of an abbreviation that is expanded */
 
 struct lex_node {
 	uint32_t	hash;
@@ -634,6 +635,30 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 	return j - i;
 }
 
+/*
+ * The shortest target word that w[0, n) begins, for an abbreviation: a
+ * word of four letters or more that is no word of the lexicon, followed by
+ * a dot.  NULL when there is none.
+ */
+static const char *
+lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
+{
+	const struct lex_word	*c, *best = NULL;
+	size_t			 i;
+
+	if (lx == NULL || !lx->built || n < LEX_MIN_ABBREV || n > LEX_MAX_WORD ||
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+		return NULL;
+	for (i = 0; i < lx->nword; i++) {
+		c = &lx->word[i];
+		if (c->kind == LEX_TARGET && c->len > n &&
+		    memcmp(lx->arena + c->off, w, n) == 0 &&
+		    (best == NULL || c->len < best->len))
+			best = c;
+	}
+	return best != NULL ? lx->arena + best->off : NULL;
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out)
@@ -663,6 +688,15 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 				i++;
 			w = in + s;
 			n = i - s;
+		}
+		/* "resp." and "Brustschm." read as the word they cut short. */
+		if (i < len && in[i] == '.' && w != joined &&
+		    (fix = lex_abbreviation(lx, w, n)) != NULL) {
+			k = strlen(fix);
+			memcpy(out + o, fix, k);
+			o += k;
+			i++;		/* the dot is no sentence end */
+			continue;
 		}
 		/*
 		 * A contraction, and a word glued to other letters (Cyrillic,

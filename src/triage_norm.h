@@ -12,7 +12,10 @@
  *
  * triage_norm_words then reads a folded message word by word against the
  * lexicon (the rules files' `lexicon` and `known` statements): dotted
- * abbreviations are joined ("s.o.b." is sob), stretched letters are squeezed
+ * abbreviations are joined ("s.o.b." is sob), a word of four letters or more
+ * that the lexicon does not know, cut short with a dot, reads as the
+ * shortest target it begins ("resp." is respira, "Brustschm." brustschmerz),
+ * stretched letters are squeezed
  * ("breathhhless"), and a word the lexicon does not know is corrected to the
  * lexicon word within an edit distance that grows with the word's length
  * (none under 5 letters, 1 up to 8, 2 from 9), so "brething" reads as

@@ -915,6 +915,8 @@ test_typos(void **state)
 		{ "Brustschmerzn", U },
 		{ "cant breth at all", E },
 		{ "perd\u00ed el sentido", E },
+		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
+		{ "walked 20 min. today", R },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
@@ -963,7 +965,8 @@ static void
 test_paraphrases(void **state)
 {
 	static const struct case_ c[] = {
-		{ "like breathing through a straw", U },
+		{ "like breathing through a straw", E },	/* air hunger */
+		{ "it's like a belt round my ribs", U },
 		{ "a weight pressing on my chest", U },
 		{ "chest in a vice", U },
 		{ "I went down and woke up on the bathroom floor", E },
@@ -1062,6 +1065,13 @@ test_review_and_requests(void **state)
 	assert_false(r.review);
 	one("no chest pain today", &r);
 	assert_false(r.review);
+	/* A word of the chest that no rule places: urgent, and a person reads it. */
+	one("something odd going on in my chest", &r);
+	assert_int_equal(r.level, U);
+	assert_true(r.review);
+	assert_string_equal(r.reply, "unsure");
+	one("my chest is fine, walked 2 km", &r);
+	assert_int_equal(r.level, R);
 	/* A person asked for beside a red flag: both. */
 	one("can someone call me, my chest hurts", &r);
 	assert_int_equal(r.level, U);
