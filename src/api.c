@@ -134,6 +134,7 @@ static void	api_patient_activity(struct api_req *);
 static void	api_plans(struct api_req *);
 static void	api_escalations(struct api_req *);
 static void	api_escalation_ack(struct api_req *);
+static void	api_escalation_get(struct api_req *);
 static void	api_inbox(struct api_req *);
 static void	api_inbox_done(struct api_req *);
 static void	api_adherence(struct api_req *);
@@ -157,8 +158,10 @@ static const struct api_route api_routes[] = {
 	{ "patients/{id}/activity", EVHTTP_REQ_GET, ",days,", BODY_NONE, 0,
 	  api_patient_activity },
 	{ "plans", EVHTTP_REQ_GET, "", BODY_NONE, 0, api_plans },
-	{ "escalations", EVHTTP_REQ_GET, ",open,limit,", BODY_NONE, 0,
-	  api_escalations },
+	{ "escalations", EVHTTP_REQ_GET, ",open,patient,since,before,limit,",
+	  BODY_NONE, 0, api_escalations },
+	{ "escalations/{id}", EVHTTP_REQ_GET, "", BODY_NONE, 0,
+	  api_escalation_get },
 	{ "escalations/{id}/ack", EVHTTP_REQ_POST, "", BODY_OPTIONAL,
 	  FIELDS_ACK, api_escalation_ack },
 	{ "inbox", EVHTTP_REQ_GET, ",open,limit,", BODY_NONE, 0, api_inbox },
@@ -865,29 +868,87 @@ api_plans(struct api_req *r)
 	api_json(r, 200, json_pack("{s:o}", "plans", arr));
 }
 
+/*
+ * Escalations, newest first, each with its episode: open=1 for the
+ * unacknowledged, patient (an id or E.164 number), since (a date or a UTC
+ * time), and pages of limit below the id in before (next_before).
+ */
 static void
 api_escalations(struct api_req *r)
 {
+	struct escalation_filter f;
 	struct staff_error	 err;
 	struct escalation_row	*v;
-	json_t			*arr;
+	const char		*patient = api_param(r, "patient");
+	const char		*since = api_param(r, "since");
+	json_t			*arr, *o;
 	size_t			 n, i;
-	long			 open, limit;
+	long			 open, limit, before;
 
+	memset(&f, 0, sizeof f);
 	if (api_param_int(r, "open", 0, 1, 0, &open) == -1 ||
 	    api_param_int(r, "limit", 1, API_LIST_MAX, API_LIST_DEFAULT,
-	    &limit) == -1)
+	    &limit) == -1 || api_param_int(r, "before", 0, LONG_MAX, 0,
+	    &before) == -1)
 		return;
-	if (staff_escalation_list(&r->ctx, (int)open, (size_t)limit, &v, &n,
-	    &err) != STAFF_OK) {
+	if (patient != NULL && staff_patient_find(&r->ctx, patient,
+	    &f.patient_id, &err) != STAFF_OK) {
+		if (err.status == STAFF_NOT_FOUND || err.status == STAFF_INVALID)
+			api_error(r, 400, "patient", "%s", err.msg);
+		else
+			api_staff_error(r, &err);
+		return;
+	}
+	if (since != NULL && staff_parse_time(since, &f.since) == -1) {
+		api_error(r, 400, "since", "must be a date (2026-01-05) or a UTC "
+		    "time (2026-01-05T09:30:00Z)");
+		return;
+	}
+	f.open_only = (int)open;
+	f.before_id = before;
+	f.max = (size_t)limit;
+	if (staff_escalation_list(&r->ctx, &f, &v, &n, &err) != STAFF_OK) {
 		api_staff_error(r, &err);
 		return;
 	}
 	arr = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, staff_escalation_json(&v[i]));
+	for (i = 0; i < n; i++) {
+		o = staff_escalation_json(&v[i]);
+		if (staff_escalation_episode(&r->ctx, v[i].id, o, &err) !=
+		    STAFF_OK) {
+			json_decref(o);
+			json_decref(arr);
+			escalation_list_free(v, n);
+			api_staff_error(r, &err);
+			return;
+		}
+		json_array_append_new(arr, o);
+	}
+	api_json(r, 200, json_pack("{s:o, s:o}", "escalations", arr,
+	    "next_before", n == f.max && n > 0 ? json_integer(v[n - 1].id) :
+	    json_null()));
 	escalation_list_free(v, n);
-	api_json(r, 200, json_pack("{s:o}", "escalations", arr));
+}
+
+static void
+api_escalation_get(struct api_req *r)
+{
+	struct staff_error	err;
+	struct escalation_row	e;
+	json_t			*o;
+
+	if (staff_escalation_get(&r->ctx, r->id, &e, &err) != STAFF_OK) {
+		api_staff_error(r, &err);
+		return;
+	}
+	o = staff_escalation_json(&e);
+	escalation_row_clear(&e);
+	if (staff_escalation_episode(&r->ctx, r->id, o, &err) != STAFF_OK) {
+		json_decref(o);
+		api_staff_error(r, &err);
+		return;
+	}
+	api_json(r, 200, o);
 }
 
 static void

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "oncall.h"
+#include "oncall_cmd.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "server.h"
@@ -308,6 +309,12 @@ cmd_patient(int argc, char **argv)
 	return patient_cmd(argc, argv, DEFAULT_CONF);
 }
 
+static int
+cmd_oncall(int argc, char **argv)
+{
+	return oncall_cmd(argc, argv, DEFAULT_CONF);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -319,6 +326,8 @@ main(int argc, char **argv)
 		{ "check-config", cmd_check_config },
 		{ "triage", cmd_triage },
 		{ "patient", cmd_patient },
+		{ "escalation", cmd_oncall },
+		{ "inbox", cmd_oncall },
 	};
 	size_t	i;
 

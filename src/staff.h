@@ -140,17 +140,32 @@ enum staff_status staff_patient_activity(const struct staff_ctx *, int64_t id,
 		    int days, json_t **out, struct staff_error *err);
 
 /*
- * Escalations, newest first (at most max), as a new array (free with
- * escalation_list_free).  ack records who acknowledged it and an optional
- * note (audit log only); an escalation already acknowledged is a
- * STAFF_CONFLICT that names who did.
+ * Escalations (one per patient episode: escalate.h), newest first, as the
+ * filter says, as a new array (free with escalation_list_free).  get reads
+ * one.  ack records who acknowledged it and an optional note (kept on the
+ * escalation and in the audit log) and stops its on-call timer; an
+ * escalation already acknowledged is a STAFF_CONFLICT that names who did.
  */
 enum staff_status staff_escalation_list(const struct staff_ctx *,
-		    int open_only, size_t max, struct escalation_row **v,
+		    const struct escalation_filter *, struct escalation_row **v,
 		    size_t *n, struct staff_error *err);
+enum staff_status staff_escalation_get(const struct staff_ctx *, int64_t id,
+		    struct escalation_row *out, struct staff_error *err);
 enum staff_status staff_escalation_ack(const struct staff_ctx *, int64_t id,
 		    const char *note, struct escalation_row *out,
 		    struct staff_error *err);
+/*
+ * Adds the episode to an escalation's JSON (o): "messages", what the
+ * patient sent (and was told) and the keypad choices, and "alerts", every
+ * alert to on-call with its recipient, reason and outbox status.
+ */
+enum staff_status staff_escalation_episode(const struct staff_ctx *,
+		    int64_t id, json_t *o, struct staff_error *err);
+/*
+ * A time for a filter: YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ;
+ * -1 for anything else.
+ */
+int		staff_parse_time(const char *s, int64_t *t);
 
 /*
  * The staff review inbox: messages a person must read, newest first (at

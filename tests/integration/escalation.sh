@@ -116,8 +116,10 @@ expect_eq "$(alerts_of "$e_flood")" "$ON_CALL:new" 'and one alert'
 flood_alert_sent() { has_alert "$e_flood" "$ON_CALL" new; }
 wait_for 10 flood_alert_sent || fail 'the flood alert was not sent'
 body=$(sql "SELECT o.body FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id WHERE a.escalation_id = $e_flood;")
-expect_contains "$body" "clotline emergency #$e_flood: Ann Smith, $P_FLOOD (coughing blood): \"coughing up blood\"" \
-	'the alert: level, id, name, number, red flag, excerpt'
+expect_contains "$body" "clotline emergency #$e_flood: Ann Smith, $P_FLOOD (coughing blood" \
+	'the alert: level, id, name, number, red flag'
+expect_contains "$body" ': "coughing up blood"' 'the alert: the excerpt'
+expect_contains "$body" "reply ACK $e_flood" 'the alert: how to acknowledge'
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE status = 'suppressed';")" 0 'nothing suppressed'
 
 # ACK from on_call: the newest open escalation alerted to it.
@@ -182,6 +184,94 @@ http_request "${auth[@]}" -H 'Content-Type: application/json' -d '{"note": "rang
 expect_eq "$HTTP_STATUS" 200 'API ack: 200'
 expect_eq "$(sql "SELECT acknowledged_by, ack_note, next_alert_at IS NULL FROM escalations WHERE id = $e_api;")" \
 	'staff:nurse|rang her, ambulance called|1' 'API ack: who, the note, the timer stopped'
+
+# ------------------------------------------ the lists: API and command line
+jget() {	# JSONPATH [FILE]: a value of the last JSON answer
+	sqlite3 -batch -noheader :memory: \
+		"SELECT json_extract(CAST(readfile('${2:-$TMPD/http.body}') AS TEXT), '$1');"
+}
+jlen() {	# JSONPATH [FILE]: the length of an array in it
+	sqlite3 -batch -noheader :memory: \
+		"SELECT json_array_length(CAST(readfile('${2:-$TMPD/http.body}') AS TEXT), '$1');"
+}
+api_get() { http_request "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/$1"; }
+
+api_get "escalations/$e_flood"
+expect_eq "$HTTP_STATUS" 200 'GET /escalations/ID'
+expect_eq "$(jget '$.patient_name')|$(jget '$.acknowledged_by')" \
+	"Ann Smith|sms:$ON_CALL" 'an escalation: the patient name, who acknowledged'
+expect_contains "$(jget '$.concepts')" coughing_blood 'an escalation: its red flags'
+expect_eq "$(jlen '$.messages')|$(jlen '$.alerts')" '8|1' 'its episode: eight messages, one alert'
+expect_eq "$(jget '$.messages[6].text')" 'DONE 20' 'the messages as the patient sent them'
+expect_contains "$(jget '$.messages[0].reply')" 'Call 999 now' 'and what they were told'
+expect_eq "$(jget '$.alerts[0].to')|$(jget '$.alerts[0].reason')" "$ON_CALL|new" 'the alert: to whom and why'
+api_get "escalations/$e_api"
+expect_eq "$(jget '$.acknowledged_by')|$(jget '$.ack_note')" 'staff:nurse|rang her, ambulance called' \
+	'who acknowledged and their note'
+api_get 'escalations?open=1'
+expect_eq "$(jlen '$.escalations')|$(jget '$.escalations[0].id')" "1|$e_kill" \
+	'open=1: the one unacknowledged'
+api_get "escalations?patient=%2B${P_FLOOD#+}"
+expect_eq "$(jlen '$.escalations')|$(jget '$.escalations[0].id')" "1|$e_flood" 'patient= (a number): that patient'
+api_get "escalations?patient=$(patient_id() { sql "SELECT id FROM patients WHERE phone = '$1';"; }; patient_id "$P_CHAIN")"
+expect_eq "$(jget '$.escalations[0].id')" "$e_chain" 'patient= (an id)'
+api_get 'escalations?since=2099-01-01'
+expect_eq "$(jlen '$.escalations')" 0 'since= a date to come: none'
+api_get "escalations?since=$(date -u +%Y-%m-%d)T00:00:00Z&limit=2"
+expect_eq "$(jlen '$.escalations')" 2 'limit=2: a page of two'
+next=$(jget '$.next_before')
+[ -n "$next" ] || fail 'no next_before on a full page'
+api_get "escalations?before=$next&limit=100"
+expect_eq "$(jlen '$.escalations')" 4 'before=: the rest, in the next page'
+expect_eq "$(jget '$.next_before')" '' 'the last page says so'
+api_get 'escalations?since=yesterday'
+expect_eq "$HTTP_STATUS" 400 'a since that is not a time: 400'
+api_get 'escalations?patient=%2B447700999999'
+expect_eq "$HTTP_STATUS|$(jget '$.field')" '400|patient' 'an unknown patient: 400 naming the parameter'
+
+run "$CLOTLINE" escalation list --open -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'clotline escalation list --open'
+expect_contains "$RUN_OUT" "$P_KILL" 'lists the open one'
+expect_not_contains "$RUN_OUT" "$P_FLOOD" 'and not an acknowledged one'
+run "$CLOTLINE" escalation show "$e_flood" -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'clotline escalation show'
+expect_contains "$RUN_OUT" 'Ann Smith' 'show: the patient'
+expect_contains "$RUN_OUT" 'can I fly next week?' 'show: the episode messages'
+expect_contains "$RUN_OUT" "to $ON_CALL (new): sent" 'show: the alerts'
+run "$CLOTLINE" escalation list --json --patient "$P_FLOOD" -c "$TEST_CONF"
+printf '%s' "$RUN_OUT" >"$TMPD/cli.json"
+expect_eq "$(jlen '$.escalations[0].messages' "$TMPD/cli.json")" 8 'escalation list --json: the API objects'
+run "$CLOTLINE" escalation ack "$e_kill" --note 'spoke to her' --actor ann -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'clotline escalation ack'
+expect_contains "$RUN_OUT" 'acknowledged by staff:ann' 'ack: says who'
+expect_eq "$(sql "SELECT acknowledged_by, ack_note, next_alert_at IS NULL FROM escalations WHERE id = $e_kill;")" \
+	'staff:ann|spoke to her|1' 'ack from the command line: who, the note, the timer stopped'
+run "$CLOTLINE" escalation ack "$e_kill" --actor bob -c "$TEST_CONF"
+expect_eq "$RUN_RC" 1 'ack twice: exit 1'
+expect_contains "$RUN_ERR" 'already acknowledged by staff:ann' 'ack twice: says who had it'
+run "$CLOTLINE" escalation ack 99999 -c "$TEST_CONF"
+expect_eq "$RUN_RC" 1 'ack of no such escalation: exit 1'
+run "$CLOTLINE" escalation show x1 -c "$TEST_CONF"
+expect_eq "$RUN_RC" 2 'show of a bad id: exit 2'
+run "$CLOTLINE" escalation list --note x -c "$TEST_CONF"
+expect_eq "$RUN_RC" 2 'an option the command does not take: exit 2'
+n=$(sql "SELECT count(*) FROM escalation_alerts WHERE escalation_id = $e_kill;")
+sleep $((ACK_TIMEOUT + 2))
+expect_eq "$(sql "SELECT count(*) FROM escalation_alerts WHERE escalation_id = $e_kill;")" "$n" \
+	'the running daemon sees the command line ACK: no more alerts'
+
+# The staff inbox from the command line ("no" outside a question is for a person).
+run "$CLOTLINE" inbox list -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'clotline inbox list'
+expect_contains "$RUN_OUT" "$P_FLOOD" 'lists the waiting message'
+inbox_id=$(sql "SELECT min(id) FROM inbox WHERE done_at IS NULL;")
+run "$CLOTLINE" inbox done "$inbox_id" --note 'rang back' --actor ann -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'clotline inbox done'
+expect_eq "$(sql "SELECT done_by, note FROM inbox WHERE id = $inbox_id;")" 'staff:ann|rang back' 'done: who and the note'
+run "$CLOTLINE" inbox done "$inbox_id" -c "$TEST_CONF"
+expect_eq "$RUN_RC" 1 'done twice: exit 1'
+run "$CLOTLINE" inbox list --all --json -c "$TEST_CONF"
+expect_contains "$RUN_OUT" '"done_by": "staff:ann"' 'inbox list --all --json: the done one too'
 
 stop_daemon
 finish

@@ -593,6 +593,7 @@ test_escalation_ack(void **state)
 	struct fixture		*f = *state;
 	struct escalation	 e;
 	struct escalation_row	 r, *v;
+	struct escalation_filter open = { .open_only = 1, .max = 10 };
 	struct staff_error	 err;
 	size_t			 n;
 	int64_t			 eid;
@@ -605,7 +606,7 @@ test_escalation_ack(void **state)
 	e.created_at = T_MON_0800 - 60;
 	assert_int_equal(storage_escalation_insert(f->st, &e, &eid), 0);
 
-	assert_int_equal(staff_escalation_list(&f->ctx, 1, 10, &v, &n, &err),
+	assert_int_equal(staff_escalation_list(&f->ctx, &open, &v, &n, &err),
 	    STAFF_OK);
 	assert_int_equal(n, 1);
 	escalation_list_free(v, n);
@@ -619,6 +620,8 @@ test_escalation_ack(void **state)
 	    "A&E", &r, &err), STAFF_OK);
 	assert_int_equal(r.acknowledged_at, T_MON_0800);
 	assert_string_equal(r.acknowledged_by, "staff:ann");
+	assert_string_equal(r.ack_note, "called, sent to A&E");
+	assert_int_equal(r.next_alert_at, 0);
 	escalation_row_clear(&r);
 	assert_string_equal(peek(f, "SELECT detail FROM audit_log WHERE"
 	    " action = 'escalation.ack'"), "escalation 1 (emergency): called, "
@@ -630,10 +633,29 @@ test_escalation_ack(void **state)
 	assert_non_null(strstr(err.msg, "staff:ann"));
 	assert_int_equal(staff_escalation_ack(&f->ctx, 999, NULL, NULL, &err),
 	    STAFF_NOT_FOUND);
-	assert_int_equal(staff_escalation_list(&f->ctx, 1, 10, &v, &n, &err),
+	assert_int_equal(staff_escalation_list(&f->ctx, &open, &v, &n, &err),
 	    STAFF_OK);
 	assert_int_equal(n, 0);
 	escalation_list_free(v, n);
+	assert_int_equal(staff_escalation_get(&f->ctx, 999, &r, &err),
+	    STAFF_NOT_FOUND);
+}
+
+/* The times the escalation filters take. */
+static void
+test_parse_time(void **state)
+{
+	int64_t	t;
+
+	assert_int_equal(staff_parse_time("2026-01-05", &t), 0);
+	assert_int_equal(t, 1767571200);
+	assert_int_equal(staff_parse_time("2026-01-05T09:30:15Z", &t), 0);
+	assert_int_equal(t, 1767571200 + 9 * 3600 + 30 * 60 + 15);
+	assert_int_equal(staff_parse_time("2026-01-05T24:00:00Z", &t), -1);
+	assert_int_equal(staff_parse_time("2026-01-05T09:30:15", &t), -1);
+	assert_int_equal(staff_parse_time("2026-02-30", &t), -1);
+	assert_int_equal(staff_parse_time("yesterday", &t), -1);
+	assert_int_equal(staff_parse_time("", &t), -1);
 }
 
 /* Marking a staff inbox message done: note, who, audit, twice, unknown. */
@@ -884,6 +906,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalation_ack, setup,
 		    teardown),
+		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test_setup_teardown(test_inbox_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule, setup, teardown),
 		cmocka_unit_test(test_csv_cells),
