@@ -16,6 +16,8 @@ enum metrics_route {
 	ROUTE_TWILIO_STATUS,
 	ROUTE_TWILIO_VOICE,
 	ROUTE_HEALTHZ,
+	ROUTE_LIVEZ,
+	ROUTE_READYZ,
 	ROUTE_METRICS,
 	ROUTE_API,		/* everything under /api/v1 */
 	ROUTE_OTHER,
@@ -60,6 +62,15 @@ struct metrics {
 	uint64_t	 reminders_queued;
 	uint64_t	 reminders_skipped;	/* too late, or quiet hours */
 	int64_t		 reminders_next_due;	/* earliest pending fire; 0: none */
+	/*
+	 * Escalations, read from the store when /metrics is asked for
+	 * (escalations_known 0: the store did not answer; left out).
+	 */
+	int		 escalations_known;
+	int		 escalations_open_urgent;
+	int		 escalations_open_emergency;
+	int64_t		 escalation_oldest_open_at;	/* 0: none open */
+	int		 alerts_stuck;
 };
 
 void		 metrics_init(struct metrics *, time_t now);

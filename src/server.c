@@ -110,6 +110,10 @@ static void	server_healthz(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_metrics(struct server *, struct evhttp_request *,
 		    const struct server_route *);
+static void	server_livez(struct server *, struct evhttp_request *,
+		    const struct server_route *);
+static void	server_readyz(struct server *, struct evhttp_request *,
+		    const struct server_route *);
 static void	server_webhook(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_api(struct server *, struct evhttp_request *,
@@ -150,6 +154,12 @@ static const struct server_route server_routes[] = {
 	{ .path = "/healthz", .metric = ROUTE_HEALTHZ,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_healthz },
+	{ .path = "/livez", .metric = ROUTE_LIVEZ,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
+	  .handler = server_livez },
+	{ .path = "/readyz", .metric = ROUTE_READYZ,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
+	  .handler = server_readyz },
 	{ .path = "/metrics", .metric = ROUTE_METRICS,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_metrics },
@@ -496,12 +506,73 @@ server_healthz(struct server *srv, struct evhttp_request *req,
 	server_text(srv, req, rt->metric, 200, "ok\n");
 }
 
+/* Liveness (interface.md): the event loop answers; nothing else is asked. */
+static void
+server_livez(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	server_text(srv, req, rt->metric, 200, "ok\n");
+}
+
+/*
+ * Readiness: the database answers and takes writes, the outbox is not
+ * stalled ([outbox] stall_after), and no on-call alert has waited longer
+ * than [escalation] alert_stuck_after for the provider to accept it: a
+ * red flag nobody can be told about is not a gateway ready for patients.
+ */
+static void
+server_readyz(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	struct escalation_stats	 es;
+	int64_t			 now = clock_now();
+	char			*why;
+
+	if (storage_ping(srv->st) == -1) {
+		srv->metrics->db_errors++;
+		server_text(srv, req, rt->metric, 503,
+		    "database unavailable or refusing writes\n");
+		return;
+	}
+	if (storage_escalation_stats(srv->st, now -
+	    srv->set->conf->alert_stuck_after, &es) == -1) {
+		srv->metrics->db_errors++;
+		server_text(srv, req, rt->metric, 503,
+		    "database unavailable\n");
+		return;
+	}
+	if (es.alerts_stuck > 0) {
+		why = xasprintf("on-call alerts stuck: %d not accepted by the "
+		    "provider after %d s\n", es.alerts_stuck,
+		    srv->set->conf->alert_stuck_after);
+		server_text(srv, req, rt->metric, 503, why);
+		free(why);
+		return;
+	}
+	if (!outbox_healthy(srv->outbox, now)) {
+		server_text(srv, req, rt->metric, 503,
+		    "outbox stalled: a due message has waited too long\n");
+		return;
+	}
+	server_text(srv, req, rt->metric, 200, "ready\n");
+}
+
 static void
 server_metrics(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
 {
-	char	*text;
+	struct escalation_stats	 es;
+	char			*text;
 
+	srv->metrics->escalations_known = storage_escalation_stats(srv->st,
+	    clock_now() - srv->set->conf->alert_stuck_after, &es) == 0;
+	if (srv->metrics->escalations_known) {
+		srv->metrics->escalations_open_urgent = es.open_urgent;
+		srv->metrics->escalations_open_emergency = es.open_emergency;
+		srv->metrics->escalation_oldest_open_at = es.oldest_open_at;
+		srv->metrics->alerts_stuck = es.alerts_stuck;
+	} else
+		srv->metrics->db_errors++;
 	text = metrics_render(srv->metrics, time(NULL));
 	server_reply(srv, req, rt->metric, 200,
 	    "text/plain; version=0.0.4; charset=utf-8", text);

@@ -12,12 +12,14 @@ set -euo pipefail
 P_AFTER=+447700900301
 P_DATE=+447700900302
 P_HUGE=+447700900303
+P_STUCK=+447700900304	# an on-call number the provider keeps refusing
 
 cat >"$TMPD/script" <<EOS
 $ON_CALL http:200 http:204 nosid:201 http:302 http:400 http:408 http:413 http:421 201
 $P_AFTER after:100000 201
 $P_DATE afterdate:4 201
 $P_HUGE after:99999999999999999999 201
+$P_STUCK 503 503 503 503 503 503 503 503 503 503 503 503 201
 EOS
 
 start_fake "$TMPD/script"
@@ -27,7 +29,7 @@ retry_initial_ms = 100
 retry_max = 5
 send_timeout = 5
 connect_timeout = 2
-poll_interval = 1" write_config "$TEST_CONF"
+poll_interval = 1" CFG_ESCALATION="alert_stuck_after = 10" write_config "$TEST_CONF"
 start_daemon
 
 # ------------------------------------------------- answers that are not "sent"
@@ -97,6 +99,27 @@ wait_for 20 five_sent ||
 	fail "identical alerts: $(sql "SELECT status, count(*) FROM outbound_messages WHERE body = 'clotline emergency: the same alert text' GROUP BY status;")"
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE status = 'suppressed';")" 0 \
 	'the loop guard never suppresses an alert'
+
+# ------------------------------------------- /livez, /readyz, stuck alerts
+http_get /livez
+expect_eq "$HTTP_STATUS $HTTP_BODY" '200 ok' '/livez: the loop answers'
+http_get /readyz
+expect_eq "$HTTP_STATUS $HTTP_BODY" '200 ready' '/readyz: ready while alerts go out'
+id_stuck=$(queue_msg alert "$P_STUCK" 'clotline emergency: an alert nobody accepts' 0)
+not_ready() { http_get /readyz; [ "$HTTP_STATUS" = 503 ]; }
+t0=$(now_ms)
+wait_for 20 not_ready || fail "/readyz stayed ready with an alert unsent: $(row_status "$id_stuck")"
+took=$(($(now_ms) - t0))
+[ "$took" -ge 9000 ] || fail "/readyz failed after $took ms, before alert_stuck_after (10 s)"
+expect_contains "$HTTP_BODY" 'on-call alerts stuck: 1 not accepted by the provider after 10 s' \
+	"/readyz fails once an alert has waited alert_stuck_after ($took ms)"
+http_get /livez
+expect_eq "$HTTP_STATUS" 200 '/livez still answers'
+http_get /metrics
+expect_eq "$(metric clotline_alerts_stuck)" 1 'metrics: clotline_alerts_stuck 1'
+ready() { http_get /readyz; [ "$HTTP_STATUS" = 200 ]; }
+wait_for 60 ready || fail "/readyz did not recover once the alert was sent: $(row_status "$id_stuck")"
+expect_eq "$(row_status "$id_stuck")" 'sent|13|' '/readyz is ready again once the provider took it'
 
 stop_daemon
 finish

@@ -135,6 +135,8 @@ post_sms SMack6 "$BACKUP2" 'ACK'
 expect_contains "$HTTP_BODY" 'No open escalation to acknowledge' 'ACK with nothing alerted to that number'
 post_sms SMack7 "$BACKUP2" 'ACK 99999'
 expect_contains "$HTTP_BODY" 'No open escalation 99999' 'ACK with an unknown number'
+http_get /metrics
+expect_eq "$(metric clotline_staff_texts_total)" 7 'metrics: the on-call texts counted as staff texts'
 
 # --------------------------- nobody acknowledges: the chain, round and round
 post_sms SMchain1 "$P_CHAIN" 'I am very breathless and my chest hurts'
@@ -154,6 +156,12 @@ expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE action = 'escalation.next
 	'an audit row for each step'
 log_has "escalation $e_chain (emergency): not acknowledged within $ACK_TIMEOUT s" || fail 'no log line for the step'
 ok 'a log line for each step'
+http_get /metrics
+expect_eq "$(metric 'clotline_escalations_open{level="emergency"}')|$(metric 'clotline_escalations_open{level="urgent"}')" \
+	'1|0' 'metrics: one emergency escalation open'
+age=$(metric clotline_escalation_oldest_unacknowledged_seconds)
+[ "$age" -ge $((3 * ACK_TIMEOUT - 2)) ] || fail "metrics: the oldest unacknowledged escalation is $age s old"
+ok "metrics: the oldest unacknowledged escalation is $age s old"
 # An ACK from on_call stops it.
 post_sms SMack8 "$ON_CALL" "ACK $e_chain"
 expect_contains "$HTTP_BODY" "Acknowledged: escalation $e_chain" 'on_call acknowledges'
@@ -272,6 +280,10 @@ run "$CLOTLINE" inbox done "$inbox_id" -c "$TEST_CONF"
 expect_eq "$RUN_RC" 1 'done twice: exit 1'
 run "$CLOTLINE" inbox list --all --json -c "$TEST_CONF"
 expect_contains "$RUN_OUT" '"done_by": "staff:ann"' 'inbox list --all --json: the done one too'
+
+http_get /metrics
+expect_eq "$(metric 'clotline_escalations_open{level="emergency"}')|$(metric clotline_escalation_oldest_unacknowledged_seconds)" \
+	'0|0' 'metrics: none open once all are acknowledged'
 
 stop_daemon
 finish

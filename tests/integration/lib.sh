@@ -411,7 +411,7 @@ http_request() {
 	path=${path#http://127.0.0.1:"$PORT"}
 	path=${path%%\?*}
 	case $path in
-	/twilio/sms | /twilio/status | /healthz | /metrics) route=$path ;;
+	/twilio/sms | /twilio/status | /healthz | /livez | /readyz | /metrics) route=$path ;;
 	/api/v1 | /api/v1/*) route=/api/v1 ;;
 	/twilio/voice | /twilio/voice/*) route=/twilio/voice ;;
 	*) route=other ;;
