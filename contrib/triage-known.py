@@ -13,7 +13,8 @@ so that a conjugated Spanish or declined German word is not read as a word of an
 `known` lines and the words the patterns spell out. Rerun it after changing the rules' words.
 The correction it mirrors: a word that is not in the lexicon is read as the lexicon word with the
 same squeezed form (runs of a letter as one letter), else as the target word within the optimal
-string alignment distance of its squeezed form (1 from 5 letters, 2 from 9).
+string alignment distance of its squeezed form (1 from 5 letters, 2 from 9; a four-letter word only
+as a five-letter target with one inner letter dropped).
 """
 import glob, os, shutil, subprocess, sys, tempfile, unicodedata
 
@@ -124,6 +125,10 @@ def main():
                 continue
             d = maxd(len(k))
             if d == 0:
+                # Four letters: a target of five with one letter dropped inside.
+                if len(k) == 4 and any(len(c) == 5 and c[0] == k[0] and c[-1] == k[-1]
+                                       for c in index.get(k, ())):
+                    known.add(w)
                 continue
             for x in deletes(k, d):
                 if any(osa(k, c, d) <= d for c in index.get(x, ())):

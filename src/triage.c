@@ -911,15 +911,57 @@ scan_close(struct scan *sc)
 	free(sc->owned);
 }
 
+/*
+ * Fires the rules of one pass (fallback or not) over what the message and
+ * the conversation hold, searching first the qualifiers and topics a rule
+ * needs beside something else once the rest of that rule is there.  Adds
+ * their ids, level and inbox mark to res; returns how many fired.
+ */
+static int
+step_rules(struct scan *sc, struct triage_result *res, int fallback,
+    uint64_t remembered, uint64_t *msg, uint64_t *denied, uint64_t *done,
+    int *hypothetical)
+{
+	const struct triage_rules *tr = sc->tr;
+	const struct triage_rule *r;
+	uint64_t	 lazy, all = *msg | remembered;
+	int		 i, c, fired = 0;
+
+	for (i = 0; i < tr->nrules; i++) {
+		r = &tr->rules[i];
+		lazy = (r->need | r->forbid) & tr->lazy & ~*done;
+		if (r->fallback != fallback || lazy == 0 ||
+		    (r->need & ~tr->lazy & ~all) != 0)
+			continue;
+		for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+			if (((lazy >> c) & 1) != 0)
+				scan_concept(sc, c, msg, denied, hypothetical);
+		*done |= lazy;
+	}
+	all = *msg | remembered;
+	for (i = 0; i < tr->nrules; i++) {
+		r = &tr->rules[i];
+		if (r->fallback != fallback || !rule_fires(r, *msg, all))
+			continue;
+		result_add_rule(res, r->id);
+		fired++;
+		if (r->level > res->own)
+			res->own = r->level;
+		if (r->inbox)
+			res->review = 1;
+	}
+	return fired;
+}
+
 void
 triage_step(const struct triage_rules *tr, struct triage_state *st,
     const char *text, int64_t now, struct triage_result *res)
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
-	uint64_t	 lazy, done = 0;
+	uint64_t	 done = 0;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
-	int		 c, i, hypothetical = 0, asked = -1, fired = 0;
+	int		 c, i, hypothetical = 0, asked = -1, fired, fallback = 0;
 	enum triage_level episode;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 
@@ -953,33 +995,16 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 
 	all = msg | remembered;
-	/*
-	 * Qualifiers and topics that a rule needs beside something else are
-	 * searched only once the rest of that rule is there.
-	 */
-	for (i = 0; i < tr->nrules; i++) {
-		r = &tr->rules[i];
-		lazy = (r->need | r->forbid) & tr->lazy & ~done;
-		if (lazy == 0 || (r->need & ~tr->lazy & ~all) != 0)
-			continue;
-		for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
-			if (((lazy >> c) & 1) != 0)
-				scan_concept(&sc, c, &msg, &denied, &hypothetical);
-		done |= lazy;
+	/* The rules; the fallback ones only below a red flag. */
+	res->own = TRIAGE_ROUTINE;
+	fired = step_rules(&sc, res, 0, remembered, &msg, &denied, &done,
+	    &hypothetical);
+	if (res->own < TRIAGE_URGENT && res->answer == TRIAGE_ANSWER_NONE) {
+		fallback = 1;
+		fired += step_rules(&sc, res, 1, remembered, &msg, &denied,
+		    &done, &hypothetical);
 	}
 	all = msg | remembered;
-	res->own = TRIAGE_ROUTINE;
-	for (i = 0; i < tr->nrules; i++) {
-		r = &tr->rules[i];
-		if (!rule_fires(r, msg, all))
-			continue;
-		result_add_rule(res, r->id);
-		fired++;
-		if (r->level > res->own)
-			res->own = r->level;
-		if (r->inbox)
-			res->review = 1;
-	}
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
 		if (tr->request[i] >= 0 && ((msg >> tr->request[i]) & 1) != 0 &&
 		    res->request == TRIAGE_REQUEST_NONE)
@@ -1012,7 +1037,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	/* The reply and follow-up question come from the deciding rules. */
 	for (i = 0; i < tr->nrules && res->own == res->level; i++) {
 		r = &tr->rules[i];
-		if (!rule_fires(r, msg, all) || r->level != res->own)
+		if ((r->fallback && !fallback) || !rule_fires(r, msg, all) ||
+		    r->level != res->own)
 			continue;
 		if (reply_rule == NULL && r->reply != NULL)
 			reply_rule = r;

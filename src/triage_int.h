@@ -115,6 +115,7 @@ struct triage_rule {
 	int			 ask;		/* concept to ask about; -1 none */
 	char			*reply;		/* prompt name; NULL: level default */
 	int			 inbox;		/* a person reads the message */
+	int			 fallback;	/* fires only when no other red flag does */
 };
 
 enum triage_unit { UNIT_NONE, UNIT_MINUTES, UNIT_HOURS, UNIT_KM, UNIT_MILES,

@@ -460,7 +460,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 	expr = load_word(&rest);
 	if (id == NULL || lvl == NULL || expr == NULL) {
 		diag_error(l->d, pr->path, pr->line, "expected: rule ID LEVEL "
-		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME] [inbox]");
+		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME] [inbox] [fallback]");
 		return;
 	}
 	memset(&r, 0, sizeof r);
@@ -501,8 +501,8 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 		return;
 	}
 	while ((kw = load_word(&rest)) != NULL) {
-		if (strcmp(kw, "inbox") == 0) {
-			r.inbox = 1;
+		if (strcmp(kw, "inbox") == 0 || strcmp(kw, "fallback") == 0) {
+			*(strcmp(kw, "inbox") == 0 ? &r.inbox : &r.fallback) = 1;
 			continue;
 		}
 		arg = load_word(&rest);
@@ -533,7 +533,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 			load_prompt_name(l, arg);
 		} else {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
-			    "'%s' (ask, reply or inbox)", id, kw);
+			    "'%s' (ask, reply, inbox or fallback)", id, kw);
 			goto fail;
 		}
 	}

@@ -384,6 +384,7 @@ struct lex_typo_arg {
 	const char	*key;
 	size_t		 klen;
 	int		 d;
+	int		 dropped;	/* a four-letter word: one letter dropped */
 	int32_t		 best;
 	int		 bestd;
 };
@@ -402,6 +403,10 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		w = &lx->word[lx->deletes.node[i].val];
 		if (a->best == lx->deletes.node[i].val)
 			continue;
+		if (a->dropped && (w->klen != a->klen + 1 ||
+		    lx->arena[w->key] != a->key[0] ||
+		    lx->arena[w->key + w->klen - 1] != a->key[a->klen - 1]))
+			continue;	/* "pcho" is pecho; "cost" is no "coast" */
 		dist = lex_distance(a->key, a->klen, lx->arena + w->key, w->klen,
 		    a->d);
 		if (dist > a->d)
@@ -448,13 +453,18 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 			bestdiff = diff;
 		}
 	}
-	if (best == NULL && (a.d = lex_max_distance(k)) > 0) {
+	a.d = lex_max_distance(k);
+	a.dropped = k == LEX_MIN_TYPO - 1;
+	if (best == NULL && (a.d > 0 || a.dropped)) {
 		a.lx = lx;
 		a.key = key;
 		a.klen = k;
 		a.best = -1;
+		if (a.dropped)
+			a.d = 1;
 		a.bestd = a.d + 1;
-		lex_deletes(key, k, a.d, lex_typo_cb, &a);
+		/* Four letters: only a target with one letter dropped inside. */
+		lex_deletes(key, k, a.dropped ? 0 : a.d, lex_typo_cb, &a);
 		if (a.best != -1)
 			best = &lx->word[a.best];
 	}

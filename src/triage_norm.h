@@ -18,7 +18,8 @@
  * stretched letters are squeezed
  * ("breathhhless"), and a word the lexicon does not know is corrected to the
  * lexicon word within an edit distance that grows with the word's length
- * (none under 5 letters, 1 up to 8, 2 from 9), so "brething" reads as
+ * (1 up to 8 letters, 2 from 9; a four-letter word only as a five-letter
+ * target with one inner letter dropped), so "brething" reads as
  * "breathing" and "breast" does not become "breath".  Words the lexicon
  * lists as known (real words near a lexicon word, negation and other cue
  * words) are never corrected, and nothing is corrected towards them.

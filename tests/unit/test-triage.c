@@ -929,6 +929,11 @@ test_typos(void **state)
 	assert_string_equal(triage_lexicon_read(lx, "brething", 8),
 	    "breathing");
 	assert_null(triage_lexicon_read(lx, "breast", 6));
+	/* Four letters: only a five-letter target with an inner letter dropped. */
+	assert_string_equal(triage_lexicon_read(lx, "pcho", 4), "pecho");
+	assert_string_equal(triage_lexicon_read(lx, "dolr", 4), "dolor");
+	assert_null(triage_lexicon_read(lx, "cost", 4));
+	assert_null(triage_lexicon_read(lx, "ecsh", 4));
 	assert_null(triage_lexicon_read(lx, "chess", 5));
 	assert_null(triage_lexicon_read(lx, "breath", 6));
 	/* Negation words are never made by a correction. */
@@ -1072,6 +1077,11 @@ test_review_and_requests(void **state)
 	assert_string_equal(r.reply, "unsure");
 	one("my chest is fine, walked 2 km", &r);
 	assert_int_equal(r.level, R);
+	/* A red flag the rules know is no case for the safety net's inbox. */
+	one("my chest hurts", &r);
+	assert_int_equal(r.level, U);
+	assert_false(r.review);
+	assert_null(strstr(r.rules, "unsure_alarm"));
 	/* A person asked for beside a red flag: both. */
 	one("can someone call me, my chest hurts", &r);
 	assert_int_equal(r.level, U);
