@@ -707,6 +707,7 @@ api_patients_create(struct api_req *r)
 {
 	struct staff_error	err;
 	struct patient		p;
+	json_t			*o;
 	char			loc[64];
 
 	if (staff_patient_add(&r->ctx, &r->body.in, &p, &err) != STAFF_OK) {
@@ -716,7 +717,11 @@ api_patients_create(struct api_req *r)
 	snprintf(loc, sizeof loc, API_PREFIX "/patients/%lld",
 	    (long long)p.id);
 	api_header(r, "Location", loc);
-	api_patient_reply(r, 201, &p);
+	o = staff_patient_json(&p);
+	patient_clear(&p);
+	if (err.warning[0] != '\0')
+		json_object_set_new(o, "warning", json_string(err.warning));
+	api_json(r, 201, o);
 }
 
 /* The calls that take a patient id and give the patient back. */

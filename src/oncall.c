@@ -47,11 +47,22 @@ static void
 oncall_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct oncall	*oc = arg;
-	int64_t		 now = clock_now(), next = 0, wait;
+	int64_t		 now = clock_now(), next = 0, wait, ids[1];
+	size_t		 due;
 	int		 n;
 
 	if (oc->stopping)
 		return;
+	/*
+	 * A look first, without a write transaction: most ticks find nothing
+	 * due, and must not take the write lock from a webhook or the CLI.
+	 */
+	if (storage_escalation_due(oc->st, now, ids, 1, &due, &next) == -1)
+		goto dberr;
+	if (due == 0) {
+		n = 0;
+		goto arm;
+	}
 	if (storage_begin(oc->st) == -1)
 		goto dberr;
 	if ((n = escalate_due(oc->set, oc->st, now, &next)) == -1) {
@@ -64,6 +75,7 @@ oncall_tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (n > 0)
 		outbox_kick(oc->outbox);
+arm:
 	wait = oc->set->conf->poll_interval;
 	if (next != 0 && next - now < wait)
 		wait = next - now;

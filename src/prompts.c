@@ -571,15 +571,13 @@ prompts_expand_span(struct evbuffer *b, const char *p, const char *end,
 			if (strlen(keys[i]) == len &&
 			    strncmp(keys[i], open + 1, len) == 0)
 				break;
-		if (i < n && vals[i] != NULL) {
-			evbuffer_add(b, vals[i], strlen(vals[i]));
-			if (*vals[i] == '\0')
+		if (i < n) {	/* a NULL value is an empty one */
+			if (vals[i] != NULL)
+				evbuffer_add(b, vals[i], strlen(vals[i]));
+			if (vals[i] == NULL || *vals[i] == '\0')
 				(*empty)++;
-		} else {
+		} else
 			evbuffer_add(b, open, len + 2);
-			if (i < n)
-				(*empty)++;
-		}
 		p = close + 1;
 	}
 	evbuffer_add(b, p, (size_t)(end - p));

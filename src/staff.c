@@ -500,6 +500,76 @@ staff_add_detail(const struct patient *p, int again)
 	    p->reminder_times != NULL ? p->reminder_times : "");
 }
 
+/*
+ * The country of an IANA zone from the zone database's zone.tab ("GB"),
+ * into cc; 0, or -1 when it is not listed there (Etc/UTC, links).
+ */
+static int
+staff_zone_country(const char *zone, char cc[3])
+{
+	const char	*dir = getenv("TZDIR");
+	char		*path, line[512], *p, *name;
+	FILE		*fp;
+	int		 rc = -1;
+	size_t		 n;
+
+	path = xasprintf("%s/zone.tab", dir != NULL && *dir != '\0' ? dir :
+	    "/usr/share/zoneinfo");
+	fp = fopen(path, "r");
+	free(path);
+	if (fp == NULL)
+		return -1;
+	while (rc == -1 && fgets(line, sizeof line, fp) != NULL) {
+		if (line[0] == '#' || strlen(line) < 4 || line[2] != '\t')
+			continue;
+		/* CC <tab> coordinates <tab> zone [<tab> comment] */
+		if ((p = strchr(line + 3, '\t')) == NULL)
+			continue;
+		name = p + 1;
+		n = strcspn(name, "\t\r\n");
+		if (n == strlen(zone) && strncmp(name, zone, n) == 0) {
+			memcpy(cc, line, 2);
+			cc[2] = '\0';
+			rc = 0;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * Enrolment's warning when a patient seems to live outside the clinic's
+ * country: a number whose calling code gives another emergency number or
+ * same-day line than the clinic's own, or a time zone in another country
+ * than the clinic's.  Advice alone: such patients exist (travellers,
+ * borders), and their replies already carry their own numbers.
+ */
+static void
+staff_country_warning(const struct staff_ctx *ctx, const struct patient *p,
+    char *buf, size_t len)
+{
+	const struct conf	*c = ctx->set->conf;
+	const char		*pe, *ce, *pu, *cu;
+	char			 pcc[3], ccc[3];
+
+	pe = conf_emergency_number(c, p->phone);
+	ce = conf_emergency_number(c, c->clinic_phone);
+	pu = conf_urgent_number(c, p->phone);
+	cu = conf_urgent_number(c, c->clinic_phone);
+	if (strcmp(pe, ce) != 0 || (pu == NULL) != (cu == NULL) ||
+	    (pu != NULL && strcmp(pu, cu) != 0))
+		snprintf(buf, len, "%s is outside the clinic's country: the "
+		    "patient is told to call %s in an emergency (the clinic's "
+		    "number is %s); check [clinic] emergency_numbers", p->phone,
+		    pe, ce);
+	else if (staff_zone_country(p->timezone, pcc) == 0 &&
+	    staff_zone_country(c->timezone, ccc) == 0 &&
+	    strcmp(pcc, ccc) != 0)
+		snprintf(buf, len, "time zone %s is in %s, not in the clinic's "
+		    "country (%s): is the number's emergency number (%s) the "
+		    "one the patient can call?", p->timezone, pcc, ccc, pe);
+}
+
 enum staff_status
 staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
     struct patient *out, struct staff_error *err)
@@ -565,6 +635,7 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	    staff_queue_welcome(ctx, &p) == -1 ||
 	    staff_reread(ctx, p.id, out) == -1)
 		goto out;
+	staff_country_warning(ctx, &p, err->warning, sizeof err->warning);
 	ok = 1;
 out:
 	staff_finish(ctx, ok, err);

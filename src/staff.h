@@ -50,6 +50,12 @@ struct staff_error {
 	enum staff_status	 status;
 	const char		*field;	/* static; NULL when no one field */
 	char			 msg[256];
+	/*
+	 * Set by add with STAFF_OK too: something staff should check (the
+	 * patient's number or time zone is outside the clinic's country, so
+	 * they are given another emergency number); "" when nothing.
+	 */
+	char			 warning[256];
 };
 
 /* Who acts, on what, and when: filled by the caller for each operation. */

@@ -3,6 +3,8 @@
 # emergency_numbers maps calling codes to numbers, and the patient's number
 # picks the one given in SMS replies, keypad prompts and the welcome; the
 # same-day line (111 in the UK) is [clinic] urgent_numbers, not prompt text.
+# Enrolment warns when the number or time zone is outside the clinic's
+# country.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -65,6 +67,14 @@ expect_not_contains "$HTTP_BODY" '9 9 9' 'not 9 9 9'
 run "$CLOTLINE" patient add "$P_ES2" --plan dvt-walking --language es \
 	--timezone Europe/Madrid -c "$TEST_CONF"
 expect_eq "$RUN_RC" 0 'patient add (Spanish number)'
+expect_contains "$RUN_ERR" "warning: $P_ES2 is outside the clinic's country: the patient is told to call 112" \
+	'enrolment warns of a number outside the clinic'"'"'s country'
+run "$CLOTLINE" patient add +447700900503 --plan dvt-walking --timezone Europe/Madrid -c "$TEST_CONF"
+expect_eq "$RUN_RC" 0 'patient add (UK number, Madrid time)'
+expect_contains "$RUN_ERR" 'warning: time zone Europe/Madrid is in ES, not in the clinic'"'"'s country (GB)' \
+	'enrolment warns of a time zone outside the clinic'"'"'s country'
+run "$CLOTLINE" patient add +447700900504 --plan dvt-walking -c "$TEST_CONF"
+expect_not_contains "$RUN_ERR" 'warning' 'no warning for a patient in the clinic'"'"'s country'
 welcome=$(sql "SELECT body FROM outbound_messages WHERE kind = 'welcome' AND to_phone = '$P_ES2';")
 expect_contains "$welcome" '112' 'the welcome of a Spanish patient gives 112'
 expect_not_contains "$welcome" '999' 'and not 999'

@@ -17,7 +17,7 @@ P_FLOOD=+447700900403	# five emergencies in a minute
 P_CHAIN=+447700900404	# nobody acknowledges
 P_KILL=+447700900405	# waits for its ACK across kill -9
 P_API=+447700900406	# acknowledged through the API
-ACK_TIMEOUT=4
+ACK_TIMEOUT=5
 private "$BACKUP1" "$BACKUP2"
 
 cat >"$TMPD/script" <<EOS
@@ -112,10 +112,13 @@ expect_eq "$(sql "SELECT count(*) FROM escalations WHERE phone = '$P_FLOOD';")" 
 	'five emergencies, no, DONE 20 and a travel question: one escalation'
 expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE escalation_id = $e_flood;")" 8 \
 	'all eight messages are attached to it'
-expect_eq "$(alerts_of "$e_flood")" "$ON_CALL:new" 'and one alert'
+expect_eq "$(sql "SELECT group_concat(to_phone || ':' || reason, ',') FROM escalation_alerts WHERE escalation_id = $e_flood AND reason <> 'timeout';")" \
+	"$ON_CALL:new" 'and one alert (beside the ack timer'"'"'s, on a slow machine)'
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE escalation_id = $e_flood AND alerted;")" 1 \
+	'only the first message raised an alert'
 flood_alert_sent() { has_alert "$e_flood" "$ON_CALL" new; }
 wait_for 10 flood_alert_sent || fail 'the flood alert was not sent'
-body=$(sql "SELECT o.body FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id WHERE a.escalation_id = $e_flood;")
+body=$(sql "SELECT o.body FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id WHERE a.escalation_id = $e_flood AND a.reason = 'new';")
 expect_contains "$body" "clotline emergency #$e_flood: Ann Smith, $P_FLOOD (coughing blood" \
 	'the alert: level, id, name, number, red flag'
 expect_contains "$body" ': "coughing up blood"' 'the alert: the excerpt'
@@ -209,7 +212,7 @@ expect_eq "$HTTP_STATUS" 200 'GET /escalations/ID'
 expect_eq "$(jget '$.patient_name')|$(jget '$.acknowledged_by')" \
 	"Ann Smith|sms:$ON_CALL" 'an escalation: the patient name, who acknowledged'
 expect_contains "$(jget '$.concepts')" coughing_blood 'an escalation: its red flags'
-expect_eq "$(jlen '$.messages')|$(jlen '$.alerts')" '8|1' 'its episode: eight messages, one alert'
+expect_eq "$(jlen '$.messages')|$(jget '$.alerts[0].reason')" '8|new' 'its episode: eight messages, and its alert'
 expect_eq "$(jget '$.messages[6].text')" 'DONE 20' 'the messages as the patient sent them'
 expect_contains "$(jget '$.messages[0].reply')" 'Call 999 now' 'and what they were told'
 expect_eq "$(jget '$.alerts[0].to')|$(jget '$.alerts[0].reason')" "$ON_CALL|new" 'the alert: to whom and why'
