@@ -412,7 +412,7 @@ static void
 scan_prepare(struct scan *sc)
 {
 	struct spans	 harmless, *p = &sc->puncts;
-	size_t		 i, e;
+	size_t		 i, b, e;
 	int		 k;
 
 	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
@@ -420,14 +420,18 @@ scan_prepare(struct scan *sc)
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
 		/*
-		 * A blank that ends inside a word starts a word the literal
-		 * scan of the text did not see (triage_lit.c): search every
-		 * line rather than miss one.
+		 * A blank that starts or ends inside a word ends or starts a
+		 * word the literal scan of the text did not see (triage_lit.c):
+		 * search every line rather than miss one.
 		 */
+		b = harmless.v[k].s;
 		e = harmless.v[k].e;
-		if (e > 0 && e < sc->len &&
+		if ((e > 0 && e < sc->len &&
 		    is_word_byte((unsigned char)sc->text[e - 1]) &&
-		    is_word_byte((unsigned char)sc->text[e]))
+		    is_word_byte((unsigned char)sc->text[e])) ||
+		    (b > 0 && b < sc->len &&
+		    is_word_byte((unsigned char)sc->text[b - 1]) &&
+		    is_word_byte((unsigned char)sc->text[b])))
 			memset(sc->sat, 0xff, (size_t)sc->tr->lits.cwords *
 			    sizeof *sc->sat);
 	}
