@@ -5,7 +5,8 @@
 #  1. Prism, a validating proxy, with the provider's published API
 #     description between the gateway and the fake provider: every Messages
 #     request the gateway sends is checked against the document (an invalid
-#     one would get 422, which the gateway counts as a permanent failure).
+#     one would get 422, which the gateway retries: it would never be sent,
+#     and the outbox would not settle).
 #  2. The official twilio npm library signs inbound webhooks; the gateway
 #     accepts them and refuses tampered ones.
 #  3. The library's own REST client sends a message to the fake provider;
