@@ -33,7 +33,9 @@ free_port() {
 }
 
 # ------------------------------------------------- 1. through the validator
-start_fake
+P_ODD=+447700900409	# answered by something other than the Messages API
+echo "$P_ODD http:200 http:204 nosid:201 http:302 http:400 http:408 http:413 http:421 201" >"$TMPD/script"
+start_fake "$TMPD/script"
 PRISM_PORT=$(free_port)
 "$INTEROP/node_modules/.bin/prism" proxy -h 127.0.0.1 -p "$PRISM_PORT" "$SPEC" \
 	"http://127.0.0.1:$FAKE_PORT" --errors >"$TMPD/prism.log" 2>&1 &
@@ -50,7 +52,9 @@ code=$(curl -s -o "$TMPD/prism.out" -w '%{http_code}' -u "$TEST_ACCOUNT_SID:$TES
 expect_eq "$code" 422 'control: prism refuses a Messages request without To'
 
 CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$PRISM_PORT \
-CFG_OUTBOX='poll_interval = 1' write_config "$TEST_CONF"
+CFG_OUTBOX='poll_interval = 1
+retry_initial_ms = 100
+retry_max = 1' write_config "$TEST_CONF"
 start_daemon
 queue_msg reminder +447700900401 'Time for your 15 minute walk.' >/dev/null
 queue_msg welcome +447700900402 'Welcome to the clinic: reply STOP to stop, HELP for help.' >/dev/null
@@ -65,6 +69,17 @@ expect_eq "$(fake_count)" "$(sql 'SELECT count(*) FROM outbound_messages;')" \
 expect_eq "$(grep -c 'UNPROCESSABLE' "$TMPD/prism.log")" 1 \
 	"prism refused nothing but the control request"
 ours=$(grep -F '"to":"+447700900401"' "$FAKE_LOG")
+
+# Answers that are not a created message, through prism (issue 16): a 200
+# HTML page, 204, 201 without a sid, 302, 400 without JSON, 408, 413, 421.
+# Whatever prism makes of them, the alert is never sent until an answer
+# with a sid comes, and never failed for good.
+odd=$(queue_msg alert "$P_ODD" 'clotline emergency: answers that are not a message' 0)
+odd_sent() { [ "$(sql "SELECT status FROM outbound_messages WHERE id = $odd;")" = sent ]; }
+wait_for 120 odd_sent || fail "the alert was not sent in the end: $(row_status "$odd")"
+expect_eq "$(fake_count "\"to\":\"$P_ODD\"")" 9 \
+	'through prism: eight answers that are not a created message, each retried, then sent'
+expect_eq "$(row_status "$odd")" 'sent|9|' 'sent on the ninth attempt, with the sid'
 stop_daemon
 
 # --------------------------------------- 2. webhooks signed by the library
