@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Escalations as episodes, the on-call chain and acknowledgement (see
  * escalate.h).

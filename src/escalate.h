@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Escalations to the clinic's on-call staff, shared by the SMS and keypad
  * paths, the outbox and the on-call clock (oncall.h); docs/escalations.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clotline: the command line.  Each command parses its own options; serve
  * wires settings, storage and the HTTP server around one event_base and
@@ -7,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,10 +19,12 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "backup.h"
 #include "conf.h"
 #include "diag.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "oncall.h"
 #include "oncall_cmd.h"
 #include "outbox.h"
@@ -56,10 +60,13 @@ usage_main(FILE *fp)
 "Commands:\n"
 "  serve          run the gateway in the foreground\n"
 "  check-config   validate the configuration, prompts and rules\n"
+"  backup         copy the database while the gateway runs\n"
 "  triage         triage a TSV conversation file offline, or evaluate the\n"
 "                 rules against a labelled one (--eval)\n"
 "  patient        staff commands on patients: add, list, show, update,\n"
 "                 pause, resume, remove\n"
+"  escalation     escalations to on-call staff: list, show, ack\n"
+"  inbox          texts waiting for a person: list, done\n"
 "\n"
 "Run 'clotline COMMAND --help' for a command's options.\n"
 "The default configuration file is " DEFAULT_CONF ".\n");
@@ -180,6 +187,16 @@ struct serve_ctx {
 	struct oncall		*oc;
 };
 
+static unsigned long long
+main_monotonic_usec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000;
+}
+
 static void
 serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
@@ -187,14 +204,23 @@ serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 
 	switch (sig) {
 	case SIGHUP:
+		/* systemctl reload waits from RELOADING=1 to READY=1. */
+		notify_sendf("RELOADING=1\nMONOTONIC_USEC=%llu",
+		    main_monotonic_usec());
 		if (server_reload(ctx->srv) == 0) {
 			scheduler_set_settings(ctx->sch,
 			    server_settings(ctx->srv));
 			oncall_set_settings(ctx->oc, server_settings(ctx->srv));
-		}
+			notify_send("READY=1\nSTATUS=serving; configuration "
+			    "reloaded");
+		} else
+			notify_send("READY=1\nSTATUS=serving on the previous "
+			    "configuration: the reload was refused (clotline "
+			    "check-config lists why)");
 		break;
 	case SIGTERM:
 	case SIGINT:
+		notify_send("STOPPING=1\nSTATUS=draining replies in flight");
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		scheduler_stop(ctx->sch);
@@ -282,6 +308,10 @@ cmd_serve(int argc, char **argv)
 			fatal("cannot install signal handlers");
 	}
 	log_notice("clotline %s ready", PACKAGE_VERSION);
+	if (notify_sendf("READY=1\nSTATUS=serving; clotline %s",
+	    PACKAGE_VERSION) == -1)
+		log_warn("systemd: cannot send READY=1 to NOTIFY_SOCKET: %s",
+		    strerror(errno));
 	event_base_dispatch(base);
 
 	for (i = 0; i < 3; i++)
@@ -301,6 +331,12 @@ static int
 cmd_triage(int argc, char **argv)
 {
 	return triage_cmd(argc, argv, DEFAULT_CONF);
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+	return backup_cmd(argc, argv, DEFAULT_CONF);
 }
 
 static int
@@ -328,6 +364,7 @@ main(int argc, char **argv)
 		{ "patient", cmd_patient },
 		{ "escalation", cmd_oncall },
 		{ "inbox", cmd_oncall },
+		{ "backup", cmd_backup },
 	};
 	size_t	i;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The on-call chain's clock (see oncall.h).
  */

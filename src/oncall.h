@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The on-call chain's clock: one timer at the earliest acknowledgement
  * deadline of an open escalation (escalate.h), and a look every [outbox]

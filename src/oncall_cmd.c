@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline escalation ...` and `clotline inbox ...` (see oncall_cmd.h):
  * option parsing, one call into staff.c per command, output for people
@@ -20,6 +21,7 @@
 #include "diag.h"
 #include "log.h"
 #include "oncall_cmd.h"
+#include "owner.h"
 #include "settings.h"
 #include "staff.h"
 #include "storage.h"
@@ -511,6 +513,15 @@ oncall_cmd(int argc, char **argv, const char *default_conf)
 	if (set == NULL) {
 		fprintf(stderr, "clotline %s %s: fix the configuration first "
 		    "(clotline check-config -c %s)\n", group, a.cmd, a.config);
+		return EXIT_RUNTIME;
+	}
+	/* As root, become the service user that owns the database (owner.h). */
+	if (owner_become_database_owner(set->conf->database, NULL, &err) == -1) {
+		fprintf(stderr, "clotline %s %s: %s (run it as the service "
+		    "user: sudo -u clotline clotline %s ...)\n", group, a.cmd,
+		    err, group);
+		free(err);
+		settings_free(set);
 		return EXIT_RUNTIME;
 	}
 	sopts.busy_timeout_ms = set->conf->busy_timeout_ms;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline escalation list|show|ack` and `clotline inbox list|done`: what
  * needs a person, from a shell, on the gateway's database beside a running

@@ -588,21 +588,24 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
 
+	/*
+	 * "went away after hospital but it's back today", "never had chest
+	 * pain before, but I have now": a relapse later undoes a denial.
+	 */
+	relapses = scan_cue(sc, CUE_RELAPSE);
+	for (i = 0; i < relapses->n && !relapse; i++)
+		relapse = relapses->v[i].s >= x->e;
 	for (i = 0; i < neg->n; i++)
 		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
 			inner++;
 	/* A symptom whose own words hold the negation is never denied. */
-	if (inner > 0 && !scan_own_negation(sc, ts, x, neg))
+	if (inner > 0 && !relapse && !scan_own_negation(sc, ts, x, neg))
 		return READ_NEGATED;
-	for (i = 0; i < neg->n && inner == 0; i++)
+	for (i = 0; i < neg->n && inner == 0 && !relapse; i++)
 		if (neg->v[i].e <= x->s && scan_neg_reaches(sc, &neg->v[i], x))
 			nneg++;
 	if (nneg > 0)
 		return READ_NEGATED;
-	/* "went away after hospital but it's back today" */
-	relapses = scan_cue(sc, CUE_RELAPSE);
-	for (i = 0; i < relapses->n && !relapse; i++)
-		relapse = relapses->v[i].s >= x->e;
 	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
 		return READ_NEGATED;
 	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # On-call alerts through the outbox, against tests/fake/fakeprovider (issue
 # 16): an alert counts as sent only when the provider answered with a
 # message sid.  A 200 HTML page, a 204, a 201 without a sid, a redirect, a

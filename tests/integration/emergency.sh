@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The emergency number follows the patient (issue 16): [clinic]
 # emergency_numbers maps calling codes to numbers, and the patient's number
 # picks the one given in SMS replies, keypad prompts and the welcome; the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Escalations end to end (issue 16), the daemon sending through the twilio
 # provider to tests/fake/fakeprovider: one escalation and one alert per
 # episode however many messages; the on-call chain (on_call, then each

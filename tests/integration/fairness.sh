@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Alerts are fair per patient (issue 16): 300 emergencies from 300 numbers
 # the clinic does not know queue 300 alerts, which take half a minute to
 # send at the default rate (10 a second); an enrolled patient's first
