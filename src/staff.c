@@ -1109,7 +1109,7 @@ staff_adherence_patient(const struct staff_ctx *ctx, const struct patient *p,
 	int32_t			 first, last, start, d, i;
 	size_t			 n, k;
 	char			 id[24], day[16], num[4][16];
-	int			 goal;
+	int			 goal, *mins;
 
 	if (!tz_exists(p->timezone) || (z = staff_zone(ctx, p->timezone)) ==
 	    NULL || sched_window_parse(&w, p->start_date, p->end_date,
@@ -1133,15 +1133,21 @@ staff_adherence_patient(const struct staff_ctx *ctx, const struct patient *p,
 	    STAFF_ACTIVITY_MAX, &v, &n) == -1)
 		return -1;
 	t = xcalloc((size_t)(last - first + 1), sizeof *t);
+	mins = xcalloc((size_t)(last - first + 1), sizeof *mins);
 	for (k = 0; k < n; k++) {
 		i = sched_local_day(z, v[k].reported_at) - first;
 		if (i < 0 || i > last - first)
 			continue;
-		t[i].minutes += v[k].minutes;
 		t[i].meters += v[k].meters;
 		t[i].steps += v[k].steps;
 		t[i].reports++;
 	}
+	/* Minutes as the reminders count them: distance, steps, "done". */
+	plan_day_minutes(plan, p->walk_target, start, z, v, n, first,
+	    last - first + 1, mins);
+	for (i = 0; i <= last - first; i++)
+		t[i].minutes = mins[i];
+	free(mins);
 	free(v);
 	snprintf(id, sizeof id, "%lld", (long long)p->id);
 	for (d = first; d <= last; d++) {

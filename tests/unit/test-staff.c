@@ -827,28 +827,41 @@ test_adherence_csv(void **state)
 	a.reported_at = T_MON_0800 - 2 * DAY + 3600;	/* Saturday again */
 	assert_int_equal(storage_activity_insert(f->st, &a), 0);
 	a.minutes = 0;
+	a.reported_at = T_MON_0800 - DAY;		/* Sunday: a bare "done" */
+	assert_int_equal(storage_activity_insert(f->st, &a), 0);
 	a.steps = 4000;
 	a.reported_at = T_MON_0800;			/* Monday */
 	assert_int_equal(storage_activity_insert(f->st, &a), 0);
+	a.steps = 0;
+	a.meters = 2000;				/* "caminé 2 km" */
+	a.reported_at = T_MON_0800 + DAY;		/* Tuesday */
+	assert_int_equal(storage_activity_insert(f->st, &a), 0);
+	f->ctx.now = T_MON_0800 + DAY + 3600;
 
 	assert_int_equal(staff_adherence_csv(&f->ctx, "2026-01-01",
 	    "2026-01-31", 0, &csv, &err), STAFF_OK);
-	/* From the start date to today only; goal 10 in week one. */
+	/*
+	 * From the start date to today only; goal 10 in week one.  Minutes
+	 * as the reminders count them (issue 18): a bare "done" is the day's
+	 * goal, 4000 steps 40 minutes, 2 km 25 minutes.
+	 */
 	assert_string_equal(csv,
 	    "patient_id,phone,name,plan,date,minutes,meters,steps,reports,"
 	    "goal_minutes,goal_met\r\n"
 	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
 	    "2026-01-03,17,0,0,2,10,yes\r\n"
 	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
-	    "2026-01-04,0,0,0,0,10,no\r\n"
+	    "2026-01-04,10,0,0,1,10,yes\r\n"
 	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
-	    "2026-01-05,0,0,4000,1,10,no\r\n");
+	    "2026-01-05,40,0,4000,1,10,yes\r\n"
+	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
+	    "2026-01-06,25,2000,0,1,10,yes\r\n");
 	free(csv);
 
 	/* One patient, one day; a patient who does not exist. */
 	assert_int_equal(staff_adherence_csv(&f->ctx, "2026-01-04",
 	    "2026-01-04", id, &csv, &err), STAFF_OK);
-	assert_non_null(strstr(csv, "2026-01-04,0,0,0,0,10,no\r\n"));
+	assert_non_null(strstr(csv, "2026-01-04,10,0,0,1,10,yes\r\n"));
 	assert_null(strstr(csv, "2026-01-03"));
 	free(csv);
 	assert_int_equal(staff_adherence_csv(&f->ctx, NULL, NULL, 99, &csv,
