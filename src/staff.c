@@ -935,6 +935,149 @@ staff_patient_activity(const struct staff_ctx *ctx, int64_t id, int days,
 	return STAFF_OK;
 }
 
+/* The Monday on or before civil day d (1970-01-01 was a Thursday). */
+static int32_t
+staff_monday(int32_t d)
+{
+	return d - (((d % 7) + 7 + 3) % 7);
+}
+
+enum staff_status
+staff_patient_adherence(const struct staff_ctx *ctx, int64_t id, int weeks,
+    json_t **out, struct staff_error *err)
+{
+	struct patient		 p;
+	struct sched_window	 w;
+	struct activity_row	*v = NULL;
+	const struct tz_zone	*z;
+	const struct plan	*plan;
+	const char		*why;
+	json_t			*days, *wk, *goal;
+	int64_t			 since;
+	int32_t			 today, first, last, start, end, d, nd;
+	size_t			 n = 0, k;
+	int			*mins, *reports, sum, i;
+	char			 day[16];
+
+	*out = NULL;
+	if (weeks < 1 || weeks > STAFF_ADHERENCE_MAX_WEEKS)
+		return staff_fail(err, STAFF_INVALID, "weeks", "must be from 1 "
+		    "to %d", STAFF_ADHERENCE_MAX_WEEKS);
+	if (staff_patient_get(ctx, id, &p, err) != STAFF_OK)
+		return err->status;
+	if (!tz_exists(p.timezone) || (z = staff_zone(ctx, p.timezone)) ==
+	    NULL || sched_window_parse(&w, p.start_date, p.end_date,
+	    p.quiet_start, p.quiet_end, &why) == -1) {
+		patient_clear(&p);
+		return staff_fail(err, STAFF_CONFLICT, "timezone", "patient "
+		    "%lld's time zone or dates are no longer valid; update "
+		    "them", (long long)id);
+	}
+	plan = plan_find(ctx->set->plans, p.plan != NULL ? p.plan : "");
+	start = staff_start_day(z, &p, &w);
+	end = w.end_day;
+	if (p.removed_at != 0 && sched_local_day(z, p.removed_at) < end)
+		end = sched_local_day(z, p.removed_at);
+	today = sched_local_day(z, ctx->now);
+	first = staff_monday(today) - (weeks - 1) * 7;
+	last = today;
+	nd = last - first + 1;
+	(void)tz_local_to_utc(z, (int64_t)first * STAFF_DAY, &since);
+	if (storage_activity_list(ctx->st, id, since, ctx->now + 1,
+	    STAFF_ACTIVITY_MAX, &v, &n) == -1) {
+		patient_clear(&p);
+		return staff_store_failed(err);
+	}
+	mins = xcalloc((size_t)nd, sizeof *mins);
+	reports = xcalloc((size_t)nd, sizeof *reports);
+	plan_day_minutes(plan, p.walk_target, start, z, v, n, first, nd, mins);
+	for (k = 0; k < n; k++) {
+		d = sched_local_day(z, v[k].reported_at) - first;
+		if (d >= 0 && d < nd)
+			reports[d]++;
+	}
+	days = json_array();
+	wk = json_array();
+	for (i = 0, sum = 0; i < nd; i++) {
+		d = first + i;
+		staff_format_day(d, day);
+		goal = json_null();
+		if (plan != NULL && d >= start && d <= end)
+			goal = json_integer(plan_walk_minutes(plan,
+			    p.walk_target, start, d));
+		json_array_append_new(days, json_pack("{s:s, s:i, s:i, s:O,"
+		    " s:o}", "date", day, "minutes", mins[i], "reports",
+		    reports[i], "goal_minutes", goal, "goal_met",
+		    json_is_null(goal) ? json_null() :
+		    json_boolean(mins[i] >= json_integer_value(goal))));
+		json_decref(goal);
+		sum += mins[i];
+		if (i % 7 == 6 || i == nd - 1) {
+			staff_format_day(d - i % 7, day);
+			json_array_append_new(wk, json_pack("{s:s, s:i, s:o}",
+			    "week_start", day, "minutes", sum, "goal_met",
+			    plan != NULL ? json_boolean(sum >= plan->goal_min) :
+			    json_null()));
+			sum = 0;
+		}
+	}
+	free(mins);
+	free(reports);
+	free(v);
+	*out = json_pack("{s:I, s:s?, s:s, s:o, s:o, s:o, s:o}", "patient_id",
+	    (json_int_t)id, "plan", p.plan, "timezone", p.timezone,
+	    "goal_min", plan != NULL ? json_integer(plan->goal_min) :
+	    json_null(), "goal_max", plan != NULL ?
+	    json_integer(plan->goal_max) : json_null(), "days", days,
+	    "weeks", wk);
+	patient_clear(&p);
+	return STAFF_OK;
+}
+
+enum staff_status
+staff_patient_messages(const struct staff_ctx *ctx, int64_t id, int64_t before,
+    size_t max, json_t **out, struct staff_error *err)
+{
+	struct patient		 p;
+	struct message_row	*v;
+	json_t			*list, *o;
+	char			 at[32];
+	size_t			 n, i;
+
+	*out = NULL;
+	if (max < 1 || max > STAFF_MESSAGES_MAX)
+		return staff_fail(err, STAFF_INVALID, "limit", "must be from 1 "
+		    "to %d", STAFF_MESSAGES_MAX);
+	if (staff_patient_get(ctx, id, &p, err) != STAFF_OK)
+		return err->status;
+	if (storage_message_list(ctx->st, p.phone, before, max, &v,
+	    &n) == -1) {
+		patient_clear(&p);
+		return staff_store_failed(err);
+	}
+	list = json_array();
+	for (i = 0; i < n; i++) {
+		staff_time_iso(v[i].at, at);
+		o = json_pack("{s:I, s:s, s:s?, s:s, s:s?}", "id",
+		    (json_int_t)v[i].id, "direction", v[i].inbound ? "in" :
+		    "out", "kind", v[i].kind, "at", at, "body", v[i].body);
+		if (v[i].inbound)
+			json_object_update_new(o, json_pack("{s:s?, s:s?, "
+			    "s:s?}", "level", v[i].level, "rules", v[i].rules,
+			    "reply", v[i].reply));
+		else
+			json_object_set_new(o, "status", v[i].status != NULL ?
+			    json_string(v[i].status) : json_null());
+		json_array_append_new(list, o);
+	}
+	*out = json_pack("{s:I, s:s, s:o, s:o}", "patient_id", (json_int_t)id,
+	    "phone", p.phone, "messages", list, "next_before",
+	    n == max && n > 0 ? json_integer(v[n - 1].at) : json_null());
+	message_list_free(v, n);
+	patient_clear(&p);
+	return STAFF_OK;
+}
+
 /* ---------------------------------------------------------- escalations */
 
 enum staff_status
