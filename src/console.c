@@ -378,14 +378,18 @@ fail:
 	    action, name);
 }
 
+/* The session, and what the pages need of the clinic (its name, zone). */
 static json_t *
-console_session_json(const struct console_session *s)
+console_session_json(const struct settings *set,
+    const struct console_session *s)
 {
 	char	when[32];
 
 	staff_time_iso(s->expires, when);
-	return json_pack("{s:s, s:s, s:s}", "staff", s->name, "csrf", s->csrf,
-	    "expires_at", when);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "staff", s->name,
+	    "csrf", s->csrf, "expires_at", when, "clinic",
+	    set->conf->clinic_name, "timezone", set->conf->timezone,
+	    "language", set->conf->language);
 }
 
 /* POST /console/session {"token": "..."}: signs in. */
@@ -458,7 +462,7 @@ console_signin(struct console *c, const struct settings *set,
 	console_audit(c, s->name, "console.signin", detail, now);
 	free(detail);
 	log_info("console: staff:%s signed in", s->name);
-	console_json(reply, 200, console_session_json(s));
+	console_json(reply, 200, console_session_json(set, s));
 out:
 	if (hdr != NULL) {
 		OPENSSL_cleanse(hdr, strlen(hdr));
@@ -492,7 +496,7 @@ console_session(struct console *c, const struct settings *set,
 		return;
 	}
 	if (m == EVHTTP_REQ_GET) {
-		console_json(reply, 200, console_session_json(s));
+		console_json(reply, 200, console_session_json(set, s));
 		return;
 	}
 	if (!console_csrf_ok(s, req)) {
