@@ -8,7 +8,7 @@
 'use strict';
 
 const API = '/api/v1';
-const REFRESH_MS = 10000;
+const REFRESH_MS = 5000;
 let session = null;		// {staff, csrf, expires_at, clinic, timezone}
 let refreshTimer = null;
 
@@ -264,9 +264,25 @@ function episodeMessages(e) {
 		m.reply ? el('p', { class: 'reply', text: '↳ ' + m.reply }) : null)));
 }
 
+// Patients' names by id, for cards whose rows carry only the id.
+const names = new Map();
+async function nameOf(id) {
+	if (!id)
+		return null;
+	if (!names.has(id)) {
+		try {
+			const p = await call('GET', API + '/patients/' + id);
+			names.set(id, p.name || null);
+		} catch (e) {
+			return null;
+		}
+	}
+	return names.get(id);
+}
+
 function escalationCard(group, refresh) {
 	const e = group[0];
-	const who = e.patient_name || e.name || e.phone;
+	const who = e.patient_name || e.name || names.get(e.patient_id) || e.phone;
 	return el('article', { class: 'card level-border-' + e.level,
 	    'data-escalation': e.id },
 	    el('h3', {}, levelBadge(e.level), ' ', patientLink(e.patient_id, who),
@@ -286,7 +302,7 @@ function escalationCard(group, refresh) {
 function inboxCard(m, refresh) {
 	return el('article', { class: 'card', 'data-inbox': m.id },
 	    el('h3', {}, el('span', { class: 'tag', text: m.reason }), ' ',
-		patientLink(m.patient_id, m.phone)),
+		patientLink(m.patient_id, names.get(m.patient_id) || m.phone)),
 	    el('p', { class: 'excerpt', text: m.body || '' }),
 	    el('p', { class: 'meta', text: 'Received ' + when(m.received_at ||
 		m.created_at) + (m.level ? ' · ' + m.level : '') }),
@@ -310,6 +326,8 @@ async function pageAttention(page) {
 			    call('GET', API + '/escalations?open=1&limit=200'),
 			    call('GET', API + '/inbox?limit=200')]);
 			const groups = groupEscalations(e.escalations);
+			await Promise.all([...e.escalations, ...i.inbox]
+			    .map((x) => nameOf(x.patient_id)));
 			esc.replaceChildren(...(groups.length ? groups.map((g) =>
 			    escalationCard(g, load)) : [el('p', { class: 'calm',
 			    text: 'No open escalations.' })]));
