@@ -498,6 +498,59 @@ staff_add_detail(const struct patient *p, int again)
 	    p->reminder_times != NULL ? p->reminder_times : "");
 }
 
+/*
+ * A removed patient enrolled again keeps what staff said about them before
+ * (name, language, zone, plan, times, quiet hours, target) unless staff
+ * change it now; only the start is new (today unless given), and an end
+ * date already behind it is dropped.  *p becomes the merged record.
+ */
+static int
+staff_reenrol_merge(const struct staff_ctx *ctx, struct patient *p,
+    const struct patient *old, const struct staff_input *in,
+    struct staff_error *err)
+{
+	const struct tz_zone	*z;
+	struct patient		 q;
+	const char		*v;
+	char			 day[16];
+	size_t			 i;
+
+	memset(&q, 0, sizeof q);
+	q.phone = xstrdup(p->phone);
+	for (i = 0; i < STAFF_NFIELDS; i++) {
+		v = *staff_field((struct patient *)old, i);
+		*staff_field(&q, i) = v != NULL ? xstrdup(v) : NULL;
+	}
+	q.walk_target = old->walk_target;
+	free(q.start_date);
+	q.start_date = NULL;
+	if (q.quiet_start == NULL)
+		q.quiet_start = xstrdup("21:00");
+	if (q.quiet_end == NULL)
+		q.quiet_end = xstrdup("08:00");
+	if (staff_merge(&q, in, err) == -1) {
+		patient_clear(&q);
+		return -1;
+	}
+	if (q.language == NULL)
+		q.language = xstrdup(ctx->set->conf->language);
+	if (q.timezone == NULL)
+		q.timezone = xstrdup(ctx->set->conf->timezone);
+	if (q.start_date == NULL && tz_exists(q.timezone) &&
+	    (z = staff_zone(ctx, q.timezone)) != NULL) {
+		staff_format_day(sched_local_day(z, ctx->now), day);
+		q.start_date = xstrdup(day);
+	}
+	if (in->end_date == NULL && q.end_date != NULL &&
+	    q.start_date != NULL && strcmp(q.end_date, q.start_date) < 0) {
+		free(q.end_date);
+		q.end_date = NULL;
+	}
+	patient_clear(p);
+	*p = q;
+	return 0;
+}
+
 enum staff_status
 staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
     struct patient *out, struct staff_error *err)
@@ -505,8 +558,8 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	struct patient		 p, old;
 	const struct plan	*plan;
 	const struct tz_zone	*z;
-	char			*detail = NULL, day[16];
-	int			 known, ok = 0;
+	char			*detail = NULL, *diff, *tmp, day[16];
+	int			 known, again, ok = 0;
 
 	memset(err, 0, sizeof *err);
 	memset(&p, 0, sizeof p);
@@ -546,6 +599,10 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	if (known && staff_check_consent(&old, in->force_resubscribe,
 	    err) == -1)
 		goto out;
+	again = known && old.removed_at != 0;
+	if (again && (staff_reenrol_merge(ctx, &p, &old, in, err) == -1 ||
+	    staff_check(ctx, &p, &plan, err) == -1))
+		goto out;
 	p.enrolled = 1;
 	p.welcomed_at = ctx->now;
 	if (known) {
@@ -559,6 +616,15 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	    storage_patient_update(ctx->st, &p, ctx->now) != 1)
 		goto out;
 	detail = staff_add_detail(&p, known);
+	if (again) {
+		/* Says what changed since the earlier enrolment, if anything. */
+		diff = staff_diff(&old, &p);
+		tmp = detail;
+		detail = xasprintf("%s; %s%s", tmp, *diff != '\0' ?
+		    "changed: " : "kept the earlier details", diff);
+		free(tmp);
+		free(diff);
+	}
 	if (staff_audit(ctx, "patient.add", p.phone, detail) == -1 ||
 	    staff_queue_welcome(ctx, &p) == -1 ||
 	    staff_reread(ctx, p.id, out) == -1)

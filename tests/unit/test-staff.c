@@ -476,6 +476,66 @@ test_pause_resume_remove_readd(void **state)
 	    "patient.pause patient.resume patient.remove patient.add");
 }
 
+/*
+ * Issue 18: a removed patient enrolled again with only the number and plan
+ * kept being reset to the clinic's defaults (language, zone) and lost the
+ * name and walking target, and the audit row did not say so.
+ */
+static void
+test_readd_keeps_fields(void **state)
+{
+	struct fixture		*f = *state;
+	struct staff_input	 in;
+	struct staff_error	 err;
+	struct patient		 p;
+	int64_t			 id;
+
+	input(&in, PHONE_A);
+	in.name = "Greta";
+	in.language = "de";
+	in.timezone = "Europe/Berlin";
+	in.walk_target = 20;
+	in.walk_target_given = 1;
+	in.reminder_times = "walk=10:15";
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	id = p.id;
+	patient_clear(&p);
+	assert_int_equal(staff_patient_remove(&f->ctx, id, NULL, &err),
+	    STAFF_OK);
+	f->ctx.now += 7 * 86400;
+
+	input(&in, PHONE_A);
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_int_equal(p.id, id);
+	assert_string_equal(p.name, "Greta");
+	assert_string_equal(p.language, "de");
+	assert_string_equal(p.timezone, "Europe/Berlin");
+	assert_int_equal(p.walk_target, 20);
+	assert_string_equal(p.reminder_times, "walk=10:15");
+	assert_string_equal(p.start_date, "2026-01-12");	/* a new start */
+	patient_clear(&p);
+	assert_non_null(strstr(peek(f, "SELECT detail FROM audit_log WHERE"
+	    " action = 'patient.add' ORDER BY id DESC"),
+	    "changed: start_date 2026-01-05 -> 2026-01-12"));
+	/* The welcome is in the patient's language. */
+	assert_non_null(strstr(peek(f, "SELECT body FROM outbound_messages"
+	    " WHERE kind = 'welcome' ORDER BY id DESC"), "Sie"));
+
+	/* What staff change now is changed, and said. */
+	assert_int_equal(staff_patient_remove(&f->ctx, id, NULL, &err),
+	    STAFF_OK);
+	input(&in, PHONE_A);
+	in.language = "es";
+	in.start_date = "2026-01-12";
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_string_equal(p.language, "es");
+	assert_string_equal(p.name, "Greta");
+	patient_clear(&p);
+	assert_non_null(strstr(peek(f, "SELECT detail FROM audit_log WHERE"
+	    " action = 'patient.add' ORDER BY id DESC"),
+	    "changed: language de -> es"));
+}
+
 static void
 test_opted_out_needs_consent(void **state)
 {
@@ -890,6 +950,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause_resume_remove_readd,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readd_keeps_fields, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_opted_out_needs_consent,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contact_enrolled_in_place,
