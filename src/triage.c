@@ -412,7 +412,7 @@ static void
 scan_prepare(struct scan *sc)
 {
 	struct spans	 harmless, *p = &sc->puncts;
-	size_t		 i, e;
+	size_t		 i, b, e;
 	int		 k;
 
 	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
@@ -420,14 +420,18 @@ scan_prepare(struct scan *sc)
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
 		/*
-		 * A blank that ends inside a word starts a word the literal
-		 * scan of the text did not see (triage_lit.c): search every
-		 * line rather than miss one.
+		 * A blank that starts or ends inside a word ends or starts a
+		 * word the literal scan of the text did not see (triage_lit.c):
+		 * search every line rather than miss one.
 		 */
+		b = harmless.v[k].s;
 		e = harmless.v[k].e;
-		if (e > 0 && e < sc->len &&
+		if ((e > 0 && e < sc->len &&
 		    is_word_byte((unsigned char)sc->text[e - 1]) &&
-		    is_word_byte((unsigned char)sc->text[e]))
+		    is_word_byte((unsigned char)sc->text[e])) ||
+		    (b > 0 && b < sc->len &&
+		    is_word_byte((unsigned char)sc->text[b - 1]) &&
+		    is_word_byte((unsigned char)sc->text[b])))
 			memset(sc->sat, 0xff, (size_t)sc->tr->lits.cwords *
 			    sizeof *sc->sat);
 	}
@@ -584,21 +588,24 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
 
+	/*
+	 * "went away after hospital but it's back today", "never had chest
+	 * pain before, but I have now": a relapse later undoes a denial.
+	 */
+	relapses = scan_cue(sc, CUE_RELAPSE);
+	for (i = 0; i < relapses->n && !relapse; i++)
+		relapse = relapses->v[i].s >= x->e;
 	for (i = 0; i < neg->n; i++)
 		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
 			inner++;
 	/* A symptom whose own words hold the negation is never denied. */
-	if (inner > 0 && !scan_own_negation(sc, ts, x, neg))
+	if (inner > 0 && !relapse && !scan_own_negation(sc, ts, x, neg))
 		return READ_NEGATED;
-	for (i = 0; i < neg->n && inner == 0; i++)
+	for (i = 0; i < neg->n && inner == 0 && !relapse; i++)
 		if (neg->v[i].e <= x->s && scan_neg_reaches(sc, &neg->v[i], x))
 			nneg++;
 	if (nneg > 0)
 		return READ_NEGATED;
-	/* "went away after hospital but it's back today" */
-	relapses = scan_cue(sc, CUE_RELAPSE);
-	for (i = 0; i < relapses->n && !relapse; i++)
-		relapse = relapses->v[i].s >= x->e;
 	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
 		return READ_NEGATED;
 	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&

@@ -50,7 +50,9 @@ struct lit_walk {
 	int		 bad;		/* syntax the walk does not follow */
 	int		 bytes;		/* same on ASCII text without UTF */
 	int		 bound;		/* the next atom starts a word (\\b, ^) */
+	int		 endbound;	/* the branches of this group end a word */
 };
+
 
 /*
  * LIT_BOUND stands before every character that starts a word, in a literal
@@ -60,12 +62,23 @@ struct lit_walk {
  * word start wherever PCRE2 could (and some more), never fewer.
  */
 #define LIT_BOUND	'\x01'
+/* LIT_END likewise stands after every character that ends a word. */
+#define LIT_END		'\x02'
 
 static int
 lit_is_word(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Ends a word in the run, when its last character is a word character. */
+static void
+lit_end_word(char *run, size_t *len)
+{
+	if (*len > 0 && *len < LIT_MAX_LEN &&
+	    lit_is_word((unsigned char)run[*len - 1]))
+		run[(*len)++] = LIT_END;
 }
 
 /* One literal of one clause, until the automaton is built. */
@@ -337,6 +350,42 @@ lit_class(struct lit_walk *w)
 }
 
 /*
+ * 1 if the group whose text starts at p (just after its '(') is followed,
+ * with no quantifier, by \b, $ or one or more \W or \s: its branches end a
+ * word.
+ */
+static int
+lit_group_ends_word(const char *p)
+{
+	int	depth = 1;
+
+	while (*p != '\0' && depth > 0) {
+		if (*p == '\\' && p[1] != '\0')
+			p += 2;
+		else if (*p == '[') {
+			for (p += 1 + (p[1] == ']'); *p != '\0' && *p != ']';
+			    p += 1 + (*p == '\\' && p[1] != '\0'))
+				;
+			p += *p == ']';
+		} else {
+			depth += *p == '(';
+			depth -= *p == ')';
+			p++;
+		}
+	}
+	if (depth != 0)
+		return 0;
+	if (p[0] == '$')
+		return 1;
+	if (p[0] != '\\')
+		return 0;
+	if (p[1] == 'b')
+		return 1;
+	return (p[1] == 'W' || p[1] == 's') && p[2] != '*' && p[2] != '?' &&
+	    p[2] != '{';
+}
+
+/*
  * One branch of an alternation, until '|', ')' or the end: a clause for
  * each run of literal text and each group that must match, in order.
  */
@@ -347,15 +396,19 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 	char		 run[LIT_MAX_LEN];
 	size_t		 len = 0;
 	unsigned	 min;
-	int		 c, look, rep, wide, start;
+	int		 c, look, rep, wide, start, saved, endclass = 0;
 
 	memset(cnf, 0, sizeof *cnf);
 	while (!w->bad && *w->p != '\0' && *w->p != '|' && *w->p != ')') {
 		c = (unsigned char)*w->p++;
 		wide = 0;
+		endclass = 0;
 		switch (c) {
 		case '(':
+			saved = w->endbound;
+			w->endbound = lit_group_ends_word(w->p);
 			lit_group(w, &sub, &look);
+			w->endbound = saved;
 			w->bound = 0;
 			if (!w->bad)
 				lit_quant(w, &min);
@@ -379,10 +432,13 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			w->p++;
 			if (c == 'b' || c == 'B' || c == 'A' || c == 'z' ||
 			    c == 'Z') {
+				if (c == 'b' || c == 'z' || c == 'Z')
+					lit_end_word(run, &len);
 				lit_flush(cnf, run, &len);	/* zero width */
 				w->bound = c == 'b' || c == 'A';
 				continue;
 			}
+			endclass = c == 'W' || c == 's';
 			if (c == 'X')
 				w->bytes = 0;	/* graphemes: no promise */
 			if (c == 'R' || c == 'X' || lit_escape_class(c))
@@ -394,6 +450,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			break;
 		case '^':
 		case '$':
+			if (c == '$')
+				lit_end_word(run, &len);
 			lit_flush(cnf, run, &len);	/* zero width */
 			w->bound = c == '^';
 			continue;
@@ -421,9 +479,21 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		if (wide && rep)
 			w->bytes = 0;	/* without UTF it would bind its last byte */
 		if (c == -1 || min == 0) {
+			/* \W+ or \s+ after a word: the word ends there. */
+			if (c == -1 && endclass && min > 0)
+				lit_end_word(run, &len);
 			lit_flush(cnf, run, &len);
 			w->bound = 0;
+			endclass = 0;
 			continue;
+		}
+		/* A word ends before a non-word character of the run. */
+		if (!lit_is_word(c) && len > 0 &&
+		    lit_is_word((unsigned char)run[len - 1])) {
+			if (len + 2 > sizeof run)
+				lit_flush(cnf, run, &len);
+			else
+				run[len++] = LIT_END;
 		}
 		/* A word starts here: after \b, or after a non-word character. */
 		start = lit_is_word(c) && (len == 0 ? w->bound :
@@ -438,6 +508,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		if (rep)	/* "ab+c": "ab" is there, "abc" need not be */
 			lit_flush(cnf, run, &len);
 	}
+	if (w->endbound && !w->bad)	/* "(no|not)\b": each branch ends a word */
+		lit_end_word(run, &len);
 	lit_flush(cnf, run, &len);
 }
 
@@ -504,6 +576,7 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 	w.bad = 0;
 	w.bytes = 1;
 	w.bound = 0;
+	w.endbound = 0;
 	lit_alt(&w, &cnf);
 	if (*w.p != '\0')
 		w.bad = 1;	/* an unbalanced ')' would not have compiled */
@@ -686,13 +759,46 @@ triage_lit_free(struct triage_lits *tl)
  * Kelvin sign as s and k.  sat has room for nwords: the clause bits, then
  * the words already seen.  Returns 1 if the text is all ASCII.
  */
+static int
+lit_next_is_word(const unsigned char *p, const unsigned char *end)
+{
+	if (p == end)
+		return 0;
+	if (lit_is_word(*p))
+		return 1;
+	if (p[0] == 0xc5 && end - p >= 2 && p[1] == 0xbf)		/* U+017F */
+		return 1;
+	return p[0] == 0xe2 && end - p >= 3 && p[1] == 0x84 &&
+	    p[2] == 0xaa;					/* U+212A */
+}
+
+/* One step of the automaton on c, marking the clauses of the words ending there. */
+static uint32_t
+lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat,
+    uint64_t *seen)
+{
+	uint32_t	i, j, w;
+
+	s = tl->go[s * tl->nclass + tl->class[c]];
+	for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
+		w = tl->out[i];
+		if ((seen[w >> 6] >> (w & 63)) & 1)
+			continue;
+		seen[w >> 6] |= UINT64_C(1) << (w & 63);
+		for (j = tl->word_off[w]; j < tl->word_off[w + 1]; j++)
+			sat[tl->word_clause[j] >> 6] |=
+			    UINT64_C(1) << (tl->word_clause[j] & 63);
+	}
+	return s;
+}
+
 int
 triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
     uint64_t *sat)
 {
 	const unsigned char	*p = (const unsigned char *)text, *end = p + len;
 	uint64_t		*seen = sat + tl->cwords;
-	uint32_t		 s = 0, i, j, w;
+	uint32_t		 s = 0;
 	unsigned		 c, high = 0;
 	int			 word = 0;
 
@@ -716,16 +822,14 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 		if (lit_is_word((int)c) && !word)	/* a word starts */
 			s = tl->go[s * tl->nclass + tl->class[LIT_BOUND]];
 		word = lit_is_word((int)c);
-		s = tl->go[s * tl->nclass + tl->class[c]];
-		for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
-			w = tl->out[i];
-			if ((seen[w >> 6] >> (w & 63)) & 1)
-				continue;
-			seen[w >> 6] |= UINT64_C(1) << (w & 63);
-			for (j = tl->word_off[w]; j < tl->word_off[w + 1]; j++)
-				sat[tl->word_clause[j] >> 6] |=
-				    UINT64_C(1) << (tl->word_clause[j] & 63);
-		}
+		s = lit_step(tl, s, c, sat, seen);
+		/*
+		 * A word ends: a non-word byte (any non-ASCII one but the long s
+		 * and the Kelvin sign, which caseless matching reads as s and
+		 * k) or the end.
+		 */
+		if (word && !lit_next_is_word(p, end))
+			s = lit_step(tl, s, LIT_END, sat, seen);
 	}
 	return (high & 0x80) == 0;
 }

@@ -961,6 +961,13 @@ test_negation_scope(void **state)
 		{ "my calf doesn't hurt any more", R },
 		{ "no tengo dolor de pecho ni falta de aire", R },
 		{ "nosebleed won't stop", U },
+		/* A later "but I have now" undoes the denial... */
+		{ "never had chest pain before but I have now", U },
+		{ "hatte nie Brustschmerzen, aber jetzt schon", U },
+		/* ...but a new symptom after "aber jetzt" undoes nothing. */
+		{ "Die Brustschmerzen sind weg, aber jetzt bin ich kurzatmig", U },
+		/* "can't X for Y": the negation is about X, not the symptom. */
+		{ "I can't get up the stairs for gasping", E },
 	};
 
 	CHECK(c);
