@@ -265,7 +265,10 @@ console_cookie(struct evhttp_request *req, char buf[CONSOLE_ID_LEN + 1])
 	return NULL;
 }
 
-/* The live session with this id, or NULL; expired ones are dropped. */
+/*
+ * The live session with this id (CONSOLE_ID_LEN characters; NULL: none,
+ * only drop the expired), or NULL; expired ones are dropped.
+ */
 static struct console_session *
 console_find(struct console *c, const struct settings *set, const char *id,
     int64_t now)
@@ -283,8 +286,8 @@ console_find(struct console *c, const struct settings *set, const char *id,
 			continue;
 		}
 		/* Every slot is compared: no early exit on a match. */
-		if (CRYPTO_memcmp(s->id, id, CONSOLE_ID_LEN) == 0 &&
-		    found == NULL)
+		if (id != NULL && CRYPTO_memcmp(s->id, id, CONSOLE_ID_LEN) ==
+		    0 && found == NULL)
 			found = s;
 	}
 	return found;
@@ -441,7 +444,7 @@ console_signin(struct console *c, const struct settings *set,
 		goto out;
 	}
 	/* A free slot, else the session closest to its end makes room. */
-	(void)console_find(c, set, "", now);
+	(void)console_find(c, set, NULL, now);
 	for (i = 0; i < CONSOLE_MAX_SESSIONS; i++) {
 		slot = &c->s[i];
 		if (slot->id[0] == '\0') {
