@@ -188,6 +188,82 @@ staff_fail_plan(const struct staff_ctx *ctx, const char *name,
 }
 
 /*
+ * A reminder time of the patient's own inside their quiet hours would be
+ * moved to the end of them every day, beside the others: refused, saying
+ * so, rather than silently moved.
+ */
+static int
+staff_check_quiet(const struct plan *plan, const struct patient *p,
+    const struct sched_window *w, struct staff_error *err)
+{
+	const char	*why;
+	size_t		 i;
+	int		 m;
+
+	for (i = 0; i < plan->nreminders; i++) {
+		if (sched_times_lookup(p->reminder_times,
+		    plan->reminders[i].name, &m, &why) != 1 ||
+		    !sched_in_quiet(w, m))
+			continue;
+		staff_fail(err, STAFF_INVALID, "reminder_times", "%s at "
+		    "%02d:%02d is inside the quiet hours %s-%s, when nothing is "
+		    "sent; choose a time outside them or change the quiet "
+		    "hours", plan->reminders[i].name, m / 60, m % 60,
+		    p->quiet_start, p->quiet_end);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Countries whose numbers are written with a national trunk 0 that the
+ * international form drops: +44 07700 ... is a mistake for +44 7700 ...
+ */
+static const char *const staff_trunk_zero[] = {
+	"+44", "+49", "+33", "+31", "+32", "+41", "+43", "+45", "+46",
+	"+47", "+48", "+61", "+64", "+81", "+82", "+86", "+90", "+91",
+	"+353", "+358", "+27", "+34", "+1",
+};
+
+/*
+ * The number as staff typed it, spaces, dots, hyphens and brackets taken
+ * out ("+44 7700 900125" is +447700900125); checked as E.164 and for a
+ * trunk 0 kept after the country code.  A new string, or NULL with err.
+ */
+static char *
+staff_normalise_phone(const char *in, struct staff_error *err)
+{
+	char	*out;
+	size_t	 i, n = 0, cc;
+
+	out = xmalloc(strlen(in) + 1);
+	for (i = 0; in[i] != '\0'; i++)
+		if (strchr(" .-()\t", in[i]) == NULL)
+			out[n++] = in[i];
+	out[n] = '\0';
+	if (!phone_is_e164(out)) {
+		staff_fail(err, STAFF_INVALID, "phone", "'%.40s' is not an "
+		    "E.164 number such as +447700900123", in);
+		free(out);
+		return NULL;
+	}
+	for (i = 0; i < sizeof staff_trunk_zero / sizeof staff_trunk_zero[0];
+	    i++) {
+		cc = strlen(staff_trunk_zero[i]);
+		if (strncmp(out, staff_trunk_zero[i], cc) == 0 &&
+		    out[cc] == '0') {
+			staff_fail(err, STAFF_INVALID, "phone", "'%.40s' keeps "
+			    "the national 0 after the country code %s; drop "
+			    "it (%s%s)", in, staff_trunk_zero[i],
+			    staff_trunk_zero[i], out + cc + 1);
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/*
  * Checks a merged record as it would be stored; the error names the first
  * field that is wrong.  *planp is the patient's plan.
  */
@@ -213,6 +289,15 @@ staff_check(const struct staff_ctx *ctx, const struct patient *p,
 		staff_fail(err, STAFF_INVALID, "language", "'%.20s' is not a "
 		    "language the clinic has prompts for (such as en, es, de)",
 		    p->language);
+		return -1;
+	}
+	if (strchr(p->timezone, '/') == NULL && strcmp(p->timezone, "UTC") != 0 &&
+	    tz_exists(p->timezone)) {
+		/* EST, MST, HST, EST5EDT: legacy names, no city's rules. */
+		staff_fail(err, STAFF_INVALID, "timezone", "'%.64s' is a legacy "
+		    "zone name (a fixed offset or old US rules), not a place; "
+		    "give the patient's Area/City zone such as "
+		    "America/New_York or Europe/London", p->timezone);
 		return -1;
 	}
 	if (!tz_exists(p->timezone) || staff_zone(ctx, p->timezone) == NULL) {
@@ -262,6 +347,8 @@ staff_check(const struct staff_ctx *ctx, const struct patient *p,
 		staff_fail(err, STAFF_INVALID, "end_date", "%s", why);
 		return -1;
 	}
+	if (staff_check_quiet(plan, p, &w, err) == -1)
+		return -1;
 	if (p->walk_target < 0 || p->walk_target > STAFF_WALK_TARGET_MAX) {
 		staff_fail(err, STAFF_INVALID, "walk_target", "must be from 1 "
 		    "to %d minutes a day (or cleared for the plan's goal)",
@@ -566,11 +653,11 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	memset(&old, 0, sizeof old);
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
-	if (in->phone == NULL || !phone_is_e164(in->phone))
-		return staff_fail(err, STAFF_INVALID, "phone", "'%.40s' is "
-		    "not an E.164 number such as +447700900123",
-		    in->phone != NULL ? in->phone : "");
-	p.phone = xstrdup(in->phone);
+	if (in->phone == NULL)
+		return staff_fail(err, STAFF_INVALID, "phone", "is required: "
+		    "an E.164 number such as +447700900123");
+	if ((p.phone = staff_normalise_phone(in->phone, err)) == NULL)
+		return err->status;
 	p.language = xstrdup(ctx->set->conf->language);
 	p.timezone = xstrdup(ctx->set->conf->timezone);
 	p.quiet_start = xstrdup("21:00");

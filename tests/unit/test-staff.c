@@ -477,6 +477,41 @@ test_pause_resume_remove_readd(void **state)
 }
 
 /*
+ * Issue 18: doubtful enrolments were accepted and welcomed: a trunk 0 kept
+ * after +44, a legacy zone name without daylight saving, and a reminder
+ * time inside quiet hours (silently moved to their end); a number typed
+ * with spaces is normalised, not refused.
+ */
+static void
+test_enrolment_checks(void **state)
+{
+	struct fixture		*f = *state;
+	struct staff_input	 in;
+	struct staff_error	 err;
+	struct patient		 p;
+
+	input(&in, "+4407700900125");
+	add_invalid(f, &in, "phone", "drop it (+447700900125)");
+	input(&in, PHONE_A);
+	in.timezone = "EST";
+	add_invalid(f, &in, "timezone", "America/New_York");
+	input(&in, PHONE_A);
+	in.reminder_times = "stretch=22:30";
+	add_invalid(f, &in, "reminder_times", "inside the quiet hours 21:00-08:00");
+	input(&in, PHONE_A);
+	in.reminder_times = "stretch=22:30";
+	in.quiet_start = "23:00";
+	in.quiet_end = "07:00";
+	assert_int_equal(staff_patient_add(&f->ctx, &in, NULL, &err), STAFF_OK);
+	input(&in, "+44 7700 900-125");
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_string_equal(p.phone, "+447700900125");
+	patient_clear(&p);
+	input(&in, "+44 7700 9OO125");
+	add_invalid(f, &in, "phone", "not an E.164 number");
+}
+
+/*
  * Issue 18: a removed patient enrolled again with only the number and plan
  * kept being reset to the clinic's defaults (language, zone) and lost the
  * name and walking target, and the audit row did not say so.
@@ -951,6 +986,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pause_resume_remove_readd,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readd_keeps_fields, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrolment_checks, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_opted_out_needs_consent,
 		    setup, teardown),
