@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Staff API and CLI speed: enrolments a second through POST /api/v1/patients
 # (one keep-alive connection, SQLite with synchronous=FULL, each with its
 # audit row and queued welcome), reads a second for one patient and for a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bench/floor.c: the least a durable SMS webhook can do on clotline's
  * libraries, for bench/webhook.sh.  Not part of clotline and not a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Outbox throughput: messages per second from the durable outbox to the fake
 # provider on loopback (keep-alive, the twilio adapter, SQLite with
 # synchronous=FULL), and the gateway's resident memory sampled every second

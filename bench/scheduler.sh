@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Reminder scheduler at start: how long the gateway takes to load N enrolled
 # patients and compute every reminder's next fire, and the memory that
 # costs per patient (peak RSS, VmHWM, above the same gateway with no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Triage throughput: messages per second through `clotline triage` on one
 # core with every shipped rule loaded, and peak memory at two input sizes
 # with the same number of conversations (memory must not grow with the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- wrk script for bench/webhook.sh: posts pre-signed inbound SMS webhooks
 -- (tests/fake/webhookgen output: MessageSid TAB signature TAB form body),
 -- each thread its own share of the lines, so no MessageSid is sent twice

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Webhook throughput and latency against the ceiling: wrk posts correctly
 # signed inbound SMS, each with its own MessageSid, at the gateway (SQLite,
 # console provider, signatures on: verify, store, triage, reply), then the

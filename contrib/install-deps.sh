@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Install the Debian 12 packages clotline needs to build, test and run.
 # Idempotent; run as root (or through sudo). Nothing is downloaded from anywhere
 # but the Debian archive configured on the machine.

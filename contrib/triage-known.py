@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Writes prompts/rules/known.rules: the real words that the triage lexicon's typo correction
 (src/triage_norm.c) would otherwise read as a lexicon word, so that they keep their own meaning
 ("spain" is not "pain", "breast" is not "breath", "chess" is not "chest").

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Per-phenomenon figures for labelled triage corpora: runs `clotline triage` on each file and
 prints, for every value of the corpus's phenomenon column (the fourth), the messages, the
 emergencies caught, the under-triaged and the exact matches.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # How much of the code under test each fuzz target's corpus reaches: builds
 # the targets with clang's source-based coverage (`make fuzz
 # FUZZ_MODE=coverage`, into build-fuzz-cov/), runs each once over its seeds,

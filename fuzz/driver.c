@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A main for a fuzz target without libFuzzer, so `make check` (with any
  * compiler, sanitizers or not) replays its inputs: every file under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Helpers for the fuzz targets (see fuzz.h): splitting an input into
  * parts, a private temporary directory for the targets that read files,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the fuzz targets in fuzz/ share.  Each target defines
  * LLVMFuzzerTestOneInput and is linked either with libFuzzer (clang, `make

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The libFuzzer targets, built with clang into build-fuzz/ whatever
 # compiler configure chose, so they never mix with the normal build.
 # `make fuzz` runs this with the configured tree's dependency flags and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the configuration file (conf.c, through inih), any bytes
  * as clotline.ini in a private directory.

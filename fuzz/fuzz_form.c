@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: webhook form bodies and callback query strings, any bytes.
  *

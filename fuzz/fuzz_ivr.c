@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the phone keypad menu (ivr.c), a pure state machine.  The
  * input's first line is a stored call state for ivr_state_parse (malformed

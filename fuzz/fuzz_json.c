@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the staff JSON API (/api/v1, api.c), requests built in
  * memory and answered by api_handle against a fresh in-memory store that

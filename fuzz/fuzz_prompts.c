@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: prompt files (prompts.c), the clinic's editable replies.
  * The shipped English prompts are copied to a private directory; each

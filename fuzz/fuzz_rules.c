@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the rules file loader (triage_load.c) and the literal walk
  * over its patterns (triage_lit.c).  The input is one rules file, then

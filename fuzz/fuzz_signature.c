@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: X-Twilio-Signature verification with any token, URL,
  * header and parameters.  The input is four lines: auth token, URL,

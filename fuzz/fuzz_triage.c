@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the triage engine with the shipped rules (prompts/rules)
  * on arbitrary conversations.  The input's first line is the stored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The triage oracles shared by fuzz_triage (the shipped rules) and
  * fuzz_rules (fuzzed rules), in triage_check.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: TwiML escaping (twiml.c), with an XML oracle.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: UTF-8 hygiene (utf8.c) and SMS segment counting
  * (segments.c) on any bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz target: the phone keypad's webhooks end to end (voice.c, with
  * ivr.c, escalate.c and the store), as the server calls voice_handle once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * XML checks shared by the targets that read TwiML (fuzz_twiml,
  * fuzz_voice), in xml_check.c: what escaped text inside an element or an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Builds the libFuzzer targets (`make fuzz`: clang, ASan + UBSan) and runs
 # each for a bounded time.  Exits non-zero if any target crashes, leaks,
 # times out, runs out of memory or breaks its oracle; the input that did

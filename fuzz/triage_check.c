@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The triage oracles (see fuzz_triage.h): the plain rules, the comparison
  * of a conversation under fast and plain rules, and the white-box checks

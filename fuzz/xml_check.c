@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * XML checks for the TwiML targets (see fuzz_xml.h): a decoder written
  * apart from utf8.c, the characters XML 1.0 allows, and the escaped text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The staff API (see api.h).  A request goes through the same gates in
  * the same order every time: loopback, token, path shape, route, method,

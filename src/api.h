@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The staff JSON API under /api/v1 (docs/api.md): bearer-token checks,
  * strict routing (no path tricks), request bodies decoded against a table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Staff API tokens (see auth.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Bearer tokens for the staff API (/api/v1).  Tokens come from [admin]
  * token_file (one per line, "TOKEN" or "NAME TOKEN", so each member of staff

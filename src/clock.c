@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The injectable wall clock (see clock.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one wall clock the gateway's decisions read: when a message arrived,
  * when an outbox row is due or stale, when a reminder fires.  It is the

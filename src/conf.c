@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Configuration loading (see conf.h).  Every key lives in conf_table below
  * with its default, type and help text; defaults are applied through the same
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <event2/http.h>
 #include <ini.h>
@@ -21,8 +23,12 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* The defaults follow ./configure's --datadir and --localstatedir. */
 #ifndef CLOTLINE_DATADIR
 #define CLOTLINE_DATADIR "/usr/local/share/clotline"
+#endif
+#ifndef CLOTLINE_LOCALSTATEDIR
+#define CLOTLINE_LOCALSTATEDIR "/var"
 #endif
 
 enum conf_type {
@@ -77,7 +83,7 @@ static const struct conf_entry conf_table[] = {
 	  .help = "seconds to let in-flight replies finish on SIGTERM" },
 
 	{ .section = "storage", .key = "database", .type = CONF_PATH,
-	  .offset = F(database), .def = "/var/lib/clotline/clotline.db",
+	  .offset = F(database), .def = CLOTLINE_LOCALSTATEDIR "/lib/clotline/clotline.db",
 	  .help = "SQLite database file (created and migrated at start)" },
 	{ .section = "storage", .key = "busy_timeout_ms", .type = CONF_INT,
 	  .offset = F(busy_timeout_ms), .def = "5000", .min = 0, .max = 60000,
@@ -92,6 +98,10 @@ static const struct conf_entry conf_table[] = {
 	{ .section = "provider", .key = "auth_token", .type = CONF_STRING,
 	  .offset = F(auth_token),
 	  .help = "provider auth token; env CLOTLINE_AUTH_TOKEN overrides" },
+	{ .section = "provider", .key = "auth_token_file", .type = CONF_PATH,
+	  .offset = F(auth_token_file),
+	  .help = "file whose first line is the provider auth token (mode 0600, "
+	  "instead of auth_token); env CLOTLINE_AUTH_TOKEN overrides" },
 	{ .section = "provider", .key = "from", .type = CONF_E164,
 	  .offset = F(from),
 	  .help = "the clinic's sending number, E.164" },
@@ -579,6 +589,52 @@ conf_seen(const struct conf_parse *cp, const char *section, const char *key)
 	return 0;
 }
 
+/*
+ * The auth token from [provider] auth_token_file: its first line, trailing
+ * blanks dropped.  The file is the secret's home outside the world-readable
+ * configuration, so one others can read is warned about.
+ */
+static void
+conf_read_token_file(struct conf_parse *cp)
+{
+	struct conf	*c = cp->conf;
+	const char	*f = c->auth_token_file;
+	struct stat	 sb;
+	FILE		*fp;
+	char		 buf[1024];
+	size_t		 n;
+
+	if (conf_seen(cp, "provider", "auth_token")) {
+		diag_error(cp->diag, cp->file, 0, "[provider] auth_token and "
+		    "auth_token_file are both set: keep one");
+		return;
+	}
+	if ((fp = fopen(f, "r")) == NULL) {
+		diag_error(cp->diag, f, 0, "[provider] auth_token_file: cannot "
+		    "open: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 077) != 0)
+		diag_warning(cp->diag, f, 0, "the auth token file can be read "
+		    "by others (mode %03o); chmod 600 it",
+		    (unsigned)sb.st_mode & 0777);
+	if (fgets(buf, sizeof buf, fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	n = strcspn(buf, "\r\n");
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		n--;
+	buf[n] = '\0';
+	if (n == 0 || n == sizeof buf - 1)
+		diag_error(cp->diag, f, 1, "[provider] auth_token_file: expected "
+		    "the token alone on the first line");
+	else {
+		free(c->auth_token);
+		c->auth_token = xstrdup(buf);
+	}
+	explicit_bzero(buf, sizeof buf);
+}
+
 static void
 conf_check_required(struct conf_parse *cp)
 {
@@ -597,14 +653,16 @@ conf_check_required(struct conf_parse *cp)
 		diag_error(cp->diag, f, 0, "[server] public_url is required while "
 		    "verify_signatures = yes (the URL the provider is configured "
 		    "to call)");
-	if (c->verify_signatures && c->auth_token == NULL)
+	/* A token file that failed was reported already. */
+	if (c->verify_signatures && c->auth_token == NULL &&
+	    c->auth_token_file == NULL)
 		diag_error(cp->diag, f, 0, "[provider] auth_token (or env "
 		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");
 	if (strcmp(c->provider, "twilio") == 0) {
 		if (c->account_sid == NULL)
 			diag_error(cp->diag, f, 0,
 			    "[provider] account_sid is required for twilio");
-		if (c->auth_token == NULL)
+		if (c->auth_token == NULL && c->auth_token_file == NULL)
 			diag_error(cp->diag, f, 0,
 			    "[provider] auth_token is required for twilio");
 		if (c->from == NULL)
@@ -615,6 +673,12 @@ conf_check_required(struct conf_parse *cp)
 
 struct conf *
 conf_load(const char *path, struct diag *d)
+{
+	return conf_load_lenient(path, d, NULL);
+}
+
+struct conf *
+conf_load_lenient(const char *path, struct diag *d, int *bad)
 {
 	struct conf_parse	 cp;
 	struct conf		*c;
@@ -639,6 +703,7 @@ conf_load(const char *path, struct diag *d)
 
 	if ((cp.fp = fopen(path, "r")) == NULL) {
 		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		bad = NULL;	/* nothing worth going on with */
 		goto out;
 	}
 	rc = ini_parse_stream(conf_reader_cb, &cp, conf_handler_cb, &cp);
@@ -652,13 +717,16 @@ conf_load(const char *path, struct diag *d)
 	if ((env = getenv("CLOTLINE_AUTH_TOKEN")) != NULL && *env != '\0') {
 		free(c->auth_token);
 		c->auth_token = xstrdup(env);
-	}
+	} else if (c->auth_token_file != NULL)
+		conf_read_token_file(&cp);
 	conf_check_required(&cp);
 	c->plans_dir_given = conf_seen(&cp, "reminders", "plans_dir");
 out:
 	free(cp.dir);
 	free(cp.bad_section);
-	if (d->nerrors != before) {
+	if (bad != NULL)
+		*bad = d->nerrors != before;
+	else if (d->nerrors != before) {
 		conf_free(c);
 		return NULL;
 	}

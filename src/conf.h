@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gateway's configuration: an INI file (sections and keys as in
  * shared/spec/interface.md) read with inih, checked against one table of
@@ -35,6 +36,7 @@ struct conf {
 	char		*provider;		/* "console" or "twilio" */
 	char		*account_sid;
 	char		*auth_token;		/* secret: never log */
+	char		*auth_token_file;	/* where auth_token came from */
 	char		*from;
 	char		*api_base;
 	int		 verify_signatures;
@@ -80,9 +82,17 @@ struct conf {
  * conf_free) and may still add warnings to diag; on any error returns NULL
  * with every problem in diag as "file:line: message".  Relative paths in the
  * file are resolved against the file's own directory.  The environment
- * variable CLOTLINE_AUTH_TOKEN overrides [provider] auth_token.
+ * variable CLOTLINE_AUTH_TOKEN overrides [provider] auth_token and
+ * auth_token_file (the file's first line).
  */
 struct conf	*conf_load(const char *path, struct diag *);
+/*
+ * For check-config, which goes on to the prompts, rules and plans after a
+ * bad key: as conf_load, but when the file could be read, returns the conf
+ * even with errors (a bad value keeps its default) and sets *bad to 1 if
+ * there were any.  Never run on such a conf.
+ */
+struct conf	*conf_load_lenient(const char *path, struct diag *, int *bad);
 void		 conf_free(struct conf *);
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Diagnostics list (see diag.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A list of diagnostics ("file:line: message") gathered while validating
  * configuration, prompts or rules, so that check-config can print every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Escalation rows and on-call alerts (see escalate.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Escalation to the clinic's on-call number, shared by the SMS and keypad
  * paths: one escalations row and one alert queued in the outbox (priority 0

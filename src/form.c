@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Form body parsing (see form.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * application/x-www-form-urlencoded bodies, as the provider posts webhooks.
  * Splitting is ours (with a field limit and explicit lengths, so decoded NUL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * An HTTP client on the event loop: libcurl's multi interface driven by
  * libevent (socket and timer callbacks into curl_multi_socket_action,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The phone keypad menu (see ivr.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The phone keypad menu as a pure state machine (issue 6): the call's state
  * and one event (the call starting, keys pressed, or no input) in; what to

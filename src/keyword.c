@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Opt-out keyword classification (see keyword.h).  YES is kept apart from
  * START because it is also the answer to the triage follow-up question; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Carrier opt-out keywords (shared/spec/twilio.md): a message that is one of
  * these words alone, in any case, with surrounding spaces and punctuation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Leveled logging to stderr (see log.h).  Lines are written with one write()
  * each so concurrent writers do not interleave within a line, and control
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -30,12 +32,39 @@ static const struct {
 	[LOG_LEVEL_DEBUG] =	{ "debug", 7 },
 };
 
+/*
+ * systemd sets JOURNAL_STREAM=DEV:INODE for a service whose stderr is
+ * journald's socket; the variable is inherited by everything the service
+ * starts, a shell's children too, so it counts only when it names the
+ * stderr this process has (systemd.exec(5)).
+ */
+int
+log_stderr_is_journal(const char *journal_stream)
+{
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+	char			*end;
+
+	if (journal_stream == NULL || fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	errno = 0;
+	dev = strtoull(journal_stream, &end, 10);
+	if (errno != 0 || end == journal_stream || *end != ':')
+		return 0;
+	journal_stream = end + 1;
+	ino = strtoull(journal_stream, &end, 10);
+	if (errno != 0 || end == journal_stream || *end != '\0')
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(const char *progname)
 {
 	if (progname != NULL)
 		log_progname = progname;
-	log_journal = getenv("JOURNAL_STREAM") != NULL;
+	log_journal = log_stderr_is_journal(getenv("JOURNAL_STREAM"));
 }
 
 void

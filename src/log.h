@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: ISC */
 /*
- * Logging to stderr, one line per event, for journald or a terminal.  Under
- * systemd (JOURNAL_STREAM set) each line carries a <N> syslog priority prefix
- * so journald files it at the right level.
+ * Logging to stderr, one line per event, for journald or a terminal.  When
+ * stderr is journald's stream (JOURNAL_STREAM names it) each line carries a
+ * <N> syslog priority prefix so journald files it at the right level.
  *
  * Health data rules: message bodies are logged only at debug level, and phone
  * numbers only through log_phone(), which keeps the last three digits.
@@ -19,7 +20,10 @@ enum log_level {
 	LOG_LEVEL_DEBUG,
 };
 
+/* Reads JOURNAL_STREAM once: call it before logging. */
 void	 log_init(const char *progname);
+/* 1 if journal_stream ("DEV:INODE", may be NULL) names this stderr. */
+int	 log_stderr_is_journal(const char *journal_stream);
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);
 /* Parses "error".."debug"; returns -1 for an unknown name. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clotline: the command line.  Each command parses its own options; serve
  * wires settings, storage and the HTTP server around one event_base and
@@ -7,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,10 +19,12 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "backup.h"
 #include "conf.h"
 #include "diag.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "server.h"
@@ -54,6 +58,7 @@ usage_main(FILE *fp)
 "Commands:\n"
 "  serve          run the gateway in the foreground\n"
 "  check-config   validate the configuration, prompts and rules\n"
+"  backup         copy the database while the gateway runs\n"
 "  triage         triage a TSV conversation file offline, or evaluate the\n"
 "                 rules against a labelled one (--eval)\n"
 "  patient        staff commands on patients: add, list, show, update,\n"
@@ -177,6 +182,16 @@ struct serve_ctx {
 	struct scheduler	*sch;
 };
 
+static unsigned long long
+main_monotonic_usec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000;
+}
+
 static void
 serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
@@ -184,12 +199,22 @@ serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 
 	switch (sig) {
 	case SIGHUP:
-		if (server_reload(ctx->srv) == 0)
+		/* systemctl reload waits from RELOADING=1 to READY=1. */
+		notify_sendf("RELOADING=1\nMONOTONIC_USEC=%llu",
+		    main_monotonic_usec());
+		if (server_reload(ctx->srv) == 0) {
 			scheduler_set_settings(ctx->sch,
 			    server_settings(ctx->srv));
+			notify_send("READY=1\nSTATUS=serving; configuration "
+			    "reloaded");
+		} else
+			notify_send("READY=1\nSTATUS=serving on the previous "
+			    "configuration: the reload was refused (clotline "
+			    "check-config lists why)");
 		break;
 	case SIGTERM:
 	case SIGINT:
+		notify_send("STOPPING=1\nSTATUS=draining replies in flight");
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		scheduler_stop(ctx->sch);
@@ -272,6 +297,10 @@ cmd_serve(int argc, char **argv)
 			fatal("cannot install signal handlers");
 	}
 	log_notice("clotline %s ready", PACKAGE_VERSION);
+	if (notify_sendf("READY=1\nSTATUS=serving; clotline %s",
+	    PACKAGE_VERSION) == -1)
+		log_warn("systemd: cannot send READY=1 to NOTIFY_SOCKET: %s",
+		    strerror(errno));
 	event_base_dispatch(base);
 
 	for (i = 0; i < 3; i++)
@@ -293,6 +322,12 @@ cmd_triage(int argc, char **argv)
 }
 
 static int
+cmd_backup(int argc, char **argv)
+{
+	return backup_cmd(argc, argv, DEFAULT_CONF);
+}
+
+static int
 cmd_patient(int argc, char **argv)
 {
 	return patient_cmd(argc, argv, DEFAULT_CONF);
@@ -309,6 +344,7 @@ main(int argc, char **argv)
 		{ "check-config", cmd_check_config },
 		{ "triage", cmd_triage },
 		{ "patient", cmd_patient },
+		{ "backup", cmd_backup },
 	};
 	size_t	i;
 

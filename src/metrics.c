@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Prometheus counters (see metrics.h).
  */
@@ -5,11 +6,17 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
 #include "metrics.h"
 #include "xmalloc.h"
+
+/* Upper bounds of the webhook histogram's buckets (le), in seconds. */
+static const double metrics_bounds[METRICS_NBUCKETS] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5,
+};
 
 /* The statuses the gateway answers with; anything else counts as "other". */
 static const int metrics_statuses[METRICS_NSTATUS - 1] = {
@@ -42,6 +49,32 @@ metrics_init(struct metrics *m, time_t now)
 {
 	memset(m, 0, sizeof *m);
 	m->started = now;
+	m->outbox_backlog = -1;
+	m->outbox_oldest_due = -1;
+}
+
+uint64_t
+metrics_usec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void
+metrics_webhook(struct metrics *m, uint64_t usec)
+{
+	double	s = (double)usec / 1e6;
+	size_t	i;
+
+	for (i = 0; i < METRICS_NBUCKETS; i++)
+		if (s <= metrics_bounds[i]) {
+			m->webhook_buckets[i]++;
+			break;
+		}
+	m->webhook_count++;	/* past the last bound it counts in +Inf alone */
+	m->webhook_seconds += s;
 }
 
 const char *
@@ -66,6 +99,7 @@ metrics_render(const struct metrics *m, time_t now)
 {
 	struct evbuffer	*b;
 	size_t		 r, i;
+	uint64_t	 cum;
 	int		 lvl;
 
 	b = xevbuffer_new();
@@ -172,5 +206,44 @@ metrics_render(const struct metrics *m, time_t now)
 	    (unsigned long long)m->reminders_queued,
 	    (unsigned long long)m->reminders_skipped,
 	    (long long)m->reminders_next_due);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_webhook_duration_seconds Time from a provider "
+	    "webhook's arrival to its answer, for webhooks whose signature was "
+	    "checked (group commit included).\n"
+	    "# TYPE clotline_webhook_duration_seconds histogram\n");
+	for (i = 0, cum = 0; i < METRICS_NBUCKETS; i++) {
+		cum += m->webhook_buckets[i];
+		evbuffer_add_printf(b, "clotline_webhook_duration_seconds_bucket"
+		    "{le=\"%g\"} %llu\n", metrics_bounds[i],
+		    (unsigned long long)cum);
+	}
+	evbuffer_add_printf(b,
+	    "clotline_webhook_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    "clotline_webhook_duration_seconds_sum %.6f\n"
+	    "clotline_webhook_duration_seconds_count %llu\n",
+	    (unsigned long long)m->webhook_count, m->webhook_seconds,
+	    (unsigned long long)m->webhook_count);
+	if (m->outbox_backlog >= 0)
+		evbuffer_add_printf(b,
+		    "# HELP clotline_outbox_backlog Messages that should be on "
+		    "their way by now: due, failed and waiting to retry, or "
+		    "being sent.\n"
+		    "# TYPE clotline_outbox_backlog gauge\n"
+		    "clotline_outbox_backlog %lld\n"
+		    "# HELP clotline_outbox_oldest_due_seconds How long the oldest "
+		    "of them has been queued (0: none).\n"
+		    "# TYPE clotline_outbox_oldest_due_seconds gauge\n"
+		    "clotline_outbox_oldest_due_seconds %lld\n",
+		    (long long)m->outbox_backlog,
+		    (long long)m->outbox_oldest_due);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_build_info The running clotline's version.\n"
+	    "# TYPE clotline_build_info gauge\n"
+	    "clotline_build_info{version=\"%s\"} 1\n"
+	    "# HELP process_start_time_seconds Start time of the process since "
+	    "the Unix epoch, in seconds.\n"
+	    "# TYPE process_start_time_seconds gauge\n"
+	    "process_start_time_seconds %lld\n",
+	    PACKAGE_VERSION, (long long)m->started);
 	return xevbuffer_take(b);
 }

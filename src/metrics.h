@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Counters for GET /metrics in the Prometheus text exposition format.  The
  * struct is plain data owned by whoever creates it (the gateway); nothing here
@@ -36,6 +37,9 @@ enum metrics_outbound {
 	METRICS_OUTBOUND_COUNT
 };
 
+/* Webhook answer times: Prometheus histogram bucket bounds, in seconds. */
+#define METRICS_NBUCKETS 11
+
 struct metrics {
 	time_t		 started;
 	uint64_t	 requests[ROUTE_COUNT][METRICS_NSTATUS];
@@ -59,11 +63,22 @@ struct metrics {
 	uint64_t	 reminders_queued;
 	uint64_t	 reminders_skipped;	/* too late, or quiet hours */
 	int64_t		 reminders_next_due;	/* earliest pending fire; 0: none */
+	/* Webhooks answered after their signature was checked, by time. */
+	uint64_t	 webhook_buckets[METRICS_NBUCKETS];	/* not cumulative */
+	uint64_t	 webhook_count;
+	double		 webhook_seconds;
+	/* The outbox, read from the store at each scrape (-1: unknown). */
+	int64_t		 outbox_backlog;
+	int64_t		 outbox_oldest_due;	/* seconds */
 };
 
 void		 metrics_init(struct metrics *, time_t now);
 void		 metrics_request(struct metrics *, enum metrics_route, int status);
 const char	*metrics_route_name(enum metrics_route);
+/* A monotonic clock in microseconds, to time requests. */
+uint64_t	 metrics_usec(void);
+/* One webhook answered, usec after it arrived (from metrics_usec). */
+void		 metrics_webhook(struct metrics *, uint64_t usec);
 /* Returns the exposition text as a new string; caller frees. */
 char		*metrics_render(const struct metrics *, time_t now);
 

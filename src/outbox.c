@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The durable outbox (see outbox.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The durable outbox: the one way anything leaves the gateway.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Outbox rules (see outbox_policy.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The outbox's rules, as pure code with time passed in: which kinds go
  * first, how often and for how long each kind is retried, the backoff with

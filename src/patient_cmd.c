@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline patient` (see patient_cmd.h): option parsing, one call into
  * staff.c per command, and output for people (aligned text) or programs
@@ -25,6 +26,7 @@
 #include "conf.h"
 #include "diag.h"
 #include "log.h"
+#include "owner.h"
 #include "patient_cmd.h"
 #include "settings.h"
 #include "staff.h"
@@ -732,6 +734,15 @@ patient_cmd(int argc, char **argv, const char *default_conf)
 	if (set == NULL) {
 		fprintf(stderr, "clotline patient %s: fix the configuration "
 		    "first (clotline check-config -c %s)\n", c->name, a.config);
+		return EXIT_RUNTIME;
+	}
+	/* As root, become the service user that owns the database. */
+	if (owner_become_database_owner(set->conf->database, NULL, &err) == -1) {
+		fprintf(stderr, "clotline patient %s: %s (run it as the "
+		    "service user: sudo -u clotline clotline patient ...)\n",
+		    c->name, err);
+		free(err);
+		settings_free(set);
 		return EXIT_RUNTIME;
 	}
 	sopts.busy_timeout_ms = set->conf->busy_timeout_ms;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline patient add|list|show|update|pause|resume|remove`: the staff
  * operations of staff.h on the gateway's database from a shell, beside a

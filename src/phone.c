@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Phone number checks (see phone.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Phone number checks.  The gateway keys patients by E.164 numbers only.
  */

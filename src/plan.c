@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Plan files (see plan.h).  inih does the INI syntax; a line reader in front
  * of it counts lines and notes each [section] header as it passes, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reminder plans: config/plans/<name>.ini files that staff edit, loaded as
  * one set with file:line diagnostics (check-config shows them all) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Prompt loading and rendering (see prompts.h).  Lines starting with '#' at
  * the top of a prompt file are comments for the clinic's editors; the rest,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reply templates: prompts/<lang>/<name>.txt, with {emergency_number},
  * {clinic_name} and {clinic_phone} filled in from the configuration when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Messaging providers behind one interface, as storage backends are: a
  * struct of operations chosen by [provider] name.  An adapter turns one

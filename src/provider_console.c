@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The console adapter, the embedded default: every outbound message becomes
  * one line in [provider] console_log (or on stderr when unset), so the

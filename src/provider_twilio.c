@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Twilio adapter: the Messages API (spec/twilio.md, "Sending").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Next-fire arithmetic (see schedule.h).  Everything is done on civil days
  * and wall-clock minutes first and turned into an instant last, through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * When reminders fire, as pure code: no I/O, no clock of its own (every
  * function takes the instant it reasons about), zones as tables from tz.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The reminder scheduler: the daemon side of schedule.h and plan.h.
  *

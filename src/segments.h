@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SMS segment counting (GSM 03.38, spec/twilio.md): how many segments a
  * message costs, so that replies can be kept within two and check-config

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * HTTP server (see server.h).  Every request path ends in exactly one reply
  * through server_reply, which also counts it for /metrics and tracks it for
@@ -78,6 +79,7 @@ struct server {
 		struct evhttp_request	*req;
 		enum metrics_route	 metric;
 		struct sms_response	 res;	/* owned */
+		uint64_t		 t0;	/* arrival, metrics_usec() */
 	}				 held[SERVER_GROUP_MAX];
 	size_t				 nheld;
 	unsigned			 group_seen;	/* requests while open */
@@ -287,9 +289,12 @@ server_group_flush(struct server *srv)
 		if (evhttp_request_get_connection(held[i].req) == NULL)
 			/* The client went away while it waited. */
 			evhttp_request_free(held[i].req);
-		else if (ok)
+		else if (ok) {
 			server_reply(srv, held[i].req, held[i].metric, 200,
 			    SERVER_TWIML, held[i].res.body);
+			metrics_webhook(srv->metrics,
+			    metrics_usec() - held[i].t0);
+		}
 		else
 			server_text(srv, held[i].req, held[i].metric, 503,
 			    "temporarily unable to store the message\n");
@@ -324,10 +329,11 @@ server_group_join(struct server *srv)
 /* Takes what res owns. */
 static void
 server_group_hold(struct server *srv, struct evhttp_request *req,
-    enum metrics_route metric, const struct sms_response *res)
+    enum metrics_route metric, const struct sms_response *res, uint64_t t0)
 {
 	struct server_held	*h = &srv->held[srv->nheld++];
 
+	h->t0 = t0;
 	h->req = req;
 	h->metric = metric;
 	h->res = *res;
@@ -351,6 +357,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	const char		*sig;
 	char			*url;
 	size_t			 len;
+	uint64_t		 t0 = metrics_usec();
 	int			 ok, grouped;
 
 	if (!server_content_type_is(req,
@@ -401,7 +408,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	if (grouped) {
 		storage_group_leave(srv->st);
 		if (res.status == 200) {
-			server_group_hold(srv, req, rt->metric, &res);
+			server_group_hold(srv, req, rt->metric, &res, t0);
 			return;
 		}
 	} else if (res.status == 200) {
@@ -412,6 +419,7 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 		server_reply(srv, req, rt->metric, 200, SERVER_TWIML, res.body);
 	else
 		server_text(srv, req, rt->metric, res.status, res.body);
+	metrics_webhook(srv->metrics, metrics_usec() - t0);
 	free(res.body);
 }
 
@@ -523,7 +531,15 @@ server_metrics(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
 {
 	char	*text;
+	int64_t	 count, oldest, now = clock_now();
 
+	/* What an alert needs to see a stuck outbox (contrib/clotline-alerts.yml). */
+	if (storage_outbound_backlog(srv->st, now, &count, &oldest) == 0) {
+		srv->metrics->outbox_backlog = count;
+		srv->metrics->outbox_oldest_due = oldest > 0 && oldest < now ?
+		    now - oldest : 0;
+	} else
+		srv->metrics->outbox_backlog = srv->metrics->outbox_oldest_due = -1;
 	text = metrics_render(srv->metrics, time(NULL));
 	server_reply(srv, req, rt->metric, 200,
 	    "text/plain; version=0.0.4; charset=utf-8", text);

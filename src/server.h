@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HTTP side of the gateway: evhttp on the event loop with explicit
  * limits, the routing table, the shared webhook preamble (method, content

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Everything the gateway reads from files, loaded as one set: the
  * configuration, the prompts it names, the triage rules under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Provider webhook signatures (see signature.h).
  */

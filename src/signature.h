@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * X-Twilio-Signature: base64(HMAC-SHA1(auth token, URL + every parameter's
  * key and value, sorted bytewise by key and then value)), as in

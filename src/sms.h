@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The inbound SMS webhook's work, free of HTTP: a verified form in, an HTTP
  * status and a body out.  The message, its triage and the reply are stored

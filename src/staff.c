@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Staff operations (see staff.h).  Each one reads, checks and writes inside
  * one transaction, so a check made against the stored row still holds when

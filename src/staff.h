@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What staff do to patients, escalations, the review inbox and activity:
  * the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Backend selection and the storage_* wrappers (see storage.h).  The wrappers
  * are the one place that knows a store is a struct of operations.
@@ -338,6 +339,15 @@ int
 storage_outbound_stalled(struct storage *st, int64_t before)
 {
 	return st->ops->outbound_stalled(storage_impl(st), before);
+}
+
+int
+storage_outbound_backlog(struct storage *st, int64_t now, int64_t *count,
+    int64_t *oldest)
+{
+	*count = 0;
+	*oldest = 0;
+	return st->ops->outbound_backlog(storage_impl(st), now, count, oldest);
 }
 
 int

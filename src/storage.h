@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The store behind one interface, as OpenSMTPD's queue backends: a struct of
  * operations chosen by name.  "sqlite" is the embedded default; a PostgreSQL
@@ -324,6 +325,8 @@ struct storage_ops {
 			    struct outbound_row *, size_t *n);
 	int		 (*outbound_next_due)(void *, int64_t *at);
 	int		 (*outbound_stalled)(void *, int64_t before);
+	int		 (*outbound_backlog)(void *, int64_t now, int64_t *count,
+			    int64_t *oldest);
 	int		 (*outbound_update)(void *, const struct outbound_update *);
 	int		 (*outbound_get)(void *, int64_t id, const char *sid,
 			    struct outbound_row *);
@@ -496,6 +499,13 @@ int	 storage_outbound_next_due(struct storage *, int64_t *at);
  * outcome is still not recorded (-1 on error).
  */
 int	 storage_outbound_stalled(struct storage *, int64_t before);
+/*
+ * The outbox's backlog for /metrics: messages that should be on their way
+ * by now (due, failed and waiting to retry, or being sent) into *count,
+ * and the queueing time of the oldest of them into *oldest (0: none).
+ */
+int	 storage_outbound_backlog(struct storage *, int64_t now, int64_t *count,
+	    int64_t *oldest);
 int	 storage_outbound_update(struct storage *, const struct outbound_update *);
 int	 storage_outbound_get(struct storage *, int64_t id, const char *sid,
 	    struct outbound_row *);

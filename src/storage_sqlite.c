@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SQLite storage backend (see storage.h): one connection in WAL mode with
  * synchronous=FULL, so a commit that returned is on disk before the gateway
@@ -263,6 +264,7 @@ enum sqlite_stmt {
 	STMT_OUTBOUND_CLAIM,
 	STMT_OUTBOUND_NEXT,
 	STMT_OUTBOUND_STALLED,
+	STMT_OUTBOUND_BACKLOG,
 	STMT_OUTBOUND_UPDATE,
 	STMT_OUTBOUND_GET_ID,
 	STMT_OUTBOUND_GET_SID,
@@ -442,6 +444,11 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " WHERE (status IN ('pending', 'unknown') AND (next_attempt_at < ?1"
 	    "  OR (attempts > 0 AND created_at < ?1)))"
 	    " OR (status = 'sending' AND updated_at < ?1)",
+	[STMT_OUTBOUND_BACKLOG] =
+	    "SELECT count(*), min(created_at) FROM outbound_messages"
+	    " WHERE (status IN ('pending', 'unknown')"
+	    "  AND (next_attempt_at <= ?1 OR attempts > 0))"
+	    " OR status = 'sending'",
 	[STMT_OUTBOUND_UPDATE] =
 	    "UPDATE outbound_messages SET status = coalesce(?2, status),"
 	    " delivery = coalesce(?3, delivery),"
@@ -1448,6 +1455,29 @@ sqlite_outbound_stalled(void *arg, int64_t before)
 }
 
 static int
+sqlite_outbound_backlog(void *arg, int64_t now, int64_t *count,
+    int64_t *oldest)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_OUTBOUND_BACKLOG);
+	int			 rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		*oldest = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 :
+		    sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		sqlite_log_error(s, "outbound backlog");
+		return -1;
+	}
+	return 0;
+}
+
+static int
 sqlite_outbound_update(void *arg, const struct outbound_update *u)
 {
 	struct sqlite_store	*s = arg;
@@ -1883,6 +1913,7 @@ const struct storage_ops storage_sqlite_ops = {
 	.outbound_claim = sqlite_outbound_claim,
 	.outbound_next_due = sqlite_outbound_next_due,
 	.outbound_stalled = sqlite_outbound_stalled,
+	.outbound_backlog = sqlite_outbound_backlog,
 	.outbound_update = sqlite_outbound_update,
 	.outbound_get = sqlite_outbound_get,
 	.outbound_recent = sqlite_outbound_recent,

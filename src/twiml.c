@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * TwiML rendering (see twiml.h).
  */

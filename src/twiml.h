@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * TwiML documents, the provider's reply format for webhooks.  Text is
  * escaped for XML here and nowhere else.

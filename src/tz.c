@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Zone tables and civil-date arithmetic (see tz.h).  A zone is sampled once
  * a day from 1970 to 2100 through localtime_r and every change of offset is

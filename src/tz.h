@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Time zones from the system's zone database, without switching TZ on every
  * call.  tz_zone_load asks the C library (TZ, tzset, localtime_r) for a

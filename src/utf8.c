@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * UTF-8 validation and repair (see utf8.h), following the well-formed byte
  * sequences table of Unicode 15 section 3.9 (no overlongs, no surrogates,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * UTF-8 hygiene for text that came off the network.  Patients' messages are
  * stored, triaged and logged only after passing through utf8_sanitize, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Phone keypad webhooks (see voice.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The phone keypad's webhooks, free of HTTP: a verified form in, an HTTP
  * status and a TwiML body out.  The menu itself is ivr.c; this file loads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fatal-on-failure allocators (see xmalloc.h).  They print one line and
  * abort; nothing half-done is acknowledged because the process is gone.

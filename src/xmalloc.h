@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Allocation helpers whose failure is fatal, as in tmux: running out of
  * memory is not a condition the gateway can answer sensibly, so callers never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The file-driven test clock (see testclock.h).  A file that cannot be read
  * for a moment (the test is rewriting it) keeps the last good value.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The integration tests' clock: compiled only into tests/clotline-testclock
  * (see clock.h and docs/reminders.md), never into the installed binary.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakeprovider: a scripted stand-in for the Twilio Messages API, for the
  * outbox's integration tests, the interoperability run and the benchmark.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * webhookgen: correctly signed inbound SMS webhooks in bulk, for the webhook
  * benchmark (bench/webhook.sh, through wrk) and the fault tests

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The staff API (docs/api.md) against a running daemon: tokens (missing,
 # wrong, named, from the environment, none configured), loopback only, path
 # tricks, create/read/update/delete, 400s naming the field, pause/resume,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Bad input, class by class: the checks behind docs/bad-input.md that
 # sms.sh, lifecycle.sh and outbox.sh do not already make (the table names
 # the script of every row).  Each class ends by checking the gateway still

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The command line: --help, --version, usage errors (exit 2), check-config on
 # good and bad configurations (exit 0 / exit 1 with FILE:LINE: diagnostics),
 # and `serve` refusing a bad configuration without ever listening.
@@ -132,7 +133,8 @@ check_bad() {
 	fi
 	expect_match "$RUN_ERR" "^$file${prefix#"$name.ini"}.*$pat" \
 	    "check-config $name: '$prefix...$pat'"
-	expect_eq "$(printf '%s\n' "$RUN_ERR" | grep -c .)" 1 "check-config $name: one diagnostic"
+	# Warnings from later stages (no plans directory) are not counted.
+	expect_eq "$(printf '%s\n' "$RUN_ERR" | grep -v ': warning: ' | grep -c .)" 1 "check-config $name: one diagnostic"
 	expect_eq "$RUN_OUT" '' "check-config $name: nothing on stdout"
 }
 
@@ -200,7 +202,7 @@ expect_match "$RUN_ERR" "^$f:10: .*emergency_number" 'many: line 10 emergency_nu
 expect_match "$RUN_ERR" "^$f:11: .*colour" 'many: line 11 unknown key'
 expect_match "$RUN_ERR" "^$f:14: .*verify_signatures" 'many: line 14 verify_signatures = maybe'
 expect_match "$RUN_ERR" "^$f:(15|16): .*bogus" 'many: line 15/16 unknown section'
-expect_eq "$(printf '%s\n' "$RUN_ERR" | grep -c .)" 6 'many: six diagnostics, one line each'
+expect_eq "$(printf '%s\n' "$RUN_ERR" | grep -v ': warning: ' | grep -c .)" 6 'many: six diagnostics, one line each'
 
 run "$CLOTLINE" check-config -c "$CFGDIR/does-not-exist.ini"
 expect_eq "$RUN_RC" 1 'check-config on a missing file: exit 1'
@@ -210,6 +212,53 @@ minimal_config | sed "s|^prompts_dir = .*|prompts_dir = $TMPD/no-prompts|" >"$CF
 run "$CLOTLINE" check-config -c "$CFGDIR/no-prompts.ini"
 expect_eq "$RUN_RC" 1 'check-config: a missing prompts_dir is an error'
 expect_contains "$RUN_ERR" "$TMPD/no-prompts" '... naming the directory'
+
+# One run reports every problem of every stage: a bad key, a broken prompt,
+# a broken rule, a broken plan and an unreadable token file, each as
+# FILE:LINE: message (issue 21: it used to stop at the first stage).
+ALL=$TMPD/all
+mkdir -p "$ALL/plans"
+cp -R "$top_srcdir/prompts" "$ALL/prompts"
+chmod -R u+w "$ALL/prompts"
+printf 'Call {nope}\n' >"$ALL/prompts/en/help.txt"
+printf 'garbage statement\n' >>"$ALL/prompts/rules/en.rules"
+rules_line=$(wc -l <"$ALL/prompts/rules/en.rules")
+{ cat "$top_srcdir/config/plans/dvt-walking.ini"; echo '[unclosed'; } \
+    >"$ALL/plans/dvt-walking.ini"
+plan_line=$(wc -l <"$ALL/plans/dvt-walking.ini")
+minimal_config | sed -e "s|^prompts_dir = .*|prompts_dir = prompts|" \
+    -e '2a\
+colour = blue' >"$ALL/all.ini"
+printf '[admin]\ntoken_file = %s/no-tokens\n' "$ALL" >>"$ALL/all.ini"
+run "$CLOTLINE" check-config -c "$ALL/all.ini"
+expect_eq "$RUN_RC" 1 'check-config, a problem in every stage: exit 1'
+expect_match "$RUN_ERR" "^$ALL/all.ini:3: .*colour" 'every stage: the bad key, file:line'
+expect_match "$RUN_ERR" "^$ALL/prompts/en/help.txt:1: .*nope" 'every stage: the broken prompt, file:line'
+expect_match "$RUN_ERR" "^$ALL/prompts/rules/en.rules:$rules_line: .*garbage" 'every stage: the broken rule, file:line'
+expect_match "$RUN_ERR" "^$ALL/plans/dvt-walking.ini:$plan_line: " 'every stage: the broken plan, file:line'
+expect_match "$RUN_ERR" "^$ALL/no-tokens: .*token" 'every stage: the token file'
+expect_eq "$RUN_OUT" '' 'every stage: nothing on stdout'
+
+# [provider] auth_token_file: the token from a file (the installed layout).
+minimal_config | sed '/^auth_token/d' >"$CFGDIR/token-file.ini"
+printf 'auth_token_file = token\n[reminders]\nplans_dir = %s/config/plans\n' "$top_srcdir" >>"$CFGDIR/token-file.ini"
+(umask 077 && printf '%s\n' "$TEST_TOKEN" >"$CFGDIR/token")
+run "$CLOTLINE" check-config -c "$CFGDIR/token-file.ini"
+expect_eq "$RUN_RC" 0 'check-config: auth_token_file stands in for auth_token'
+expect_eq "$RUN_ERR" '' 'auth_token_file: nothing on stderr for a 0600 file'
+chmod 0644 "$CFGDIR/token"
+run "$CLOTLINE" check-config -c "$CFGDIR/token-file.ini"
+expect_eq "$RUN_RC" 0 'auth_token_file readable by others: still valid'
+expect_contains "$RUN_ERR" 'chmod 600' '... with a warning'
+expect_not_contains "$RUN_ERR" "$TEST_TOKEN" 'auth_token_file: the token is never echoed'
+: >"$CFGDIR/token"
+run "$CLOTLINE" check-config -c "$CFGDIR/token-file.ini"
+expect_eq "$RUN_RC" 1 'auth_token_file: an empty file is an error'
+minimal_config >"$CFGDIR/token-both.ini"
+printf 'auth_token_file = token\n' >>"$CFGDIR/token-both.ini"
+run "$CLOTLINE" check-config -c "$CFGDIR/token-both.ini"
+expect_eq "$RUN_RC" 1 'auth_token and auth_token_file together: exit 1'
+expect_contains "$RUN_ERR" 'keep one' '... saying to keep one'
 
 # ------------------------------------------------ serve with a bad config
 

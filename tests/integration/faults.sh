@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Faults, each bounded in time (issue 7):
 #   1. kill -9 during a webhook load of 2,000 signed messages, restart:
 #      every message that got a 200 is stored exactly once, and the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Shared helpers for the clotline integration tests.  Source it from a test
 # script (which has already done `set -euo pipefail`):
 #

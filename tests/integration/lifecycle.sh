@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The daemon's life: a taken port, SIGHUP with a bad and then a good new
 # configuration, a database lock held past busy_timeout_ms (503, then the
 # retry is stored), kill -9 right after a 200 and a restart on the same

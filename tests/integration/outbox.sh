@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The durable outbox end to end: the daemon with the twilio provider sends
 # to tests/fake/fakeprovider on loopback, which answers as scripted.  Covers
 # retries (503, 503, 201), 429, opt-out (21610), permanent failures told to

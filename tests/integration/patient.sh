@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # `clotline patient` on the test database: --help, exit codes (0 done, 1
 # refused or failed, 2 usage or a rejected value) with one clear line on
 # stderr, add/list/show/update/pause/resume/remove, the audit log, consent

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # contrib/nginx-clotline.conf in front of the gateway, as deployed but on
 # loopback ports with a self-signed certificate for gateway.test: webhooks
 # signed for the public URL it implies pass through TLS and are stored, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Reminders end to end on the test build (tests/clotline-testclock), whose
 # clock this script moves by rewriting a file: patients enrolled while the
 # daemon runs are picked up, each gets the dvt-walking plan's reminders at

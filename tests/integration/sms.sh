@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # POST /twilio/sms end to end against a running daemon: signatures, TwiML,
 # storage, de-duplication, error statuses, hostile bodies, opt-out keywords,
 # unknown and opted-out numbers, escalations, /metrics, log hygiene, and a

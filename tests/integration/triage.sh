@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # `clotline triage`: the offline contract of spec/triage.md and the quality
 # gate.  Needs nothing outside the repository: the development corpus is
 # copied into tests/data/triage-dev.tsv (when ../shared is beside the clone,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The phone keypad end to end: signed voice webhooks (start, keys, no input,
 # wrong keys, replays, call status) against the running daemon, the TwiML
 # they get back (well-formed XML, the expected verbs, languages and action

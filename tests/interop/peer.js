@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // The provider's official helper library (npm "twilio"), driven from the
 // interoperability test (run.sh).  Subcommands, one JSON-free line out:
 //

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # make check-interop: clotline against peers nobody on the project wrote
 # (shared/peer/README.md).
 #

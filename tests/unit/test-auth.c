@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Staff API tokens: loading from the environment and from a token file,
  * the checks on both, and the comparison of presented tokens.

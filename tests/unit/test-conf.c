@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Configuration: defaults, every kind of mistake reported with file:line,
  * all problems at once, relative paths, the token override.

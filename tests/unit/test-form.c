@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Form body parsing: decoding, order and repeats, limits, bad input.
  */

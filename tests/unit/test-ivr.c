@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The keypad menu state machine (ivr.h): languages, every main-menu and
  * leg-menu key, walk logging with read-back, wrong keys, no input, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Opt-out keywords exactly as shared/spec/twilio.md lists them.
  */

@@ -1,10 +1,13 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Phone numbers in logs keep their last three digits and nothing else; one
  * call writes one line, whatever its arguments hold.
  */
 #include "testlib.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -82,6 +85,53 @@ test_one_line(void **state)
 	    "forged? from ??[31m?\xc3\xa9\n");
 }
 
+/*
+ * JOURNAL_STREAM counts only when it names this stderr: a terminal or a
+ * pipe with the variable inherited from a service gets plain lines.
+ */
+static void
+test_journal_stream(void **state)
+{
+	struct stat	st;
+	char		buf[256], var[64];
+	ssize_t		len;
+	int		fds[2], saved;
+
+	assert_int_equal(pipe(fds), 0);
+	saved = dup(STDERR_FILENO);
+	assert_int_equal(dup2(fds[1], STDERR_FILENO), STDERR_FILENO);
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	snprintf(var, sizeof var, "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	assert_true(log_stderr_is_journal(var));
+	assert_false(log_stderr_is_journal(NULL));
+	assert_false(log_stderr_is_journal("8:1"));
+	assert_false(log_stderr_is_journal(""));
+	assert_false(log_stderr_is_journal("junk"));
+	snprintf(var, sizeof var, "%llu:%llux", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	assert_false(log_stderr_is_journal(var));
+	snprintf(var, sizeof var, "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", var, 1);
+	log_init("clotline");
+	log_set_level(LOG_LEVEL_INFO);
+	log_error("matched");
+	setenv("JOURNAL_STREAM", "8:1", 1);
+	log_init("clotline");
+	log_error("inherited");
+	unsetenv("JOURNAL_STREAM");
+	log_init("clotline");
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	close(fds[1]);
+	len = read(fds[0], buf, sizeof buf - 1);
+	close(fds[0]);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_string_equal(buf, "<3>error: matched\nclotline: error: inherited\n");
+}
+
 int
 main(void)
 {
@@ -90,6 +140,7 @@ main(void)
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_redact_digits),
 		cmocka_unit_test(test_level_names),
+		cmocka_unit_test(test_journal_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

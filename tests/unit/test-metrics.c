@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Metrics exposition: counters appear with their labels in the Prometheus
  * text format.
@@ -37,11 +38,46 @@ test_render(void **state)
 	free(t);
 }
 
+/* What a clinic alerts on: latency, the outbox, the build, restarts. */
+static void
+test_service_metrics(void **state)
+{
+	struct metrics	 m;
+	char		*t;
+
+	metrics_init(&m, 1700000000);
+	t = metrics_render(&m, 1700000010);
+	/* No store read yet: no outbox gauges rather than a false 0. */
+	assert_null(strstr(t, "clotline_outbox_backlog"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_count 0\n"));
+	free(t);
+	metrics_webhook(&m, 800);		/* 0.8 ms */
+	metrics_webhook(&m, 30000);		/* 30 ms */
+	metrics_webhook(&m, 7000000);		/* 7 s: +Inf only */
+	m.outbox_backlog = 4;
+	m.outbox_oldest_due = 95;
+	t = metrics_render(&m, 1700000010);
+	assert_non_null(strstr(t, "# TYPE clotline_webhook_duration_seconds histogram\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_bucket{le=\"0.001\"} 1\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_bucket{le=\"0.025\"} 1\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_bucket{le=\"0.05\"} 2\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_bucket{le=\"5\"} 2\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_bucket{le=\"+Inf\"} 3\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_count 3\n"));
+	assert_non_null(strstr(t, "clotline_webhook_duration_seconds_sum 7.030800\n"));
+	assert_non_null(strstr(t, "clotline_outbox_backlog 4\n"));
+	assert_non_null(strstr(t, "clotline_outbox_oldest_due_seconds 95\n"));
+	assert_non_null(strstr(t, "clotline_build_info{version=\"" PACKAGE_VERSION "\"} 1\n"));
+	assert_non_null(strstr(t, "process_start_time_seconds 1700000000\n"));
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_service_metrics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

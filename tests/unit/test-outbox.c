@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The outbox's pure rules (outbox_policy.h) and the store operations it
  * relies on: claim order, recovery after a crash, the loop-guard count,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Plans: the shipped dvt-walking plan loads with the clinical numbers from
  * the issue, every kind of mistake is reported with file:line, templates are

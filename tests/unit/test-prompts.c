@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Prompts: the shipped set loads and carries the clinic's variables;
  * mistakes in a prompt file are reported with file:line; fallbacks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Twilio adapter's classification of every answer class in
  * spec/twilio.md ("Sending": retry later, opted out, permanent), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Next-fire arithmetic: wall-clock times kept across the 2019 daylight-
  * saving changes of America/Los_Angeles (March 10, November 3) and

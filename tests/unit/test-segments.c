@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SMS segment counting against every vector in shared/spec/twilio.md
  * ("SMS segments (GSM 03.38)"), plus the table facts it states.

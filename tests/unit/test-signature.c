@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Signature vectors from shared/spec/twilio.md, every row, port variants
  * included, and the ways a signature must fail.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The inbound SMS flow without HTTP: real settings (configuration, the
  * shipped prompts and rules) and the SQLite backend on :memory:.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Staff operations on a real store (a file, so the test can look at the
  * audit log and the outbox with SQL): validation naming the field, add,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SQLite backend through the storage interface, on :memory: and on a
  * file (WAL, migrations, reopening).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The triage engine against spec/triage.md, phenomenon by phenomenon, with
  * the shipped rules: levels, negation and its scope, negations that are the

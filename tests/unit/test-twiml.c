@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * TwiML replies: the exact document shape from shared/spec/twilio.md and
  * XML escaping.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The keypad webhooks without HTTP (voice.c): real settings and prompts, the
  * SQLite backend on :memory:.  tests/integration/voice.sh drives whole calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A gateway without HTTP for the webhook unit tests (test-sms, test-voice):
  * real settings (TESTLIB_CONF with the shipped prompts and rules), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Helpers shared by the unit tests: a scratch directory per test program and
  * a way to write small files into it.  cmocka's headers need these includes
