@@ -131,8 +131,10 @@ async function run(page, context) {
 	    { timeout: 15000 });
 	ok(`the signed emergency SMS appears on Needs attention without a reload (${
 	    ((Date.now() - t0) / 1000).toFixed(1)} s)`);
-	check(await page.isVisible('[data-escalation] a:has-text("Ann Example")'),
-	    'named as the patient, linked to her page');
+	// The page redraws every few seconds: wait, rather than look once.
+	await page.waitForSelector('[data-escalation] a:has-text("Ann Example")',
+	    { timeout: 10000 });
+	ok('named as the patient, linked to her page');
 	await sms('SMbrowser2', '+447700900932', 'can someone call me please');
 	await page.waitForSelector('[data-inbox]', { timeout: 15000 });
 	ok('a message for a person appears in the inbox on the same page');
@@ -161,7 +163,8 @@ async function run(page, context) {
 	check(/25/.test(today), 'and its table gives the 25 minutes');
 	await page.waitForSelector('#conversation li.in:has-text("walked 25 minutes")');
 	ok('the conversation shows the patient\'s texts');
-	check(await page.isVisible('#conversation .reply'), 'with the replies they got');
+	await page.waitForSelector('#conversation .reply');
+	ok('with the replies they got');
 	await shot(page, 'patient');
 
 	// ------------------------------------------------------ rules check

@@ -150,7 +150,9 @@ expect_eq "$(fields "$ours")" "$(fields "$theirs")" \
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 [ -x "$CHROMIUM" ] || fail "Debian's chromium is required for the console's browser tests (apt-get install chromium)"
 STAFF_TOKEN=nurse-$(openssl rand -hex 16)
-write_config "$TEST_CONF"
+# A database of its own: the pages must show this test's patient only.
+TEST_DB=$TMPD/console.db
+CFG_DATABASE=console.db write_config "$TEST_CONF"
 printf '\n[admin]\ntoken_file = staff.tokens\n' >>"$TEST_CONF"
 printf 'nurse %s\n' "$STAFF_TOKEN" >"$TMPD/staff.tokens"
 chmod 600 "$TMPD/staff.tokens"
