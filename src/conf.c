@@ -224,8 +224,16 @@ static const struct conf_entry conf_table[] = {
 	  "env CLOTLINE_ADMIN_TOKEN overrides; unset: the staff API is off" },
 	{ .section = "admin", .key = "allow_remote", .type = CONF_BOOL,
 	  .offset = F(admin_allow_remote), .def = "no",
-	  .help = "answer /api/v1 to clients that are not on the loopback "
-	  "interface (put TLS in front first)" },
+	  .help = "answer /api/v1 and /console/ to clients that are not on "
+	  "the loopback interface (put TLS in front first)" },
+	{ .section = "admin", .key = "console_dir", .type = CONF_PATH,
+	  .offset = F(console_dir),
+	  .help = "the clinic console's files (HTML, CSS, JS); unset: the "
+	  "directory console beside prompts_dir" },
+	{ .section = "admin", .key = "session_lifetime", .type = CONF_INT,
+	  .offset = F(session_lifetime), .def = "28800", .min = 300,
+	  .max = 604800,
+	  .help = "seconds a console sign-in lasts before staff sign in again" },
 };
 #undef F
 #define CONF_NENTRIES (sizeof conf_table / sizeof conf_table[0])

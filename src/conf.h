@@ -95,6 +95,8 @@ struct conf {
 	/* [admin] */
 	char		*token_file;
 	int		 admin_allow_remote;	/* API from non-loopback peers */
+	char		*console_dir;		/* NULL: prompts_dir/../console */
+	int		 session_lifetime;	/* console sign-in, seconds */
 };
 
 /*

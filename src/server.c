@@ -31,6 +31,7 @@
 #include "api.h"
 #include "clock.h"
 #include "conf.h"
+#include "console.h"
 #include "diag.h"
 #include "form.h"
 #include "log.h"
@@ -64,6 +65,7 @@ struct server {
 	struct metrics			*metrics;
 	struct outbox			*outbox;
 	struct api			*api;
+	struct console			*console;
 	int				 port;
 	int				 draining;
 	unsigned			 inflight;
@@ -120,6 +122,8 @@ static void	server_webhook(struct server *, struct evhttp_request *,
 		    const struct server_route *);
 static void	server_api(struct server *, struct evhttp_request *,
 		    const struct server_route *);
+static void	server_console(struct server *, struct evhttp_request *,
+		    const struct server_route *);
 static void	server_sms(struct server *, const struct form *, const char *,
 		    int64_t, struct sms_response *);
 static void	server_status(struct server *, const struct form *,
@@ -171,6 +175,11 @@ static const struct server_route server_routes[] = {
 	  EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
 	  EVHTTP_REQ_OPTIONS, .allow = "GET, POST, PATCH, DELETE",
 	  .handler = server_api },
+	/* The clinic console's pages and sign-in (console.c). */
+	{ .path = CONSOLE_PREFIX, .prefix = 1, .metric = ROUTE_OTHER,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	  EVHTTP_REQ_DELETE, .allow = "GET, HEAD, POST, DELETE",
+	  .handler = server_console },
 };
 
 static void
@@ -497,6 +506,19 @@ server_api(struct server *srv, struct evhttp_request *req,
 }
 
 static void
+server_console(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt)
+{
+	struct api_reply	reply;
+
+	console_handle(srv->console, srv->set, req,
+	    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)), &reply);
+	server_reply(srv, req, rt->metric, reply.status, reply.ctype,
+	    reply.body);
+	free(reply.body);
+}
+
+static void
 server_healthz(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt)
 {
@@ -681,6 +703,8 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->metrics = metrics;
 	srv->conf_path = xstrdup(conf_path);
 	srv->api = api_create(st);
+	srv->console = console_create(st);
+	api_set_console(srv->api, srv->console);
 	if ((srv->http = evhttp_new(base)) == NULL)
 		fatal("http: cannot create the HTTP server");
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
@@ -723,6 +747,7 @@ server_free(struct server *srv)
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	api_free(srv->api);
+	console_free(srv->console);
 	settings_free(srv->set);
 	free(srv->conf_path);
 	free(srv);

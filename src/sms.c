@@ -671,3 +671,49 @@ sms_done(struct metrics *m, struct sms_response *res, int durable)
 	free(res->note);
 	res->who = res->note = NULL;
 }
+
+void
+sms_preview(const struct settings *set, const char *lang,
+    const char *const *texts, size_t n, int64_t now, struct sms_preview *out)
+{
+	struct triage_state	 state;
+	struct sms_plan		 plan;
+	struct patient		 p;
+	const char		*detected, *chosen;
+	size_t			 i;
+
+	triage_state_init(&state);
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof out[i]);
+		memset(&plan, 0, sizeof plan);
+		memset(&p, 0, sizeof p);
+		p.enrolled = 1;
+		detected = triage_language(set->rules, texts[i]);
+		chosen = lang != NULL ? lang : detected != NULL &&
+		    prompts_has_language(set->prompts, detected) ? detected :
+		    set->conf->language;
+		p.language = xstrdup(chosen);
+		plan.state = state;
+		/* No sender: the clinic's own emergency number. */
+		sms_plan(set, &p, 1, NULL, texts[i], now + (int64_t)i * 60,
+		    &plan);
+		state = plan.state;
+		out[i].triage = plan.triage;
+		out[i].kind = plan.kind;
+		out[i].level = plan.level;
+		out[i].lang = chosen;	/* plan.lang is p's, freed below */
+		out[i].reply = plan.reply;
+		out[i].reads_as = triage_read_text(set->rules, texts[i]);
+		out[i].escalate = plan.escalate;
+		out[i].inbox = plan.inbox != NULL;
+		patient_clear(&p);
+	}
+}
+
+void
+sms_preview_clear(struct sms_preview *pv)
+{
+	free(pv->reply);
+	free(pv->reads_as);
+	memset(pv, 0, sizeof *pv);
+}

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "triage.h"
+
 struct form;
 struct metrics;
 struct settings;
@@ -48,6 +50,29 @@ struct sms_response {
  */
 void	sms_handle(const struct settings *, struct storage *, struct metrics *,
 	    const struct form *, int64_t now, struct sms_response *res);
+/*
+ * The rules check (the console's, POST /api/v1/triage): what an enrolled
+ * patient would be answered for each of n messages sent a minute apart
+ * from a fresh conversation, decided exactly as sms_handle decides, with
+ * nothing read or stored.  lang is the patient's language; NULL: the
+ * language each message looks like, else the clinic's.  Free each result
+ * with sms_preview_clear.
+ */
+struct sms_preview {
+	struct triage_result	 triage;
+	const char		*kind;		/* "triage" or "keyword" */
+	const char		*level;		/* as stored with the message */
+	const char		*lang;		/* the reply's; NULL: default */
+	char			*reply;		/* owned; NULL: none */
+	char			*reads_as;	/* owned: the text as read */
+	int			 escalate;	/* on-call would be alerted */
+	int			 inbox;		/* kept for a person to read */
+};
+void	sms_preview(const struct settings *, const char *lang,
+	    const char *const *texts, size_t n, int64_t now,
+	    struct sms_preview *out);
+void	sms_preview_clear(struct sms_preview *);
+
 /*
  * Logs and counts a 200 once its work is durable (durable = 1), or logs
  * that it was not kept after all and counts a database error (0), when a

@@ -147,6 +147,25 @@ enum staff_status staff_patient_activity(const struct staff_ctx *, int64_t id,
 		    int days, json_t **out, struct staff_error *err);
 
 /*
+ * Adherence over the last `weeks` weeks (Monday to Sunday on the patient's
+ * clock, this week included) as JSON: each day's minutes by the one
+ * definition (plan_day_minutes) against the plan's goal for that day (null
+ * outside the enrolment), and each week's minutes against the plan's
+ * weekly endurance goal.  For the console's chart and its table.
+ */
+#define STAFF_ADHERENCE_MAX_WEEKS 52
+enum staff_status staff_patient_adherence(const struct staff_ctx *, int64_t id,
+		    int weeks, json_t **out, struct staff_error *err);
+/*
+ * The patient's conversation, newest first (storage_message_list): at most
+ * max messages before `before` (0: the newest), as JSON with UTC times.
+ */
+#define STAFF_MESSAGES_MAX	500
+enum staff_status staff_patient_messages(const struct staff_ctx *, int64_t id,
+		    int64_t before, size_t max, json_t **out,
+		    struct staff_error *err);
+
+/*
  * Escalations (one per patient episode: escalate.h), newest first, as the
  * filter says, as a new array (free with escalation_list_free).  get reads
  * one.  ack records who acknowledged it and an optional note (kept on the

@@ -531,6 +531,38 @@ storage_inbox_done(struct storage *st, int64_t id, const char *by,
 	return st->ops->inbox_done(storage_impl(st), id, by, note, now);
 }
 
+int
+storage_message_list(struct storage *st, const char *phone, int64_t before,
+    size_t max, struct message_row **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->message_list(storage_impl(st), phone, before, max, v,
+	    n);
+}
+
+void
+message_row_clear(struct message_row *m)
+{
+	free(m->kind);
+	free(m->body);
+	free(m->level);
+	free(m->rules);
+	free(m->reply);
+	free(m->status);
+	memset(m, 0, sizeof *m);
+}
+
+void
+message_list_free(struct message_row *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		message_row_clear(&v[i]);
+	free(v);
+}
+
 void
 outbound_row_clear(struct outbound_row *r)
 {

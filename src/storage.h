@@ -163,6 +163,23 @@ struct inbox_row {
 	int64_t	 received_at;	/* 0 without a message */
 };
 
+/*
+ * One message of a conversation as staff read it (the console): a text the
+ * number sent, with the reply it got, or a message the clinic queued for it
+ * (welcome, reminder, reply).  Free its strings with message_row_clear.
+ */
+struct message_row {
+	int64_t	 id;		/* inbound or outbound id, by direction */
+	int	 inbound;	/* 1: from the number, 0: to it */
+	char	*kind;		/* triage, keyword; welcome, reminder, reply */
+	int64_t	 at;		/* received, or sent (else queued for) */
+	char	*body;
+	char	*level;		/* inbound: triage level or keyword */
+	char	*rules;		/* inbound: rules that fired; may be NULL */
+	char	*reply;		/* inbound: the reply sent; may be NULL */
+	char	*status;	/* outbound: pending, sent, failed ... */
+};
+
 /* The triage engine's memory of one phone number (triage_state_format). */
 struct conversation {
 	const char	*phone;
@@ -468,6 +485,9 @@ struct storage_ops {
 			    struct inbox_row **, size_t *n);
 	int		 (*inbox_done)(void *, int64_t id, const char *by,
 			    const char *note, int64_t now);
+	int		 (*message_list)(void *, const char *phone,
+			    int64_t before, size_t max, struct message_row **,
+			    size_t *n);
 };
 
 struct storage;
@@ -707,6 +727,17 @@ int	 storage_inbox_list(struct storage *, int open_only, size_t max,
 	    struct inbox_row **v, size_t *n);
 int	 storage_inbox_done(struct storage *, int64_t id, const char *by,
 	    const char *note, int64_t now);
+
+/*
+ * The conversation with phone, newest first: its texts (with their
+ * replies) and the messages queued for it, alerts to on-call excluded,
+ * before the time `before` (0: all), at most max, as a new array (free
+ * with message_list_free).
+ */
+int	 storage_message_list(struct storage *, const char *phone,
+	    int64_t before, size_t max, struct message_row **v, size_t *n);
+void	 message_row_clear(struct message_row *);
+void	 message_list_free(struct message_row *, size_t n);
 
 void	 patient_clear(struct patient *);
 void	 patient_list_free(struct patient *, size_t n);

@@ -363,6 +363,7 @@ enum sqlite_stmt {
 	STMT_ESCALATION_NEXT,
 	STMT_ESCALATION_HISTORY,
 	STMT_ESCALATION_STATS,
+	STMT_MESSAGE_LIST,
 	STMT_COUNT
 };
 
@@ -418,6 +419,17 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_INBOX_LIST_ALL] =
 	    "SELECT " INBOX_COLUMNS INBOX_FROM
 	    " ORDER BY i.created_at DESC, i.id DESC LIMIT ?1",
+	/* Alerts go to on-call, not to the number: not its conversation. */
+	[STMT_MESSAGE_LIST] =
+	    "SELECT * FROM ("
+	    "SELECT id, 1, kind, received_at AS at, body, level, rules, reply,"
+	    " NULL FROM inbound_messages WHERE from_phone = ?1"
+	    " UNION ALL "
+	    "SELECT id, 0, kind, coalesce(sent_at, created_at) AS at, body,"
+	    " NULL, NULL, NULL, status FROM outbound_messages"
+	    " WHERE to_phone = ?1 AND kind <> 'alert')"
+	    " WHERE ?2 = 0 OR at < ?2 ORDER BY at DESC, 2 DESC, id DESC"
+	    " LIMIT ?3",
 	[STMT_INBOX_DONE] =
 	    "UPDATE inbox SET done_at = ?3, done_by = ?2, note = ?4"
 	    " WHERE id = ?1 AND done_at IS NULL",
@@ -2265,6 +2277,42 @@ sqlite_inbox_done(void *arg, int64_t id, const char *by, const char *note,
 	return sqlite3_changes(s->db) > 0;
 }
 
+static void
+sqlite_message_row(sqlite3_stmt *st, void *arg)
+{
+	struct message_row	*m = arg;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->inbound = sqlite3_column_int(st, 1);
+	m->kind = sqlite_column_strdup(st, 2);
+	m->at = sqlite3_column_int64(st, 3);
+	m->body = sqlite_column_strdup(st, 4);
+	m->level = sqlite_column_strdup(st, 5);
+	m->rules = sqlite_column_strdup(st, 6);
+	m->reply = sqlite_column_strdup(st, 7);
+	m->status = sqlite_column_strdup(st, 8);
+}
+
+static void
+sqlite_message_clear_cb(void *m)
+{
+	message_row_clear(m);
+}
+
+static int
+sqlite_message_list(void *arg, const char *phone, int64_t before, size_t max,
+    struct message_row **v, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_MESSAGE_LIST);
+
+	sqlite_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	return sqlite_collect(s, st, "message list", sizeof **v, max,
+	    sqlite_message_row, sqlite_message_clear_cb, (void **)v, n);
+}
+
 const struct storage_ops storage_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -2323,4 +2371,5 @@ const struct storage_ops storage_sqlite_ops = {
 	.inbox_get = sqlite_inbox_get,
 	.inbox_list = sqlite_inbox_list,
 	.inbox_done = sqlite_inbox_done,
+	.message_list = sqlite_message_list,
 };

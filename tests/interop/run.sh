@@ -12,6 +12,10 @@
 #     accepts them and refuses tampered ones.
 #  3. The library's own REST client sends a message to the fake provider;
 #     the gateway's request carries the same fields.
+#  4. The clinic console in Debian's headless Chromium, driven by
+#     playwright-core (console.js): sign-in, enrolment, a live emergency,
+#     acknowledgement, the adherence chart, the rules check, the cookie's
+#     flags and CSRF; screenshots into docs/ (CONSOLE_SHOTS to change).
 #
 # Needs node and npm; installs the pinned packages (package-lock.json) with
 # `npm ci` on first use.  Environment as for make check: top_srcdir,
@@ -24,7 +28,7 @@ SPEC=${CLOTLINE_SHARED:-$top_srcdir/../shared}/peer/twilio_api_v2010.messages.js
 [ -f "$SPEC" ] || fail "the provider's API description is missing: $SPEC"
 command -v node >/dev/null || fail 'node is required (apt-get install nodejs npm)'
 if [ ! -x "$INTEROP/node_modules/.bin/prism" ] ||
-	! (cd "$INTEROP" && node -e "require('twilio')") 2>/dev/null; then
+	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core')") 2>/dev/null; then
 	(cd "$INTEROP" && npm ci --no-audit --no-fund --loglevel=error) ||
 		fail 'npm ci failed'
 fi
@@ -157,4 +161,26 @@ fields() {	# the names of the non-null request fields in a fake log line
 }
 expect_eq "$(fields "$ours")" "$(fields "$theirs")" \
 	'the gateway sends the same Messages fields as the official library'
+
+# ------------------------------------------- 4. the console in a browser
+CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
+[ -x "$CHROMIUM" ] || fail "Debian's chromium is required for the console's browser tests (apt-get install chromium)"
+STAFF_TOKEN=nurse-$(openssl rand -hex 16)
+# A database of its own: the pages must show this test's patient only.
+TEST_DB=$TMPD/console.db
+CFG_DATABASE=console.db write_config "$TEST_CONF"
+printf '\n[admin]\ntoken_file = staff.tokens\n' >>"$TEST_CONF"
+printf 'nurse %s\n' "$STAFF_TOKEN" >"$TMPD/staff.tokens"
+chmod 600 "$TMPD/staff.tokens"
+start_daemon
+SHOTS=${CONSOLE_SHOTS-$top_srcdir/docs}
+[ -z "$SHOTS" ] || [ -w "$SHOTS" ] || SHOTS=$TMPD
+status=0
+(cd "$INTEROP" && CHROMIUM=$CHROMIUM timeout 180 node console.js "http://127.0.0.1:$PORT" \
+	"$STAFF_TOKEN" "$TEST_TOKEN" "$TEST_PUBLIC_URL" "$SHOTS") >"$TMPD/console.out" 2>&1 ||
+	status=$?
+sed 's/^/  /' "$TMPD/console.out"
+[ "$status" = 0 ] || fail "the console's browser tests failed (exit $status)"
+ok "the console's browser tests: $(grep -c '^ok ' "$TMPD/console.out") checks in headless Chromium"
+stop_daemon
 finish
