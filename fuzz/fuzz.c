@@ -21,7 +21,7 @@
 #define FUZZ_SRCDIR "."
 #endif
 
-#define FUZZ_MAX_FILES	64
+#define FUZZ_MAX_FILES	256
 
 static char	*fuzz_dir;
 static char	*fuzz_files[FUZZ_MAX_FILES];	/* made, in order */

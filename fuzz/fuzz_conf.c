@@ -151,6 +151,7 @@ fuzz_conf_prompts(const struct conf *c)
 	int			 id;
 
 	vars.emergency_number = c->emergency_number;
+	vars.urgent_number = conf_urgent_number(c, "+44");
 	vars.clinic_name = c->clinic_name;
 	vars.clinic_phone = c->clinic_phone;
 	dir = xasprintf("%s/prompts", fuzz_srcdir());

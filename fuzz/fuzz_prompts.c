@@ -9,10 +9,13 @@
  * prompts_load must load the set exactly when the file follows the format
  * (at most 4096 bytes of UTF-8 without NUL; leading '#' lines are
  * comments; not empty once trailing white space is trimmed; every '{'
- * closed and naming {emergency_number}, {clinic_name}, {clinic_phone} or,
- * in alert and delivery_failed, a placeholder filled when sent; urgent and
- * emergency replies give {emergency_number}), and the loaded text must be
- * the file rendered by those rules, values never expanded again.
+ * closed and naming {emergency_number}, {urgent_number}, {clinic_name},
+ * {clinic_phone} or, in alert and delivery_failed, a placeholder filled
+ * when sent; every "[[" closed by "]]" with no "[" between, the text
+ * between kept only when each value in it is there, or brackets and all
+ * when it holds one filled when sent; urgent and emergency replies give
+ * {emergency_number}), and the loaded text must be the file rendered by
+ * those rules, values never expanded again.
  * prompts_expand of any text must keep UTF-8 valid.
  */
 #include "config.h"
@@ -38,6 +41,7 @@ static const char *const fuzz_prompts_names[] = {
 
 static const struct prompt_vars fuzz_prompts_vars = {
 	.emergency_number = "112",
+	.urgent_number = NULL,		/* no such line: its sections go */
 	.clinic_name = "St Mary's & {clinic_phone} Kl\xc3\xadnica",
 	.clinic_phone = "+441234567890",
 };
@@ -96,18 +100,72 @@ fuzz_prompts_init(void)
 	fuzz_prompts_dir = xasprintf("%s/prompts", fuzz_tmpdir());
 }
 
+/*
+ * Renders [p, end) into *o: load-time placeholders filled, runtime ones of
+ * the prompt kept (late: 0 none, 1 alert, 2 delivery_failed); counts the
+ * empty values and the kept ones.  -1 for a placeholder it may not have.
+ */
+static int
+fuzz_prompts_span(const char *p, const char *end, int late, char **o,
+    int *empty, int *kept)
+{
+	static const char *const runtime[2][8] = {
+		{ "level", "id", "name", "phone", "concepts", "excerpt",
+		    "answered", "minutes" },
+		{ "phone", "reason", "code" },
+	};
+	const char	*open, *close, *val;
+	size_t		 k, i;
+
+	for (; (open = memchr(p, '{', (size_t)(end - p))) != NULL;
+	    p = close + 1) {
+		memcpy(*o, p, (size_t)(open - p));
+		*o += open - p;
+		if ((close = memchr(open, '}', (size_t)(end - open))) == NULL)
+			return -1;
+		k = (size_t)(close - open - 1);
+		val = NULL;
+		if (k == 16 && strncmp(open + 1, "emergency_number", k) == 0)
+			val = fuzz_prompts_vars.emergency_number;
+		else if (k == 13 && strncmp(open + 1, "urgent_number", k) == 0)
+			val = fuzz_prompts_vars.urgent_number;
+		else if (k == 11 && strncmp(open + 1, "clinic_name", k) == 0)
+			val = fuzz_prompts_vars.clinic_name;
+		else if (k == 12 && strncmp(open + 1, "clinic_phone", k) == 0)
+			val = fuzz_prompts_vars.clinic_phone;
+		else {
+			for (i = 0; late && i < 8; i++)
+				if (runtime[late - 1][i] != NULL &&
+				    strlen(runtime[late - 1][i]) == k &&
+				    strncmp(runtime[late - 1][i], open + 1, k) == 0)
+					break;
+			if (!late || i == 8)
+				return -1;
+			memcpy(*o, open, k + 2);	/* kept for when it is sent */
+			*o += k + 2;
+			(*kept)++;
+			continue;
+		}
+		if (val == NULL || *val == '\0')
+			(*empty)++;
+		if (val != NULL) {
+			memcpy(*o, val, strlen(val));
+			*o += strlen(val);
+		}
+	}
+	memcpy(*o, p, (size_t)(end - p));
+	*o += end - p;
+	return 0;
+}
+
 /* The file rendered by the format's rules, or NULL if it breaks one. */
 static char *
 fuzz_prompts_render(const char *name, const char *file, size_t len)
 {
-	/* Filled when sent: alert's, then delivery_failed's. */
-	static const char *const runtime[2][3] = {
-		{ "level", "phone", "excerpt" }, { "phone", "reason", "code" },
-	};
-	const char	*body, *p, *open, *close, *val;
-	char		*text, *out, *o;
-	size_t		 n, i, k;
-	int		 late;	/* 0 none, 1 alert, 2 delivery_failed */
+	const char	*body, *p, *open, *close;
+	char		*text, *out, *o, *sec, *so;
+	size_t		 n;
+	int		 late, empty, kept;	/* late: 0, 1 alert, 2 ... */
 
 	if (len > 4096 || !utf8_valid(file, len))
 		return NULL;
@@ -124,44 +182,49 @@ fuzz_prompts_render(const char *name, const char *file, size_t len)
 	text = xstrndup(body, n);
 	if ((strncmp(name, "urgent", 6) == 0 ||
 	    strncmp(name, "emergency", 9) == 0) &&
-	    strstr(text, "{emergency_number}") == NULL) {
+	    strstr(text, "{emergency_number") == NULL) {
 		free(text);
 		return NULL;
 	}
 	late = strcmp(name, "alert") == 0 ? 1 :
 	    strcmp(name, "delivery_failed") == 0 ? 2 : 0;
 	out = o = xmalloc(n * 40 + 1);	/* a value is under 40 bytes */
-	for (p = text; (open = strchr(p, '{')) != NULL; p = close + 1) {
-		memcpy(o, p, (size_t)(open - p));
-		o += open - p;
-		if ((close = strchr(open, '}')) == NULL)
+	sec = xmalloc(n * 40 + 1);
+	/* Text in [[ ]] stays only when every value in it is there. */
+	for (p = text; (open = strstr(p, "[[")) != NULL; p = close + 2) {
+		empty = kept = 0;
+		if (fuzz_prompts_span(p, open, late, &o, &empty, &kept) == -1)
 			goto bad;
-		k = (size_t)(close - open - 1);
-		val = NULL;
-		if (k == 16 && strncmp(open + 1, "emergency_number", k) == 0)
-			val = fuzz_prompts_vars.emergency_number;
-		else if (k == 11 && strncmp(open + 1, "clinic_name", k) == 0)
-			val = fuzz_prompts_vars.clinic_name;
-		else if (k == 12 && strncmp(open + 1, "clinic_phone", k) == 0)
-			val = fuzz_prompts_vars.clinic_phone;
-		else {
-			for (i = 0; late && i < 3; i++)
-				if (strlen(runtime[late - 1][i]) == k &&
-				    strncmp(runtime[late - 1][i], open + 1, k) == 0)
-					break;
-			if (!late || i == 3)
-				goto bad;
-			val = "";
-			memcpy(o, open, k + 2);	/* kept for when it is sent */
-			o += k + 2;
+		if ((close = strstr(open + 2, "]]")) == NULL ||
+		    memchr(open + 2, '[', (size_t)(close - open - 2)) != NULL)
+			goto bad;
+		so = sec;
+		empty = kept = 0;
+		if (fuzz_prompts_span(open + 2, close, late, &so, &empty,
+		    &kept) == -1)
+			goto bad;
+		if (kept > 0) {
+			memcpy(o, "[[", 2);
+			o += 2;
 		}
-		memcpy(o, val, strlen(val));
-		o += strlen(val);
+		if (kept > 0 || empty == 0) {
+			memcpy(o, sec, (size_t)(so - sec));
+			o += so - sec;
+		}
+		if (kept > 0) {
+			memcpy(o, "]]", 2);
+			o += 2;
+		}
 	}
-	memcpy(o, p, strlen(p) + 1);
+	empty = kept = 0;
+	if (fuzz_prompts_span(p, p + strlen(p), late, &o, &empty, &kept) == -1)
+		goto bad;
+	*o = '\0';
+	free(sec);
 	free(text);
 	return out;
 bad:
+	free(sec);
 	free(text);
 	free(out);
 	return NULL;

@@ -57,6 +57,14 @@ clotline \\- the gateway behind a DVT clinic's patient phone number
 .I COMMAND
 .RI [ ARGS ]
 .br
+.B clotline escalation
+.BR list | show | ack
+.RI [ ARGS ]
+.br
+.B clotline inbox
+.BR list | done
+.RI [ ARGS ]
+.br
 .B clotline \\-\\-help
 |
 .B \\-\\-version
@@ -85,6 +93,12 @@ END
 	for sub in add list show update pause resume remove; do
 		printf '.SS "patient %s"\n' "$sub"
 		"$bin" patient "$sub" --help | verbatim
+	done
+	for cmd in escalation inbox; do
+		if "$bin" "$cmd" --help >/dev/null 2>&1; then
+			printf '.SS %s\n' "$cmd"
+			"$bin" "$cmd" --help | verbatim
+		fi
 	done
 	cat <<END
 .SH EXIT STATUS
@@ -126,9 +140,9 @@ the SQLite database, the clotline user's alone.
 .I $docdir/
 README.md and docs/: operations, deployment, the staff API.
 .SH NOTES
-Staff run the patient commands as the service's user
+Staff run the patient, escalation and inbox commands as the service's user
 .RB ( "sudo \\-u clotline clotline patient list" ).
-Run as root, clotline patient and clotline backup first switch to the
+Run as root, they and clotline backup first switch to the
 user that owns the database, so no file the service must write ends up
 owned by root.
 .SH SEE ALSO

@@ -31,13 +31,17 @@
 #include "clock.h"
 #include "auth.h"
 #include "conf.h"
+#include "console.h"
 #include "log.h"
 #include "plan.h"
+#include "prompts.h"
 #include "schedule.h"
 #include "server.h"
 #include "settings.h"
+#include "sms.h"
 #include "staff.h"
 #include "storage.h"
+#include "triage.h"
 #include "tz.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -50,7 +54,12 @@
 struct api {
 	struct storage	*st;
 	struct tz_cache	*zones;		/* zones loaded so far, kept */
+	struct console	*console;	/* sessions; NULL: tokens only */
 };
+
+/* The rules check: at most this many messages of at most this many bytes. */
+#define API_TRIAGE_MAX		20
+#define API_TRIAGE_MAX_TEXT	1600
 
 /* What a request body may carry, decoded into struct api_body. */
 enum api_type {
@@ -58,11 +67,13 @@ enum api_type {
 	API_STRING_OR_NULL,	/* null clears the field */
 	API_INT_OR_NULL,	/* walk_target, the one number */
 	API_BOOL,
+	API_ARRAY,		/* a JSON array, checked by the handler */
 };
 
 struct api_body {
 	struct staff_input	 in;
 	const char		*note;
+	json_t			*messages;	/* borrowed from the body */
 };
 
 static const struct api_field {
@@ -84,6 +95,7 @@ static const struct api_field {
 	{ "walk_target", API_INT_OR_NULL, B(in.walk_target) },
 	{ "force_resubscribe", API_BOOL, B(in.force_resubscribe) },
 	{ "note", API_STRING, B(note) },
+	{ "messages", API_ARRAY, B(messages) },
 #undef B
 };
 #define API_NFIELDS (sizeof api_fields / sizeof api_fields[0])
@@ -95,6 +107,7 @@ static const struct api_field {
 #define FIELDS_CREATE	(FIELDS_PATIENT | FB(11))
 #define FIELDS_RESUME	FB(11)
 #define FIELDS_ACK	FB(12)
+#define FIELDS_TRIAGE	(FB(13) | FB(2))	/* messages, language */
 
 enum api_body_rule { BODY_NONE, BODY_OPTIONAL, BODY_REQUIRED };
 
@@ -135,13 +148,17 @@ static void	api_patient_activity(struct api_req *);
 static void	api_plans(struct api_req *);
 static void	api_escalations(struct api_req *);
 static void	api_escalation_ack(struct api_req *);
+static void	api_escalation_get(struct api_req *);
 static void	api_inbox(struct api_req *);
 static void	api_inbox_done(struct api_req *);
 static void	api_adherence(struct api_req *);
+static void	api_patient_adherence(struct api_req *);
+static void	api_patient_messages(struct api_req *);
+static void	api_triage(struct api_req *);
 
 static const struct api_route api_routes[] = {
-	{ "patients", EVHTTP_REQ_GET, ",status,plan,after,limit,", BODY_NONE, 0,
-	  api_patients_list },
+	{ "patients", EVHTTP_REQ_GET, ",status,plan,after,limit,q,quiet_days,",
+	  BODY_NONE, 0, api_patients_list },
 	{ "patients", EVHTTP_REQ_POST, "", BODY_REQUIRED, FIELDS_CREATE,
 	  api_patients_create },
 	{ "patients/{id}", EVHTTP_REQ_GET, "", BODY_NONE, 0, api_patient_get },
@@ -157,9 +174,15 @@ static const struct api_route api_routes[] = {
 	  api_patient_schedule },
 	{ "patients/{id}/activity", EVHTTP_REQ_GET, ",days,", BODY_NONE, 0,
 	  api_patient_activity },
+	{ "patients/{id}/adherence", EVHTTP_REQ_GET, ",weeks,", BODY_NONE, 0,
+	  api_patient_adherence },
+	{ "patients/{id}/messages", EVHTTP_REQ_GET, ",before,limit,", BODY_NONE,
+	  0, api_patient_messages },
 	{ "plans", EVHTTP_REQ_GET, "", BODY_NONE, 0, api_plans },
-	{ "escalations", EVHTTP_REQ_GET, ",open,limit,", BODY_NONE, 0,
-	  api_escalations },
+	{ "escalations", EVHTTP_REQ_GET, ",open,patient,since,before,limit,",
+	  BODY_NONE, 0, api_escalations },
+	{ "escalations/{id}", EVHTTP_REQ_GET, "", BODY_NONE, 0,
+	  api_escalation_get },
 	{ "escalations/{id}/ack", EVHTTP_REQ_POST, "", BODY_OPTIONAL,
 	  FIELDS_ACK, api_escalation_ack },
 	{ "inbox", EVHTTP_REQ_GET, ",open,limit,", BODY_NONE, 0, api_inbox },
@@ -167,6 +190,8 @@ static const struct api_route api_routes[] = {
 	  api_inbox_done },
 	{ "adherence.csv", EVHTTP_REQ_GET, ",from,to,patient,", BODY_NONE, 0,
 	  api_adherence },
+	{ "triage", EVHTTP_REQ_POST, "", BODY_REQUIRED, FIELDS_TRIAGE,
+	  api_triage },
 };
 #define API_NROUTES (sizeof api_routes / sizeof api_routes[0])
 
@@ -204,6 +229,12 @@ api_create(struct storage *st)
 	api->st = st;
 	api->zones = tz_cache_create();
 	return api;
+}
+
+void
+api_set_console(struct api *api, struct console *console)
+{
+	api->console = console;
 }
 
 void
@@ -292,8 +323,7 @@ api_patient_reply(struct api_req *r, int status, struct patient *p)
 
 /* ---------------------------------------------------------------- gates */
 
-/* 1 if the client connected from a loopback address. */
-static int
+int
 api_peer_is_loopback(struct evhttp_request *req)
 {
 	struct evhttp_connection	*evcon;
@@ -483,6 +513,13 @@ api_decode_field(struct api_req *r, const struct api_field *f, json_t *v)
 		}
 		*(int *)(void *)base = json_is_true(v);
 		return 0;
+	case API_ARRAY:
+		if (!json_is_array(v)) {
+			api_error(r, 400, f->name, "must be an array");
+			return -1;
+		}
+		*(json_t **)(void *)base = v;
+		return 0;
 	}
 	return -1;
 }
@@ -555,6 +592,23 @@ api_authorize(struct api_req *r)
 	}
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(r->req),
 	    "Authorization");
+	/* The console's pages: its session cookie stands for the token. */
+	if (hdr == NULL && r->api->console != NULL) {
+		switch (console_session_check(r->api->console, r->set, r->req,
+		    &name)) {
+		case CONSOLE_SESSION_OK:
+			(void)staff_actor(name, r->actor, sizeof r->actor);
+			r->ctx.actor = r->actor;
+			return 0;
+		case CONSOLE_SESSION_CSRF:
+			api_error(r, 403, NULL, "a change from the console needs "
+			    "its CSRF token (" CONSOLE_CSRF_HEADER "); reload "
+			    "the page");
+			return -1;
+		case CONSOLE_SESSION_NONE:
+			break;
+		}
+	}
 	if ((name = auth_check(r->set->auth, hdr)) == NULL) {
 		api_header(r, "WWW-Authenticate", hdr == NULL ?
 		    "Bearer realm=\"clotline\"" :
@@ -664,6 +718,64 @@ api_handle(struct api *api, const struct settings *set,
 
 /* ------------------------------------------------------------- handlers */
 
+/* 1 if needle is in hay, ASCII letters compared without case. */
+static int
+api_contains(const char *hay, const char *needle)
+{
+	size_t	i, j, n = strlen(needle);
+
+	if (hay == NULL)
+		return 0;
+	for (i = 0; hay[i] != '\0'; i++) {
+		for (j = 0; j < n && hay[i + j] != '\0'; j++) {
+			unsigned char a = (unsigned char)hay[i + j];
+			unsigned char b = (unsigned char)needle[j];
+
+			if (a >= 'A' && a <= 'Z')
+				a = (unsigned char)(a - 'A' + 'a');
+			if (b >= 'A' && b <= 'Z')
+				b = (unsigned char)(b - 'A' + 'a');
+			if (a != b)
+				break;
+		}
+		if (j == n)
+			return 1;
+	}
+	return n == 0;
+}
+
+/*
+ * The list's own filters, q (in the name or the number; spaces in a number
+ * ignored) and quiet_days (no activity reported in that many days): -1 on
+ * a store error.
+ */
+static int
+api_patient_wanted(struct api_req *r, const struct patient *p, const char *q,
+    long quiet_days)
+{
+	struct activity_row	*v;
+	char			 digits[40];
+	size_t			 n = 0;
+
+	if (q != NULL && *q != '\0' && !api_contains(p->name, q)) {
+		for (; *q != '\0' && n + 1 < sizeof digits; q++)
+			if (*q != ' ' && *q != '-' && *q != '(' && *q != ')')
+				digits[n++] = *q;
+		digits[n] = '\0';
+		if (n == 0 || !api_contains(p->phone, digits))
+			return 0;
+	}
+	if (quiet_days > 0) {
+		if (storage_activity_list(r->ctx.st, p->id, r->ctx.now -
+		    quiet_days * 86400, r->ctx.now + 1, 1, &v, &n) == -1)
+			return -1;
+		free(v);
+		if (n > 0)
+			return 0;
+	}
+	return 1;
+}
+
 static void
 api_patients_list(struct api_req *r)
 {
@@ -671,9 +783,11 @@ api_patients_list(struct api_req *r)
 	struct staff_error	 err;
 	struct patient		*v;
 	const char		*status = api_param(r, "status");
+	const char		*q = api_param(r, "q");
 	json_t			*arr;
-	size_t			 n, i;
-	long			 limit, after;
+	size_t			 n, i, got = 0;
+	long			 limit, after, quiet, next = 0;
+	int			 want;
 
 	memset(&f, 0, sizeof f);
 	f.which = PATIENTS_ENROLLED;
@@ -684,21 +798,50 @@ api_patients_list(struct api_req *r)
 	}
 	if (api_param_int(r, "limit", 1, API_LIST_MAX, API_LIST_DEFAULT,
 	    &limit) == -1 || api_param_int(r, "after", 0, LONG_MAX, 0,
-	    &after) == -1)
+	    &after) == -1 || api_param_int(r, "quiet_days", 1, 366, 0,
+	    &quiet) == -1)
 		return;
+	if (q != NULL && strlen(q) > 100) {
+		api_error(r, 400, "q", "must be at most 100 bytes");
+		return;
+	}
 	f.plan = api_param(r, "plan");
 	f.after_id = after;
 	f.max = (size_t)limit;
-	if (staff_patient_list(&r->ctx, &f, &v, &n, &err) != STAFF_OK) {
-		api_staff_error(r, &err);
-		return;
-	}
 	arr = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, staff_patient_json(&v[i]));
+	/* Pages of the store until the page of matches is full. */
+	for (;;) {
+		if (staff_patient_list(&r->ctx, &f, &v, &n, &err) != STAFF_OK) {
+			json_decref(arr);
+			api_staff_error(r, &err);
+			return;
+		}
+		for (i = 0; i < n && got < (size_t)limit; i++) {
+			f.after_id = v[i].id;
+			if ((want = api_patient_wanted(r, &v[i], q,
+			    quiet)) == -1) {
+				patient_list_free(v, n);
+				json_decref(arr);
+				api_error(r, 503, NULL, "the database is "
+				    "unavailable; try again");
+				return;
+			}
+			if (want) {
+				json_array_append_new(arr,
+				    staff_patient_json(&v[i]));
+				got++;
+			}
+		}
+		patient_list_free(v, n);
+		if (got == (size_t)limit) {
+			next = f.after_id;
+			break;
+		}
+		if (n < f.max)
+			break;
+	}
 	api_json(r, 200, json_pack("{s:o, s:o}", "patients", arr, "next_after",
-	    n == f.max && n > 0 ? json_integer(v[n - 1].id) : json_null()));
-	patient_list_free(v, n);
+	    next > 0 ? json_integer(next) : json_null()));
 }
 
 static void
@@ -706,6 +849,7 @@ api_patients_create(struct api_req *r)
 {
 	struct staff_error	err;
 	struct patient		p;
+	json_t			*o;
 	char			loc[64];
 
 	if (staff_patient_add(&r->ctx, &r->body.in, &p, &err) != STAFF_OK) {
@@ -715,7 +859,11 @@ api_patients_create(struct api_req *r)
 	snprintf(loc, sizeof loc, API_PREFIX "/patients/%lld",
 	    (long long)p.id);
 	api_header(r, "Location", loc);
-	api_patient_reply(r, 201, &p);
+	o = staff_patient_json(&p);
+	patient_clear(&p);
+	if (err.warning[0] != '\0')
+		json_object_set_new(o, "warning", json_string(err.warning));
+	api_json(r, 201, o);
 }
 
 /* The calls that take a patient id and give the patient back. */
@@ -867,29 +1015,87 @@ api_plans(struct api_req *r)
 	api_json(r, 200, json_pack("{s:o}", "plans", arr));
 }
 
+/*
+ * Escalations, newest first, each with its episode: open=1 for the
+ * unacknowledged, patient (an id or E.164 number), since (a date or a UTC
+ * time), and pages of limit below the id in before (next_before).
+ */
 static void
 api_escalations(struct api_req *r)
 {
+	struct escalation_filter f;
 	struct staff_error	 err;
 	struct escalation_row	*v;
-	json_t			*arr;
+	const char		*patient = api_param(r, "patient");
+	const char		*since = api_param(r, "since");
+	json_t			*arr, *o;
 	size_t			 n, i;
-	long			 open, limit;
+	long			 open, limit, before;
 
+	memset(&f, 0, sizeof f);
 	if (api_param_int(r, "open", 0, 1, 0, &open) == -1 ||
 	    api_param_int(r, "limit", 1, API_LIST_MAX, API_LIST_DEFAULT,
-	    &limit) == -1)
+	    &limit) == -1 || api_param_int(r, "before", 0, LONG_MAX, 0,
+	    &before) == -1)
 		return;
-	if (staff_escalation_list(&r->ctx, (int)open, (size_t)limit, &v, &n,
-	    &err) != STAFF_OK) {
+	if (patient != NULL && staff_patient_find(&r->ctx, patient,
+	    &f.patient_id, &err) != STAFF_OK) {
+		if (err.status == STAFF_NOT_FOUND || err.status == STAFF_INVALID)
+			api_error(r, 400, "patient", "%s", err.msg);
+		else
+			api_staff_error(r, &err);
+		return;
+	}
+	if (since != NULL && staff_parse_time(since, &f.since) == -1) {
+		api_error(r, 400, "since", "must be a date (2026-01-05) or a UTC "
+		    "time (2026-01-05T09:30:00Z)");
+		return;
+	}
+	f.open_only = (int)open;
+	f.before_id = before;
+	f.max = (size_t)limit;
+	if (staff_escalation_list(&r->ctx, &f, &v, &n, &err) != STAFF_OK) {
 		api_staff_error(r, &err);
 		return;
 	}
 	arr = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, staff_escalation_json(&v[i]));
+	for (i = 0; i < n; i++) {
+		o = staff_escalation_json(&v[i]);
+		if (staff_escalation_episode(&r->ctx, v[i].id, o, &err) !=
+		    STAFF_OK) {
+			json_decref(o);
+			json_decref(arr);
+			escalation_list_free(v, n);
+			api_staff_error(r, &err);
+			return;
+		}
+		json_array_append_new(arr, o);
+	}
+	api_json(r, 200, json_pack("{s:o, s:o}", "escalations", arr,
+	    "next_before", n == f.max && n > 0 ? json_integer(v[n - 1].id) :
+	    json_null()));
 	escalation_list_free(v, n);
-	api_json(r, 200, json_pack("{s:o}", "escalations", arr));
+}
+
+static void
+api_escalation_get(struct api_req *r)
+{
+	struct staff_error	err;
+	struct escalation_row	e;
+	json_t			*o;
+
+	if (staff_escalation_get(&r->ctx, r->id, &e, &err) != STAFF_OK) {
+		api_staff_error(r, &err);
+		return;
+	}
+	o = staff_escalation_json(&e);
+	escalation_row_clear(&e);
+	if (staff_escalation_episode(&r->ctx, r->id, o, &err) != STAFF_OK) {
+		json_decref(o);
+		api_staff_error(r, &err);
+		return;
+	}
+	api_json(r, 200, o);
 }
 
 static void
@@ -971,4 +1177,140 @@ api_adherence(struct api_req *r)
 	r->reply->status = 200;
 	r->reply->ctype = "text/csv; charset=utf-8; header=present";
 	r->reply->body = csv;
+}
+
+static void
+api_patient_adherence(struct api_req *r)
+{
+	struct staff_error	 err;
+	json_t			*j;
+	long			 weeks;
+
+	if (api_param_int(r, "weeks", 1, STAFF_ADHERENCE_MAX_WEEKS, 12,
+	    &weeks) == -1)
+		return;
+	if (staff_patient_adherence(&r->ctx, r->id, (int)weeks, &j, &err) !=
+	    STAFF_OK)
+		api_staff_error(r, &err);
+	else
+		api_json(r, 200, j);
+}
+
+static void
+api_patient_messages(struct api_req *r)
+{
+	struct staff_error	 err;
+	json_t			*j;
+	long			 limit, before;
+
+	if (api_param_int(r, "limit", 1, STAFF_MESSAGES_MAX, 100,
+	    &limit) == -1 || api_param_int(r, "before", 1, LONG_MAX, 0,
+	    &before) == -1)
+		return;
+	if (staff_patient_messages(&r->ctx, r->id, before, (size_t)limit, &j,
+	    &err) != STAFF_OK)
+		api_staff_error(r, &err);
+	else
+		api_json(r, 200, j);
+}
+
+/* "a,b" as ["a", "b"]. */
+static json_t *
+api_split_list(const char *s)
+{
+	json_t	*arr = json_array();
+	size_t	 len;
+
+	while (s != NULL && *s != '\0') {
+		len = strcspn(s, ",");
+		if (len > 0)
+			json_array_append_new(arr, json_stringn(s, len));
+		s += len;
+		s += *s == ',';
+	}
+	return arr;
+}
+
+static const char *
+api_request_name(enum triage_request req)
+{
+	switch (req) {
+	case TRIAGE_REQUEST_STOP:	return "stop";
+	case TRIAGE_REQUEST_START:	return "start";
+	case TRIAGE_REQUEST_HELP:	return "help";
+	case TRIAGE_REQUEST_NONE:	break;
+	}
+	return NULL;
+}
+
+/*
+ * The rules check: the engine and the reply decision run on the messages
+ * as a fresh conversation of an enrolled patient; nothing is stored.
+ */
+static void
+api_triage(struct api_req *r)
+{
+	struct sms_preview	 pv[API_TRIAGE_MAX];
+	const char		*texts[API_TRIAGE_MAX];
+	const char		*lang = r->body.in.language;
+	char			*own[API_TRIAGE_MAX];
+	json_t			*msgs = r->body.messages, *v, *arr, *o, *act;
+	size_t			 n, i;
+
+	if (msgs == NULL || (n = json_array_size(msgs)) == 0 ||
+	    n > API_TRIAGE_MAX) {
+		api_error(r, 400, "messages", "give 1 to %d messages, as an "
+		    "array of strings", API_TRIAGE_MAX);
+		return;
+	}
+	if (lang != NULL && !prompts_has_language(r->set->prompts, lang)) {
+		api_error(r, 400, "language", "'%.20s' is not a language the "
+		    "clinic has prompts for (such as en, es, de)", lang);
+		return;
+	}
+	json_array_foreach(msgs, i, v) {
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    json_string_length(v) > API_TRIAGE_MAX_TEXT) {
+			api_error(r, 400, "messages", "message %zu must be a "
+			    "string of 1 to %d bytes", i + 1,
+			    API_TRIAGE_MAX_TEXT);
+			return;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		v = json_array_get(msgs, i);
+		own[i] = utf8_sanitize(json_string_value(v),
+		    json_string_length(v));
+		texts[i] = own[i];
+	}
+	sms_preview(r->set, lang, texts, n, r->ctx.now, pv);
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		act = json_null();
+		if (pv[i].triage.activity.present)
+			act = json_pack("{s:i, s:i, s:i}", "minutes",
+			    pv[i].triage.activity.minutes, "meters",
+			    pv[i].triage.activity.meters, "steps",
+			    pv[i].triage.activity.steps);
+		o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?,"
+		    " s:s?, s:s?, s:b, s:b, s:b, s:o}",
+		    "message", texts[i],
+		    "level", triage_level_name(pv[i].triage.level),
+		    "own_level", triage_level_name(pv[i].triage.own),
+		    "answered_as", pv[i].level,
+		    "rules", api_split_list(pv[i].triage.rules),
+		    "question", pv[i].triage.question,
+		    "request", api_request_name(pv[i].triage.request),
+		    "reads_as", pv[i].reads_as,
+		    "language", pv[i].lang,
+		    "reply", pv[i].reply,
+		    "alerts_on_call", pv[i].escalate,
+		    "to_inbox", pv[i].inbox,
+		    "answer", pv[i].triage.answer != TRIAGE_ANSWER_NONE,
+		    "activity", act);
+		json_array_append_new(arr, o);
+		sms_preview_clear(&pv[i]);
+		free(own[i]);
+	}
+	api_json(r, 200, json_pack("{s:o}", "results", arr));
 }

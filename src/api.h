@@ -15,6 +15,7 @@
 #define CLOTLINE_API_H
 
 struct api;
+struct console;
 struct evhttp_request;
 struct settings;
 struct storage;
@@ -34,6 +35,13 @@ struct api_reply {
 /* Borrows st, which must outlive the API. */
 struct api	*api_create(struct storage *st);
 void		 api_free(struct api *);
+/*
+ * Lets the API accept the clinic console's sessions (console.h) as well as
+ * bearer tokens; console is borrowed and must outlive the API.
+ */
+void		 api_set_console(struct api *, struct console *console);
+/* 1 if the client connected from a loopback address (127.0.0.0/8, ::1). */
+int		 api_peer_is_loopback(struct evhttp_request *);
 /*
  * Answers one request whose path is API_PREFIX or below it, with set the
  * settings in force.  Adds its own headers (Allow, WWW-Authenticate,

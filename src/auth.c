@@ -277,3 +277,14 @@ auth_check(const struct auth *a, const char *header)
 	OPENSSL_cleanse(digest, sizeof digest);
 	return found;
 }
+
+int
+auth_name_known(const struct auth *a, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; a != NULL && i < a->n; i++)
+		if (strcmp(a->v[i].name, name) == 0)
+			return 1;
+	return 0;
+}

@@ -47,6 +47,8 @@ size_t		 auth_count(const struct auth *);
  * the header is missing, malformed or the token is wrong.
  */
 const char	*auth_check(const struct auth *, const char *header);
+/* 1 if a token called name is configured (a console session's owner). */
+int		 auth_name_known(const struct auth *, const char *name);
 /* 1 if name is a valid staff name: 1 to 32 of [A-Za-z0-9._@-]. */
 int		 auth_name_valid(const char *name);
 

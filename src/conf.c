@@ -43,6 +43,8 @@ enum conf_type {
 	CONF_URL,		/* http(s)://host[:port][/path] */
 	CONF_E164,
 	CONF_DIALNUM,		/* a short emergency number: 999, 911, 112 */
+	CONF_E164_LIST,		/* E.164 numbers, comma-separated */
+	CONF_DIALMAP,		/* +CODE=NUMBER, comma-separated */
 	CONF_PROVIDER,
 	CONF_LOGLEVEL,
 	CONF_TIMEZONE,
@@ -189,6 +191,19 @@ static const struct conf_entry conf_table[] = {
 	{ .section = "clinic", .key = "on_call", .type = CONF_E164,
 	  .offset = F(on_call),
 	  .help = "on-call staff number that receives escalations, E.164 (required)" },
+	{ .section = "clinic", .key = "on_call_backup", .type = CONF_E164_LIST,
+	  .offset = F(on_call_backup),
+	  .help = "further on-call numbers, E.164, comma-separated: an "
+	  "escalation not acknowledged in time goes to the next in turn" },
+	{ .section = "clinic", .key = "emergency_numbers", .type = CONF_DIALMAP,
+	  .offset = F(emergency_numbers),
+	  .help = "emergency number by the patient's calling code, "
+	  "+CODE=NUMBER comma-separated (+1=911, +34=112); others get "
+	  "emergency_number" },
+	{ .section = "clinic", .key = "urgent_numbers", .type = CONF_DIALMAP,
+	  .offset = F(urgent_numbers), .def = "+44=111",
+	  .help = "same-day medical help line by calling code ({urgent_number} "
+	  "in prompts; NHS 111 for +44); 'none' for no such line" },
 	{ .section = "clinic", .key = "timezone", .type = CONF_TIMEZONE,
 	  .offset = F(timezone), .def = "Europe/London",
 	  .help = "clinic's IANA time zone" },
@@ -196,14 +211,32 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(language), .def = "en",
 	  .help = "default reply language (a directory under prompts_dir)" },
 
+	{ .section = "escalation", .key = "ack_timeout", .type = CONF_INT,
+	  .offset = F(ack_timeout), .def = "900", .min = 1, .max = 86400,
+	  .help = "seconds an escalation may stay unacknowledged before the "
+	  "next on-call number is alerted (the first again after the last)" },
+	{ .section = "escalation", .key = "alert_stuck_after", .type = CONF_INT,
+	  .offset = F(alert_stuck_after), .def = "120", .min = 10,
+	  .max = 86400,
+	  .help = "/readyz fails once an on-call alert has waited this many "
+	  "seconds without the provider accepting it" },
+
 	{ .section = "admin", .key = "token_file", .type = CONF_PATH,
 	  .offset = F(token_file),
 	  .help = "bearer tokens for /api/v1, one a line: TOKEN or NAME TOKEN; "
 	  "env CLOTLINE_ADMIN_TOKEN overrides; unset: the staff API is off" },
 	{ .section = "admin", .key = "allow_remote", .type = CONF_BOOL,
 	  .offset = F(admin_allow_remote), .def = "no",
-	  .help = "answer /api/v1 to clients that are not on the loopback "
-	  "interface (put TLS in front first)" },
+	  .help = "answer /api/v1 and /console/ to clients that are not on "
+	  "the loopback interface (put TLS in front first)" },
+	{ .section = "admin", .key = "console_dir", .type = CONF_PATH,
+	  .offset = F(console_dir),
+	  .help = "the clinic console's files (HTML, CSS, JS); unset: the "
+	  "directory console beside prompts_dir" },
+	{ .section = "admin", .key = "session_lifetime", .type = CONF_INT,
+	  .offset = F(session_lifetime), .def = "28800", .min = 300,
+	  .max = 604800,
+	  .help = "seconds a console sign-in lasts before staff sign in again" },
 };
 #undef F
 #define CONF_NENTRIES (sizeof conf_table / sizeof conf_table[0])
@@ -330,6 +363,219 @@ conf_check_url(const char *v, const char **why)
 	return ok;
 }
 
+/*
+ * Splits a comma-separated list into trimmed items (in buf, which it
+ * overwrites), at most max; -1 when there are more or one is empty.
+ */
+static int
+conf_split(char *buf, char **items, size_t max, size_t *n)
+{
+	char	*p = buf, *end, *comma;
+
+	*n = 0;
+	for (;;) {
+		if ((comma = strchr(p, ',')) != NULL)
+			*comma = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*p == '\0' || *n == max)
+			return -1;
+		items[(*n)++] = p;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int
+conf_check_list(const char *v, const char **why, char *whybuf, size_t len)
+{
+	char	*buf = xstrdup(v), *items[CONF_CHAIN_MAX];
+	size_t	 n, i, j;
+	int	 rc = -1;
+
+	if (conf_split(buf, items, CONF_CHAIN_MAX - 1, &n) == -1) {
+		snprintf(whybuf, len, "expected 1 to %d E.164 numbers separated "
+		    "by commas", CONF_CHAIN_MAX - 1);
+		*why = whybuf;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!phone_is_e164(items[i])) {
+			snprintf(whybuf, len, "'%.20s' is not an E.164 number "
+			    "such as +447700900124", items[i]);
+			*why = whybuf;
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(items[i], items[j]) == 0) {
+				snprintf(whybuf, len, "%.20s is listed twice",
+				    items[i]);
+				*why = whybuf;
+				goto out;
+			}
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* "+CODE=NUMBER, ...": the codes and numbers of emergency_numbers. */
+static int
+conf_parse_dialmap(const char *v, struct conf_dial *map, size_t *n,
+    const char **why, char *whybuf, size_t len)
+{
+	char	*buf = xstrdup(v), *items[CONF_DIAL_MAX], *eq, *code, *num;
+	size_t	 i, j, cl, nl;
+	int	 rc = -1;
+
+	*n = 0;
+	if (strcmp(v, "none") == 0) {
+		free(buf);
+		return 0;
+	}
+	if (conf_split(buf, items, CONF_DIAL_MAX, n) == -1) {
+		snprintf(whybuf, len, "expected up to %d entries +CODE=NUMBER "
+		    "separated by commas, such as +1=911, +34=112", CONF_DIAL_MAX);
+		*why = whybuf;
+		goto out;
+	}
+	for (i = 0; i < *n; i++) {
+		if ((eq = strchr(items[i], '=')) == NULL)
+			goto bad;
+		*eq = '\0';
+		code = items[i];
+		num = eq + 1;
+		while (eq > code && (eq[-1] == ' ' || eq[-1] == '\t'))
+			*--eq = '\0';
+		while (*num == ' ' || *num == '\t')
+			num++;
+		cl = strlen(code);
+		nl = strlen(num);
+		if (code[0] != '+' || cl < 2 || cl > 7 || code[1] == '0' ||
+		    strspn(code + 1, "0123456789") != cl - 1 || nl < 2 ||
+		    nl > 7 || strspn(num, "0123456789") != nl)
+			goto bad;
+		for (j = 0; j < i; j++)
+			if (strcmp(map[j].prefix, code) == 0) {
+				snprintf(whybuf, len, "%s is given twice", code);
+				*why = whybuf;
+				goto out;
+			}
+		memcpy(map[i].prefix, code, cl + 1);
+		memcpy(map[i].number, num, nl + 1);
+	}
+	rc = 0;
+	goto out;
+bad:
+	snprintf(whybuf, len, "entry %zu: expected +CODE=NUMBER, a calling "
+	    "code of 1 to 6 digits and a number of 2 to 7 digits (+34=112)",
+	    i + 1);
+	*why = whybuf;
+out:
+	free(buf);
+	if (rc == -1)
+		*n = 0;
+	return rc;
+}
+
+static int
+conf_check_dialmap(const char *v, const char **why, char *whybuf, size_t len)
+{
+	struct conf_dial	map[CONF_DIAL_MAX];
+	size_t			n;
+
+	return conf_parse_dialmap(v, map, &n, why, whybuf, len);
+}
+
+static const char *
+conf_dial_lookup(const struct conf_dial *map, size_t n, const char *phone)
+{
+	const char	*best = NULL;
+	size_t		 i, l, bestlen = 0;
+
+	if (phone == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		l = strlen(map[i].prefix);
+		if (l > bestlen && strncmp(phone, map[i].prefix, l) == 0) {
+			best = map[i].number;
+			bestlen = l;
+		}
+	}
+	return best;
+}
+
+const char *
+conf_emergency_number(const struct conf *c, const char *phone)
+{
+	const char	*n = conf_dial_lookup(c->emergency_map, c->nemergency,
+			    phone);
+
+	return n != NULL ? n : c->emergency_number;
+}
+
+const char *
+conf_urgent_number(const struct conf *c, const char *phone)
+{
+	return conf_dial_lookup(c->urgent_map, c->nurgent, phone);
+}
+
+int
+conf_is_on_call(const struct conf *c, const char *phone)
+{
+	size_t	i;
+
+	if (phone == NULL)
+		return 0;
+	for (i = 0; i < c->nchain; i++)
+		if (strcmp(c->chain[i], phone) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t	conf_index(const char *, const char *);
+
+/* The chain and the maps, from values already checked by conf_set. */
+static void
+conf_derive(struct conf_parse *cp)
+{
+	struct conf	*c = cp->conf;
+	const char	*why;
+	char		 whybuf[160], *buf, *items[CONF_CHAIN_MAX];
+	size_t		 n = 0, i;
+
+	if (c->on_call != NULL)
+		c->chain[c->nchain++] = xstrdup(c->on_call);
+	if (c->on_call_backup != NULL) {
+		buf = xstrdup(c->on_call_backup);
+		if (conf_split(buf, items, CONF_CHAIN_MAX - 1, &n) == 0) {
+			for (i = 0; i < n; i++) {
+				if (conf_is_on_call(c, items[i])) {
+					diag_error(cp->diag, cp->file,
+					    cp->seen[conf_index("clinic",
+					    "on_call_backup")],
+					    "[clinic] on_call_backup: %s is "
+					    "already on_call", items[i]);
+					continue;
+				}
+				c->chain[c->nchain++] = xstrdup(items[i]);
+			}
+		}
+		free(buf);
+	}
+	if (c->emergency_numbers != NULL)
+		(void)conf_parse_dialmap(c->emergency_numbers, c->emergency_map,
+		    &c->nemergency, &why, whybuf, sizeof whybuf);
+	if (c->urgent_numbers != NULL)
+		(void)conf_parse_dialmap(c->urgent_numbers, c->urgent_map,
+		    &c->nurgent, &why, whybuf, sizeof whybuf);
+}
+
 static char *
 conf_resolve_path(const struct conf_parse *cp, const char *v)
 {
@@ -419,6 +665,18 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 		}
 		why = "expected 2 to 6 digits, such as 999, 911 or 112";
 		break;
+	case CONF_E164_LIST:
+		if (conf_check_list(v, &why, whybuf, sizeof whybuf) == -1)
+			break;
+		free(*sp);
+		*sp = xstrdup(v);
+		return 0;
+	case CONF_DIALMAP:
+		if (conf_check_dialmap(v, &why, whybuf, sizeof whybuf) == -1)
+			break;
+		free(*sp);
+		*sp = xstrdup(v);
+		return 0;
 	case CONF_PROVIDER:
 		if (provider_find(v) != NULL) {
 			free(*sp);
@@ -569,6 +827,19 @@ conf_reader_cb(char *buf, int size, void *arg)
 		buf[0] = '\0';
 	}
 	return buf;
+}
+
+/* The table index of [section] key (which must exist). */
+static size_t
+conf_index(const char *section, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < CONF_NENTRIES; i++)
+		if (strcmp(conf_table[i].section, section) == 0 &&
+		    strcmp(conf_table[i].key, key) == 0)
+			return i;
+	return 0;
 }
 
 /* 1 if [section] key appeared in the file (valid or not). */
@@ -738,6 +1009,7 @@ conf_load_lenient(const char *path, struct diag *d, int *bad)
 		conf_read_token_file(&cp);
 	conf_check_required(&cp);
 	c->plans_dir_given = conf_seen(&cp, "reminders", "plans_dir");
+	conf_derive(&cp);
 out:
 	free(cp.dir);
 	free(cp.bad_section);
@@ -768,6 +1040,8 @@ conf_free(struct conf *c)
 			break;
 		}
 	}
+	for (i = 0; i < c->nchain; i++)
+		free(c->chain[i]);
 	free(c->path);
 	free(c);
 }

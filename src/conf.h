@@ -15,6 +15,9 @@
 #include "diag.h"
 #include "log.h"
 
+#define CONF_CHAIN_MAX	8	/* on-call numbers in all */
+#define CONF_DIAL_MAX	32	/* calling codes in one map */
+
 struct conf {
 	char		*path;			/* the file it came from */
 
@@ -67,12 +70,33 @@ struct conf {
 	char		*clinic_phone;
 	char		*emergency_number;
 	char		*on_call;
+	char		*on_call_backup;	/* as written; NULL when unset */
+	char		*emergency_numbers;	/* as written; NULL when unset */
+	char		*urgent_numbers;	/* as written; NULL when unset */
 	char		*timezone;
 	char		*language;
+
+	/* [escalation] */
+	int		 ack_timeout;		/* seconds */
+	int		 alert_stuck_after;	/* seconds */
+
+	/*
+	 * Derived when loaded: the on-call chain (on_call, then each
+	 * on_call_backup in turn) and the numbers by calling code.
+	 */
+	char		*chain[CONF_CHAIN_MAX];	/* owned */
+	size_t		 nchain;
+	struct conf_dial {
+		char	 prefix[8];		/* "+34" */
+		char	 number[8];		/* "112" */
+	}		 emergency_map[CONF_DIAL_MAX], urgent_map[CONF_DIAL_MAX];
+	size_t		 nemergency, nurgent;
 
 	/* [admin] */
 	char		*token_file;
 	int		 admin_allow_remote;	/* API from non-loopback peers */
+	char		*console_dir;		/* NULL: prompts_dir/../console */
+	int		 session_lifetime;	/* console sign-in, seconds */
 };
 
 /*
@@ -98,6 +122,17 @@ void		 conf_free(struct conf *);
  * anything else.  Shared with the other INI readers (plan.c).
  */
 int		 conf_parse_int(const char *s, long min, long max, int *out);
+
+/*
+ * The emergency number for a patient's number: the [clinic]
+ * emergency_numbers entry with the longest calling code that phone starts
+ * with, else emergency_number.  phone may be NULL (the clinic's).  Borrowed.
+ */
+const char	*conf_emergency_number(const struct conf *, const char *phone);
+/* The same for [clinic] urgent_numbers; NULL when none applies. */
+const char	*conf_urgent_number(const struct conf *, const char *phone);
+/* 1 if phone is one of the on-call chain's numbers. */
+int		 conf_is_on_call(const struct conf *, const char *phone);
 
 /* Prints every key with its section, default and meaning (for --help). */
 void		 conf_print_keys(FILE *);

@@ -23,6 +23,8 @@
 #include "xmalloc.h"
 
 #define HTTPC_MAX_RESPONSE	(256 * 1024)	/* a provider answer is ~1 KiB */
+/* Retry-After beyond a week is a week (it fits a long everywhere). */
+#define HTTPC_RETRY_AFTER_MAX	(7L * 24 * 3600)
 
 struct httpc_xfer {
 	struct httpc		*hc;
@@ -149,20 +151,21 @@ httpc_write(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/*
+ * Retry-After as libcurl parsed it (CURLINFO_RETRY_AFTER): seconds, or an
+ * HTTP-date turned into seconds from now; libcurl gives 0 for a value it
+ * cannot read (a 20-digit number included).  -1 when there is none worth
+ * waiting for.  Callers still bound it (outbox_retry_delay_ms).
+ */
 static long
 httpc_retry_after(CURL *easy)
 {
-	struct curl_header	*h;
-	char			*end;
-	long			 v;
+	curl_off_t	v = 0;
 
-	if (curl_easy_header(easy, "Retry-After", 0, CURLH_HEADER, -1,
-	    &h) != CURLHE_OK)
+	if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &v) != CURLE_OK ||
+	    v <= 0)
 		return -1;
-	v = strtol(h->value, &end, 10);
-	if (end == h->value || *end != '\0' || v < 0)
-		return -1;	/* an HTTP date: not worth parsing here */
-	return v;
+	return v > HTTPC_RETRY_AFTER_MAX ? HTTPC_RETRY_AFTER_MAX : (long)v;
 }
 
 static void

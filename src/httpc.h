@@ -33,7 +33,8 @@ struct httpc_response {
 	const char	*error;		/* libcurl's reason when !ok */
 	const char	*body;		/* NUL-terminated; "" when none */
 	size_t		 body_len;
-	long		 retry_after;	/* seconds from Retry-After, -1 if absent */
+	long		 retry_after;	/* seconds from Retry-After (number or
+				   HTTP-date, at most a week), -1 if absent */
 };
 
 /* Called once per request, from the loop; the response is valid only inside. */

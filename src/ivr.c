@@ -250,6 +250,7 @@ on_main(struct ivr_call *c, char key, int enrolled, int paused,
 	case '1':
 		r->escalate = "emergency";
 		r->symptom = "chest pain or breathlessness now";
+		r->flag = "keypad_chest_pain_or_breathless";
 		say(r, c->lang, "voice_emergency");
 		r->hangup = 1;	/* they must call the emergency number */
 		c->menu = IVR_MENU_DONE;
@@ -289,10 +290,15 @@ on_leg(struct ivr_call *c, char key, struct ivr_result *r)
 		"pain when flexing the foot",
 		"sharp or increasing calf pain when walking",
 	};
+	static const char *const flags[] = {
+		"keypad_leg_swelling", "keypad_warm_red_leg",
+		"keypad_flexing_foot_pain", "keypad_calf_pain_walking",
+	};
 
 	if (key >= '1' && key <= '4') {
 		r->escalate = "urgent";
 		r->symptom = symptoms[key - '1'];
+		r->flag = flags[key - '1'];
 		say(r, c->lang, "voice_leg_urgent");
 		go(c, r, IVR_MENU_MAIN);
 	} else if (key == '5') {

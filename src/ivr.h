@@ -59,6 +59,7 @@ struct ivr_result {
 	/* Effects for the caller to record. */
 	const char	*escalate;	/* NULL, "urgent" or "emergency" */
 	const char	*symptom;	/* what was reported, for the alert */
+	const char	*flag;		/* its red-flag id, for the escalation */
 	int		 log_minutes;	/* > 0: a walk to store */
 	int		 toggle_pause;	/* 1: pause or resume reminders */
 	int		 minutes;	/* the {minutes} placeholder */

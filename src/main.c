@@ -25,6 +25,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "oncall.h"
+#include "oncall_cmd.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "server.h"
@@ -63,6 +65,8 @@ usage_main(FILE *fp)
 "                 rules against a labelled one (--eval)\n"
 "  patient        staff commands on patients: add, list, show, update,\n"
 "                 pause, resume, remove\n"
+"  escalation     escalations to on-call staff: list, show, ack\n"
+"  inbox          texts waiting for a person: list, done\n"
 "\n"
 "Run 'clotline COMMAND --help' for a command's options.\n"
 "The default configuration file is " DEFAULT_CONF ".\n");
@@ -180,6 +184,7 @@ cmd_check_config(int argc, char **argv)
 struct serve_ctx {
 	struct server		*srv;
 	struct scheduler	*sch;
+	struct oncall		*oc;
 };
 
 static unsigned long long
@@ -205,6 +210,7 @@ serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 		if (server_reload(ctx->srv) == 0) {
 			scheduler_set_settings(ctx->sch,
 			    server_settings(ctx->srv));
+			oncall_set_settings(ctx->oc, server_settings(ctx->srv));
 			notify_send("READY=1\nSTATUS=serving; configuration "
 			    "reloaded");
 		} else
@@ -218,6 +224,7 @@ serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		scheduler_stop(ctx->sch);
+		oncall_stop(ctx->oc);
 		server_shutdown(ctx->srv);
 		break;
 	}
@@ -235,6 +242,7 @@ cmd_serve(int argc, char **argv)
 	struct server		*srv;
 	struct outbox		*ob;
 	struct scheduler	*sch;
+	struct oncall		*oc;
 	struct serve_ctx	 ctx;
 	struct metrics		 metrics;
 	struct diag		 d;
@@ -289,14 +297,17 @@ cmd_serve(int argc, char **argv)
 	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
 		fatal("provider: %s", err);
 	sch = scheduler_create(base, st, &metrics, set, ob);
+	oc = oncall_create(base, st, &metrics, set, ob);
 	srv = server_create(base, set, st, ob, &metrics, path);
 	if (server_listen(srv, &err) == -1)
 		fatal("http: %s", err);
 	outbox_start(ob);
+	oncall_start(oc);
 	if (scheduler_start(sch) == -1)
 		fatal("reminders: cannot read the patients from the database");
 	ctx.srv = srv;
 	ctx.sch = sch;
+	ctx.oc = oc;
 	for (i = 0; i < 3; i++) {
 		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
@@ -312,6 +323,7 @@ cmd_serve(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
 	scheduler_free(sch);
+	oncall_free(oc);
 	outbox_free(ob);
 	server_free(srv);
 	storage_close(st);
@@ -339,6 +351,12 @@ cmd_patient(int argc, char **argv)
 	return patient_cmd(argc, argv, DEFAULT_CONF);
 }
 
+static int
+cmd_oncall(int argc, char **argv)
+{
+	return oncall_cmd(argc, argv, DEFAULT_CONF);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -350,6 +368,8 @@ main(int argc, char **argv)
 		{ "check-config", cmd_check_config },
 		{ "triage", cmd_triage },
 		{ "patient", cmd_patient },
+		{ "escalation", cmd_oncall },
+		{ "inbox", cmd_oncall },
 		{ "backup", cmd_backup },
 	};
 	size_t	i;

@@ -28,6 +28,8 @@ static const char *metrics_routes[ROUTE_COUNT] = {
 	[ROUTE_TWILIO_STATUS] = "/twilio/status",
 	[ROUTE_TWILIO_VOICE] = "/twilio/voice",
 	[ROUTE_HEALTHZ] = "/healthz",
+	[ROUTE_LIVEZ] = "/livez",
+	[ROUTE_READYZ] = "/readyz",
 	[ROUTE_METRICS] = "/metrics",
 	[ROUTE_API] = "/api/v1",
 	[ROUTE_OTHER] = "other",
@@ -262,5 +264,32 @@ metrics_render(const struct metrics *m, time_t now)
 		evbuffer_add_printf(b, "clotline_http_connections_closed_total"
 		    "{reason=\"%s\"} %llu\n", metrics_closed_names[r],
 		    (unsigned long long)m->http_closed[r]);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_staff_texts_total Texts from on-call numbers "
+	    "(ACK), never triaged.\n"
+	    "# TYPE clotline_staff_texts_total counter\n"
+	    "clotline_staff_texts_total %llu\n",
+	    (unsigned long long)m->staff_texts);
+	if (!m->escalations_known)
+		return xevbuffer_take(b);
+	evbuffer_add_printf(b,
+	    "# HELP clotline_escalations_open Escalations nobody has "
+	    "acknowledged yet, by level.\n"
+	    "# TYPE clotline_escalations_open gauge\n"
+	    "clotline_escalations_open{level=\"urgent\"} %d\n"
+	    "clotline_escalations_open{level=\"emergency\"} %d\n"
+	    "# HELP clotline_escalation_oldest_unacknowledged_seconds Age of "
+	    "the oldest escalation nobody has acknowledged (0: none).\n"
+	    "# TYPE clotline_escalation_oldest_unacknowledged_seconds gauge\n"
+	    "clotline_escalation_oldest_unacknowledged_seconds %lld\n"
+	    "# HELP clotline_alerts_stuck On-call alerts the provider has not "
+	    "accepted [escalation] alert_stuck_after seconds after they were "
+	    "queued (/readyz fails while there are any).\n"
+	    "# TYPE clotline_alerts_stuck gauge\n"
+	    "clotline_alerts_stuck %d\n",
+	    m->escalations_open_urgent, m->escalations_open_emergency,
+	    (long long)(m->escalation_oldest_open_at != 0 &&
+	    now > m->escalation_oldest_open_at ?
+	    now - m->escalation_oldest_open_at : 0), m->alerts_stuck);
 	return xevbuffer_take(b);
 }

@@ -17,6 +17,8 @@ enum metrics_route {
 	ROUTE_TWILIO_STATUS,
 	ROUTE_TWILIO_VOICE,
 	ROUTE_HEALTHZ,
+	ROUTE_LIVEZ,
+	ROUTE_READYZ,
 	ROUTE_METRICS,
 	ROUTE_API,		/* everything under /api/v1 */
 	ROUTE_OTHER,
@@ -57,6 +59,7 @@ struct metrics {
 	uint64_t	 silent;		/* answered with no message */
 	uint64_t	 keyword_replies;
 	uint64_t	 inbox;			/* kept for a person (staff inbox) */
+	uint64_t	 staff_texts;		/* from on-call numbers (ACK) */
 	uint64_t	 signature_failures;
 	uint64_t	 db_errors;
 	/* Group commit (server.c): commits, and the answers they carried. */
@@ -71,6 +74,15 @@ struct metrics {
 	uint64_t	 reminders_queued;
 	uint64_t	 reminders_skipped;	/* too late, or quiet hours */
 	int64_t		 reminders_next_due;	/* earliest pending fire; 0: none */
+	/*
+	 * Escalations, read from the store when /metrics is asked for
+	 * (escalations_known 0: the store did not answer; left out).
+	 */
+	int		 escalations_known;
+	int		 escalations_open_urgent;
+	int		 escalations_open_emergency;
+	int64_t		 escalation_oldest_open_at;	/* 0: none open */
+	int		 alerts_stuck;
 	/* Webhooks answered after their signature was checked, by time. */
 	uint64_t	 webhook_buckets[METRICS_NBUCKETS];	/* not cumulative */
 	uint64_t	 webhook_count;

@@ -27,6 +27,7 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "escalate.h"
 #include "form.h"
 #include "httpc.h"
 #include "log.h"
@@ -256,15 +257,22 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 		if (n == 1)
 			patient_clear(&p);
 	}
-	n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
-	    now - OUTBOX_LOOP_WINDOW);
-	if (n == -1) {
-		job->local = LOCAL_DB_ERROR;
-		goto settled;
-	}
-	if (n >= conf->loop_limit) {
-		job->local = LOCAL_SUPPRESSED;
-		goto settled;
+	/*
+	 * The loop guard is for auto-responders answering patients' texts.
+	 * An alert is never suppressed: a patient texting "coughing up
+	 * blood" five times is not a loop, and each alert is a person told.
+	 */
+	if (outbox_kind_is_patient(r->kind)) {
+		n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
+		    now - OUTBOX_LOOP_WINDOW);
+		if (n == -1) {
+			job->local = LOCAL_DB_ERROR;
+			goto settled;
+		}
+		if (n >= conf->loop_limit) {
+			job->local = LOCAL_SUPPRESSED;
+			goto settled;
+		}
 	}
 
 	segments_count(r->body, &sg);
@@ -378,11 +386,16 @@ outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
 	int			 rc;
 
 	if (!outbox_kind_is_patient(r->kind) ||
-	    strcmp(r->to, conf->on_call) == 0) {
+	    conf_is_on_call(conf, r->to)) {
+		char	safe[200];
+
+		/* The provider's words can quote the number. */
+		snprintf(safe, sizeof safe, "%s", reason);
+		log_redact_digits(safe);
 		log_error("outbox: message %" PRId64 " to on-call %s could not "
 		    "be delivered (%s, error %d): staff alerts are not "
-		    "reaching anyone; check [clinic] on_call", r->id,
-		    log_phone(r->to, who), reason, code);
+		    "reaching it; check [clinic] on_call and on_call_backup",
+		    r->id, log_phone(r->to, who), safe, code);
 		return 0;
 	}
 	snprintf(codebuf, sizeof codebuf, "%d", code);
@@ -550,10 +563,10 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 			    res->error_code, now);
 			break;
 		}
-		delay = outbox_backoff_ms(r->attempts, conf->retry_initial_ms,
-		    (int64_t)conf->retry_max * 1000, outbox_random(ob));
-		if (res->retry_after > 0 && res->retry_after * 1000 > delay)
-			delay = res->retry_after * 1000;
+		delay = outbox_retry_delay_ms(outbox_backoff_ms(r->attempts,
+		    conf->retry_initial_ms, (int64_t)conf->retry_max * 1000,
+		    outbox_random(ob)), res->retry_after,
+		    (int64_t)conf->retry_max * 1000);
 		u.status = "pending";
 		u.next_attempt_at = now + (delay + 999) / 1000;
 		job->counted = OUTBOUND_RETRIED;
@@ -579,6 +592,17 @@ write:
 	if (found == 1)
 		outbound_row_clear(&cur);
 	if (rc == -1)
+		return -1;
+	/*
+	 * An alert that will never arrive passes its escalation on to the
+	 * next on-call number at once, rather than at its ack timeout.
+	 */
+	if (!outbox_kind_is_patient(r->kind) && u.status != NULL &&
+	    (strcmp(u.status, "failed") == 0 ||
+	    strcmp(u.status, "expired") == 0) &&
+	    escalate_undelivered(ob->set, ob->st, r->id,
+	    u.error_message != NULL ? u.error_message : job->became,
+	    now) == -1)
 		return -1;
 	if (u.status == NULL && u.delivery == NULL && u.provider_sid == NULL)
 		return 0;
@@ -868,6 +892,22 @@ outbox_status_apply(struct outbox *ob, struct outbound_row *r, const char *sid,
 	    outbox_tell_staff(ob, r, code == 21211 ? "invalid number" :
 	    "not a mobile number", code, now) == -1)
 		return -1;
+	/* The provider could not deliver an alert: the next number has it. */
+	if (advances && !outbox_kind_is_patient(r->kind) &&
+	    (strcmp(state, "failed") == 0 ||
+	    strcmp(state, "undelivered") == 0)) {
+		char	why[64];
+
+		if (code > 0)
+			snprintf(why, sizeof why, "the provider reported it "
+			    "%s, error %d", state, code);
+		else
+			snprintf(why, sizeof why, "the provider reported it %s",
+			    state);
+		if (escalate_undelivered(ob->set, ob->st, r->id, why,
+		    now) == -1)
+			return -1;
+	}
 	return storage_outbound_update(ob->st, &u);
 }
 

@@ -53,6 +53,21 @@ outbox_backoff_ms(int attempts, int64_t initial_ms, int64_t max_ms, uint32_t rnd
 	return d - half + (int64_t)(rnd % (uint64_t)(half + 1));
 }
 
+int64_t
+outbox_retry_delay_ms(int64_t backoff_ms, long retry_after, int64_t max_ms)
+{
+	int64_t	delay = backoff_ms;
+
+	if (retry_after > 0) {
+		/* Compared in seconds first, so nothing is multiplied past max. */
+		if ((int64_t)retry_after >= max_ms / 1000 + 1)
+			return max_ms;
+		if ((int64_t)retry_after * 1000 > delay)
+			delay = (int64_t)retry_after * 1000;
+	}
+	return delay > max_ms ? max_ms : delay;
+}
+
 static void
 outbox_bucket_fill(struct outbox_bucket *b, int64_t now_ms)
 {

@@ -40,6 +40,15 @@ const struct outbox_kind_policy *outbox_policy(const char *kind,
 int64_t	outbox_backoff_ms(int attempts, int64_t initial_ms, int64_t max_ms,
 	    uint32_t rnd);
 
+/*
+ * The wait before the next attempt: the backoff, or the provider's
+ * Retry-After seconds (-1: none) when that is longer, but never longer than
+ * max_ms ([outbox] retry_max): a Retry-After of a day must not hold an
+ * emergency alert past alert_max_age.  Cannot overflow for any input.
+ */
+int64_t	outbox_retry_delay_ms(int64_t backoff_ms, long retry_after,
+	    int64_t max_ms);
+
 /* A token bucket: rate tokens a second, holding at most burst. */
 struct outbox_bucket {
 	double	 rate;

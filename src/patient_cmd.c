@@ -375,6 +375,9 @@ patient_cmd_add(const struct staff_ctx *ctx, struct patient_cmd_args *a)
 	a->in.phone = a->arg;
 	if (staff_patient_add(ctx, &a->in, &p, &err) != STAFF_OK)
 		return patient_cmd_error(a, &err);
+	if (err.warning[0] != '\0')
+		fprintf(stderr, "clotline patient add: warning: %s\n",
+		    err.warning);
 	what = xasprintf("enrolled on plan %s from %s; the welcome message is "
 	    "queued", p.plan, p.start_date);
 	rc = patient_cmd_done(ctx, a, &p, what);

@@ -717,3 +717,40 @@ plan_week_minutes(const struct plan *p, int target_override, int32_t start_day,
 	}
 	return total > INT32_MAX ? INT32_MAX : (int)total;
 }
+
+void
+plan_day_minutes(const struct plan *p, int target_override, int32_t start_day,
+    const struct tz_zone *z, const struct activity_row *rows, size_t n,
+    int32_t first, int32_t ndays, int *out)
+{
+	int32_t	day;
+	size_t	i, j;
+
+	for (day = 0; day < ndays; day++)
+		out[day] = 0;
+	for (i = 0; i < n; i = j) {
+		day = sched_local_day(z, rows[i].reported_at);
+		for (j = i + 1; j < n &&
+		    sched_local_day(z, rows[j].reported_at) == day; j++)
+			;
+		if (day < first || day - first >= ndays)
+			continue;
+		if (p != NULL) {
+			out[day - first] = plan_week_minutes(p, target_override,
+			    start_day, z, rows + i, j - i);
+			continue;
+		}
+		for (; i < j; i++) {
+			if (rows[i].minutes > 0)
+				out[day - first] += rows[i].minutes;
+			else if (rows[i].meters > 0)
+				out[day - first] += (rows[i].meters +
+				    PLAN_METERS_PER_MINUTE / 2) /
+				    PLAN_METERS_PER_MINUTE;
+			else if (rows[i].steps > 0)
+				out[day - first] += (rows[i].steps +
+				    PLAN_STEPS_PER_MINUTE / 2) /
+				    PLAN_STEPS_PER_MINUTE;
+		}
+	}
+}

@@ -121,5 +121,17 @@ int		 plan_walk_minutes(const struct plan *, int target_override,
 int		 plan_week_minutes(const struct plan *, int target_override,
 		    int32_t start_day, const struct tz_zone *,
 		    const struct activity_row *, size_t n);
+/*
+ * The one definition of a day's activity, shared by the reminders, the
+ * adherence CSV, the API and the console: the minutes of each of the ndays
+ * civil days from `first` into out[0..ndays), each day's reports (rows,
+ * oldest first, days on the patient's clock z) counted exactly as
+ * plan_week_minutes counts them.  p may be NULL (a plan since removed):
+ * then a bare "done" counts nothing, having no goal to stand for.
+ */
+void		 plan_day_minutes(const struct plan *, int target_override,
+		    int32_t start_day, const struct tz_zone *,
+		    const struct activity_row *, size_t n, int32_t first,
+		    int32_t ndays, int *out);
 
 #endif

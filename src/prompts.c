@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,9 +51,11 @@ static const char *prompts_names[PROMPT_COUNT] = {
  */
 static const struct {
 	const char	*prompt;
-	const char	*vars[6];
+	const char	*vars[10];
 } prompts_runtime[] = {
-	{ "alert", { "level", "phone", "excerpt", NULL } },
+	{ "alert*", { "level", "id", "name", "phone", "concepts", "excerpt",
+	    "answered", "minutes", NULL } },
+	{ "ack_*", { "id", "level", "name", "digits", "by", NULL } },
 	{ "delivery_failed", { "phone", "reason", "code", NULL } },
 	{ "voice_walk_confirm", { "minutes", NULL } },
 	{ "voice_walk_saved", { "minutes", NULL } },
@@ -121,54 +124,135 @@ prompts_spell(struct evbuffer *b, const char *number)
 	}
 }
 
+/* The load-time value of placeholder name, or NULL for none such. */
+static int
+prompts_var(const struct prompt_vars *vars, const char *name, size_t len,
+    const char **val, int *spoken)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+		int		 spoken;
+	} known[] = {
+		{ "emergency_number", offsetof(struct prompt_vars,
+		    emergency_number), 0 },
+		{ "emergency_number_spoken", offsetof(struct prompt_vars,
+		    emergency_number), 1 },
+		{ "urgent_number", offsetof(struct prompt_vars, urgent_number),
+		    0 },
+		{ "urgent_number_spoken", offsetof(struct prompt_vars,
+		    urgent_number), 1 },
+		{ "clinic_name", offsetof(struct prompt_vars, clinic_name), 0 },
+		{ "clinic_phone", offsetof(struct prompt_vars, clinic_phone),
+		    0 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++) {
+		if (strlen(known[i].name) != len ||
+		    strncmp(known[i].name, name, len) != 0)
+			continue;
+		*val = *(const char *const *)(const void *)((const char *)vars +
+		    known[i].off);
+		if (*val == NULL)
+			*val = "";
+		*spoken = known[i].spoken;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Renders [p, end) into b: load-time placeholders filled, runtime ones
+ * kept.  *empty counts placeholders that had no value, *runtime the ones
+ * kept for later.
+ */
+static void
+prompts_render_span(struct evbuffer *b, const char *p, const char *end,
+    const struct prompt_vars *vars, const char *prompt, const char *path,
+    unsigned *line, struct diag *d, int *empty, int *runtime)
+{
+	const char	*open, *close, *val;
+	size_t		 namelen;
+	int		 spoken;
+
+	while ((open = memchr(p, '{', (size_t)(end - p))) != NULL) {
+		for (const char *q = p; q < open; q++)
+			*line += *q == '\n';
+		evbuffer_add(b, p, (size_t)(open - p));
+		close = memchr(open, '}', (size_t)(end - open));
+		if (close == NULL) {
+			diag_error(d, path, *line, "unclosed '{' in template");
+			return;
+		}
+		namelen = (size_t)(close - open - 1);
+		p = close + 1;
+		if (prompts_var(vars, open + 1, namelen, &val, &spoken)) {
+			if (*val == '\0')
+				(*empty)++;
+			if (spoken)
+				prompts_spell(b, val);
+			else
+				evbuffer_add(b, val, strlen(val));
+		} else if (prompts_is_runtime(prompt, open + 1, namelen)) {
+			evbuffer_add(b, open, namelen + 2);	/* kept for later */
+			(*runtime)++;
+		} else
+			diag_error(d, path, *line, "unknown placeholder {%.*s} "
+			    "(known: {emergency_number} {emergency_number_spoken} "
+			    "{urgent_number} {urgent_number_spoken} "
+			    "{clinic_name} {clinic_phone})",
+			    (int)(namelen > 40 ? 40 : namelen), open + 1);
+	}
+	for (const char *q = p; q < end; q++)
+		*line += *q == '\n';
+	evbuffer_add(b, p, (size_t)(end - p));
+}
+
+/*
+ * Fills the load-time placeholders.  Text between [[ and ]] is kept only
+ * when every placeholder in it has a value ("call your GP[[, call
+ * {urgent_number}]] or ..." where a country has no such line); a section
+ * with placeholders filled when sent is kept, brackets and all, for
+ * prompts_expand to decide.
+ */
 static char *
 prompts_render(const char *src, const struct prompt_vars *vars,
     const char *prompt, const char *path, unsigned firstline, struct diag *d)
 {
-	struct evbuffer	*b;
-	const char	*p = src, *open, *close, *val;
+	struct evbuffer	*b, *sec;
+	const char	*p = src, *open, *close;
 	unsigned	 line = firstline;
-	size_t		 namelen, nerr = d->nerrors;
+	size_t		 nerr = d->nerrors;
+	int		 empty, runtime;
 
 	b = xevbuffer_new();
-	while ((open = strchr(p, '{')) != NULL) {
-		for (const char *q = p; q < open; q++)
-			line += *q == '\n';
-		evbuffer_add(b, p, (size_t)(open - p));
-		close = strchr(open, '}');
-		if (close == NULL) {
-			diag_error(d, path, line, "unclosed '{' in template");
+	while ((open = strstr(p, "[[")) != NULL) {
+		empty = runtime = 0;
+		prompts_render_span(b, p, open, vars, prompt, path, &line, d,
+		    &empty, &runtime);
+		if ((close = strstr(open + 2, "]]")) == NULL ||
+		    memchr(open + 2, '[', (size_t)(close - open - 2)) != NULL) {
+			diag_error(d, path, line, "'[[' without its ']]' (or "
+			    "one inside another)");
 			goto out;
 		}
-		namelen = (size_t)(close - open - 1);
-		if (namelen == 16 && strncmp(open + 1, "emergency_number", 16) == 0)
-			val = vars->emergency_number;
-		else if (namelen == 23 &&
-		    strncmp(open + 1, "emergency_number_spoken", 23) == 0) {
-			prompts_spell(b, vars->emergency_number);
-			p = close + 1;
-			continue;
-		}
-		else if (namelen == 11 && strncmp(open + 1, "clinic_name", 11) == 0)
-			val = vars->clinic_name;
-		else if (namelen == 12 && strncmp(open + 1, "clinic_phone", 12) == 0)
-			val = vars->clinic_phone;
-		else if (prompts_is_runtime(prompt, open + 1, namelen)) {
-			evbuffer_add(b, open, namelen + 2);	/* kept for later */
-			p = close + 1;
-			continue;
-		} else {
-			diag_error(d, path, line, "unknown placeholder {%.*s} "
-			    "(known: {emergency_number} {emergency_number_spoken} "
-			    "{clinic_name} {clinic_phone})",
-			    (int)(namelen > 40 ? 40 : namelen), open + 1);
-			p = close + 1;
-			continue;
-		}
-		evbuffer_add(b, val, strlen(val));
-		p = close + 1;
+		empty = runtime = 0;
+		sec = xevbuffer_new();
+		prompts_render_span(sec, open + 2, close, vars, prompt, path,
+		    &line, d, &empty, &runtime);
+		if (runtime > 0) {
+			evbuffer_add(b, "[[", 2);
+			evbuffer_add_buffer(b, sec);
+			evbuffer_add(b, "]]", 2);
+		} else if (empty == 0)
+			evbuffer_add_buffer(b, sec);
+		evbuffer_free(sec);
+		p = close + 2;
 	}
-	evbuffer_add(b, p, strlen(p));
+	empty = runtime = 0;
+	prompts_render_span(b, p, p + strlen(p), vars, prompt, path, &line, d,
+	    &empty, &runtime);
 	if (d->nerrors != nerr)
 		goto out;
 	return xevbuffer_take(b);
@@ -471,28 +555,55 @@ prompts_get(const struct prompts *ps, const char *lang, enum prompt_id id)
 	return t != NULL ? t : "";
 }
 
-char *
-prompts_expand(const char *tmpl, const char *const *keys,
-    const char *const *vals, size_t n)
+/* Expands [p, end) into b; counts placeholders with no or an empty value. */
+static void
+prompts_expand_span(struct evbuffer *b, const char *p, const char *end,
+    const char *const *keys, const char *const *vals, size_t n, int *empty)
 {
-	struct evbuffer	*b = xevbuffer_new();
-	const char	*p = tmpl, *open, *close;
+	const char	*open, *close;
 	size_t		 i, len;
 
-	while ((open = strchr(p, '{')) != NULL &&
-	    (close = strchr(open, '}')) != NULL) {
+	while ((open = memchr(p, '{', (size_t)(end - p))) != NULL &&
+	    (close = memchr(open, '}', (size_t)(end - open))) != NULL) {
 		evbuffer_add(b, p, (size_t)(open - p));
 		len = (size_t)(close - open - 1);
 		for (i = 0; i < n; i++)
 			if (strlen(keys[i]) == len &&
 			    strncmp(keys[i], open + 1, len) == 0)
 				break;
-		if (i < n)
-			evbuffer_add(b, vals[i], strlen(vals[i]));
-		else
+		if (i < n) {	/* a NULL value is an empty one */
+			if (vals[i] != NULL)
+				evbuffer_add(b, vals[i], strlen(vals[i]));
+			if (vals[i] == NULL || *vals[i] == '\0')
+				(*empty)++;
+		} else
 			evbuffer_add(b, open, len + 2);
 		p = close + 1;
 	}
-	evbuffer_add(b, p, strlen(p));
+	evbuffer_add(b, p, (size_t)(end - p));
+}
+
+char *
+prompts_expand(const char *tmpl, const char *const *keys,
+    const char *const *vals, size_t n)
+{
+	struct evbuffer	*b = xevbuffer_new(), *sec;
+	const char	*p = tmpl, *open, *close;
+	int		 empty;
+
+	while ((open = strstr(p, "[[")) != NULL &&
+	    (close = strstr(open + 2, "]]")) != NULL) {
+		empty = 0;
+		prompts_expand_span(b, p, open, keys, vals, n, &empty);
+		empty = 0;
+		sec = xevbuffer_new();
+		prompts_expand_span(sec, open + 2, close, keys, vals, n, &empty);
+		if (empty == 0)
+			evbuffer_add_buffer(b, sec);
+		evbuffer_free(sec);
+		p = close + 2;
+	}
+	empty = 0;
+	prompts_expand_span(b, p, p + strlen(p), keys, vals, n, &empty);
 	return xevbuffer_take(b);
 }

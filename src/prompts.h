@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Reply templates: prompts/<lang>/<name>.txt, with {emergency_number},
- * {clinic_name} and {clinic_phone} filled in from the configuration when the
- * set is loaded.  Every language has the core prompts of enum prompt_id;
+ * {urgent_number}, {clinic_name} and {clinic_phone} filled in from the
+ * configuration when the set is loaded (one set for each emergency and
+ * urgent number the clinic's patients are given: settings.h).  Text
+ * between [[ and ]] is kept only when every placeholder in it has a value.  Every language has the core prompts of enum prompt_id;
  * any other NAME.txt (the triage rules' replies) is found by name, falling
  * back to the default language.  urgent* and emergency* prompts must give
  * {emergency_number}; a prompt longer than 3 SMS segments is warned about.
@@ -33,6 +35,7 @@ enum prompt_id {
 
 struct prompt_vars {
 	const char	*emergency_number;
+	const char	*urgent_number;		/* NULL: none for these patients */
 	const char	*clinic_name;
 	const char	*clinic_phone;
 };
@@ -61,7 +64,11 @@ const char	*prompts_lookup(const struct prompts *, const char *lang,
  */
 int		 prompts_check_names(const struct prompts *, const char *dir,
 		    const char *const *names, struct diag *);
-/* Replaces {key} with its value for each of n pairs; caller frees. */
+/*
+ * Replaces {key} with its value for each of n pairs; caller frees.  Text
+ * between [[ and ]] is dropped when a placeholder in it is one of the keys
+ * with a NULL or empty value.
+ */
 char		*prompts_expand(const char *tmpl, const char *const *keys,
 		    const char *const *vals, size_t n);
 /* 1 if lang has its own directory in the set. */

@@ -43,25 +43,21 @@ struct twilio {
 	long		 timeout_ms;
 };
 
-/* Error codes that mean "not now" rather than "never" (twilio.md). */
-static int
-twilio_code_retries(int code)
-{
-	return code == 20429 || code == 30001 || code == 63018;
-}
-
 /*
- * Answers about our account or configuration, not the message: wrong
- * credentials (401, 20003), a wrong account or api_base (404, 20404), a
- * forbidden account (403), a bad From (21212, 21606).  Failing them for good
- * would drop every queued emergency alert during a misconfiguration, so they
- * are retried (bounded by each kind's attempts and age) and logged.
+ * The answers that fail a message for good: the recipient itself can never
+ * take it (spec/twilio.md: 21211 invalid To, 21614 not a mobile).  21610
+ * (opted out) is its own outcome.  Everything else is retried within each
+ * kind's limits: throttling and outages (429, 5xx, 30001, 63018); our
+ * account or configuration, not the message (401, 403, 404, 20003, 20404,
+ * 21212, 21606: failing them would drop every queued emergency alert during
+ * a misconfiguration); and whatever did not come from the Messages API at
+ * all: a redirect (api_base with http for https), a 4xx without a JSON
+ * error (a proxy's 400, 408, 413 or 421), a 1xx.  docs/outbox.md says why.
  */
 static int
-twilio_is_config_error(long status, int code)
+twilio_recipient_invalid(int code)
 {
-	return status == 401 || status == 403 || status == 404 ||
-	    code == 20003 || code == 20404 || code == 21212 || code == 21606;
+	return code == 21211 || code == 21614;
 }
 
 static void
@@ -77,12 +73,14 @@ provider_twilio_classify(long status, const char *body,
 	json_t		*root;
 	json_error_t	 jerr;
 	json_int_t	 code = 0;
+	int		 is_json;
 
 	memset(res, 0, sizeof *res);
 	res->http_status = status;
 	res->retry_after = -1;
 	root = json_loads(body, 0, &jerr);
-	if (json_is_object(root)) {
+	is_json = json_is_object(root);
+	if (is_json) {
 		twilio_copy(res->sid, sizeof res->sid,
 		    json_string_value(json_object_get(root, "sid")));
 		twilio_copy(res->status, sizeof res->status,
@@ -96,26 +94,49 @@ provider_twilio_classify(long status, const char *body,
 	res->error_code = code > 0 && code < 1000000 ? (int)code : 0;
 
 	if (status >= 200 && status < 300) {
-		res->outcome = PROVIDER_SENT;
-		if (res->detail[0] == '\0')
-			twilio_copy(res->detail, sizeof res->detail,
-			    res->sid[0] != '\0' ? "accepted" :
-			    "accepted without a sid");
+		/*
+		 * Only the Messages API's own answer, which always names the
+		 * message it created, proves the message exists.  A 2xx
+		 * without a sid came from something else in the way (a
+		 * proxy's maintenance page, a 204): nothing was created, so
+		 * the message is tried again.  Should one have been created
+		 * after all, its status callback carries our id.
+		 */
+		if (res->sid[0] != '\0') {
+			res->outcome = PROVIDER_SENT;
+			if (res->detail[0] == '\0')
+				twilio_copy(res->detail, sizeof res->detail,
+				    "accepted");
+			return;
+		}
+		res->outcome = PROVIDER_RETRY;
+		res->status[0] = '\0';
+		snprintf(res->detail, sizeof res->detail, "HTTP %ld without a "
+		    "message sid: not an answer from the Messages API", status);
 		return;
 	}
 	if (res->error_code == 21610)
 		res->outcome = PROVIDER_OPTED_OUT;
-	else if (twilio_code_retries(res->error_code) || status == 429 ||
-	    status >= 500)
-		res->outcome = PROVIDER_RETRY;
-	else if (twilio_is_config_error(status, res->error_code))
-		res->outcome = PROVIDER_RETRY;
+	else if (status >= 400 && status < 500 &&
+	    twilio_recipient_invalid(res->error_code))
+		res->outcome = PROVIDER_FAILED;
 	else
-		res->outcome = PROVIDER_FAILED;	/* 21211, 21614, other 4xx */
-	if (res->detail[0] == '\0')
-		twilio_copy(res->detail, sizeof res->detail,
-		    status == 429 ? "rate limited" :
-		    status >= 500 ? "provider error" : "rejected");
+		res->outcome = PROVIDER_RETRY;
+	res->sid[0] = '\0';
+	if (res->detail[0] == '\0') {
+		if (status == 429)
+			twilio_copy(res->detail, sizeof res->detail,
+			    "rate limited");
+		else if (status >= 500)
+			twilio_copy(res->detail, sizeof res->detail,
+			    "provider error");
+		else if (status >= 300 && status < 400)
+			snprintf(res->detail, sizeof res->detail, "HTTP %ld: a "
+			    "redirect (is [provider] api_base right?)", status);
+		else
+			snprintf(res->detail, sizeof res->detail, "HTTP %ld%s",
+			    status, is_json ? "" : " without a provider error");
+	}
 }
 
 static void

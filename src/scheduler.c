@@ -481,8 +481,8 @@ scheduler_queue(struct scheduler *sch, struct sch_patient *p, size_t r,
 	    rows, nrows);
 	tmpl = pr->logged_template != NULL && wm > 0 ? pr->logged_template :
 	    pr->template;
-	if ((tmpl = prompts_lookup(sch->set->prompts, pt.language, tmpl)) ==
-	    NULL) {
+	if ((tmpl = prompts_lookup(settings_prompts(sch->set, pt.phone),
+	    pt.language, tmpl)) == NULL) {
 		log_error("reminders: no prompt %s for reminder %s of plan %s",
 		    pr->template, pr->name, plan->name);
 		rc = 2;

@@ -33,6 +33,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "conn.h"
+#include "console.h"
 #include "diag.h"
 #include "form.h"
 #include "framing.h"
@@ -69,6 +70,7 @@ struct server {
 	struct outbox			*outbox;
 	struct api			*api;
 	struct conn_pool		*conns;
+	struct console			*console;
 	int				 port;
 	int				 draining;
 	struct event			*drain_ev;
@@ -117,9 +119,15 @@ static void	server_healthz(struct server *, struct evhttp_request *,
 		    const struct server_route *, const struct reqtarget *);
 static void	server_metrics(struct server *, struct evhttp_request *,
 		    const struct server_route *, const struct reqtarget *);
+static void	server_livez(struct server *, struct evhttp_request *,
+		    const struct server_route *, const struct reqtarget *);
+static void	server_readyz(struct server *, struct evhttp_request *,
+		    const struct server_route *, const struct reqtarget *);
 static void	server_webhook(struct server *, struct evhttp_request *,
 		    const struct server_route *, const struct reqtarget *);
 static void	server_api(struct server *, struct evhttp_request *,
+		    const struct server_route *, const struct reqtarget *);
+static void	server_console(struct server *, struct evhttp_request *,
 		    const struct server_route *, const struct reqtarget *);
 static void	server_sms(struct server *, const struct form *, const char *,
 		    int64_t, struct sms_response *);
@@ -157,6 +165,12 @@ static const struct server_route server_routes[] = {
 	{ .path = "/healthz", .metric = ROUTE_HEALTHZ,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_healthz },
+	{ .path = "/livez", .metric = ROUTE_LIVEZ,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
+	  .handler = server_livez },
+	{ .path = "/readyz", .metric = ROUTE_READYZ,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
+	  .handler = server_readyz },
 	{ .path = "/metrics", .metric = ROUTE_METRICS,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_metrics },
@@ -166,6 +180,11 @@ static const struct server_route server_routes[] = {
 	  EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
 	  EVHTTP_REQ_OPTIONS, .allow = "GET, POST, PATCH, DELETE",
 	  .handler = server_api },
+	/* The clinic console's pages and sign-in (console.c). */
+	{ .path = CONSOLE_PREFIX, .prefix = 1, .metric = ROUTE_OTHER,
+	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	  EVHTTP_REQ_DELETE, .allow = "GET, HEAD, POST, DELETE",
+	  .handler = server_console },
 };
 
 /*
@@ -464,6 +483,18 @@ server_api(struct server *srv, struct evhttp_request *req,
 }
 
 static void
+server_console(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt, const struct reqtarget *t)
+{
+	struct api_reply	reply;
+
+	console_handle(srv->console, srv->set, req, t->path, &reply);
+	server_reply(srv, req, rt->metric, reply.status, reply.ctype,
+	    reply.body);
+	free(reply.body);
+}
+
+static void
 server_healthz(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt, const struct reqtarget *t)
 {
@@ -481,12 +512,64 @@ server_healthz(struct server *srv, struct evhttp_request *req,
 	server_text(srv, req, rt->metric, 200, "ok\n");
 }
 
+/* Liveness (interface.md): the event loop answers; nothing else is asked. */
+static void
+server_livez(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt, const struct reqtarget *t)
+{
+	server_text(srv, req, rt->metric, 200, "ok\n");
+}
+
+/*
+ * Readiness: the database answers and takes writes, the outbox is not
+ * stalled ([outbox] stall_after), and no on-call alert has waited longer
+ * than [escalation] alert_stuck_after for the provider to accept it: a
+ * red flag nobody can be told about is not a gateway ready for patients.
+ */
+static void
+server_readyz(struct server *srv, struct evhttp_request *req,
+    const struct server_route *rt, const struct reqtarget *t)
+{
+	struct escalation_stats	 es;
+	int64_t			 now = clock_now();
+	char			*why;
+
+	if (storage_ping(srv->st) == -1) {
+		srv->metrics->db_errors++;
+		server_text(srv, req, rt->metric, 503,
+		    "database unavailable or refusing writes\n");
+		return;
+	}
+	if (storage_escalation_stats(srv->st, now -
+	    srv->set->conf->alert_stuck_after, &es) == -1) {
+		srv->metrics->db_errors++;
+		server_text(srv, req, rt->metric, 503,
+		    "database unavailable\n");
+		return;
+	}
+	if (es.alerts_stuck > 0) {
+		why = xasprintf("on-call alerts stuck: %d not accepted by the "
+		    "provider after %d s\n", es.alerts_stuck,
+		    srv->set->conf->alert_stuck_after);
+		server_text(srv, req, rt->metric, 503, why);
+		free(why);
+		return;
+	}
+	if (!outbox_healthy(srv->outbox, now)) {
+		server_text(srv, req, rt->metric, 503,
+		    "outbox stalled: a due message has waited too long\n");
+		return;
+	}
+	server_text(srv, req, rt->metric, 200, "ready\n");
+}
+
 static void
 server_metrics(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt, const struct reqtarget *t)
 {
-	char	*text;
-	int64_t	 count, oldest, now = clock_now();
+	struct escalation_stats	 es;
+	char			*text;
+	int64_t			 count, oldest, now = clock_now();
 
 	/* What an alert needs to see a stuck outbox (contrib/clotline-alerts.yml). */
 	if (storage_outbound_backlog(srv->st, now, &count, &oldest) == 0) {
@@ -495,6 +578,14 @@ server_metrics(struct server *srv, struct evhttp_request *req,
 		    now - oldest : 0;
 	} else
 		srv->metrics->outbox_backlog = srv->metrics->outbox_oldest_due = -1;
+	srv->metrics->escalations_known = storage_escalation_stats(srv->st,
+	    now - srv->set->conf->alert_stuck_after, &es) == 0;
+	if (srv->metrics->escalations_known) {
+		srv->metrics->escalations_open_urgent = es.open_urgent;
+		srv->metrics->escalations_open_emergency = es.open_emergency;
+		srv->metrics->escalation_oldest_open_at = es.oldest_open_at;
+		srv->metrics->alerts_stuck = es.alerts_stuck;
+	}	/* else the gauges are left out; /readyz says why */
 	text = metrics_render(srv->metrics, time(NULL));
 	server_reply(srv, req, rt->metric, 200,
 	    "text/plain; version=0.0.4; charset=utf-8", text);
@@ -643,6 +734,8 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->metrics = metrics;
 	srv->conf_path = xstrdup(conf_path);
 	srv->api = api_create(st);
+	srv->console = console_create(st);
+	api_set_console(srv->api, srv->console);
 	if ((srv->http = evhttp_new(base)) == NULL)
 		fatal("http: cannot create the HTTP server");
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
@@ -688,6 +781,7 @@ server_free(struct server *srv)
 		evhttp_free(srv->http);
 	conn_pool_free(srv->conns);	/* after evhttp's connections */
 	api_free(srv->api);
+	console_free(srv->console);
 	settings_free(srv->set);
 	free(srv->conf_path);
 	free(srv);

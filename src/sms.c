@@ -23,8 +23,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 #include "escalate.h"
@@ -51,6 +53,8 @@ struct sms_plan {
 	const char	*level;		/* keyword or triage level name */
 	char		*reply;		/* owned; NULL: none */
 	const char	*lang;		/* reply language; NULL: default */
+	/* The sender's calling code's emergency number and urgent line. */
+	const struct prompts *prompts;
 	int		 set_opt_out;	/* -1 leave, 0 opt in, 1 opt out */
 	int		 escalate;
 	const char	*inbox;		/* staff inbox reason; NULL: none */
@@ -60,21 +64,21 @@ struct sms_plan {
 
 /* The reply: the deciding rule's prompt (or the level's), then the question. */
 static char *
-sms_triage_reply(const struct settings *set, const char *lang,
+sms_triage_reply(const struct prompts *pr, const char *lang,
     const struct triage_result *tr)
 {
 	const char	*text = NULL, *ask;
 	char		*name;
 
 	if (tr->reply != NULL)
-		text = prompts_lookup(set->prompts, lang, tr->reply);
+		text = prompts_lookup(pr, lang, tr->reply);
 	if (text == NULL)	/* each level's prompt is named after it */
-		text = prompts_lookup(set->prompts, lang,
+		text = prompts_lookup(pr, lang,
 		    triage_level_name(tr->level));
 	if (tr->question == NULL)
 		return xstrdup(text);
 	name = xasprintf("ask_%s", tr->question);
-	ask = prompts_lookup(set->prompts, lang, name);
+	ask = prompts_lookup(pr, lang, name);
 	free(name);
 	return ask != NULL ? xasprintf("%s %s", text, ask) : xstrdup(text);
 }
@@ -147,11 +151,11 @@ sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
 	plan->kind = "triage";
 	plan->level = triage_level_name(tr->level);
 	if (plan->inbox != NULL)
-		review = prompts_lookup(set->prompts, plan->lang, SMS_REVIEW);
+		review = prompts_lookup(plan->prompts, plan->lang, SMS_REVIEW);
 	if (tr->level >= TRIAGE_URGENT) {
 		/* Red-flag advice goes to everyone, opted out or not. */
 		plan->escalate = 1;
-		plan->reply = sms_triage_reply(set, plan->lang, tr);
+		plan->reply = sms_triage_reply(plan->prompts, plan->lang, tr);
 	} else if (opted_out)
 		plan->reply = NULL;	/* an inbox row is still kept */
 	else if (review != NULL)
@@ -162,15 +166,15 @@ sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
 		 */
 		plan->reply = xstrdup(review);
 	else if (!enrolled)
-		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
+		plan->reply = xstrdup(prompts_get(plan->prompts, plan->lang,
 		    PROMPT_UNKNOWN));
 	else
-		plan->reply = sms_triage_reply(set, plan->lang, tr);
+		plan->reply = sms_triage_reply(plan->prompts, plan->lang, tr);
 }
 
 static void
 sms_plan(const struct settings *set, const struct patient *p, int known,
-    const char *body, int64_t now, struct sms_plan *plan)
+    const char *from, const char *body, int64_t now, struct sms_plan *plan)
 {
 	const struct triage_result	*tr = &plan->triage;
 	int				 enrolled = known && p->enrolled;
@@ -179,6 +183,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 	enum keyword			 kw = keyword_classify(body);
 	enum triage_request		 req;
 
+	plan->prompts = settings_prompts(set, from);
 	/* Before the step, which takes an answer and clears the question. */
 	pending = triage_question_pending(&plan->state, now);
 	triage_step(set->rules, &plan->state, body, now, &plan->triage);
@@ -226,7 +231,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 		plan->kind = "keyword";
 		plan->level = kw != KEYWORD_NONE ? keyword_name(kw) :
 		    sms_request_name(req);
-		plan->reply = xstrdup(prompts_get(set->prompts, plan->lang,
+		plan->reply = xstrdup(prompts_get(plan->prompts, plan->lang,
 		    req == TRIAGE_REQUEST_STOP ? PROMPT_STOP :
 		    req == TRIAGE_REQUEST_START ? PROMPT_START : PROMPT_HELP));
 		return;
@@ -280,6 +285,148 @@ sms_fail(struct sms_response *res, int status, const char *why)
 	res->body = xasprintf("%s\n", why);
 }
 
+/*
+ * "ACK", "ack 42", "Ack #42 calling now": 1 with *id (0: none given) and
+ * *note (the words after the number; may be ""), or 0 for anything else.
+ */
+static int
+sms_parse_ack(const char *body, int64_t *id, const char **note)
+{
+	const char	*p = body;
+	char		*end;
+	long long	 v;
+
+	*id = 0;
+	*note = "";
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (strncasecmp(p, "ack", 3) != 0)
+		return 0;
+	p += 3;
+	if (*p != '\0' && *p != ' ' && *p != '\t' && *p != '#' &&
+	    *p != '.' && *p != '!' && *p != '\n' && *p != '\r')
+		return 0;	/* "acknowledge", "ackerman" */
+	while (*p == ' ' || *p == '\t' || *p == '#' || *p == '.' ||
+	    *p == '!' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p >= '1' && *p <= '9') {
+		errno = 0;
+		v = strtoll(p, &end, 10);
+		if (errno != 0 || v <= 0 || (*end != '\0' && *end != ' ' &&
+		    *end != '\t' && *end != '.' && *end != '!' && *end != ',' &&
+		    *end != '\n' && *end != '\r'))
+			return 0;
+		*id = (int64_t)v;
+		p = end;
+		while (*p == ' ' || *p == '\t' || *p == '.' || *p == '!' ||
+		    *p == ',' || *p == '\n' || *p == '\r')
+			p++;
+	}
+	*note = p;
+	return 1;
+}
+
+/*
+ * A text from an on-call number is staff, never a patient message
+ * (interface.md): ACK acknowledges the newest open escalation alerted to
+ * that number, ACK 42 escalation 42, and the answer says which; anything
+ * else is answered with how to acknowledge.  Stored with kind "staff", in
+ * the caller's transaction; nothing is triaged.
+ */
+static int
+sms_staff(const struct settings *set, struct storage *st, const char *sid,
+    const char *from, const char *to, const char *body, int64_t now,
+    struct sms_response *res)
+{
+	static const char *const keys[] = { "id", "level", "name", "digits",
+	    "by" };
+	struct escalation_row	 e;
+	struct inbound		 in;
+	enum escalate_ack	 ack = ESCALATE_ACK_NONE;
+	const char		*note, *tmpl, *vals[5];
+	char			*reply, *by, idbuf[24], digits[8];
+	size_t			 len;
+	int64_t			 id;
+	int			 is_ack, rc;
+
+	memset(&e, 0, sizeof e);
+	is_ack = sms_parse_ack(body, &id, &note);
+	by = xasprintf("sms:%s", from);
+	if (is_ack)
+		ack = escalate_ack(st, id, from, by, note, now, &e);
+	free(by);
+	if (ack == ESCALATE_ACK_FAILED)
+		return -1;
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)(ack ==
+	    ESCALATE_ACK_NONE ? id : e.id));
+	if (ack == ESCALATE_ACK_NONE && id == 0)
+		idbuf[0] = '\0';
+	len = e.phone != NULL ? strlen(e.phone) : 0;
+	snprintf(digits, sizeof digits, "%s", len > 3 ? e.phone + len - 3 :
+	    e.phone != NULL ? e.phone : "");
+	vals[0] = idbuf;
+	vals[1] = e.level != NULL ? e.level : "";
+	vals[2] = e.patient_name;
+	vals[3] = digits;
+	vals[4] = e.acknowledged_by != NULL ? e.acknowledged_by : "";
+	tmpl = prompts_lookup(set->prompts, NULL, !is_ack ? "staff_help" :
+	    ack == ESCALATE_ACK_DONE ? "ack_done" : ack == ESCALATE_ACK_ALREADY ?
+	    "ack_already" : "ack_none");
+	reply = prompts_expand(tmpl != NULL ? tmpl : "", keys, vals, 5);
+	memset(&in, 0, sizeof in);
+	in.provider = SMS_PROVIDER;
+	in.provider_sid = sid;
+	in.from = from;
+	in.to = to;
+	in.body = body;
+	in.received_at = now;
+	in.kind = "staff";
+	in.level = !is_ack ? "other" : ack == ESCALATE_ACK_DONE ? "ack" :
+	    ack == ESCALATE_ACK_ALREADY ? "ack_already" : "ack_none";
+	in.reply = reply;
+	rc = storage_inbound_insert(st, &in, NULL);
+	if (rc == 0) {
+		res->body = reply;
+		reply = NULL;
+		res->acked = ack == ESCALATE_ACK_DONE;
+		res->tally = SMS_TALLY_STAFF;
+		res->notice = 1;
+		res->note = !is_ack ? xstrdup("from an on-call number: not an "
+		    "ACK; told how to acknowledge") : ack == ESCALATE_ACK_DONE ?
+		    xasprintf("from an on-call number: escalation %lld "
+		    "acknowledged", (long long)e.id) : ack ==
+		    ESCALATE_ACK_ALREADY ? xasprintf("from an on-call number: "
+		    "escalation %lld was already acknowledged", (long long)e.id) :
+		    xstrdup("from an on-call number: ACK, but no open escalation "
+		    "matched");
+	}
+	free(reply);
+	escalation_row_clear(&e);
+	return rc;
+}
+
+/*
+ * The question a YES answered: the prompt ask_NAME of the pending question
+ * in the stored state ("... ask=NAME asked=T ..."), in the clinic's
+ * language; NULL if none.
+ */
+static const char *
+sms_question(const struct settings *set, const char *state)
+{
+	const char	*p;
+	char		 name[80];
+	size_t		 n;
+
+	if (state == NULL || (p = strstr(state, " ask=")) == NULL)
+		return NULL;
+	p += 5;
+	n = strcspn(p, " ");
+	if (n == 0 || n + 5 > sizeof name)
+		return NULL;
+	snprintf(name, sizeof name, "ask_%.*s", (int)n, p);
+	return prompts_lookup(set->prompts, NULL, name);
+}
+
 void
 sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
     const struct form *f, int64_t now, struct sms_response *res)
@@ -289,9 +436,10 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct inbound	 in;
 	struct audit	 au;
 	struct escalate	 esc;
+	struct escalate_result escr;
 	struct inbox_item item;
 	const char	*sid, *from, *rawbody;
-	char		*body = NULL, *stored = NULL, *state = NULL;
+	char		*body = NULL, *stored = NULL, *state = NULL, *reply;
 	char		 redacted[LOG_PHONE_SIZE], extra[64] = "";
 	size_t		 bodylen;
 	int64_t		 inbound_id = 0, inbox_id = 0;
@@ -299,6 +447,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 
 	memset(&p, 0, sizeof p);
 	memset(&plan, 0, sizeof plan);
+	memset(&escr, 0, sizeof escr);
 	memset(res, 0, sizeof *res);
 	if ((sid = form_get_text(f, "MessageSid", SMS_SID_MAX)) == NULL ||
 	    *sid == '\0') {
@@ -333,6 +482,24 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	default:
 		goto unavailable;
 	}
+	if (conf_is_on_call(set->conf, from)) {
+		if (sms_staff(set, st, sid, from, form_get_text(f, "To", 64),
+		    body, now, res) == -1)
+			goto unavailable;
+		in_tx = 0;
+		if (storage_commit(st) == -1) {
+			free(res->body);
+			free(res->note);
+			memset(res, 0, sizeof *res);
+			goto unavailable;
+		}
+		res->status = 200;
+		reply = res->body;
+		res->body = twiml_message(reply);
+		free(reply);
+		res->who = xasprintf("%s from %s", sid, redacted);
+		goto out;
+	}
 	if ((known = storage_patient_find(st, from, &p)) == -1)
 		goto unavailable;
 	triage_state_init(&plan.state);
@@ -348,7 +515,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		goto unavailable;
 	}
 
-	sms_plan(set, &p, known, body, now, &plan);
+	sms_plan(set, &p, known, from, body, now, &plan);
 
 	if (plan.set_opt_out != -1) {
 		if (storage_patient_set_opt_out(st, from, plan.set_opt_out,
@@ -399,8 +566,12 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		esc.inbound_id = inbound_id;
 		esc.text = body;
 		esc.rules = in.rules;
+		esc.own = plan.triage.own >= TRIAGE_URGENT;
+		esc.name = known ? p.name : NULL;
+		if (plan.triage.answer == TRIAGE_ANSWER_YES)
+			esc.answered = sms_question(set, state);
 		esc.now = now;
-		if (escalate_record(set, st, &esc) == -1)
+		if (escalate_record(set, st, &esc, &escr) == -1)
 			goto unavailable;
 	}
 	if (storage_commit(st) == -1) {
@@ -425,15 +596,18 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
 		    "; staff inbox %lld", (long long)inbox_id);
 	if ((res->notice = plan.escalate))
-		res->note = xasprintf("%s (rules %s); on-call alert queued%s",
-		    plan.level, plan.triage.rules, extra);
+		res->note = xasprintf("%s (rules %s); escalation %lld: %s%s",
+		    plan.level, plan.triage.rules, (long long)escr.id,
+		    escr.created ? "new, on-call alert queued" : escr.alerted ?
+		    "worse, on-call alert queued" : "attached, no new alert",
+		    extra);
 	else
 		res->note = xasprintf("%s %s%s%s", plan.kind, plan.level,
 		    known ? "" : " (not enrolled)", extra);
 	log_debug("sms: %s body: %s", sid, body);
 	res->status = 200;
 	res->body = twiml_message(plan.reply);
-	res->queued = plan.escalate;	/* the on-call alert */
+	res->queued = plan.escalate && escr.alerted;	/* the on-call alert */
 	res->inbox = plan.inbox != NULL;
 	goto out;
 
@@ -485,6 +659,10 @@ sms_done(struct metrics *m, struct sms_response *res, int durable)
 			m->inbound++;
 			m->replies[res->level]++;
 			break;
+		case SMS_TALLY_STAFF:
+			m->inbound++;
+			m->staff_texts++;
+			break;
 		case SMS_TALLY_NONE:
 			break;
 		}
@@ -492,4 +670,50 @@ sms_done(struct metrics *m, struct sms_response *res, int durable)
 	free(res->who);
 	free(res->note);
 	res->who = res->note = NULL;
+}
+
+void
+sms_preview(const struct settings *set, const char *lang,
+    const char *const *texts, size_t n, int64_t now, struct sms_preview *out)
+{
+	struct triage_state	 state;
+	struct sms_plan		 plan;
+	struct patient		 p;
+	const char		*detected, *chosen;
+	size_t			 i;
+
+	triage_state_init(&state);
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof out[i]);
+		memset(&plan, 0, sizeof plan);
+		memset(&p, 0, sizeof p);
+		p.enrolled = 1;
+		detected = triage_language(set->rules, texts[i]);
+		chosen = lang != NULL ? lang : detected != NULL &&
+		    prompts_has_language(set->prompts, detected) ? detected :
+		    set->conf->language;
+		p.language = xstrdup(chosen);
+		plan.state = state;
+		/* No sender: the clinic's own emergency number. */
+		sms_plan(set, &p, 1, NULL, texts[i], now + (int64_t)i * 60,
+		    &plan);
+		state = plan.state;
+		out[i].triage = plan.triage;
+		out[i].kind = plan.kind;
+		out[i].level = plan.level;
+		out[i].lang = chosen;	/* plan.lang is p's, freed below */
+		out[i].reply = plan.reply;
+		out[i].reads_as = triage_read_text(set->rules, texts[i]);
+		out[i].escalate = plan.escalate;
+		out[i].inbox = plan.inbox != NULL;
+		patient_clear(&p);
+	}
+}
+
+void
+sms_preview_clear(struct sms_preview *pv)
+{
+	free(pv->reply);
+	free(pv->reads_as);
+	memset(pv, 0, sizeof *pv);
 }

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "triage.h"
+
 struct form;
 struct metrics;
 struct settings;
@@ -22,12 +24,14 @@ enum sms_tally {
 	SMS_TALLY_SILENT,	/* stored, answered with no message */
 	SMS_TALLY_KEYWORD,	/* stored, a STOP/START/HELP reply */
 	SMS_TALLY_REPLY,	/* stored, a triage reply at level */
+	SMS_TALLY_STAFF,	/* stored, from an on-call number (ACK) */
 };
 
 struct sms_response {
 	int	 status;	/* 200, 400 or 503 */
 	char	*body;		/* owned: TwiML for 200, a reason otherwise */
 	int	 queued;	/* 1: it queued messages for the outbox */
+	int	 acked;		/* 1: an escalation was acknowledged */
 	/*
 	 * For a 200, what sms_done logs and counts once the work is durable
 	 * (at once, or after a group commit: storage.h).
@@ -46,6 +50,29 @@ struct sms_response {
  */
 void	sms_handle(const struct settings *, struct storage *, struct metrics *,
 	    const struct form *, int64_t now, struct sms_response *res);
+/*
+ * The rules check (the console's, POST /api/v1/triage): what an enrolled
+ * patient would be answered for each of n messages sent a minute apart
+ * from a fresh conversation, decided exactly as sms_handle decides, with
+ * nothing read or stored.  lang is the patient's language; NULL: the
+ * language each message looks like, else the clinic's.  Free each result
+ * with sms_preview_clear.
+ */
+struct sms_preview {
+	struct triage_result	 triage;
+	const char		*kind;		/* "triage" or "keyword" */
+	const char		*level;		/* as stored with the message */
+	const char		*lang;		/* the reply's; NULL: default */
+	char			*reply;		/* owned; NULL: none */
+	char			*reads_as;	/* owned: the text as read */
+	int			 escalate;	/* on-call would be alerted */
+	int			 inbox;		/* kept for a person to read */
+};
+void	sms_preview(const struct settings *, const char *lang,
+	    const char *const *texts, size_t n, int64_t now,
+	    struct sms_preview *out);
+void	sms_preview_clear(struct sms_preview *);
+
 /*
  * Logs and counts a 200 once its work is durable (durable = 1), or logs
  * that it was not kept after all and counts a database error (0), when a

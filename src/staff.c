@@ -17,6 +17,7 @@
 #include <event2/buffer.h>
 
 #include "conf.h"
+#include "escalate.h"
 #include "auth.h"
 #include "outbox_policy.h"
 #include "phone.h"
@@ -189,6 +190,82 @@ staff_fail_plan(const struct staff_ctx *ctx, const char *name,
 }
 
 /*
+ * A reminder time of the patient's own inside their quiet hours would be
+ * moved to the end of them every day, beside the others: refused, saying
+ * so, rather than silently moved.
+ */
+static int
+staff_check_quiet(const struct plan *plan, const struct patient *p,
+    const struct sched_window *w, struct staff_error *err)
+{
+	const char	*why;
+	size_t		 i;
+	int		 m;
+
+	for (i = 0; i < plan->nreminders; i++) {
+		if (sched_times_lookup(p->reminder_times,
+		    plan->reminders[i].name, &m, &why) != 1 ||
+		    !sched_in_quiet(w, m))
+			continue;
+		staff_fail(err, STAFF_INVALID, "reminder_times", "%s at "
+		    "%02d:%02d is inside the quiet hours %s-%s, when nothing is "
+		    "sent; choose a time outside them or change the quiet "
+		    "hours", plan->reminders[i].name, m / 60, m % 60,
+		    p->quiet_start, p->quiet_end);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Countries whose numbers are written with a national trunk 0 that the
+ * international form drops: +44 07700 ... is a mistake for +44 7700 ...
+ */
+static const char *const staff_trunk_zero[] = {
+	"+44", "+49", "+33", "+31", "+32", "+41", "+43", "+45", "+46",
+	"+47", "+48", "+61", "+64", "+81", "+82", "+86", "+90", "+91",
+	"+353", "+358", "+27", "+34", "+1",
+};
+
+/*
+ * The number as staff typed it, spaces, dots, hyphens and brackets taken
+ * out ("+44 7700 900125" is +447700900125); checked as E.164 and for a
+ * trunk 0 kept after the country code.  A new string, or NULL with err.
+ */
+static char *
+staff_normalise_phone(const char *in, struct staff_error *err)
+{
+	char	*out;
+	size_t	 i, n = 0, cc;
+
+	out = xmalloc(strlen(in) + 1);
+	for (i = 0; in[i] != '\0'; i++)
+		if (strchr(" .-()\t", in[i]) == NULL)
+			out[n++] = in[i];
+	out[n] = '\0';
+	if (!phone_is_e164(out)) {
+		staff_fail(err, STAFF_INVALID, "phone", "'%.40s' is not an "
+		    "E.164 number such as +447700900123", in);
+		free(out);
+		return NULL;
+	}
+	for (i = 0; i < sizeof staff_trunk_zero / sizeof staff_trunk_zero[0];
+	    i++) {
+		cc = strlen(staff_trunk_zero[i]);
+		if (strncmp(out, staff_trunk_zero[i], cc) == 0 &&
+		    out[cc] == '0') {
+			staff_fail(err, STAFF_INVALID, "phone", "'%.40s' keeps "
+			    "the national 0 after the country code %s; drop "
+			    "it (%s%s)", in, staff_trunk_zero[i],
+			    staff_trunk_zero[i], out + cc + 1);
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/*
  * Checks a merged record as it would be stored; the error names the first
  * field that is wrong.  *planp is the patient's plan.
  */
@@ -214,6 +291,15 @@ staff_check(const struct staff_ctx *ctx, const struct patient *p,
 		staff_fail(err, STAFF_INVALID, "language", "'%.20s' is not a "
 		    "language the clinic has prompts for (such as en, es, de)",
 		    p->language);
+		return -1;
+	}
+	if (strchr(p->timezone, '/') == NULL && strcmp(p->timezone, "UTC") != 0 &&
+	    tz_exists(p->timezone)) {
+		/* EST, MST, HST, EST5EDT: legacy names, no city's rules. */
+		staff_fail(err, STAFF_INVALID, "timezone", "'%.64s' is a legacy "
+		    "zone name (a fixed offset or old US rules), not a place; "
+		    "give the patient's Area/City zone such as "
+		    "America/New_York or Europe/London", p->timezone);
 		return -1;
 	}
 	if (!tz_exists(p->timezone) || staff_zone(ctx, p->timezone) == NULL) {
@@ -263,6 +349,8 @@ staff_check(const struct staff_ctx *ctx, const struct patient *p,
 		staff_fail(err, STAFF_INVALID, "end_date", "%s", why);
 		return -1;
 	}
+	if (staff_check_quiet(plan, p, &w, err) == -1)
+		return -1;
 	if (p->walk_target < 0 || p->walk_target > STAFF_WALK_TARGET_MAX) {
 		staff_fail(err, STAFF_INVALID, "walk_target", "must be from 1 "
 		    "to %d minutes a day (or cleared for the plan's goal)",
@@ -394,7 +482,8 @@ staff_queue_welcome(const struct staff_ctx *ctx, const struct patient *p)
 	memset(&o, 0, sizeof o);
 	o.kind = "welcome";
 	o.to = p->phone;
-	o.body = prompts_get(ctx->set->prompts, p->language, PROMPT_WELCOME);
+	o.body = prompts_get(settings_prompts(ctx->set, p->phone), p->language,
+	    PROMPT_WELCOME);
 	o.patient_id = p->id;
 	o.created_at = staff_welcome_at(ctx, p);
 	o.priority = OUTBOX_PRIO_NORMAL;
@@ -499,6 +588,129 @@ staff_add_detail(const struct patient *p, int again)
 	    p->reminder_times != NULL ? p->reminder_times : "");
 }
 
+/*
+ * The country of an IANA zone from the zone database's zone.tab ("GB"),
+ * into cc; 0, or -1 when it is not listed there (Etc/UTC, links).
+ */
+static int
+staff_zone_country(const char *zone, char cc[3])
+{
+	const char	*dir = getenv("TZDIR");
+	char		*path, line[512], *p, *name;
+	FILE		*fp;
+	int		 rc = -1;
+	size_t		 n;
+
+	path = xasprintf("%s/zone.tab", dir != NULL && *dir != '\0' ? dir :
+	    "/usr/share/zoneinfo");
+	fp = fopen(path, "r");
+	free(path);
+	if (fp == NULL)
+		return -1;
+	while (rc == -1 && fgets(line, sizeof line, fp) != NULL) {
+		if (line[0] == '#' || strlen(line) < 4 || line[2] != '\t')
+			continue;
+		/* CC <tab> coordinates <tab> zone [<tab> comment] */
+		if ((p = strchr(line + 3, '\t')) == NULL)
+			continue;
+		name = p + 1;
+		n = strcspn(name, "\t\r\n");
+		if (n == strlen(zone) && strncmp(name, zone, n) == 0) {
+			memcpy(cc, line, 2);
+			cc[2] = '\0';
+			rc = 0;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * Enrolment's warning when a patient seems to live outside the clinic's
+ * country: a number whose calling code gives another emergency number or
+ * same-day line than the clinic's own, or a time zone in another country
+ * than the clinic's.  Advice alone: such patients exist (travellers,
+ * borders), and their replies already carry their own numbers.
+ */
+static void
+staff_country_warning(const struct staff_ctx *ctx, const struct patient *p,
+    char *buf, size_t len)
+{
+	const struct conf	*c = ctx->set->conf;
+	const char		*pe, *ce, *pu, *cu;
+	char			 pcc[3], ccc[3];
+
+	pe = conf_emergency_number(c, p->phone);
+	ce = conf_emergency_number(c, c->clinic_phone);
+	pu = conf_urgent_number(c, p->phone);
+	cu = conf_urgent_number(c, c->clinic_phone);
+	if (strcmp(pe, ce) != 0 || (pu == NULL) != (cu == NULL) ||
+	    (pu != NULL && strcmp(pu, cu) != 0))
+		snprintf(buf, len, "%s is outside the clinic's country: the "
+		    "patient is told to call %s in an emergency (the clinic's "
+		    "number is %s); check [clinic] emergency_numbers", p->phone,
+		    pe, ce);
+	else if (staff_zone_country(p->timezone, pcc) == 0 &&
+	    staff_zone_country(c->timezone, ccc) == 0 &&
+	    strcmp(pcc, ccc) != 0)
+		snprintf(buf, len, "time zone %s is in %s, not in the clinic's "
+		    "country (%s): is the number's emergency number (%s) the "
+		    "one the patient can call?", p->timezone, pcc, ccc, pe);
+}
+
+/*
+ * A removed patient enrolled again keeps what staff said about them before
+ * (name, language, zone, plan, times, quiet hours, target) unless staff
+ * change it now; only the start is new (today unless given), and an end
+ * date already behind it is dropped.  *p becomes the merged record.
+ */
+static int
+staff_reenrol_merge(const struct staff_ctx *ctx, struct patient *p,
+    const struct patient *old, const struct staff_input *in,
+    struct staff_error *err)
+{
+	const struct tz_zone	*z;
+	struct patient		 q;
+	const char		*v;
+	char			 day[16];
+	size_t			 i;
+
+	memset(&q, 0, sizeof q);
+	q.phone = xstrdup(p->phone);
+	for (i = 0; i < STAFF_NFIELDS; i++) {
+		v = *staff_field((struct patient *)old, i);
+		*staff_field(&q, i) = v != NULL ? xstrdup(v) : NULL;
+	}
+	q.walk_target = old->walk_target;
+	free(q.start_date);
+	q.start_date = NULL;
+	if (q.quiet_start == NULL)
+		q.quiet_start = xstrdup("21:00");
+	if (q.quiet_end == NULL)
+		q.quiet_end = xstrdup("08:00");
+	if (staff_merge(&q, in, err) == -1) {
+		patient_clear(&q);
+		return -1;
+	}
+	if (q.language == NULL)
+		q.language = xstrdup(ctx->set->conf->language);
+	if (q.timezone == NULL)
+		q.timezone = xstrdup(ctx->set->conf->timezone);
+	if (q.start_date == NULL && tz_exists(q.timezone) &&
+	    (z = staff_zone(ctx, q.timezone)) != NULL) {
+		staff_format_day(sched_local_day(z, ctx->now), day);
+		q.start_date = xstrdup(day);
+	}
+	if (in->end_date == NULL && q.end_date != NULL &&
+	    q.start_date != NULL && strcmp(q.end_date, q.start_date) < 0) {
+		free(q.end_date);
+		q.end_date = NULL;
+	}
+	patient_clear(p);
+	*p = q;
+	return 0;
+}
+
 enum staff_status
 staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
     struct patient *out, struct staff_error *err)
@@ -506,19 +718,19 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	struct patient		 p, old;
 	const struct plan	*plan;
 	const struct tz_zone	*z;
-	char			*detail = NULL, day[16];
-	int			 known, ok = 0;
+	char			*detail = NULL, *diff, *tmp, day[16];
+	int			 known, again, ok = 0;
 
 	memset(err, 0, sizeof *err);
 	memset(&p, 0, sizeof p);
 	memset(&old, 0, sizeof old);
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
-	if (in->phone == NULL || !phone_is_e164(in->phone))
-		return staff_fail(err, STAFF_INVALID, "phone", "'%.40s' is "
-		    "not an E.164 number such as +447700900123",
-		    in->phone != NULL ? in->phone : "");
-	p.phone = xstrdup(in->phone);
+	if (in->phone == NULL)
+		return staff_fail(err, STAFF_INVALID, "phone", "is required: "
+		    "an E.164 number such as +447700900123");
+	if ((p.phone = staff_normalise_phone(in->phone, err)) == NULL)
+		return err->status;
 	p.language = xstrdup(ctx->set->conf->language);
 	p.timezone = xstrdup(ctx->set->conf->timezone);
 	p.quiet_start = xstrdup("21:00");
@@ -547,6 +759,10 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	if (known && staff_check_consent(&old, in->force_resubscribe,
 	    err) == -1)
 		goto out;
+	again = known && old.removed_at != 0;
+	if (again && (staff_reenrol_merge(ctx, &p, &old, in, err) == -1 ||
+	    staff_check(ctx, &p, &plan, err) == -1))
+		goto out;
 	p.enrolled = 1;
 	p.welcomed_at = ctx->now;
 	if (known) {
@@ -560,10 +776,20 @@ staff_patient_add(const struct staff_ctx *ctx, const struct staff_input *in,
 	    storage_patient_update(ctx->st, &p, ctx->now) != 1)
 		goto out;
 	detail = staff_add_detail(&p, known);
+	if (again) {
+		/* Says what changed since the earlier enrolment, if anything. */
+		diff = staff_diff(&old, &p);
+		tmp = detail;
+		detail = xasprintf("%s; %s%s", tmp, *diff != '\0' ?
+		    "changed: " : "kept the earlier details", diff);
+		free(tmp);
+		free(diff);
+	}
 	if (staff_audit(ctx, "patient.add", p.phone, detail) == -1 ||
 	    staff_queue_welcome(ctx, &p) == -1 ||
 	    staff_reread(ctx, p.id, out) == -1)
 		goto out;
+	staff_country_warning(ctx, &p, err->warning, sizeof err->warning);
 	ok = 1;
 out:
 	staff_finish(ctx, ok, err);
@@ -942,16 +1168,176 @@ staff_patient_activity(const struct staff_ctx *ctx, int64_t id, int days,
 	return STAFF_OK;
 }
 
+/* The Monday on or before civil day d (1970-01-01 was a Thursday). */
+static int32_t
+staff_monday(int32_t d)
+{
+	return d - (((d % 7) + 7 + 3) % 7);
+}
+
+enum staff_status
+staff_patient_adherence(const struct staff_ctx *ctx, int64_t id, int weeks,
+    json_t **out, struct staff_error *err)
+{
+	struct patient		 p;
+	struct sched_window	 w;
+	struct activity_row	*v = NULL;
+	const struct tz_zone	*z;
+	const struct plan	*plan;
+	const char		*why;
+	json_t			*days, *wk, *goal;
+	int64_t			 since;
+	int32_t			 today, first, last, start, end, d, nd;
+	size_t			 n = 0, k;
+	int			*mins, *reports, sum, i;
+	char			 day[16];
+
+	*out = NULL;
+	if (weeks < 1 || weeks > STAFF_ADHERENCE_MAX_WEEKS)
+		return staff_fail(err, STAFF_INVALID, "weeks", "must be from 1 "
+		    "to %d", STAFF_ADHERENCE_MAX_WEEKS);
+	if (staff_patient_get(ctx, id, &p, err) != STAFF_OK)
+		return err->status;
+	if (!tz_exists(p.timezone) || (z = staff_zone(ctx, p.timezone)) ==
+	    NULL || sched_window_parse(&w, p.start_date, p.end_date,
+	    p.quiet_start, p.quiet_end, &why) == -1) {
+		patient_clear(&p);
+		return staff_fail(err, STAFF_CONFLICT, "timezone", "patient "
+		    "%lld's time zone or dates are no longer valid; update "
+		    "them", (long long)id);
+	}
+	plan = plan_find(ctx->set->plans, p.plan != NULL ? p.plan : "");
+	start = staff_start_day(z, &p, &w);
+	end = w.end_day;
+	if (p.removed_at != 0 && sched_local_day(z, p.removed_at) < end)
+		end = sched_local_day(z, p.removed_at);
+	today = sched_local_day(z, ctx->now);
+	first = staff_monday(today) - (weeks - 1) * 7;
+	last = today;
+	nd = last - first + 1;
+	(void)tz_local_to_utc(z, (int64_t)first * STAFF_DAY, &since);
+	if (storage_activity_list(ctx->st, id, since, ctx->now + 1,
+	    STAFF_ACTIVITY_MAX, &v, &n) == -1) {
+		patient_clear(&p);
+		return staff_store_failed(err);
+	}
+	mins = xcalloc((size_t)nd, sizeof *mins);
+	reports = xcalloc((size_t)nd, sizeof *reports);
+	plan_day_minutes(plan, p.walk_target, start, z, v, n, first, nd, mins);
+	for (k = 0; k < n; k++) {
+		d = sched_local_day(z, v[k].reported_at) - first;
+		if (d >= 0 && d < nd)
+			reports[d]++;
+	}
+	days = json_array();
+	wk = json_array();
+	for (i = 0, sum = 0; i < nd; i++) {
+		d = first + i;
+		staff_format_day(d, day);
+		goal = json_null();
+		if (plan != NULL && d >= start && d <= end)
+			goal = json_integer(plan_walk_minutes(plan,
+			    p.walk_target, start, d));
+		json_array_append_new(days, json_pack("{s:s, s:i, s:i, s:O,"
+		    " s:o}", "date", day, "minutes", mins[i], "reports",
+		    reports[i], "goal_minutes", goal, "goal_met",
+		    json_is_null(goal) ? json_null() :
+		    json_boolean(mins[i] >= json_integer_value(goal))));
+		json_decref(goal);
+		sum += mins[i];
+		if (i % 7 == 6 || i == nd - 1) {
+			staff_format_day(d - i % 7, day);
+			json_array_append_new(wk, json_pack("{s:s, s:i, s:o}",
+			    "week_start", day, "minutes", sum, "goal_met",
+			    plan != NULL ? json_boolean(sum >= plan->goal_min) :
+			    json_null()));
+			sum = 0;
+		}
+	}
+	free(mins);
+	free(reports);
+	free(v);
+	*out = json_pack("{s:I, s:s?, s:s, s:o, s:o, s:o, s:o}", "patient_id",
+	    (json_int_t)id, "plan", p.plan, "timezone", p.timezone,
+	    "goal_min", plan != NULL ? json_integer(plan->goal_min) :
+	    json_null(), "goal_max", plan != NULL ?
+	    json_integer(plan->goal_max) : json_null(), "days", days,
+	    "weeks", wk);
+	patient_clear(&p);
+	return STAFF_OK;
+}
+
+enum staff_status
+staff_patient_messages(const struct staff_ctx *ctx, int64_t id, int64_t before,
+    size_t max, json_t **out, struct staff_error *err)
+{
+	struct patient		 p;
+	struct message_row	*v;
+	json_t			*list, *o;
+	char			 at[32];
+	size_t			 n, i;
+
+	*out = NULL;
+	if (max < 1 || max > STAFF_MESSAGES_MAX)
+		return staff_fail(err, STAFF_INVALID, "limit", "must be from 1 "
+		    "to %d", STAFF_MESSAGES_MAX);
+	if (staff_patient_get(ctx, id, &p, err) != STAFF_OK)
+		return err->status;
+	if (storage_message_list(ctx->st, p.phone, before, max, &v,
+	    &n) == -1) {
+		patient_clear(&p);
+		return staff_store_failed(err);
+	}
+	list = json_array();
+	for (i = 0; i < n; i++) {
+		staff_time_iso(v[i].at, at);
+		o = json_pack("{s:I, s:s, s:s?, s:s, s:s?}", "id",
+		    (json_int_t)v[i].id, "direction", v[i].inbound ? "in" :
+		    "out", "kind", v[i].kind, "at", at, "body", v[i].body);
+		if (v[i].inbound)
+			json_object_update_new(o, json_pack("{s:s?, s:s?, "
+			    "s:s?}", "level", v[i].level, "rules", v[i].rules,
+			    "reply", v[i].reply));
+		else
+			json_object_set_new(o, "status", v[i].status != NULL ?
+			    json_string(v[i].status) : json_null());
+		json_array_append_new(list, o);
+	}
+	*out = json_pack("{s:I, s:s, s:o, s:o}", "patient_id", (json_int_t)id,
+	    "phone", p.phone, "messages", list, "next_before",
+	    n == max && n > 0 ? json_integer(v[n - 1].at) : json_null());
+	message_list_free(v, n);
+	patient_clear(&p);
+	return STAFF_OK;
+}
+
 /* ---------------------------------------------------------- escalations */
 
 enum staff_status
-staff_escalation_list(const struct staff_ctx *ctx, int open_only, size_t max,
-    struct escalation_row **v, size_t *n, struct staff_error *err)
+staff_escalation_list(const struct staff_ctx *ctx,
+    const struct escalation_filter *f, struct escalation_row **v, size_t *n,
+    struct staff_error *err)
 {
 	memset(err, 0, sizeof *err);
-	if (storage_escalation_list(ctx->st, open_only, 0, max, v, n) == -1)
+	if (storage_escalation_list(ctx->st, f, v, n) == -1)
 		return staff_store_failed(err);
 	return STAFF_OK;
+}
+
+enum staff_status
+staff_escalation_get(const struct staff_ctx *ctx, int64_t id,
+    struct escalation_row *out, struct staff_error *err)
+{
+	memset(err, 0, sizeof *err);
+	switch (storage_escalation_get(ctx->st, id, out)) {
+	case 1:
+		return STAFF_OK;
+	case 0:
+		return staff_fail(err, STAFF_NOT_FOUND, "id", "no escalation "
+		    "%lld", (long long)id);
+	default:
+		return staff_store_failed(err);
+	}
 }
 
 enum staff_status
@@ -959,7 +1345,7 @@ staff_escalation_ack(const struct staff_ctx *ctx, int64_t id, const char *note,
     struct escalation_row *out, struct staff_error *err)
 {
 	struct escalation_row	 e;
-	char			*detail = NULL, when[32];
+	char			 when[32];
 	int			 ok = 0;
 
 	memset(err, 0, sizeof *err);
@@ -972,38 +1358,101 @@ staff_escalation_ack(const struct staff_ctx *ctx, int64_t id, const char *note,
 		    "UTF-8 of at most %d bytes", STAFF_NOTE_MAX);
 	if (storage_begin(ctx->st) == -1)
 		return staff_store_failed(err);
-	switch (storage_escalation_get(ctx->st, id, &e)) {
-	case 1:
+	/* The same step as an ACK by SMS: escalate.c. */
+	switch (escalate_ack(ctx->st, id, NULL, ctx->actor, note, ctx->now,
+	    &e)) {
+	case ESCALATE_ACK_DONE:
+		ok = 1;
 		break;
-	case 0:
-		staff_fail(err, STAFF_NOT_FOUND, "id", "no escalation %lld",
-		    (long long)id);
-		goto out;
-	default:
-		goto out;
-	}
-	if (e.acknowledged_at != 0) {
+	case ESCALATE_ACK_ALREADY:
 		staff_time_iso(e.acknowledged_at, when);
 		staff_fail(err, STAFF_CONFLICT, "id", "escalation %lld was "
 		    "already acknowledged by %s at %s", (long long)id,
 		    e.acknowledged_by != NULL ? e.acknowledged_by : "?", when);
-		goto out;
+		break;
+	case ESCALATE_ACK_NONE:
+		staff_fail(err, STAFF_NOT_FOUND, "id", "no escalation %lld",
+		    (long long)id);
+		break;
+	case ESCALATE_ACK_FAILED:
+		break;
 	}
-	detail = xasprintf("escalation %lld (%s)%s%s", (long long)id, e.level,
-	    note != NULL && *note != '\0' ? ": " : "", note != NULL ? note : "");
-	if (storage_escalation_ack(ctx->st, id, ctx->actor, ctx->now) != 1 ||
-	    staff_audit(ctx, "escalation.ack", e.phone, detail) == -1)
-		goto out;
-	if (out != NULL && storage_escalation_get(ctx->st, id, out) != 1)
-		goto out;
-	ok = 1;
-out:
 	staff_finish(ctx, ok, err);
-	if (err->status != STAFF_OK && out != NULL)
-		escalation_row_clear(out);
-	free(detail);
+	if (err->status == STAFF_OK && out != NULL) {
+		*out = e;
+		memset(&e, 0, sizeof e);
+	}
 	escalation_row_clear(&e);
 	return err->status;
+}
+
+enum staff_status
+staff_escalation_episode(const struct staff_ctx *ctx, int64_t id, json_t *o,
+    struct staff_error *err)
+{
+	struct escalation_event	*v;
+	json_t			*msgs, *alerts, *m;
+	char			 at[32];
+	size_t			 n, i;
+
+	memset(err, 0, sizeof *err);
+	if (storage_escalation_history(ctx->st, id, &v, &n) == -1)
+		return staff_store_failed(err);
+	msgs = json_array();
+	alerts = json_array();
+	for (i = 0; i < n; i++) {
+		staff_time_iso(v[i].at, at);
+		if (strcmp(v[i].kind, "alert") == 0) {
+			m = json_pack("{s:s, s:I, s:s?, s:s?, s:s?}", "at", at,
+			    "outbound_id", (json_int_t)v[i].ref, "to", v[i].to,
+			    "reason", v[i].reason, "status", v[i].status);
+			json_array_append_new(alerts, m);
+			continue;
+		}
+		m = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b}", "at", at,
+		    "via", strcmp(v[i].kind, "call") == 0 ? "call" : "sms",
+		    "level", v[i].level, "text", v[i].text, "reply", v[i].reply,
+		    "alerted", v[i].alerted != 0);
+		json_object_set_new(m, "inbound_id", v[i].ref != 0 ?
+		    json_integer(v[i].ref) : json_null());
+		json_array_append_new(msgs, m);
+	}
+	escalation_history_free(v, n);
+	json_object_set_new(o, "messages", msgs);
+	json_object_set_new(o, "alerts", alerts);
+	return STAFF_OK;
+}
+
+int
+staff_parse_time(const char *s, int64_t *t)
+{
+	int32_t		 day;
+	const char	*why;
+	char		 date[11];
+	int		 h, m, sec;
+	size_t		 len = s != NULL ? strlen(s) : 0;
+
+	if (len != 10 && len != 20)
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (sched_parse_date(date, &day, &why) == -1)
+		return -1;
+	*t = (int64_t)day * STAFF_DAY;
+	if (len == 10)
+		return 0;
+	if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
+	    strspn(s + 11, "0123456789") != 2 ||
+	    strspn(s + 14, "0123456789") != 2 ||
+	    strspn(s + 17, "0123456789") != 2)
+		return -1;
+	h = (s[11] - '0') * 10 + (s[12] - '0');
+	m = (s[14] - '0') * 10 + (s[15] - '0');
+	sec = (s[17] - '0') * 10 + (s[18] - '0');
+	if (h > 23 || m > 59 || sec > 59)
+		return -1;
+	*t += (int64_t)h * 3600 + m * 60 + sec;
+	return 0;
 }
 
 /* ---------------------------------------------------------- the inbox */
@@ -1123,7 +1572,7 @@ staff_adherence_patient(const struct staff_ctx *ctx, const struct patient *p,
 	int32_t			 first, last, start, d, i;
 	size_t			 n, k;
 	char			 id[24], day[16], num[4][16];
-	int			 goal;
+	int			 goal, *mins;
 
 	if (!tz_exists(p->timezone) || (z = staff_zone(ctx, p->timezone)) ==
 	    NULL || sched_window_parse(&w, p->start_date, p->end_date,
@@ -1147,15 +1596,21 @@ staff_adherence_patient(const struct staff_ctx *ctx, const struct patient *p,
 	    STAFF_ACTIVITY_MAX, &v, &n) == -1)
 		return -1;
 	t = xcalloc((size_t)(last - first + 1), sizeof *t);
+	mins = xcalloc((size_t)(last - first + 1), sizeof *mins);
 	for (k = 0; k < n; k++) {
 		i = sched_local_day(z, v[k].reported_at) - first;
 		if (i < 0 || i > last - first)
 			continue;
-		t[i].minutes += v[k].minutes;
 		t[i].meters += v[k].meters;
 		t[i].steps += v[k].steps;
 		t[i].reports++;
 	}
+	/* Minutes as the reminders count them: distance, steps, "done". */
+	plan_day_minutes(plan, p->walk_target, start, z, v, n, first,
+	    last - first + 1, mins);
+	for (i = 0; i <= last - first; i++)
+		t[i].minutes = mins[i];
+	free(mins);
 	free(v);
 	snprintf(id, sizeof id, "%lld", (long long)p->id);
 	for (d = first; d <= last; d++) {
@@ -1306,20 +1761,33 @@ staff_patient_json(const struct patient *p)
 json_t *
 staff_escalation_json(const struct escalation_row *e)
 {
-	return json_pack("{s:I, s:s, s:o, s:s, s:s?, s:s?, s:o, s:o, s:o,"
-	    " s:s?, s:b}",
+	json_t	*o;
+
+	o = json_pack("{s:I, s:s, s:o, s:s?, s:s, s:s?, s:s?, s:s?, s:o, s:o,"
+	    " s:o, s:o, s:s?, s:s?, s:b}",
 	    "id", (json_int_t)e->id,
 	    "phone", e->phone,
 	    "patient_id", e->patient_id != 0 ? json_integer(e->patient_id) :
 	    json_null(),
+	    "patient_name", e->patient_name,
 	    "level", e->level,
 	    "excerpt", e->excerpt,
 	    "rules", e->rules,
+	    "concepts", e->concepts,
 	    "created_at", staff_json_time(e->created_at),
+	    "updated_at", staff_json_time(e->updated_at),
 	    "alerted_at", staff_json_time(e->alerted_at),
 	    "acknowledged_at", staff_json_time(e->acknowledged_at),
 	    "acknowledged_by", e->acknowledged_by,
+	    "ack_note", e->ack_note,
 	    "open", e->acknowledged_at == 0);
+	json_object_set_new(o, "alerted_to", e->alerted_to != NULL ?
+	    json_string(e->alerted_to) : json_null());
+	json_object_set_new(o, "next_alert_at",
+	    staff_json_time(e->next_alert_at));
+	json_object_set_new(o, "alert_count", json_integer(e->nalerts));
+	json_object_set_new(o, "message_count", json_integer(e->nmessages));
+	return o;
 }
 
 json_t *

@@ -51,6 +51,12 @@ struct staff_error {
 	enum staff_status	 status;
 	const char		*field;	/* static; NULL when no one field */
 	char			 msg[256];
+	/*
+	 * Set by add with STAFF_OK too: something staff should check (the
+	 * patient's number or time zone is outside the clinic's country, so
+	 * they are given another emergency number); "" when nothing.
+	 */
+	char			 warning[256];
 };
 
 /* Who acts, on what, and when: filled by the caller for each operation. */
@@ -141,17 +147,51 @@ enum staff_status staff_patient_activity(const struct staff_ctx *, int64_t id,
 		    int days, json_t **out, struct staff_error *err);
 
 /*
- * Escalations, newest first (at most max), as a new array (free with
- * escalation_list_free).  ack records who acknowledged it and an optional
- * note (audit log only); an escalation already acknowledged is a
- * STAFF_CONFLICT that names who did.
+ * Adherence over the last `weeks` weeks (Monday to Sunday on the patient's
+ * clock, this week included) as JSON: each day's minutes by the one
+ * definition (plan_day_minutes) against the plan's goal for that day (null
+ * outside the enrolment), and each week's minutes against the plan's
+ * weekly endurance goal.  For the console's chart and its table.
+ */
+#define STAFF_ADHERENCE_MAX_WEEKS 52
+enum staff_status staff_patient_adherence(const struct staff_ctx *, int64_t id,
+		    int weeks, json_t **out, struct staff_error *err);
+/*
+ * The patient's conversation, newest first (storage_message_list): at most
+ * max messages before `before` (0: the newest), as JSON with UTC times.
+ */
+#define STAFF_MESSAGES_MAX	500
+enum staff_status staff_patient_messages(const struct staff_ctx *, int64_t id,
+		    int64_t before, size_t max, json_t **out,
+		    struct staff_error *err);
+
+/*
+ * Escalations (one per patient episode: escalate.h), newest first, as the
+ * filter says, as a new array (free with escalation_list_free).  get reads
+ * one.  ack records who acknowledged it and an optional note (kept on the
+ * escalation and in the audit log) and stops its on-call timer; an
+ * escalation already acknowledged is a STAFF_CONFLICT that names who did.
  */
 enum staff_status staff_escalation_list(const struct staff_ctx *,
-		    int open_only, size_t max, struct escalation_row **v,
+		    const struct escalation_filter *, struct escalation_row **v,
 		    size_t *n, struct staff_error *err);
+enum staff_status staff_escalation_get(const struct staff_ctx *, int64_t id,
+		    struct escalation_row *out, struct staff_error *err);
 enum staff_status staff_escalation_ack(const struct staff_ctx *, int64_t id,
 		    const char *note, struct escalation_row *out,
 		    struct staff_error *err);
+/*
+ * Adds the episode to an escalation's JSON (o): "messages", what the
+ * patient sent (and was told) and the keypad choices, and "alerts", every
+ * alert to on-call with its recipient, reason and outbox status.
+ */
+enum staff_status staff_escalation_episode(const struct staff_ctx *,
+		    int64_t id, json_t *o, struct staff_error *err);
+/*
+ * A time for a filter: YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ;
+ * -1 for anything else.
+ */
+int		staff_parse_time(const char *s, int64_t *t);
 
 /*
  * The staff review inbox: messages a person must read, newest first (at

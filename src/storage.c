@@ -398,6 +398,61 @@ storage_escalation_alerted(struct storage *st, int64_t outbound_id, int64_t now)
 }
 
 int
+storage_escalation_find(struct storage *st, const struct escalation_key *k,
+    struct escalation_row *e)
+{
+	memset(e, 0, sizeof *e);
+	return st->ops->escalation_find(storage_impl(st), k, e);
+}
+
+int
+storage_escalation_update(struct storage *st, const struct escalation_update *u)
+{
+	return st->ops->escalation_update(storage_impl(st), u);
+}
+
+int
+storage_escalation_alert_insert(struct storage *st,
+    const struct escalation_alert *a)
+{
+	return st->ops->escalation_alert_insert(storage_impl(st), a);
+}
+
+int
+storage_escalation_message_insert(struct storage *st,
+    const struct escalation_message *m)
+{
+	return st->ops->escalation_message_insert(storage_impl(st), m);
+}
+
+int
+storage_escalation_due(struct storage *st, int64_t now, int64_t *ids,
+    size_t max, size_t *n, int64_t *next_at)
+{
+	*n = 0;
+	*next_at = 0;
+	return st->ops->escalation_due(storage_impl(st), now, ids, max, n,
+	    next_at);
+}
+
+int
+storage_escalation_history(struct storage *st, int64_t id,
+    struct escalation_event **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->escalation_history(storage_impl(st), id, v, n);
+}
+
+int
+storage_escalation_stats(struct storage *st, int64_t stuck_before,
+    struct escalation_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	return st->ops->escalation_stats(storage_impl(st), stuck_before, s);
+}
+
+int
 storage_patient_get(struct storage *st, int64_t id, struct patient *p)
 {
 	memset(p, 0, sizeof *p);
@@ -427,21 +482,19 @@ storage_escalation_get(struct storage *st, int64_t id, struct escalation_row *e)
 }
 
 int
-storage_escalation_list(struct storage *st, int open_only, int64_t patient_id,
-    size_t max, struct escalation_row **v, size_t *n)
+storage_escalation_list(struct storage *st, const struct escalation_filter *f,
+    struct escalation_row **v, size_t *n)
 {
 	*v = NULL;
 	*n = 0;
-	return st->ops->escalation_list(storage_impl(st), open_only, patient_id,
-	    max, v,
-	    n);
+	return st->ops->escalation_list(storage_impl(st), f, v, n);
 }
 
 int
 storage_escalation_ack(struct storage *st, int64_t id, const char *by,
-    int64_t now)
+    const char *note, int64_t now)
 {
-	return st->ops->escalation_ack(storage_impl(st), id, by, now);
+	return st->ops->escalation_ack(storage_impl(st), id, by, note, now);
 }
 
 int
@@ -483,6 +536,38 @@ storage_inbox_done(struct storage *st, int64_t id, const char *by,
     const char *note, int64_t now)
 {
 	return st->ops->inbox_done(storage_impl(st), id, by, note, now);
+}
+
+int
+storage_message_list(struct storage *st, const char *phone, int64_t before,
+    size_t max, struct message_row **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return st->ops->message_list(storage_impl(st), phone, before, max, v,
+	    n);
+}
+
+void
+message_row_clear(struct message_row *m)
+{
+	free(m->kind);
+	free(m->body);
+	free(m->level);
+	free(m->rules);
+	free(m->reply);
+	free(m->status);
+	memset(m, 0, sizeof *m);
+}
+
+void
+message_list_free(struct message_row *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		message_row_clear(&v[i]);
+	free(v);
 }
 
 void
@@ -531,7 +616,28 @@ escalation_row_clear(struct escalation_row *e)
 	free(e->excerpt);
 	free(e->rules);
 	free(e->acknowledged_by);
+	free(e->ack_note);
+	free(e->concepts);
+	free(e->patient_name);
+	free(e->alerted_to);
 	memset(e, 0, sizeof *e);
+}
+
+void
+escalation_history_free(struct escalation_event *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].level);
+		free(v[i].text);
+		free(v[i].reply);
+		free(v[i].to);
+		free(v[i].reason);
+		free(v[i].status);
+	}
+	free(v);
 }
 
 void

@@ -69,6 +69,13 @@ struct inbound {
 	const char	*reply;		/* NULL: an empty reply */
 };
 
+/*
+ * An escalation is one patient's episode (migration 10): created by the
+ * first red flag, further messages of the episode attach to it (struct
+ * escalation_message), and each alert it raised is a struct
+ * escalation_alert.  The on-call chain and the acknowledgement timer are
+ * its columns, so they survive a restart (escalate.h).
+ */
 struct escalation {
 	const char	*phone;
 	int64_t		 patient_id;	/* 0: none */
@@ -76,9 +83,51 @@ struct escalation {
 	const char	*level;		/* "urgent" or "emergency" */
 	const char	*excerpt;	/* redacted */
 	const char	*rules;		/* fired rule ids; may be NULL */
-	int64_t		 outbound_id;	/* the on-call alert; 0: none */
+	int64_t		 outbound_id;	/* the first on-call alert; 0: none */
 	int64_t		 created_at;
 	const char	*call_sid;	/* reported by phone keypad; may be NULL */
+	const char	*concepts;	/* red-flag rule ids, "a,b"; may be NULL */
+	int64_t		 flagged_at;	/* last message with its own red flag */
+	int		 chain_pos;	/* the on-call number alerted, 0 first */
+	const char	*alerted_to;	/* that number */
+	int64_t		 next_alert_at;	/* ack timer; 0: none */
+};
+
+/* Changes to an escalation: NULL and 0 fields are left as they are. */
+struct escalation_update {
+	int64_t		 id;
+	const char	*level;
+	const char	*concepts;
+	int64_t		 flagged_at;
+	int		 chain_pos;	/* -1: leave */
+	const char	*alerted_to;
+	int64_t		 next_alert_at;	/* -1: clear the timer */
+	int		 failovers;	/* -1: leave */
+	int		 reopen;	/* 1: clear the acknowledgement */
+	int64_t		 outbound_id;	/* the first alert */
+	int64_t		 now;		/* updated_at */
+};
+
+/* One alert an escalation raised: which outbox row, to whom, and why. */
+struct escalation_alert {
+	int64_t		 escalation_id;
+	int64_t		 outbound_id;
+	const char	*to;
+	int		 chain_pos;
+	const char	*reason;	/* new, rise, concept, timeout, undelivered */
+	int64_t		 created_at;
+};
+
+/* A message or keypad call of an episode, attached to its escalation. */
+struct escalation_message {
+	int64_t		 escalation_id;
+	int64_t		 inbound_id;	/* 0: a call */
+	const char	*call_sid;	/* NULL: a message */
+	const char	*level;
+	const char	*concepts;	/* may be NULL */
+	const char	*excerpt;	/* redacted */
+	int		 alerted;	/* 1: it raised an alert */
+	int64_t		 at;
 };
 
 /*
@@ -112,6 +161,23 @@ struct inbox_row {
 	char	*body;		/* the message's text; NULL without one */
 	char	*level;		/* its triage level or keyword; may be NULL */
 	int64_t	 received_at;	/* 0 without a message */
+};
+
+/*
+ * One message of a conversation as staff read it (the console): a text the
+ * number sent, with the reply it got, or a message the clinic queued for it
+ * (welcome, reminder, reply).  Free its strings with message_row_clear.
+ */
+struct message_row {
+	int64_t	 id;		/* inbound or outbound id, by direction */
+	int	 inbound;	/* 1: from the number, 0: to it */
+	char	*kind;		/* triage, keyword; welcome, reminder, reply */
+	int64_t	 at;		/* received, or sent (else queued for) */
+	char	*body;
+	char	*level;		/* inbound: triage level or keyword */
+	char	*rules;		/* inbound: rules that fired; may be NULL */
+	char	*reply;		/* inbound: the reply sent; may be NULL */
+	char	*status;	/* outbound: pending, sent, failed ... */
 };
 
 /* The triage engine's memory of one phone number (triage_state_format). */
@@ -163,9 +229,70 @@ struct escalation_row {
 	char	*excerpt;	/* may be NULL */
 	char	*rules;		/* may be NULL */
 	int64_t	 created_at;
-	int64_t	 alerted_at;	/* 0: the on-call alert is not out yet */
+	int64_t	 alerted_at;	/* 0: no on-call alert is out yet */
 	int64_t	 acknowledged_at; /* 0: open */
-	char	*acknowledged_by; /* "staff:NAME"; NULL while open */
+	char	*acknowledged_by; /* "staff:NAME", "sms:+44..."; NULL while open */
+	/* Migration 10. */
+	char	*ack_note;	/* may be NULL */
+	char	*concepts;	/* may be NULL */
+	char	*patient_name;	/* the patient's, may be NULL */
+	int64_t	 flagged_at;
+	int64_t	 updated_at;
+	int	 chain_pos;
+	char	*alerted_to;	/* may be NULL */
+	int64_t	 next_alert_at;	/* 0: no timer */
+	int	 failovers;	/* undelivered alerts passed on since the last */
+	int	 nalerts;	/* alerts raised */
+	int	 nmessages;	/* messages and calls attached */
+	int64_t	 inbound_id;	/* the first message; 0: a call */
+	int64_t	 last_alert_id;	/* the newest alert's outbox row; 0 */
+};
+
+/* Which one escalation storage_escalation_find looks for. */
+enum escalation_which {
+	ESCALATION_BY_ID,	/* key.id */
+	ESCALATION_BY_ALERT,	/* key.id is an alert's outbound row */
+	ESCALATION_EPISODE,	/* key.phone's newest, flagged at or after
+				   key.since */
+	ESCALATION_ALERTED_TO,	/* the newest open one alerted to key.phone */
+};
+
+struct escalation_key {
+	enum escalation_which	 which;
+	int64_t			 id;
+	const char		*phone;
+	int64_t			 since;
+};
+
+/* Which escalations storage_escalation_list returns, newest first. */
+struct escalation_filter {
+	int		 open_only;
+	int64_t		 patient_id;	/* 0: everyone */
+	int64_t		 since;		/* created at or after; 0: any time */
+	int64_t		 before_id;	/* paging: ids below this; 0: none */
+	size_t		 max;
+};
+
+/* A message of an episode as read back (escalation_history_free). */
+struct escalation_event {
+	int64_t	 at;
+	char	*kind;		/* "message", "call" or "alert" */
+	char	*level;		/* a message's level; NULL for an alert */
+	char	*text;		/* message body (staff only), or NULL */
+	char	*reply;		/* what the patient was told; may be NULL */
+	char	*to;		/* an alert's recipient */
+	char	*reason;	/* an alert's reason */
+	char	*status;	/* an alert's outbox status and delivery */
+	int	 alerted;	/* a message that raised an alert */
+	int64_t	 ref;		/* inbound or outbound id */
+};
+
+/* What /metrics and /readyz need to know about escalations. */
+struct escalation_stats {
+	int	 open_urgent;
+	int	 open_emergency;
+	int64_t	 oldest_open_at;	/* created_at of the oldest open; 0 */
+	int	 alerts_stuck;		/* alerts unsent since before `stuck` */
 };
 
 /* An activity report as read back (plain data); 0: not given. */
@@ -212,6 +339,9 @@ struct outbound {
 	int64_t		 created_at;	/* also the first attempt time */
 	int64_t		 expires_at;	/* 0: never */
 	int		 priority;	/* lower goes first; 0: emergency alert */
+	int		 fair;		/* within a priority, lower goes first
+					   (escalate.c: a patient's first
+					   alert before anyone's repeats) */
 };
 
 /* An outbox row as read back; free its strings with outbound_row_clear. */
@@ -323,17 +453,31 @@ struct storage_ops {
 	int		 (*outbound_recover)(void *, int64_t now, int64_t retry_at);
 	int		 (*escalation_alerted)(void *, int64_t outbound_id,
 			    int64_t now);
+	int		 (*escalation_find)(void *, const struct escalation_key *,
+			    struct escalation_row *);
+	int		 (*escalation_update)(void *,
+			    const struct escalation_update *);
+	int		 (*escalation_alert_insert)(void *,
+			    const struct escalation_alert *);
+	int		 (*escalation_message_insert)(void *,
+			    const struct escalation_message *);
+	int		 (*escalation_due)(void *, int64_t now, int64_t *ids,
+			    size_t max, size_t *n, int64_t *next_at);
+	int		 (*escalation_history)(void *, int64_t id,
+			    struct escalation_event **, size_t *n);
+	int		 (*escalation_stats)(void *, int64_t stuck_before,
+			    struct escalation_stats *);
 	int		 (*patient_list)(void *, const struct patient_filter *,
 			    struct patient **, size_t *n);
 	int		 (*patient_update)(void *, const struct patient *,
 			    int64_t now);
 	int		 (*escalation_get)(void *, int64_t id,
 			    struct escalation_row *);
-	int		 (*escalation_list)(void *, int open_only,
-			    int64_t patient_id, size_t max,
+	int		 (*escalation_list)(void *,
+			    const struct escalation_filter *,
 			    struct escalation_row **, size_t *n);
 	int		 (*escalation_ack)(void *, int64_t id, const char *by,
-			    int64_t now);
+			    const char *note, int64_t now);
 	int		 (*activity_list)(void *, int64_t patient_id,
 			    int64_t since, int64_t until, size_t max,
 			    struct activity_row **, size_t *n);
@@ -344,6 +488,9 @@ struct storage_ops {
 			    struct inbox_row **, size_t *n);
 	int		 (*inbox_done)(void *, int64_t id, const char *by,
 			    const char *note, int64_t now);
+	int		 (*message_list)(void *, const char *phone,
+			    int64_t before, size_t max, struct message_row **,
+			    size_t *n);
 };
 
 struct storage;
@@ -502,9 +649,44 @@ int	 storage_outbound_recent(struct storage *, int64_t id, const char *to,
 int	 storage_outbound_cancel(struct storage *, const char *to,
 	    const char *kind, const char *why, int64_t now);
 int	 storage_outbound_recover(struct storage *, int64_t now, int64_t retry_at);
-/* Records that the on-call alert of an escalation went to the provider. */
+/*
+ * Records that an on-call alert (its outbox row) went to the provider: the
+ * escalation's alerted_at is set by its first.
+ */
 int	 storage_escalation_alerted(struct storage *, int64_t outbound_id,
 	    int64_t now);
+/*
+ * The escalation key names (enum escalation_which): 1 and *e filled (free
+ * with escalation_row_clear), 0 if there is none, -1 on error.
+ */
+int	 storage_escalation_find(struct storage *, const struct escalation_key *,
+	    struct escalation_row *e);
+/* 1 changed, 0 no such escalation. */
+int	 storage_escalation_update(struct storage *,
+	    const struct escalation_update *);
+int	 storage_escalation_alert_insert(struct storage *,
+	    const struct escalation_alert *);
+int	 storage_escalation_message_insert(struct storage *,
+	    const struct escalation_message *);
+/*
+ * Up to max open escalations whose ack timer is due at now, into ids; and
+ * *next_at, the earliest timer of an open escalation still to come (0 for
+ * none).
+ */
+int	 storage_escalation_due(struct storage *, int64_t now, int64_t *ids,
+	    size_t max, size_t *n, int64_t *next_at);
+/*
+ * An escalation's messages, calls and alerts, oldest first, as a new array
+ * (free with escalation_history_free).
+ */
+int	 storage_escalation_history(struct storage *, int64_t id,
+	    struct escalation_event **v, size_t *n);
+/*
+ * Open escalations by level, the oldest open one, and the alerts still not
+ * accepted by the provider that were queued before stuck_before.
+ */
+int	 storage_escalation_stats(struct storage *, int64_t stuck_before,
+	    struct escalation_stats *);
 
 /*
  * Staff queries.  patient_list returns a new array of the filter's patients in id order
@@ -517,18 +699,18 @@ int	 storage_patient_list(struct storage *, const struct patient_filter *,
 int	 storage_patient_update(struct storage *, const struct patient *,
 	    int64_t now);
 /*
- * Escalations for staff: get by id (1 found, 0 not); list, newest first, the
- * open ones only or all, of one patient or (patient_id 0) everyone, at most
- * max, into a new array (free with escalation_list_free); ack marks an open
- * escalation acknowledged by `by`: 1 done, 0 no open escalation with that id.
+ * Escalations for staff: get by id (1 found, 0 not); list, newest first, as
+ * the filter says, into a new array (free with escalation_list_free); ack
+ * marks an open escalation acknowledged by `by` with an optional note and
+ * stops its timer: 1 done, 0 no open escalation with that id.
  */
 int	 storage_escalation_get(struct storage *, int64_t id,
 	    struct escalation_row *);
-int	 storage_escalation_list(struct storage *, int open_only,
-	    int64_t patient_id, size_t max, struct escalation_row **v,
+int	 storage_escalation_list(struct storage *,
+	    const struct escalation_filter *, struct escalation_row **v,
 	    size_t *n);
 int	 storage_escalation_ack(struct storage *, int64_t id, const char *by,
-	    int64_t now);
+	    const char *note, int64_t now);
 /*
  * Activity reports of one patient (patient_id 0: everyone's) reported in
  * [since, until), oldest first, at most max, into a new array the caller
@@ -554,11 +736,23 @@ int	 storage_inbox_list(struct storage *, int open_only, size_t max,
 int	 storage_inbox_done(struct storage *, int64_t id, const char *by,
 	    const char *note, int64_t now);
 
+/*
+ * The conversation with phone, newest first: its texts (with their
+ * replies) and the messages queued for it, alerts to on-call excluded,
+ * before the time `before` (0: all), at most max, as a new array (free
+ * with message_list_free).
+ */
+int	 storage_message_list(struct storage *, const char *phone,
+	    int64_t before, size_t max, struct message_row **v, size_t *n);
+void	 message_row_clear(struct message_row *);
+void	 message_list_free(struct message_row *, size_t n);
+
 void	 patient_clear(struct patient *);
 void	 patient_list_free(struct patient *, size_t n);
 void	 outbound_row_clear(struct outbound_row *);
 void	 escalation_row_clear(struct escalation_row *);
 void	 escalation_list_free(struct escalation_row *, size_t n);
+void	 escalation_history_free(struct escalation_event *, size_t n);
 void	 call_row_clear(struct call_row *);
 void	 inbox_row_clear(struct inbox_row *);
 void	 inbox_list_free(struct inbox_row *, size_t n);

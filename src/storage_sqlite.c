@@ -234,6 +234,74 @@ static const char *const sqlite_migrations[] = {
 	"  CHECK ((done_at IS NULL) = (done_by IS NULL))"
 	");"
 	"CREATE INDEX inbox_open ON inbox(created_at, id) WHERE done_at IS NULL;",
+	/*
+	 * 10: an escalation is an episode (escalate.h).  flagged_at is its
+	 * last message with a red flag of its own (the episode lasts 24 hours
+	 * from it); concepts the red flags alerted so far; chain_pos and
+	 * alerted_to the on-call number holding it; next_alert_at the
+	 * acknowledgement timer, which passes it to the next number;
+	 * failovers the undelivered alerts passed on since the last timer.
+	 * Every alert it raised is a row of escalation_alerts and every
+	 * message or call of the episode a row of escalation_messages; the
+	 * rows of earlier versions are carried over.  outbound_messages.fair
+	 * orders alerts of one priority: each patient's first before anyone's
+	 * repeats.  inbound_messages.kind gains 'staff' (the on-call number's
+	 * ACK), by the schema edit of migration 8 (sqlite_migrate_inbound).
+	 */
+	"ALTER TABLE escalations ADD COLUMN concepts TEXT;"
+	"ALTER TABLE escalations ADD COLUMN flagged_at INTEGER;"
+	"ALTER TABLE escalations ADD COLUMN updated_at INTEGER;"
+	"ALTER TABLE escalations ADD COLUMN chain_pos INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE escalations ADD COLUMN alerted_to TEXT;"
+	"ALTER TABLE escalations ADD COLUMN next_alert_at INTEGER;"
+	"ALTER TABLE escalations ADD COLUMN failovers INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE escalations ADD COLUMN ack_note TEXT;"
+	"UPDATE escalations SET flagged_at = created_at, updated_at = created_at,"
+	"  alerted_to = (SELECT to_phone FROM outbound_messages"
+	"  WHERE id = escalations.outbound_id);"
+	"CREATE INDEX escalations_episode ON escalations(phone, flagged_at);"
+	"CREATE INDEX escalations_timer ON escalations(next_alert_at)"
+	"  WHERE acknowledged_at IS NULL AND next_alert_at IS NOT NULL;"
+	"CREATE TABLE escalation_alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  escalation_id INTEGER NOT NULL REFERENCES escalations(id),"
+	"  outbound_id INTEGER NOT NULL REFERENCES outbound_messages(id),"
+	"  to_phone TEXT NOT NULL,"
+	"  chain_pos INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"INSERT INTO escalation_alerts (escalation_id, outbound_id, to_phone,"
+	"  chain_pos, reason, created_at)"
+	"  SELECT e.id, e.outbound_id, o.to_phone, 0, 'new', e.created_at"
+	"  FROM escalations e JOIN outbound_messages o ON o.id = e.outbound_id;"
+	"CREATE INDEX escalation_alerts_by ON escalation_alerts(escalation_id);"
+	"CREATE INDEX escalation_alerts_outbound ON"
+	"  escalation_alerts(outbound_id);"
+	"CREATE INDEX escalation_alerts_to ON escalation_alerts(to_phone);"
+	"CREATE TABLE escalation_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  escalation_id INTEGER NOT NULL REFERENCES escalations(id),"
+	"  inbound_id INTEGER REFERENCES inbound_messages(id),"
+	"  call_sid TEXT,"
+	"  level TEXT NOT NULL,"
+	"  concepts TEXT,"
+	"  excerpt TEXT,"
+	"  alerted INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL"
+	");"
+	"INSERT INTO escalation_messages (escalation_id, inbound_id, call_sid,"
+	"  level, excerpt, alerted, at)"
+	"  SELECT id, inbound_id, call_sid, level, excerpt, 1, created_at"
+	"  FROM escalations;"
+	"CREATE INDEX escalation_messages_by ON"
+	"  escalation_messages(escalation_id, at);"
+	"ALTER TABLE outbound_messages ADD COLUMN fair INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"DROP INDEX outbound_due;"
+	"CREATE INDEX outbound_due ON outbound_messages(status, priority, fair,"
+	"  next_attempt_at) WHERE status IN ('pending', 'unknown');",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -288,6 +356,17 @@ enum sqlite_stmt {
 	STMT_INBOX_LIST_OPEN,
 	STMT_INBOX_LIST_ALL,
 	STMT_INBOX_DONE,
+	STMT_ESCALATION_FIND_ALERT,
+	STMT_ESCALATION_FIND_EPISODE,
+	STMT_ESCALATION_FIND_ALERTED_TO,
+	STMT_ESCALATION_UPDATE,
+	STMT_ESCALATION_ALERT_INSERT,
+	STMT_ESCALATION_MESSAGE_INSERT,
+	STMT_ESCALATION_DUE,
+	STMT_ESCALATION_NEXT,
+	STMT_ESCALATION_HISTORY,
+	STMT_ESCALATION_STATS,
+	STMT_MESSAGE_LIST,
 	STMT_COUNT
 };
 
@@ -304,11 +383,23 @@ enum sqlite_stmt {
 	" coalesce(welcomed_at, 0)"
 #define PATIENT_NCOLUMNS 18
 
-/* The columns sqlite_escalation_row reads, in its order. */
+/* The columns sqlite_escalation_row reads, in its order, and the tables. */
 #define ESCALATION_COLUMNS \
-	"id, phone, coalesce(patient_id, 0), level, excerpt, rules," \
-	" created_at, coalesce(alerted_at, 0), coalesce(acknowledged_at, 0)," \
-	" acknowledged_by"
+	"e.id, e.phone, coalesce(e.patient_id, 0), e.level, e.excerpt," \
+	" e.rules, e.created_at, coalesce(e.alerted_at, 0)," \
+	" coalesce(e.acknowledged_at, 0), e.acknowledged_by, e.ack_note," \
+	" e.concepts, p.name, coalesce(e.flagged_at, e.created_at)," \
+	" coalesce(e.updated_at, e.created_at), e.chain_pos, e.alerted_to," \
+	" coalesce(e.next_alert_at, 0), e.failovers," \
+	" (SELECT count(*) FROM escalation_alerts a" \
+	"  WHERE a.escalation_id = e.id)," \
+	" (SELECT count(*) FROM escalation_messages m" \
+	"  WHERE m.escalation_id = e.id)," \
+	" coalesce(e.inbound_id, 0)," \
+	" (SELECT coalesce(max(a.outbound_id), 0) FROM escalation_alerts a" \
+	"  WHERE a.escalation_id = e.id)"
+#define ESCALATION_FROM \
+	" FROM escalations e LEFT JOIN patients p ON p.id = e.patient_id"
 
 /* The columns sqlite_inbox_row reads, in its order, and their tables. */
 #define INBOX_COLUMNS \
@@ -331,6 +422,17 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_INBOX_LIST_ALL] =
 	    "SELECT " INBOX_COLUMNS INBOX_FROM
 	    " ORDER BY i.created_at DESC, i.id DESC LIMIT ?1",
+	/* Alerts go to on-call, not to the number: not its conversation. */
+	[STMT_MESSAGE_LIST] =
+	    "SELECT * FROM ("
+	    "SELECT id, 1, kind, received_at AS at, body, level, rules, reply,"
+	    " NULL FROM inbound_messages WHERE from_phone = ?1"
+	    " UNION ALL "
+	    "SELECT id, 0, kind, coalesce(sent_at, created_at) AS at, body,"
+	    " NULL, NULL, NULL, status FROM outbound_messages"
+	    " WHERE to_phone = ?1 AND kind <> 'alert')"
+	    " WHERE ?2 = 0 OR at < ?2 ORDER BY at DESC, 2 DESC, id DESC"
+	    " LIMIT ?3",
 	[STMT_INBOX_DONE] =
 	    "UPDATE inbox SET done_at = ?3, done_by = ?2, note = ?4"
 	    " WHERE id = ?1 AND done_at IS NULL",
@@ -401,8 +503,80 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " next_fire = excluded.next_fire, updated_at = excluded.updated_at",
 	[STMT_ESCALATION_INSERT] =
 	    "INSERT INTO escalations (phone, patient_id, inbound_id, level,"
-	    " excerpt, created_at, outbound_id, rules, call_sid)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    " excerpt, created_at, outbound_id, rules, call_sid, concepts,"
+	    " flagged_at, updated_at, chain_pos, alerted_to, next_alert_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?6, ?12,"
+	    " ?13, ?14)",
+	[STMT_ESCALATION_FIND_ALERT] =
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
+	    " WHERE e.id = (SELECT escalation_id FROM escalation_alerts"
+	    "  WHERE outbound_id = ?1)",
+	[STMT_ESCALATION_FIND_EPISODE] =
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
+	    " WHERE e.phone = ?1 AND coalesce(e.flagged_at, e.created_at) >= ?2"
+	    " ORDER BY e.id DESC LIMIT 1",
+	[STMT_ESCALATION_FIND_ALERTED_TO] =
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
+	    " WHERE e.acknowledged_at IS NULL AND e.id IN"
+	    " (SELECT escalation_id FROM escalation_alerts WHERE to_phone = ?1)"
+	    " ORDER BY e.id DESC LIMIT 1",
+	[STMT_ESCALATION_UPDATE] =
+	    "UPDATE escalations SET level = coalesce(?2, level),"
+	    " concepts = coalesce(?3, concepts),"
+	    " flagged_at = coalesce(?4, flagged_at),"
+	    " chain_pos = CASE WHEN ?5 < 0 THEN chain_pos ELSE ?5 END,"
+	    " alerted_to = coalesce(?6, alerted_to),"
+	    " next_alert_at = CASE WHEN ?7 = -1 THEN NULL"
+	    "   WHEN ?7 = 0 THEN next_alert_at ELSE ?7 END,"
+	    " failovers = CASE WHEN ?8 < 0 THEN failovers ELSE ?8 END,"
+	    " acknowledged_at = CASE WHEN ?9 THEN NULL ELSE acknowledged_at END,"
+	    " acknowledged_by = CASE WHEN ?9 THEN NULL ELSE acknowledged_by END,"
+	    " ack_note = CASE WHEN ?9 THEN NULL ELSE ack_note END,"
+	    " outbound_id = coalesce(outbound_id, ?11),"
+	    " updated_at = ?10 WHERE id = ?1",
+	[STMT_ESCALATION_ALERT_INSERT] =
+	    "INSERT INTO escalation_alerts (escalation_id, outbound_id,"
+	    " to_phone, chain_pos, reason, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_ESCALATION_MESSAGE_INSERT] =
+	    "INSERT INTO escalation_messages (escalation_id, inbound_id,"
+	    " call_sid, level, concepts, excerpt, alerted, at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_ESCALATION_DUE] =
+	    "SELECT id FROM escalations WHERE acknowledged_at IS NULL"
+	    " AND next_alert_at IS NOT NULL AND next_alert_at <= ?1"
+	    " ORDER BY next_alert_at, id LIMIT ?2",
+	[STMT_ESCALATION_NEXT] =
+	    "SELECT min(next_alert_at) FROM escalations"
+	    " WHERE acknowledged_at IS NULL AND next_alert_at IS NOT NULL"
+	    " AND next_alert_at > ?1",
+	/* Messages before the alerts they raised at the same second. */
+	[STMT_ESCALATION_HISTORY] =
+	    "SELECT m.at, CASE WHEN m.call_sid IS NOT NULL THEN 'call'"
+	    "  ELSE 'message' END, m.level, coalesce(i.body, m.excerpt),"
+	    "  i.reply, NULL, NULL, NULL, m.alerted, coalesce(m.inbound_id, 0)"
+	    " FROM escalation_messages m"
+	    " LEFT JOIN inbound_messages i ON i.id = m.inbound_id"
+	    " WHERE m.escalation_id = ?1"
+	    " UNION ALL"
+	    " SELECT a.created_at, 'alert', NULL, NULL, NULL, a.to_phone,"
+	    "  a.reason, o.status || coalesce('/' || o.delivery, ''), 0,"
+	    "  a.outbound_id"
+	    " FROM escalation_alerts a"
+	    " LEFT JOIN outbound_messages o ON o.id = a.outbound_id"
+	    " WHERE a.escalation_id = ?1"
+	    " ORDER BY 1, 2 DESC, 10 LIMIT 1000",
+	[STMT_ESCALATION_STATS] =
+	    "SELECT (SELECT count(*) FROM escalations"
+	    "  WHERE acknowledged_at IS NULL AND level = 'urgent'),"
+	    " (SELECT count(*) FROM escalations"
+	    "  WHERE acknowledged_at IS NULL AND level = 'emergency'),"
+	    " (SELECT coalesce(min(created_at), 0) FROM escalations"
+	    "  WHERE acknowledged_at IS NULL),"
+	    " (SELECT count(*) FROM outbound_messages WHERE kind = 'alert'"
+	    "  AND status IN ('pending', 'unknown') AND created_at < ?1)"
+	    " + (SELECT count(*) FROM outbound_messages WHERE kind = 'alert'"
+	    "  AND status = 'sending' AND created_at < ?1)",
 	[STMT_CONVERSATION_GET] =
 	    "SELECT state FROM conversations WHERE phone = ?1",
 	[STMT_CONVERSATION_PUT] =
@@ -418,12 +592,12 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_OUTBOUND_INSERT] =
 	    "INSERT INTO outbound_messages (kind, to_phone, body, status,"
 	    " priority, next_attempt_at, expires_at, patient_id, created_at,"
-	    " updated_at)"
-	    " VALUES (?1, ?2, ?3, 'pending', ?7, ?4, ?5, ?6, ?4, ?4)",
+	    " updated_at, fair)"
+	    " VALUES (?1, ?2, ?3, 'pending', ?7, ?4, ?5, ?6, ?4, ?4, ?8)",
 	[STMT_OUTBOUND_DUE] =
 	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages"
 	    " WHERE status IN ('pending', 'unknown') AND next_attempt_at <= ?1"
-	    " ORDER BY priority, next_attempt_at, id LIMIT ?2",
+	    " ORDER BY priority, fair, next_attempt_at, id LIMIT ?2",
 	[STMT_OUTBOUND_CLAIM] =
 	    "UPDATE outbound_messages SET status = 'sending',"
 	    " attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
@@ -473,8 +647,9 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    "UPDATE outbound_messages SET status = 'unknown',"
 	    " next_attempt_at = ?2, updated_at = ?1 WHERE status = 'sending'",
 	[STMT_ESCALATION_ALERTED] =
-	    "UPDATE escalations SET alerted_at = ?2"
-	    " WHERE outbound_id = ?1 AND alerted_at IS NULL",
+	    "UPDATE escalations SET alerted_at = ?2 WHERE alerted_at IS NULL"
+	    " AND id IN (SELECT escalation_id FROM escalation_alerts"
+	    "  WHERE outbound_id = ?1)",
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -498,14 +673,16 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " removed_at = ?14, welcomed_at = ?15, updated_at = ?16"
 	    " WHERE id = ?1",
 	[STMT_ESCALATION_GET] =
-	    "SELECT " ESCALATION_COLUMNS " FROM escalations WHERE id = ?1",
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM " WHERE e.id = ?1",
 	[STMT_ESCALATION_LIST] =
-	    "SELECT " ESCALATION_COLUMNS " FROM escalations"
-	    " WHERE (NOT ?1 OR acknowledged_at IS NULL)"
-	    " AND (?2 = 0 OR patient_id = ?2)"
-	    " ORDER BY created_at DESC, id DESC LIMIT ?3",
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
+	    " WHERE (NOT ?1 OR e.acknowledged_at IS NULL)"
+	    " AND (?2 = 0 OR e.patient_id = ?2) AND e.created_at >= ?3"
+	    " AND (?4 = 0 OR e.id < ?4)"
+	    " ORDER BY e.id DESC LIMIT ?5",
 	[STMT_ESCALATION_ACK] =
-	    "UPDATE escalations SET acknowledged_at = ?3, acknowledged_by = ?2"
+	    "UPDATE escalations SET acknowledged_at = ?3, acknowledged_by = ?2,"
+	    " ack_note = ?4, next_alert_at = NULL"
 	    " WHERE id = ?1 AND acknowledged_at IS NULL",
 	[STMT_ACTIVITY_LIST] =
 	    "SELECT id, coalesce(patient_id, 0), coalesce(minutes, 0),"
@@ -720,12 +897,70 @@ sqlite_migrate_checks(sqlite3 *db, char **msg)
 }
 
 /*
+ * Migration 10: inbound_messages' kind CHECK gains 'staff', the on-call
+ * number's ACK texts, by the same edit as migration 8 (every stored row
+ * passes the wider CHECK).  Here the edit is needed, not only faster, so a
+ * schema it does not find is an error that fails the migration.
+ */
+#define SQLITE_INBOUND_KIND_OLD	"CHECK (kind IN ('triage', 'keyword'))"
+#define SQLITE_INBOUND_KIND_NEW \
+	"CHECK (kind = 'triage' OR kind = 'keyword' OR kind = 'staff')"
+#define SQLITE_MIGRATION_INBOUND	10
+
+static int
+sqlite_migrate_inbound(sqlite3 *db, char **msg)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int		 cookie = -1, defensive = 0, found = 0, rc;
+
+	if ((rc = sqlite3_prepare_v2(db, "SELECT instr(sql, ?1) > 0"
+	    " FROM sqlite_master WHERE type = 'table'"
+	    " AND name = 'inbound_messages'", -1, &st, NULL)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, SQLITE_INBOUND_KIND_OLD, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!found) {
+		*msg = sqlite3_mprintf("inbound_messages has no %s to widen",
+		    SQLITE_INBOUND_KIND_OLD);
+		return SQLITE_ERROR;
+	}
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		cookie = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (cookie < 0)
+		return SQLITE_ERROR;
+	if ((sql = sqlite3_mprintf("UPDATE sqlite_master SET sql ="
+	    " replace(sql, '%q', '%q')"
+	    " WHERE type = 'table' AND name = 'inbound_messages';"
+	    "PRAGMA schema_version = %d;",
+	    SQLITE_INBOUND_KIND_OLD, SQLITE_INBOUND_KIND_NEW, cookie + 1)) ==
+	    NULL)
+		return SQLITE_NOMEM;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+	rc = sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL, NULL, msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, msg);
+	sqlite3_exec(db, "PRAGMA writable_schema = OFF", NULL, NULL, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, defensive, NULL);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
  * Migrations that SQL alone cannot write, run after their entry's SQL in
  * the same transaction; each returns an SQLite result code.
  */
 static int (*const sqlite_migration_steps[SQLITE_NMIGRATIONS])(sqlite3 *,
     char **) = {
 	[SQLITE_MIGRATION_CHECKS - 1] = sqlite_migrate_checks,
+	[SQLITE_MIGRATION_INBOUND - 1] = sqlite_migrate_inbound,
 };
 
 static int
@@ -1318,6 +1553,12 @@ sqlite_escalation_insert(void *arg, const struct escalation *e, int64_t *id)
 	sqlite_bind_id(st, 7, e->outbound_id);
 	sqlite_bind_text(st, 8, e->rules);
 	sqlite_bind_text(st, 9, e->call_sid);
+	sqlite_bind_text(st, 10, e->concepts);
+	sqlite3_bind_int64(st, 11, e->flagged_at != 0 ? e->flagged_at :
+	    e->created_at);
+	sqlite3_bind_int(st, 12, e->chain_pos);
+	sqlite_bind_text(st, 13, e->alerted_to);
+	sqlite_bind_id(st, 14, e->next_alert_at);
 	if (sqlite_exec_stmt(s, st, "escalation insert") == -1)
 		return -1;
 	if (id != NULL)
@@ -1440,6 +1681,7 @@ sqlite_outbound_insert(void *arg, const struct outbound *o, int64_t *id)
 	sqlite_bind_id(st, 5, o->expires_at);
 	sqlite_bind_id(st, 6, o->patient_id);
 	sqlite3_bind_int(st, 7, o->priority);
+	sqlite3_bind_int(st, 8, o->fair);
 	if (sqlite_exec_stmt(s, st, "outbound insert") == -1)
 		return -1;
 	if (id != NULL)
@@ -1777,6 +2019,19 @@ sqlite_escalation_row(sqlite3_stmt *st, void *arg)
 	e->alerted_at = sqlite3_column_int64(st, 7);
 	e->acknowledged_at = sqlite3_column_int64(st, 8);
 	e->acknowledged_by = sqlite_column_strdup(st, 9);
+	e->ack_note = sqlite_column_strdup(st, 10);
+	e->concepts = sqlite_column_strdup(st, 11);
+	e->patient_name = sqlite_column_strdup(st, 12);
+	e->flagged_at = sqlite3_column_int64(st, 13);
+	e->updated_at = sqlite3_column_int64(st, 14);
+	e->chain_pos = sqlite3_column_int(st, 15);
+	e->alerted_to = sqlite_column_strdup(st, 16);
+	e->next_alert_at = sqlite3_column_int64(st, 17);
+	e->failovers = sqlite3_column_int(st, 18);
+	e->nalerts = sqlite3_column_int(st, 19);
+	e->nmessages = sqlite3_column_int(st, 20);
+	e->inbound_id = sqlite3_column_int64(st, 21);
+	e->last_alert_id = sqlite3_column_int64(st, 22);
 }
 
 static void
@@ -1797,21 +2052,24 @@ sqlite_escalation_get(void *arg, int64_t id, struct escalation_row *e)
 }
 
 static int
-sqlite_escalation_list(void *arg, int open_only, int64_t patient_id,
-    size_t max, struct escalation_row **v, size_t *n)
+sqlite_escalation_list(void *arg, const struct escalation_filter *f,
+    struct escalation_row **v, size_t *n)
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_LIST);
 
-	sqlite3_bind_int(st, 1, open_only != 0);
-	sqlite3_bind_int64(st, 2, patient_id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	return sqlite_collect(s, st, "escalation list", sizeof **v, max,
+	sqlite3_bind_int(st, 1, f->open_only != 0);
+	sqlite3_bind_int64(st, 2, f->patient_id);
+	sqlite3_bind_int64(st, 3, f->since);
+	sqlite3_bind_int64(st, 4, f->before_id);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)f->max);
+	return sqlite_collect(s, st, "escalation list", sizeof **v, f->max,
 	    sqlite_escalation_row, sqlite_escalation_clear_cb, (void **)v, n);
 }
 
 static int
-sqlite_escalation_ack(void *arg, int64_t id, const char *by, int64_t now)
+sqlite_escalation_ack(void *arg, int64_t id, const char *by, const char *note,
+    int64_t now)
 {
 	struct sqlite_store	*s = arg;
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_ACK);
@@ -1819,9 +2077,197 @@ sqlite_escalation_ack(void *arg, int64_t id, const char *by, int64_t now)
 	sqlite3_bind_int64(st, 1, id);
 	sqlite_bind_text(st, 2, by);
 	sqlite3_bind_int64(st, 3, now);
+	sqlite_bind_text(st, 4, note);
 	if (sqlite_exec_stmt(s, st, "escalation acknowledge") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0;
+}
+
+static int
+sqlite_escalation_find(void *arg, const struct escalation_key *k,
+    struct escalation_row *e)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st;
+
+	switch (k->which) {
+	case ESCALATION_BY_ID:
+		st = sqlite_stmt(s, STMT_ESCALATION_GET);
+		sqlite3_bind_int64(st, 1, k->id);
+		break;
+	case ESCALATION_BY_ALERT:
+		st = sqlite_stmt(s, STMT_ESCALATION_FIND_ALERT);
+		sqlite3_bind_int64(st, 1, k->id);
+		break;
+	case ESCALATION_EPISODE:
+		st = sqlite_stmt(s, STMT_ESCALATION_FIND_EPISODE);
+		sqlite_bind_text(st, 1, k->phone);
+		sqlite3_bind_int64(st, 2, k->since);
+		break;
+	case ESCALATION_ALERTED_TO:
+		st = sqlite_stmt(s, STMT_ESCALATION_FIND_ALERTED_TO);
+		sqlite_bind_text(st, 1, k->phone);
+		break;
+	default:
+		return -1;
+	}
+	return sqlite_fetch_one(s, st, "escalation lookup",
+	    sqlite_escalation_row, e);
+}
+
+static int
+sqlite_escalation_update(void *arg, const struct escalation_update *u)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_UPDATE);
+
+	sqlite3_bind_int64(st, 1, u->id);
+	sqlite_bind_text(st, 2, u->level);
+	sqlite_bind_text(st, 3, u->concepts);
+	sqlite_bind_id(st, 4, u->flagged_at);
+	sqlite3_bind_int(st, 5, u->chain_pos);
+	sqlite_bind_text(st, 6, u->alerted_to);
+	sqlite3_bind_int64(st, 7, u->next_alert_at);
+	sqlite3_bind_int(st, 8, u->failovers);
+	sqlite3_bind_int(st, 9, u->reopen != 0);
+	sqlite3_bind_int64(st, 10, u->now);
+	sqlite_bind_id(st, 11, u->outbound_id);
+	if (sqlite_exec_stmt(s, st, "escalation update") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+static int
+sqlite_escalation_alert_insert(void *arg, const struct escalation_alert *a)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_ALERT_INSERT);
+
+	sqlite3_bind_int64(st, 1, a->escalation_id);
+	sqlite3_bind_int64(st, 2, a->outbound_id);
+	sqlite_bind_text(st, 3, a->to);
+	sqlite3_bind_int(st, 4, a->chain_pos);
+	sqlite_bind_text(st, 5, a->reason);
+	sqlite3_bind_int64(st, 6, a->created_at);
+	return sqlite_exec_stmt(s, st, "escalation alert insert");
+}
+
+static int
+sqlite_escalation_message_insert(void *arg,
+    const struct escalation_message *m)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s,
+				    STMT_ESCALATION_MESSAGE_INSERT);
+
+	sqlite3_bind_int64(st, 1, m->escalation_id);
+	sqlite_bind_id(st, 2, m->inbound_id);
+	sqlite_bind_text(st, 3, m->call_sid);
+	sqlite_bind_text(st, 4, m->level);
+	sqlite_bind_text(st, 5, m->concepts);
+	sqlite_bind_text(st, 6, m->excerpt);
+	sqlite3_bind_int(st, 7, m->alerted != 0);
+	sqlite3_bind_int64(st, 8, m->at);
+	return sqlite_exec_stmt(s, st, "escalation message insert");
+}
+
+static int
+sqlite_escalation_due(void *arg, int64_t now, int64_t *ids, size_t max,
+    size_t *n, int64_t *next_at)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_DUE);
+	int			 rc;
+
+	*n = 0;
+	*next_at = 0;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (*n < max && rc != SQLITE_DONE) {
+		sqlite_log_error(s, "escalation timers");
+		return -1;
+	}
+	st = sqlite_stmt(s, STMT_ESCALATION_NEXT);
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*next_at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		sqlite_log_error(s, "escalation next timer");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sqlite_event_row(sqlite3_stmt *st, void *arg)
+{
+	struct escalation_event	*e = arg;
+
+	e->at = sqlite3_column_int64(st, 0);
+	e->kind = sqlite_column_strdup(st, 1);
+	e->level = sqlite_column_strdup(st, 2);
+	e->text = sqlite_column_strdup(st, 3);
+	e->reply = sqlite_column_strdup(st, 4);
+	e->to = sqlite_column_strdup(st, 5);
+	e->reason = sqlite_column_strdup(st, 6);
+	e->status = sqlite_column_strdup(st, 7);
+	e->alerted = sqlite3_column_int(st, 8);
+	e->ref = sqlite3_column_int64(st, 9);
+}
+
+static void
+sqlite_event_clear_cb(void *arg)
+{
+	struct escalation_event	*e = arg;
+
+	free(e->kind);
+	free(e->level);
+	free(e->text);
+	free(e->reply);
+	free(e->to);
+	free(e->reason);
+	free(e->status);
+}
+
+static int
+sqlite_escalation_history(void *arg, int64_t id, struct escalation_event **v,
+    size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_HISTORY);
+
+	sqlite3_bind_int64(st, 1, id);
+	return sqlite_collect(s, st, "escalation history", sizeof **v, 1000,
+	    sqlite_event_row, sqlite_event_clear_cb, (void **)v, n);
+}
+
+static int
+sqlite_escalation_stats(void *arg, int64_t stuck_before,
+    struct escalation_stats *out)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_ESCALATION_STATS);
+	int			 rc;
+
+	sqlite3_bind_int64(st, 1, stuck_before);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->open_urgent = sqlite3_column_int(st, 0);
+		out->open_emergency = sqlite3_column_int(st, 1);
+		out->oldest_open_at = sqlite3_column_int64(st, 2);
+		out->alerts_stuck = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		sqlite_log_error(s, "escalation stats");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -1936,6 +2382,42 @@ sqlite_inbox_done(void *arg, int64_t id, const char *by, const char *note,
 	return sqlite3_changes(s->db) > 0;
 }
 
+static void
+sqlite_message_row(sqlite3_stmt *st, void *arg)
+{
+	struct message_row	*m = arg;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->inbound = sqlite3_column_int(st, 1);
+	m->kind = sqlite_column_strdup(st, 2);
+	m->at = sqlite3_column_int64(st, 3);
+	m->body = sqlite_column_strdup(st, 4);
+	m->level = sqlite_column_strdup(st, 5);
+	m->rules = sqlite_column_strdup(st, 6);
+	m->reply = sqlite_column_strdup(st, 7);
+	m->status = sqlite_column_strdup(st, 8);
+}
+
+static void
+sqlite_message_clear_cb(void *m)
+{
+	message_row_clear(m);
+}
+
+static int
+sqlite_message_list(void *arg, const char *phone, int64_t before, size_t max,
+    struct message_row **v, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_MESSAGE_LIST);
+
+	sqlite_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	return sqlite_collect(s, st, "message list", sizeof **v, max,
+	    sqlite_message_row, sqlite_message_clear_cb, (void **)v, n);
+}
+
 const struct storage_ops storage_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1978,6 +2460,13 @@ const struct storage_ops storage_sqlite_ops = {
 	.outbound_cancel = sqlite_outbound_cancel,
 	.outbound_recover = sqlite_outbound_recover,
 	.escalation_alerted = sqlite_escalation_alerted,
+	.escalation_find = sqlite_escalation_find,
+	.escalation_update = sqlite_escalation_update,
+	.escalation_alert_insert = sqlite_escalation_alert_insert,
+	.escalation_message_insert = sqlite_escalation_message_insert,
+	.escalation_due = sqlite_escalation_due,
+	.escalation_history = sqlite_escalation_history,
+	.escalation_stats = sqlite_escalation_stats,
 	.patient_list = sqlite_patient_list,
 	.patient_update = sqlite_patient_update,
 	.escalation_get = sqlite_escalation_get,
@@ -1988,4 +2477,5 @@ const struct storage_ops storage_sqlite_ops = {
 	.inbox_get = sqlite_inbox_get,
 	.inbox_list = sqlite_inbox_list,
 	.inbox_done = sqlite_inbox_done,
+	.message_list = sqlite_message_list,
 };

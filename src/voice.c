@@ -109,14 +109,16 @@ voice_plan_today(const struct settings *set, const struct patient *p,
 
 /* The text of one spoken line, with its placeholders filled in. */
 static char *
-voice_text(const struct settings *set, const struct ivr_say *say, int minutes,
-    const struct voice_today *today)
+voice_text(const struct settings *set, const char *phone,
+    const struct ivr_say *say, int minutes, const struct voice_today *today)
 {
 	static const char *const keys[] = { "minutes", "goal_min", "goal_max" };
 	const char	*tmpl, *vals[3];
 	char		 buf[16];
 
-	tmpl = prompts_lookup(set->prompts, say->lang, say->prompt);
+	/* The emergency number of the caller's country (settings.h). */
+	tmpl = prompts_lookup(settings_prompts(set, phone), say->lang,
+	    say->prompt);
 	if (tmpl == NULL)	/* check-config makes sure it never is */
 		tmpl = "";
 	snprintf(buf, sizeof buf, "%d", today != NULL ? today->minutes :
@@ -128,8 +130,8 @@ voice_text(const struct settings *set, const struct ivr_say *say, int minutes,
 }
 
 static char *
-voice_render(const struct settings *set, const struct ivr_result *r, int step,
-    const struct voice_today *today)
+voice_render(const struct settings *set, const char *phone,
+    const struct ivr_result *r, int step, const struct voice_today *today)
 {
 	struct twiml_say	 say[IVR_MAX_SAY];
 	struct twiml_voice	 v;
@@ -138,7 +140,7 @@ voice_render(const struct settings *set, const struct ivr_result *r, int step,
 
 	memset(&v, 0, sizeof v);
 	for (i = 0; i < r->nsay; i++) {
-		text[i] = voice_text(set, &r->say[i], r->minutes,
+		text[i] = voice_text(set, phone, &r->say[i], r->minutes,
 		    strcmp(r->say[i].prompt, "voice_exercises_plan") == 0 ?
 		    today : NULL);
 		say[i].language = ivr_say_language(r->say[i].lang);
@@ -167,7 +169,8 @@ voice_render(const struct settings *set, const struct ivr_result *r, int step,
 
 /* The answer when nothing can be kept: emergency advice, then goodbye. */
 static char *
-voice_unavailable(const struct settings *set, const char *lang)
+voice_unavailable(const struct settings *set, const char *phone,
+    const char *lang)
 {
 	struct ivr_result	r;
 
@@ -177,7 +180,7 @@ voice_unavailable(const struct settings *set, const char *lang)
 	r.say[0].prompt = "voice_unavailable";
 	r.nsay = 1;
 	r.hangup = 1;
-	return voice_render(set, &r, 0, NULL);
+	return voice_render(set, phone, &r, 0, NULL);
 }
 
 /* Records what the caller chose; -1 on a store error. */
@@ -200,8 +203,11 @@ voice_effects(const struct settings *set, struct storage *st,
 		esc.call_sid = sid;
 		text = xasprintf("phone keypad: %s", r->symptom);
 		esc.text = text;
+		esc.name = known ? p->name : NULL;
+		esc.own = 1;
+		esc.flag = r->flag;
 		esc.now = now;
-		rc = escalate_record(set, st, &esc);
+		rc = escalate_record(set, st, &esc, NULL);
 		free(text);
 		if (rc == -1)
 			return -1;
@@ -347,7 +353,7 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	 * pass for keys pressed after that answer: theirs leads to step 2.
 	 */
 	c.step = found ? row.step + 1 : step == 1 ? 2 : 1;
-	doc = voice_render(set, &r, c.step, &today);
+	doc = voice_render(set, from, &r, c.step, &today);
 	state = ivr_state_format(&ivr);
 	c.call_sid = sid;
 	c.from = from;
@@ -394,7 +400,7 @@ unavailable:
 	    "to call the emergency number if it is one, and hung up", sid,
 	    redacted, voice_event_names[ev]);
 	res->status = 200;
-	res->body = voice_unavailable(set, lang);
+	res->body = voice_unavailable(set, from, lang);
 out:
 	free(doc);
 	free(state);

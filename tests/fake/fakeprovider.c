@@ -23,6 +23,13 @@
  *			StatusCallback URL at once; the answer only after MS ms
  *			(the gateway has given up by then)
  *	reset		the connection is closed without an answer
+ *	http:CODE	that HTTP status with an HTML page (no body for 204,
+ *			a Location for 3xx), as a proxy in front would answer
+ *	nosid:CODE	that status with the message's JSON but no sid
+ *	after:VALUE	503 with "Retry-After: VALUE" (digits only)
+ *	afterdate:SEC	503 with Retry-After as an HTTP-date SEC seconds ahead
+ *	undelivered	created (201), then a signed "undelivered" status
+ *			callback with ErrorCode 30003 instead of "delivered"
  *
  * With --token, 201 answers are followed by a signed "delivered" status
  * callback when the request had a StatusCallback (the lost: action sends
@@ -145,8 +152,9 @@ fake_callback(const char *url, const char *sid, const char *status)
 	    (u = evhttp_uri_parse(url)) == NULL)
 		return;
 	snprintf(body, sizeof body, "MessageSid=%s&MessageStatus=%s"
-	    "&AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01",
-	    sid, status);
+	    "&AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01"
+	    "%s", sid, status, strcmp(status, "undelivered") == 0 ?
+	    "&ErrorCode=30003" : "");
 	if (form_parse(body, strlen(body), 100, &f) != FORM_OK ||
 	    signature_compute(fake_token, url, f, sig) == -1) {
 		form_free(f);
@@ -209,6 +217,25 @@ fake_error(struct evhttp_request *req, int status, int code, const char *msg)
 	fake_json_reply(req, status, json_pack("{s:i, s:s, s:s, s:i}", "code",
 	    code, "message", msg, "more_info",
 	    "https://www.twilio.com/docs/errors/", "status", status));
+}
+
+/* An answer that is not the Messages API's: a proxy's page, a redirect. */
+static void
+fake_odd_reply(struct evhttp_request *req, int status)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	static const char	 page[] = "<html><body>Down for maintenance"
+	    "</body></html>";
+
+	if (status >= 300 && status < 400)
+		evhttp_add_header(h, "Location",
+		    "https://api.example.net/2010-04-01/");
+	if (status != 204 && status != 304) {
+		evhttp_add_header(h, "Content-Type", "text/html");
+		evbuffer_add(evhttp_request_get_output_buffer(req), page,
+		    sizeof page - 1);
+	}
+	evhttp_send_reply(req, status, "Odd", NULL);
 }
 
 struct fake_later {
@@ -291,7 +318,8 @@ fake_messages(struct evhttp_request *req, const char *account)
 	}
 	action = fake_next_action(to);
 	created = strcmp(action, "201") == 0 || strncmp(action, "slow:", 5) == 0 ||
-	    strncmp(action, "lost:", 5) == 0;
+	    strncmp(action, "lost:", 5) == 0 ||
+	    strcmp(action, "undelivered") == 0;
 	fake_count++;
 	snprintf(sid, sizeof sid, "SM%016lx%016lx", (unsigned long)getpid(),
 	    fake_count);
@@ -329,9 +357,36 @@ fake_messages(struct evhttp_request *req, const char *account)
 		if (action[0] == 'l')
 			fake_callback(cb, sid, "sent");
 		event_base_once(fake_base, -1, EV_TIMEOUT, fake_later_cb, l, &tv);
+	} else if (strcmp(action, "undelivered") == 0) {
+		fake_json_reply(req, 201, answer);
+		fake_callback(cb, sid, "undelivered");
 	} else if (created) {
 		fake_json_reply(req, 201, answer);
 		fake_callback(cb, sid, "delivered");
+	} else if (strncmp(action, "http:", 5) == 0) {
+		json_decref(answer);
+		fake_odd_reply(req, (int)strtol(action + 5, NULL, 10));
+	} else if (strncmp(action, "nosid:", 6) == 0) {
+		json_object_del(answer, "sid");
+		fake_json_reply(req, (int)strtol(action + 6, NULL, 10), answer);
+	} else if (strncmp(action, "after:", 6) == 0 ||
+	    strncmp(action, "afterdate:", 10) == 0) {
+		char		 date[64];
+		time_t		 t;
+		struct tm	 tm;
+
+		json_decref(answer);
+		if (action[5] == ':')
+			snprintf(date, sizeof date, "%s", action + 6);
+		else {
+			t = time(NULL) + strtol(action + 10, NULL, 10);
+			gmtime_r(&t, &tm);
+			strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT",
+			    &tm);
+		}
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", date);
+		fake_error(req, 503, 20503, "Service Unavailable");
 	} else {
 		json_decref(answer);
 		code = atoi(action);

@@ -104,9 +104,11 @@ for sid in $(sids_with 200 "$TMPD/results1"); do
 	cmp -s "$TMPD/out1/$sid" "$TMPD/out2/$sid" || changed=$((changed + 1))
 done
 expect_eq "$changed" 0 'every acknowledged message is answered with the identical reply on retry'
-expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalations;")" \
+expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalation_messages;")" \
 	"$(sql "SELECT count(*), count(*) FROM inbound_messages WHERE level IN ('urgent', 'emergency');")" \
-	'one escalation for each urgent or emergency message, none twice'
+	'each urgent or emergency message escalated once, none twice'
+expect_eq "$(sql "SELECT count(*) FROM (SELECT phone FROM escalations GROUP BY phone HAVING count(*) > 1);")" 0 \
+	'one escalation per sender: each episode is one'
 http_get /metrics
 expect_eq "$(metric clotline_inbound_duplicates_total) $(metric clotline_inbound_messages_total)" \
 	"$rows_before $((N - rows_before))" 'the retries of stored messages count as duplicates, the rest as new'

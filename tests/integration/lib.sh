@@ -273,7 +273,8 @@ log_has() {
 #   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
 #   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
-#   set TEST_DB to match).
+#   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
+#   emergency_numbers ...), CFG_ESCALATION (lines for [escalation]).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -316,6 +317,10 @@ emergency_number = ${CFG_EMERGENCY:-999}
 on_call = $ON_CALL
 timezone = Europe/London
 language = en
+${CFG_CLINIC:-}
+
+[escalation]
+${CFG_ESCALATION:-}
 EOF
 	chmod 600 "$file"	# it holds auth_token (check-config warns otherwise)
 }
@@ -408,7 +413,7 @@ http_request() {
 	path=${path#http://127.0.0.1:"$PORT"}
 	path=${path%%\?*}
 	case $path in
-	/twilio/sms | /twilio/status | /healthz | /metrics) route=$path ;;
+	/twilio/sms | /twilio/status | /healthz | /livez | /readyz | /metrics) route=$path ;;
 	/api/v1 | /api/v1/*) route=/api/v1 ;;
 	/twilio/voice | /twilio/voice/*) route=/twilio/voice ;;
 	*) route=other ;;

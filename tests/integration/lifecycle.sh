@@ -203,7 +203,7 @@ post_sms SMcrash "$P" "$RED_FLAG"
 expect_eq "$HTTP_STATUS" 200 'the provider retries after the crash: 200'
 expect_eq "$HTTP_BODY" "$crash_reply" '... with the identical reply'
 expect_eq "$(inbound_count SMcrash)" 1 '... and still one row'
-expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = (SELECT id FROM inbound_messages WHERE provider_sid = 'SMcrash');")" \
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE inbound_id = (SELECT id FROM inbound_messages WHERE provider_sid = 'SMcrash');")" \
 	1 '... and one escalation'
 expect_eq "$(inbound_count SMhup0)" 1 'earlier messages survived the crash'
 http_get /metrics

@@ -101,7 +101,11 @@ run env USER=tester2 SUDO_USER= "$CLOTLINE" patient add "$P1" --plan dvt-walking
 expect_eq "$RUN_RC" 0 'add: exit 0'
 expect_contains "$RUN_OUT" "($P1) enrolled on plan dvt-walking" 'add: says who and the plan'
 expect_contains "$RUN_OUT" 'welcome message is queued' 'add: says the welcome is queued'
-expect_eq "$RUN_ERR" '' 'add: nothing on stderr'
+# A UK number living on New York time: enrolled, with a warning to check
+# which emergency number the patient can call (issue 16).
+expect_contains "$RUN_ERR" 'warning: time zone America/New_York is in US, not in the clinic' \
+	'add: warns that the time zone is outside the clinic'"'"'s country'
+expect_eq "$(printf '%s\n' "$RUN_ERR" | wc -l)" 1 'add: nothing else on stderr'
 id1=$(sql "SELECT id FROM patients WHERE phone = '$P1';")
 expect_eq "$(sql "SELECT enrolled, plan, timezone, end_date, quiet_start, quiet_end FROM patients WHERE id = $id1;")" \
 	'1|dvt-walking|America/New_York|2099-12-31|21:00|08:00' 'add: stored, with default quiet hours'

@@ -123,7 +123,11 @@ enrol_patient "$P_LA" en America/Los_Angeles
 enrol_patient "$P_ES" es Europe/London
 enrol_patient "$P_PAUSED" en Europe/London '' 1
 enrol_patient "$P_OPTED" en Europe/London '' 0 1
-enrol_patient "$P_LATE" en Europe/London 'walk=22:30'
+enrol_patient "$P_LATE" en Europe/London
+# Enrolment now refuses a time inside quiet hours (issue 18); a stored one
+# (quiet hours changed since, or an older enrolment) is still moved.
+sql "UPDATE patients SET reminder_times = 'walk=22:30', updated_at = updated_at + 1
+     WHERE phone = '$P_LATE';"
 enrol_patient "$P_DE" de Europe/Berlin
 enrol_patient "$P_RESUME" en Europe/London '' 1
 id_la=$(sql "SELECT id FROM patients WHERE phone = '$P_LA';")

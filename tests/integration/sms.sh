@@ -216,7 +216,7 @@ expect_eq "$HTTP_STATUS $HTTP_BODY" "200 $first" 'repeated MessageSid, other bod
 expect_eq "$(inbound_count SMdup)" 1 'repeated MessageSid stored once'
 expect_eq "$(sql "SELECT body FROM inbound_messages WHERE provider_sid = 'SMdup';")" "$RED_FLAG" \
 	'the first body is the one kept'
-expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = $(inbound_id SMdup);")" 1 \
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE inbound_id = $(inbound_id SMdup);")" 1 \
 	'repeated MessageSid escalated once'
 
 # --------------------------------------------------- 415, 400, 413, 405, 404
@@ -377,7 +377,7 @@ post_sms SMkwyes1 "$P_STOPPER" 'yes'
 expect_message "$EMERGENCY_TEXT" 'YES inside an emergency episode while opted out: emergency advice'
 expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_STOPPER';")" 1 \
 	'YES inside an emergency episode does not opt back in'
-expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = $(inbound_id SMkwyes1);")" 1 \
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE inbound_id = $(inbound_id SMkwyes1);")" 1 \
 	'YES inside an emergency episode: escalated'
 post_sms SMkwyes2 "$P_STOPPER" 'START'
 expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_STOPPER';")" 0 'START opts back in'
@@ -554,27 +554,42 @@ expect_message "$EMERGENCY_TEXT" 'the episode never steps down: thanks still get
 expect_eq "$(sql "SELECT level FROM conversations WHERE phone = '$P_CONV';")" emergency 'conversation level stored'
 BODIES+=('bit breathless today')
 
-# Every urgent and emergency message queues an alert to on-call, which the
-# outbox sends (here through the console provider's log).
-expect_eq "$(sql "SELECT count(*) FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.from_phone = '$P_CONV';")" 3 \
-	'three red-flag messages, three escalations'
+# The episode is one escalation: each message attaches to it, and an alert
+# goes to on-call when it starts and when it gets worse (urgent to
+# emergency), not for "ok thanks".  The outbox sends them (here through
+# the console provider's log).
+expect_eq "$(sql "SELECT count(*) FROM escalations WHERE phone = '$P_CONV';")" 1 \
+	'three red-flag messages of one episode, one escalation'
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages m JOIN escalations e ON e.id = m.escalation_id WHERE e.phone = '$P_CONV';")" 3 \
+	'the three messages are attached to it'
+expect_eq "$(sql "SELECT group_concat(a.reason, ',') FROM escalation_alerts a JOIN escalations e ON e.id = a.escalation_id WHERE e.phone = '$P_CONV';")" 'new,rise' \
+	'two alerts: the new episode, then the rise to emergency; none for "ok thanks"'
+alert_of() {	# REASON: the outbox row of $P_CONV's alert for that reason
+	sql "SELECT a.outbound_id FROM escalation_alerts a JOIN escalations e ON e.id = a.escalation_id WHERE e.phone = '$P_CONV' AND a.reason = '$1';"
+}
 alert_sent() {
-	[ "$(sql "SELECT o.kind, o.to_phone, o.status, e.alerted_at IS NOT NULL FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")" = "alert|$ON_CALL|sent|1" ]
+	[ "$(sql "SELECT o.kind, o.to_phone, o.status, e.alerted_at IS NOT NULL FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id JOIN escalations e ON e.id = a.escalation_id WHERE o.id = $(alert_of rise);")" = "alert|$ON_CALL|sent|1" ]
 }
 wait_for 10 alert_sent || fail "the alert was not sent to on_call: $(sql "SELECT status, error_message FROM outbound_messages WHERE kind = 'alert';")"
 ok 'the alert went to [clinic] on_call and the escalation is marked alerted'
-alert_id=$(sql "SELECT e.outbound_id FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv2';")
-expect_match "$(cat "$TMPD/outbound.log")" "id=$alert_id to=\\$ON_CALL segments=[12] body=\".*emergency" \
+alert_id=$(alert_of rise)
+expect_match "$(cat "$TMPD/outbound.log")" "id=$alert_id to=\\$ON_CALL segments=[123] body=\".*emergency" \
 	'the console provider wrote the alert as one line'
-prio() { sql "SELECT o.priority FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = '$1';"; }
-expect_eq "$(prio SMconv2),$(prio SMconv1)" '0,1' 'an emergency alert goes to the head of the queue (priority 0), an urgent one next (1)'
-alert=$(sql "SELECT o.body FROM outbound_messages o JOIN escalations e ON e.outbound_id = o.id JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv1';")
+prio() { sql "SELECT priority FROM outbound_messages WHERE id = $(alert_of "$1");"; }
+expect_eq "$(prio rise),$(prio new)" '0,1' 'an emergency alert goes to the head of the queue (priority 0), an urgent one next (1)'
+alert=$(sql "SELECT body FROM outbound_messages WHERE id = $(alert_of new);")
 expect_contains "$alert" 'urgent' 'alert: names the level'
 expect_contains "$alert" "$P_CONV" 'alert: gives the number to call back'
 expect_contains "$alert" 'bit breathless today' 'alert: quotes the message'
+expect_contains "$alert" '(breathlessness)' 'alert: names the red flag'
+expect_contains "$alert" "ACK $(sql "SELECT id FROM escalations WHERE phone = '$P_CONV';")" 'alert: says how to acknowledge it'
+alert=$(sql "SELECT body FROM outbound_messages WHERE id = $(alert_of rise);")
+expect_contains "$alert" 'YES to "Do you also have chest pain or tightness? Reply YES or NO."' \
+	'the alert for a YES says which question it answered'
+expect_contains "$alert" 'breathless chest pain' 'the alert for a YES names the new red flags'
 post_sms SMconv4 "$P_URGENT" 'my NHS number is 485 777 3456 and I coughed up blood'
 expect_message "$EMERGENCY_TEXT" 'coughing blood: emergency'
-excerpt=$(sql "SELECT excerpt FROM escalations e JOIN inbound_messages i ON i.id = e.inbound_id WHERE i.provider_sid = 'SMconv4';")
+excerpt=$(sql "SELECT m.excerpt FROM escalation_messages m JOIN inbound_messages i ON i.id = m.inbound_id WHERE i.provider_sid = 'SMconv4';")
 expect_eq "$excerpt" 'my NHS number is ### ### #### and I coughed up blood' 'excerpt: long numbers redacted'
 expect_not_contains "$(sql "SELECT body FROM outbound_messages WHERE kind = 'alert';")" '485 777' 'alert: no long number from the message'
 BODIES+=('my NHS number is 485 777 3456 and I coughed up blood')
@@ -604,7 +619,7 @@ expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_YESOUT';")" 1
 post_sms SMyo4 "$P_YESOUT" 'YES'
 expect_message "$EMERGENCY_TEXT" 'YES again in the emergency episode: emergency, not opt-in'
 expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_YESOUT';")" 1 'YES again does not opt back in'
-expect_eq "$(sql "SELECT count(*) FROM escalations WHERE inbound_id = $(inbound_id SMyo4);")" 1 \
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE inbound_id = $(inbound_id SMyo4);")" 1 \
 	'YES again in the emergency episode: escalated'
 
 # Requests in plain words, and YES outside any episode.

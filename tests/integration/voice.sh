@@ -122,7 +122,7 @@ expect_hangup 'key 1: emergency'
 expect_contains "$HTTP_BODY" '<Say language="en-GB">This could be serious. Hang up now and call 9 9 9, or go to A and E. Do not drive yourself.' 'key 1: call the emergency number, spoken digit by digit'
 expect_eq "$(sql "SELECT level || '|' || phone || '|' || (inbound_id IS NULL) FROM escalations WHERE call_sid = 'CA02';")" "emergency|$P_EMERG|1" 'key 1: an emergency escalation for the call'
 expect_eq "$(sql "SELECT o.kind || '|' || o.to_phone || '|' || o.priority FROM escalations e JOIN outbound_messages o ON o.id = e.outbound_id WHERE e.call_sid = 'CA02';")" "alert|$ON_CALL|0" 'key 1: on-call alert queued at emergency priority'
-expect_contains "$(sql "SELECT body FROM outbound_messages o JOIN escalations e ON o.id = e.outbound_id WHERE e.call_sid = 'CA02';")" 'reported "phone keypad: chest pain or breathlessness now"' 'the alert says what was pressed'
+expect_contains "$(sql "SELECT body FROM outbound_messages o JOIN escalations e ON o.id = e.outbound_id WHERE e.call_sid = 'CA02';")" ': "phone keypad: chest pain or breathlessness now"' 'the alert says what was pressed'
 expect_match "$(call_col CA02 ended_at)" '^[0-9]+$' 'the call is marked ended'
 wait_for 10 grep -q 'phone keypad: chest pain' "$TMPD/outbound.log" ||
 	fail 'the alert never reached the console provider'

@@ -6,11 +6,16 @@
 #  1. Prism, a validating proxy, with the provider's published API
 #     description between the gateway and the fake provider: every Messages
 #     request the gateway sends is checked against the document (an invalid
-#     one would get 422, which the gateway counts as a permanent failure).
+#     one would get 422, which the gateway retries: it would never be sent,
+#     and the outbox would not settle).
 #  2. The official twilio npm library signs inbound webhooks; the gateway
 #     accepts them and refuses tampered ones.
 #  3. The library's own REST client sends a message to the fake provider;
 #     the gateway's request carries the same fields.
+#  4. The clinic console in Debian's headless Chromium, driven by
+#     playwright-core (console.js): sign-in, enrolment, a live emergency,
+#     acknowledgement, the adherence chart, the rules check, the cookie's
+#     flags and CSRF; screenshots into docs/ (CONSOLE_SHOTS to change).
 #
 # Needs node and npm; installs the pinned packages (package-lock.json) with
 # `npm ci` on first use.  Environment as for make check: top_srcdir,
@@ -23,7 +28,7 @@ SPEC=${CLOTLINE_SHARED:-$top_srcdir/../shared}/peer/twilio_api_v2010.messages.js
 [ -f "$SPEC" ] || fail "the provider's API description is missing: $SPEC"
 command -v node >/dev/null || fail 'node is required (apt-get install nodejs npm)'
 if [ ! -x "$INTEROP/node_modules/.bin/prism" ] ||
-	! (cd "$INTEROP" && node -e "require('twilio')") 2>/dev/null; then
+	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core')") 2>/dev/null; then
 	(cd "$INTEROP" && npm ci --no-audit --no-fund --loglevel=error) ||
 		fail 'npm ci failed'
 fi
@@ -33,7 +38,9 @@ free_port() {
 }
 
 # ------------------------------------------------- 1. through the validator
-start_fake
+P_ODD=+447700900409	# answered by something other than the Messages API
+echo "$P_ODD http:200 http:204 nosid:201 http:302 http:400 http:408 http:413 http:421 201" >"$TMPD/script"
+start_fake "$TMPD/script"
 PRISM_PORT=$(free_port)
 "$INTEROP/node_modules/.bin/prism" proxy -h 127.0.0.1 -p "$PRISM_PORT" "$SPEC" \
 	"http://127.0.0.1:$FAKE_PORT" --errors >"$TMPD/prism.log" 2>&1 &
@@ -50,7 +57,9 @@ code=$(curl -s -o "$TMPD/prism.out" -w '%{http_code}' -u "$TEST_ACCOUNT_SID:$TES
 expect_eq "$code" 422 'control: prism refuses a Messages request without To'
 
 CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$PRISM_PORT \
-CFG_OUTBOX='poll_interval = 1' write_config "$TEST_CONF"
+CFG_OUTBOX='poll_interval = 1
+retry_initial_ms = 100
+retry_max = 1' write_config "$TEST_CONF"
 start_daemon
 queue_msg reminder +447700900401 'Time for your 15 minute walk.' >/dev/null
 queue_msg welcome +447700900402 'Welcome to the clinic: reply STOP to stop, HELP for help.' >/dev/null
@@ -65,6 +74,17 @@ expect_eq "$(fake_count)" "$(sql 'SELECT count(*) FROM outbound_messages;')" \
 expect_eq "$(grep -c 'UNPROCESSABLE' "$TMPD/prism.log")" 1 \
 	"prism refused nothing but the control request"
 ours=$(grep -F '"to":"+447700900401"' "$FAKE_LOG")
+
+# Answers that are not a created message, through prism (issue 16): a 200
+# HTML page, 204, 201 without a sid, 302, 400 without JSON, 408, 413, 421.
+# Whatever prism makes of them, the alert is never sent until an answer
+# with a sid comes, and never failed for good.
+odd=$(queue_msg alert "$P_ODD" 'clotline emergency: answers that are not a message' 0)
+odd_sent() { [ "$(sql "SELECT status FROM outbound_messages WHERE id = $odd;")" = sent ]; }
+wait_for 120 odd_sent || fail "the alert was not sent in the end: $(row_status "$odd")"
+expect_eq "$(fake_count "\"to\":\"$P_ODD\"")" 9 \
+	'through prism: eight answers that are not a created message, each retried, then sent'
+expect_eq "$(row_status "$odd")" 'sent|9|' 'sent on the ninth attempt, with the sid'
 stop_daemon
 
 # --------------------------------------- 2. webhooks signed by the library
@@ -141,4 +161,26 @@ fields() {	# the names of the non-null request fields in a fake log line
 }
 expect_eq "$(fields "$ours")" "$(fields "$theirs")" \
 	'the gateway sends the same Messages fields as the official library'
+
+# ------------------------------------------- 4. the console in a browser
+CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
+[ -x "$CHROMIUM" ] || fail "Debian's chromium is required for the console's browser tests (apt-get install chromium)"
+STAFF_TOKEN=nurse-$(openssl rand -hex 16)
+# A database of its own: the pages must show this test's patient only.
+TEST_DB=$TMPD/console.db
+CFG_DATABASE=console.db write_config "$TEST_CONF"
+printf '\n[admin]\ntoken_file = staff.tokens\n' >>"$TEST_CONF"
+printf 'nurse %s\n' "$STAFF_TOKEN" >"$TMPD/staff.tokens"
+chmod 600 "$TMPD/staff.tokens"
+start_daemon
+SHOTS=${CONSOLE_SHOTS-$top_srcdir/docs}
+[ -z "$SHOTS" ] || [ -w "$SHOTS" ] || SHOTS=$TMPD
+status=0
+(cd "$INTEROP" && CHROMIUM=$CHROMIUM timeout 180 node console.js "http://127.0.0.1:$PORT" \
+	"$STAFF_TOKEN" "$TEST_TOKEN" "$TEST_PUBLIC_URL" "$SHOTS") >"$TMPD/console.out" 2>&1 ||
+	status=$?
+sed 's/^/  /' "$TMPD/console.out"
+[ "$status" = 0 ] || fail "the console's browser tests failed (exit $status)"
+ok "the console's browser tests: $(grep -c '^ok ' "$TMPD/console.out") checks in headless Chromium"
+stop_daemon
 finish

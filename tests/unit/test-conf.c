@@ -7,6 +7,8 @@
 
 #include "conf.h"
 #include "diag.h"
+#include "prompts.h"
+#include "settings.h"
 
 static void
 test_good_file_and_defaults(void **state)
@@ -196,6 +198,99 @@ test_long_line(void **state)
 	diag_clear(&d);
 }
 
+/*
+ * The on-call chain and the numbers by calling code (issue 16): the
+ * longest code wins, others get emergency_number; every mistake named.
+ */
+static void
+test_chain_and_numbers_by_country(void **state)
+{
+	struct diag	 d;
+	struct conf	*c;
+	const char	*path = testlib_write("chain.ini", TESTLIB_CONF
+	    "on_call_backup = +447700900124 , +447700900125\n"
+	    "emergency_numbers = +1=911, +34=112, +49=112, +1787=112\n"
+	    "[escalation]\n"
+	    "ack_timeout = 300\n");
+
+	diag_init(&d);
+	c = conf_load(path, &d);
+	assert_non_null(c);
+	assert_int_equal(c->nchain, 3);
+	assert_string_equal(c->chain[0], "+447700900123");
+	assert_string_equal(c->chain[2], "+447700900125");
+	assert_true(conf_is_on_call(c, "+447700900124"));
+	assert_false(conf_is_on_call(c, "+447700900126"));
+	assert_int_equal(c->ack_timeout, 300);
+	assert_int_equal(c->alert_stuck_after, 120);
+	assert_string_equal(conf_emergency_number(c, "+34600000001"), "112");
+	assert_string_equal(conf_emergency_number(c, "+12025550101"), "911");
+	assert_string_equal(conf_emergency_number(c, "+17875550101"), "112");
+	assert_string_equal(conf_emergency_number(c, "+447700900001"), "999");
+	assert_string_equal(conf_emergency_number(c, "+33600000001"), "999");
+	assert_string_equal(conf_emergency_number(c, NULL), "999");
+	assert_string_equal(conf_urgent_number(c, "+447700900001"), "111");
+	assert_null(conf_urgent_number(c, "+34600000001"));
+	conf_free(c);
+	diag_clear(&d);
+
+	path = testlib_write("chainbad.ini", TESTLIB_CONF
+	    "on_call_backup = +447700900123, 0207\n"
+	    "emergency_numbers = +34=112, 49=112\n"
+	    "urgent_numbers = +44=111, +44=112\n"
+	    "[escalation]\n"
+	    "ack_timeout = 0\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "chainbad.ini:", "'0207' is not an E.164"));
+	assert_true(has_diag(&d, "chainbad.ini:", "entry 2: expected +CODE=NUMBER"));
+	assert_true(has_diag(&d, "chainbad.ini:", "+44 is given twice"));
+	assert_true(has_diag(&d, "chainbad.ini:", "ack_timeout"));
+	diag_clear(&d);
+
+	path = testlib_write("chaindup.ini", TESTLIB_CONF
+	    "on_call_backup = +447700900123\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "chaindup.ini:", "already on_call"));
+	diag_clear(&d);
+}
+
+/* The prompts a patient is answered with carry their country's numbers. */
+static void
+test_prompts_by_country(void **state)
+{
+	struct diag		 d;
+	struct settings		*s;
+	const char		*t;
+
+	diag_init(&d);
+	s = settings_load(testlib_write("country.ini", TESTLIB_CONF
+	    "emergency_numbers = +34=112, +1=911\n"), &d);
+	assert_non_null(s);
+	t = prompts_lookup(settings_prompts(s, "+34600000001"), "es",
+	    "emergency");
+	assert_non_null(strstr(t, "112"));
+	assert_null(strstr(t, "999"));
+	t = prompts_lookup(settings_prompts(s, "+12025550101"), "en",
+	    "urgent_leg");
+	assert_non_null(strstr(t, "call 911 now"));
+	assert_null(strstr(t, "111"));
+	t = prompts_lookup(settings_prompts(s, "+447700900001"), "en",
+	    "urgent_leg");
+	assert_non_null(strstr(t, "call 111, or call"));
+	assert_non_null(strstr(t, "999"));
+	/* Reminders too: the weekly summary names the emergency number. */
+	t = prompts_lookup(settings_prompts(s, "+34600000001"), "en",
+	    "reminder_summary");
+	assert_non_null(strstr(t, "call 112"));
+	/* Staff and unknown codes: the clinic's own. */
+	assert_true(settings_prompts(s, NULL) == s->prompts);
+	assert_true(settings_prompts(s, "+33600000001") == s->prompts);
+	settings_free(s);
+	diag_clear(&d);
+}
+
 int
 main(void)
 {
@@ -208,6 +303,8 @@ main(void)
 		cmocka_unit_test(test_token_from_environment_and_secret_not_echoed),
 		cmocka_unit_test(test_text_must_be_utf8),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_chain_and_numbers_by_country),
+		cmocka_unit_test(test_prompts_by_country),
 	};
 	int	rc;
 

@@ -6,6 +6,8 @@
  */
 #include "testlib.h"
 
+#include <limits.h>
+
 #include "outbox_policy.h"
 #include "storage.h"
 
@@ -28,6 +30,28 @@ test_backoff_doubles_with_jitter(void **state)
 
 		assert_true(d >= 2500 && d <= 300000);
 	}
+}
+
+/* Retry-After is honoured up to retry_max and never overflows (issue 16). */
+static void
+test_retry_after_clamped(void **state)
+{
+	/* none given, or shorter than the backoff: the backoff */
+	assert_int_equal(outbox_retry_delay_ms(4000, -1, 300000), 4000);
+	assert_int_equal(outbox_retry_delay_ms(4000, 0, 300000), 4000);
+	assert_int_equal(outbox_retry_delay_ms(4000, 2, 300000), 4000);
+	/* longer: the provider's wait */
+	assert_int_equal(outbox_retry_delay_ms(4000, 60, 300000), 60000);
+	assert_int_equal(outbox_retry_delay_ms(4000, 300, 300000), 300000);
+	/* 100,000 s (28 hours) is clamped to retry_max */
+	assert_int_equal(outbox_retry_delay_ms(4000, 100000, 300000), 300000);
+	assert_int_equal(outbox_retry_delay_ms(4000, 301, 300000), 300000);
+	/* values that would overflow when multiplied */
+	assert_int_equal(outbox_retry_delay_ms(4000, LONG_MAX, 300000), 300000);
+	assert_int_equal(outbox_retry_delay_ms(4000, LONG_MAX / 1000 + 1,
+	    1000), 1000);
+	/* a backoff above the cap is capped too */
+	assert_int_equal(outbox_retry_delay_ms(900000, -1, 300000), 300000);
 }
 
 static void
@@ -314,6 +338,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff_doubles_with_jitter),
+		cmocka_unit_test(test_retry_after_clamped),
 		cmocka_unit_test(test_bucket),
 		cmocka_unit_test(test_bucket_rate),
 		cmocka_unit_test(test_delivery_order),

@@ -19,7 +19,7 @@
 static struct prompts *
 load_prompts(void)
 {
-	struct prompt_vars	 vars = { "999", "Test Clinic", "+441234567890" };
+	struct prompt_vars	 vars = { "999", "111", "Test Clinic", "+441234567890" };
 	struct prompts		*ps;
 	struct diag		 d;
 

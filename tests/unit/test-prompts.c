@@ -141,12 +141,87 @@ test_errors_have_file_and_line(void **state)
 	diag_clear(&d);
 }
 
+/*
+ * Text in [[ ]] (issue 16): kept when every value in it is there, dropped
+ * when one is empty, kept for sending when it holds a runtime placeholder;
+ * prompts_expand then decides.
+ */
+static void
+test_optional_sections(void **state)
+{
+	static const struct prompt_vars uk = { "999", "111", "C", "+44" };
+	static const struct prompt_vars es = { "112", NULL, "C", "+34" };
+	static const char *const keys[] = { "level", "name", "answered" };
+	const char	*vals[3] = { "emergency", "Ann", NULL };
+	struct diag	 d;
+	struct prompts	*ps;
+	const char	*dir;
+	char		*out;
+
+	dir = write_set("en", "urgent", "Call your GP,[[ call "
+	    "{urgent_number},]] or {clinic_name}. Or {emergency_number}.\n");
+	diag_init(&d);
+	ps = prompts_load(dir, "en", &uk, &d);
+	assert_non_null(ps);
+	assert_string_equal(prompts_get(ps, "en", PROMPT_URGENT),
+	    "Call your GP, call 111, or C. Or 999.");
+	prompts_free(ps);
+	ps = prompts_load(dir, "en", &es, &d);
+	assert_non_null(ps);
+	assert_string_equal(prompts_get(ps, "en", PROMPT_URGENT),
+	    "Call your GP, or C. Or 112.");
+	prompts_free(ps);
+	assert_int_equal(d.nerrors, 0);
+	diag_clear(&d);
+
+	dir = write_set("en", "alert", "{level}: [[{name}, ]]said it[[ (YES "
+	    "to {answered})]] at {clinic_name}\n");
+	diag_init(&d);
+	ps = prompts_load(dir, "en", &uk, &d);
+	assert_non_null(ps);
+	assert_string_equal(prompts_get(ps, "en", PROMPT_ALERT),
+	    "{level}: [[{name}, ]]said it[[ (YES to {answered})]] at C");
+	out = prompts_expand(prompts_get(ps, "en", PROMPT_ALERT), keys, vals,
+	    3);
+	assert_string_equal(out, "emergency: Ann, said it at C");
+	free(out);
+	vals[1] = "";
+	vals[2] = "Chest pain?";
+	out = prompts_expand(prompts_get(ps, "en", PROMPT_ALERT), keys, vals,
+	    3);
+	assert_string_equal(out, "emergency: said it (YES to Chest pain?) at C");
+	free(out);
+	prompts_free(ps);
+	diag_clear(&d);
+
+	/* Unclosed or nested sections are errors, with the line. */
+	dir = write_set("en", "routine", "# c\nSee [[you {clinic_name}.\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &uk, &d));
+	assert_true(has_diag(&d, "p/en/routine.txt:2: '[[' without its ']]'",
+	    NULL));
+	diag_clear(&d);
+	dir = write_set("en", "routine", "[[a [[b]] c]]\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &uk, &d));
+	diag_clear(&d);
+	/* Not a key: kept; a NULL value outside a section: empty. */
+	out = prompts_expand("Hi {name}!", keys + 2, vals + 2, 1);
+	assert_string_equal(out, "Hi {name}!");
+	free(out);
+	vals[1] = NULL;
+	out = prompts_expand("Hi {name}!", keys + 1, vals + 1, 1);
+	assert_string_equal(out, "Hi !");
+	free(out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_prompts),
 		cmocka_unit_test(test_errors_have_file_and_line),
+		cmocka_unit_test(test_optional_sections),
 	};
 	int	rc;
 

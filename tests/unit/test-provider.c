@@ -79,11 +79,6 @@ test_permanent(void **state)
 	assert_int_equal(r.error_code, 21211);
 	assert_int_equal(classify(400, "{\"code\": 21614, \"status\": 400}", &r),
 	    PROVIDER_FAILED);
-	assert_int_equal(classify(400, "{\"code\": 21602, \"status\": 400}", &r),
-	    PROVIDER_FAILED);
-	/* junk from a 4xx is still a 4xx */
-	assert_int_equal(classify(400, "not json", &r), PROVIDER_FAILED);
-	assert_string_equal(r.detail, "rejected");
 	/* a long message is cut, not overflowed */
 	assert_int_equal(classify(400, "{\"code\": 21211, \"message\": \""
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -91,6 +86,59 @@ test_permanent(void **state)
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "\"}", &r), PROVIDER_FAILED);
 	assert_int_equal(strlen(r.detail), sizeof r.detail - 1);
+}
+
+/*
+ * Only a sid proves the provider created the message (issue 16): any other
+ * 2xx (a proxy's maintenance page, 204, a 201 without a sid) is retried.
+ */
+static void
+test_sent_needs_sid(void **state)
+{
+	struct provider_result	r;
+
+	assert_int_equal(classify(200, "<html>down for maintenance</html>", &r),
+	    PROVIDER_RETRY);
+	assert_string_equal(r.sid, "");
+	assert_int_equal(classify(204, "", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(201, "{\"status\": \"queued\"}", &r),
+	    PROVIDER_RETRY);
+	assert_int_equal(classify(201, "{\"sid\": \"\", \"status\": "
+	    "\"queued\"}", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(201, "{\"sid\": 12}", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(202, "[\"SM123\"]", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(200, "{\"sid\": \"SM0123456789abcdef0123456789abcdef\","
+	    " \"status\": \"queued\"}", &r), PROVIDER_SENT);
+}
+
+/*
+ * A redirect (api_base with http for https), a 4xx without JSON, 408, 413
+ * and 421 say nothing about the recipient: retried, never failed for good.
+ * Only a permanently invalid recipient fails.
+ */
+static void
+test_only_recipient_errors_fail(void **state)
+{
+	struct provider_result	r;
+	static const long	 statuses[] = { 301, 302, 307, 308, 400, 405,
+	    408, 409, 413, 415, 421, 422, 451 };
+	size_t			 i;
+
+	for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+		assert_int_equal(classify(statuses[i], "", &r), PROVIDER_RETRY);
+		assert_int_equal(classify(statuses[i], "<html>x</html>", &r),
+		    PROVIDER_RETRY);
+	}
+	assert_int_equal(classify(400, "not json", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(400, "{\"code\": 21602, \"status\": 400}", &r),
+	    PROVIDER_RETRY);
+	assert_int_equal(classify(100, "", &r), PROVIDER_RETRY);
+	assert_int_equal(classify(0, "", &r), PROVIDER_RETRY);
+	/* the recipient itself: never retried */
+	assert_int_equal(classify(400, "{\"code\": 21211, \"status\": 400}", &r),
+	    PROVIDER_FAILED);
+	assert_int_equal(classify(400, "{\"code\": 21614, \"status\": 400}", &r),
+	    PROVIDER_FAILED);
 }
 
 static void
@@ -110,6 +158,8 @@ main(void)
 		cmocka_unit_test(test_retry_class),
 		cmocka_unit_test(test_opted_out),
 		cmocka_unit_test(test_permanent),
+		cmocka_unit_test(test_sent_needs_sid),
+		cmocka_unit_test(test_only_recipient_errors_fail),
 		cmocka_unit_test(test_table),
 	};
 

@@ -233,12 +233,45 @@ opted_out(struct fixture *fx, const char *phone)
 static size_t
 escalations(struct fixture *fx)
 {
+	struct escalation_filter f = { .max = 100 };
 	struct escalation_row	*v;
 	size_t			 n;
 
-	assert_int_equal(storage_escalation_list(fx->st, 0, 0, 100, &v, &n), 0);
+	assert_int_equal(storage_escalation_list(fx->st, &f, &v, &n), 0);
 	escalation_list_free(v, n);
 	return n;
+}
+
+/* On-call alerts queued so far (an episode's escalation raises several). */
+static int
+alerts(struct fixture *fx)
+{
+	struct escalation_filter f = { .max = 100 };
+	struct escalation_row	*v;
+	size_t			 n, i;
+	int			 total = 0;
+
+	assert_int_equal(storage_escalation_list(fx->st, &f, &v, &n), 0);
+	for (i = 0; i < n; i++)
+		total += v[i].nalerts;
+	escalation_list_free(v, n);
+	return total;
+}
+
+/* Messages attached to escalations so far. */
+static int
+attached(struct fixture *fx)
+{
+	struct escalation_filter f = { .max = 100 };
+	struct escalation_row	*v;
+	size_t			 n, i;
+	int			 total = 0;
+
+	assert_int_equal(storage_escalation_list(fx->st, &f, &v, &n), 0);
+	for (i = 0; i < n; i++)
+		total += v[i].nmessages;
+	escalation_list_free(v, n);
+	return total;
 }
 
 /*
@@ -258,14 +291,21 @@ test_yes_twice_in_emergency_while_opted_out(void **state)
 	expect(fx, "MessageSid=SMy2&From=%2B447700900111&Body=bit+breathless+today",
 	    200, "chest pain or tightness");
 	assert_int_equal(escalations(fx), 1);
-	/* The answer to the question: emergency. */
+	assert_int_equal(alerts(fx), 1);
+	/* The answer to the question: emergency, a new alert (the level rose). */
 	expect(fx, "MessageSid=SMy3&From=%2B447700900111&Body=YES", 200,
 	    "Call 999 now");
-	assert_int_equal(escalations(fx), 2);
-	/* No question pending now, but the episode is an emergency. */
+	assert_int_equal(escalations(fx), 1);
+	assert_int_equal(alerts(fx), 2);
+	/*
+	 * No question pending now, but the episode is an emergency: escalated
+	 * (attached to the episode's escalation), and no new alert.
+	 */
 	expect(fx, "MessageSid=SMy4&From=%2B447700900111&Body=YES", 200,
 	    "Call 999 now");
-	assert_int_equal(escalations(fx), 3);
+	assert_int_equal(escalations(fx), 1);
+	assert_int_equal(attached(fx), 3);
+	assert_int_equal(alerts(fx), 2);
 	assert_true(opted_out(fx, "+447700900111"));
 	assert_int_equal(fx->m.replies[TRIAGE_EMERGENCY], 2);
 }
@@ -379,7 +419,8 @@ test_yes_pending_question_while_opted_out(void **state)
 	expect(fx, "MessageSid=SMq3&From=%2B447700900111&Body=yes", 200,
 	    "Call 999 now");
 	assert_true(opted_out(fx, "+447700900111"));
-	assert_int_equal(escalations(fx), 2);
+	assert_int_equal(escalations(fx), 1);
+	assert_int_equal(alerts(fx), 2);
 
 	expect(fx, "MessageSid=SMq4&From=%2B447700900222&Body=STOP", 200,
 	    "no more messages");
@@ -418,7 +459,8 @@ test_stop_keeps_conversation_state(void **state)
 	expect(fx, "MessageSid=SMs6&From=%2B447700900222&Body=YES", 200,
 	    "Call 999 now");
 	assert_true(opted_out(fx, "+447700900222"));
-	assert_int_equal(escalations(fx), 3);
+	assert_int_equal(escalations(fx), 2);
+	assert_int_equal(alerts(fx), 3);
 }
 
 /* Once the emergency episode is over (24 h), YES opts back in again. */

@@ -479,6 +479,101 @@ test_pause_resume_remove_readd(void **state)
 	    "patient.pause patient.resume patient.remove patient.add");
 }
 
+/*
+ * Issue 18: doubtful enrolments were accepted and welcomed: a trunk 0 kept
+ * after +44, a legacy zone name without daylight saving, and a reminder
+ * time inside quiet hours (silently moved to their end); a number typed
+ * with spaces is normalised, not refused.
+ */
+static void
+test_enrolment_checks(void **state)
+{
+	struct fixture		*f = *state;
+	struct staff_input	 in;
+	struct staff_error	 err;
+	struct patient		 p;
+
+	input(&in, "+4407700900125");
+	add_invalid(f, &in, "phone", "drop it (+447700900125)");
+	input(&in, PHONE_A);
+	in.timezone = "EST";
+	add_invalid(f, &in, "timezone", "America/New_York");
+	input(&in, PHONE_A);
+	in.reminder_times = "stretch=22:30";
+	add_invalid(f, &in, "reminder_times", "inside the quiet hours 21:00-08:00");
+	input(&in, PHONE_A);
+	in.reminder_times = "stretch=22:30";
+	in.quiet_start = "23:00";
+	in.quiet_end = "07:00";
+	assert_int_equal(staff_patient_add(&f->ctx, &in, NULL, &err), STAFF_OK);
+	input(&in, "+44 7700 900-125");
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_string_equal(p.phone, "+447700900125");
+	patient_clear(&p);
+	input(&in, "+44 7700 9OO125");
+	add_invalid(f, &in, "phone", "not an E.164 number");
+}
+
+/*
+ * Issue 18: a removed patient enrolled again with only the number and plan
+ * kept being reset to the clinic's defaults (language, zone) and lost the
+ * name and walking target, and the audit row did not say so.
+ */
+static void
+test_readd_keeps_fields(void **state)
+{
+	struct fixture		*f = *state;
+	struct staff_input	 in;
+	struct staff_error	 err;
+	struct patient		 p;
+	int64_t			 id;
+
+	input(&in, PHONE_A);
+	in.name = "Greta";
+	in.language = "de";
+	in.timezone = "Europe/Berlin";
+	in.walk_target = 20;
+	in.walk_target_given = 1;
+	in.reminder_times = "walk=10:15";
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	id = p.id;
+	patient_clear(&p);
+	assert_int_equal(staff_patient_remove(&f->ctx, id, NULL, &err),
+	    STAFF_OK);
+	f->ctx.now += 7 * 86400;
+
+	input(&in, PHONE_A);
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_int_equal(p.id, id);
+	assert_string_equal(p.name, "Greta");
+	assert_string_equal(p.language, "de");
+	assert_string_equal(p.timezone, "Europe/Berlin");
+	assert_int_equal(p.walk_target, 20);
+	assert_string_equal(p.reminder_times, "walk=10:15");
+	assert_string_equal(p.start_date, "2026-01-12");	/* a new start */
+	patient_clear(&p);
+	assert_non_null(strstr(peek(f, "SELECT detail FROM audit_log WHERE"
+	    " action = 'patient.add' ORDER BY id DESC"),
+	    "changed: start_date 2026-01-05 -> 2026-01-12"));
+	/* The welcome is in the patient's language. */
+	assert_non_null(strstr(peek(f, "SELECT body FROM outbound_messages"
+	    " WHERE kind = 'welcome' ORDER BY id DESC"), "Sie"));
+
+	/* What staff change now is changed, and said. */
+	assert_int_equal(staff_patient_remove(&f->ctx, id, NULL, &err),
+	    STAFF_OK);
+	input(&in, PHONE_A);
+	in.language = "es";
+	in.start_date = "2026-01-12";
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_string_equal(p.language, "es");
+	assert_string_equal(p.name, "Greta");
+	patient_clear(&p);
+	assert_non_null(strstr(peek(f, "SELECT detail FROM audit_log WHERE"
+	    " action = 'patient.add' ORDER BY id DESC"),
+	    "changed: language de -> es"));
+}
+
 static void
 test_opted_out_needs_consent(void **state)
 {
@@ -596,6 +691,7 @@ test_escalation_ack(void **state)
 	struct fixture		*f = *state;
 	struct escalation	 e;
 	struct escalation_row	 r, *v;
+	struct escalation_filter open = { .open_only = 1, .max = 10 };
 	struct staff_error	 err;
 	size_t			 n;
 	int64_t			 eid;
@@ -608,7 +704,7 @@ test_escalation_ack(void **state)
 	e.created_at = T_MON_0800 - 60;
 	assert_int_equal(storage_escalation_insert(f->st, &e, &eid), 0);
 
-	assert_int_equal(staff_escalation_list(&f->ctx, 1, 10, &v, &n, &err),
+	assert_int_equal(staff_escalation_list(&f->ctx, &open, &v, &n, &err),
 	    STAFF_OK);
 	assert_int_equal(n, 1);
 	escalation_list_free(v, n);
@@ -622,6 +718,8 @@ test_escalation_ack(void **state)
 	    "A&E", &r, &err), STAFF_OK);
 	assert_int_equal(r.acknowledged_at, T_MON_0800);
 	assert_string_equal(r.acknowledged_by, "staff:ann");
+	assert_string_equal(r.ack_note, "called, sent to A&E");
+	assert_int_equal(r.next_alert_at, 0);
 	escalation_row_clear(&r);
 	assert_string_equal(peek(f, "SELECT detail FROM audit_log WHERE"
 	    " action = 'escalation.ack'"), "escalation 1 (emergency): called, "
@@ -633,10 +731,29 @@ test_escalation_ack(void **state)
 	assert_non_null(strstr(err.msg, "staff:ann"));
 	assert_int_equal(staff_escalation_ack(&f->ctx, 999, NULL, NULL, &err),
 	    STAFF_NOT_FOUND);
-	assert_int_equal(staff_escalation_list(&f->ctx, 1, 10, &v, &n, &err),
+	assert_int_equal(staff_escalation_list(&f->ctx, &open, &v, &n, &err),
 	    STAFF_OK);
 	assert_int_equal(n, 0);
 	escalation_list_free(v, n);
+	assert_int_equal(staff_escalation_get(&f->ctx, 999, &r, &err),
+	    STAFF_NOT_FOUND);
+}
+
+/* The times the escalation filters take. */
+static void
+test_parse_time(void **state)
+{
+	int64_t	t;
+
+	assert_int_equal(staff_parse_time("2026-01-05", &t), 0);
+	assert_int_equal(t, 1767571200);
+	assert_int_equal(staff_parse_time("2026-01-05T09:30:15Z", &t), 0);
+	assert_int_equal(t, 1767571200 + 9 * 3600 + 30 * 60 + 15);
+	assert_int_equal(staff_parse_time("2026-01-05T24:00:00Z", &t), -1);
+	assert_int_equal(staff_parse_time("2026-01-05T09:30:15", &t), -1);
+	assert_int_equal(staff_parse_time("2026-02-30", &t), -1);
+	assert_int_equal(staff_parse_time("yesterday", &t), -1);
+	assert_int_equal(staff_parse_time("", &t), -1);
 }
 
 /* Marking a staff inbox message done: note, who, audit, twice, unknown. */
@@ -884,28 +1001,41 @@ test_adherence_csv(void **state)
 	a.reported_at = T_MON_0800 - 2 * DAY + 3600;	/* Saturday again */
 	assert_int_equal(storage_activity_insert(f->st, &a), 0);
 	a.minutes = 0;
+	a.reported_at = T_MON_0800 - DAY;		/* Sunday: a bare "done" */
+	assert_int_equal(storage_activity_insert(f->st, &a), 0);
 	a.steps = 4000;
 	a.reported_at = T_MON_0800;			/* Monday */
 	assert_int_equal(storage_activity_insert(f->st, &a), 0);
+	a.steps = 0;
+	a.meters = 2000;				/* "caminé 2 km" */
+	a.reported_at = T_MON_0800 + DAY;		/* Tuesday */
+	assert_int_equal(storage_activity_insert(f->st, &a), 0);
+	f->ctx.now = T_MON_0800 + DAY + 3600;
 
 	assert_int_equal(staff_adherence_csv(&f->ctx, "2026-01-01",
 	    "2026-01-31", 0, &csv, &err), STAFF_OK);
-	/* From the start date to today only; goal 10 in week one. */
+	/*
+	 * From the start date to today only; goal 10 in week one.  Minutes
+	 * as the reminders count them (issue 18): a bare "done" is the day's
+	 * goal, 4000 steps 40 minutes, 2 km 25 minutes.
+	 */
 	assert_string_equal(csv,
 	    "patient_id,phone,name,plan,date,minutes,meters,steps,reports,"
 	    "goal_minutes,goal_met\r\n"
 	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
 	    "2026-01-03,17,0,0,2,10,yes\r\n"
 	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
-	    "2026-01-04,0,0,0,0,10,no\r\n"
+	    "2026-01-04,10,0,0,1,10,yes\r\n"
 	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
-	    "2026-01-05,0,0,4000,1,10,no\r\n");
+	    "2026-01-05,40,0,4000,1,10,yes\r\n"
+	    "1,\"'+447700900101\",\"'=cmd|' /C calc'!A0\",dvt-walking,"
+	    "2026-01-06,25,2000,0,1,10,yes\r\n");
 	free(csv);
 
 	/* One patient, one day; a patient who does not exist. */
 	assert_int_equal(staff_adherence_csv(&f->ctx, "2026-01-04",
 	    "2026-01-04", id, &csv, &err), STAFF_OK);
-	assert_non_null(strstr(csv, "2026-01-04,0,0,0,0,10,no\r\n"));
+	assert_non_null(strstr(csv, "2026-01-04,10,0,0,1,10,yes\r\n"));
 	assert_null(strstr(csv, "2026-01-03"));
 	free(csv);
 	assert_int_equal(staff_adherence_csv(&f->ctx, NULL, NULL, 99, &csv,
@@ -936,6 +1066,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause_resume_remove_readd,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readd_keeps_fields, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrolment_checks, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_opted_out_needs_consent,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contact_enrolled_in_place,
@@ -943,6 +1077,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalation_ack, setup,
 		    teardown),
+		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test_setup_teardown(test_inbox_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule, setup, teardown),
 		cmocka_unit_test(test_csv_cells),

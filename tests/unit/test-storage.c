@@ -48,7 +48,7 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 9);
+	assert_int_equal(storage_schema_version(st), 10);
 	assert_int_equal(storage_ping(st), 0);
 	assert_string_equal(storage_backend(st), "sqlite");
 	storage_close(st);
@@ -374,7 +374,7 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 9);
+	assert_int_equal(storage_schema_version(st), 10);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -427,6 +427,29 @@ outbound_insert_ephemerals(const char *path)
  * new database and on one made by version 7, and the constraint still
  * refuses an unknown kind.
  */
+/* SQL that takes a database of this version back to what version 9 left. */
+#define UNDO_MIGRATION_10 \
+	"DROP TABLE escalation_alerts; DROP TABLE escalation_messages;" \
+	"DROP INDEX escalations_episode; DROP INDEX escalations_timer;" \
+	"ALTER TABLE escalations DROP COLUMN concepts;" \
+	"ALTER TABLE escalations DROP COLUMN flagged_at;" \
+	"ALTER TABLE escalations DROP COLUMN updated_at;" \
+	"ALTER TABLE escalations DROP COLUMN chain_pos;" \
+	"ALTER TABLE escalations DROP COLUMN alerted_to;" \
+	"ALTER TABLE escalations DROP COLUMN next_alert_at;" \
+	"ALTER TABLE escalations DROP COLUMN failovers;" \
+	"ALTER TABLE escalations DROP COLUMN ack_note;" \
+	"DROP INDEX outbound_due;" \
+	"ALTER TABLE outbound_messages DROP COLUMN fair;" \
+	"CREATE INDEX outbound_due ON outbound_messages(status, priority," \
+	"  next_attempt_at) WHERE status IN ('pending', 'unknown');" \
+	"PRAGMA writable_schema = ON;" \
+	"UPDATE sqlite_master SET sql = replace(sql, 'CHECK (kind = ''triage''" \
+	" OR kind = ''keyword'' OR kind = ''staff'')'," \
+	" 'CHECK (kind IN (''triage'', ''keyword''))')" \
+	" WHERE name = 'inbound_messages';" \
+	"PRAGMA writable_schema = OFF;"
+
 /* PRAGMA integrity_check's rows: *arg becomes 1 for a lone "ok", else 0. */
 static int
 integrity_row(void *arg, int n, char **values, char **names)
@@ -470,7 +493,8 @@ test_migration_8_kind_check(void **state)
 
 	/* Back to what version 7 wrote, then opened by this version. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA writable_schema = ON;"
+	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10
+	    "PRAGMA writable_schema = ON;"
 	    "UPDATE sqlite_master SET sql = replace(sql, 'CHECK (kind = ''alert''"
 	    " OR kind = ''reminder'' OR kind = ''welcome'' OR kind = ''reply'')',"
 	    " 'CHECK (kind IN (''alert'', ''reminder'', ''welcome'', ''reply''))')"
@@ -482,7 +506,7 @@ test_migration_8_kind_check(void **state)
 	assert_int_equal(outbound_insert_ephemerals(path), 1);
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 9);
+	assert_int_equal(storage_schema_version(st), 10);
 	ob.kind = "reminder";
 	assert_int_equal(storage_outbound_insert(st, &ob, NULL), 0);
 	ob.kind = "Alert";
@@ -778,6 +802,7 @@ test_escalation_list_ack(void **state)
 	struct storage		*st = open_mem();
 	struct escalation	 e;
 	struct escalation_row	 r, *v;
+	struct escalation_filter f;
 	size_t			 n;
 	int64_t			 pid, e1, e2, e3;
 
@@ -805,31 +830,52 @@ test_escalation_list_ack(void **state)
 	escalation_row_clear(&r);
 	assert_int_equal(storage_escalation_get(st, 999, &r), 0);
 
-	assert_int_equal(storage_escalation_ack(st, e2, "staff:ann", 250), 1);
+	assert_int_equal(storage_escalation_ack(st, e2, "staff:ann", "called back", 250), 1);
 	/* A second acknowledgement changes nothing: the first one stands. */
-	assert_int_equal(storage_escalation_ack(st, e2, "staff:bob", 260), 0);
-	assert_int_equal(storage_escalation_ack(st, 999, "staff:bob", 260), 0);
+	assert_int_equal(storage_escalation_ack(st, e2, "staff:bob", NULL, 260), 0);
+	assert_int_equal(storage_escalation_ack(st, 999, "staff:bob", NULL, 260), 0);
 	assert_int_equal(storage_escalation_get(st, e2, &r), 1);
 	assert_int_equal(r.acknowledged_at, 250);
 	assert_string_equal(r.acknowledged_by, "staff:ann");
+	assert_string_equal(r.ack_note, "called back");
 	escalation_row_clear(&r);
 
 	/* Newest first; open only leaves out e2. */
-	assert_int_equal(storage_escalation_list(st, 0, 0, 10, &v, &n), 0);
+	memset(&f, 0, sizeof f);
+	f.max = 10;
+	assert_int_equal(storage_escalation_list(st, &f, &v, &n), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(v[0].id, e3);
 	assert_int_equal(v[2].id, e1);
 	escalation_list_free(v, n);
-	assert_int_equal(storage_escalation_list(st, 1, 0, 10, &v, &n), 0);
+	f.open_only = 1;
+	assert_int_equal(storage_escalation_list(st, &f, &v, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0].id, e3);
 	assert_int_equal(v[1].id, e1);
 	escalation_list_free(v, n);
-	assert_int_equal(storage_escalation_list(st, 0, pid, 10, &v, &n), 0);
+	f.open_only = 0;
+	f.patient_id = pid;
+	assert_int_equal(storage_escalation_list(st, &f, &v, &n), 0);
 	assert_int_equal(n, 2);
 	escalation_list_free(v, n);
-	assert_int_equal(storage_escalation_list(st, 0, 0, 1, &v, &n), 0);
+	f.patient_id = 0;
+	f.max = 1;
+	assert_int_equal(storage_escalation_list(st, &f, &v, &n), 0);
 	assert_int_equal(n, 1);
+	/* the next page: below the last id seen */
+	f.before_id = v[0].id;
+	escalation_list_free(v, n);
+	f.max = 10;
+	assert_int_equal(storage_escalation_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, e2);
+	escalation_list_free(v, n);
+	/* since: created at or after */
+	f.before_id = 0;
+	f.since = 200;
+	assert_int_equal(storage_escalation_list(st, &f, &v, &n), 0);
+	assert_int_equal(n, 2);
 	escalation_list_free(v, n);
 	storage_close(st);
 }
@@ -1044,14 +1090,14 @@ test_migration_9_inbox(void **state)
 	storage_close(st);
 	/* Back to what version 8 left. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE inbox;"
+	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10 "DROP TABLE inbox;"
 	    "PRAGMA user_version = 8;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
 	assert_null(err);
-	assert_int_equal(storage_schema_version(st), 9);
+	assert_int_equal(storage_schema_version(st), 10);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMold", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -1069,6 +1115,111 @@ test_migration_9_inbox(void **state)
 	    " ORDER BY created_at DESC, id DESC LIMIT 10");
 	if (strstr(plan, "inbox_open") == NULL || strstr(plan, "TEMP B-TREE"))
 		fail_msg("the open inbox is not read from its index: %s", plan);
+	free(plan);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA integrity_check",
+	    integrity_row, &ok, NULL), SQLITE_OK);
+	assert_int_equal(ok, 1);
+	sqlite3_close(db);
+}
+
+/*
+ * Migration 10 on a database made by version 9: an escalation with its
+ * alert becomes an episode with one message and one alert, found by its
+ * alert; the inbound kind accepts 'staff'; the outbox claims by fairness
+ * from its index.
+ */
+static void
+test_migration_10_episodes(void **state)
+{
+	struct storage		*st;
+	struct inbound		 in = make_inbound("SMold10", "kept");
+	struct outbound		 ob;
+	struct escalation	 e;
+	struct escalation_row	 r;
+	struct escalation_key	 k;
+	struct escalation_event	*ev;
+	sqlite3			*db;
+	char			 path[512], *err = NULL, *plan;
+	size_t			 n;
+	int64_t			 inb, obid, eid;
+	int			 ok = -1;
+
+	snprintf(path, sizeof path, "%s/m10.db", testlib_tmpdir());
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_int_equal(storage_inbound_insert(st, &in, &inb), 0);
+	memset(&ob, 0, sizeof ob);
+	ob.kind = "alert";
+	ob.to = "+447700900123";
+	ob.body = "clotline emergency";
+	ob.created_at = 1000;
+	assert_int_equal(storage_outbound_insert(st, &ob, &obid), 0);
+	memset(&e, 0, sizeof e);
+	e.phone = "+447700900101";
+	e.inbound_id = inb;
+	e.level = "emergency";
+	e.excerpt = "coughing up blood";
+	e.outbound_id = obid;
+	e.created_at = 1000;
+	assert_int_equal(storage_escalation_insert(st, &e, &eid), 0);
+	storage_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10
+	    "PRAGMA user_version = 9;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* what version 9 could not store */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO inbound_messages"
+	    " (provider, provider_sid, from_phone, body, received_at, kind,"
+	    " level) VALUES ('twilio', 'SMs', '+447700900123', 'ACK', 1,"
+	    " 'staff', 'ack')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = storage_open("sqlite", path, NULL, &err);
+	assert_non_null(st);
+	assert_null(err);
+	assert_int_equal(storage_schema_version(st), 10);
+	memset(&k, 0, sizeof k);
+	k.which = ESCALATION_BY_ALERT;
+	k.id = obid;
+	assert_int_equal(storage_escalation_find(st, &k, &r), 1);
+	assert_int_equal(r.id, eid);
+	assert_int_equal(r.nalerts, 1);
+	assert_int_equal(r.nmessages, 1);
+	assert_int_equal(r.flagged_at, 1000);
+	assert_int_equal(r.last_alert_id, obid);
+	assert_string_equal(r.alerted_to, "+447700900123");
+	assert_int_equal(r.next_alert_at, 0);	/* no timer for the old */
+	escalation_row_clear(&r);
+	k.which = ESCALATION_EPISODE;
+	k.phone = "+447700900101";
+	k.since = 999;
+	assert_int_equal(storage_escalation_find(st, &k, &r), 1);
+	escalation_row_clear(&r);
+	k.since = 1001;
+	assert_int_equal(storage_escalation_find(st, &k, &r), 0);
+	assert_int_equal(storage_escalation_history(st, eid, &ev, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[0].kind, "message");
+	assert_string_equal(ev[0].text, "hello");
+	assert_string_equal(ev[1].kind, "alert");
+	assert_string_equal(ev[1].status, "pending");
+	escalation_history_free(ev, n);
+	in = make_inbound("SMstaff", "Escalation 1 acknowledged");
+	in.kind = "staff";
+	in.level = "ack";
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), 0);
+	in = make_inbound("SMbad", "x");
+	in.kind = "other";
+	assert_int_equal(storage_inbound_insert(st, &in, NULL), -1);
+	storage_close(st);
+
+	plan = query_plan(path, "SELECT id FROM outbound_messages"
+	    " WHERE status IN ('pending', 'unknown') AND next_attempt_at <= 5"
+	    " ORDER BY priority, fair, next_attempt_at, id LIMIT 10");
+	if (strstr(plan, "outbound_due") == NULL)
+		fail_msg("the outbox is not claimed from its index: %s", plan);
 	free(plan);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA integrity_check",
@@ -1096,6 +1247,7 @@ main(void)
 		cmocka_unit_test(test_activity_list),
 		cmocka_unit_test(test_inbox),
 		cmocka_unit_test(test_migration_9_inbox),
+		cmocka_unit_test(test_migration_10_episodes),
 		cmocka_unit_test(test_file_unlinked),
 	};
 	int	rc;
