@@ -1030,9 +1030,20 @@ sqlite_private(sqlite3 *db, char **errp)
 		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (sb.st_mode & 077) != 0) {
 			if (chmod(path, sb.st_mode & 0700) == -1) {
-				*errp = xasprintf("cannot make %s private "
-				    "(chmod 600): %s", path, strerror(errno));
-				rc = -1;
+				/*
+				 * Not ours to change (another user's file
+				 * shared through its group): said, not fatal.
+				 */
+				if (errno != EPERM) {
+					*errp = xasprintf("cannot make %s "
+					    "private (chmod 600): %s", path,
+					    strerror(errno));
+					rc = -1;
+				} else
+					log_warn("storage: %s can be read by "
+					    "others (mode %03o) and is not ours "
+					    "to chmod", path,
+					    (unsigned)sb.st_mode & 0777);
 			} else if (i == 0 && sb.st_size > 0)
 				log_notice("storage: %s was readable by others "
 				    "(mode %03o); made it the owner's alone",
