@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The triage engine (see triage.h; the policy is spec/triage.md, the rules
  * file format docs/rules.md).

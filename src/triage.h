@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The triage engine: spec/triage.md as code.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline triage` (see triage_cmd.h).
  *

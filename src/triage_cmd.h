@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `clotline triage`: the offline contract of spec/triage.md (TSV in, one
  * "conv<TAB>level<TAB>rules" line out per message) and the evaluator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The compiled form of the rules files, shared by the loader (triage_load.c)
  * and the engine (triage.c) only.  Everything here belongs to the struct

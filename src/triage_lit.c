@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Required literals: a cheap proof that a pattern line cannot match.
  *

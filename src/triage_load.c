@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reading and compiling the rules files (format: docs/rules.md).
  *

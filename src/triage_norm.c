@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Folding and word correction for the triage engine (see triage_norm.h).
  *

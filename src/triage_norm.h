@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reading text the way phones and hurried people write it: the first pass of
  * the triage engine (docs/rules.md, "How a message is read").
