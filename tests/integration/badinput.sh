@@ -443,12 +443,16 @@ reply_closed() {
 	http_get /metrics
 	grep -q '^clotline_http_connections_closed_total{reason="reply_timeout"} 1' <<<"$HTTP_BODY"
 }
-"$SLOWCLIENT" slowread "$PORT" 50 21 "$TMPD/csv.req" >/dev/null &
+"$SLOWCLIENT" slowread "$PORT" 50 21 "$TMPD/csv.req" >"$TMPD/slowread.out" 2>&1 &
 slow=$!
 t0=$(now_ms)
 # (the client may go on reading what the kernel had already taken; the
 # gateway's side of the connection is what is closed)
-wait_for 20 reply_closed || fail 'a reply read a byte every 50 ms was not closed within 20 s'
+if ! wait_for 20 reply_closed; then
+	kill "$slow" 2>/dev/null || true
+	wait "$slow" 2>/dev/null || true
+	fail "a reply read a byte every 50 ms was not closed within 20 s (client: $(cat "$TMPD/slowread.out"); $(grep -E 'api/v1|connections_closed' <<<"$HTTP_BODY" | tr '\n' ' '))"
+fi
 ok "a 3 MB reply read a byte every 50 ms: closed within $(($(now_ms) - t0)) ms (request_timeout = 2 s)"
 kill "$slow" 2>/dev/null || true
 wait "$slow" 2>/dev/null || true

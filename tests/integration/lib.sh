@@ -26,6 +26,7 @@ _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_srcdir:=$(cd "$_lib_dir/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${CLOTLINE:=$top_builddir/src/clotline}"
+: "${SLOWCLIENT:=$top_builddir/tests/fake/slowclient}"
 # Absolute paths: the daemon runs from / and the config lives in a temp dir.
 top_srcdir=$(cd "$top_srcdir" && pwd)
 top_builddir=$(cd "$top_builddir" && pwd)
