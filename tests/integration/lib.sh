@@ -208,7 +208,7 @@ RUN_OUT=
 RUN_ERR=
 run() {
 	RUN_RC=0
-	timeout 10 "$@" >"$TMPD/run.out" 2>"$TMPD/run.err" || RUN_RC=$?
+	timeout "$TEST_WAIT" "$@" >"$TMPD/run.out" 2>"$TMPD/run.err" || RUN_RC=$?
 	RUN_OUT=$(cat "$TMPD/run.out")
 	RUN_ERR=$(cat "$TMPD/run.err")
 }
@@ -224,6 +224,11 @@ now_ms() {	# milliseconds since the epoch
 	t=${t//[!0-9]/}		# whatever the locale's decimal point
 	echo $((10#$t / 1000))
 }
+
+# How long a command or a daemon's start may take: 10 s, or
+# CLOTLINE_TEST_WAIT (the sanitizer stage of .ci/run sets it, since loading
+# the triage rules under ASan on a busy machine can take several seconds).
+TEST_WAIT=${CLOTLINE_TEST_WAIT:-10}
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 0.05 s until it succeeds
 # (return 0) or the deadline passes (return 1).
@@ -343,8 +348,8 @@ start_daemon() {
 	(cd / && exec "$CLOTLINE" serve -c "$conf") 2>>"$DAEMON_LOG" &
 	DAEMON_PID=$!
 	_PIDS+=("$DAEMON_PID")
-	wait_for 10 _port_file_ready ||
-		fail "the daemon wrote no port file within 10 s"
+	wait_for "$TEST_WAIT" _port_file_ready ||
+		fail "the daemon wrote no port file within $TEST_WAIT s"
 	if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
 		wait "$DAEMON_PID" 2>/dev/null || true
 		fail "the daemon exited during start-up"
