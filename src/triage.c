@@ -864,6 +864,18 @@ scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
 }
 
 /*
+ * The text as the engine reads it (triage_norm.h): folded into folded, then
+ * read word by word into out, both of TRIAGE_NORM_SIZE(len) bytes.
+ */
+static size_t
+scan_norm(const struct triage_rules *tr, const char *text, size_t len,
+    char *folded, char *out)
+{
+	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
+	return triage_norm_words(tr->lexicon, folded, len, out);
+}
+
+/*
  * Starts reading one message: a valid UTF-8 copy (the daemon sanitises
  * first; anything else gets U+FFFD here), folded and read word by word
  * (triage_norm.h), its literals scanned.  The clause bits, the line
@@ -903,8 +915,7 @@ scan_open(struct scan *sc, const struct triage_rules *tr, const char *text,
 	folded = (char *)(sc->shit + nhit);
 	norm = folded + TRIAGE_NORM_SIZE(len);
 	sc->buf = norm + TRIAGE_NORM_SIZE(len);
-	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
-	sc->len = triage_norm_words(tr->lexicon, folded, len, norm);
+	sc->len = scan_norm(tr, text, len, folded, norm);
 	sc->text = norm;
 	memcpy(sc->buf, sc->text, sc->len + 1);
 	sc->ascii = triage_lit_scan(&tr->lits, sc->text, sc->len, sc->sat);
@@ -1105,8 +1116,7 @@ triage_read_text(const struct triage_rules *tr, const char *text)
 
 	folded = xmalloc(TRIAGE_NORM_SIZE(len));
 	out = xmalloc(TRIAGE_NORM_SIZE(len));
-	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
-	(void)triage_norm_words(tr->lexicon, folded, len, out);
+	(void)scan_norm(tr, text, len, folded, out);
 	free(folded);
 	return out;
 }
