@@ -412,23 +412,29 @@ fuzz_voice_twiml(const char *doc, struct fuzz_voice_heard *h)
 }
 
 /*
- * Whether the caller heard prompt name in any language; for a prompt with
- * one {placeholder}, *value is what was said in its place.
+ * Whether the caller heard prompt name in any language, as rendered for
+ * any caller's number (the emergency and urgent numbers differ by calling
+ * code); for a prompt with one {placeholder}, *value is what was said in
+ * its place.
  */
 static int
 fuzz_voice_heard(const struct fuzz_voice_heard *h, const char *name,
     long *value)
 {
 	static const char *const langs[] = { "en", "es", "de" };
+	/* The prompts rendered for each caller's country (settings.h). */
+	static const char *const phones[] = { NULL, "+447700900123",
+	    "+4915100000001", "+447700900999" };
 	const char	*tmpl, *open, *close, *mid;
 	size_t		 i, pre, post, len;
 	int		 k;
 	char		*end;
 
-	for (i = 0; i < 3; i++) {
-		tmpl = prompts_lookup(fuzz_voice_set->prompts, langs[i], name);
+	for (i = 0; i < 3 * 4; i++) {
+		tmpl = prompts_lookup(settings_prompts(fuzz_voice_set,
+		    phones[i / 3]), langs[i % 3], name);
 		if (tmpl == NULL)
-			fuzz_fail("no prompt %s in %s", name, langs[i]);
+			fuzz_fail("no prompt %s in %s", name, langs[i % 3]);
 		open = strchr(tmpl, '{');
 		close = open != NULL ? strchr(open, '}') : NULL;
 		for (k = 0; k < h->n; k++) {
