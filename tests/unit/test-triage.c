@@ -203,6 +203,16 @@ test_negation_that_is_the_symptom(void **state)
 		{ "no puedo respirar", E },
 		{ "ich kriege keine Luft", E },
 		{ "not only breathless but my chest hurts", E },
+		/* The air that does not come in, in any person and order. */
+		{ "no m entra el aire", E },
+		{ "dice que no le entra el aire", E },
+		{ "no puedo agarrar aire", E },
+		{ "krieg die luft nicht rein", E },
+		{ "die luft reicht nicht mal zum sprechen", E },
+		{ "can hardly cross the room without stopping for air", U },
+		{ "no puedo ni caminar al bano sin ahogarme", E },
+		/* ...but a denial of the air stays one. */
+		{ "no me falta el aire", R },
 	};
 
 	CHECK(c);
@@ -918,6 +928,10 @@ test_typos(void **state)
 		{ "perd\u00ed el sentido", E },
 		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
 		{ "walked 20 min. today", R },
+		/* Dictation writes real words for red-flag ones. */
+		{ "chess pain and short of breadth since lunch", E },
+		{ "Shortness of breast and chest pane", E },
+		{ "me duele el pexo", U },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
@@ -941,6 +955,23 @@ test_typos(void **state)
 	assert_null(triage_lexicon_read(lx, "nothin", 6));
 	assert_true(level("fly to Spain next week, is that ok?") < U);
 	assert_true(level("breast feeding my baby") < U);
+}
+
+/* Blood coughed or vomited up is read across a comma (statement across). */
+static void
+test_cough_blood_across_comma(void **state)
+{
+	static const struct case_ c[] = {
+		{ "woke up coughing, blood on the pillow", E },
+		{ "bin hustend aufgewacht, Blut aufm Kopfkissen", E },
+		{ "tos toda la noche, sangre en el pañuelo", E },
+		/* A sentence's end still parts them (the safety net's urgent). */
+		{ "coughing a lot. blood in my pee", U },
+		/* Other concepts still stop at a comma. */
+		{ "chest is fine, leg hurts", U },
+	};
+
+	CHECK(c);
 }
 
 static void
@@ -1079,7 +1110,7 @@ test_review_and_requests(void **state)
 	one("no chest pain today", &r);
 	assert_false(r.review);
 	/* A word of the chest that no rule places: urgent, and a person reads it. */
-	one("something odd going on in my chest", &r);
+	one("something going on in my chest", &r);
 	assert_int_equal(r.level, U);
 	assert_true(r.review);
 	assert_string_equal(r.reply, "unsure");
@@ -1185,6 +1216,7 @@ main(void)
 		cmocka_unit_test(test_surface_forms),
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
+		cmocka_unit_test(test_cough_blood_across_comma),
 		cmocka_unit_test(test_paraphrases),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_review_and_requests),
