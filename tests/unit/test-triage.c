@@ -280,9 +280,26 @@ test_harmless_phrases(void **state)
 		{ "my wife is sob", U },
 		{ "did my calf raises", R },
 		{ "on blood thinners, coughing a bit with a cold", R },
+		{ "the view took my breath away", R },
+		{ "I passed out the leaflets at church", R },
+		{ "no tengo tiempo ni pa respirar con la mudanza", R },
+		{ "la vista era atemberaubend", R },
+		{ "die Vase ist umgekippt", R },
+		{ "hab so nen Herzschmerz Film geschaut", R },
+		/* ...and the symptom beside one is still read. */
+		{ "the view took my breath away and now my chest hurts", U },
+		/* A year is history. */
+		{ "fainted once in 2019 at a blood test, not since", R },
+		{ "tuve una embolia pulmonar en 2019, esta vez fue solo la pierna", R },
 	};
 
 	CHECK(c);
+	/* A question answered with a denial denies it (a question: advice). */
+	assert_true(level("short of breath? not at all, walked 4k") < U);
+	assert_true(level("fainted? me? no, just a nap on the couch") < U);
+	assert_true(level("\u00bffalta de aire? para nada") < U);
+	assert_true(level("Atemnot? nein, gar nicht") < U);
+	assert_int_equal(level("short of breath? yes, since lunch"), U);
 }
 
 static void
