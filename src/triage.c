@@ -890,6 +890,7 @@ scan_norm(const struct triage_rules *tr, const char *text, size_t len,
     char *folded, char *out)
 {
 	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
+	triage_norm_dots(folded, len);
 	return triage_norm_words(tr->lexicon, folded, len, out);
 }
 

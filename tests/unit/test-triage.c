@@ -974,6 +974,37 @@ test_typos(void **state)
 	assert_true(level("breast feeding my baby") < U);
 }
 
+/*
+ * What a carer sees rather than what a patient names, and a writer who puts
+ * a full stop after every word (triage_norm_dots).
+ */
+static void
+test_observed_signs(void **state)
+{
+	static const struct case_ c[] = {
+		{ "nan's lips have gone a bit blue", E },
+		{ "la abuela tiene los labios grises", E },
+		{ "Oma, Lippen sind lila", E },
+		{ "he can't finish a sentence without stopping", E },
+		{ "mi abuelo no puede terminar una frase", E },
+		{ "kriegt nur noch einzelne Silben raus", E },
+		{ "found our dad on the bathroom lino", E },
+		{ "Oma lag heut früh vorm Bett aufm Teppich", E },
+		{ "la tata se derrumbó en el living", E },
+		{ "el pipí me sale color jugo de sandía, tomo warfarina", U },
+		{ "Pipi sieht heute aus wie Rosé, nehme Eliquis", U },
+		/* One word a sentence, or dots for spaces. */
+		{ "Good. Evening. I. Have. A. Weight. Pressing. On. My. Chest. "
+		  "And. I. Cannot. Get. Air. In.", E },
+		{ "Hello.nurse.my.husband.coughed.up.bright.red.in.the.sink.", E },
+		{ "My. Gums. Will. Not. Stop. Bleeding.", U },
+		/* Ordinary sentences keep their ends. */
+		{ "no chest pain. walked 2 km. legs fine.", R },
+	};
+
+	CHECK(c);
+}
+
 /* Blood coughed or vomited up is read across a comma (statement across). */
 static void
 test_cough_blood_across_comma(void **state)
@@ -1234,6 +1265,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_review_and_requests),
