@@ -16,6 +16,8 @@
 #     playwright-core (console.js): sign-in, enrolment, a live emergency,
 #     acknowledgement, the adherence chart, the rules check, the cookie's
 #     flags and CSRF; screenshots into docs/ (CONSOLE_SHOTS to change).
+#  5. The staff API's real answers through Prism with the API's own
+#     description, docs/openapi.yaml (staff-api.sh).
 #
 # Needs node and npm; installs the pinned packages (package-lock.json) with
 # `npm ci` on first use.  Environment as for make check: top_srcdir,
@@ -183,4 +185,11 @@ sed 's/^/  /' "$TMPD/console.out"
 [ "$status" = 0 ] || fail "the console's browser tests failed (exit $status)"
 ok "the console's browser tests: $(grep -c '^ok ' "$TMPD/console.out") checks in headless Chromium"
 stop_daemon
+
+# ------------------------------- 5. the staff API against its description
+status=0
+bash "$INTEROP/staff-api.sh" >"$TMPD/staff-api.out" 2>&1 || status=$?
+sed 's/^/  /' "$TMPD/staff-api.out"
+[ "$status" = 0 ] || fail "the staff API does not fit docs/openapi.yaml (exit $status)"
+ok "the staff API through prism: $(grep -c '^ok ' "$TMPD/staff-api.out") checks"
 finish
