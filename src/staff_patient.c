@@ -138,25 +138,17 @@ staff_check_quiet(const struct plan *plan, const struct patient *p,
 }
 
 /*
- * Countries whose numbers are written with a national trunk 0 that the
- * international form drops: +44 07700 ... is a mistake for +44 7700 ...
- */
-static const char *const staff_trunk_zero[] = {
-	"+44", "+49", "+33", "+31", "+32", "+41", "+43", "+45", "+46",
-	"+47", "+48", "+61", "+64", "+81", "+82", "+86", "+90", "+91",
-	"+353", "+358", "+27", "+34", "+1",
-};
-
-/*
  * The number as staff typed it, spaces, dots, hyphens and brackets taken
- * out ("+44 7700 900125" is +447700900125); checked as E.164 and for a
- * trunk 0 kept after the country code.  A new string, or NULL with err.
+ * out ("+44 7700 900125" is +447700900125); checked as E.164, for an
+ * assigned country calling code and for a national trunk prefix kept after
+ * it (phone_cc.c).  A new string, or NULL with err.
  */
 static char *
 staff_normalise_phone(const char *in, struct staff_error *err)
 {
-	char	*out;
-	size_t	 i, n = 0, cc;
+	const struct phone_country	*cc;
+	char				*out;
+	size_t				 i, n = 0, len;
 
 	out = xmalloc(strlen(in) + 1);
 	for (i = 0; in[i] != '\0'; i++)
@@ -169,20 +161,25 @@ staff_normalise_phone(const char *in, struct staff_error *err)
 		free(out);
 		return NULL;
 	}
-	for (i = 0; i < sizeof staff_trunk_zero / sizeof staff_trunk_zero[0];
-	    i++) {
-		cc = strlen(staff_trunk_zero[i]);
-		if (strncmp(out, staff_trunk_zero[i], cc) == 0 &&
-		    out[cc] == '0') {
-			staff_fail(err, STAFF_INVALID, "phone", "'%.40s' keeps "
-			    "the national 0 after the country code %s; drop "
-			    "it (%s%s)", in, staff_trunk_zero[i],
-			    staff_trunk_zero[i], out + cc + 1);
-			free(out);
-			return NULL;
-		}
+	switch (phone_doubt(out, &cc)) {
+	case PHONE_PLAUSIBLE:
+		return out;
+	case PHONE_NO_COUNTRY:
+		staff_fail(err, STAFF_INVALID, "phone", "'%.40s' begins with "
+		    "no country calling code (ITU-T assigns none of +%.1s, "
+		    "+%.2s or +%.3s); check the number", in, out + 1, out + 1,
+		    out + 1);
+		break;
+	case PHONE_TRUNK:
+		len = strlen(cc->code);
+		staff_fail(err, STAFF_INVALID, "phone", "'%.40s' keeps "
+		    "the national trunk prefix %c after the country code "
+		    "+%s; drop it (+%s%s)", in, out[1 + len], cc->code,
+		    cc->code, out + 2 + len);
+		break;
 	}
-	return out;
+	free(out);
+	return NULL;
 }
 
 /*
