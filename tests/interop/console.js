@@ -154,6 +154,11 @@ async function run(page, context) {
 	await page.waitForSelector('[data-escalation] a:has-text("Ann Example")',
 	    { timeout: 10000 });
 	ok('named as the patient, linked to her page');
+	await page.waitForSelector('[data-escalation] ol.thread li.in:has-text("very breathless")',
+	    { timeout: 10000 });
+	await page.waitForSelector('[data-escalation] ol.thread li.out:has-text("On-call alerted")',
+	    { timeout: 15000 });
+	ok('the episode shows what she sent and was told, and who was alerted when');
 	await sms('SMbrowser2', '+447700900932', 'can someone call me please');
 	await page.waitForSelector('[data-inbox]', { timeout: 15000 });
 	ok('a message for a person appears in the inbox on the same page');
