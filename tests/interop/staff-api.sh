@@ -8,7 +8,9 @@
 # not fit it into an error, so a route, field, type, status or header the
 # gateway has and the document lacks (or the other way round) fails here.
 #
-# Covers what the console and staff use: plans, list, enrol (with and
+# First the document's routes and query parameters are compared with the
+# gateway's route table (src/api.c), both ways.  Then the requests cover
+# what the console and staff use: plans, list, enrol (with and
 # without a warning), get, change, pause, resume, schedule, activity,
 # adherence, the conversation, escalations (list, one, acknowledge), the
 # inbox (list, done), the rules check, the CSV, remove, and the errors 400,
@@ -24,6 +26,35 @@ PRISM=$INTEROP/node_modules/.bin/prism
 TOKEN=nurse-$(openssl rand -hex 16)
 P1=+447700900501	# enrolled, changed, paused, texts a red flag
 P2=+34600900502		# outside the clinic's country: enrolled with a warning
+
+# Every route and query parameter of the gateway's route table (src/api.c)
+# is in the document, and the document has no /api/v1 route or parameter
+# the gateway lacks: "METHOD PATH ?param" lines from each, compared.
+routes_c() {
+	sed -n 's/^[[:space:]]*{ "\([a-z./{}]*\)", EVHTTP_REQ_\([A-Z]*\), "\([a-z_,]*\)".*/\2 \/api\/v1\/\1 \3/p' \
+		"$top_srcdir/src/api.c" |
+		while read -r method path params; do
+			echo "$method $path"
+			for q in ${params//,/ }; do echo "$method $path ?$q"; done
+		done | sort
+}
+routes_doc() {
+	(cd "$INTEROP" && node -e "
+const d = require('js-yaml').load(require('fs').readFileSync(process.argv[1], 'utf8'));
+for (const [path, item] of Object.entries(d.paths)) {
+	if (!path.startsWith('/api/v1/')) continue;
+	for (const [m, op] of Object.entries(item)) {
+		if (m === 'parameters') continue;
+		console.log(m.toUpperCase() + ' ' + path);
+		for (const p of op.parameters || [])
+			if (p.\$ref === '#/components/parameters/limit' || p.in === 'query')
+				console.log(m.toUpperCase() + ' ' + path + ' ?' + (p.name || 'limit'));
+	}
+}" "$SPEC") | sort
+}
+[ "$(routes_c | wc -l)" -gt 19 ] || fail "could not read the route table of src/api.c: $(routes_c)"
+expect_eq "$(routes_doc)" "$(routes_c)" \
+	'docs/openapi.yaml has every route and query parameter of src/api.c, and no other'
 
 free_port() {
 	node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
