@@ -170,6 +170,8 @@ post_sms SMapi2 "$P1" 'I am breathless and my chest hurts'
 expect_eq "$HTTP_STATUS" 200 'a red flag by SMS'
 post_sms SMapi3 +447700900503 'can someone from the clinic call me please'
 expect_eq "$HTTP_STATUS" 200 'a message from an unknown number'
+post_sms SMapi4 'Pharmacy' 'please can someone call me back about the prescription'
+expect_eq "$HTTP_STATUS" 200 'a message from a sender name, not a number'
 via GET "/patients/$ID/activity?days=7"
 check 200 'activity'
 via GET "/patients/$ID/adherence?weeks=2"
