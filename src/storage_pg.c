@@ -741,6 +741,18 @@ pg_i32(const PGresult *res, int row, int col)
 }
 
 /*
+ * libpq's message about the connection, first line only (the rest is a
+ * hint such as "Is the server running locally ..."), in buf.
+ */
+static const char *
+pg_conn_error(struct pg_store *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", PQerrorMessage(s->conn));
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/*
  * A full disk or a failing one (SQLSTATE class 53 or 58) refuses writes
  * while reads still answer: remembered until a write commits again, and
  * until then ping probes with a write (as the SQLite backend does).
@@ -764,19 +776,21 @@ static void
 pg_log_error(struct pg_store *s, const PGresult *res, const char *what)
 {
 	const char	*msg = NULL, *code = NULL;
+	char		 buf[256];
 
 	if (res != NULL) {
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	}
 	if (msg == NULL)
-		msg = PQerrorMessage(s->conn);
+		msg = pg_conn_error(s, buf, sizeof buf);
 	pg_note_error(s, res);
 	log_error("storage: %s: %s%s%s%s", what, msg, code != NULL ? " (" : "",
 	    code != NULL ? code : "", code != NULL ? ")" : "");
 }
 
 static int	pg_prepare_all(struct pg_store *, char **errp);
+
 
 /*
  * A connection that broke (PostgreSQL restarted, the network) is opened
@@ -811,12 +825,12 @@ pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
     ExecStatusType want, const char *what)
 {
 	PGresult	*res;
-	char		 name[16];
+	char		 name[16], buf[256];
 
 	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN &&
 	    pg_connected(s) == -1) {
 		log_error("storage: %s: PostgreSQL is unreachable: %s", what,
-		    PQerrorMessage(s->conn));
+		    pg_conn_error(s, buf, sizeof buf));
 		return NULL;
 	}
 	snprintf(name, sizeof name, "s%d", (int)which);

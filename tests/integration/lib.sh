@@ -280,7 +280,8 @@ log_has() {
 #   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
 #   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
-#   emergency_numbers ...), CFG_ESCALATION (lines for [escalation]).
+#   emergency_numbers ...), CFG_ESCALATION (lines for [escalation]),
+#   CFG_STORAGE (extra lines for [storage]: backend, url, lease).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -299,6 +300,7 @@ shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
 [storage]
 database = ${CFG_DATABASE:-clotline.db}
 busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
+${CFG_STORAGE:-}
 
 [provider]
 name = ${CFG_PROVIDER:-console}

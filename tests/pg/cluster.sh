@@ -7,7 +7,9 @@
 # the socket.  Without PostgreSQL's programs the test is skipped (exit 77).
 #
 #   . tests/pg/cluster.sh
-#   pg_cluster_start          # sets PG_URL, PG_DIR; stops on EXIT
+#   pg_cluster_start          # sets PG_URL, PG_DIR; stops on EXIT, unless
+#                             # an EXIT trap is set (then the caller calls
+#                             # pg_cluster_stop, e.g. from lib.sh's _CLEANUP)
 #   pg_cluster_createdb NAME  # another database in it; prints its URL
 
 pg_cluster_bindir() {
@@ -67,7 +69,7 @@ pg_cluster_start() {
 	PG_DIR=$(mktemp -d /tmp/clotline-pg-XXXXXX)
 	chmod 755 "$PG_DIR"
 	[ -z "$PG_OWNER" ] || chown "$PG_OWNER" "$PG_DIR"
-	trap pg_cluster_stop EXIT
+	[ -n "$(trap -p EXIT)" ] || trap pg_cluster_stop EXIT
 	if ! pg_cluster_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U clotline \
 	    --auth=trust -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1; then
 		cat "$PG_DIR/initdb.log" >&2
