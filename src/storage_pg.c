@@ -673,6 +673,7 @@ struct pg_store {
 	int		 lease;		/* seconds an outbox claim holds */
 	int		 lock_timeout_ms;
 	int		 write_failing;	/* see pg_note_error */
+	int		 tx;		/* a transaction was begun */
 };
 
 static void
@@ -827,6 +828,17 @@ pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	PGresult	*res;
 	char		 name[16], buf[256];
 
+	/*
+	 * A connection lost inside a transaction took the transaction with
+	 * it: nothing more of it may run, on a new connection least of all
+	 * (a COMMIT there would say "COMMIT" for work that is gone).
+	 */
+	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN && s->tx) {
+		log_error("storage: %s: the connection to PostgreSQL was lost "
+		    "inside a transaction: %s", what,
+		    pg_conn_error(s, buf, sizeof buf));
+		return NULL;
+	}
 	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN &&
 	    pg_connected(s) == -1) {
 		log_error("storage: %s: PostgreSQL is unreachable: %s", what,
@@ -1196,7 +1208,11 @@ pg_begin(void *arg)
 {
 	struct pg_store	*s = arg;
 
-	return pg_exec(s, PG_BEGIN, NULL, "begin");
+	s->tx = 0;
+	if (pg_exec(s, PG_BEGIN, NULL, "begin") == -1)
+		return -1;
+	s->tx = 1;
+	return 0;
 }
 
 static int
@@ -1206,8 +1222,13 @@ pg_commit(void *arg)
 	PGresult	*res;
 	int		 ok;
 
-	if ((res = pg_run(s, PG_COMMIT, NULL, PGRES_COMMAND_OK,
-	    "commit")) == NULL)
+	if (!s->tx) {
+		log_error("storage: commit without a transaction");
+		return -1;
+	}
+	res = pg_run(s, PG_COMMIT, NULL, PGRES_COMMAND_OK, "commit");
+	s->tx = 0;
+	if (res == NULL)
 		return -1;
 	/* A transaction that had failed answers COMMIT with ROLLBACK. */
 	ok = strcmp(PQcmdStatus(res), "COMMIT") == 0;
@@ -1229,6 +1250,7 @@ pg_rollback(void *arg)
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE &&
 	    PQtransactionStatus(s->conn) != PQTRANS_UNKNOWN)
 		(void)pg_exec(s, PG_ROLLBACK, NULL, "rollback");
+	s->tx = 0;
 }
 
 static int

@@ -17,7 +17,10 @@
 #      while its sends are in flight: the other takes its claims over once
 #      the lease has run out, as unknown outcomes, and sends them again;
 #      every reminder reaches the provider, and the duplicates are at most
-#      the dead instance's sends in flight (docs/deployment.md).
+#      the dead instance's sends in flight (docs/deployment.md);
+#   5. PostgreSQL stopped under the running instance: 503 for a webhook,
+#      never a 200 for a message not stored, /healthz 503; back again, the
+#      provider's retry is stored once.
 # A private PostgreSQL cluster is started for it (tests/pg/cluster.sh);
 # without PostgreSQL, or in a build without libpq, the test is skipped.
 set -euo pipefail
@@ -301,6 +304,20 @@ dups=$((reqs - rows))
 [ "$dups" -ge 1 ] && [ "$dups" -le $((2 * INFLIGHT)) ] ||
 	fail "$reqs requests to the provider for $rows messages: $dups duplicates, expected 1 to $((2 * INFLIGHT)) (max_in_flight for each of the two kills)"
 ok "$reqs requests to the provider for $rows messages: $dups duplicates, within max_in_flight ($INFLIGHT) for each kill"
+# ------------------------------------------------- 5. PostgreSQL goes away
+pg_cluster_down
+post_sms SMpgdown "+$SENDER0" 'my leg is a bit better today'
+expect_eq "$HTTP_STATUS" 503 'PostgreSQL down: the webhook is answered 503'
+http_get /healthz
+expect_eq "$HTTP_STATUS" 503 '... and /healthz is 503'
+pg_cluster_up
+healthy() { http_get /healthz; [ "$HTTP_STATUS" = 200 ]; }
+wait_for 20 healthy || fail '/healthz did not recover with PostgreSQL back'
+post_sms SMpgdown "+$SENDER0" 'my leg is a bit better today'
+expect_eq "$HTTP_STATUS" 200 "PostgreSQL back: the provider's retry is answered 200"
+expect_eq "$(inbound_count SMpgdown)" 1 '... and stored once'
+log_has 'connected to PostgreSQL again' || fail 'A does not say it reconnected'
+
 # B's log too (finish checks A's).
 DAEMON_LOG=$TMPD/b/daemon.log expect_log_clean
 finish

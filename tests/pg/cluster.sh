@@ -10,7 +10,7 @@
 #   pg_cluster_start          # sets PG_URL, PG_DIR; stops on EXIT, unless
 #                             # an EXIT trap is set (then the caller calls
 #                             # pg_cluster_stop, e.g. from lib.sh's _CLEANUP)
-#   pg_cluster_createdb NAME  # another database in it; prints its URL
+#   pg_cluster_down, pg_cluster_up  # PostgreSQL goes away, comes back
 
 pg_cluster_bindir() {
 	local d
@@ -48,6 +48,27 @@ pg_cluster_stop() {
 	PG_DIR=
 }
 
+# pg_cluster_up: starts the server of the cluster made by pg_cluster_start
+# (again, after pg_cluster_down).  No TCP; fsync off (a throw-away cluster:
+# durability is PostgreSQL's own business, not these tests').
+pg_cluster_up() {
+	if ! pg_cluster_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 \
+	    -l "$PG_DIR/server.log" -o "-c listen_addresses='' \
+	    -c unix_socket_directories='$PG_DIR' -c fsync=off \
+	    -c max_connections=50" start >/dev/null 2>&1; then
+		cat "$PG_DIR/server.log" >&2
+		echo "pg: the cluster did not start" >&2
+		exit 1
+	fi
+}
+
+# pg_cluster_down: stops the server (fast: clients are disconnected), as
+# when PostgreSQL goes away under the gateways.
+pg_cluster_down() {
+	pg_cluster_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 \
+	    stop >/dev/null
+}
+
 pg_cluster_start() {
 	if ! PG_BIN=$(pg_cluster_bindir); then
 		echo "SKIP: PostgreSQL's initdb and pg_ctl are not installed" \
@@ -76,25 +97,12 @@ pg_cluster_start() {
 		echo "pg: initdb failed" >&2
 		exit 1
 	fi
-	# No TCP; fsync off (a throw-away cluster: durability is SQLite's
-	# and PostgreSQL's own business, not these tests').
-	if ! pg_cluster_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 \
-	    -l "$PG_DIR/server.log" -o "-c listen_addresses='' \
-	    -c unix_socket_directories='$PG_DIR' -c fsync=off \
-	    -c max_connections=50" start >/dev/null 2>&1; then
-		cat "$PG_DIR/server.log" >&2
-		echo "pg: the cluster did not start" >&2
-		exit 1
-	fi
+	pg_cluster_up
 	"$PG_BIN/createdb" -h "$PG_DIR" -U clotline clotline
 	PG_URL="postgresql:///clotline?host=$PG_DIR&user=clotline"
 	export PG_URL PG_DIR PG_BIN
 }
 
-pg_cluster_createdb() {
-	"$PG_BIN/createdb" -h "$PG_DIR" -U clotline "$1"
-	echo "postgresql:///$1?host=$PG_DIR&user=clotline"
-}
 
 # Runs SQL on the cluster's database; prints rows unaligned, |-separated.
 pg_sql() {
