@@ -32,6 +32,7 @@
 
 #include "log.h"
 #include "storage.h"
+#include "storage_sql.h"
 #include "xmalloc.h"
 
 /* Identifies clotline's migration lock among the database's advisory locks. */
@@ -305,44 +306,6 @@ enum pg_stmt {
 	PG_COUNT
 };
 
-/* The columns pg_outbound_row reads, in its order. */
-#define PG_OUTBOUND_COLUMNS \
-	"id, kind, to_phone, body, status, delivery, provider_sid, priority," \
-	" attempts, created_at, expires_at, patient_id, error_code"
-
-/* The columns pg_patient_row reads, in its order. */
-#define PG_PATIENT_COLUMNS \
-	"id, phone, name, language, timezone, enrolled, opted_out, paused," \
-	" plan, reminder_times, start_date, end_date, quiet_start, quiet_end," \
-	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)," \
-	" coalesce(welcomed_at, 0)"
-#define PG_PATIENT_NCOLUMNS 18
-
-/* The columns pg_escalation_row reads, in its order, and the tables. */
-#define PG_ESCALATION_COLUMNS \
-	"e.id, e.phone, coalesce(e.patient_id, 0), e.level, e.excerpt," \
-	" e.rules, e.created_at, coalesce(e.alerted_at, 0)," \
-	" coalesce(e.acknowledged_at, 0), e.acknowledged_by, e.ack_note," \
-	" e.concepts, p.name, coalesce(e.flagged_at, e.created_at)," \
-	" coalesce(e.updated_at, e.created_at), e.chain_pos, e.alerted_to," \
-	" coalesce(e.next_alert_at, 0), e.failovers," \
-	" (SELECT count(*) FROM escalation_alerts a" \
-	"  WHERE a.escalation_id = e.id)," \
-	" (SELECT count(*) FROM escalation_messages m" \
-	"  WHERE m.escalation_id = e.id)," \
-	" coalesce(e.inbound_id, 0)," \
-	" (SELECT coalesce(max(a.outbound_id), 0) FROM escalation_alerts a" \
-	"  WHERE a.escalation_id = e.id)"
-#define PG_ESCALATION_FROM \
-	" FROM escalations e LEFT JOIN patients p ON p.id = e.patient_id"
-
-#define PG_INBOX_COLUMNS \
-	"i.id, coalesce(i.inbound_id, 0), i.phone, coalesce(i.patient_id, 0)," \
-	" i.reason, i.created_at, coalesce(i.done_at, 0), i.done_by, i.note," \
-	" m.body, m.level, coalesce(m.received_at, 0)"
-#define PG_INBOX_FROM \
-	" FROM inbox i LEFT JOIN inbound_messages m ON m.id = i.inbound_id"
-
 static const char *const pg_sql[PG_COUNT] = {
 	[PG_BEGIN] = "BEGIN",
 	[PG_COMMIT] = "COMMIT",
@@ -365,7 +328,7 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " to_phone, body, received_at, patient_id, kind, level, rules, reply)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
 	[PG_PATIENT_FIND] =
-	    "SELECT " PG_PATIENT_COLUMNS " FROM patients WHERE phone = $1",
+	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE phone = $1",
 	[PG_PATIENT_INSERT] =
 	    "INSERT INTO patients (phone, name, language, timezone, enrolled,"
 	    " opted_out, paused, created_at, updated_at, plan, reminder_times,"
@@ -385,9 +348,9 @@ static const char *const pg_sql[PG_COUNT] = {
 	    "UPDATE patients SET paused = $2, updated_at = $3"
 	    " WHERE phone = $1 AND enrolled = 1",
 	[PG_PATIENT_GET] =
-	    "SELECT " PG_PATIENT_COLUMNS " FROM patients WHERE id = $1",
+	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE id = $1",
 	[PG_REMINDER_PATIENTS] =
-	    "SELECT " PG_PATIENT_COLUMNS ", updated_at,"
+	    "SELECT " PATIENT_COLUMNS ", updated_at,"
 	    " (SELECT string_agg(reminder || '=' || last_fire, ',')"
 	    "  FROM schedules WHERE patient_id = patients.id)"
 	    " FROM patients WHERE updated_at >= $1"
@@ -410,15 +373,15 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $6, $12,"
 	    " $13, $14) RETURNING id",
 	[PG_ESCALATION_FIND_ALERT] =
-	    "SELECT " PG_ESCALATION_COLUMNS PG_ESCALATION_FROM
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
 	    " WHERE e.id = (SELECT escalation_id FROM escalation_alerts"
 	    "  WHERE outbound_id = $1 LIMIT 1)",
 	[PG_ESCALATION_FIND_EPISODE] =
-	    "SELECT " PG_ESCALATION_COLUMNS PG_ESCALATION_FROM
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
 	    " WHERE e.phone = $1 AND coalesce(e.flagged_at, e.created_at) >= $2"
 	    " ORDER BY e.id DESC LIMIT 1",
 	[PG_ESCALATION_FIND_ALERTED_TO] =
-	    "SELECT " PG_ESCALATION_COLUMNS PG_ESCALATION_FROM
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
 	    " WHERE e.acknowledged_at IS NULL AND e.id IN"
 	    " (SELECT escalation_id FROM escalation_alerts WHERE to_phone = $1)"
 	    " ORDER BY e.id DESC LIMIT 1",
@@ -507,7 +470,7 @@ static const char *const pg_sql[PG_COUNT] = {
 	 * counted; each held until lease_until ($3).
 	 */
 	[PG_OUTBOUND_CLAIM] =
-	    "WITH c AS (SELECT " PG_OUTBOUND_COLUMNS ", fair, next_attempt_at"
+	    "WITH c AS (SELECT " OUTBOUND_COLUMNS ", fair, next_attempt_at"
 	    "  FROM outbound_messages"
 	    "  WHERE status IN ('pending', 'unknown') AND next_attempt_at <= $1"
 	    "  ORDER BY priority, fair, next_attempt_at, id LIMIT $2"
@@ -548,9 +511,9 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " attempts = greatest(attempts - $12::int, 0)"
 	    " WHERE id = $1",
 	[PG_OUTBOUND_GET_ID] =
-	    "SELECT " PG_OUTBOUND_COLUMNS " FROM outbound_messages WHERE id = $1",
+	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages WHERE id = $1",
 	[PG_OUTBOUND_GET_SID] =
-	    "SELECT " PG_OUTBOUND_COLUMNS " FROM outbound_messages"
+	    "SELECT " OUTBOUND_COLUMNS " FROM outbound_messages"
 	    " WHERE provider_sid = $1",
 	[PG_OUTBOUND_RECENT] =
 	    "SELECT (SELECT count(*) FROM outbound_messages"
@@ -580,7 +543,7 @@ static const char *const pg_sql[PG_COUNT] = {
 	    "INSERT INTO audit_log (at, actor, action, subject, detail)"
 	    " VALUES ($1, $2, $3, $4, $5)",
 	[PG_PATIENT_LIST] =
-	    "SELECT " PG_PATIENT_COLUMNS " FROM patients"
+	    "SELECT " PATIENT_COLUMNS " FROM patients"
 	    " WHERE id > $3 AND ($2::text IS NULL OR plan = $2) AND CASE $1::int"
 	    "  WHEN 0 THEN enrolled = 1"
 	    "  WHEN 1 THEN enrolled = 1 AND paused = 0 AND opted_out = 0"
@@ -598,9 +561,9 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " removed_at = $14, welcomed_at = $15, updated_at = $16"
 	    " WHERE id = $1",
 	[PG_ESCALATION_GET] =
-	    "SELECT " PG_ESCALATION_COLUMNS PG_ESCALATION_FROM " WHERE e.id = $1",
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM " WHERE e.id = $1",
 	[PG_ESCALATION_LIST] =
-	    "SELECT " PG_ESCALATION_COLUMNS PG_ESCALATION_FROM
+	    "SELECT " ESCALATION_COLUMNS ESCALATION_FROM
 	    " WHERE ($1::int = 0 OR e.acknowledged_at IS NULL)"
 	    " AND ($2::bigint = 0 OR e.patient_id = $2) AND e.created_at >= $3"
 	    " AND ($4::bigint = 0 OR e.id < $4)"
@@ -632,12 +595,12 @@ static const char *const pg_sql[PG_COUNT] = {
 	    "INSERT INTO inbox (inbound_id, phone, patient_id, reason,"
 	    " created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
 	[PG_INBOX_GET] =
-	    "SELECT " PG_INBOX_COLUMNS PG_INBOX_FROM " WHERE i.id = $1",
+	    "SELECT " INBOX_COLUMNS INBOX_FROM " WHERE i.id = $1",
 	[PG_INBOX_LIST_OPEN] =
-	    "SELECT " PG_INBOX_COLUMNS PG_INBOX_FROM " WHERE i.done_at IS NULL"
+	    "SELECT " INBOX_COLUMNS INBOX_FROM " WHERE i.done_at IS NULL"
 	    " ORDER BY i.created_at DESC, i.id DESC LIMIT $1",
 	[PG_INBOX_LIST_ALL] =
-	    "SELECT " PG_INBOX_COLUMNS PG_INBOX_FROM
+	    "SELECT " INBOX_COLUMNS INBOX_FROM
 	    " ORDER BY i.created_at DESC, i.id DESC LIMIT $1",
 	[PG_INBOX_DONE] =
 	    "UPDATE inbox SET done_at = $3, done_by = $2, note = $4"
@@ -1468,9 +1431,9 @@ pg_reminder_patients(void *arg, int64_t since, int all,
 	for (i = 0; i < rows && !stop; i++) {
 		memset(&rp, 0, sizeof rp);
 		pg_patient_row(res, i, &rp.p);
-		rp.updated_at = pg_i64(res, i, PG_PATIENT_NCOLUMNS);
-		rp.fired = PQgetisnull(res, i, PG_PATIENT_NCOLUMNS + 1) ? NULL :
-		    PQgetvalue(res, i, PG_PATIENT_NCOLUMNS + 1);
+		rp.updated_at = pg_i64(res, i, PATIENT_NCOLUMNS);
+		rp.fired = PQgetisnull(res, i, PATIENT_NCOLUMNS + 1) ? NULL :
+		    PQgetvalue(res, i, PATIENT_NCOLUMNS + 1);
 		stop = fn(fnarg, &rp) != 0;
 		patient_clear(&rp.p);
 	}

@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "storage.h"
+#include "storage_sql.h"
 #include "xmalloc.h"
 
 /* Append only: a released migration is never edited, only followed. */
@@ -388,45 +389,6 @@ enum sqlite_stmt {
 	STMT_SLOT_TAKE,
 	STMT_COUNT
 };
-
-/* The columns sqlite_outbound_row reads, in its order. */
-#define OUTBOUND_COLUMNS \
-	"id, kind, to_phone, body, status, delivery, provider_sid, priority," \
-	" attempts, created_at, expires_at, patient_id, error_code"
-
-/* The columns sqlite_patient_row reads, in its order. */
-#define PATIENT_COLUMNS \
-	"id, phone, name, language, timezone, enrolled, opted_out, paused," \
-	" plan, reminder_times, start_date, end_date, quiet_start, quiet_end," \
-	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)," \
-	" coalesce(welcomed_at, 0)"
-#define PATIENT_NCOLUMNS 18
-
-/* The columns sqlite_escalation_row reads, in its order, and the tables. */
-#define ESCALATION_COLUMNS \
-	"e.id, e.phone, coalesce(e.patient_id, 0), e.level, e.excerpt," \
-	" e.rules, e.created_at, coalesce(e.alerted_at, 0)," \
-	" coalesce(e.acknowledged_at, 0), e.acknowledged_by, e.ack_note," \
-	" e.concepts, p.name, coalesce(e.flagged_at, e.created_at)," \
-	" coalesce(e.updated_at, e.created_at), e.chain_pos, e.alerted_to," \
-	" coalesce(e.next_alert_at, 0), e.failovers," \
-	" (SELECT count(*) FROM escalation_alerts a" \
-	"  WHERE a.escalation_id = e.id)," \
-	" (SELECT count(*) FROM escalation_messages m" \
-	"  WHERE m.escalation_id = e.id)," \
-	" coalesce(e.inbound_id, 0)," \
-	" (SELECT coalesce(max(a.outbound_id), 0) FROM escalation_alerts a" \
-	"  WHERE a.escalation_id = e.id)"
-#define ESCALATION_FROM \
-	" FROM escalations e LEFT JOIN patients p ON p.id = e.patient_id"
-
-/* The columns sqlite_inbox_row reads, in its order, and their tables. */
-#define INBOX_COLUMNS \
-	"i.id, coalesce(i.inbound_id, 0), i.phone, coalesce(i.patient_id, 0)," \
-	" i.reason, i.created_at, coalesce(i.done_at, 0), i.done_by, i.note," \
-	" m.body, m.level, coalesce(m.received_at, 0)"
-#define INBOX_FROM \
-	" FROM inbox i LEFT JOIN inbound_messages m ON m.id = i.inbound_id"
 
 static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_INBOX_INSERT] =

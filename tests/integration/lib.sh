@@ -540,6 +540,35 @@ metric() {
 	printf '%s\n' "$HTTP_BODY" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
+# load_webhooks TSV OUTDIR RESULTS [PORT] [PARALLEL]: posts every request of
+# webhookgen's TSV to /twilio/sms on PORT ($PORT), PARALLEL (8) at a time,
+# each answer's body to OUTDIR/SID; RESULTS gets "STATUS SID" lines (000: no
+# answer).  Runs in the foreground; start it with & for a load.
+load_webhooks() {
+	mkdir -p "$2"
+	awk -F'\t' -v url="http://127.0.0.1:${4:-$PORT}/twilio/sms" -v dir="$2" '{
+		if (NR > 1)
+			printf "next\n"	# a "next" at the end would abort the rest
+		printf "url = \"%s\"\n", url
+		printf "header = \"X-Twilio-Signature: %s\"\n", $2
+		printf "header = \"Content-Type: application/x-www-form-urlencoded\"\n"
+		printf "header = \"Expect:\"\n"
+		printf "data-binary = \"%s\"\n", $3
+		printf "output = \"%s/%s\"\n", dir, $1
+		printf "write-out = \"%%{http_code} %s\\n\"\n", $1
+		printf "max-time = 10\n"
+	}' "$1" >"$3.curl"
+	curl --parallel --parallel-max "${5:-8}" -s -K "$3.curl" >"$3" 2>"$3.err" || true
+}
+
+# sids_with STATUS RESULTS...: the sids load_webhooks saw answered STATUS,
+# sorted.
+sids_with() {
+	local s=$1
+	shift
+	awk -v s="$s" '$1 == s { print $2 }' "$@" | sort
+}
+
 # ------------------------------------------------------- the fake provider
 
 FAKE_LOG=$TMPD/fake.log

@@ -148,32 +148,9 @@ N=600
 awk 'NR % 2 == 1' "$TMPD/load.tsv" >"$TMPD/to-a.tsv"
 awk 'NR % 2 == 0' "$TMPD/load.tsv" >"$TMPD/to-b.tsv"
 
-# load TSV PORT OUTDIR RESULTS: posts every request, 4 at a time.
-load() {
-	mkdir -p "$3"
-	awk -F'\t' -v url="http://127.0.0.1:$2/twilio/sms" -v dir="$3" '{
-		if (NR > 1)
-			printf "next\n"
-		printf "url = \"%s\"\n", url
-		printf "header = \"X-Twilio-Signature: %s\"\n", $2
-		printf "header = \"Content-Type: application/x-www-form-urlencoded\"\n"
-		printf "header = \"Expect:\"\n"
-		printf "data-binary = \"%s\"\n", $3
-		printf "output = \"%s/%s\"\n", dir, $1
-		printf "write-out = \"%%{http_code} %s\\n\"\n", $1
-		printf "max-time = 10\n"
-	}' "$1" >"$4.curl"
-	curl --parallel --parallel-max 4 -s -K "$4.curl" >"$4" 2>"$4.err" || true
-}
-sids_with() {	# STATUS RESULTS...
-	local s=$1
-	shift
-	awk -v s="$s" '$1 == s { print $2 }' "$@" | sort
-}
-
-load "$TMPD/to-a.tsv" "$A_PORT" "$TMPD/out1" "$TMPD/res-a" &
+load_webhooks "$TMPD/to-a.tsv" "$TMPD/out1" "$TMPD/res-a" "$A_PORT" 4 &
 LOAD_A=$!
-load "$TMPD/to-b.tsv" "$B_PORT" "$TMPD/out1" "$TMPD/res-b" &
+load_webhooks "$TMPD/to-b.tsv" "$TMPD/out1" "$TMPD/res-b" "$B_PORT" 4 &
 LOAD_B=$!
 _PIDS+=("$LOAD_A" "$LOAD_B")
 some_stored() { [ "$(sql 'SELECT count(*) FROM inbound_messages;')" -ge 100 ]; }
@@ -194,9 +171,9 @@ expect_eq "$(comm -23 <(sids_with 200 "$TMPD/res-a" "$TMPD/res-b") "$TMPD/stored
 
 start_b
 # The provider's retry of every message reaches the other instance.
-load "$TMPD/to-a.tsv" "$B_PORT" "$TMPD/out2" "$TMPD/res2-b" &
+load_webhooks "$TMPD/to-a.tsv" "$TMPD/out2" "$TMPD/res2-b" "$B_PORT" 4 &
 LOAD_B=$!
-load "$TMPD/to-b.tsv" "$A_PORT" "$TMPD/out2" "$TMPD/res2-a"
+load_webhooks "$TMPD/to-b.tsv" "$TMPD/out2" "$TMPD/res2-a" "$A_PORT" 4
 wait_exit "$LOAD_B" 120 || fail 'the retry load on B did not end'
 expect_eq "$(sids_with 200 "$TMPD/res2-a" "$TMPD/res2-b" | wc -l)" "$N" \
 	'every retry, on the other instance, answered 200'
@@ -286,7 +263,8 @@ taken() {
 	[ "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" = 0 ]
 }
 wait_for 20 taken || fail 'A did not take over the claims after the lease'
-log_has "took over $claimed messages" || fail "A's log does not say it took over $claimed messages"
+wait_for 5 log_has "took over $claimed messages" ||
+	fail "A's log does not say it took over $claimed messages"
 
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" 0 \
 	'... then takes them over'
