@@ -3,6 +3,8 @@
 # Two gateways on one PostgreSQL database (issue 19), each a real process
 # on loopback HTTP with its own port, both sending through the fake
 # provider, on the test build's clock (one file both read):
+#   0. patients enrolled through both APIs, listed by either, and by the
+#      staff command; clotline backup refuses the PostgreSQL store;
 #   1. signed webhooks with red flags, split between the two; kill -9 of
 #      one mid-load, restart, and the provider's retry of every message to
 #      the *other* instance: every message stored exactly once, every
@@ -136,6 +138,13 @@ done
 api "$A_PORT" GET '/patients?limit=100'
 expect_eq "$(grep -o '"phone"' <<<"$HTTP_BODY" | wc -l)" "$NSEND" \
 	'A lists every patient, those enrolled through B too'
+# The staff command, on either instance's configuration.
+run "$CLOTLINE" patient list --json -c "$TMPD/b/clotline.ini"
+expect_eq "$RUN_RC" 0 'clotline patient list on PostgreSQL'
+expect_eq "$(grep -o '"phone"' <<<"$RUN_OUT" | wc -l)" "$NSEND" '... lists every patient'
+run "$CLOTLINE" backup -c "$TEST_CONF" "$TMPD/copy.db"
+expect_eq "$RUN_RC" 1 'clotline backup refuses a PostgreSQL store'
+expect_contains "$RUN_ERR" 'pg_dump' '... and says what to use instead'
 
 # --------------------------------------------------- 1. webhooks and kill -9
 
