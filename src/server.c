@@ -933,8 +933,11 @@ server_reload(struct server *srv)
 	if (server_str_differs(old->listen_host, set->conf->listen_host) ||
 	    old->listen_port != set->conf->listen_port ||
 	    server_str_differs(old->database, set->conf->database) ||
+	    server_str_differs(old->storage_backend,
+	    set->conf->storage_backend) ||
+	    server_str_differs(old->storage_url, set->conf->storage_url) ||
 	    server_str_differs(old->port_file, set->conf->port_file))
-		log_warn("reload: listen, port_file and database changes take "
+		log_warn("reload: listen, port_file and [storage] changes take "
 		    "effect only after a restart");
 	if (!set->conf->verify_signatures)
 		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "
