@@ -384,11 +384,30 @@ struct lex_typo_arg {
 	const struct triage_lexicon *lx;
 	const char	*key;
 	size_t		 klen;
+	size_t		 n;		/* the typed word's length */
 	int		 d;
 	int		 dropped;	/* a four-letter word: one letter dropped */
 	int32_t		 best;
 	int		 bestd;
 };
+
+/*
+ * At equal distance, whether w reads before the best so far: a word one
+ * letter longer than the typed one first, since a dropped letter is the
+ * commonest typo ("breah" is breath, not bread; "barly" barely, not badly),
+ * then the word listed first.
+ */
+static int
+lex_typo_before(const struct lex_typo_arg *a, const struct lex_word *w,
+    int32_t wi)
+{
+	const struct lex_word	*b = &a->lx->word[a->best];
+	int			 wd = w->len == a->n + 1, bd = b->len == a->n + 1;
+
+	if (wd != bd)
+		return wd;
+	return wi < a->best;
+}
 
 static void
 lex_typo_cb(const char *s, size_t n, void *arg)
@@ -412,9 +431,8 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		    a->d);
 		if (dist > a->d)
 			continue;
-		/* Nearest first; at equal distance the word listed first. */
 		if (a->best == -1 || dist < a->bestd || (dist == a->bestd &&
-		    lx->deletes.node[i].val < a->best)) {
+		    lex_typo_before(a, w, lx->deletes.node[i].val))) {
 			a->best = lx->deletes.node[i].val;
 			a->bestd = dist;
 		}
@@ -460,6 +478,7 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 		a.lx = lx;
 		a.key = key;
 		a.klen = k;
+		a.n = n;
 		a.best = -1;
 		if (a.dropped)
 			a.d = 1;
@@ -647,6 +666,54 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 }
 
 /*
+ * Whether the dot at s[i] parts two words: a word of two letters or more
+ * (or "I", "a") before it, then spaces and a letter.  *next is where the
+ * next word starts.
+ */
+static int
+norm_word_dot(const char *s, size_t len, size_t i, size_t *next)
+{
+	size_t	b = i, j = i + 1;
+
+	while (b > 0 && norm_is_letter((unsigned char)s[b - 1]))
+		b--;
+	if (b == i || (i - b == 1 && b > 0 && s[b - 1] == '.'))
+		return 0;	/* no word, or an "s.o.b." letter */
+	if (i - b == 1 && j < len && s[j] != ' ')
+		return 0;	/* "s.o": a dotted abbreviation */
+	while (j < len && s[j] == ' ')
+		j++;
+	if (j >= len || !norm_is_letter((unsigned char)s[j]))
+		return 0;
+	*next = j;
+	return 1;
+}
+
+void
+triage_norm_dots(char *s, size_t len)
+{
+	size_t	i, next, words = 0, dots = 0;
+
+	for (i = 0; i < len; i++) {
+		if (norm_is_letter((unsigned char)s[i]) &&
+		    (i == 0 || !norm_is_letter((unsigned char)s[i - 1])))
+			words++;
+		else if (s[i] == '.' && norm_word_dot(s, len, i, &next))
+			dots++;
+	}
+	/* Most gaps between words, and at least three. */
+	if (dots < 3 || dots * 3 < (words - 1) * 2)
+		return;
+	/*
+	 * From the end: whether a dot parts words depends on what is before
+	 * it, which is not changed yet, so this pass decides as the count did.
+	 */
+	for (i = len; i-- > 0;)
+		if (s[i] == '.' && norm_word_dot(s, len, i, &next))
+			s[i] = TRIAGE_SOFT_STOP;
+}
+
+/*
  * The shortest target word that w[0, n) begins, for an abbreviation: a
  * word of four letters or more that is no word of the lexicon, followed by
  * a dot.  NULL when there is none.
@@ -706,7 +773,9 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
 			o += k;
-			i++;		/* the dot is no sentence end */
+			/* The dot is no sentence end, but may end a denial. */
+			out[o++] = TRIAGE_SOFT_STOP;
+			i++;
 			continue;
 		}
 		/*
