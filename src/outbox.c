@@ -372,6 +372,30 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 	outbox_pump(arg);
 }
 
+int
+outbox_enqueue(struct storage *st, const struct outbox_msg *m, int64_t *idp)
+{
+	const struct outbox_kind_policy	*pol;
+	struct outbox_kind_policy	 buf;
+	struct outbound			 o;
+
+	if ((pol = outbox_policy(m->kind, 0, 0, &buf)) == NULL) {
+		log_error("outbox: refused to queue a message of unknown kind "
+		    "'%s'", m->kind);
+		return -1;
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = m->kind;
+	o.to = m->to;
+	o.body = m->body;
+	o.patient_id = m->patient_id;
+	o.created_at = m->at;
+	o.expires_at = m->expires_at;
+	o.priority = m->emergency ? OUTBOX_PRIO_EMERGENCY : pol->priority;
+	o.fair = m->fair;
+	return storage_outbound_insert(st, &o, idp);
+}
+
 /* Queues a note to on-call that a patient could not be reached. */
 static int
 outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
@@ -379,7 +403,7 @@ outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
 {
 	static const char *const keys[] = { "phone", "reason", "code" };
 	const struct conf	*conf = ob->set->conf;
-	struct outbound		 o;
+	struct outbox_msg	 o;
 	const char		*vals[3];
 	char			 codebuf[16], who[LOG_PHONE_SIZE];
 	char			*body;
@@ -409,9 +433,8 @@ outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
 	o.to = conf->on_call;
 	o.body = body;
 	o.patient_id = r->patient_id;
-	o.created_at = now;
-	o.priority = OUTBOX_PRIO_ALERT;
-	rc = storage_outbound_insert(ob->st, &o, NULL);
+	o.at = now;
+	rc = outbox_enqueue(ob->st, &o, NULL);
 	free(body);
 	return rc;
 }

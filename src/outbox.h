@@ -34,6 +34,28 @@ struct outbox;
 struct settings;
 struct storage;
 
+/* One message to queue: what it is, for whom, and when it may go. */
+struct outbox_msg {
+	const char	*kind;		/* "alert", "reminder", "welcome", "reply" */
+	const char	*to;		/* E.164 */
+	const char	*body;
+	int64_t		 patient_id;	/* 0: none */
+	int64_t		 at;		/* queued at; also the first attempt */
+	int64_t		 expires_at;	/* 0: the kind's maximum age only */
+	int		 emergency;	/* an alert for an emergency: first */
+	int		 fair;		/* within a priority, lower goes first */
+};
+
+/*
+ * Queues m, in the caller's transaction if one is open: the one way a row
+ * enters the outbox, whoever writes it (webhooks, the scheduler, the staff
+ * commands, the outbox itself).  The priority follows from the kind
+ * (outbox_policy.h).  Borrows m; *idp (if not NULL) gets the row's id.
+ * Returns 0, or -1 for a kind the outbox does not know or a store error.
+ */
+int		 outbox_enqueue(struct storage *, const struct outbox_msg *m,
+		    int64_t *idp);
+
 /* NULL with *errp (caller frees) if the provider cannot be set up. */
 struct outbox	*outbox_create(struct event_base *, struct storage *,
 		    struct metrics *, const struct settings *, char **errp);
