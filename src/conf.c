@@ -96,7 +96,8 @@ static const struct conf_entry conf_table[] = {
 
 	{ .section = "provider", .key = "name", .type = CONF_PROVIDER,
 	  .offset = F(provider), .def = "console",
-	  .help = "console (outbound messages go to the log) or twilio" },
+	  .help = "the messaging provider: console (outbound messages go to "
+	  "the log) or a provider's name (docs/providers.md)" },
 	{ .section = "provider", .key = "account_sid", .type = CONF_ACCOUNT_SID,
 	  .offset = F(account_sid),
 	  .help = "provider account (AC followed by 32 hex digits)" },
@@ -111,11 +112,13 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(from),
 	  .help = "the clinic's sending number, E.164" },
 	{ .section = "provider", .key = "api_base", .type = CONF_URL,
-	  .offset = F(api_base), .def = "https://api.twilio.com",
-	  .help = "provider REST base URL (point at a local fake in tests)" },
+	  .offset = F(api_base),
+	  .help = "provider REST base URL (point at a local fake in tests); "
+	  "unset: the provider's own" },
 	{ .section = "provider", .key = "verify_signatures", .type = CONF_BOOL,
 	  .offset = F(verify_signatures), .def = "yes",
-	  .help = "check X-Twilio-Signature on every webhook (never 'no' in production)" },
+	  .help = "check the provider's signature on every webhook (never 'no' "
+	  "in production)" },
 
 	{ .section = "provider", .key = "console_log", .type = CONF_PATH,
 	  .offset = F(console_log),
@@ -902,8 +905,9 @@ conf_read_token_file(struct conf_parse *cp)
 static void
 conf_check_required(struct conf_parse *cp)
 {
-	struct conf	*c = cp->conf;
-	const char	*f = cp->file;
+	const struct provider_ops	*ops;
+	struct conf			*c = cp->conf;
+	const char			*f = cp->file;
 
 	if (c->clinic_phone == NULL && !conf_seen(cp, "clinic", "phone"))
 		diag_error(cp->diag, f, 0, "[clinic] phone is required "
@@ -917,22 +921,8 @@ conf_check_required(struct conf_parse *cp)
 		diag_error(cp->diag, f, 0, "[server] public_url is required while "
 		    "verify_signatures = yes (the URL the provider is configured "
 		    "to call)");
-	/* A token file that failed was reported already. */
-	if (c->verify_signatures && c->auth_token == NULL &&
-	    c->auth_token_file == NULL)
-		diag_error(cp->diag, f, 0, "[provider] auth_token (or env "
-		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");
-	if (strcmp(c->provider, "twilio") == 0) {
-		if (c->account_sid == NULL)
-			diag_error(cp->diag, f, 0,
-			    "[provider] account_sid is required for twilio");
-		if (c->auth_token == NULL && c->auth_token_file == NULL)
-			diag_error(cp->diag, f, 0,
-			    "[provider] auth_token is required for twilio");
-		if (c->from == NULL)
-			diag_error(cp->diag, f, 0,
-			    "[provider] from is required for twilio");
-	}
+	if ((ops = provider_find(c->provider)) != NULL && ops->check != NULL)
+		ops->check(c, cp->diag, f);
 }
 
 /*

@@ -28,8 +28,8 @@
 
 #include <event2/event.h>
 
-struct form;
 struct metrics;
+struct provider_status;
 struct outbox;
 struct settings;
 struct storage;
@@ -80,18 +80,11 @@ size_t		 outbox_inflight(const struct outbox *);
  */
 int		 outbox_healthy(struct outbox *, int64_t now);
 /*
- * Applies a signature-checked status callback (POST /twilio/status): query
- * is the request's query string ("id=N" from our StatusCallback URL).
- * Returns the HTTP status to answer: 200, 400 for a callback naming no
- * message, 503 if the store failed (the provider tries again).
+ * Applies a signature-checked delivery report, as the provider's hooks
+ * parsed it.  Returns the HTTP status to answer: 200 (also for a message
+ * we do not know), 503 if the store failed (the provider tries again).
  */
-int		 outbox_status(struct outbox *, const struct form *,
-		    const char *query, int64_t now);
-/*
- * Our message id from the first valid "id=N" (N > 0) of a status
- * callback's query string, which may be NULL; 0 if there is none.  Public
- * for fuzz/fuzz_form.c.
- */
-int64_t		 outbox_query_id(const char *query);
+int		 outbox_status(struct outbox *, const struct provider_status *,
+		    int64_t now);
 
 #endif

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The table of messaging providers (see provider.h).
+ * The table of messaging providers (see provider.h), and what their
+ * hooks share.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "provider.h"
@@ -37,4 +40,24 @@ provider_names(void)
 		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
 		    i > 0 ? ", " : "", providers[i]->name);
 	return names;
+}
+
+int64_t
+provider_query_id(const char *query)
+{
+	const char	*p;
+	char		*end;
+	long long	 v;
+
+	for (p = query; p != NULL && *p != '\0'; p = strchr(p, '&')) {
+		if (*p == '&')
+			p++;
+		if (strncmp(p, "id=", 3) != 0)
+			continue;
+		errno = 0;
+		v = strtoll(p + 3, &end, 10);
+		if (errno == 0 && v > 0 && (*end == '\0' || *end == '&'))
+			return (int64_t)v;
+	}
+	return 0;
 }

@@ -21,10 +21,13 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "diag.h"
 #include "httpc.h"
 #include "log.h"
 #include "provider.h"
 #include "xmalloc.h"
+
+#define TWILIO_API_BASE	"https://api.twilio.com"
 
 struct twilio_call {
 	struct twilio		*tw;
@@ -184,14 +187,18 @@ twilio_send(void *arg, const struct provider_message *m, provider_done_fn done,
 	struct twilio_call	*call;
 	struct httpc_request	 rq;
 	struct evbuffer		*b = evbuffer_new();
-	char			 num[32];
+	char			 num[32], *callback;
 	int			 rc;
 
 	twilio_form_add(b, "To", m->to);
 	twilio_form_add(b, "From", tw->from);
 	twilio_form_add(b, "Body", m->body);
-	if (m->status_callback != NULL)
-		twilio_form_add(b, "StatusCallback", m->status_callback);
+	if (m->public_url != NULL) {
+		callback = xasprintf("%s/twilio/status?id=%lld", m->public_url,
+		    (long long)m->id);
+		twilio_form_add(b, "StatusCallback", callback);
+		free(callback);
+	}
 	if (m->validity > 0) {
 		snprintf(num, sizeof num, "%d", m->validity);
 		twilio_form_add(b, "ValidityPeriod", num);
@@ -232,7 +239,8 @@ twilio_create(const struct provider_env *env, char **errp)
 	TAILQ_INIT(&tw->calls);
 	tw->http = env->http;
 	tw->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json",
-	    c->api_base, c->account_sid);
+	    c->api_base != NULL ? c->api_base : TWILIO_API_BASE,
+	    c->account_sid);
 	tw->userpwd = xasprintf("%s:%s", c->account_sid, c->auth_token);
 	tw->from = xstrdup(c->from);
 	tw->connect_timeout_ms = (long)c->connect_timeout * 1000;
@@ -261,8 +269,39 @@ twilio_free(void *arg)
 	free(tw);
 }
 
+/*
+ * Webhooks are signed with the auth token (also the console's, which takes
+ * them in this format); sending needs the account too.
+ */
+void
+provider_twilio_check_token(const struct conf *c, struct diag *d,
+    const char *file)
+{
+	/* A token file that failed was reported already. */
+	if (c->verify_signatures && c->auth_token == NULL &&
+	    c->auth_token_file == NULL)
+		diag_error(d, file, 0, "[provider] auth_token (or env "
+		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");
+}
+
+static void
+twilio_check(const struct conf *c, struct diag *d, const char *file)
+{
+	provider_twilio_check_token(c, d, file);
+	if (c->account_sid == NULL)
+		diag_error(d, file, 0,
+		    "[provider] account_sid is required for twilio");
+	if (c->auth_token == NULL && c->auth_token_file == NULL)
+		diag_error(d, file, 0,
+		    "[provider] auth_token is required for twilio");
+	if (c->from == NULL)
+		diag_error(d, file, 0, "[provider] from is required for twilio");
+}
+
 const struct provider_ops provider_twilio_ops = {
 	.name = "twilio",
+	.hooks = &provider_twilio_hooks,
+	.check = twilio_check,
 	.create = twilio_create,
 	.free = twilio_free,
 	.send = twilio_send,

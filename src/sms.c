@@ -30,21 +30,19 @@
 
 #include "conf.h"
 #include "escalate.h"
-#include "form.h"
 #include "keyword.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "prompts.h"
+#include "provider.h"
 #include "settings.h"
 #include "sms.h"
 #include "storage.h"
 #include "triage.h"
-#include "twiml.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define SMS_PROVIDER	"twilio"
-#define SMS_SID_MAX	64
 #define SMS_REVIEW	"review"	/* the engine's prompt and inbox reason */
 
 /* The decision for one message, before anything is stored. */
@@ -220,7 +218,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 		/*
 		 * A red flag in this message is answered and escalated as one
 		 * even when the message also asks to stop: an opt-out must
-		 * never silence emergency advice (spec/twilio.md).  The
+		 * never silence emergency advice (carrier rules).  The
 		 * request still counts, so set_opt_out stays as decided and
 		 * the opt-out is stored with the message.
 		 */
@@ -334,9 +332,9 @@ sms_parse_ack(const char *body, int64_t *id, const char **note)
  * the caller's transaction; nothing is triaged.
  */
 static int
-sms_staff(const struct settings *set, struct storage *st, const char *sid,
-    const char *from, const char *to, const char *body, int64_t now,
-    struct sms_response *res)
+sms_staff(const struct settings *set, struct storage *st, const char *provider,
+    const char *sid, const char *from, const char *to, const char *body,
+    int64_t now, struct sms_response *res)
 {
 	static const char *const keys[] = { "id", "level", "name", "digits",
 	    "by" };
@@ -374,7 +372,7 @@ sms_staff(const struct settings *set, struct storage *st, const char *sid,
 	    "ack_already" : "ack_none");
 	reply = prompts_expand(tmpl != NULL ? tmpl : "", keys, vals, 5);
 	memset(&in, 0, sizeof in);
-	in.provider = SMS_PROVIDER;
+	in.provider = provider;
 	in.provider_sid = sid;
 	in.from = from;
 	in.to = to;
@@ -427,9 +425,41 @@ sms_question(const struct settings *set, const char *state)
 	return prompts_lookup(set->prompts, NULL, name);
 }
 
+/*
+ * The reply as the provider answers it: in its answer when it can, else
+ * queued in the outbox, in the caller's transaction, and the answer empty.
+ * -1 if it could not be queued.
+ */
+static int
+sms_reply(const struct provider_hooks *hk, struct storage *st, const char *to,
+    int64_t patient_id, const char *reply, int64_t now,
+    struct sms_response *res)
+{
+	struct outbox_msg	o;
+
+	if (hk->reply != NULL) {
+		res->body = hk->reply(reply);
+		return 0;
+	}
+	if (reply != NULL) {
+		memset(&o, 0, sizeof o);
+		o.kind = "reply";
+		o.to = to;
+		o.body = reply;
+		o.patient_id = patient_id;
+		o.at = now;
+		if (outbox_enqueue(st, &o, NULL) == -1)
+			return -1;
+		res->queued = 1;
+	}
+	res->body = xstrdup("");
+	return 0;
+}
+
 void
 sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
-    const struct form *f, int64_t now, struct sms_response *res)
+    const struct provider_hooks *hk, const struct provider_inbound *pin,
+    int64_t now, struct sms_response *res)
 {
 	struct patient	 p;
 	struct sms_plan	 plan;
@@ -438,10 +468,9 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct escalate	 esc;
 	struct escalate_result escr;
 	struct inbox_item item;
-	const char	*sid, *from, *rawbody;
+	const char	*sid = pin->sid, *from = pin->from;
 	char		*body = NULL, *stored = NULL, *state = NULL, *reply;
 	char		 redacted[LOG_PHONE_SIZE], extra[64] = "";
-	size_t		 bodylen;
 	int64_t		 inbound_id = 0, inbox_id = 0;
 	int		 known, in_tx = 0;
 
@@ -449,30 +478,18 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	memset(&plan, 0, sizeof plan);
 	memset(&escr, 0, sizeof escr);
 	memset(res, 0, sizeof *res);
-	if ((sid = form_get_text(f, "MessageSid", SMS_SID_MAX)) == NULL ||
-	    *sid == '\0') {
-		sms_fail(res, 400, "missing or malformed MessageSid");
-		return;
-	}
-	if ((from = form_get_text(f, "From", 64)) == NULL || *from == '\0') {
-		sms_fail(res, 400, "missing or malformed From");
-		return;
-	}
-	if ((rawbody = form_get(f, "Body", &bodylen)) == NULL) {
-		sms_fail(res, 400, "missing Body");
-		return;
-	}
-	body = utf8_sanitize(rawbody, bodylen);
+	body = utf8_sanitize(pin->body, pin->bodylen);
 	log_phone(from, redacted);
 
 	if (storage_begin(st) == -1)
 		goto unavailable;
 	in_tx = 1;
-	switch (storage_inbound_find(st, SMS_PROVIDER, sid, &stored)) {
+	switch (storage_inbound_find(st, hk->name, sid, &stored)) {
 	case 1:
+		/* Answered already: a queued reply is not queued again. */
 		storage_rollback(st);
 		res->status = 200;
-		res->body = twiml_message(stored);
+		res->body = hk->reply != NULL ? hk->reply(stored) : xstrdup("");
 		res->who = xasprintf("%s from %s", sid, redacted);
 		res->note = xstrdup("a repeat; answered from the store");
 		res->tally = SMS_TALLY_DUPLICATE;
@@ -483,9 +500,18 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		goto unavailable;
 	}
 	if (conf_is_on_call(set->conf, from)) {
-		if (sms_staff(set, st, sid, from, form_get_text(f, "To", 64),
-		    body, now, res) == -1)
+		if (sms_staff(set, st, hk->name, sid, from, pin->to, body, now,
+		    res) == -1)
 			goto unavailable;
+		reply = res->body;
+		res->body = NULL;
+		if (sms_reply(hk, st, from, 0, reply, now, res) == -1) {
+			free(reply);
+			free(res->note);
+			memset(res, 0, sizeof *res);
+			goto unavailable;
+		}
+		free(reply);
 		in_tx = 0;
 		if (storage_commit(st) == -1) {
 			free(res->body);
@@ -494,9 +520,6 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 			goto unavailable;
 		}
 		res->status = 200;
-		reply = res->body;
-		res->body = twiml_message(reply);
-		free(reply);
 		res->who = xasprintf("%s from %s", sid, redacted);
 		goto out;
 	}
@@ -531,10 +554,10 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	}
 
 	memset(&in, 0, sizeof in);
-	in.provider = SMS_PROVIDER;
+	in.provider = hk->name;
 	in.provider_sid = sid;
 	in.from = from;
-	in.to = form_get_text(f, "To", 64);
+	in.to = pin->to;
 	in.body = body;
 	in.received_at = now;
 	in.patient_id = known ? p.id : 0;
@@ -574,6 +597,8 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		if (escalate_record(set, st, &esc, &escr) == -1)
 			goto unavailable;
 	}
+	if (sms_reply(hk, st, from, in.patient_id, plan.reply, now, res) == -1)
+		goto unavailable;
 	if (storage_commit(st) == -1) {
 		in_tx = 0;
 		goto unavailable;
@@ -606,8 +631,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		    known ? "" : " (not enrolled)", extra);
 	log_debug("sms: %s body: %s", sid, body);
 	res->status = 200;
-	res->body = twiml_message(plan.reply);
-	res->queued = plan.escalate && escr.alerted;	/* the on-call alert */
+	res->queued |= plan.escalate && escr.alerted;	/* the on-call alert */
 	res->inbox = plan.inbox != NULL;
 	goto out;
 
@@ -615,6 +639,9 @@ unavailable:
 	/* Nothing was kept, so the provider must retry: never 200 here. */
 	if (in_tx)
 		storage_rollback(st);
+	free(res->body);
+	res->body = NULL;
+	res->queued = 0;
 	m->db_errors++;
 	log_error("sms: %s from %s could not be stored; answered 503 so the "
 	    "provider retries", sid, redacted);
