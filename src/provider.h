@@ -86,6 +86,8 @@ struct provider_inbound {
 	const char	*part_ref;	/* the parts' shared reference; NULL: whole */
 	int		 part;		/* 1..parts */
 	int		 parts;
+	char		 from_buf[24];	/* for hooks that rewrite from and to */
+	char		 to_buf[24];
 };
 
 /*
@@ -224,6 +226,38 @@ void	provider_twilio_classify(long status, const char *body,
 	    struct provider_result *);
 void	provider_vonage_classify(long status, const char *body,
 	    struct provider_result *);
+
+/*
+ * For the adapters: requests to a provider's REST API, each answer
+ * classified by classify and handed to done from the loop (a request lost
+ * after it left is PROVIDER_UNKNOWN).  Timeouts come from [outbox].
+ */
+struct evbuffer;
+struct provider_http;
+typedef void	(*provider_classify_fn)(long status, const char *body,
+		    struct provider_result *);
+struct provider_http	*provider_http_create(struct httpc *,
+			    const struct conf *);
+/* Abandons requests in flight without calling their done. */
+void			 provider_http_free(struct provider_http *);
+/* body is a form (copied); userpwd may be NULL.  -1: refused at once. */
+int			 provider_http_post(struct provider_http *,
+			    const char *url, const char *userpwd,
+			    const char *body, provider_classify_fn,
+			    provider_done_fn, void *arg);
+/* Appends key=value, form-encoded, to b. */
+void			 provider_form_add(struct evbuffer *b, const char *key,
+			    const char *value);
+/* src (NULL: "") into dst, truncated to size. */
+void			 provider_copy(char *dst, size_t size, const char *src);
+
+/*
+ * The hex signature of a signed webhook's parameters (all but sig) with
+ * secret by method (md5hash, md5, sha1, sha256, sha512), as the provider
+ * signs them; -1 for an unknown method.  Public for the unit tests.
+ */
+int	provider_vonage_sign(const char *secret, const char *method,
+	    const struct form *, char *out, size_t outsize);
 
 /* The console takes Twilio's webhooks: its token is needed as Twilio's. */
 void	provider_twilio_check_token(const struct conf *, struct diag *,
