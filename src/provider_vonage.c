@@ -3,7 +3,8 @@
  * The Vonage adapter: the SMS API (shared/peer/vonage_sms.yml,
  * "send-an-sms").
  *
- * One POST per message to {api_base}/sms/json, form-encoded: api_key,
+ * One POST per message to {api_base}/json, form-encoded, where api_base is
+ * the API description's server, https://rest.nexmo.com/sms: api_key,
  * api_secret, from and to as digits without '+', text, type (unicode when
  * the text needs UCS-2), callback (the delivery receipt's URL, our id in its
  * query) and client-ref (our id again, which the receipt carries back), and
@@ -27,7 +28,7 @@
 #include "segments.h"
 #include "xmalloc.h"
 
-#define VONAGE_API_BASE		"https://rest.nexmo.com"
+#define VONAGE_API_BASE		"https://rest.nexmo.com/sms"
 #define VONAGE_TTL_MIN_MS	20000		/* the API's bounds */
 #define VONAGE_TTL_MAX_MS	604800000LL
 
@@ -235,7 +236,7 @@ vonage_create(const struct provider_env *env, char **errp)
 	}
 	vn = xcalloc(1, sizeof *vn);
 	vn->http = provider_http_create(env->http, c);
-	vn->url = xasprintf("%s/sms/json", c->api_base != NULL ? c->api_base :
+	vn->url = xasprintf("%s/json", c->api_base != NULL ? c->api_base :
 	    VONAGE_API_BASE);
 	vn->key = xstrdup(c->api_key);
 	vn->secret = xstrdup(c->api_secret);

@@ -31,7 +31,9 @@
  *	undelivered	created (201), then a signed "undelivered" status
  *			callback with ErrorCode 30003 instead of "delivered"
  *
- * Vonage mode: POST /sms/json (the SMS API, shared/peer/vonage_sms.yml) is
+ * Vonage mode: POST /sms/json or /json (the SMS API, shared/peer/
+ * vonage_sms.yml, whose server is https://rest.nexmo.com/sms), with the
+ * credentials in the form or as Basic auth and the body a form or JSON, is
  * answered as Vonage does, 200 with a "messages" array, and logged the same
  * way (the log line's "to" as sent: digits, no '+').  The same script
  * applies: 201 is status "0", 429 is status "1" (throttled), vonage:N is
@@ -515,13 +517,26 @@ fake_vonage(struct evhttp_request *req)
 	struct timespec	 ts;
 	int		 created;
 
-	if (form_parse((const char *)evbuffer_pullup(in, -1),
-	    evbuffer_get_length(in), 1000, &f) != FORM_OK) {
+	struct provider_request	 rq;
+	const char		*why, *auth;
+
+	memset(&rq, 0, sizeof rq);
+	rq.content_type = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	rq.body = (const char *)evbuffer_pullup(in, -1);
+	rq.len = evbuffer_get_length(in);
+	rq.max_fields = 1000;
+	/* A form as the API description has it, or JSON as the SDK sends. */
+	if (provider_vonage_hooks.read(&rq, &f, &why) != 0) {
 		fake_json_reply(req, 200, fake_vonage_answer("", "", "3"));
 		return;
 	}
 	key = form_get(f, "api_key", NULL);
 	secret = form_get(f, "api_secret", NULL);
+	auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (auth != NULL && strncmp(auth, "Basic ", 6) == 0)
+		key = secret = "basic";
 	to = form_get(f, "to", NULL);
 	from = form_get(f, "from", NULL);
 	text = form_get(f, "text", NULL);
@@ -603,7 +618,7 @@ fake_dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST &&
-	    strcmp(uri, "/sms/json") == 0) {
+	    (strcmp(uri, "/sms/json") == 0 || strcmp(uri, "/json") == 0)) {
 		fake_vonage(req);
 		return;
 	}
