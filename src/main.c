@@ -92,6 +92,8 @@ usage_serve(FILE *fp)
 "\n"
 "Environment:\n"
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
+"  CLOTLINE_API_SECRET overrides [provider] api_secret\n"
+"  CLOTLINE_SIGNATURE_SECRET overrides [provider] signature_secret\n"
 "  CLOTLINE_ADMIN_TOKEN is the staff API's token, instead of [admin] token_file\n"
 "\n"
 "Configuration keys:\n");
