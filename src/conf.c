@@ -136,6 +136,10 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(signature_method), .def = "md5hash",
 	  .help = "how signed webhook parameters are hashed: md5hash, md5, "
 	  "sha1, sha256 or sha512 (the provider's dashboard setting)" },
+	{ .section = "provider", .key = "parts_wait", .type = CONF_INT,
+	  .offset = F(parts_wait), .def = "120", .min = 1, .max = 3600,
+	  .help = "seconds to wait for the rest of a long message that arrives "
+	  "in parts before triaging what came" },
 	{ .section = "provider", .key = "verify_signatures", .type = CONF_BOOL,
 	  .offset = F(verify_signatures), .def = "yes",
 	  .help = "check the provider's signature on every webhook (never 'no' "

@@ -46,6 +46,7 @@ struct conf {
 	char		*api_secret;		/* secret: never log */
 	char		*signature_secret;	/* secret: never log */
 	char		*signature_method;	/* md5hash, md5, sha1, ... */
+	int		 parts_wait;		/* seconds, for a long message's parts */
 	int		 verify_signatures;
 	char		*console_log;		/* NULL: stderr */
 

@@ -271,8 +271,10 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 	 * The loop guard is for auto-responders answering patients' texts.
 	 * An alert is never suppressed: a patient texting "coughing up
 	 * blood" five times is not a loop, and each alert is a person told.
+	 * Nor is the red-flag advice answering such a text, queued first.
 	 */
-	if (outbox_kind_is_patient(r->kind)) {
+	if (outbox_kind_is_patient(r->kind) &&
+	    r->priority != OUTBOX_PRIO_EMERGENCY) {
 		n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
 		    now - OUTBOX_LOOP_WINDOW);
 		if (n == -1) {

@@ -42,7 +42,8 @@ struct outbox_msg {
 	int64_t		 patient_id;	/* 0: none */
 	int64_t		 at;		/* queued at; also the first attempt */
 	int64_t		 expires_at;	/* 0: the kind's maximum age only */
-	int		 emergency;	/* an alert for an emergency: first */
+	int		 emergency;	/* first: an alert for an emergency, or
+					   red-flag advice (never suppressed) */
 	int		 fair;		/* within a priority, lower goes first */
 };
 

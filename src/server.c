@@ -80,6 +80,7 @@ struct server {
 	time_t				 drain_deadline;
 	struct event			*accept_ev;	/* resumes accepting */
 	time_t				 accept_warned;
+	struct event			*parts_ev;	/* long messages' waits */
 	/* Group commit: answers held until their group is durable. */
 	struct event			*flush_ev;
 	struct server_held {
@@ -416,6 +417,57 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	free(res.body);
 }
 
+/*
+ * Long messages whose parts stopped coming: once the oldest waiting part
+ * is [provider] parts_wait old, what came is triaged as it is.  A few
+ * groups a tick, so a backlog never holds the loop.
+ */
+#define SERVER_PARTS_TICK_MS	1000
+#define SERVER_PARTS_BATCH	8
+
+static void
+server_parts_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct server		*srv = arg;
+	struct provider_inbound	 pin;
+	struct inbound_part_group g;
+	struct sms_response	 res;
+	int64_t			 now = clock_now();
+	int			 i, rc, kick = 0;
+
+	if (srv->draining)
+		return;
+	for (i = 0; i < SERVER_PARTS_BATCH; i++) {
+		rc = storage_parts_oldest(srv->st, now -
+		    srv->set->conf->parts_wait, &g);
+		if (rc == -1)
+			srv->metrics->db_errors++;
+		if (rc != 1)
+			break;
+		if (strcmp(g.provider, srv->hooks->name) != 0) {
+			/* Kept under another provider: theirs to finish. */
+			inbound_part_group_clear(&g);
+			break;
+		}
+		memset(&pin, 0, sizeof pin);
+		pin.from = g.phone;
+		pin.part_ref = g.ref;
+		pin.parts = g.total;
+		sms_handle(srv->set, srv->st, srv->metrics, srv->hooks, &pin,
+		    now, &res);
+		if (res.status == 200) {
+			kick |= res.queued;
+			sms_done(srv->metrics, &res, 1);
+		}
+		free(res.body);
+		inbound_part_group_clear(&g);
+		if (res.status != 200)
+			break;
+	}
+	if (kick)
+		outbox_kick(srv->outbox);
+}
+
 static void
 server_api(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt, const struct reqtarget *t)
@@ -707,6 +759,7 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 {
 	struct server		*srv;
 	struct conn_limits	 lim;
+	struct timeval		 parts_tick = { 0, SERVER_PARTS_TICK_MS * 1000 };
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->base = base;
@@ -743,6 +796,10 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	(void)event_priority_set(srv->flush_ev,
 	    event_base_get_npriorities(base) - 1);
 	storage_set_flush(st, server_flush_store_cb, srv);
+	if ((srv->parts_ev = event_new(base, -1, EV_PERSIST, server_parts_cb,
+	    srv)) == NULL)
+		fatal("http: cannot create the parts timer");
+	event_add(srv->parts_ev, &parts_tick);
 	return srv;
 }
 
@@ -754,6 +811,7 @@ server_free(struct server *srv)
 	server_group_flush(srv);
 	storage_set_flush(srv->st, NULL, NULL);
 	event_free(srv->flush_ev);
+	event_free(srv->parts_ev);
 	if (srv->drain_ev != NULL)
 		event_free(srv->drain_ev);
 	if (srv->accept_ev != NULL)

@@ -44,6 +44,9 @@
 #include "xmalloc.h"
 
 #define SMS_REVIEW	"review"	/* the engine's prompt and inbox reason */
+#define SMS_PARTS_MAX	32	/* a longer message's parts stand alone */
+
+typedef char	*(*sms_render_fn)(const char *);
 
 /* The decision for one message, before anything is stored. */
 struct sms_plan {
@@ -431,14 +434,14 @@ sms_question(const struct settings *set, const char *state)
  * -1 if it could not be queued.
  */
 static int
-sms_reply(const struct provider_hooks *hk, struct storage *st, const char *to,
-    int64_t patient_id, const char *reply, int64_t now,
+sms_reply(sms_render_fn render, struct storage *st, const char *to,
+    int64_t patient_id, const char *reply, int red_flag, int64_t now,
     struct sms_response *res)
 {
 	struct outbox_msg	o;
 
-	if (hk->reply != NULL) {
-		res->body = hk->reply(reply);
+	if (render != NULL) {
+		res->body = render(reply);
 		return 0;
 	}
 	if (reply != NULL) {
@@ -448,12 +451,103 @@ sms_reply(const struct provider_hooks *hk, struct storage *st, const char *to,
 		o.body = reply;
 		o.patient_id = patient_id;
 		o.at = now;
+		o.emergency = red_flag;
 		if (outbox_enqueue(st, &o, NULL) == -1)
 			return -1;
 		res->queued = 1;
 	}
 	res->body = xstrdup("");
 	return 0;
+}
+
+enum sms_parts {
+	SMS_PARTS_ERROR = -1,
+	SMS_PARTS_WHOLE,	/* *sidp, *top, *bodyp: the message to triage */
+	SMS_PARTS_WAIT,		/* kept; the rest is still to come */
+	SMS_PARTS_REPEAT,	/* kept or triaged already */
+};
+
+/*
+ * A part of a long message (pin->part > 0), or a group whose wait is over
+ * (pin->part 0), in the caller's transaction.  A part is kept; once every
+ * part is there, or the wait is over, the parts still waiting are joined in
+ * order (" … " where one is missing) into one message named by its first
+ * part's id.  A part arriving after its group was triaged stands alone: it
+ * may hold what the others lacked.
+ */
+static enum sms_parts
+sms_parts(struct storage *st, const struct provider_hooks *hk,
+    const struct provider_inbound *pin, const char *body, int64_t now,
+    char **sidp, char **top, char **bodyp)
+{
+	struct inbound_part_row	 rows[SMS_PARTS_MAX];
+	struct inbound_part	 ip;
+	enum sms_parts		 rc = SMS_PARTS_ERROR;
+	size_t			 n = 0, i, len = 0, waiting = 0, done = 0;
+	int			 last = 0, first = -1;
+	char			*p;
+
+	if (pin->part > 0) {
+		memset(&ip, 0, sizeof ip);
+		ip.provider = hk->name;
+		ip.phone = pin->from;
+		ip.ref = pin->part_ref;
+		ip.part = pin->part;
+		ip.total = pin->parts;
+		ip.sid = pin->sid;
+		ip.to = pin->to;
+		ip.body = body;
+		ip.received_at = now;
+		switch (storage_part_put(st, &ip)) {
+		case 1:
+			break;
+		case 0:
+			return SMS_PARTS_REPEAT;
+		default:
+			return SMS_PARTS_ERROR;
+		}
+	}
+	if (storage_parts_get(st, hk->name, pin->from, pin->part_ref, rows,
+	    SMS_PARTS_MAX, &n) == -1)
+		return SMS_PARTS_ERROR;
+	for (i = 0; i < n; i++) {
+		if (rows[i].done_at != 0) {
+			done++;
+			continue;
+		}
+		waiting++;
+		len += strlen(rows[i].body) + sizeof " … ";
+		if (first == -1)
+			first = (int)i;
+	}
+	if (waiting == 0)
+		rc = SMS_PARTS_REPEAT;
+	else if (done == 0 && waiting < (size_t)pin->parts && pin->part > 0)
+		rc = SMS_PARTS_WAIT;
+	else if (storage_parts_done(st, hk->name, pin->from, pin->part_ref,
+	    now) == 0) {
+		/* (each part's room holds a marker before it; the last one's
+		   after it fits the slack) */
+		p = *bodyp = xmalloc(len + sizeof " … ");
+		*p = '\0';
+		for (i = 0; i < n; i++) {
+			if (rows[i].done_at != 0)
+				continue;
+			if ((last != 0 || rows[i].part != 1) &&
+			    rows[i].part != last + 1 && done == 0)
+				p = stpcpy(p, p == *bodyp ? "… " : " … ");
+			p = stpcpy(p, rows[i].body);
+			last = rows[i].part;
+		}
+		if (last != pin->parts && done == 0)
+			p = stpcpy(p, " …");
+		*sidp = xstrdup(rows[first].sid);
+		*top = rows[first].to != NULL ? xstrdup(rows[first].to) : NULL;
+		rc = SMS_PARTS_WHOLE;
+	}
+	for (i = 0; i < n; i++)
+		inbound_part_row_clear(&rows[i]);
+	return rc;
 }
 
 void
@@ -468,28 +562,66 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct escalate	 esc;
 	struct escalate_result escr;
 	struct inbox_item item;
-	const char	*sid = pin->sid, *from = pin->from;
+	const char	*sid = pin->sid, *from = pin->from, *to = pin->to;
 	char		*body = NULL, *stored = NULL, *state = NULL, *reply;
+	char		*whole_sid = NULL, *whole_to = NULL, *whole = NULL;
 	char		 redacted[LOG_PHONE_SIZE], extra[64] = "";
 	int64_t		 inbound_id = 0, inbox_id = 0;
 	int		 known, in_tx = 0;
+	/* Nobody waits for an answer when a wait for parts runs out. */
+	sms_render_fn	 render = pin->part_ref != NULL && pin->part == 0 ?
+			    NULL : hk->reply;
 
 	memset(&p, 0, sizeof p);
 	memset(&plan, 0, sizeof plan);
 	memset(&escr, 0, sizeof escr);
 	memset(res, 0, sizeof *res);
-	body = utf8_sanitize(pin->body, pin->bodylen);
+	body = utf8_sanitize(pin->body != NULL ? pin->body : "", pin->bodylen);
 	log_phone(from, redacted);
 
 	if (storage_begin(st) == -1)
 		goto unavailable;
 	in_tx = 1;
+	if (pin->part_ref != NULL && pin->parts >= 2 &&
+	    pin->parts <= SMS_PARTS_MAX) {
+		switch (sms_parts(st, hk, pin, body, now, &whole_sid, &whole_to,
+		    &whole)) {
+		case SMS_PARTS_WHOLE:
+			free(body);
+			body = whole;
+			sid = whole_sid;
+			to = whole_to;
+			break;
+		case SMS_PARTS_WAIT:
+			in_tx = 0;
+			if (storage_commit(st) == -1)
+				goto unavailable;
+			res->status = 200;
+			res->body = render != NULL ? render(NULL) : xstrdup("");
+			res->who = xasprintf("%s from %s", sid, redacted);
+			res->note = xasprintf("part %d of %d kept; waiting for "
+			    "the rest", pin->part, pin->parts);
+			goto out;
+		case SMS_PARTS_REPEAT:
+			storage_rollback(st);
+			res->status = 200;
+			res->body = render != NULL ? render(NULL) : xstrdup("");
+			res->who = xasprintf("%s from %s", sid != NULL ? sid :
+			    pin->part_ref, redacted);
+			res->note = xstrdup("a part kept or triaged already");
+			res->tally = pin->part > 0 ? SMS_TALLY_DUPLICATE :
+			    SMS_TALLY_NONE;
+			goto out;
+		case SMS_PARTS_ERROR:
+			goto unavailable;
+		}
+	}
 	switch (storage_inbound_find(st, hk->name, sid, &stored)) {
 	case 1:
 		/* Answered already: a queued reply is not queued again. */
 		storage_rollback(st);
 		res->status = 200;
-		res->body = hk->reply != NULL ? hk->reply(stored) : xstrdup("");
+		res->body = render != NULL ? render(stored) : xstrdup("");
 		res->who = xasprintf("%s from %s", sid, redacted);
 		res->note = xstrdup("a repeat; answered from the store");
 		res->tally = SMS_TALLY_DUPLICATE;
@@ -500,12 +632,12 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		goto unavailable;
 	}
 	if (conf_is_on_call(set->conf, from)) {
-		if (sms_staff(set, st, hk->name, sid, from, pin->to, body, now,
+		if (sms_staff(set, st, hk->name, sid, from, to, body, now,
 		    res) == -1)
 			goto unavailable;
 		reply = res->body;
 		res->body = NULL;
-		if (sms_reply(hk, st, from, 0, reply, now, res) == -1) {
+		if (sms_reply(render, st, from, 0, reply, 0, now, res) == -1) {
 			free(reply);
 			free(res->note);
 			memset(res, 0, sizeof *res);
@@ -557,7 +689,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	in.provider = hk->name;
 	in.provider_sid = sid;
 	in.from = from;
-	in.to = pin->to;
+	in.to = to;
 	in.body = body;
 	in.received_at = now;
 	in.patient_id = known ? p.id : 0;
@@ -597,7 +729,8 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		if (escalate_record(set, st, &esc, &escr) == -1)
 			goto unavailable;
 	}
-	if (sms_reply(hk, st, from, in.patient_id, plan.reply, now, res) == -1)
+	if (sms_reply(render, st, from, in.patient_id, plan.reply,
+	    plan.escalate, now, res) == -1)
 		goto unavailable;
 	if (storage_commit(st) == -1) {
 		in_tx = 0;
@@ -644,10 +777,12 @@ unavailable:
 	res->queued = 0;
 	m->db_errors++;
 	log_error("sms: %s from %s could not be stored; answered 503 so the "
-	    "provider retries", sid, redacted);
+	    "provider retries", sid != NULL ? sid : pin->part_ref, redacted);
 	sms_fail(res, 503, "temporarily unable to store the message");
 out:
 	patient_clear(&p);
+	free(whole_sid);
+	free(whole_to);
 	free(plan.reply);
 	free(stored);
 	free(state);

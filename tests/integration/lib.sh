@@ -286,7 +286,8 @@ log_has() {
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
 #   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
 #   CFG_PROVIDER (console; for twilio and vonage also CFG_API_BASE),
-#   CFG_SIG_METHOD (sha256: vonage's signature_method), CFG_OUTBOX (extra
+#   CFG_SIG_METHOD (sha256: vonage's signature_method), CFG_PARTS_WAIT (120),
+#   CFG_OUTBOX (extra
 #   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
 #   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
@@ -320,6 +321,7 @@ api_key = $TEST_API_KEY
 api_secret = $TEST_API_SECRET
 signature_secret = $TEST_SIG_SECRET
 signature_method = ${CFG_SIG_METHOD:-sha256}
+parts_wait = ${CFG_PARTS_WAIT:-120}
 verify_signatures = yes
 console_log = outbound.log
 

@@ -5,7 +5,8 @@
 # and its on-call alert, opt-out and back in (and a reminder held back
 # meanwhile), delivery reports, repeats processed once, unsigned and stale
 # webhooks refused, and the send answers classified (throttled retried, an
-# invalid number failed).  Twilio replies in its answer (TwiML); Vonage
+# invalid number failed); for Vonage also long messages in parts, out of
+# order or with a part that never comes.  Twilio replies in its answer (TwiML); Vonage
 # cannot, so its replies go through the outbox and arrive at the fake.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,6 +36,11 @@ sent_to() {
 	grep -F "\"to\":\"$to\"" "$FAKE_LOG" | grep -cF '"created":true' || true
 }
 
+# more_sent NUMBER N: the fake provider has accepted more than N for NUMBER.
+more_sent() { [ "$(sent_to "$1")" -gt "$2" ]; }
+delivered() { [ "$(sql "SELECT count(*) FROM outbound_messages WHERE delivery = 'delivered';")" -ge 1 ]; }
+stored() { [ "$(inbound_count "$1")" = 1 ]; }
+
 # reply NUMBER BEFORE: what NUMBER was answered: the TwiML message (twilio),
 # or the text of the message sent to it after BEFORE sends (vonage).
 reply() {
@@ -44,7 +50,7 @@ reply() {
 		printf '%s' "$HTTP_BODY" | sed -n 's/.*<Message>\(.*\)<\/Message>.*/\1/p' |
 			sed 's/&amp;/\&/g' ;;
 	vonage)
-		wait_for 10 test "$(sent_to "$1")" -gt "$2" ||
+		wait_for 10 more_sent "$1" "$2" ||
 			fail "no reply reached $1: $(tail -n 3 "$FAKE_LOG" 2>/dev/null)"
 		grep -F "\"to\":\"$to\"" "$FAKE_LOG" | grep -F '"created":true' |
 			tail -n 1 | sed 's/.*"body":"\([^"]*\)".*/\1/' ;;
@@ -56,7 +62,7 @@ for PROV in twilio vonage; do
 	rm -f "$TEST_DB" "$FAKE_LOG" "$TMPD/outbound.log"
 	printf '%s 429 201\n%s 21211\n' "$P_THROTTLED" "$P_INVALID" >"$TMPD/script"
 	start_fake "$TMPD/script"
-	CFG_PROVIDER=$PROV CFG_API_BASE=http://127.0.0.1:$FAKE_PORT \
+	CFG_PARTS_WAIT=2 CFG_PROVIDER=$PROV CFG_API_BASE=http://127.0.0.1:$FAKE_PORT \
 	CFG_OUTBOX='poll_interval = 1
 retry_initial_ms = 100
 retry_max = 1' write_config "$TEST_CONF"
@@ -91,7 +97,7 @@ retry_max = 1' write_config "$TEST_CONF"
 	inbound "${PROV}M2" "$P_PAT" "$RED_FLAG"
 	expect_eq "$HTTP_STATUS" 200 "$PROV: a red flag: 200"
 	expect_contains "$(reply "$P_PAT" "$n")" 'Call 999' "$PROV: ... emergency advice"
-	wait_for 10 test "$(sent_to "$ON_CALL")" -ge 1 ||
+	wait_for 10 more_sent "$ON_CALL" 0 ||
 		fail "$PROV: no alert reached on-call"
 	ok "$PROV: ... on-call alerted through the provider"
 	expect_eq "$(sql "SELECT level FROM escalations;")" emergency "$PROV: ... an emergency escalation"
@@ -115,7 +121,7 @@ retry_max = 1' write_config "$TEST_CONF"
 		"$PROV: ... opted back in"
 
 	# Delivery reports: the fake reports each accepted message delivered.
-	wait_for 10 test "$(sql "SELECT count(*) FROM outbound_messages WHERE delivery = 'delivered';")" -ge 1 ||
+	wait_for 10 delivered ||
 		fail "$PROV: no delivery report applied: $(sql 'SELECT id, status, delivery FROM outbound_messages;')"
 	ok "$PROV: delivery reports applied ($(sql "SELECT count(*) FROM outbound_messages WHERE delivery = 'delivered';") delivered)"
 
@@ -146,6 +152,30 @@ retry_max = 1' write_config "$TEST_CONF"
 		expect_eq "$HTTP_STATUS" 200 "vonage: a signed JSON webhook: 200"
 		expect_eq "$(inbound_count vonageJSON)" 1 "vonage: ... stored"
 		expect_eq "$HTTP_BODY" '' "vonage: ... answered with an empty body"
+
+		# A long message in parts, the last first: triaged once whole.
+		part() {	# SID REF PART TOTAL TEXT
+			post_vonage /vonage/inbound msisdn "${P_PAT#+}" to "${CLINIC_PHONE#+}" \
+				messageId "$1" text "$5" type text concat true concat-ref "$2" \
+				concat-part "$3" concat-total "$4"
+		}
+		n=$(sent_to "$P_PAT")
+		part vonP2 77 2 2 't hurts'
+		expect_eq "$HTTP_STATUS" 200 'vonage: the second part first: 200'
+		expect_eq "$(inbound_count vonP2)" 0 '... not triaged alone'
+		part vonP1 77 1 2 'breathless and my ches'
+		expect_contains "$(reply "$P_PAT" "$n")" 'Call 999' \
+			'vonage: whole, the red flag split across the parts is answered'
+		expect_eq "$(sql "SELECT body FROM inbound_messages WHERE provider_sid = 'vonP1';")" \
+			'breathless and my chest hurts' '... stored once, as one message'
+		# A part that never comes: after parts_wait, what came.
+		part vonQ1 78 1 3 'walked 20 minutes and my leg feels '
+		part vonQ3 78 3 3 ' today'
+		wait_for 10 stored vonQ1 ||
+			fail 'vonage: the parts that came were never triaged'
+		expect_eq "$(sql "SELECT body FROM inbound_messages WHERE provider_sid = 'vonQ1';")" \
+			'walked 20 minutes and my leg feels  …  today' \
+			'vonage: a missing part: triaged after parts_wait, the gap marked'
 	fi
 	stop_daemon
 	stop_fake

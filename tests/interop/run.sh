@@ -228,7 +228,8 @@ expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reply' AN
 	'the red flag was answered through the outbox'
 expect_eq "$(grep -c 'UNPROCESSABLE' "$TMPD/prism-vonage.log")" 1 \
 	'prism refused nothing but the control request'
-wait_for 10 test "$(sql "SELECT count(*) FROM outbound_messages WHERE delivery = 'delivered';")" -ge 1 ||
+delivered() { [ "$(sql "SELECT count(*) FROM outbound_messages WHERE delivery = 'delivered';")" -ge 1 ]; }
+wait_for 10 delivered ||
 	fail 'no signed delivery receipt was accepted'
 ok 'delivery receipts signed by the fake (the gateway'"'"'s own signer) accepted'
 ours=$(grep -F '"to":"447700900501"' "$FAKE_LOG")

@@ -48,7 +48,7 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 10);
+	assert_int_equal(storage_schema_version(st), 11);
 	assert_int_equal(storage_ping(st), 0);
 	assert_string_equal(storage_backend(st), "sqlite");
 	storage_close(st);
@@ -374,7 +374,7 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 10);
+	assert_int_equal(storage_schema_version(st), 11);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -428,7 +428,9 @@ outbound_insert_ephemerals(const char *path)
  * refuses an unknown kind.
  */
 /* SQL that takes a database of this version back to what version 9 left. */
+/* (and migration 11, which follows it) */
 #define UNDO_MIGRATION_10 \
+	"DROP TABLE inbound_parts;" \
 	"DROP TABLE escalation_alerts; DROP TABLE escalation_messages;" \
 	"DROP INDEX escalations_episode; DROP INDEX escalations_timer;" \
 	"ALTER TABLE escalations DROP COLUMN concepts;" \
@@ -506,7 +508,7 @@ test_migration_8_kind_check(void **state)
 	assert_int_equal(outbound_insert_ephemerals(path), 1);
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 10);
+	assert_int_equal(storage_schema_version(st), 11);
 	ob.kind = "reminder";
 	assert_int_equal(storage_outbound_insert(st, &ob, NULL), 0);
 	ob.kind = "Alert";
@@ -1097,7 +1099,7 @@ test_migration_9_inbox(void **state)
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
 	assert_null(err);
-	assert_int_equal(storage_schema_version(st), 10);
+	assert_int_equal(storage_schema_version(st), 11);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMold", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -1179,7 +1181,7 @@ test_migration_10_episodes(void **state)
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
 	assert_null(err);
-	assert_int_equal(storage_schema_version(st), 10);
+	assert_int_equal(storage_schema_version(st), 11);
 	memset(&k, 0, sizeof k);
 	k.which = ESCALATION_BY_ALERT;
 	k.id = obid;
@@ -1228,6 +1230,59 @@ test_migration_10_episodes(void **state)
 	sqlite3_close(db);
 }
 
+/* Parts of a long message: kept once each, read in order, done, oldest. */
+static void
+test_inbound_parts(void **state)
+{
+	struct storage		*st = open_mem();
+	struct inbound_part	 p;
+	struct inbound_part_row	 rows[4];
+	struct inbound_part_group g;
+	size_t			 n;
+
+	memset(&p, 0, sizeof p);
+	p.provider = "vonage";
+	p.phone = "+447700900001";
+	p.ref = "7";
+	p.total = 3;
+	p.part = 2;
+	p.sid = "B";
+	p.body = "pain";
+	p.received_at = 100;
+	assert_int_equal(storage_part_put(st, &p), 1);
+	assert_int_equal(storage_part_put(st, &p), 0);	/* a repeat */
+	p.part = 1;
+	p.sid = "A";
+	p.body = "chest ";
+	p.received_at = 105;
+	assert_int_equal(storage_part_put(st, &p), 1);
+	p.part = 4;	/* beyond total: never kept */
+	assert_int_equal(storage_part_put(st, &p), 0);
+	assert_int_equal(storage_parts_get(st, "vonage", "+447700900001", "7",
+	    rows, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].part, 1);
+	assert_string_equal(rows[0].body, "chest ");
+	assert_int_equal(rows[1].part, 2);
+	assert_int_equal(rows[1].done_at, 0);
+	inbound_part_row_clear(&rows[0]);
+	inbound_part_row_clear(&rows[1]);
+	assert_int_equal(storage_parts_oldest(st, 100, &g), 0);
+	assert_int_equal(storage_parts_oldest(st, 101, &g), 1);
+	assert_string_equal(g.ref, "7");
+	assert_int_equal(g.total, 3);
+	inbound_part_group_clear(&g);
+	assert_int_equal(storage_parts_done(st, "vonage", "+447700900001", "7",
+	    200), 0);
+	assert_int_equal(storage_parts_oldest(st, 1000, &g), 0);
+	assert_int_equal(storage_parts_get(st, "vonage", "+447700900001", "7",
+	    rows, 4, &n), 0);
+	assert_int_equal(rows[0].done_at, 200);
+	inbound_part_row_clear(&rows[0]);
+	inbound_part_row_clear(&rows[1]);
+	storage_close(st);
+}
+
 int
 main(void)
 {
@@ -1249,6 +1304,7 @@ main(void)
 		cmocka_unit_test(test_migration_9_inbox),
 		cmocka_unit_test(test_migration_10_episodes),
 		cmocka_unit_test(test_file_unlinked),
+		cmocka_unit_test(test_inbound_parts),
 	};
 	int	rc;
 
