@@ -628,6 +628,23 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	return READ_PRESENT;
 }
 
+/* 1 if a sentence's end ('.', '!', '?', a newline) starts in [a, b). */
+static int
+scan_ends_sentence(const struct scan *sc, size_t a, size_t b)
+{
+	int	i;
+
+	for (i = 0; i < sc->puncts.n; i++) {
+		const struct span *p = &sc->puncts.v[i];
+		unsigned char c = (unsigned char)sc->buf[p->s];
+
+		if (p->s >= a && p->s < b && (c == '.' || c == '!' ||
+		    c == '?' || c == '\n' || c == ';'))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The set's match at m's start that ends before the first punctuation
  * after it, into m: 1, or 0 when there is none.
@@ -658,8 +675,8 @@ scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
  * *hypothetical or *denied when a match was read that way.
  */
 static int
-scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
-    int *denied)
+scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
+    int *hypothetical, int *denied)
 {
 	struct search	 se;
 	struct span	 m;
@@ -681,7 +698,8 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int *hypothetical,
 		 * again at the same start within the clause ("bleeding for an
 		 * hour, won't quit"), then the search goes on inside it.
 		 */
-		if (starts_in(&sc->puncts, m.s + 1, m.e))
+		if (starts_in(&sc->puncts, m.s + 1, m.e) &&
+		    !(across && !scan_ends_sentence(sc, m.s + 1, m.e)))
 			rc = scan_clause(sc, ts, &m);
 		if (rc == 1) {
 			r = scan_read(sc, ts, &m);
@@ -856,7 +874,7 @@ scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
 	int	neg = 0;
 
 	if (tc->kind == KIND_TOPIC ? scan_any(sc, &tc->set) :
-	    scan_symptom(sc, &tc->set, tc->kind == KIND_SYMPTOM ?
+	    scan_symptom(sc, &tc->set, tc->across, tc->kind == KIND_SYMPTOM ?
 	    hypothetical : &neg, &neg))
 		*msg |= UINT64_C(1) << c;
 	else if (neg)
@@ -872,6 +890,7 @@ scan_norm(const struct triage_rules *tr, const char *text, size_t len,
     char *folded, char *out)
 {
 	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
+	triage_norm_dots(folded, len);
 	return triage_norm_words(tr->lexicon, folded, len, out);
 }
 

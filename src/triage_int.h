@@ -106,6 +106,8 @@ struct triage_concept {
 	char		*id;
 	enum triage_kind kind;
 	struct triage_set set;		/* empty for built-ins */
+	int		 across;	/* a match may cross commas (not a
+					   sentence's end): statement across */
 };
 
 struct triage_rule {

@@ -35,10 +35,12 @@
 /* Where a pattern line goes. */
 enum load_target_kind { T_CONCEPT, T_CUE, T_HARMLESS, T_YES, T_NO, T_DETECT };
 
+/* A statement that names concepts, read once every file is loaded. */
 struct load_pending_rule {
 	char		*path;
 	unsigned	 line;
-	char		*text;		/* everything after "rule" */
+	char		*text;		/* everything after "rule" or "across" */
+	int		 across;	/* an across statement, not a rule */
 };
 
 /* A word family: {NAME} in a later pattern of the same file. */
@@ -445,6 +447,31 @@ load_roles(struct load *l)
 	}
 }
 
+/*
+ * Parses "across CONCEPT..." once all concepts exist: those symptoms' matches
+ * may cross a comma (docs/rules.md).
+ */
+static void
+load_across(struct load *l, struct load_pending_rule *pr)
+{
+	struct triage_rules	*tr = l->tr;
+	char			*rest = pr->text, *name;
+	int			 c, n = 0;
+
+	while ((name = load_word(&rest)) != NULL) {
+		n++;
+		c = load_find_concept(tr, name, strlen(name));
+		if (c == -1 || tr->concepts[c].kind != KIND_SYMPTOM)
+			diag_error(l->d, pr->path, pr->line, "across: '%s' is "
+			    "not a concept", name);
+		else
+			tr->concepts[c].across = 1;
+	}
+	if (n == 0)
+		diag_error(l->d, pr->path, pr->line, "expected: across "
+		    "CONCEPT...");
+}
+
 /* Parses "ID LEVEL EXPR [ask CONCEPT] [reply NAME]" once all concepts exist. */
 static void
 load_rule(struct load *l, struct load_pending_rule *pr)
@@ -798,18 +825,20 @@ load_file(struct load *l, const char *path)
 				load_add(l, &l->tr->langs[l->lang].detect,
 				    &l->detect_src[l->lang], load_rest(p),
 				    "detect", path, line);
-		} else if (strcmp(kw, "rule") == 0) {
+		} else if (strcmp(kw, "rule") == 0 ||
+		    strcmp(kw, "across") == 0) {
 			l->pending = xreallocarray(l->pending,
 			    (size_t)l->npending + 1, sizeof *l->pending);
 			pr = &l->pending[l->npending++];
 			pr->path = xstrdup(path);
 			pr->line = line;
 			pr->text = xstrdup(p);
+			pr->across = strcmp(kw, "across") == 0;
 		} else
 			diag_error(l->d, path, line, "unknown statement '%s' "
 			    "(concept, topic, qualifier, cue, harmless, answer, activity, "
-			    "language, detect, family, lexicon, known or rule)",
-			    kw);
+			    "language, detect, family, lexicon, known, rule or "
+			    "across)", kw);
 	}
 	free(exp);
 	load_families_free(l);
@@ -914,7 +943,10 @@ triage_rules_load(const char *dir, struct diag *d)
 	}
 	free(names);
 	for (k = 0; k < l.npending; k++) {
-		load_rule(&l, &l.pending[k]);
+		if (l.pending[k].across)
+			load_across(&l, &l.pending[k]);
+		else
+			load_rule(&l, &l.pending[k]);
 		free(l.pending[k].path);
 		free(l.pending[k].text);
 	}

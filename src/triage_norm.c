@@ -647,6 +647,50 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 }
 
 /*
+ * Whether the dot at s[i] parts two words: a word of two letters or more
+ * (or "I", "a") before it, then spaces and a letter.  *next is where the
+ * next word starts.
+ */
+static int
+norm_word_dot(const char *s, size_t len, size_t i, size_t *next)
+{
+	size_t	b = i, j = i + 1;
+
+	while (b > 0 && norm_is_letter((unsigned char)s[b - 1]))
+		b--;
+	if (b == i || (i - b == 1 && b > 0 && s[b - 1] == '.'))
+		return 0;	/* no word, or an "s.o.b." letter */
+	if (i - b == 1 && j < len && s[j] != ' ')
+		return 0;	/* "s.o": a dotted abbreviation */
+	while (j < len && s[j] == ' ')
+		j++;
+	if (j >= len || !norm_is_letter((unsigned char)s[j]))
+		return 0;
+	*next = j;
+	return 1;
+}
+
+void
+triage_norm_dots(char *s, size_t len)
+{
+	size_t	i, next, words = 0, dots = 0;
+
+	for (i = 0; i < len; i++) {
+		if (norm_is_letter((unsigned char)s[i]) &&
+		    (i == 0 || !norm_is_letter((unsigned char)s[i - 1])))
+			words++;
+		else if (s[i] == '.' && norm_word_dot(s, len, i, &next))
+			dots++;
+	}
+	/* Most gaps between words, and at least three. */
+	if (dots < 3 || dots * 3 < (words - 1) * 2)
+		return;
+	for (i = 0; i < len; i++)
+		if (s[i] == '.' && norm_word_dot(s, len, i, &next))
+			s[i] = ' ';
+}
+
+/*
  * The shortest target word that w[0, n) begins, for an abbreviation: a
  * word of four letters or more that is no word of the lexicon, followed by
  * a dot.  NULL when there is none.

@@ -77,6 +77,13 @@ size_t	triage_norm_fold(const char *in, size_t len, char *out, int flags);
  * which has TRIAGE_NORM_SIZE(len) bytes; returns the length written.  A NULL
  * or empty lexicon still joins abbreviations and squeezes long runs.
  */
+/*
+ * In a message whose words are mostly parted by dots ("Good. Morning.
+ * Short. Of. Puff.", "hello.nurse.my.chest"), those dots become spaces, in
+ * place: such a writer's dots end no sentence.  A dot of a dotted
+ * abbreviation ("s.o.b.") and the last one stay.
+ */
+void	triage_norm_dots(char *s, size_t len);
 size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
 	    size_t len, char *out);
 

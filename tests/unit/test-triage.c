@@ -203,6 +203,16 @@ test_negation_that_is_the_symptom(void **state)
 		{ "no puedo respirar", E },
 		{ "ich kriege keine Luft", E },
 		{ "not only breathless but my chest hurts", E },
+		/* The air that does not come in, in any person and order. */
+		{ "no m entra el aire", E },
+		{ "dice que no le entra el aire", E },
+		{ "no puedo agarrar aire", E },
+		{ "krieg die luft nicht rein", E },
+		{ "die luft reicht nicht mal zum sprechen", E },
+		{ "can hardly cross the room without stopping for air", U },
+		{ "no puedo ni caminar al bano sin ahogarme", E },
+		/* ...but a denial of the air stays one. */
+		{ "no me falta el aire", R },
 	};
 
 	CHECK(c);
@@ -270,9 +280,26 @@ test_harmless_phrases(void **state)
 		{ "my wife is sob", U },
 		{ "did my calf raises", R },
 		{ "on blood thinners, coughing a bit with a cold", R },
+		{ "the view took my breath away", R },
+		{ "I passed out the leaflets at church", R },
+		{ "no tengo tiempo ni pa respirar con la mudanza", R },
+		{ "la vista era atemberaubend", R },
+		{ "die Vase ist umgekippt", R },
+		{ "hab so nen Herzschmerz Film geschaut", R },
+		/* ...and the symptom beside one is still read. */
+		{ "the view took my breath away and now my chest hurts", U },
+		/* A year is history. */
+		{ "fainted once in 2019 at a blood test, not since", R },
+		{ "tuve una embolia pulmonar en 2019, esta vez fue solo la pierna", R },
 	};
 
 	CHECK(c);
+	/* A question answered with a denial denies it (a question: advice). */
+	assert_true(level("short of breath? not at all, walked 4k") < U);
+	assert_true(level("fainted? me? no, just a nap on the couch") < U);
+	assert_true(level("\u00bffalta de aire? para nada") < U);
+	assert_true(level("Atemnot? nein, gar nicht") < U);
+	assert_int_equal(level("short of breath? yes, since lunch"), U);
 }
 
 static void
@@ -918,6 +945,10 @@ test_typos(void **state)
 		{ "perd\u00ed el sentido", E },
 		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
 		{ "walked 20 min. today", R },
+		/* Dictation writes real words for red-flag ones. */
+		{ "chess pain and short of breadth since lunch", E },
+		{ "Shortness of breast and chest pane", E },
+		{ "me duele el pexo", U },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
@@ -941,6 +972,54 @@ test_typos(void **state)
 	assert_null(triage_lexicon_read(lx, "nothin", 6));
 	assert_true(level("fly to Spain next week, is that ok?") < U);
 	assert_true(level("breast feeding my baby") < U);
+}
+
+/*
+ * What a carer sees rather than what a patient names, and a writer who puts
+ * a full stop after every word (triage_norm_dots).
+ */
+static void
+test_observed_signs(void **state)
+{
+	static const struct case_ c[] = {
+		{ "nan's lips have gone a bit blue", E },
+		{ "la abuela tiene los labios grises", E },
+		{ "Oma, Lippen sind lila", E },
+		{ "he can't finish a sentence without stopping", E },
+		{ "mi abuelo no puede terminar una frase", E },
+		{ "kriegt nur noch einzelne Silben raus", E },
+		{ "found our dad on the bathroom lino", E },
+		{ "Oma lag heut früh vorm Bett aufm Teppich", E },
+		{ "la tata se derrumbó en el living", E },
+		{ "el pipí me sale color jugo de sandía, tomo warfarina", U },
+		{ "Pipi sieht heute aus wie Rosé, nehme Eliquis", U },
+		/* One word a sentence, or dots for spaces. */
+		{ "Good. Evening. I. Have. A. Weight. Pressing. On. My. Chest. "
+		  "And. I. Cannot. Get. Air. In.", E },
+		{ "Hello.nurse.my.husband.coughed.up.bright.red.in.the.sink.", E },
+		{ "My. Gums. Will. Not. Stop. Bleeding.", U },
+		/* Ordinary sentences keep their ends. */
+		{ "no chest pain. walked 2 km. legs fine.", R },
+	};
+
+	CHECK(c);
+}
+
+/* Blood coughed or vomited up is read across a comma (statement across). */
+static void
+test_cough_blood_across_comma(void **state)
+{
+	static const struct case_ c[] = {
+		{ "woke up coughing, blood on the pillow", E },
+		{ "bin hustend aufgewacht, Blut aufm Kopfkissen", E },
+		{ "tos toda la noche, sangre en el pañuelo", E },
+		/* A sentence's end still parts them (the safety net's urgent). */
+		{ "coughing a lot. blood in my pee", U },
+		/* Other concepts still stop at a comma. */
+		{ "chest is fine, leg hurts", U },
+	};
+
+	CHECK(c);
 }
 
 static void
@@ -1079,7 +1158,7 @@ test_review_and_requests(void **state)
 	one("no chest pain today", &r);
 	assert_false(r.review);
 	/* A word of the chest that no rule places: urgent, and a person reads it. */
-	one("something odd going on in my chest", &r);
+	one("something going on in my chest", &r);
 	assert_int_equal(r.level, U);
 	assert_true(r.review);
 	assert_string_equal(r.reply, "unsure");
@@ -1185,6 +1264,8 @@ main(void)
 		cmocka_unit_test(test_surface_forms),
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
+		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_review_and_requests),
