@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
 
 #include "conf.h"
+#include "form.h"
 #include "httpc.h"
 #include "provider.h"
 #include "xmalloc.h"
@@ -183,4 +185,32 @@ void
 provider_copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+int
+provider_type_is(const char *ctype, const char *want)
+{
+	size_t	len = strlen(want);
+
+	if (ctype == NULL || strncasecmp(ctype, want, len) != 0)
+		return 0;
+	ctype += len;
+	return *ctype == '\0' || *ctype == ';' || *ctype == ' ';
+}
+
+int
+provider_read_form(const struct provider_request *rq, struct form **f,
+    const char **why)
+{
+	*f = NULL;
+	switch (form_parse(rq->body, rq->len, rq->max_fields, f)) {
+	case FORM_OK:
+		return 0;
+	case FORM_TOO_MANY:
+		*why = "too many form fields";
+		return 413;
+	default:
+		*why = "malformed form body";
+		return 400;
+	}
 }

@@ -248,6 +248,11 @@ int			 provider_http_post(struct provider_http *,
 /* Appends key=value, form-encoded, to b. */
 void			 provider_form_add(struct evbuffer *b, const char *key,
 			    const char *value);
+/* 1 if a Content-Type is want, with or without parameters, in any case. */
+int			 provider_type_is(const char *ctype, const char *want);
+/* The hooks' read for a form body: 0, or 413 or 400 with *why. */
+int			 provider_read_form(const struct provider_request *,
+			    struct form **, const char **why);
 /* src (NULL: "") into dst, truncated to size. */
 void			 provider_copy(char *dst, size_t size, const char *src);
 

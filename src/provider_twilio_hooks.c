@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "conf.h"
 #include "form.h"
@@ -39,38 +38,17 @@ static const struct provider_route twilio_routes[] = {
 	{ "/twilio/voice/status", "/twilio/voice", PROVIDER_HOOK_VOICE_END },
 };
 
-/* 1 if ctype is want, with or without parameters, in any case. */
-static int
-twilio_type_is(const char *ctype, const char *want)
-{
-	size_t	len = strlen(want);
-
-	if (ctype == NULL || strncasecmp(ctype, want, len) != 0)
-		return 0;
-	ctype += len;
-	return *ctype == '\0' || *ctype == ';' || *ctype == ' ';
-}
-
 static int
 twilio_read(const struct provider_request *rq, struct form **f,
     const char **why)
 {
 	*f = NULL;
-	if (!twilio_type_is(rq->content_type,
+	if (!provider_type_is(rq->content_type,
 	    "application/x-www-form-urlencoded")) {
 		*why = "expected application/x-www-form-urlencoded";
 		return 415;
 	}
-	switch (form_parse(rq->body, rq->len, rq->max_fields, f)) {
-	case FORM_OK:
-		return 0;
-	case FORM_TOO_MANY:
-		*why = "too many form fields";
-		return 413;
-	default:
-		*why = "malformed form body";
-		return 400;
-	}
+	return provider_read_form(rq, f, why);
 }
 
 static int

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -40,18 +39,6 @@ static const struct provider_route vonage_routes[] = {
 	{ "/vonage/inbound", "/vonage/inbound", PROVIDER_HOOK_INBOUND },
 	{ "/vonage/status", "/vonage/status", PROVIDER_HOOK_STATUS },
 };
-
-/* 1 if ctype is want, with or without parameters, in any case. */
-static int
-vonage_type_is(const char *ctype, const char *want)
-{
-	size_t	len = strlen(want);
-
-	if (ctype == NULL || strncasecmp(ctype, want, len) != 0)
-		return 0;
-	ctype += len;
-	return *ctype == '\0' || *ctype == ';' || *ctype == ' ';
-}
 
 /* A JSON object's scalar members as parameters, as the provider signs them. */
 static int
@@ -100,24 +87,15 @@ vonage_read(const struct provider_request *rq, struct form **f,
     const char **why)
 {
 	*f = NULL;
-	if (vonage_type_is(rq->content_type, "application/json"))
+	if (provider_type_is(rq->content_type, "application/json"))
 		return vonage_read_json(rq, f, why);
-	if (!vonage_type_is(rq->content_type,
+	if (!provider_type_is(rq->content_type,
 	    "application/x-www-form-urlencoded")) {
 		*why = "expected application/x-www-form-urlencoded or "
 		    "application/json";
 		return 415;
 	}
-	switch (form_parse(rq->body, rq->len, rq->max_fields, f)) {
-	case FORM_OK:
-		return 0;
-	case FORM_TOO_MANY:
-		*why = "too many form fields";
-		return 413;
-	default:
-		*why = "malformed form body";
-		return 400;
-	}
+	return provider_read_form(rq, f, why);
 }
 
 /* Orders the fields of a form by key, bytewise (qsort). */
