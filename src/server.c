@@ -63,9 +63,8 @@ struct server {
 	struct event_base		*base;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*bound;
-	struct settings			*set;		/* owned */
+	const struct settings		*set;		/* in force; borrowed */
 	struct storage			*st;
-	char				*conf_path;	/* owned */
 	struct metrics			*metrics;
 	struct outbox			*outbox;
 	struct api			*api;
@@ -75,12 +74,9 @@ struct server {
 	struct server_route		*routes;	/* owned */
 	size_t				 nroutes;
 	int				 port;
-	int				 draining;
-	struct event			*drain_ev;
-	time_t				 drain_deadline;
+	int				 draining;	/* stopped serving */
 	struct event			*accept_ev;	/* resumes accepting */
 	time_t				 accept_warned;
-	struct event			*parts_ev;	/* long messages' waits */
 	/* Group commit: answers held until their group is durable. */
 	struct event			*flush_ev;
 	struct server_held {
@@ -417,57 +413,6 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	free(res.body);
 }
 
-/*
- * Long messages whose parts stopped coming: once the oldest waiting part
- * is [provider] parts_wait old, what came is triaged as it is.  A few
- * groups a tick, so a backlog never holds the loop.
- */
-#define SERVER_PARTS_TICK_MS	1000
-#define SERVER_PARTS_BATCH	8
-
-static void
-server_parts_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct server		*srv = arg;
-	struct provider_inbound	 pin;
-	struct inbound_part_group g;
-	struct sms_response	 res;
-	int64_t			 now = clock_now();
-	int			 i, rc, kick = 0;
-
-	if (srv->draining)
-		return;
-	for (i = 0; i < SERVER_PARTS_BATCH; i++) {
-		rc = storage_parts_oldest(srv->st, now -
-		    srv->set->conf->parts_wait, &g);
-		if (rc == -1)
-			srv->metrics->db_errors++;
-		if (rc != 1)
-			break;
-		if (strcmp(g.provider, srv->hooks->name) != 0) {
-			/* Kept under another provider: theirs to finish. */
-			inbound_part_group_clear(&g);
-			break;
-		}
-		memset(&pin, 0, sizeof pin);
-		pin.from = g.phone;
-		pin.part_ref = g.ref;
-		pin.parts = g.total;
-		sms_handle(srv->set, srv->st, srv->metrics, srv->hooks, &pin,
-		    now, &res);
-		if (res.status == 200) {
-			kick |= res.queued;
-			sms_done(srv->metrics, &res, 1);
-		}
-		free(res.body);
-		inbound_part_group_clear(&g);
-		if (res.status != 200)
-			break;
-	}
-	if (kick)
-		outbox_kick(srv->outbox);
-}
-
 static void
 server_api(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt, const struct reqtarget *t)
@@ -618,8 +563,8 @@ server_length_ambiguous(struct evhttp_request *req)
  * origin-form path, matched byte for byte, whose path and query are also
  * what a webhook's signature is checked over.  Anything else is 400, never
  * a route: libevent also parses absolute-form targets, "//host/path" and
- * fragments, and a route taken from what it made of those let a request
- * signed for one route be accepted on another.
+ * fragments, and a route taken from what it made of those could accept a
+ * request signed for one route on another.
  */
 static void
 server_dispatch_cb(struct evhttp_request *req, void *arg)
@@ -754,12 +699,11 @@ server_conn_limits(const struct conf *conf, struct conn_limits *lim)
 }
 
 struct server *
-server_create(struct event_base *base, struct settings *set, struct storage *st,
-    struct outbox *ob, struct metrics *metrics, const char *conf_path)
+server_create(struct event_base *base, const struct settings *set,
+    struct storage *st, struct outbox *ob, struct metrics *metrics)
 {
 	struct server		*srv;
 	struct conn_limits	 lim;
-	struct timeval		 parts_tick = { 0, SERVER_PARTS_TICK_MS * 1000 };
 
 	srv = xcalloc(1, sizeof *srv);
 	srv->base = base;
@@ -767,7 +711,6 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->st = st;
 	srv->outbox = ob;
 	srv->metrics = metrics;
-	srv->conf_path = xstrdup(conf_path);
 	server_routes_build(srv, provider_find(set->conf->provider)->hooks);
 	srv->api = api_create(st);
 	srv->console = console_create(st);
@@ -796,10 +739,6 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	(void)event_priority_set(srv->flush_ev,
 	    event_base_get_npriorities(base) - 1);
 	storage_set_flush(st, server_flush_store_cb, srv);
-	if ((srv->parts_ev = event_new(base, -1, EV_PERSIST, server_parts_cb,
-	    srv)) == NULL)
-		fatal("http: cannot create the parts timer");
-	event_add(srv->parts_ev, &parts_tick);
 	return srv;
 }
 
@@ -811,9 +750,6 @@ server_free(struct server *srv)
 	server_group_flush(srv);
 	storage_set_flush(srv->st, NULL, NULL);
 	event_free(srv->flush_ev);
-	event_free(srv->parts_ev);
-	if (srv->drain_ev != NULL)
-		event_free(srv->drain_ev);
 	if (srv->accept_ev != NULL)
 		event_free(srv->accept_ev);
 	if (server_listening == srv)
@@ -823,9 +759,7 @@ server_free(struct server *srv)
 	conn_pool_free(srv->conns);	/* after evhttp's connections */
 	api_free(srv->api);
 	console_free(srv->console);
-	settings_free(srv->set);
 	free(srv->routes);
-	free(srv->conf_path);
 	free(srv);
 }
 
@@ -868,9 +802,9 @@ server_accept_resume_cb(evutil_socket_t fd, short events, void *arg)
 /*
  * accept() failed, for want of descriptors (EMFILE, ENFILE) or memory.  The
  * listening socket stays readable, so libevent would try again at once: a
- * busy loop writing a warning each time (a slowloris client with enough
- * connections made it write hundreds of thousands of lines a second).
- * Accepting pauses instead; stalled clients are closed after
+ * busy loop writing a warning each time (enough stalled clients would
+ * make that hundreds of thousands of lines a second).  Accepting pauses
+ * instead; stalled clients are closed after
  * request_timeout, which frees their descriptors.
  */
 static void
@@ -935,91 +869,26 @@ server_port(const struct server *srv)
 	return srv->port;
 }
 
-static int
-server_str_differs(const char *a, const char *b)
+void
+server_set_settings(struct server *srv, const struct settings *set)
 {
-	if (a == NULL || b == NULL)
-		return a != b;
-	return strcmp(a, b) != 0;
-}
+	struct conn_limits	lim;
 
-const struct settings *
-server_settings(const struct server *srv)
-{
-	return srv->set;
-}
-
-int
-server_reload(struct server *srv)
-{
-	struct settings		*set;
-	const struct conf	*old = srv->set->conf;
-	struct conn_limits	 lim;
-	struct diag		 d;
-	size_t			 i;
-
-	diag_init(&d);
-	log_notice("reload: reading %s", srv->conf_path);
-	set = settings_load(srv->conf_path, &d);
-	for (i = 0; i < d.n; i++) {
-		if (d.v[i].severity == DIAG_ERROR)
-			log_error("reload: %s", d.v[i].text);
-		else
-			log_warn("reload: %s", d.v[i].text);
-	}
-	diag_clear(&d);
-	if (set == NULL) {
-		log_error("reload: rejected; the previous configuration stays in force");
-		return -1;
-	}
-	if (server_str_differs(old->listen_host, set->conf->listen_host) ||
-	    old->listen_port != set->conf->listen_port ||
-	    server_str_differs(old->database, set->conf->database) ||
-	    server_str_differs(old->port_file, set->conf->port_file))
-		log_warn("reload: listen, port_file and database changes take "
-		    "effect only after a restart");
-	if (!set->conf->verify_signatures)
-		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "
-		    "anyone can post webhooks; never run like this in production");
-	log_set_level(set->conf->log_level);
 	evhttp_set_timeout(srv->http, set->conf->request_timeout);
 	server_conn_limits(set->conf, &lim);
 	conn_pool_set_limits(srv->conns, &lim);
-	outbox_set_settings(srv->outbox, set);
-	settings_free(srv->set);
 	srv->set = set;
-	log_notice("reload: configuration, prompts and rules reloaded");
-	return 0;
 }
 
-static void
-server_drain_cb(evutil_socket_t fd, short events, void *arg)
+size_t
+server_writing(const struct server *srv)
 {
-	struct server	*srv = arg;
-
-	size_t		 sending = outbox_inflight(srv->outbox);
-	size_t		 writing = conn_pool_writing(srv->conns);
-
-	/* (a connection reset or closed is no longer writing) */
-	if ((writing > 0 || sending > 0) && time(NULL) < srv->drain_deadline)
-		return;
-	if (writing > 0)
-		log_warn("shutdown: %zu replies not confirmed written after %d s "
-		    "(a client may not be reading); closing", writing,
-		    srv->set->conf->shutdown_timeout);
-	if (sending > 0)
-		log_warn("shutdown: %zu sends unanswered after %d s; the next "
-		    "start treats them as unknown", sending,
-		    srv->set->conf->shutdown_timeout);
-	event_del(srv->drain_ev);
-	event_base_loopbreak(srv->base);
+	return conn_pool_writing(srv->conns);
 }
 
 void
-server_shutdown(struct server *srv)
+server_stop(struct server *srv)
 {
-	struct timeval	tv = { 0, 50 * 1000 };
-
 	if (srv->draining)
 		return;
 	server_group_flush(srv);
@@ -1030,12 +899,4 @@ server_shutdown(struct server *srv)
 	}
 	if (srv->accept_ev != NULL)
 		event_del(srv->accept_ev);
-	outbox_stop(srv->outbox);
-	log_notice("shutdown: no longer accepting; %zu replies and %zu sends "
-	    "in flight", conn_pool_writing(srv->conns),
-	    outbox_inflight(srv->outbox));
-	srv->drain_deadline = time(NULL) + srv->set->conf->shutdown_timeout;
-	srv->drain_ev = event_new(srv->base, -1, EV_PERSIST, server_drain_cb, srv);
-	event_add(srv->drain_ev, &tv);
-	server_drain_cb(-1, 0, srv);
 }
