@@ -16,7 +16,10 @@
 #     name = vonage) and the fake provider's Vonage mode; webhooks signed
 #     as the official @vonage/server-sdk verifies them (vonage.js), with
 #     every signature method; the library's own client's request and ours.
-#  5. The clinic console in Debian's headless Chromium, driven by
+#  5. Segments: the gateway's count of each message it sends (the console
+#     provider's log) against the provider's own calculator on npm
+#     (sms-segments-calculator), clusters such as 👍🏽 included.
+#  6. The clinic console in Debian's headless Chromium, driven by
 #     playwright-core (console.js): sign-in, enrolment, a live emergency,
 #     acknowledgement, the adherence chart, the rules check, the cookie's
 #     flags and CSRF; screenshots into docs/ (CONSOLE_SHOTS to change).
@@ -34,7 +37,7 @@ SPEC_VONAGE=$(dirname "$SPEC")/vonage_sms.yml
 [ -f "$SPEC_VONAGE" ] || fail "Vonage's API description is missing: $SPEC_VONAGE"
 command -v node >/dev/null || fail 'node is required (apt-get install nodejs npm)'
 if [ ! -x "$INTEROP/node_modules/.bin/prism" ] ||
-	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core'); require('@vonage/server-sdk')") 2>/dev/null; then
+	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core'); require('@vonage/server-sdk'); require('sms-segments-calculator')") 2>/dev/null; then
 	(cd "$INTEROP" && npm ci --no-audit --no-fund --loglevel=error) ||
 		fail 'npm ci failed'
 fi
@@ -256,7 +259,34 @@ vfields() {	# the names of the request fields in a fake log line (Vonage)
 expect_eq "$(vfields "$ours")" "$(vfields "$theirs")" \
 	'the gateway sends the same SMS API fields as the official library'
 
-# ------------------------------------------- 5. the console in a browser
+# ---------------------------------------------------------- 5. segments
+TEST_DB=$TMPD/segments.db
+CFG_DATABASE=segments.db write_config "$TEST_CONF"
+start_daemon
+a() { printf 'a%.0s' $(seq 1 "$1"); }
+TEXTS=(
+	"$(a 160)" "$(a 161)" "{$(a 158)" "{$(a 159)" "€$(a 152)€$(a 8)"
+	"☎$(a 69)" "☎$(a 70)" "😀$(a 68)" "😀$(a 69)"
+	"$(a 65)👍🏽$(a 65)" "$(a 65)👍🏽$(a 63)" "$(a 63)🇬🇧🇬🇧$(a 63)"
+	"$(a 64)👩‍💻$(a 64)" "$(a 65)✌️🏻$(a 65)" "$(a 66)é$(a 66)"
+	"Time for your walk 🚶‍♀️🚶🏾‍♂️ and 👨‍👩‍👧‍👦 $(a 50) Ünïcödé ☎"
+)
+: >"$TMPD/texts.json"
+ids=()
+for t in "${TEXTS[@]}"; do
+	ids+=("$(queue_msg alert "$ON_CALL" "$t")")
+	node -e 'console.log(JSON.stringify(process.argv[1]))' "$t" >>"$TMPD/texts.json"
+done
+wait_for 20 outbox_settled || fail 'the segment messages were not sent'
+ours=$(for id in "${ids[@]}"; do
+	sed -n "s/.* id=$id .* segments=\([0-9]*\) .*/\1/p" "$TMPD/outbound.log"
+done)
+theirs=$(cd "$INTEROP" && node segments.js <"$TMPD/texts.json")
+expect_eq "$(printf '%s' "$ours" | tr '\n' ' ')" "$(printf '%s' "$theirs" | tr '\n' ' ')" \
+	"the gateway counts the segments of ${#TEXTS[@]} messages as the provider's calculator does"
+stop_daemon
+
+# ------------------------------------------- 6. the console in a browser
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 [ -x "$CHROMIUM" ] || fail "Debian's chromium is required for the console's browser tests (apt-get install chromium)"
 STAFF_TOKEN=nurse-$(openssl rand -hex 16)
