@@ -57,6 +57,23 @@ reply() {
 	esac
 }
 
+# check-config: what each provider needs, and signature_method's values.
+CFG_PROVIDER=vonage write_config "$TEST_CONF"
+sed -i '/^api_key = /d; /^signature_secret = /d' "$TEST_CONF"
+run "$CLOTLINE" check-config -c "$TEST_CONF"
+expect_eq "$RUN_RC" 1 'vonage without api_key and signature_secret: check-config fails'
+expect_contains "$RUN_ERR" '[provider] api_key is required for vonage' '... naming api_key'
+expect_contains "$RUN_ERR" 'signature_secret (or env CLOTLINE_SIGNATURE_SECRET) is required' \
+	'... and signature_secret'
+CLOTLINE_SIGNATURE_SECRET=from-env run "$CLOTLINE" check-config -c "$TEST_CONF"
+expect_not_contains "$RUN_ERR" 'signature_secret' '... the environment can give the signature secret'
+CFG_PROVIDER=vonage CFG_SIG_METHOD=sha384 write_config "$TEST_CONF"
+run "$CLOTLINE" check-config -c "$TEST_CONF"
+expect_eq "$RUN_RC" 1 'signature_method = sha384: check-config fails'
+expect_match "$RUN_ERR" "clotline.ini:[0-9]+: .*signature_method: 'sha384': expected md5hash, md5, sha1, sha256 or sha512" \
+	'... at its line, listing the methods'
+expect_not_contains "$RUN_ERR" "$TEST_SIG_SECRET" '... and never echoing a secret'
+
 for PROV in twilio vonage; do
 	echo "# --- $PROV"
 	rm -f "$TEST_DB" "$FAKE_LOG" "$TMPD/outbound.log"
