@@ -15,6 +15,7 @@
 // METHOD is as in [provider] signature_method: md5hash, md5, sha1, sha256,
 // sha512.
 'use strict';
+const params = require('./params.js');
 const crypto = require('crypto');
 const { Vonage } = require('@vonage/server-sdk');
 const { AlgorithmTypes } = require('@vonage/auth');
@@ -27,16 +28,6 @@ const methods = {
 	sha512: AlgorithmTypes.sha512hmac,
 };
 
-function params(args) {
-	const p = {};
-	for (const a of args) {
-		const i = a.indexOf('=');
-		if (i < 1)
-			throw new Error(`not KEY=VALUE: ${a}`);
-		p[a.slice(0, i)] = a.slice(i + 1);
-	}
-	return p;
-}
 
 function client(restHost) {
 	return new Vonage({ apiKey: 'abcd1234', apiSecret: 'abcdef012345' },
