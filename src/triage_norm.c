@@ -384,11 +384,33 @@ struct lex_typo_arg {
 	const struct triage_lexicon *lx;
 	const char	*key;
 	size_t		 klen;
+	size_t		 n;		/* the typed word's length */
 	int		 d;
 	int		 dropped;	/* a four-letter word: one letter dropped */
 	int32_t		 best;
 	int		 bestd;
 };
+
+/*
+ * At equal distance, whether w reads before the best so far: the length
+ * nearest the typed word's ("breathelss" is breathless, not breathes), then
+ * the longer, then the word listed first.
+ */
+static int
+lex_typo_before(const struct lex_typo_arg *a, const struct lex_word *w,
+    int32_t wi)
+{
+	const struct lex_word	*b = &a->lx->word[a->best];
+	size_t			 dw, db;
+
+	dw = w->len > a->n ? w->len - a->n : a->n - w->len;
+	db = b->len > a->n ? b->len - a->n : a->n - b->len;
+	if (dw != db)
+		return dw < db;
+	if (w->len != b->len)
+		return w->len > b->len;
+	return wi < a->best;
+}
 
 static void
 lex_typo_cb(const char *s, size_t n, void *arg)
@@ -412,9 +434,8 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		    a->d);
 		if (dist > a->d)
 			continue;
-		/* Nearest first; at equal distance the word listed first. */
 		if (a->best == -1 || dist < a->bestd || (dist == a->bestd &&
-		    lx->deletes.node[i].val < a->best)) {
+		    lex_typo_before(a, w, lx->deletes.node[i].val))) {
 			a->best = lx->deletes.node[i].val;
 			a->bestd = dist;
 		}
@@ -460,6 +481,7 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 		a.lx = lx;
 		a.key = key;
 		a.klen = k;
+		a.n = n;
 		a.best = -1;
 		if (a.dropped)
 			a.d = 1;

@@ -64,17 +64,20 @@ floor "$C/en-tune2.tsv" 98.9 95.2 4
 floor "$C/es-tune2.tsv" 99.9 95.5 2
 floor "$C/en-tune3.tsv" 99.9 97.4 0
 floor "$C/es-tune3.tsv" 99.9 96.9 0
-floor "$C/de-tune3.tsv" 97.9 96.9 1
-floor "$C/de-tune2.tsv" 99.9 97.1 1
-floor "$C/en-heldback.tsv" 96.8 95.7 7
-floor "$C/es-heldback.tsv" 95.9 93.9 4
-floor "$C/de-heldback.tsv" 97.9 94.9 2
+floor "$C/de-tune3.tsv" 97.9 97.9 1
+floor "$C/de-tune2.tsv" 99.9 97.9 0
+floor "$C/en-heldback.tsv" 98.4 96.1 6
+floor "$C/es-heldback.tsv" 97.9 94.9 3
+floor "$C/de-heldback.tsv" 99.9 95.9 1
 floor "$C/en-tune4.tsv" 98.2 94.5 3
 floor "$C/es-tune4.tsv" 99.9 95.9 1
 floor "$C/de-tune4.tsv" 97.9 96.9 3
-floor "$C/en-tune5.tsv" 97.9 96.9 3
-floor "$C/es-tune5.tsv" 99.9 95.4 1
-floor "$C/de-tune5.tsv" 89.9 94.9 6
+floor "$C/en-tune5.tsv" 97.9 97.4 2
+floor "$C/es-tune5.tsv" 99.9 95.9 1
+floor "$C/de-tune5.tsv" 89.9 94.9 5
+floor "$C/en-tune6.tsv" 99.9 99.0 0
+floor "$C/es-tune6.tsv" 99.9 98.9 0
+floor "$C/de-tune6.tsv" 99.9 98.4 1
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then

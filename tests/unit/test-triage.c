@@ -1015,6 +1015,9 @@ test_cough_blood_across_comma(void **state)
 		{ "tos toda la noche, sangre en el pañuelo", E },
 		/* A sentence's end still parts them (the safety net's urgent). */
 		{ "coughing a lot. blood in my pee", U },
+		/* So is pain when the toes are pulled up. */
+		{ "when I pull my toes up, the calf screams", U },
+		{ "wenn ich die zehen zur nase zieh, reißt es in der wade", U },
 		/* Other concepts still stop at a comma. */
 		{ "chest is fine, leg hurts", U },
 	};
