@@ -180,7 +180,9 @@ lifecycle_start(struct lifecycle *lc, char **errp)
 		    "database");
 		return -1;
 	}
-	event_add(lc->parts_ev, &tick);
+	/* Only a provider that sends long messages in parts needs the wait. */
+	if (lc->hooks->parts)
+		event_add(lc->parts_ev, &tick);
 	return 0;
 }
 

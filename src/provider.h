@@ -149,6 +149,8 @@ struct provider_hooks {
 	const char	*name;		/* stored with each inbound message */
 	const struct provider_route *routes;
 	size_t		 nroutes;
+	/* 1: long messages may arrive in parts (provider_inbound.part_ref). */
+	int		 parts;
 	/* The header carrying the signature; NULL: among the parameters. */
 	const char	*signature_header;
 	/*

@@ -377,6 +377,7 @@ const struct provider_hooks provider_vonage_hooks = {
 	.name = "vonage",
 	.routes = vonage_routes,
 	.nroutes = sizeof vonage_routes / sizeof vonage_routes[0],
+	.parts = 1,
 	.read = vonage_read,
 	.verify = vonage_verify,
 	.inbound = vonage_inbound,
