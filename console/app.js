@@ -205,7 +205,13 @@ function route() {
 
 // ---------------------------------------------------- needs attention
 
-// Escalations of one number, newest red flag first: one card each.
+// When an episode last changed: a new red flag in it counts as new.
+function latest(e) {
+	return e.updated_at || e.created_at || '';
+}
+
+// Episodes (escalations) of one number on one card, the card with the
+// newest red flag first, and within a card the newest episode first.
 function groupEscalations(list) {
 	const groups = new Map();
 	for (const e of list) {
@@ -214,7 +220,11 @@ function groupEscalations(list) {
 			groups.set(key, []);
 		groups.get(key).push(e);
 	}
-	return [...groups.values()];
+	const byLatest = (a, b) => latest(b).localeCompare(latest(a));
+	const all = [...groups.values()];
+	for (const g of all)
+		g.sort(byLatest);
+	return all.sort((a, b) => byLatest(a[0], b[0]));
 }
 
 function ackForm(e, done) {
@@ -251,17 +261,33 @@ function doneForm(m, done) {
 	    el('button', { type: 'submit', text: 'Mark done' }), out);
 }
 
-function episodeMessages(e) {
-	// The episode's messages and alerts, where the API gives them.
-	const items = e.messages || e.history || [];
+const ALERT_REASONS = {
+	new: 'new red flag', rise: 'worse', concept: 'new symptom',
+	timeout: 'not acknowledged in time', undelivered: 'previous alert not delivered',
+};
+
+// The episode as it happened, oldest first: what the patient sent (by text
+// or keypad) and was told, and every alert to on-call, to whom and how it
+// went.
+function episodeThread(e) {
+	const items = [
+	    ...(e.messages || []).map((m) => ({ at: m.at, li: el('li',
+		{ class: 'in' }, el('time', { text: when(m.at) }), ' ',
+		el('span', { class: 'tag', text: m.via === 'call' ? 'keypad' :
+		    'SMS' }), ' ', m.level ? levelBadge(m.level) : null, ' ',
+		el('span', { text: m.text || '' }),
+		m.reply ? el('p', { class: 'reply', text: '↳ ' + m.reply }) :
+		null) })),
+	    ...(e.alerts || []).map((a) => ({ at: a.at, li: el('li',
+		{ class: 'out alert' }, el('time', { text: when(a.at) }), ' ',
+		'On-call alerted: ', el('strong', { text: a.to || '?' }),
+		' (' + (ALERT_REASONS[a.reason] || a.reason || 'alert') + ')',
+		a.status ? el('span', { class: 'meta', text: ' · ' +
+		    a.status }) : null) }))];
 	if (!items.length)
 		return null;
-	return el('ol', { class: 'thread' }, items.map((m) =>
-	    el('li', { class: m.kind === 'alert' ? 'out' : 'in' },
-		el('time', { text: when(m.at || m.received_at) }), ' ',
-		m.level ? levelBadge(m.level) : null, ' ',
-		el('span', { text: m.text || m.body || m.excerpt || '' }),
-		m.reply ? el('p', { class: 'reply', text: '↳ ' + m.reply }) : null)));
+	items.sort((x, y) => (x.at || '').localeCompare(y.at || ''));
+	return el('ol', { class: 'thread' }, items.map((x) => x.li));
 }
 
 // Patients' names by id, for cards whose rows carry only the id.
@@ -294,8 +320,11 @@ function escalationCard(group, refresh) {
 		    'Flagged ' + when(x.created_at) + ' · ',
 		    x.alerted_at ? 'on-call alerted ' + when(x.alerted_at) :
 		    'on-call alert not yet delivered',
+		    x.alerted_to ? ' · with ' + x.alerted_to : '',
+		    x.next_alert_at ? ', next on-call alerted ' +
+		    when(x.next_alert_at) + ' unless acknowledged' : '',
 		    x.rules ? ' · rules: ' + x.rules : ''),
-		episodeMessages(x),
+		episodeThread(x),
 		ackForm(x, refresh))));
 }
 

@@ -14,8 +14,11 @@
  * when sent; every "[[" closed by "]]" with no "[" between, the text
  * between kept only when each value in it is there, or brackets and all
  * when it holds one filled when sent; urgent and emergency replies give
- * {emergency_number}), and the loaded text must be the file rendered by
- * those rules, values never expanded again.
+ * {emergency_number}; a count's forms, {minutes|one:minute|other:minutes},
+ * only on a placeholder filled when sent, "other" last, each other
+ * category given a condition by en/plural.txt, which replaces it), and the
+ * loaded text must be the file rendered by those rules, values never
+ * expanded again.
  * prompts_expand of any text must keep UTF-8 valid.
  */
 #include "config.h"
@@ -49,6 +52,7 @@ static const struct prompt_vars fuzz_prompts_vars = {
 static char	*fuzz_prompts_orig[FUZZ_PROMPTS_N];
 static size_t	 fuzz_prompts_origlen[FUZZ_PROMPTS_N];
 static char	*fuzz_prompts_dir;
+static char	*fuzz_prompts_one;	/* en/plural.txt's condition for one */
 
 static void
 fuzz_prompts_init(void)
@@ -76,6 +80,18 @@ fuzz_prompts_init(void)
 		fclose(fp);
 		name = xasprintf("prompts/en/%s", de->d_name);
 		(void)fuzz_write(name, buf, len);
+		if (strcmp(de->d_name, "plural.txt") == 0 &&
+		    fuzz_prompts_one == NULL) {
+			char	*rules = fuzz_string(buf, len), *one, *eol;
+
+			if ((one = strstr(rules, "\none:")) != NULL) {
+				one += 5;
+				eol = one + strcspn(one, "\n");
+				fuzz_prompts_one = xstrndup(one,
+				    (size_t)(eol - one));
+			}
+			free(rules);
+		}
 		for (i = 0; i < FUZZ_PROMPTS_N; i++)
 			if (strlen(fuzz_prompts_names[i]) + 4 ==
 			    strlen(de->d_name) && strncmp(de->d_name,
@@ -91,6 +107,11 @@ fuzz_prompts_init(void)
 	fuzz_prompts_orig[FUZZ_PROMPTS_N - 1] = xstrdup("Extra text.\n");
 	fuzz_prompts_origlen[FUZZ_PROMPTS_N - 1] = 12;
 	(void)fuzz_write("prompts/en/extra.txt", "Extra text.\n", 12);
+	if (fuzz_prompts_one == NULL) {
+		fprintf(stderr, "fuzz_prompts: no rule for one in "
+		    "en/plural.txt\n");
+		exit(1);
+	}
 	for (i = 0; i < FUZZ_PROMPTS_N; i++)
 		if (fuzz_prompts_orig[i] == NULL) {
 			fprintf(stderr, "fuzz_prompts: no %s.txt\n",
@@ -98,6 +119,74 @@ fuzz_prompts_init(void)
 			exit(1);
 		}
 	fuzz_prompts_dir = xasprintf("%s/prompts", fuzz_tmpdir());
+}
+
+/* 1 if [s, s + k) is filled when prompt late (1 alert, 2 ...) is sent. */
+static int
+fuzz_prompts_late(int late, const char *s, size_t k)
+{
+	static const char *const runtime[2][8] = {
+		{ "level", "id", "name", "phone", "concepts", "excerpt",
+		    "answered", "minutes" },
+		{ "phone", "reason", "code" },
+	};
+	size_t	i;
+
+	for (i = 0; late && i < 8; i++)
+		if (runtime[late - 1][i] != NULL &&
+		    strlen(runtime[late - 1][i]) == k &&
+		    strncmp(runtime[late - 1][i], s, k) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A count's forms {NAME|CAT:TEXT|...|other:TEXT} at [open, close] into *o,
+ * each category but other replaced by en/plural.txt's condition for it
+ * (which has one only); -1 if the format refuses them.
+ */
+static int
+fuzz_prompts_forms(const char *open, const char *bar, const char *close,
+    int late, char **o)
+{
+	static const char *const cats[] = { "zero", "one", "two", "few",
+	    "many", "other" };
+	const char	*p, *colon;
+	size_t		 i, n;
+	int		 other = 0;
+
+	if (!fuzz_prompts_late(late, open + 1, (size_t)(bar - open - 1)))
+		return -1;
+	memcpy(*o, open, (size_t)(bar + 1 - open));
+	*o += bar + 1 - open;
+	for (p = bar + 1; p <= close; p = bar + 1) {
+		if (other)
+			return -1;	/* "other" comes last */
+		bar = memchr(p, '|', (size_t)(close - p));
+		if (bar == NULL)
+			bar = close;
+		if ((colon = memchr(p, ':', (size_t)(bar - p))) == NULL)
+			return -1;
+		n = (size_t)(colon - p);
+		for (i = 0; i < 6; i++)
+			if (strlen(cats[i]) == n && strncmp(cats[i], p, n) == 0)
+				break;
+		if (i == 6)
+			return -1;
+		other = i == 5;
+		if (i != 5 && i != 1)
+			return -1;	/* no rule for it */
+		if (i == 1) {
+			memcpy(*o, fuzz_prompts_one, strlen(fuzz_prompts_one));
+			*o += strlen(fuzz_prompts_one);
+			memcpy(*o, colon, (size_t)(bar + 1 - colon));
+			*o += bar + 1 - colon;
+		} else {
+			memcpy(*o, p, (size_t)(bar + 1 - p));
+			*o += bar + 1 - p;
+		}
+	}
+	return other ? 0 : -1;
 }
 
 /*
@@ -109,13 +198,8 @@ static int
 fuzz_prompts_span(const char *p, const char *end, int late, char **o,
     int *empty, int *kept)
 {
-	static const char *const runtime[2][8] = {
-		{ "level", "id", "name", "phone", "concepts", "excerpt",
-		    "answered", "minutes" },
-		{ "phone", "reason", "code" },
-	};
-	const char	*open, *close, *val;
-	size_t		 k, i;
+	const char	*open, *close, *val, *bar;
+	size_t		 k;
 
 	for (; (open = memchr(p, '{', (size_t)(end - p))) != NULL;
 	    p = close + 1) {
@@ -124,6 +208,12 @@ fuzz_prompts_span(const char *p, const char *end, int late, char **o,
 		if ((close = memchr(open, '}', (size_t)(end - open))) == NULL)
 			return -1;
 		k = (size_t)(close - open - 1);
+		if ((bar = memchr(open, '|', k + 1)) != NULL) {
+			if (fuzz_prompts_forms(open, bar, close, late, o) == -1)
+				return -1;
+			(*kept)++;
+			continue;
+		}
 		val = NULL;
 		if (k == 16 && strncmp(open + 1, "emergency_number", k) == 0)
 			val = fuzz_prompts_vars.emergency_number;
@@ -134,12 +224,7 @@ fuzz_prompts_span(const char *p, const char *end, int late, char **o,
 		else if (k == 12 && strncmp(open + 1, "clinic_phone", k) == 0)
 			val = fuzz_prompts_vars.clinic_phone;
 		else {
-			for (i = 0; late && i < 8; i++)
-				if (runtime[late - 1][i] != NULL &&
-				    strlen(runtime[late - 1][i]) == k &&
-				    strncmp(runtime[late - 1][i], open + 1, k) == 0)
-					break;
-			if (!late || i == 8)
+			if (!fuzz_prompts_late(late, open + 1, k))
 				return -1;
 			memcpy(*o, open, k + 2);	/* kept for when it is sent */
 			*o += k + 2;

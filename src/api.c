@@ -3,7 +3,7 @@
  * The staff API (see api.h).  A request goes through the same gates in
  * the same order every time: loopback, token, path shape, route, method,
  * query parameters, id, body; only then does a handler run, and each
- * handler makes one call into staff.c.  Nothing here changes data
+ * handler makes one call into staff*.c.  Nothing here changes data
  * directly, so the CLI and the API cannot drift apart.
  */
 #include "config.h"

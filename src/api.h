@@ -2,11 +2,11 @@
 /*
  * The staff JSON API under /api/v1 (docs/api.md): bearer-token checks,
  * strict routing (no path tricks), request bodies decoded against a table
- * of known fields and types, and one call into staff.c per route.  The
+ * of known fields and types, and one call into staff*.c per route.  The
  * routes table in api.c is the list of what the API does.
  *
  * Errors are JSON objects {"error": "...", "field": "name"}: 400 for bad
- * input (malformed JSON, a wrong type, an unknown field, a value staff.c
+ * input (malformed JSON, a wrong type, an unknown field, a value staff*.c
  * rejects), 401 without the right token, 403 when the API is disabled or
  * the client is not on loopback, 404, 405 with Allow, 409 for conflicts,
  * 413, 415, and 503 when the database is unavailable.

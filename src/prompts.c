@@ -17,6 +17,7 @@
 
 #include <event2/buffer.h>
 
+#include "plural.h"
 #include "prompts.h"
 #include "readfile.h"
 #include "segments.h"
@@ -163,16 +164,104 @@ prompts_var(const struct prompt_vars *vars, const char *name, size_t len,
 }
 
 /*
+ * The forms of a count, "one:minute|other:minutes" in [p, end): each
+ * CATEGORY:TEXT, categories as CLDR names them, "other" the last.  NULL
+ * if well formed, else what is wrong.
+ */
+static const char *
+prompts_forms_check(const char *p, const char *end)
+{
+	const char	*bar, *colon;
+	int		 other;
+
+	for (;;) {
+		if ((bar = memchr(p, '|', (size_t)(end - p))) == NULL)
+			bar = end;
+		if ((colon = memchr(p, ':', (size_t)(bar - p))) == NULL ||
+		    !plural_is_category(p, (size_t)(colon - p)))
+			return "each form is CATEGORY:TEXT, the category one of "
+			    "zero, one, two, few, many, other";
+		other = colon - p == 5 && strncmp(p, "other", 5) == 0;
+		if (bar == end)
+			break;
+		if (other)
+			return "the form for 'other' comes last";
+		p = bar + 1;
+	}
+	return other ? NULL : "the form for 'other' is missing (it comes last)";
+}
+
+/*
+ * The condition of category [cat, cat + len) in a language's plural rules
+ * (plural.txt, "one: n = 1" a line), into *cond and *condlen; 0, or -1
+ * when the rules do not define it.
+ */
+static int
+prompts_plural_rule(const char *rules, const char *cat, size_t len,
+    const char **cond, size_t *condlen)
+{
+	const char	*line = rules, *eol;
+
+	for (; line != NULL && *line != '\0'; line = *eol != '\0' ? eol + 1 :
+	    eol) {
+		eol = line + strcspn(line, "\n");
+		if ((size_t)(eol - line) > len && strncmp(line, cat, len) == 0 &&
+		    line[len] == ':') {
+			*cond = line + len + 1;
+			*condlen = (size_t)(eol - *cond);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The forms of a count as the language's rules (rules, NULL: none) say:
+ * {minutes|one:minute|other:minutes} from [open, close] goes into b as
+ * {minutes|i = 1 and v = 0:minute|other:minutes}, which prompts_expand
+ * tries in order once the count is known.  The text carries its own
+ * language's rules, so a prompt that falls back to the default language
+ * still agrees with itself.
+ */
+static void
+prompts_forms_compile(struct evbuffer *b, const char *open, const char *bar,
+    const char *close, const char *rules, const char *path, unsigned line,
+    struct diag *d)
+{
+	const char	*p, *colon, *cond;
+	size_t		 condlen;
+
+	evbuffer_add(b, open, (size_t)(bar + 1 - open));
+	for (p = bar + 1; p < close; p = bar + 1) {
+		if ((bar = memchr(p, '|', (size_t)(close - p))) == NULL)
+			bar = close;
+		colon = memchr(p, ':', (size_t)(bar - p));
+		if (strncmp(p, "other:", 6) == 0)
+			evbuffer_add(b, p, (size_t)(bar - p));
+		else if (prompts_plural_rule(rules != NULL ? rules : "", p,
+		    (size_t)(colon - p), &cond, &condlen) == 0) {
+			evbuffer_add(b, cond, condlen);
+			evbuffer_add(b, colon, (size_t)(bar - colon));
+		} else
+			diag_error(d, path, line, "the form '%.*s' needs a "
+			    "rule for it in plural.txt beside this file",
+			    (int)(colon - p), p);
+		evbuffer_add(b, bar, 1);
+	}
+}
+
+/*
  * Renders [p, end) into b: load-time placeholders filled, runtime ones
  * kept.  *empty counts placeholders that had no value, *runtime the ones
  * kept for later.
  */
 static void
 prompts_render_span(struct evbuffer *b, const char *p, const char *end,
-    const struct prompt_vars *vars, const char *prompt, const char *path,
-    unsigned *line, struct diag *d, int *empty, int *runtime)
+    const struct prompt_vars *vars, const char *rules, const char *prompt,
+    const char *path, unsigned *line, struct diag *d, int *empty,
+    int *runtime)
 {
-	const char	*open, *close, *val;
+	const char	*open, *close, *val, *bar, *why;
 	size_t		 namelen;
 	int		 spoken;
 
@@ -187,7 +276,24 @@ prompts_render_span(struct evbuffer *b, const char *p, const char *end,
 		}
 		namelen = (size_t)(close - open - 1);
 		p = close + 1;
-		if (prompts_var(vars, open + 1, namelen, &val, &spoken)) {
+		if ((bar = memchr(open + 1, '|', namelen)) != NULL) {
+			/* {count|one:minute|other:minutes}: filled when sent */
+			if (!prompts_is_runtime(prompt, open + 1,
+			    (size_t)(bar - open - 1)))
+				diag_error(d, path, *line, "{%.*s}: plural forms "
+				    "are for a count filled when the message is "
+				    "sent", (int)(namelen > 40 ? 40 : namelen),
+				    open + 1);
+			else if ((why = prompts_forms_check(bar + 1,
+			    close)) != NULL)
+				diag_error(d, path, *line, "{%.*s}: %s",
+				    (int)(namelen > 40 ? 40 : namelen), open + 1,
+				    why);
+			else
+				prompts_forms_compile(b, open, bar, close, rules,
+				    path, *line, d);
+			(*runtime)++;
+		} else if (prompts_var(vars, open + 1, namelen, &val, &spoken)) {
 			if (*val == '\0')
 				(*empty)++;
 			if (spoken)
@@ -218,7 +324,8 @@ prompts_render_span(struct evbuffer *b, const char *p, const char *end,
  */
 static char *
 prompts_render(const char *src, const struct prompt_vars *vars,
-    const char *prompt, const char *path, unsigned firstline, struct diag *d)
+    const char *rules, const char *prompt, const char *path,
+    unsigned firstline, struct diag *d)
 {
 	struct evbuffer	*b, *sec;
 	const char	*p = src, *open, *close;
@@ -229,7 +336,7 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 	b = xevbuffer_new();
 	while ((open = strstr(p, "[[")) != NULL) {
 		empty = runtime = 0;
-		prompts_render_span(b, p, open, vars, prompt, path, &line, d,
+		prompts_render_span(b, p, open, vars, rules, prompt, path, &line, d,
 		    &empty, &runtime);
 		if ((close = strstr(open + 2, "]]")) == NULL ||
 		    memchr(open + 2, '[', (size_t)(close - open - 2)) != NULL) {
@@ -239,7 +346,7 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 		}
 		empty = runtime = 0;
 		sec = xevbuffer_new();
-		prompts_render_span(sec, open + 2, close, vars, prompt, path,
+		prompts_render_span(sec, open + 2, close, vars, rules, prompt, path,
 		    &line, d, &empty, &runtime);
 		if (runtime > 0) {
 			evbuffer_add(b, "[[", 2);
@@ -251,7 +358,7 @@ prompts_render(const char *src, const struct prompt_vars *vars,
 		p = close + 2;
 	}
 	empty = runtime = 0;
-	prompts_render_span(b, p, p + strlen(p), vars, prompt, path, &line, d,
+	prompts_render_span(b, p, p + strlen(p), vars, rules, prompt, path, &line, d,
 	    &empty, &runtime);
 	if (d->nerrors != nerr)
 		goto out;
@@ -263,7 +370,7 @@ out:
 
 static char *
 prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
-    struct diag *d)
+    const char *rules, struct diag *d)
 {
 	struct segments	 seg;
 	FILE		*fp;
@@ -300,7 +407,7 @@ prompts_read(const char *path, const char *name, const struct prompt_vars *vars,
 		diag_error(d, path, 0, "the message is empty");
 		return NULL;
 	}
-	out = prompts_render(body, vars, name, path, line, d);
+	out = prompts_render(body, vars, rules, name, path, line, d);
 	/* Red-flag advice must always say which number to call. */
 	voice = strncmp(name, "voice_", 6) == 0;
 	advice = voice ? name + 6 : name;
@@ -334,6 +441,46 @@ prompts_name_cmp(const void *a, const void *b)
 	    ((const struct prompt *)b)->name);
 }
 
+/*
+ * A language's plural rules, plural.txt beside its prompts (CATEGORY:
+ * CONDITION a line, as CLDR writes them for whole numbers), checked; the
+ * text (caller frees), or NULL when there is none or it is wrong.
+ */
+static char *
+prompts_plural_load(const char *dir, const char *lang,
+    const struct prompt_vars *vars, struct diag *d)
+{
+	struct stat	 sb;
+	char		*path, *rules;
+	const char	*line, *eol, *colon, *why;
+	size_t		 nerr = d->nerrors;
+
+	path = xasprintf("%s/%s/plural.txt", dir, lang);
+	rules = stat(path, &sb) == 0 ? prompts_read(path, "plural", vars, NULL,
+	    d) : NULL;
+	for (line = rules; line != NULL && *line != '\0'; line = *eol !=
+	    '\0' ? eol + 1 : eol) {
+		eol = line + strcspn(line, "\n");
+		colon = memchr(line, ':', (size_t)(eol - line));
+		if (colon == NULL || !plural_is_category(line,
+		    (size_t)(colon - line)) || strncmp(line, "other:", 6) == 0)
+			diag_error(d, path, 0, "'%.*s': each line is CATEGORY: "
+			    "CONDITION, the category one of zero, one, two, "
+			    "few, many (other is what none matches)",
+			    (int)(eol - line > 40 ? 40 : eol - line), line);
+		else if (plural_check(colon + 1, (size_t)(eol - colon - 1),
+		    &why) == -1)
+			diag_error(d, path, 0, "'%.*s': %s",
+			    (int)(eol - line > 60 ? 60 : eol - line), line, why);
+	}
+	free(path);
+	if (d->nerrors != nerr) {
+		free(rules);
+		return NULL;
+	}
+	return rules;
+}
+
 /* Reads every NAME.txt of one language; the core prompts must be there. */
 static void
 prompts_load_lang(struct prompts_lang *pl, const char *dir,
@@ -341,7 +488,7 @@ prompts_load_lang(struct prompts_lang *pl, const char *dir,
 {
 	DIR		*dp;
 	struct dirent	*de;
-	char		*path, *name, *text;
+	char		*path, *name, *text, *rules;
 	size_t		 len, i;
 	int		 id;
 
@@ -353,10 +500,12 @@ prompts_load_lang(struct prompts_lang *pl, const char *dir,
 		    strerror(errno));
 		return;
 	}
+	rules = prompts_plural_load(dir, pl->lang, vars, d);
 	while ((de = readdir(dp)) != NULL) {
 		len = strlen(de->d_name);
 		if (len <= 4 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + len - 4, ".txt") != 0)
+		    strcmp(de->d_name + len - 4, ".txt") != 0 ||
+		    strcmp(de->d_name, "plural.txt") == 0)
 			continue;
 		if (pl->n == PROMPTS_MAX_NAMES) {
 			diag_error(d, dir, 0, "more than %d prompts in %s/",
@@ -366,13 +515,14 @@ prompts_load_lang(struct prompts_lang *pl, const char *dir,
 		name = xstrndup(de->d_name, len - 4);
 		path = xasprintf("%s/%s/%s", dir, pl->lang, de->d_name);
 		/* Kept even when it failed, so it is not also "missing". */
-		text = prompts_read(path, name, vars, d);
+		text = prompts_read(path, name, vars, rules, d);
 		free(path);
 		pl->v = xreallocarray(pl->v, pl->n + 1, sizeof *pl->v);
 		pl->v[pl->n].name = name;
 		pl->v[pl->n++].text = text;
 	}
 	closedir(dp);
+	free(rules);
 	if (pl->n > 0)
 		qsort(pl->v, pl->n, sizeof *pl->v, prompts_name_cmp);
 	for (id = 0; id < PROMPT_COUNT; id++) {
@@ -555,29 +705,64 @@ prompts_get(const struct prompts *ps, const char *lang, enum prompt_id id)
 	return t != NULL ? t : "";
 }
 
+/*
+ * The form of a count: [p, end) is "COND:TEXT|...|other:TEXT" as
+ * prompts_plurals left it; the first condition the count (a whole number)
+ * meets, else other.
+ */
+static void
+prompts_expand_forms(struct evbuffer *b, const char *count, const char *p,
+    const char *end)
+{
+	const char	*bar, *colon;
+	char		*stop;
+	long long	 n = -1;
+
+	if (count != NULL && isdigit((unsigned char)*count)) {
+		n = strtoll(count, &stop, 10);
+		if (*stop != '\0')
+			n = -1;
+	}
+	for (; p < end; p = bar + 1) {
+		if ((bar = memchr(p, '|', (size_t)(end - p))) == NULL)
+			bar = end;
+		if ((colon = memchr(p, ':', (size_t)(bar - p))) == NULL)
+			continue;
+		if ((colon - p == 5 && strncmp(p, "other", 5) == 0) ||
+		    (n >= 0 && plural_match(p, (size_t)(colon - p), n))) {
+			evbuffer_add(b, colon + 1, (size_t)(bar - colon - 1));
+			return;
+		}
+	}
+}
+
 /* Expands [p, end) into b; counts placeholders with no or an empty value. */
 static void
 prompts_expand_span(struct evbuffer *b, const char *p, const char *end,
     const char *const *keys, const char *const *vals, size_t n, int *empty)
 {
-	const char	*open, *close;
+	const char	*open, *close, *bar;
 	size_t		 i, len;
 
 	while ((open = memchr(p, '{', (size_t)(end - p))) != NULL &&
 	    (close = memchr(open, '}', (size_t)(end - open))) != NULL) {
 		evbuffer_add(b, p, (size_t)(open - p));
 		len = (size_t)(close - open - 1);
+		if ((bar = memchr(open, '|', len + 1)) != NULL)
+			len = (size_t)(bar - open - 1);
 		for (i = 0; i < n; i++)
 			if (strlen(keys[i]) == len &&
 			    strncmp(keys[i], open + 1, len) == 0)
 				break;
-		if (i < n) {	/* a NULL value is an empty one */
+		if (i < n && bar != NULL)
+			prompts_expand_forms(b, vals[i], bar + 1, close);
+		else if (i < n) {	/* a NULL value is an empty one */
 			if (vals[i] != NULL)
 				evbuffer_add(b, vals[i], strlen(vals[i]));
 			if (vals[i] == NULL || *vals[i] == '\0')
 				(*empty)++;
 		} else
-			evbuffer_add(b, open, len + 2);
+			evbuffer_add(b, open, (size_t)(close + 1 - open));
 		p = close + 1;
 	}
 	evbuffer_add(b, p, (size_t)(end - p));

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What staff do to patients, escalations, the review inbox and activity:
- * the one
- * implementation behind both `clotline patient ...` (patient_cmd.c) and the
- * /api/v1 JSON API (api.c).  Every operation checks its input and names the
+ * the one implementation behind both `clotline patient ...` (patient_cmd.c)
+ * and the /api/v1 JSON API (api.c).  By job: staff_patient.c (patients),
+ * staff_escalation.c (escalations and the inbox), staff_report.c (activity
+ * and adherence), staff_json.c (the API's JSON shapes, docs/openapi.yaml),
+ * staff.c (what they share, staff_int.h).  Every operation checks its input and names the
  * offending field, runs in one transaction, writes one audit_log row per
  * change (actor "staff:NAME"), and bumps patients.updated_at so the
  * scheduler in a running daemon notices.  Enrolment queues the welcome

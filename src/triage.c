@@ -91,6 +91,8 @@ struct scan {
 	struct spans		 bounds;	/* see scan_bounded */
 	int			 bounds_done;
 	struct spans		 puncts;	/* punctuation only: splits concepts */
+	struct spans		 soft;		/* soft stops: end a negation only */
+	int			 crowded;	/* more punctuation than puncts holds */
 	int			 errors;
 	char			*owned;		/* the sanitised text, or NULL */
 	char			*mem;		/* the block of scan_open */
@@ -331,6 +333,8 @@ scan_bounded(struct scan *sc, size_t a, size_t b)
 	if (!sc->bounds_done) {
 		term = scan_cue(sc, CUE_TERMINATION);
 		sc->bounds = sc->puncts;
+		for (k = 0; k < sc->soft.n && sc->bounds.n < MAX_SPANS; k++)
+			sc->bounds.v[sc->bounds.n++] = sc->soft.v[k];
 		for (k = 0; k < term->n && sc->bounds.n < MAX_SPANS; k++)
 			sc->bounds.v[sc->bounds.n++] = term->v[k];
 		sc->bounds_done = 1;
@@ -437,11 +441,25 @@ scan_prepare(struct scan *sc)
 			    sizeof *sc->sat);
 	}
 	p->n = 0;
-	for (i = 0; i < sc->len && p->n < MAX_SPANS; i++)
-		if (is_punct_bound(sc->buf, sc->len, i)) {
-			p->v[p->n].s = i;
-			p->v[p->n++].e = i + 1;
+	sc->soft.n = 0;
+	sc->crowded = 0;
+	for (i = 0; i < sc->len; i++) {
+		if (sc->buf[i] == TRIAGE_SOFT_STOP && sc->soft.n < MAX_SPANS) {
+			sc->soft.v[sc->soft.n].s = i;
+			sc->soft.v[sc->soft.n++].e = i + 1;
 		}
+		if (!is_punct_bound(sc->buf, sc->len, i))
+			continue;
+		/* "!!!!" or "....": one boundary. */
+		if (i > 0 && sc->buf[i - 1] == sc->buf[i])
+			continue;
+		if (p->n == MAX_SPANS) {
+			sc->crowded = 1;
+			break;
+		}
+		p->v[p->n].s = i;
+		p->v[p->n++].e = i + 1;
+	}
 }
 
 /*
@@ -567,6 +585,9 @@ scan_neg_reaches(struct scan *sc, const struct span *q, const struct span *x)
 	const struct spans	*subj;
 	int			 i;
 
+	/* Boundaries past the ones kept are unknown: keep the symptom. */
+	if (sc->crowded)
+		return 0;
 	if (scan_bounded(sc, q->e, x->s) ||
 	    scan_words(sc, q->e, x->s) > NEG_WINDOW)
 		return 0;
@@ -585,7 +606,7 @@ static enum reading
 scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 {
 	const struct spans	*neg = scan_cue(sc, CUE_NEGATION);
-	const struct spans	*relapses, *questions;
+	const struct spans	*relapses, *questions, *pseudo;
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
 
@@ -599,6 +620,15 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	for (i = 0; i < neg->n; i++)
 		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
 			inner++;
+	/*
+	 * A symptom said in a negative form ("can't breathe", "won't stop":
+	 * a pseudo-negation inside it) is not denied by an earlier negation
+	 * either: "not well can't breathe".
+	 */
+	pseudo = scan_cue(sc, CUE_PSEUDO);
+	for (i = 0; i < pseudo->n && !inner; i++)
+		if (overlaps(x, &pseudo->v[i]))
+			inner = -1;
 	/* A symptom whose own words hold the negation is never denied. */
 	if (inner > 0 && !relapse && !scan_own_negation(sc, ts, x, neg))
 		return READ_NEGATED;
@@ -1131,12 +1161,14 @@ char *
 triage_read_text(const struct triage_rules *tr, const char *text)
 {
 	size_t	 len = strlen(text);
-	char	*folded, *out;
+	char	*folded, *out, *p;
 
 	folded = xmalloc(TRIAGE_NORM_SIZE(len));
 	out = xmalloc(TRIAGE_NORM_SIZE(len));
 	(void)scan_norm(tr, text, len, folded, out);
 	free(folded);
+	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
+		*p = ' ';	/* shown as the space it reads as */
 	return out;
 }
 

@@ -392,23 +392,20 @@ struct lex_typo_arg {
 };
 
 /*
- * At equal distance, whether w reads before the best so far: the length
- * nearest the typed word's ("breathelss" is breathless, not breathes), then
- * the longer, then the word listed first.
+ * At equal distance, whether w reads before the best so far: a word one
+ * letter longer than the typed one first, since a dropped letter is the
+ * commonest typo ("breah" is breath, not bread; "barly" barely, not badly),
+ * then the word listed first.
  */
 static int
 lex_typo_before(const struct lex_typo_arg *a, const struct lex_word *w,
     int32_t wi)
 {
 	const struct lex_word	*b = &a->lx->word[a->best];
-	size_t			 dw, db;
+	int			 wd = w->len == a->n + 1, bd = b->len == a->n + 1;
 
-	dw = w->len > a->n ? w->len - a->n : a->n - w->len;
-	db = b->len > a->n ? b->len - a->n : a->n - b->len;
-	if (dw != db)
-		return dw < db;
-	if (w->len != b->len)
-		return w->len > b->len;
+	if (wd != bd)
+		return wd;
 	return wi < a->best;
 }
 
@@ -707,9 +704,13 @@ triage_norm_dots(char *s, size_t len)
 	/* Most gaps between words, and at least three. */
 	if (dots < 3 || dots * 3 < (words - 1) * 2)
 		return;
-	for (i = 0; i < len; i++)
+	/*
+	 * From the end: whether a dot parts words depends on what is before
+	 * it, which is not changed yet, so this pass decides as the count did.
+	 */
+	for (i = len; i-- > 0;)
 		if (s[i] == '.' && norm_word_dot(s, len, i, &next))
-			s[i] = ' ';
+			s[i] = TRIAGE_SOFT_STOP;
 }
 
 /*
@@ -772,7 +773,9 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
 			o += k;
-			i++;		/* the dot is no sentence end */
+			/* The dot is no sentence end, but may end a denial. */
+			out[o++] = TRIAGE_SOFT_STOP;
+			i++;
 			continue;
 		}
 		/*

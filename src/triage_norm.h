@@ -78,9 +78,17 @@ size_t	triage_norm_fold(const char *in, size_t len, char *out, int flags);
  * or empty lexicon still joins abbreviations and squeezes long runs.
  */
 /*
+ * A soft stop: what a full stop becomes where it ends no sentence, so that
+ * a symptom's words may cross it but a negation's scope does not.  A
+ * pattern's \W matches it.
+ */
+#define TRIAGE_SOFT_STOP	'\x1f'
+
+/*
  * In a message whose words are mostly parted by dots ("Good. Morning.
- * Short. Of. Puff.", "hello.nurse.my.chest"), those dots become spaces, in
- * place: such a writer's dots end no sentence.  A dot of a dotted
+ * Short. Of. Puff.", "hello.nurse.my.chest"), those dots become soft stops,
+ * in place: such a writer's dots end no sentence, but "Hi. Not dizzy.
+ * Breathless." keeps the denial to its own words.  A dot of a dotted
  * abbreviation ("s.o.b.") and the last one stay.
  */
 void	triage_norm_dots(char *s, size_t len);

@@ -86,6 +86,16 @@ pt add "$P1" --plan dvt-walking --start-date 2026-13-01
 expect_error 2 '--start-date' 'add: month 13'
 pt add "$P1" --plan dvt-walking --quiet-end 24:00
 expect_error 2 '--quiet-end' 'add: 24:00'
+# Issue 18: doubtful numbers and times, each refused naming the field.
+pt add +999999999999999 --plan dvt-walking
+expect_error 2 'PHONE: '"'"'+999999999999999'"'"' begins with no country calling code' 'add: no such country code'
+pt add +4407700900125 --plan dvt-walking
+expect_error 2 'keeps the national trunk prefix 0 after the country code +44; drop it (+447700900125)' \
+	'add: the trunk 0 kept after +44'
+pt add "$P1" --plan dvt-walking --timezone EST
+expect_error 2 "--timezone: 'EST' is a legacy zone name" 'add: a zone without daylight saving'
+pt add "$P1" --plan dvt-walking --reminder-times stretch=22:30
+expect_error 2 '--reminder-times: stretch at 22:30 is inside the quiet hours' 'add: a time inside quiet hours'
 pt add "$P1" --plan dvt-walking --walk-target lots
 expect_error 2 '--walk-target' 'add: walk target not a number'
 pt add "$P1" --plan dvt-walking --reminder-times walk

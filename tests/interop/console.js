@@ -113,6 +113,25 @@ async function run(page, context) {
 	await page.click('#enrol button[type=submit]');
 	await page.waitForSelector('#enrol .error:has-text("phone")');
 	ok('a bad number is refused with an error naming the field');
+	for (const [bad, says] of [['+999999999999999', 'no country calling code'],
+	    ['+44 07700 900931', 'trunk prefix 0']]) {
+		await page.fill('#enrol [name=phone]', bad);
+		await page.click('#enrol button[type=submit]');
+		await page.waitForSelector(`#enrol .error:has-text("${says}")`);
+		check((await page.textContent('#enrol .error')).startsWith('phone: '),
+		    `${bad} is refused naming the phone field`);
+	}
+	await page.fill('#enrol [name=phone]', '+44 7700 900931');
+	for (const [name, bad, says] of [['timezone', 'EST', 'legacy zone name'],
+	    ['reminder_times', 'stretch=22:30', 'inside the quiet hours']]) {
+		const good = await page.inputValue(`#enrol [name=${name}]`);
+		await page.fill(`#enrol [name=${name}]`, bad);
+		await page.click('#enrol button[type=submit]');
+		await page.waitForSelector(`#enrol .error:has-text("${says}")`);
+		check((await page.textContent('#enrol .error')).startsWith(name + ': '),
+		    `${name} ${bad} is refused naming the field`);
+		await page.fill(`#enrol [name=${name}]`, good);
+	}
 	await page.fill('#enrol [name=phone]', '+44 7700 900931');
 	await page.fill('#enrol [name=name]', 'Ann Example');
 	await page.click('#enrol button[type=submit]');
@@ -135,6 +154,11 @@ async function run(page, context) {
 	await page.waitForSelector('[data-escalation] a:has-text("Ann Example")',
 	    { timeout: 10000 });
 	ok('named as the patient, linked to her page');
+	await page.waitForSelector('[data-escalation] ol.thread li.in:has-text("very breathless")',
+	    { timeout: 10000 });
+	await page.waitForSelector('[data-escalation] ol.thread li.out:has-text("On-call alerted")',
+	    { timeout: 15000 });
+	ok('the episode shows what she sent and was told, and who was alerted when');
 	await sms('SMbrowser2', '+447700900932', 'can someone call me please');
 	await page.waitForSelector('[data-inbox]', { timeout: 15000 });
 	ok('a message for a person appears in the inbox on the same page');

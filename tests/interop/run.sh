@@ -23,6 +23,8 @@
 #     playwright-core (console.js): sign-in, enrolment, a live emergency,
 #     acknowledgement, the adherence chart, the rules check, the cookie's
 #     flags and CSRF; screenshots into docs/ (CONSOLE_SHOTS to change).
+#  5. The staff API's real answers through Prism with the API's own
+#     description, docs/openapi.yaml (staff-api.sh).
 #
 # Needs node and npm; installs the pinned packages (package-lock.json) with
 # `npm ci` on first use.  Environment as for make check: top_srcdir,
@@ -37,7 +39,7 @@ SPEC_VONAGE=$(dirname "$SPEC")/vonage_sms.yml
 [ -f "$SPEC_VONAGE" ] || fail "Vonage's API description is missing: $SPEC_VONAGE"
 command -v node >/dev/null || fail 'node is required (apt-get install nodejs npm)'
 if [ ! -x "$INTEROP/node_modules/.bin/prism" ] ||
-	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core'); require('@vonage/server-sdk'); require('sms-segments-calculator')") 2>/dev/null; then
+	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core'); require('js-yaml'); require('@vonage/server-sdk'); require('sms-segments-calculator')") 2>/dev/null; then
 	(cd "$INTEROP" && npm ci --no-audit --no-fund --loglevel=error) ||
 		fail 'npm ci failed'
 fi
@@ -307,4 +309,11 @@ sed 's/^/  /' "$TMPD/console.out"
 [ "$status" = 0 ] || fail "the console's browser tests failed (exit $status)"
 ok "the console's browser tests: $(grep -c '^ok ' "$TMPD/console.out") checks in headless Chromium"
 stop_daemon
+
+# ------------------------------- 5. the staff API against its description
+status=0
+bash "$INTEROP/staff-api.sh" >"$TMPD/staff-api.out" 2>&1 || status=$?
+sed 's/^/  /' "$TMPD/staff-api.out"
+[ "$status" = 0 ] || fail "the staff API does not fit docs/openapi.yaml (exit $status)"
+ok "the staff API through prism: $(grep -c '^ok ' "$TMPD/staff-api.out") checks"
 finish

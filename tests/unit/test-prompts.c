@@ -215,6 +215,172 @@ test_optional_sections(void **state)
 	free(out);
 }
 
+/* A shipped prompt in lang with {minutes} (and goal_max) set to n. */
+static char *
+say_minutes(const struct prompts *ps, const char *lang, const char *name,
+    const char *n)
+{
+	static const char *const keys[] = { "minutes", "week_minutes",
+	    "goal_min", "goal_max", "week", "target", "goal" };
+	const char	*vals[] = { n, n, "60", "120", "2", "30", "60-120" };
+	const char	*t = prompts_lookup(ps, lang, name);
+
+	assert_non_null(t);
+	return prompts_expand(t, keys, vals, 7);
+}
+
+static void
+expect_said(const struct prompts *ps, const char *lang, const char *name,
+    const char *n, const char *want)
+{
+	char	*got = say_minutes(ps, lang, name, n);
+
+	if (strstr(got, want) == NULL)
+		fail_msg("%s/%s with %s: '%s' lacks '%s'", lang, name, n, got,
+		    want);
+	assert_null(strchr(got, '{'));
+	assert_null(strchr(got, '|'));
+	free(got);
+}
+
+/*
+ * Issue 18: "You walked 1 minutes", "Saved: 1 minutes today", "Sie sind 1
+ * Minuten gegangen".  The forms of a count are in the prompts, chosen by
+ * each language's plural rules (prompts/<lang>/plural.txt): 0, 1 and 2 in
+ * English, Spanish and German, in the keypad's read-back, what it says
+ * when saved, the plan it reads out and the reminders.
+ */
+static void
+test_plural_forms(void **state)
+{
+	static const struct {
+		const char	*lang, *name, *n, *want;
+	} cases[] = {
+		{ "en", "voice_walk_confirm", "1", "You walked 1 minute." },
+		{ "en", "voice_walk_confirm", "2", "You walked 2 minutes." },
+		{ "en", "voice_walk_confirm", "0", "You walked 0 minutes." },
+		{ "en", "voice_walk_saved", "1", "Saved: 1 minute today." },
+		{ "en", "voice_walk_saved", "0", "Saved: 0 minutes today." },
+		{ "en", "voice_walk_saved", "21", "Saved: 21 minutes today." },
+		{ "en", "reminder_walk", "1", "aim for 1 minute today" },
+		{ "en", "reminder_walk", "2", "aim for 2 minutes today" },
+		{ "en", "reminder_summary", "1", "This week: 1 minute." },
+		{ "en", "reminder_summary", "0", "This week: 0 minutes." },
+		{ "en", "reminder_walk_logged", "1", "1 minute logged this week" },
+		{ "en", "voice_exercises_plan", "1", "walk for 1 minute at" },
+		{ "en", "voice_exercises_plan", "1", "60 to 120 minutes of" },
+		{ "de", "voice_walk_confirm", "1", "Sie sind 1 Minute gegangen." },
+		{ "de", "voice_walk_confirm", "2", "Sie sind 2 Minuten gegangen." },
+		{ "de", "voice_walk_confirm", "0", "Sie sind 0 Minuten gegangen." },
+		{ "de", "voice_walk_saved", "1", "heute 1 Minute." },
+		{ "de", "voice_walk_saved", "2", "heute 2 Minuten." },
+		{ "de", "reminder_walk", "1", "heute 1 Minute." },
+		{ "de", "reminder_summary", "0", "Diese Woche: 0 Minuten." },
+		{ "es", "voice_walk_confirm", "1", "Ha caminado 1 minuto." },
+		{ "es", "voice_walk_confirm", "2", "Ha caminado 2 minutos." },
+		{ "es", "voice_walk_confirm", "0", "Ha caminado 0 minutos." },
+		{ "es", "voice_walk_saved", "1", "Guardado: 1 minuto hoy." },
+		{ "es", "reminder_walk", "1", "hoy intente 1 minuto." },
+		{ "es", "reminder_walk_logged", "2", "Muy bien: 2 minutos" },
+		{ "es", "reminder_summary", "1", "Esta semana: 1 minuto." },
+	};
+	struct diag	 d;
+	struct prompts	*ps;
+	size_t		 i;
+
+	diag_init(&d);
+	ps = prompts_load(TEST_SRCDIR "/prompts", "en", &vars, &d);
+	assert_non_null(ps);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect_said(ps, cases[i].lang, cases[i].name, cases[i].n,
+		    cases[i].want);
+	prompts_free(ps);
+	diag_clear(&d);
+}
+
+/* Forms and rules that are wrong are reported; a rule of its own works. */
+static void
+test_plural_errors(void **state)
+{
+	static const char *const keys[] = { "minutes" };
+	struct diag	 d;
+	struct prompts	*ps;
+	const char	*dir, *vals[1];
+	char		*got;
+
+	dir = write_set("en", "none", "");
+	testlib_write("p/en/voice_walk_saved.txt",
+	    "{minutes} {minutes|one:minute|other:minutes}\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "p/en/voice_walk_saved.txt:1: the form 'one' "
+	    "needs a rule for it in plural.txt", NULL));
+	diag_clear(&d);
+
+	testlib_write("p/en/plural.txt", "# c\none: n = 1 or\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "p/en/plural.txt: 'one: n = 1 or': an operand",
+	    NULL));
+	diag_clear(&d);
+
+	testlib_write("p/en/voice_walk_saved.txt",
+	    "{minutes|other:minutes|one:minute}\n");
+	testlib_write("p/en/plural.txt", "one: n = 1\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "p/en/voice_walk_saved.txt:1: "
+	    "{minutes|other:minutes|one:minute}: the form for 'other' comes "
+	    "last", NULL));
+	diag_clear(&d);
+
+	testlib_write("p/en/voice_walk_saved.txt", "{minutes|one:minute}\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "the form for 'other' is missing", NULL));
+	diag_clear(&d);
+
+	testlib_write("p/en/help.txt", "{clinic_name|one:a|other:b}\n");
+	testlib_write("p/en/voice_walk_saved.txt", "{minutes} min\n");
+	diag_init(&d);
+	assert_null(prompts_load(dir, "en", &vars, &d));
+	assert_true(has_diag(&d, "plural forms are for a count filled when "
+	    "the message is sent", NULL));
+	diag_clear(&d);
+
+	/* Polish, as CLDR writes it: one, few, many. */
+	testlib_write("p/en/help.txt", "Call {emergency_number}.\n");
+	testlib_write("p/en/plural.txt", "one: i = 1 and v = 0 @integer 1\n"
+	    "few: v = 0 and i % 10 = 2..4 and i % 100 != 12..14\n"
+	    "many: v = 0 and i != 1 and i % 10 = 0..1 or v = 0 and "
+	    "i % 10 = 5..9 or v = 0 and i % 100 = 12..14\n");
+	testlib_write("p/en/voice_walk_saved.txt", "{minutes} "
+	    "{minutes|one:minuta|few:minuty|many:minut|other:minuty}\n");
+	diag_init(&d);
+	ps = prompts_load(dir, "en", &vars, &d);
+	assert_non_null(ps);
+	{
+		static const char *const want[][2] = {
+			{ "1", "1 minuta" }, { "2", "2 minuty" },
+			{ "4", "4 minuty" }, { "5", "5 minut" },
+			{ "12", "12 minut" }, { "22", "22 minuty" },
+			{ "0", "0 minut" }, { "111", "111 minut" },
+			{ "many", "many minuty" },
+		};
+		size_t	i;
+
+		for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+			vals[0] = want[i][0];
+			got = prompts_expand(prompts_lookup(ps, "en",
+			    "voice_walk_saved"), keys, vals, 1);
+			assert_string_equal(got, want[i][1]);
+			free(got);
+		}
+	}
+	prompts_free(ps);
+	diag_clear(&d);
+}
+
 int
 main(void)
 {
@@ -222,6 +388,8 @@ main(void)
 		cmocka_unit_test(test_shipped_prompts),
 		cmocka_unit_test(test_errors_have_file_and_line),
 		cmocka_unit_test(test_optional_sections),
+		cmocka_unit_test(test_plural_forms),
+		cmocka_unit_test(test_plural_errors),
 	};
 	int	rc;
 

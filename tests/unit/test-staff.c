@@ -512,6 +512,22 @@ test_enrolment_checks(void **state)
 	patient_clear(&p);
 	input(&in, "+44 7700 9OO125");
 	add_invalid(f, &in, "phone", "not an E.164 number");
+	/* Country calling codes ITU-T never assigned (phone_cc.c). */
+	input(&in, "+999999999999999");
+	add_invalid(f, &in, "phone", "none of +9, +99 or +999");
+	input(&in, "+2101234567");
+	add_invalid(f, &in, "phone", "no country calling code");
+	/* Trunk prefixes: 1 in the North American plan, 0 in France. */
+	input(&in, "+1 1212 555 0100");
+	add_invalid(f, &in, "phone", "trunk prefix 1 after the country "
+	    "code +1; drop it (+12125550100)");
+	input(&in, "+33 06 12 34 56 78");
+	add_invalid(f, &in, "phone", "drop it (+33612345678)");
+	/* Italy's numbers keep the 0 of the area code. */
+	input(&in, "+39 06 1234 5678");
+	assert_int_equal(staff_patient_add(&f->ctx, &in, &p, &err), STAFF_OK);
+	assert_string_equal(p.phone, "+390612345678");
+	patient_clear(&p);
 }
 
 /*
