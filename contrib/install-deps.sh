@@ -1,6 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Install the Debian 12 packages clotline needs to build, test and run.
+# libpq-dev builds the PostgreSQL storage backend; postgresql gives the tests
+# initdb and pg_ctl for their throw-away clusters (tests/pg/cluster.sh).  Its
+# package starts a system cluster of its own, which the tests never use.
 # Idempotent; run as root (or through sudo). Nothing is downloaded from anywhere
 # but the Debian archive configured on the machine.
 set -eu
@@ -8,8 +11,9 @@ set -eu
 packages="
   build-essential autoconf automake libtool pkg-config
   libevent-dev libcurl4-openssl-dev libpcre2-dev libsqlite3-dev
-  libjansson-dev libinih-dev libssl-dev libcmocka-dev
+  libjansson-dev libinih-dev libssl-dev libcmocka-dev libpq-dev
   sqlite3 curl openssl ca-certificates tzdata libxml2-utils python3
+  postgresql
 "
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -223,6 +223,12 @@ backup_cmd(int argc, char **argv, const char *default_conf)
 		    "(clotline check-config -c %s)\n", path);
 		return 1;
 	}
+	if (!conf_storage_is_file(conf)) {
+		fprintf(stderr, "clotline backup: the store is PostgreSQL: back "
+		    "it up with pg_dump or a base backup (docs/deployment.md)\n");
+		conf_free(conf);
+		return 1;
+	}
 	if (backup_database(conf->database, argv[optind],
 	    conf->busy_timeout_ms, &schema, &err) == -1) {
 		fprintf(stderr, "clotline backup: %s\n", err);

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "provider.h"
 #include "readfile.h"
+#include "storage.h"
 #include "phone.h"
 #include "tz.h"
 #include "utf8.h"
@@ -46,6 +47,7 @@ enum conf_type {
 	CONF_E164_LIST,		/* E.164 numbers, comma-separated */
 	CONF_DIALMAP,		/* +CODE=NUMBER, comma-separated */
 	CONF_PROVIDER,
+	CONF_BACKEND,		/* a storage backend built in */
 	CONF_LOGLEVEL,
 	CONF_TIMEZONE,
 	CONF_LANGUAGE,
@@ -93,6 +95,19 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(shutdown_timeout), .def = "10", .min = 0, .max = 300,
 	  .help = "seconds to let in-flight replies finish on SIGTERM" },
 
+	{ .section = "storage", .key = "backend", .type = CONF_BACKEND,
+	  .offset = F(storage_backend), .def = "sqlite",
+	  .help = "sqlite (embedded, the default) or postgresql (url; several "
+	  "instances may share it)" },
+	{ .section = "storage", .key = "url", .type = CONF_STRING,
+	  .offset = F(storage_url),
+	  .help = "postgresql: libpq connection URI, e.g. "
+	  "postgresql:///clotline?host=/run/postgresql" },
+	{ .section = "storage", .key = "lease", .type = CONF_INT,
+	  .offset = F(claim_lease), .def = "120", .min = 5, .max = 3600,
+	  .help = "postgresql: seconds an instance holds the outbox rows it "
+	  "claimed; after that another instance takes over a dead one's "
+	  "(must exceed [outbox] connect_timeout + send_timeout)" },
 	{ .section = "storage", .key = "database", .type = CONF_PATH,
 	  .offset = F(database), .def = CLOTLINE_LOCALSTATEDIR "/lib/clotline/clotline.db",
 	  .help = "SQLite database file (created and migrated at start)" },
@@ -724,6 +739,18 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 		    provider_names());
 		why = whybuf;
 		break;
+	case CONF_BACKEND:
+		if (storage_backend_known(v)) {
+			free(*sp);
+			*sp = xstrdup(v);
+			return 0;
+		}
+		snprintf(whybuf, sizeof whybuf, "expected one of: %s%s",
+		    storage_backend_names(), strcmp(v, "postgresql") == 0 ?
+		    " (this clotline was built without libpq: configure "
+		    "--with-postgresql)" : "");
+		why = whybuf;
+		break;
 	case CONF_LOGLEVEL:
 		if (log_level_from_name(v, &lvl) == 0) {
 			c->log_level = lvl;
@@ -965,6 +992,21 @@ conf_check_required(struct conf_parse *cp)
 		diag_error(cp->diag, f, 0, "[server] public_url is required while "
 		    "verify_signatures = yes (the URL the provider is configured "
 		    "to call)");
+	if (strcmp(c->storage_backend, "postgresql") == 0) {
+		if (c->storage_url == NULL)
+			diag_error(cp->diag, f, 0, "[storage] url is required "
+			    "for backend = postgresql (a libpq connection URI "
+			    "such as postgresql:///clotline?host=/run/postgresql)");
+		if (c->claim_lease <= c->connect_timeout + c->send_timeout)
+			diag_error(cp->diag, f, 0, "[storage] lease = %d must exceed [outbox] "
+			    "connect_timeout + send_timeout (%d s): an instance "
+			    "still sending would lose its claim to another, and "
+			    "the message could go twice", c->claim_lease,
+			    c->connect_timeout + c->send_timeout);
+	} else if (c->storage_url != NULL)
+		diag_warning(cp->diag, f, 0,
+		    "[storage] url is ignored with backend = %s",
+		    c->storage_backend);
 	if ((ops = provider_find(c->provider)) != NULL && ops->check != NULL)
 		ops->check(c, cp->diag, f);
 }
@@ -1119,4 +1161,16 @@ conf_print_keys(FILE *fp)
 			fprintf(fp, " (default: %s)", e->def);
 		fprintf(fp, "\n");
 	}
+}
+
+const char *
+conf_storage_location(const struct conf *c)
+{
+	return conf_storage_is_file(c) ? c->database : c->storage_url;
+}
+
+int
+conf_storage_is_file(const struct conf *c)
+{
+	return strcmp(c->storage_backend, "sqlite") == 0;
 }

@@ -32,8 +32,11 @@ struct conf {
 	int		 shutdown_timeout;	/* seconds */
 
 	/* [storage] */
-	char		*database;
+	char		*storage_backend;	/* "sqlite" or "postgresql" */
+	char		*database;		/* sqlite */
+	char		*storage_url;		/* postgresql: libpq URI */
 	int		 busy_timeout_ms;
+	int		 claim_lease;		/* seconds (shared store) */
 
 	/* [provider] */
 	char		*provider;		/* "console" or "twilio" */
@@ -141,5 +144,13 @@ int		 conf_is_on_call(const struct conf *, const char *phone);
 
 /* Prints every key with its section, default and meaning (for --help). */
 void		 conf_print_keys(FILE *);
+
+/*
+ * Where [storage] backend keeps the data, for storage_open: the SQLite
+ * file, or the PostgreSQL connection URI.  Borrowed from c.
+ */
+const char	*conf_storage_location(const struct conf *c);
+/* 1 when the store is the SQLite file (a file the service user owns). */
+int		 conf_storage_is_file(const struct conf *c);
 
 #endif

@@ -219,8 +219,11 @@ lifecycle_reload(struct lifecycle *lc)
 	if (lifecycle_str_differs(old->listen_host, set->conf->listen_host) ||
 	    old->listen_port != set->conf->listen_port ||
 	    lifecycle_str_differs(old->database, set->conf->database) ||
+	    lifecycle_str_differs(old->storage_backend,
+	    set->conf->storage_backend) ||
+	    lifecycle_str_differs(old->storage_url, set->conf->storage_url) ||
 	    lifecycle_str_differs(old->port_file, set->conf->port_file))
-		log_warn("reload: listen, port_file and database changes take "
+		log_warn("reload: listen, port_file and [storage] changes take "
 		    "effect only after a restart");
 	if (!set->conf->verify_signatures)
 		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "

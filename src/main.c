@@ -259,10 +259,15 @@ cmd_serve(int argc, char **argv)
 	 * waits a little (server.c, SERVER_LOOP_BUSY_MS) and then answers 503.
 	 */
 	sopts.busy_timeout_ms = 0;
-	if ((st = storage_open("sqlite", set->conf->database, &sopts, &err)) == NULL)
+	sopts.lease = set->conf->claim_lease;
+	if ((st = storage_open(set->conf->storage_backend,
+	    conf_storage_location(set->conf), &sopts, &err)) == NULL)
 		fatal("storage: %s", err);
-	log_info("storage: %s database %s at schema version %d",
-	    storage_backend(st), set->conf->database, storage_schema_version(st));
+	/* A PostgreSQL URL may carry a password: only SQLite's path is said. */
+	log_info("storage: %s database%s%s at schema version %d",
+	    storage_backend(st), conf_storage_is_file(set->conf) ? " " : "",
+	    conf_storage_is_file(set->conf) ? set->conf->database : "",
+	    storage_schema_version(st));
 
 	signal(SIGPIPE, SIG_IGN);
 	/* Only the daemon sends; the other commands never load TLS. */

@@ -105,6 +105,7 @@ struct outbox {
 	size_t				 inflight;	/* flying + done */
 	int				 stopping;
 	uint32_t			 rng;
+	int64_t				 takeover_at;	/* next look at leases */
 };
 
 static int64_t
@@ -320,6 +321,32 @@ outbox_done_cb(const struct provider_result *res, void *arg)
 	outbox_finish(job);
 }
 
+/*
+ * On a store several instances share, the claims of an instance that
+ * stopped (or lost the database) mid-send are taken over once their lease
+ * has run out, by the same rule as a restart's (outbox_start): each is an
+ * unknown outcome, sent again after unknown_grace unless a status callback
+ * shows it arrived.  Looked at once a poll interval.
+ */
+static void
+outbox_take_over(struct outbox *ob, int64_t now)
+{
+	int	n;
+
+	if (!storage_shared(ob->st) || now < ob->takeover_at)
+		return;
+	ob->takeover_at = now + ob->set->conf->poll_interval;
+	n = storage_outbound_recover(ob->st, now,
+	    now + ob->set->conf->unknown_grace);
+	if (n > 0)
+		log_warn("outbox: took over %d messages another instance "
+		    "claimed and did not finish within [storage] lease; each "
+		    "is sent again unless a status callback shows it arrived "
+		    "within %d s", n, ob->set->conf->unknown_grace);
+	else if (n == -1)
+		ob->metrics->db_errors++;
+}
+
 static void
 outbox_pump(struct outbox *ob)
 {
@@ -331,6 +358,7 @@ outbox_pump(struct outbox *ob)
 
 	if (ob->stopping)
 		return;
+	outbox_take_over(ob, clock_now());
 	for (;;) {
 		now = clock_now();
 		now_ms = outbox_mono_ms();

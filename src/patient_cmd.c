@@ -755,7 +755,8 @@ patient_cmd(int argc, char **argv, const char *default_conf)
 		return EXIT_RUNTIME;
 	}
 	/* As root, become the service user that owns the database. */
-	if (owner_become_database_owner(set->conf->database, NULL, &err) == -1) {
+	if (conf_storage_is_file(set->conf) &&
+	    owner_become_database_owner(set->conf->database, NULL, &err) == -1) {
 		fprintf(stderr, "clotline patient %s: %s (run it as the "
 		    "service user: sudo -u clotline clotline patient ...)\n",
 		    c->name, err);
@@ -764,8 +765,9 @@ patient_cmd(int argc, char **argv, const char *default_conf)
 		return EXIT_RUNTIME;
 	}
 	sopts.busy_timeout_ms = set->conf->busy_timeout_ms;
-	if ((st = storage_open("sqlite", set->conf->database, &sopts,
-	    &err)) == NULL) {
+	sopts.lease = set->conf->claim_lease;
+	if ((st = storage_open(set->conf->storage_backend,
+	    conf_storage_location(set->conf), &sopts, &err)) == NULL) {
 		fprintf(stderr, "clotline patient %s: %s\n", c->name, err);
 		free(err);
 		goto out;

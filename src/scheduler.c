@@ -444,7 +444,8 @@ scheduler_log_skip(struct scheduler *sch, const struct sch_patient *p,
  * Queues reminder r of p, due at `at`, in the open transaction.  Returns
  * 0 if queued, 1 if the patient no longer gets reminders (paused, opted
  * out, removed since the last poll), 2 if it was not sent for another
- * reason (logged), -1 on a store error.
+ * reason (logged), 3 if its slot for that local day was taken already
+ * (another instance on the same store queued it), -1 on a store error.
  */
 static int
 scheduler_queue(struct scheduler *sch, struct sch_patient *p, size_t r,
@@ -502,6 +503,17 @@ scheduler_queue(struct scheduler *sch, struct sch_patient *p, size_t r,
 	vals[4] = goal;
 	body = prompts_expand(tmpl, keys, vals, 5);
 
+	/* Taken before queueing, so only one instance queues it. */
+	if ((n = storage_reminder_slot_take(sch->st, p->id, pr->name, today,
+	    now)) != 1) {
+		if (n == 0)
+			log_info("reminders: %s for patient %" PRId64 " was "
+			    "queued already today (another instance)",
+			    pr->name, p->id);
+		rc = n == 0 ? 3 : -1;
+		free(body);
+		goto out;
+	}
 	memset(&ob, 0, sizeof ob);
 	ob.kind = "reminder";
 	ob.to = pt.phone;

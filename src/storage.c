@@ -12,10 +12,18 @@
 #include "xmalloc.h"
 
 extern const struct storage_ops storage_sqlite_ops;
+#ifdef HAVE_LIBPQ
+extern const struct storage_ops storage_pg_ops;
+#endif
 
 static const struct storage_ops *storage_backends[] = {
 	&storage_sqlite_ops,
+#ifdef HAVE_LIBPQ
+	&storage_pg_ops,
+#endif
 };
+#define STORAGE_NBACKENDS \
+	(sizeof storage_backends / sizeof storage_backends[0])
 
 struct storage {
 	const struct storage_ops	*ops;
@@ -56,7 +64,7 @@ storage_open(const char *backend, const char *location,
 	size_t		 i;
 
 	*errp = NULL;
-	for (i = 0; i < sizeof storage_backends / sizeof storage_backends[0]; i++) {
+	for (i = 0; i < STORAGE_NBACKENDS; i++) {
 		if (strcmp(storage_backends[i]->name, backend) != 0)
 			continue;
 		if ((impl = storage_backends[i]->open(location, opts, errp)) == NULL)
@@ -84,6 +92,33 @@ const char *
 storage_backend(const struct storage *st)
 {
 	return st->ops->name;
+}
+
+int
+storage_backend_known(const char *backend)
+{
+	size_t	i;
+
+	for (i = 0; i < STORAGE_NBACKENDS; i++)
+		if (strcmp(storage_backends[i]->name, backend) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+storage_backend_names(void)
+{
+#ifdef HAVE_LIBPQ
+	return "sqlite, postgresql";
+#else
+	return "sqlite";
+#endif
+}
+
+int
+storage_shared(const struct storage *st)
+{
+	return st->ops->shared;
 }
 
 int
@@ -166,6 +201,8 @@ storage_set_flush(struct storage *st, storage_flush_fn fn, void *arg)
 int
 storage_group_join(struct storage *st)
 {
+	if (st->ops->shared)
+		return -1;	/* storage_shared */
 	if (st->group && (st->lost || !st->ops->in_transaction(st->impl))) {
 		/* Its members' answers must be given before a new group. */
 		st->member = 0;
@@ -724,4 +761,12 @@ inbox_list_free(struct inbox_row *v, size_t n)
 	for (i = 0; i < n; i++)
 		inbox_row_clear(&v[i]);
 	free(v);
+}
+
+int
+storage_reminder_slot_take(struct storage *st, int64_t patient_id,
+    const char *reminder, int32_t day, int64_t now)
+{
+	return st->ops->reminder_slot_take(storage_impl(st), patient_id,
+	    reminder, day, now);
 }

@@ -423,10 +423,17 @@ struct audit {
 
 struct storage_options {
 	int	busy_timeout_ms;
+	/*
+	 * On a store several instances share: seconds an outbox claim holds
+	 * its rows before another instance may take them over (0: 300).
+	 */
+	int	lease;
 };
 
 struct storage_ops {
 	const char	*name;
+	/* 1: several gateways may use one store at once (storage_shared). */
+	int		 shared;
 	void		*(*open)(const char *location,
 			    const struct storage_options *, char **errp);
 	void		 (*close)(void *);
@@ -534,19 +541,33 @@ struct storage_ops {
 	int		 (*message_list)(void *, const char *phone,
 			    int64_t before, size_t max, struct message_row **,
 			    size_t *n);
+	int		 (*reminder_slot_take)(void *, int64_t patient_id,
+			    const char *reminder, int32_t day, int64_t now);
 };
 
 struct storage;
 
 /*
- * Opens the named backend ("sqlite") at location (for sqlite a file path or
- * ":memory:") and brings its schema up to date.  On failure returns NULL and
+ * Opens the named backend at location and brings its schema up to date:
+ * "sqlite" at a file path or ":memory:", "postgresql" (when built with
+ * libpq) at a libpq connection URI or string.  On failure returns NULL and
  * sets *errp to a new message the caller frees.
  */
 struct storage	*storage_open(const char *backend, const char *location,
 		    const struct storage_options *, char **errp);
 void		 storage_close(struct storage *);
 const char	*storage_backend(const struct storage *);
+/* 1 if the named backend was built in. */
+int		 storage_backend_known(const char *backend);
+/* The backends built in, comma-separated, for messages. */
+const char	*storage_backend_names(void);
+/*
+ * 1 if several gateways may share the store (PostgreSQL): outbox claims
+ * carry a lease that storage_outbound_recover takes over once it has run
+ * out, and group commit is not used (each request commits on its own, so
+ * no transaction holds one number's lock while waiting for another's).
+ */
+int		 storage_shared(const struct storage *);
 
 /*
  * 0 if the store answers and takes writes: after a write failed for want of
@@ -689,7 +710,11 @@ int	 storage_outbound_insert(struct storage *, const struct outbound *,
  * provider since a time, or are in flight and were queued before row id
  * (-1 on error).  cancel marks the number's waiting rows of one kind
  * cancelled and returns how many.  recover turns rows left sending by a
- * stopped run into unknown rows due at retry_at and returns how many.
+ * stopped run into unknown rows due at retry_at and returns how many: on a
+ * store of one instance (SQLite), every row left sending, so it runs at
+ * start only; on a shared store, the rows whose claim's lease ran out
+ * (their instance stopped or lost the store), so it also runs as the
+ * outbox polls.
  */
 int	 storage_outbound_claim(struct storage *, int64_t now, size_t max,
 	    struct outbound_row *rows, size_t *n);
@@ -801,6 +826,16 @@ int	 storage_inbox_list(struct storage *, int open_only, size_t max,
 	    struct inbox_row **v, size_t *n);
 int	 storage_inbox_done(struct storage *, int64_t id, const char *by,
 	    const char *note, int64_t now);
+
+/*
+ * Takes the slot of one reminder of one patient on one local day (days
+ * since 1970-01-01 on the patient's wall clock), in the caller's
+ * transaction, before the reminder is queued: 1 taken, 0 taken already
+ * (by this or another instance), -1 on error.  A slot is never freed, so
+ * each reminder is queued at most once a day across every instance.
+ */
+int	 storage_reminder_slot_take(struct storage *, int64_t patient_id,
+	    const char *reminder, int32_t day, int64_t now);
 
 /*
  * The conversation with phone, newest first: its texts (with their

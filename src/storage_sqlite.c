@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "storage.h"
+#include "storage_sql.h"
 #include "xmalloc.h"
 
 /* Append only: a released migration is never edited, only followed. */
@@ -303,7 +304,25 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX outbound_due ON outbound_messages(status, priority, fair,"
 	"  next_attempt_at) WHERE status IN ('pending', 'unknown');",
 	/*
-	 * 11: the parts of long messages that arrive in parts, kept until
+	 * 11: several instances on one store (PostgreSQL, storage_pg.c has
+	 * the same step).  lease_until is when an outbox claim may be taken
+	 * over (a shared store only: SQLite's one sender recovers its claims
+	 * at start).  reminder_slots holds one row per patient, reminder and
+	 * local day, taken before the reminder is queued, so that it is
+	 * queued once whichever instance fires it.  An escalation is made by
+	 * its first message, so no message makes two.
+	 */
+	"ALTER TABLE outbound_messages ADD COLUMN lease_until INTEGER;"
+	"CREATE TABLE reminder_slots ("
+	"  patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,"
+	"  reminder TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  taken_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (patient_id, reminder, day)"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX escalations_first ON escalations(inbound_id);",
+	/*
+	 * 12: the parts of long messages that arrive in parts, kept until
 	 * the whole is triaged (done_at), and kept after, so that a part the
 	 * provider sends again is known.  The index holds the waiting parts
 	 * only, oldest first, for the bounded wait.
@@ -392,47 +411,9 @@ enum sqlite_stmt {
 	STMT_ESCALATION_HISTORY,
 	STMT_ESCALATION_STATS,
 	STMT_MESSAGE_LIST,
+	STMT_SLOT_TAKE,
 	STMT_COUNT
 };
-
-/* The columns sqlite_outbound_row reads, in its order. */
-#define OUTBOUND_COLUMNS \
-	"id, kind, to_phone, body, status, delivery, provider_sid, priority," \
-	" attempts, created_at, expires_at, patient_id, error_code"
-
-/* The columns sqlite_patient_row reads, in its order. */
-#define PATIENT_COLUMNS \
-	"id, phone, name, language, timezone, enrolled, opted_out, paused," \
-	" plan, reminder_times, start_date, end_date, quiet_start, quiet_end," \
-	" coalesce(walk_target, 0), created_at, coalesce(removed_at, 0)," \
-	" coalesce(welcomed_at, 0)"
-#define PATIENT_NCOLUMNS 18
-
-/* The columns sqlite_escalation_row reads, in its order, and the tables. */
-#define ESCALATION_COLUMNS \
-	"e.id, e.phone, coalesce(e.patient_id, 0), e.level, e.excerpt," \
-	" e.rules, e.created_at, coalesce(e.alerted_at, 0)," \
-	" coalesce(e.acknowledged_at, 0), e.acknowledged_by, e.ack_note," \
-	" e.concepts, p.name, coalesce(e.flagged_at, e.created_at)," \
-	" coalesce(e.updated_at, e.created_at), e.chain_pos, e.alerted_to," \
-	" coalesce(e.next_alert_at, 0), e.failovers," \
-	" (SELECT count(*) FROM escalation_alerts a" \
-	"  WHERE a.escalation_id = e.id)," \
-	" (SELECT count(*) FROM escalation_messages m" \
-	"  WHERE m.escalation_id = e.id)," \
-	" coalesce(e.inbound_id, 0)," \
-	" (SELECT coalesce(max(a.outbound_id), 0) FROM escalation_alerts a" \
-	"  WHERE a.escalation_id = e.id)"
-#define ESCALATION_FROM \
-	" FROM escalations e LEFT JOIN patients p ON p.id = e.patient_id"
-
-/* The columns sqlite_inbox_row reads, in its order, and their tables. */
-#define INBOX_COLUMNS \
-	"i.id, coalesce(i.inbound_id, 0), i.phone, coalesce(i.patient_id, 0)," \
-	" i.reason, i.created_at, coalesce(i.done_at, 0), i.done_by, i.note," \
-	" m.body, m.level, coalesce(m.received_at, 0)"
-#define INBOX_FROM \
-	" FROM inbox i LEFT JOIN inbound_messages m ON m.id = i.inbound_id"
 
 static const char *const sqlite_sql[STMT_COUNT] = {
 	[STMT_INBOX_INSERT] =
@@ -458,6 +439,9 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    " WHERE to_phone = ?1 AND kind <> 'alert')"
 	    " WHERE ?2 = 0 OR at < ?2 ORDER BY at DESC, 2 DESC, id DESC"
 	    " LIMIT ?3",
+	[STMT_SLOT_TAKE] =
+	    "INSERT INTO reminder_slots (patient_id, reminder, day, taken_at)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
 	[STMT_INBOX_DONE] =
 	    "UPDATE inbox SET done_at = ?3, done_by = ?2, note = ?4"
 	    " WHERE id = ?1 AND done_at IS NULL",
@@ -2561,6 +2545,22 @@ sqlite_message_list(void *arg, const char *phone, int64_t before, size_t max,
 	    sqlite_message_row, sqlite_message_clear_cb, (void **)v, n);
 }
 
+static int
+sqlite_reminder_slot_take(void *arg, int64_t patient_id, const char *reminder,
+    int32_t day, int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_SLOT_TAKE);
+
+	sqlite3_bind_int64(st, 1, patient_id);
+	sqlite_bind_text(st, 2, reminder);
+	sqlite3_bind_int(st, 3, day);
+	sqlite3_bind_int64(st, 4, now);
+	if (sqlite_exec_stmt(s, st, "reminder slot") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
 const struct storage_ops storage_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -2625,4 +2625,5 @@ const struct storage_ops storage_sqlite_ops = {
 	.inbox_list = sqlite_inbox_list,
 	.inbox_done = sqlite_inbox_done,
 	.message_list = sqlite_message_list,
+	.reminder_slot_take = sqlite_reminder_slot_take,
 };

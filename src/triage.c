@@ -48,7 +48,7 @@
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
 #define COND_WINDOW	5	/* words from "if" to a symptom in its clause */
 #define MAX_SPANS	64	/* per cue kind or concept in one message */
-#define SCRATCH_SIZE	4096	/* per-message memory on the stack, if it fits */
+#define SCRATCH_SIZE	16384	/* per-message memory on the stack, if it fits */
 
 struct span {
 	size_t	s, e;

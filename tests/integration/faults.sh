@@ -36,28 +36,6 @@ tail -q -n +2 "$top_srcdir"/tests/data/*.tsv | cut -f2 >"$TMPD/messages"
 mapfile -t corpus <"$TMPD/messages"
 private "${corpus[@]}"
 
-# load TSV OUTDIR RESULTS: posts every request of webhookgen's TSV, 8 at a
-# time, each answer's body to OUTDIR/SID; RESULTS gets "STATUS SID" lines
-# (000: no answer).  Runs in the foreground; start it with & for a load.
-load() {
-	mkdir -p "$2"
-	awk -F'\t' -v url="http://127.0.0.1:$PORT/twilio/sms" -v dir="$2" '{
-		if (NR > 1)
-			printf "next\n"	# a "next" at the end would abort the rest
-		printf "url = \"%s\"\n", url
-		printf "header = \"X-Twilio-Signature: %s\"\n", $2
-		printf "header = \"Content-Type: application/x-www-form-urlencoded\"\n"
-		printf "header = \"Expect:\"\n"
-		printf "data-binary = \"%s\"\n", $3
-		printf "output = \"%s/%s\"\n", dir, $1
-		printf "write-out = \"%%{http_code} %s\\n\"\n", $1
-		printf "max-time = 10\n"
-	}' "$1" >"$TMPD/load.curl"
-	curl --parallel --parallel-max 8 -s -K "$TMPD/load.curl" >"$3" 2>"$3.err" || true
-}
-sids_with() {	# STATUS RESULTS: the sids answered STATUS, sorted
-	awk -v s="$1" '$1 == s { print $2 }' "$2" | sort
-}
 stored_sids() {
 	sql 'SELECT provider_sid FROM inbound_messages;' | sort
 }
@@ -72,7 +50,7 @@ write_config "$TEST_CONF"
 start_daemon
 for i in $(seq 0 19); do enrol "+$((447700700000 + i))"; done
 
-load "$TMPD/load.tsv" "$TMPD/out1" "$TMPD/results1" &
+load_webhooks "$TMPD/load.tsv" "$TMPD/out1" "$TMPD/results1" &
 LOAD_PID=$!
 _PIDS+=("$LOAD_PID")
 some_stored() { [ "$(sql 'SELECT count(*) FROM inbound_messages;')" -ge 300 ]; }
@@ -94,7 +72,7 @@ expect_eq "$(comm -23 <(sids_with 200 "$TMPD/results1") "$TMPD/stored1" | wc -l)
 ok "($rows_before rows: the $acked acknowledged and $((rows_before - acked)) stored as the kill landed)"
 
 start_daemon
-load "$TMPD/load.tsv" "$TMPD/out2" "$TMPD/results2"
+load_webhooks "$TMPD/load.tsv" "$TMPD/out2" "$TMPD/results2"
 expect_eq "$(sids_with 200 "$TMPD/results2" | wc -l)" "$N" \
 	'after the restart the provider retries all 2,000: every one 200'
 expect_eq "$(sql 'SELECT count(*), count(DISTINCT provider_sid) FROM inbound_messages;')" "$N|$N" \

@@ -99,6 +99,61 @@ test_required_keys(void **state)
 	diag_clear(&d);
 }
 
+/* [storage]: the backend by name, what PostgreSQL needs, the lease. */
+static void
+test_storage_backend(void **state)
+{
+	struct diag	 d;
+	struct conf	*c;
+	const char	*path;
+
+	diag_init(&d);
+	c = conf_load(testlib_write("sq.ini", TESTLIB_CONF), &d);
+	assert_non_null(c);
+	assert_string_equal(c->storage_backend, "sqlite");
+	assert_true(conf_storage_is_file(c));
+	assert_string_equal(conf_storage_location(c), c->database);
+	conf_free(c);
+	diag_clear(&d);
+
+	path = testlib_write("bk.ini", TESTLIB_CONF
+	    "[storage]\nbackend = oracle\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "[storage] backend: 'oracle'", "sqlite"));
+	diag_clear(&d);
+
+#ifdef HAVE_LIBPQ
+	path = testlib_write("pgno.ini", TESTLIB_CONF
+	    "[storage]\nbackend = postgresql\nlease = 30\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "[storage] url is required", NULL));
+	assert_true(has_diag(&d, "[storage] lease = 30 must exceed", "40 s"));
+	diag_clear(&d);
+
+	path = testlib_write("pg.ini", TESTLIB_CONF
+	    "[storage]\nbackend = postgresql\n"
+	    "url = postgresql:///clotline?host=/run/postgresql\n");
+	diag_init(&d);
+	c = conf_load(path, &d);
+	assert_non_null(c);
+	assert_false(conf_storage_is_file(c));
+	assert_string_equal(conf_storage_location(c),
+	    "postgresql:///clotline?host=/run/postgresql");
+	assert_int_equal(c->claim_lease, 120);
+	conf_free(c);
+	diag_clear(&d);
+#else
+	path = testlib_write("pg.ini", TESTLIB_CONF
+	    "[storage]\nbackend = postgresql\nurl = x\n");
+	diag_init(&d);
+	assert_null(conf_load(path, &d));
+	assert_true(has_diag(&d, "built without libpq", NULL));
+	diag_clear(&d);
+#endif
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -299,6 +354,7 @@ main(void)
 		cmocka_unit_test(test_every_problem_with_its_line),
 		cmocka_unit_test(test_required_keys),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_storage_backend),
 		cmocka_unit_test(test_relative_paths_and_listen_forms),
 		cmocka_unit_test(test_token_from_environment_and_secret_not_echoed),
 		cmocka_unit_test(test_text_must_be_utf8),

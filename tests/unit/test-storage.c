@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The SQLite backend through the storage interface, on :memory: and on a
- * file (WAL, migrations, reopening).
+ * The storage interface, on SQLite (:memory: and a file: WAL, migrations,
+ * reopening) and, when CLOTLINE_TEST_PG names a PostgreSQL database
+ * (tests/pg/storage.sh starts a throw-away cluster), the same
+ * tests on the PostgreSQL backend, each on an emptied schema, with those
+ * about several instances on one database.  Tests of what only SQLite has
+ * (its files, its migrations from old versions, group commit) are skipped
+ * there.
  */
 #include "testlib.h"
 
@@ -9,9 +14,51 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#ifdef HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
 
 #include "storage.h"
 #include "xmalloc.h"
+
+/* The schema version both backends reach. */
+#define STORAGE_VERSION	12
+
+/* The PostgreSQL database under test; NULL: SQLite. */
+static const char *pg_url;
+
+/* A second connection to the store under test (another instance). */
+static struct storage *
+open_other(void)
+{
+	struct storage	*st;
+	char		*err = NULL;
+
+	st = storage_open("postgresql", pg_url, NULL, &err);
+	if (st == NULL)
+		fail_msg("cannot open PostgreSQL: %s", err);
+	return st;
+}
+
+/* Empties the PostgreSQL database, so each test starts from migration 1. */
+static void
+pg_reset(void)
+{
+#ifdef HAVE_LIBPQ
+	PGconn		*c = PQconnectdb(pg_url);
+	PGresult	*res;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot connect to %s: %s", pg_url, PQerrorMessage(c));
+	res = PQexec(c, "SET client_min_messages = warning;"
+	    "DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fail_msg("cannot empty the database: %s",
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(c);
+#endif
+}
 
 static struct storage *
 open_mem(void)
@@ -19,11 +66,27 @@ open_mem(void)
 	struct storage	*st;
 	char		*err = NULL;
 
+	if (pg_url != NULL) {
+		pg_reset();
+		return open_other();
+	}
 	st = storage_open("sqlite", ":memory:", NULL, &err);
 	assert_non_null(st);
 	assert_null(err);
 	return st;
 }
+
+/* For tests of what only the SQLite backend has. */
+#define SQLITE_ONLY() do {						\
+	if (pg_url != NULL)						\
+		skip();							\
+} while (0)
+
+/* For tests of a store several instances share. */
+#define PG_ONLY() do {							\
+	if (pg_url == NULL)						\
+		skip();							\
+} while (0)
 
 static struct inbound
 make_inbound(const char *sid, const char *reply)
@@ -48,11 +111,19 @@ test_open_migrate_ping(void **state)
 	struct storage	*st = open_mem();
 	char		*err = NULL;
 
-	assert_int_equal(storage_schema_version(st), 11);
+	assert_int_equal(storage_schema_version(st), STORAGE_VERSION);
 	assert_int_equal(storage_ping(st), 0);
-	assert_string_equal(storage_backend(st), "sqlite");
+	assert_string_equal(storage_backend(st), pg_url != NULL ?
+	    "postgresql" : "sqlite");
+	assert_int_equal(storage_shared(st), pg_url != NULL);
 	storage_close(st);
 	storage_close(NULL);
+	if (pg_url != NULL) {
+		/* A second open finds the schema migrated: no error. */
+		st = open_other();
+		assert_int_equal(storage_schema_version(st), STORAGE_VERSION);
+		storage_close(st);
+	}
 
 	assert_null(storage_open("postgres", "x", NULL, &err));
 	assert_non_null(strstr(err, "unknown storage backend"));
@@ -333,6 +404,8 @@ test_file_unlinked(void **state)
 	struct inbound	 in = make_inbound("SMgone", "lost");
 	char		 path[512], side[520], *err = NULL;
 
+	SQLITE_ONLY();
+
 	snprintf(path, sizeof path, "%s/gone.db", testlib_tmpdir());
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
@@ -365,6 +438,8 @@ test_file_survives_reopen(void **state)
 	struct inbound	 in = make_inbound("SMfile", "kept");
 	char		 path[512], *err = NULL, *reply = NULL;
 
+	SQLITE_ONLY();
+
 	snprintf(path, sizeof path, "%s/s.db", testlib_tmpdir());
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
@@ -374,7 +449,7 @@ test_file_survives_reopen(void **state)
 	storage_close(st);
 	st = storage_open("sqlite", path, NULL, &err);	/* no re-migration */
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 11);
+	assert_int_equal(storage_schema_version(st), STORAGE_VERSION);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMfile", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -428,9 +503,11 @@ outbound_insert_ephemerals(const char *path)
  * refuses an unknown kind.
  */
 /* SQL that takes a database of this version back to what version 9 left. */
-/* (and migration 11, which follows it) */
+/* (and migrations 11 and 12, which follow it) */
 #define UNDO_MIGRATION_10 \
 	"DROP TABLE inbound_parts;" \
+	"DROP INDEX escalations_first; DROP TABLE reminder_slots;" \
+	"ALTER TABLE outbound_messages DROP COLUMN lease_until;" \
 	"DROP TABLE escalation_alerts; DROP TABLE escalation_messages;" \
 	"DROP INDEX escalations_episode; DROP INDEX escalations_timer;" \
 	"ALTER TABLE escalations DROP COLUMN concepts;" \
@@ -474,6 +551,8 @@ test_migration_8_kind_check(void **state)
 	int64_t		 id;
 	int		 ok = -1;
 
+	SQLITE_ONLY();
+
 	snprintf(path, sizeof path, "%s/m8.db", testlib_tmpdir());
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
@@ -508,7 +587,7 @@ test_migration_8_kind_check(void **state)
 	assert_int_equal(outbound_insert_ephemerals(path), 1);
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
-	assert_int_equal(storage_schema_version(st), 11);
+	assert_int_equal(storage_schema_version(st), STORAGE_VERSION);
 	ob.kind = "reminder";
 	assert_int_equal(storage_outbound_insert(st, &ob, NULL), 0);
 	ob.kind = "Alert";
@@ -571,6 +650,8 @@ test_group_commit(void **state)
 	struct storage	*st, *other;
 	char		 path[512];
 
+	SQLITE_ONLY();
+
 	st = open_file("group.db", path, sizeof path);
 	other = storage_open("sqlite", path, NULL, &(char *){ NULL });
 	assert_non_null(other);
@@ -630,6 +711,8 @@ test_group_flush_before_other_work(void **state)
 	struct storage	*st, *other;
 	struct inbound	 in = make_inbound("SMplain", "r");
 	char		 path[512];
+
+	SQLITE_ONLY();
 
 	st = open_file("flush.db", path, sizeof path);
 	other = storage_open("sqlite", path, NULL, &(char *){ NULL });
@@ -1085,6 +1168,8 @@ test_migration_9_inbox(void **state)
 	size_t			 n;
 	int			 ok = -1;
 
+	SQLITE_ONLY();
+
 	snprintf(path, sizeof path, "%s/m9.db", testlib_tmpdir());
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
@@ -1099,7 +1184,7 @@ test_migration_9_inbox(void **state)
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
 	assert_null(err);
-	assert_int_equal(storage_schema_version(st), 11);
+	assert_int_equal(storage_schema_version(st), STORAGE_VERSION);
 	assert_int_equal(storage_inbound_find(st, "twilio", "SMold", &reply), 1);
 	assert_string_equal(reply, "kept");
 	free(reply);
@@ -1147,6 +1232,8 @@ test_migration_10_episodes(void **state)
 	int64_t			 inb, obid, eid;
 	int			 ok = -1;
 
+	SQLITE_ONLY();
+
 	snprintf(path, sizeof path, "%s/m10.db", testlib_tmpdir());
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
@@ -1181,7 +1268,7 @@ test_migration_10_episodes(void **state)
 	st = storage_open("sqlite", path, NULL, &err);
 	assert_non_null(st);
 	assert_null(err);
-	assert_int_equal(storage_schema_version(st), 11);
+	assert_int_equal(storage_schema_version(st), STORAGE_VERSION);
 	memset(&k, 0, sizeof k);
 	k.which = ESCALATION_BY_ALERT;
 	k.id = obid;
@@ -1283,9 +1370,309 @@ test_inbound_parts(void **state)
 	storage_close(st);
 }
 
+
+/* A reminder's slot on a local day is taken once, whoever asks. */
+static void
+test_reminder_slots(void **state)
+{
+	struct storage	*st = open_mem();
+	struct patient	 p;
+	int64_t		 id;
+
+	memset(&p, 0, sizeof p);
+	p.phone = (char *)"+447700900301";
+	p.enrolled = 1;
+	p.plan = (char *)"dvt-walking";
+	assert_int_equal(storage_patient_insert(st, &p, 10, &id), 0);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_reminder_slot_take(st, id, "walk", 20000,
+	    100), 1);
+	assert_int_equal(storage_reminder_slot_take(st, id, "walk", 20000,
+	    101), 0);
+	assert_int_equal(storage_reminder_slot_take(st, id, "walk", 20001,
+	    102), 1);
+	assert_int_equal(storage_reminder_slot_take(st, id, "summary", 20000,
+	    103), 1);
+	/* Taking a slot twice is not an error: the transaction goes on. */
+	assert_int_equal(storage_commit(st), 0);
+	assert_int_equal(storage_reminder_slot_take(st, id, "walk", 20001,
+	    104), 0);
+	/* Rolled back with what it was taken for: the slot is free again. */
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_reminder_slot_take(st, id, "walk", 20002,
+	    105), 1);
+	storage_rollback(st);
+	assert_int_equal(storage_reminder_slot_take(st, id, "walk", 20002,
+	    106), 1);
+	storage_close(st);
+}
+
+/* A message makes at most one escalation (its episode's first). */
+static void
+test_escalation_first_unique(void **state)
+{
+	struct storage		*st = open_mem();
+	struct inbound		 in = make_inbound("SMfirst", "r");
+	struct escalation	 e;
+	int64_t			 inid;
+
+	assert_int_equal(storage_inbound_insert(st, &in, &inid), 0);
+	memset(&e, 0, sizeof e);
+	e.phone = "+447700900001";
+	e.inbound_id = inid;
+	e.level = "urgent";
+	e.created_at = 5;
+	assert_int_equal(storage_escalation_insert(st, &e, NULL), 0);
+	assert_int_equal(storage_escalation_insert(st, &e, NULL), -1);
+	/* Calls have no message: any number of them. */
+	e.inbound_id = 0;
+	e.call_sid = "CA1";
+	assert_int_equal(storage_escalation_insert(st, &e, NULL), 0);
+	e.call_sid = "CA2";
+	assert_int_equal(storage_escalation_insert(st, &e, NULL), 0);
+	storage_close(st);
+}
+
+static void
+queue_due(struct storage *st, int n, int64_t at)
+{
+	struct outbound	ob;
+	int		i;
+
+	memset(&ob, 0, sizeof ob);
+	ob.kind = "reminder";
+	ob.to = "+447700900401";
+	ob.body = "walk";
+	ob.priority = 2;
+	for (i = 0; i < n; i++) {
+		ob.created_at = at + i;
+		assert_int_equal(storage_outbound_insert(st, &ob, NULL), 0);
+	}
+}
+
+/*
+ * Two instances claim the outbox at once: each gets rows the other does
+ * not (FOR UPDATE SKIP LOCKED), and a claim no one finished is taken over
+ * only once its lease has run out.
+ */
+static void
+test_pg_claim_shared(void **state)
+{
+	struct storage		*a, *b;
+	struct storage_options	 o = { .busy_timeout_ms = 1000, .lease = 60 };
+	struct outbound_row	 ra[4], rb[4], more[4], r;
+	size_t			 na, nb, i, j;
+	int64_t			 b0, b1;
+	char			*err = NULL;
+
+	PG_ONLY();
+	a = open_mem();
+	b = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(b);
+	queue_due(a, 4, 100);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_outbound_claim(a, 200, 2, ra, &na), 0);
+	assert_int_equal(na, 2);
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_outbound_claim(b, 200, 4, rb, &nb), 0);
+	assert_int_equal(nb, 2);	/* not a's, though a has not committed */
+	for (i = 0; i < na; i++) {
+		assert_string_equal(ra[i].status, "pending");
+		assert_int_equal(ra[i].attempts, 1);
+		for (j = 0; j < nb; j++)
+			assert_int_not_equal(ra[i].id, rb[j].id);
+	}
+	assert_true(ra[0].id < ra[1].id);	/* oldest first */
+	assert_int_equal(storage_commit(a), 0);
+	assert_int_equal(storage_commit(b), 0);
+	assert_int_equal(storage_outbound_claim(a, 200, 4, more, &i), 0);
+	assert_int_equal(i, 0);		/* all four are claimed */
+	/* b finishes one of its two; then it dies. */
+	{
+		struct outbound_update	u;
+
+		memset(&u, 0, sizeof u);
+		u.id = rb[0].id;
+		u.status = "sent";
+		u.provider_sid = "SMx";
+		u.sent_at = 201;
+		u.now = 201;
+		assert_int_equal(storage_outbound_update(b, &u), 0);
+	}
+	b0 = rb[0].id;
+	b1 = rb[1].id;
+	for (i = 0; i < nb; i++)
+		outbound_row_clear(&rb[i]);
+	storage_close(b);
+	/* a's claims (lease 300 by default) and b's (60) are still held. */
+	assert_int_equal(storage_outbound_recover(a, 259, 400), 0);
+	/* b's lease is over: its unfinished claim is an unknown outcome. */
+	assert_int_equal(storage_outbound_recover(a, 260, 400), 1);
+	assert_int_equal(storage_outbound_get(a, b1, NULL, &r), 1);
+	assert_string_equal(r.status, "unknown");
+	outbound_row_clear(&r);
+	assert_int_equal(storage_outbound_get(a, b0, NULL, &r), 1);
+	assert_string_equal(r.status, "sent");
+	outbound_row_clear(&r);
+	/* Due again at retry_at, and claimed as unknown. */
+	assert_int_equal(storage_outbound_claim(a, 399, 4, rb, &nb), 0);
+	assert_int_equal(nb, 0);
+	assert_int_equal(storage_outbound_claim(a, 400, 4, rb, &nb), 0);
+	assert_int_equal(nb, 1);
+	assert_string_equal(rb[0].status, "unknown");
+	assert_int_equal(rb[0].attempts, 2);
+	outbound_row_clear(&rb[0]);
+	assert_int_equal(storage_outbound_recover(a, 500, 600), 2);
+	for (i = 0; i < na; i++)
+		outbound_row_clear(&ra[i]);
+	storage_close(a);
+}
+
+/* An acknowledgement timer is fired by one instance only. */
+static void
+test_pg_escalation_due_once(void **state)
+{
+	struct storage		*a, *b;
+	struct storage_options	 o = { .busy_timeout_ms = 1000 };
+	struct escalation	 e;
+	struct escalation_update u;
+	int64_t			 id, ids[4], next;
+	size_t			 n;
+	char			*err = NULL;
+
+	PG_ONLY();
+	a = open_mem();
+	b = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(b);
+	memset(&e, 0, sizeof e);
+	e.phone = "+447700900501";
+	e.level = "emergency";
+	e.call_sid = "CAdue";
+	e.created_at = 10;
+	e.next_alert_at = 100;
+	assert_int_equal(storage_escalation_insert(a, &e, &id), 0);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_escalation_due(a, 200, ids, 4, &n, &next), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], id);
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_escalation_due(b, 200, ids, 4, &n, &next), 0);
+	assert_int_equal(n, 0);		/* a holds it */
+	storage_rollback(b);
+	memset(&u, 0, sizeof u);
+	u.id = id;
+	u.chain_pos = 1;
+	u.failovers = -1;
+	u.next_alert_at = 1100;
+	u.now = 200;
+	assert_int_equal(storage_escalation_update(a, &u), 1);
+	assert_int_equal(storage_commit(a), 0);
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_escalation_due(b, 200, ids, 4, &n, &next), 0);
+	assert_int_equal(n, 0);		/* moved on by a */
+	assert_int_equal(next, 1100);
+	storage_rollback(b);
+	storage_close(b);
+	storage_close(a);
+}
+
+/*
+ * A provider's retry of one message on another instance waits for the
+ * first instance's transaction, and then finds the message stored.  A
+ * failed statement ends PostgreSQL's transaction: its commit fails.
+ */
+static void
+test_pg_inbound_retry(void **state)
+{
+	struct storage		*a, *b;
+	struct storage_options	 o = { .busy_timeout_ms = 200 };
+	struct inbound		 in = make_inbound("SMretry", "stored reply");
+	char			*err = NULL, *reply = NULL;
+
+	PG_ONLY();
+	a = open_mem();
+	b = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(b);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_inbound_find(a, "twilio", "SMretry", &reply),
+	    0);
+	assert_int_equal(storage_begin(b), 0);
+	/* a holds the message's lock: b waits, then gives up (a 503). */
+	assert_int_equal(storage_inbound_find(b, "twilio", "SMretry", &reply),
+	    -1);
+	assert_int_equal(storage_commit(b), -1);
+	storage_rollback(b);
+	assert_int_equal(storage_inbound_insert(a, &in, NULL), 0);
+	assert_int_equal(storage_commit(a), 0);
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_inbound_find(b, "twilio", "SMretry", &reply),
+	    1);
+	assert_string_equal(reply, "stored reply");
+	free(reply);
+	storage_rollback(b);
+	storage_close(b);
+	storage_close(a);
+}
+
+/*
+ * Two parts of one long message on two instances: the second waits for
+ * the first's transaction (and gives up at lock_timeout), then sees its
+ * part, so one of them finds the message whole.
+ */
+static void
+test_pg_parts_one_at_a_time(void **state)
+{
+	struct storage		*a, *b;
+	struct storage_options	 o = { .busy_timeout_ms = 200 };
+	struct inbound_part	 p;
+	struct inbound_part_row	 rows[2];
+	size_t			 n;
+	char			*err = NULL;
+
+	PG_ONLY();
+	a = open_mem();
+	b = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(b);
+	memset(&p, 0, sizeof p);
+	p.provider = "vonage";
+	p.phone = "+447700900601";
+	p.ref = "9";
+	p.total = 2;
+	p.part = 1;
+	p.sid = "A";
+	p.body = "chest ";
+	p.received_at = 100;
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_part_put(a, &p), 1);
+	p.part = 2;
+	p.sid = "B";
+	p.body = "pain";
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_part_put(b, &p), -1);	/* a holds the group */
+	storage_rollback(b);
+	assert_int_equal(storage_commit(a), 0);
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_part_put(b, &p), 1);
+	assert_int_equal(storage_parts_get(b, "vonage", "+447700900601", "9",
+	    rows, 2, &n), 0);
+	assert_int_equal(n, 2);
+	inbound_part_row_clear(&rows[0]);
+	inbound_part_row_clear(&rows[1]);
+	assert_int_equal(storage_commit(b), 0);
+	storage_close(b);
+	storage_close(a);
+}
+
 int
 main(void)
 {
+	if ((pg_url = getenv("CLOTLINE_TEST_PG")) != NULL) {
+#ifndef HAVE_LIBPQ
+		printf("SKIP: this clotline was built without PostgreSQL "
+		    "(libpq)\n");
+		return 77;
+#endif
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrate_ping),
 		cmocka_unit_test(test_migration_8_kind_check),
@@ -1305,6 +1692,12 @@ main(void)
 		cmocka_unit_test(test_migration_10_episodes),
 		cmocka_unit_test(test_file_unlinked),
 		cmocka_unit_test(test_inbound_parts),
+		cmocka_unit_test(test_reminder_slots),
+		cmocka_unit_test(test_escalation_first_unique),
+		cmocka_unit_test(test_pg_claim_shared),
+		cmocka_unit_test(test_pg_escalation_due_once),
+		cmocka_unit_test(test_pg_inbound_retry),
+		cmocka_unit_test(test_pg_parts_one_at_a_time),
 	};
 	int	rc;
 

@@ -1,0 +1,310 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# Two gateways on one PostgreSQL database (issue 19), each a real process
+# on loopback HTTP with its own port, both sending through the fake
+# provider, on the test build's clock (one file both read):
+#   0. patients enrolled through both APIs, listed by either, and by the
+#      staff command; clotline backup refuses the PostgreSQL store;
+#   1. signed webhooks with red flags, split between the two; kill -9 of
+#      one mid-load, restart, and the provider's retry of every message to
+#      the *other* instance: every message stored exactly once, every
+#      acknowledged one answered with its stored reply, one escalation per
+#      sender's episode;
+#   2. the acknowledgement timers of those escalations, due while both run:
+#      each passes its escalation on once, not once per instance; staff on
+#      either instance see the same escalations and acknowledge them;
+#   3. a reminder burst due while both run: each patient's reminder queued
+#      once (the slot taken before queueing), none in quiet hours;
+#   4. the next day's burst taken by one instance alone, killed with -9
+#      while its sends are in flight: the other takes its claims over once
+#      the lease has run out, as unknown outcomes, and sends them again;
+#      every reminder reaches the provider, and the duplicates are at most
+#      the dead instance's sends in flight (docs/deployment.md);
+#   5. PostgreSQL stopped under the running instance: 503 for a webhook,
+#      never a 200 for a message not stored, /healthz 503; back again, the
+#      provider's retry is stored once.
+# A private PostgreSQL cluster is started for it (tests/pg/cluster.sh);
+# without PostgreSQL, or in a build without libpq, the test is skipped.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=../pg/cluster.sh
+. "$top_srcdir/tests/pg/cluster.sh"
+
+[ -x "${CLOTLINE_TESTCLOCK:-}" ] ||
+	fail "CLOTLINE_TESTCLOCK is not built (make check builds it)"
+: "${WEBHOOKGEN:=$top_builddir/tests/fake/webhookgen}"
+[ -x "$WEBHOOKGEN" ] || fail "WEBHOOKGEN is not built (make check builds it)"
+# A built-in backend is listed by check-config's complaint about a bad one.
+printf '[storage]\nbackend = ?\n' >"$TMPD/probe.ini"
+probe=$("$CLOTLINE" check-config -c "$TMPD/probe.ini" 2>&1 || true)
+if [[ $probe != *"sqlite, postgresql"* ]]; then
+	echo "SKIP: this clotline was built without PostgreSQL (libpq)"
+	exit 77
+fi
+pg_cluster_start
+_CLEANUP+=(pg_cluster_stop)
+
+CLOTLINE=$CLOTLINE_TESTCLOCK
+CLOCK=$TMPD/clock
+export CLOTLINE_TEST_CLOCK=$CLOCK
+set_clock() {
+	printf '%s\n' "$1" >"$CLOCK.tmp"
+	mv "$CLOCK.tmp" "$CLOCK"
+	NOW=$1
+}
+
+# The store is PostgreSQL: the helpers' queries go there.
+sql() {
+	"$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
+}
+
+ADMIN_TOKEN=pgpair-test-admin-token-0123456
+export CLOTLINE_ADMIN_TOKEN=$ADMIN_TOKEN
+api() {	# PORT METHOD PATH [JSON]
+	local args=(-X "$2" -H "Authorization: Bearer $ADMIN_TOKEN")
+	[ -z "${4:-}" ] || args+=(-H 'Content-Type: application/json' --data-binary "$4")
+	http_request "${args[@]}" "http://127.0.0.1:$1/api/v1$3"
+}
+
+LEASE=12
+GRACE=3
+INFLIGHT=4
+BACKUP=+447700900124
+SENDER0=447700700000
+NSEND=20
+for i in $(seq 0 $((NSEND - 1))); do
+	# Day 2's reminder (each number's third request: welcome, day 1, day
+	# 2) is answered slowly (within send_timeout), so it is in flight when
+	# its sender dies.
+	echo "+$((SENDER0 + i)) 201 201 slow:4000"
+done >"$TMPD/fake.script"
+start_fake "$TMPD/fake.script"
+
+CFG_PROVIDER=twilio CFG_API_BASE="http://127.0.0.1:$FAKE_PORT" \
+CFG_STORAGE="backend = postgresql
+url = $PG_URL
+lease = $LEASE" \
+CFG_OUTBOX="poll_interval = 1
+connect_timeout = 2
+send_timeout = 5
+unknown_grace = $GRACE
+max_in_flight = $INFLIGHT
+rate = 1000" \
+CFG_REMINDERS="poll_interval = 1" \
+CFG_ESCALATION="ack_timeout = 600" \
+CFG_CLINIC="on_call_backup = $BACKUP" \
+	write_config "$TEST_CONF"
+mkdir "$TMPD/b"
+sed 's#^console_log = .*#console_log = outbound-b.log#' "$TEST_CONF" >"$TMPD/b/clotline.ini"
+chmod 600 "$TMPD/b/clotline.ini"
+"$CLOTLINE" check-config -c "$TEST_CONF" >/dev/null ||
+	fail "check-config refuses the PostgreSQL configuration"
+
+B_PID=
+B_PORT=
+_b_ready() {
+	[ -s "$TMPD/b/port" ] || ! kill -0 "$B_PID" 2>/dev/null
+}
+start_b() {
+	rm -f "$TMPD/b/port"
+	(cd / && exec "$CLOTLINE" serve -c "$TMPD/b/clotline.ini") 2>>"$TMPD/b/daemon.log" &
+	B_PID=$!
+	_PIDS+=("$B_PID")
+	wait_for "$TEST_WAIT" _b_ready || fail "instance B wrote no port file"
+	kill -0 "$B_PID" 2>/dev/null || fail "instance B exited during start-up: $(tail -3 "$TMPD/b/daemon.log")"
+	B_PORT=$(cat "$TMPD/b/port")
+}
+
+# 2026-11-02 is a Monday; London is on UTC.
+T0=$(date -u -d '2026-11-02 09:00' +%s)
+set_clock "$T0"
+start_daemon
+A_PORT=$PORT
+start_b
+ok "two instances on one PostgreSQL database: A on $A_PORT, B on $B_PORT"
+expect_eq "$(sql 'SELECT version FROM clotline_schema;')" 12 'migrated once, to version 12'
+
+# Enrolment through either instance; each sees the other's.
+for i in $(seq 0 $((NSEND - 1))); do
+	p="+$((SENDER0 + i))"
+	private "$p"
+	port=$A_PORT
+	[ $((i % 2)) = 0 ] || port=$B_PORT
+	api "$port" POST /patients "{\"phone\": \"$p\", \"language\": \"en\",
+	    \"timezone\": \"Europe/London\", \"plan\": \"dvt-walking\",
+	    \"start_date\": \"2026-11-02\", \"reminder_times\": \"walk=10:00\"}"
+	[ "$HTTP_STATUS" = 201 ] || fail "enrolling $p on $port: HTTP $HTTP_STATUS $HTTP_BODY"
+done
+api "$A_PORT" GET '/patients?limit=100'
+expect_eq "$(grep -o '"phone"' <<<"$HTTP_BODY" | wc -l)" "$NSEND" \
+	'A lists every patient, those enrolled through B too'
+# The staff command, on either instance's configuration.
+run "$CLOTLINE" patient list --json -c "$TMPD/b/clotline.ini"
+expect_eq "$RUN_RC" 0 'clotline patient list on PostgreSQL'
+expect_eq "$(grep -o '"phone"' <<<"$RUN_OUT" | wc -l)" "$NSEND" '... lists every patient'
+run "$CLOTLINE" backup -c "$TEST_CONF" "$TMPD/copy.db"
+expect_eq "$RUN_RC" 1 'clotline backup refuses a PostgreSQL store'
+expect_contains "$RUN_ERR" 'pg_dump' '... and says what to use instead'
+
+# --------------------------------------------------- 1. webhooks and kill -9
+
+tail -q -n +2 "$top_srcdir"/tests/data/*.tsv | cut -f2 >"$TMPD/messages"
+mapfile -t corpus <"$TMPD/messages"
+private "${corpus[@]}"
+N=600
+"$WEBHOOKGEN" --token "$TEST_TOKEN" --url "$TEST_SMS_URL" --count "$N" \
+	--senders "$NSEND" --first-sender "+$SENDER0" <"$TMPD/messages" >"$TMPD/load.tsv"
+awk 'NR % 2 == 1' "$TMPD/load.tsv" >"$TMPD/to-a.tsv"
+awk 'NR % 2 == 0' "$TMPD/load.tsv" >"$TMPD/to-b.tsv"
+
+load_webhooks "$TMPD/to-a.tsv" "$TMPD/out1" "$TMPD/res-a" "$A_PORT" 4 &
+LOAD_A=$!
+load_webhooks "$TMPD/to-b.tsv" "$TMPD/out1" "$TMPD/res-b" "$B_PORT" 4 &
+LOAD_B=$!
+_PIDS+=("$LOAD_A" "$LOAD_B")
+some_stored() { [ "$(sql 'SELECT count(*) FROM inbound_messages;')" -ge 100 ]; }
+wait_for 60 some_stored || fail 'the load stored fewer than 100 messages in 60 s'
+kill -KILL "$B_PID"
+{ wait_exit "$B_PID" 5; } 2>/dev/null || fail 'B survived kill -9'
+wait_exit "$LOAD_A" 120 || fail 'the load on A did not end'
+wait_exit "$LOAD_B" 60 || fail 'the load on B did not end after the kill'
+acked=$(sids_with 200 "$TMPD/res-a" "$TMPD/res-b" | wc -l)
+lost=$(sids_with 000 "$TMPD/res-b" | wc -l)
+[ "$lost" -gt 0 ] || fail "kill -9 was not during B's load (every request answered)"
+expect_eq "$(awk '$1 != 200 && $1 != "000"' "$TMPD/res-a" "$TMPD/res-b" | wc -l)" 0 \
+	'no answer but 200 (and none after the kill)'
+ok "kill -9 of B mid-load: $acked of $N answered 200, $lost unanswered"
+sql 'SELECT provider_sid FROM inbound_messages;' | sort >"$TMPD/stored1"
+expect_eq "$(comm -23 <(sids_with 200 "$TMPD/res-a" "$TMPD/res-b") "$TMPD/stored1" | wc -l)" 0 \
+	'every message answered 200 is stored'
+
+start_b
+# The provider's retry of every message reaches the other instance.
+load_webhooks "$TMPD/to-a.tsv" "$TMPD/out2" "$TMPD/res2-b" "$B_PORT" 4 &
+LOAD_B=$!
+load_webhooks "$TMPD/to-b.tsv" "$TMPD/out2" "$TMPD/res2-a" "$A_PORT" 4
+wait_exit "$LOAD_B" 120 || fail 'the retry load on B did not end'
+expect_eq "$(sids_with 200 "$TMPD/res2-a" "$TMPD/res2-b" | wc -l)" "$N" \
+	'every retry, on the other instance, answered 200'
+expect_eq "$(sql 'SELECT count(*), count(DISTINCT provider_sid) FROM inbound_messages;')" "$N|$N" \
+	'each MessageSid stored exactly once'
+changed=0
+for sid in $(sids_with 200 "$TMPD/res-a" "$TMPD/res-b"); do
+	cmp -s "$TMPD/out1/$sid" "$TMPD/out2/$sid" || changed=$((changed + 1))
+done
+expect_eq "$changed" 0 'each acknowledged message answered from the store on retry, identically'
+expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalation_messages;")" \
+	"$(sql "SELECT count(*), count(*) FROM inbound_messages WHERE level IN ('urgent', 'emergency');")" \
+	'each red flag attached to an escalation once'
+nesc=$(sql 'SELECT count(*) FROM escalations;')
+[ "$nesc" -ge 1 ] || fail 'the load raised no escalation'
+expect_eq "$(sql 'SELECT count(*) FROM (SELECT phone FROM escalations GROUP BY phone HAVING count(*) > 1) d;')" 0 \
+	"one escalation per sender's episode ($nesc escalations)"
+expect_eq "$(sql 'SELECT count(*) FROM escalations e WHERE NOT EXISTS (SELECT 1 FROM escalation_alerts a WHERE a.escalation_id = e.id);')" 0 \
+	'every escalation raised its alert'
+
+# --------------------------------------------- 2. acknowledgement timers once
+
+set_clock $((T0 + 630))
+timed_out() {
+	[ "$(sql "SELECT count(DISTINCT escalation_id) FROM escalation_alerts WHERE reason = 'timeout';")" = "$nesc" ]
+}
+wait_for 30 timed_out || fail 'the acknowledgement timers did not fire'
+# Both instances look every poll; a second firing would show by now.
+for _ in 1 2 3; do
+	kill -0 "$B_PID" && kill -0 "$DAEMON_PID" || fail 'an instance died'
+	http_get /healthz
+done
+expect_eq "$(sql "SELECT count(*) FROM escalation_alerts WHERE reason = 'timeout';")" "$nesc" \
+	'each timer passed its escalation on once, not once per instance'
+expect_eq "$(sql "SELECT count(*) FROM escalations WHERE chain_pos <> 1 OR alerted_to <> '$BACKUP';")" 0 \
+	'... each to the backup number'
+# Staff acknowledge them on B; A sees it.
+for id in $(sql 'SELECT id FROM escalations;'); do
+	api "$B_PORT" POST "/escalations/$id/ack" '{"note": "seen"}'
+	[ "$HTTP_STATUS" = 200 ] || fail "ack $id on B: HTTP $HTTP_STATUS"
+done
+api "$A_PORT" GET '/escalations?open=1'
+expect_contains "$HTTP_BODY" '"escalations":[]' 'A sees every escalation acknowledged on B'
+
+# ------------------------------------------------- 3. a reminder burst, both
+settled() {
+	[ "$(sql "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending', 'unknown');")" = 0 ]
+}
+set_clock $((T0 + 3600 + 60))	# 10:01, day 1
+day1() { [ "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reminder';")" -ge "$NSEND" ]; }
+wait_for 30 day1 || fail 'day 1 reminders were not queued'
+wait_for 30 settled || fail 'day 1 reminders were not sent'
+expect_eq "$(sql "SELECT count(*), count(DISTINCT patient_id) FROM outbound_messages WHERE kind = 'reminder';")" \
+	"$NSEND|$NSEND" 'day 1: each patient reminded once, by whichever instance took the slot'
+expect_eq "$(sql "SELECT count(*) FROM reminder_slots;")" "$NSEND" '... one slot each'
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reminder' AND status = 'sent';")" \
+	"$NSEND" '... and sent'
+# Quiet hours are 21:00-08:00 local (London is UTC): none queued in them.
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reminder' AND ((created_at % 86400) >= 21 * 3600 OR (created_at % 86400) < 8 * 3600);")" 0 \
+	'no reminder queued in quiet hours'
+
+# ------------------------- 4. day 2: one instance alone, killed mid-send
+kill -STOP "$DAEMON_PID"
+set_clock $((T0 + 86400 + 3600 + 60))	# 10:01, day 2
+# Queued, and at least one send reached the provider (it logs on arrival).
+inflight() {
+	[ "$(fake_count '"action":"slow:')" -ge 1 ] &&
+		[ "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reminder';")" -ge $((2 * NSEND)) ]
+}
+if ! wait_for 30 inflight; then
+	kill -CONT "$DAEMON_PID"
+	fail 'B queued and claimed no day 2 reminder with A stopped'
+fi
+held=$(sql "SELECT string_agg(id::text, ',') FROM outbound_messages WHERE status = 'sending';")
+claimed=$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held);")
+kill -KILL "$B_PID"
+{ wait_exit "$B_PID" 5; } 2>/dev/null || fail 'B survived kill -9'
+kill -CONT "$DAEMON_PID"
+ok "B queued day 2's $NSEND reminders alone and died with $claimed in flight"
+# Within the lease A leaves them alone.
+http_get /healthz
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" "$claimed" \
+	"within the lease ($LEASE s) the dead instance's claims are left alone"
+set_clock $((NOW + LEASE + 1))
+# (A took over B's claims of the first kill already, at the first clock move.)
+taken() {
+	[ "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" = 0 ]
+}
+wait_for 20 taken || fail 'A did not take over the claims after the lease'
+wait_for 5 log_has "took over $claimed messages" ||
+	fail "A's log does not say it took over $claimed messages"
+
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" 0 \
+	'... then takes them over'
+set_clock $((NOW + GRACE + 1))
+wait_for 30 settled || fail "the taken-over reminders were not sent: $(sql "SELECT status, count(*) FROM outbound_messages GROUP BY status;")"
+expect_eq "$(sql "SELECT count(*), count(DISTINCT patient_id) FROM outbound_messages WHERE kind = 'reminder' AND created_at >= $((T0 + 86400));")" \
+	"$NSEND|$NSEND" 'day 2: each patient reminded once (A found the slots taken)'
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE status <> 'sent';")" 0 \
+	'every message sent in the end'
+# The documented bound: each instance killed mid-send may have had up to
+# max_in_flight sends the provider took but the store never heard of.
+rows=$(sql "SELECT count(*) FROM outbound_messages;")
+reqs=$(fake_count)
+dups=$((reqs - rows))
+[ "$dups" -ge 1 ] && [ "$dups" -le $((2 * INFLIGHT)) ] ||
+	fail "$reqs requests to the provider for $rows messages: $dups duplicates, expected 1 to $((2 * INFLIGHT)) (max_in_flight for each of the two kills)"
+ok "$reqs requests to the provider for $rows messages: $dups duplicates, within max_in_flight ($INFLIGHT) for each kill"
+# ------------------------------------------------- 5. PostgreSQL goes away
+pg_cluster_down
+post_sms SMpgdown "+$SENDER0" 'my leg is a bit better today'
+expect_eq "$HTTP_STATUS" 503 'PostgreSQL down: the webhook is answered 503'
+http_get /healthz
+expect_eq "$HTTP_STATUS" 503 '... and /healthz is 503'
+pg_cluster_up
+healthy() { http_get /healthz; [ "$HTTP_STATUS" = 200 ]; }
+wait_for 20 healthy || fail '/healthz did not recover with PostgreSQL back'
+post_sms SMpgdown "+$SENDER0" 'my leg is a bit better today'
+expect_eq "$HTTP_STATUS" 200 "PostgreSQL back: the provider's retry is answered 200"
+expect_eq "$(inbound_count SMpgdown)" 1 '... and stored once'
+log_has 'connected to PostgreSQL again' || fail 'A does not say it reconnected'
+
+# B's log too (finish checks A's).
+DAEMON_LOG=$TMPD/b/daemon.log expect_log_clean
+finish
