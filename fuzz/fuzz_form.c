@@ -6,7 +6,7 @@
  * non-empty '&'-separated piece has a '=' after a non-empty key, no raw
  * NUL, at most FUZZ_FORM_MAX fields), keep every field, and decode them so
  * that the form encoded again, every byte as %XX, parses back to the same
- * bytes; form_get finds the first field of a key.  outbox_query_id must
+ * bytes; form_get finds the first field of a key.  provider_query_id must
  * find the first "id=N" piece whose N is a whole positive number.
  */
 #include "config.h"
@@ -18,7 +18,7 @@
 
 #include "form.h"
 #include "fuzz.h"
-#include "outbox.h"
+#include "provider.h"
 #include "xmalloc.h"
 
 #define FUZZ_FORM_MAX	32	/* small, so that the limit is reached */
@@ -123,7 +123,7 @@ fuzz_form_check(const struct form *f, size_t want)
 	fuzz_form_roundtrip(f);
 }
 
-/* The id outbox_query_id should find, by strtoll on each piece alone. */
+/* The id provider_query_id should find, by strtoll on each piece alone. */
 static int64_t
 fuzz_form_query_expect(const char *q)
 {
@@ -169,10 +169,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	form_free(f);
 
 	q = fuzz_string((const char *)data, size);
-	id = outbox_query_id(q);
+	id = provider_query_id(q);
 	wantid = fuzz_form_query_expect(q);
 	if (id != wantid)
-		fuzz_fail("outbox_query_id gave %lld, expected %lld",
+		fuzz_fail("provider_query_id gave %lld, expected %lld",
 		    (long long)id, (long long)wantid);
 	free(q);
 	return 0;

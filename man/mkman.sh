@@ -109,6 +109,12 @@ error.
 .B CLOTLINE_AUTH_TOKEN
 the provider auth token, instead of [provider] auth_token or auth_token_file.
 .TP
+.B CLOTLINE_API_SECRET
+the provider API secret, instead of [provider] api_secret.
+.TP
+.B CLOTLINE_SIGNATURE_SECRET
+the secret of signed webhooks, instead of [provider] signature_secret.
+.TP
 .B CLOTLINE_ADMIN_TOKEN
 the staff API's bearer token, instead of [admin] token_file.
 .TP
@@ -197,9 +203,13 @@ END
 .SH ENVIRONMENT
 .B CLOTLINE_AUTH_TOKEN
 overrides [provider] auth_token and auth_token_file;
+.B CLOTLINE_API_SECRET
+and
+.B CLOTLINE_SIGNATURE_SECRET
+override [provider] api_secret and signature_secret;
 .B CLOTLINE_ADMIN_TOKEN
 overrides [admin] token_file.
-Under systemd both come from
+Under systemd they come from
 .IR $sysconfdir/clotline/secrets.env ,
 read by systemd as root.
 .SH FILES

@@ -52,6 +52,12 @@ enum conf_type {
 	CONF_TIMEZONE,
 	CONF_LANGUAGE,
 	CONF_ACCOUNT_SID,
+	CONF_SIGMETHOD,		/* how signed webhook parameters are hashed */
+};
+
+/* The signature methods of signed parameters, as the provider names them. */
+static const char *const conf_sigmethods[] = {
+	"md5hash", "md5", "sha1", "sha256", "sha512",
 };
 
 struct conf_entry {
@@ -111,7 +117,8 @@ static const struct conf_entry conf_table[] = {
 
 	{ .section = "provider", .key = "name", .type = CONF_PROVIDER,
 	  .offset = F(provider), .def = "console",
-	  .help = "console (outbound messages go to the log) or twilio" },
+	  .help = "the messaging provider: console (outbound messages go to "
+	  "the log) or a provider's name (docs/providers.md)" },
 	{ .section = "provider", .key = "account_sid", .type = CONF_ACCOUNT_SID,
 	  .offset = F(account_sid),
 	  .help = "provider account (AC followed by 32 hex digits)" },
@@ -126,11 +133,32 @@ static const struct conf_entry conf_table[] = {
 	  .offset = F(from),
 	  .help = "the clinic's sending number, E.164" },
 	{ .section = "provider", .key = "api_base", .type = CONF_URL,
-	  .offset = F(api_base), .def = "https://api.twilio.com",
-	  .help = "provider REST base URL (point at a local fake in tests)" },
+	  .offset = F(api_base),
+	  .help = "provider REST base URL (point at a local fake in tests); "
+	  "unset: the provider's own" },
+	{ .section = "provider", .key = "api_key", .type = CONF_STRING,
+	  .offset = F(api_key),
+	  .help = "provider API key, for providers that authenticate with one" },
+	{ .section = "provider", .key = "api_secret", .type = CONF_STRING,
+	  .offset = F(api_secret),
+	  .help = "provider API secret (with api_key); env CLOTLINE_API_SECRET "
+	  "overrides" },
+	{ .section = "provider", .key = "signature_secret", .type = CONF_STRING,
+	  .offset = F(signature_secret),
+	  .help = "secret that signs webhook parameters (signed webhooks); env "
+	  "CLOTLINE_SIGNATURE_SECRET overrides" },
+	{ .section = "provider", .key = "signature_method", .type = CONF_SIGMETHOD,
+	  .offset = F(signature_method), .def = "md5hash",
+	  .help = "how signed webhook parameters are hashed: md5hash, md5, "
+	  "sha1, sha256 or sha512 (the provider's dashboard setting)" },
+	{ .section = "provider", .key = "parts_wait", .type = CONF_INT,
+	  .offset = F(parts_wait), .def = "120", .min = 1, .max = 3600,
+	  .help = "seconds to wait for the rest of a long message that arrives "
+	  "in parts before triaging what came" },
 	{ .section = "provider", .key = "verify_signatures", .type = CONF_BOOL,
 	  .offset = F(verify_signatures), .def = "yes",
-	  .help = "check X-Twilio-Signature on every webhook (never 'no' in production)" },
+	  .help = "check the provider's signature on every webhook (never 'no' "
+	  "in production)" },
 
 	{ .section = "provider", .key = "console_log", .type = CONF_PATH,
 	  .offset = F(console_log),
@@ -600,6 +628,15 @@ conf_resolve_path(const struct conf_parse *cp, const char *v)
 }
 
 /* Applies one value; returns -1 and adds a diagnostic when it is bad. */
+/* The keys whose values are never echoed or left readable to others. */
+static int
+conf_is_secret(const struct conf_entry *e)
+{
+	return e->offset == offsetof(struct conf, auth_token) ||
+	    e->offset == offsetof(struct conf, api_secret) ||
+	    e->offset == offsetof(struct conf, signature_secret);
+}
+
 static int
 conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
     const char *file, unsigned line)
@@ -748,9 +785,19 @@ conf_set(struct conf_parse *cp, const struct conf_entry *e, const char *v,
 		}
 		why = "expected AC followed by 32 lower-case hex digits";
 		break;
+	case CONF_SIGMETHOD:
+		for (n = 0; n < sizeof conf_sigmethods /
+		    sizeof conf_sigmethods[0]; n++)
+			if (strcmp(v, conf_sigmethods[n]) == 0) {
+				free(*sp);
+				*sp = xstrdup(v);
+				return 0;
+			}
+		why = "expected md5hash, md5, sha1, sha256 or sha512";
+		break;
 	}
 	/* Never echo a secret back, even when it is malformed. */
-	if (e->offset == offsetof(struct conf, auth_token))
+	if (conf_is_secret(e))
 		diag_error(cp->diag, file, line, "[%s] %s: %s", e->section,
 		    e->key, why);
 	else
@@ -929,8 +976,9 @@ conf_read_token_file(struct conf_parse *cp)
 static void
 conf_check_required(struct conf_parse *cp)
 {
-	struct conf	*c = cp->conf;
-	const char	*f = cp->file;
+	const struct provider_ops	*ops;
+	struct conf			*c = cp->conf;
+	const char			*f = cp->file;
 
 	if (c->clinic_phone == NULL && !conf_seen(cp, "clinic", "phone"))
 		diag_error(cp->diag, f, 0, "[clinic] phone is required "
@@ -944,11 +992,6 @@ conf_check_required(struct conf_parse *cp)
 		diag_error(cp->diag, f, 0, "[server] public_url is required while "
 		    "verify_signatures = yes (the URL the provider is configured "
 		    "to call)");
-	/* A token file that failed was reported already. */
-	if (c->verify_signatures && c->auth_token == NULL &&
-	    c->auth_token_file == NULL)
-		diag_error(cp->diag, f, 0, "[provider] auth_token (or env "
-		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");
 	if (strcmp(c->storage_backend, "postgresql") == 0) {
 		if (c->storage_url == NULL)
 			diag_error(cp->diag, f, 0, "[storage] url is required "
@@ -964,17 +1007,8 @@ conf_check_required(struct conf_parse *cp)
 		diag_warning(cp->diag, f, 0,
 		    "[storage] url is ignored with backend = %s",
 		    c->storage_backend);
-	if (strcmp(c->provider, "twilio") == 0) {
-		if (c->account_sid == NULL)
-			diag_error(cp->diag, f, 0,
-			    "[provider] account_sid is required for twilio");
-		if (c->auth_token == NULL && c->auth_token_file == NULL)
-			diag_error(cp->diag, f, 0,
-			    "[provider] auth_token is required for twilio");
-		if (c->from == NULL)
-			diag_error(cp->diag, f, 0,
-			    "[provider] from is required for twilio");
-	}
+	if ((ops = provider_find(c->provider)) != NULL && ops->check != NULL)
+		ops->check(c, cp->diag, f);
 }
 
 /*
@@ -984,20 +1018,32 @@ conf_check_required(struct conf_parse *cp)
 static void
 conf_check_secret_mode(struct conf_parse *cp)
 {
+	static const struct {
+		size_t		 offset;
+		const char	*env;
+	} secrets[] = {
+		{ offsetof(struct conf, auth_token), "CLOTLINE_AUTH_TOKEN" },
+		{ offsetof(struct conf, api_secret), "CLOTLINE_API_SECRET" },
+		{ offsetof(struct conf, signature_secret),
+		    "CLOTLINE_SIGNATURE_SECRET" },
+	};
 	struct stat	sb;
-	size_t		i;
+	size_t		i, j;
 
-	for (i = 0; i < CONF_NENTRIES; i++)
-		if (conf_table[i].offset == offsetof(struct conf, auth_token))
-			break;
-	if (i == CONF_NENTRIES || cp->seen[i] == 0 ||
-	    fstat(fileno(cp->fp), &sb) == -1 || (sb.st_mode & 044) == 0)
+	if (fstat(fileno(cp->fp), &sb) == -1 || (sb.st_mode & 044) == 0)
 		return;
-	diag_warning(cp->diag, cp->file, cp->seen[i], "[provider] auth_token "
-	    "is in a file %s can read (mode %03o): chmod 600 the file, or "
-	    "set CLOTLINE_AUTH_TOKEN in the environment instead",
-	    (sb.st_mode & 004) != 0 ? "everyone" : "its group",
-	    (unsigned)sb.st_mode & 0777);
+	for (j = 0; j < sizeof secrets / sizeof secrets[0]; j++) {
+		for (i = 0; i < CONF_NENTRIES; i++)
+			if (conf_table[i].offset == secrets[j].offset)
+				break;
+		if (i == CONF_NENTRIES || cp->seen[i] == 0)
+			continue;
+		diag_warning(cp->diag, cp->file, cp->seen[i], "[provider] %s "
+		    "is in a file %s can read (mode %03o): chmod 600 the file, "
+		    "or set %s in the environment instead", conf_table[i].key,
+		    (sb.st_mode & 004) != 0 ? "everyone" : "its group",
+		    (unsigned)sb.st_mode & 0777, secrets[j].env);
+	}
 }
 
 struct conf *
@@ -1049,6 +1095,15 @@ conf_load_lenient(const char *path, struct diag *d, int *bad)
 		c->auth_token = xstrdup(env);
 	} else if (c->auth_token_file != NULL)
 		conf_read_token_file(&cp);
+	if ((env = getenv("CLOTLINE_API_SECRET")) != NULL && *env != '\0') {
+		free(c->api_secret);
+		c->api_secret = xstrdup(env);
+	}
+	if ((env = getenv("CLOTLINE_SIGNATURE_SECRET")) != NULL &&
+	    *env != '\0') {
+		free(c->signature_secret);
+		c->signature_secret = xstrdup(env);
+	}
 	conf_check_required(&cp);
 	c->plans_dir_given = conf_seen(&cp, "reminders", "plans_dir");
 	conf_derive(&cp);

@@ -44,7 +44,12 @@ struct conf {
 	char		*auth_token;		/* secret: never log */
 	char		*auth_token_file;	/* where auth_token came from */
 	char		*from;
-	char		*api_base;
+	char		*api_base;		/* NULL: the provider's own */
+	char		*api_key;
+	char		*api_secret;		/* secret: never log */
+	char		*signature_secret;	/* secret: never log */
+	char		*signature_method;	/* md5hash, md5, sha1, ... */
+	int		 parts_wait;		/* seconds, for a long message's parts */
 	int		 verify_signatures;
 	char		*console_log;		/* NULL: stderr */
 

@@ -15,7 +15,7 @@
 #include "conf.h"
 #include "escalate.h"
 #include "log.h"
-#include "outbox_policy.h"
+#include "outbox.h"
 #include "prompts.h"
 #include "settings.h"
 #include "storage.h"
@@ -210,7 +210,7 @@ escalate_send(const struct settings *set, struct storage *st,
 	    "concepts", "excerpt", "answered", "minutes" };
 	const struct conf	*conf = set->conf;
 	struct escalation_alert	 ea;
-	struct outbound		 ob;
+	struct outbox_msg	 ob;
 	const char		*vals[8], *tmpl;
 	char			 idbuf[24], minbuf[16], *concepts, *body;
 	int			 rc;
@@ -238,9 +238,8 @@ escalate_send(const struct settings *set, struct storage *st,
 	ob.to = conf->chain[a->pos];
 	ob.body = body;
 	ob.patient_id = a->patient_id;
-	ob.created_at = now;
-	ob.priority = strcmp(a->level, "emergency") == 0 ?
-	    OUTBOX_PRIO_EMERGENCY : OUTBOX_PRIO_ALERT;
+	ob.at = now;
+	ob.emergency = strcmp(a->level, "emergency") == 0;
 	/*
 	 * Fair per patient: within a priority, every patient's first alert
 	 * goes before anyone's further ones, and an enrolled patient's before
@@ -249,7 +248,7 @@ escalate_send(const struct settings *set, struct storage *st,
 	 */
 	ob.fair = 2 * (a->nalerts > 1000 ? 1000 : a->nalerts) +
 	    (a->patient_id == 0);
-	rc = storage_outbound_insert(st, &ob, outbound_id);
+	rc = outbox_enqueue(st, &ob, outbound_id);
 	free(body);
 	if (rc == -1)
 		return -1;

@@ -71,6 +71,27 @@ fail:
 	return rc;
 }
 
+struct form *
+form_new(void)
+{
+	return xcalloc(1, sizeof (struct form));
+}
+
+void
+form_add(struct form *f, const char *key, const char *value, size_t len)
+{
+	struct form_field	*fld;
+
+	f->fields = xreallocarray(f->fields, f->n + 1, sizeof *f->fields);
+	fld = &f->fields[f->n++];
+	fld->keylen = strlen(key);
+	fld->key = xstrdup(key);
+	fld->valuelen = len;
+	fld->value = xmalloc(len + 1);
+	memcpy(fld->value, value, len);
+	fld->value[len] = '\0';
+}
+
 void
 form_free(struct form *f)
 {

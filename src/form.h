@@ -36,6 +36,13 @@ enum form_result form_parse(const char *buf, size_t len, size_t max_fields,
 		    struct form **out);
 void		 form_free(struct form *);
 /*
+ * An empty form, and a field appended to it (key and value copied; value
+ * is len bytes): for parameters that came in another shape, such as JSON.
+ */
+struct form	*form_new(void);
+void		 form_add(struct form *, const char *key, const char *value,
+		    size_t len);
+/*
  * The first value of key, or NULL if absent; *lenp (if not NULL) gets its
  * length.  The pointer belongs to the form.
  */

@@ -148,7 +148,7 @@ ivr_say_language(const char *lang)
 }
 
 static void
-say(struct ivr_result *r, const char *lang, const char *prompt)
+ivr_add_say(struct ivr_result *r, const char *lang, const char *prompt)
 {
 	if (r->nsay < IVR_MAX_SAY) {
 		r->say[r->nsay].lang = lang;
@@ -157,7 +157,7 @@ say(struct ivr_result *r, const char *lang, const char *prompt)
 	}
 }
 
-static void	goodbye(struct ivr_call *, struct ivr_result *);
+static void	ivr_goodbye(struct ivr_call *, struct ivr_result *);
 
 /*
  * The prompt that asks for the current menu's keys, unless this was the
@@ -165,10 +165,10 @@ static void	goodbye(struct ivr_call *, struct ivr_result *);
  * ends instead of asking again.
  */
 static void
-ask(struct ivr_call *c, struct ivr_result *r)
+ivr_ask(struct ivr_call *c, struct ivr_result *r)
 {
 	if (c->steps >= IVR_MAX_STEPS) {
-		goodbye(c, r);
+		ivr_goodbye(c, r);
 		return;
 	}
 	r->num_digits = 1;
@@ -176,23 +176,23 @@ ask(struct ivr_call *c, struct ivr_result *r)
 	switch (c->menu) {
 	case IVR_MENU_LANGUAGE:
 		/* One line in each language, each in its own voice. */
-		say(r, "en", "voice_language");
-		say(r, "es", "voice_language");
-		say(r, "de", "voice_language");
+		ivr_add_say(r, "en", "voice_language");
+		ivr_add_say(r, "es", "voice_language");
+		ivr_add_say(r, "de", "voice_language");
 		break;
 	case IVR_MENU_MAIN:
-		say(r, c->lang, "voice_menu");
+		ivr_add_say(r, c->lang, "voice_menu");
 		break;
 	case IVR_MENU_LEG:
-		say(r, c->lang, "voice_leg_menu");
+		ivr_add_say(r, c->lang, "voice_leg_menu");
 		break;
 	case IVR_MENU_WALK:
-		say(r, c->lang, "voice_walk_ask");
+		ivr_add_say(r, c->lang, "voice_walk_ask");
 		r->num_digits = 0;	/* up to the # key */
 		r->timeout = 10;
 		break;
 	case IVR_MENU_WALK_CONFIRM:
-		say(r, c->lang, "voice_walk_confirm");
+		ivr_add_say(r, c->lang, "voice_walk_confirm");
 		r->minutes = c->minutes;
 		break;
 	case IVR_MENU_DONE:
@@ -201,49 +201,49 @@ ask(struct ivr_call *c, struct ivr_result *r)
 }
 
 static void
-goodbye(struct ivr_call *c, struct ivr_result *r)
+ivr_goodbye(struct ivr_call *c, struct ivr_result *r)
 {
-	say(r, c->lang[0] != '\0' ? c->lang : "en", "voice_goodbye");
+	ivr_add_say(r, c->lang[0] != '\0' ? c->lang : "en", "voice_goodbye");
 	r->hangup = 1;
 	c->menu = IVR_MENU_DONE;
 }
 
 /* No input, or a key this menu does not know: re-prompt, boundedly. */
 static void
-retry(struct ivr_call *c, struct ivr_result *r, const char *why)
+ivr_retry(struct ivr_call *c, struct ivr_result *r, const char *why)
 {
 	if (++c->retries > IVR_MAX_RETRIES) {
-		goodbye(c, r);
+		ivr_goodbye(c, r);
 		return;
 	}
-	say(r, c->lang[0] != '\0' ? c->lang : "en", why);
-	ask(c, r);
+	ivr_add_say(r, c->lang[0] != '\0' ? c->lang : "en", why);
+	ivr_ask(c, r);
 }
 
 static void
-go(struct ivr_call *c, struct ivr_result *r, enum ivr_menu m)
+ivr_go(struct ivr_call *c, struct ivr_result *r, enum ivr_menu m)
 {
 	c->menu = m;
 	c->retries = 0;
-	ask(c, r);
+	ivr_ask(c, r);
 }
 
 static void
-on_language(struct ivr_call *c, char key, struct ivr_result *r)
+ivr_on_language(struct ivr_call *c, char key, struct ivr_result *r)
 {
 	static const char *const langs[] = { "en", "es", "de" };
 
 	if (key < '1' || key > '3') {
-		retry(c, r, "voice_invalid");
+		ivr_retry(c, r, "voice_invalid");
 		return;
 	}
 	snprintf(c->lang, sizeof c->lang, "%s", langs[key - '1']);
-	say(r, c->lang, "voice_greeting");
-	go(c, r, IVR_MENU_MAIN);
+	ivr_add_say(r, c->lang, "voice_greeting");
+	ivr_go(c, r, IVR_MENU_MAIN);
 }
 
 static void
-on_main(struct ivr_call *c, char key, int enrolled, int paused,
+ivr_on_main(struct ivr_call *c, char key, int enrolled, int paused,
     struct ivr_result *r)
 {
 	switch (key) {
@@ -251,39 +251,40 @@ on_main(struct ivr_call *c, char key, int enrolled, int paused,
 		r->escalate = "emergency";
 		r->symptom = "chest pain or breathlessness now";
 		r->flag = "keypad_chest_pain_or_breathless";
-		say(r, c->lang, "voice_emergency");
+		ivr_add_say(r, c->lang, "voice_emergency");
 		r->hangup = 1;	/* they must call the emergency number */
 		c->menu = IVR_MENU_DONE;
 		return;
 	case '2':
-		go(c, r, IVR_MENU_LEG);
+		ivr_go(c, r, IVR_MENU_LEG);
 		return;
 	case '3':
-		go(c, r, IVR_MENU_WALK);
+		ivr_go(c, r, IVR_MENU_WALK);
 		return;
 	case '4':
-		say(r, c->lang, "voice_exercises");
-		go(c, r, IVR_MENU_MAIN);
+		ivr_add_say(r, c->lang, "voice_exercises");
+		ivr_go(c, r, IVR_MENU_MAIN);
 		return;
 	case '5':
 		if (!enrolled)
-			say(r, c->lang, "voice_not_enrolled");
+			ivr_add_say(r, c->lang, "voice_not_enrolled");
 		else {
 			r->toggle_pause = 1;
-			say(r, c->lang, paused ? "voice_resumed" : "voice_paused");
+			ivr_add_say(r, c->lang, paused ? "voice_resumed" :
+			    "voice_paused");
 		}
-		go(c, r, IVR_MENU_MAIN);
+		ivr_go(c, r, IVR_MENU_MAIN);
 		return;
 	case '0':
 	case '*':
-		go(c, r, IVR_MENU_MAIN);
+		ivr_go(c, r, IVR_MENU_MAIN);
 		return;
 	}
-	retry(c, r, "voice_invalid");
+	ivr_retry(c, r, "voice_invalid");
 }
 
 static void
-on_leg(struct ivr_call *c, char key, struct ivr_result *r)
+ivr_on_leg(struct ivr_call *c, char key, struct ivr_result *r)
 {
 	static const char *const symptoms[] = {
 		"more leg swelling or pain", "warm, red skin on the leg",
@@ -299,63 +300,63 @@ on_leg(struct ivr_call *c, char key, struct ivr_result *r)
 		r->escalate = "urgent";
 		r->symptom = symptoms[key - '1'];
 		r->flag = flags[key - '1'];
-		say(r, c->lang, "voice_leg_urgent");
-		go(c, r, IVR_MENU_MAIN);
+		ivr_add_say(r, c->lang, "voice_leg_urgent");
+		ivr_go(c, r, IVR_MENU_MAIN);
 	} else if (key == '5') {
-		say(r, c->lang, "voice_leg_advice");
-		go(c, r, IVR_MENU_MAIN);
+		ivr_add_say(r, c->lang, "voice_leg_advice");
+		ivr_go(c, r, IVR_MENU_MAIN);
 	} else if (key == '0')
-		go(c, r, IVR_MENU_LEG);
+		ivr_go(c, r, IVR_MENU_LEG);
 	else if (key == '*')
-		go(c, r, IVR_MENU_MAIN);
+		ivr_go(c, r, IVR_MENU_MAIN);
 	else
-		retry(c, r, "voice_invalid");
+		ivr_retry(c, r, "voice_invalid");
 }
 
 static void
-on_walk(struct ivr_call *c, const char *digits, struct ivr_result *r)
+ivr_on_walk(struct ivr_call *c, const char *digits, struct ivr_result *r)
 {
 	char	*end;
 	long	 v;
 
 	if (strcmp(digits, "*") == 0) {
-		go(c, r, IVR_MENU_MAIN);
+		ivr_go(c, r, IVR_MENU_MAIN);
 		return;
 	}
 	v = strtol(digits, &end, 10);
 	if (digits[0] < '0' || digits[0] > '9' || *end != '\0' ||
 	    strlen(digits) > 3 || v < IVR_MIN_MINUTES || v > IVR_MAX_MINUTES) {
-		retry(c, r, "voice_walk_invalid");
+		ivr_retry(c, r, "voice_walk_invalid");
 		return;
 	}
 	c->minutes = (int)v;
-	go(c, r, IVR_MENU_WALK_CONFIRM);
+	ivr_go(c, r, IVR_MENU_WALK_CONFIRM);
 }
 
 static void
-on_walk_confirm(struct ivr_call *c, char key, struct ivr_result *r)
+ivr_on_walk_confirm(struct ivr_call *c, char key, struct ivr_result *r)
 {
 	switch (key) {
 	case '1':
 		r->log_minutes = c->minutes;
 		r->minutes = c->minutes;
-		say(r, c->lang, "voice_walk_saved");
+		ivr_add_say(r, c->lang, "voice_walk_saved");
 		c->minutes = 0;
-		go(c, r, IVR_MENU_MAIN);
+		ivr_go(c, r, IVR_MENU_MAIN);
 		return;
 	case '2':
 		c->minutes = 0;
-		go(c, r, IVR_MENU_WALK);
+		ivr_go(c, r, IVR_MENU_WALK);
 		return;
 	case '0':
-		go(c, r, IVR_MENU_WALK_CONFIRM);
+		ivr_go(c, r, IVR_MENU_WALK_CONFIRM);
 		return;
 	case '*':
 		c->minutes = 0;
-		go(c, r, IVR_MENU_MAIN);
+		ivr_go(c, r, IVR_MENU_MAIN);
 		return;
 	}
-	retry(c, r, "voice_invalid");
+	ivr_retry(c, r, "voice_invalid");
 }
 
 void
@@ -366,48 +367,48 @@ ivr_next(struct ivr_call *c, enum ivr_event ev, const char *digits,
 
 	memset(r, 0, sizeof *r);
 	if (c->menu == IVR_MENU_DONE) {
-		goodbye(c, r);
+		ivr_goodbye(c, r);
 		return;
 	}
 	/*
 	 * The IVR_MAX_STEPS-th event is still handled, so a red flag on the
-	 * last step is never dropped; ask() then ends the call.  A state read
-	 * back with more steps (older versions stored IVR_MAX_STEPS + 1)
-	 * stays in the range ivr_state_parse takes.
+	 * last step is never dropped; ivr_ask() then ends the call.  A state
+	 * read back with IVR_MAX_STEPS + 1 steps stays in the range
+	 * ivr_state_parse takes.
 	 */
 	if (c->steps <= IVR_MAX_STEPS)
 		c->steps++;
 	if (ev == IVR_START) {
 		if (known_lang != NULL) {
 			snprintf(c->lang, sizeof c->lang, "%s", known_lang);
-			say(r, c->lang, "voice_greeting");
-			go(c, r, IVR_MENU_MAIN);
+			ivr_add_say(r, c->lang, "voice_greeting");
+			ivr_go(c, r, IVR_MENU_MAIN);
 		} else
-			go(c, r, IVR_MENU_LANGUAGE);
+			ivr_go(c, r, IVR_MENU_LANGUAGE);
 		return;
 	}
 	if (ev == IVR_NO_INPUT || digits == NULL || digits[0] == '\0') {
-		retry(c, r, "voice_no_input");
+		ivr_retry(c, r, "voice_no_input");
 		return;
 	}
 	if (c->menu == IVR_MENU_WALK) {
-		on_walk(c, digits, r);
+		ivr_on_walk(c, digits, r);
 		return;
 	}
 	/* Menus take one key; anything longer is a wrong key. */
 	key = digits[1] == '\0' ? digits[0] : '?';
 	switch (c->menu) {
 	case IVR_MENU_LANGUAGE:
-		on_language(c, key, r);
+		ivr_on_language(c, key, r);
 		break;
 	case IVR_MENU_MAIN:
-		on_main(c, key, enrolled, paused, r);
+		ivr_on_main(c, key, enrolled, paused, r);
 		break;
 	case IVR_MENU_LEG:
-		on_leg(c, key, r);
+		ivr_on_leg(c, key, r);
 		break;
 	case IVR_MENU_WALK_CONFIRM:
-		on_walk_confirm(c, key, r);
+		ivr_on_walk_confirm(c, key, r);
 		break;
 	case IVR_MENU_WALK:
 	case IVR_MENU_DONE:

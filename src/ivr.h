@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The phone keypad menu as a pure state machine (issue 6): the call's state
- * and one event (the call starting, keys pressed, or no input) in; what to
- * say, whether to gather more keys or hang up, the effects to record
- * (escalation, walk minutes, pause toggle), and the new state out.  No I/O:
- * the voice webhook (to come) loads and stores the state per CallSid,
- * renders the TwiML from prompts/<lang>/voice_*.txt and applies the effects.
+ * The phone keypad menu as a pure state machine: the call's state and one
+ * event (the call starting, keys pressed, or no input) in; what to say,
+ * whether to gather more keys or hang up, the effects to record
+ * (escalation, walk minutes, pause toggle), and the new state out.  No
+ * I/O: the voice webhooks (voice.c) load and store the state per call,
+ * have the provider render the prompts from prompts/<lang>/voice_*.txt and
+ * apply the effects.
  *
  * Every call ends within a bounded number of steps: at most IVR_MAX_RETRIES
  * re-prompts in a row (no input or a wrong key), and at most IVR_MAX_STEPS

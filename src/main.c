@@ -22,14 +22,11 @@
 #include "backup.h"
 #include "conf.h"
 #include "diag.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
-#include "oncall.h"
 #include "oncall_cmd.h"
-#include "outbox.h"
-#include "scheduler.h"
-#include "server.h"
 #include "settings.h"
 #include "storage.h"
 #include "patient_cmd.h"
@@ -92,6 +89,8 @@ usage_serve(FILE *fp)
 "\n"
 "Environment:\n"
 "  CLOTLINE_AUTH_TOKEN overrides [provider] auth_token\n"
+"  CLOTLINE_API_SECRET overrides [provider] api_secret\n"
+"  CLOTLINE_SIGNATURE_SECRET overrides [provider] signature_secret\n"
 "  CLOTLINE_ADMIN_TOKEN is the staff API's token, instead of [admin] token_file\n"
 "\n"
 "Configuration keys:\n");
@@ -180,12 +179,6 @@ cmd_check_config(int argc, char **argv)
 	return rc;
 }
 
-/* What the signal handler reaches. */
-struct serve_ctx {
-	struct server		*srv;
-	struct scheduler	*sch;
-	struct oncall		*oc;
-};
 
 static unsigned long long
 main_monotonic_usec(void)
@@ -200,20 +193,17 @@ main_monotonic_usec(void)
 static void
 serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
-	struct serve_ctx	*ctx = arg;
+	struct lifecycle	*lc = arg;
 
 	switch (sig) {
 	case SIGHUP:
 		/* systemctl reload waits from RELOADING=1 to READY=1. */
 		notify_sendf("RELOADING=1\nMONOTONIC_USEC=%llu",
 		    main_monotonic_usec());
-		if (server_reload(ctx->srv) == 0) {
-			scheduler_set_settings(ctx->sch,
-			    server_settings(ctx->srv));
-			oncall_set_settings(ctx->oc, server_settings(ctx->srv));
+		if (lifecycle_reload(lc) == 0)
 			notify_send("READY=1\nSTATUS=serving; configuration "
 			    "reloaded");
-		} else
+		else
 			notify_send("READY=1\nSTATUS=serving on the previous "
 			    "configuration: the reload was refused (clotline "
 			    "check-config lists why)");
@@ -223,9 +213,7 @@ serve_signal_cb(evutil_socket_t sig, short events, void *arg)
 		notify_send("STOPPING=1\nSTATUS=draining replies in flight");
 		log_notice("shutdown: %s received",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		scheduler_stop(ctx->sch);
-		oncall_stop(ctx->oc);
-		server_shutdown(ctx->srv);
+		lifecycle_shutdown(lc);
 		break;
 	}
 }
@@ -239,11 +227,7 @@ cmd_serve(int argc, char **argv)
 	struct settings		*set;
 	struct storage		*st;
 	struct storage_options	 sopts;
-	struct server		*srv;
-	struct outbox		*ob;
-	struct scheduler	*sch;
-	struct oncall		*oc;
-	struct serve_ctx	 ctx;
+	struct lifecycle	*lc;
 	struct metrics		 metrics;
 	struct diag		 d;
 	const char		*path;
@@ -299,22 +283,12 @@ cmd_serve(int argc, char **argv)
 	if (event_base_priority_init(base, 3) == -1)
 		fatal("cannot set up event priorities");
 	metrics_init(&metrics, time(NULL));
-	if ((ob = outbox_create(base, st, &metrics, set, &err)) == NULL)
+	if ((lc = lifecycle_create(base, set, st, &metrics, path, &err)) == NULL)
 		fatal("provider: %s", err);
-	sch = scheduler_create(base, st, &metrics, set, ob);
-	oc = oncall_create(base, st, &metrics, set, ob);
-	srv = server_create(base, set, st, ob, &metrics, path);
-	if (server_listen(srv, &err) == -1)
-		fatal("http: %s", err);
-	outbox_start(ob);
-	oncall_start(oc);
-	if (scheduler_start(sch) == -1)
-		fatal("reminders: cannot read the patients from the database");
-	ctx.srv = srv;
-	ctx.sch = sch;
-	ctx.oc = oc;
+	if (lifecycle_start(lc, &err) == -1)
+		fatal("%s", err);
 	for (i = 0; i < 3; i++) {
-		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, &ctx);
+		sigev[i] = evsignal_new(base, sigs[i], serve_signal_cb, lc);
 		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
 			fatal("cannot install signal handlers");
 	}
@@ -327,10 +301,7 @@ cmd_serve(int argc, char **argv)
 
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
-	scheduler_free(sch);
-	oncall_free(oc);
-	outbox_free(ob);
-	server_free(srv);
+	lifecycle_free(lc);
 	storage_close(st);
 	event_base_free(base);
 	curl_global_cleanup();

@@ -23,10 +23,7 @@ static const int metrics_statuses[METRICS_NSTATUS - 1] = {
 	200, 204, 400, 401, 403, 404, 405, 413, 415, 500, 503,
 };
 
-static const char *metrics_routes[ROUTE_COUNT] = {
-	[ROUTE_TWILIO_SMS] = "/twilio/sms",
-	[ROUTE_TWILIO_STATUS] = "/twilio/status",
-	[ROUTE_TWILIO_VOICE] = "/twilio/voice",
+static const char *const metrics_fixed_routes[ROUTE_FIXED] = {
 	[ROUTE_HEALTHZ] = "/healthz",
 	[ROUTE_LIVEZ] = "/livez",
 	[ROUTE_READYZ] = "/readyz",
@@ -56,8 +53,13 @@ static const char *metrics_closed_names[METRICS_CLOSED_COUNT] = {
 void
 metrics_init(struct metrics *m, time_t now)
 {
+	size_t	i;
+
 	memset(m, 0, sizeof *m);
 	m->started = now;
+	for (i = 0; i < ROUTE_FIXED; i++)
+		m->routes[i] = metrics_fixed_routes[i];
+	m->nroutes = ROUTE_FIXED;
 	m->outbox_backlog = -1;
 	m->outbox_oldest_due = -1;
 }
@@ -86,17 +88,33 @@ metrics_webhook(struct metrics *m, uint64_t usec)
 	m->webhook_seconds += s;
 }
 
-const char *
-metrics_route_name(enum metrics_route r)
-{
-	return metrics_routes[r];
-}
-
-void
-metrics_request(struct metrics *m, enum metrics_route r, int status)
+int
+metrics_route(struct metrics *m, const char *label)
 {
 	size_t	i;
 
+	for (i = 0; i < m->nroutes; i++)
+		if (strcmp(m->routes[i], label) == 0)
+			return (int)i;
+	if (m->nroutes == METRICS_MAX_ROUTES)
+		return ROUTE_OTHER;
+	m->routes[m->nroutes] = label;
+	return (int)m->nroutes++;
+}
+
+const char *
+metrics_route_name(const struct metrics *m, int r)
+{
+	return r >= 0 && (size_t)r < m->nroutes ? m->routes[r] : "other";
+}
+
+void
+metrics_request(struct metrics *m, int r, int status)
+{
+	size_t	i;
+
+	if (r < 0 || (size_t)r >= m->nroutes)
+		r = ROUTE_OTHER;
 	for (i = 0; i < METRICS_NSTATUS - 1; i++)
 		if (metrics_statuses[i] == status)
 			break;
@@ -115,19 +133,19 @@ metrics_render(const struct metrics *m, time_t now)
 	evbuffer_add_printf(b,
 	    "# HELP clotline_http_requests_total HTTP requests answered, by route and status.\n"
 	    "# TYPE clotline_http_requests_total counter\n");
-	for (r = 0; r < ROUTE_COUNT; r++) {
+	for (r = 0; r < m->nroutes; r++) {
 		for (i = 0; i < METRICS_NSTATUS; i++) {
 			if (m->requests[r][i] == 0)
 				continue;
 			if (i < METRICS_NSTATUS - 1)
 				evbuffer_add_printf(b, "clotline_http_requests_total"
 				    "{route=\"%s\",status=\"%d\"} %llu\n",
-				    metrics_routes[r], metrics_statuses[i],
+				    m->routes[r], metrics_statuses[i],
 				    (unsigned long long)m->requests[r][i]);
 			else
 				evbuffer_add_printf(b, "clotline_http_requests_total"
 				    "{route=\"%s\",status=\"other\"} %llu\n",
-				    metrics_routes[r],
+				    m->routes[r],
 				    (unsigned long long)m->requests[r][i]);
 		}
 	}

@@ -12,18 +12,20 @@
 
 #include "triage.h"
 
+/*
+ * Requests are counted by route label.  These are always there; others
+ * (the provider's webhooks) are added by label with metrics_route.
+ */
 enum metrics_route {
-	ROUTE_TWILIO_SMS,
-	ROUTE_TWILIO_STATUS,
-	ROUTE_TWILIO_VOICE,
 	ROUTE_HEALTHZ,
 	ROUTE_LIVEZ,
 	ROUTE_READYZ,
 	ROUTE_METRICS,
 	ROUTE_API,		/* everything under /api/v1 */
 	ROUTE_OTHER,
-	ROUTE_COUNT
+	ROUTE_FIXED
 };
+#define METRICS_MAX_ROUTES	24
 
 #define METRICS_NSTATUS 12
 
@@ -52,7 +54,9 @@ enum metrics_closed {
 
 struct metrics {
 	time_t		 started;
-	uint64_t	 requests[ROUTE_COUNT][METRICS_NSTATUS];
+	const char	*routes[METRICS_MAX_ROUTES];	/* labels; borrowed */
+	size_t		 nroutes;
+	uint64_t	 requests[METRICS_MAX_ROUTES][METRICS_NSTATUS];
 	uint64_t	 inbound;		/* new inbound messages stored */
 	uint64_t	 duplicates;		/* repeated MessageSids answered */
 	uint64_t	 replies[TRIAGE_EMERGENCY + 1];	/* replies sent */
@@ -95,8 +99,13 @@ struct metrics {
 };
 
 void		 metrics_init(struct metrics *, time_t now);
-void		 metrics_request(struct metrics *, enum metrics_route, int status);
-const char	*metrics_route_name(enum metrics_route);
+/*
+ * The route counted under label, added if new (label is borrowed and must
+ * outlive m); ROUTE_OTHER when there is no room left.
+ */
+int		 metrics_route(struct metrics *, const char *label);
+void		 metrics_request(struct metrics *, int route, int status);
+const char	*metrics_route_name(const struct metrics *, int route);
 /* A monotonic clock in microseconds, to time requests. */
 uint64_t	 metrics_usec(void);
 /* One webhook answered, usec after it arrived (from metrics_usec). */

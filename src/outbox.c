@@ -28,7 +28,6 @@
 #include "clock.h"
 #include "conf.h"
 #include "escalate.h"
-#include "form.h"
 #include "httpc.h"
 #include "log.h"
 #include "metrics.h"
@@ -160,6 +159,18 @@ outbox_kind_is_patient(const char *kind)
 	return strcmp(kind, "alert") != 0;
 }
 
+/*
+ * Sent unasked: held back for a patient who opted out or is paused.  A
+ * reply answers a message the patient just sent, and sms.c has decided
+ * already what an opted-out number is answered (a STOP's confirmation,
+ * red-flag advice).
+ */
+static int
+outbox_kind_is_unasked(const char *kind)
+{
+	return outbox_kind_is_patient(kind) && strcmp(kind, "reply") != 0;
+}
+
 static void	outbox_done_cb(const struct provider_result *, void *);
 
 static void
@@ -219,7 +230,6 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 	struct provider_message	 m;
 	struct patient		 p;
 	struct segments		 sg;
-	char			*callback = NULL;
 	int64_t			 deadline;
 	int			 n;
 
@@ -240,7 +250,7 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 		job->local = LOCAL_GAVE_UP;
 		goto settled;
 	}
-	if (outbox_kind_is_patient(r->kind)) {
+	if (outbox_kind_is_unasked(r->kind)) {
 		n = storage_patient_find(ob->st, r->to, &p);
 		if (n == -1) {
 			job->local = LOCAL_DB_ERROR;	/* never send unchecked */
@@ -262,8 +272,10 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 	 * The loop guard is for auto-responders answering patients' texts.
 	 * An alert is never suppressed: a patient texting "coughing up
 	 * blood" five times is not a loop, and each alert is a person told.
+	 * Nor is the red-flag advice answering such a text, queued first.
 	 */
-	if (outbox_kind_is_patient(r->kind)) {
+	if (outbox_kind_is_patient(r->kind) &&
+	    r->priority != OUTBOX_PRIO_EMERGENCY) {
 		n = storage_outbound_recent(ob->st, r->id, r->to, r->body,
 		    now - OUTBOX_LOOP_WINDOW);
 		if (n == -1) {
@@ -282,10 +294,7 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 	m.id = r->id;
 	m.to = r->to;
 	m.body = r->body;
-	if (conf->public_url != NULL)
-		callback = xasprintf("%s/twilio/status?id=%" PRId64,
-		    conf->public_url, r->id);
-	m.status_callback = callback;
+	m.public_url = conf->public_url;
 	if (strcmp(r->kind, "reminder") == 0)	/* stale reminders are dropped */
 		m.validity = (int)(deadline - now > 36000 ? 36000 : deadline - now);
 	(void)outbox_bucket_take(&ob->bucket, now_ms);
@@ -295,10 +304,8 @@ outbox_dispatch(struct outbox *ob, struct outbox_job *job, int64_t now,
 		job->local = LOCAL_UNSENDABLE;
 		snprintf(job->res.detail, sizeof job->res.detail,
 		    "the provider adapter refused the request");
-		free(callback);
 		goto settled;
 	}
-	free(callback);
 	return;
 settled:
 	outbox_finish(job);
@@ -400,6 +407,30 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 	outbox_pump(arg);
 }
 
+int
+outbox_enqueue(struct storage *st, const struct outbox_msg *m, int64_t *idp)
+{
+	const struct outbox_kind_policy	*pol;
+	struct outbox_kind_policy	 buf;
+	struct outbound			 o;
+
+	if ((pol = outbox_policy(m->kind, 0, 0, &buf)) == NULL) {
+		log_error("outbox: refused to queue a message of unknown kind "
+		    "'%s'", m->kind);
+		return -1;
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = m->kind;
+	o.to = m->to;
+	o.body = m->body;
+	o.patient_id = m->patient_id;
+	o.created_at = m->at;
+	o.expires_at = m->expires_at;
+	o.priority = m->emergency ? OUTBOX_PRIO_EMERGENCY : pol->priority;
+	o.fair = m->fair;
+	return storage_outbound_insert(st, &o, idp);
+}
+
 /* Queues a note to on-call that a patient could not be reached. */
 static int
 outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
@@ -407,7 +438,7 @@ outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
 {
 	static const char *const keys[] = { "phone", "reason", "code" };
 	const struct conf	*conf = ob->set->conf;
-	struct outbound		 o;
+	struct outbox_msg	 o;
 	const char		*vals[3];
 	char			 codebuf[16], who[LOG_PHONE_SIZE];
 	char			*body;
@@ -437,9 +468,8 @@ outbox_tell_staff(struct outbox *ob, const struct outbound_row *r,
 	o.to = conf->on_call;
 	o.body = body;
 	o.patient_id = r->patient_id;
-	o.created_at = now;
-	o.priority = OUTBOX_PRIO_ALERT;
-	rc = storage_outbound_insert(ob->st, &o, NULL);
+	o.at = now;
+	rc = outbox_enqueue(ob->st, &o, NULL);
 	free(body);
 	return rc;
 }
@@ -459,19 +489,23 @@ outbox_audit(struct outbox *ob, const struct outbound_row *r,
 	return storage_audit_append(ob->st, &a);
 }
 
-/* The recipient replied STOP at some point: respect it everywhere. */
+/*
+ * The provider says the recipient opted out (error code): respect it
+ * everywhere.
+ */
 static int
-outbox_opted_out(struct outbox *ob, const struct outbound_row *r, int64_t now)
+outbox_opted_out(struct outbox *ob, const struct outbound_row *r, int code,
+    int64_t now)
 {
-	char	detail[64];
+	char	detail[64], why[64];
 
-	snprintf(detail, sizeof detail, "provider error 21610 on message %" PRId64,
-	    r->id);
+	snprintf(detail, sizeof detail, "provider error %d on message %" PRId64,
+	    code, r->id);
+	snprintf(why, sizeof why, "recipient opted out (provider error %d)",
+	    code);
 	if (storage_patient_set_opt_out(ob->st, r->to, 1, now) == -1 ||
-	    storage_outbound_cancel(ob->st, r->to, "reminder",
-	    "recipient opted out (21610)", now) == -1 ||
-	    storage_outbound_cancel(ob->st, r->to, "welcome",
-	    "recipient opted out (21610)", now) == -1)
+	    storage_outbound_cancel(ob->st, r->to, "reminder", why, now) == -1 ||
+	    storage_outbound_cancel(ob->st, r->to, "welcome", why, now) == -1)
 		return -1;
 	return outbox_audit(ob, r, "patient.opt_out", detail, now);
 }
@@ -603,14 +637,13 @@ outbox_apply(struct outbox *ob, struct outbox_job *job, int64_t now)
 	case PROVIDER_OPTED_OUT:
 		u.status = "failed";
 		u.error_message = "recipient opted out";
-		u.error_code = 21610;
 		job->counted = OUTBOUND_OPTED_OUT;
 		job->became = "opted out";
 		if (!outbox_kind_is_patient(r->kind))
 			job->became = "opted out: the on-call number has "
 			    "replied STOP, so staff alerts are not reaching "
 			    "anyone; it must text START";
-		rc = outbox_opted_out(ob, r, now);
+		rc = outbox_opted_out(ob, r, res->error_code, now);
 		break;
 	case PROVIDER_FAILED:
 		rc = outbox_failed(ob, job, &u, res->detail, res->error_code, now);
@@ -676,8 +709,9 @@ outbox_account(struct outbox *ob, struct outbox_job *job)
 		break;
 	}
 	if (job->counted == OUTBOUND_OPTED_OUT && !outbox_kind_is_patient(r->kind))
-		log_error("outbox: the on-call number %s has opted out (21610): "
-		    "no staff alert can reach it until it texts START", who);
+		log_error("outbox: the on-call number %s has opted out "
+		    "(provider error %d): no staff alert can reach it until it "
+		    "texts START", who, job->res.error_code);
 }
 
 static void
@@ -823,8 +857,8 @@ outbox_set_settings(struct outbox *ob, const struct settings *set)
 	const struct conf	*old = ob->set->conf, *c = set->conf;
 
 	if (strcmp(old->provider, c->provider) != 0 ||
-	    (old->api_base != NULL && c->api_base != NULL &&
-	    strcmp(old->api_base, c->api_base) != 0))
+	    (old->api_base == NULL) != (c->api_base == NULL) ||
+	    (old->api_base != NULL && strcmp(old->api_base, c->api_base) != 0))
 		log_warn("reload: provider changes take effect only after a "
 		    "restart");
 	ob->set = set;
@@ -856,30 +890,12 @@ outbox_healthy(struct outbox *ob, int64_t now)
 	    now - ob->set->conf->stall_after) == 0;
 }
 
-int64_t
-outbox_query_id(const char *query)
-{
-	const char	*p;
-	char		*end;
-	long long	 v;
-
-	for (p = query; p != NULL && *p != '\0'; p = strchr(p, '&')) {
-		if (*p == '&')
-			p++;
-		if (strncmp(p, "id=", 3) != 0)
-			continue;
-		errno = 0;
-		v = strtoll(p + 3, &end, 10);
-		if (errno == 0 && v > 0 && (*end == '\0' || *end == '&'))
-			return (int64_t)v;
-	}
-	return 0;
-}
-
 static int
-outbox_status_apply(struct outbox *ob, struct outbound_row *r, const char *sid,
-    const char *state, int code, int64_t now)
+outbox_status_apply(struct outbox *ob, struct outbound_row *r,
+    const struct provider_status *ps, int64_t now)
 {
+	const char		*sid = ps->sid, *state = ps->state;
+	int			 code = ps->code;
 	struct outbound_update	 u;
 	char			 who[LOG_PHONE_SIZE];
 	int			 advances;
@@ -911,14 +927,15 @@ outbox_status_apply(struct outbox *ob, struct outbound_row *r, const char *sid,
 	log_info("outbox: message %" PRId64 " to %s: %s%s", r->id,
 	    log_phone(r->to, who), state != NULL ? state : "(no status)",
 	    advances ? "" : " (not newer; kept)");
-	if (code == 21610 && outbox_opted_out(ob, r, now) == -1)
+	if (ps->verdict == PROVIDER_OPTED_OUT &&
+	    outbox_opted_out(ob, r, code, now) == -1)
 		return -1;
-	if (advances && (code == 21211 || code == 21614) &&
+	if (advances && ps->verdict == PROVIDER_FAILED &&
 	    outbox_audit(ob, r, "outbound.failed", state, now) == -1)
 		return -1;
-	if (advances && (code == 21211 || code == 21614) &&
-	    outbox_tell_staff(ob, r, code == 21211 ? "invalid number" :
-	    "not a mobile number", code, now) == -1)
+	if (advances && ps->verdict == PROVIDER_FAILED &&
+	    outbox_tell_staff(ob, r, ps->reason != NULL ? ps->reason :
+	    "undeliverable", code, now) == -1)
 		return -1;
 	/* The provider could not deliver an alert: the next number has it. */
 	if (advances && !outbox_kind_is_patient(r->kind) &&
@@ -940,30 +957,13 @@ outbox_status_apply(struct outbox *ob, struct outbound_row *r, const char *sid,
 }
 
 int
-outbox_status(struct outbox *ob, const struct form *f, const char *query,
-    int64_t now)
+outbox_status(struct outbox *ob, const struct provider_status *ps, int64_t now)
 {
 	struct outbound_row	 r;
-	const char		*sid, *state, *err;
-	int64_t			 id;
-	int			 found, code = 0;
+	int64_t			 id = ps->id;
+	const char		*sid = ps->sid;
+	int			 found;
 
-	sid = form_get(f, "MessageSid", NULL);
-	state = form_get(f, "MessageStatus", NULL);
-	err = form_get(f, "ErrorCode", NULL);
-	if (err != NULL) {
-		char	*end;
-		long	 v;
-
-		errno = 0;
-		v = strtol(err, &end, 10);
-		if (errno == 0 && end != err && *end == '\0' && v > 0 &&
-		    v < 1000000)
-			code = (int)v;
-	}
-	id = outbox_query_id(query);
-	if (sid == NULL && id == 0)
-		return 400;
 	if (storage_begin(ob->st) == -1)
 		goto dberr;
 	found = storage_outbound_get(ob->st, id, sid, &r);
@@ -979,7 +979,7 @@ outbox_status(struct outbox *ob, const struct form *f, const char *query,
 		    "know (id %" PRId64 "); ignored", id);
 		return 200;
 	}
-	if (outbox_status_apply(ob, &r, sid, state, code, now) == -1 ||
+	if (outbox_status_apply(ob, &r, ps, now) == -1 ||
 	    storage_commit(ob->st) == -1) {
 		outbound_row_clear(&r);
 		storage_rollback(ob->st);

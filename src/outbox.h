@@ -28,11 +28,34 @@
 
 #include <event2/event.h>
 
-struct form;
 struct metrics;
+struct provider_status;
 struct outbox;
 struct settings;
 struct storage;
+
+/* One message to queue: what it is, for whom, and when it may go. */
+struct outbox_msg {
+	const char	*kind;		/* "alert", "reminder", "welcome", "reply" */
+	const char	*to;		/* E.164 */
+	const char	*body;
+	int64_t		 patient_id;	/* 0: none */
+	int64_t		 at;		/* queued at; also the first attempt */
+	int64_t		 expires_at;	/* 0: the kind's maximum age only */
+	int		 emergency;	/* first: an alert for an emergency, or
+					   red-flag advice (never suppressed) */
+	int		 fair;		/* within a priority, lower goes first */
+};
+
+/*
+ * Queues m, in the caller's transaction if one is open: the one way a row
+ * enters the outbox, whoever writes it (webhooks, the scheduler, the staff
+ * commands, the outbox itself).  The priority follows from the kind
+ * (outbox_policy.h).  Borrows m; *idp (if not NULL) gets the row's id.
+ * Returns 0, or -1 for a kind the outbox does not know or a store error.
+ */
+int		 outbox_enqueue(struct storage *, const struct outbox_msg *m,
+		    int64_t *idp);
 
 /* NULL with *errp (caller frees) if the provider cannot be set up. */
 struct outbox	*outbox_create(struct event_base *, struct storage *,
@@ -58,18 +81,11 @@ size_t		 outbox_inflight(const struct outbox *);
  */
 int		 outbox_healthy(struct outbox *, int64_t now);
 /*
- * Applies a signature-checked status callback (POST /twilio/status): query
- * is the request's query string ("id=N" from our StatusCallback URL).
- * Returns the HTTP status to answer: 200, 400 for a callback naming no
- * message, 503 if the store failed (the provider tries again).
+ * Applies a signature-checked delivery report, as the provider's hooks
+ * parsed it.  Returns the HTTP status to answer: 200 (also for a message
+ * we do not know), 503 if the store failed (the provider tries again).
  */
-int		 outbox_status(struct outbox *, const struct form *,
-		    const char *query, int64_t now);
-/*
- * Our message id from the first valid "id=N" (N > 0) of a status
- * callback's query string, which may be NULL; 0 if there is none.  Public
- * for fuzz/fuzz_form.c.
- */
-int64_t		 outbox_query_id(const char *query);
+int		 outbox_status(struct outbox *, const struct provider_status *,
+		    int64_t now);
 
 #endif

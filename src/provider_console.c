@@ -160,6 +160,9 @@ console_free(void *arg)
 
 const struct provider_ops provider_console_ops = {
 	.name = "console",
+	/* Webhooks as Twilio posts them, so a bench can play the provider. */
+	.hooks = &provider_twilio_hooks,
+	.check = provider_twilio_check_token,
 	.create = console_create,
 	.free = console_free,
 	.send = console_send,

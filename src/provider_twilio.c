@@ -10,37 +10,26 @@
  */
 #include "config.h"
 
-#include <sys/queue.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/http.h>
 #include <jansson.h>
 
 #include "conf.h"
-#include "httpc.h"
+#include "diag.h"
 #include "log.h"
 #include "provider.h"
 #include "xmalloc.h"
 
-struct twilio_call {
-	struct twilio		*tw;
-	provider_done_fn	 done;
-	void			*arg;
-	TAILQ_ENTRY(twilio_call) entry;
-};
+#define TWILIO_API_BASE	"https://api.twilio.com"
 
 struct twilio {
-	struct httpc	*http;
-	TAILQ_HEAD(, twilio_call) calls;	/* awaiting an answer */
+	struct provider_http *http;
 	char		*url;		/* the Messages resource */
 	char		*userpwd;	/* secret: never log */
 	char		*from;
-	long		 connect_timeout_ms;
-	long		 timeout_ms;
 };
 
 /*
@@ -60,12 +49,6 @@ twilio_recipient_invalid(int code)
 	return code == 21211 || code == 21614;
 }
 
-static void
-twilio_copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src != NULL ? src : "");
-}
-
 void
 provider_twilio_classify(long status, const char *body,
     struct provider_result *res)
@@ -81,11 +64,11 @@ provider_twilio_classify(long status, const char *body,
 	root = json_loads(body, 0, &jerr);
 	is_json = json_is_object(root);
 	if (is_json) {
-		twilio_copy(res->sid, sizeof res->sid,
+		provider_copy(res->sid, sizeof res->sid,
 		    json_string_value(json_object_get(root, "sid")));
-		twilio_copy(res->status, sizeof res->status,
+		provider_copy(res->status, sizeof res->status,
 		    json_string_value(json_object_get(root, "status")));
-		twilio_copy(res->detail, sizeof res->detail,
+		provider_copy(res->detail, sizeof res->detail,
 		    json_string_value(json_object_get(root, "message")));
 		if (json_is_integer(json_object_get(root, "code")))
 			code = json_integer_value(json_object_get(root, "code"));
@@ -105,7 +88,7 @@ provider_twilio_classify(long status, const char *body,
 		if (res->sid[0] != '\0') {
 			res->outcome = PROVIDER_SENT;
 			if (res->detail[0] == '\0')
-				twilio_copy(res->detail, sizeof res->detail,
+				provider_copy(res->detail, sizeof res->detail,
 				    "accepted");
 			return;
 		}
@@ -125,10 +108,10 @@ provider_twilio_classify(long status, const char *body,
 	res->sid[0] = '\0';
 	if (res->detail[0] == '\0') {
 		if (status == 429)
-			twilio_copy(res->detail, sizeof res->detail,
+			provider_copy(res->detail, sizeof res->detail,
 			    "rate limited");
 		else if (status >= 500)
-			twilio_copy(res->detail, sizeof res->detail,
+			provider_copy(res->detail, sizeof res->detail,
 			    "provider error");
 		else if (status >= 300 && status < 400)
 			snprintf(res->detail, sizeof res->detail, "HTTP %ld: a "
@@ -139,80 +122,32 @@ provider_twilio_classify(long status, const char *body,
 	}
 }
 
-static void
-twilio_answer_cb(const struct httpc_response *r, void *arg)
-{
-	struct twilio_call	*call = arg;
-	struct provider_result	 res;
-
-	if (r->ok) {
-		provider_twilio_classify(r->status, r->body, &res);
-		if (r->retry_after >= 0)
-			res.retry_after = r->retry_after;
-	} else {
-		memset(&res, 0, sizeof res);
-		res.retry_after = -1;
-		twilio_copy(res.detail, sizeof res.detail, r->error);
-		/*
-		 * Creation is not idempotent: once the request has left, a
-		 * lost answer does not mean a lost message (outbox.c decides).
-		 */
-		res.outcome = r->request_sent ? PROVIDER_UNKNOWN : PROVIDER_RETRY;
-	}
-	TAILQ_REMOVE(&call->tw->calls, call, entry);
-	call->done(&res, call->arg);
-	free(call);
-}
-
-/* Appends key=value form-encoded to b. */
-static void
-twilio_form_add(struct evbuffer *b, const char *key, const char *value)
-{
-	char	*enc;
-
-	enc = evhttp_uriencode(value, -1, 1);
-	evbuffer_add_printf(b, "%s%s=%s", evbuffer_get_length(b) > 0 ? "&" : "",
-	    key, enc);
-	free(enc);
-}
-
 static int
 twilio_send(void *arg, const struct provider_message *m, provider_done_fn done,
     void *darg)
 {
-	struct twilio		*tw = arg;
-	struct twilio_call	*call;
-	struct httpc_request	 rq;
-	struct evbuffer		*b = evbuffer_new();
-	char			 num[32];
-	int			 rc;
+	struct twilio	*tw = arg;
+	struct evbuffer	*b = evbuffer_new();
+	char		 num[32], *callback;
+	int		 rc;
 
-	twilio_form_add(b, "To", m->to);
-	twilio_form_add(b, "From", tw->from);
-	twilio_form_add(b, "Body", m->body);
-	if (m->status_callback != NULL)
-		twilio_form_add(b, "StatusCallback", m->status_callback);
+	provider_form_add(b, "To", m->to);
+	provider_form_add(b, "From", tw->from);
+	provider_form_add(b, "Body", m->body);
+	if (m->public_url != NULL) {
+		callback = xasprintf("%s/twilio/status?id=%lld", m->public_url,
+		    (long long)m->id);
+		provider_form_add(b, "StatusCallback", callback);
+		free(callback);
+	}
 	if (m->validity > 0) {
 		snprintf(num, sizeof num, "%d", m->validity);
-		twilio_form_add(b, "ValidityPeriod", num);
+		provider_form_add(b, "ValidityPeriod", num);
 	}
 	evbuffer_add(b, "", 1);
-	memset(&rq, 0, sizeof rq);
-	rq.url = tw->url;
-	rq.userpwd = tw->userpwd;
-	rq.body = (const char *)evbuffer_pullup(b, -1);
-	rq.connect_timeout_ms = tw->connect_timeout_ms;
-	rq.timeout_ms = tw->timeout_ms;
-	call = xcalloc(1, sizeof *call);
-	call->tw = tw;
-	call->done = done;
-	call->arg = darg;
-	TAILQ_INSERT_TAIL(&tw->calls, call, entry);
-	rc = httpc_post(tw->http, &rq, twilio_answer_cb, call);
-	if (rc == -1) {
-		TAILQ_REMOVE(&tw->calls, call, entry);
-		free(call);
-	}
+	rc = provider_http_post(tw->http, tw->url, tw->userpwd,
+	    (const char *)evbuffer_pullup(b, -1), provider_twilio_classify,
+	    done, darg);
 	evbuffer_free(b);
 	return rc;
 }
@@ -229,30 +164,23 @@ twilio_create(const struct provider_env *env, char **errp)
 		return NULL;
 	}
 	tw = xcalloc(1, sizeof *tw);
-	TAILQ_INIT(&tw->calls);
-	tw->http = env->http;
+	tw->http = provider_http_create(env->http, c);
 	tw->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json",
-	    c->api_base, c->account_sid);
+	    c->api_base != NULL ? c->api_base : TWILIO_API_BASE,
+	    c->account_sid);
 	tw->userpwd = xasprintf("%s:%s", c->account_sid, c->auth_token);
 	tw->from = xstrdup(c->from);
-	tw->connect_timeout_ms = (long)c->connect_timeout * 1000;
-	tw->timeout_ms = (long)c->send_timeout * 1000;
 	return tw;
 }
 
 static void
 twilio_free(void *arg)
 {
-	struct twilio		*tw = arg;
-	struct twilio_call	*call;
+	struct twilio	*tw = arg;
 
 	if (tw == NULL)
 		return;
-	/* Requests abandoned at shutdown: their rows are recovered at start. */
-	while ((call = TAILQ_FIRST(&tw->calls)) != NULL) {
-		TAILQ_REMOVE(&tw->calls, call, entry);
-		free(call);
-	}
+	provider_http_free(tw->http);
 	free(tw->url);
 	if (tw->userpwd != NULL)
 		explicit_bzero(tw->userpwd, strlen(tw->userpwd));
@@ -261,8 +189,39 @@ twilio_free(void *arg)
 	free(tw);
 }
 
+/*
+ * Webhooks are signed with the auth token (also the console's, which takes
+ * them in this format); sending needs the account too.
+ */
+void
+provider_twilio_check_token(const struct conf *c, struct diag *d,
+    const char *file)
+{
+	/* A token file that failed was reported already. */
+	if (c->verify_signatures && c->auth_token == NULL &&
+	    c->auth_token_file == NULL)
+		diag_error(d, file, 0, "[provider] auth_token (or env "
+		    "CLOTLINE_AUTH_TOKEN) is required while verify_signatures = yes");
+}
+
+static void
+twilio_check(const struct conf *c, struct diag *d, const char *file)
+{
+	provider_twilio_check_token(c, d, file);
+	if (c->account_sid == NULL)
+		diag_error(d, file, 0,
+		    "[provider] account_sid is required for twilio");
+	if (c->auth_token == NULL && c->auth_token_file == NULL)
+		diag_error(d, file, 0,
+		    "[provider] auth_token is required for twilio");
+	if (c->from == NULL)
+		diag_error(d, file, 0, "[provider] from is required for twilio");
+}
+
 const struct provider_ops provider_twilio_ops = {
 	.name = "twilio",
+	.hooks = &provider_twilio_hooks,
+	.check = twilio_check,
 	.create = twilio_create,
 	.free = twilio_free,
 	.send = twilio_send,

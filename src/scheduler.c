@@ -30,7 +30,6 @@
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
-#include "outbox_policy.h"
 #include "plan.h"
 #include "prompts.h"
 #include "schedule.h"
@@ -458,7 +457,7 @@ scheduler_queue(struct scheduler *sch, struct sch_patient *p, size_t r,
 					    "week_minutes", "goal" };
 	struct activity_row		 rows[SCH_ACTIVITY];
 	struct patient			 pt;
-	struct outbound			 ob;
+	struct outbox_msg		 ob;
 	const char			*tmpl, *vals[5];
 	char				 minutes[16], target[16], week[16];
 	char				 week_minutes[16], goal[32], *body;
@@ -520,11 +519,10 @@ scheduler_queue(struct scheduler *sch, struct sch_patient *p, size_t r,
 	ob.to = pt.phone;
 	ob.body = body;
 	ob.patient_id = p->id;
-	ob.created_at = now;
+	ob.at = now;
 	/* Unsent when quiet hours begin, it is not sent at all. */
 	ob.expires_at = sched_quiet_begins(p->zone, &p->w, now);
-	ob.priority = OUTBOX_PRIO_REMINDER;
-	rc = storage_outbound_insert(sch->st, &ob, NULL) == -1 ? -1 : 0;
+	rc = outbox_enqueue(sch->st, &ob, NULL) == -1 ? -1 : 0;
 	if (rc == 0)
 		log_debug("reminders: queued %s for patient %" PRId64,
 		    pr->name, p->id);

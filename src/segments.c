@@ -6,7 +6,11 @@
  * characters take two septets and an escape pair is never split across
  * segments.  Anything outside GSM-7 makes the whole message UCS-2: 70 UTF-16
  * units in one segment, 67 each once split, and a surrogate pair (a
- * character outside the BMP, such as most emoji) is never split.
+ * character outside the BMP, such as most emoji) is never split.  Nor is a
+ * cluster a reader sees as one character (a base and its combining marks,
+ * variation selectors and skin tones, emoji joined by ZWJ, a flag's two
+ * regional indicators, CR LF): the provider's own calculator keeps those
+ * whole, and so the count matches what the clinic is billed.
  */
 #include "config.h"
 
@@ -31,7 +35,7 @@ static const uint32_t gsm7_ext[] = {
 };
 
 static int
-in_table(const uint32_t *t, size_t n, uint32_t cp)
+segments_in_table(const uint32_t *t, size_t n, uint32_t cp)
 {
 	size_t	i;
 
@@ -43,14 +47,15 @@ in_table(const uint32_t *t, size_t n, uint32_t cp)
 
 /* Septets for cp in GSM-7, or 0 if it is not in GSM-7. */
 static int
-gsm7_width(uint32_t cp)
+segments_gsm7_width(uint32_t cp)
 {
 	if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
 	    (cp >= '0' && cp <= '9'))
 		return 1;
-	if (in_table(gsm7_basic, sizeof gsm7_basic / sizeof gsm7_basic[0], cp))
+	if (segments_in_table(gsm7_basic,
+	    sizeof gsm7_basic / sizeof gsm7_basic[0], cp))
 		return 1;
-	if (in_table(gsm7_ext, sizeof gsm7_ext / sizeof gsm7_ext[0], cp))
+	if (segments_in_table(gsm7_ext, sizeof gsm7_ext / sizeof gsm7_ext[0], cp))
 		return 2;
 	return 0;
 }
@@ -61,7 +66,7 @@ gsm7_width(uint32_t cp)
  * as one U+FFFD, so that no text can make the decoder read past its NUL.
  */
 static size_t
-utf8_next(const unsigned char *s, uint32_t *cp)
+segments_utf8_next(const unsigned char *s, uint32_t *cp)
 {
 	size_t	n, i;
 
@@ -92,20 +97,77 @@ utf8_next(const unsigned char *s, uint32_t *cp)
 	return 4;
 }
 
+/* 1 if cp never starts a cluster: it extends the one before it. */
+static int
+segments_extends(uint32_t cp)
+{
+	return (cp >= 0x300 && cp <= 0x36f) ||		/* combining marks */
+	    (cp >= 0x1ab0 && cp <= 0x1aff) ||
+	    (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) ||		/* keycap ... */
+	    (cp >= 0xfe20 && cp <= 0xfe2f) ||
+	    (cp >= 0xfe00 && cp <= 0xfe0f) ||		/* variation selectors */
+	    (cp >= 0xe0100 && cp <= 0xe01ef) ||
+	    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||		/* skin tones */
+	    (cp >= 0xe0020 && cp <= 0xe007f) ||		/* emoji tags */
+	    cp == 0x200d;				/* ZWJ */
+}
+
+static int
+segments_regional(uint32_t cp)
+{
+	return cp >= 0x1f1e6 && cp <= 0x1f1ff;
+}
+
+/* The units cp takes. */
+static size_t
+segments_width(uint32_t cp, int gsm)
+{
+	return gsm ? (size_t)segments_gsm7_width(cp) : cp > 0xffff ? 2 : 1;
+}
+
 /*
- * Packs characters of the given widths into segments of per units,
- * never splitting one; single is the capacity of an unsplit message.
+ * The next cluster at *sp: its width in units; *sp moves past it.  What
+ * follows a ZWJ joins, a flag is two regional indicators, CR LF is one.
  */
 static size_t
-pack(const unsigned char *s, int gsm, size_t single, size_t per,
+segments_cluster(const unsigned char **sp, int gsm)
+{
+	const unsigned char	*s = *sp;
+	uint32_t		 cp, prev, next;
+	size_t			 w, n;
+	int			 ri;
+
+	s += segments_utf8_next(s, &cp);
+	w = segments_width(cp, gsm);
+	ri = segments_regional(cp);
+	for (prev = cp; *s != '\0'; prev = next) {
+		n = segments_utf8_next(s, &next);
+		if (!(segments_extends(next) || prev == 0x200d ||
+		    (ri == 1 && segments_regional(next)) ||
+		    (prev == '\r' && next == '\n')))
+			break;
+		if (segments_regional(next))
+			ri++;
+		w += segments_width(next, gsm);
+		s += n;
+	}
+	*sp = s;
+	return w;
+}
+
+/*
+ * Packs clusters of the given widths into segments of per units, never
+ * splitting one; single is the capacity of an unsplit message.
+ */
+static size_t
+segments_pack(const unsigned char *s, int gsm, size_t single, size_t per,
     size_t *unitsp)
 {
 	size_t	 units = 0, segs = 1, used = 0, w;
-	uint32_t cp;
 
 	while (*s != '\0') {
-		s += utf8_next(s, &cp);
-		w = gsm ? (size_t)gsm7_width(cp) : (cp > 0xffff ? 2 : 1);
+		w = segments_cluster(&s, gsm);
 		units += w;
 		if (used + w > per) {
 			segs++;
@@ -127,11 +189,11 @@ segments_count(const char *text, struct segments *out)
 	int			 gsm = 1;
 
 	while (*s != '\0' && gsm) {
-		s += utf8_next(s, &cp);
-		gsm = gsm7_width(cp) != 0;
+		s += segments_utf8_next(s, &cp);
+		gsm = segments_gsm7_width(cp) != 0;
 	}
 	s = (const unsigned char *)text;
 	out->encoding = gsm ? SEGMENTS_GSM7 : SEGMENTS_UCS2;
-	out->count = gsm ? pack(s, 1, 160, 153, &out->units) :
-	    pack(s, 0, 70, 67, &out->units);
+	out->count = gsm ? segments_pack(s, 1, 160, 153, &out->units) :
+	    segments_pack(s, 0, 70, 67, &out->units);
 }

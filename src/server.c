@@ -41,10 +41,10 @@
 #include "metrics.h"
 #include "outbox.h"
 #include "prompts.h"
+#include "provider.h"
 #include "reqtarget.h"
 #include "server.h"
 #include "settings.h"
-#include "signature.h"
 #include "sms.h"
 #include "voice.h"
 #include "storage.h"
@@ -63,25 +63,25 @@ struct server {
 	struct event_base		*base;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*bound;
-	struct settings			*set;		/* owned */
+	const struct settings		*set;		/* in force; borrowed */
 	struct storage			*st;
-	char				*conf_path;	/* owned */
 	struct metrics			*metrics;
 	struct outbox			*outbox;
 	struct api			*api;
 	struct conn_pool		*conns;
 	struct console			*console;
+	const struct provider_hooks	*hooks;		/* the provider's webhooks */
+	struct server_route		*routes;	/* owned */
+	size_t				 nroutes;
 	int				 port;
-	int				 draining;
-	struct event			*drain_ev;
-	time_t				 drain_deadline;
+	int				 draining;	/* stopped serving */
 	struct event			*accept_ev;	/* resumes accepting */
 	time_t				 accept_warned;
 	/* Group commit: answers held until their group is durable. */
 	struct event			*flush_ev;
 	struct server_held {
 		struct evhttp_request	*req;
-		enum metrics_route	 metric;
+		int			 metric;
 		struct sms_response	 res;	/* owned */
 		uint64_t		 t0;	/* arrival, metrics_usec() */
 	}				 held[SERVER_GROUP_MAX];
@@ -99,20 +99,16 @@ struct server {
  */
 static struct server	*server_listening;
 
-typedef void (*server_form_fn)(struct server *, const struct form *,
-    const char *query, int64_t now, struct sms_response *);
-
 struct server_route {
 	const char		*path;
 	int			 prefix;	/* also every path below */
-	enum metrics_route	 metric;
+	int			 metric;	/* metrics_route */
 	int			 methods;	/* EVHTTP_REQ_* */
 	const char		*allow;
 	void			 (*handler)(struct server *, struct evhttp_request *,
 				    const struct server_route *,
 				    const struct reqtarget *);
-	server_form_fn		 form_handler;	/* for provider webhooks */
-	int			 grouped;	/* answers wait for a group */
+	enum provider_hook	 hook;		/* for the provider's webhooks */
 };
 
 static void	server_healthz(struct server *, struct evhttp_request *,
@@ -129,39 +125,8 @@ static void	server_api(struct server *, struct evhttp_request *,
 		    const struct server_route *, const struct reqtarget *);
 static void	server_console(struct server *, struct evhttp_request *,
 		    const struct server_route *, const struct reqtarget *);
-static void	server_sms(struct server *, const struct form *, const char *,
-		    int64_t, struct sms_response *);
-static void	server_status(struct server *, const struct form *,
-		    const char *, int64_t, struct sms_response *);
-static void	server_voice_start(struct server *, const struct form *,
-		    const char *, int64_t, struct sms_response *);
-static void	server_voice_gather(struct server *, const struct form *,
-		    const char *, int64_t, struct sms_response *);
-static void	server_voice_no_input(struct server *, const struct form *,
-		    const char *, int64_t, struct sms_response *);
-static void	server_voice_status(struct server *, const struct form *,
-		    const char *, int64_t, struct sms_response *);
-
-static const struct server_route server_routes[] = {
-	{ .path = "/twilio/sms", .metric = ROUTE_TWILIO_SMS,
-	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_sms,
-	  .grouped = 1 },
-	{ .path = "/twilio/status", .metric = ROUTE_TWILIO_STATUS,
-	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_status },
-	{ .path = "/twilio/voice", .metric = ROUTE_TWILIO_VOICE,
-	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_voice_start },
-	{ .path = "/twilio/voice/gather", .metric = ROUTE_TWILIO_VOICE,
-	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_voice_gather },
-	{ .path = "/twilio/voice/no-input", .metric = ROUTE_TWILIO_VOICE,
-	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_voice_no_input },
-	{ .path = "/twilio/voice/status", .metric = ROUTE_TWILIO_VOICE,
-	  .methods = EVHTTP_REQ_POST, .allow = "POST",
-	  .handler = server_webhook, .form_handler = server_voice_status },
+/* The routes besides the provider's webhooks (provider.h). */
+static const struct server_route server_fixed_routes[] = {
 	{ .path = "/healthz", .metric = ROUTE_HEALTHZ,
 	  .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, .allow = "GET, HEAD",
 	  .handler = server_healthz },
@@ -207,12 +172,10 @@ server_nodelay(struct evhttp_request *req)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-#define SERVER_TWIML	"application/xml; charset=utf-8"
-
 /* The one way out of every request: counts it, sends it, tracks it. */
 static void
 server_reply(struct server *srv, struct evhttp_request *req,
-    enum metrics_route route, int status, const char *ctype, const char *body)
+    int route, int status, const char *ctype, const char *body)
 {
 	struct evkeyvalq	*hdrs = evhttp_request_get_output_headers(req);
 	struct evbuffer		*out = evhttp_request_get_output_buffer(req);
@@ -231,7 +194,7 @@ server_reply(struct server *srv, struct evhttp_request *req,
 
 static void
 server_text(struct server *srv, struct evhttp_request *req,
-    enum metrics_route route, int status, const char *text)
+    int route, int status, const char *text)
 {
 	server_reply(srv, req, route, status, "text/plain; charset=utf-8", text);
 }
@@ -280,7 +243,7 @@ server_group_flush(struct server *srv)
 			evhttp_request_free(held[i].req);
 		else if (ok) {
 			server_reply(srv, held[i].req, held[i].metric, 200,
-			    SERVER_TWIML, held[i].res.body);
+			    srv->hooks->reply_type, held[i].res.body);
 			metrics_webhook(srv->metrics,
 			    metrics_usec() - held[i].t0);
 		}
@@ -318,7 +281,7 @@ server_group_join(struct server *srv)
 /* Takes what res owns. */
 static void
 server_group_hold(struct server *srv, struct evhttp_request *req,
-    enum metrics_route metric, const struct sms_response *res, uint64_t t0)
+    int metric, const struct sms_response *res, uint64_t t0)
 {
 	struct server_held	*h = &srv->held[srv->nheld++];
 
@@ -335,64 +298,102 @@ server_group_hold(struct server *srv, struct evhttp_request *req,
 		server_group_flush(srv);
 }
 
+/* The work of one verified webhook, by what the provider's route is for. */
+static void
+server_hook(struct server *srv, enum provider_hook hook, const struct form *f,
+    const char *query, int64_t now, struct sms_response *res)
+{
+	const struct provider_hooks	*hk = srv->hooks;
+	struct provider_inbound		 in;
+	struct provider_status		 ps;
+	struct provider_call		 call;
+	const char			*why = "malformed webhook";
+
+	switch (hook) {
+	case PROVIDER_HOOK_INBOUND:
+		if (hk->inbound(f, &in, &why) == -1)
+			break;
+		sms_handle(srv->set, srv->st, srv->metrics, hk, &in, now, res);
+		return;
+	case PROVIDER_HOOK_STATUS:
+		if (hk->status(f, query, &ps, &why) == -1)
+			break;
+		res->status = outbox_status(srv->outbox, &ps, now);
+		res->body = xstrdup(res->status == 200 ? "" :
+		    "database unavailable; try again\n");
+		return;
+	case PROVIDER_HOOK_VOICE_START:
+	case PROVIDER_HOOK_VOICE_GATHER:
+	case PROVIDER_HOOK_VOICE_NO_INPUT:
+	case PROVIDER_HOOK_VOICE_END:
+		if (hk->call(f, query, &call, &why) == -1)
+			break;
+		voice_handle(srv->set, srv->st, srv->metrics, hk,
+		    hook == PROVIDER_HOOK_VOICE_START ? VOICE_START :
+		    hook == PROVIDER_HOOK_VOICE_GATHER ? VOICE_GATHER :
+		    hook == PROVIDER_HOOK_VOICE_NO_INPUT ? VOICE_NO_INPUT :
+		    VOICE_STATUS, &call, now, res);
+		return;
+	}
+	res->status = 400;
+	res->body = xasprintf("%s\n", why);
+}
+
 static void
 server_webhook(struct server *srv, struct evhttp_request *req,
     const struct server_route *rt, const struct reqtarget *t)
 {
-	const struct conf	*conf = srv->set->conf;
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
-	struct form		*f = NULL;
-	struct sms_response	 res;
-	const char		*sig;
-	char			*url;
-	size_t			 len;
-	uint64_t		 t0 = metrics_usec();
-	int			 ok, grouped;
+	const struct conf		*conf = srv->set->conf;
+	const struct provider_hooks	*hk = srv->hooks;
+	struct evkeyvalq		*hdrs = evhttp_request_get_input_headers(req);
+	struct evbuffer			*in = evhttp_request_get_input_buffer(req);
+	struct provider_request		 rq;
+	struct form			*f = NULL;
+	struct sms_response		 res;
+	const char			*why = NULL;
+	char				*url = NULL, *text;
+	uint64_t			 t0 = metrics_usec();
+	int				 status, grouped;
 
-	if (!server_content_type_is(req,
-	    "application/x-www-form-urlencoded")) {
-		server_text(srv, req, rt->metric, 415,
-		    "expected application/x-www-form-urlencoded\n");
-		return;
-	}
-	len = evbuffer_get_length(in);
-	if (len > SERVER_MAX_BODY) {	/* evhttp enforces this too */
+	memset(&rq, 0, sizeof rq);
+	rq.len = evbuffer_get_length(in);
+	if (rq.len > SERVER_MAX_BODY) {	/* evhttp enforces this too */
 		server_text(srv, req, rt->metric, 413, "body too large\n");
 		return;
 	}
-	switch (form_parse((const char *)evbuffer_pullup(in, -1), len,
-	    SERVER_MAX_FIELDS, &f)) {
-	case FORM_OK:
-		break;
-	case FORM_TOO_MANY:
-		server_text(srv, req, rt->metric, 413, "too many form fields\n");
-		return;
-	default:
-		server_text(srv, req, rt->metric, 400, "malformed form body\n");
+	rq.body = (const char *)evbuffer_pullup(in, -1);
+	rq.query = t->query;
+	rq.content_type = evhttp_find_header(hdrs, "Content-Type");
+	rq.max_fields = SERVER_MAX_FIELDS;
+	if (hk->signature_header != NULL)
+		rq.signature = evhttp_find_header(hdrs, hk->signature_header);
+	if ((status = hk->read(&rq, &f, &why)) != 0) {
+		text = xasprintf("%s\n", why);
+		server_text(srv, req, rt->metric, status, text);
+		free(text);
 		return;
 	}
 	if (conf->verify_signatures) {
-		sig = evhttp_find_header(evhttp_request_get_input_headers(req),
-		    "X-Twilio-Signature");
 		/* exactly the path and query routed on */
 		url = xasprintf("%s%s%s%s", conf->public_url, t->path,
 		    t->query != NULL ? "?" : "", t->query != NULL ? t->query : "");
-		ok = signature_verify(conf->auth_token, url, f, sig);
-		free(url);
-		if (!ok) {
+		rq.url = url;
+		if (!hk->verify(conf, &rq, f, clock_now(), &why)) {
 			srv->metrics->signature_failures++;
-			log_warn("http: %s refused: %s X-Twilio-Signature",
-			    rt->path, sig == NULL ? "missing" : "wrong");
+			log_warn("http: %s refused: %s", rt->path, why);
 			form_free(f);
+			free(url);
 			server_text(srv, req, rt->metric, 403,
 			    "signature missing or wrong\n");
 			return;
 		}
 	}
-	grouped = rt->grouped && server_group_join(srv) == 0;
+	grouped = rt->hook == PROVIDER_HOOK_INBOUND &&
+	    server_group_join(srv) == 0;
 	memset(&res, 0, sizeof res);
-	rt->form_handler(srv, f, t->query, clock_now(), &res);
+	server_hook(srv, rt->hook, f, t->query, clock_now(), &res);
 	form_free(f);
+	free(url);
 	if (grouped) {
 		storage_group_leave(srv->st);
 		if (res.status == 200) {
@@ -404,68 +405,12 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 		outbox_kick(srv->outbox);	/* it may have queued alerts */
 	}
 	if (res.status == 200)
-		server_reply(srv, req, rt->metric, 200, SERVER_TWIML, res.body);
+		server_reply(srv, req, rt->metric, 200, hk->reply_type,
+		    res.body);
 	else
 		server_text(srv, req, rt->metric, res.status, res.body);
 	metrics_webhook(srv->metrics, metrics_usec() - t0);
 	free(res.body);
-}
-
-static void
-server_sms(struct server *srv, const struct form *f, const char *query,
-    int64_t now, struct sms_response *res)
-{
-	sms_handle(srv->set, srv->st, srv->metrics, f, now, res);
-}
-
-static void
-server_status(struct server *srv, const struct form *f, const char *query,
-    int64_t now, struct sms_response *res)
-{
-	res->status = outbox_status(srv->outbox, f, query, now);
-	switch (res->status) {
-	case 200:
-		res->body = xstrdup("");
-		break;
-	case 400:
-		res->body = xstrdup("no MessageSid and no id: which message?\n");
-		break;
-	default:
-		res->body = xstrdup("database unavailable; try again\n");
-		break;
-	}
-}
-
-static void
-server_voice_start(struct server *srv, const struct form *f, const char *query,
-    int64_t now, struct sms_response *res)
-{
-	voice_handle(srv->set, srv->st, srv->metrics, VOICE_START, f, query,
-	    now, res);
-}
-
-static void
-server_voice_gather(struct server *srv, const struct form *f, const char *query,
-    int64_t now, struct sms_response *res)
-{
-	voice_handle(srv->set, srv->st, srv->metrics, VOICE_GATHER, f, query,
-	    now, res);
-}
-
-static void
-server_voice_no_input(struct server *srv, const struct form *f,
-    const char *query, int64_t now, struct sms_response *res)
-{
-	voice_handle(srv->set, srv->st, srv->metrics, VOICE_NO_INPUT, f, query,
-	    now, res);
-}
-
-static void
-server_voice_status(struct server *srv, const struct form *f,
-    const char *query, int64_t now, struct sms_response *res)
-{
-	voice_handle(srv->set, srv->st, srv->metrics, VOICE_STATUS, f, query,
-	    now, res);
 }
 
 static void
@@ -618,8 +563,8 @@ server_length_ambiguous(struct evhttp_request *req)
  * origin-form path, matched byte for byte, whose path and query are also
  * what a webhook's signature is checked over.  Anything else is 400, never
  * a route: libevent also parses absolute-form targets, "//host/path" and
- * fragments, and a route taken from what it made of those let a request
- * signed for one route be accepted on another.
+ * fragments, and a route taken from what it made of those could accept a
+ * request signed for one route on another.
  */
 static void
 server_dispatch_cb(struct evhttp_request *req, void *arg)
@@ -660,13 +605,13 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	path = t.path;
-	for (i = 0; i < sizeof server_routes / sizeof server_routes[0]; i++) {
-		len = strlen(server_routes[i].path);
-		if (strcmp(server_routes[i].path, path) == 0 ||
-		    (server_routes[i].prefix &&
-		    strncmp(server_routes[i].path, path, len) == 0 &&
+	for (i = 0; i < srv->nroutes; i++) {
+		len = strlen(srv->routes[i].path);
+		if (strcmp(srv->routes[i].path, path) == 0 ||
+		    (srv->routes[i].prefix &&
+		    strncmp(srv->routes[i].path, path, len) == 0 &&
 		    path[len] == '/')) {
-			rt = &server_routes[i];
+			rt = &srv->routes[i];
 			break;
 		}
 	}
@@ -687,6 +632,40 @@ server_dispatch_cb(struct evhttp_request *req, void *arg)
 		storage_set_busy_timeout(srv->st, 0);
 	}
 	reqtarget_clear(&t);
+}
+
+/*
+ * The routing table: the provider's webhooks (each counted under its
+ * label), then the gateway's own routes.  The provider is fixed for the
+ * life of the server, as its adapter is (a change needs a restart).
+ */
+static void
+server_routes_build(struct server *srv, const struct provider_hooks *hk)
+{
+	const size_t	 nfixed = sizeof server_fixed_routes /
+			    sizeof server_fixed_routes[0];
+	struct server_route *rt;
+	size_t		 i;
+
+	srv->hooks = hk;
+	srv->nroutes = hk->nroutes + nfixed;
+	srv->routes = xcalloc(srv->nroutes, sizeof *srv->routes);
+	for (i = 0; i < hk->nroutes; i++) {
+		if (hk->call == NULL && hk->routes[i].hook !=
+		    PROVIDER_HOOK_INBOUND && hk->routes[i].hook !=
+		    PROVIDER_HOOK_STATUS)
+			fatal("http: %s: a keypad route without a keypad",
+			    hk->routes[i].path);
+		rt = &srv->routes[i];
+		rt->path = hk->routes[i].path;
+		rt->metric = metrics_route(srv->metrics, hk->routes[i].metric);
+		rt->methods = EVHTTP_REQ_POST;
+		rt->allow = "POST";
+		rt->handler = server_webhook;
+		rt->hook = hk->routes[i].hook;
+	}
+	memcpy(srv->routes + hk->nroutes, server_fixed_routes,
+	    sizeof server_fixed_routes);
 }
 
 /*
@@ -720,8 +699,8 @@ server_conn_limits(const struct conf *conf, struct conn_limits *lim)
 }
 
 struct server *
-server_create(struct event_base *base, struct settings *set, struct storage *st,
-    struct outbox *ob, struct metrics *metrics, const char *conf_path)
+server_create(struct event_base *base, const struct settings *set,
+    struct storage *st, struct outbox *ob, struct metrics *metrics)
 {
 	struct server		*srv;
 	struct conn_limits	 lim;
@@ -732,7 +711,7 @@ server_create(struct event_base *base, struct settings *set, struct storage *st,
 	srv->st = st;
 	srv->outbox = ob;
 	srv->metrics = metrics;
-	srv->conf_path = xstrdup(conf_path);
+	server_routes_build(srv, provider_find(set->conf->provider)->hooks);
 	srv->api = api_create(st);
 	srv->console = console_create(st);
 	api_set_console(srv->api, srv->console);
@@ -771,8 +750,6 @@ server_free(struct server *srv)
 	server_group_flush(srv);
 	storage_set_flush(srv->st, NULL, NULL);
 	event_free(srv->flush_ev);
-	if (srv->drain_ev != NULL)
-		event_free(srv->drain_ev);
 	if (srv->accept_ev != NULL)
 		event_free(srv->accept_ev);
 	if (server_listening == srv)
@@ -782,8 +759,7 @@ server_free(struct server *srv)
 	conn_pool_free(srv->conns);	/* after evhttp's connections */
 	api_free(srv->api);
 	console_free(srv->console);
-	settings_free(srv->set);
-	free(srv->conf_path);
+	free(srv->routes);
 	free(srv);
 }
 
@@ -826,9 +802,9 @@ server_accept_resume_cb(evutil_socket_t fd, short events, void *arg)
 /*
  * accept() failed, for want of descriptors (EMFILE, ENFILE) or memory.  The
  * listening socket stays readable, so libevent would try again at once: a
- * busy loop writing a warning each time (a slowloris client with enough
- * connections made it write hundreds of thousands of lines a second).
- * Accepting pauses instead; stalled clients are closed after
+ * busy loop writing a warning each time (enough stalled clients would
+ * make that hundreds of thousands of lines a second).  Accepting pauses
+ * instead; stalled clients are closed after
  * request_timeout, which frees their descriptors.
  */
 static void
@@ -893,94 +869,26 @@ server_port(const struct server *srv)
 	return srv->port;
 }
 
-static int
-server_str_differs(const char *a, const char *b)
+void
+server_set_settings(struct server *srv, const struct settings *set)
 {
-	if (a == NULL || b == NULL)
-		return a != b;
-	return strcmp(a, b) != 0;
-}
+	struct conn_limits	lim;
 
-const struct settings *
-server_settings(const struct server *srv)
-{
-	return srv->set;
-}
-
-int
-server_reload(struct server *srv)
-{
-	struct settings		*set;
-	const struct conf	*old = srv->set->conf;
-	struct conn_limits	 lim;
-	struct diag		 d;
-	size_t			 i;
-
-	diag_init(&d);
-	log_notice("reload: reading %s", srv->conf_path);
-	set = settings_load(srv->conf_path, &d);
-	for (i = 0; i < d.n; i++) {
-		if (d.v[i].severity == DIAG_ERROR)
-			log_error("reload: %s", d.v[i].text);
-		else
-			log_warn("reload: %s", d.v[i].text);
-	}
-	diag_clear(&d);
-	if (set == NULL) {
-		log_error("reload: rejected; the previous configuration stays in force");
-		return -1;
-	}
-	if (server_str_differs(old->listen_host, set->conf->listen_host) ||
-	    old->listen_port != set->conf->listen_port ||
-	    server_str_differs(old->database, set->conf->database) ||
-	    server_str_differs(old->storage_backend,
-	    set->conf->storage_backend) ||
-	    server_str_differs(old->storage_url, set->conf->storage_url) ||
-	    server_str_differs(old->port_file, set->conf->port_file))
-		log_warn("reload: listen, port_file and [storage] changes take "
-		    "effect only after a restart");
-	if (!set->conf->verify_signatures)
-		log_warn("SIGNATURE CHECKS ARE OFF (verify_signatures = no): "
-		    "anyone can post webhooks; never run like this in production");
-	log_set_level(set->conf->log_level);
 	evhttp_set_timeout(srv->http, set->conf->request_timeout);
 	server_conn_limits(set->conf, &lim);
 	conn_pool_set_limits(srv->conns, &lim);
-	outbox_set_settings(srv->outbox, set);
-	settings_free(srv->set);
 	srv->set = set;
-	log_notice("reload: configuration, prompts and rules reloaded");
-	return 0;
 }
 
-static void
-server_drain_cb(evutil_socket_t fd, short events, void *arg)
+size_t
+server_writing(const struct server *srv)
 {
-	struct server	*srv = arg;
-
-	size_t		 sending = outbox_inflight(srv->outbox);
-	size_t		 writing = conn_pool_writing(srv->conns);
-
-	/* (a connection reset or closed is no longer writing) */
-	if ((writing > 0 || sending > 0) && time(NULL) < srv->drain_deadline)
-		return;
-	if (writing > 0)
-		log_warn("shutdown: %zu replies not confirmed written after %d s "
-		    "(a client may not be reading); closing", writing,
-		    srv->set->conf->shutdown_timeout);
-	if (sending > 0)
-		log_warn("shutdown: %zu sends unanswered after %d s; the next "
-		    "start treats them as unknown", sending,
-		    srv->set->conf->shutdown_timeout);
-	event_del(srv->drain_ev);
-	event_base_loopbreak(srv->base);
+	return conn_pool_writing(srv->conns);
 }
 
 void
-server_shutdown(struct server *srv)
+server_stop(struct server *srv)
 {
-	struct timeval	tv = { 0, 50 * 1000 };
-
 	if (srv->draining)
 		return;
 	server_group_flush(srv);
@@ -991,12 +899,4 @@ server_shutdown(struct server *srv)
 	}
 	if (srv->accept_ev != NULL)
 		event_del(srv->accept_ev);
-	outbox_stop(srv->outbox);
-	log_notice("shutdown: no longer accepting; %zu replies and %zu sends "
-	    "in flight", conn_pool_writing(srv->conns),
-	    outbox_inflight(srv->outbox));
-	srv->drain_deadline = time(NULL) + srv->set->conf->shutdown_timeout;
-	srv->drain_ev = event_new(srv->base, -1, EV_PERSIST, server_drain_cb, srv);
-	event_add(srv->drain_ev, &tv);
-	server_drain_cb(-1, 0, srv);
 }

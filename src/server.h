@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The HTTP side of the gateway: evhttp on the event loop with explicit
- * limits, the routing table, the shared webhook preamble (method, content
- * type, form parsing, signature), /healthz and /metrics, configuration
- * reload, and a graceful drain on shutdown.
+ * limits, the routing table (the provider's webhooks and the gateway's own
+ * routes), the webhook preamble through the provider's hooks (body,
+ * signature), group commit of inbound messages, /healthz, /livez, /readyz
+ * and /metrics, the staff API and the console.  It only serves: the
+ * settings, reloads and the shutdown drain are lifecycle.c's.
  */
 #ifndef CLOTLINE_SERVER_H
 #define CLOTLINE_SERVER_H
+
+#include <stddef.h>
 
 #include <event2/event.h>
 
@@ -27,30 +31,26 @@ struct storage;
 #define SERVER_LOOP_BUSY_MS	100
 
 /*
- * Takes ownership of set; borrows base, st, the outbox (which borrows set
- * and is told of each reload) and metrics, which must outlive the server.
- * conf_path is what SIGHUP reloads.
+ * Borrows base, set (until server_set_settings replaces it), st, the
+ * outbox and metrics, which must outlive the server.  Serves the webhooks
+ * of set's provider, fixed for the server's life.
  */
-struct server	*server_create(struct event_base *, struct settings *set,
-		    struct storage *st, struct outbox *, struct metrics *,
-		    const char *conf_path);
+struct server	*server_create(struct event_base *, const struct settings *set,
+		    struct storage *st, struct outbox *, struct metrics *);
 void		 server_free(struct server *);
 /* Binds [server] listen and writes port_file; -1 with *errp (caller frees). */
 int		 server_listen(struct server *, char **errp);
-/* The settings in force (replaced by each reload; borrowed). */
-const struct settings *server_settings(const struct server *);
 /* The port actually bound (useful with port 0). */
 int		 server_port(const struct server *);
+/* After a reload: timeouts, connection limits and set (borrowed). */
+void		 server_set_settings(struct server *, const struct settings *);
 /*
- * Reloads configuration, prompts and rules from conf_path.  On any error the
- * old set stays in force and -1 is returned; each problem is logged.
+ * Stops accepting connections and commits the open group; requests still
+ * arriving on open connections are answered 503 with Connection: close.
  */
-int		 server_reload(struct server *);
-/*
- * Stops accepting connections, lets replies already being written finish
- * (up to [server] shutdown_timeout), then breaks the event loop.
- */
-void		 server_shutdown(struct server *);
+void		 server_stop(struct server *);
+/* Replies still being written (a connection reset is not writing). */
+size_t		 server_writing(const struct server *);
 /*
  * 1 if the request's Content-Type is want (a media type, compared without
  * case), with or without parameters.

@@ -30,22 +30,23 @@
 
 #include "conf.h"
 #include "escalate.h"
-#include "form.h"
 #include "keyword.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "prompts.h"
+#include "provider.h"
 #include "settings.h"
 #include "sms.h"
 #include "storage.h"
 #include "triage.h"
-#include "twiml.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define SMS_PROVIDER	"twilio"
-#define SMS_SID_MAX	64
 #define SMS_REVIEW	"review"	/* the engine's prompt and inbox reason */
+#define SMS_PARTS_MAX	32	/* a longer message's parts stand alone */
+
+typedef char	*(*sms_render_fn)(const char *);
 
 /* The decision for one message, before anything is stored. */
 struct sms_plan {
@@ -220,7 +221,7 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 		/*
 		 * A red flag in this message is answered and escalated as one
 		 * even when the message also asks to stop: an opt-out must
-		 * never silence emergency advice (spec/twilio.md).  The
+		 * never silence emergency advice (carrier rules).  The
 		 * request still counts, so set_opt_out stays as decided and
 		 * the opt-out is stored with the message.
 		 */
@@ -334,9 +335,9 @@ sms_parse_ack(const char *body, int64_t *id, const char **note)
  * the caller's transaction; nothing is triaged.
  */
 static int
-sms_staff(const struct settings *set, struct storage *st, const char *sid,
-    const char *from, const char *to, const char *body, int64_t now,
-    struct sms_response *res)
+sms_staff(const struct settings *set, struct storage *st, const char *provider,
+    const char *sid, const char *from, const char *to, const char *body,
+    int64_t now, struct sms_response *res)
 {
 	static const char *const keys[] = { "id", "level", "name", "digits",
 	    "by" };
@@ -374,7 +375,7 @@ sms_staff(const struct settings *set, struct storage *st, const char *sid,
 	    "ack_already" : "ack_none");
 	reply = prompts_expand(tmpl != NULL ? tmpl : "", keys, vals, 5);
 	memset(&in, 0, sizeof in);
-	in.provider = SMS_PROVIDER;
+	in.provider = provider;
 	in.provider_sid = sid;
 	in.from = from;
 	in.to = to;
@@ -427,9 +428,132 @@ sms_question(const struct settings *set, const char *state)
 	return prompts_lookup(set->prompts, NULL, name);
 }
 
+/*
+ * The reply as the provider answers it: in its answer when it can, else
+ * queued in the outbox, in the caller's transaction, and the answer empty.
+ * -1 if it could not be queued.
+ */
+static int
+sms_reply(sms_render_fn render, struct storage *st, const char *to,
+    int64_t patient_id, const char *reply, int red_flag, int64_t now,
+    struct sms_response *res)
+{
+	struct outbox_msg	o;
+
+	if (render != NULL) {
+		res->body = render(reply);
+		return 0;
+	}
+	if (reply != NULL) {
+		memset(&o, 0, sizeof o);
+		o.kind = "reply";
+		o.to = to;
+		o.body = reply;
+		o.patient_id = patient_id;
+		o.at = now;
+		o.emergency = red_flag;
+		if (outbox_enqueue(st, &o, NULL) == -1)
+			return -1;
+		res->queued = 1;
+	}
+	res->body = xstrdup("");
+	return 0;
+}
+
+enum sms_parts {
+	SMS_PARTS_ERROR = -1,
+	SMS_PARTS_WHOLE,	/* *sidp, *top, *bodyp: the message to triage */
+	SMS_PARTS_WAIT,		/* kept; the rest is still to come */
+	SMS_PARTS_REPEAT,	/* kept or triaged already */
+};
+
+/*
+ * A part of a long message (pin->part > 0), or a group whose wait is over
+ * (pin->part 0), in the caller's transaction.  A part is kept; once every
+ * part is there, or the wait is over, the parts still waiting are joined in
+ * order (" … " where one is missing) into one message named by its first
+ * part's id.  A part arriving after its group was triaged stands alone: it
+ * may hold what the others lacked.
+ */
+static enum sms_parts
+sms_parts(struct storage *st, const struct provider_hooks *hk,
+    const struct provider_inbound *pin, const char *body, int64_t now,
+    char **sidp, char **top, char **bodyp)
+{
+	struct inbound_part_row	 rows[SMS_PARTS_MAX];
+	struct inbound_part	 ip;
+	enum sms_parts		 rc = SMS_PARTS_ERROR;
+	size_t			 n = 0, i, len = 0, waiting = 0, done = 0;
+	int			 last = 0, first = -1;
+	char			*p;
+
+	if (pin->part > 0) {
+		memset(&ip, 0, sizeof ip);
+		ip.provider = hk->name;
+		ip.phone = pin->from;
+		ip.ref = pin->part_ref;
+		ip.part = pin->part;
+		ip.total = pin->parts;
+		ip.sid = pin->sid;
+		ip.to = pin->to;
+		ip.body = body;
+		ip.received_at = now;
+		switch (storage_part_put(st, &ip)) {
+		case 1:
+			break;
+		case 0:
+			return SMS_PARTS_REPEAT;
+		default:
+			return SMS_PARTS_ERROR;
+		}
+	}
+	if (storage_parts_get(st, hk->name, pin->from, pin->part_ref, rows,
+	    SMS_PARTS_MAX, &n) == -1)
+		return SMS_PARTS_ERROR;
+	for (i = 0; i < n; i++) {
+		if (rows[i].done_at != 0) {
+			done++;
+			continue;
+		}
+		waiting++;
+		len += strlen(rows[i].body) + sizeof " … ";
+		if (first == -1)
+			first = (int)i;
+	}
+	if (waiting == 0)
+		rc = SMS_PARTS_REPEAT;
+	else if (done == 0 && waiting < (size_t)pin->parts && pin->part > 0)
+		rc = SMS_PARTS_WAIT;
+	else if (storage_parts_done(st, hk->name, pin->from, pin->part_ref,
+	    now) == 0) {
+		/* (each part's room holds a marker before it; the last one's
+		   after it fits the slack) */
+		p = *bodyp = xmalloc(len + sizeof " … ");
+		*p = '\0';
+		for (i = 0; i < n; i++) {
+			if (rows[i].done_at != 0)
+				continue;
+			if ((last != 0 || rows[i].part != 1) &&
+			    rows[i].part != last + 1 && done == 0)
+				p = stpcpy(p, p == *bodyp ? "… " : " … ");
+			p = stpcpy(p, rows[i].body);
+			last = rows[i].part;
+		}
+		if (last != pin->parts && done == 0)
+			p = stpcpy(p, " …");
+		*sidp = xstrdup(rows[first].sid);
+		*top = rows[first].to != NULL ? xstrdup(rows[first].to) : NULL;
+		rc = SMS_PARTS_WHOLE;
+	}
+	for (i = 0; i < n; i++)
+		inbound_part_row_clear(&rows[i]);
+	return rc;
+}
+
 void
 sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
-    const struct form *f, int64_t now, struct sms_response *res)
+    const struct provider_hooks *hk, const struct provider_inbound *pin,
+    int64_t now, struct sms_response *res)
 {
 	struct patient	 p;
 	struct sms_plan	 plan;
@@ -438,41 +562,66 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	struct escalate	 esc;
 	struct escalate_result escr;
 	struct inbox_item item;
-	const char	*sid, *from, *rawbody;
+	const char	*sid = pin->sid, *from = pin->from, *to = pin->to;
 	char		*body = NULL, *stored = NULL, *state = NULL, *reply;
+	char		*whole_sid = NULL, *whole_to = NULL, *whole = NULL;
 	char		 redacted[LOG_PHONE_SIZE], extra[64] = "";
-	size_t		 bodylen;
 	int64_t		 inbound_id = 0, inbox_id = 0;
 	int		 known, in_tx = 0;
+	/* Nobody waits for an answer when a wait for parts runs out. */
+	sms_render_fn	 render = pin->part_ref != NULL && pin->part == 0 ?
+			    NULL : hk->reply;
 
 	memset(&p, 0, sizeof p);
 	memset(&plan, 0, sizeof plan);
 	memset(&escr, 0, sizeof escr);
 	memset(res, 0, sizeof *res);
-	if ((sid = form_get_text(f, "MessageSid", SMS_SID_MAX)) == NULL ||
-	    *sid == '\0') {
-		sms_fail(res, 400, "missing or malformed MessageSid");
-		return;
-	}
-	if ((from = form_get_text(f, "From", 64)) == NULL || *from == '\0') {
-		sms_fail(res, 400, "missing or malformed From");
-		return;
-	}
-	if ((rawbody = form_get(f, "Body", &bodylen)) == NULL) {
-		sms_fail(res, 400, "missing Body");
-		return;
-	}
-	body = utf8_sanitize(rawbody, bodylen);
+	body = utf8_sanitize(pin->body != NULL ? pin->body : "", pin->bodylen);
 	log_phone(from, redacted);
 
 	if (storage_begin(st) == -1)
 		goto unavailable;
 	in_tx = 1;
-	switch (storage_inbound_find(st, SMS_PROVIDER, sid, &stored)) {
+	if (pin->part_ref != NULL && pin->parts >= 2 &&
+	    pin->parts <= SMS_PARTS_MAX) {
+		switch (sms_parts(st, hk, pin, body, now, &whole_sid, &whole_to,
+		    &whole)) {
+		case SMS_PARTS_WHOLE:
+			free(body);
+			body = whole;
+			sid = whole_sid;
+			to = whole_to;
+			break;
+		case SMS_PARTS_WAIT:
+			in_tx = 0;
+			if (storage_commit(st) == -1)
+				goto unavailable;
+			res->status = 200;
+			res->body = render != NULL ? render(NULL) : xstrdup("");
+			res->who = xasprintf("%s from %s", sid, redacted);
+			res->note = xasprintf("part %d of %d kept; waiting for "
+			    "the rest", pin->part, pin->parts);
+			goto out;
+		case SMS_PARTS_REPEAT:
+			storage_rollback(st);
+			res->status = 200;
+			res->body = render != NULL ? render(NULL) : xstrdup("");
+			res->who = xasprintf("%s from %s", sid != NULL ? sid :
+			    pin->part_ref, redacted);
+			res->note = xstrdup("a part kept or triaged already");
+			res->tally = pin->part > 0 ? SMS_TALLY_DUPLICATE :
+			    SMS_TALLY_NONE;
+			goto out;
+		case SMS_PARTS_ERROR:
+			goto unavailable;
+		}
+	}
+	switch (storage_inbound_find(st, hk->name, sid, &stored)) {
 	case 1:
+		/* Answered already: a queued reply is not queued again. */
 		storage_rollback(st);
 		res->status = 200;
-		res->body = twiml_message(stored);
+		res->body = render != NULL ? render(stored) : xstrdup("");
 		res->who = xasprintf("%s from %s", sid, redacted);
 		res->note = xstrdup("a repeat; answered from the store");
 		res->tally = SMS_TALLY_DUPLICATE;
@@ -483,9 +632,18 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		goto unavailable;
 	}
 	if (conf_is_on_call(set->conf, from)) {
-		if (sms_staff(set, st, sid, from, form_get_text(f, "To", 64),
-		    body, now, res) == -1)
+		if (sms_staff(set, st, hk->name, sid, from, to, body, now,
+		    res) == -1)
 			goto unavailable;
+		reply = res->body;
+		res->body = NULL;
+		if (sms_reply(render, st, from, 0, reply, 0, now, res) == -1) {
+			free(reply);
+			free(res->note);
+			memset(res, 0, sizeof *res);
+			goto unavailable;
+		}
+		free(reply);
 		in_tx = 0;
 		if (storage_commit(st) == -1) {
 			free(res->body);
@@ -494,9 +652,6 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 			goto unavailable;
 		}
 		res->status = 200;
-		reply = res->body;
-		res->body = twiml_message(reply);
-		free(reply);
 		res->who = xasprintf("%s from %s", sid, redacted);
 		goto out;
 	}
@@ -531,10 +686,10 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	}
 
 	memset(&in, 0, sizeof in);
-	in.provider = SMS_PROVIDER;
+	in.provider = hk->name;
 	in.provider_sid = sid;
 	in.from = from;
-	in.to = form_get_text(f, "To", 64);
+	in.to = to;
 	in.body = body;
 	in.received_at = now;
 	in.patient_id = known ? p.id : 0;
@@ -574,6 +729,9 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		if (escalate_record(set, st, &esc, &escr) == -1)
 			goto unavailable;
 	}
+	if (sms_reply(render, st, from, in.patient_id, plan.reply,
+	    plan.escalate, now, res) == -1)
+		goto unavailable;
 	if (storage_commit(st) == -1) {
 		in_tx = 0;
 		goto unavailable;
@@ -606,8 +764,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		    known ? "" : " (not enrolled)", extra);
 	log_debug("sms: %s body: %s", sid, body);
 	res->status = 200;
-	res->body = twiml_message(plan.reply);
-	res->queued = plan.escalate && escr.alerted;	/* the on-call alert */
+	res->queued |= plan.escalate && escr.alerted;	/* the on-call alert */
 	res->inbox = plan.inbox != NULL;
 	goto out;
 
@@ -615,12 +772,17 @@ unavailable:
 	/* Nothing was kept, so the provider must retry: never 200 here. */
 	if (in_tx)
 		storage_rollback(st);
+	free(res->body);
+	res->body = NULL;
+	res->queued = 0;
 	m->db_errors++;
 	log_error("sms: %s from %s could not be stored; answered 503 so the "
-	    "provider retries", sid, redacted);
+	    "provider retries", sid != NULL ? sid : pin->part_ref, redacted);
 	sms_fail(res, 503, "temporarily unable to store the message");
 out:
 	patient_clear(&p);
+	free(whole_sid);
+	free(whole_to);
 	free(plan.reply);
 	free(stored);
 	free(state);

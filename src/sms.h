@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The inbound SMS webhook's work, free of HTTP: a verified form in, an HTTP
- * status and a body out.  The message, its triage and the reply are stored
- * in one transaction (a member's savepoint when the caller groups commits)
- * before the reply is returned, and a repeated MessageSid gets the stored
- * reply without being processed again.
+ * The inbound SMS webhook's work, free of HTTP and of any one provider: a
+ * verified message in (provider.h), an HTTP status and a body out.  The
+ * message, its triage and the reply are stored in one transaction (a
+ * member's savepoint when the caller groups commits) before the answer is
+ * returned, and a repeated message id gets the stored reply without being
+ * processed again.  The reply is rendered into the answer by the provider's
+ * hooks, or, for a provider that cannot reply in its answer, queued in the
+ * outbox in the same transaction.
  */
 #ifndef CLOTLINE_SMS_H
 #define CLOTLINE_SMS_H
@@ -13,14 +16,15 @@
 
 #include "triage.h"
 
-struct form;
 struct metrics;
+struct provider_hooks;
+struct provider_inbound;
 struct settings;
 struct storage;
 
 enum sms_tally {
 	SMS_TALLY_NONE,
-	SMS_TALLY_DUPLICATE,	/* a repeated MessageSid */
+	SMS_TALLY_DUPLICATE,	/* a repeated message id */
 	SMS_TALLY_SILENT,	/* stored, answered with no message */
 	SMS_TALLY_KEYWORD,	/* stored, a STOP/START/HELP reply */
 	SMS_TALLY_REPLY,	/* stored, a triage reply at level */
@@ -29,7 +33,8 @@ enum sms_tally {
 
 struct sms_response {
 	int	 status;	/* 200, 400 or 503 */
-	char	*body;		/* owned: TwiML for 200, a reason otherwise */
+	char	*body;		/* owned: the provider's answer for 200, a
+				   reason otherwise */
 	int	 queued;	/* 1: it queued messages for the outbox */
 	int	 acked;		/* 1: an escalation was acknowledged */
 	/*
@@ -45,11 +50,13 @@ struct sms_response {
 };
 
 /*
- * Handles one inbound message whose signature the caller has checked.  Fills
- * *res; the caller frees res->body and, for a 200, calls sms_done.
+ * Handles one inbound message whose signature the caller has checked, as
+ * the provider's hooks parsed it.  Fills *res; the caller frees res->body
+ * and, for a 200, calls sms_done.
  */
 void	sms_handle(const struct settings *, struct storage *, struct metrics *,
-	    const struct form *, int64_t now, struct sms_response *res);
+	    const struct provider_hooks *, const struct provider_inbound *,
+	    int64_t now, struct sms_response *res);
 /*
  * The rules check (the console's, POST /api/v1/triage): what an enrolled
  * patient would be answered for each of n messages sent a minute apart

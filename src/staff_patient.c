@@ -16,7 +16,7 @@
 #include <event2/buffer.h>
 
 #include "conf.h"
-#include "outbox_policy.h"
+#include "outbox.h"
 #include "phone.h"
 #include "plan.h"
 #include "prompts.h"
@@ -377,7 +377,7 @@ staff_welcome_at(const struct staff_ctx *ctx, const struct patient *p)
 static int
 staff_queue_welcome(const struct staff_ctx *ctx, const struct patient *p)
 {
-	struct outbound	o;
+	struct outbox_msg	o;
 
 	memset(&o, 0, sizeof o);
 	o.kind = "welcome";
@@ -385,9 +385,8 @@ staff_queue_welcome(const struct staff_ctx *ctx, const struct patient *p)
 	o.body = prompts_get(settings_prompts(ctx->set, p->phone), p->language,
 	    PROMPT_WELCOME);
 	o.patient_id = p->id;
-	o.created_at = staff_welcome_at(ctx, p);
-	o.priority = OUTBOX_PRIO_NORMAL;
-	return storage_outbound_insert(ctx->st, &o, NULL);
+	o.at = staff_welcome_at(ctx, p);
+	return outbox_enqueue(ctx->st, &o, NULL);
 }
 
 /* Reminders (and a welcome) still waiting for a patient are withdrawn. */

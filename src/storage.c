@@ -262,6 +262,52 @@ storage_inbound_insert(struct storage *st, const struct inbound *in, int64_t *id
 }
 
 int
+storage_part_put(struct storage *st, const struct inbound_part *p)
+{
+	return st->ops->part_put(storage_impl(st), p);
+}
+
+int
+storage_parts_get(struct storage *st, const char *provider, const char *phone,
+    const char *ref, struct inbound_part_row *rows, size_t max, size_t *n)
+{
+	return st->ops->parts_get(storage_impl(st), provider, phone, ref, rows,
+	    max, n);
+}
+
+int
+storage_parts_done(struct storage *st, const char *provider, const char *phone,
+    const char *ref, int64_t now)
+{
+	return st->ops->parts_done(storage_impl(st), provider, phone, ref, now);
+}
+
+int
+storage_parts_oldest(struct storage *st, int64_t before,
+    struct inbound_part_group *g)
+{
+	return st->ops->parts_oldest(storage_impl(st), before, g);
+}
+
+void
+inbound_part_row_clear(struct inbound_part_row *r)
+{
+	free(r->sid);
+	free(r->to);
+	free(r->body);
+	memset(r, 0, sizeof *r);
+}
+
+void
+inbound_part_group_clear(struct inbound_part_group *g)
+{
+	free(g->provider);
+	free(g->phone);
+	free(g->ref);
+	memset(g, 0, sizeof *g);
+}
+
+int
 storage_patient_find(struct storage *st, const char *phone, struct patient *p)
 {
 	memset(p, 0, sizeof *p);

@@ -70,6 +70,41 @@ struct inbound {
 };
 
 /*
+ * One part of a long message that arrives in parts (Vonage's concat-*),
+ * kept until the whole can be triaged.  A group is (provider, phone, ref).
+ */
+struct inbound_part {
+	const char	*provider;
+	const char	*phone;		/* the sender */
+	const char	*ref;		/* the parts' shared reference */
+	int		 part;		/* 1..total */
+	int		 total;
+	const char	*sid;		/* the part's own provider id */
+	const char	*to;		/* may be NULL */
+	const char	*body;		/* valid UTF-8 */
+	int64_t		 received_at;
+};
+
+/* A part as read back; free with inbound_part_row_clear. */
+struct inbound_part_row {
+	int	 part;
+	int	 total;
+	char	*sid;
+	char	*to;		/* may be NULL */
+	char	*body;
+	int64_t	 received_at;
+	int64_t	 done_at;	/* 0: not yet part of a triaged message */
+};
+
+/* The oldest waiting group (storage_parts_oldest); free with ..._clear. */
+struct inbound_part_group {
+	char	*provider;
+	char	*phone;
+	char	*ref;
+	int	 total;
+};
+
+/*
  * An escalation is one patient's episode (migration 10): created by the
  * first red flag, further messages of the episode attach to it (struct
  * escalation_message), and each alert it raised is a struct
@@ -418,6 +453,14 @@ struct storage_ops {
 			    const char *sid, char **reply);
 	int		 (*inbound_insert)(void *, const struct inbound *,
 			    int64_t *id);
+	int		 (*part_put)(void *, const struct inbound_part *);
+	int		 (*parts_get)(void *, const char *provider,
+			    const char *phone, const char *ref,
+			    struct inbound_part_row *, size_t max, size_t *n);
+	int		 (*parts_done)(void *, const char *provider,
+			    const char *phone, const char *ref, int64_t now);
+	int		 (*parts_oldest)(void *, int64_t before,
+			    struct inbound_part_group *);
 	int		 (*patient_find)(void *, const char *phone,
 			    struct patient *);
 	int		 (*patient_insert)(void *, const struct patient *,
@@ -581,6 +624,29 @@ int	 storage_inbound_find(struct storage *, const char *provider,
 	    const char *sid, char **reply);
 int	 storage_inbound_insert(struct storage *, const struct inbound *,
 	    int64_t *id);
+/*
+ * Keeps one part of a long message: 1 if it is new, 0 if that part of the
+ * group was kept already (the provider repeating itself), -1 on error.
+ */
+int	 storage_part_put(struct storage *, const struct inbound_part *);
+/*
+ * The group's parts in part order, at most max of them, into rows (clear
+ * each with inbound_part_row_clear); 0, or -1 on error.
+ */
+int	 storage_parts_get(struct storage *, const char *provider,
+	    const char *phone, const char *ref, struct inbound_part_row *rows,
+	    size_t max, size_t *n);
+/* Marks the group's parts triaged (they stay, so a repeat is known). */
+int	 storage_parts_done(struct storage *, const char *provider,
+	    const char *phone, const char *ref, int64_t now);
+/*
+ * The group whose first waiting part arrived longest ago, if before
+ * before: 1 and *g (clear with inbound_part_group_clear), 0 if none, -1.
+ */
+int	 storage_parts_oldest(struct storage *, int64_t before,
+	    struct inbound_part_group *g);
+void	 inbound_part_row_clear(struct inbound_part_row *);
+void	 inbound_part_group_clear(struct inbound_part_group *);
 /*
  * Fills *p (free its strings with patient_clear) and returns 1 if the phone
  * number is known, 0 if not, -1 on error.

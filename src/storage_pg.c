@@ -237,6 +237,22 @@ static const char *const pg_migrations[] = {
 	"  PRIMARY KEY (patient_id, reminder, day)"
 	");"
 	"CREATE UNIQUE INDEX escalations_first ON escalations(inbound_id);",
+	/* 12: as SQLite's 12: the parts of long messages (Vonage). */
+	"CREATE TABLE inbound_parts ("
+	"  provider TEXT NOT NULL,"
+	"  phone TEXT NOT NULL,"
+	"  ref TEXT NOT NULL,"
+	"  part INTEGER NOT NULL CHECK (part >= 1 AND part <= total),"
+	"  total INTEGER NOT NULL,"
+	"  sid TEXT NOT NULL,"
+	"  to_phone TEXT,"
+	"  body TEXT NOT NULL,"
+	"  received_at BIGINT NOT NULL,"
+	"  done_at BIGINT,"
+	"  PRIMARY KEY (provider, phone, ref, part)"
+	");"
+	"CREATE INDEX inbound_parts_waiting ON inbound_parts(received_at)"
+	"  WHERE done_at IS NULL;",
 };
 #define PG_NMIGRATIONS	((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
@@ -252,6 +268,10 @@ enum pg_stmt {
 	PG_LOCK,
 	PG_INBOUND_FIND,
 	PG_INBOUND_INSERT,
+	PG_PART_PUT,
+	PG_PARTS_GET,
+	PG_PARTS_DONE,
+	PG_PARTS_OLDEST,
 	PG_PATIENT_FIND,
 	PG_PATIENT_INSERT,
 	PG_OPT_OUT_UPDATE,
@@ -327,6 +347,25 @@ static const char *const pg_sql[PG_COUNT] = {
 	    "INSERT INTO inbound_messages (provider, provider_sid, from_phone,"
 	    " to_phone, body, received_at, patient_id, kind, level, rules, reply)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+	/* A part beyond total is not kept, as SQLite's OR IGNORE does. */
+	[PG_PART_PUT] =
+	    "INSERT INTO inbound_parts (provider, phone, ref, part, total, sid,"
+	    " to_phone, body, received_at)"
+	    " SELECT $1::text, $2::text, $3::text, $4::integer, $5::integer,"
+	    " $6::text, $7::text, $8::text, $9::bigint"
+	    " WHERE $4::integer BETWEEN 1 AND $5::integer"
+	    " ON CONFLICT DO NOTHING",
+	[PG_PARTS_GET] =
+	    "SELECT part, total, sid, to_phone, body, received_at, done_at"
+	    " FROM inbound_parts WHERE provider = $1 AND phone = $2 AND ref = $3"
+	    " ORDER BY part",
+	[PG_PARTS_DONE] =
+	    "UPDATE inbound_parts SET done_at = $4 WHERE provider = $1"
+	    " AND phone = $2 AND ref = $3 AND done_at IS NULL",
+	[PG_PARTS_OLDEST] =
+	    "SELECT provider, phone, ref, total FROM inbound_parts"
+	    " WHERE done_at IS NULL AND received_at < $1"
+	    " ORDER BY received_at LIMIT 1",
 	[PG_PATIENT_FIND] =
 	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE phone = $1",
 	[PG_PATIENT_INSERT] =
@@ -1306,6 +1345,113 @@ pg_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
 	return pg_insert(arg, PG_INBOUND_INSERT, &p, "inbound insert", id);
 }
 
+/*
+ * The parts of one number's long messages are kept and joined by one
+ * instance at a time: two parts on two instances would otherwise each miss
+ * the other's, and a group whose wait ran out would be triaged twice.
+ * Taken before the message's "sid" and "phone" locks, never after.
+ */
+static int
+pg_parts_lock(struct pg_store *s, const char *provider, const char *phone)
+{
+	return pg_lock(s, "parts", provider, phone);
+}
+
+static int
+pg_part_put(void *arg, const struct inbound_part *ip)
+{
+	struct pg_store		*s = arg;
+	struct pg_params	 p;
+	int			 n;
+
+	if (pg_parts_lock(s, ip->provider, ip->phone) == -1)
+		return -1;
+	pg_params_init(&p);
+	pg_text(&p, 1, ip->provider);
+	pg_text(&p, 2, ip->phone);
+	pg_text(&p, 3, ip->ref);
+	pg_int(&p, 4, ip->part);
+	pg_int(&p, 5, ip->total);
+	pg_text(&p, 6, ip->sid);
+	pg_text(&p, 7, ip->to);
+	pg_text(&p, 8, ip->body);
+	pg_int(&p, 9, ip->received_at);
+	if ((n = pg_changes(s, PG_PART_PUT, &p, "part insert")) == -1)
+		return -1;
+	return n > 0;
+}
+
+static int
+pg_parts_get(void *arg, const char *provider, const char *phone,
+    const char *ref, struct inbound_part_row *rows, size_t max, size_t *n)
+{
+	struct pg_store		*s = arg;
+	struct pg_params	 p;
+	struct inbound_part_row	*r;
+	PGresult		*res;
+	int			 i;
+
+	*n = 0;
+	if (pg_parts_lock(s, provider, phone) == -1)
+		return -1;
+	pg_params_init(&p);
+	pg_text(&p, 1, provider);
+	pg_text(&p, 2, phone);
+	pg_text(&p, 3, ref);
+	if ((res = pg_run(s, PG_PARTS_GET, &p, PGRES_TUPLES_OK,
+	    "parts lookup")) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res) && *n < max; i++) {
+		r = &rows[(*n)++];
+		r->part = pg_i32(res, i, 0);
+		r->total = pg_i32(res, i, 1);
+		r->sid = pg_str(res, i, 2);
+		r->to = pg_str(res, i, 3);
+		r->body = pg_str(res, i, 4);
+		r->received_at = pg_i64(res, i, 5);
+		r->done_at = pg_i64(res, i, 6);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_parts_done(void *arg, const char *provider, const char *phone,
+    const char *ref, int64_t now)
+{
+	struct pg_params	p;
+
+	pg_params_init(&p);
+	pg_text(&p, 1, provider);
+	pg_text(&p, 2, phone);
+	pg_text(&p, 3, ref);
+	pg_int(&p, 4, now);
+	return pg_exec(arg, PG_PARTS_DONE, &p, "parts update");
+}
+
+static void
+pg_part_group_row(const PGresult *res, int i, void *arg)
+{
+	struct inbound_part_group	*g = arg;
+
+	g->provider = pg_str(res, i, 0);
+	g->phone = pg_str(res, i, 1);
+	g->ref = pg_str(res, i, 2);
+	g->total = pg_i32(res, i, 3);
+}
+
+static int
+pg_parts_oldest(void *arg, int64_t before, struct inbound_part_group *g)
+{
+	struct pg_params	p;
+
+	memset(g, 0, sizeof *g);
+	pg_params_init(&p);
+	pg_int(&p, 1, before);
+	return pg_fetch_one(arg, PG_PARTS_OLDEST, &p, "parts lookup",
+	    pg_part_group_row, g);
+}
+
 static void
 pg_patient_row(const PGresult *res, int i, void *arg)
 {
@@ -2258,6 +2404,10 @@ const struct storage_ops storage_pg_ops = {
 	.in_transaction = pg_in_transaction,
 	.inbound_find = pg_inbound_find,
 	.inbound_insert = pg_inbound_insert,
+	.part_put = pg_part_put,
+	.parts_get = pg_parts_get,
+	.parts_done = pg_parts_done,
+	.parts_oldest = pg_parts_oldest,
 	.patient_find = pg_patient_find,
 	.patient_insert = pg_patient_insert,
 	.patient_set_opt_out = pg_patient_set_opt_out,

@@ -321,6 +321,27 @@ static const char *const sqlite_migrations[] = {
 	"  PRIMARY KEY (patient_id, reminder, day)"
 	") WITHOUT ROWID;"
 	"CREATE UNIQUE INDEX escalations_first ON escalations(inbound_id);",
+	/*
+	 * 12: the parts of long messages that arrive in parts, kept until
+	 * the whole is triaged (done_at), and kept after, so that a part the
+	 * provider sends again is known.  The index holds the waiting parts
+	 * only, oldest first, for the bounded wait.
+	 */
+	"CREATE TABLE inbound_parts ("
+	"  provider TEXT NOT NULL,"
+	"  phone TEXT NOT NULL,"
+	"  ref TEXT NOT NULL,"
+	"  part INTEGER NOT NULL CHECK (part >= 1 AND part <= total),"
+	"  total INTEGER NOT NULL,"
+	"  sid TEXT NOT NULL,"
+	"  to_phone TEXT,"
+	"  body TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  done_at INTEGER,"
+	"  PRIMARY KEY (provider, phone, ref, part)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX inbound_parts_waiting ON inbound_parts(received_at)"
+	"  WHERE done_at IS NULL;",
 };
 #define SQLITE_NMIGRATIONS \
 	((int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]))
@@ -335,6 +356,10 @@ enum sqlite_stmt {
 	STMT_PING,
 	STMT_INBOUND_FIND,
 	STMT_INBOUND_INSERT,
+	STMT_PART_PUT,
+	STMT_PARTS_GET,
+	STMT_PARTS_DONE,
+	STMT_PARTS_OLDEST,
 	STMT_PATIENT_FIND,
 	STMT_PATIENT_INSERT,
 	STMT_OPT_OUT_UPDATE,
@@ -445,6 +470,21 @@ static const char *const sqlite_sql[STMT_COUNT] = {
 	    "INSERT INTO inbound_messages (provider, provider_sid, from_phone,"
 	    " to_phone, body, received_at, patient_id, kind, level, rules, reply)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[STMT_PART_PUT] =
+	    "INSERT OR IGNORE INTO inbound_parts (provider, phone, ref, part,"
+	    " total, sid, to_phone, body, received_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[STMT_PARTS_GET] =
+	    "SELECT part, total, sid, to_phone, body, received_at, done_at"
+	    " FROM inbound_parts WHERE provider = ?1 AND phone = ?2 AND ref = ?3"
+	    " ORDER BY part",
+	[STMT_PARTS_DONE] =
+	    "UPDATE inbound_parts SET done_at = ?4 WHERE provider = ?1"
+	    " AND phone = ?2 AND ref = ?3 AND done_at IS NULL",
+	[STMT_PARTS_OLDEST] =
+	    "SELECT provider, phone, ref, total FROM inbound_parts"
+	    " WHERE done_at IS NULL AND received_at < ?1"
+	    " ORDER BY received_at LIMIT 1",
 	[STMT_PATIENT_FIND] =
 	    "SELECT " PATIENT_COLUMNS " FROM patients WHERE phone = ?1",
 	[STMT_PATIENT_INSERT] =
@@ -1315,6 +1355,98 @@ sqlite_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+static int
+sqlite_part_put(void *arg, const struct inbound_part *p)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PART_PUT);
+
+	sqlite_bind_text(st, 1, p->provider);
+	sqlite_bind_text(st, 2, p->phone);
+	sqlite_bind_text(st, 3, p->ref);
+	sqlite3_bind_int(st, 4, p->part);
+	sqlite3_bind_int(st, 5, p->total);
+	sqlite_bind_text(st, 6, p->sid);
+	sqlite_bind_text(st, 7, p->to);
+	sqlite_bind_text(st, 8, p->body);
+	sqlite3_bind_int64(st, 9, p->received_at);
+	if (sqlite_exec_stmt(s, st, "part insert") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+static int
+sqlite_parts_get(void *arg, const char *provider, const char *phone,
+    const char *ref, struct inbound_part_row *rows, size_t max, size_t *n)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PARTS_GET);
+	struct inbound_part_row	*r;
+	int			 rc;
+
+	*n = 0;
+	sqlite_bind_text(st, 1, provider);
+	sqlite_bind_text(st, 2, phone);
+	sqlite_bind_text(st, 3, ref);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		r = &rows[(*n)++];
+		r->part = sqlite3_column_int(st, 0);
+		r->total = sqlite3_column_int(st, 1);
+		r->sid = sqlite_column_strdup(st, 2);
+		r->to = sqlite_column_strdup(st, 3);
+		r->body = sqlite_column_strdup(st, 4);
+		r->received_at = sqlite3_column_int64(st, 5);
+		r->done_at = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		while (*n > 0)
+			inbound_part_row_clear(&rows[--(*n)]);
+		sqlite_log_error(s, "parts lookup");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sqlite_parts_done(void *arg, const char *provider, const char *phone,
+    const char *ref, int64_t now)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PARTS_DONE);
+
+	sqlite_bind_text(st, 1, provider);
+	sqlite_bind_text(st, 2, phone);
+	sqlite_bind_text(st, 3, ref);
+	sqlite3_bind_int64(st, 4, now);
+	return sqlite_exec_stmt(s, st, "parts update");
+}
+
+static int
+sqlite_parts_oldest(void *arg, int64_t before, struct inbound_part_group *g)
+{
+	struct sqlite_store	*s = arg;
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_PARTS_OLDEST);
+	int			 rc;
+
+	memset(g, 0, sizeof *g);
+	sqlite3_bind_int64(st, 1, before);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		g->provider = sqlite_column_strdup(st, 0);
+		g->phone = sqlite_column_strdup(st, 1);
+		g->ref = sqlite_column_strdup(st, 2);
+		g->total = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	sqlite_log_error(s, "parts lookup");
+	return -1;
 }
 
 /* Fills *p from a row of PATIENT_COLUMNS. */
@@ -2445,6 +2577,10 @@ const struct storage_ops storage_sqlite_ops = {
 	.in_transaction = sqlite_in_transaction,
 	.inbound_find = sqlite_inbound_find,
 	.inbound_insert = sqlite_inbound_insert,
+	.part_put = sqlite_part_put,
+	.parts_get = sqlite_parts_get,
+	.parts_done = sqlite_parts_done,
+	.parts_oldest = sqlite_parts_oldest,
 	.patient_find = sqlite_patient_find,
 	.patient_insert = sqlite_patient_insert,
 	.patient_set_opt_out = sqlite_patient_set_opt_out,

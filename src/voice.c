@@ -9,23 +9,20 @@
 
 #include "conf.h"
 #include "escalate.h"
-#include "form.h"
 #include "ivr.h"
 #include "log.h"
 #include "metrics.h"
 #include "plan.h"
 #include "prompts.h"
+#include "provider.h"
 #include "settings.h"
 #include "sms.h"
 #include "schedule.h"
 #include "storage.h"
-#include "twiml.h"
 #include "tz.h"
 #include "voice.h"
 #include "xmalloc.h"
 
-#define VOICE_SID_MAX		64
-#define VOICE_DIGITS_MAX	32	/* longer is a wrong key, not an error */
 
 const char *const voice_prompts[] = {
 	"voice_language", "voice_greeting", "voice_menu", "voice_emergency",
@@ -36,34 +33,6 @@ const char *const voice_prompts[] = {
 	"voice_resumed", "voice_not_enrolled", "voice_invalid",
 	"voice_no_input", "voice_goodbye", "voice_unavailable", NULL,
 };
-
-/* A field that is present, non-empty, short and plain text. */
-static const char *
-voice_field(const struct form *f, const char *key, size_t max)
-{
-	const char	*v = form_get_text(f, key, max);
-
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-/* The step=N of an action URL's query; -1 if there is none. */
-static int
-voice_step(const char *query)
-{
-	const char	*p;
-	char		*end;
-	long		 v;
-
-	if (query == NULL || strncmp(query, "step=", 5) != 0)
-		return -1;
-	p = query + 5;
-	if (*p < '0' || *p > '9')
-		return -1;
-	v = strtol(p, &end, 10);
-	if (*end != '\0' || v > IVR_MAX_STEPS + 1)
-		return -1;
-	return (int)v;
-}
 
 /* Today's walking goal and the weekly goal, for voice_exercises_plan. */
 struct voice_today {
@@ -130,12 +99,13 @@ voice_text(const struct settings *set, const char *phone,
 }
 
 static char *
-voice_render(const struct settings *set, const char *phone,
-    const struct ivr_result *r, int step, const struct voice_today *today)
+voice_render(const struct settings *set, const struct provider_hooks *hk,
+    const char *phone, const struct ivr_result *r, int step,
+    const struct voice_today *today)
 {
-	struct twiml_say	 say[IVR_MAX_SAY];
-	struct twiml_voice	 v;
-	char			*text[IVR_MAX_SAY], *action, *no_input, *doc;
+	struct provider_say	 say[IVR_MAX_SAY];
+	struct provider_voice	 v;
+	char			*text[IVR_MAX_SAY], *doc;
 	int			 i;
 
 	memset(&v, 0, sizeof v);
@@ -148,29 +118,22 @@ voice_render(const struct settings *set, const char *phone,
 	}
 	v.say = say;
 	v.nsay = r->nsay;
-	action = xasprintf("%s/twilio/voice/gather?step=%d",
-	    set->conf->public_url, step);
-	no_input = xasprintf("%s/twilio/voice/no-input?step=%d",
-	    set->conf->public_url, step);
+	v.step = step;
 	if (!r->hangup) {
 		v.gather = 1;
 		v.num_digits = r->num_digits;
 		v.timeout = r->timeout;
-		v.action = action;
-		v.no_input = no_input;
 	}
-	doc = twiml_voice(&v);
+	doc = hk->voice(set->conf->public_url, &v);
 	for (i = 0; i < r->nsay; i++)
 		free(text[i]);
-	free(action);
-	free(no_input);
 	return doc;
 }
 
 /* The answer when nothing can be kept: emergency advice, then goodbye. */
 static char *
-voice_unavailable(const struct settings *set, const char *phone,
-    const char *lang)
+voice_unavailable(const struct settings *set, const struct provider_hooks *hk,
+    const char *phone, const char *lang)
 {
 	struct ivr_result	r;
 
@@ -180,7 +143,7 @@ voice_unavailable(const struct settings *set, const char *phone,
 	r.say[0].prompt = "voice_unavailable";
 	r.nsay = 1;
 	r.hangup = 1;
-	return voice_render(set, phone, &r, 0, NULL);
+	return voice_render(set, hk, phone, &r, 0, NULL);
 }
 
 /* Records what the caller chose; -1 on a store error. */
@@ -243,8 +206,8 @@ static const char *const voice_event_names[] = {
 
 void
 voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
-    enum voice_event ev, const struct form *f, const char *query, int64_t now,
-    struct sms_response *res)
+    const struct provider_hooks *hk, enum voice_event ev,
+    const struct provider_call *pc, int64_t now, struct sms_response *res)
 {
 	struct patient		 p;
 	struct call_row		 row;
@@ -263,15 +226,12 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	memset(&row, 0, sizeof row);
 	memset(&today, 0, sizeof today);
 	res->body = NULL;
-	if ((sid = voice_field(f, "CallSid", VOICE_SID_MAX)) == NULL) {
-		res->status = 400;
-		res->body = xstrdup("missing or malformed CallSid\n");
-		return;
-	}
-	if ((from = voice_field(f, "From", 64)) == NULL)
+	sid = pc->sid;
+	if ((from = pc->from) == NULL)
 		from = "anonymous";	/* a withheld number may still call */
 	log_phone(from, redacted);
-	step = voice_step(query);
+	/* Steps name the answers given; none ever goes past the menu's. */
+	step = pc->step <= IVR_MAX_STEPS + 1 ? pc->step : -1;
 
 	if (storage_begin(st) == -1)
 		goto unavailable;
@@ -335,9 +295,8 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		    "the menu afresh", sid);
 		iev = IVR_START;
 	}
-	if ((digits = voice_field(f, "Digits", VOICE_DIGITS_MAX)) == NULL &&
-	    iev == IVR_DIGITS)
-		digits = form_get(f, "Digits", NULL) != NULL ? "?" : NULL;
+	if ((digits = pc->digits) == NULL && iev == IVR_DIGITS)
+		digits = pc->digits_given ? "?" : NULL;
 	before = ivr.menu;
 	ivr_next(&ivr, iev, digits, lang, enrolled, known && p.paused, &r);
 
@@ -353,7 +312,7 @@ voice_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	 * pass for keys pressed after that answer: theirs leads to step 2.
 	 */
 	c.step = found ? row.step + 1 : step == 1 ? 2 : 1;
-	doc = voice_render(set, from, &r, c.step, &today);
+	doc = voice_render(set, hk, from, &r, c.step, &today);
 	state = ivr_state_format(&ivr);
 	c.call_sid = sid;
 	c.from = from;
@@ -400,7 +359,7 @@ unavailable:
 	    "to call the emergency number if it is one, and hung up", sid,
 	    redacted, voice_event_names[ev]);
 	res->status = 200;
-	res->body = voice_unavailable(set, from, lang);
+	res->body = voice_unavailable(set, hk, from, lang);
 out:
 	free(doc);
 	free(state);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The phone keypad's webhooks, free of HTTP: a verified form in, an HTTP
- * status and a TwiML body out.  The menu itself is ivr.c; this file loads
+ * The phone keypad's webhooks, free of HTTP and of any one provider: a
+ * verified call step in (provider.h), an HTTP status and the provider's
+ * voice document out.  The menu itself is ivr.c; this file loads
  * and stores each call's state by CallSid, applies what the caller chose
  * (escalation with an on-call alert, a walk logged, reminders paused or
  * resumed) in the same transaction, and renders the prompts as TwiML.
@@ -17,28 +18,29 @@
 
 #include <stdint.h>
 
-struct form;
 struct metrics;
+struct provider_call;
+struct provider_hooks;
 struct settings;
 struct sms_response;
 struct storage;
 
 enum voice_event {
-	VOICE_START,		/* POST /twilio/voice */
-	VOICE_GATHER,		/* POST /twilio/voice/gather?step=N */
-	VOICE_NO_INPUT,		/* POST /twilio/voice/no-input?step=N */
-	VOICE_STATUS,		/* POST /twilio/voice/status (call ended) */
+	VOICE_START,		/* a call begins */
+	VOICE_GATHER,		/* keys pressed at step N */
+	VOICE_NO_INPUT,		/* no keys pressed at step N */
+	VOICE_STATUS,		/* the call ended */
 };
 
 /*
- * Handles one voice webhook whose signature the caller has checked; query
- * is the request's query string (may be NULL).  Fills *res: 200 with TwiML,
- * or 400 with a reason for a form that names no call.  The caller frees
- * res->body.
+ * Handles one voice webhook whose signature the caller has checked, as the
+ * provider's hooks (which must have a keypad) parsed it.  Fills *res: 200
+ * with the provider's document, or 503 for an end of call that could not
+ * be stored.  The caller frees res->body.
  */
 void	voice_handle(const struct settings *, struct storage *, struct metrics *,
-	    enum voice_event, const struct form *, const char *query,
-	    int64_t now, struct sms_response *res);
+	    const struct provider_hooks *, enum voice_event,
+	    const struct provider_call *, int64_t now, struct sms_response *res);
 
 /* The prompts every language must have, NULL-terminated. */
 extern const char *const voice_prompts[];

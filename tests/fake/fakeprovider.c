@@ -31,6 +31,18 @@
  *	undelivered	created (201), then a signed "undelivered" status
  *			callback with ErrorCode 30003 instead of "delivered"
  *
+ * Vonage mode: POST /sms/json or /json (the SMS API, shared/peer/
+ * vonage_sms.yml, whose server is https://rest.nexmo.com/sms), with the
+ * credentials in the form or as Basic auth and the body a form or JSON, is
+ * answered as Vonage does, 200 with a "messages" array, and logged the same
+ * way (the log line's "to" as sent: digits, no '+').  The same script
+ * applies: 201 is status "0", 429 is status "1" (throttled), vonage:N is
+ * status N, 21610 is status "7" (barred), 21211 is status "3"; 5xx, reset,
+ * slow: and http: as above.  With --signature-secret, an accepted message
+ * is followed by a delivery receipt to its callback URL, signed with
+ * --signature-method (default sha256); "undelivered" sends status "failed"
+ * with err-code 9.
+ *
  * With --token, 201 answers are followed by a signed "delivered" status
  * callback when the request had a StatusCallback (the lost: action sends
  * "sent" instead).  Callbacks are signed for the StatusCallback URL as
@@ -61,6 +73,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "provider.h"
 #include "signature.h"
 
 #define FAKE_MAX_SCRIPT	256
@@ -75,6 +88,8 @@ static struct event_base	*fake_base;
 static FILE			*fake_log;
 static const char		*fake_token;
 static const char		*fake_deliver_port_file;
+static const char		*fake_vonage_secret;
+static const char		*fake_vonage_method = "sha256";
 static struct fake_script	 fake_scripts[FAKE_MAX_SCRIPT];
 static size_t			 fake_nscripts;
 static unsigned long		 fake_count;
@@ -135,33 +150,23 @@ fake_callback_done(struct evhttp_request *req, void *arg)
 	/* Fire and forget: the gateway's answer is its own business. */
 }
 
-/* Posts a signed status callback for sid to url (fire and forget). */
+/*
+ * Posts a form body to url (fire and forget), with header hdr: sig unless
+ * hdr is NULL.
+ */
 static void
-fake_callback(const char *url, const char *sid, const char *status)
+fake_post(const char *url, const char *body, const char *hdr, const char *sig)
 {
 	struct evhttp_uri		*u;
 	struct evhttp_connection	*conn;
 	struct evhttp_request		*req;
-	struct form			*f = NULL;
-	char				 body[512], sig[SIGNATURE_SIZE], hostport[300];
+	char				 hostport[300];
 	const char			*path, *query;
 	char				*target;
 	int				 port;
 
-	if (url == NULL || fake_token == NULL ||
-	    (u = evhttp_uri_parse(url)) == NULL)
+	if ((u = evhttp_uri_parse(url)) == NULL)
 		return;
-	snprintf(body, sizeof body, "MessageSid=%s&MessageStatus=%s"
-	    "&AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01"
-	    "%s", sid, status, strcmp(status, "undelivered") == 0 ?
-	    "&ErrorCode=30003" : "");
-	if (form_parse(body, strlen(body), 100, &f) != FORM_OK ||
-	    signature_compute(fake_token, url, f, sig) == -1) {
-		form_free(f);
-		evhttp_uri_free(u);
-		return;
-	}
-	form_free(f);
 	port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : 80;
 	snprintf(hostport, sizeof hostport, "%s:%d", evhttp_uri_get_host(u), port);
 	if (fake_deliver_port_file != NULL) {
@@ -185,8 +190,9 @@ fake_callback(const char *url, const char *sid, const char *status)
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", hostport);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 	    "application/x-www-form-urlencoded");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "X-Twilio-Signature", sig);
+	if (hdr != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(req), hdr,
+		    sig);
 	evbuffer_add(evhttp_request_get_output_buffer(req), body, strlen(body));
 	path = evhttp_uri_get_path(u);
 	query = evhttp_uri_get_query(u);
@@ -196,6 +202,71 @@ fake_callback(const char *url, const char *sid, const char *status)
 	evhttp_make_request(conn, req, EVHTTP_REQ_POST, target);
 	free(target);
 	evhttp_uri_free(u);
+}
+
+/* Posts a signed status callback for sid to url (fire and forget). */
+static void
+fake_callback(const char *url, const char *sid, const char *status)
+{
+	struct form	*f = NULL;
+	char		 body[512], sig[SIGNATURE_SIZE];
+
+	if (url == NULL || fake_token == NULL)
+		return;
+	snprintf(body, sizeof body, "MessageSid=%s&MessageStatus=%s"
+	    "&AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01"
+	    "%s", sid, status, strcmp(status, "undelivered") == 0 ?
+	    "&ErrorCode=30003" : "");
+	if (form_parse(body, strlen(body), 100, &f) != FORM_OK ||
+	    signature_compute(fake_token, url, f, sig) == -1) {
+		form_free(f);
+		return;
+	}
+	form_free(f);
+	fake_post(url, body, "X-Twilio-Signature", sig);
+}
+
+/* A signed Vonage delivery receipt for message id to url. */
+static void
+fake_vonage_receipt(const char *url, const char *id, const char *to,
+    const char *ref, const char *status, const char *err)
+{
+	struct evbuffer	*b;
+	struct form	*f = NULL;
+	char		 sig[160], ts[32], nonce[40];
+
+	if (url == NULL || fake_vonage_secret == NULL)
+		return;
+	snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+	snprintf(nonce, sizeof nonce, "nonce-%lu", fake_count);
+	b = evbuffer_new();
+	provider_form_add(b, "msisdn", to);
+	provider_form_add(b, "to", "Clinic");
+	provider_form_add(b, "network-code", "23410");
+	provider_form_add(b, "messageId", id);
+	provider_form_add(b, "price", "0.03330000");
+	provider_form_add(b, "status", status);
+	provider_form_add(b, "scts", "2001011400");
+	provider_form_add(b, "err-code", err);
+	provider_form_add(b, "api-key", "abcd1234");
+	if (ref != NULL)
+		provider_form_add(b, "client-ref", ref);
+	provider_form_add(b, "message-timestamp", "2020-01-01 12:00:00");
+	provider_form_add(b, "timestamp", ts);
+	provider_form_add(b, "nonce", nonce);
+	if (form_parse((const char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), 100, &f) != FORM_OK ||
+	    provider_vonage_sign(fake_vonage_secret, fake_vonage_method, f,
+	    sig, sizeof sig) == -1) {
+		form_free(f);
+		evbuffer_free(b);
+		return;
+	}
+	form_free(f);
+	provider_form_add(b, "sig", sig);
+	evbuffer_add(b, "", 1);
+	fake_post(url, (const char *)evbuffer_pullup(b, -1), NULL, NULL);
+	evbuffer_free(b);
 }
 
 static void
@@ -240,6 +311,7 @@ fake_odd_reply(struct evhttp_request *req, int status)
 
 struct fake_later {
 	struct evhttp_request	*req;
+	int			 status;	/* 0: 201 */
 	json_t			*answer;
 };
 
@@ -251,7 +323,8 @@ fake_later_cb(evutil_socket_t fd, short what, void *arg)
 	if (l->req != NULL) {
 		evhttp_connection_set_closecb(evhttp_request_get_connection(l->req),
 		    NULL, NULL);
-		fake_json_reply(l->req, 201, l->answer);
+		fake_json_reply(l->req, l->status != 0 ? l->status : 201,
+		    l->answer);
 	} else
 		json_decref(l->answer);	/* the client gave up; libevent freed req */
 	free(l);
@@ -412,6 +485,125 @@ fake_messages(struct evhttp_request *req, const char *account)
 	form_free(f);
 }
 
+/* The SMS API's answer for one message: status st ("0": accepted). */
+static json_t *
+fake_vonage_answer(const char *to, const char *id, const char *st)
+{
+	json_t	*msg;
+
+	msg = json_pack("{s:s, s:s}", "to", to, "status", st);
+	if (strcmp(st, "0") == 0) {
+		json_object_set_new(msg, "message-id", json_string(id));
+		json_object_set_new(msg, "remaining-balance",
+		    json_string("3.14159265"));
+		json_object_set_new(msg, "message-price",
+		    json_string("0.03330000"));
+		json_object_set_new(msg, "network", json_string("23410"));
+	} else
+		json_object_set_new(msg, "error-text",
+		    json_string("scripted error"));
+	return json_pack("{s:s, s:[o]}", "message-count", "1", "messages", msg);
+}
+
+static void
+fake_vonage(struct evhttp_request *req)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	struct form	*f = NULL;
+	const char	*key, *secret, *to, *from, *text, *cb, *ref, *action;
+	const char	*st = NULL;
+	char		 id[40], plus[40];
+	json_t		*line;
+	struct timespec	 ts;
+	int		 created;
+
+	struct provider_request	 rq;
+	const char		*why, *auth;
+
+	memset(&rq, 0, sizeof rq);
+	rq.content_type = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	rq.body = (const char *)evbuffer_pullup(in, -1);
+	rq.len = evbuffer_get_length(in);
+	rq.max_fields = 1000;
+	/* A form as the API description has it, or JSON as the SDK sends. */
+	if (provider_vonage_hooks.read(&rq, &f, &why) != 0) {
+		fake_json_reply(req, 200, fake_vonage_answer("", "", "3"));
+		return;
+	}
+	key = form_get(f, "api_key", NULL);
+	secret = form_get(f, "api_secret", NULL);
+	auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (auth != NULL && strncmp(auth, "Basic ", 6) == 0)
+		key = secret = "basic";
+	to = form_get(f, "to", NULL);
+	from = form_get(f, "from", NULL);
+	text = form_get(f, "text", NULL);
+	cb = form_get(f, "callback", NULL);
+	ref = form_get(f, "client-ref", NULL);
+	if (key == NULL || secret == NULL || to == NULL || from == NULL ||
+	    text == NULL) {
+		fake_json_reply(req, 200, fake_vonage_answer(to != NULL ? to :
+		    "", "", "2"));
+		form_free(f);
+		return;
+	}
+	snprintf(plus, sizeof plus, "+%s", to);
+	action = fake_next_action(plus);
+	created = strcmp(action, "201") == 0 || strncmp(action, "slow:", 5) == 0 ||
+	    strcmp(action, "undelivered") == 0;
+	fake_count++;
+	snprintf(id, sizeof id, "0A%014lx%08lx", (unsigned long)getpid(),
+	    fake_count);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	line = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
+	    "s:s, s:b, s:s?, s:s}",
+	    "n", (json_int_t)fake_count, "t", (json_int_t)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000, "to", to, "from", from, "body", text,
+	    "status_callback", cb, "client_ref", ref, "type",
+	    form_get(f, "type", NULL), "ttl", form_get(f, "ttl", NULL),
+	    "action", action, "created", created, "sid", created ? id : NULL,
+	    "provider", "vonage");
+	if (line != NULL) {
+		json_dumpf(line, fake_log, JSON_COMPACT);
+		fputc('\n', fake_log);
+		fflush(fake_log);
+		json_decref(line);
+	}
+	if (strcmp(action, "reset") == 0)
+		fake_reset(req);
+	else if (strncmp(action, "http:", 5) == 0)
+		fake_odd_reply(req, (int)strtol(action + 5, NULL, 10));
+	else if (strncmp(action, "slow:", 5) == 0) {
+		struct fake_later	*l = calloc(1, sizeof *l);
+		long			 ms = strtol(action + 5, NULL, 10);
+		struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+		l->req = req;
+		l->status = 200;
+		l->answer = fake_vonage_answer(to, id, "0");
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+		    fake_later_closed_cb, l);
+		event_base_once(fake_base, -1, EV_TIMEOUT, fake_later_cb, l, &tv);
+	} else if (created) {
+		fake_json_reply(req, 200, fake_vonage_answer(to, id, "0"));
+		if (strcmp(action, "undelivered") == 0)
+			fake_vonage_receipt(cb, id, to, ref, "failed", "9");
+		else
+			fake_vonage_receipt(cb, id, to, ref, "delivered", "0");
+	} else if (atoi(action) >= 500 && atoi(action) < 600)
+		evhttp_send_reply(req, atoi(action), "Error", NULL);
+	else {
+		st = strcmp(action, "429") == 0 ? "1" :
+		    strcmp(action, "21610") == 0 ? "7" :
+		    strcmp(action, "21211") == 0 ? "3" :
+		    strncmp(action, "vonage:", 7) == 0 ? action + 7 : "5";
+		fake_json_reply(req, 200, fake_vonage_answer(to, id, st));
+	}
+	form_free(f);
+}
+
 static void
 fake_dispatch(struct evhttp_request *req, void *arg)
 {
@@ -423,6 +615,11 @@ fake_dispatch(struct evhttp_request *req, void *arg)
 	    sscanf(uri, "/2010-04-01/Accounts/%63[^/]/Messages.json%n",
 	    account, &n) == 1 && uri[n] == '\0') {
 		fake_messages(req, account);
+		return;
+	}
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST &&
+	    (strcmp(uri, "/sms/json") == 0 || strcmp(uri, "/json") == 0)) {
+		fake_vonage(req);
 		return;
 	}
 	fake_error(req, 404, 20404, "The requested resource was not found");
@@ -444,6 +641,8 @@ main(int argc, char **argv)
 		{ "token", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "deliver-port-file", required_argument, NULL, 'd' },
+		{ "signature-secret", required_argument, NULL, 'S' },
+		{ "signature-method", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct evhttp			*http;
@@ -463,6 +662,8 @@ main(int argc, char **argv)
 		case 't': fake_token = optarg; break;
 		case 'P': port = atoi(optarg); break;
 		case 'd': fake_deliver_port_file = optarg; break;
+		case 'S': fake_vonage_secret = optarg; break;
+		case 'M': fake_vonage_method = optarg; break;
 		default:
 			fprintf(stderr, "usage: fakeprovider --port-file FILE "
 			    "--log FILE [--script FILE] [--token T] [--port N]\n");

@@ -36,13 +36,19 @@ case $CLOTLINE in
 esac
 export top_srcdir top_builddir CLOTLINE
 export LC_ALL=C
-unset CLOTLINE_AUTH_TOKEN CLOTLINE_ADMIN_TOKEN
+unset CLOTLINE_AUTH_TOKEN CLOTLINE_ADMIN_TOKEN CLOTLINE_API_SECRET \
+	CLOTLINE_SIGNATURE_SECRET
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_TOKEN=test-token-123
 TEST_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef
 TEST_PUBLIC_URL=http://gateway.test
 TEST_SMS_URL=$TEST_PUBLIC_URL/twilio/sms
+# Vonage ([provider] name = vonage): the API key and secret the fake
+# provider takes, and the secret that signs webhooks both ways.
+TEST_API_KEY=abcd1234
+TEST_API_SECRET=test-api-secret-456
+TEST_SIG_SECRET=test-signature-secret-789
 CLINIC_PHONE=+441234567890
 ON_CALL=+447700900123
 
@@ -152,6 +158,9 @@ expect_log_clean() {
 	local v digits seen=0
 	[ ! -s "$DAEMON_LOG" ] || ! grep -qF -- "$TEST_TOKEN" "$DAEMON_LOG" ||
 		fail 'the daemon log holds the auth token'
+	[ ! -s "$DAEMON_LOG" ] || ! grep -qF -e "$TEST_API_SECRET" \
+		-e "$TEST_SIG_SECRET" "$DAEMON_LOG" ||
+		fail 'the daemon log holds the API or signature secret'
 	for v in "${PRIVATE[@]}"; do
 		case $v in
 		*$'\n'*) continue ;;
@@ -276,7 +285,9 @@ log_has() {
 #   CFG_LISTEN (127.0.0.1:0), CFG_REQUEST_TIMEOUT (10), CFG_SHUTDOWN_TIMEOUT (5),
 #   CFG_BUSY_TIMEOUT (5000), CFG_CLINIC_NAME (Test Vascular Clinic),
 #   CFG_EMERGENCY (999), CFG_PUBLIC_URL ($TEST_PUBLIC_URL),
-#   CFG_PROVIDER (console; for twilio also CFG_API_BASE), CFG_OUTBOX (extra
+#   CFG_PROVIDER (console; for twilio and vonage also CFG_API_BASE),
+#   CFG_SIG_METHOD (sha256: vonage's signature_method), CFG_PARTS_WAIT (120),
+#   CFG_OUTBOX (extra
 #   lines for [outbox]), CFG_PLANS_DIR (the source tree's config/plans),
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
 #   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
@@ -308,6 +319,11 @@ account_sid = $TEST_ACCOUNT_SID
 auth_token = $TEST_TOKEN
 from = $CLINIC_PHONE
 api_base = ${CFG_API_BASE:-http://127.0.0.1:9}
+api_key = $TEST_API_KEY
+api_secret = $TEST_API_SECRET
+signature_secret = $TEST_SIG_SECRET
+signature_method = ${CFG_SIG_METHOD:-sha256}
+parts_wait = ${CFG_PARTS_WAIT:-120}
 verify_signatures = yes
 console_log = outbound.log
 
@@ -421,7 +437,7 @@ http_request() {
 	path=${path#http://127.0.0.1:"$PORT"}
 	path=${path%%\?*}
 	case $path in
-	/twilio/sms | /twilio/status | /healthz | /livez | /readyz | /metrics) route=$path ;;
+	/twilio/sms | /twilio/status | /vonage/inbound | /vonage/status | /healthz | /livez | /readyz | /metrics) route=$path ;;
 	/api/v1 | /api/v1/*) route=/api/v1 ;;
 	/twilio/voice | /twilio/voice/*) route=/twilio/voice ;;
 	*) route=other ;;
@@ -471,6 +487,39 @@ post_signed() {
 # post_sms SID FROM BODY: a signed inbound SMS (To is the clinic number).
 post_sms() {
 	post_signed MessageSid "$1" From "$2" To "$CLINIC_PHONE" Body "$3"
+}
+
+# vonage_sign [KEY VALUE]...: the hex signature of Vonage's signed webhook
+# parameters: "&key=value" for each, sorted by key, '&' and '=' in values
+# as '_', HMAC with the signature secret (CFG_SIG_METHOD, default sha256;
+# md5hash appends the secret and hashes with MD5).
+vonage_sign() {
+	local method=${CFG_SIG_METHOD:-sha256} rec
+	(($# % 2 == 0)) || fail "vonage_sign: odd number of key/value arguments"
+	{
+		while (($# > 0)); do
+			printf '%s\001%s\0' "$1" "${2//[&=]/_}"
+			shift 2
+		done | LC_ALL=C sort -z -t $'\001' -k1,1 |
+			while IFS= read -r -d '' rec; do
+				printf '&%s=%s' "${rec%%$'\001'*}" "${rec#*$'\001'}"
+			done
+		[ "$method" != md5hash ] || printf '%s' "$TEST_SIG_SECRET"
+	} | if [ "$method" = md5hash ]; then
+		openssl dgst -md5 -r
+	else
+		openssl dgst "-$method" -hmac "$TEST_SIG_SECRET" -r
+	fi | cut -d' ' -f1
+}
+
+# post_vonage PATH [KEY VALUE]...: a signed Vonage webhook (form-encoded)
+# with these parameters, a timestamp of now (VONAGE_TS overrides) and a
+# nonce.
+post_vonage() {
+	local path=$1 ts=${VONAGE_TS:-$(date +%s)}
+	shift
+	set -- "$@" timestamp "$ts" nonce "n-$RANDOM$RANDOM"
+	post_form "$path" - "$@" sig "$(vonage_sign "$@")"
 }
 
 # post_raw SIGNATURE|- DATA [CONTENT_TYPE]: posts DATA exactly as given
@@ -582,7 +631,9 @@ FAKE_PID=
 # to the daemon's port, as through a reverse proxy.
 start_fake() {
 	local args=(--port-file "$FAKE_PORT_FILE" --log "$FAKE_LOG"
-		--token "$TEST_TOKEN" --deliver-port-file "$PORT_FILE")
+		--token "$TEST_TOKEN" --deliver-port-file "$PORT_FILE"
+		--signature-secret "$TEST_SIG_SECRET"
+		--signature-method "${CFG_SIG_METHOD:-sha256}")
 	[ -x "${FAKEPROVIDER:-}" ] || fail "FAKEPROVIDER is not built (make check builds it)"
 	[ -z "${1:-}" ] || args+=(--script "$1")
 	[ -z "${2:-}" ] || args+=(--port "$2")

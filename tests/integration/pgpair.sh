@@ -122,7 +122,7 @@ start_daemon
 A_PORT=$PORT
 start_b
 ok "two instances on one PostgreSQL database: A on $A_PORT, B on $B_PORT"
-expect_eq "$(sql 'SELECT version FROM clotline_schema;')" 11 'migrated once, to version 11'
+expect_eq "$(sql 'SELECT version FROM clotline_schema;')" 12 'migrated once, to version 12'
 
 # Enrolment through either instance; each sees the other's.
 for i in $(seq 0 $((NSEND - 1))); do

@@ -12,18 +12,9 @@
 //       prints the library's VoiceResponse for a keypad menu: the lines
 //       said inside <Gather>, then a <Redirect> for no input.
 'use strict';
+const params = require('./params.js');
 const twilio = require('twilio');
 
-function params(args) {
-	const p = {};
-	for (const a of args) {
-		const i = a.indexOf('=');
-		if (i < 1)
-			throw new Error(`not KEY=VALUE: ${a}`);
-		p[a.slice(0, i)] = a.slice(i + 1);
-	}
-	return p;
-}
 
 async function main(argv) {
 	const [cmd, ...rest] = argv;

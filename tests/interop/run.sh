@@ -12,7 +12,14 @@
 #     accepts them and refuses tampered ones.
 #  3. The library's own REST client sends a message to the fake provider;
 #     the gateway's request carries the same fields.
-#  4. The clinic console in Debian's headless Chromium, driven by
+#  4. Vonage: Prism with vonage_sms.yml between the gateway ([provider]
+#     name = vonage) and the fake provider's Vonage mode; webhooks signed
+#     as the official @vonage/server-sdk verifies them (vonage.js), with
+#     every signature method; the library's own client's request and ours.
+#  5. Segments: the gateway's count of each message it sends (the console
+#     provider's log) against the provider's own calculator on npm
+#     (sms-segments-calculator), clusters such as 👍🏽 included.
+#  6. The clinic console in Debian's headless Chromium, driven by
 #     playwright-core (console.js): sign-in, enrolment, a live emergency,
 #     acknowledgement, the adherence chart, the rules check, the cookie's
 #     flags and CSRF; screenshots into docs/ (CONSOLE_SHOTS to change).
@@ -28,9 +35,11 @@ set -euo pipefail
 INTEROP=$top_srcdir/tests/interop
 SPEC=${CLOTLINE_SHARED:-$top_srcdir/../shared}/peer/twilio_api_v2010.messages.json
 [ -f "$SPEC" ] || fail "the provider's API description is missing: $SPEC"
+SPEC_VONAGE=$(dirname "$SPEC")/vonage_sms.yml
+[ -f "$SPEC_VONAGE" ] || fail "Vonage's API description is missing: $SPEC_VONAGE"
 command -v node >/dev/null || fail 'node is required (apt-get install nodejs npm)'
 if [ ! -x "$INTEROP/node_modules/.bin/prism" ] ||
-	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core'); require('js-yaml')") 2>/dev/null; then
+	! (cd "$INTEROP" && node -e "require('twilio'); require('playwright-core'); require('js-yaml'); require('@vonage/server-sdk'); require('sms-segments-calculator')") 2>/dev/null; then
 	(cd "$INTEROP" && npm ci --no-audit --no-fund --loglevel=error) ||
 		fail 'npm ci failed'
 fi
@@ -164,7 +173,122 @@ fields() {	# the names of the non-null request fields in a fake log line
 expect_eq "$(fields "$ours")" "$(fields "$theirs")" \
 	'the gateway sends the same Messages fields as the official library'
 
-# ------------------------------------------- 4. the console in a browser
+# ------------------------------------------------------------ 4. Vonage
+vonage() { node "$INTEROP/vonage.js" "$@"; }
+PRISM_V_PORT=$(free_port)
+"$INTEROP/node_modules/.bin/prism" proxy -h 127.0.0.1 -p "$PRISM_V_PORT" "$SPEC_VONAGE" \
+	"http://127.0.0.1:$FAKE_PORT" --errors >"$TMPD/prism-vonage.log" 2>&1 &
+_PIDS+=("$!")
+prism_v_up() { curl -s -o /dev/null "http://127.0.0.1:$PRISM_V_PORT/"; }
+wait_for 60 prism_v_up || fail "prism did not start: $(tail -n 5 "$TMPD/prism-vonage.log")"
+ok "prism proxy up on port $PRISM_V_PORT with $(basename "$SPEC_VONAGE")"
+code=$(curl -s -o "$TMPD/prism.out" -w '%{http_code}' --data "api_key=$TEST_API_KEY" \
+	--data "api_secret=$TEST_API_SECRET" --data 'from=441234567890' --data 'text=x' \
+	"http://127.0.0.1:$PRISM_V_PORT/json")
+expect_eq "$code" 422 'control: prism refuses an SMS API request without to'
+
+TEST_DB=$TMPD/vonage.db
+CFG_DATABASE=vonage.db CFG_PROVIDER=vonage CFG_API_BASE=http://127.0.0.1:$PRISM_V_PORT \
+CFG_OUTBOX='poll_interval = 1
+retry_initial_ms = 100
+retry_max = 1' write_config "$TEST_CONF"
+start_daemon
+queue_msg reminder +447700900501 'Time for your 15 minute walk.' >/dev/null
+queue_msg welcome +447700900502 'Welcome to the clinic: reply STOP to stop, HELP for help.' >/dev/null
+queue_msg alert "$ON_CALL" 'clotline emergency: +447700900503 texted "chest pain" Ünïcödé ☎' >/dev/null
+vsigned() {	# PATH [KEY VALUE]...: signed by the library's scheme, then posted
+	local path=$1 kv=() ts
+	shift
+	ts=${VONAGE_TS:-$(date +%s)}
+	set -- "$@" timestamp "$ts" nonce "nonce-$RANDOM"
+	while (($# > 0)); do kv+=("$1=$2"); FORM+=("$1" "$2"); shift 2; done
+	VSIG=$(vonage sign "$TEST_SIG_SECRET" "${CFG_SIG_METHOD:-sha256}" "${kv[@]}") ||
+		fail 'the library refuses the signature of our reading of the scheme'
+	post_form "$path" - "${FORM[@]}" sig "$VSIG"
+}
+FORM=()
+vsigned /vonage/inbound msisdn 447700900504 to "${CLINIC_PHONE#+}" messageId VONpeer1 \
+	text 'breathless and my chest hurts & 100% +=?' type text keyword BREATHLESS \
+	message-timestamp '2026-01-01 12:00:00' api-key "$TEST_API_KEY"
+expect_eq "$HTTP_STATUS" 200 'an inbound SMS signed as the vonage library verifies is accepted'
+expect_eq "$HTTP_BODY" '' '... answered with an empty 200 (the reply goes through the outbox)'
+TAMPERED=()
+for ((i = 0; i < ${#FORM[@]}; i += 2)); do
+	v=${FORM[i + 1]}
+	[ "${FORM[i]}" != text ] || v='tampered'
+	TAMPERED+=("${FORM[i]}" "$v")
+done
+post_form /vonage/inbound - "${TAMPERED[@]}" sig "$VSIG"
+expect_eq "$HTTP_STATUS" 403 'the same sig over a tampered text is refused'
+post_form /vonage/inbound - "${FORM[@]}" concat true sig "$VSIG"
+expect_eq "$HTTP_STATUS" 403 'the same sig with an added parameter is refused'
+if vonage verify "$TEST_SIG_SECRET" sha256 "$VSIG" msisdn=447700900504 text=tampered; then
+	fail 'control: the library accepts a tampered signature'
+fi
+ok 'control: the library refuses it too'
+wait_for 60 outbox_settled || fail "not settled: $(sql "SELECT id, status, error_message FROM outbound_messages;")"
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE status <> 'sent';")" 0 \
+	"every Vonage request passed prism's validation and was sent: $(sql "SELECT kind, status, error_code, error_message FROM outbound_messages WHERE status <> 'sent';")"
+expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reply' AND to_phone = '+447700900504';")" 1 \
+	'the red flag was answered through the outbox'
+expect_eq "$(grep -c 'UNPROCESSABLE' "$TMPD/prism-vonage.log")" 1 \
+	'prism refused nothing but the control request'
+delivered() { [ "$(sql "SELECT count(*) FROM outbound_messages WHERE delivery = 'delivered';")" -ge 1 ]; }
+wait_for 10 delivered ||
+	fail 'no signed delivery receipt was accepted'
+ok 'delivery receipts signed by the fake (the gateway'"'"'s own signer) accepted'
+ours=$(grep -F '"to":"447700900501"' "$FAKE_LOG")
+stop_daemon
+# Every signature method the dashboard offers.
+for m in md5hash md5 sha1 sha512; do
+	CFG_SIG_METHOD=$m CFG_DATABASE=vonage.db CFG_PROVIDER=vonage \
+		CFG_API_BASE=http://127.0.0.1:$PRISM_V_PORT write_config "$TEST_CONF"
+	start_daemon
+	FORM=()
+	CFG_SIG_METHOD=$m vsigned /vonage/inbound msisdn 447700900505 \
+		to "${CLINIC_PHONE#+}" messageId "VON$m" text 'walked 20 minutes' type text
+	expect_eq "$HTTP_STATUS" 200 "signature_method = $m: a webhook the library verifies is accepted"
+	stop_daemon
+done
+lib_id=$(vonage send "http://127.0.0.1:$FAKE_PORT" "$TEST_API_KEY" "$TEST_API_SECRET" \
+	447700900501 "${CLINIC_PHONE#+}" 'Time for your 15 minute walk.' 7 \
+	"$TEST_PUBLIC_URL/vonage/status?id=7")
+expect_match "$lib_id" '^0A' "the vonage library's own client got a message-id"
+theirs=$(grep -F "\"sid\":\"$lib_id\"" "$FAKE_LOG")
+vfields() {	# the names of the request fields in a fake log line (Vonage)
+	printf '%s' "$1" | grep -oE '"(to|from|body|status_callback|client_ref|type)":"' | sort | tr -d '":\n'
+}
+expect_eq "$(vfields "$ours")" "$(vfields "$theirs")" \
+	'the gateway sends the same SMS API fields as the official library'
+
+# ---------------------------------------------------------- 5. segments
+TEST_DB=$TMPD/segments.db
+CFG_DATABASE=segments.db write_config "$TEST_CONF"
+start_daemon
+a() { printf 'a%.0s' $(seq 1 "$1"); }
+TEXTS=(
+	"$(a 160)" "$(a 161)" "{$(a 158)" "{$(a 159)" "€$(a 152)€$(a 8)"
+	"☎$(a 69)" "☎$(a 70)" "😀$(a 68)" "😀$(a 69)"
+	"$(a 65)👍🏽$(a 65)" "$(a 65)👍🏽$(a 63)" "$(a 63)🇬🇧🇬🇧$(a 63)"
+	"$(a 64)👩‍💻$(a 64)" "$(a 65)✌️🏻$(a 65)" "$(a 66)é$(a 66)"
+	"Time for your walk 🚶‍♀️🚶🏾‍♂️ and 👨‍👩‍👧‍👦 $(a 50) Ünïcödé ☎"
+)
+: >"$TMPD/texts.json"
+ids=()
+for t in "${TEXTS[@]}"; do
+	ids+=("$(queue_msg alert "$ON_CALL" "$t")")
+	node -e 'console.log(JSON.stringify(process.argv[1]))' "$t" >>"$TMPD/texts.json"
+done
+wait_for 20 outbox_settled || fail 'the segment messages were not sent'
+ours=$(for id in "${ids[@]}"; do
+	sed -n "s/.* id=$id .* segments=\([0-9]*\) .*/\1/p" "$TMPD/outbound.log"
+done)
+theirs=$(cd "$INTEROP" && node segments.js <"$TMPD/texts.json")
+expect_eq "$(printf '%s' "$ours" | tr '\n' ' ')" "$(printf '%s' "$theirs" | tr '\n' ' ')" \
+	"the gateway counts the segments of ${#TEXTS[@]} messages as the provider's calculator does"
+stop_daemon
+
+# ------------------------------------------- 6. the console in a browser
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 [ -x "$CHROMIUM" ] || fail "Debian's chromium is required for the console's browser tests (apt-get install chromium)"
 STAFF_TOKEN=nurse-$(openssl rand -hex 16)

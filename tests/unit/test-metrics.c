@@ -12,11 +12,15 @@ test_render(void **state)
 {
 	struct metrics	 m;
 	char		*t;
+	int		 sms, i;
 
 	metrics_init(&m, 100);
-	metrics_request(&m, ROUTE_TWILIO_SMS, 200);
-	metrics_request(&m, ROUTE_TWILIO_SMS, 200);
-	metrics_request(&m, ROUTE_TWILIO_SMS, 403);
+	sms = metrics_route(&m, "/twilio/sms");
+	assert_int_equal(metrics_route(&m, "/twilio/sms"), sms);
+	assert_string_equal(metrics_route_name(&m, sms), "/twilio/sms");
+	metrics_request(&m, sms, 200);
+	metrics_request(&m, sms, 200);
+	metrics_request(&m, sms, 403);
 	metrics_request(&m, ROUTE_OTHER, 418);
 	m.inbound = 2;
 	m.replies[TRIAGE_EMERGENCY] = 1;
@@ -36,6 +40,13 @@ test_render(void **state)
 	assert_non_null(strstr(t, "clotline_uptime_seconds 42\n"));
 	assert_null(strstr(t, "status=\"404\""));	/* zero series omitted */
 	free(t);
+	/* A full table counts the rest as other. */
+	for (i = 0; i < METRICS_MAX_ROUTES; i++)
+		(void)metrics_route(&m, i % 2 ? "/a" : "/b");
+	assert_int_equal(m.nroutes, ROUTE_FIXED + 3);
+	while (m.nroutes < METRICS_MAX_ROUTES)
+		m.routes[m.nroutes++] = "/filler";
+	assert_int_equal(metrics_route(&m, "/c"), ROUTE_OTHER);
 }
 
 /* What a clinic alerts on: latency, the outbox, the build, restarts. */

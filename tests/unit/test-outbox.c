@@ -8,6 +8,7 @@
 
 #include <limits.h>
 
+#include "outbox.h"
 #include "outbox_policy.h"
 #include "storage.h"
 
@@ -158,6 +159,45 @@ queue(struct storage *st, const char *kind, const char *to, const char *body,
 	o.created_at = at;
 	assert_int_equal(storage_outbound_insert(st, &o, &id), 0);
 	return id;
+}
+
+/* outbox_enqueue: the kind decides the priority; an emergency goes first. */
+static void
+test_enqueue_priority(void **state)
+{
+	struct storage		*st = open_store();
+	struct outbound_row	 rows[8];
+	struct outbox_msg	 m;
+	int64_t			 ids[5];
+	size_t			 n;
+	static const char *const kinds[] = { "reminder", "welcome", "alert",
+	    "reply", "alert" };
+	int			 i;
+
+	for (i = 0; i < 5; i++) {
+		memset(&m, 0, sizeof m);
+		m.kind = kinds[i];
+		m.to = "+447700900001";
+		m.body = kinds[i];
+		m.at = 100;
+		m.emergency = i == 4;
+		assert_int_equal(outbox_enqueue(st, &m, &ids[i]), 0);
+	}
+	m.kind = "postcard";
+	assert_int_equal(outbox_enqueue(st, &m, NULL), -1);
+	assert_int_equal(storage_outbound_claim(st, 200, 8, rows, &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(rows[0].id, ids[4]);	/* the emergency alert */
+	assert_int_equal(rows[0].priority, OUTBOX_PRIO_EMERGENCY);
+	assert_int_equal(rows[1].id, ids[2]);	/* the other alert */
+	assert_int_equal(rows[1].priority, OUTBOX_PRIO_ALERT);
+	assert_int_equal(rows[2].priority, OUTBOX_PRIO_NORMAL);
+	assert_int_equal(rows[3].priority, OUTBOX_PRIO_NORMAL);
+	assert_int_equal(rows[4].id, ids[0]);	/* the reminder last */
+	assert_int_equal(rows[4].priority, OUTBOX_PRIO_REMINDER);
+	for (i = 0; i < 5; i++)
+		outbound_row_clear(&rows[i]);
+	storage_close(st);
 }
 
 static void
@@ -342,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_bucket),
 		cmocka_unit_test(test_bucket_rate),
 		cmocka_unit_test(test_delivery_order),
+		cmocka_unit_test(test_enqueue_priority),
 		cmocka_unit_test(test_kind_policy),
 		cmocka_unit_test(test_claim_order_and_recover),
 		cmocka_unit_test(test_update_recent_cancel),

@@ -36,6 +36,52 @@ count(const char *prefix, const char *s, size_t n, enum segments_encoding *enc)
 	return sg.count;
 }
 
+/*
+ * A cluster read as one character is never split across segments: 65
+ * characters and 👍🏽 (4 units) leave 2 of the first 67 unused, so 65 more
+ * need a third segment, where splitting the skin tone off would fit two.
+ */
+static void
+test_ucs2_cluster_never_split(void **state)
+{
+	struct segments	 sg;
+	char		*a = repeat("", "a", 65), *b, *text;
+	static const char *const clusters[] = {
+		"\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",		/* thumbs up, tone */
+		"\xf0\x9f\x87\xac\xf0\x9f\x87\xa7",		/* flag GB */
+		"\xe2\x9c\x8c\xef\xb8\x8f\xf0\x9f\x8f\xbb",	/* V, VS16, tone */
+		"\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", /* ZWJ */
+	};
+	size_t		 i, tail, units[] = { 4, 4, 4, 5 };
+
+	for (i = 0; i < sizeof clusters / sizeof clusters[0]; i++) {
+		/* just enough to fill two segments were it split */
+		tail = 134 - 65 - units[i];
+		b = repeat("", "a", tail);
+		text = malloc(strlen(a) + strlen(clusters[i]) + tail + 1);
+		assert_non_null(text);
+		snprintf(text, strlen(a) + strlen(clusters[i]) + tail + 1,
+		    "%s%s%s", a, clusters[i], b);
+		segments_count(text, &sg);
+		assert_int_equal(sg.encoding, SEGMENTS_UCS2);
+		assert_int_equal(sg.units, 134);
+		assert_int_equal(sg.count, 3);
+		free(text);
+		free(b);
+	}
+	/* Two flags are two clusters: the second may start a segment. */
+	free(a);
+	a = repeat("", "a", 63);
+	b = repeat(a, "\xf0\x9f\x87\xac\xf0\x9f\x87\xa7", 2);
+	text = repeat(b, "a", 63);
+	segments_count(text, &sg);
+	assert_int_equal(sg.units, 134);
+	assert_int_equal(sg.count, 2);
+	free(text);
+	free(a);
+	free(b);
+}
+
 static void
 test_gsm7_plain(void **state)
 {
@@ -204,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_ucs2),
 		cmocka_unit_test(test_ucs2_emoji),
 		cmocka_unit_test(test_ucs2_surrogate_never_split),
+		cmocka_unit_test(test_ucs2_cluster_never_split),
 		cmocka_unit_test(test_table_facts),
 		cmocka_unit_test(test_invalid_stays_inside),
 	};

@@ -8,7 +8,10 @@
 #include "testgw.h"
 
 #include "form.h"
+#include "outbox_policy.h"
 #include "prompts.h"
+#include "provider.h"
+#include "xmalloc.h"
 #include "sms.h"
 
 static int
@@ -32,9 +35,18 @@ post_at(struct fixture *fx, const char *body, int64_t now)
 {
 	struct form		*f;
 	struct sms_response	 res;
+	struct provider_inbound	 in;
+	const char		*why;
 
 	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
-	sms_handle(fx->set, fx->st, &fx->m, f, now, &res);
+	/* As the server does: the provider's hooks read the form. */
+	if (provider_twilio_hooks.inbound(f, &in, &why) == -1) {
+		memset(&res, 0, sizeof res);
+		res.status = 400;
+		res.body = xasprintf("%s\n", why);
+	} else
+		sms_handle(fx->set, fx->st, &fx->m, &provider_twilio_hooks,
+		    &in, now, &res);
 	form_free(f);
 	if (res.status == 200)	/* stored at once: no group here */
 		sms_done(&fx->m, &res, 1);
@@ -596,6 +608,135 @@ test_unknown_number_review(void **state)
 	inbox_list_free(v, n);
 }
 
+/* One Vonage inbound webhook's form, as the server hands it on. */
+static struct sms_response
+vonage_at(struct fixture *fx, const char *body, int64_t now)
+{
+	struct form		*f;
+	struct sms_response	 res;
+	struct provider_inbound	 in;
+	const char		*why;
+
+	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
+	assert_int_equal(provider_vonage_hooks.inbound(f, &in, &why), 0);
+	sms_handle(fx->set, fx->st, &fx->m, &provider_vonage_hooks, &in, now,
+	    &res);
+	form_free(f);
+	if (res.status == 200)
+		sms_done(&fx->m, &res, 1);
+	return res;
+}
+
+/* The replies queued for the outbox (Vonage cannot reply in its answer). */
+static size_t
+queued_replies(struct fixture *fx, const char *needle)
+{
+	struct outbound_row	rows[16];
+	size_t			n, i, hits = 0;
+
+	assert_int_equal(storage_outbound_claim(fx->st, 1000000, 16, rows, &n),
+	    0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].kind, "reply") == 0 &&
+		    strstr(rows[i].body, needle) != NULL)
+			hits++;
+		/* Red-flag advice goes first, and is never a loop. */
+		if (strstr(rows[i].body, "999") != NULL)
+			assert_int_equal(rows[i].priority, OUTBOX_PRIO_EMERGENCY);
+		outbound_row_clear(&rows[i]);
+	}
+	return hits;
+}
+
+/*
+ * A long message in parts, out of order: nothing is triaged until it is
+ * whole, a repeated part changes nothing, and the whole message's red flag
+ * (split across the parts) is answered through the outbox and escalated.
+ */
+static void
+test_vonage_parts(void **state)
+{
+	struct fixture		*fx = *state;
+	struct sms_response	 res;
+	char			*reply = NULL;
+
+	res = vonage_at(fx, "msisdn=447700900111&messageId=P2&text=t+hurts&"
+	    "concat-ref=9&concat-part=2&concat-total=2", 1000);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(res.body, "");
+	free(res.body);
+	assert_int_equal(storage_inbound_find(fx->st, "vonage", "P2", &reply),
+	    0);
+	res = vonage_at(fx, "msisdn=447700900111&messageId=P2&text=t+hurts&"
+	    "concat-ref=9&concat-part=2&concat-total=2", 1001);
+	free(res.body);
+	assert_int_equal(fx->m.duplicates, 1);
+	res = vonage_at(fx, "msisdn=447700900111&messageId=P1&text=breathless"
+	    "+and+my+ches&concat-ref=9&concat-part=1&concat-total=2", 1002);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(res.body, "");
+	assert_true(res.queued);
+	free(res.body);
+	/* Stored once, under the first part's id, with the emergency reply. */
+	assert_int_equal(storage_inbound_find(fx->st, "vonage", "P1", &reply),
+	    1);
+	assert_non_null(strstr(reply, "999"));
+	free(reply);
+	assert_int_equal(fx->m.replies[TRIAGE_EMERGENCY], 1);
+	assert_int_equal(queued_replies(fx, "999"), 1);
+	/* A part sent again after the whole was triaged: nothing new. */
+	res = vonage_at(fx, "msisdn=447700900111&messageId=P1&text=breathless"
+	    "+and+my+ches&concat-ref=9&concat-part=1&concat-total=2", 1003);
+	free(res.body);
+	assert_int_equal(fx->m.replies[TRIAGE_EMERGENCY], 1);
+}
+
+/* A part that never comes: after the wait, what came is triaged as it is. */
+static void
+test_vonage_parts_missing(void **state)
+{
+	struct fixture		*fx = *state;
+	struct sms_response	 res;
+	struct provider_inbound	 pin;
+	char			*reply = NULL;
+
+	res = vonage_at(fx, "msisdn=447700900111&messageId=Q1&text=my+leg+is"
+	    "+swollen+and&concat-ref=5&concat-part=1&concat-total=3", 1000);
+	free(res.body);
+	res = vonage_at(fx, "msisdn=447700900111&messageId=Q3&text=ing+today&"
+	    "concat-ref=5&concat-part=3&concat-total=3", 1001);
+	free(res.body);
+	assert_int_equal(fx->m.inbound, 0);
+	/* The server's timer, once the wait is over. */
+	memset(&pin, 0, sizeof pin);
+	pin.from = "+447700900111";
+	pin.part_ref = "5";
+	pin.parts = 3;
+	sms_handle(fx->set, fx->st, &fx->m, &provider_vonage_hooks, &pin, 1200,
+	    &res);
+	assert_int_equal(res.status, 200);
+	sms_done(&fx->m, &res, 1);
+	free(res.body);
+	assert_int_equal(fx->m.inbound, 1);
+	assert_int_equal(storage_inbound_find(fx->st, "vonage", "Q1", &reply),
+	    1);
+	free(reply);
+	/* Nothing left to wait for. */
+	sms_handle(fx->set, fx->st, &fx->m, &provider_vonage_hooks, &pin, 1300,
+	    &res);
+	free(res.body);
+	sms_done(&fx->m, &res, 1);
+	assert_int_equal(fx->m.inbound, 1);
+	/* The missing part arrives at last: it stands alone. */
+	res = vonage_at(fx, "msisdn=447700900111&messageId=Q2&text=+hurt&"
+	    "concat-ref=5&concat-part=2&concat-total=3", 1400);
+	free(res.body);
+	assert_int_equal(fx->m.inbound, 2);
+	assert_int_equal(storage_inbound_find(fx->st, "vonage", "Q2", &reply),
+	    1);
+	free(reply);
+}
+
 int
 main(void)
 {
@@ -614,6 +755,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_yes_after_the_episode, setup, testgw_teardown),
 		cmocka_unit_test_setup_teardown(test_review_inbox, setup, testgw_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_number_review, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_vonage_parts, setup, testgw_teardown),
+		cmocka_unit_test_setup_teardown(test_vonage_parts_missing, setup, testgw_teardown),
 	};
 	int	rc;
 

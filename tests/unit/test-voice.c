@@ -10,6 +10,8 @@
 #include "testgw.h"
 
 #include "form.h"
+#include "provider.h"
+#include "xmalloc.h"
 #include "sms.h"
 #include "voice.h"
 
@@ -20,9 +22,18 @@ hook(struct fixture *fx, enum voice_event ev, const char *query,
 {
 	struct form		*f;
 	struct sms_response	 res;
+	struct provider_call	 call;
+	const char		*why;
 
 	assert_int_equal(form_parse(body, strlen(body), 100, &f), FORM_OK);
-	voice_handle(fx->set, fx->st, &fx->m, ev, f, query, 1000, &res);
+	/* As the server does: the provider's hooks read the form. */
+	if (provider_twilio_hooks.call(f, query, &call, &why) == -1) {
+		memset(&res, 0, sizeof res);
+		res.status = 400;
+		res.body = xasprintf("%s\n", why);
+	} else
+		voice_handle(fx->set, fx->st, &fx->m, &provider_twilio_hooks,
+		    ev, &call, 1000, &res);
 	form_free(f);
 	return res;
 }
