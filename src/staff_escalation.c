@@ -46,6 +46,15 @@ staff_escalation_get(const struct staff_ctx *ctx, int64_t id,
 	}
 }
 
+
+/* A staff note: absent, or valid UTF-8 of at most STAFF_NOTE_MAX bytes. */
+static int
+staff_escalation_note_ok(const char *note)
+{
+	return note == NULL || (strlen(note) <= STAFF_NOTE_MAX &&
+	    utf8_valid(note, strlen(note)));
+}
+
 enum staff_status
 staff_escalation_ack(const struct staff_ctx *ctx, int64_t id, const char *note,
     struct escalation_row *out, struct staff_error *err)
@@ -58,8 +67,7 @@ staff_escalation_ack(const struct staff_ctx *ctx, int64_t id, const char *note,
 	memset(&e, 0, sizeof e);
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
-	if (note != NULL && (strlen(note) > STAFF_NOTE_MAX ||
-	    !utf8_valid(note, strlen(note))))
+	if (!staff_escalation_note_ok(note))
 		return staff_fail(err, STAFF_INVALID, "note", "must be valid "
 		    "UTF-8 of at most %d bytes", STAFF_NOTE_MAX);
 	if (storage_begin(ctx->st) == -1)
@@ -183,8 +191,7 @@ staff_inbox_done(const struct staff_ctx *ctx, int64_t id, const char *note,
 	memset(&r, 0, sizeof r);
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
-	if (note != NULL && (strlen(note) > STAFF_NOTE_MAX ||
-	    !utf8_valid(note, strlen(note))))
+	if (!staff_escalation_note_ok(note))
 		return staff_fail(err, STAFF_INVALID, "note", "must be valid "
 		    "UTF-8 of at most %d bytes", STAFF_NOTE_MAX);
 	if (note != NULL && *note == '\0')
