@@ -46,7 +46,6 @@ staff_escalation_get(const struct staff_ctx *ctx, int64_t id,
 	}
 }
 
-
 /* A staff note: absent, or valid UTF-8 of at most STAFF_NOTE_MAX bytes. */
 static int
 staff_escalation_note_ok(const char *note)
