@@ -21,11 +21,11 @@
  *
  * Speed: a target (a concept, cue kind or list) is searched line by line,
  * and only the lines whose required literals are in the message
- * (triage_lit.c); set_next merges the lines' matches into the one the
- * joined alternation would give.  A cue kind is searched the first time a
- * reading needs it (scan_cue), so a message without symptoms costs no cue
- * searches and the costly ones (subject words, questions) are searched only
- * for a symptom inside an if-clause.
+ * (triage_lit.c); triage_set_next merges the lines' matches into the one the
+ * joined alternation would give.  A cue kind is searched the first time
+ * a reading needs it (triage_scan_cue), so a message without symptoms costs
+ * no cue searches and the costly ones (subject words, questions) are searched
+ * only for a symptom inside an if-clause.
  */
 #include "config.h"
 
@@ -66,7 +66,7 @@ struct hit {
 	size_t	s, e;
 };
 
-/* A search of one set over one subject (set_begin, set_next). */
+/* A search of one set over one subject (triage_set_begin, _next). */
 struct search {
 	const struct triage_set	*ts;
 	struct hit		*hit;	/* the lines that may match, in order */
@@ -79,23 +79,23 @@ struct scan {
 	const struct triage_rules *tr;
 	pcre2_match_data	*md;
 	uint64_t		*sat;		/* clauses whose literals are here */
-	struct hit		*hit;		/* one per line: scan_all, scan_any */
-	struct hit		*shit;		/* one per line: scan_symptom */
+	struct hit		*hit;		/* per line: all, any */
+	struct hit		*shit;		/* per line, for symptoms */
 	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
 	int			 ascii;		/* the message is all ASCII */
 	const char		*text;		/* the message as sent */
 	char			*buf;		/* the message, harmless phrases blanked */
 	size_t			 len;
-	struct spans		 cues[CUE_COUNT];	/* see scan_cue */
+	struct spans		 cues[CUE_COUNT];/* triage_scan_cue */
 	unsigned		 cues_done;	/* bit k: cues[k] is searched */
-	struct spans		 bounds;	/* see scan_bounded */
+	struct spans		 bounds;	/* triage_scan_bounded */
 	int			 bounds_done;
 	struct spans		 puncts;	/* punctuation only: splits concepts */
 	struct spans		 soft;		/* soft stops: end a negation only */
 	int			 crowded;	/* more punctuation than puncts holds */
 	int			 errors;
 	char			*owned;		/* the sanitised text, or NULL */
-	char			*mem;		/* the block of scan_open */
+	char			*mem;	/* from triage_scan_open */
 	int			 freemem;
 };
 
@@ -128,7 +128,7 @@ triage_level_parse(const char *s, enum triage_level *out)
 
 /* The offset of the character after the one at 'at'. */
 static size_t
-next_char(const char *buf, size_t len, size_t at)
+triage_next_char(const char *buf, size_t len, size_t at)
 {
 	for (at++; at < len && ((unsigned char)buf[at] & 0xc0) == 0x80; at++)
 		;
@@ -140,8 +140,8 @@ next_char(const char *buf, size_t len, size_t at)
  * ASCII pattern when it has one, with JIT when there is.
  */
 static int
-line_match(struct scan *sc, const struct triage_line *ln, const char *subj,
-    size_t len, size_t from)
+triage_line_match(struct scan *sc, const struct triage_line *ln,
+    const char *subj, size_t len, size_t from)
 {
 	if (sc->ascii && ln->ascii != NULL) {
 		if (ln->ascii_jit)
@@ -162,8 +162,8 @@ line_match(struct scan *sc, const struct triage_line *ln, const char *subj,
  * hit: only the lines whose literals are in the message, none searched.
  */
 static void
-set_begin(struct scan *sc, struct search *se, const struct triage_set *ts,
-    struct hit *hit, const char *subj, size_t len)
+triage_set_begin(struct scan *sc, struct search *se,
+    const struct triage_set *ts, struct hit *hit, const char *subj, size_t len)
 {
 	int	i;
 
@@ -191,7 +191,7 @@ set_begin(struct scan *sc, struct search *se, const struct triage_set *ts,
  * another PCRE2 error.
  */
 static int
-set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
+triage_set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
 {
 	PCRE2_SIZE	*ov;
 	struct hit	*h, *best = NULL;
@@ -212,7 +212,8 @@ set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
 		if (h->state == HIT_NONE)
 			continue;
 		if (h->state == HIT_UNKNOWN || h->s < from) {
-			rc = line_match(sc, h->line, se->subj, se->len, from);
+			rc = triage_line_match(sc, h->line, se->subj, se->len,
+			    from);
 			if (rc == PCRE2_ERROR_NOMATCH) {
 				h->state = HIT_NONE;
 				continue;
@@ -243,8 +244,8 @@ set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
  * phrase is taken as absent, so the error always reads towards over-triage.
  */
 static void
-scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
-    struct spans *out)
+triage_scan_all(struct scan *sc, const struct triage_set *ts, size_t from,
+    size_t to, struct spans *out)
 {
 	struct search	 se;
 	struct span	 m;
@@ -252,9 +253,9 @@ scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
 	int		 rc;
 
 	out->n = 0;
-	set_begin(sc, &se, ts, sc->hit, sc->buf, to);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->buf, to);
 	while (at <= to && out->n < MAX_SPANS) {
-		rc = set_next(sc, &se, at, &m);
+		rc = triage_set_next(sc, &se, at, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {	/* callers that must not miss check errors */
@@ -265,20 +266,20 @@ scan_all(struct scan *sc, const struct triage_set *ts, size_t from, size_t to,
 		if (m.e > m.s)
 			at = m.e;
 		else	/* an empty match: step over one character */
-			at = next_char(sc->buf, to, m.e);
+			at = triage_next_char(sc->buf, to, m.e);
 	}
 }
 
 /* 1 if a set matches the message as sent (topics, answers). */
 static int
-scan_any(struct scan *sc, const struct triage_set *ts)
+triage_scan_any(struct scan *sc, const struct triage_set *ts)
 {
 	struct search	se;
 	struct span	m;
 	int		rc;
 
-	set_begin(sc, &se, ts, sc->hit, sc->text, sc->len);
-	rc = set_next(sc, &se, 0, &m);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->text, sc->len);
+	rc = triage_set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -287,28 +288,29 @@ scan_any(struct scan *sc, const struct triage_set *ts)
 }
 
 static int
-is_word_byte(unsigned char c)
+triage_is_word_byte(unsigned char c)
 {
 	return isalnum(c) || c == '\'' || c >= 0x80;
 }
 
 /* Number of words that start in buf[a, b). */
 static int
-scan_words(const struct scan *sc, size_t a, size_t b)
+triage_scan_words(const struct scan *sc, size_t a, size_t b)
 {
 	int	n = 0;
 	size_t	i;
 
 	for (i = a; i < b && i < sc->len; i++)
-		if (is_word_byte((unsigned char)sc->buf[i]) &&
-		    (i == a || !is_word_byte((unsigned char)sc->buf[i - 1])))
+		if (triage_is_word_byte((unsigned char)sc->buf[i]) &&
+		    (i == a ||
+		        !triage_is_word_byte((unsigned char)sc->buf[i - 1])))
 			n++;
 	return n;
 }
 
 /* 1 if one of the spans starts in [a, b). */
 static int
-starts_in(const struct spans *sp, size_t a, size_t b)
+triage_starts_in(const struct spans *sp, size_t a, size_t b)
 {
 	int	i;
 
@@ -318,20 +320,20 @@ starts_in(const struct spans *sp, size_t a, size_t b)
 	return 0;
 }
 
-static const struct spans *scan_cue(struct scan *, enum triage_cue);
+static const struct spans *triage_scan_cue(struct scan *, enum triage_cue);
 
 /*
  * 1 if a scope boundary starts in [a, b): punctuation, then termination
  * cues, at most MAX_SPANS in all.
  */
 static int
-scan_bounded(struct scan *sc, size_t a, size_t b)
+triage_scan_bounded(struct scan *sc, size_t a, size_t b)
 {
 	const struct spans	*term;
 	int			 k;
 
 	if (!sc->bounds_done) {
-		term = scan_cue(sc, CUE_TERMINATION);
+		term = triage_scan_cue(sc, CUE_TERMINATION);
 		sc->bounds = sc->puncts;
 		for (k = 0; k < sc->soft.n && sc->bounds.n < MAX_SPANS; k++)
 			sc->bounds.v[sc->bounds.n++] = sc->soft.v[k];
@@ -339,18 +341,18 @@ scan_bounded(struct scan *sc, size_t a, size_t b)
 			sc->bounds.v[sc->bounds.n++] = term->v[k];
 		sc->bounds_done = 1;
 	}
-	return starts_in(&sc->bounds, a, b);
+	return triage_starts_in(&sc->bounds, a, b);
 }
 
 static int
-overlaps(const struct span *x, const struct span *y)
+triage_overlaps(const struct span *x, const struct span *y)
 {
 	return x->s < y->e && y->s < x->e;
 }
 
 /* A cue inside a pseudo-negation or hedge is no cue ("not sure if"). */
 static void
-scan_unmask(struct scan *sc, enum triage_cue k)
+triage_scan_unmask(struct scan *sc, enum triage_cue k)
 {
 	struct spans		*c = &sc->cues[k];
 	const struct spans	*pseudo, *hedge;
@@ -358,14 +360,14 @@ scan_unmask(struct scan *sc, enum triage_cue k)
 
 	if (c->n == 0)
 		return;
-	pseudo = scan_cue(sc, CUE_PSEUDO);
-	hedge = scan_cue(sc, CUE_HEDGE);
+	pseudo = triage_scan_cue(sc, CUE_PSEUDO);
+	hedge = triage_scan_cue(sc, CUE_HEDGE);
 	for (i = 0; i < c->n; i++) {
 		masked = 0;
 		for (j = 0; j < pseudo->n && !masked; j++)
-			masked = overlaps(&c->v[i], &pseudo->v[j]);
+			masked = triage_overlaps(&c->v[i], &pseudo->v[j]);
 		for (j = 0; j < hedge->n && !masked; j++)
-			masked = overlaps(&c->v[i], &hedge->v[j]);
+			masked = triage_overlaps(&c->v[i], &hedge->v[j]);
 		if (!masked)
 			c->v[out++] = c->v[i];
 	}
@@ -378,20 +380,20 @@ scan_unmask(struct scan *sc, enum triage_cue k)
  * but pseudo, hedge, question, subject and current are unmasked.
  */
 static const struct spans *
-scan_cue(struct scan *sc, enum triage_cue k)
+triage_scan_cue(struct scan *sc, enum triage_cue k)
 {
 	if ((sc->cues_done & (1U << k)) == 0) {
 		sc->cues_done |= 1U << k;
-		scan_all(sc, &sc->tr->cues[k], 0, sc->len, &sc->cues[k]);
+		triage_scan_all(sc, &sc->tr->cues[k], 0, sc->len, &sc->cues[k]);
 		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
 		    k != CUE_SUBJECT && k != CUE_CURRENT)
-			scan_unmask(sc, k);
+			triage_scan_unmask(sc, k);
 	}
 	return &sc->cues[k];
 }
 
 static int
-is_punct_bound(const char *buf, size_t len, size_t i)
+triage_is_punct_bound(const char *buf, size_t len, size_t i)
 {
 	unsigned char	c = (unsigned char)buf[i];
 
@@ -414,13 +416,13 @@ is_punct_bound(const char *buf, size_t len, size_t i)
 
 /* Blanks the harmless phrases and finds the punctuation; cues come later. */
 static void
-scan_prepare(struct scan *sc)
+triage_scan_prepare(struct scan *sc)
 {
 	struct spans	 harmless, *p = &sc->puncts;
 	size_t		 i, b, e;
 	int		 k;
 
-	scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
+	triage_scan_all(sc, &sc->tr->harmless, 0, sc->len, &harmless);
 	for (k = 0; k < harmless.n; k++) {
 		memset(sc->buf + harmless.v[k].s, ' ',
 		    harmless.v[k].e - harmless.v[k].s);
@@ -432,11 +434,11 @@ scan_prepare(struct scan *sc)
 		b = harmless.v[k].s;
 		e = harmless.v[k].e;
 		if ((e > 0 && e < sc->len &&
-		    is_word_byte((unsigned char)sc->text[e - 1]) &&
-		    is_word_byte((unsigned char)sc->text[e])) ||
+		    triage_is_word_byte((unsigned char)sc->text[e - 1]) &&
+		    triage_is_word_byte((unsigned char)sc->text[e])) ||
 		    (b > 0 && b < sc->len &&
-		    is_word_byte((unsigned char)sc->text[b - 1]) &&
-		    is_word_byte((unsigned char)sc->text[b])))
+		    triage_is_word_byte((unsigned char)sc->text[b - 1]) &&
+		    triage_is_word_byte((unsigned char)sc->text[b])))
 			memset(sc->sat, 0xff, (size_t)sc->tr->lits.cwords *
 			    sizeof *sc->sat);
 	}
@@ -448,7 +450,7 @@ scan_prepare(struct scan *sc)
 			sc->soft.v[sc->soft.n].s = i;
 			sc->soft.v[sc->soft.n++].e = i + 1;
 		}
-		if (!is_punct_bound(sc->buf, sc->len, i))
+		if (!triage_is_punct_bound(sc->buf, sc->len, i))
 			continue;
 		/* "!!!!" or "....": one boundary. */
 		if (i > 0 && sc->buf[i - 1] == sc->buf[i])
@@ -467,7 +469,8 @@ scan_prepare(struct scan *sc)
  * (or an opening '¿') to the one after, both included.
  */
 static void
-scan_sentence(const struct scan *sc, const struct span *x, struct span *cl)
+triage_scan_sentence(const struct scan *sc, const struct span *x,
+    struct span *cl)
 {
 	int	i;
 
@@ -489,20 +492,22 @@ scan_sentence(const struct scan *sc, const struct span *x, struct span *cl)
 
 /* 1 if some cue of kind k lies in the same scope as x, within window words. */
 static int
-scan_near(struct scan *sc, enum triage_cue k, const struct span *x,
+triage_scan_near(struct scan *sc, enum triage_cue k, const struct span *x,
     int before, int after, int window)
 {
-	const struct spans	*c = scan_cue(sc, k);
+	const struct spans	*c = triage_scan_cue(sc, k);
 	int			 i;
 
 	for (i = 0; i < c->n; i++) {
 		const struct span *q = &c->v[i];
 
-		if (before && q->e <= x->s && !scan_bounded(sc, q->e, x->s) &&
-		    scan_words(sc, q->e, x->s) <= window)
+		if (before && q->e <= x->s && !triage_scan_bounded(sc, q->e,
+		    x->s) &&
+		    triage_scan_words(sc, q->e, x->s) <= window)
 			return 1;
-		if (after && q->s >= x->e && !scan_bounded(sc, x->e, q->s) &&
-		    scan_words(sc, x->e, q->s) <= window)
+		if (after && q->s >= x->e && !triage_scan_bounded(sc, x->e,
+		    q->s) &&
+		    triage_scan_words(sc, x->e, q->s) <= window)
 			return 1;
 	}
 	return 0;
@@ -514,9 +519,9 @@ scan_near(struct scan *sc, enum triage_cue k, const struct span *x,
  * main clause before the symptom.  The caller also wants a question.
  */
 static int
-scan_conditional(struct scan *sc, const struct span *x)
+triage_scan_conditional(struct scan *sc, const struct span *x)
 {
-	const struct spans	*c = scan_cue(sc, CUE_CONDITIONAL);
+	const struct spans	*c = triage_scan_cue(sc, CUE_CONDITIONAL);
 	const struct spans	*subj;
 	size_t			 first;
 	int			 i, j, restart;
@@ -524,17 +529,19 @@ scan_conditional(struct scan *sc, const struct span *x)
 	for (i = 0; i < c->n; i++) {
 		const struct span *q = &c->v[i];
 
-		if (q->e > x->s || scan_bounded(sc, q->e, x->s) ||
-		    scan_words(sc, q->e, x->s) > COND_WINDOW)
+		if (q->e > x->s || triage_scan_bounded(sc, q->e, x->s) ||
+		    triage_scan_words(sc, q->e, x->s) > COND_WINDOW)
 			continue;
 		/* Skip the if-clause's own subject: "if I", "if my leg". */
 		for (first = q->e; first < x->s &&
-		    !is_word_byte((unsigned char)sc->buf[first]); first++)
+		    !triage_is_word_byte((unsigned char)sc->buf[first]);
+		    first++)
 			;
-		while (first < x->s && is_word_byte((unsigned char)sc->buf[first]))
+		while (first < x->s &&
+		    triage_is_word_byte((unsigned char)sc->buf[first]))
 			first++;
 		restart = 0;
-		subj = scan_cue(sc, CUE_SUBJECT);
+		subj = triage_scan_cue(sc, CUE_SUBJECT);
 		for (j = 0; j < subj->n && !restart; j++)
 			restart = subj->v[j].s >= first && subj->v[j].s < x->s;
 		if (!restart)
@@ -552,7 +559,7 @@ enum reading { READ_PRESENT, READ_NEGATED, READ_HISTORY, READ_HYPOTHETICAL };
  * the pattern ("calf doesn't hurt") and negate it.
  */
 static int
-scan_own_negation(struct scan *sc, const struct triage_set *ts,
+triage_scan_own_negation(struct scan *sc, const struct triage_set *ts,
     const struct span *x, const struct spans *neg)
 {
 	struct search	 se;
@@ -565,8 +572,8 @@ scan_own_negation(struct scan *sc, const struct triage_set *ts,
 	for (i = 0; i < neg->n; i++)
 		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
 			memset(tmp + neg->v[i].s, ' ', neg->v[i].e - neg->v[i].s);
-	set_begin(sc, &se, ts, sc->hit, tmp, x->e);
-	rc = set_next(sc, &se, x->s, &m);
+	triage_set_begin(sc, &se, ts, sc->hit, tmp, x->e);
+	rc = triage_set_next(sc, &se, x->s, &m);
 	if (rc == 1 && m.s == x->s && m.e == x->e)
 		own = 0;
 	else if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
@@ -580,7 +587,8 @@ scan_own_negation(struct scan *sc, const struct triage_set *ts,
  * the same clause, with no "and" (negend cue) and no new subject between.
  */
 static int
-scan_neg_reaches(struct scan *sc, const struct span *q, const struct span *x)
+triage_scan_neg_reaches(struct scan *sc, const struct span *q,
+    const struct span *x)
 {
 	const struct spans	*subj;
 	int			 i;
@@ -588,24 +596,25 @@ scan_neg_reaches(struct scan *sc, const struct span *q, const struct span *x)
 	/* Boundaries past the ones kept are unknown: keep the symptom. */
 	if (sc->crowded)
 		return 0;
-	if (scan_bounded(sc, q->e, x->s) ||
-	    scan_words(sc, q->e, x->s) > NEG_WINDOW)
+	if (triage_scan_bounded(sc, q->e, x->s) ||
+	    triage_scan_words(sc, q->e, x->s) > NEG_WINDOW)
 		return 0;
-	if (starts_in(scan_cue(sc, CUE_NEGEND), q->e, x->s))
+	if (triage_starts_in(triage_scan_cue(sc, CUE_NEGEND), q->e, x->s))
 		return 0;
 	/* A subject right after the negation is its own ("no me duele"). */
-	subj = scan_cue(sc, CUE_SUBJECT);
+	subj = triage_scan_cue(sc, CUE_SUBJECT);
 	for (i = 0; i < subj->n; i++)
 		if (subj->v[i].s >= q->e && subj->v[i].s < x->s &&
-		    scan_words(sc, q->e, subj->v[i].s) > 0)
+		    triage_scan_words(sc, q->e, subj->v[i].s) > 0)
 			return 0;
 	return 1;
 }
 
 static enum reading
-scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
+triage_scan_read(struct scan *sc, const struct triage_set *ts,
+    const struct span *x)
 {
-	const struct spans	*neg = scan_cue(sc, CUE_NEGATION);
+	const struct spans	*neg = triage_scan_cue(sc, CUE_NEGATION);
 	const struct spans	*relapses, *questions, *pseudo;
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
@@ -614,7 +623,7 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	 * "went away after hospital but it's back today", "never had chest
 	 * pain before, but I have now": a relapse later undoes a denial.
 	 */
-	relapses = scan_cue(sc, CUE_RELAPSE);
+	relapses = triage_scan_cue(sc, CUE_RELAPSE);
 	for (i = 0; i < relapses->n && !relapse; i++)
 		relapse = relapses->v[i].s >= x->e;
 	for (i = 0; i < neg->n; i++)
@@ -625,33 +634,36 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 	 * a pseudo-negation inside it) is not denied by an earlier negation
 	 * either: "not well can't breathe".
 	 */
-	pseudo = scan_cue(sc, CUE_PSEUDO);
+	pseudo = triage_scan_cue(sc, CUE_PSEUDO);
 	for (i = 0; i < pseudo->n && !inner; i++)
-		if (overlaps(x, &pseudo->v[i]))
+		if (triage_overlaps(x, &pseudo->v[i]))
 			inner = -1;
 	/* A symptom whose own words hold the negation is never denied. */
-	if (inner > 0 && !relapse && !scan_own_negation(sc, ts, x, neg))
+	if (inner > 0 && !relapse && !triage_scan_own_negation(sc, ts, x, neg))
 		return READ_NEGATED;
 	for (i = 0; i < neg->n && inner == 0 && !relapse; i++)
-		if (neg->v[i].e <= x->s && scan_neg_reaches(sc, &neg->v[i], x))
+		if (neg->v[i].e <= x->s && triage_scan_neg_reaches(sc,
+		    &neg->v[i], x))
 			nneg++;
 	if (nneg > 0)
 		return READ_NEGATED;
-	if (scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) && !relapse)
+	if (triage_scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) &&
+	    !relapse)
 		return READ_NEGATED;
-	if (scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) && !relapse &&
-	    !scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
+	if (triage_scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) &&
+	    !relapse &&
+	    !triage_scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
 		return READ_HISTORY;
-	if (scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
-	    !scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW))
+	if (triage_scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
+	    !triage_scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW))
 		return READ_HYPOTHETICAL;
 	/* "If I get chest pain, do I call 999?"; the if-clause may come first. */
-	if (scan_conditional(sc, x) &&
-	    !scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW)) {
-		scan_sentence(sc, x, &cl);
-		questions = scan_cue(sc, CUE_QUESTION);
+	if (triage_scan_conditional(sc, x) &&
+	    !triage_scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW)) {
+		triage_scan_sentence(sc, x, &cl);
+		questions = triage_scan_cue(sc, CUE_QUESTION);
 		for (i = 0; i < questions->n && !question; i++)
-			question = overlaps(&cl, &questions->v[i]);
+			question = triage_overlaps(&cl, &questions->v[i]);
 		if (question)
 			return READ_HYPOTHETICAL;
 	}
@@ -660,7 +672,7 @@ scan_read(struct scan *sc, const struct triage_set *ts, const struct span *x)
 
 /* 1 if a sentence's end ('.', '!', '?', a newline) starts in [a, b). */
 static int
-scan_ends_sentence(const struct scan *sc, size_t a, size_t b)
+triage_scan_ends_sentence(const struct scan *sc, size_t a, size_t b)
 {
 	int	i;
 
@@ -680,7 +692,7 @@ scan_ends_sentence(const struct scan *sc, size_t a, size_t b)
  * after it, into m: 1, or 0 when there is none.
  */
 static int
-scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
+triage_scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
 {
 	struct search	se;
 	struct span	mm;
@@ -690,8 +702,8 @@ scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
 	for (i = 0; i < sc->puncts.n; i++)
 		if (sc->puncts.v[i].s > m->s && sc->puncts.v[i].s < end)
 			end = sc->puncts.v[i].s;
-	set_begin(sc, &se, ts, sc->hit, sc->buf, end);
-	rc = set_next(sc, &se, m->s, &mm);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->buf, end);
+	rc = triage_set_next(sc, &se, m->s, &mm);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		sc->errors++;
 	if (rc != 1 || mm.s != m->s)
@@ -705,7 +717,7 @@ scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
  * *hypothetical or *denied when a match was read that way.
  */
 static int
-scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
+triage_scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
     int *hypothetical, int *denied)
 {
 	struct search	 se;
@@ -714,9 +726,9 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
 	int		 rc;
 	enum reading	 r;
 
-	set_begin(sc, &se, ts, sc->shit, sc->buf, sc->len);
+	triage_set_begin(sc, &se, ts, sc->shit, sc->buf, sc->len);
 	while (from <= sc->len) {
-		rc = set_next(sc, &se, from, &m);
+		rc = triage_set_next(sc, &se, from, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
@@ -728,11 +740,11 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
 		 * again at the same start within the clause ("bleeding for an
 		 * hour, won't quit"), then the search goes on inside it.
 		 */
-		if (starts_in(&sc->puncts, m.s + 1, m.e) &&
-		    !(across && !scan_ends_sentence(sc, m.s + 1, m.e)))
-			rc = scan_clause(sc, ts, &m);
+		if (triage_starts_in(&sc->puncts, m.s + 1, m.e) &&
+		    !(across && !triage_scan_ends_sentence(sc, m.s + 1, m.e)))
+			rc = triage_scan_clause(sc, ts, &m);
 		if (rc == 1) {
-			r = scan_read(sc, ts, &m);
+			r = triage_scan_read(sc, ts, &m);
 			if (r == READ_PRESENT)
 				return 1;
 			if (r == READ_HYPOTHETICAL)
@@ -744,13 +756,13 @@ scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
 		 * Next match from the next character, not the end of this one:
 		 * "no leg pain but my chest hurts" must still find "chest hurts".
 		 */
-		from = next_char(sc->buf, sc->len, m.s);
+		from = triage_next_char(sc->buf, sc->len, m.s);
 	}
 	return 0;
 }
 
 static int
-parse_amount(const char *s, size_t len, enum triage_unit unit)
+triage_parse_amount(const char *s, size_t len, enum triage_unit unit)
 {
 	char	 num[32];
 	size_t	 i, n = 0;
@@ -778,7 +790,7 @@ parse_amount(const char *s, size_t len, enum triage_unit unit)
 }
 
 static void
-scan_activity(struct scan *sc, struct triage_activity *a)
+triage_scan_activity(struct scan *sc, struct triage_activity *a)
 {
 	const struct triage_rules *tr = sc->tr;
 	PCRE2_SIZE	*ov;
@@ -790,7 +802,7 @@ scan_activity(struct scan *sc, struct triage_activity *a)
 
 		if (!triage_lit_may(sc->sat, &ar->line))
 			continue;	/* cannot match */
-		rc = line_match(sc, &ar->line, sc->text, sc->len, 0);
+		rc = triage_line_match(sc, &ar->line, sc->text, sc->len, 0);
 		if (rc < 0)
 			continue;	/* an unfinished search records nothing */
 		a->present = 1;
@@ -801,8 +813,8 @@ scan_activity(struct scan *sc, struct triage_activity *a)
 		ov = pcre2_get_ovector_pointer(sc->md);
 		if (g < 0 || g >= rc || ov[2 * g] == PCRE2_UNSET)
 			continue;
-		amount = parse_amount(sc->text + ov[2 * g], ov[2 * g + 1] -
-		    ov[2 * g], ar->unit);
+		amount = triage_parse_amount(sc->text + ov[2 * g],
+		    ov[2 * g + 1] - ov[2 * g], ar->unit);
 		switch (ar->unit) {
 		case UNIT_MINUTES:
 		case UNIT_HOURS:
@@ -822,14 +834,14 @@ scan_activity(struct scan *sc, struct triage_activity *a)
 }
 
 static const char *
-scan_language(struct scan *sc)
+triage_scan_language(struct scan *sc)
 {
 	const struct triage_rules *tr = sc->tr;
 	struct spans	 m;
 	int		 i, best = -1, bestn = 0, tie = 0;
 
 	for (i = 0; i < tr->nlangs; i++) {
-		scan_all(sc, &tr->langs[i].detect, 0, sc->len, &m);
+		triage_scan_all(sc, &tr->langs[i].detect, 0, sc->len, &m);
 		if (m.n > bestn) {
 			best = i;
 			bestn = m.n;
@@ -842,7 +854,7 @@ scan_language(struct scan *sc)
 
 /* Appends ",id" (or "id"); an id that does not fit is left out whole. */
 static void
-result_add_rule(struct triage_result *res, const char *id)
+triage_result_add_rule(struct triage_result *res, const char *id)
 {
 	size_t	used = strlen(res->rules), len = strlen(id);
 	size_t	sep = used > 0;
@@ -864,7 +876,7 @@ triage_state_init(struct triage_state *st)
 
 /* Forgets what is older than the window. */
 static void
-state_expire(const struct triage_rules *tr, struct triage_state *st,
+triage_state_expire(const struct triage_rules *tr, struct triage_state *st,
     int64_t now)
 {
 	int	c;
@@ -885,7 +897,7 @@ state_expire(const struct triage_rules *tr, struct triage_state *st,
  * (msg) adds to it, and when nothing it forbids is in this message.
  */
 static int
-rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
+triage_rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
 {
 	return (r->need & ~all) == 0 && (r->need & msg) != 0 &&
 	    (r->forbid & msg) == 0;
@@ -897,14 +909,15 @@ rule_fires(const struct triage_rule *r, uint64_t msg, uint64_t all)
  * *denied when only denied; *hypothetical when a symptom was only "what if".
  */
 static void
-scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
+triage_scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
     int *hypothetical)
 {
 	const struct triage_concept *tc = &sc->tr->concepts[c];
 	int	neg = 0;
 
-	if (tc->kind == KIND_TOPIC ? scan_any(sc, &tc->set) :
-	    scan_symptom(sc, &tc->set, tc->across, tc->kind == KIND_SYMPTOM ?
+	if (tc->kind == KIND_TOPIC ? triage_scan_any(sc, &tc->set) :
+	    triage_scan_symptom(sc, &tc->set, tc->across,
+	        tc->kind == KIND_SYMPTOM ?
 	    hypothetical : &neg, &neg))
 		*msg |= UINT64_C(1) << c;
 	else if (neg)
@@ -916,7 +929,7 @@ scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
  * read word by word into out, both of TRIAGE_NORM_SIZE(len) bytes.
  */
 static size_t
-scan_norm(const struct triage_rules *tr, const char *text, size_t len,
+triage_scan_norm(const struct triage_rules *tr, const char *text, size_t len,
     char *folded, char *out)
 {
 	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
@@ -932,8 +945,8 @@ scan_norm(const struct triage_rules *tr, const char *text, size_t len,
  * working copy share one block: scratch when they fit.
  */
 static void
-scan_open(struct scan *sc, const struct triage_rules *tr, const char *text,
-    uint64_t *scratch, size_t scratchsize)
+triage_scan_open(struct scan *sc, const struct triage_rules *tr,
+    const char *text, uint64_t *scratch, size_t scratchsize)
 {
 	size_t	 nsat, nhit, need, len;
 	char	*folded, *norm;
@@ -964,14 +977,14 @@ scan_open(struct scan *sc, const struct triage_rules *tr, const char *text,
 	folded = (char *)(sc->shit + nhit);
 	norm = folded + TRIAGE_NORM_SIZE(len);
 	sc->buf = norm + TRIAGE_NORM_SIZE(len);
-	sc->len = scan_norm(tr, text, len, folded, norm);
+	sc->len = triage_scan_norm(tr, text, len, folded, norm);
 	sc->text = norm;
 	memcpy(sc->buf, sc->text, sc->len + 1);
 	sc->ascii = triage_lit_scan(&tr->lits, sc->text, sc->len, sc->sat);
 }
 
 static void
-scan_close(struct scan *sc)
+triage_scan_close(struct scan *sc)
 {
 	pcre2_match_data_free(sc->md);
 	if (sc->freemem)
@@ -986,7 +999,7 @@ scan_close(struct scan *sc)
  * their ids, level and inbox mark to res; returns how many fired.
  */
 static int
-step_rules(struct scan *sc, struct triage_result *res, int fallback,
+triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
     uint64_t remembered, uint64_t *msg, uint64_t *denied, uint64_t *done,
     int *hypothetical)
 {
@@ -1003,15 +1016,16 @@ step_rules(struct scan *sc, struct triage_result *res, int fallback,
 			continue;
 		for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 			if (((lazy >> c) & 1) != 0)
-				scan_concept(sc, c, msg, denied, hypothetical);
+				triage_scan_concept(sc, c, msg, denied,
+				    hypothetical);
 		*done |= lazy;
 	}
 	all = *msg | remembered;
 	for (i = 0; i < tr->nrules; i++) {
 		r = &tr->rules[i];
-		if (r->fallback != fallback || !rule_fires(r, *msg, all))
+		if (r->fallback != fallback || !triage_rule_fires(r, *msg, all))
 			continue;
-		result_add_rule(res, r->id);
+		triage_result_add_rule(res, r->id);
 		fired++;
 		if (r->level > res->own)
 			res->own = r->level;
@@ -1034,29 +1048,30 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 
 	memset(res, 0, sizeof *res);
-	scan_open(&sc, tr, text, scratch, sizeof scratch);
+	triage_scan_open(&sc, tr, text, scratch, sizeof scratch);
 
-	state_expire(tr, st, now);
+	triage_state_expire(tr, st, now);
 	for (c = 0; c < tr->nconcepts; c++)
 		if (st->seen_at[c] != 0)
 			remembered |= UINT64_C(1) << c;
 	episode = st->level;
 
-	scan_prepare(&sc);
+	triage_scan_prepare(&sc);
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (((tr->lazy >> c) & 1) == 0)
-			scan_concept(&sc, c, &msg, &denied, &hypothetical);
+			triage_scan_concept(&sc, c, &msg, &denied,
+			    &hypothetical);
 	if (hypothetical)
 		msg |= UINT64_C(1) << TRIAGE_HYPOTHETICAL;
-	scan_activity(&sc, &res->activity);
+	triage_scan_activity(&sc, &res->activity);
 	if (res->activity.present)
 		msg |= UINT64_C(1) << TRIAGE_ACTIVITY;
 
 	/* The answer to a pending question: YES adds what was asked about. */
 	if (st->question >= 0) {
-		if (scan_any(&sc, &tr->yes))
+		if (triage_scan_any(&sc, &tr->yes))
 			res->answer = TRIAGE_ANSWER_YES;
-		else if (scan_any(&sc, &tr->no))
+		else if (triage_scan_any(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
 		if (res->answer == TRIAGE_ANSWER_YES)
 			msg |= UINT64_C(1) << st->question;
@@ -1065,12 +1080,12 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	all = msg | remembered;
 	/* The rules; the fallback ones only below a red flag. */
 	res->own = TRIAGE_ROUTINE;
-	fired = step_rules(&sc, res, 0, remembered, &msg, &denied, &done,
+	fired = triage_step_rules(&sc, res, 0, remembered, &msg, &denied, &done,
 	    &hypothetical);
 	if (res->own < TRIAGE_URGENT && res->answer == TRIAGE_ANSWER_NONE) {
 		fallback = 1;
-		fired += step_rules(&sc, res, 1, remembered, &msg, &denied,
-		    &done, &hypothetical);
+		fired += triage_step_rules(&sc, res, 1, remembered, &msg,
+		    &denied, &done, &hypothetical);
 	}
 	all = msg | remembered;
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
@@ -1085,27 +1100,28 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	    res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
 	    (msg & tr->topics) == 0; c++)
 		if (((tr->lazy & tr->topics & ~done) >> c & 1) != 0 &&
-		    scan_any(&sc, &tr->concepts[c].set))
+		    triage_scan_any(&sc, &tr->concepts[c].set))
 			msg |= UINT64_C(1) << c;
 	if (fired == 0 && res->answer == TRIAGE_ANSWER_NONE && denied == 0 &&
 	    (msg & tr->topics) == 0 && !res->review) {
 		res->review = 1;
-		result_add_rule(res, "review");
+		triage_result_add_rule(res, "review");
 	}
 	if (res->answer == TRIAGE_ANSWER_YES) {
 		res->own = TRIAGE_EMERGENCY;
-		result_add_rule(res, "followup_yes");
+		triage_result_add_rule(res, "followup_yes");
 	} else if (res->answer == TRIAGE_ANSWER_NO)
-		result_add_rule(res, "followup_no");
+		triage_result_add_rule(res, "followup_no");
 
 	res->level = res->own > episode ? res->own : episode;
 	if (res->level > res->own)
-		result_add_rule(res, "episode");
+		triage_result_add_rule(res, "episode");
 
 	/* The reply and follow-up question come from the deciding rules. */
 	for (i = 0; i < tr->nrules && res->own == res->level; i++) {
 		r = &tr->rules[i];
-		if ((r->fallback && !fallback) || !rule_fires(r, msg, all) ||
+		if ((r->fallback && !fallback) || !triage_rule_fires(r, msg,
+		    all) ||
 		    r->level != res->own)
 			continue;
 		if (reply_rule == NULL && r->reply != NULL)
@@ -1141,7 +1157,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		res->question = tr->concepts[asked].id;
 	}
 	res->match_errors = sc.errors;
-	scan_close(&sc);
+	triage_scan_close(&sc);
 }
 
 const char *
@@ -1151,9 +1167,9 @@ triage_language(const struct triage_rules *tr, const char *text)
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	const char	*lang;
 
-	scan_open(&sc, tr, text, scratch, sizeof scratch);
-	lang = scan_language(&sc);
-	scan_close(&sc);
+	triage_scan_open(&sc, tr, text, scratch, sizeof scratch);
+	lang = triage_scan_language(&sc);
+	triage_scan_close(&sc);
 	return lang;
 }
 
@@ -1165,7 +1181,7 @@ triage_read_text(const struct triage_rules *tr, const char *text)
 
 	folded = xmalloc(TRIAGE_NORM_SIZE(len));
 	out = xmalloc(TRIAGE_NORM_SIZE(len));
-	(void)scan_norm(tr, text, len, folded, out);
+	(void)triage_scan_norm(tr, text, len, folded, out);
 	free(folded);
 	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
 		*p = ' ';	/* shown as the space it reads as */
@@ -1197,7 +1213,7 @@ triage_state_format(const struct triage_rules *tr, const struct triage_state *st
 }
 
 static int
-state_concept(const struct triage_rules *tr, const char *id)
+triage_state_concept(const struct triage_rules *tr, const char *id)
 {
 	int	c;
 
@@ -1209,7 +1225,7 @@ state_concept(const struct triage_rules *tr, const char *id)
 }
 
 static int
-state_time(const char *s, int64_t *out)
+triage_state_time(const char *s, int64_t *out)
 {
 	char		*end;
 	long long	 v;
@@ -1245,14 +1261,14 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 		if (strcmp(tok, "level") == 0)
 			rc = triage_level_parse(eq, &st->level);
 		else if (strcmp(tok, "flagged") == 0)
-			rc = state_time(eq, &st->flagged_at);
+			rc = triage_state_time(eq, &st->flagged_at);
 		else if (strcmp(tok, "asked") == 0)
-			rc = state_time(eq, &st->asked_at);
+			rc = triage_state_time(eq, &st->asked_at);
 		else if (strcmp(tok, "ask") == 0)
-			st->question = state_concept(tr, eq);
+			st->question = triage_state_concept(tr, eq);
 		else if (strncmp(tok, "c.", 2) == 0) {
-			if ((rc = state_time(eq, &t)) == 0 &&
-			    (c = state_concept(tr, tok + 2)) != -1)
+			if ((rc = triage_state_time(eq, &t)) == 0 &&
+			    (c = triage_state_concept(tr, tok + 2)) != -1)
 				st->seen_at[c] = t;
 		}
 		/* Unknown keys come from a newer version: skip them. */

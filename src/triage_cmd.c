@@ -103,7 +103,7 @@ triage_cmd_usage(FILE *fp)
 }
 
 static uint64_t
-conv_hash(const char *s)
+triage_cmd_conv_hash(const char *s)
 {
 	uint64_t	h = UINT64_C(1469598103934665603);
 
@@ -113,7 +113,7 @@ conv_hash(const char *s)
 }
 
 static struct conv *
-conv_get(struct convs *cs, const char *id)
+triage_cmd_conv_get(struct convs *cs, const char *id)
 {
 	struct conv	*old;
 	size_t		 i, oldsize;
@@ -130,7 +130,7 @@ conv_get(struct convs *cs, const char *id)
 
 			if (old[i].id == NULL)
 				continue;
-			j = conv_hash(old[i].id) & (cs->size - 1);
+			j = triage_cmd_conv_hash(old[i].id) & (cs->size - 1);
 			while (cs->v[j].id != NULL)
 				j = (j + 1) & (cs->size - 1);
 			c = &cs->v[j];
@@ -139,7 +139,7 @@ conv_get(struct convs *cs, const char *id)
 		}
 		free(old);
 	}
-	i = conv_hash(id) & (cs->size - 1);
+	i = triage_cmd_conv_hash(id) & (cs->size - 1);
 	while (cs->v[i].id != NULL) {
 		if (strcmp(cs->v[i].id, id) == 0)
 			return &cs->v[i];
@@ -153,7 +153,7 @@ conv_get(struct convs *cs, const char *id)
 }
 
 static void
-convs_free(struct convs *cs)
+triage_cmd_convs_free(struct convs *cs)
 {
 	size_t	i;
 
@@ -163,7 +163,7 @@ convs_free(struct convs *cs)
 }
 
 static const struct triage_rules *
-cmd_rules(const char *conf_path, const char *rules_dir, int conf_given,
+triage_cmd_rules(const char *conf_path, const char *rules_dir, int conf_given,
     struct settings **setp, struct triage_rules **own)
 {
 	struct diag	 d;
@@ -204,7 +204,7 @@ cmd_rules(const char *conf_path, const char *rules_dir, int conf_given,
  * Returns -1 when there is no message field.
  */
 static int
-cmd_split(char *line, char **conv, char **msg, char **third)
+triage_cmd_split(char *line, char **conv, char **msg, char **third)
 {
 	char	*p;
 
@@ -224,14 +224,14 @@ cmd_split(char *line, char **conv, char **msg, char **third)
 }
 
 static void
-cmd_free_clean(char *clean, char *line)
+triage_cmd_free_clean(char *clean, char *line)
 {
 	if (clean != line)
 		free(clean);
 }
 
 static void
-eval_print(const struct eval *ev, unsigned long emerg_total,
+triage_cmd_eval_print(const struct eval *ev, unsigned long emerg_total,
     unsigned long emerg_hit)
 {
 	int	i, j;
@@ -261,7 +261,7 @@ eval_print(const struct eval *ev, unsigned long emerg_total,
  * hide behind strong ones.
  */
 static void
-eval_print_langs(const struct eval_lang *el, int n)
+triage_cmd_eval_print_langs(const struct eval_lang *el, int n)
 {
 	int	i;
 
@@ -277,7 +277,7 @@ eval_print_langs(const struct eval_lang *el, int n)
 
 /* The figures of one language, added when it is first seen. */
 static struct eval_lang *
-eval_lang_get(struct eval_lang *el, int *n, const char *code)
+triage_cmd_eval_lang_get(struct eval_lang *el, int *n, const char *code)
 {
 	int	i;
 
@@ -295,7 +295,7 @@ eval_lang_get(struct eval_lang *el, int *n, const char *code)
 
 /* --lexicon: every word the rules know, "target WORD" or "known WORD". */
 static void
-cmd_lexicon(const struct triage_lexicon *lx)
+triage_cmd_lexicon(const struct triage_lexicon *lx)
 {
 	enum triage_lex_kind	 kind;
 	const char		*w;
@@ -413,7 +413,8 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		}
 		name = eval_path;
 	}
-	if ((tr = cmd_rules(conf_path, rules_dir, conf_given, &set, &own)) == NULL) {
+	if ((tr = triage_cmd_rules(conf_path, rules_dir, conf_given, &set,
+	    &own)) == NULL) {
 		fprintf(stderr, "clotline triage: cannot load the rules\n");
 		if (in != stdin)
 			fclose(in);
@@ -423,7 +424,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 	memset(&cs, 0, sizeof cs);
 	memset(&ev, 0, sizeof ev);
 	if (lexicon) {
-		cmd_lexicon(triage_rules_lexicon(tr));
+		triage_cmd_lexicon(triage_rules_lexicon(tr));
 		goto out;
 	}
 	while ((n = getline(&line, &cap, in)) != -1) {
@@ -433,28 +434,28 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			line[--len] = '\0';
 		/* Most lines are valid: split those in place, copy the rest. */
 		clean = utf8_valid(line, len) ? line : utf8_sanitize(line, len);
-		if (cmd_split(clean, &conv, &msg, &third) == -1) {
+		if (triage_cmd_split(clean, &conv, &msg, &third) == -1) {
 			if (!(lineno == 1 && strcmp(clean, "conv") == 0) &&
 			    len > 0) {
 				fprintf(stderr, "%s:%lu: expected conv<TAB>message\n",
 				    name, lineno);
 				rc = 1;
 			}
-			cmd_free_clean(clean, line);
+			triage_cmd_free_clean(clean, line);
 			continue;
 		}
 		if (lineno == 1 && strcmp(conv, "conv") == 0) {
-			cmd_free_clean(clean, line);
+			triage_cmd_free_clean(clean, line);
 			continue;
 		}
 		if (read_only) {
 			read_text = triage_read_text(tr, msg);
 			printf("%s\t%s\n", conv, read_text);
 			free(read_text);
-			cmd_free_clean(clean, line);
+			triage_cmd_free_clean(clean, line);
 			continue;
 		}
-		cv = conv_get(&cs, conv);
+		cv = triage_cmd_conv_get(&cs, conv);
 		triage_step(tr, &cv->st, msg, cv->next, &res);
 		cv->next += CMD_GAP;
 		if (eval_path == NULL) {
@@ -465,7 +466,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			putchar('\t');
 			fputs(res.rules, stdout);
 			putchar('\n');
-			cmd_free_clean(clean, line);
+			triage_cmd_free_clean(clean, line);
 			continue;
 		}
 		if (third == NULL || triage_level_parse(third, &expected) == -1) {
@@ -473,7 +474,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			    "level (emergency, urgent, advice or routine)\n",
 			    name, lineno);
 			rc = 1;
-			cmd_free_clean(clean, line);
+			triage_cmd_free_clean(clean, line);
 			continue;
 		}
 		ev.m[expected][res.level]++;
@@ -486,7 +487,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		}
 		if ((lang = triage_language(tr, msg)) != NULL)
 			cv->lang = lang;
-		el = eval_lang_get(langs, &nlangs, cv->lang);
+		el = triage_cmd_eval_lang_get(langs, &nlangs, cv->lang);
 		el->total++;
 		el->exact += res.level == expected;
 		el->under += res.level < expected;
@@ -498,15 +499,15 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			    res.level < expected ? "UNDER" : "over ", name, lineno,
 			    msg, triage_level_name(expected),
 			    triage_level_name(res.level), res.rules);
-		cmd_free_clean(clean, line);
+		triage_cmd_free_clean(clean, line);
 	}
 	if (ferror(in)) {
 		fprintf(stderr, "%s: read error\n", name);
 		rc = 1;
 	}
 	if (eval_path != NULL) {
-		eval_print(&ev, emerg_total, emerg_hit);
-		eval_print_langs(langs, nlangs);
+		triage_cmd_eval_print(&ev, emerg_total, emerg_hit);
+		triage_cmd_eval_print_langs(langs, nlangs);
 		acc = ev.total ? 100.0 * ev.exact / ev.total : 100.0;
 		recall = emerg_total ? 100.0 * emerg_hit / emerg_total : 100.0;
 		if (ev.total == 0) {
@@ -531,7 +532,7 @@ out:
 		rc = 1;
 	}
 	free(line);
-	convs_free(&cs);
+	triage_cmd_convs_free(&cs);
 	settings_free(set);
 	triage_rules_free(own);
 	return rc;

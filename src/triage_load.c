@@ -65,7 +65,8 @@ struct load {
 	int			 nprompts;
 };
 
-static void	load_words(struct load *, const char *, enum triage_lex_kind);
+static void	triage_load_words(struct load *, const char *,
+    enum triage_lex_kind);
 
 static const char *cue_names[CUE_COUNT] = {
 	[CUE_NEGATION] = "negation",
@@ -95,7 +96,7 @@ static const struct {
 
 /* Splits off the next blank-separated word of *p. */
 static char *
-load_word(char **p)
+triage_load_word(char **p)
 {
 	char	*w;
 
@@ -112,7 +113,7 @@ load_word(char **p)
 }
 
 static char *
-load_rest(char *p)
+triage_load_rest(char *p)
 {
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -120,7 +121,7 @@ load_rest(char *p)
 }
 
 static int
-load_valid_id(const char *id)
+triage_load_valid_id(const char *id)
 {
 	const char	*p;
 
@@ -134,7 +135,7 @@ load_valid_id(const char *id)
 }
 
 static pcre2_code *
-load_compile(struct load *l, const char *pattern, const char *what,
+triage_load_compile(struct load *l, const char *pattern, const char *what,
     const char *path, unsigned line, int jit)
 {
 	PCRE2_UCHAR	 msg[256];
@@ -157,7 +158,7 @@ load_compile(struct load *l, const char *pattern, const char *what,
 
 /* 1 if JIT compiled the pattern, so the engine may call pcre2_jit_match. */
 static int
-load_has_jit(const pcre2_code *re)
+triage_load_has_jit(const pcre2_code *re)
 {
 	size_t	size = 0;
 
@@ -175,7 +176,7 @@ load_has_jit(const pcre2_code *re)
  * select the same ASCII characters either way.
  */
 static void
-load_ascii(struct triage_line *ln, const char *pattern, int bytes)
+triage_load_ascii(struct triage_line *ln, const char *pattern, int bytes)
 {
 	PCRE2_SIZE	 off;
 	int		 err;
@@ -189,12 +190,12 @@ load_ascii(struct triage_line *ln, const char *pattern, int bytes)
 	if (ln->ascii == NULL)
 		return;		/* the UTF line is searched instead */
 	(void)pcre2_jit_compile(ln->ascii, PCRE2_JIT_COMPLETE);
-	ln->ascii_jit = load_has_jit(ln->ascii);
+	ln->ascii_jit = triage_load_has_jit(ln->ascii);
 }
 
 /* Compiles one line's pattern into a target's set and its alternation. */
 static void
-load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
+triage_load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
     const char *pattern, const char *what, const char *path, unsigned line)
 {
 	struct triage_line	*ln;
@@ -205,16 +206,16 @@ load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 		diag_error(l->d, path, line, "%s: no pattern", what);
 		return;
 	}
-	if ((re = load_compile(l, pattern, what, path, line, 1)) == NULL)
+	if ((re = triage_load_compile(l, pattern, what, path, line, 1)) == NULL)
 		return;
 	ts->line = xreallocarray(ts->line, (size_t)ts->nline + 1,
 	    sizeof *ts->line);
 	ln = &ts->line[ts->nline++];
 	ln->re = re;
-	ln->jit = load_has_jit(re);
+	ln->jit = triage_load_has_jit(re);
 	if ((bytes = triage_lit_line(&l->tr->lits, ln, pattern)) == -1)
 		ts->unread++;
-	load_ascii(ln, pattern, bytes);
+	triage_load_ascii(ln, pattern, bytes);
 	if (ts->nline > l->tr->maxline)
 		l->tr->maxline = ts->nline;
 	if (*src == NULL)
@@ -225,7 +226,8 @@ load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 }
 
 static int
-load_find_concept(const struct triage_rules *tr, const char *id, size_t len)
+triage_load_find_concept(const struct triage_rules *tr, const char *id,
+    size_t len)
 {
 	int	i;
 
@@ -237,7 +239,7 @@ load_find_concept(const struct triage_rules *tr, const char *id, size_t len)
 }
 
 static void
-load_concept(struct load *l, enum triage_kind kind, char *rest,
+triage_load_concept(struct load *l, enum triage_kind kind, char *rest,
     const char *path, unsigned line)
 {
 	struct triage_rules	*tr = l->tr;
@@ -246,16 +248,16 @@ load_concept(struct load *l, enum triage_kind kind, char *rest,
 	char			*id, what[80];
 	int			 c;
 
-	if ((id = load_word(&rest)) == NULL) {
+	if ((id = triage_load_word(&rest)) == NULL) {
 		diag_error(l->d, path, line, "%s needs an id and a pattern", kw);
 		return;
 	}
-	if (!load_valid_id(id)) {
+	if (!triage_load_valid_id(id)) {
 		diag_error(l->d, path, line, "%s id '%s': use lower-case letters, "
 		    "digits and _ (at most 48)", kw, id);
 		return;
 	}
-	if ((c = load_find_concept(tr, id, strlen(id))) != -1) {
+	if ((c = triage_load_find_concept(tr, id, strlen(id))) != -1) {
 		if (tr->concepts[c].kind != kind) {
 			diag_error(l->d, path, line, "'%s' is already defined "
 			    "as another kind (concept, topic, qualifier or "
@@ -273,18 +275,18 @@ load_concept(struct load *l, enum triage_kind kind, char *rest,
 		tr->concepts[c].kind = kind;
 	}
 	snprintf(what, sizeof what, "%s '%s'", kw, id);
-	load_words(l, load_rest(rest), LEX_TARGET);
-	load_add(l, &tr->concepts[c].set, &l->concept_src[c], load_rest(rest),
-	    what, path, line);
+	triage_load_words(l, triage_load_rest(rest), LEX_TARGET);
+	triage_load_add(l, &tr->concepts[c].set, &l->concept_src[c],
+	    triage_load_rest(rest), what, path, line);
 }
 
 static void
-load_cue(struct load *l, char *rest, const char *path, unsigned line)
+triage_load_cue(struct load *l, char *rest, const char *path, unsigned line)
 {
 	char	*kind, what[64];
 	int	 k;
 
-	if ((kind = load_word(&rest)) == NULL) {
+	if ((kind = triage_load_word(&rest)) == NULL) {
 		diag_error(l->d, path, line, "cue needs a kind and a pattern");
 		return;
 	}
@@ -298,27 +300,28 @@ load_cue(struct load *l, char *rest, const char *path, unsigned line)
 		return;
 	}
 	snprintf(what, sizeof what, "cue %s", kind);
-	load_add(l, &l->tr->cues[k], &l->cue_src[k], load_rest(rest), what,
-	    path, line);
+	triage_load_add(l, &l->tr->cues[k], &l->cue_src[k],
+	    triage_load_rest(rest), what, path, line);
 }
 
 static void
-load_answer(struct load *l, char *rest, const char *path, unsigned line)
+triage_load_answer(struct load *l, char *rest, const char *path, unsigned line)
 {
-	char	*which = load_word(&rest);
+	char	*which = triage_load_word(&rest);
 
 	if (which != NULL && strcmp(which, "yes") == 0)
-		load_add(l, &l->tr->yes, &l->yes_src, load_rest(rest),
-		    "answer yes", path, line);
+		triage_load_add(l, &l->tr->yes, &l->yes_src,
+		    triage_load_rest(rest), "answer yes", path, line);
 	else if (which != NULL && strcmp(which, "no") == 0)
-		load_add(l, &l->tr->no, &l->no_src, load_rest(rest),
-		    "answer no", path, line);
+		triage_load_add(l, &l->tr->no, &l->no_src,
+		    triage_load_rest(rest), "answer no", path, line);
 	else
 		diag_error(l->d, path, line, "expected: answer yes|no PATTERN");
 }
 
 static void
-load_activity(struct load *l, char *rest, const char *path, unsigned line)
+triage_load_activity(struct load *l, char *rest, const char *path,
+    unsigned line)
 {
 	struct triage_rules	*tr = l->tr;
 	struct triage_activity_re *a;
@@ -326,7 +329,7 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 	char			*unit, *pattern;
 	size_t			 i;
 
-	if ((unit = load_word(&rest)) == NULL) {
+	if ((unit = triage_load_word(&rest)) == NULL) {
 		diag_error(l->d, path, line, "expected: activity UNIT PATTERN");
 		return;
 	}
@@ -338,12 +341,13 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 		    "minutes, hours, km, miles, meters or steps)", unit);
 		return;
 	}
-	pattern = load_rest(rest);
+	pattern = triage_load_rest(rest);
 	if (*pattern == '\0') {
 		diag_error(l->d, path, line, "activity: no pattern");
 		return;
 	}
-	if ((re = load_compile(l, pattern, "activity", path, line, 1)) == NULL)
+	if ((re = triage_load_compile(l, pattern, "activity", path, line,
+	    1)) == NULL)
 		return;
 	if (unit_names[i].unit != UNIT_NONE &&
 	    pcre2_substring_number_from_name(re, (PCRE2_SPTR)"n") < 0) {
@@ -357,22 +361,23 @@ load_activity(struct load *l, char *rest, const char *path, unsigned line)
 	a = &tr->activity[tr->nactivity++];
 	a->unit = unit_names[i].unit;
 	a->line.re = re;
-	a->line.jit = load_has_jit(re);
-	load_ascii(&a->line, pattern,	/* on its own: never joined */
+	a->line.jit = triage_load_has_jit(re);
+	triage_load_ascii(&a->line, pattern,	/* on its own: never joined */
 	    triage_lit_line(&tr->lits, &a->line, pattern));
 }
 
 static void
-load_language(struct load *l, char *rest, const char *path, unsigned line)
+triage_load_language(struct load *l, char *rest, const char *path,
+    unsigned line)
 {
 	struct triage_rules	*tr = l->tr;
-	char			*code = load_word(&rest);
+	char			*code = triage_load_word(&rest);
 	size_t			 n;
 	int			 i;
 
 	n = code != NULL ? strspn(code, "abcdefghijklmnopqrstuvwxyz") : 0;
 	if (code == NULL || (n != 2 && n != 3) || code[n] != '\0' ||
-	    load_word(&rest) != NULL) {
+	    triage_load_word(&rest) != NULL) {
 		diag_error(l->d, path, line, "expected: language CODE (such as "
 		    "en, es or de)");
 		return;
@@ -393,7 +398,7 @@ load_language(struct load *l, char *rest, const char *path, unsigned line)
 }
 
 static void
-load_prompt_name(struct load *l, const char *name)
+triage_load_prompt_name(struct load *l, const char *name)
 {
 	struct triage_rules	*tr = l->tr;
 	int			 i;
@@ -411,7 +416,7 @@ load_prompt_name(struct load *l, const char *name)
  * answered with it).
  */
 static void
-load_roles(struct load *l)
+triage_load_roles(struct load *l)
 {
 	static const char *const names[] = {
 		[TRIAGE_REQUEST_STOP] = "stop",
@@ -424,11 +429,11 @@ load_roles(struct load *l)
 
 	tr->request[TRIAGE_REQUEST_NONE] = -1;
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++) {
-		c = load_find_concept(tr, names[i], strlen(names[i]));
+		c = triage_load_find_concept(tr, names[i], strlen(names[i]));
 		tr->request[i] = c != -1 && tr->concepts[c].kind == KIND_TOPIC ?
 		    c : -1;
 	}
-	load_prompt_name(l, "review");
+	triage_load_prompt_name(l, "review");
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (tr->concepts[c].kind == KIND_TOPIC)
 			tr->topics |= UINT64_C(1) << c;
@@ -452,15 +457,15 @@ load_roles(struct load *l)
  * may cross a comma (docs/rules.md).
  */
 static void
-load_across(struct load *l, struct load_pending_rule *pr)
+triage_load_across(struct load *l, struct load_pending_rule *pr)
 {
 	struct triage_rules	*tr = l->tr;
 	char			*rest = pr->text, *name;
 	int			 c, n = 0;
 
-	while ((name = load_word(&rest)) != NULL) {
+	while ((name = triage_load_word(&rest)) != NULL) {
 		n++;
-		c = load_find_concept(tr, name, strlen(name));
+		c = triage_load_find_concept(tr, name, strlen(name));
 		if (c == -1 || tr->concepts[c].kind != KIND_SYMPTOM)
 			diag_error(l->d, pr->path, pr->line, "across: '%s' is "
 			    "not a concept", name);
@@ -474,7 +479,7 @@ load_across(struct load *l, struct load_pending_rule *pr)
 
 /* Parses "ID LEVEL EXPR [ask CONCEPT] [reply NAME]" once all concepts exist. */
 static void
-load_rule(struct load *l, struct load_pending_rule *pr)
+triage_load_rule(struct load *l, struct load_pending_rule *pr)
 {
 	struct triage_rules	*tr = l->tr;
 	struct triage_rule	 r;
@@ -483,9 +488,9 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 	size_t			 len;
 	int			 c, i, neg;
 
-	id = load_word(&rest);
-	lvl = load_word(&rest);
-	expr = load_word(&rest);
+	id = triage_load_word(&rest);
+	lvl = triage_load_word(&rest);
+	expr = triage_load_word(&rest);
 	if (id == NULL || lvl == NULL || expr == NULL) {
 		diag_error(l->d, pr->path, pr->line, "expected: rule ID LEVEL "
 		    "CONCEPT[+CONCEPT|+!CONCEPT...] [ask CONCEPT] [reply NAME] [inbox] [fallback]");
@@ -493,7 +498,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 	}
 	memset(&r, 0, sizeof r);
 	r.ask = -1;
-	if (!load_valid_id(id)) {
+	if (!triage_load_valid_id(id)) {
 		diag_error(l->d, pr->path, pr->line, "rule id '%s': use "
 		    "lower-case letters, digits and _", id);
 		return;
@@ -513,7 +518,7 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 		neg = *p == '!';
 		p += neg;
 		len = strcspn(p, "+");
-		if ((c = load_find_concept(tr, p, len)) == -1) {
+		if ((c = triage_load_find_concept(tr, p, len)) == -1) {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
 			    "concept '%.*s'", id, (int)len, p);
 			return;
@@ -528,19 +533,19 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 		    "one concept that is present", id);
 		return;
 	}
-	while ((kw = load_word(&rest)) != NULL) {
+	while ((kw = triage_load_word(&rest)) != NULL) {
 		if (strcmp(kw, "inbox") == 0 || strcmp(kw, "fallback") == 0) {
 			*(strcmp(kw, "inbox") == 0 ? &r.inbox : &r.fallback) = 1;
 			continue;
 		}
-		arg = load_word(&rest);
+		arg = triage_load_word(&rest);
 		if (arg == NULL) {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': '%s' "
 			    "needs an argument", id, kw);
 			goto fail;
 		}
 		if (strcmp(kw, "ask") == 0) {
-			c = load_find_concept(tr, arg, strlen(arg));
+			c = triage_load_find_concept(tr, arg, strlen(arg));
 			if (c == -1 || tr->concepts[c].kind != KIND_SYMPTOM) {
 				diag_error(l->d, pr->path, pr->line, "rule '%s': "
 				    "ask '%s' is not a concept", id, arg);
@@ -548,17 +553,17 @@ load_rule(struct load *l, struct load_pending_rule *pr)
 			}
 			r.ask = c;
 			name = xasprintf("ask_%s", arg);
-			load_prompt_name(l, name);
+			triage_load_prompt_name(l, name);
 			free(name);
 		} else if (strcmp(kw, "reply") == 0) {
-			if (!load_valid_id(arg)) {
+			if (!triage_load_valid_id(arg)) {
 				diag_error(l->d, pr->path, pr->line, "rule '%s': "
 				    "reply '%s' is not a prompt name", id, arg);
 				goto fail;
 			}
 			free(r.reply);
 			r.reply = xstrdup(arg);
-			load_prompt_name(l, arg);
+			triage_load_prompt_name(l, arg);
 		} else {
 			diag_error(l->d, pr->path, pr->line, "rule '%s': unknown "
 			    "'%s' (ask, reply, inbox or fallback)", id, kw);
@@ -581,7 +586,7 @@ fail:
  * message reads as.  Owned by the caller; NULL after an error.
  */
 static char *
-load_expand(struct load *l, const char *text, const char *path,
+triage_load_expand(struct load *l, const char *text, const char *path,
     unsigned line)
 {
 	struct evbuffer	*b = xevbuffer_new();
@@ -621,9 +626,10 @@ load_expand(struct load *l, const char *text, const char *path,
 
 /* family NAME PATTERN: a word family for this file's later patterns. */
 static void
-load_family(struct load *l, char *rest, const char *path, unsigned line)
+triage_load_family(struct load *l, char *rest, const char *path, unsigned line)
 {
-	char	*name = load_word(&rest), *pattern = load_rest(rest);
+	char	*name = triage_load_word(&rest),
+	    *pattern = triage_load_rest(rest);
 	int	 i;
 
 	if (name == NULL || *pattern == '\0' ||
@@ -645,7 +651,7 @@ load_family(struct load *l, char *rest, const char *path, unsigned line)
 }
 
 static void
-load_families_free(struct load *l)
+triage_load_families_free(struct load *l)
 {
 	int	i;
 
@@ -660,7 +666,7 @@ load_families_free(struct load *l)
 
 /* 1 if pattern text at p ends a word: end, ), |, space, $, \b, \W, \s, \w*. */
 static int
-load_word_end(const char *p)
+triage_load_word_end(const char *p)
 {
 	if (*p == '\0' || *p == ')' || *p == '|' || *p == ' ' || *p == '$')
 		return 1;
@@ -677,7 +683,7 @@ load_word_end(const char *p)
  * line for each.
  */
 static void
-load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
+triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 {
 	const char	*p = pat, *s;
 	char		 w[40];
@@ -711,7 +717,7 @@ load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 		for (s = p; *p >= 'a' && *p <= 'z'; p++)
 			;
 		if (p - s >= 2 && (size_t)(p - s) < sizeof w &&
-		    load_word_end(p)) {
+		    triage_load_word_end(p)) {
 			memcpy(w, s, (size_t)(p - s));
 			w[p - s] = '\0';
 			/* A stem ("perd" of perd\w+) is no word to correct to. */
@@ -729,7 +735,7 @@ load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
  * my breath").
  */
 static enum triage_lex_kind
-load_cue_words(const char *rest)
+triage_load_cue_words(const char *rest)
 {
 	size_t	n = strcspn(rest, " \t");
 
@@ -743,22 +749,22 @@ load_cue_words(const char *rest)
 
 /* lexicon|known WORD...: words for triage_norm_words. */
 static void
-load_lexicon(struct load *l, char *rest, enum triage_lex_kind kind,
+triage_load_lexicon(struct load *l, char *rest, enum triage_lex_kind kind,
     const char *path, unsigned line)
 {
 	char	*w;
 
-	if (*load_rest(rest) == '\0')
+	if (*triage_load_rest(rest) == '\0')
 		diag_error(l->d, path, line, "expected: %s WORD...",
 		    kind == LEX_TARGET ? "lexicon" : "known");
-	while ((w = load_word(&rest)) != NULL)
+	while ((w = triage_load_word(&rest)) != NULL)
 		if (triage_lexicon_add(l->tr->lexicon, w, kind) == -1)
 			diag_error(l->d, path, line, "'%s' is not a word of 2 "
 			    "to 32 letters", w);
 }
 
 static void
-load_file(struct load *l, const char *path)
+triage_load_file(struct load *l, const char *path)
 {
 	struct load_pending_rule *pr;
 	FILE		*fp;
@@ -781,49 +787,51 @@ load_file(struct load *l, const char *path)
 		}
 		while (len > 0 && isspace((unsigned char)buf[len - 1]))
 			buf[--len] = '\0';
-		p = load_rest(buf);
+		p = triage_load_rest(buf);
 		if (*p == '\0' || *p == '#')
 			continue;
 		free(exp);
-		if ((exp = load_expand(l, p, path, line)) == NULL)
+		if ((exp = triage_load_expand(l, p, path, line)) == NULL)
 			continue;
 		p = exp;
-		kw = load_word(&p);
+		kw = triage_load_word(&p);
 		if (strcmp(kw, "cue") == 0)
-			load_words(l, p, load_cue_words(p));
+			triage_load_words(l, p, triage_load_cue_words(p));
 		else if (strcmp(kw, "answer") == 0 ||
 		    strcmp(kw, "harmless") == 0 || strcmp(kw, "activity") == 0)
-			load_words(l, p, LEX_WORD);
+			triage_load_words(l, p, LEX_WORD);
 		if (strcmp(kw, "concept") == 0)
-			load_concept(l, KIND_SYMPTOM, p, path, line);
+			triage_load_concept(l, KIND_SYMPTOM, p, path, line);
 		else if (strcmp(kw, "topic") == 0)
-			load_concept(l, KIND_TOPIC, p, path, line);
+			triage_load_concept(l, KIND_TOPIC, p, path, line);
 		else if (strcmp(kw, "qualifier") == 0)
-			load_concept(l, KIND_QUALIFIER, p, path, line);
+			triage_load_concept(l, KIND_QUALIFIER, p, path, line);
 		else if (strcmp(kw, "cue") == 0)
-			load_cue(l, p, path, line);
+			triage_load_cue(l, p, path, line);
 		else if (strcmp(kw, "harmless") == 0)
-			load_add(l, &l->tr->harmless, &l->harmless_src,
-			    load_rest(p), "harmless", path, line);
+			triage_load_add(l, &l->tr->harmless, &l->harmless_src,
+			    triage_load_rest(p), "harmless", path, line);
 		else if (strcmp(kw, "answer") == 0)
-			load_answer(l, p, path, line);
+			triage_load_answer(l, p, path, line);
 		else if (strcmp(kw, "activity") == 0)
-			load_activity(l, p, path, line);
+			triage_load_activity(l, p, path, line);
 		else if (strcmp(kw, "family") == 0)
-			load_family(l, p, path, line);
+			triage_load_family(l, p, path, line);
 		else if (strcmp(kw, "lexicon") == 0)
-			load_lexicon(l, p, LEX_TARGET, path, line);
+			triage_load_lexicon(l, p, LEX_TARGET, path, line);
 		else if (strcmp(kw, "known") == 0)
-			load_lexicon(l, p, LEX_KNOWN, path, line);
+			triage_load_lexicon(l, p, LEX_KNOWN, path, line);
 		else if (strcmp(kw, "language") == 0)
-			load_language(l, p, path, line);
+			triage_load_language(l, p, path, line);
 		else if (strcmp(kw, "detect") == 0) {
 			if (l->lang == -1)
 				diag_error(l->d, path, line, "detect needs a "
 				    "language line above it in this file");
 			else
-				load_add(l, &l->tr->langs[l->lang].detect,
-				    &l->detect_src[l->lang], load_rest(p),
+				triage_load_add(l,
+				    &l->tr->langs[l->lang].detect,
+				    &l->detect_src[l->lang],
+				        triage_load_rest(p),
 				    "detect", path, line);
 		} else if (strcmp(kw, "rule") == 0 ||
 		    strcmp(kw, "across") == 0) {
@@ -841,7 +849,7 @@ load_file(struct load *l, const char *path)
 			    "across)", kw);
 	}
 	free(exp);
-	load_families_free(l);
+	triage_load_families_free(l);
 	fclose(fp);
 }
 
@@ -850,7 +858,7 @@ load_file(struct load *l, const char *path)
  * still an error, and keeps it (with JIT) only when the set needs it.
  */
 static void
-load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
+triage_load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
     const char *dir)
 {
 	char	*s;
@@ -858,7 +866,7 @@ load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
 	if (src == NULL)
 		return;
 	s = xevbuffer_take(src);
-	ts->joined = load_compile(l, s, "combined pattern", dir, 0, 0);
+	ts->joined = triage_load_compile(l, s, "combined pattern", dir, 0, 0);
 	free(s);
 	if (ts->joined != NULL && ts->unread == 0) {
 		pcre2_code_free(ts->joined);
@@ -868,7 +876,7 @@ load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
 }
 
 static void
-load_set_free(struct triage_set *ts)
+triage_load_set_free(struct triage_set *ts)
 {
 	int	i;
 
@@ -881,13 +889,13 @@ load_set_free(struct triage_set *ts)
 }
 
 static int
-load_name_cmp(const void *a, const void *b)
+triage_load_name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static char **
-load_list(const char *dir, size_t *np, struct diag *d)
+triage_load_list(const char *dir, size_t *np, struct diag *d)
 {
 	DIR		*dp;
 	struct dirent	*de;
@@ -910,7 +918,7 @@ load_list(const char *dir, size_t *np, struct diag *d)
 	}
 	closedir(dp);
 	if (n > 0)
-		qsort(names, n, sizeof *names, load_name_cmp);
+		qsort(names, n, sizeof *names, triage_load_name_cmp);
 	else
 		diag_error(d, dir, 0, "no *.rules files");
 	*np = n;
@@ -934,34 +942,36 @@ triage_rules_load(const char *dir, struct diag *d)
 	tr->concepts[TRIAGE_ACTIVITY].id = xstrdup("activity");
 	tr->nconcepts = TRIAGE_BUILTINS;
 
-	names = load_list(dir, &n, d);
+	names = triage_load_list(dir, &n, d);
 	for (i = 0; i < n; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
-		load_file(&l, path);
+		triage_load_file(&l, path);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 	for (k = 0; k < l.npending; k++) {
 		if (l.pending[k].across)
-			load_across(&l, &l.pending[k]);
+			triage_load_across(&l, &l.pending[k]);
 		else
-			load_rule(&l, &l.pending[k]);
+			triage_load_rule(&l, &l.pending[k]);
 		free(l.pending[k].path);
 		free(l.pending[k].text);
 	}
 	free(l.pending);
-	load_roles(&l);
+	triage_load_roles(&l);
 
 	for (k = 0; k < tr->nconcepts; k++)
-		load_finish(&l, &tr->concepts[k].set, l.concept_src[k], dir);
+		triage_load_finish(&l, &tr->concepts[k].set, l.concept_src[k],
+		    dir);
 	for (k = 0; k < CUE_COUNT; k++)
-		load_finish(&l, &tr->cues[k], l.cue_src[k], dir);
-	load_finish(&l, &tr->harmless, l.harmless_src, dir);
-	load_finish(&l, &tr->yes, l.yes_src, dir);
-	load_finish(&l, &tr->no, l.no_src, dir);
+		triage_load_finish(&l, &tr->cues[k], l.cue_src[k], dir);
+	triage_load_finish(&l, &tr->harmless, l.harmless_src, dir);
+	triage_load_finish(&l, &tr->yes, l.yes_src, dir);
+	triage_load_finish(&l, &tr->no, l.no_src, dir);
 	for (k = 0; k < tr->nlangs; k++)
-		load_finish(&l, &tr->langs[k].detect, l.detect_src[k], dir);
+		triage_load_finish(&l, &tr->langs[k].detect, l.detect_src[k],
+		    dir);
 	triage_lit_build(&tr->lits);
 	triage_lexicon_build(tr->lexicon);
 
@@ -983,7 +993,7 @@ triage_rules_free(struct triage_rules *tr)
 		return;
 	for (i = 0; i < tr->nconcepts; i++) {
 		free(tr->concepts[i].id);
-		load_set_free(&tr->concepts[i].set);
+		triage_load_set_free(&tr->concepts[i].set);
 	}
 	for (i = 0; i < tr->nrules; i++) {
 		free(tr->rules[i].id);
@@ -991,17 +1001,17 @@ triage_rules_free(struct triage_rules *tr)
 	}
 	free(tr->rules);
 	for (i = 0; i < CUE_COUNT; i++)
-		load_set_free(&tr->cues[i]);
-	load_set_free(&tr->harmless);
-	load_set_free(&tr->yes);
-	load_set_free(&tr->no);
+		triage_load_set_free(&tr->cues[i]);
+	triage_load_set_free(&tr->harmless);
+	triage_load_set_free(&tr->yes);
+	triage_load_set_free(&tr->no);
 	for (i = 0; i < tr->nactivity; i++) {
 		pcre2_code_free(tr->activity[i].line.re);
 		pcre2_code_free(tr->activity[i].line.ascii);
 	}
 	free(tr->activity);
 	for (i = 0; i < tr->nlangs; i++)
-		load_set_free(&tr->langs[i].detect);
+		triage_load_set_free(&tr->langs[i].detect);
 	triage_lit_free(&tr->lits);
 	triage_lexicon_free(tr->lexicon);
 	for (i = 0; tr->prompts[i] != NULL; i++)
