@@ -292,7 +292,8 @@ log_has() {
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
 #   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
 #   emergency_numbers ...), CFG_ESCALATION (lines for [escalation]),
-#   CFG_STORAGE (extra lines for [storage]: backend, url, lease).
+#   CFG_STORAGE (extra lines for [storage]: backend, url, lease),
+#   CFG_LEASE ([storage] lease, on PostgreSQL only).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -312,6 +313,7 @@ shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
 database = ${CFG_DATABASE:-clotline.db}
 busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
 ${CFG_STORAGE:-}
+$(! on_postgresql || [ -z "${CFG_LEASE:-}" ] || echo "lease = $CFG_LEASE")
 
 [provider]
 name = ${CFG_PROVIDER:-console}
@@ -568,8 +570,65 @@ hmac_stdin() {
 # ------------------------------------------------------------------ SQLite
 
 # sql QUERY: runs QUERY on the test database, printing rows '|'-separated.
+# The scripts' queries are in the SQL both backends speak (see the
+# "PostgreSQL" section below): no hex(), group_concat or
+# last_insert_rowid; these helpers stand in for them.
 sql() {
 	sqlite3 -batch -noheader -cmd '.timeout 5000' "$TEST_DB" "$1"
+}
+
+# on_postgresql: the script runs on PostgreSQL (CLOTLINE_TEST_PG), not on
+# its SQLite file.
+on_postgresql() {
+	[ -n "${CLOTLINE_TEST_PG:-}" ]
+}
+
+# sqlite_only WHAT: true on SQLite; on PostgreSQL says that WHAT (a part of
+# the script about what only SQLite has) is skipped, and is false:
+#   if sqlite_only 'the WAL file'; then ... fi
+sqlite_only() {
+	on_postgresql || return 0
+	echo "# skipped on PostgreSQL: $1"
+	return 1
+}
+
+# store_reset: an empty store, as if the gateway never ran: the SQLite
+# file (and its -wal and -shm) removed, or the PostgreSQL schema emptied.
+store_reset() {
+	if on_postgresql; then
+		psql -X -q -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" -c \
+		    'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' ||
+			fail "CLOTLINE_TEST_PG: cannot empty $CLOTLINE_TEST_PG"
+	else
+		rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+	fi
+}
+
+# sql_now: the SQL expression for the current time, in seconds since the
+# epoch, as an integer.
+sql_now() {
+	if on_postgresql; then
+		echo 'CAST(extract(epoch FROM now()) AS bigint)'
+	else
+		echo "CAST(strftime('%s', 'now') AS INTEGER)"
+	fi
+}
+
+# sql_hex EXPR: the SQL expression for the bytes of the text EXPR in
+# upper-case hex (SQLite's hex()).
+sql_hex() {
+	if on_postgresql; then
+		echo "upper(encode(convert_to($1, 'UTF8'), 'hex'))"
+	else
+		echo "hex($1)"
+	fi
+}
+
+# sql_list SEP QUERY: the rows of QUERY (one column, in its ORDER BY) on
+# one line, joined by SEP (for group_concat, which PostgreSQL spells
+# otherwise).
+sql_list() {
+	sql "$2" | paste -sd "$1" -
 }
 
 # enrol PHONE [OPTED_OUT]: adds an enrolled English patient, without quiet
@@ -668,8 +727,7 @@ queue_msg() {
 	sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority,
 	     next_attempt_at, created_at, updated_at)
 	     VALUES ('$1', '$2', '$3', 'pending', $prio,
-	     strftime('%s', 'now') + ${5:-0}, strftime('%s', 'now'), strftime('%s', 'now'));
-	     SELECT last_insert_rowid();"
+	     $(sql_now) + ${5:-0}, $(sql_now), $(sql_now)) RETURNING id;"
 }
 
 # outbox_settled: nothing waits in the outbox any more.
@@ -679,7 +737,7 @@ outbox_settled() {
 
 # row_status ID: "status|attempts|error_code" of an outbox row.
 row_status() {
-	sql "SELECT status, attempts, coalesce(error_code, '') FROM outbound_messages WHERE id = $1;"
+	sql "SELECT status, attempts, coalesce(CAST(error_code AS TEXT), '') FROM outbound_messages WHERE id = $1;"
 }
 
 # ------------------------------------------------------------- PostgreSQL
@@ -698,7 +756,5 @@ url = $CLOTLINE_TEST_PG"
 	sql() {
 		psql -X -q -A -t -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" -c "$1"
 	}
-	psql -X -q -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" -c \
-	    'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' ||
-		fail "CLOTLINE_TEST_PG: cannot empty $CLOTLINE_TEST_PG"
+	store_reset
 fi

@@ -34,13 +34,7 @@ set -euo pipefail
 	fail "CLOTLINE_TESTCLOCK is not built (make check builds it)"
 : "${WEBHOOKGEN:=$top_builddir/tests/fake/webhookgen}"
 [ -x "$WEBHOOKGEN" ] || fail "WEBHOOKGEN is not built (make check builds it)"
-# A built-in backend is listed by check-config's complaint about a bad one.
-printf '[storage]\nbackend = ?\n' >"$TMPD/probe.ini"
-probe=$("$CLOTLINE" check-config -c "$TMPD/probe.ini" 2>&1 || true)
-if [[ $probe != *"sqlite, postgresql"* ]]; then
-	echo "SKIP: this clotline was built without PostgreSQL (libpq)"
-	exit 77
-fi
+pg_cluster_require_build "$CLOTLINE"
 pg_cluster_start
 _CLEANUP+=(pg_cluster_stop)
 
