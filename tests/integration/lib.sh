@@ -648,16 +648,25 @@ metric() {
 	printf '%s\n' "$HTTP_BODY" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
-# load_webhooks TSV OUTDIR RESULTS [PORT] [PARALLEL]: posts every request of
-# webhookgen's TSV to /twilio/sms on PORT ($PORT), PARALLEL (8) at a time,
-# each answer's body to OUTDIR/SID; RESULTS gets "STATUS SID" lines (000: no
-# answer).  Runs in the foreground; start it with & for a load.
+# load_webhooks TSV OUTDIR RESULTS [PORT|URL] [PARALLEL]: posts every
+# request of webhookgen's TSV to /twilio/sms on PORT ($PORT), or to URL
+# (https: through nginx_start's TLS, its certificate not checked),
+# PARALLEL (8) at a time, each answer's body to OUTDIR/SID; RESULTS gets
+# "STATUS SID" lines (000: no answer).  Runs in the foreground; start it
+# with & for a load.
 load_webhooks() {
+	local url=${4:-$PORT}
+	case $url in
+	*://*) ;;
+	*) url=http://127.0.0.1:$url/twilio/sms ;;
+	esac
 	mkdir -p "$2"
-	awk -F'\t' -v url="http://127.0.0.1:${4:-$PORT}/twilio/sms" -v dir="$2" '{
+	awk -F'\t' -v url="$url" -v dir="$2" '{
 		if (NR > 1)
 			printf "next\n"	# a "next" at the end would abort the rest
 		printf "url = \"%s\"\n", url
+		if (url ~ /^https:/)
+			printf "insecure\n"
 		printf "header = \"X-Twilio-Signature: %s\"\n", $2
 		printf "header = \"Content-Type: application/x-www-form-urlencoded\"\n"
 		printf "header = \"Expect:\"\n"
@@ -738,6 +747,99 @@ outbox_settled() {
 # row_status ID: "status|attempts|error_code" of an outbox row.
 row_status() {
 	sql "SELECT status, attempts, coalesce(CAST(error_code AS TEXT), '') FROM outbound_messages WHERE id = $1;"
+}
+
+# ------------------------------------------------------------------ nginx
+
+# nginx_require: skips the script (77) unless nginx is installed.
+nginx_require() {
+	NGINX=$(PATH=$PATH:/usr/sbin:/sbin command -v nginx || true)
+	if [ -z "$NGINX" ]; then
+		echo "# SKIP $TEST_NAME: nginx is not installed (apt-get install nginx)"
+		exit 77
+	fi
+}
+
+# free_port: a loopback port nothing listens on (as far as one can tell).
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# nginx_start PORT...: contrib/nginx-clotline.conf as shipped (NGINX, from
+# nginx_require), on loopback ports (TLS_PORT, HTTP_PORT) with a
+# self-signed certificate for gateway.test (NG/cert.pem), its upstream the
+# gateways on PORT...: one as shipped, several as docs/deployment.md says
+# (each max_fails=1 fail_timeout=5s); nothing else changed.  Sets NG and
+# NGINX_PID.  Its access log, NG/access.log, is nginx's combined format
+# and, last, "upstream=ADDRESSES/STATUSES": which instances a request was
+# passed to, in order, and what each answered.
+nginx_start() {
+	local tries=0 servers= p
+	NG=$TMPD/nginx
+	mkdir -p "$NG/acme"
+	[ -s "$NG/cert.pem" ] ||
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$NG/key.pem" -out "$NG/cert.pem" -days 1 -subj /CN=gateway.test \
+		-addext subjectAltName=DNS:gateway.test 2>/dev/null
+	if [ "$#" = 1 ]; then
+		servers="server 127.0.0.1:$1;"
+	else
+		for p in "$@"; do
+			servers="$servers server 127.0.0.1:$p max_fails=1 fail_timeout=5s;"
+		done
+	fi
+	until _nginx_try "$servers"; do	# a port taken in between: pick others
+		tries=$((tries + 1))
+		[ "$tries" -lt 5 ] || fail "nginx would not start: $(tail -n 3 "$NG/error.log")"
+	done
+}
+
+_nginx_up() {	# nginx writes its pid file once its sockets are bound
+	kill -0 "$NGINX_PID" 2>/dev/null || return 0
+	[ "$(cat "$NG/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]
+}
+
+_nginx_try() {
+	TLS_PORT=$(free_port)
+	HTTP_PORT=$(free_port)
+	sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS_PORT ssl http2;|" \
+		-e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
+		-e '/listen \[::\]/d' \
+		-e "s|server 127.0.0.1:8080;|$1|" \
+		-e "s|/etc/letsencrypt/live/clinic.example.org/fullchain.pem|$NG/cert.pem|" \
+		-e "s|/etc/letsencrypt/live/clinic.example.org/privkey.pem|$NG/key.pem|" \
+		-e "s|/var/www/acme|$NG/acme|" \
+		-e 's|clinic.example.org|gateway.test|g' \
+		"$top_srcdir/contrib/nginx-clotline.conf" >"$NG/site.conf"
+	cat >"$NG/nginx.conf" <<EOF
+worker_processes 1;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+daemon off;
+events { worker_connections 256; }
+http {
+	log_format upstreams '\$remote_addr - \$remote_user [\$time_local] "\$request" \$status '
+	    '\$body_bytes_sent "\$http_referer" "\$http_user_agent" '
+	    'upstream=\$upstream_addr/\$upstream_status';
+	access_log $NG/access.log upstreams;
+	client_body_temp_path $NG/body;
+	proxy_temp_path $NG/proxy;
+	fastcgi_temp_path $NG/fastcgi;
+	uwsgi_temp_path $NG/uwsgi;
+	scgi_temp_path $NG/scgi;
+	include $NG/site.conf;
+}
+EOF
+	rm -f "$NG/nginx.pid"
+	"$NGINX" -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" 2>>"$NG/error.log" &
+	NGINX_PID=$!
+	_PIDS+=("$NGINX_PID")
+	wait_for 10 _nginx_up || fail 'nginx did not start listening'
+	kill -0 "$NGINX_PID" 2>/dev/null
 }
 
 # ------------------------------------------------------------- PostgreSQL
