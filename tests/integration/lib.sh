@@ -845,12 +845,17 @@ EOF
 # ------------------------------------------------------------- PostgreSQL
 
 # CLOTLINE_TEST_PG=URL runs the script on that PostgreSQL database instead
-# of the SQLite file: it is emptied first, the configuration names it, and
-# sql() queries it.  For runs by hand, not yet in make check: emergency.sh
-# passes so, and sms.sh, api.sh, patient.sh and voice.sh run long before a
-# query of their own in SQLite's dialect (hex(), group_concat, strftime,
-# a comparison read back as 1, not t) stops them; scripts that reach into
-# SQLite's files or CLI are not meant for it.
+# of the SQLite file: it is emptied first (store_reset), the configuration
+# names it, and sql() queries it.  make check runs every script so
+# (tests/pg/suite.bash, a database each), so the scripts' queries are in
+# the SQL both speak: sql_now for the time, sql_hex, sql_list for
+# group_concat, INSERT ... RETURNING id for last_insert_rowid, a
+# comparison read back as CAST(... AS INTEGER) (PostgreSQL says t, not 1),
+# a subquery in FROM with an alias.  A part about what only SQLite has
+# (its files and their modes, backup, WAL, a full disk under the file,
+# group commit) is wrapped in `if sqlite_only 'WHAT'`, which on
+# PostgreSQL says it is skipped; on SQLite every part runs as before.
+# By hand: CLOTLINE_TEST_PG='postgresql:///db?host=/tmp/pg' bash sms.sh
 if [ -n "${CLOTLINE_TEST_PG:-}" ]; then
 	command -v psql >/dev/null 2>&1 || fail 'CLOTLINE_TEST_PG: psql is required'
 	CFG_STORAGE="backend = postgresql
