@@ -51,7 +51,10 @@ export PATH
 suite_run() {
 	local n=$1 s=$2 rc=0 t0
 	t0=$(date +%s)
-	"$PG_BIN/createdb" -h "$PG_DIR" -U clotline "db_$n"
+	if ! "$PG_BIN/createdb" -h "$PG_DIR" -U clotline "db_$n" >"$LOGDIR/$n.log" 2>&1; then
+		echo "99 0" >"$LOGDIR/$n.rc"
+		return
+	fi
 	CLOTLINE_TEST_PG="postgresql:///db_$n?host=$PG_DIR&user=clotline" \
 	    timeout "${CLOTLINE_SCRIPT_TIMEOUT:-600}" \
 	    bash "$top_srcdir/$s" >"$LOGDIR/$n.log" 2>&1 || rc=$?
@@ -95,5 +98,6 @@ for s in "${scripts[@]}"; do
 done
 wait
 suite_report
+[ "$reported" = "$i" ] || { echo "# $((i - reported)) scripts said nothing"; exit 1; }
 [ "$failed" = 0 ] || { echo "# $failed of ${#scripts[@]} scripts failed on PostgreSQL"; exit 1; }
 exit 0
