@@ -9,7 +9,8 @@
 #      (contrib/nginx-clotline.conf), its upstream both instances, and
 #      staff pausing and resuming every patient on both meanwhile; kill -9
 #      of one mid-load: nginx passes what it did not answer on to the
-#      other, so every webhook is answered 200 or 503, none lost; restart,
+#      other, so every webhook is answered, 200 or (rarely) a 502 or 503
+#      the provider retries; every 200 stored; restart,
 #      and the provider's retries through nginx until every message is
 #      answered 200: every message stored exactly once, every acknowledged
 #      one answered with its stored reply, one escalation per sender's
