@@ -62,6 +62,7 @@ suite_run() {
 }
 
 echo "1..${#scripts[@]}"
+suite_t0=$(date +%s)
 jobs_max=${CLOTLINE_PG_JOBS:-1}
 failed=0
 i=0
@@ -98,6 +99,7 @@ for s in "${scripts[@]}"; do
 done
 wait
 suite_report
+echo "# ${#scripts[@]} scripts on PostgreSQL in $(($(date +%s) - suite_t0)) s, $jobs_max at a time"
 [ "$reported" = "$i" ] || { echo "# $((i - reported)) scripts said nothing"; exit 1; }
 [ "$failed" = 0 ] || { echo "# $failed of ${#scripts[@]} scripts failed on PostgreSQL"; exit 1; }
 exit 0
