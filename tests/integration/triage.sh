@@ -87,6 +87,9 @@ floor "$C/de-tune7.tsv" 99.9 96.6 0
 floor "$C/en-tune8.tsv" 99.9 97.1 0
 floor "$C/es-tune8.tsv" 98.1 91.3 2
 floor "$C/de-tune8.tsv" 96.3 91.3 3
+floor "$C/en-tune9.tsv" 99.9 97.6 0
+floor "$C/es-tune9.tsv" 99.9 96.9 0
+floor "$C/de-tune9.tsv" 98.0 93.4 1
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
