@@ -165,13 +165,14 @@ echo "load: wrk -t1 -c{${CONN_LIST[*]}} -d${SECS}s; $RUNS runs of: ${CONFIGS[*]}
 echo "synchronous 4 KiB write in $TMP: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "${BENCH_PG_OPTS:-}" ] || echo "PostgreSQL settings: $BENCH_PG_OPTS"
 
-# group_commits URL...: "C M", commits and messages, summed over gateways.
+# group_commits URL...: "C/M", the group commits and their messages summed
+# over the gateways, or "none" (PostgreSQL commits each message alone).
 group_commits() {
 	local u
 	for u in "$@"; do curl -s "$u/metrics"; done | awk '
 		$1 == "clotline_group_commits_total" { c += $2 }
 		$1 == "clotline_group_commit_messages_total" { m += $2 }
-		END { print c + 0, m + 0 }'
+		END { if (c > 0) print c "/" m; else print "none" }'
 }
 perf_start() {	# OUT
 	PERF_PID=
@@ -246,7 +247,7 @@ run_config() {
 		start_peer "$d"
 		run_wrk "http://127.0.0.1:$PEER_PORT/twilio/sms" "$req" "$d/wrk" "$conns"
 		stop_server "$PEER_PID"
-		gc="- -"
+		gc=-
 		rows=$(sqlite3 "$d/peer.db" 'SELECT count(*) FROM messages;')
 		;;
 	esac
@@ -262,7 +263,7 @@ run_config() {
 	max=$(val "$d/wrk" max_ms)
 	printf '  %-6s %-9s c%-3s %8s req/s  p50 %7s  p90 %7s  p99 %7s  max %8s ms  200s %7s  rows %7s  other %s  errors %s  sids reused %s  commits/messages %s  load/cpu stall %s\n' \
 		"$config" "$mix" "$conns" "$rps" "$p50" "$p90" "$p99" "$max" "$ok200" "$rows" \
-		"$other" "$errs" "$wrapped" "${gc/ //}" "$load"
+		"$other" "$errs" "$wrapped" "$gc" "$load"
 	echo "$run $conns $mix $config $rps $p50 $p90 $p99 $max $ok200 $rows $other $errs $wrapped $load" >>"$TMP/results"
 	# Every 200 is a stored row; a few more rows are possible (answered
 	# as wrk's clock stopped, before it read the reply), never fewer.
