@@ -32,6 +32,9 @@
 #   BENCH_PG_OPTS="-c name=value ..."     PostgreSQL server settings on top
 #                                         of the defaults (fsync on)
 #   BENCH_DIR=DIR                         keep everything there
+#   BENCH_BIN=PATH                        another gateway binary (an
+#                                         experiment), with this tree's
+#                                         prompts and rules
 #   BENCH_PERF=record                     perf record -a -g on CPU 0 (the
 #                                         servers' CPU) during each gateway
 #                                         run, into DIR/.../perf.data
@@ -54,7 +57,7 @@ CONN_LIST=(8 64)
 [ $# -eq 0 ] || CONN_LIST=("$@")
 read -r -a CONFIGS <<<"${BENCH_CONFIGS:-sqlite pg1 pg2 node}"
 read -r -a MIXES <<<"${BENCH_MIXES:-realistic redflag}"
-BIN=$PWD/src/clotline
+BIN=${BENCH_BIN:-$PWD/src/clotline}
 GEN=$PWD/tests/fake/webhookgen
 PEER=$PWD/bench/peer-node
 TOKEN=bench-token-not-a-secret
@@ -78,17 +81,7 @@ rm -f "${TMPDIR:-/tmp}/compare-probe.$$.ini"
 [[ $probe == *"sqlite, postgresql"* ]] ||
 	{ echo "compare.sh: src/clotline was built without PostgreSQL (apt-get install libpq-dev; ./configure)" >&2; exit 1; }
 
-TMP=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$TMP"
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	pg_cluster_stop
-	[ -n "${BENCH_DIR:-}" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
+bench_scratch pg_cluster_stop
 
 # ------------------------------------------------------------ the peer
 # npm ci when node_modules is missing or older than the lock file.  node-gyp

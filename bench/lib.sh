@@ -3,8 +3,8 @@
 # from the top of the source tree: CPU pinning, starting and stopping
 # servers that write their port to a file, the gateway under load, wrk runs
 # and their results, the corpus of messages.  The caller sets TMP (its
-# scratch directory), PIDS (an array, killed on exit by the caller), SECS,
-# CONNS, TOKEN, PUBLIC and BIN before using them.
+# scratch directory, from bench_scratch), SECS, CONNS, TOKEN, PUBLIC and BIN
+# before using them.
 
 if [ "$(nproc)" -ge 2 ]; then
 	SERVER_CPU=(taskset -c 0)
@@ -15,6 +15,24 @@ else
 	CLIENT_CPU=()
 	pinning='one CPU: not pinned'
 fi
+
+# bench_scratch [CMD...]: TMP (BENCH_DIR, or a new directory removed on
+# exit) and PIDS, the servers started, killed on exit; then CMD, if given,
+# runs on exit too (e.g. pg_cluster_stop).
+bench_scratch() {
+	TMP=${BENCH_DIR:-$(mktemp -d)}
+	mkdir -p "$TMP"
+	PIDS=()
+	BENCH_ON_EXIT=("$@")
+	trap bench_cleanup EXIT
+}
+bench_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	[ ${#BENCH_ON_EXIT[@]} -eq 0 ] || "${BENCH_ON_EXIT[@]}"
+	[ -n "${BENCH_DIR:-}" ] || rm -rf "$TMP"
+}
 
 # bench_need TOOL...: stops the script unless each is installed.
 bench_need() {

@@ -54,16 +54,7 @@ bench_need wrk nginx sqlite3 curl
 	{ echo "webhook.sh: BENCH_PERF needs perf (apt-get install linux-perf)" >&2; exit 1; }
 [ -x "$BIN" ] && [ -x "$GEN" ] && [ -x "$FLOOR" ] ||
 	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen bench/floor" >&2; exit 1; }
-TMP=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$TMP"
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	[ -n "${BENCH_DIR:-}" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
+bench_scratch
 
 # --------------------------------------------------------------- requests
 bench_corpus "$TMP/messages"
