@@ -110,9 +110,10 @@ enrol_sql() {
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
 # run_wrk URL DATA OUT [CONNECTIONS]: one wrk run (CONNS connections unless
-# given), its "result KEY VALUE" lines in OUT.
+# given), its "result KEY VALUE" lines in OUT.  A request unanswered after
+# 15 s, as long as the provider waits, is a socket error (a timeout).
 run_wrk() {
-	"${CLIENT_CPU[@]}" wrk -t1 -c"${4:-$CONNS}" -d"${SECS}s" --latency --timeout 10s \
+	"${CLIENT_CPU[@]}" wrk -t1 -c"${4:-$CONNS}" -d"${SECS}s" --latency --timeout 15s \
 		-s bench/webhook.lua "$1" -- "$2" 1 >"$3.raw"
 	sed -n 's/^result //p' "$3.raw" >"$3"
 }
