@@ -77,6 +77,7 @@ struct search {
 
 struct scan {
 	const struct triage_rules *tr;
+	uint64_t		 hypo;		/* symptoms read only as "what if" */
 	pcre2_match_data	*md;
 	uint64_t		*sat;		/* clauses whose literals are here */
 	struct hit		*hit;		/* per line: all, any */
@@ -881,9 +882,12 @@ triage_state_expire(const struct triage_rules *tr, struct triage_state *st,
 {
 	int	c;
 
-	for (c = 0; c < tr->nconcepts; c++)
+	for (c = 0; c < tr->nconcepts; c++) {
 		if (st->seen_at[c] != 0 && now - st->seen_at[c] >= TRIAGE_WINDOW)
 			st->seen_at[c] = 0;
+		if (st->hypo_at[c] != 0 && now - st->hypo_at[c] >= TRIAGE_WINDOW)
+			st->hypo_at[c] = 0;
+	}
 	if (st->flagged_at == 0 || now - st->flagged_at >= TRIAGE_WINDOW) {
 		st->level = TRIAGE_ROUTINE;
 		st->flagged_at = 0;
@@ -913,15 +917,42 @@ triage_scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
     int *hypothetical)
 {
 	const struct triage_concept *tc = &sc->tr->concepts[c];
-	int	neg = 0;
+	int	neg = 0, hypo = 0;
 
 	if (tc->kind == KIND_TOPIC ? triage_scan_any(sc, &tc->set) :
 	    triage_scan_symptom(sc, &tc->set, tc->across,
-	        tc->kind == KIND_SYMPTOM ?
-	    hypothetical : &neg, &neg))
+	        tc->kind == KIND_SYMPTOM ? &hypo : &neg, &neg))
 		*msg |= UINT64_C(1) << c;
 	else if (neg)
 		*denied |= UINT64_C(1) << c;
+	else if (hypo)
+		sc->hypo |= UINT64_C(1) << c;
+	if (hypo)
+		*hypothetical = 1;
+}
+
+/*
+ * "It's happening now", after a symptom was asked about as "what if"
+ * within the window: that symptom is reported now.  Returns the symptoms.
+ */
+static uint64_t
+triage_scan_now(struct scan *sc, const struct triage_state *st, int64_t now,
+    uint64_t *msg, uint64_t *denied, int *hypothetical)
+{
+	const struct triage_rules *tr = sc->tr;
+	uint64_t	 pending = 0, here = 0;
+	int		 c;
+
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (st->hypo_at[c] != 0 && now - st->hypo_at[c] < TRIAGE_WINDOW)
+			pending |= UINT64_C(1) << c;
+	if (pending == 0 || tr->now < 0)
+		return 0;
+	triage_scan_concept(sc, tr->now, &here, denied, hypothetical);
+	if ((here >> tr->now & 1) == 0)
+		return 0;
+	*msg |= pending | here;
+	return pending;
 }
 
 /*
@@ -953,6 +984,7 @@ triage_scan_open(struct scan *sc, const struct triage_rules *tr,
 
 	/* Not all of sc: its spans (15 KiB) are written before they are read. */
 	sc->cues_done = 0;
+	sc->hypo = 0;
 	sc->bounds_done = 0;
 	sc->errors = 0;
 	sc->tr = tr;
@@ -1041,7 +1073,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
-	uint64_t	 done = 0;
+	uint64_t	 done = 0, pending;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	int		 c, i, hypothetical = 0, asked = -1, fired, fallback = 0;
 	enum triage_level episode;
@@ -1061,6 +1093,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		if (((tr->lazy >> c) & 1) == 0)
 			triage_scan_concept(&sc, c, &msg, &denied,
 			    &hypothetical);
+	pending = triage_scan_now(&sc, st, now, &msg, &denied, &hypothetical);
+	if (pending != 0)
+		triage_result_add_rule(res, "happening_now");
 	if (hypothetical)
 		msg |= UINT64_C(1) << TRIAGE_HYPOTHETICAL;
 	triage_scan_activity(&sc, &res->activity);
@@ -1141,8 +1176,11 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	/* The new state. */
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
 		bit = UINT64_C(1) << c;
-		if ((msg & bit) != 0 && tr->concepts[c].kind == KIND_SYMPTOM)
+		if ((msg & bit) != 0 && tr->concepts[c].kind == KIND_SYMPTOM) {
 			st->seen_at[c] = now;
+			st->hypo_at[c] = 0;
+		} else if ((sc.hypo & bit) != 0)
+			st->hypo_at[c] = now;
 	}
 	if (res->own >= TRIAGE_URGENT) {
 		st->flagged_at = now;
@@ -1209,6 +1247,10 @@ triage_state_format(const struct triage_rules *tr, const struct triage_state *st
 		if (st->seen_at[c] != 0)
 			evbuffer_add_printf(b, " c.%s=%" PRId64,
 			    tr->concepts[c].id, st->seen_at[c]);
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (st->hypo_at[c] != 0)
+			evbuffer_add_printf(b, " h.%s=%" PRId64,
+			    tr->concepts[c].id, st->hypo_at[c]);
 	return xevbuffer_take(b);
 }
 
@@ -1270,6 +1312,10 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 			if ((rc = triage_state_time(eq, &t)) == 0 &&
 			    (c = triage_state_concept(tr, tok + 2)) != -1)
 				st->seen_at[c] = t;
+		} else if (strncmp(tok, "h.", 2) == 0) {
+			if ((rc = triage_state_time(eq, &t)) == 0 &&
+			    (c = triage_state_concept(tr, tok + 2)) != -1)
+				st->hypo_at[c] = t;
 		}
 		/* Unknown keys come from a newer version: skip them. */
 	}

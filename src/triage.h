@@ -53,6 +53,7 @@ struct triage_state {
 	enum triage_level	level;		/* episode level: urgent, emergency or routine */
 	int64_t			flagged_at;	/* last message with its own red flag; 0: none */
 	int64_t			seen_at[TRIAGE_MAX_CONCEPTS];	/* 0: not reported */
+	int64_t			hypo_at[TRIAGE_MAX_CONCEPTS];	/* only "what if"; 0: no */
 	int			question;	/* concept asked about; -1: none */
 	int64_t			asked_at;
 };

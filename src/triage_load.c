@@ -433,6 +433,9 @@ triage_load_roles(struct load *l)
 		tr->request[i] = c != -1 && tr->concepts[c].kind == KIND_TOPIC ?
 		    c : -1;
 	}
+	/* "It's happening now": a symptom asked about as "what if" is here. */
+	c = triage_load_find_concept(tr, "now", 3);
+	tr->now = c != -1 && tr->concepts[c].kind == KIND_QUALIFIER ? c : -1;
 	triage_load_prompt_name(l, "review");
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (tr->concepts[c].kind == KIND_TOPIC)

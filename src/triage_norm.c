@@ -701,8 +701,8 @@ triage_norm_dots(char *s, size_t len)
 		else if (s[i] == '.' && norm_word_dot(s, len, i, &next))
 			dots++;
 	}
-	/* Most gaps between words, and at least three. */
-	if (dots < 3 || dots * 3 < (words - 1) * 2)
+	/* Most gaps between words, and at least two ("Can't. Breathe. Now."). */
+	if (dots < 2 || dots * 3 < (words - 1) * 2)
 		return;
 	/*
 	 * From the end: whether a dot parts words depends on what is before

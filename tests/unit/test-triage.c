@@ -477,6 +477,51 @@ test_hypothetical_stays_out_of_the_conversation(void **state)
 	conv(m, w, NULL, 2);
 }
 
+/*
+ * "It's happening now" after a "what if": the symptom asked about is
+ * reported, in each language; denied, or a day later, it is not; and the
+ * state carries it between messages (as the daemon stores it).
+ */
+static void
+test_happening_now(void **state)
+{
+	static const char *const m1[] = {
+	    "what do I do if I cough up blood?",
+	    "asking because it's happening now" };
+	static const char *const m2[] = {
+	    "qué hago si me sangra la nariz y no para?",
+	    "xq me está pasando ahorita, van 15 minutos" };
+	static const char *const m3[] = {
+	    "was mache ich wenn ich Blut huste?", "passiert grad" };
+	static const char *const m4[] = {
+	    "what if I get chest pain?", "not happening now, just asking" };
+	static const char *const m5[] = {
+	    "it's happening now" };
+	static const enum triage_level e[] = { A, E }, u[] = { A, U },
+	    r[] = { A, R }, one[] = { R };
+	static const int64_t later[] = { T0, T0 + 25 * HOUR };
+	struct triage_state	st, back;
+	struct triage_result	res;
+	char			*s;
+
+	conv(m1, e, NULL, 2);
+	conv(m2, u, NULL, 2);
+	conv(m3, e, NULL, 2);
+	conv(m4, r, NULL, 2);
+	conv(m5, one, NULL, 1);
+	conv(m1, r, later, 2);
+
+	triage_state_init(&st);
+	triage_step(rules, &st, m1[0], T0, &res);
+	s = triage_state_format(rules, &st);
+	assert_non_null(strstr(s, " h.cough_blood="));
+	assert_int_equal(triage_state_parse(rules, s, &back), 0);
+	triage_step(rules, &back, m1[1], T0 + 60, &res);
+	assert_int_equal(res.level, TRIAGE_EMERGENCY);
+	assert_non_null(strstr(res.rules, "happening_now"));
+	free(s);
+}
+
 static void
 test_replies(void **state)
 {
@@ -1285,6 +1330,7 @@ main(void)
 		cmocka_unit_test(test_episode_ends_after_24_hours),
 		cmocka_unit_test(test_follow_up_question),
 		cmocka_unit_test(test_hypothetical_stays_out_of_the_conversation),
+		cmocka_unit_test(test_happening_now),
 		cmocka_unit_test(test_replies),
 		cmocka_unit_test(test_activity_reports),
 		cmocka_unit_test(test_language_detection),
