@@ -175,6 +175,16 @@ perf_start() {	# OUT
 }
 perf_wait() { [ -z "$PERF_PID" ] || wait "$PERF_PID" || true; }
 
+# cpu_stall_pct SECONDS: the share of SECONDS from now in which some task
+# waited for a CPU, from /proc/pressure/cpu's total (microseconds).
+cpu_stall_pct() {
+	local t0 t1
+	t0=$(awk '$1 == "some" { sub(/total=/, "", $5); print $5 }' /proc/pressure/cpu)
+	sleep "$1"
+	t1=$(awk '$1 == "some" { sub(/total=/, "", $5); print $5 }' /proc/pressure/cpu)
+	awk -v a="$t0" -v b="$t1" -v s="$1" 'BEGIN { printf "%.0f%%", (b - a) / (s * 10000) }'
+}
+
 # run_config CONFIG MIX CONNS RUN: one configuration under one load;
 # appends its line to TMP/results.
 fail=0
@@ -183,12 +193,12 @@ run_config() {
 	local rows ok200 other errs wrapped rps p50 p90 p99 max gc half
 	d=$TMP/run$run/$mix-c$conns-$config
 	mkdir -p "$d"
-	# The machine's state as it starts: the load average, and the share of
-	# the last 10 s in which some task waited for a CPU (pressure stall).
+	# The machine's state as it starts, with none of this script's servers
+	# running: the load average, and the share of 2 s in which some task
+	# waited for a CPU (pressure stall: other work's contention).
 	local load
 	load=$(cut -d' ' -f1 /proc/loadavg)
-	[ ! -r /proc/pressure/cpu ] ||
-		load=$load/$(awk '$1 == "some" { sub(/avg10=/, "", $2); print $2 "%" }' /proc/pressure/cpu)
+	[ ! -r /proc/pressure/cpu ] || load=$load/$(cpu_stall_pct 2)
 	case $config in
 	sqlite)
 		start_gateway "$d"
