@@ -124,10 +124,10 @@ pg_reset() {
 
 # -------------------------------------------------------------- mixes
 bench_corpus "$TMP/messages-redflag"
-# The realistic mix: 100 lines in 20 are progress reports, 3 questions, 1
-# a red flag, drawn (fixed seed) from the corpora's routine, advice and
-# urgent/emergency messages and a few progress reports in the form the
-# reminders ask for.
+# The realistic mix: of every 20 messages, 16 progress reports, 3
+# questions and 1 red flag on average, drawn (fixed seed) from the
+# corpora's routine, advice and urgent/emergency messages, and a few
+# progress reports in the form the reminders ask for.
 cat tests/data/*.tsv | awk -F'\t' 'NF >= 3 && $1 != "conv" { print $3 "\t" $2 }' >"$TMP/labelled"
 {
 	awk -F'\t' '$1 == "routine" { print $2 }' "$TMP/labelled"
