@@ -233,7 +233,7 @@ api PATCH "$API/patients/$id1" '{"end_date": "2099-12-31", "walk_target": 25, "r
 expect_json 200 'update'
 expect_eq "$(jget '$.end_date')|$(jget '$.walk_target')|$(jget '$.reminder_times')|$(jget '$.name')" \
 	'2099-12-31|25|walk=10:15|' 'update: the fields changed, the name cleared'
-expect_eq "$(sql "SELECT updated_at >= $before FROM patients WHERE id = $id1;")" 1 \
+expect_eq "$(sql "SELECT CAST(updated_at >= $before AS INTEGER) FROM patients WHERE id = $id1;")" 1 \
 	'update: updated_at moved (the scheduler notices)'
 expect_eq "$(audit_count patient.update)" 1 'update: one audit row'
 expect_contains "$(sql "SELECT detail FROM audit_log WHERE action = 'patient.update';")" \
@@ -366,7 +366,7 @@ expect_json 200 'remove that patient again'
 
 api DELETE "$API/patients/$id2"
 expect_json 200 'remove'
-expect_eq "$(jget '$.status')|$(sql "SELECT enrolled, removed_at > 0 FROM patients WHERE id = $id2;")" \
+expect_eq "$(jget '$.status')|$(sql "SELECT enrolled, CAST(removed_at > 0 AS INTEGER) FROM patients WHERE id = $id2;")" \
 	'removed|0|1' 'removed: unenrolled, removal time kept'
 api GET "$API/patients"
 expect_not_contains "$HTTP_BODY" "$P2" 'removed patients are not listed by default'
@@ -377,11 +377,11 @@ expect_json 409 'a removed patient cannot be updated'
 api POST "$API/patients" '{"phone": "'$P2'", "plan": "dvt-walking", "quiet_start": "00:00", "quiet_end": "00:00"}'
 expect_json 201 'enrol the removed patient again'
 expect_eq "$(jget '$.id')|$(jget '$.status')" "$id2|active" 'enrolled again on the same record'
-expect_eq "$(sql "SELECT count(*) > 0 FROM escalations WHERE patient_id = $id2;")" 1 'history kept: the escalations'
+expect_eq "$(sql "SELECT CAST(count(*) > 0 AS INTEGER) FROM escalations WHERE patient_id = $id2;")" 1 'history kept: the escalations'
 
 # --------------------------------------------------- audit, log, metrics
 
-expect_eq "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log WHERE actor LIKE 'staff:%' ORDER BY id);")" \
+expect_eq "$(sql_list ' ' "SELECT action FROM audit_log WHERE actor LIKE 'staff:%' ORDER BY id;")" \
 	'patient.add patient.update patient.pause patient.resume patient.pause patient.resubscribe patient.resume patient.add escalation.ack patient.add patient.add patient.remove patient.remove patient.add' \
 	'every staff change has its audit row, in order'
 http_request -X POST -H "Authorization: Bearer $TOKEN_ANON" "http://127.0.0.1:$PORT$API/patients/$id1/pause"

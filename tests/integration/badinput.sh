@@ -92,7 +92,15 @@ alive 'huge Digits'
 
 # ------------------------------------------------------- SQL metacharacters
 
-tables=$(sql "SELECT count(*) FROM sqlite_schema;")
+# schema_objects: the tables, indexes (and on PostgreSQL sequences) there are.
+schema_objects() {
+	if on_postgresql; then
+		sql "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema();"
+	else
+		sql "SELECT count(*) FROM sqlite_schema;"
+	fi
+}
+tables=$(schema_objects)
 patients=$(sql 'SELECT count(*) FROM patients;')
 SQLI_BODY="'); DROP TABLE inbound_messages; -- \" OR \"1\"=\"1 \\ %_ ;"
 post_sms SMsql1 "$P" "$SQLI_BODY"
@@ -118,7 +126,7 @@ expect_eq "$(sql "SELECT count(*) FROM inbound_messages WHERE provider_sid IN ('
 post_sms 'SM%' "$P" 'first of three'
 expect_eq "$(sql "SELECT count(*) FROM inbound_messages WHERE provider_sid = 'SM%';")" 1 \
 	'... and SM% repeated is still one'
-expect_eq "$(sql "SELECT count(*) FROM sqlite_schema;")" "$tables" 'no table or index dropped or added'
+expect_eq "$(schema_objects)" "$tables" 'no table or index dropped or added'
 expect_eq "$(sql 'SELECT count(*) FROM patients;')" $((patients + 1)) 'no patient deleted'
 expect_eq "$(rows)" $((before + 7)) 'seven messages stored, none lost'
 before=$(rows)

@@ -54,7 +54,7 @@ alerts_to() {	# ESCALATION NUMBER: alerts it raised to that number
 	sql "SELECT count(*) FROM escalation_alerts WHERE escalation_id = $1 AND to_phone = '$2';"
 }
 alerts_of() {	# ESCALATION: "to:reason,..." in order
-	sql "SELECT group_concat(to_phone || ':' || reason, ',') FROM (SELECT to_phone, reason FROM escalation_alerts WHERE escalation_id = $1 ORDER BY id);"
+	sql_list , "SELECT to_phone || ':' || reason FROM escalation_alerts WHERE escalation_id = $1 ORDER BY id;"
 }
 has_alert() {	# ESCALATION NUMBER REASON: such an alert exists and was sent
 	[ "$(sql "SELECT count(*) FROM escalation_alerts a JOIN outbound_messages o ON o.id = a.outbound_id WHERE a.escalation_id = $1 AND a.to_phone = '$2' AND a.reason = '$3' AND o.status = 'sent';")" -ge 1 ]
@@ -90,7 +90,7 @@ post_sms SMack1 "$BACKUP1" "ACK $e_fail"
 expect_contains "$HTTP_BODY" "Acknowledged: escalation $e_fail, emergency, Test, number ending ${P_FAIL: -3}" \
 	'ACK N: the answer confirms the escalation, level and last digits'
 expect_eq "$(sql "SELECT acknowledged_by FROM escalations WHERE id = $e_fail;")" "sms:$BACKUP1" 'acknowledged by the backup, by SMS'
-expect_eq "$(sql "SELECT next_alert_at IS NULL FROM escalations WHERE id = $e_fail;")" 1 'its timer is stopped'
+expect_eq "$(sql "SELECT CAST(next_alert_at IS NULL AS INTEGER) FROM escalations WHERE id = $e_fail;")" 1 'its timer is stopped'
 expect_eq "$(sql "SELECT kind, level FROM inbound_messages WHERE provider_sid = 'SMack1';")" 'staff|ack' \
 	'the ACK is stored as a staff text'
 expect_eq "$(sql "SELECT count(*) FROM conversations WHERE phone = '$BACKUP1';")" 0 'an on-call text is never triaged'
@@ -113,9 +113,9 @@ expect_eq "$(sql "SELECT count(*) FROM escalations WHERE phone = '$P_FLOOD';")" 
 	'five emergencies, no, DONE 20 and a travel question: one escalation'
 expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE escalation_id = $e_flood;")" 8 \
 	'all eight messages are attached to it'
-expect_eq "$(sql "SELECT group_concat(to_phone || ':' || reason, ',') FROM escalation_alerts WHERE escalation_id = $e_flood AND reason <> 'timeout';")" \
+expect_eq "$(sql_list , "SELECT to_phone || ':' || reason FROM escalation_alerts WHERE escalation_id = $e_flood AND reason <> 'timeout' ORDER BY id;")" \
 	"$ON_CALL:new" 'and one alert (beside the ack timer'"'"'s, on a slow machine)'
-expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE escalation_id = $e_flood AND alerted;")" 1 \
+expect_eq "$(sql "SELECT count(*) FROM escalation_messages WHERE escalation_id = $e_flood AND alerted = 1;")" 1 \
 	'only the first message raised an alert'
 flood_alert_sent() { has_alert "$e_flood" "$ON_CALL" new; }
 wait_for 10 flood_alert_sent || fail 'the flood alert was not sent'
@@ -194,7 +194,7 @@ auth=(-H "Authorization: Bearer $TEST_TOKEN-admin")
 http_request "${auth[@]}" -H 'Content-Type: application/json' -d '{"note": "rang her, ambulance called"}' \
 	"http://127.0.0.1:$PORT/api/v1/escalations/$e_api/ack"
 expect_eq "$HTTP_STATUS" 200 'API ack: 200'
-expect_eq "$(sql "SELECT acknowledged_by, ack_note, next_alert_at IS NULL FROM escalations WHERE id = $e_api;")" \
+expect_eq "$(sql "SELECT acknowledged_by, ack_note, CAST(next_alert_at IS NULL AS INTEGER) FROM escalations WHERE id = $e_api;")" \
 	'staff:nurse|rang her, ambulance called|1' 'API ack: who, the note, the timer stopped'
 
 # ------------------------------------------ the lists: API and command line
@@ -256,7 +256,7 @@ expect_eq "$(jlen '$.escalations[0].messages' "$TMPD/cli.json")" 8 'escalation l
 run "$CLOTLINE" escalation ack "$e_kill" --note 'spoke to her' --actor ann -c "$TEST_CONF"
 expect_eq "$RUN_RC" 0 'clotline escalation ack'
 expect_contains "$RUN_OUT" 'acknowledged by staff:ann' 'ack: says who'
-expect_eq "$(sql "SELECT acknowledged_by, ack_note, next_alert_at IS NULL FROM escalations WHERE id = $e_kill;")" \
+expect_eq "$(sql "SELECT acknowledged_by, ack_note, CAST(next_alert_at IS NULL AS INTEGER) FROM escalations WHERE id = $e_kill;")" \
 	'staff:ann|spoke to her|1' 'ack from the command line: who, the note, the timer stopped'
 run "$CLOTLINE" escalation ack "$e_kill" --actor bob -c "$TEST_CONF"
 expect_eq "$RUN_RC" 1 'ack twice: exit 1'

@@ -13,7 +13,9 @@
 # Part 3 needs a filesystem of its own, so the script reruns itself in a
 # private mount namespace (as root; else unprivileged in a user namespace
 # where the kernel allows it), where the tmpfs goes away with the script
-# however it ends.  Without either, part 3 is skipped and says so.
+# however it ends.  Without either, part 3 is skipped and says so; on
+# PostgreSQL (lib.sh's CLOTLINE_TEST_PG) it is skipped, and so is the
+# check of group commit, which is off there.
 set -euo pipefail
 if [ -z "${CLOTLINE_FAULTS_NS:-}" ]; then
 	if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
@@ -85,19 +87,21 @@ expect_eq "$changed" 0 'every acknowledged message is answered with the identica
 expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalation_messages;")" \
 	"$(sql "SELECT count(*), count(*) FROM inbound_messages WHERE level IN ('urgent', 'emergency');")" \
 	'each urgent or emergency message escalated once, none twice'
-expect_eq "$(sql "SELECT count(*) FROM (SELECT phone FROM escalations GROUP BY phone HAVING count(*) > 1);")" 0 \
+expect_eq "$(sql "SELECT count(*) FROM (SELECT phone FROM escalations GROUP BY phone HAVING count(*) > 1) d;")" 0 \
 	'one escalation per sender: each episode is one'
 http_get /metrics
 expect_eq "$(metric clotline_inbound_duplicates_total) $(metric clotline_inbound_messages_total)" \
 	"$rows_before $((N - rows_before))" 'the retries of stored messages count as duplicates, the rest as new'
 # Group commit (docs/design.md): all 2,000 answered after a commit, and with
 # 8 requests in flight some commits carried more than one.
-groups=$(metric clotline_group_commits_total)
-expect_eq "$(metric clotline_group_commit_messages_total)" "$N" \
-	'every 200 was given after its group committed'
-[ "$groups" -ge 1 ] && [ "$groups" -lt "$N" ] ||
-	fail "$groups group commits for $N messages: nothing was grouped"
-ok "$N messages stored in $groups group commits"
+if sqlite_only 'group commit (off on PostgreSQL: each webhook its own transaction)'; then
+	groups=$(metric clotline_group_commits_total)
+	expect_eq "$(metric clotline_group_commit_messages_total)" "$N" \
+		'every 200 was given after its group committed'
+	[ "$groups" -ge 1 ] && [ "$groups" -lt "$N" ] ||
+		fail "$groups group commits for $N messages: nothing was grouped"
+	ok "$N messages stored in $groups group commits"
+fi
 stop_daemon
 
 # ----------------------------------- 2. the provider down, failing, then back
@@ -107,7 +111,7 @@ start_fake
 DOWN_PORT=$FAKE_PORT
 stop_fake
 : >"$FAKE_LOG"
-rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+store_reset
 CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$DOWN_PORT \
 # retry_max 2 s: a welcome gives up after 12 attempts (outbox_policy.c), and
 # on a loaded machine the down phase below lasts long enough for 1 s retries
@@ -164,7 +168,9 @@ stop_fake
 # ------------------------------------------------------------ 3. disk full
 
 mkdir "$TMPD/small"
-if [ "$CLOTLINE_FAULTS_NS" != none ] && mount -t tmpfs -o size=2m tmpfs "$TMPD/small" 2>/dev/null; then
+if ! sqlite_only 'part 3, the disk full under the SQLite file (PostgreSQL has its own disk)'; then
+	:
+elif [ "$CLOTLINE_FAULTS_NS" != none ] && mount -t tmpfs -o size=2m tmpfs "$TMPD/small" 2>/dev/null; then
 	at_exit "umount -l '$TMPD/small'"
 	TEST_DB=$TMPD/small/clotline.db
 	CFG_DATABASE=$TEST_DB write_config "$TEST_CONF"

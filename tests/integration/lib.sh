@@ -292,7 +292,8 @@ log_has() {
 #   CFG_REMINDERS (extra lines for [reminders]), CFG_DATABASE (clotline.db;
 #   set TEST_DB to match), CFG_CLINIC (extra lines for [clinic]: on_call_backup,
 #   emergency_numbers ...), CFG_ESCALATION (lines for [escalation]),
-#   CFG_STORAGE (extra lines for [storage]: backend, url, lease).
+#   CFG_STORAGE (extra lines for [storage]: backend, url, lease),
+#   CFG_LEASE ([storage] lease, on PostgreSQL only).
 # database, port_file and console_log (outbound.log) are relative: they
 # resolve against FILE's directory.
 write_config() {
@@ -312,6 +313,7 @@ shutdown_timeout = ${CFG_SHUTDOWN_TIMEOUT:-5}
 database = ${CFG_DATABASE:-clotline.db}
 busy_timeout_ms = ${CFG_BUSY_TIMEOUT:-5000}
 ${CFG_STORAGE:-}
+$(! on_postgresql || [ -z "${CFG_LEASE:-}" ] || echo "lease = $CFG_LEASE")
 
 [provider]
 name = ${CFG_PROVIDER:-console}
@@ -568,8 +570,65 @@ hmac_stdin() {
 # ------------------------------------------------------------------ SQLite
 
 # sql QUERY: runs QUERY on the test database, printing rows '|'-separated.
+# The scripts' queries are in the SQL both backends speak (see the
+# "PostgreSQL" section below): no hex(), group_concat or
+# last_insert_rowid; these helpers stand in for them.
 sql() {
 	sqlite3 -batch -noheader -cmd '.timeout 5000' "$TEST_DB" "$1"
+}
+
+# on_postgresql: the script runs on PostgreSQL (CLOTLINE_TEST_PG), not on
+# its SQLite file.
+on_postgresql() {
+	[ -n "${CLOTLINE_TEST_PG:-}" ]
+}
+
+# sqlite_only WHAT: true on SQLite; on PostgreSQL says that WHAT (a part of
+# the script about what only SQLite has) is skipped, and is false:
+#   if sqlite_only 'the WAL file'; then ... fi
+sqlite_only() {
+	on_postgresql || return 0
+	echo "# skipped on PostgreSQL: $1"
+	return 1
+}
+
+# store_reset: an empty store, as if the gateway never ran: the SQLite
+# file (and its -wal and -shm) removed, or the PostgreSQL schema emptied.
+store_reset() {
+	if on_postgresql; then
+		psql -X -q -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" -c \
+		    'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' ||
+			fail "CLOTLINE_TEST_PG: cannot empty $CLOTLINE_TEST_PG"
+	else
+		rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+	fi
+}
+
+# sql_now: the SQL expression for the current time, in seconds since the
+# epoch, as an integer.
+sql_now() {
+	if on_postgresql; then
+		echo 'CAST(extract(epoch FROM now()) AS bigint)'
+	else
+		echo "CAST(strftime('%s', 'now') AS INTEGER)"
+	fi
+}
+
+# sql_hex EXPR: the SQL expression for the bytes of the text EXPR in
+# upper-case hex (SQLite's hex()).
+sql_hex() {
+	if on_postgresql; then
+		echo "upper(encode(convert_to($1, 'UTF8'), 'hex'))"
+	else
+		echo "hex($1)"
+	fi
+}
+
+# sql_list SEP QUERY: the rows of QUERY (one column, in its ORDER BY) on
+# one line, joined by SEP (for group_concat, which PostgreSQL spells
+# otherwise).
+sql_list() {
+	sql "$2" | paste -sd "$1" -
 }
 
 # enrol PHONE [OPTED_OUT]: adds an enrolled English patient, without quiet
@@ -589,16 +648,25 @@ metric() {
 	printf '%s\n' "$HTTP_BODY" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
-# load_webhooks TSV OUTDIR RESULTS [PORT] [PARALLEL]: posts every request of
-# webhookgen's TSV to /twilio/sms on PORT ($PORT), PARALLEL (8) at a time,
-# each answer's body to OUTDIR/SID; RESULTS gets "STATUS SID" lines (000: no
-# answer).  Runs in the foreground; start it with & for a load.
+# load_webhooks TSV OUTDIR RESULTS [PORT|URL] [PARALLEL]: posts every
+# request of webhookgen's TSV to /twilio/sms on PORT ($PORT), or to URL
+# (https: through nginx_start's TLS, its certificate not checked),
+# PARALLEL (8) at a time, each answer's body to OUTDIR/SID; RESULTS gets
+# "STATUS SID" lines (000: no answer).  Runs in the foreground; start it
+# with & for a load.
 load_webhooks() {
+	local url=${4:-$PORT}
+	case $url in
+	*://*) ;;
+	*) url=http://127.0.0.1:$url/twilio/sms ;;
+	esac
 	mkdir -p "$2"
-	awk -F'\t' -v url="http://127.0.0.1:${4:-$PORT}/twilio/sms" -v dir="$2" '{
+	awk -F'\t' -v url="$url" -v dir="$2" '{
 		if (NR > 1)
 			printf "next\n"	# a "next" at the end would abort the rest
 		printf "url = \"%s\"\n", url
+		if (url ~ /^https:/)
+			printf "insecure\n"
 		printf "header = \"X-Twilio-Signature: %s\"\n", $2
 		printf "header = \"Content-Type: application/x-www-form-urlencoded\"\n"
 		printf "header = \"Expect:\"\n"
@@ -668,8 +736,7 @@ queue_msg() {
 	sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority,
 	     next_attempt_at, created_at, updated_at)
 	     VALUES ('$1', '$2', '$3', 'pending', $prio,
-	     strftime('%s', 'now') + ${5:-0}, strftime('%s', 'now'), strftime('%s', 'now'));
-	     SELECT last_insert_rowid();"
+	     $(sql_now) + ${5:-0}, $(sql_now), $(sql_now)) RETURNING id;"
 }
 
 # outbox_settled: nothing waits in the outbox any more.
@@ -679,18 +746,116 @@ outbox_settled() {
 
 # row_status ID: "status|attempts|error_code" of an outbox row.
 row_status() {
-	sql "SELECT status, attempts, coalesce(error_code, '') FROM outbound_messages WHERE id = $1;"
+	sql "SELECT status, attempts, coalesce(CAST(error_code AS TEXT), '') FROM outbound_messages WHERE id = $1;"
+}
+
+# ------------------------------------------------------------------ nginx
+
+# nginx_require: skips the script (77) unless nginx is installed.
+nginx_require() {
+	NGINX=$(PATH=$PATH:/usr/sbin:/sbin command -v nginx || true)
+	if [ -z "$NGINX" ]; then
+		echo "# SKIP $TEST_NAME: nginx is not installed (apt-get install nginx)"
+		exit 77
+	fi
+}
+
+# free_port: a loopback port nothing listens on (as far as one can tell).
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# nginx_start PORT...: contrib/nginx-clotline.conf as shipped (NGINX, from
+# nginx_require), on loopback ports (TLS_PORT, HTTP_PORT) with a
+# self-signed certificate for gateway.test (NG/cert.pem), its upstream the
+# gateways on PORT...: one as shipped, several as docs/deployment.md says
+# (each max_fails=1 fail_timeout=5s); nothing else changed.  Sets NG and
+# NGINX_PID.  Its access log, NG/access.log, is nginx's combined format
+# and, last, "upstream=ADDRESSES/STATUSES": which instances a request was
+# passed to, in order, and what each answered.
+nginx_start() {
+	local tries=0 servers= p
+	NG=$TMPD/nginx
+	mkdir -p "$NG/acme"
+	[ -s "$NG/cert.pem" ] ||
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$NG/key.pem" -out "$NG/cert.pem" -days 1 -subj /CN=gateway.test \
+		-addext subjectAltName=DNS:gateway.test 2>/dev/null
+	if [ "$#" = 1 ]; then
+		servers="server 127.0.0.1:$1;"
+	else
+		for p in "$@"; do
+			servers="$servers server 127.0.0.1:$p max_fails=1 fail_timeout=5s;"
+		done
+	fi
+	until _nginx_try "$servers"; do	# a port taken in between: pick others
+		tries=$((tries + 1))
+		[ "$tries" -lt 5 ] || fail "nginx would not start: $(tail -n 3 "$NG/error.log")"
+	done
+}
+
+_nginx_up() {	# nginx writes its pid file once its sockets are bound
+	kill -0 "$NGINX_PID" 2>/dev/null || return 0
+	[ "$(cat "$NG/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]
+}
+
+_nginx_try() {
+	TLS_PORT=$(free_port)
+	HTTP_PORT=$(free_port)
+	sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS_PORT ssl http2;|" \
+		-e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
+		-e '/listen \[::\]/d' \
+		-e "s|server 127.0.0.1:8080;|$1|" \
+		-e "s|/etc/letsencrypt/live/clinic.example.org/fullchain.pem|$NG/cert.pem|" \
+		-e "s|/etc/letsencrypt/live/clinic.example.org/privkey.pem|$NG/key.pem|" \
+		-e "s|/var/www/acme|$NG/acme|" \
+		-e 's|clinic.example.org|gateway.test|g' \
+		"$top_srcdir/contrib/nginx-clotline.conf" >"$NG/site.conf"
+	cat >"$NG/nginx.conf" <<EOF
+worker_processes 1;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+daemon off;
+events { worker_connections 256; }
+http {
+	log_format upstreams '\$remote_addr - \$remote_user [\$time_local] "\$request" \$status '
+	    '\$body_bytes_sent "\$http_referer" "\$http_user_agent" '
+	    'upstream=\$upstream_addr/\$upstream_status';
+	access_log $NG/access.log upstreams;
+	client_body_temp_path $NG/body;
+	proxy_temp_path $NG/proxy;
+	fastcgi_temp_path $NG/fastcgi;
+	uwsgi_temp_path $NG/uwsgi;
+	scgi_temp_path $NG/scgi;
+	include $NG/site.conf;
+}
+EOF
+	rm -f "$NG/nginx.pid"
+	"$NGINX" -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" 2>>"$NG/error.log" &
+	NGINX_PID=$!
+	_PIDS+=("$NGINX_PID")
+	wait_for 10 _nginx_up || fail 'nginx did not start listening'
+	kill -0 "$NGINX_PID" 2>/dev/null
 }
 
 # ------------------------------------------------------------- PostgreSQL
 
 # CLOTLINE_TEST_PG=URL runs the script on that PostgreSQL database instead
-# of the SQLite file: it is emptied first, the configuration names it, and
-# sql() queries it.  For runs by hand, not yet in make check: emergency.sh
-# passes so, and sms.sh, api.sh, patient.sh and voice.sh run long before a
-# query of their own in SQLite's dialect (hex(), group_concat, strftime,
-# a comparison read back as 1, not t) stops them; scripts that reach into
-# SQLite's files or CLI are not meant for it.
+# of the SQLite file: it is emptied first (store_reset), the configuration
+# names it, and sql() queries it.  make check runs every script so
+# (tests/pg/suite.bash, a database each), so the scripts' queries are in
+# the SQL both speak: sql_now for the time, sql_hex, sql_list for
+# group_concat, INSERT ... RETURNING id for last_insert_rowid, a
+# comparison read back as CAST(... AS INTEGER) (PostgreSQL says t, not 1),
+# a subquery in FROM with an alias.  A part about what only SQLite has
+# (its files and their modes, backup, WAL, a full disk under the file,
+# group commit) is wrapped in `if sqlite_only 'WHAT'`, which on
+# PostgreSQL says it is skipped; on SQLite every part runs as before.
+# By hand: CLOTLINE_TEST_PG='postgresql:///db?host=/tmp/pg' bash sms.sh
 if [ -n "${CLOTLINE_TEST_PG:-}" ]; then
 	command -v psql >/dev/null 2>&1 || fail 'CLOTLINE_TEST_PG: psql is required'
 	CFG_STORAGE="backend = postgresql
@@ -698,7 +863,5 @@ url = $CLOTLINE_TEST_PG"
 	sql() {
 		psql -X -q -A -t -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" -c "$1"
 	}
-	psql -X -q -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" -c \
-	    'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' ||
-		fail "CLOTLINE_TEST_PG: cannot empty $CLOTLINE_TEST_PG"
+	store_reset
 fi

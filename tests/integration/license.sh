@@ -12,7 +12,7 @@ while IFS= read -r f; do
 	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: ISC' && continue
 	missing="$missing $f"
 done < <(find src tests fuzz bench contrib man -type f \
-    \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.py' \) \
+    \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.bash' -o -name '*.py' \) \
     ! -path 'tests/data/*' ! -path 'fuzz/corpus/*' ! -path 'fuzz/regress/*' \
     ! -path '*/node_modules/*' |
     sort)

@@ -3,7 +3,9 @@
 # The daemon's life: a taken port, SIGHUP with a bad and then a good new
 # configuration, a database lock held past busy_timeout_ms (503, then the
 # retry is stored), kill -9 right after a 200 and a restart on the same
-# database, SIGINT, and SIGTERM with a stalled client connected.
+# database, SIGINT, SIGTERM with a stalled client connected, and the
+# database file broken or deleted under it (SQLite only; on PostgreSQL,
+# lib.sh's CLOTLINE_TEST_PG, the lock is a table lock held by psql).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -143,17 +145,31 @@ TEST_SMS_URL=$NEW_URL/twilio/sms	# post_sms signs for it from now on
 # ------------------------------- a database lock past busy_timeout_ms: 503
 
 # The staff CLI (here sqlite3) holds the write lock; the webhook must not
-# claim success: 503 so the provider retries, nothing stored.
+# claim success: 503 so the provider retries, nothing stored.  On
+# PostgreSQL, psql holds the tables the webhook writes (EXCLUSIVE: others
+# may read, none write) and busy_timeout_ms is the session's lock_timeout.
 mkfifo "$TMPD/lock.fifo"
-# A busy timeout, so the probe below briefly holding the lock cannot make
-# this BEGIN IMMEDIATE fail (that race once made the test flaky).
-sqlite3 -cmd ".timeout 5000" "$TEST_DB" <"$TMPD/lock.fifo" >"$TMPD/lock.out" 2>&1 &
-LOCK_PID=$!
-_PIDS+=("$LOCK_PID")
-exec {lockfd}>"$TMPD/lock.fifo"
-printf "BEGIN IMMEDIATE;\nINSERT INTO audit_log (at, actor, action) VALUES (0, 'test', 'lock');\n" >&"$lockfd"
-locked() { ! sqlite3 -cmd '.timeout 0' "$TEST_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; }
-wait_for 5 locked || fail 'sqlite3 did not take the write lock'
+if on_postgresql; then
+	psql -X -q -v ON_ERROR_STOP=1 "$CLOTLINE_TEST_PG" <"$TMPD/lock.fifo" >"$TMPD/lock.out" 2>&1 &
+	LOCK_PID=$!
+	_PIDS+=("$LOCK_PID")
+	exec {lockfd}>"$TMPD/lock.fifo"
+	printf "BEGIN;\nLOCK TABLE inbound_messages, outbound_messages, audit_log IN EXCLUSIVE MODE;\nINSERT INTO audit_log (at, actor, action) VALUES (0, 'test', 'lock');\n" >&"$lockfd"
+	locked() {
+		[ "$(sql "SELECT count(*) FROM pg_locks WHERE mode = 'ExclusiveLock' AND granted AND relation = CAST('inbound_messages' AS regclass);")" = 1 ]
+	}
+	wait_for 5 locked || fail "psql did not take the lock: $(cat "$TMPD/lock.out")"
+else
+	# A busy timeout, so the probe below briefly holding the lock cannot make
+	# this BEGIN IMMEDIATE fail (that race once made the test flaky).
+	sqlite3 -cmd ".timeout 5000" "$TEST_DB" <"$TMPD/lock.fifo" >"$TMPD/lock.out" 2>&1 &
+	LOCK_PID=$!
+	_PIDS+=("$LOCK_PID")
+	exec {lockfd}>"$TMPD/lock.fifo"
+	printf "BEGIN IMMEDIATE;\nINSERT INTO audit_log (at, actor, action) VALUES (0, 'test', 'lock');\n" >&"$lockfd"
+	locked() { ! sqlite3 -cmd '.timeout 0' "$TEST_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; }
+	wait_for 5 locked || fail 'sqlite3 did not take the write lock'
+fi
 # Background work that wants the lock too: due outbox messages (queued
 # while it was held, as the staff command would) and the reminder
 # scheduler.  None may hold the event loop for busy_timeout_ms (5 s here):
@@ -180,7 +196,7 @@ ok "... within $sms_ms ms, not busy_timeout_ms"
 ok "/healthz ($healthz_ms ms) and /metrics ($metrics_ms ms) answered at once"
 printf 'COMMIT;\n' >&"$lockfd"
 exec {lockfd}>&-
-wait_exit "$LOCK_PID" 5 || fail 'sqlite3 holding the lock did not exit'
+wait_exit "$LOCK_PID" 5 || fail 'the client holding the lock did not exit'
 expect_eq "$(inbound_count SMlocked)" 0 'nothing stored for the 503'
 post_sms SMlocked "$P" "$RED_FLAG"
 expect_eq "$HTTP_STATUS" 200 "the provider's retry after the lock: 200"
@@ -270,56 +286,59 @@ ok '... with no reply left "not confirmed written"'
 
 # Overwrite the start of the database file under the running daemon (after a
 # checkpoint, so everything is in the main file): the store no longer answers.
-rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
-start_daemon
-http_get /healthz
-expect_eq "$HTTP_STATUS" 200 'healthz: 200 while the database answers'
-sql 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-dd if=/dev/urandom of="$TEST_DB" bs=4096 count=4 conv=notrunc 2>/dev/null
-http_get /healthz
-expect_eq "$HTTP_STATUS" 503 'healthz: 503 when the database is broken'
-post_sms SMbroken1 +447700900555 'breathless and my chest hurts'
-expect_eq "$HTTP_STATUS" 503 'webhook: 503 (never 200) for a message it could not keep'
-http_get /healthz
-expect_eq "$HTTP_STATUS" 503 'the gateway keeps running and keeps saying so'
-stop_daemon
+# (PostgreSQL down under the gateway is pgpair.sh's.)
+if sqlite_only 'the database file broken, deleted and replaced under the gateway'; then
+	rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+	start_daemon
+	http_get /healthz
+	expect_eq "$HTTP_STATUS" 200 'healthz: 200 while the database answers'
+	sql 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	dd if=/dev/urandom of="$TEST_DB" bs=4096 count=4 conv=notrunc 2>/dev/null
+	http_get /healthz
+	expect_eq "$HTTP_STATUS" 503 'healthz: 503 when the database is broken'
+	post_sms SMbroken1 +447700900555 'breathless and my chest hurts'
+	expect_eq "$HTTP_STATUS" 503 'webhook: 503 (never 200) for a message it could not keep'
+	http_get /healthz
+	expect_eq "$HTTP_STATUS" 503 'the gateway keeps running and keeps saying so'
+	stop_daemon
 
-# --------------------------------------- a database deleted under the gateway
+	# --------------------------------------- a database deleted under the gateway
 
-# rm clotline.db* while the gateway runs: it notices the path no longer
-# names the file it has open (device and inode), logs an error, and
-# answers 503, so the provider keeps the messages for later.  (Two SMS got
-# 200 and /healthz said ok; after a restart both were gone.)
-rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
-start_daemon
-post_sms SMbeforerm +447700900556 'walked to the shop'
-expect_eq "$HTTP_STATUS" 200 'before the database is deleted: 200'
-rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
-post_sms SMafterrm1 +447700900556 'breathless and my chest hurts'
-expect_eq "$HTTP_STATUS" 503 'an SMS after rm clotline.db*: 503, never 200'
-post_sms SMafterrm2 +447700900556 'walked again'
-expect_eq "$HTTP_STATUS" 503 'a second one: 503'
-http_get /healthz
-expect_eq "$HTTP_STATUS" 503 '/healthz: 503'
-log_has 'was deleted or replaced while the gateway had it open' || fail 'no error logged for the deleted database'
-ok '... and an error logged'
-expect_eq "$(grep -c 'was deleted or replaced' "$DAEMON_LOG")" 1 '... once'
-stop_daemon
-# A database replaced by another file (a restore copied over it) likewise.
-start_daemon
-post_sms SMbeforecp +447700900557 'walked to the shop'
-expect_eq "$HTTP_STATUS" 200 'a new database: 200'
-sql 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-cp "$TEST_DB" "$TMPD/copy.db"
-mv "$TMPD/copy.db" "$TEST_DB"
-post_sms SMaftercp +447700900557 'walked again'
-expect_eq "$HTTP_STATUS" 503 'an SMS after the database file was replaced: 503'
-stop_daemon
-start_daemon
-expect_eq "$(inbound_count SMafterrm1)$(inbound_count SMafterrm2)$(inbound_count SMaftercp)" 000 \
-	'none of the 503s is in the database after a restart (and none was acknowledged)'
-post_sms SMafterrm1 +447700900556 'breathless and my chest hurts'
-expect_eq "$HTTP_STATUS $(inbound_count SMafterrm1)" '200 1' "the provider's retry is stored"
-stop_daemon
+	# rm clotline.db* while the gateway runs: it notices the path no longer
+	# names the file it has open (device and inode), logs an error, and
+	# answers 503, so the provider keeps the messages for later.  (Two SMS got
+	# 200 and /healthz said ok; after a restart both were gone.)
+	rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+	start_daemon
+	post_sms SMbeforerm +447700900556 'walked to the shop'
+	expect_eq "$HTTP_STATUS" 200 'before the database is deleted: 200'
+	rm -f "$TEST_DB" "$TEST_DB-wal" "$TEST_DB-shm"
+	post_sms SMafterrm1 +447700900556 'breathless and my chest hurts'
+	expect_eq "$HTTP_STATUS" 503 'an SMS after rm clotline.db*: 503, never 200'
+	post_sms SMafterrm2 +447700900556 'walked again'
+	expect_eq "$HTTP_STATUS" 503 'a second one: 503'
+	http_get /healthz
+	expect_eq "$HTTP_STATUS" 503 '/healthz: 503'
+	log_has 'was deleted or replaced while the gateway had it open' || fail 'no error logged for the deleted database'
+	ok '... and an error logged'
+	expect_eq "$(grep -c 'was deleted or replaced' "$DAEMON_LOG")" 1 '... once'
+	stop_daemon
+	# A database replaced by another file (a restore copied over it) likewise.
+	start_daemon
+	post_sms SMbeforecp +447700900557 'walked to the shop'
+	expect_eq "$HTTP_STATUS" 200 'a new database: 200'
+	sql 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	cp "$TEST_DB" "$TMPD/copy.db"
+	mv "$TMPD/copy.db" "$TEST_DB"
+	post_sms SMaftercp +447700900557 'walked again'
+	expect_eq "$HTTP_STATUS" 503 'an SMS after the database file was replaced: 503'
+	stop_daemon
+	start_daemon
+	expect_eq "$(inbound_count SMafterrm1)$(inbound_count SMafterrm2)$(inbound_count SMaftercp)" 000 \
+		'none of the 503s is in the database after a restart (and none was acknowledged)'
+	post_sms SMafterrm1 +447700900556 'breathless and my chest hurts'
+	expect_eq "$HTTP_STATUS $(inbound_count SMafterrm1)" '200 1' "the provider's retry is stored"
+	stop_daemon
+fi
 
 finish

@@ -112,7 +112,7 @@ expect_contains "$staff" '21211' '21211: with the error code'
 # Lost answer: the callback proved the message exists, so no second send.
 sleep $((GRACE + 1))
 expect_eq "$(fake_count "\"to\":\"$P_LOST\"")" 1 'lost answer + status callback: sent once, never again'
-expect_eq "$(sql "SELECT status, provider_sid IS NOT NULL FROM outbound_messages WHERE id = $id_lost;")" 'sent|1' \
+expect_eq "$(sql "SELECT status, CAST(provider_sid IS NOT NULL AS INTEGER) FROM outbound_messages WHERE id = $id_lost;")" 'sent|1' \
 	'lost answer + status callback: recorded as sent with the sid'
 # Lost answer and no callback within the grace: sent again (documented).
 expect_eq "$(fake_count "\"to\":\"$P_SLOW\"")" 2 'lost answer, no callback: sent again after the grace period'
@@ -158,16 +158,14 @@ now=$(date +%s)
 id_quiet=$(sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority, attempts,
 	error_message, next_attempt_at, created_at, updated_at)
 	VALUES ('welcome', '$P_QUIET', 'welcome retried into quiet hours', 'pending', 2, 1,
-	'Service Unavailable', $now, $now - 60, $now);
-	SELECT last_insert_rowid();")
+	'Service Unavailable', $now, $now - 60, $now) RETURNING id;")
 id_quiet2=$(sql "INSERT INTO outbound_messages (kind, to_phone, body, status, priority,
 	next_attempt_at, created_at, updated_at)
 	VALUES ('reminder', '$P_QUIET2', 'reminder that would go out in quiet hours', 'pending', 3,
-	$now, $now - 7150, $now);
-	SELECT last_insert_rowid();")
+	$now, $now - 7150, $now) RETURNING id;")
 quiet_decided() {
 	[ "$(sql "SELECT status FROM outbound_messages WHERE id = $id_quiet2;")" = expired ] &&
-		[ "$(sql "SELECT next_attempt_at > $now FROM outbound_messages WHERE id = $id_quiet;")" = 1 ]
+		[ "$(sql "SELECT CAST(next_attempt_at > $now AS INTEGER) FROM outbound_messages WHERE id = $id_quiet;")" = 1 ]
 }
 wait_for 10 quiet_decided || fail "quiet hours: $(row_status "$id_quiet"), $(row_status "$id_quiet2")"
 expect_eq "$(sql "SELECT status, attempts, next_attempt_at FROM outbound_messages WHERE id = $id_quiet;")" \
@@ -269,13 +267,18 @@ EOS
 start_fake "$TMPD/script"
 sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
      INSERT INTO outbound_messages (kind, to_phone, body, status, priority, next_attempt_at, created_at, updated_at)
-     SELECT 'welcome', '+4477008' || printf('%05d', i), 'burst message ' || i, 'pending', 2,
-            strftime('%s', 'now'), strftime('%s', 'now'), strftime('%s', 'now') FROM n;"
+     SELECT 'welcome', '+4477008' || substr(CAST(100000 + i AS TEXT), 2), 'burst message ' || i, 'pending', 2,
+            $(sql_now), $(sql_now), $(sql_now) FROM n;"
 INFLIGHT=16
-CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$FAKE_PORT \
+# On PostgreSQL the restarted gateway takes the killed one's claims over
+# only once their lease has run out (another instance may own them): a
+# short lease, and the send timeouts below it.
+CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$FAKE_PORT CFG_LEASE=8 \
 CFG_OUTBOX="rate = 100000
 max_in_flight = $INFLIGHT
 unknown_grace = 1
+connect_timeout = 2
+send_timeout = 5
 poll_interval = 1" write_config "$TEST_CONF"
 start_daemon
 some_sent() { [ "$(fake_count 'burst message')" -ge 200 ]; }
@@ -304,7 +307,9 @@ stop_fake
 printf '+447700900299 slow:20000\n' >"$TMPD/script"
 start_fake "$TMPD/script"
 CFG_SHUTDOWN_TIMEOUT=1 CFG_PROVIDER=twilio CFG_API_BASE=http://127.0.0.1:$FAKE_PORT \
-CFG_OUTBOX='poll_interval = 1' write_config "$TEST_CONF"
+CFG_LEASE=8 CFG_OUTBOX='poll_interval = 1
+connect_timeout = 2
+send_timeout = 5' write_config "$TEST_CONF"
 start_daemon
 id_hang=$(queue_msg welcome +447700900299 'in flight at shutdown')
 hang_seen() { [ "$(fake_count '+447700900299')" -ge 1 ]; }
@@ -316,6 +321,13 @@ ok 'the unanswered send is logged at shutdown'
 expect_eq "$(sql "SELECT status FROM outbound_messages WHERE id = $id_hang;")" sending \
 	'its row is left sending for the next start'
 start_daemon
+if on_postgresql; then
+	# Another instance could hold it: taken over once the lease has run out.
+	hang_unknown() {
+		[ "$(sql "SELECT status FROM outbound_messages WHERE id = $id_hang;")" = unknown ]
+	}
+	wait_for 20 hang_unknown || fail "the row left sending: $(row_status "$id_hang") 20 s on"
+fi
 expect_eq "$(sql "SELECT status FROM outbound_messages WHERE id = $id_hang;")" unknown \
 	'the next start takes it up as unknown'
 stop_daemon

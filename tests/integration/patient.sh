@@ -162,7 +162,7 @@ expect_error 2 'neither a patient id nor an E.164 number' 'show: neither id nor 
 sql "UPDATE patients SET updated_at = 0 WHERE id = $id1;"
 pt update "$id1" --end-date '' --walk-target 25 --reminder-times walk=10:15
 expect_eq "$RUN_RC" 0 'update: exit 0'
-expect_eq "$(sql "SELECT coalesce(end_date, 'none'), walk_target, reminder_times, updated_at > 0 FROM patients WHERE id = $id1;")" \
+expect_eq "$(sql "SELECT coalesce(end_date, 'none'), walk_target, reminder_times, CAST(updated_at > 0 AS INTEGER) FROM patients WHERE id = $id1;")" \
 	'none|25|walk=10:15|1' 'update: cleared, set, and updated_at bumped'
 expect_contains "$(sql "SELECT detail FROM audit_log WHERE action = 'patient.update';")" \
 	'end_date 2099-12-31 -> (none)' 'update: the audit row says what changed'
@@ -207,7 +207,7 @@ id2=$(sql "SELECT id FROM patients WHERE phone = '$P2';")
 pt add "$P2" --plan dvt-walking
 expect_eq "$RUN_RC $(sql "SELECT id, enrolled FROM patients WHERE phone = '$P2';")" "0 $id2|1" \
 	'add again: the same record, enrolled'
-expect_eq "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log ORDER BY id);")" \
+expect_eq "$(sql_list ' ' 'SELECT action FROM audit_log ORDER BY id;')" \
 	'patient.add patient.add patient.update patient.pause patient.resume patient.pause patient.resubscribe patient.resume patient.remove patient.add' \
 	'every change audited, in order'
 

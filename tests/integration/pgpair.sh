@@ -5,11 +5,16 @@
 # provider, on the test build's clock (one file both read):
 #   0. patients enrolled through both APIs, listed by either, and by the
 #      staff command; clotline backup refuses the PostgreSQL store;
-#   1. signed webhooks with red flags, split between the two; kill -9 of
-#      one mid-load, restart, and the provider's retry of every message to
-#      the *other* instance: every message stored exactly once, every
-#      acknowledged one answered with its stored reply, one escalation per
-#      sender's episode;
+#   1. signed webhooks with red flags through the shipped nginx front
+#      (contrib/nginx-clotline.conf), its upstream both instances, and
+#      staff pausing and resuming every patient on both meanwhile; kill -9
+#      of one mid-load: nginx passes what it did not answer on to the
+#      other, so every webhook is answered, 200 or (rarely) a 502 or 503
+#      the provider retries; every 200 stored; restart,
+#      and the provider's retries through nginx until every message is
+#      answered 200: every message stored exactly once, every acknowledged
+#      one answered with its stored reply, one escalation per sender's
+#      episode, each staff change made once and seen by both;
 #   2. the acknowledgement timers of those escalations, due while both run:
 #      each passes its escalation on once, not once per instance; staff on
 #      either instance see the same escalations and acknowledge them;
@@ -24,7 +29,8 @@
 #      never a 200 for a message not stored, /healthz 503; back again, the
 #      provider's retry is stored once.
 # A private PostgreSQL cluster is started for it (tests/pg/cluster.sh);
-# without PostgreSQL, or in a build without libpq, the test is skipped.
+# without PostgreSQL or nginx, or in a build without libpq, the test is
+# skipped.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../pg/cluster.sh
@@ -34,13 +40,8 @@ set -euo pipefail
 	fail "CLOTLINE_TESTCLOCK is not built (make check builds it)"
 : "${WEBHOOKGEN:=$top_builddir/tests/fake/webhookgen}"
 [ -x "$WEBHOOKGEN" ] || fail "WEBHOOKGEN is not built (make check builds it)"
-# A built-in backend is listed by check-config's complaint about a bad one.
-printf '[storage]\nbackend = ?\n' >"$TMPD/probe.ini"
-probe=$("$CLOTLINE" check-config -c "$TMPD/probe.ini" 2>&1 || true)
-if [[ $probe != *"sqlite, postgresql"* ]]; then
-	echo "SKIP: this clotline was built without PostgreSQL (libpq)"
-	exit 77
-fi
+pg_cluster_require_build "$CLOTLINE"
+nginx_require
 pg_cluster_start
 _CLEANUP+=(pg_cluster_stop)
 
@@ -67,6 +68,10 @@ api() {	# PORT METHOD PATH [JSON]
 }
 
 LEASE=12
+# How long a wait for the gateways' background work may take: generous,
+# since a slow, loaded machine (two cores, or ASan, CLOTLINE_TEST_WAIT)
+# only ever makes these longer, and a passing wait ends at once.
+LONG=$((TEST_WAIT < 10 ? 60 : 6 * TEST_WAIT))
 GRACE=3
 INFLIGHT=4
 BACKUP=+447700900124
@@ -95,7 +100,9 @@ CFG_ESCALATION="ack_timeout = 600" \
 CFG_CLINIC="on_call_backup = $BACKUP" \
 	write_config "$TEST_CONF"
 mkdir "$TMPD/b"
-sed 's#^console_log = .*#console_log = outbound-b.log#' "$TEST_CONF" >"$TMPD/b/clotline.ini"
+# B on a port of its own, the same after its restart: nginx's upstream.
+sed -e 's#^console_log = .*#console_log = outbound-b.log#' \
+	-e "s#^listen = .*#listen = 127.0.0.1:$(free_port)#" "$TEST_CONF" >"$TMPD/b/clotline.ini"
 chmod 600 "$TMPD/b/clotline.ini"
 "$CLOTLINE" check-config -c "$TEST_CONF" >/dev/null ||
 	fail "check-config refuses the PostgreSQL configuration"
@@ -146,56 +153,105 @@ run "$CLOTLINE" backup -c "$TEST_CONF" "$TMPD/copy.db"
 expect_eq "$RUN_RC" 1 'clotline backup refuses a PostgreSQL store'
 expect_contains "$RUN_ERR" 'pg_dump' '... and says what to use instead'
 
-# --------------------------------------------------- 1. webhooks and kill -9
+# ------------------------------ 1. webhooks through nginx, and kill -9
 
+# The shipped nginx front, its upstream both instances (docs/deployment.md).
+nginx_start "$A_PORT" "$B_PORT"
+FRONT=https://127.0.0.1:$TLS_PORT/twilio/sms
+ok "contrib/nginx-clotline.conf in front of both (TLS on $TLS_PORT)"
 tail -q -n +2 "$top_srcdir"/tests/data/*.tsv | cut -f2 >"$TMPD/messages"
 mapfile -t corpus <"$TMPD/messages"
 private "${corpus[@]}"
 N=600
 "$WEBHOOKGEN" --token "$TEST_TOKEN" --url "$TEST_SMS_URL" --count "$N" \
 	--senders "$NSEND" --first-sender "+$SENDER0" <"$TMPD/messages" >"$TMPD/load.tsv"
-awk 'NR % 2 == 1' "$TMPD/load.tsv" >"$TMPD/to-a.tsv"
-awk 'NR % 2 == 0' "$TMPD/load.tsv" >"$TMPD/to-b.tsv"
 
-load_webhooks "$TMPD/to-a.tsv" "$TMPD/out1" "$TMPD/res-a" "$A_PORT" 4 &
-LOAD_A=$!
-load_webhooks "$TMPD/to-b.tsv" "$TMPD/out1" "$TMPD/res-b" "$B_PORT" 4 &
-LOAD_B=$!
-_PIDS+=("$LOAD_A" "$LOAD_B")
-some_stored() { [ "$(sql 'SELECT count(*) FROM inbound_messages;')" -ge 100 ]; }
-wait_for 60 some_stored || fail 'the load stored fewer than 100 messages in 60 s'
+load_webhooks "$TMPD/load.tsv" "$TMPD/out1" "$TMPD/res1" "$FRONT" 8 &
+LOAD=$!
+_PIDS+=("$LOAD")
+# Staff changes under the load, on both: each patient paused through A and
+# resumed through B, or through A once B is gone (as staff would).
+staff_changes() {
+	local i id
+	TMPD=$TMPD/staff	# http_request's files, apart from this shell's
+	mkdir "$TMPD"
+	for i in $(seq 0 $((NSEND - 1))); do
+		id=$(sql "SELECT id FROM patients WHERE phone = '+$((SENDER0 + i))';")
+		api "$A_PORT" POST "/patients/$id/pause"
+		[ "$HTTP_STATUS" = 200 ] || fail "pausing $id on A: HTTP $HTTP_STATUS"
+		api "$B_PORT" POST "/patients/$id/resume"
+		[ "$HTTP_STATUS" != 000 ] || api "$A_PORT" POST "/patients/$id/resume"
+		[ "$HTTP_STATUS" = 200 ] || fail "resuming $id: HTTP $HTTP_STATUS"
+	done
+}
+staff_changes &
+STAFF=$!
+_PIDS+=("$STAFF")
+stored() { sql 'SELECT count(*) FROM inbound_messages;'; }
+some_stored() { [ "$(stored)" -ge 100 ]; }
+wait_for "$LONG" some_stored || fail "the load stored fewer than 100 messages in $LONG s"
 kill -KILL "$B_PID"
 { wait_exit "$B_PID" 5; } 2>/dev/null || fail 'B survived kill -9'
-wait_exit "$LOAD_A" 120 || fail 'the load on A did not end'
-wait_exit "$LOAD_B" 60 || fail 'the load on B did not end after the kill'
-acked=$(sids_with 200 "$TMPD/res-a" "$TMPD/res-b" | wc -l)
-lost=$(sids_with 000 "$TMPD/res-b" | wc -l)
-[ "$lost" -gt 0 ] || fail "kill -9 was not during B's load (every request answered)"
-expect_eq "$(awk '$1 != 200 && $1 != "000"' "$TMPD/res-a" "$TMPD/res-b" | wc -l)" 0 \
-	'no answer but 200 (and none after the kill)'
-ok "kill -9 of B mid-load: $acked of $N answered 200, $lost unanswered"
+at_kill=$(stored)
+wait_exit "$LOAD" $((3 * LONG)) || fail 'the load did not end'
+wait_exit "$STAFF" "$LONG" || fail 'the staff changes did not end'
+expect_eq "$EXIT_STATUS" 0 'every staff change under the load answered 200'
+[ "$at_kill" -lt "$N" ] || fail "the load was over ($at_kill stored) before the kill"
+[ "$(grep -c "upstream=127.0.0.1:$B_PORT/200" "$NG/access.log")" -ge 1 ] ||
+	fail 'nginx passed nothing to B before the kill'
+# Passed on to A: the requests B took and never answered, and those nginx
+# tried on B after the kill.
+passed=$(grep -cF "upstream=127.0.0.1:$B_PORT, 127.0.0.1:$A_PORT/" "$NG/access.log" || true)
+[ "$passed" -ge 1 ] || fail 'nginx passed nothing B did not answer on to A'
+acked=$(sids_with 200 "$TMPD/res1" | wc -l)
+# A 503 (A's lock wait for one sender ran out) is passed to B, and when B
+# is dead nginx answers 502: both retried by the provider.
+busy=$(awk '$1 == 502 || $1 == 503' "$TMPD/res1" | wc -l)
+expect_eq "$(awk '$1 != 200 && $1 != 502 && $1 != 503' "$TMPD/res1" | wc -l)" 0 \
+	"kill -9 of B mid-load through nginx: every webhook answered ($passed passed on to A), 200 or one the provider retries"
+ok "$acked of $N answered 200, $busy 502 or 503, $at_kill stored at the kill"
 sql 'SELECT provider_sid FROM inbound_messages;' | sort >"$TMPD/stored1"
-expect_eq "$(comm -23 <(sids_with 200 "$TMPD/res-a" "$TMPD/res-b") "$TMPD/stored1" | wc -l)" 0 \
+expect_eq "$(comm -23 <(sids_with 200 "$TMPD/res1") "$TMPD/stored1" | wc -l)" 0 \
 	'every message answered 200 is stored'
 
 start_b
-# The provider's retry of every message reaches the other instance.
-load_webhooks "$TMPD/to-a.tsv" "$TMPD/out2" "$TMPD/res2-b" "$B_PORT" 4 &
-LOAD_B=$!
-load_webhooks "$TMPD/to-b.tsv" "$TMPD/out2" "$TMPD/res2-a" "$A_PORT" 4
-wait_exit "$LOAD_B" 120 || fail 'the retry load on B did not end'
-expect_eq "$(sids_with 200 "$TMPD/res2-a" "$TMPD/res2-b" | wc -l)" "$N" \
-	'every retry, on the other instance, answered 200'
+# nginx sends to B again once fail_timeout has passed: an unsigned POST
+# (403 from the gateway, no failure to nginx) until one lands on B.
+on_b() {
+	http_request -k -d MessageSid=probe "$FRONT"
+	tail -n 1 "$NG/access.log" | grep -qF "upstream=127.0.0.1:$B_PORT/403"
+}
+wait_for "$LONG" on_b || fail 'nginx did not send to B again after its restart'
+# The provider retries every message, and again what was not answered 200.
+cp "$TMPD/load.tsv" "$TMPD/retry.tsv"
+: >"$TMPD/acked2"
+front0=$(wc -l <"$NG/access.log")
+round=0
+while [ -s "$TMPD/retry.tsv" ]; do
+	round=$((round + 1))
+	[ "$round" -le 5 ] || fail "after 5 rounds of retries $(wc -l <"$TMPD/retry.tsv") still not answered 200"
+	load_webhooks "$TMPD/retry.tsv" "$TMPD/out2" "$TMPD/res2.$round" "$FRONT" 8
+	sids_with 200 "$TMPD/res2.$round" >>"$TMPD/acked2"
+	awk 'NR == FNR { ok[$1] = 1; next } !($1 in ok)' "$TMPD/acked2" "$TMPD/load.tsv" >"$TMPD/retry.tsv"
+done
+expect_eq "$(sort -u "$TMPD/acked2" | wc -l)" "$N" \
+	"every retry answered 200 through nginx ($round rounds)"
+[ "$(tail -n +$((front0 + 1)) "$NG/access.log" | grep -c "upstream=127.0.0.1:$B_PORT/200")" -ge 1 ] ||
+	fail 'no retry went to B after its restart'
 expect_eq "$(sql 'SELECT count(*), count(DISTINCT provider_sid) FROM inbound_messages;')" "$N|$N" \
 	'each MessageSid stored exactly once'
 changed=0
-for sid in $(sids_with 200 "$TMPD/res-a" "$TMPD/res-b"); do
+for sid in $(sids_with 200 "$TMPD/res1"); do
 	cmp -s "$TMPD/out1/$sid" "$TMPD/out2/$sid" || changed=$((changed + 1))
 done
 expect_eq "$changed" 0 'each acknowledged message answered from the store on retry, identically'
 expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalation_messages;")" \
 	"$(sql "SELECT count(*), count(*) FROM inbound_messages WHERE level IN ('urgent', 'emergency');")" \
 	'each red flag attached to an escalation once'
+expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE action IN ('patient.pause', 'patient.resume');")" \
+	$((2 * NSEND)) 'the staff changes under the load: each pause and resume once'
+api "$A_PORT" GET '/patients?status=paused'
+expect_contains "$HTTP_BODY" '"patients":[]' '... and A sees every resume made through B'
 nesc=$(sql 'SELECT count(*) FROM escalations;')
 [ "$nesc" -ge 1 ] || fail 'the load raised no escalation'
 expect_eq "$(sql 'SELECT count(*) FROM (SELECT phone FROM escalations GROUP BY phone HAVING count(*) > 1) d;')" 0 \
@@ -209,12 +265,13 @@ set_clock $((T0 + 630))
 timed_out() {
 	[ "$(sql "SELECT count(DISTINCT escalation_id) FROM escalation_alerts WHERE reason = 'timeout';")" = "$nesc" ]
 }
-wait_for 30 timed_out || fail 'the acknowledgement timers did not fire'
-# Both instances look every poll; a second firing would show by now.
-for _ in 1 2 3; do
-	kill -0 "$B_PID" && kill -0 "$DAEMON_PID" || fail 'an instance died'
-	http_get /healthz
-done
+wait_for "$LONG" timed_out || fail 'the acknowledgement timers did not fire'
+# Both instances look at the timers every poll_interval (1 s) of real
+# time: in 3 s each has looked again, and a second firing would show.
+# (A wait for something not to happen; the checks right after the first
+# firing proved nothing about the instance that had not looked yet.)
+sleep 3
+kill -0 "$B_PID" && kill -0 "$DAEMON_PID" || fail 'an instance died'
 expect_eq "$(sql "SELECT count(*) FROM escalation_alerts WHERE reason = 'timeout';")" "$nesc" \
 	'each timer passed its escalation on once, not once per instance'
 expect_eq "$(sql "SELECT count(*) FROM escalations WHERE chain_pos <> 1 OR alerted_to <> '$BACKUP';")" 0 \
@@ -233,8 +290,8 @@ settled() {
 }
 set_clock $((T0 + 3600 + 60))	# 10:01, day 1
 day1() { [ "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reminder';")" -ge "$NSEND" ]; }
-wait_for 30 day1 || fail 'day 1 reminders were not queued'
-wait_for 30 settled || fail 'day 1 reminders were not sent'
+wait_for "$LONG" day1 || fail 'day 1 reminders were not queued'
+wait_for "$LONG" settled || fail 'day 1 reminders were not sent'
 expect_eq "$(sql "SELECT count(*), count(DISTINCT patient_id) FROM outbound_messages WHERE kind = 'reminder';")" \
 	"$NSEND|$NSEND" 'day 1: each patient reminded once, by whichever instance took the slot'
 expect_eq "$(sql "SELECT count(*) FROM reminder_slots;")" "$NSEND" '... one slot each'
@@ -252,16 +309,37 @@ inflight() {
 	[ "$(fake_count '"action":"slow:')" -ge 1 ] &&
 		[ "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'reminder';")" -ge $((2 * NSEND)) ]
 }
-if ! wait_for 30 inflight; then
+if ! wait_for "$LONG" inflight; then
 	kill -CONT "$DAEMON_PID"
 	fail 'B queued and claimed no day 2 reminder with A stopped'
 fi
-held=$(sql "SELECT string_agg(id::text, ',') FROM outbound_messages WHERE status = 'sending';")
+# B is stopped before its claims are read, so none can finish between the
+# reading and the kill (a send finishing there once made the claims
+# counted differ from those left).  It must die with a send the provider
+# took: if its sends in flight had all just finished, it goes on a moment.
+reached() {	# how many of the claims $held the provider has seen
+	local to n=0
+	for to in $(sql "SELECT to_phone FROM outbound_messages WHERE id IN ($held);"); do
+		grep -F "\"to\":\"$to\"" "$FAKE_LOG" | grep -qF '"action":"slow:' && n=$((n + 1))
+	done
+	echo "$n"
+}
+b_stopped_mid_send() {
+	kill -STOP "$B_PID"
+	held=$(sql "SELECT string_agg(CAST(id AS TEXT), ',') FROM outbound_messages WHERE status = 'sending';")
+	[ -n "$held" ] && [ "$(reached)" -ge 1 ] && return 0
+	kill -CONT "$B_PID"
+	return 1
+}
+if ! wait_for "$LONG" b_stopped_mid_send; then
+	kill -CONT "$DAEMON_PID"
+	fail 'B was never caught with a send in flight that the provider had taken'
+fi
 claimed=$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held);")
 kill -KILL "$B_PID"
 { wait_exit "$B_PID" 5; } 2>/dev/null || fail 'B survived kill -9'
 kill -CONT "$DAEMON_PID"
-ok "B queued day 2's $NSEND reminders alone and died with $claimed in flight"
+ok "B queued day 2's $NSEND reminders alone and died with $claimed in flight, $(reached) of them at the provider"
 # Within the lease A leaves them alone.
 http_get /healthz
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" "$claimed" \
@@ -272,7 +350,7 @@ set_clock $((NOW + LEASE + 1))
 taken() {
 	[ "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" = 0 ]
 }
-wait_for 20 taken || fail 'A did not take over the claims after the lease'
+wait_for "$LONG" taken || fail 'A did not take over the claims after the lease'
 # Said in the log, in one line or, when a poll raced the kill, in several.
 took_logged() {
 	[ "$(grep -c 'took over [0-9]* messages' "$DAEMON_LOG" 2>/dev/null || true)" -gt "${took0:-0}" ]
@@ -283,7 +361,7 @@ wait_for 10 took_logged ||
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE id IN ($held) AND status = 'sending';")" 0 \
 	'... then takes them over'
 set_clock $((NOW + GRACE + 1))
-wait_for 30 settled || fail "the taken-over reminders were not sent: $(sql "SELECT status, count(*) FROM outbound_messages GROUP BY status;")"
+wait_for "$LONG" settled || fail "the taken-over reminders were not sent: $(sql "SELECT status, count(*) FROM outbound_messages GROUP BY status;")"
 expect_eq "$(sql "SELECT count(*), count(DISTINCT patient_id) FROM outbound_messages WHERE kind = 'reminder' AND created_at >= $((T0 + 86400));")" \
 	"$NSEND|$NSEND" 'day 2: each patient reminded once (A found the slots taken)'
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE status <> 'sent';")" 0 \
@@ -304,7 +382,7 @@ http_get /healthz
 expect_eq "$HTTP_STATUS" 503 '... and /healthz is 503'
 pg_cluster_up
 healthy() { http_get /healthz; [ "$HTTP_STATUS" = 200 ]; }
-wait_for 20 healthy || fail '/healthz did not recover with PostgreSQL back'
+wait_for "$LONG" healthy || fail '/healthz did not recover with PostgreSQL back'
 post_sms SMpgdown "+$SENDER0" 'my leg is a bit better today'
 expect_eq "$HTTP_STATUS" 200 "PostgreSQL back: the provider's retry is answered 200"
 expect_eq "$(inbound_count SMpgdown)" 1 '... and stored once'

@@ -76,7 +76,8 @@ expect_not_contains "$RUN_ERR" "$TEST_SIG_SECRET" '... and never echoing a secre
 
 for PROV in twilio vonage; do
 	echo "# --- $PROV"
-	rm -f "$TEST_DB" "$FAKE_LOG" "$TMPD/outbound.log"
+	store_reset
+	rm -f "$FAKE_LOG" "$TMPD/outbound.log"
 	printf '%s 429 201\n%s 21211\n' "$P_THROTTLED" "$P_INVALID" >"$TMPD/script"
 	start_fake "$TMPD/script"
 	CFG_PARTS_WAIT=2 CFG_PROVIDER=$PROV CFG_API_BASE=http://127.0.0.1:$FAKE_PORT \

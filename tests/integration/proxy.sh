@@ -8,75 +8,13 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NGINX=$(PATH=$PATH:/usr/sbin:/sbin command -v nginx || true)
-if [ -z "$NGINX" ]; then
-	echo "# SKIP proxy.sh: nginx is not installed (apt-get install nginx)"
-	exit 77
-fi
+nginx_require
 P=+447700900711
-NG=$TMPD/nginx
-mkdir -p "$NG/acme"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-	-keyout "$NG/key.pem" -out "$NG/cert.pem" -days 1 -subj /CN=gateway.test \
-	-addext subjectAltName=DNS:gateway.test 2>/dev/null
-
 write_config "$TEST_CONF"
 start_daemon
 enrol "$P"
 
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
-# The contrib file as shipped, with loopback ports, this test's certificate
-# and the gateway's port: nothing else changed.
-start_nginx() {
-	TLS_PORT=$(free_port)
-	HTTP_PORT=$(free_port)
-	sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS_PORT ssl http2;|" \
-		-e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
-		-e '/listen \[::\]/d' \
-		-e "s|server 127.0.0.1:8080;|server 127.0.0.1:$PORT;|" \
-		-e "s|/etc/letsencrypt/live/clinic.example.org/fullchain.pem|$NG/cert.pem|" \
-		-e "s|/etc/letsencrypt/live/clinic.example.org/privkey.pem|$NG/key.pem|" \
-		-e "s|/var/www/acme|$NG/acme|" \
-		-e 's|clinic.example.org|gateway.test|g' \
-		"$top_srcdir/contrib/nginx-clotline.conf" >"$NG/site.conf"
-	cat >"$NG/nginx.conf" <<EOF
-worker_processes 1;
-pid $NG/nginx.pid;
-error_log $NG/error.log warn;
-daemon off;
-events { worker_connections 256; }
-http {
-	access_log $NG/access.log;
-	client_body_temp_path $NG/body;
-	proxy_temp_path $NG/proxy;
-	fastcgi_temp_path $NG/fastcgi;
-	uwsgi_temp_path $NG/uwsgi;
-	scgi_temp_path $NG/scgi;
-	include $NG/site.conf;
-}
-EOF
-	rm -f "$NG/nginx.pid"
-	"$NGINX" -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" 2>>"$NG/error.log" &
-	NGINX_PID=$!
-	_PIDS+=("$NGINX_PID")
-	nginx_up() {	# nginx writes its pid file once its sockets are bound
-		kill -0 "$NGINX_PID" 2>/dev/null || return 0
-		[ "$(cat "$NG/nginx.pid" 2>/dev/null)" = "$NGINX_PID" ]
-	}
-	wait_for 10 nginx_up || fail 'nginx did not start listening'
-	kill -0 "$NGINX_PID" 2>/dev/null
-}
-tries=0
-until start_nginx; do	# a port taken in between: pick others
-	tries=$((tries + 1))
-	[ "$tries" -lt 5 ] || fail "nginx would not start: $(tail -n 3 "$NG/error.log")"
-done
+nginx_start "$PORT"
 ok "contrib/nginx-clotline.conf loads and listens (TLS on $TLS_PORT)"
 
 # The public URL it implies, here with the test's non-default port.

@@ -313,18 +313,18 @@ BODIES+=('Grüß Gott, 中文, 😀 all fine')
 
 post_sms SMbadutf8 "$P_ENROLLED" $'\xff\xfe'
 expect_twiml 'invalid UTF-8 (%FF%FE): 200'
-expect_eq "$(sql "SELECT hex(body) FROM inbound_messages WHERE provider_sid = 'SMbadutf8';")" \
+expect_eq "$(sql "SELECT $(sql_hex body) FROM inbound_messages WHERE provider_sid = 'SMbadutf8';")" \
 	EFBFBDEFBFBD 'invalid UTF-8 stored as U+FFFD'
 post_sms SMsurrogate "$P_ENROLLED" $'\xed\xa0\x80 ok'
 expect_twiml 'UTF-8-encoded surrogate: 200'
-expect_eq "$(sql "SELECT hex(body) FROM inbound_messages WHERE provider_sid = 'SMsurrogate';")" \
+expect_eq "$(sql "SELECT $(sql_hex body) FROM inbound_messages WHERE provider_sid = 'SMsurrogate';")" \
 	EFBFBDEFBFBDEFBFBD206F6B 'surrogate bytes stored as U+FFFD'
 
 # %00 in Body: the signature covers the decoded NUL.
 sig=$({ printf '%s' "$TEST_SMS_URL"; printf 'Bodyknee\0achesFrom%sMessageSidSMnul' "$P_ENROLLED"; } | hmac_stdin)
 post_raw "$sig" "MessageSid=SMnul&From=$(urlencode "$P_ENROLLED")&Body=knee%00aches"
 expect_twiml '%00 in Body: 200'
-expect_eq "$(sql "SELECT hex(body) FROM inbound_messages WHERE provider_sid = 'SMnul';")" \
+expect_eq "$(sql "SELECT $(sql_hex body) FROM inbound_messages WHERE provider_sid = 'SMnul';")" \
 	"$(printf 'knee' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)EFBFBD$(printf 'aches' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" \
 	'%00 stored as U+FFFD'
 
@@ -344,7 +344,7 @@ expect_eq "$HTTP_STATUS" 200 'daemon alive after the hostile bodies'
 
 post_sms SMstop1 "$P_STOPPER" '  Stop! '
 expect_message START 'STOP (any case, punctuation): confirmation mentions START'
-expect_eq "$(sql "SELECT enrolled, opted_out, opted_out_at IS NOT NULL FROM patients WHERE phone = '$P_STOPPER';")" \
+expect_eq "$(sql "SELECT enrolled, opted_out, CAST(opted_out_at IS NOT NULL AS INTEGER) FROM patients WHERE phone = '$P_STOPPER';")" \
 	'1|1|1' 'STOP: opted_out stored with a time'
 expect_eq "$(sql "SELECT kind, level FROM inbound_messages WHERE provider_sid = 'SMstop1';")" \
 	'keyword|stop' 'STOP stored as a keyword'
@@ -366,7 +366,7 @@ expect_eq "$(sql "SELECT opted_out FROM patients WHERE phone = '$P_STOPPER';")" 
 post_sms SMstop4 "$P_STOPPER" 'START'
 expect_twiml 'START: 200'
 expect_contains "$HTTP_BODY" '<Message>' 'START: confirmed'
-expect_eq "$(sql "SELECT opted_out, opted_out_at IS NULL FROM patients WHERE phone = '$P_STOPPER';")" \
+expect_eq "$(sql "SELECT opted_out, CAST(opted_out_at IS NULL AS INTEGER) FROM patients WHERE phone = '$P_STOPPER';")" \
 	'0|1' 'START: opted back in'
 expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE action = 'opt_in' AND subject = '$P_STOPPER';")" \
 	1 'START: audit_log opt_in row'
@@ -422,7 +422,7 @@ post_sms SMunk1 "$P_UNKNOWN" 'Hello, is this the right number for the nurses'
 expect_message "$CLINIC_PHONE" 'unknown number, non-urgent: reply gives the clinic phone'
 expect_eq "$(sql "SELECT count(*) FROM patients WHERE phone = '$P_UNKNOWN';")" 0 \
 	'unknown number: no patient row created'
-expect_eq "$(sql "SELECT patient_id IS NULL FROM inbound_messages WHERE provider_sid = 'SMunk1';")" 1 \
+expect_eq "$(sql "SELECT CAST(patient_id IS NULL AS INTEGER) FROM inbound_messages WHERE provider_sid = 'SMunk1';")" 1 \
 	'unknown number: message stored without a patient'
 BODIES+=('Hello, is this the right number for the nurses')
 
@@ -567,13 +567,13 @@ expect_eq "$(sql "SELECT count(*) FROM escalations WHERE phone = '$P_CONV';")" 1
 	'three red-flag messages of one episode, one escalation'
 expect_eq "$(sql "SELECT count(*) FROM escalation_messages m JOIN escalations e ON e.id = m.escalation_id WHERE e.phone = '$P_CONV';")" 3 \
 	'the three messages are attached to it'
-expect_eq "$(sql "SELECT group_concat(a.reason, ',') FROM escalation_alerts a JOIN escalations e ON e.id = a.escalation_id WHERE e.phone = '$P_CONV';")" 'new,rise' \
+expect_eq "$(sql_list , "SELECT a.reason FROM escalation_alerts a JOIN escalations e ON e.id = a.escalation_id WHERE e.phone = '$P_CONV' ORDER BY a.id;")" 'new,rise' \
 	'two alerts: the new episode, then the rise to emergency; none for "ok thanks"'
 alert_of() {	# REASON: the outbox row of $P_CONV's alert for that reason
 	sql "SELECT a.outbound_id FROM escalation_alerts a JOIN escalations e ON e.id = a.escalation_id WHERE e.phone = '$P_CONV' AND a.reason = '$1';"
 }
 alert_sent() {
-	[ "$(sql "SELECT o.kind, o.to_phone, o.status, e.alerted_at IS NOT NULL FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id JOIN escalations e ON e.id = a.escalation_id WHERE o.id = $(alert_of rise);")" = "alert|$ON_CALL|sent|1" ]
+	[ "$(sql "SELECT o.kind, o.to_phone, o.status, CAST(e.alerted_at IS NOT NULL AS INTEGER) FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id JOIN escalations e ON e.id = a.escalation_id WHERE o.id = $(alert_of rise);")" = "alert|$ON_CALL|sent|1" ]
 }
 wait_for 10 alert_sent || fail "the alert was not sent to on_call: $(sql "SELECT status, error_message FROM outbound_messages WHERE kind = 'alert';")"
 ok 'the alert went to [clinic] on_call and the escalation is marked alerted'
@@ -602,7 +602,7 @@ BODIES+=('my NHS number is 485 777 3456 and I coughed up blood')
 # Activity reports are logged for the reminders.
 post_sms SMact1 "$P_ACT" 'DONE 25'
 expect_message 'logged' 'DONE 25: acknowledged'
-expect_eq "$(sql "SELECT a.minutes, a.meters IS NULL, a.patient_id = p.id FROM activity_reports a JOIN inbound_messages i ON i.id = a.inbound_id JOIN patients p ON p.phone = a.phone WHERE i.provider_sid = 'SMact1';")" \
+expect_eq "$(sql "SELECT a.minutes, CAST(a.meters IS NULL AS INTEGER), CAST(a.patient_id = p.id AS INTEGER) FROM activity_reports a JOIN inbound_messages i ON i.id = a.inbound_id JOIN patients p ON p.phone = a.phone WHERE i.provider_sid = 'SMact1';")" \
 	'25|1|1' 'DONE 25: 25 minutes stored for the patient'
 
 # The patient's language, else the message's, else the clinic's.
@@ -663,7 +663,7 @@ BODIES+=("$RF_STOP")
 # A request for a person: the staff review inbox, and a reply that says so.
 post_sms SMreview1 "$P_REVIEW" 'could someone call me back please'
 expect_message 'will read your message' 'a request for a call: a person will read it'
-expect_eq "$(sql "SELECT reason, phone, patient_id = $(patient_id "$P_REVIEW"), done_at IS NULL FROM inbox WHERE inbound_id = $(inbound_id SMreview1);")" \
+expect_eq "$(sql "SELECT reason, phone, CAST(patient_id = $(patient_id "$P_REVIEW") AS INTEGER), CAST(done_at IS NULL AS INTEGER) FROM inbox WHERE inbound_id = $(inbound_id SMreview1);")" \
 	"review|$P_REVIEW|1|1" 'a request for a call: an open inbox row with the message'
 post_sms SMreview1 "$P_REVIEW" 'could someone call me back please'
 DUPLICATES=$((DUPLICATES + 1))

@@ -120,7 +120,7 @@ expect_not_contains "$HTTP_BODY" 'Para español' 'no language menu for a patient
 keys CA02 "$P_EMERG" 1 1
 expect_hangup 'key 1: emergency'
 expect_contains "$HTTP_BODY" '<Say language="en-GB">This could be serious. Hang up now and call 9 9 9, or go to A and E. Do not drive yourself.' 'key 1: call the emergency number, spoken digit by digit'
-expect_eq "$(sql "SELECT level || '|' || phone || '|' || (inbound_id IS NULL) FROM escalations WHERE call_sid = 'CA02';")" "emergency|$P_EMERG|1" 'key 1: an emergency escalation for the call'
+expect_eq "$(sql "SELECT level || '|' || phone || '|' || CAST(inbound_id IS NULL AS INTEGER) FROM escalations WHERE call_sid = 'CA02';")" "emergency|$P_EMERG|1" 'key 1: an emergency escalation for the call'
 expect_eq "$(sql "SELECT o.kind || '|' || o.to_phone || '|' || o.priority FROM escalations e JOIN outbound_messages o ON o.id = e.outbound_id WHERE e.call_sid = 'CA02';")" "alert|$ON_CALL|0" 'key 1: on-call alert queued at emergency priority'
 expect_contains "$(sql "SELECT body FROM outbound_messages o JOIN escalations e ON o.id = e.outbound_id WHERE e.call_sid = 'CA02';")" ': "phone keypad: chest pain or breathlessness now"' 'the alert says what was pressed'
 expect_match "$(call_col CA02 ended_at)" '^[0-9]+$' 'the call is marked ended'
@@ -187,7 +187,7 @@ expect_eq "$(sql "SELECT count(*) FROM activity_reports WHERE call_sid = 'CA04';
 keys CA04 "$P_WALK" 5 1
 expect_gather 6 'walk confirmed'
 expect_contains "$HTTP_BODY" 'Saved: 25 minutes today.' 'saved'
-expect_eq "$(sql "SELECT a.minutes || '|' || a.phone || '|' || (a.patient_id = p.id) FROM activity_reports a JOIN patients p ON p.phone = a.phone WHERE a.call_sid = 'CA04';")" "25|$P_WALK|1" 'the walk is logged against the patient'
+expect_eq "$(sql "SELECT a.minutes || '|' || a.phone || '|' || CAST(a.patient_id = p.id AS INTEGER) FROM activity_reports a JOIN patients p ON p.phone = a.phone WHERE a.call_sid = 'CA04';")" "25|$P_WALK|1" 'the walk is logged against the patient'
 keys CA04 "$P_WALK" 5 1
 expect_eq "$(sql "SELECT count(*) FROM activity_reports WHERE call_sid = 'CA04';")" 1 'a replayed confirmation logs once'
 keys CA04 "$P_WALK" 6 4
@@ -221,7 +221,7 @@ expect_eq "$(sql "SELECT paused FROM patients WHERE phone = '$P_PAUSE';")" 1 'th
 keys CA05 "$P_PAUSE" 2 5
 expect_contains "$HTTP_BODY" 'Ihre Erinnerungen sind wieder eingeschaltet.' 'key 5 again: resumed'
 expect_eq "$(sql "SELECT paused FROM patients WHERE phone = '$P_PAUSE';")" 0 'the patient is resumed'
-expect_eq "$(sql "SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE subject = '$P_PAUSE' AND actor = 'patient' ORDER BY id);")" 'pause,resume' 'pause and resume are audited'
+expect_eq "$(sql_list , "SELECT action FROM audit_log WHERE subject = '$P_PAUSE' AND actor = 'patient' ORDER BY id;")" 'pause,resume' 'pause and resume are audited'
 keys CA05 "$P_PAUSE" 2 5
 expect_eq "$(sql "SELECT paused FROM patients WHERE phone = '$P_PAUSE';")" 0 'a replayed key 5 does not pause again'
 

@@ -10,6 +10,7 @@
 #   pg_cluster_start          # sets PG_URL, PG_DIR; stops on EXIT, unless
 #                             # an EXIT trap is set (then the caller calls
 #                             # pg_cluster_stop, e.g. from lib.sh's _CLEANUP)
+#   pg_cluster_require_build "$CLOTLINE"  # skips (77) a build without libpq
 #   pg_cluster_down, pg_cluster_up  # PostgreSQL goes away, comes back
 
 pg_cluster_bindir() {
@@ -72,6 +73,21 @@ pg_cluster_up() {
 pg_cluster_down() {
 	pg_cluster_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 \
 	    stop >/dev/null
+}
+
+# pg_cluster_require_build CLOTLINE: skips (77) unless that binary was built
+# with the PostgreSQL backend: a built-in backend is listed by
+# check-config's complaint about a bad one.
+pg_cluster_require_build() {
+	local probe dir
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/clotline-probe.XXXXXX")
+	printf '[storage]\nbackend = ?\n' >"$dir/probe.ini"
+	probe=$("$1" check-config -c "$dir/probe.ini" 2>&1 || true)
+	rm -rf "$dir"
+	if [[ $probe != *"sqlite, postgresql"* ]]; then
+		echo "SKIP: this clotline was built without PostgreSQL (libpq)"
+		exit 77
+	fi
 }
 
 pg_cluster_start() {
