@@ -47,43 +47,17 @@ SENDERS=2000
 # answer in SECS, so no sid repeats (a repeat would be a cheaper request).
 COUNT=${BENCH_COUNT:-$((SECS * 40000))}
 
-for tool in wrk nginx sqlite3 curl; do
-	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
-	command -v "$tool" >/dev/null 2>&1 ||
-		{ echo "webhook.sh: needs $tool (apt-get install wrk nginx sqlite3 curl)" >&2; exit 1; }
-done
+# shellcheck source=lib.sh
+. bench/lib.sh
+bench_need wrk nginx sqlite3 curl
 [ -z "${BENCH_PERF:-}" ] || command -v perf >/dev/null 2>&1 ||
 	{ echo "webhook.sh: BENCH_PERF needs perf (apt-get install linux-perf)" >&2; exit 1; }
 [ -x "$BIN" ] && [ -x "$GEN" ] && [ -x "$FLOOR" ] ||
 	{ echo "webhook.sh: build first: make && make tests/fake/webhookgen bench/floor" >&2; exit 1; }
-TMP=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$TMP"
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	[ -n "${BENCH_DIR:-}" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-if [ "$(nproc)" -ge 2 ]; then
-	SERVER_CPU=(taskset -c 0)
-	CLIENT_CPU=(taskset -c 1)
-	pinning='server on CPU 0, wrk on CPU 1'
-else
-	SERVER_CPU=()
-	CLIENT_CPU=()
-	pinning='one CPU: not pinned'
-fi
+bench_scratch
 
 # --------------------------------------------------------------- requests
-# Every message of the labelled corpora (English, Spanish, German; red flags
-# to chit-chat), in a fixed shuffled order.
-cat tests/data/*.tsv |
-	awk -F'\t' 'NF >= 2 && $1 != "conv" { print $2 }' |
-	awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort -k1,1 | cut -f2- \
-	>"$TMP/messages"
+bench_corpus "$TMP/messages"
 echo "corpus: $(wc -l <"$TMP/messages") messages, $COUNT signed requests a run, $SENDERS senders"
 
 # ---------------------------------------------------------------- nginx
@@ -137,19 +111,6 @@ stop_nginx() {
 	wait "$NGINX_PID" 2>/dev/null || true
 }
 
-# await_port PID PORTFILE LOG: prints the port a server wrote once it listens;
-# shows its log and stops the script if it died first.
-await_port() {
-	until [ -s "$2" ]; do
-		kill -0 "$1" 2>/dev/null || { tail "$3" >&2; exit 1; }
-		sleep 0.05
-	done
-	cat "$2"
-}
-stop_server() {	# PID
-	kill -TERM "$1"
-	wait "$1" 2>/dev/null || true
-}
 
 # ---------------------------------------------------------------- floor
 start_floor() {	# MODE DATABASE: on a port the kernel picks, written to a file
@@ -161,57 +122,11 @@ start_floor() {	# MODE DATABASE: on a port the kernel picks, written to a file
 }
 
 # -------------------------------------------------------------- gateway
-start_gateway() {	# DIR
-	cat >"$1/clotline.ini" <<CONF
-[server]
-listen = 127.0.0.1:0
-public_url = $PUBLIC
-port_file = port
-prompts_dir = $PWD/prompts
-[storage]
-database = clotline.db
-[provider]
-name = console
-auth_token = $TOKEN
-from = +441234567890
-verify_signatures = yes
-console_log = outbound.log
-[clinic]
-name = Bench Vascular Clinic
-phone = +441234567890
-on_call = +447700900123
-CONF
-	rm -f "$1/port"
-	# shellcheck disable=SC2086
-	(cd / && exec ${BENCH_WRAP:-} "${SERVER_CPU[@]}" "$BIN" serve -c "$1/clotline.ini") 2>>"$1/gateway.log" &
-	GW_PID=$!
-	PIDS+=("$GW_PID")
-	GW_PORT=$(await_port "$GW_PID" "$1/port" "$1/gateway.log")
-}
-peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
-# run_wrk URL DATA OUT: one wrk run, its "result KEY VALUE" lines in OUT.
-run_wrk() {
-	"${CLIENT_CPU[@]}" wrk -t1 -c"$CONNS" -d"${SECS}s" --latency --timeout 10s \
-		-s bench/webhook.lua "$1" -- "$2" 1 >"$3.raw"
-	sed -n 's/^result //p' "$3.raw" >"$3"
-}
-val() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
-# Answers other than 200 in a wrk run's results.
-others() { awk '$1 ~ /^status_/ && $1 != "status_200" { s += $2 } END { print s + 0 }' "$1"; }
-# 100 * A / B, one decimal, rounded.
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * a / b }'; }
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $pinning"
 echo "clotline $("$BIN" --version | cut -d' ' -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //')"
 echo "load: wrk -t1 -c$CONNS -d${SECS}s, $RUNS runs each"
-# What one synchronous 4 KiB write costs where the database lives: a durable
-# commit needs at least one.
-sync_ms() {
-	dd if=/dev/zero of="$TMP/dsync.test" bs=4k count=200 oflag=dsync 2>&1 |
-		awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") print $(i - 1) * 1000 / 200 }'
-	rm -f "$TMP/dsync.test"
-}
 echo "synchronous 4 KiB write in $TMP: $(sync_ms) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 fail=0
 declare -a G_RPS G_P99 N1_RPS F_RPS
@@ -224,9 +139,7 @@ for run in $(seq 1 "$RUNS"); do
 		--run "$run" --senders "$SENDERS" --first-sender +447700800000 \
 		<"$TMP/messages" >"$d/requests.tsv"
 	start_gateway "$d"
-	sqlite3 -cmd '.timeout 5000' "$d/clotline.db" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $SENDERS - 1)
-	  INSERT INTO patients (phone, name, language, timezone, enrolled, opted_out, paused, created_at, updated_at)
-	  SELECT '+' || (447700800000 + i), 'Bench', 'en', 'Europe/London', 1, 0, 0, 0, 0 FROM n;"
+	sqlite3 -cmd '.timeout 5000' "$d/clotline.db" "$(enrol_sql "$SENDERS")"
 	if [ "${BENCH_PERF:-}" = record ]; then
 		perf record -F 1000 --call-graph dwarf,16384 -p "$GW_PID" -o "$d/perf.data" -- sleep "$SECS" 2>/dev/null &
 		PERF_PID=$!

@@ -51,12 +51,17 @@ pg_cluster_stop() {
 
 # pg_cluster_up: starts the server of the cluster made by pg_cluster_start
 # (again, after pg_cluster_down).  No TCP; fsync off (a throw-away cluster:
-# durability is PostgreSQL's own business, not these tests').
+# durability is PostgreSQL's own business, not these tests').  For the
+# benchmarks (bench/compare.sh): PG_CLUSTER_FSYNC=on makes every commit
+# durable, as the gateway's SQLite store is; PG_CLUSTER_OPTS adds server
+# settings ("-c name=value ..."); PG_CLUSTER_WRAP runs pg_ctl, and so the
+# server, under a command (e.g. "taskset -c 0").
 pg_cluster_up() {
-	if ! pg_cluster_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 \
+	# shellcheck disable=SC2086
+	if ! pg_cluster_as ${PG_CLUSTER_WRAP:-} "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 \
 	    -l "$PG_DIR/server.log" -o "-c listen_addresses='' \
-	    -c unix_socket_directories='$PG_DIR' -c fsync=off \
-	    -c max_connections=50" start >/dev/null 2>&1; then
+	    -c unix_socket_directories='$PG_DIR' -c fsync=${PG_CLUSTER_FSYNC:-off} \
+	    -c max_connections=50 ${PG_CLUSTER_OPTS:-}" start >/dev/null 2>&1; then
 		cat "$PG_DIR/server.log" >&2
 		echo "pg: the cluster did not start" >&2
 		exit 1
