@@ -1232,25 +1232,31 @@ triage_question_pending(const struct triage_state *st, int64_t now)
 	return st->question >= 0 && now - st->asked_at < TRIAGE_WINDOW;
 }
 
+/* " KEY.concept=time" for each concept with a time in at. */
+static void
+triage_state_times(struct evbuffer *b, const struct triage_rules *tr,
+    const char *key, const int64_t *at)
+{
+	int	c;
+
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (at[c] != 0)
+			evbuffer_add_printf(b, " %s.%s=%" PRId64, key,
+			    tr->concepts[c].id, at[c]);
+}
+
 char *
 triage_state_format(const struct triage_rules *tr, const struct triage_state *st)
 {
 	struct evbuffer	*b = xevbuffer_new();
-	int		 c;
 
 	evbuffer_add_printf(b, "v1 level=%s flagged=%" PRId64,
 	    triage_level_name(st->level), st->flagged_at);
 	if (st->question >= 0)
 		evbuffer_add_printf(b, " ask=%s asked=%" PRId64,
 		    tr->concepts[st->question].id, st->asked_at);
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
-		if (st->seen_at[c] != 0)
-			evbuffer_add_printf(b, " c.%s=%" PRId64,
-			    tr->concepts[c].id, st->seen_at[c]);
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
-		if (st->hypo_at[c] != 0)
-			evbuffer_add_printf(b, " h.%s=%" PRId64,
-			    tr->concepts[c].id, st->hypo_at[c]);
+	triage_state_times(b, tr, "c", st->seen_at);
+	triage_state_times(b, tr, "h", st->hypo_at);
 	return xevbuffer_take(b);
 }
 
