@@ -158,7 +158,10 @@ segments_cluster(const unsigned char **sp, int gsm)
 
 /*
  * Packs clusters of the given widths into segments of per units, never
- * splitting one; single is the capacity of an unsplit message.
+ * splitting one that fits in a segment; single is the capacity of an
+ * unsplit message.  A cluster wider than a segment (a long run of
+ * combining marks or joiners) must be split by the carrier too: it fills
+ * whole segments and its rest starts the next.
  */
 static size_t
 segments_pack(const unsigned char *s, int gsm, size_t single, size_t per,
@@ -169,10 +172,12 @@ segments_pack(const unsigned char *s, int gsm, size_t single, size_t per,
 	while (*s != '\0') {
 		w = segments_cluster(&s, gsm);
 		units += w;
-		if (used + w > per) {
+		if (used > 0 && used + w > per) {
 			segs++;
 			used = 0;
 		}
+		for (; w > per; w -= per)
+			segs++;
 		used += w;
 	}
 	*unitsp = units;

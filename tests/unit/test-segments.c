@@ -82,6 +82,26 @@ test_ucs2_cluster_never_split(void **state)
 	free(b);
 }
 
+/*
+ * A cluster wider than a segment (a letter under 150 combining accents,
+ * 151 units) cannot stay whole: it fills two segments of 67 and its last
+ * 17 units start a third.  Counting it as one segment, or two, would
+ * undercount what the provider bills and what the outbox limits.
+ */
+static void
+test_ucs2_cluster_wider_than_segment(void **state)
+{
+	struct segments	 sg;
+	char		*text = repeat("a", "\xcc\x81", 150);
+
+	(void)state;
+	segments_count(text, &sg);
+	assert_int_equal(sg.encoding, SEGMENTS_UCS2);
+	assert_int_equal(sg.units, 151);
+	assert_int_equal(sg.count, 3);
+	free(text);
+}
+
 static void
 test_gsm7_plain(void **state)
 {
@@ -251,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_ucs2_emoji),
 		cmocka_unit_test(test_ucs2_surrogate_never_split),
 		cmocka_unit_test(test_ucs2_cluster_never_split),
+		cmocka_unit_test(test_ucs2_cluster_wider_than_segment),
 		cmocka_unit_test(test_table_facts),
 		cmocka_unit_test(test_invalid_stays_inside),
 	};
