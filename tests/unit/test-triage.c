@@ -1004,6 +1004,10 @@ test_typos(void **state)
 		{ "cant breth at all", E },
 		{ "perd\u00ed el sentido", E },
 		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
+		/* Three letters, and short stems the patterns spell. */
+		{ "la pierna izq. est\u00e1 m\u00e1s gruesa q la der.", U },
+		{ "dif. resp. y dolor tor\u00e1c. desde las 6 am", E },
+		{ "dif. p/ resp. y dolor tor\u00e1cico", E },
 		{ "walked 20 min. today", R },
 		/* Dictation writes real words for red-flag ones. */
 		{ "chess pain and short of breadth since lunch", E },
