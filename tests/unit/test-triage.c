@@ -522,6 +522,52 @@ test_happening_now(void **state)
 	free(s);
 }
 
+/*
+ * "It's back": a symptom denied or told as over earlier in the window is
+ * reported again by a message that names it only as "it", in each
+ * language; a later "back" about something else, or after the window, is
+ * not; the state keeps it across a restart (the g. keys).
+ */
+static void
+test_came_back(void **state)
+{
+	static const char *const m1[] = {
+	    "chest pain's been gone for weeks",
+	    "scratch that, it's back tonight" };
+	static const char *const m2[] = {
+	    "ya no me duele el pecho", "pues ya volvi\u00f3" };
+	static const char *const m3[] = {
+	    "die Brustschmerzen sind weg", "jetzt dr\u00fcckt es doch wieder" };
+	static const char *const m4[] = {
+	    "no chest pain today", "my appetite is back" };
+	static const char *const m5[] = {
+	    "it's back" };
+	static const enum triage_level u[] = { R, U }, r[] = { R, R },
+	    one[] = { R };
+	static const int64_t later[] = { T0, T0 + 25 * HOUR };
+	struct triage_state	st, back;
+	struct triage_result	res;
+	char			*s;
+
+	(void)state;
+	conv(m1, u, NULL, 2);
+	conv(m2, u, NULL, 2);
+	conv(m3, u, NULL, 2);
+	conv(m4, r, NULL, 2);
+	conv(m5, one, NULL, 1);
+	conv(m1, r, later, 2);
+
+	triage_state_init(&st);
+	triage_step(rules, &st, m1[0], T0, &res);
+	s = triage_state_format(rules, &st);
+	assert_non_null(strstr(s, " g.chest_pain="));
+	assert_int_equal(triage_state_parse(rules, s, &back), 0);
+	triage_step(rules, &back, m1[1], T0 + 60, &res);
+	assert_int_equal(res.level, TRIAGE_URGENT);
+	assert_non_null(strstr(res.rules, "came_back"));
+	free(s);
+}
+
 static void
 test_replies(void **state)
 {
@@ -1335,6 +1381,7 @@ main(void)
 		cmocka_unit_test(test_follow_up_question),
 		cmocka_unit_test(test_hypothetical_stays_out_of_the_conversation),
 		cmocka_unit_test(test_happening_now),
+		cmocka_unit_test(test_came_back),
 		cmocka_unit_test(test_replies),
 		cmocka_unit_test(test_activity_reports),
 		cmocka_unit_test(test_language_detection),
