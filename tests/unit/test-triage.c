@@ -1132,6 +1132,26 @@ test_observed_signs(void **state)
 }
 
 /* Blood coughed or vomited up is read across a comma (statement across). */
+/*
+ * An old illness compared with how the patient feels now is here again;
+ * told as history alone it is not.
+ */
+static void
+test_compared_with_past(void **state)
+{
+	static const struct case_ c[] = {
+		{ "this is exactly how the PE felt in 2019", E },
+		{ "feels like the PE I had in 2019", E },
+		{ "I had a PE in 2019", R },
+		{ "es igual que cuando tuve la embolia en 2019", E },
+		{ "tuve una embolia en 2019", R },
+		{ "f\u00fchlt sich an wie bei meiner Lungenembolie 2019", E },
+		{ "hatte 2019 eine Lungenembolie", R },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1396,6 +1416,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_compared_with_past),
 		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
 		cmocka_unit_test(test_spec_additions),
