@@ -1152,6 +1152,29 @@ test_compared_with_past(void **state)
 	CHECK(c);
 }
 
+/*
+ * Bleeding that patients describe without the word (heavy periods, an eye
+ * full of blood, bruises from nothing), a leg like a balloon, and a symptom
+ * compared with last week, which is now, not history.
+ */
+static void
+test_bleeding_and_comparisons(void **state)
+{
+	static const struct case_ c[] = {
+		{ "soaking through a pad every hour on rivaroxaban", U },
+		{ "white of my eye has gone full of blood", U },
+		{ "me salieron moratones por todo el cuerpo sin golpearme", U },
+		{ "mein Bein ist prall wie ein Luftballon", U },
+		{ "hawking up phlegm with blood in it", E },
+		{ "more out of breath than last week", U },
+		{ "me falta m\u00e1s el aire que la semana pasada", U },
+		{ "ich bin schneller aus der puste als letzte woche", U },
+		{ "breath no dey reach and my chest dey pain me", E },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1416,6 +1439,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_bleeding_and_comparisons),
 		cmocka_unit_test(test_compared_with_past),
 		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
