@@ -1175,6 +1175,27 @@ test_bleeding_and_comparisons(void **state)
 	CHECK(c);
 }
 
+/*
+ * Breathlessness with the chest named and not said to be fine is an
+ * emergency even without a pain word ("Atemnot... Brust... bitte..."); a
+ * chest said to be fine, or denied, leaves it urgent.
+ */
+static void
+test_breathless_chest_named(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Atemnot... Brust... bitte...", E },
+		{ "can't get my breath, my chest!!", E },
+		{ "me falta el aire, el pecho, ayuda", E },
+		{ "a bit breathless on the hill, chest is fine", U },
+		{ "me falta un poco el aire al subir, el pecho bien", U },
+		{ "leicht kurzatmig, Brust ist ok", U },
+		{ "short of breath but no chest pain", U },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1439,6 +1460,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_breathless_chest_named),
 		cmocka_unit_test(test_bleeding_and_comparisons),
 		cmocka_unit_test(test_compared_with_past),
 		cmocka_unit_test(test_observed_signs),
