@@ -1196,6 +1196,35 @@ test_breathless_chest_named(void **state)
 	CHECK(c);
 }
 
+/*
+ * Second-language writing: English, Spanish and German written by people
+ * whose first language is another (portuñol, Italian or Turkish words in
+ * German), sound spellings, and what carers see.  "He is fine" is no yes.
+ */
+static void
+test_second_language(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I don't have air and my chest hurts", E },
+		{ "my breath is finishing since morning", U },
+		{ "pasd out in the kitchen", E },
+		{ "his eyes rolled back and he went floppy", E },
+		{ "tengo falta de ar e dor no peito", E },
+		{ "meu marido desmaiou", E },
+		{ "ich erstike", E },
+		{ "er liegt am Boden und wacht nicht auf", E },
+		{ "keine luft mehr vor lachen", R },
+		{ "casi me desmayo cuando vi la factura de la luz", R },
+	};
+	static const char *const m1[] = {
+	    "he is coughing and a bit short of breath",
+	    "he is fine we will watch him" };
+	static const enum triage_level u[] = { U, U };
+
+	CHECK(c);
+	conv(m1, u, NULL, 2);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1460,6 +1489,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_second_language),
 		cmocka_unit_test(test_breathless_chest_named),
 		cmocka_unit_test(test_bleeding_and_comparisons),
 		cmocka_unit_test(test_compared_with_past),
