@@ -1059,6 +1059,9 @@ test_typos(void **state)
 		{ "chess pain and short of breadth since lunch", E },
 		{ "Shortness of breast and chest pane", E },
 		{ "me duele el pexo", U },
+		/* Symptom words a raising cue spells stay typo targets. */
+		{ "mucho dolro en el gemelo", U },
+		{ "me marrreo y tengo palpitasiones", U },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
@@ -1223,6 +1226,29 @@ test_second_language(void **state)
 
 	CHECK(c);
 	conv(m1, u, NULL, 2);
+}
+
+/*
+ * Symptoms told through what the patient cannot do or what happens with
+ * each breath: unable to lie flat, lungs that will not fill, pain that runs
+ * into the left arm, "not five metres without gasping" (two negations), a
+ * cough that will not stop with blood in it, glued words.
+ */
+static void
+test_told_by_effect(void **state)
+{
+	static const struct case_ c[] = {
+		{ "breathless and I cannot lie flat", E },
+		{ "me falta el aire y no puedo acostarme", E },
+		{ "keine 5 Meter schaff ich ohne nach Luft zu schnappen", E },
+		{ "ich kann nicht aufh\u00f6ren zu husten und da ist Blut drin", E },
+		{ "es zieht bis in den linken Arm", U },
+		{ "no logro llenar bien los pulmones", E },
+		{ "was out cold for a minute in the garden", E },
+		{ "chestpain and sob", E },
+	};
+
+	CHECK(c);
 }
 
 static void
@@ -1489,6 +1515,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_told_by_effect),
 		cmocka_unit_test(test_second_language),
 		cmocka_unit_test(test_breathless_chest_named),
 		cmocka_unit_test(test_bleeding_and_comparisons),
