@@ -91,9 +91,9 @@ floor "$C/en-tune9.tsv" 99.9 97.6 0
 floor "$C/es-tune9.tsv" 99.9 97.4 0
 floor "$C/de-tune9.tsv" 98.0 93.4 1
 floor "$C/de-tune10.tsv" 99.9 94.4 0
-floor "$C/en-heldback3.tsv" 90.1 91.7 9
-floor "$C/es-heldback3.tsv" 87.1 91.0 8
-floor "$C/de-heldback3.tsv" 95.0 93.7 5
+floor "$C/en-tune-hb3.tsv" 99.9 96.7 1
+floor "$C/es-tune-hb3.tsv" 99.9 95.5 1
+floor "$C/de-tune-hb3.tsv" 99.9 96.8 0
 floor "$C/en-tune11.tsv" 99.9 98.4 1
 floor "$C/es-tune11.tsv" 99.9 96.1 2
 floor "$C/de-tune11.tsv" 99.9 97.4 1
