@@ -103,6 +103,12 @@ floor "$C/de-tune12.tsv" 99.9 97.2 0
 floor "$C/en-tune13.tsv" 99.9 96.9 1
 floor "$C/es-tune13.tsv" 94.7 93.1 4
 floor "$C/de-tune13.tsv" 99.9 96.9 0
+floor "$C/en-tune14.tsv" 99.9 97.9 0
+floor "$C/es-tune14.tsv" 99.9 95.7 0
+floor "$C/de-tune14.tsv" 99.9 96.9 0
+floor "$C/en-heldback4.tsv" 97.3 98.6 2
+floor "$C/es-heldback4.tsv" 94.8 94.3 3
+floor "$C/de-heldback4.tsv" 97.2 94.6 3
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then

@@ -1251,6 +1251,27 @@ test_told_by_effect(void **state)
 	CHECK(c);
 }
 
+/*
+ * Everyday ways of telling red flags, and "que no tenía" (that I did not
+ * have before), which reports a new symptom rather than denying it.
+ */
+static void
+test_everyday_ways(void **state)
+{
+	static const struct case_ c[] = {
+		{ "fighting for each breath", E },
+		{ "got dizzy and collapsed in the shop", E },
+		{ "my gums keep bleeding since lunch", U },
+		{ "todo se volvi\u00f3 negro en la cocina", E },
+		{ "me sali\u00f3 una hinchaz\u00f3n en el tobillo que no ten\u00eda", U },
+		{ "dolor de pecho no tiene", R },
+		{ "die Hose passt rechts nicht mehr \u00fcbers Knie", U },
+		{ "er hat rotes Zeug in die Sch\u00fcssel erbrochen", E },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1515,6 +1536,7 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_everyday_ways),
 		cmocka_unit_test(test_told_by_effect),
 		cmocka_unit_test(test_second_language),
 		cmocka_unit_test(test_breathless_chest_named),
