@@ -478,6 +478,29 @@ test_hypothetical_stays_out_of_the_conversation(void **state)
 }
 
 /*
+ * m[0] then m[1] with the state formatted and parsed between them, as a
+ * restart does: the state holds key, and m[1] is read at want with rule.
+ */
+static void
+recalled_after_restart(const char *const m[2], const char *key,
+    enum triage_level want, const char *rule)
+{
+	struct triage_state	st, back;
+	struct triage_result	res;
+	char			*s;
+
+	triage_state_init(&st);
+	triage_step(rules, &st, m[0], T0, &res);
+	s = triage_state_format(rules, &st);
+	assert_non_null(strstr(s, key));
+	assert_int_equal(triage_state_parse(rules, s, &back), 0);
+	triage_step(rules, &back, m[1], T0 + 60, &res);
+	assert_int_equal(res.level, want);
+	assert_non_null(strstr(res.rules, rule));
+	free(s);
+}
+
+/*
  * "It's happening now" after a "what if": the symptom asked about is
  * reported, in each language; denied, or a day later, it is not; and the
  * state carries it between messages (as the daemon stores it).
@@ -500,9 +523,6 @@ test_happening_now(void **state)
 	static const enum triage_level e[] = { A, E }, u[] = { A, U },
 	    r[] = { A, R }, one[] = { R };
 	static const int64_t later[] = { T0, T0 + 25 * HOUR };
-	struct triage_state	st, back;
-	struct triage_result	res;
-	char			*s;
 
 	conv(m1, e, NULL, 2);
 	conv(m2, u, NULL, 2);
@@ -510,16 +530,8 @@ test_happening_now(void **state)
 	conv(m4, r, NULL, 2);
 	conv(m5, one, NULL, 1);
 	conv(m1, r, later, 2);
-
-	triage_state_init(&st);
-	triage_step(rules, &st, m1[0], T0, &res);
-	s = triage_state_format(rules, &st);
-	assert_non_null(strstr(s, " h.cough_blood="));
-	assert_int_equal(triage_state_parse(rules, s, &back), 0);
-	triage_step(rules, &back, m1[1], T0 + 60, &res);
-	assert_int_equal(res.level, TRIAGE_EMERGENCY);
-	assert_non_null(strstr(res.rules, "happening_now"));
-	free(s);
+	recalled_after_restart(m1, " h.cough_blood=", TRIAGE_EMERGENCY,
+	    "happening_now");
 }
 
 /*
@@ -545,9 +557,6 @@ test_came_back(void **state)
 	static const enum triage_level u[] = { R, U }, r[] = { R, R },
 	    one[] = { R };
 	static const int64_t later[] = { T0, T0 + 25 * HOUR };
-	struct triage_state	st, back;
-	struct triage_result	res;
-	char			*s;
 
 	(void)state;
 	conv(m1, u, NULL, 2);
@@ -556,16 +565,7 @@ test_came_back(void **state)
 	conv(m4, r, NULL, 2);
 	conv(m5, one, NULL, 1);
 	conv(m1, r, later, 2);
-
-	triage_state_init(&st);
-	triage_step(rules, &st, m1[0], T0, &res);
-	s = triage_state_format(rules, &st);
-	assert_non_null(strstr(s, " g.chest_pain="));
-	assert_int_equal(triage_state_parse(rules, s, &back), 0);
-	triage_step(rules, &back, m1[1], T0 + 60, &res);
-	assert_int_equal(res.level, TRIAGE_URGENT);
-	assert_non_null(strstr(res.rules, "came_back"));
-	free(s);
+	recalled_after_restart(m1, " g.chest_pain=", TRIAGE_URGENT, "came_back");
 }
 
 static void
