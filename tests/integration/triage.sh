@@ -115,6 +115,12 @@ floor "$C/de-tune15.tsv" 99.9 97.2 0
 floor "$C/en-heldback5.tsv" 99.9 98.1 1
 floor "$C/es-heldback5.tsv" 92.6 96.9 3
 floor "$C/de-heldback5.tsv" 97.6 96.1 2
+floor "$C/en-tune16.tsv" 94.0 94.9 7
+floor "$C/es-tune16.tsv" 90.8 87.9 12
+floor "$C/de-tune16.tsv" 89.4 89.4 14
+floor "$C/en-heldback6.tsv" 94.9 93.7 3
+floor "$C/es-heldback6.tsv" 97.5 92.5 8
+floor "$C/de-heldback6.tsv" 95.2 94.4 3
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
