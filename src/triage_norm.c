@@ -669,8 +669,9 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 
 /*
  * Whether the dot at s[i] parts two words: a word of two letters or more
- * (or "I", "a") before it, then spaces and a letter.  *next is where the
- * next word starts.
+ * (or "I", "a") before it, then spaces and a letter.  The dot may begin a
+ * run of dots, an ellipsis ("no... puedo... respirar"), which parts the
+ * words as one dot does.  *next is where the next word starts.
  */
 static int
 norm_word_dot(const char *s, size_t len, size_t i, size_t *next)
@@ -681,8 +682,10 @@ norm_word_dot(const char *s, size_t len, size_t i, size_t *next)
 		b--;
 	if (b == i || (i - b == 1 && b > 0 && s[b - 1] == '.'))
 		return 0;	/* no word, or an "s.o.b." letter */
-	if (i - b == 1 && j < len && s[j] != ' ')
+	if (i - b == 1 && j < len && s[j] != ' ' && s[j] != '.')
 		return 0;	/* "s.o": a dotted abbreviation */
+	while (j < len && s[j] == '.')
+		j++;
 	while (j < len && s[j] == ' ')
 		j++;
 	if (j >= len || !norm_is_letter((unsigned char)s[j]))
@@ -694,7 +697,8 @@ norm_word_dot(const char *s, size_t len, size_t i, size_t *next)
 void
 triage_norm_dots(char *s, size_t len)
 {
-	size_t	i, next, words = 0, dots = 0;
+	size_t	i, k, next, words = 0, dots = 0;
+	int	all;
 
 	for (i = 0; i < len; i++) {
 		if (norm_is_letter((unsigned char)s[i]) &&
@@ -703,16 +707,24 @@ triage_norm_dots(char *s, size_t len)
 		else if (s[i] == '.' && norm_word_dot(s, len, i, &next))
 			dots++;
 	}
-	/* Most gaps between words, and at least two ("Can't. Breathe. Now."). */
-	if (dots < 2 || dots * 3 < (words - 1) * 2)
-		return;
+	/*
+	 * Most gaps between words, and at least two ("Can't. Breathe. Now."):
+	 * every such dot.  Otherwise only an ellipsis between words ("cant...
+	 * breathe"), a pause rather than a sentence's end.
+	 */
+	all = dots >= 2 && dots * 3 >= (words - 1) * 2;
 	/*
 	 * From the end: whether a dot parts words depends on what is before
 	 * it, which is not changed yet, so this pass decides as the count did.
 	 */
 	for (i = len; i-- > 0;)
-		if (s[i] == '.' && norm_word_dot(s, len, i, &next))
+		if (s[i] == '.' && (all || (i + 1 < len && s[i + 1] == '.')) &&
+		    norm_word_dot(s, len, i, &next)) {
 			s[i] = TRIAGE_SOFT_STOP;
+			/* The rest of an ellipsis: spaces, one stop in all. */
+			for (k = i + 1; k < next && s[k] == '.'; k++)
+				s[k] = ' ';
+		}
 }
 
 /*

@@ -89,7 +89,9 @@ size_t	triage_norm_fold(const char *in, size_t len, char *out, int flags);
  * Short. Of. Puff.", "hello.nurse.my.chest"), those dots become soft stops,
  * in place: such a writer's dots end no sentence, but "Hi. Not dizzy.
  * Breathless." keeps the denial to its own words.  A dot of a dotted
- * abbreviation ("s.o.b.") and the last one stay.
+ * abbreviation ("s.o.b.") and the last one stay.  An ellipsis between
+ * words ("can't... breathe") is a pause, not a sentence's end: it becomes
+ * one soft stop in any message.
  */
 void	triage_norm_dots(char *s, size_t len);
 size_t	triage_norm_words(const struct triage_lexicon *, const char *in,

@@ -1123,6 +1123,13 @@ test_observed_signs(void **state)
 		{ "No. Chest. Pain. Just. Breathless.", E },
 		/* A word cut short with a dot still ends a denial. */
 		{ "Not dizz. Fainted this am.", E },
+		/* An ellipsis between words is a pause, not a sentence's end. */
+		{ "can't... breathe... properly", E },
+		{ "cant... breathe", E },
+		{ "no... puedo... respirar... bien", E },
+		{ "ich kann... nicht... atmen", E },
+		{ "not dizzy... chest hurts", U },
+		{ "im ok... just tired... walked 20 min", R },
 		/* However much punctuation comes first. */
 		{ "Hi!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 		  "!!!!!!!!!!!!! No fever. Coughing blood.", E },
