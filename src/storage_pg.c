@@ -266,6 +266,7 @@ enum pg_stmt {
 	PG_PING,
 	PG_PROBE,
 	PG_LOCK,
+	PG_TRY_LOCK,
 	PG_INBOUND_FIND,
 	PG_INBOUND_INSERT,
 	PG_PART_PUT,
@@ -340,6 +341,8 @@ static const char *const pg_sql[PG_COUNT] = {
 	 * provider message id, are handled by one instance at a time.
 	 */
 	[PG_LOCK] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+	[PG_TRY_LOCK] =
+	    "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
 	[PG_INBOUND_FIND] =
 	    "SELECT reply FROM inbound_messages"
 	    " WHERE provider = $1 AND provider_sid = $2",
@@ -676,6 +679,8 @@ struct pg_store {
 	int		 lock_timeout_ms;
 	int		 write_failing;	/* see pg_note_error */
 	int		 tx;		/* a transaction was begun */
+	int		 try_locks;	/* a group member's: never wait */
+	int		 busy;		/* a lock was held elsewhere */
 };
 
 static void
@@ -794,6 +799,26 @@ pg_log_error(struct pg_store *s, const PGresult *res, const char *what)
 
 static int	pg_prepare_all(struct pg_store *, char **errp);
 
+/*
+ * In a group member, a wait for a row lock another instance holds that ran
+ * out (lock_timeout) or deadlocked: the advisory locks never wait there
+ * (pg_lock), but a row without one can (an escalation acknowledged by id,
+ * a staff change).  Busy as a held advisory lock is: the member runs again
+ * on its own.
+ */
+static int
+pg_lock_wait_failed(struct pg_store *s, const PGresult *res)
+{
+	const char	*code;
+
+	code = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (!s->try_locks || code == NULL || (strcmp(code, "55P03") != 0 &&
+	    strcmp(code, "40P01") != 0))
+		return 0;
+	s->busy = 1;
+	return 1;
+}
+
 
 /*
  * A connection that broke (PostgreSQL restarted, the network) is opened
@@ -851,7 +876,11 @@ pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	res = PQexecPrepared(s->conn, name, p != NULL ? p->n : 0,
 	    p != NULL ? p->v : NULL, NULL, NULL, 0);
 	if (res == NULL || PQresultStatus(res) != want) {
-		pg_log_error(s, res, what);
+		if (pg_lock_wait_failed(s, res))
+			log_info("storage: %s: a row lock another instance "
+			    "holds; the message runs again on its own", what);
+		else
+			pg_log_error(s, res, what);
 		PQclear(res);
 		return NULL;
 	}
@@ -916,13 +945,19 @@ pg_number(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	return v;
 }
 
-/* Takes the advisory lock named by key for the rest of the transaction. */
+/*
+ * Takes the advisory lock named by key for the rest of the transaction.  A
+ * group member never waits for it (storage_member_busy): if another
+ * instance holds it, -1 with busy set, and the member's rollback to its
+ * savepoint gives back the locks it took.
+ */
 static int
 pg_lock(struct pg_store *s, const char *kind, const char *a, const char *b)
 {
 	struct pg_params	 p;
 	PGresult		*res;
 	char			*key;
+	int			 held;
 
 	if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
 		return 0;	/* nothing to hold it for */
@@ -930,11 +965,20 @@ pg_lock(struct pg_store *s, const char *kind, const char *a, const char *b)
 	    b != NULL ? b : "");
 	pg_params_init(&p);
 	pg_text(&p, 1, key);
-	res = pg_run(s, PG_LOCK, &p, PGRES_TUPLES_OK, "lock");
+	res = pg_run(s, s->try_locks ? PG_TRY_LOCK : PG_LOCK, &p,
+	    PGRES_TUPLES_OK, "lock");
 	free(key);
 	if (res == NULL)
 		return -1;
+	held = !s->try_locks || (PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "t") == 0);
 	PQclear(res);
+	if (!held) {
+		log_debug("storage: a %s lock is held by another instance; "
+		    "the message runs again on its own", kind);
+		s->busy = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -1292,6 +1336,24 @@ pg_in_transaction(void *arg)
 	default:
 		return 0;
 	}
+}
+
+static void
+pg_try_locks(void *arg, int on)
+{
+	struct pg_store	*s = arg;
+
+	s->try_locks = on;
+	if (on)
+		s->busy = 0;
+}
+
+static int
+pg_lock_busy(void *arg)
+{
+	struct pg_store	*s = arg;
+
+	return s->busy;
 }
 
 static int
@@ -2402,6 +2464,8 @@ const struct storage_ops storage_pg_ops = {
 	.release = pg_release,
 	.rollback_savepoint = pg_rollback_savepoint,
 	.in_transaction = pg_in_transaction,
+	.try_locks = pg_try_locks,
+	.lock_busy = pg_lock_busy,
 	.inbound_find = pg_inbound_find,
 	.inbound_insert = pg_inbound_insert,
 	.part_put = pg_part_put,
