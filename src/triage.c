@@ -887,6 +887,8 @@ triage_state_expire(const struct triage_rules *tr, struct triage_state *st,
 			st->seen_at[c] = 0;
 		if (st->hypo_at[c] != 0 && now - st->hypo_at[c] >= TRIAGE_WINDOW)
 			st->hypo_at[c] = 0;
+		if (st->gone_at[c] != 0 && now - st->gone_at[c] >= TRIAGE_WINDOW)
+			st->gone_at[c] = 0;
 	}
 	if (st->flagged_at == 0 || now - st->flagged_at >= TRIAGE_WINDOW) {
 		st->level = TRIAGE_ROUTINE;
@@ -932,24 +934,27 @@ triage_scan_concept(struct scan *sc, int c, uint64_t *msg, uint64_t *denied,
 }
 
 /*
- * "It's happening now", after a symptom was asked about as "what if"
- * within the window: that symptom is reported now.  Returns the symptoms.
+ * A qualifier that brings back what the conversation set aside within the
+ * window: "it's happening now" (qualifier now) after a symptom asked about
+ * as "what if" (at is hypo_at), "it's back" (qualifier back) after one
+ * denied or told as over (gone_at).  Those symptoms are reported in this
+ * message; returns them.
  */
 static uint64_t
-triage_scan_now(struct scan *sc, const struct triage_state *st, int64_t now,
-    uint64_t *msg, uint64_t *denied, int *hypothetical)
+triage_scan_recalled(struct scan *sc, const int64_t *at, int qualifier,
+    int64_t now, uint64_t *msg, uint64_t *denied, int *hypothetical)
 {
 	const struct triage_rules *tr = sc->tr;
 	uint64_t	 pending = 0, here = 0;
 	int		 c;
 
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
-		if (st->hypo_at[c] != 0 && now - st->hypo_at[c] < TRIAGE_WINDOW)
+		if (at[c] != 0 && now - at[c] < TRIAGE_WINDOW)
 			pending |= UINT64_C(1) << c;
-	if (pending == 0 || tr->now < 0)
+	if (pending == 0 || qualifier < 0)
 		return 0;
-	triage_scan_concept(sc, tr->now, &here, denied, hypothetical);
-	if ((here >> tr->now & 1) == 0)
+	triage_scan_concept(sc, qualifier, &here, denied, hypothetical);
+	if ((here >> qualifier & 1) == 0)
 		return 0;
 	*msg |= pending | here;
 	return pending;
@@ -1093,9 +1098,14 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		if (((tr->lazy >> c) & 1) == 0)
 			triage_scan_concept(&sc, c, &msg, &denied,
 			    &hypothetical);
-	pending = triage_scan_now(&sc, st, now, &msg, &denied, &hypothetical);
+	pending = triage_scan_recalled(&sc, st->hypo_at, tr->now, now, &msg,
+	    &denied, &hypothetical);
 	if (pending != 0)
 		triage_result_add_rule(res, "happening_now");
+	pending = triage_scan_recalled(&sc, st->gone_at, tr->back, now, &msg,
+	    &denied, &hypothetical);
+	if (pending != 0)
+		triage_result_add_rule(res, "came_back");
 	if (hypothetical)
 		msg |= UINT64_C(1) << TRIAGE_HYPOTHETICAL;
 	triage_scan_activity(&sc, &res->activity);
@@ -1179,8 +1189,12 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		if ((msg & bit) != 0 && tr->concepts[c].kind == KIND_SYMPTOM) {
 			st->seen_at[c] = now;
 			st->hypo_at[c] = 0;
+			st->gone_at[c] = 0;
 		} else if ((sc.hypo & bit) != 0)
 			st->hypo_at[c] = now;
+		else if ((denied & bit) != 0 &&
+		    tr->concepts[c].kind == KIND_SYMPTOM)
+			st->gone_at[c] = now;
 	}
 	if (res->own >= TRIAGE_URGENT) {
 		st->flagged_at = now;
@@ -1257,6 +1271,7 @@ triage_state_format(const struct triage_rules *tr, const struct triage_state *st
 		    tr->concepts[st->question].id, st->asked_at);
 	triage_state_times(b, tr, "c", st->seen_at);
 	triage_state_times(b, tr, "h", st->hypo_at);
+	triage_state_times(b, tr, "g", st->gone_at);
 	return xevbuffer_take(b);
 }
 
@@ -1322,6 +1337,10 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 			if ((rc = triage_state_time(eq, &t)) == 0 &&
 			    (c = triage_state_concept(tr, tok + 2)) != -1)
 				st->hypo_at[c] = t;
+		} else if (strncmp(tok, "g.", 2) == 0) {
+			if ((rc = triage_state_time(eq, &t)) == 0 &&
+			    (c = triage_state_concept(tr, tok + 2)) != -1)
+				st->gone_at[c] = t;
 		}
 		/* Unknown keys come from a newer version: skip them. */
 	}

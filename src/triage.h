@@ -54,6 +54,7 @@ struct triage_state {
 	int64_t			flagged_at;	/* last message with its own red flag; 0: none */
 	int64_t			seen_at[TRIAGE_MAX_CONCEPTS];	/* 0: not reported */
 	int64_t			hypo_at[TRIAGE_MAX_CONCEPTS];	/* only "what if"; 0: no */
+	int64_t			gone_at[TRIAGE_MAX_CONCEPTS];	/* only denied or over; 0: no */
 	int			question;	/* concept asked about; -1: none */
 	int64_t			asked_at;
 };

@@ -149,6 +149,7 @@ struct triage_rules {
 	const char		*prompts[TRIAGE_MAX_PROMPTS + 1];
 	int			 request[TRIAGE_REQUEST_HELP + 1];	/* topic index; -1 none */
 	int			 now;		/* the qualifier "now"; -1 none */
+	int			 back;		/* the qualifier "back"; -1 none */
 	uint64_t		 topics;	/* bits of the topics: they place a message */
 	/*
 	 * Qualifiers and topics searched only when needed: for a rule whose

@@ -436,6 +436,9 @@ triage_load_roles(struct load *l)
 	/* "It's happening now": a symptom asked about as "what if" is here. */
 	c = triage_load_find_concept(tr, "now", 3);
 	tr->now = c != -1 && tr->concepts[c].kind == KIND_QUALIFIER ? c : -1;
+	/* "It's back": a symptom denied or over is here again. */
+	c = triage_load_find_concept(tr, "back", 4);
+	tr->back = c != -1 && tr->concepts[c].kind == KIND_QUALIFIER ? c : -1;
 	triage_load_prompt_name(l, "review");
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
 		if (tr->concepts[c].kind == KIND_TOPIC)

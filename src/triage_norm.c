@@ -25,7 +25,9 @@
 #define LEX_MAX_WORD	32
 #define LEX_MIN_TYPO	5	/* squeezed letters before a typo is corrected */
 #define LEX_LONG_TYPO	9	/* squeezed letters for a distance of 2 */
-#define LEX_MIN_ABBREV	4	/* letters of an abbreviation that is expanded */
+#define LEX_MIN_ABBREV	3	/* letters of an abbreviation that is expanded */
+#define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
+#define LEX_STEM_CUT	3	/* letters such a stem cuts off a target */
 
 struct lex_node {
 	uint32_t	hash;
@@ -714,19 +716,30 @@ triage_norm_dots(char *s, size_t len)
 }
 
 /*
- * The shortest target word that w[0, n) begins, for an abbreviation: a
- * word of four letters or more that is no word of the lexicon, followed by
- * a dot.  NULL when there is none.
+ * What an abbreviation w[0, n), followed by a dot, reads as: the shortest
+ * target word it begins, for a word of three letters or more that is no
+ * word of the lexicon ("izq." is izquierda); itself, for a short word of
+ * the rules that begins a target three letters longer or more, as a stem
+ * cut short does ("dif." and "resp." of `dif\W+resp\w*`, but not "lot.",
+ * whose dot ends a sentence).  NULL when it is neither, and the dot stays
+ * a full stop.
  */
 static const char *
 lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 {
 	const struct lex_word	*c, *best = NULL;
+	const char		*self = NULL;
 	size_t			 i;
+	int32_t			 j;
 
-	if (lx == NULL || !lx->built || n < LEX_MIN_ABBREV || n > LEX_MAX_WORD ||
-	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+	if (lx == NULL || !lx->built || n < LEX_MIN_ABBREV || n > LEX_MAX_WORD)
 		return NULL;
+	if ((j = lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n))) != -1) {
+		c = &lx->word[lx->exact.node[j].val];
+		if (c->kind == LEX_KNOWN || n > LEX_MAX_STEM_ABBREV)
+			return NULL;
+		self = lx->arena + c->off;
+	}
 	for (i = 0; i < lx->nword; i++) {
 		c = &lx->word[i];
 		if (c->kind == LEX_TARGET && c->len > n &&
@@ -734,7 +747,11 @@ lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 		    (best == NULL || c->len < best->len))
 			best = c;
 	}
-	return best != NULL ? lx->arena + best->off : NULL;
+	if (best == NULL)
+		return NULL;
+	if (self != NULL)
+		return best->len >= n + LEX_STEM_CUT ? self : NULL;
+	return lx->arena + best->off;
 }
 
 size_t

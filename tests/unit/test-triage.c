@@ -522,6 +522,52 @@ test_happening_now(void **state)
 	free(s);
 }
 
+/*
+ * "It's back": a symptom denied or told as over earlier in the window is
+ * reported again by a message that names it only as "it", in each
+ * language; a later "back" about something else, or after the window, is
+ * not; the state keeps it across a restart (the g. keys).
+ */
+static void
+test_came_back(void **state)
+{
+	static const char *const m1[] = {
+	    "chest pain's been gone for weeks",
+	    "scratch that, it's back tonight" };
+	static const char *const m2[] = {
+	    "ya no me duele el pecho", "pues ya volvi\u00f3" };
+	static const char *const m3[] = {
+	    "die Brustschmerzen sind weg", "jetzt dr\u00fcckt es doch wieder" };
+	static const char *const m4[] = {
+	    "no chest pain today", "my appetite is back" };
+	static const char *const m5[] = {
+	    "it's back" };
+	static const enum triage_level u[] = { R, U }, r[] = { R, R },
+	    one[] = { R };
+	static const int64_t later[] = { T0, T0 + 25 * HOUR };
+	struct triage_state	st, back;
+	struct triage_result	res;
+	char			*s;
+
+	(void)state;
+	conv(m1, u, NULL, 2);
+	conv(m2, u, NULL, 2);
+	conv(m3, u, NULL, 2);
+	conv(m4, r, NULL, 2);
+	conv(m5, one, NULL, 1);
+	conv(m1, r, later, 2);
+
+	triage_state_init(&st);
+	triage_step(rules, &st, m1[0], T0, &res);
+	s = triage_state_format(rules, &st);
+	assert_non_null(strstr(s, " g.chest_pain="));
+	assert_int_equal(triage_state_parse(rules, s, &back), 0);
+	triage_step(rules, &back, m1[1], T0 + 60, &res);
+	assert_int_equal(res.level, TRIAGE_URGENT);
+	assert_non_null(strstr(res.rules, "came_back"));
+	free(s);
+}
+
 static void
 test_replies(void **state)
 {
@@ -1004,6 +1050,10 @@ test_typos(void **state)
 		{ "cant breth at all", E },
 		{ "perd\u00ed el sentido", E },
 		{ "Brustschm. + Atemn. seit 30 Min.", E },	/* cut short */
+		/* Three letters, and short stems the patterns spell. */
+		{ "la pierna izq. est\u00e1 m\u00e1s gruesa q la der.", U },
+		{ "dif. resp. y dolor tor\u00e1c. desde las 6 am", E },
+		{ "dif. p/ resp. y dolor tor\u00e1cico", E },
 		{ "walked 20 min. today", R },
 		/* Dictation writes real words for red-flag ones. */
 		{ "chess pain and short of breadth since lunch", E },
@@ -1082,6 +1132,99 @@ test_observed_signs(void **state)
 }
 
 /* Blood coughed or vomited up is read across a comma (statement across). */
+/*
+ * An old illness compared with how the patient feels now is here again;
+ * told as history alone it is not.
+ */
+static void
+test_compared_with_past(void **state)
+{
+	static const struct case_ c[] = {
+		{ "this is exactly how the PE felt in 2019", E },
+		{ "feels like the PE I had in 2019", E },
+		{ "I had a PE in 2019", R },
+		{ "es igual que cuando tuve la embolia en 2019", E },
+		{ "tuve una embolia en 2019", R },
+		{ "f\u00fchlt sich an wie bei meiner Lungenembolie 2019", E },
+		{ "hatte 2019 eine Lungenembolie", R },
+	};
+
+	CHECK(c);
+}
+
+/*
+ * Bleeding that patients describe without the word (heavy periods, an eye
+ * full of blood, bruises from nothing), a leg like a balloon, and a symptom
+ * compared with last week, which is now, not history.
+ */
+static void
+test_bleeding_and_comparisons(void **state)
+{
+	static const struct case_ c[] = {
+		{ "soaking through a pad every hour on rivaroxaban", U },
+		{ "white of my eye has gone full of blood", U },
+		{ "me salieron moratones por todo el cuerpo sin golpearme", U },
+		{ "mein Bein ist prall wie ein Luftballon", U },
+		{ "hawking up phlegm with blood in it", E },
+		{ "more out of breath than last week", U },
+		{ "me falta m\u00e1s el aire que la semana pasada", U },
+		{ "ich bin schneller aus der puste als letzte woche", U },
+		{ "breath no dey reach and my chest dey pain me", E },
+	};
+
+	CHECK(c);
+}
+
+/*
+ * Breathlessness with the chest named and not said to be fine is an
+ * emergency even without a pain word ("Atemnot... Brust... bitte..."); a
+ * chest said to be fine, or denied, leaves it urgent.
+ */
+static void
+test_breathless_chest_named(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Atemnot... Brust... bitte...", E },
+		{ "can't get my breath, my chest!!", E },
+		{ "me falta el aire, el pecho, ayuda", E },
+		{ "a bit breathless on the hill, chest is fine", U },
+		{ "me falta un poco el aire al subir, el pecho bien", U },
+		{ "leicht kurzatmig, Brust ist ok", U },
+		{ "short of breath but no chest pain", U },
+	};
+
+	CHECK(c);
+}
+
+/*
+ * Second-language writing: English, Spanish and German written by people
+ * whose first language is another (portuñol, Italian or Turkish words in
+ * German), sound spellings, and what carers see.  "He is fine" is no yes.
+ */
+static void
+test_second_language(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I don't have air and my chest hurts", E },
+		{ "my breath is finishing since morning", U },
+		{ "pasd out in the kitchen", E },
+		{ "his eyes rolled back and he went floppy", E },
+		{ "tengo falta de ar e dor no peito", E },
+		{ "meu marido desmaiou", E },
+		{ "ich erstike", E },
+		{ "er liegt am Boden und wacht nicht auf", E },
+		{ "keine luft mehr vor lachen", R },
+		{ "casi me desmayo cuando vi la factura de la luz", R },
+	};
+	static const char *const m1[] = {
+	    "he is coughing and a bit short of breath",
+	    "he is fine we will watch him" };
+	static const enum triage_level u[] = { U, U };
+
+	CHECK(c);
+	conv(m1, u, NULL, 2);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1331,6 +1474,7 @@ main(void)
 		cmocka_unit_test(test_follow_up_question),
 		cmocka_unit_test(test_hypothetical_stays_out_of_the_conversation),
 		cmocka_unit_test(test_happening_now),
+		cmocka_unit_test(test_came_back),
 		cmocka_unit_test(test_replies),
 		cmocka_unit_test(test_activity_reports),
 		cmocka_unit_test(test_language_detection),
@@ -1345,6 +1489,10 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_second_language),
+		cmocka_unit_test(test_breathless_chest_named),
+		cmocka_unit_test(test_bleeding_and_comparisons),
+		cmocka_unit_test(test_compared_with_past),
 		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
 		cmocka_unit_test(test_spec_additions),
