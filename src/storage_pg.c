@@ -929,7 +929,10 @@ pg_run_ahead(struct pg_store *s, const char *name, const struct pg_params *p,
 	PGresult	*r;
 	const char	*v[1];
 	char		 aname[16], buf[256];
-	int		 i, failed = 0, nulls;
+	int		 i, failed = 0;
+#ifdef LIBPQ_HAS_PIPELINING
+	int		 nulls;
+#endif
 
 	*res = NULL;
 #ifdef LIBPQ_HAS_PIPELINING
