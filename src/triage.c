@@ -1287,6 +1287,27 @@ triage_state_concept(const struct triage_rules *tr, const char *id)
 	return -1;
 }
 
+/*
+ * The per-concept times a state key "K.concept" names, as
+ * triage_state_format writes them: c. seen, h. only "what if", g. only
+ * denied or over.  NULL for any other key.
+ */
+static int64_t *
+triage_state_times_of(struct triage_state *st, const char *key)
+{
+	if (key[0] == '\0' || key[1] != '.')
+		return NULL;
+	switch (key[0]) {
+	case 'c':
+		return st->seen_at;
+	case 'h':
+		return st->hypo_at;
+	case 'g':
+		return st->gone_at;
+	}
+	return NULL;
+}
+
 static int
 triage_state_time(const char *s, int64_t *out)
 {
@@ -1307,7 +1328,7 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 {
 	char	*copy, *p, *tok, *eq;
 	int	 c, rc = 0;
-	int64_t	 t;
+	int64_t	 t, *at;
 
 	triage_state_init(st);
 	copy = p = xstrdup(s);
@@ -1329,18 +1350,10 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 			rc = triage_state_time(eq, &st->asked_at);
 		else if (strcmp(tok, "ask") == 0)
 			st->question = triage_state_concept(tr, eq);
-		else if (strncmp(tok, "c.", 2) == 0) {
+		else if ((at = triage_state_times_of(st, tok)) != NULL) {
 			if ((rc = triage_state_time(eq, &t)) == 0 &&
 			    (c = triage_state_concept(tr, tok + 2)) != -1)
-				st->seen_at[c] = t;
-		} else if (strncmp(tok, "h.", 2) == 0) {
-			if ((rc = triage_state_time(eq, &t)) == 0 &&
-			    (c = triage_state_concept(tr, tok + 2)) != -1)
-				st->hypo_at[c] = t;
-		} else if (strncmp(tok, "g.", 2) == 0) {
-			if ((rc = triage_state_time(eq, &t)) == 0 &&
-			    (c = triage_state_concept(tr, tok + 2)) != -1)
-				st->gone_at[c] = t;
+				at[c] = t;
 		}
 		/* Unknown keys come from a newer version: skip them. */
 	}

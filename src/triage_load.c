@@ -735,22 +735,26 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 }
 
 /*
- * The kind of a cue line's words: known for the cues that deny, date or
- * bound a symptom (a typo must not make a denial), plain words for pseudo,
- * question, subject and current cues, which hold symptom words ("can't get
- * my breath").
+ * The kind of a cue line's words: known for the cues that can lower a
+ * level (negation, postneg, history, hypothetical, conditional: a typo must
+ * never be read as a denial); plain words for the cues that can only keep
+ * or raise one (pseudo, hedge, termination, negend, subject, current,
+ * recurrence, relapse, question), which often hold symptom words ("can't
+ * get my breath", negend's "dolor"), so that those stay typo targets.
  */
 static enum triage_lex_kind
 triage_load_cue_words(const char *rest)
 {
-	size_t	n = strcspn(rest, " \t");
+	static const char *const lowering[] = {
+		"negation", "postneg", "history", "hypothetical", "conditional",
+	};
+	size_t	n = strcspn(rest, " \t"), i;
 
-	if ((n == 6 && strncmp(rest, "pseudo", n) == 0) ||
-	    (n == 8 && strncmp(rest, "question", n) == 0) ||
-	    (n == 7 && strncmp(rest, "subject", n) == 0) ||
-	    (n == 7 && strncmp(rest, "current", n) == 0))
-		return LEX_WORD;
-	return LEX_KNOWN;
+	for (i = 0; i < sizeof lowering / sizeof lowering[0]; i++)
+		if (strlen(lowering[i]) == n &&
+		    strncmp(rest, lowering[i], n) == 0)
+			return LEX_KNOWN;
+	return LEX_WORD;
 }
 
 /* lexicon|known WORD...: words for triage_norm_words. */

@@ -117,7 +117,12 @@ browser POST /api/v1/patients '{"phone": "'"$P1"'", "plan": "dvt-walking", "name
 	0000000000000000000000000000000000000000000000000000000000000000
 expect_eq "$HTTP_STATUS" 403 'a change with a wrong CSRF token is refused'
 expect_eq "$(sql "SELECT count(*) FROM patients;")" 0 'and nothing was stored'
-browser POST /api/v1/patients '{"phone": "'"$P1"'", "plan": "dvt-walking", "name": "Ann"}' "$CSRF"
+# Quiet hours well away from now (London is UTC or UTC+1, the plan's
+# reminders are at 09:30, 17:00 and 19:00): inside the plan's own, the
+# welcome would wait for the morning and be listed first in the conversation.
+if [ "$(date -u +%H)" -lt 12 ]; then QUIET='"14:00", "quiet_end": "15:00"'
+else QUIET='"03:00", "quiet_end": "04:00"'; fi
+browser POST /api/v1/patients '{"phone": "'"$P1"'", "plan": "dvt-walking", "name": "Ann", "quiet_start": '"$QUIET"'}' "$CSRF"
 expect_eq "$HTTP_STATUS" 201 'with the CSRF token the nurse enrols a patient'
 ID=$(jget '$.id')
 expect_eq "$(sql "SELECT actor FROM audit_log WHERE action = 'patient.add';")" staff:nurse \

@@ -608,7 +608,10 @@ store_reset() {
 # epoch, as an integer.
 sql_now() {
 	if on_postgresql; then
-		echo 'CAST(extract(epoch FROM now()) AS bigint)'
+		# floor, as the gateway's clock truncates: a plain CAST rounds, and
+		# a row queued in the second half of a second was not yet due to a
+		# gateway started within that second.
+		echo 'CAST(floor(extract(epoch FROM now())) AS bigint)'
 	else
 		echo "CAST(strftime('%s', 'now') AS INTEGER)"
 	fi

@@ -478,6 +478,29 @@ test_hypothetical_stays_out_of_the_conversation(void **state)
 }
 
 /*
+ * m[0] then m[1] with the state formatted and parsed between them, as a
+ * restart does: the state holds key, and m[1] is read at want with rule.
+ */
+static void
+recalled_after_restart(const char *const m[2], const char *key,
+    enum triage_level want, const char *rule)
+{
+	struct triage_state	st, back;
+	struct triage_result	res;
+	char			*s;
+
+	triage_state_init(&st);
+	triage_step(rules, &st, m[0], T0, &res);
+	s = triage_state_format(rules, &st);
+	assert_non_null(strstr(s, key));
+	assert_int_equal(triage_state_parse(rules, s, &back), 0);
+	triage_step(rules, &back, m[1], T0 + 60, &res);
+	assert_int_equal(res.level, want);
+	assert_non_null(strstr(res.rules, rule));
+	free(s);
+}
+
+/*
  * "It's happening now" after a "what if": the symptom asked about is
  * reported, in each language; denied, or a day later, it is not; and the
  * state carries it between messages (as the daemon stores it).
@@ -500,9 +523,6 @@ test_happening_now(void **state)
 	static const enum triage_level e[] = { A, E }, u[] = { A, U },
 	    r[] = { A, R }, one[] = { R };
 	static const int64_t later[] = { T0, T0 + 25 * HOUR };
-	struct triage_state	st, back;
-	struct triage_result	res;
-	char			*s;
 
 	conv(m1, e, NULL, 2);
 	conv(m2, u, NULL, 2);
@@ -510,16 +530,8 @@ test_happening_now(void **state)
 	conv(m4, r, NULL, 2);
 	conv(m5, one, NULL, 1);
 	conv(m1, r, later, 2);
-
-	triage_state_init(&st);
-	triage_step(rules, &st, m1[0], T0, &res);
-	s = triage_state_format(rules, &st);
-	assert_non_null(strstr(s, " h.cough_blood="));
-	assert_int_equal(triage_state_parse(rules, s, &back), 0);
-	triage_step(rules, &back, m1[1], T0 + 60, &res);
-	assert_int_equal(res.level, TRIAGE_EMERGENCY);
-	assert_non_null(strstr(res.rules, "happening_now"));
-	free(s);
+	recalled_after_restart(m1, " h.cough_blood=", TRIAGE_EMERGENCY,
+	    "happening_now");
 }
 
 /*
@@ -545,9 +557,6 @@ test_came_back(void **state)
 	static const enum triage_level u[] = { R, U }, r[] = { R, R },
 	    one[] = { R };
 	static const int64_t later[] = { T0, T0 + 25 * HOUR };
-	struct triage_state	st, back;
-	struct triage_result	res;
-	char			*s;
 
 	(void)state;
 	conv(m1, u, NULL, 2);
@@ -556,16 +565,7 @@ test_came_back(void **state)
 	conv(m4, r, NULL, 2);
 	conv(m5, one, NULL, 1);
 	conv(m1, r, later, 2);
-
-	triage_state_init(&st);
-	triage_step(rules, &st, m1[0], T0, &res);
-	s = triage_state_format(rules, &st);
-	assert_non_null(strstr(s, " g.chest_pain="));
-	assert_int_equal(triage_state_parse(rules, s, &back), 0);
-	triage_step(rules, &back, m1[1], T0 + 60, &res);
-	assert_int_equal(res.level, TRIAGE_URGENT);
-	assert_non_null(strstr(res.rules, "came_back"));
-	free(s);
+	recalled_after_restart(m1, " g.chest_pain=", TRIAGE_URGENT, "came_back");
 }
 
 static void
@@ -1059,6 +1059,9 @@ test_typos(void **state)
 		{ "chess pain and short of breadth since lunch", E },
 		{ "Shortness of breast and chest pane", E },
 		{ "me duele el pexo", U },
+		/* Symptom words a raising cue spells stay typo targets. */
+		{ "mucho dolro en el gemelo", U },
+		{ "me marrreo y tengo palpitasiones", U },
 	};
 	const struct triage_lexicon *lx = triage_rules_lexicon(rules);
 
@@ -1223,6 +1226,50 @@ test_second_language(void **state)
 
 	CHECK(c);
 	conv(m1, u, NULL, 2);
+}
+
+/*
+ * Symptoms told through what the patient cannot do or what happens with
+ * each breath: unable to lie flat, lungs that will not fill, pain that runs
+ * into the left arm, "not five metres without gasping" (two negations), a
+ * cough that will not stop with blood in it, glued words.
+ */
+static void
+test_told_by_effect(void **state)
+{
+	static const struct case_ c[] = {
+		{ "breathless and I cannot lie flat", E },
+		{ "me falta el aire y no puedo acostarme", E },
+		{ "keine 5 Meter schaff ich ohne nach Luft zu schnappen", E },
+		{ "ich kann nicht aufh\u00f6ren zu husten und da ist Blut drin", E },
+		{ "es zieht bis in den linken Arm", U },
+		{ "no logro llenar bien los pulmones", E },
+		{ "was out cold for a minute in the garden", E },
+		{ "chestpain and sob", E },
+	};
+
+	CHECK(c);
+}
+
+/*
+ * Everyday ways of telling red flags, and "que no tenía" (that I did not
+ * have before), which reports a new symptom rather than denying it.
+ */
+static void
+test_everyday_ways(void **state)
+{
+	static const struct case_ c[] = {
+		{ "fighting for each breath", E },
+		{ "got dizzy and collapsed in the shop", E },
+		{ "my gums keep bleeding since lunch", U },
+		{ "todo se volvi\u00f3 negro en la cocina", E },
+		{ "me sali\u00f3 una hinchaz\u00f3n en el tobillo que no ten\u00eda", U },
+		{ "dolor de pecho no tiene", R },
+		{ "die Hose passt rechts nicht mehr \u00fcbers Knie", U },
+		{ "er hat rotes Zeug in die Sch\u00fcssel erbrochen", E },
+	};
+
+	CHECK(c);
 }
 
 static void
@@ -1489,6 +1536,8 @@ main(void)
 		cmocka_unit_test(test_typos),
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
+		cmocka_unit_test(test_everyday_ways),
+		cmocka_unit_test(test_told_by_effect),
 		cmocka_unit_test(test_second_language),
 		cmocka_unit_test(test_breathless_chest_named),
 		cmocka_unit_test(test_bleeding_and_comparisons),
