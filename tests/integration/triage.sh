@@ -106,9 +106,15 @@ floor "$C/de-tune13.tsv" 99.9 96.9 0
 floor "$C/en-tune14.tsv" 99.9 97.9 0
 floor "$C/es-tune14.tsv" 99.9 95.7 0
 floor "$C/de-tune14.tsv" 99.9 96.9 0
-floor "$C/en-heldback4.tsv" 97.3 98.6 2
-floor "$C/es-heldback4.tsv" 94.8 94.3 3
-floor "$C/de-heldback4.tsv" 97.2 94.6 3
+floor "$C/en-tune-hb4.tsv" 97.3 98.6 2
+floor "$C/es-tune-hb4.tsv" 94.8 94.3 3
+floor "$C/de-tune-hb4.tsv" 97.2 94.6 3
+floor "$C/en-tune15.tsv" 0 0 99
+floor "$C/es-tune15.tsv" 0 0 99
+floor "$C/de-tune15.tsv" 0 0 99
+floor "$C/en-heldback5.tsv" 0 0 99
+floor "$C/es-heldback5.tsv" 0 0 99
+floor "$C/de-heldback5.tsv" 0 0 99
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
