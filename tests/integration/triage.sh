@@ -65,7 +65,7 @@ floor "$C/es-tune2.tsv" 99.9 97.1 0
 floor "$C/en-tune3.tsv" 99.9 97.4 0
 floor "$C/es-tune3.tsv" 99.9 97.4 0
 floor "$C/de-tune3.tsv" 99.9 98.9 0
-floor "$C/de-tune2.tsv" 99.9 98.3 0
+floor "$C/de-tune2.tsv" 99.9 98.7 0
 floor "$C/en-tune-hb1.tsv" 99.9 98.0 1
 floor "$C/es-tune-hb1.tsv" 99.9 97.4 0
 floor "$C/de-tune-hb1.tsv" 99.9 97.4 0
@@ -101,7 +101,7 @@ floor "$C/en-tune12.tsv" 99.9 98.6 0
 floor "$C/es-tune12.tsv" 99.9 99.9 0
 floor "$C/de-tune12.tsv" 99.9 97.2 0
 floor "$C/en-tune13.tsv" 99.9 96.9 1
-floor "$C/es-tune13.tsv" 97.3 94.9 2
+floor "$C/es-tune13.tsv" 97.3 95.4 2
 floor "$C/de-tune13.tsv" 99.9 97.4 0
 floor "$C/en-tune14.tsv" 99.9 97.9 0
 floor "$C/es-tune14.tsv" 99.9 96.1 0
@@ -115,8 +115,14 @@ floor "$C/de-tune15.tsv" 99.9 97.2 0
 floor "$C/en-heldback5.tsv" 99.9 98.1 1
 floor "$C/es-heldback5.tsv" 92.6 96.9 3
 floor "$C/de-heldback5.tsv" 97.6 96.1 2
+floor "$C/en-tune17.tsv" 99.9 99.4 0
+floor "$C/es-tune17.tsv" 99.9 99.0 0
+floor "$C/de-tune17.tsv" 99.9 97.9 0
+floor "$C/en-heldback7.tsv" 99.9 98.2 0
+floor "$C/es-heldback7.tsv" 97.6 97.0 4
+floor "$C/de-heldback7.tsv" 99.9 97.0 0
 floor "$C/en-tune16.tsv" 99.9 98.9 0
-floor "$C/es-tune16.tsv" 99.9 96.1 0
+floor "$C/es-tune16.tsv" 99.9 96.6 0
 floor "$C/de-tune16.tsv" 98.1 97.0 1
 floor "$C/en-tune-hb6.tsv" 99.9 97.4 0
 floor "$C/es-tune-hb6.tsv" 99.9 99.3 0
