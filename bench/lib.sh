@@ -53,6 +53,34 @@ bench_corpus() {
 		>"$1"
 }
 
+# bench_mix_realistic FILE: a reminder service's replies, 20,000 lines: of
+# every 20 messages, 16 progress reports, 3 questions and 1 red flag on
+# average, drawn (fixed seed) from the corpora's routine, advice and
+# urgent/emergency messages, and a few progress reports in the form the
+# reminders ask for.  Scratch files go to TMP.
+bench_mix_realistic() {
+	cat tests/data/*.tsv | awk -F'\t' 'NF >= 3 && $1 != "conv" { print $3 "\t" $2 }' >"$TMP/labelled"
+	{
+		awk -F'\t' '$1 == "routine" { print $2 }' "$TMP/labelled"
+		printf '%s\n' 'DONE 20' 'done 30' 'DONE 15 mins' 'walked 2 km' 'walked 3km today, legs fine' \
+			'walked 20 minutes, no pain' 'DONE 25' 'did 40 min round the park' 'hecho 20' 'fertig 25 min'
+	} >"$TMP/pool-routine"
+	awk -F'\t' '$1 == "advice" { print $2 }' "$TMP/labelled" >"$TMP/pool-advice"
+	awk -F'\t' '$1 == "urgent" || $1 == "emergency" { print $2 }' "$TMP/labelled" >"$TMP/pool-redflag"
+	awk -v n=20000 'BEGIN { srand(19) }
+		FILENAME ~ /routine$/ { r[nr++] = $0; next }
+		FILENAME ~ /advice$/ { a[na++] = $0; next }
+		{ f[nf++] = $0 }
+		END {
+			for (i = 0; i < n; i++) {
+				x = rand()
+				if (x < 0.80) print r[int(rand() * nr)]
+				else if (x < 0.95) print a[int(rand() * na)]
+				else print f[int(rand() * nf)]
+			}
+		}' "$TMP/pool-routine" "$TMP/pool-advice" "$TMP/pool-redflag" >"$1"
+}
+
 # await_port PID PORTFILE LOG: prints the port a server wrote once it listens;
 # shows its log and stops the script if it died first.
 await_port() {

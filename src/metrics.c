@@ -209,9 +209,15 @@ metrics_render(const struct metrics *m, time_t now)
 	    "answered after a group commit (divided by the commits: the mean "
 	    "group size).\n"
 	    "# TYPE clotline_group_commit_messages_total counter\n"
-	    "clotline_group_commit_messages_total %llu\n",
+	    "clotline_group_commit_messages_total %llu\n"
+	    "# HELP clotline_group_alone_total Inbound messages that left "
+	    "their group and ran again on their own after its commit, because "
+	    "another instance held a lock they needed.\n"
+	    "# TYPE clotline_group_alone_total counter\n"
+	    "clotline_group_alone_total %llu\n",
 	    (unsigned long long)m->group_commits,
-	    (unsigned long long)m->group_members);
+	    (unsigned long long)m->group_members,
+	    (unsigned long long)m->group_alone);
 	evbuffer_add_printf(b,
 	    "# HELP clotline_outbound_total Outbox events: sends accepted, "
 	    "attempts retried, answers lost, and messages failed, opted out, "

@@ -69,6 +69,8 @@ struct metrics {
 	/* Group commit (server.c): commits, and the answers they carried. */
 	uint64_t	 group_commits;
 	uint64_t	 group_members;
+	/* Members run again alone: another instance held a lock (storage.h). */
+	uint64_t	 group_alone;
 	/* The outbox: outcomes of send attempts and what became of messages. */
 	uint64_t	 outbound[METRICS_OUTBOUND_COUNT];
 	uint64_t	 segments_sent;

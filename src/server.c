@@ -392,10 +392,25 @@ server_webhook(struct server *srv, struct evhttp_request *req,
 	    server_group_join(srv) == 0;
 	memset(&res, 0, sizeof res);
 	server_hook(srv, rt->hook, f, t->query, clock_now(), &res);
+	if (grouped) {
+		storage_group_leave(srv->st);
+		grouped = !res.alone;
+	}
+	if (res.alone) {
+		/*
+		 * Another instance holds a lock it needs (storage.h): its work
+		 * is undone.  The group is committed and answered first, so
+		 * this instance holds nothing while the message waits, alone.
+		 */
+		srv->metrics->group_alone++;
+		server_group_flush(srv);
+		free(res.body);
+		memset(&res, 0, sizeof res);
+		server_hook(srv, rt->hook, f, t->query, clock_now(), &res);
+	}
 	form_free(f);
 	free(url);
 	if (grouped) {
-		storage_group_leave(srv->st);
 		if (res.status == 200) {
 			server_group_hold(srv, req, rt->metric, &res, t0);
 			return;

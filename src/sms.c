@@ -775,6 +775,15 @@ unavailable:
 	free(res->body);
 	res->body = NULL;
 	res->queued = 0;
+	if (storage_member_busy(st)) {
+		/* Not a failure: the caller runs it again on its own. */
+		log_debug("sms: %s from %s waits for another instance; runs "
+		    "again after the group", sid != NULL ? sid : pin->part_ref,
+		    redacted);
+		sms_fail(res, 503, "temporarily unable to store the message");
+		res->alone = 1;
+		goto out;
+	}
 	m->db_errors++;
 	log_error("sms: %s from %s could not be stored; answered 503 so the "
 	    "provider retries", sid != NULL ? sid : pin->part_ref, redacted);

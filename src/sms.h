@@ -47,6 +47,12 @@ struct sms_response {
 	enum sms_tally tally;
 	int	 level;		/* the triage level, for SMS_TALLY_REPLY */
 	int	 inbox;		/* 1: kept in the staff review inbox */
+	/*
+	 * 1: nothing was kept because another instance holds a lock the
+	 * group member needed (storage_member_busy); a 503 unless the caller
+	 * commits the group and runs the message again on its own.
+	 */
+	int	 alone;
 };
 
 /*

@@ -201,8 +201,8 @@ storage_set_flush(struct storage *st, storage_flush_fn fn, void *arg)
 int
 storage_group_join(struct storage *st)
 {
-	if (st->ops->shared)
-		return -1;	/* storage_shared */
+	if (st->ops->shared && st->ops->try_locks == NULL)
+		return -1;	/* its members could wait for another instance */
 	if (st->group && (st->lost || !st->ops->in_transaction(st->impl))) {
 		/* Its members' answers must be given before a new group. */
 		st->member = 0;
@@ -215,13 +215,24 @@ storage_group_join(struct storage *st)
 		st->lost = 0;
 	}
 	st->member = 1;
+	if (st->ops->try_locks != NULL)
+		st->ops->try_locks(st->impl, 1);
 	return 0;
 }
 
 void
 storage_group_leave(struct storage *st)
 {
+	if (st->member && st->ops->try_locks != NULL)
+		st->ops->try_locks(st->impl, 0);
 	st->member = 0;
+}
+
+int
+storage_member_busy(const struct storage *st)
+{
+	return st->member && st->ops->lock_busy != NULL &&
+	    st->ops->lock_busy(st->impl);
 }
 
 int

@@ -449,6 +449,16 @@ struct storage_ops {
 	void		 (*rollback_savepoint)(void *);
 	/* 1 while a transaction is open (errors can end one). */
 	int		 (*in_transaction)(void *);
+	/*
+	 * A shared store's group members (storage_member_busy): with on set,
+	 * a lock another instance holds fails the statement at once, and so
+	 * does a wait for one that ran out or deadlocked, instead of the
+	 * member waiting while its group holds its other locks; busy says
+	 * whether that was the last failure (cleared when on is set).  NULL
+	 * on a store no other instance uses.
+	 */
+	void		 (*try_locks)(void *, int on);
+	int		 (*lock_busy)(void *);
 	int		 (*inbound_find)(void *, const char *provider,
 			    const char *sid, char **reply);
 	int		 (*inbound_insert)(void *, const struct inbound *,
@@ -564,8 +574,9 @@ const char	*storage_backend_names(void);
 /*
  * 1 if several gateways may share the store (PostgreSQL): outbox claims
  * carry a lease that storage_outbound_recover takes over once it has run
- * out, and group commit is not used (each request commits on its own, so
- * no transaction holds one number's lock while waiting for another's).
+ * out, and a group member never waits for a lock another instance holds
+ * (storage_member_busy), so no group holds one number's lock while
+ * waiting for another's.
  */
 int		 storage_shared(const struct storage *);
 
@@ -609,6 +620,16 @@ void	 storage_rollback(struct storage *);
  *
  * join opens the group if needed (-1: it could not; run the request
  * without it) and makes what follows a member's work until leave.
+ *
+ * On a shared store a member takes its locks without waiting: if another
+ * instance holds one, the member's statement fails and
+ * storage_member_busy says so (until leave).  Its work is undone by the
+ * member's rollback like any failure; the owner then commits the group,
+ * answers its members, and runs the request again on its own, outside any
+ * group, where waiting for the lock is safe: its transaction holds no
+ * other instance's work back but its own message's, and a message's locks
+ * are always taken in one order.  A group therefore never waits while
+ * holding a lock, and two instances cannot deadlock each other.
  */
 typedef void (*storage_flush_fn)(void *arg);
 void	 storage_set_flush(struct storage *, storage_flush_fn, void *arg);
@@ -616,6 +637,11 @@ int	 storage_group_join(struct storage *);
 void	 storage_group_leave(struct storage *);
 int	 storage_group_active(const struct storage *);
 int	 storage_group_commit(struct storage *);
+/*
+ * 1 if the member's work failed because another instance holds a lock it
+ * needs (above): not an error, the request is to run again alone.
+ */
+int	 storage_member_busy(const struct storage *);
 /*
  * Looks up an inbound message by its provider id: returns 1 and sets *reply
  * (NULL for an empty reply; caller frees) if it was seen, 0 if not, -1 on error.

@@ -266,6 +266,7 @@ enum pg_stmt {
 	PG_PING,
 	PG_PROBE,
 	PG_LOCK,
+	PG_TRY_LOCK,
 	PG_INBOUND_FIND,
 	PG_INBOUND_INSERT,
 	PG_PART_PUT,
@@ -340,6 +341,8 @@ static const char *const pg_sql[PG_COUNT] = {
 	 * provider message id, are handled by one instance at a time.
 	 */
 	[PG_LOCK] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+	[PG_TRY_LOCK] =
+	    "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
 	[PG_INBOUND_FIND] =
 	    "SELECT reply FROM inbound_messages"
 	    " WHERE provider = $1 AND provider_sid = $2",
@@ -670,12 +673,29 @@ struct pg_params {
 	int		 n;
 };
 
+/*
+ * A statement sent ahead of the next one, in the same round trip (libpq's
+ * pipeline mode): a group member's savepoint and the previous member's
+ * release, and an advisory lock before the read it guards.  PostgreSQL runs
+ * them in order, each to the end before the next starts, so a read sent
+ * after its lock still takes its snapshot once the lock is held.
+ */
+struct pg_ahead {
+	enum pg_stmt	 which;
+	char		*key;		/* owned: a lock's parameter, or NULL */
+};
+#define PG_MAXAHEAD	4
+
 struct pg_store {
 	PGconn		*conn;
+	struct pg_ahead	 ahead[PG_MAXAHEAD];
+	int		 nahead;
 	int		 lease;		/* seconds an outbox claim holds */
 	int		 lock_timeout_ms;
 	int		 write_failing;	/* see pg_note_error */
 	int		 tx;		/* a transaction was begun */
+	int		 try_locks;	/* a group member's: never wait */
+	int		 busy;		/* a lock was held elsewhere */
 };
 
 static void
@@ -794,6 +814,26 @@ pg_log_error(struct pg_store *s, const PGresult *res, const char *what)
 
 static int	pg_prepare_all(struct pg_store *, char **errp);
 
+/*
+ * In a group member, a wait for a row lock another instance holds that ran
+ * out (lock_timeout) or deadlocked: the advisory locks never wait there
+ * (pg_lock), but a row without one can (an escalation acknowledged by id,
+ * a staff change).  Busy as a held advisory lock is: the member runs again
+ * on its own.
+ */
+static int
+pg_lock_wait_failed(struct pg_store *s, const PGresult *res)
+{
+	const char	*code;
+
+	code = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (!s->try_locks || code == NULL || (strcmp(code, "55P03") != 0 &&
+	    strcmp(code, "40P01") != 0))
+		return 0;
+	s->busy = 1;
+	return 1;
+}
+
 
 /*
  * A connection that broke (PostgreSQL restarted, the network) is opened
@@ -819,9 +859,167 @@ pg_connected(struct pg_store *s)
 	return 0;
 }
 
+static void
+pg_ahead_clear(struct pg_store *s)
+{
+	while (s->nahead > 0)
+		free(s->ahead[--s->nahead].key);
+}
+
+static void
+pg_ahead_add(struct pg_store *s, enum pg_stmt which, const char *key)
+{
+	if (s->nahead == PG_MAXAHEAD)
+		fatal("storage: too many statements sent ahead");
+	s->ahead[s->nahead].which = which;
+	s->ahead[s->nahead].key = key != NULL ? xstrdup(key) : NULL;
+	s->nahead++;
+}
+
+/* Removes the last statement ahead if it is which: 1 if it was. */
+static int
+pg_ahead_drop(struct pg_store *s, enum pg_stmt which)
+{
+	if (s->nahead == 0 || s->ahead[s->nahead - 1].which != which)
+		return 0;
+	free(s->ahead[--s->nahead].key);
+	return 1;
+}
+
 /*
- * Runs a prepared statement; returns its result if its status is want,
- * else logs, clears it and returns NULL.
+ * The outcome of a statement sent ahead: 0 if it did what it is for (a
+ * lock: taken), else -1, said in the log, with busy set if a group
+ * member's lock is held by another instance.
+ */
+static int
+pg_ahead_check(struct pg_store *s, const struct pg_ahead *a, PGresult *res)
+{
+	int	lock = a->which == PG_LOCK || a->which == PG_TRY_LOCK;
+
+	if (PQresultStatus(res) != (lock ? PGRES_TUPLES_OK :
+	    PGRES_COMMAND_OK)) {
+		if (pg_lock_wait_failed(s, res))
+			log_info("storage: lock: a lock another instance "
+			    "holds; the message runs again on its own");
+		else
+			pg_log_error(s, res, lock ? "lock" : "savepoint");
+		return -1;
+	}
+	if (a->which == PG_TRY_LOCK && (PQntuples(res) != 1 ||
+	    strcmp(PQgetvalue(res, 0, 0), "t") != 0)) {
+		log_debug("storage: a lock is held by another instance; the "
+		    "message runs again on its own");
+		s->busy = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Sends the statements ahead and then the named one in one pipeline, one
+ * round trip, and reads their results in order: 0 with *res the named
+ * statement's (the caller checks it), or -1 if a statement ahead failed or
+ * the connection did (said in the log).  The statements ahead are gone
+ * either way.
+ */
+static int
+pg_run_ahead(struct pg_store *s, const char *name, const struct pg_params *p,
+    PGresult **res)
+{
+	PGresult	*r;
+	const char	*v[1];
+	char		 aname[16], buf[256];
+	int		 i, failed = 0;
+#ifdef LIBPQ_HAS_PIPELINING
+	int		 nulls;
+#endif
+
+	*res = NULL;
+#ifdef LIBPQ_HAS_PIPELINING
+	if (PQenterPipelineMode(s->conn) != 1)
+		goto broken;
+	for (i = 0; i < s->nahead; i++) {
+		snprintf(aname, sizeof aname, "s%d", (int)s->ahead[i].which);
+		v[0] = s->ahead[i].key;
+		if (PQsendQueryPrepared(s->conn, aname, v[0] != NULL ? 1 : 0,
+		    v, NULL, NULL, 0) != 1)
+			goto broken;
+	}
+	if (PQsendQueryPrepared(s->conn, name, p != NULL ? p->n : 0,
+	    p != NULL ? p->v : NULL, NULL, NULL, 0) != 1 ||
+	    PQpipelineSync(s->conn) != 1)
+		goto broken;
+	for (i = 0; i <= s->nahead; i++) {
+		if ((r = PQgetResult(s->conn)) == NULL)
+			goto broken;
+		if (i == s->nahead)
+			*res = r;
+		else {
+			if (!failed && pg_ahead_check(s, &s->ahead[i], r) == -1)
+				failed = 1;
+			PQclear(r);
+		}
+		/* Each statement's results end with a NULL. */
+		while ((r = PQgetResult(s->conn)) != NULL)
+			PQclear(r);
+	}
+	/* Then the sync's. */
+	for (nulls = 0; nulls < 2; ) {
+		if ((r = PQgetResult(s->conn)) == NULL) {
+			nulls++;
+			continue;
+		}
+		i = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (i)
+			break;
+	}
+	if (PQexitPipelineMode(s->conn) != 1)
+		goto broken;
+	pg_ahead_clear(s);
+	if (failed) {
+		PQclear(*res);
+		*res = NULL;
+		return -1;
+	}
+	return 0;
+broken:
+	log_error("storage: PostgreSQL: %s", pg_conn_error(s, buf,
+	    sizeof buf));
+	PQclear(*res);
+	*res = NULL;
+	while ((r = PQgetResult(s->conn)) != NULL)
+		PQclear(r);
+	(void)PQexitPipelineMode(s->conn);
+	pg_ahead_clear(s);
+	return -1;
+#else
+	/* Without pipeline mode: one round trip each, as before. */
+	for (i = 0; i < s->nahead && !failed; i++) {
+		snprintf(aname, sizeof aname, "s%d", (int)s->ahead[i].which);
+		v[0] = s->ahead[i].key;
+		r = PQexecPrepared(s->conn, aname, v[0] != NULL ? 1 : 0, v,
+		    NULL, NULL, 0);
+		if (r == NULL) {
+			log_error("storage: PostgreSQL: %s", pg_conn_error(s,
+			    buf, sizeof buf));
+			failed = 1;
+		} else if (pg_ahead_check(s, &s->ahead[i], r) == -1)
+			failed = 1;
+		PQclear(r);
+	}
+	pg_ahead_clear(s);
+	if (failed)
+		return -1;
+	*res = PQexecPrepared(s->conn, name, p != NULL ? p->n : 0,
+	    p != NULL ? p->v : NULL, NULL, NULL, 0);
+	return 0;
+#endif
+}
+
+/*
+ * Runs a prepared statement (after those sent ahead); returns its result
+ * if its status is want, else logs, clears it and returns NULL.
  */
 static PGresult *
 pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
@@ -839,19 +1037,29 @@ pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 		log_error("storage: %s: the connection to PostgreSQL was lost "
 		    "inside a transaction: %s", what,
 		    pg_conn_error(s, buf, sizeof buf));
+		pg_ahead_clear(s);
 		return NULL;
 	}
 	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN &&
 	    pg_connected(s) == -1) {
 		log_error("storage: %s: PostgreSQL is unreachable: %s", what,
 		    pg_conn_error(s, buf, sizeof buf));
+		pg_ahead_clear(s);
 		return NULL;
 	}
 	snprintf(name, sizeof name, "s%d", (int)which);
-	res = PQexecPrepared(s->conn, name, p != NULL ? p->n : 0,
-	    p != NULL ? p->v : NULL, NULL, NULL, 0);
+	if (s->nahead > 0) {
+		if (pg_run_ahead(s, name, p, &res) == -1)
+			return NULL;	/* said already */
+	} else
+		res = PQexecPrepared(s->conn, name, p != NULL ? p->n : 0,
+		    p != NULL ? p->v : NULL, NULL, NULL, 0);
 	if (res == NULL || PQresultStatus(res) != want) {
-		pg_log_error(s, res, what);
+		if (pg_lock_wait_failed(s, res))
+			log_info("storage: %s: a row lock another instance "
+			    "holds; the message runs again on its own", what);
+		else
+			pg_log_error(s, res, what);
 		PQclear(res);
 		return NULL;
 	}
@@ -916,26 +1124,68 @@ pg_number(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	return v;
 }
 
-/* Takes the advisory lock named by key for the rest of the transaction. */
+/*
+ * Takes the advisory lock named by key for the rest of the transaction.  A
+ * group member never waits for it (storage_member_busy): if another
+ * instance holds it, -1 with busy set, and the member's rollback to its
+ * savepoint gives back the locks it took.  ahead: sent ahead of the
+ * caller's next statement (pg_lock_read).
+ */
 static int
-pg_lock(struct pg_store *s, const char *kind, const char *a, const char *b)
+pg_lock_as(struct pg_store *s, const char *kind, const char *a,
+    const char *b, int ahead)
 {
 	struct pg_params	 p;
 	PGresult		*res;
 	char			*key;
+	int			 held;
 
 	if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
 		return 0;	/* nothing to hold it for */
 	key = xasprintf("%s:%s:%s", kind, a != NULL ? a : "",
 	    b != NULL ? b : "");
+	if (ahead) {
+		pg_ahead_add(s, s->try_locks ? PG_TRY_LOCK : PG_LOCK, key);
+		free(key);
+		return 0;
+	}
 	pg_params_init(&p);
 	pg_text(&p, 1, key);
-	res = pg_run(s, PG_LOCK, &p, PGRES_TUPLES_OK, "lock");
+	res = pg_run(s, s->try_locks ? PG_TRY_LOCK : PG_LOCK, &p,
+	    PGRES_TUPLES_OK, "lock");
 	free(key);
 	if (res == NULL)
 		return -1;
+	held = !s->try_locks || (PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "t") == 0);
 	PQclear(res);
+	if (!held) {
+		log_debug("storage: a %s lock is held by another instance; "
+		    "the message runs again on its own", kind);
+		s->busy = 1;
+		return -1;
+	}
 	return 0;
+}
+
+/* Takes the advisory lock now (pg_lock_as). */
+static int
+pg_lock(struct pg_store *s, const char *kind, const char *a, const char *b)
+{
+	return pg_lock_as(s, kind, a, b, 0);
+}
+
+/*
+ * As pg_lock, for a lock the caller's next statement only reads under: the
+ * lock is sent ahead of that statement, and its failure is that
+ * statement's.  Never before a write, which would run (and could wait for
+ * a row) with the lock not taken.
+ */
+static int
+pg_lock_read(struct pg_store *s, const char *kind, const char *a,
+    const char *b)
+{
+	return pg_lock_as(s, kind, a, b, 1);
 }
 
 /* Typed row readers, each filling one element from row i of res. */
@@ -1153,6 +1403,7 @@ pg_close(void *arg)
 
 	if (s == NULL)
 		return;
+	pg_ahead_clear(s);
 	PQfinish(s->conn);
 	free(s);
 }
@@ -1211,6 +1462,7 @@ pg_begin(void *arg)
 	struct pg_store	*s = arg;
 
 	s->tx = 0;
+	pg_ahead_clear(s);
 	if (pg_exec(s, PG_BEGIN, NULL, "begin") == -1)
 		return -1;
 	s->tx = 1;
@@ -1228,6 +1480,8 @@ pg_commit(void *arg)
 		log_error("storage: commit without a transaction");
 		return -1;
 	}
+	/* A member's savepoint or release not sent yet: COMMIT ends both. */
+	pg_ahead_clear(s);
 	res = pg_run(s, PG_COMMIT, NULL, PGRES_COMMAND_OK, "commit");
 	s->tx = 0;
 	if (res == NULL)
@@ -1249,29 +1503,49 @@ pg_rollback(void *arg)
 {
 	struct pg_store	*s = arg;
 
+	pg_ahead_clear(s);
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE &&
 	    PQtransactionStatus(s->conn) != PQTRANS_UNKNOWN)
 		(void)pg_exec(s, PG_ROLLBACK, NULL, "rollback");
 	s->tx = 0;
 }
 
+/*
+ * A group member's savepoint and its release are sent ahead of the next
+ * statement (struct pg_ahead), not on their own: two round trips a message
+ * fewer.  A member that ran nothing has nothing to release or undo.
+ */
 static int
 pg_savepoint(void *arg)
 {
-	return pg_exec(arg, PG_SAVEPOINT, NULL, "savepoint");
+	pg_ahead_add(arg, PG_SAVEPOINT, NULL);
+	return 0;
 }
 
 static int
 pg_release(void *arg)
 {
-	return pg_exec(arg, PG_RELEASE, NULL, "release");
+	struct pg_store	*s = arg;
+
+	if (pg_ahead_drop(s, PG_SAVEPOINT))
+		return 0;
+	/* A failed statement: the caller rolls back to the savepoint. */
+	if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
+		return -1;
+	pg_ahead_add(s, PG_RELEASE, NULL);
+	return 0;
 }
 
+/* Never sent ahead: a group commit must not come before it. */
 static void
 pg_rollback_savepoint(void *arg)
 {
-	if (pg_exec(arg, PG_ROLLBACK_TO, NULL, "rollback to savepoint") == 0)
-		(void)pg_exec(arg, PG_RELEASE, NULL, "release");
+	struct pg_store	*s = arg;
+
+	if (pg_ahead_drop(s, PG_SAVEPOINT))
+		return;
+	if (pg_exec(s, PG_ROLLBACK_TO, NULL, "rollback to savepoint") == 0)
+		(void)pg_exec(s, PG_RELEASE, NULL, "release");
 }
 
 /*
@@ -1292,6 +1566,24 @@ pg_in_transaction(void *arg)
 	default:
 		return 0;
 	}
+}
+
+static void
+pg_try_locks(void *arg, int on)
+{
+	struct pg_store	*s = arg;
+
+	s->try_locks = on;
+	if (on)
+		s->busy = 0;
+}
+
+static int
+pg_lock_busy(void *arg)
+{
+	struct pg_store	*s = arg;
+
+	return s->busy;
 }
 
 static int
@@ -1317,7 +1609,7 @@ pg_inbound_find(void *arg, const char *provider, const char *sid,
 	struct pg_params	 p;
 
 	/* A retry on another instance waits here for the first's commit. */
-	if (pg_lock(s, "sid", provider, sid) == -1)
+	if (pg_lock_read(s, "sid", provider, sid) == -1)
 		return -1;
 	pg_params_init(&p);
 	pg_text(&p, 1, provider);
@@ -1392,7 +1684,7 @@ pg_parts_get(void *arg, const char *provider, const char *phone,
 	int			 i;
 
 	*n = 0;
-	if (pg_parts_lock(s, provider, phone) == -1)
+	if (pg_lock_read(s, "parts", provider, phone) == -1)
 		return -1;
 	pg_params_init(&p);
 	pg_text(&p, 1, provider);
@@ -1673,7 +1965,7 @@ pg_conversation_get(void *arg, const char *phone, char **state)
 	struct pg_params	p;
 
 	/* One instance at a time reads and writes a number's conversation. */
-	if (pg_lock(arg, "phone", phone, NULL) == -1)
+	if (pg_lock_read(arg, "phone", phone, NULL) == -1)
 		return -1;
 	pg_params_init(&p);
 	pg_text(&p, 1, phone);
@@ -1711,7 +2003,7 @@ pg_call_get(void *arg, const char *sid, struct call_row *c)
 	struct pg_params	p;
 
 	/* A keypad webhook's retry on another instance waits for the first. */
-	if (pg_lock(arg, "call", sid, NULL) == -1)
+	if (pg_lock_read(arg, "call", sid, NULL) == -1)
 		return -1;
 	pg_params_init(&p);
 	pg_text(&p, 1, sid);
@@ -2084,7 +2376,7 @@ pg_escalation_find(void *arg, const struct escalation_key *k,
 		break;
 	case ESCALATION_EPISODE:
 		/* One episode per number, whichever instance sees it first. */
-		if (pg_lock(arg, "phone", k->phone, NULL) == -1)
+		if (pg_lock_read(arg, "phone", k->phone, NULL) == -1)
 			return -1;
 		which = PG_ESCALATION_FIND_EPISODE;
 		pg_text(&p, 1, k->phone);
@@ -2402,6 +2694,8 @@ const struct storage_ops storage_pg_ops = {
 	.release = pg_release,
 	.rollback_savepoint = pg_rollback_savepoint,
 	.in_transaction = pg_in_transaction,
+	.try_locks = pg_try_locks,
+	.lock_busy = pg_lock_busy,
 	.inbound_find = pg_inbound_find,
 	.inbound_insert = pg_inbound_insert,
 	.part_put = pg_part_put,

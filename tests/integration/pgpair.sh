@@ -25,7 +25,15 @@
 #      the lease has run out, as unknown outcomes, and sends them again;
 #      every reminder reaches the provider, and the duplicates are at most
 #      the dead instance's sends in flight (docs/deployment.md);
-#   5. PostgreSQL stopped under the running instance: 503 for a webhook,
+#   5. two numbers' messages, red flags among them, each sent to both
+#      instances at once (as a provider's retry that reaches the other
+#      while the first still works on it), under load: the instances group
+#      their commits and never wait for each other's locks inside a group;
+#      a member that needs a lock the other holds runs again on its own
+#      (clotline_group_alone_total, which must count some); every message
+#      stored exactly once, answered identically by both, one escalation
+#      per episode;
+#   6. PostgreSQL stopped under the running instance: 503 for a webhook,
 #      never a 200 for a message not stored, /healthz 503; back again, the
 #      provider's retry is stored once.
 # A private PostgreSQL cluster is started for it (tests/pg/cluster.sh);
@@ -374,7 +382,61 @@ dups=$((reqs - rows))
 [ "$dups" -ge 1 ] && [ "$dups" -le $((2 * INFLIGHT)) ] ||
 	fail "$reqs requests to the provider for $rows messages: $dups duplicates, expected 1 to $((2 * INFLIGHT)) (max_in_flight for each of the two kills)"
 ok "$reqs requests to the provider for $rows messages: $dups duplicates, within max_in_flight ($INFLIGHT) for each kill"
-# ------------------------------------------------- 5. PostgreSQL goes away
+# ------------- 5. one number's messages at both instances at once, grouped
+start_b
+T5=$NOW
+NSAME=400
+"$WEBHOOKGEN" --token "$TEST_TOKEN" --url "$TEST_SMS_URL" --count "$NSAME" \
+	--run 5 --senders 2 --first-sender "+$SENDER0" <"$TMPD/messages" >"$TMPD/same.tsv"
+load_webhooks "$TMPD/same.tsv" "$TMPD/out5a" "$TMPD/res5a" "$A_PORT" 8 &
+LOAD_A=$!
+load_webhooks "$TMPD/same.tsv" "$TMPD/out5b" "$TMPD/res5b" "$B_PORT" 8 &
+LOAD_B=$!
+_PIDS+=("$LOAD_A" "$LOAD_B")
+wait_exit "$LOAD_A" $((3 * LONG)) || fail 'the load on A did not end'
+wait_exit "$LOAD_B" $((3 * LONG)) || fail 'the load on B did not end'
+expect_eq "$(awk '$1 != 200 && $1 != 503' "$TMPD/res5a" "$TMPD/res5b" | wc -l)" 0 \
+	'each message at both instances at once: every answer 200 or 503'
+sql "SELECT provider_sid FROM inbound_messages WHERE received_at >= $T5;" | sort >"$TMPD/stored5"
+expect_eq "$(comm -23 <(sids_with 200 "$TMPD/res5a" "$TMPD/res5b" | sort -u) "$TMPD/stored5" | wc -l)" 0 \
+	'every message answered 200 by either instance is stored'
+both=0
+changed=0
+for sid in $(comm -12 <(sids_with 200 "$TMPD/res5a") <(sids_with 200 "$TMPD/res5b")); do
+	both=$((both + 1))
+	cmp -s "$TMPD/out5a/$sid" "$TMPD/out5b/$sid" || changed=$((changed + 1))
+done
+[ "$both" -ge 1 ] || fail 'no message was answered 200 by both instances'
+expect_eq "$changed" 0 "the $both messages answered 200 by both: answered identically (one stored, one from the store)"
+# The provider retries what neither answered 200.
+awk 'NR == FNR { ok[$1] = 1; next } !($1 in ok)' \
+	<(sids_with 200 "$TMPD/res5a" "$TMPD/res5b") "$TMPD/same.tsv" >"$TMPD/retry5.tsv"
+if [ -s "$TMPD/retry5.tsv" ]; then
+	load_webhooks "$TMPD/retry5.tsv" "$TMPD/out5a" "$TMPD/res5r" "$A_PORT" 8
+	expect_eq "$(awk '$1 != 200' "$TMPD/res5r" | wc -l)" 0 \
+		"the $(wc -l <"$TMPD/retry5.tsv") answered 503 by both: answered 200 on retry"
+fi
+expect_eq "$(sql "SELECT count(*), count(DISTINCT provider_sid) FROM inbound_messages WHERE received_at >= $T5;")" \
+	"$NSAME|$NSAME" "each of the $NSAME MessageSids stored exactly once"
+expect_eq "$(sql "SELECT count(*) FROM (SELECT phone FROM escalations WHERE created_at >= $T5 GROUP BY phone HAVING count(*) > 1) d;")" 0 \
+	'one escalation per episode'
+expect_eq "$(sql "SELECT count(*), count(DISTINCT inbound_id) FROM escalation_messages m JOIN inbound_messages i ON i.id = m.inbound_id WHERE i.received_at >= $T5;")" \
+	"$(sql "SELECT count(*), count(*) FROM inbound_messages WHERE received_at >= $T5 AND level IN ('urgent', 'emergency');")" \
+	'each red flag attached to its escalation once'
+alone=0
+groups=0
+for port in "$A_PORT" "$B_PORT"; do
+	http_request "http://127.0.0.1:$port/metrics"
+	v=$(metric clotline_group_alone_total)
+	alone=$((alone + ${v:-0}))
+	v=$(metric clotline_group_commit_messages_total)
+	groups=$((groups + ${v:-0}))
+done
+[ "$groups" -ge 1 ] || fail 'no message was answered after a group commit'
+[ "$alone" -ge 1 ] || fail 'no group member found a lock held by the other instance (clotline_group_alone_total 0): the path is not exercised'
+ok "$groups messages answered after group commits, $alone run again alone for a lock the other instance held"
+
+# ------------------------------------------------- 6. PostgreSQL goes away
 pg_cluster_down
 post_sms SMpgdown "+$SENDER0" 'my leg is a bit better today'
 expect_eq "$HTTP_STATUS" 503 'PostgreSQL down: the webhook is answered 503'

@@ -1615,6 +1615,59 @@ test_pg_inbound_retry(void **state)
 }
 
 /*
+ * Group commit on a shared store: a member never waits for a lock another
+ * instance holds.  It fails at once, storage_member_busy says why, and its
+ * rollback to its savepoint gives back the locks it had taken, while the
+ * group's other members stay and commit.
+ */
+static void
+test_pg_group_member_busy(void **state)
+{
+	struct storage		*a, *b;
+	struct storage_options	 o = { .busy_timeout_ms = 200 };
+	char			*err = NULL, *reply = NULL, *conv = NULL;
+
+	PG_ONLY();
+	a = open_mem();
+	b = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(b);
+	/* b (another instance) holds the number's lock. */
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_conversation_get(b, "+447700900777", &conv),
+	    0);
+	/* a's group: one member stores a message of another number... */
+	member(a, "SMfirst", 1);
+	/* ...the next needs b's number: it fails at once, busy. */
+	assert_int_equal(storage_group_join(a), 0);
+	assert_int_equal(storage_member_busy(a), 0);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_inbound_find(a, "twilio", "SMsecond",
+	    &reply), 0);
+	assert_int_equal(storage_conversation_get(a, "+447700900777", &conv),
+	    -1);
+	assert_int_equal(storage_member_busy(a), 1);
+	storage_rollback(a);
+	assert_int_equal(storage_member_busy(a), 1);
+	storage_group_leave(a);
+	assert_int_equal(storage_member_busy(a), 0);
+	/* Its lock on SMsecond went with the rollback: b takes it now. */
+	assert_int_equal(storage_inbound_find(b, "twilio", "SMsecond",
+	    &reply), 0);
+	storage_rollback(b);
+	/* The group keeps its first member. */
+	assert_int_equal(storage_group_commit(a), 0);
+	assert_int_equal(seen(b, "SMfirst"), 1);
+	assert_int_equal(seen(b, "SMsecond"), 0);
+	/* Outside a group the same lock is waited for, as before. */
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_conversation_get(a, "+447700900777", &conv),
+	    0);
+	assert_int_equal(storage_commit(a), 0);
+	storage_close(b);
+	storage_close(a);
+}
+
+/*
  * Two parts of one long message on two instances: the second waits for
  * the first's transaction (and gives up at lock_timeout), then sees its
  * part, so one of them finds the message whole.
@@ -1698,6 +1751,7 @@ main(void)
 		cmocka_unit_test(test_pg_escalation_due_once),
 		cmocka_unit_test(test_pg_inbound_retry),
 		cmocka_unit_test(test_pg_parts_one_at_a_time),
+		cmocka_unit_test(test_pg_group_member_busy),
 	};
 	int	rc;
 
