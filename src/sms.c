@@ -59,6 +59,7 @@ struct sms_plan {
 	int		 set_opt_out;	/* -1 leave, 0 opt in, 1 opt out */
 	int		 escalate;
 	const char	*inbox;		/* staff inbox reason; NULL: none */
+	int		 stranger;	/* inbox only as a number not enrolled */
 	struct triage_state  state;	/* the conversation after this message */
 	struct triage_result triage;
 };
@@ -151,7 +152,7 @@ sms_plan_triage(const struct settings *set, int enrolled, int opted_out,
 
 	plan->kind = "triage";
 	plan->level = triage_level_name(tr->level);
-	if (plan->inbox != NULL)
+	if (plan->inbox != NULL && !plan->stranger)
 		review = prompts_lookup(plan->prompts, plan->lang, SMS_REVIEW);
 	if (tr->level >= TRIAGE_URGENT) {
 		/* Red-flag advice goes to everyone, opted out or not. */
@@ -216,6 +217,16 @@ sms_plan(const struct settings *set, const struct patient *p, int known,
 	if (tr->review && !(kw != KEYWORD_NONE &&
 	    (req != TRIAGE_REQUEST_NONE || answering)))
 		plan->inbox = SMS_REVIEW;
+	/*
+	 * A number not enrolled (a patient on a new phone, a carer, someone
+	 * given the number) is someone staff should hear of: whatever it
+	 * says goes to the inbox too, but a carrier keyword.  Its reply is
+	 * still the one that says how to reach the clinic.
+	 */
+	else if (!enrolled && kw == KEYWORD_NONE) {
+		plan->inbox = SMS_REVIEW;
+		plan->stranger = 1;
+	}
 
 	if (tr->own >= TRIAGE_URGENT) {
 		/*

@@ -424,6 +424,8 @@ expect_eq "$(sql "SELECT count(*) FROM patients WHERE phone = '$P_UNKNOWN';")" 0
 	'unknown number: no patient row created'
 expect_eq "$(sql "SELECT CAST(patient_id IS NULL AS INTEGER) FROM inbound_messages WHERE provider_sid = 'SMunk1';")" 1 \
 	'unknown number: message stored without a patient'
+expect_eq "$(sql "SELECT i.reason FROM inbox i JOIN inbound_messages m ON m.id = i.inbound_id WHERE m.provider_sid = 'SMunk1';")" review \
+	'unknown number: its message waits in the staff inbox (issue 16: messages from numbers not enrolled)'
 BODIES+=('Hello, is this the right number for the nurses')
 
 post_sms SMunk2 "$P_UNKNOWN" 'I coughed up blood this morning'

@@ -600,11 +600,23 @@ test_unknown_number_review(void **state)
 	assert_int_equal(v[0].patient_id, 0);
 	assert_string_equal(v[0].reason, "review");
 	inbox_list_free(v, n);
-	/* Placed (a greeting): the usual answer, no row. */
+	/*
+	 * Placed (a greeting): the usual answer, which says how to reach the
+	 * clinic, and a row all the same: a number not enrolled is someone
+	 * staff should hear of (issue 16).
+	 */
 	expect(fx, "MessageSid=SMw2&From=%2B447700900999&Body=hello", 200,
 	    "enrolled with Test Clinic");
 	v = inbox(fx, &n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].patient_id, 0);
+	assert_int_equal(v[1].patient_id, 0);
+	inbox_list_free(v, n);
+	/* A carrier keyword from it is no message for a person. */
+	expect(fx, "MessageSid=SMw3&From=%2B447700900999&Body=STOP", 200,
+	    NULL);
+	v = inbox(fx, &n);
+	assert_int_equal(n, 2);
 	inbox_list_free(v, n);
 }
 
