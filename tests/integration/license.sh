@@ -17,4 +17,13 @@ done < <(find src tests fuzz bench contrib man -type f \
     ! -path '*/node_modules/*' |
     sort)
 expect_eq "$missing" '' 'every C file and script carries SPDX-License-Identifier: ISC'
+# The configuration, the plans and the console's files are the project's
+# own text too.
+missing=
+while IFS= read -r f; do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: ISC' && continue
+	missing="$missing $f"
+done < <(find config console -type f \( -name '*.ini' -o -name '*.ini.in' \
+    -o -name '*.html' -o -name '*.js' -o -name '*.css' \) | sort)
+expect_eq "$missing" '' 'every configuration, plan and console file carries SPDX-License-Identifier: ISC'
 finish
