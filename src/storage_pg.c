@@ -887,6 +887,23 @@ pg_ahead_drop(struct pg_store *s, enum pg_stmt which)
 }
 
 /*
+ * 0 if the result of a lock statement (PG_LOCK, PG_TRY_LOCK) says the lock
+ * is ours; else -1 with busy set: a group member's pg_try_advisory_xact_lock
+ * found it held by another instance.
+ */
+static int
+pg_lock_taken(struct pg_store *s, enum pg_stmt which, const PGresult *res)
+{
+	if (which != PG_TRY_LOCK || (PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "t") == 0))
+		return 0;
+	log_debug("storage: a lock is held by another instance; the message "
+	    "runs again on its own");
+	s->busy = 1;
+	return -1;
+}
+
+/*
  * The outcome of a statement sent ahead: 0 if it did what it is for (a
  * lock: taken), else -1, said in the log, with busy set if a group
  * member's lock is held by another instance.
@@ -905,14 +922,7 @@ pg_ahead_check(struct pg_store *s, const struct pg_ahead *a, PGresult *res)
 			pg_log_error(s, res, lock ? "lock" : "savepoint");
 		return -1;
 	}
-	if (a->which == PG_TRY_LOCK && (PQntuples(res) != 1 ||
-	    strcmp(PQgetvalue(res, 0, 0), "t") != 0)) {
-		log_debug("storage: a lock is held by another instance; the "
-		    "message runs again on its own");
-		s->busy = 1;
-		return -1;
-	}
-	return 0;
+	return lock ? pg_lock_taken(s, a->which, res) : 0;
 }
 
 /*
@@ -1137,35 +1147,28 @@ pg_lock_as(struct pg_store *s, const char *kind, const char *a,
 {
 	struct pg_params	 p;
 	PGresult		*res;
+	enum pg_stmt		 which = s->try_locks ? PG_TRY_LOCK : PG_LOCK;
 	char			*key;
-	int			 held;
+	int			 rc;
 
 	if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
 		return 0;	/* nothing to hold it for */
 	key = xasprintf("%s:%s:%s", kind, a != NULL ? a : "",
 	    b != NULL ? b : "");
 	if (ahead) {
-		pg_ahead_add(s, s->try_locks ? PG_TRY_LOCK : PG_LOCK, key);
+		pg_ahead_add(s, which, key);
 		free(key);
 		return 0;
 	}
 	pg_params_init(&p);
 	pg_text(&p, 1, key);
-	res = pg_run(s, s->try_locks ? PG_TRY_LOCK : PG_LOCK, &p,
-	    PGRES_TUPLES_OK, "lock");
+	res = pg_run(s, which, &p, PGRES_TUPLES_OK, "lock");
 	free(key);
 	if (res == NULL)
 		return -1;
-	held = !s->try_locks || (PQntuples(res) == 1 &&
-	    strcmp(PQgetvalue(res, 0, 0), "t") == 0);
+	rc = pg_lock_taken(s, which, res);
 	PQclear(res);
-	if (!held) {
-		log_debug("storage: a %s lock is held by another instance; "
-		    "the message runs again on its own", kind);
-		s->busy = 1;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Takes the advisory lock now (pg_lock_as). */
