@@ -713,6 +713,26 @@ server_conn_limits(const struct conf *conf, struct conn_limits *lim)
 	}
 }
 
+/*
+ * evhttp's own timeouts on a connection's socket, a second longer than
+ * request_timeout.  The deadlines that count are the connection layer's
+ * (conn.c): a whole request, a whole reply.  evhttp re-arms its read timeout
+ * as a reply starts, in the same loop pass and so at the same instant as the
+ * reply's deadline, and which of two equal timers runs first is not defined:
+ * when evhttp's did, it closed a slow reader uncounted (reply_timeout stayed
+ * 0).  The second between them makes evhttp's timer a backstop for idle
+ * kept-alive connections only.
+ */
+static void
+server_evhttp_timeout(struct server *srv, const struct conf *conf)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = conf->request_timeout + 1;
+	tv.tv_usec = 0;
+	evhttp_set_timeout_tv(srv->http, &tv);
+}
+
 struct server *
 server_create(struct event_base *base, const struct settings *set,
     struct storage *st, struct outbox *ob, struct metrics *metrics)
@@ -734,7 +754,7 @@ server_create(struct event_base *base, const struct settings *set,
 		fatal("http: cannot create the HTTP server");
 	evhttp_set_max_body_size(srv->http, SERVER_MAX_BODY);
 	evhttp_set_max_headers_size(srv->http, SERVER_MAX_HEADERS);
-	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	server_evhttp_timeout(srv, set->conf);
 	server_conn_limits(set->conf, &lim);
 	srv->conns = conn_pool_create(base, srv->http, metrics, &lim);
 	/*
@@ -889,7 +909,7 @@ server_set_settings(struct server *srv, const struct settings *set)
 {
 	struct conn_limits	lim;
 
-	evhttp_set_timeout(srv->http, set->conf->request_timeout);
+	server_evhttp_timeout(srv, set->conf);
 	server_conn_limits(set->conf, &lim);
 	conn_pool_set_limits(srv->conns, &lim);
 	srv->set = set;
