@@ -1374,6 +1374,19 @@ test_paraphrases(void **state)
 		{ "u thnk its ok 2 fly nxt wk", A },
 		{ "a q altura pongo la pierna cuando duermo", A },
 		{ "a q hora abre la farmacia el domingo", R },
+		/* tune19: what a keyword list misses */
+		{ "its crushing n going up into his jaw n hes puffing", E },
+		{ "cant get my boot zipped over the bad leg anymore", U },
+		{ "calf feels like its on fire when i point my toes up", U },
+		{ "room keeps tilting and i can feel my pulse thumping", U },
+		{ "on apixaban, dressing soaked twice already", U },
+		{ "passd owt in the shower", E },
+		{ "siento un peso en el pecho y respiro a sorbitos", E },
+		{ "la nariz parece grifo abierto, con el sintrom", U },
+		{ "ich chume fascht n\u00f6d zum schnuufe", E },
+		{ "mein Mann is\u2019 im Garten umg\u2019fallen", E },
+		{ "mei Wad\u2019l is\u2019 ganz hoa\u00df und g\u2019schwoll\u2019n", U },
+		{ "pain between my shoulder blades since this morning", U },
 	};
 
 	CHECK(c);
