@@ -1396,6 +1396,12 @@ test_paraphrases(void **state)
 		{ "las medias me las quito pa dormir o no", A },
 		{ "jogge seit 2 wochen wieder ganz langsam, passt das so", A },
 		{ "la pierna ya est\u00e1 normal", R },
+		/* tune21 */
+		{ "me siento ida y con taquicardia", U },
+		{ "me sali\u00f3 un hematoma del tama\u00f1o de un pu\u00f1o", U },
+		{ "mir tut das einatmen weh und ich schnauf wie nach nem marathon", E },
+		{ "d\u2019wadn is ganz hoass und rot", U },
+		{ "me molesta tantito el chamorro al caminar, es normal?", A },
 		{ "el mes pasado me sangr\u00f3 la nariz pero nada desde entonces", R },
 	};
 
