@@ -1387,6 +1387,9 @@ test_paraphrases(void **state)
 		{ "mein Mann is\u2019 im Garten umg\u2019fallen", E },
 		{ "mei Wad\u2019l is\u2019 ganz hoa\u00df und g\u2019schwoll\u2019n", U },
 		{ "pain between my shoulder blades since this morning", U },
+		{ "sunburnt my shoulder blades at the beach lol", R },
+		{ "Oben im R\u00fccken alles gut, danke", R },
+		{ "El sol me dej\u00f3 la cara roja y caliente", R },
 		{ "no siento la pierna hinchada pero s\u00ed roja y caliente", U },
 		{ "dice que ahora s\u00ed le duele cuando respira", U },
 		{ "ausatmen geht schwer", U },
@@ -1424,12 +1427,20 @@ test_hedged_answers(void **state)
 	    "bisschen, wenn ich schneller geh",
 	    "eigentlich schon, beim treppensteigen",
 	    "wei\u00df nicht genau, eher ein dr\u00fccken", "no s\u00e9",
-	    "sie sagt a bissl scho", "dr\u00fcckt nur am berg, sonst nicht" };
+	    "sie sagt a bissl scho", "dr\u00fcckt nur am berg, sonst nicht",
+	    "no pain but tight", "nein, aber etwas Druck",
+	    "no, pero me aprieta un poco", "only when I walk up hills" };
 	static const char *const notyes[] = { "no not really", "nope",
 	    "eher nicht", "nein, nur m\u00fcde", "feeling a bit better now",
 	    "walked a bit today", "maybe ill see the gp tomorrow",
 	    "un poco mejor gracias", "a lo mejor voy al m\u00e9dico ma\u00f1ana",
-	    "etwas besser heute", "vielleicht morgen zum Arzt" };
+	    "etwas besser heute", "vielleicht morgen zum Arzt",
+	    "just going for my walk now",
+	    "only when I twist, it's the muscle I strained",
+	    "a little tired but thats all", "ein bisschen m\u00fcde",
+	    "un poco cansada nada m\u00e1s",
+	    "nur beim Treppensteigen, aber keine Schmerzen",
+	    "a veces cuando subo escaleras, pero sin dolor" };
 	struct triage_state	st;
 	struct triage_result	r;
 	size_t			i;
@@ -1462,9 +1473,17 @@ test_cough_then_blood(void **state)
 	static const char *const m2[] = { "coughing all night",
 	    "now there's blood on the tissue" };
 	static const enum triage_level w2[] = { R, E };
+	/* blood from the nose or a cut is no coughed-up blood */
+	static const char *const m3[] = { "Husten seit gestern",
+	    "Nasenbluten, Blut im Taschentuch, hat aufgeh\u00f6rt" };
+	static const char *const m4[] = { "Tengo tos seca desde ayer",
+	    "me cort\u00e9 afeit\u00e1ndome, sangre en el pa\u00f1uelo" };
+	static const enum triage_level w3[] = { R, U };
 
 	conv(m, w, NULL, 2);
 	conv(m2, w2, NULL, 2);
+	conv(m3, w3, NULL, 2);
+	conv(m4, w3, NULL, 2);
 }
 
 static void
