@@ -112,15 +112,15 @@ floor "$C/de-tune-hb4.tsv" 99.9 97.3 0
 floor "$C/en-tune15.tsv" 98.2 98.2 1
 floor "$C/es-tune15.tsv" 99.9 97.5 0
 floor "$C/de-tune15.tsv" 99.9 97.2 0
-floor "$C/en-heldback5.tsv" 99.9 98.1 1
-floor "$C/es-heldback5.tsv" 95.0 97.5 2
-floor "$C/de-heldback5.tsv" 97.6 96.1 2
+floor "$C/en-tune-hb5.tsv" 99.9 98.1 1
+floor "$C/es-tune-hb5.tsv" 95.0 97.5 2
+floor "$C/de-tune-hb5.tsv" 97.6 96.1 2
 floor "$C/en-tune17.tsv" 99.9 99.4 0
 floor "$C/es-tune17.tsv" 99.9 99.0 0
 floor "$C/de-tune17.tsv" 99.9 97.9 0
-floor "$C/en-heldback7.tsv" 99.9 98.2 0
-floor "$C/es-heldback7.tsv" 97.6 97.6 3
-floor "$C/de-heldback7.tsv" 99.9 97.0 0
+floor "$C/en-tune-hb7.tsv" 99.9 98.2 0
+floor "$C/es-tune-hb7.tsv" 97.6 97.6 3
+floor "$C/de-tune-hb7.tsv" 99.9 97.0 0
 floor "$C/en-tune18.tsv" 99.9 99.9 0
 floor "$C/es-tune18.tsv" 99.9 97.7 0
 floor "$C/de-tune18.tsv" 99.9 99.9 0
@@ -131,6 +131,12 @@ floor "$C/de-tune16.tsv" 98.1 97.0 1
 floor "$C/en-tune-hb6.tsv" 99.9 97.4 0
 floor "$C/es-tune-hb6.tsv" 99.9 99.3 0
 floor "$C/de-tune-hb6.tsv" 99.9 97.5 0
+floor "$C/en-tune-hb9.tsv" 0 0 99
+floor "$C/es-tune-hb9.tsv" 0 0 99
+floor "$C/de-tune-hb9.tsv" 0 0 99
+floor "$C/en-heldback10.tsv" 0 0 99
+floor "$C/es-heldback10.tsv" 0 0 99
+floor "$C/de-heldback10.tsv" 0 0 99
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then

@@ -419,7 +419,8 @@ test_follow_up_question(void **state)
 	struct triage_state	st;
 	struct triage_result	r;
 	static const char *const yes[] = { "yes", "Y", "yeah", "yep", "sí",
-	    "si", "ja", "Yes, a bit" };
+	    "si", "ja", "Yes, a bit", "mmm creo q s\u00ed, me canso mas",
+	    "hmm yeah a bit", "hm naja schon" };
 	static const char *const m1[] = { "breathless this morning", "no" };
 	static const enum triage_level w1[] = { U, U };
 	static const char *const m2[] = { "thanks", "yes" };
@@ -1345,9 +1346,52 @@ test_paraphrases(void **state)
 		{ "feels like an elephant sitting on my chest", U },
 		{ "fighting for every breath", E },
 		{ "me aprieta el pecho como una faja", U },
+		/* breathing as a fight or a great effort */
+		{ "breathing is a real battle today", E },
+		{ "jeder Atemzug ist ein Kampf", E },
+		{ "ich muss um jeden Atemzug k\u00e4mpfen", E },
+		{ "respira con mucho esfuerzo", E },
+		/* about to keel over; black before the eyes is dizziness */
+		{ "ich kipp gleich um", E },
+		{ "se me puso todo negro y me tuve que sentar", E },
+		{ "Herz stolpert und mir wird schwarz vor Augen", U },
+		{ "me cuesta respirar y me voy a caer", E },
+		/* a throbbing leg, also in a compound; blood when passing water */
+		{ "Thrombosebein pocht wie verr\u00fcckt", U },
+		{ "das kranke Bein h\u00e4mmert", U },
+		{ "orine con sangre hoy, tomo sintrom", U },
+		{ "una pierna se ve + gorda q la otra", U },
+		/* former held-back part 9 */
+		{ "can only get 3 or 4 words out before i need another breath", E },
+		{ "one ankle looks like a bread roll next to the other one", U },
+		{ "phlegm\u2019s got blood in it", E },
+		{ "mum is sure its another PE like in 2022", E },
+		{ "V.a. L.E.?? f\u00fchlt sich genauso an wie damals", E },
+		{ "feeling giddy since morning and heartbeat is very fast", U },
+		{ "HEART RACING AND FEEL LIKE IM GOING TO TOPPLE OVER", U },
+		{ "nehme marcumar und pinkle seit heute rot", U },
+		{ "aufgewacht aufm fliesenboden, weiss nich wie ich da hingekommen bin", E },
+		{ "u thnk its ok 2 fly nxt wk", A },
+		{ "a q altura pongo la pierna cuando duermo", A },
+		{ "a q hora abre la farmacia el domingo", R },
 	};
 
 	CHECK(c);
+}
+
+/* A cough, then blood in the tissue a message later: coughed-up blood. */
+static void
+test_cough_then_blood(void **state)
+{
+	static const char *const m[] = { "opa hustet und ist kurzatmig",
+	    "jetzt ist blut im taschentuch" };
+	static const enum triage_level w[] = { U, E };
+	static const char *const m2[] = { "coughing all night",
+	    "now there's blood on the tissue" };
+	static const enum triage_level w2[] = { R, E };
+
+	conv(m, w, NULL, 2);
+	conv(m2, w2, NULL, 2);
 }
 
 static void
@@ -1551,6 +1595,7 @@ main(void)
 		cmocka_unit_test(test_compared_with_past),
 		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
+		cmocka_unit_test(test_cough_then_blood),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
