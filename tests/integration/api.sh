@@ -5,7 +5,8 @@
 # tricks, create/read/update/delete, 400s naming the field, pause/resume,
 # consent after STOP, escalations and their acknowledgement, the staff
 # inbox, activity, schedule, plans, the adherence CSV, the welcome reaching
-# the provider, and an audit row for every change.
+# the provider, an audit row for every change, and enrolment's warning for
+# a number or time zone outside the clinic's country.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -16,6 +17,8 @@ API=/api/v1
 P1=+447700900701	# created, updated, paused, texts STOP
 P2=+447700900702	# red flag, activity, removed and enrolled again
 P3=+447700900703	# a name a spreadsheet would run
+P_ES=+34600900704	# a Spanish number: enrolled with a warning
+P_NY=+447700900705	# a UK number on New York time: enrolled with a warning
 
 # admin_config FILE: the test configuration with the plans and a token file.
 admin_config() {
@@ -70,7 +73,7 @@ audit_count() {	# ACTION: audit rows of ACTION by alice
 	sql "SELECT count(*) FROM audit_log WHERE actor = 'staff:alice' AND action = '$1';"
 }
 
-admin_config "$TEST_CONF"
+CFG_CLINIC="emergency_numbers = +34=112" admin_config "$TEST_CONF"
 start_daemon
 
 # --------------------------------------------------------------- tokens
@@ -107,6 +110,7 @@ expect_eq "$(jget '$.phone')|$(jget '$.plan')|$(jget '$.status')|$(jget '$.start
 	"$P1|dvt-walking|active|$(TZ=Europe/London date +%F)" \
 	'create: phone, plan, active, starting today in London'
 expect_eq "$(audit_count patient.add)" 1 'create: one audit row by staff:alice'
+expect_eq "$(jget '$.warning')" '' 'create: no warning for a UK number on London time'
 expect_eq "$(sql "SELECT count(*) FROM outbound_messages WHERE kind = 'welcome' AND to_phone = '$P1';")" 1 \
 	'create: the welcome is queued'
 welcome_sent() { grep -q "to=$P1 .*Your doctor has enrolled you" "$TMPD/outbound.log" 2>/dev/null; }
@@ -472,6 +476,28 @@ expect_eq "$(jget '$.inbox[0].id')|$(jget '$.inbox[0].done_by')" "$iid|staff:ali
 api DELETE "$API/inbox"
 expect_eq "$HTTP_STATUS $(header Allow)" '405 GET' 'DELETE on the inbox: 405, Allow: GET'
 expect_eq "$(audit_count inbox.done)" 1 'inbox done is audited'
+
+# ------------------------------ enrolment outside the clinic's country
+# (docs/escalations.md, The emergency number): enrolled, with a warning.
+
+n_add=$(audit_count patient.add)
+api POST "$API/patients" '{"phone": "'$P_ES'", "plan": "dvt-walking", "timezone": "Europe/Madrid"}'
+expect_json 201 'create: a Spanish number'
+expect_eq "$(jget '$.warning')" \
+	"$P_ES is outside the clinic's country: the patient is told to call 112 in an emergency (the clinic's number is 999); check [clinic] emergency_numbers" \
+	'create: a warning naming the emergency number the patient is told'
+expect_eq "$(jget '$.phone')|$(jget '$.status')" "$P_ES|active" 'create: enrolled all the same'
+expect_eq "$(sql "SELECT count(*) FROM patients WHERE phone = '$P_ES' AND enrolled = 1;")" 1 \
+	'create: the patient is stored'
+api GET "$API/patients/$(jget '$.id')"
+expect_json 200 'read back the Spanish patient'
+expect_eq "$(jget '$.warning')" '' 'the warning is for the enrolment, not the record'
+api POST "$API/patients" '{"phone": "'$P_NY'", "plan": "dvt-walking", "timezone": "America/New_York"}'
+expect_json 201 'create: a UK number on New York time'
+expect_eq "$(jget '$.warning')" \
+	"time zone America/New_York is in US, not in the clinic's country (GB): is the number's emergency number (999) the one the patient can call?" \
+	'create: a warning naming the time zone'"'"'s country'
+expect_eq "$(audit_count patient.add)" $((n_add + 2)) 'both enrolled and audited'
 stop_daemon
 
 # ----------------------------------- the environment token, and no token

@@ -6,7 +6,9 @@
 # on_call_backup) passed on when nobody acknowledges within ack_timeout and
 # at once when an alert is undelivered or refused; ACK and ACK N by SMS from
 # an on-call number (staff, never a patient), by the API; the timers survive
-# kill -9; audit rows for every step.
+# kill -9; a new red flag at the same level alerts again and the same one
+# does not; an acknowledged escalation is reopened by a higher level or a
+# new red flag; alerts stop after alert_max_age; audit rows for every step.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -288,6 +290,111 @@ expect_contains "$RUN_OUT" '"done_by": "staff:ann"' 'inbox list --all --json: th
 http_get /metrics
 expect_eq "$(metric 'clotline_escalations_open{level="emergency"}')|$(metric clotline_escalation_oldest_unacknowledged_seconds)" \
 	'0|0' 'metrics: none open once all are acknowledged'
+
+# ------------------- worse inside an episode: a new red flag, a reopen
+# (after the list and metric checks above, which count every escalation)
+P_CONCEPT=+447700900407	# a second red flag at the same level
+P_REOPEN=+447700900408	# acknowledged, then worse: a higher level, a new red flag
+P_OLD=+447700900409	# never acknowledged until alert_max_age
+for p in "$P_CONCEPT" "$P_REOPEN" "$P_OLD"; do
+	enrol "$p"
+done
+# reasons_of ESCALATION: "reason,..." of its alerts in order, but the ack
+# timer's (ack_timeout is 5 s: a slow machine may pass one on meanwhile).
+reasons_of() {
+	sql_list , "SELECT reason FROM escalation_alerts WHERE escalation_id = $1 AND reason <> 'timeout' ORDER BY id;"
+}
+alerted_of() {	# ESCALATION: "alerted,..." of its messages in order
+	sql_list , "SELECT alerted FROM escalation_messages WHERE escalation_id = $1 ORDER BY id;"
+}
+audits_of() {	# PHONE: the escalation audit actions about the number, in order
+	sql_list , "SELECT action FROM audit_log WHERE subject = '$1' AND action LIKE 'escalation.%' ORDER BY id;"
+}
+
+# The same level (emergency), a red flag the escalation had not listed: a
+# new alert (reason concept, audit escalation.raise); the same red flag
+# again: none.
+post_sms SMcon1 "$P_CONCEPT" 'I coughed up blood this morning'
+e_con=$(esc_of "$P_CONCEPT")
+post_sms SMcon2 "$P_CONCEPT" 'coughing up blood again'
+expect_eq "$(reasons_of "$e_con")" new 'the same red flag repeated: no new alert'
+post_sms SMcon3 "$P_CONCEPT" 'and I fainted in the bathroom'
+expect_contains "$HTTP_BODY" 'Call 999 now' 'a second emergency red flag is answered'
+post_sms SMcon4 "$P_CONCEPT" 'I fainted again'
+expect_eq "$(sql "SELECT count(*) FROM escalations WHERE phone = '$P_CONCEPT';")" 1 \
+	'a second red flag in the episode: still one escalation'
+expect_eq "$(reasons_of "$e_con")" new,concept \
+	'a new red flag at the same level: a new alert (concept); repeated: none'
+expect_eq "$(alerted_of "$e_con")" 1,0,1,0 'the messages that raised alerts: the first and the new red flag'
+expect_eq "$(sql "SELECT level, concepts FROM escalations WHERE id = $e_con;")" \
+	'emergency|coughing_blood,fainting' 'the escalation lists both red flags, at the same level'
+con_raised_sent() { has_alert "$e_con" "$(sql "SELECT alerted_to FROM escalations WHERE id = $e_con;")" concept; }
+wait_for 10 con_raised_sent || fail "the new red flag's alert was not sent: $(alerts_of "$e_con")"
+body=$(sql "SELECT o.body FROM outbound_messages o JOIN escalation_alerts a ON a.outbound_id = o.id WHERE a.escalation_id = $e_con AND a.reason = 'concept';")
+expect_contains "$body" "clotline emergency #$e_con, worse: " 'the alert says the episode got worse (alert_raised)'
+expect_contains "$body" '(coughing blood, fainting)' 'the alert names both red flags'
+expect_contains "$body" '"and I fainted in the bathroom"' 'the alert quotes the message with the new red flag'
+expect_eq "$(audits_of "$P_CONCEPT")" escalation.new,escalation.raise \
+	'audit: escalation.new, then escalation.raise for the new red flag'
+expect_contains "$(sql "SELECT detail FROM audit_log WHERE subject = '$P_CONCEPT' AND action = 'escalation.raise';")" \
+	'new red flag fainting' 'the raise audit row names the new red flag'
+
+# Acknowledged, then worse: urgent to emergency reopens it and alerts again;
+# acknowledged again, a new red flag at the same level reopens it again.
+ack_api() {	# ESCALATION NOTE
+	http_request "${auth[@]}" -H 'Content-Type: application/json' -d "{\"note\": \"$2\"}" \
+		"http://127.0.0.1:$PORT/api/v1/escalations/$1/ack"
+	expect_eq "$HTTP_STATUS" 200 "API ack of $1: 200"
+}
+acked_state() {	# ESCALATION: "acknowledged|timer running"
+	sql "SELECT CAST(acknowledged_at IS NOT NULL AS INTEGER), CAST(next_alert_at IS NOT NULL AS INTEGER) FROM escalations WHERE id = $1;"
+}
+post_sms SMre1 "$P_REOPEN" 'my calf is swollen and red'
+e_re=$(esc_of "$P_REOPEN")
+expect_eq "$(sql "SELECT level FROM escalations WHERE id = $e_re;")" urgent 'an urgent episode'
+ack_api "$e_re" 'seen, clinic tomorrow'
+expect_eq "$(acked_state "$e_re")" '1|0' 'acknowledged: its timer stopped'
+post_sms SMre2 "$P_REOPEN" 'my calf is still swollen and red'
+expect_eq "$(reasons_of "$e_re")|$(acked_state "$e_re")" 'new|1|0' \
+	'the same red flag after the ACK: no alert, still acknowledged'
+post_sms SMre3 "$P_REOPEN" 'now I am coughing up blood'
+expect_contains "$HTTP_BODY" 'Call 999 now' 'the higher level is answered'
+expect_eq "$(sql "SELECT level, acknowledged_by, ack_note FROM escalations WHERE id = $e_re;")" 'emergency||' \
+	'a higher level reopens it: emergency, nobody has it any more'
+expect_eq "$(acked_state "$e_re")" '0|1' 'reopened: its timer runs again'
+expect_eq "$(reasons_of "$e_re")" new,rise 'reopened by a higher level: a new alert (rise)'
+re_rise_sent() { has_alert "$e_re" "$(sql "SELECT alerted_to FROM escalations WHERE id = $e_re;")" rise; }
+wait_for 10 re_rise_sent || fail "the reopening alert was not sent: $(alerts_of "$e_re")"
+ok 'the reopening alert was sent to the number holding the escalation'
+ack_api "$e_re" 'ambulance called'
+post_sms SMre4 "$P_REOPEN" 'and I fainted'
+expect_eq "$(acked_state "$e_re")" '0|1' 'a new red flag at the same level reopens it again'
+expect_eq "$(reasons_of "$e_re")" new,rise,concept 'reopened by a new red flag: a new alert (concept)'
+post_sms SMre5 "$P_REOPEN" 'I fainted again'
+expect_eq "$(reasons_of "$e_re")" new,rise,concept 'and the same red flag again: none'
+expect_eq "$(alerted_of "$e_re")" 1,0,1,1,0 'the messages that raised alerts'
+expect_eq "$(audits_of "$P_REOPEN")" \
+	escalation.new,escalation.ack,escalation.reopen,escalation.ack,escalation.reopen \
+	'audit: new, ack, reopen, ack, reopen'
+expect_contains "$(sql_list ' / ' "SELECT detail FROM audit_log WHERE subject = '$P_REOPEN' AND action = 'escalation.reopen' ORDER BY id;")" \
+	'urgent -> emergency' 'the first reopen audit row says the level rose'
+log_has "escalation $e_re urgent -> emergency, new red flag coughing_blood: alert" || fail 'no log line for the reopen'
+ok 'a log line for the reopen'
+
+# Never acknowledged: once its last red flag is older than [outbox]
+# alert_max_age (a day), the chain stops (audit escalation.unacknowledged).
+# A day is made to have passed by moving the red flag back in the store; the
+# gateway's clock looks for changed timers every poll_interval.
+post_sms SMold1 "$P_OLD" 'I coughed up blood'
+e_old=$(esc_of "$P_OLD")
+sql "UPDATE escalations SET flagged_at = flagged_at - 90000, next_alert_at = $(sql_now) WHERE id = $e_old;"
+old_stopped() { [ "$(audits_of "$P_OLD")" = escalation.new,escalation.unacknowledged ]; }
+wait_for 10 old_stopped || fail "no escalation.unacknowledged audit row: $(audits_of "$P_OLD")"
+ok 'audit: escalation.new, then escalation.unacknowledged after alert_max_age'
+expect_eq "$(acked_state "$e_old")|$(alerts_of "$e_old")" "0|0|$ON_CALL:new" \
+	'its timer stopped, not acknowledged, and nobody else alerted'
+log_has "escalation $e_old (emergency): never acknowledged" || fail 'no log line for the stop'
+ok 'an error logged for the stop'
 
 stop_daemon
 finish

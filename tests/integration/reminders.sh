@@ -9,6 +9,9 @@
 # reminder to the morning, paused / opted-out patients get nothing, STOP
 # stops them, a resumed patient starts again, and after downtime fires
 # more than catch_up late are skipped and logged while later ones are sent.
+# The weekly summary gives the emergency number of the patient's own
+# calling code ([clinic] emergency_numbers: 911 to a US number), else the
+# clinic's (999), whatever the patient's language.
 #
 # Patients are enrolled through the staff API (POST /api/v1/patients), each
 # welcomed in their language when their quiet hours allow; the console
@@ -114,6 +117,7 @@ enrol_patient() {
 # A copy of the shipped plans, edited and reloaded at the end.
 cp -R "$top_srcdir/config/plans" "$TMPD/plans"
 CFG_OUTBOX="poll_interval = 1" CFG_REMINDERS="poll_interval = 1" \
+	CFG_CLINIC="emergency_numbers = +1=911" \
 	CFG_PLANS_DIR=$TMPD/plans write_config "$TEST_CONF"
 
 set_clock "$(utc '2019-03-09 12:00')"	# a Saturday; plans started Monday
@@ -220,10 +224,14 @@ expect_match "$(sent_to "$P_ES")" \
 	'^2019-03-10T20:00:00Z .*Esta semana: 20 minutos. Su objetivo: 60-120.' \
 	"the weekly summary counts what was logged"
 expect_eq "$(sent_to "$P_ES" | grep -c 'Esta semana')" 1 "one summary"
+expect_contains "$(sent_to "$P_ES" | grep 'Esta semana')" 'llame al 999.' \
+	"a UK number's summary in Spanish gives the clinic's emergency number"
 expect_match "$(sent_to "$P_ES")" '^2019-03-10T20:00:00Z .*estiramientos' \
 	"a fire within catch_up is sent after the restart"
 expect_match "$(sent_to "$P_RESUME")" '^2019-03-10T20:00:00Z .*This week: ' \
 	"a resumed patient gets reminders again"
+expect_contains "$(sent_to "$P_RESUME" | grep 'This week: ')" 'breathlessness: call 999.' \
+	"a UK number's summary gives the clinic's emergency number"
 expect_eq "$(sent_to "$P_RESUME" | grep -c walk)" 0 \
 	"but none from while they were paused"
 expect_eq "$(sent_to "$P_PAUSED" | wc -l)" 0 "a paused patient gets nothing"
@@ -236,6 +244,10 @@ advance_to "$(utc '2019-03-11 01:00')"
 expect_match "$(sent_to "$P_LA")" \
 	'^2019-03-11T01:00:00Z .*This week: 25 minutes. Your goal: 60-120.' \
 	"Los Angeles: the weekly summary at 18:00 PDT"
+summary_la=$(sent_to "$P_LA" | grep 'This week: ')
+expect_contains "$summary_la" 'breathlessness: call 911.' \
+	"a US number's summary gives its own emergency number (emergency_numbers)"
+expect_not_contains "$summary_la" '999' "and not the clinic's"
 
 # Monday: week 2 of the plan steps the walk up to 15 minutes (09:30 PDT).
 advance_to "$(utc '2019-03-11 16:30')"

@@ -134,6 +134,12 @@ floor "$C/de-tune-hb6.tsv" 99.9 97.5 0
 floor "$C/en-tune-hb9.tsv" 0 0 99
 floor "$C/es-tune-hb9.tsv" 0 0 99
 floor "$C/de-tune-hb9.tsv" 0 0 99
+floor "$C/en-tune19.tsv" 0 0 99
+floor "$C/es-tune19.tsv" 0 0 99
+floor "$C/de-tune19.tsv" 0 0 99
+floor "$C/en-tune20.tsv" 0 0 99
+floor "$C/es-tune20.tsv" 0 0 99
+floor "$C/de-tune20.tsv" 0 0 99
 floor "$C/en-heldback10.tsv" 0 0 99
 floor "$C/es-heldback10.tsv" 0 0 99
 floor "$C/de-heldback10.tsv" 0 0 99

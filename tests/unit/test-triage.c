@@ -1374,12 +1374,74 @@ test_paraphrases(void **state)
 		{ "u thnk its ok 2 fly nxt wk", A },
 		{ "a q altura pongo la pierna cuando duermo", A },
 		{ "a q hora abre la farmacia el domingo", R },
+		/* tune19: what a keyword list misses */
+		{ "its crushing n going up into his jaw n hes puffing", E },
+		{ "cant get my boot zipped over the bad leg anymore", U },
+		{ "calf feels like its on fire when i point my toes up", U },
+		{ "room keeps tilting and i can feel my pulse thumping", U },
+		{ "on apixaban, dressing soaked twice already", U },
+		{ "passd owt in the shower", E },
+		{ "siento un peso en el pecho y respiro a sorbitos", E },
+		{ "la nariz parece grifo abierto, con el sintrom", U },
+		{ "ich chume fascht n\u00f6d zum schnuufe", E },
+		{ "mein Mann is\u2019 im Garten umg\u2019fallen", E },
+		{ "mei Wad\u2019l is\u2019 ganz hoa\u00df und g\u2019schwoll\u2019n", U },
+		{ "pain between my shoulder blades since this morning", U },
+		{ "no siento la pierna hinchada pero s\u00ed roja y caliente", U },
+		{ "dice que ahora s\u00ed le duele cuando respira", U },
+		{ "ausatmen geht schwer", U },
+		/* questions without a question mark */
+		{ "stairs ok", A },
+		{ "my dad asks can he use the stairs at home", A },
+		{ "las medias me las quito pa dormir o no", A },
+		{ "jogge seit 2 wochen wieder ganz langsam, passt das so", A },
+		{ "la pierna ya est\u00e1 normal", R },
+		{ "el mes pasado me sangr\u00f3 la nariz pero nada desde entonces", R },
 	};
 
 	CHECK(c);
 }
 
 /* A cough, then blood in the tissue a message later: coughed-up blood. */
+/*
+ * A hedged or partial yes to the follow-up question is a yes (when unsure,
+ * the higher level); a plain no, and "no s\u00e9" alone, are not.
+ */
+static void
+test_hedged_answers(void **state)
+{
+	static const char *const yes[] = { "think so, sort of a squeeze",
+	    "only when i walk up the hill", "not sure, maybe a little pressure",
+	    "sometimes yeah", "no s\u00e9, un poco apretado s\u00ed",
+	    "a lo mejor un poquito de presi\u00f3n",
+	    "bisschen, wenn ich schneller geh",
+	    "eigentlich schon, beim treppensteigen",
+	    "wei\u00df nicht genau, eher ein dr\u00fccken" };
+	static const char *const notyes[] = { "no not really", "nope",
+	    "no s\u00e9", "eher nicht", "nein, nur m\u00fcde" };
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, "a bit breathless since this morning",
+		    T0, &r);
+		assert_true(triage_question_pending(&st, T0 + 60));
+		triage_step(rules, &st, yes[i], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	}
+	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, "a bit breathless since this morning",
+		    T0, &r);
+		triage_step(rules, &st, notyes[i], T0 + 60, &r);
+		if (r.level != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", notyes[i]);
+	}
+}
+
 static void
 test_cough_then_blood(void **state)
 {
@@ -1595,6 +1657,7 @@ main(void)
 		cmocka_unit_test(test_compared_with_past),
 		cmocka_unit_test(test_observed_signs),
 		cmocka_unit_test(test_paraphrases),
+		cmocka_unit_test(test_hedged_answers),
 		cmocka_unit_test(test_cough_then_blood),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_review_and_requests),
