@@ -140,6 +140,9 @@ floor "$C/de-tune19.tsv" 0 0 99
 floor "$C/en-tune20.tsv" 0 0 99
 floor "$C/es-tune20.tsv" 0 0 99
 floor "$C/de-tune20.tsv" 0 0 99
+floor "$C/en-tune21.tsv" 0 0 99
+floor "$C/es-tune21.tsv" 0 0 99
+floor "$C/de-tune21.tsv" 0 0 99
 floor "$C/en-heldback10.tsv" 0 0 99
 floor "$C/es-heldback10.tsv" 0 0 99
 floor "$C/de-heldback10.tsv" 0 0 99

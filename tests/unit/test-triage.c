@@ -1396,6 +1396,12 @@ test_paraphrases(void **state)
 		{ "las medias me las quito pa dormir o no", A },
 		{ "jogge seit 2 wochen wieder ganz langsam, passt das so", A },
 		{ "la pierna ya est\u00e1 normal", R },
+		/* tune21 */
+		{ "me siento ida y con taquicardia", U },
+		{ "me sali\u00f3 un hematoma del tama\u00f1o de un pu\u00f1o", U },
+		{ "mir tut das einatmen weh und ich schnauf wie nach nem marathon", E },
+		{ "d\u2019wadn is ganz hoass und rot", U },
+		{ "me molesta tantito el chamorro al caminar, es normal?", A },
 		{ "el mes pasado me sangr\u00f3 la nariz pero nada desde entonces", R },
 	};
 
@@ -1404,8 +1410,9 @@ test_paraphrases(void **state)
 
 /* A cough, then blood in the tissue a message later: coughed-up blood. */
 /*
- * A hedged or partial yes to the follow-up question is a yes (when unsure,
- * the higher level); a plain no, and "no s\u00e9" alone, are not.
+ * A hedged or partial yes to the follow-up question is a yes, and so is "I
+ * don't know" (when unsure, the higher level); a no is not, and neither is
+ * a short message that says it is better or makes a plan.
  */
 static void
 test_hedged_answers(void **state)
@@ -1416,9 +1423,13 @@ test_hedged_answers(void **state)
 	    "a lo mejor un poquito de presi\u00f3n",
 	    "bisschen, wenn ich schneller geh",
 	    "eigentlich schon, beim treppensteigen",
-	    "wei\u00df nicht genau, eher ein dr\u00fccken" };
+	    "wei\u00df nicht genau, eher ein dr\u00fccken", "no s\u00e9",
+	    "sie sagt a bissl scho", "dr\u00fcckt nur am berg, sonst nicht" };
 	static const char *const notyes[] = { "no not really", "nope",
-	    "no s\u00e9", "eher nicht", "nein, nur m\u00fcde" };
+	    "eher nicht", "nein, nur m\u00fcde", "feeling a bit better now",
+	    "walked a bit today", "maybe ill see the gp tomorrow",
+	    "un poco mejor gracias", "a lo mejor voy al m\u00e9dico ma\u00f1ana",
+	    "etwas besser heute", "vielleicht morgen zum Arzt" };
 	struct triage_state	st;
 	struct triage_result	r;
 	size_t			i;
