@@ -80,6 +80,8 @@ struct scan {
 	uint64_t		 hypo;		/* symptoms read only as "what if" */
 	pcre2_match_data	*md;
 	uint64_t		*sat;		/* clauses whose literals are here */
+	uint64_t		*cand;		/* lines that may match (triage_lit_mark) */
+	int			 sat_all;	/* every clause taken as here */
 	struct hit		*hit;		/* per line: all, any */
 	struct hit		*shit;		/* per line, for symptoms */
 	uint32_t		 opts;		/* PCRE2_NO_UTF_CHECK when valid */
@@ -166,18 +168,37 @@ static void
 triage_set_begin(struct scan *sc, struct search *se,
     const struct triage_set *ts, struct hit *hit, const char *subj, size_t len)
 {
-	int	i;
+	uint64_t	x;
+	int		i, g;
 
 	se->ts = ts;
 	se->hit = hit;
 	se->subj = subj;
 	se->len = len;
 	se->n = 0;
-	for (i = 0; i < ts->nline; i++)
-		if (triage_lit_may(sc->sat, &ts->line[i])) {
-			hit[se->n].line = &ts->line[i];
-			hit[se->n++].state = HIT_UNKNOWN;
+	if (!ts->indexed || sc->sat_all) {
+		for (i = 0; i < ts->nline; i++)
+			if (triage_lit_may(sc->sat, &ts->line[i])) {
+				hit[se->n].line = &ts->line[i];
+				hit[se->n++].state = HIT_UNKNOWN;
+			}
+		return;
+	}
+	/* The marked lines of the set, in order; the same test on those. */
+	for (g = ts->base & ~63; g < ts->base + ts->nline; g += 64) {
+		x = sc->cand[g / 64];
+		if (g < ts->base)
+			x &= ~UINT64_C(0) << (ts->base - g);
+		if (ts->base + ts->nline - g < 64)
+			x &= ~(~UINT64_C(0) << (ts->base + ts->nline - g));
+		for (; x != 0; x &= x - 1) {
+			i = g + __builtin_ctzll(x) - ts->base;
+			if (triage_lit_may(sc->sat, &ts->line[i])) {
+				hit[se->n].line = &ts->line[i];
+				hit[se->n++].state = HIT_UNKNOWN;
+			}
 		}
+	}
 }
 
 /*
@@ -439,9 +460,11 @@ triage_scan_prepare(struct scan *sc)
 		    triage_is_word_byte((unsigned char)sc->text[e])) ||
 		    (b > 0 && b < sc->len &&
 		    triage_is_word_byte((unsigned char)sc->text[b - 1]) &&
-		    triage_is_word_byte((unsigned char)sc->text[b])))
+		    triage_is_word_byte((unsigned char)sc->text[b]))) {
 			memset(sc->sat, 0xff, (size_t)sc->tr->lits.cwords *
 			    sizeof *sc->sat);
+			sc->sat_all = 1;
+		}
 	}
 	p->n = 0;
 	sc->soft.n = 0;
@@ -984,7 +1007,7 @@ static void
 triage_scan_open(struct scan *sc, const struct triage_rules *tr,
     const char *text, uint64_t *scratch, size_t scratchsize)
 {
-	size_t	 nsat, nhit, need, len;
+	size_t	 nsat, ncand, nhit, need, len;
 	char	*folded, *norm;
 
 	/* Not all of sc: its spans (15 KiB) are written before they are read. */
@@ -1003,13 +1026,16 @@ triage_scan_open(struct scan *sc, const struct triage_rules *tr,
 		abort();
 
 	nsat = (size_t)tr->lits.nwords + 1;
+	ncand = ((size_t)tr->nline_all + 63) / 64;
 	nhit = (size_t)tr->maxline + 1;
-	need = nsat * sizeof *sc->sat + 2 * nhit * sizeof *sc->hit +
+	need = (nsat + ncand) * sizeof *sc->sat + 2 * nhit * sizeof *sc->hit +
 	    3 * TRIAGE_NORM_SIZE(len);
 	sc->mem = need <= scratchsize ? (char *)scratch : xmalloc(need);
 	sc->freemem = sc->mem != (char *)scratch;
 	sc->sat = (uint64_t *)sc->mem;
-	sc->hit = (struct hit *)(sc->mem + nsat * sizeof *sc->sat);
+	sc->cand = sc->sat + nsat;
+	sc->sat_all = 0;
+	sc->hit = (struct hit *)(sc->cand + ncand);
 	sc->shit = sc->hit + nhit;
 	folded = (char *)(sc->shit + nhit);
 	norm = folded + TRIAGE_NORM_SIZE(len);
@@ -1018,6 +1044,7 @@ triage_scan_open(struct scan *sc, const struct triage_rules *tr,
 	sc->text = norm;
 	memcpy(sc->buf, sc->text, sc->len + 1);
 	sc->ascii = triage_lit_scan(&tr->lits, sc->text, sc->len, sc->sat);
+	triage_lit_mark(tr, sc->sat, sc->cand);
 }
 
 static void

@@ -78,6 +78,8 @@ struct triage_set {
 	int			 nline;
 	int			 unread;	/* lines the walk gave up on */
 	pcre2_code		*joined;
+	int			 indexed;	/* in triage_rules' line index */
+	int			 base;		/* there, its first line's number */
 };
 
 /*
@@ -161,6 +163,17 @@ struct triage_rules {
 	struct triage_lits	 lits;
 	struct triage_lexicon	*lexicon;	/* triage_norm_words */
 	int			 maxline;	/* lines in the largest set */
+	/*
+	 * Every set's lines numbered in one sequence (triage_set.base), so
+	 * that a message marks the lines that may match in one bitmap
+	 * instead of each search testing every line of its set: a line with
+	 * no literal always, any other under the lowest clause bit of its
+	 * mask, key_line[key_off[bit], key_off[bit + 1]).
+	 */
+	int			 nline_all;
+	uint64_t		*always;	/* (nline_all + 63) / 64 words */
+	uint32_t		*key_off;	/* lits.cwords * 64 + 1 */
+	uint32_t		*key_line;
 };
 
 int	triage_lit_line(struct triage_lits *, struct triage_line *,
@@ -168,6 +181,9 @@ int	triage_lit_line(struct triage_lits *, struct triage_line *,
 void	triage_lit_build(struct triage_lits *);
 void	triage_lit_free(struct triage_lits *);
 int	triage_lit_scan(const struct triage_lits *, const char *, size_t,
+	    uint64_t *);
+void	triage_lit_index(struct triage_rules *);
+void	triage_lit_mark(const struct triage_rules *, const uint64_t *,
 	    uint64_t *);
 
 /* 1 if every clause of the line is satisfied: it may match. */

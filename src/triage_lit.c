@@ -834,3 +834,104 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 	}
 	return (high & 0x80) == 0;
 }
+
+/* Every set that triage_set_begin searches, into v; returns how many. */
+static int
+lit_sets(struct triage_rules *tr, struct triage_set **v)
+{
+	int	k, n = 0;
+
+	for (k = 0; k < tr->nconcepts; k++)
+		v[n++] = &tr->concepts[k].set;
+	for (k = 0; k < CUE_COUNT; k++)
+		v[n++] = &tr->cues[k];
+	v[n++] = &tr->harmless;
+	v[n++] = &tr->yes;
+	v[n++] = &tr->no;
+	for (k = 0; k < tr->nlangs; k++)
+		v[n++] = &tr->langs[k].detect;
+	return n;
+}
+
+/* The bit a line is filed under: the lowest of its mask. */
+static size_t
+lit_key(const struct triage_line *ln)
+{
+	return (size_t)ln->word * 64 + (size_t)__builtin_ctzll(ln->mask);
+}
+
+/*
+ * Numbers every set's lines and files each under its key bit, once the
+ * automaton is built (triage_rules.key_off).
+ */
+void
+triage_lit_index(struct triage_rules *tr)
+{
+	struct triage_set	*v[TRIAGE_MAX_CONCEPTS + CUE_COUNT + 3 +
+				    TRIAGE_MAX_LANGS];
+	const struct triage_line *ln;
+	size_t			 nbit, b;
+	uint32_t		*fill;
+	int			 n, k, i, g = 0;
+
+	n = lit_sets(tr, v);
+	for (k = 0; k < n; k++) {
+		v[k]->base = g;
+		v[k]->indexed = 1;
+		g += v[k]->nline;
+	}
+	tr->nline_all = g;
+	nbit = (size_t)tr->lits.cwords * 64;
+	tr->always = xcalloc(((size_t)g + 63) / 64 + 1, sizeof *tr->always);
+	tr->key_off = xcalloc(nbit + 1, sizeof *tr->key_off);
+	for (k = 0; k < n; k++)
+		for (i = 0; i < v[k]->nline; i++) {
+			ln = &v[k]->line[i];
+			if (ln->mask == 0)
+				tr->always[(v[k]->base + i) / 64] |=
+				    UINT64_C(1) << ((v[k]->base + i) % 64);
+			else
+				tr->key_off[lit_key(ln) + 1]++;
+		}
+	for (b = 0; b < nbit; b++)
+		tr->key_off[b + 1] += tr->key_off[b];
+	tr->key_line = xcalloc((size_t)tr->key_off[nbit] + 1,
+	    sizeof *tr->key_line);
+	fill = xcalloc(nbit + 1, sizeof *fill);
+	for (k = 0; k < n; k++)
+		for (i = 0; i < v[k]->nline; i++) {
+			ln = &v[k]->line[i];
+			if (ln->mask == 0)
+				continue;
+			b = lit_key(ln);
+			tr->key_line[tr->key_off[b] + fill[b]++] =
+			    (uint32_t)(v[k]->base + i);
+		}
+	free(fill);
+}
+
+/*
+ * The lines that may match, from the clause bits of a scan: every line
+ * with no literal and every line whose key bit is set, into cand
+ * ((nline_all + 63) / 64 words).  A line not marked cannot pass
+ * triage_lit_may; one marked must still be tested.
+ */
+void
+triage_lit_mark(const struct triage_rules *tr, const uint64_t *sat,
+    uint64_t *cand)
+{
+	uint64_t	x;
+	uint32_t	j, g;
+	int		w, b;
+
+	memcpy(cand, tr->always, ((size_t)tr->nline_all + 63) / 64 *
+	    sizeof *cand);
+	for (w = 0; w < tr->lits.cwords; w++)
+		for (x = sat[w]; x != 0; x &= x - 1) {
+			b = w * 64 + __builtin_ctzll(x);
+			for (j = tr->key_off[b]; j < tr->key_off[b + 1]; j++) {
+				g = tr->key_line[j];
+				cand[g / 64] |= UINT64_C(1) << (g % 64);
+			}
+		}
+}

@@ -983,6 +983,7 @@ triage_rules_load(const char *dir, struct diag *d)
 		triage_load_finish(&l, &tr->langs[k].detect, l.detect_src[k],
 		    dir);
 	triage_lit_build(&tr->lits);
+	triage_lit_index(tr);
 	triage_lexicon_build(tr->lexicon);
 
 	if (n > 0 && tr->nrules == 0 && d->nerrors == nerr)
@@ -1023,6 +1024,9 @@ triage_rules_free(struct triage_rules *tr)
 	for (i = 0; i < tr->nlangs; i++)
 		triage_load_set_free(&tr->langs[i].detect);
 	triage_lit_free(&tr->lits);
+	free(tr->always);
+	free(tr->key_off);
+	free(tr->key_line);
 	triage_lexicon_free(tr->lexicon);
 	for (i = 0; tr->prompts[i] != NULL; i++)
 		free((char *)tr->prompts[i]);

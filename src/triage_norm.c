@@ -60,6 +60,12 @@ struct triage_lexicon {
 	struct lex_word	*word;
 	size_t		 nword, wcap;
 	struct lex_map	 exact, squeezed, deletes;
+	/*
+	 * Each prefix of LEX_MIN_ABBREV letters or more that a target word
+	 * goes beyond -> the shortest such target, the first of equals
+	 * (lex_abbreviation); keys are the targets' own bytes in the arena.
+	 */
+	struct lex_map	 prefix;
 	int		 built;
 };
 
@@ -194,6 +200,7 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
+	lex_map_free(&lx->prefix);
 	free(lx);
 }
 
@@ -295,6 +302,31 @@ lex_max_distance(size_t klen)
 	return klen >= LEX_LONG_TYPO ? 2 : klen >= LEX_MIN_TYPO ? 1 : 0;
 }
 
+/* The prefix map, once every word's kind is final. */
+static void
+lex_prefix_build(struct triage_lexicon *lx, size_t ntarget)
+{
+	const struct lex_word	*w;
+	size_t			 i, n;
+	int32_t			 j;
+
+	lex_map_init(&lx->prefix, ntarget * 4);
+	for (i = 0; i < lx->nword; i++) {
+		w = &lx->word[i];
+		if (w->kind != LEX_TARGET)
+			continue;
+		for (n = LEX_MIN_ABBREV; n < w->len && n <= LEX_MAX_WORD; n++) {
+			j = lex_map_find(&lx->prefix, lx, lx->arena + w->off, n,
+			    lex_hash(lx->arena + w->off, n));
+			if (j == -1)
+				lex_map_put(&lx->prefix, lx, w->off, n,
+				    (int32_t)i);
+			else if (w->len < lx->word[lx->prefix.node[j].val].len)
+				lx->prefix.node[j].val = (int32_t)i;
+		}
+	}
+}
+
 void
 triage_lexicon_build(struct triage_lexicon *lx)
 {
@@ -307,6 +339,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
+	lex_map_free(&lx->prefix);
 	lex_map_init(&lx->exact, lx->nword);
 	lex_map_init(&lx->squeezed, lx->nword);
 	/* Sized for the targets' deletes, not every word: it stays in cache. */
@@ -340,6 +373,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		lex_deletes(key, w->klen, lex_max_distance(w->klen + 1u),
 		    lex_index_cb, &a);
 	}
+	lex_prefix_build(lx, ntarget);
 	lx->built = 1;
 }
 
@@ -741,7 +775,6 @@ lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 {
 	const struct lex_word	*c, *best = NULL;
 	const char		*self = NULL;
-	size_t			 i;
 	int32_t			 j;
 
 	if (lx == NULL || !lx->built || n < LEX_MIN_ABBREV || n > LEX_MAX_WORD)
@@ -752,13 +785,8 @@ lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 			return NULL;
 		self = lx->arena + c->off;
 	}
-	for (i = 0; i < lx->nword; i++) {
-		c = &lx->word[i];
-		if (c->kind == LEX_TARGET && c->len > n &&
-		    memcmp(lx->arena + c->off, w, n) == 0 &&
-		    (best == NULL || c->len < best->len))
-			best = c;
-	}
+	if ((j = lex_map_find(&lx->prefix, lx, w, n, lex_hash(w, n))) != -1)
+		best = &lx->word[lx->prefix.node[j].val];
 	if (best == NULL)
 		return NULL;
 	if (self != NULL)
