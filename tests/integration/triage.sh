@@ -47,7 +47,17 @@ for f in "$DATA"/*.tsv; do
 done
 
 # FILE RECALL ACCURACY MAX-UNDER: the floors of a corpus not yet at the gate.
+floor_n=0
 floor() {
+	floor_n=$((floor_n + 1))
+	case "$1" in
+	*heldback*) ;;
+	*)	if [ -n "${CLOTLINE_TRIAGE_SAMPLE:-}" ] &&
+		    [ $((floor_n % CLOTLINE_TRIAGE_SAMPLE)) -ne 0 ]; then
+			ok "$(basename "$1"): not checked in this run (CLOTLINE_TRIAGE_SAMPLE=$CLOTLINE_TRIAGE_SAMPLE)"
+			return
+		fi ;;
+	esac
 	run "$CLOTLINE" triage -r "$RULES" --eval "$1" --min-accuracy "$3" \
 		--min-emergency-recall "$2" -v
 	[ "$RUN_RC" = 0 ] || fail "$(basename "$1"): below its floor (recall $2%, accuracy $3%): $RUN_ERR"
