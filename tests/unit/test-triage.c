@@ -1577,6 +1577,25 @@ test_review_and_requests(void **state)
 	assert_string_equal(r.reply, "unsure");
 	one("my chest is fine, walked 2 km", &r);
 	assert_int_equal(r.level, R);
+	/*
+	 * Greetings, thanks, apologies and a folded-hands emoji are no reason
+	 * to read such a message as chit-chat (the perturbation tool appends
+	 * 🙏; "Thanks, noted" was once the answer).
+	 */
+	one("something going on in my chest \U0001F64F", &r);
+	assert_int_equal(r.level, U);
+	assert_true(r.review);
+	one("morning, sorry to bother, something going on in my chest", &r);
+	assert_int_equal(r.level, U);
+	one("hola buenas, algo raro en el pecho desde hoy", &r);
+	assert_int_equal(r.level, U);
+	one("hallo, heute irgendwas komisch in der Brust, danke", &r);
+	assert_int_equal(r.level, U);
+	/* ... but a word of the chest beside "fine" or 👍 still is. */
+	one("chest all good now \U0001F44D", &r);
+	assert_int_equal(r.level, R);
+	one("gave blood today, thanks", &r);
+	assert_int_equal(r.level, R);
 	/* A red flag the rules know is no case for the safety net's inbox. */
 	one("my chest hurts", &r);
 	assert_int_equal(r.level, U);
