@@ -992,6 +992,7 @@ triage_scan_norm(const struct triage_rules *tr, const char *text, size_t len,
     char *folded, char *out)
 {
 	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
+	len = triage_norm_spaces(folded, len);
 	triage_norm_dots(folded, len);
 	return triage_norm_words(tr->lexicon, folded, len, out);
 }

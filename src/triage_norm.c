@@ -660,6 +660,23 @@ triage_norm_fold(const char *in, size_t len, char *out, int flags)
 	return o;
 }
 
+size_t
+triage_norm_spaces(char *s, size_t len)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == ' ' && o > 0 && s[o - 1] == ' ')
+			continue;
+		if (strchr(",.;:!?", s[i]) != NULL && s[i] != '\0' && o > 1 &&
+		    s[o - 1] == ' ' && s[o - 2] != ' ')
+			o--;
+		s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return o;
+}
+
 static int
 norm_is_letter(unsigned char c)
 {

@@ -85,6 +85,14 @@ size_t	triage_norm_fold(const char *in, size_t len, char *out, int flags);
 #define TRIAGE_SOFT_STOP	'\x1f'
 
 /*
+ * Spacing never changes a level: in place, a run of spaces becomes one, and
+ * a space before , . ; : ! or ? goes ("S .O .B", "up  blood", "kind of ,a
+ * heavy feeling" read as "S.O.B", "up blood", "kind of,a heavy feeling").
+ * Returns the new length; s stays NUL-terminated.
+ */
+size_t	triage_norm_spaces(char *s, size_t len);
+
+/*
  * In a message whose words are mostly parted by dots ("Good. Morning.
  * Short. Of. Puff.", "hello.nurse.my.chest"), those dots become soft stops,
  * in place: such a writer's dots end no sentence, but "Hi. Not dizzy.

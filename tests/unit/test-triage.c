@@ -1033,6 +1033,12 @@ test_surface_forms(void **state)
 		{ "Brustschmerzen", U },
 		{ "mi abuelo se est\u00b4a ahogando", E },
 		{ "chest\u00a0pain\u200b and breathless", E },
+		/* Spacing: double spaces, a space before punctuation. */
+		{ "S .O .B and chest pain", E },
+		{ "s .o.b.  since  lunch ,not terrible", U },
+		{ "my mum is coughing up  blood clots", E },
+		{ "no ... puedo. . . respirar.. . bien", E },
+		{ "blood  test today , all fine", R },
 	};
 
 	CHECK(c);
