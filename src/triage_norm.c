@@ -28,6 +28,7 @@
 #define LEX_MIN_ABBREV	3	/* letters of an abbreviation that is expanded */
 #define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
 #define LEX_STEM_CUT	3	/* letters such a stem cuts off a target */
+#define LEX_MIN_STRETCH	4	/* squeezed letters of a word a stretch is read against */
 
 struct lex_node {
 	uint32_t	hash;
@@ -475,6 +476,8 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 	}
 }
 
+static size_t	lex_runs_within(const char *, size_t, const char *, size_t, int);
+
 const char *
 triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 {
@@ -483,6 +486,7 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	struct lex_typo_arg	 a;
 	size_t			 k, diff, bestdiff = 0;
 	int32_t			 i;
+	int			 fits, bestfits = 0;
 
 	if (lx == NULL || !lx->built || n < 2 || n > LEX_MAX_WORD)
 		return NULL;
@@ -493,12 +497,26 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	    i != -1; i = lex_map_next(&lx->squeezed, lx, i)) {
 		c = &lx->word[lx->squeezed.node[i].val];
 		diff = c->len > n ? c->len - n : n - c->len;
+		fits = lex_runs_within(lx->arena + c->off, c->len, w, n, 0) == n;
 		/* A target first: stretching a symptom word is the safe read. */
 		if (best != NULL && (c->kind == LEX_TARGET) !=
 		    (best->kind == LEX_TARGET)) {
 			if (c->kind == LEX_TARGET) {
 				best = c;
 				bestdiff = diff;
+				bestfits = fits;
+			}
+			continue;
+		}
+		/*
+		 * Then a word the typed one stretches ("mmorada" is morada,
+		 * not morrada): stretching adds letters, it drops none.
+		 */
+		if (best != NULL && fits != bestfits) {
+			if (fits) {
+				best = c;
+				bestdiff = diff;
+				bestfits = fits;
 			}
 			continue;
 		}
@@ -506,6 +524,7 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 		    (diff == bestdiff && c < best)) {
 			best = c;
 			bestdiff = diff;
+			bestfits = fits;
 		}
 	}
 	a.d = lex_max_distance(k);
@@ -811,6 +830,87 @@ lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 	return lx->arena + best->off;
 }
 
+/*
+ * How much of the stretched word w[0, n) the lexicon word s[0, m) spells,
+ * each of its letter runs typed at least as long as s has it ("hiinch..."
+ * begins with hinch, "haccking" with hack; "mmorada" is no "morrada"): the
+ * length of that part of w, or 0 if w does not begin so.  With begins set,
+ * s begins a longer word, and its last run must be typed as s has it or
+ * three times or more: "finally" does not begin with final.
+ */
+static size_t
+lex_runs_within(const char *s, size_t m, const char *w, size_t n, int begins)
+{
+	size_t	i = 0, j = 0, rs, rw;
+
+	while (i < m) {
+		for (rs = 1; i + rs < m && s[i + rs] == s[i]; rs++)
+			;
+		for (rw = 0; j + rw < n && w[j + rw] == s[i]; rw++)
+			;
+		if (rw < rs)
+			return 0;
+		if (begins && i + rs == m && rw != rs && rw < 3)
+			return 0;
+		i += rs;
+		j += rw;
+	}
+	return j;
+}
+
+/*
+ * A word the lexicon does not know, with a letter typed twice or more: read
+ * as the lexicon word (a stem such as `hack` of `hack\w*` included) that it
+ * begins with letters stretched, and the rest ("rossado" is rosado, for
+ * `rosad\w*`; "bladees" blades; "haccking" hacking).  Only the lengths of
+ * runs change, never a letter, and the reading that drops the fewest
+ * letters wins, the longer word at a tie: "ballooned" stays, since balloon
+ * spells it as typed.  Only a word of the rules begins a longer one; a
+ * known word only reads a whole word.  Returns the length written to out, or 0 to keep the
+ * word.
+ */
+static size_t
+lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
+    char *out)
+{
+	char			 key[LEX_MAX_WORD];
+	const struct lex_word	*c, *best = NULL;
+	size_t			 k, p, j, o, bestj = 0;
+	int32_t			 i;
+
+	if (lx == NULL || !lx->built || n > LEX_MAX_WORD)
+		return 0;
+	if ((k = lex_squeeze(w, n, key)) == n ||
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+		return 0;	/* no letter typed twice, or a word: it stays */
+	for (p = k; p >= LEX_MIN_STRETCH; p--)
+		for (i = lex_map_find(&lx->squeezed, lx, key, p,
+		    lex_hash(key, p)); i != -1;
+		    i = lex_map_next(&lx->squeezed, lx, i)) {
+			c = &lx->word[lx->squeezed.node[i].val];
+			if ((j = lex_runs_within(lx->arena + c->off, c->len, w,
+			    n, 1)) == 0)
+				continue;
+			/* A known word begins no longer one: "thinner" is no "thine". */
+			if (j < n && c->kind == LEX_KNOWN)
+				continue;
+			if (best == NULL || j - c->len < bestj - best->len ||
+			    (j - c->len == bestj - best->len &&
+			    c->len > best->len)) {
+				best = c;
+				bestj = j;
+			}
+		}
+	if (best == NULL || bestj == best->len)
+		return 0;	/* nothing stretched, or as typed */
+	memcpy(out, lx->arena + best->off, best->len);
+	/* The rest as an unknown word's: runs of three or more as two. */
+	for (o = best->len, j = bestj; j < n; j++)
+		if (j < 2 || w[j] != w[j - 1] || w[j] != w[j - 2])
+			out[o++] = w[j];
+	return o;
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out)
@@ -863,6 +963,11 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		if (fix != NULL) {
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
+			o += k;
+			continue;
+		}
+		if (memchr(w, '\'', n) == NULL &&
+		    (k = lex_stretch(lx, w, n, out + o)) > 0) {
 			o += k;
 			continue;
 		}

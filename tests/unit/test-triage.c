@@ -1039,6 +1039,16 @@ test_surface_forms(void **state)
 		{ "my mum is coughing up  blood clots", E },
 		{ "no ... puedo. . . respirar.. . bien", E },
 		{ "blood  test today , all fine", R },
+		/*
+		 * A letter stretched in a word the rules spell by its stem
+		 * (`hack\w*`, `rosad\w*`, `morad\w*`), and a word whose own
+		 * double letters are no stretch.
+		 */
+		{ "hacccking up pinkish frothy stuff", E },
+		{ "hice pis rosssado, como agua", U },
+		{ "la pierna se me puso mmmorada y dura", U },
+		{ "my calf has ballooned", U },
+		{ "my calf has balloooned", U },
 	};
 
 	CHECK(c);
