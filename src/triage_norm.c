@@ -911,11 +911,30 @@ lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
 	return o;
 }
 
+/*
+ * Whether the letters s[0, n) after a word's apostrophe make it a
+ * contraction that keeps its spelling ("can't", "I'm", "you're", "we've",
+ * "I'll", "I'd", "geht's"), rather than an elision inside a word ("Geh'n",
+ * "Wad'l", "g'sehn", "pa'l"), which reads without the apostrophe.
+ */
+static int
+norm_contraction(const char *s, size_t n)
+{
+	static const char *const suffix[] = { "s", "t", "re", "ve", "ll", "d",
+	    "m" };
+	size_t	i;
+
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
+		if (strlen(suffix[i]) == n && memcmp(s, suffix[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out)
 {
-	char		 joined[LEX_MAX_WORD + 1];
+	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
 	const char	*w, *fix;
 	size_t		 i = 0, o = 0, s, n, k, span, nl, run;
 
@@ -940,6 +959,16 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 				i++;
 			w = in + s;
 			n = i - s;
+			for (k = n; k > 0 && w[k - 1] != '\''; k--)
+				;
+			if (k > 0 && n <= LEX_MAX_WORD &&
+			    !norm_contraction(w + k, n - k)) {
+				for (k = 0, nl = 0; k < n; k++)
+					if (w[k] != '\'')
+						plain[nl++] = w[k];
+				w = plain;
+				n = nl;
+			}
 		}
 		/* "resp." and "Brustschm." read as the word they cut short. */
 		if (i < len && in[i] == '.' && w != joined &&

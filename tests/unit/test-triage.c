@@ -1012,6 +1012,10 @@ test_apostrophe_forms(void **state)
 		{ "nosebleed won\u2019t stop, on apixaban", U },
 		{ "\u201cchest pain\u201d and I can\u2019t catch my breath", E },
 		{ "I don\u2019t have chest pain", R },
+		/* An elision inside a word reads without it (Bavarian, Austrian). */
+		{ "Wad\u2019l tut beim Geh\u2019n immer mehr weh", U },
+		{ "I bin umg\u00b4fallen, hab nix mehr g\u00b4sehn", E },
+		{ "is\u2019 mir schwindlig und s\u2019Herz rast", U },
 	};
 
 	CHECK(c);
