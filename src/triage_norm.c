@@ -930,6 +930,19 @@ norm_contraction(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Whether k bytes more fit at out + o once in[0, i) is read: every step
+ * writes at most three bytes a byte it reads, beside the 64 spare of
+ * TRIAGE_NORM_SIZE, so out never outgrows it.  A word cut short reads as a
+ * target up to 32 letters long ("komp." is kompressionsstrumpfe), and a run
+ * of them would otherwise overrun it.
+ */
+static int
+norm_fits(size_t o, size_t k, size_t i)
+{
+	return o + k < TRIAGE_NORM_SIZE(i);
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out)
@@ -972,7 +985,8 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		}
 		/* "resp." and "Brustschm." read as the word they cut short. */
 		if (i < len && in[i] == '.' && w != joined &&
-		    (fix = lex_abbreviation(lx, w, n)) != NULL) {
+		    (fix = lex_abbreviation(lx, w, n)) != NULL &&
+		    norm_fits(o, strlen(fix) + 1, i + 1)) {
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
 			o += k;
@@ -989,7 +1003,7 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		    (i < len && (unsigned char)in[i] >= 0x80) ||
 		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :
 		    triage_lexicon_read(lx, w, n);
-		if (fix != NULL) {
+		if (fix != NULL && norm_fits(o, strlen(fix), i)) {
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
 			o += k;

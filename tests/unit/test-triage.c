@@ -1683,6 +1683,46 @@ test_norm_fold(void **state)
 	assert_int_equal(n, strlen(out));
 }
 
+/*
+ * A word cut short reads as a long target ("komp." is 21 bytes for 5), but
+ * never past the TRIAGE_NORM_SIZE bytes the reader gives out: a message of
+ * many such words once ran over the scan buffer.
+ */
+static void
+test_norm_words_bounded(void **state)
+{
+	struct triage_lexicon	*lx;
+	struct triage_state	 st;
+	struct triage_result	 r;
+	char			 in[1200], *out;
+	size_t			 i, n, len, size;
+
+	lx = triage_lexicon_new();
+	assert_int_equal(triage_lexicon_add(lx, "kompressionsstrumpfe",
+	    LEX_TARGET), 0);
+	triage_lexicon_build(lx);
+	for (len = 0; len + 6 < sizeof in; len += 6)
+		memcpy(in + len, "komp.,", 6);
+	in[len] = '\0';
+	size = TRIAGE_NORM_SIZE(len);
+	/* Twice the size, so that an overrun fails here rather than crashes. */
+	assert_non_null(out = malloc(2 * size));
+	memset(out, 0x5a, 2 * size);
+	n = triage_norm_words(lx, in, len, out);
+	assert_true(n < size);
+	assert_int_equal(n, strlen(out));
+	for (i = size; i < 2 * size; i++)
+		assert_int_equal((unsigned char)out[i], 0x5a);
+	/* The first ones still read as the word they cut short. */
+	assert_memory_equal(out, "kompressionsstrumpfe\x1f,", 22);
+	free(out);
+	triage_lexicon_free(lx);
+	/* And through the rules' own lexicon, as the daemon reads it. */
+	triage_state_init(&st);
+	triage_step(rules, &st, in, T0, &r);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -1733,6 +1773,7 @@ main(void)
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
+		cmocka_unit_test(test_norm_words_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
