@@ -974,7 +974,17 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			n = i - s;
 			for (k = n; k > 0 && w[k - 1] != '\''; k--)
 				;
-			if (k > 0 && n <= LEX_MAX_WORD &&
+			if (k > 0 && w[1] == '\'' && strchr("gz", w[0]) == NULL &&
+			    !norm_contraction(w + k, n - k)) {
+				/*
+				 * An elided article or pronoun ("d'Luft",
+				 * "s'Herz", "m'ahogo") is a word of its own, as
+				 * the rules spell it; g' and z' begin a word
+				 * ("g'sehn", "z'sammg'sackt").
+				 */
+				i = s + 1;
+				n = 1;
+			} else if (k > 0 && n <= LEX_MAX_WORD &&
 			    !norm_contraction(w + k, n - k)) {
 				for (k = 0, nl = 0; k < n; k++)
 					if (w[k] != '\'')

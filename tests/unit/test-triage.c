@@ -1016,6 +1016,9 @@ test_apostrophe_forms(void **state)
 		{ "Wad\u2019l tut beim Geh\u2019n immer mehr weh", U },
 		{ "I bin umg\u00b4fallen, hab nix mehr g\u00b4sehn", E },
 		{ "is\u2019 mir schwindlig und s\u2019Herz rast", U },
+		/* An elided pronoun is a word of its own: "me ahogo". */
+		{ "m\u2019ahogo", E },
+		{ "m\u2019ahogo al subir las escaleras", E },
 	};
 
 	CHECK(c);
