@@ -1056,6 +1056,12 @@ test_surface_forms(void **state)
 		{ "la pierna se me puso mmmorada y dura", U },
 		{ "my calf has ballooned", U },
 		{ "my calf has balloooned", U },
+		/*
+		 * A real word's double letter is no stretch: "reddened" is not
+		 * the German reden, "attempted" not atem (known.rules).
+		 */
+		{ "my calf is reddened", U },
+		{ "attempted the stairs, no problems", R },
 	};
 
 	CHECK(c);
