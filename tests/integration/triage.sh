@@ -83,8 +83,8 @@ floor "$C/en-tune4.tsv" 99.9 95.7 0
 floor "$C/es-tune4.tsv" 99.9 97.4 0
 floor "$C/de-tune4.tsv" 99.9 97.9 0
 floor "$C/en-tune5.tsv" 99.9 98.4 0
-floor "$C/es-tune5.tsv" 99.9 95.9 1
-floor "$C/de-tune5.tsv" 93.9 95.9 3
+floor "$C/es-tune5.tsv" 99.9 96.4 0
+floor "$C/de-tune5.tsv" 93.9 96.4 3
 floor "$C/en-tune6.tsv" 99.9 99.0 0
 floor "$C/es-tune6.tsv" 99.9 98.9 0
 floor "$C/de-tune6.tsv" 99.9 98.4 1
@@ -153,9 +153,12 @@ floor "$C/de-tune20.tsv" 98.3 92.5 4
 floor "$C/en-tune21.tsv" 99.9 99.0 0
 floor "$C/es-tune21.tsv" 99.9 96.7 0
 floor "$C/de-tune21.tsv" 99.9 99.9 0
-floor "$C/en-tune22.tsv" 98.2 95.1 2
-floor "$C/es-tune22.tsv" 98.0 98.0 3
-floor "$C/de-tune22.tsv" 89.4 91.6 7
+floor "$C/en-tune22.tsv" 99.9 95.9 0
+floor "$C/es-tune22.tsv" 99.9 99.4 0
+floor "$C/de-tune22.tsv" 98.1 94.4 1
+floor "$C/en-tune23.tsv" 94.3 95.5 8
+floor "$C/es-tune23.tsv" 95.4 94.3 4
+floor "$C/de-tune23.tsv" 87.2 91.1 20
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 97.7 98.2 2
 floor "$C/de-heldback10.tsv" 99.9 96.1 1
