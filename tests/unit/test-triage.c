@@ -1053,6 +1053,15 @@ test_surface_forms(void **state)
 		{ "la pierna se me puso mmmorada y dura", U },
 		{ "my calf has ballooned", U },
 		{ "my calf has balloooned", U },
+		/*
+		 * The dot of a word of one or two letters before another word
+		 * is an abbreviation's more often than a sentence's end, and
+		 * it still ends a denial.
+		 */
+		{ "Unterschenkel li. ger\u00f6tet u. \u00fcberw\u00e4rmt", U },
+		{ "Bein re. dick u. warm", U },
+		{ "I am ok. No pain in my chest.", R },
+		{ "no. chest pain", U },
 	};
 
 	CHECK(c);
@@ -1262,6 +1271,28 @@ test_second_language(void **state)
  * into the left arm, "not five metres without gasping" (two negations), a
  * cough that will not stop with blood in it, glued words.
  */
+/* Regional and Pflegedienst German (tune23). */
+static void
+test_german_dialect(void **state)
+{
+	static const struct case_ c[] = {
+		{ "krieg kaum no luft, bitte schnell", E },
+		{ "i huast bluad seit heit fr\u00fch", E },
+		{ "isch bin vorhin umgefall", E },
+		{ "der thrombus hat sich gel\u00f6st und sitzt in der lunge", E },
+		{ "obe im rugge weh und ich schnuuf schwer", E },
+		{ "isch bin heude so gurzadmisch", U },
+		{ "schm\u00e4rze i de bruscht", U },
+		{ "tuet weh bim iischnuufe", U },
+		{ "wadl ziagt wia narrisch und wird immer \u00e4rger", U },
+		{ "Pat. unter Lixiana, ausgedehnte H\u00e4matome an beiden Unterarmen", U },
+		{ "Frau K. bricht vor mir zusammen", E },
+		{ "kann nt atmen pls schnell", E },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_told_by_effect(void **state)
 {
@@ -1677,9 +1708,12 @@ test_norm_fold(void **state)
 	/* Without the case fold a pattern keeps its escapes. */
 	triage_norm_fold("\\W+\\b\u00e9", 7, out, 0);
 	assert_string_equal(out, "\\W+\\be");
-	/* Dotted abbreviations joined, long runs squeezed, nothing else. */
+	/*
+	 * Dotted abbreviations joined, long runs squeezed, the dot of a
+	 * one-letter word before another word a soft stop, nothing else.
+	 */
 	n = triage_norm_words(NULL, "s.o.b. e.g. a. b sooooo", 23, out);
-	assert_string_equal(out, "sob eg a. b soo");
+	assert_string_equal(out, "sob eg a\x1f b soo");
 	assert_int_equal(n, strlen(out));
 }
 
@@ -1720,6 +1754,7 @@ main(void)
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
 		cmocka_unit_test(test_everyday_ways),
+		cmocka_unit_test(test_german_dialect),
 		cmocka_unit_test(test_told_by_effect),
 		cmocka_unit_test(test_second_language),
 		cmocka_unit_test(test_breathless_chest_named),
