@@ -156,8 +156,8 @@ floor "$C/de-tune21.tsv" 99.9 99.9 0
 floor "$C/en-tune22.tsv" 99.9 95.9 0
 floor "$C/es-tune22.tsv" 99.9 99.4 0
 floor "$C/de-tune22.tsv" 98.1 94.4 1
-floor "$C/en-tune23.tsv" 94.3 95.5 8
-floor "$C/es-tune23.tsv" 95.4 94.3 4
+floor "$C/en-tune23.tsv" 99.9 98.4 0
+floor "$C/es-tune23.tsv" 99.9 95.9 0
 floor "$C/de-tune23.tsv" 99.9 97.3 4
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 97.7 98.2 2

@@ -1271,6 +1271,28 @@ test_second_language(void **state)
  * into the left arm, "not five metres without gasping" (two negations), a
  * cough that will not stop with blood in it, glued words.
  */
+/* Regional English and Spanish (tune23). */
+static void
+test_regional_english_spanish(void **state)
+{
+	static const struct case_ c[] = {
+		{ "ag man, I'm battling to breathe properly", E },
+		{ "mi granny drop dung an she nah respond fi a while", E },
+		{ "my dad is not responding", E },
+		{ "bruise like a dinner plate on my thigh, on blood thinners", U },
+		{ "coke coloured wee this morning, on apixaban", U },
+		{ "pointing my foot up makes the calf scream", U },
+		{ "mid back high up sore, breath short", E },
+		{ "better to lift my leg on the sofa or the bed", A },
+		{ "cada vez que jalo aire me da una punzada", U },
+		{ "el desgarro me sale rosado, con sangre", E },
+		{ "ser\u00e1 una E.P.? tengo miedo", E },
+		{ "dolor en la espalda, arriba, y se agita al hablar", E },
+	};
+
+	CHECK(c);
+}
+
 /* Regional and Pflegedienst German (tune23). */
 static void
 test_german_dialect(void **state)
@@ -1494,7 +1516,8 @@ test_hedged_answers(void **state)
 	    "wei\u00df nicht genau, eher ein dr\u00fccken", "no s\u00e9",
 	    "sie sagt a bissl scho", "dr\u00fcckt nur am berg, sonst nicht",
 	    "no pain but tight", "nein, aber etwas Druck",
-	    "no, pero me aprieta un poco", "only when I walk up hills" };
+	    "no, pero me aprieta un poco", "only when I walk up hills",
+	    "he said yeah kinda", "she says yes a bit" };
 	static const char *const notyes[] = { "no not really", "nope",
 	    "eher nicht", "nein, nur m\u00fcde", "feeling a bit better now",
 	    "walked a bit today", "maybe ill see the gp tomorrow",
@@ -1505,7 +1528,8 @@ test_hedged_answers(void **state)
 	    "a little tired but thats all", "ein bisschen m\u00fcde",
 	    "un poco cansada nada m\u00e1s",
 	    "nur beim Treppensteigen, aber keine Schmerzen",
-	    "a veces cuando subo escaleras, pero sin dolor" };
+	    "a veces cuando subo escaleras, pero sin dolor",
+	    "she says no, just tired" };
 	size_t			i;
 
 	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
@@ -1754,6 +1778,7 @@ main(void)
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
 		cmocka_unit_test(test_everyday_ways),
+		cmocka_unit_test(test_regional_english_spanish),
 		cmocka_unit_test(test_german_dialect),
 		cmocka_unit_test(test_told_by_effect),
 		cmocka_unit_test(test_second_language),
