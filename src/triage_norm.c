@@ -949,10 +949,23 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 {
 	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
 	const char	*w, *fix;
-	size_t		 i = 0, o = 0, s, n, k, span, nl, run;
+	size_t		 i = 0, o = 0, s, n, k, span, nl, run, shortend = SIZE_MAX;
 
 	while (i < len) {
 		if (!norm_is_letter((unsigned char)in[i])) {
+			/*
+			 * The dot of a word of one or two letters before another
+			 * word ("li. gerötet u. überwärmt", "re. Wade", "ok. no
+			 * pain") is a soft stop: more often an abbreviation's
+			 * than a sentence's end, and it still ends a denial.
+			 */
+			if (in[i] == '.' && i == shortend && i + 2 < len &&
+			    in[i + 1] == ' ' &&
+			    norm_is_letter((unsigned char)in[i + 2])) {
+				out[o++] = TRIAGE_SOFT_STOP;
+				i++;
+				continue;
+			}
 			out[o++] = in[i++];
 			continue;
 		}
@@ -993,6 +1006,7 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 				n = nl;
 			}
 		}
+		shortend = w != joined && i - s <= 2 ? i : SIZE_MAX;
 		/* "resp." and "Brustschm." read as the word they cut short. */
 		if (i < len && in[i] == '.' && w != joined &&
 		    (fix = lex_abbreviation(lx, w, n)) != NULL &&

@@ -1062,6 +1062,15 @@ test_surface_forms(void **state)
 		 */
 		{ "my calf is reddened", U },
 		{ "attempted the stairs, no problems", R },
+		/*
+		 * The dot of a word of one or two letters before another word
+		 * is an abbreviation's more often than a sentence's end, and
+		 * it still ends a denial.
+		 */
+		{ "Unterschenkel li. ger\u00f6tet u. \u00fcberw\u00e4rmt", U },
+		{ "Bein re. dick u. warm", U },
+		{ "I am ok. No pain in my chest.", R },
+		{ "no. chest pain", U },
 	};
 
 	CHECK(c);
@@ -1271,6 +1280,50 @@ test_second_language(void **state)
  * into the left arm, "not five metres without gasping" (two negations), a
  * cough that will not stop with blood in it, glued words.
  */
+/* Regional English and Spanish (tune23). */
+static void
+test_regional_english_spanish(void **state)
+{
+	static const struct case_ c[] = {
+		{ "ag man, I'm battling to breathe properly", E },
+		{ "mi granny drop dung an she nah respond fi a while", E },
+		{ "my dad is not responding", E },
+		{ "bruise like a dinner plate on my thigh, on blood thinners", U },
+		{ "coke coloured wee this morning, on apixaban", U },
+		{ "pointing my foot up makes the calf scream", U },
+		{ "mid back high up sore, breath short", E },
+		{ "better to lift my leg on the sofa or the bed", A },
+		{ "cada vez que jalo aire me da una punzada", U },
+		{ "el desgarro me sale rosado, con sangre", E },
+		{ "ser\u00e1 una E.P.? tengo miedo", E },
+		{ "dolor en la espalda, arriba, y se agita al hablar", E },
+	};
+
+	CHECK(c);
+}
+
+/* Regional and Pflegedienst German (tune23). */
+static void
+test_german_dialect(void **state)
+{
+	static const struct case_ c[] = {
+		{ "krieg kaum no luft, bitte schnell", E },
+		{ "i huast bluad seit heit fr\u00fch", E },
+		{ "isch bin vorhin umgefall", E },
+		{ "der thrombus hat sich gel\u00f6st und sitzt in der lunge", E },
+		{ "obe im rugge weh und ich schnuuf schwer", E },
+		{ "isch bin heude so gurzadmisch", U },
+		{ "schm\u00e4rze i de bruscht", U },
+		{ "tuet weh bim iischnuufe", U },
+		{ "wadl ziagt wia narrisch und wird immer \u00e4rger", U },
+		{ "Pat. unter Lixiana, ausgedehnte H\u00e4matome an beiden Unterarmen", U },
+		{ "Frau K. bricht vor mir zusammen", E },
+		{ "kann nt atmen pls schnell", E },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_told_by_effect(void **state)
 {
@@ -1472,7 +1525,8 @@ test_hedged_answers(void **state)
 	    "wei\u00df nicht genau, eher ein dr\u00fccken", "no s\u00e9",
 	    "sie sagt a bissl scho", "dr\u00fcckt nur am berg, sonst nicht",
 	    "no pain but tight", "nein, aber etwas Druck",
-	    "no, pero me aprieta un poco", "only when I walk up hills" };
+	    "no, pero me aprieta un poco", "only when I walk up hills",
+	    "he said yeah kinda", "she says yes a bit" };
 	static const char *const notyes[] = { "no not really", "nope",
 	    "eher nicht", "nein, nur m\u00fcde", "feeling a bit better now",
 	    "walked a bit today", "maybe ill see the gp tomorrow",
@@ -1483,7 +1537,8 @@ test_hedged_answers(void **state)
 	    "a little tired but thats all", "ein bisschen m\u00fcde",
 	    "un poco cansada nada m\u00e1s",
 	    "nur beim Treppensteigen, aber keine Schmerzen",
-	    "a veces cuando subo escaleras, pero sin dolor" };
+	    "a veces cuando subo escaleras, pero sin dolor",
+	    "she says no, just tired" };
 	size_t			i;
 
 	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
@@ -1686,9 +1741,12 @@ test_norm_fold(void **state)
 	/* Without the case fold a pattern keeps its escapes. */
 	triage_norm_fold("\\W+\\b\u00e9", 7, out, 0);
 	assert_string_equal(out, "\\W+\\be");
-	/* Dotted abbreviations joined, long runs squeezed, nothing else. */
+	/*
+	 * Dotted abbreviations joined, long runs squeezed, the dot of a
+	 * one-letter word before another word a soft stop, nothing else.
+	 */
 	n = triage_norm_words(NULL, "s.o.b. e.g. a. b sooooo", 23, out);
-	assert_string_equal(out, "sob eg a. b soo");
+	assert_string_equal(out, "sob eg a\x1f b soo");
 	assert_int_equal(n, strlen(out));
 }
 
@@ -1769,6 +1827,8 @@ main(void)
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_cough_blood_across_comma),
 		cmocka_unit_test(test_everyday_ways),
+		cmocka_unit_test(test_regional_english_spanish),
+		cmocka_unit_test(test_german_dialect),
 		cmocka_unit_test(test_told_by_effect),
 		cmocka_unit_test(test_second_language),
 		cmocka_unit_test(test_breathless_chest_named),
