@@ -28,7 +28,7 @@
 #define LEX_MIN_ABBREV	3	/* letters of an abbreviation that is expanded */
 #define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
 #define LEX_STEM_CUT	3	/* letters such a stem cuts off a target */
-#define LEX_MIN_STRETCH	4	/* squeezed letters of a word a stretch is read against */
+#define LEX_MIN_STRETCH	4	/* letters of a word a stretch reads against */
 
 struct lex_node {
 	uint32_t	hash;
@@ -688,7 +688,7 @@ triage_norm_spaces(char *s, size_t len)
 		if (s[i] == ' ' && o > 0 && s[o - 1] == ' ')
 			continue;
 		if (strchr(",.;:!?", s[i]) != NULL && s[i] != '\0' && o > 1 &&
-		    s[o - 1] == ' ' && s[o - 2] != ' ')
+		    s[o - 1] == ' ')
 			o--;
 		s[o++] = s[i];
 	}
@@ -866,8 +866,8 @@ lex_runs_within(const char *s, size_t m, const char *w, size_t n, int begins)
  * runs change, never a letter, and the reading that drops the fewest
  * letters wins, the longer word at a tie: "ballooned" stays, since balloon
  * spells it as typed.  Only a word of the rules begins a longer one; a
- * known word only reads a whole word.  Returns the length written to out, or 0 to keep the
- * word.
+ * known word only reads a whole word.  Returns the length written to out,
+ * or 0 to keep the word.
  */
 static size_t
 lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
