@@ -859,6 +859,21 @@ lex_runs_within(const char *s, size_t m, const char *w, size_t n, int begins)
 }
 
 /*
+ * Copies w[j, n) to out as an unknown word reads, every run of three or
+ * more letters as two ("breathhhless" is breathhless); returns the length.
+ */
+static size_t
+norm_runs_of_two(const char *w, size_t j, size_t n, char *out)
+{
+	size_t	o = 0, i;
+
+	for (i = j; i < n; i++)
+		if (i < j + 2 || w[i] != w[i - 1] || w[i] != w[i - 2])
+			out[o++] = w[i];
+	return o;
+}
+
+/*
  * A word the lexicon does not know, with a letter typed twice or more: read
  * as the lexicon word (a stem such as `hack` of `hack\w*` included) that it
  * begins with letters stretched, and the rest ("rossado" is rosado, for
@@ -875,7 +890,7 @@ lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
 {
 	char			 key[LEX_MAX_WORD];
 	const struct lex_word	*c, *best = NULL;
-	size_t			 k, p, j, o, bestj = 0;
+	size_t			 k, p, j, bestj = 0;
 	int32_t			 i;
 
 	if (lx == NULL || !lx->built || n > LEX_MAX_WORD)
@@ -904,11 +919,8 @@ lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
 	if (best == NULL || bestj == best->len)
 		return 0;	/* nothing stretched, or as typed */
 	memcpy(out, lx->arena + best->off, best->len);
-	/* The rest as an unknown word's: runs of three or more as two. */
-	for (o = best->len, j = bestj; j < n; j++)
-		if (j < 2 || w[j] != w[j - 1] || w[j] != w[j - 2])
-			out[o++] = w[j];
-	return o;
+	/* The rest as an unknown word's. */
+	return best->len + norm_runs_of_two(w, bestj, n, out + best->len);
 }
 
 /*
@@ -949,7 +961,7 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 {
 	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
 	const char	*w, *fix;
-	size_t		 i = 0, o = 0, s, n, k, span, nl, run, shortend = SIZE_MAX;
+	size_t		 i = 0, o = 0, s, n, k, span, nl, shortend = SIZE_MAX;
 
 	while (i < len) {
 		if (!norm_is_letter((unsigned char)in[i])) {
@@ -1039,16 +1051,7 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			continue;
 		}
 		/* Unknown: runs of three or more letters become two. */
-		for (k = 0; k < n; k++) {
-			for (run = 1; k + run < n && w[k + run] == w[k]; run++)
-				;
-			if (run >= 3) {
-				out[o++] = w[k];
-				out[o++] = w[k];
-				k += run - 1;
-			} else
-				out[o++] = w[k];
-		}
+		o += norm_runs_of_two(w, 0, n, out + o);
 	}
 	out[o] = '\0';
 	return o;
