@@ -1362,6 +1362,37 @@ test_everyday_ways(void **state)
 	CHECK(c);
 }
 
+/*
+ * "Da vueltas" (spins) is dizziness; "da miedo" (frightens) is not: the
+ * Spanish dizzy pattern once made "vueltas" optional, so "todo me da miedo"
+ * with a racing heart fired dizzy_palpitations instead of the safety net.
+ */
+static void
+test_dizzy_needs_the_spin(void **state)
+{
+	static const struct { const char *text; const char *rule; int fires; }
+	    c[] = {
+		{ "todo me da vueltas y el coraz\u00f3n a mil",
+		    "dizzy_palpitations", 1 },
+		{ "la cabeza me gira y el coraz\u00f3n me late a mil",
+		    "dizzy_palpitations", 1 },
+		{ "todo me da miedo y el coraz\u00f3n me late a mil",
+		    "dizzy_palpitations", 0 },
+	};
+	struct triage_state	st;
+	struct triage_result	res;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, c[i].text, T0, &res);
+		if ((strstr(res.rules, c[i].rule) != NULL) != c[i].fires)
+			fail_msg("\"%s\": rules %s", c[i].text, res.rules);
+		assert_true(res.level >= TRIAGE_URGENT);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1839,6 +1870,7 @@ main(void)
 		cmocka_unit_test(test_hedged_answers),
 		cmocka_unit_test(test_cough_then_blood),
 		cmocka_unit_test(test_spec_additions),
+		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
