@@ -29,6 +29,10 @@
 #define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
 #define LEX_STEM_CUT	3	/* letters such a stem cuts off a target */
 #define LEX_MIN_STRETCH	4	/* letters of a word a stretch reads against */
+#define LEX_MIN_SPLIT	6	/* letters of a glued word read as several */
+#define LEX_MAX_SPLIT	64
+#define LEX_MIN_PIECE	3	/* letters of each of its words */
+#define LEX_SPLIT_TARGET 4	/* letters of one of them at least */
 
 struct lex_node {
 	uint32_t	hash;
@@ -924,6 +928,65 @@ lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
 }
 
 /*
+ * A word the lexicon does not know, read as targets that a writer glued
+ * together ("calfpain", "heartattack", "chestpain"): the split into the
+ * fewest targets of LEX_MIN_PIECE letters or more, one of them of
+ * LEX_SPLIT_TARGET or more.  Only targets: a real word that splits into
+ * some, "heartburn", is listed as known by contrib/triage-known.py and never
+ * reaches here.  Returns the length written to out (the words parted by
+ * spaces), or 0 to keep the word.
+ */
+static size_t
+lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
+{
+	/* cost[j]: words of the best split of w[0, j); back[j]: the last's start. */
+	uint8_t			 cost[LEX_MAX_SPLIT + 1], back[LEX_MAX_SPLIT + 1];
+	uint8_t			 found[LEX_MAX_SPLIT + 1];
+	const struct lex_word	*lw;
+	size_t			 i, j, o, nw;
+	int32_t			 x;
+	int			 t;
+
+	if (lx == NULL || !lx->built || n < LEX_MIN_SPLIT || n > LEX_MAX_SPLIT ||
+	    (n <= LEX_MAX_WORD &&
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1))
+		return 0;	/* too short or long, or a word */
+	cost[0] = 0;
+	found[0] = 0;
+	for (j = 1; j <= n; j++) {
+		cost[j] = UINT8_MAX;
+		for (i = j > LEX_MAX_WORD ? j - LEX_MAX_WORD : 0;
+		    i + LEX_MIN_PIECE <= j; i++) {
+			if (cost[i] == UINT8_MAX || cost[i] + 1 > cost[j] ||
+			    (x = lex_map_find(&lx->exact, lx, w + i, j - i,
+			    lex_hash(w + i, j - i))) == -1)
+				continue;
+			lw = &lx->word[lx->exact.node[x].val];
+			if (lw->kind != LEX_TARGET)
+				continue;
+			t = found[i] || j - i >= LEX_SPLIT_TARGET;
+			if (cost[i] + 1 < cost[j] || t > found[j]) {
+				cost[j] = (uint8_t)(cost[i] + 1);
+				back[j] = (uint8_t)i;
+				found[j] = (uint8_t)t;
+			}
+		}
+	}
+	if (cost[n] == UINT8_MAX || !found[n])
+		return 0;
+	/* The words end to start, in place of w, parted by spaces. */
+	nw = cost[n];
+	o = n + nw - 1;
+	for (j = n; j > 0; j = back[j]) {
+		o -= j - back[j];
+		memcpy(out + o, w + back[j], j - back[j]);
+		if (o > 0)
+			out[--o] = ' ';
+	}
+	return n + nw - 1;
+}
+
+/*
  * Whether the letters s[0, n) after a word's apostrophe make it a
  * contraction that keeps its spelling ("can't", "I'm", "you're", "we've",
  * "I'll", "I'd", "geht's"), rather than an elision inside a word ("Geh'n",
@@ -975,6 +1038,16 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			    in[i + 1] == ' ' &&
 			    norm_is_letter((unsigned char)in[i + 2])) {
 				out[o++] = TRIAGE_SOFT_STOP;
+				i++;
+				continue;
+			}
+			/* "hurts2breathe": a 2 glued between letters is "to". */
+			if (in[i] == '2' && o > 0 && i + 1 < len &&
+			    norm_is_letter((unsigned char)out[o - 1]) &&
+			    norm_is_letter((unsigned char)in[i + 1]) &&
+			    norm_fits(o, 4, i + 1)) {
+				memcpy(out + o, " to ", 4);
+				o += 4;
 				i++;
 				continue;
 			}
@@ -1047,6 +1120,11 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		}
 		if (memchr(w, '\'', n) == NULL &&
 		    (k = lex_stretch(lx, w, n, out + o)) > 0) {
+			o += k;
+			continue;
+		}
+		if (memchr(w, '\'', n) == NULL && norm_fits(o, 2 * n, i) &&
+		    (k = lex_split(lx, w, n, out + o)) > 0) {
 			o += k;
 			continue;
 		}

@@ -22,9 +22,12 @@
  * lexicon word within an edit distance that grows with the word's length
  * (1 up to 8 letters, 2 from 9; a four-letter word only as a five-letter
  * target with one inner letter dropped), so "brething" reads as
- * "breathing" and "breast" does not become "breath".  Words the lexicon
- * lists as known (real words near a lexicon word, negation and other cue
- * words) are never corrected, and nothing is corrected towards them.
+ * "breathing" and "breast" does not become "breath".  A word still unknown
+ * that is targets glued together reads as those words ("calfpain",
+ * "heartattack").  Words the lexicon lists as
+ * known (real words near a lexicon word or made of targets, negation and
+ * other cue words) are never corrected, never split, and nothing is
+ * corrected towards them.
  *
  * Pure functions, no I/O.  Ownership: a struct triage_lexicon is made by
  * triage_lexicon_new and freed by triage_lexicon_free; it copies the words it

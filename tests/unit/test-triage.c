@@ -1393,6 +1393,43 @@ test_dizzy_needs_the_spin(void **state)
 	}
 }
 
+/*
+ * Targets glued together read as the words they are ("calfpain",
+ * "heartattack"), and a 2 glued between letters as "to"; a real word made
+ * of targets ("heartburn", "Blutdruck") and a word not all targets
+ * ("breathtaking") keep their spelling.
+ */
+static void
+test_glued_words(void **state)
+{
+	static const struct case_ c[] = {
+		{ "calfpain getting worse n worse", U },
+		{ "heartattack?? left side crushing", E },
+		{ "hurts2breathe in n im breathless", E },
+		{ "chestpian", U },
+		{ "heartburn after my dinner", R },
+		{ "breathtaking views on the walk", R },
+		{ "Atemtraining mit dem Ballon gemacht", R },
+		{ "Mein Blutdruck heut 128 zu 82", R },
+	};
+	static const struct { const char *in, *out; } r[] = {
+		{ "calfpain", "calf pain" },
+		{ "heartattack", "heart attack" },
+		{ "hurts2breathe", "hurts to breathe" },
+		{ "heartburn", "heartburn" },
+		{ "covid19 mp3", "covid19 mp3" },
+	};
+	char	*got;
+	size_t	 i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
+		got = triage_read_text(rules, r[i].in);
+		assert_string_equal(got, r[i].out);
+		free(got);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1871,6 +1908,7 @@ main(void)
 		cmocka_unit_test(test_cough_then_blood),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
+		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
