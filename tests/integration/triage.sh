@@ -159,6 +159,9 @@ floor "$C/de-tune22.tsv" 98.1 94.4 1
 floor "$C/en-tune23.tsv" 99.9 98.4 0
 floor "$C/es-tune23.tsv" 99.9 95.9 0
 floor "$C/de-tune23.tsv" 99.9 97.3 4
+floor "$C/en-tune24.tsv" 0 0 99
+floor "$C/es-tune24.tsv" 0 0 99
+floor "$C/de-tune24.tsv" 0 0 99
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 97.7 98.2 2
 floor "$C/de-heldback10.tsv" 99.9 96.1 1
