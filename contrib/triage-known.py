@@ -5,7 +5,8 @@
 ("spain" is not "pain", "breast" is not "breath", "chess" is not "chest"), and the real words with
 a double letter that its stretch reading would read as a word of the rules and the rest
 ("reddened" is not reden, "attempt" not atem), and the real words made of targets glued together
-that its split reading would part ("heartburn" is not heart burn, "blutdruck" not blut druck).
+that its split reading would part ("heartburn" is not heart burn, "blutdruck" not blut druck), and
+the real words that begin with a typo of a pattern's stem ("durch" is not the stem lurch).
 
     contrib/triage-known.py [RULES_DIR] [DICT...] > prompts/rules/known.rules
 
@@ -114,6 +115,23 @@ def splits(w, targets):
                 reach[j] = t
     return bool(reach[n])
 
+def stem_typo(w, stems, stemdel):
+    """Whether lex_stem_typo would read w as beginning with a stem: no beginning of three letters or
+    more is a stem as typed, and one of five or more, with at most six letters after it, is within
+    one edit of a stem of five letters or more ("durch" would read as the stem lurch)."""
+    n = len(w)
+    if n < 5:
+        return False
+    if any(w[:p] in stems for p in range(3, n + 1)):
+        return False
+    for p in range(n, max(4, n - 7), -1):
+        pre = w[:p]
+        for x in deletes(pre, 1):
+            for s in stemdel.get(x, ()):
+                if osa(pre, s, 1) <= 1:
+                    return True
+    return False
+
 def hunspell_forms(tmpdir):
     """Every inflected form of the hunspell dictionaries (conjugated verbs, plurals, cases)
     that the word lists lack, expanded with unmunch (apt-get install hunspell-es hunspell-de-de
@@ -155,13 +173,18 @@ def main():
                 shutil.copy(path, tmp)
         out = subprocess.run([binary, "triage", "-r", tmp, "--lexicon"], check=True,
                              capture_output=True, text=True).stdout
-    kinds = {}
+    kinds, stems, stemdel = {}, set(), {}
     for line in out.splitlines():
         kind, w = line.split()
         words.add(w)
         kinds[w] = kind
         if kind == "target":
             targets.add(w)
+        elif kind == "stem":
+            stems.add(w)
+            if len(w) >= 5:
+                for x in deletes(w, 1):
+                    stemdel.setdefault(x, set()).add(w)
     bykey = {squeeze(w) for w in words}
     byprefix = {}
     for w in words:
@@ -188,7 +211,8 @@ def main():
             continue
         k = squeeze(w)
         real.setdefault(k, set()).add(w)
-        if k in bykey or (k != w and stretched(w, k, byprefix, kinds)):
+        if k in bykey or (k != w and stretched(w, k, byprefix, kinds)) or \
+                stem_typo(w, stems, stemdel):
             known.add(w)
             continue
         d = maxd(len(k))

@@ -309,7 +309,8 @@ triage_cmd_lexicon(const struct triage_lexicon *lx)
 	for (i = 0; i < triage_lexicon_count(lx); i++)
 		if ((w = triage_lexicon_word(lx, i, &kind)) != NULL)
 			printf("%s %s\n", kind == LEX_TARGET ? "target" :
-			    kind == LEX_KNOWN ? "known" : "word", w);
+			    kind == LEX_KNOWN ? "known" : kind == LEX_STEM ?
+			    "stem" : "word", w);
 }
 
 int

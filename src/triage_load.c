@@ -729,7 +729,7 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			/* A stem ("perd" of perd\w+) is no word to correct to. */
 			(void)triage_lexicon_add(l->tr->lexicon, w,
 			    kind == LEX_TARGET && p[0] == '\\' && p[1] == 'w' ?
-			    LEX_WORD : kind);
+			    LEX_STEM : kind);
 		}
 	}
 }

@@ -29,6 +29,9 @@
 #define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
 #define LEX_STEM_CUT	3	/* letters such a stem cuts off a target */
 #define LEX_MIN_STRETCH	4	/* letters of a word a stretch reads against */
+#define LEX_MIN_STEM_TYPO 5	/* letters of a stem a typo of is read as it */
+#define LEX_STEM_REST	6	/* letters after it, at most */
+#define LEX_MIN_STEM_PREFIX 3	/* a word beginning with a stem this long stays */
 #define LEX_MIN_SPLIT	6	/* letters of a glued word read as several */
 #define LEX_MAX_SPLIT	64
 #define LEX_MIN_PIECE	3	/* letters of each of its words */
@@ -71,6 +74,8 @@ struct triage_lexicon {
 	 * (lex_abbreviation); keys are the targets' own bytes in the arena.
 	 */
 	struct lex_map	 prefix;
+	/* Every stem and its forms with a letter deleted -> the stem. */
+	struct lex_map	 stems;
 	int		 built;
 };
 
@@ -206,6 +211,7 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
+	lex_map_free(&lx->stems);
 	free(lx);
 }
 
@@ -288,6 +294,7 @@ lex_deletes(const char *key, size_t n, int d,
 
 struct lex_index_arg {
 	struct triage_lexicon	*lx;
+	struct lex_map		*map;
 	int32_t			 word;
 };
 
@@ -298,7 +305,7 @@ lex_index_cb(const char *s, size_t n, void *arg)
 	uint32_t		 off;
 
 	off = lex_store(a->lx, s, n);
-	lex_map_put(&a->lx->deletes, a->lx, off, n, a->word);
+	lex_map_put(a->map, a->lx, off, n, a->word);
 }
 
 static int
@@ -338,19 +345,23 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	struct lex_index_arg	 a;
 	struct lex_word		*w;
 	char			 key[LEX_MAX_WORD];
-	size_t			 i, ntarget;
+	size_t			 i, ntarget, nstem;
 	int32_t			 j;
 
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
+	lex_map_free(&lx->stems);
 	lex_map_init(&lx->exact, lx->nword);
 	lex_map_init(&lx->squeezed, lx->nword);
 	/* Sized for the targets' deletes, not every word: it stays in cache. */
-	for (i = 0, ntarget = 0; i < lx->nword; i++)
+	for (i = 0, ntarget = 0, nstem = 0; i < lx->nword; i++) {
 		ntarget += lx->word[i].kind == LEX_TARGET;
+		nstem += lx->word[i].kind == LEX_STEM;
+	}
 	lex_map_init(&lx->deletes, ntarget * 12);
+	lex_map_init(&lx->stems, nstem * 8);
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
@@ -369,9 +380,17 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		if (w->kind == LEX_DUPLICATE)
 			continue;
 		lex_map_put(&lx->squeezed, lx, w->key, w->klen, (int32_t)i);
+		a.word = (int32_t)i;
+		if (w->kind == LEX_STEM && w->len >= LEX_MIN_STEM_TYPO) {
+			/* A copy again; a stem as written, not squeezed. */
+			memcpy(key, lx->arena + w->off, w->len);
+			a.map = &lx->stems;
+			lex_deletes(key, w->len, 1, lex_index_cb, &a);
+			continue;
+		}
 		if (w->kind != LEX_TARGET || w->klen < LEX_MIN_TYPO - 1)
 			continue;
-		a.word = (int32_t)i;
+		a.map = &lx->deletes;
 		/* The arena grows under lex_index_cb: a copy of the key. */
 		memcpy(key, lx->arena + w->key, w->klen);
 		/* A target's deletes to its own bound, plus one for a longer typo. */
@@ -927,6 +946,79 @@ lex_stretch(const struct triage_lexicon *lx, const char *w, size_t n,
 	return best->len + norm_runs_of_two(w, bestj, n, out + best->len);
 }
 
+struct lex_stem_arg {
+	const struct triage_lexicon *lx;
+	const char	*pre;		/* the typed word's beginning */
+	size_t		 p;
+	int32_t		 best;
+};
+
+static void
+lex_stem_cb(const char *s, size_t n, void *arg)
+{
+	struct lex_stem_arg	*a = arg;
+	const struct triage_lexicon *lx = a->lx;
+	const struct lex_word	*w;
+	int32_t			 i, v;
+
+	for (i = lex_map_find(&lx->stems, lx, s, n, lex_hash(s, n)); i != -1;
+	    i = lex_map_next(&lx->stems, lx, i)) {
+		v = lx->stems.node[i].val;
+		w = &lx->word[v];
+		if ((a->best == -1 || v < a->best) &&
+		    lex_distance(a->pre, a->p, lx->arena + w->off, w->len, 1) <= 1)
+			a->best = v;
+	}
+}
+
+/*
+ * A word the lexicon does not know that begins with a typo of a pattern's
+ * stem (`desmall\w*`, `umkipp\w*`, `erstick\w*`) reads as beginning with
+ * the stem, the rest as typed: "dsmalle", "umkipt", "ersitcke" read as
+ * desmalle, umkipp, ersticke.  The longest beginning of LEX_MIN_STEM_TYPO
+ * letters or more within one edit (optimal string alignment) of a stem of
+ * as many, the stem listed first of equals, and at most LEX_STEM_REST
+ * letters after it; a word that begins with a stem as typed stays.  contrib/triage-known.py lists
+ * the real words that would read so as known.  Returns the length written
+ * to out, or 0 to keep the word.
+ */
+static size_t
+lex_stem_typo(const struct triage_lexicon *lx, const char *w, size_t n,
+    char *out)
+{
+	struct lex_stem_arg	 a;
+	const struct lex_word	*s;
+	size_t			 p;
+	int32_t			 x;
+
+	if (lx == NULL || !lx->built || lx->stems.nnode == 0 ||
+	    n < LEX_MIN_STEM_TYPO || n > LEX_MAX_WORD)
+		return 0;
+	for (p = LEX_MIN_STEM_PREFIX; p <= n; p++) {
+		x = lex_map_find(&lx->exact, lx, w, p, lex_hash(w, p));
+		if (x != -1 && (p == n ||
+		    lx->word[lx->exact.node[x].val].kind == LEX_STEM))
+			return 0;	/* a word, or one beginning with a stem */
+	}
+	a.lx = lx;
+	a.pre = w;
+	for (p = n; p >= LEX_MIN_STEM_TYPO && p + LEX_STEM_REST + 1 > n; p--) {
+		a.p = p;
+		a.best = -1;
+		lex_deletes(w, p, 1, lex_stem_cb, &a);
+		if (a.best == -1)
+			continue;
+		s = &lx->word[a.best];
+		if (s->len + n - p > LEX_MAX_WORD ||
+		    (s->len == p && memcmp(lx->arena + s->off, w, p) == 0))
+			return 0;	/* too long, or the stem as typed */
+		memcpy(out, lx->arena + s->off, s->len);
+		memcpy(out + s->len, w + p, n - p);
+		return s->len + n - p;
+	}
+	return 0;
+}
+
 /*
  * A word the lexicon does not know, read as targets that a writer glued
  * together ("calfpain", "heartattack", "chestpain"): the split into the
@@ -1120,6 +1212,11 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		}
 		if (memchr(w, '\'', n) == NULL &&
 		    (k = lex_stretch(lx, w, n, out + o)) > 0) {
+			o += k;
+			continue;
+		}
+		if (memchr(w, '\'', n) == NULL && norm_fits(o, LEX_MAX_WORD, i) &&
+		    (k = lex_stem_typo(lx, w, n, out + o)) > 0) {
 			o += k;
 			continue;
 		}

@@ -46,6 +46,8 @@
 /* A word given as several kinds is the strongest: known, target, word. */
 enum triage_lex_kind {
 	LEX_WORD,	/* a word: never corrected */
+	LEX_STEM,	/* a pattern's stem (perd of perd\w+): a typed word
+			   beginning with a typo of it reads as beginning with it */
 	LEX_TARGET,	/* a domain word: typos are corrected towards it */
 	LEX_KNOWN,	/* a real word: never corrected, never a target */
 };

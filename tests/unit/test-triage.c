@@ -1430,6 +1430,40 @@ test_glued_words(void **state)
 	}
 }
 
+/*
+ * A word that begins with a typo of a pattern's stem reads as beginning with
+ * the stem (one edit, the rest as typed); a lexicon word, a word beginning
+ * with a stem as typed and a real word near a stem ("durch", not the stem
+ * lurch; "blood", not flood) keep their spelling.
+ */
+static void
+test_stem_typos(void **state)
+{
+	static const struct case_ c[] = {
+		{ "me dsmalle en el trabajo", E },
+		{ "ICH ERSITCKE FAST BITTE", E },
+		{ "jetzt bin i kurz umkipt", E },
+		{ "Luft wie durch nen Strohhalm", E },
+		{ "coughing up blood this morning", E },
+	};
+	static const struct { const char *in, *out; } r[] = {
+		{ "dsmalle", "desmalle" },
+		{ "ersitcke", "ersticke" },
+		{ "durch", "durch" },
+		{ "blood", "blood" },
+		{ "brefless", "brefless" },
+	};
+	char	*got;
+	size_t	 i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
+		got = triage_read_text(rules, r[i].in);
+		assert_string_equal(got, r[i].out);
+		free(got);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1909,6 +1943,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
