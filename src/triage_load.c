@@ -681,6 +681,35 @@ triage_load_word_end(const char *p)
 }
 
 /*
+ * Whether p, in pat, follows an optional or repeated group of words that
+ * ends with a separator: "(\w+\W+)?strohhalm", "(my\W+|the\W+)?chest",
+ * "(\w+\W+){0,3}?pain".  A word starts there.
+ */
+static int
+triage_load_after_gap(const char *pat, const char *p)
+{
+	const char	*q = p;
+
+	if (q - pat >= 2 && q[-1] == '?' && strchr("}?*+", q[-2]) != NULL)
+		q--;				/* lazy */
+	if (q > pat && q[-1] == '}') {
+		while (q > pat && q[-1] != '{')
+			q--;
+		if (q > pat)
+			q--;
+	} else if (q > pat && (q[-1] == '?' || q[-1] == '*' || q[-1] == '+'))
+		q--;
+	else
+		return 0;
+	if (q - pat < 4 || q[-1] != ')')
+		return 0;
+	q--;
+	if (q[-1] == '+' || q[-1] == '*')
+		q--;
+	return q - pat >= 2 && q[-2] == '\\' && (q[-1] == 'W' || q[-1] == 's');
+}
+
+/*
  * The words a folded pattern spells out, into the lexicon: a run of letters
  * that starts and ends a word of the pattern ("breath" in \bbreath\w*, not
  * "th" in br[ea]+th).  Concepts, qualifiers and topics give targets, cues
@@ -716,7 +745,8 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			p += *p != '\0';
 			continue;
 		} else if (*p < 'a' || *p > 'z' || (p > pat && p[-1] != '(' &&
-		    p[-1] != '|' && p[-1] != ' ' && p[-1] != '^')) {
+		    p[-1] != '|' && p[-1] != ' ' && p[-1] != '^' &&
+		    !triage_load_after_gap(pat, p))) {
 			p++;
 			continue;
 		}

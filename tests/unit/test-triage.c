@@ -1445,6 +1445,8 @@ test_stem_typos(void **state)
 		{ "jetzt bin i kurz umkipt", E },
 		{ "Luft wie durch nen Strohhalm", E },
 		{ "coughing up blood this morning", E },
+		/* A word after an optional group of words is one too. */
+		{ "Luft wie durch nen Strohalm", E },
 	};
 	static const struct { const char *in, *out; } r[] = {
 		{ "dsmalle", "desmalle" },
