@@ -1436,7 +1436,8 @@ test_glued_words(void **state)
  * the colour of rust, a heart like a drum and a pulse "a tope", a jolt in
  * the calf, calf words of every region, swelling that spreads upwards, a
  * period "a mares", questions without a question mark, a mild "suave", a
- * symptom answered with "nada", and "ss" as a yes.
+ * symptom answered with "nada", "me ahogo un poco" as mild breathlessness,
+ * and "ss" as a yes.
  */
 static void
 test_tune24_es(void **state)
@@ -1465,6 +1466,8 @@ test_tune24_es(void **state)
 		{ "el anticoagulante es para siempre o solo unos meses", A },
 		{ "dolor suavecito en la pantorrilla al caminar", A },
 		{ "dolor de pecho nada, pero me falta un poco el aire", U },
+		{ "me ahogo algo al tender la ropa", U },
+		{ "se ahoga un poquito cuando sube la cuesta", U },
 	};
 	static const char *const yes[] = { "ss", "s", "si si" };
 	struct triage_state	st;
