@@ -1466,6 +1466,61 @@ test_stem_typos(void **state)
 	}
 }
 
+/*
+ * Spanish tune24: pain on each breath in told with a noun, air "cortado",
+ * breathless "sin poder hablar" or even on the way to the bathroom, phlegm
+ * the colour of rust, a heart like a drum and a pulse "a tope", a jolt in
+ * the calf, calf words of every region, swelling that spreads upwards, a
+ * period "a mares", questions without a question mark, a mild "suave", a
+ * symptom answered with "nada", "me ahogo un poco" as mild breathlessness,
+ * and "ss" as a yes.
+ */
+static void
+test_tune24_es(void **state)
+{
+	static const struct case_ c[] = {
+		{ "me da un pinchazo siempre que inspiro y me falta el aire", E },
+		{ "cuando inspiro me pincha el costado", U },
+		{ "tengo la respiración cortada y me aprieta el pecho", E },
+		{ "llegó jadeando sin poder hablar", E },
+		{ "me quedé sin poder hablar de la emoción", R },
+		{ "me falta el aire hasta para ir al baño", E },
+		{ "no puedo ni llegar a la cocina sin ahogarme", E },
+		{ "escupo flemas color óxido", E },
+		{ "al toser saco algo como herrumbre", E },
+		{ "me mareo y el corazón me retumba", U },
+		{ "el pulso a tope y todo me da vueltas", U },
+		{ "siento un latigazo en el gemelo al pisar", U },
+		{ "calambres en la batata que no se van", U },
+		{ "no me duele la batata", R },
+		{ "la hinchazón se me ha ido para arriba hasta el muslo", U },
+		{ "la hinchazón se fue pa arriba", U },
+		{ "la hinchazón ya se ha ido", R },
+		{ "me baja la regla a mares", U },
+		{ "algún consejo para el vuelo", A },
+		{ "q hago con las medias en el avión", A },
+		{ "el anticoagulante es para siempre o solo unos meses", A },
+		{ "dolor suavecito en la pantorrilla al caminar", A },
+		{ "dolor de pecho nada, pero me falta un poco el aire", U },
+		{ "me ahogo algo al tender la ropa", U },
+		{ "se ahoga un poquito cuando sube la cuesta", U },
+	};
+	static const char *const yes[] = { "ss", "s", "si si" };
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, "siento el pecho pesado", T0, &r);
+		assert_int_equal(r.level, TRIAGE_URGENT);
+		triage_step(rules, &st, yes[i], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1946,6 +2001,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_stem_typos),
+		cmocka_unit_test(test_tune24_es),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
