@@ -1430,6 +1430,45 @@ test_glued_words(void **state)
 	}
 }
 
+/*
+ * tune24 (de): red told as a colour after a Bavarian "huastn" or spelled
+ * "roetlich"; half breaths with fillers; Swabian "koi Luft"; a dictated
+ * "Herz im Fakt"; Bavarian "umgfoin"; Atembeschwerden; red when peeing
+ * several words on; Swiss "Bluat im Stuhl"; a discoloured foot; a side
+ * stitch on breathing in; a calf growing sharper; the leg emoji; a nose
+ * dripping for half an hour, a pillow full of blood; questions that start
+ * with the verb, "derf ma", a drive to a named country.  A vase that fell,
+ * "null Probleme" and a statement that starts with "kann die" stay routine.
+ */
+static void
+test_tune24_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "hob heid beim huasten a bissl wos rots ausghuast", E },
+		{ "nach dem Husten war was Roetliches im Tempo", E },
+		{ "ich krieg nur noch ganz kurze Atemzüge rein", U },
+		{ "i bekomm koi Luft", E },
+		{ "glaub i hab an Herz im Fakt", E },
+		{ "da Opa is in da Kuchl umgfoen", E },
+		{ "habe seit gestern Atembeschwerden", U },
+		{ "beim Wasserlassen war heute früh alles rosa", U },
+		{ "Bluat im Stuhl seit gestern", U },
+		{ "mein Fuss ist ganz bläulich verfärbt", U },
+		{ "Stechen rechts beim Einatmen", U },
+		{ "die Wade wird beim Gehen immer schmerzhafter", U },
+		{ "\xf0\x9f\xa6\xb5 geschwollen", U },
+		{ "Nase tropft seit ner halben Stunde", U },
+		{ "das Kopfkissen war heute früh blutverschmiert", U },
+		{ "darf der Strumpf nachts ausgezogen werden", A },
+		{ "derf ma mim Zug nach Kroatien", A },
+		{ "mir is d'Vase umgfoin", R },
+		{ "null Probleme beim Laufen heute", R },
+		{ "kann die Treppe wieder ohne Pause hoch", R },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1909,6 +1948,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune24_de),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
