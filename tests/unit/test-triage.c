@@ -1438,7 +1438,10 @@ test_glued_words(void **state)
  * stitch on breathing in; a calf growing sharper; the leg emoji; a nose
  * dripping for half an hour, a pillow full of blood; questions that start
  * with the verb, "derf ma", a drive to a named country.  A vase that fell,
- * "null Probleme" and a statement that starts with "kann die" stay routine.
+ * "null Probleme", a statement that starts with "kann die", the idiom
+ * "bleibt einem die Spucke weg" and a condition "ausgeheilt" stay routine;
+ * "ab wann sollte ich bei ..." is a question; a swelling that "war weg" is
+ * no faint.
  */
 static void
 test_tune24_de(void **state)
@@ -1464,6 +1467,10 @@ test_tune24_de(void **state)
 		{ "mir is d'Vase umgfoin", R },
 		{ "null Probleme beim Laufen heute", R },
 		{ "kann die Treppe wieder ohne Pause hoch", R },
+		{ "bei der Rechnung bleibt einem die Spucke weg", R },
+		{ "die Lungenembolie ist laut Arzt ausgeheilt", R },
+		{ "ab wann sollte ich bei Atemnot den Notruf wählen", A },
+		{ "die Schwellung war weg und jetzt ist sie wieder da", U },
 	};
 
 	CHECK(c);
