@@ -1451,6 +1451,8 @@ test_tune24_de(void **state)
 		{ "nach dem Husten war was Roetliches im Tempo", E },
 		{ "atme nur so flache Atemzüge, bin grad beim Spaziergang", U },
 		{ "i bekomm koi Luft", E },
+		{ "koi Luft meh!!", E },
+		{ "Luft krieg i koine meh", E },
 		{ "glaub i hab an Herz im Fakt", E },
 		{ "da Opa is in da Kuchl umgfoen", E },
 		{ "habe seit gestern Atembeschwerden", U },
