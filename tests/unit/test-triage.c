@@ -1460,6 +1460,7 @@ test_tune24_de(void **state)
 		{ "beim Pieseln heute früh ganz rotes Wasser, nehm Xarelto", U },
 		{ "Bluat im Stuhl seit gestern", U },
 		{ "mein Fuss ist ganz bläulich verfärbt", U },
+		{ "mei Fuaß is ganz blau und hoass", U },
 		{ "Seitenstechen links beim Luftholen, war nur spazieren", U },
 		{ "bei der Runde im Park wurde die Wade immer stechender", U },
 		{ "\xf0\x9f\xa6\xb5 heiss und rot", U },
