@@ -1521,6 +1521,61 @@ test_tune24_es(void **state)
 	}
 }
 
+/*
+ * tune24 (de): red told as a colour after a Bavarian "huastn" or spelled
+ * "roetlich"; half breaths with fillers; Swabian "koi Luft"; a dictated
+ * "Herz im Fakt"; Bavarian "umgfoin"; Atembeschwerden; red when peeing
+ * several words on; Swiss "Bluat im Stuhl"; a discoloured foot; a side
+ * stitch on breathing in; a calf growing sharper; the leg emoji; a nose
+ * dripping for half an hour, a pillow full of blood; questions that start
+ * with the verb, "derf ma", a drive to a named country.  A vase that fell,
+ * "null Probleme", a statement that starts with "kann die", the idiom
+ * "bleibt einem die Spucke weg" and a condition "ausgeheilt" stay routine;
+ * "ab wann sollte ich bei ..." is a question; a swelling that "war weg" is
+ * no faint.
+ */
+static void
+test_tune24_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "beim huaschtn kimmt so a rosa zeig mit", E },
+		{ "nach dem Husten war was Roetliches im Tempo", E },
+		{ "atme nur so flache Atemzüge, bin grad beim Spaziergang", U },
+		{ "i bekomm koi Luft", E },
+		{ "koi Luft meh!!", E },
+		{ "Luft krieg i koine meh", E },
+		{ "glaub i hab an Herz im Fakt", E },
+		{ "da Opa is in da Kuchl umgfoen", E },
+		{ "habe seit gestern Atembeschwerden", U },
+		{ "beim Wasserlassen war heute früh alles rosa", U },
+		{ "beim Pieseln heute früh ganz rotes Wasser, nehm Xarelto", U },
+		{ "Bluat im Stuhl seit gestern", U },
+		{ "mein Fuss ist ganz bläulich verfärbt", U },
+		{ "mei Fuaß is ganz blau und hoass", U },
+		{ "Seitenstechen links beim Luftholen, war nur spazieren", U },
+		{ "bei der Runde im Park wurde die Wade immer stechender", U },
+		{ "\xf0\x9f\xa6\xb5 heiss und rot", U },
+		{ "Zahnfleisch suppt seit ner Viertelstunde", U },
+		{ "das Kopfkissen war heute früh blutverschmiert", U },
+		{ "darf der Strumpf nachts ausgezogen werden", A },
+		{ "dürf ma mim Wohnmobil nach Südtirol", A },
+		{ "beim Abhusten hellrote Fäden", E },
+		{ "kann nur halb einatmen", U },
+		{ "bluetigs Pipi", U },
+		{ "\xf0\x9f\xa6\xb5\xf0\x9f\x94\xa5", U },
+		{ "keine Probleme beim Atmen", R },
+		{ "mir is d'Vase umgfoin", R },
+		{ "null Probleme beim Laufen heute", R },
+		{ "kann die Treppe wieder ohne Pause hoch", R },
+		{ "bei der Rechnung bleibt einem die Spucke weg", R },
+		{ "die Lungenembolie ist laut Arzt ausgeheilt", R },
+		{ "ab wann sollte ich bei Atemnot den Notruf wählen", A },
+		{ "die Schwellung war weg und jetzt ist sie wieder da", U },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2002,6 +2057,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_tune24_es),
+		cmocka_unit_test(test_tune24_de),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
