@@ -1576,6 +1576,31 @@ test_tune24_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * A negated word of being fine ("not sure", "not good", "no estoy bien",
+ * "nicht so gut") is no chit-chat, and does not silence the safety net;
+ * what breathlessness stops is severe; "not chest pain exactly, more a
+ * tightness" is chest pain.
+ */
+static void
+test_doubts_are_not_chat(void **state)
+{
+	static const struct case_ c[] = {
+		{ "not sure if its my chest or my breathing", U },
+		{ "im not feeling great, my chest is off", U },
+		{ "no estoy bien, el pecho raro", U },
+		{ "nicht so gut, die Brust", U },
+		{ "sure, thanks", R },
+		{ "alles gut danke", R },
+		{ "too breathless to get up off the chair", E },
+		{ "so out of puff he cant finish his tea", E },
+		{ "not chest pain exactly more a tightness and breathless", E },
+		{ "those stockings are a nightmare, any tips", A },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -1913,6 +1938,11 @@ test_follow_up_extra_words(void **state)
 		{ "ich bin etwas kurzatmig", "ja, etwas" },
 		{ "me falta un poco el aire", "s\u00ed, un poco" },
 		{ "a bit short of breath", "yeah kind of" },
+		/* An idiom's yes, a relayed hedge, an image of the asked symptom. */
+		{ "I get puffed on the stairs", "sure does" },
+		{ "there's a pressure in his chest", "she says maybe a bit" },
+		{ "breathless walking the dog", "feels more like a band" },
+		{ "there's a pressure in his chest", "yeah and he's breathing faster" },
 	};
 	struct triage_state	st;
 	struct triage_result	r;
@@ -2055,6 +2085,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_doubts_are_not_chat),
 		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_tune24_es),
 		cmocka_unit_test(test_tune24_de),
