@@ -1596,6 +1596,8 @@ test_doubts_are_not_chat(void **state)
 		{ "so out of puff he cant finish his tea", E },
 		{ "not chest pain exactly more a tightness and breathless", E },
 		{ "those stockings are a nightmare, any tips", A },
+		{ "had to stop twice to get my breath back", U },
+		{ "she cant really talk without stopping for breath", E },
 	};
 
 	CHECK(c);
