@@ -1603,6 +1603,47 @@ test_doubts_are_not_chat(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune24 (English): red flags told through images and consequences, buried
+ * in rambling or typed without spaces.  Legs that gave way and no answer
+ * for a few seconds; stopping to get the puff back; a room that keeps
+ * swimming with a racing pulse; wee of a rosy shade, with a reddish tint or
+ * the colour of cranberry juice; a calf as if in a vice; dialect ("gone
+ * proper big", "giving me gyp"); brown-tinged gunk after a cough; every
+ * breath a struggle, no space in the chest; a message with no spaces; a
+ * quick q without a question mark; a bit of calf ache that goes after a
+ * rest; a month cut short ("back in feb") dates a symptom.
+ */
+static void
+test_tune24_en(void **state)
+{
+	static const struct case_ c[] = {
+		{ "her legs gave way at the bus stop", E },
+		{ "he didnt respond to us for a few seconds", E },
+		{ "my son didnt answer my texts for 2 days", R },
+		{ "have to stop every few steps to get my puff back", U },
+		{ "pulse going like the clappers and the room keeps swimming", U },
+		{ "my wee has been a funny rosy sort of shade for days", U },
+		{ "since the weekend my urine has looked a bit odd with a reddish "
+		    "tint to it", U },
+		{ "pee is the colour of cranberry juice", U },
+		{ "my calf feels like its in a vice when i walk", U },
+		{ "his leg's gone proper big", U },
+		{ "me calf's giving me gyp", U },
+		{ "the tissue had brown tinged gunk in it after a coughing fit", E },
+		{ "every breath a struggle", E },
+		{ "feels like there's no space in my chest", E },
+		{ "icantbreatheatall", E },
+		{ "mychesthurtssomuch", U },
+		{ "nochestpain", R },
+		{ "quick q, is cycling ok or not", A },
+		{ "bit of calf ache on the hill, goes after a rest", A },
+		{ "back in feb I was coughing blood, all clear now", R },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2091,6 +2132,7 @@ main(void)
 		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_tune24_es),
 		cmocka_unit_test(test_tune24_de),
+		cmocka_unit_test(test_tune24_en),
 		cmocka_unit_test(test_review_and_requests),
 		cmocka_unit_test(test_follow_up_extra_words),
 		cmocka_unit_test(test_norm_fold),
