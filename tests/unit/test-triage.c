@@ -1644,6 +1644,65 @@ test_tune24_en(void **state)
 	CHECK(c);
 }
 
+/*
+ * Spanish tune25: urine the colour of wine, tea or brick (a "vino tinto"
+ * named as a colour is no drink), stools black as coal or tar in plural and
+ * nursery words, a faint dictated in two words or with ll ("des mallé",
+ * never "des mayor"), x for ch ("pxo"), a "malestar" in the chest, tiring
+ * while talking as breathlessness, pain that keeps someone from sleeping,
+ * a carer's reported question ("dice que si puede"), and "ahora que lo
+ * pregunta sí", "la verdad que sí", "como que me oprime" as a yes.
+ */
+static void
+test_tune25_es(void **state)
+{
+	static const struct case_ c[] = {
+		{ "la orina me sale color té desde ayer", U },
+		{ "orino como coca cola y tomo sintrom", U },
+		{ "el pis está color ladrillo", U },
+		{ "anoche tomé una copa de vino tinto", R },
+		{ "mis deposiciones salen como alquitrán", U },
+		{ "las popos del abuelo están negras", U },
+		{ "hice del baño y salió negro como carbón", U },
+		{ "mi papá se des mayó en la calle", E },
+		{ "me desmallé en la cocina", E },
+		{ "no le des mayor importancia, estoy bien", R },
+		{ "m aprieta el pcho y no puedo respirar bien", E },
+		{ "siento un malestar en el pecho desde la mañana", U },
+		{ "se cansa mucho cuando habla por teléfono", U },
+		{ "me fatigo hablando con mi hija", U },
+		{ "mi suegra no puede dormir del dolor en la pierna", U },
+		{ "el dolor del gemelo no la deja dormir", U },
+		{ "no me duele la pierna y duermo bien", R },
+		{ "mi padre pregunta que si puede viajar en avión", A },
+		{ "dice que si se puede ir a la piscina", A },
+	};
+	static const char *const yes[] = {
+		"ahora que me fijo sí, me falta un poco",
+		"ahora que usted lo dice, un poco",
+		"la verdad que sí",
+		"pues como que me oprime",
+	};
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, "me cuesta respirar desde ayer", T0, &r);
+		assert_int_equal(r.level, TRIAGE_URGENT);
+		triage_step(rules, &st, yes[i], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	}
+	triage_state_init(&st);
+	triage_step(rules, &st, "tengo un malestar en el pecho", T0, &r);
+	triage_step(rules, &st, "no sé, creo que sí, me canso al hablar", T0 + 60,
+	    &r);
+	assert_int_equal(r.level, TRIAGE_EMERGENCY);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2129,6 +2188,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_doubts_are_not_chat),
+		cmocka_unit_test(test_tune25_es),
 		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_tune24_es),
 		cmocka_unit_test(test_tune24_de),
