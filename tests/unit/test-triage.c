@@ -1576,6 +1576,55 @@ test_tune24_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune25 (ninth session): Low German "keen Luft", "ut de Puust", "Bost",
+ * "mien/dat Been" swollen, hot or aching, "jappen"; Saxon "Nu" and
+ * Bavarian "Freili" as a yes to the follow-up question; a chest that
+ * "spannt"; pain verbs in the past tense; separable verbs at the end of a
+ * subordinate clause ("weil mir die Luft wegbleibt", "weil der Atem nicht
+ * ausreicht"); shoes or trousers that no longer go on; sock dents and
+ * pitting; back pain with "oben" after the pain word.  The idioms "von
+ * Herzen" and "liegt mir am Herzen" stay routine, and an if-clause with
+ * "im" before a question is supposing.
+ */
+static enum triage_level answer_level(const char *);
+
+static void
+test_tune25_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Ik heff keen Luft mehr, bitte kaamt", E },
+		{ "mien Mann jappt na Luft", E },
+		{ "Ik bün hüüt ganz ut de Puust", U },
+		{ "Dat deit so weh in de Bost", U },
+		{ "mien linke Been is ganz dick worrn", U },
+		{ "dat Been is root un hitt", U },
+		{ "Es spannt so komisch in der Brust", U },
+		{ "heute Nacht stach es in der Brust", U },
+		{ "der Brustkorb schmerzte beim Treppensteigen", U },
+		{ "weil mir beim Reden ständig die Luft wegbleibt", E },
+		{ "muss oft stehen bleiben, weil der Atem nicht ausreicht", U },
+		{ "wenn ich die Luft anhalte merke ich wie mir die Puste ausgeht", U },
+		{ "ich krieg die Pantoffeln nicht mehr an, der Knöchel ist so dick", U },
+		{ "komme seit gestern nicht mehr in meine Schuhe rein", U },
+		{ "die Strümpfe lassen tiefe Dellen am Schienbein", U },
+		{ "wenn ich mit dem Finger reindrücke, bleibt eine Delle", U },
+		{ "Rückenschmerzen ganz oben und ich krieg schlecht Luft", E },
+		{ "Herz in die Hose gerutscht beim Gewitter", R },
+		{ "Von Herzen danke für alles", R },
+		{ "Keen Probleme mit de Luft, allens goot", R },
+		{ "Wenn ich im Urlaub Atemnot bekomme, wen rufe ich an?", A },
+	};
+	static const char *const yes[] = { "Nu", "nu klar", "Freili",
+	    "jo eh", "Jau" };
+	size_t	i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2055,6 +2104,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune25_de),
 		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_tune24_es),
 		cmocka_unit_test(test_tune24_de),
