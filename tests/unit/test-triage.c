@@ -1578,7 +1578,8 @@ test_tune24_de(void **state)
 
 /*
  * tune25 (ninth session): Low German "keen Luft", "ut de Puust", "Bost",
- * "mien/dat Been" swollen, hot or aching, "jappen"; Saxon "Nu" and
+ * "mien/dat Been" swollen, hot or aching, "jappen", "Bloot" (not the
+ * English "bloat") coughed up or in the urine, "mien Hart bubbert"; Saxon "Nu" and
  * Bavarian "Freili" as a yes to the follow-up question; a chest that
  * "spannt"; pain verbs in the past tense; separable verbs at the end of a
  * subordinate clause ("weil mir die Luft wegbleibt", "weil der Atem nicht
@@ -1614,6 +1615,12 @@ test_tune25_de(void **state)
 		{ "Von Herzen danke für alles", R },
 		{ "Keen Probleme mit de Luft, allens goot", R },
 		{ "Wenn ich im Urlaub Atemnot bekomme, wen rufe ich an?", A },
+		{ "ik heff vanmorgen Bloot ophoost", E },
+		{ "Bloot in'n Urin siet g\u00fcstern", U },
+		{ "mien Hart bubbert un mi is swiemelig", U },
+		{ "die Brust hat die ganze Nacht gebrannt", U },
+		{ "weil mir das Luftholen so schwerf\u00e4llt, bleib ich drin", U },
+		{ "Mien Bloot is afnahmen worrn, allens goot", R },
 	};
 	static const char *const yes[] = { "Nu", "nu klar", "Freili",
 	    "jo eh", "Jau" };
