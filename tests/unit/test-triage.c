@@ -1622,14 +1622,20 @@ test_tune25_de(void **state)
 		{ "weil mir das Luftholen so schwerf\u00e4llt, bleib ich drin", U },
 		{ "Mien Bloot is afnahmen worrn, allens goot", R },
 	};
-	static const char *const yes[] = { "Nu", "nu klar", "Freili",
-	    "jo eh", "Jau" };
+	static const char *const yes[] = { "Nu", "nu klar", "Nu nu",
+	    "Freili", "freili, scho a bissl", "jo eh", "Jau, dat deit weh",
+	    "Und wie", "Richtig" };
+	static const char *const notyes[] = { "Nu geht's wieder besser",
+	    "Freili net", "leider nein" };
 	size_t	i;
 
 	CHECK(c);
 	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
 			fail_msg("\"%s\" did not escalate", yes[i]);
+	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++)
+		if (answer_level(notyes[i]) != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", notyes[i]);
 }
 
 static void
