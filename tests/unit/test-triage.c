@@ -1621,6 +1621,10 @@ test_tune25_de(void **state)
 		{ "die Brust hat die ganze Nacht gebrannt", U },
 		{ "weil mir das Luftholen so schwerf\u00e4llt, bleib ich drin", U },
 		{ "Mien Bloot is afnahmen worrn, allens goot", R },
+		{ "meine Hausschuhe sind auf einmal zu eng", U },
+		{ "der linke Fu\u00df ist ganz aufgequollen", U },
+		{ "am Schienbein bleibt eine Delle, wenn ich draufdr\u00fccke", U },
+		{ "kann die Schuhe nicht mehr anziehen, weil ich mich nicht b\u00fccken kann", R },
 	};
 	static const char *const yes[] = { "Nu", "nu klar", "Nu nu",
 	    "Freili", "freili, scho a bissl", "jo eh", "Jau, dat deit weh",
