@@ -1625,6 +1625,10 @@ test_tune25_de(void **state)
 		{ "der linke Fu\u00df ist ganz aufgequollen", U },
 		{ "am Schienbein bleibt eine Delle, wenn ich draufdr\u00fccke", U },
 		{ "kann die Schuhe nicht mehr anziehen, weil ich mich nicht b\u00fccken kann", R },
+		{ "gestern Abend stach es pl\u00f6tzlich in der Wade", U },
+		{ "die Wade pochte und brannte die ganze Nacht", U },
+		{ "ich rang heute fr\u00fch nach Luft", E },
+		{ "beim Einkaufen ging mir die Luft aus", U },
 	};
 	static const char *const yes[] = { "Nu", "nu klar", "Nu nu",
 	    "Freili", "freili, scho a bissl", "jo eh", "Jau, dat deit weh",
