@@ -1629,6 +1629,9 @@ test_tune25_de(void **state)
 		{ "die Wade pochte und brannte die ganze Nacht", U },
 		{ "ich rang heute fr\u00fch nach Luft", E },
 		{ "beim Einkaufen ging mir die Luft aus", U },
+		{ "f\u00fchlt sich an, als w\u00fcrde ein Elefant auf mir sitzen", U },
+		{ "dat is, as wenn een op mi sitt", U },
+		{ "mein Enkel sitzt auf mir drauf und wir lachen", R },
 	};
 	static const char *const yes[] = { "Nu", "nu klar", "Nu nu",
 	    "Freili", "freili, scho a bissl", "jo eh", "Jau, dat deit weh",
