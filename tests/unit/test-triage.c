@@ -1703,6 +1703,79 @@ test_tune25_es(void **state)
 	assert_int_equal(r.level, TRIAGE_EMERGENCY);
 }
 
+/*
+ * tune25 (ninth session): Low German "keen Luft", "ut de Puust", "Bost",
+ * "mien/dat Been" swollen, hot or aching, "jappen", "Bloot" (not the
+ * English "bloat") coughed up or in the urine, "mien Hart bubbert"; Saxon "Nu" and
+ * Bavarian "Freili" as a yes to the follow-up question; a chest that
+ * "spannt"; pain verbs in the past tense; separable verbs at the end of a
+ * subordinate clause ("weil mir die Luft wegbleibt", "weil der Atem nicht
+ * ausreicht"); shoes or trousers that no longer go on; sock dents and
+ * pitting; back pain with "oben" after the pain word.  The idioms "von
+ * Herzen" and "liegt mir am Herzen" stay routine, and an if-clause with
+ * "im" before a question is supposing.
+ */
+static enum triage_level answer_level(const char *);
+
+static void
+test_tune25_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Ik heff keen Luft mehr, bitte kaamt", E },
+		{ "mien Mann jappt na Luft", E },
+		{ "Ik bün hüüt ganz ut de Puust", U },
+		{ "Dat deit so weh in de Bost", U },
+		{ "mien linke Been is ganz dick worrn", U },
+		{ "dat Been is root un hitt", U },
+		{ "Es spannt so komisch in der Brust", U },
+		{ "heute Nacht stach es in der Brust", U },
+		{ "der Brustkorb schmerzte beim Treppensteigen", U },
+		{ "weil mir beim Reden ständig die Luft wegbleibt", E },
+		{ "muss oft stehen bleiben, weil der Atem nicht ausreicht", U },
+		{ "wenn ich die Luft anhalte merke ich wie mir die Puste ausgeht", U },
+		{ "ich krieg die Pantoffeln nicht mehr an, der Knöchel ist so dick", U },
+		{ "komme seit gestern nicht mehr in meine Schuhe rein", U },
+		{ "die Strümpfe lassen tiefe Dellen am Schienbein", U },
+		{ "wenn ich mit dem Finger reindrücke, bleibt eine Delle", U },
+		{ "Rückenschmerzen ganz oben und ich krieg schlecht Luft", E },
+		{ "Herz in die Hose gerutscht beim Gewitter", R },
+		{ "Von Herzen danke für alles", R },
+		{ "Keen Probleme mit de Luft, allens goot", R },
+		{ "Wenn ich im Urlaub Atemnot bekomme, wen rufe ich an?", A },
+		{ "ik heff vanmorgen Bloot ophoost", E },
+		{ "Bloot in'n Urin siet g\u00fcstern", U },
+		{ "mien Hart bubbert un mi is swiemelig", U },
+		{ "die Brust hat die ganze Nacht gebrannt", U },
+		{ "weil mir das Luftholen so schwerf\u00e4llt, bleib ich drin", U },
+		{ "Mien Bloot is afnahmen worrn, allens goot", R },
+		{ "meine Hausschuhe sind auf einmal zu eng", U },
+		{ "der linke Fu\u00df ist ganz aufgequollen", U },
+		{ "am Schienbein bleibt eine Delle, wenn ich draufdr\u00fccke", U },
+		{ "kann die Schuhe nicht mehr anziehen, weil ich mich nicht b\u00fccken kann", R },
+		{ "gestern Abend stach es pl\u00f6tzlich in der Wade", U },
+		{ "die Wade pochte und brannte die ganze Nacht", U },
+		{ "ich rang heute fr\u00fch nach Luft", E },
+		{ "beim Einkaufen ging mir die Luft aus", U },
+		{ "f\u00fchlt sich an, als w\u00fcrde ein Elefant auf mir sitzen", U },
+		{ "dat is, as wenn een op mi sitt", U },
+		{ "mein Enkel sitzt auf mir drauf und wir lachen", R },
+	};
+	static const char *const yes[] = { "Nu", "nu klar", "Nu nu",
+	    "Freili", "freili, scho a bissl", "jo eh", "Jau, dat deit weh",
+	    "Und wie", "Richtig" };
+	static const char *const notyes[] = { "Nu geht's wieder besser",
+	    "Freili net", "leider nein" };
+	size_t	i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++)
+		if (answer_level(notyes[i]) != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", notyes[i]);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2189,6 +2262,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_doubts_are_not_chat),
 		cmocka_unit_test(test_tune25_es),
+		cmocka_unit_test(test_tune25_de),
 		cmocka_unit_test(test_stem_typos),
 		cmocka_unit_test(test_tune24_es),
 		cmocka_unit_test(test_tune24_de),
