@@ -198,14 +198,11 @@ def main():
             index.setdefault(x, set()).add(k)
     known, real = set(), {}
     dictwords = set()
-    umlauts = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
     for path in dicts:
         for line in open(path, encoding="utf-8", errors="replace"):
-            line = line.strip()
-            # A German word as typed without umlauts ("staendig", "kueche") is a real word too.
-            for w in {fold(line), fold(line.translate(umlauts))}:
-                if 2 <= len(w) <= 32 and w.isascii() and w.isalpha():
-                    dictwords.add(w)
+            w = fold(line.strip())
+            if 2 <= len(w) <= 32 and w.isascii() and w.isalpha():
+                dictwords.add(w)
     # Only a word with a target of four letters or more inside can split so.
     inside = re.compile("|".join(sorted((t for t in targets if len(t) >= 4), key=len,
                                         reverse=True)))
