@@ -165,6 +165,9 @@ floor "$C/de-tune24.tsv" 0 0 99
 floor "$C/en-tune25.tsv" 0 0 99
 floor "$C/es-tune25.tsv" 0 0 99
 floor "$C/de-tune25.tsv" 0 0 99
+floor "$C/en-tune26.tsv" 0 0 99
+floor "$C/es-tune26.tsv" 0 0 99
+floor "$C/de-tune26.tsv" 0 0 99
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 97.7 98.2 2
 floor "$C/de-heldback10.tsv" 99.9 96.1 1
