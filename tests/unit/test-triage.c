@@ -1782,7 +1782,10 @@ test_tune25_de(void **state)
  * told as wanting to know ("dying to know when I can swim"); a symptom
  * compared with an earlier bout ("like it did in January") or swelling
  * back up is current; a calf that pulls, tugs or pinches; dressings gone
- * through one after another are bleeding that will not stop.
+ * through one after another are bleeding that will not stop.  Not red
+ * flags: a heart racing with joy, "bloody socks", a nosebleed that sorted
+ * itself out; a "lil" ache is mild; "short of breast" (dictation) is
+ * breathlessness, not severe breathlessness.
  */
 static void
 test_tune26_en(void **state)
@@ -1809,6 +1812,11 @@ test_tune26_en(void **state)
 		{ "grazed knee, 4 dressings soaked", U },
 		{ "on my fourth dressing since lunch", U },
 		{ "bought a few plasters for my cut", R },
+		{ "pulse pounding with joy, first grandchild born", R },
+		{ "bloody socks keep slipping down", R },
+		{ "the nosebleed sorted itself out in no time", R },
+		{ "li'l bit sore in my calf after the park", A },
+		{ "short of breast when I hoover", U },
 	};
 	static const char *const yes[] = { "Y E S", "y-e-p", "y . e . s",
 	    "y_e_s", "ye s", "y e a h" };
