@@ -1817,6 +1817,9 @@ test_tune26_en(void **state)
 		{ "the nosebleed sorted itself out in no time", R },
 		{ "li'l bit sore in my calf after the park", A },
 		{ "short of breast when I hoover", U },
+		{ "sliced my thumb on a tin, it won't stop", U },
+		{ "grazed my knee on the path, still oozing after an hour", U },
+		{ "nicked myself shaving, stopped straight away", R },
 	};
 	static const char *const yes[] = { "Y E S", "y-e-p", "y . e . s",
 	    "y_e_s", "ye s", "y e a h" };
