@@ -1776,6 +1776,65 @@ test_tune25_de(void **state)
 			fail_msg("\"%s\" escalated", notyes[i]);
 }
 
+/*
+ * tune26 (English): a yes typed letter by letter ("y e s", "Y-E-S"); a
+ * question that starts after a comma or stop, and an indirect question
+ * told as wanting to know ("dying to know when I can swim"); a symptom
+ * compared with an earlier bout ("like it did in January") or swelling
+ * back up is current; a calf that pulls, tugs or pinches; dressings gone
+ * through one after another are bleeding that will not stop.  Not red
+ * flags: a heart racing with joy, "bloody socks", a nosebleed that sorted
+ * itself out; a "lil" ache is mild; "short of breast" (dictation) is
+ * breathlessness, not severe breathlessness.
+ */
+static void
+test_tune26_en(void **state)
+{
+	static const struct case_ c[] = {
+		{ "stockings fine, how far can I go each day", A },
+		{ "legs feel good. when can I fly to Spain", A },
+		{ "no chest pain, which stockings should I buy", A },
+		{ "feeling fine, what a lovely day", R },
+		{ "help, how does this text thing work", R },
+		{ "I'm itching to find out when I can go jogging", A },
+		{ "would really love to know if I can swim yet", A },
+		{ "curious about flying next month", A },
+		{ "my ankle's blowing back up like it did before", U },
+		{ "the calf is puffy same as it was last spring", U },
+		{ "my calf aches like it did in March", U },
+		{ "the chest pain I had last year has gone", R },
+		{ "the back of my knee tugs when I walk", U },
+		{ "calf pinching all day", U },
+		{ "a pulling feeling in my calf since this morning", U },
+		{ "when I pull my toes up the calf grabs", U },
+		{ "pulled a muscle in my calf last month, fine now", R },
+		{ "cut my thumb, gone through five plasters", U },
+		{ "grazed knee, 4 dressings soaked", U },
+		{ "on my fourth dressing since lunch", U },
+		{ "bought a few plasters for my cut", R },
+		{ "pulse pounding with joy, first grandchild born", R },
+		{ "bloody socks keep slipping down", R },
+		{ "the nosebleed sorted itself out in no time", R },
+		{ "li'l bit sore in my calf after the park", A },
+		{ "short of breast when I hoover", U },
+		{ "sliced my thumb on a tin, it won't stop", U },
+		{ "grazed my knee on the path, still oozing after an hour", U },
+		{ "nicked myself shaving, stopped straight away", R },
+	};
+	static const char *const yes[] = { "Y E S", "y-e-p", "y . e . s",
+	    "y_e_s", "ye s", "y e a h" };
+	static const char *const notyes[] = { "n o", "N-O-P-E" };
+	size_t	i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++)
+		if (answer_level(notyes[i]) != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", notyes[i]);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2260,6 +2319,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_doubts_are_not_chat),
 		cmocka_unit_test(test_tune25_es),
 		cmocka_unit_test(test_tune25_de),
