@@ -1835,6 +1835,57 @@ test_tune26_en(void **state)
 			fail_msg("\"%s\" escalated", notyes[i]);
 }
 
+/*
+ * tune26 (tenth session): the Rioplatense "re" intensifier in
+ * breathlessness ("me re cuesta respirar"; "re agitada" stays mild),
+ * stopping every couple of steps for air, a chest that "pesa" as a verb,
+ * "volver a" with an infinitive and "como el mes pasado" as the symptom
+ * again (not "volví a caminar"), pain told with "doler" on breathing in,
+ * the heart told verb first ("me late recio el corazón"), a swelling that
+ * went down a lot, and "marcar" as to phone.
+ */
+static void
+test_tune26_es(void **state)
+{
+	static const struct case_ c[] = {
+		{ "a mi vieja le re cuesta respirar", E },
+		{ "estoy re ahogado desde anoche", E },
+		{ "me falta re mucho el aire", E },
+		{ "ando re agitada", U },
+		{ "tengo que pararme cada dos pasos a respirar", E },
+		{ "a cada paso me falta el aire", E },
+		{ "cada dos escalones me tengo que sentar a respirar", E },
+		{ "me duele la pantorrilla y tengo que parar cada dos pasos", U },
+		{ "me pesa el pecho desde anoche", U },
+		{ "el pecho le pesa mucho", U },
+		{ "siento muy pesado el pecho", U },
+		{ "no me pesa el pecho", R },
+		{ "vuelvo a toser sangre como el mes pasado", E },
+		{ "lo volví a ver escupiendo sangre como el otro día", E },
+		{ "he vuelto a escupir sangre como el mes pasado", E },
+		{ "no he vuelto a toser sangre desde el mes pasado", R },
+		{ "ahora me empieza a doler cuando respiro", U },
+		{ "me duele al tomar aire hondo", U },
+		{ "me late recio el corazón y me siento mareada", U },
+		{ "se me acelera el pulso y ando mareado", U },
+		{ "me brinca el corazón y todo me da vueltas", U },
+		{ "me late el corazón de emoción por la boda", R },
+		{ "la hinchazón del tobillo cedió bastante", R },
+		{ "la inflamación bajó muchísimo", R },
+		{ "¿me pueden marcar al celular?", R },
+		{ "márquenme por favor", R },
+	};
+	struct triage_state	st;
+	struct triage_result	r;
+
+	CHECK(c);
+	triage_state_init(&st);
+	triage_step(rules, &st, "me pesa el pecho", T0, &r);
+	assert_int_equal(r.level, TRIAGE_URGENT);
+	triage_step(rules, &st, "y me cuesta llenar los pulmones", T0 + 60, &r);
+	assert_int_equal(r.level, TRIAGE_EMERGENCY);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2320,6 +2371,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune26_en),
+		cmocka_unit_test(test_tune26_es),
 		cmocka_unit_test(test_doubts_are_not_chat),
 		cmocka_unit_test(test_tune25_es),
 		cmocka_unit_test(test_tune25_de),
