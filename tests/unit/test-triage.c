@@ -1776,6 +1776,55 @@ test_tune25_de(void **state)
 			fail_msg("\"%s\" escalated", notyes[i]);
 }
 
+/*
+ * tune26 (German): Bavarian "derschnaufen" with "nimma"/"ned" and Swiss
+ * "nüme schnuufe" after a modal are severe breathlessness (the busy idiom
+ * "ned zum Daschnaufn" is not); the breath told in comparatives ("knapper
+ * als sonst", "immer kürzer") is breathless, so upper back pain later is an
+ * emergency; a belt or corset round the chest is chest tightness, so a
+ * "Ja leider" to the breath question escalates.
+ */
+static void
+test_tune26_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "mei Oma derschnauft si nimma", E },
+		{ "i kann mi ned daschnaufn, kemmts schnell", E },
+		{ "kann nimmer richtig durchschnaufen", E },
+		{ "Ich cha n\u00fcme schnuufe", E },
+		{ "I kumm ned zum Daschnaufn vor lauter Arbeit", R },
+		{ "die Puste wird heute knapper", U },
+		{ "Atmung ist flacher als gestern", U },
+		{ "mein Atem wird seit dem Fr\u00fchst\u00fcck immer k\u00fcrzer", U },
+		{ "Atmen wird schwieriger und oben im R\u00fccken zieht es", E },
+		{ "bin heute einen knappen Kilometer schneller gegangen", R },
+		{ "als h\u00e4tte mir jemand einen Spanngurt um die Rippen gelegt", U },
+		{ "der Brustkorb f\u00fchlt sich an wie in einem Korsett", U },
+		{ "meine Brust ist wie eingeschn\u00fcrt", U },
+		{ "die Kette um den Hals dr\u00fcckt", R },
+	};
+	static const char *const conv[][2] = {
+		{ "Luft ist knapper als letzte Woche",
+		    "und jetzt Schmerzen zwischen den Schulterbl\u00e4ttern" },
+		{ "wie ein Riemen um meinen Brustkorb", "ja leider" },
+	};
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof conv / sizeof conv[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, conv[i][0], T0, &r);
+		assert_int_equal(r.level, TRIAGE_URGENT);
+		triage_step(rules, &st, conv[i][1], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" after \"%s\" did not escalate",
+			    conv[i][1], conv[i][0]);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2260,6 +2309,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune26_de),
 		cmocka_unit_test(test_doubts_are_not_chat),
 		cmocka_unit_test(test_tune25_es),
 		cmocka_unit_test(test_tune25_de),
