@@ -1782,7 +1782,9 @@ test_tune25_de(void **state)
  * "ned zum Daschnaufn" is not); the breath told in comparatives ("knapper
  * als sonst", "immer kürzer") is breathless, so upper back pain later is an
  * emergency; a belt or corset round the chest is chest tightness, so a
- * "Ja leider" to the breath question escalates.
+ * "Ja leider" to the breath question escalates; "nimma"/"nimmer" before
+ * the air; "Bluttest" is no bleeding, and a call asked for in Bavarian
+ * ("oruafn") is a request for a person, not an advice question.
  */
 static void
 test_tune26_de(void **state)
@@ -1802,6 +1804,12 @@ test_tune26_de(void **state)
 		{ "der Brustkorb f\u00fchlt sich an wie in einem Korsett", U },
 		{ "meine Brust ist wie eingeschn\u00fcrt", U },
 		{ "die Kette um den Hals dr\u00fcckt", R },
+		{ "wie eine Schraubzwinge ums Herz", U },
+		{ "kriag nimma gscheit Luft", E },
+		{ "ich krieg nimmer so gut Luft", U },
+		{ "Bluttest gemacht, INR passt", R },
+		{ "kinnans mi heit no oruafn?", R },
+		{ "ruafts mi bitte zruck", R },
 	};
 	static const char *const conv[][2] = {
 		{ "Luft ist knapper als letzte Woche",
