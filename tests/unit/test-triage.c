@@ -1784,7 +1784,9 @@ test_tune25_de(void **state)
  * emergency; a belt or corset round the chest is chest tightness, so a
  * "Ja leider" to the breath question escalates; "nimma"/"nimmer" before
  * the air; "Bluttest" is no bleeding, and a call asked for in Bavarian
- * ("oruafn") is a request for a person, not an advice question.
+ * ("oruafn") is a request for a person, not an advice question;
+ * "gepiekst" is no blood spat up; "woran würde ich ... erkennen?" asks for
+ * signs; dialect "sin" (sind) is no Spanish "sin" (without).
  */
 static void
 test_tune26_de(void **state)
@@ -1810,6 +1812,11 @@ test_tune26_de(void **state)
 		{ "Bluttest gemacht, INR passt", R },
 		{ "kinnans mi heit no oruafn?", R },
 		{ "ruafts mi bitte zruck", R },
+		{ "an der Hecke gepiekst, blutet seit 20 min, nehme Xarelto", U },
+		{ "woran k\u00f6nnte man einen Herzinfarkt bemerken?", A },
+		{ "Opas Fingerspitzen sin ganz grau", E },
+		{ "de Waden sin dick", U },
+		{ "de Waden sin nich dick", R },
 	};
 	static const char *const conv[][2] = {
 		{ "Luft ist knapper als letzte Woche",
