@@ -1817,6 +1817,8 @@ test_tune26_de(void **state)
 		{ "Opas Fingerspitzen sin ganz grau", E },
 		{ "de Waden sin dick", U },
 		{ "de Waden sin nich dick", R },
+		{ "als h\u00e4tt mir jemand an Zementsack auf mich draufgelegt, vorne am Brustbein", U },
+		{ "mei Mo hot was Rotes ins Taschentuch ghuaschdet", E },
 	};
 	static const char *const conv[][2] = {
 		{ "Luft ist knapper als letzte Woche",
