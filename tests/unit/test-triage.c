@@ -1819,6 +1819,8 @@ test_tune26_de(void **state)
 		{ "de Waden sin nich dick", R },
 		{ "als h\u00e4tt mir jemand an Zementsack auf mich draufgelegt, vorne am Brustbein", U },
 		{ "mei Mo hot was Rotes ins Taschentuch ghuaschdet", E },
+		{ "krieg kaum lfut", E },
+		{ "die lutf wird heut knapp", U },
 	};
 	static const char *const conv[][2] = {
 		{ "Luft ist knapper als letzte Woche",
