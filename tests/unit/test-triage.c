@@ -1886,6 +1886,74 @@ test_tune26_es(void **state)
 	assert_int_equal(r.level, TRIAGE_EMERGENCY);
 }
 
+/*
+ * tune26 (German): Bavarian "derschnaufen" with "nimma"/"ned" and Swiss
+ * "nüme schnuufe" after a modal are severe breathlessness (the busy idiom
+ * "ned zum Daschnaufn" is not); the breath told in comparatives ("knapper
+ * als sonst", "immer kürzer") is breathless, so upper back pain later is an
+ * emergency; a belt or corset round the chest is chest tightness, so a
+ * "Ja leider" to the breath question escalates; "nimma"/"nimmer" before
+ * the air; "Bluttest" is no bleeding, and a call asked for in Bavarian
+ * ("oruafn") is a request for a person, not an advice question;
+ * "gepiekst" is no blood spat up; "woran würde ich ... erkennen?" asks for
+ * signs; dialect "sin" (sind) is no Spanish "sin" (without).
+ */
+static void
+test_tune26_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "mei Oma derschnauft si nimma", E },
+		{ "i kann mi ned daschnaufn, kemmts schnell", E },
+		{ "kann nimmer richtig durchschnaufen", E },
+		{ "Ich cha n\u00fcme schnuufe", E },
+		{ "I kumm ned zum Daschnaufn vor lauter Arbeit", R },
+		{ "die Puste wird heute knapper", U },
+		{ "Atmung ist flacher als gestern", U },
+		{ "mein Atem wird seit dem Fr\u00fchst\u00fcck immer k\u00fcrzer", U },
+		{ "Atmen wird schwieriger und oben im R\u00fccken zieht es", E },
+		{ "bin heute einen knappen Kilometer schneller gegangen", R },
+		{ "als h\u00e4tte mir jemand einen Spanngurt um die Rippen gelegt", U },
+		{ "der Brustkorb f\u00fchlt sich an wie in einem Korsett", U },
+		{ "meine Brust ist wie eingeschn\u00fcrt", U },
+		{ "die Kette um den Hals dr\u00fcckt", R },
+		{ "wie eine Schraubzwinge ums Herz", U },
+		{ "kriag nimma gscheit Luft", E },
+		{ "ich krieg nimmer so gut Luft", U },
+		{ "Bluttest gemacht, INR passt", R },
+		{ "kinnans mi heit no oruafn?", R },
+		{ "ruafts mi bitte zruck", R },
+		{ "an der Hecke gepiekst, blutet seit 20 min, nehme Xarelto", U },
+		{ "woran k\u00f6nnte man einen Herzinfarkt bemerken?", A },
+		{ "Opas Fingerspitzen sin ganz grau", E },
+		{ "de Waden sin dick", U },
+		{ "de Waden sin nich dick", R },
+		{ "als h\u00e4tt mir jemand an Zementsack auf mich draufgelegt, vorne am Brustbein", U },
+		{ "mei Mo hot was Rotes ins Taschentuch ghuaschdet", E },
+		{ "krieg kaum lfut", E },
+		{ "die lutf wird heut knapp", U },
+	};
+	static const char *const conv[][2] = {
+		{ "Luft ist knapper als letzte Woche",
+		    "und jetzt Schmerzen zwischen den Schulterbl\u00e4ttern" },
+		{ "wie ein Riemen um meinen Brustkorb", "ja leider" },
+	};
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof conv / sizeof conv[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, conv[i][0], T0, &r);
+		assert_int_equal(r.level, TRIAGE_URGENT);
+		triage_step(rules, &st, conv[i][1], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" after \"%s\" did not escalate",
+			    conv[i][1], conv[i][0]);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2372,6 +2440,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_tune26_es),
+		cmocka_unit_test(test_tune26_de),
 		cmocka_unit_test(test_doubts_are_not_chat),
 		cmocka_unit_test(test_tune25_es),
 		cmocka_unit_test(test_tune25_de),
