@@ -1717,6 +1717,21 @@ test_tune25_es(void **state)
  */
 static enum triage_level answer_level(const char *);
 
+/* Each of yes[] escalates the pending question's urgent; none of no[] does. */
+static void
+check_answers(const char *const *yes, size_t nyes, const char *const *no,
+    size_t nno)
+{
+	size_t	i;
+
+	for (i = 0; i < nyes; i++)
+		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	for (i = 0; i < nno; i++)
+		if (answer_level(no[i]) != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", no[i]);
+}
+
 static void
 test_tune25_de(void **state)
 {
@@ -1765,15 +1780,10 @@ test_tune25_de(void **state)
 	    "Und wie", "Richtig" };
 	static const char *const notyes[] = { "Nu geht's wieder besser",
 	    "Freili net", "leider nein" };
-	size_t	i;
 
 	CHECK(c);
-	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
-		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
-			fail_msg("\"%s\" did not escalate", yes[i]);
-	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++)
-		if (answer_level(notyes[i]) != TRIAGE_URGENT)
-			fail_msg("\"%s\" escalated", notyes[i]);
+	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
+	    sizeof notyes / sizeof notyes[0]);
 }
 
 /*
@@ -1824,15 +1834,10 @@ test_tune26_en(void **state)
 	static const char *const yes[] = { "Y E S", "y-e-p", "y . e . s",
 	    "y_e_s", "ye s", "y e a h" };
 	static const char *const notyes[] = { "n o", "N-O-P-E" };
-	size_t	i;
 
 	CHECK(c);
-	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
-		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
-			fail_msg("\"%s\" did not escalate", yes[i]);
-	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++)
-		if (answer_level(notyes[i]) != TRIAGE_URGENT)
-			fail_msg("\"%s\" escalated", notyes[i]);
+	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
+	    sizeof notyes / sizeof notyes[0]);
 }
 
 /*
@@ -2085,7 +2090,6 @@ test_paraphrases(void **state)
 	CHECK(c);
 }
 
-/* A cough, then blood in the tissue a message later: coughed-up blood. */
 /* The level of an answer to the chest-pain question a breathless patient was asked. */
 static enum triage_level
 answer_level(const char *answer)
