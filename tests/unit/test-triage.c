@@ -1393,6 +1393,24 @@ test_dizzy_needs_the_spin(void **state)
 	}
 }
 
+/* A text and how the engine reads it (triage_read_text). */
+struct reading {
+	const char	*in, *out;
+};
+
+static void
+check_reads(const struct reading *r, size_t n)
+{
+	char	*got;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		got = triage_read_text(rules, r[i].in);
+		assert_string_equal(got, r[i].out);
+		free(got);
+	}
+}
+
 /*
  * Targets glued together read as the words they are ("calfpain",
  * "heartattack"), and a 2 glued between letters as "to"; a real word made
@@ -1412,22 +1430,16 @@ test_glued_words(void **state)
 		{ "Atemtraining mit dem Ballon gemacht", R },
 		{ "Mein Blutdruck heut 128 zu 82", R },
 	};
-	static const struct { const char *in, *out; } r[] = {
+	static const struct reading r[] = {
 		{ "calfpain", "calf pain" },
 		{ "heartattack", "heart attack" },
 		{ "hurts2breathe", "hurts to breathe" },
 		{ "heartburn", "heartburn" },
 		{ "covid19 mp3", "covid19 mp3" },
 	};
-	char	*got;
-	size_t	 i;
 
 	CHECK(c);
-	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
-		got = triage_read_text(rules, r[i].in);
-		assert_string_equal(got, r[i].out);
-		free(got);
-	}
+	check_reads(r, sizeof r / sizeof r[0]);
 }
 
 /*
@@ -1448,22 +1460,16 @@ test_stem_typos(void **state)
 		/* A word after an optional group of words is one too. */
 		{ "Luft wie durch nen Strohalm", E },
 	};
-	static const struct { const char *in, *out; } r[] = {
+	static const struct reading r[] = {
 		{ "dsmalle", "desmalle" },
 		{ "ersitcke", "ersticke" },
 		{ "durch", "durch" },
 		{ "blood", "blood" },
 		{ "brefless", "brefless" },
 	};
-	char	*got;
-	size_t	 i;
 
 	CHECK(c);
-	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
-		got = triage_read_text(rules, r[i].in);
-		assert_string_equal(got, r[i].out);
-		free(got);
-	}
+	check_reads(r, sizeof r / sizeof r[0]);
 }
 
 /*
