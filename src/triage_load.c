@@ -52,6 +52,7 @@ struct load_family {
 struct load {
 	struct triage_rules	*tr;
 	struct diag		*d;
+	int			 lowering;	/* words being loaded may lower a level */
 	/* The joined alternations being gathered: one evbuffer per target. */
 	struct evbuffer		*concept_src[TRIAGE_MAX_CONCEPTS];
 	struct evbuffer		*cue_src[CUE_COUNT];
@@ -275,7 +276,10 @@ triage_load_concept(struct load *l, enum triage_kind kind, char *rest,
 		tr->concepts[c].kind = kind;
 	}
 	snprintf(what, sizeof what, "%s '%s'", kw, id);
+	/* The qualifier that makes a symptom mild lowers a level. */
+	l->lowering = kind == KIND_QUALIFIER && strcmp(id, "mild") == 0;
 	triage_load_words(l, triage_load_rest(rest), LEX_TARGET);
+	l->lowering = 0;
 	triage_load_add(l, &tr->concepts[c].set, &l->concept_src[c],
 	    triage_load_rest(rest), what, path, line);
 }
@@ -760,6 +764,8 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			(void)triage_lexicon_add(l->tr->lexicon, w,
 			    kind == LEX_TARGET && p[0] == '\\' && p[1] == 'w' ?
 			    LEX_STEM : kind);
+			if (l->lowering)
+				triage_lexicon_lowering(l->tr->lexicon, w);
 		}
 	}
 }

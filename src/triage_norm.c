@@ -60,6 +60,7 @@ struct lex_word {
 	uint32_t		key;	/* its squeezed form */
 	uint16_t		klen;
 	int			kind;	/* enum triage_lex_kind or LEX_DUPLICATE */
+	int			lowering; /* triage_lexicon_lowering */
 };
 
 struct triage_lexicon {
@@ -259,8 +260,25 @@ triage_lexicon_add(struct triage_lexicon *lx, const char *word,
 	w->key = lex_store(lx, key, k);
 	w->klen = (uint16_t)k;
 	w->kind = kind;
+	w->lowering = 0;
 	lx->built = 0;
 	return 0;
+}
+
+void
+triage_lexicon_lowering(struct triage_lexicon *lx, const char *word)
+{
+	char	buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD * 4)];
+	size_t	i, n, len = strlen(word);
+
+	if (len > LEX_MAX_WORD * 4)
+		return;
+	n = triage_norm_fold(word, len, buf, TRIAGE_FOLD_CASE);
+	for (i = 0; i < lx->nword; i++)
+		if (lx->word[i].len == n &&
+		    memcmp(lx->arena + lx->word[i].off, buf, n) == 0)
+			lx->word[i].lowering = 1;
+	lx->built = 0;
 }
 
 /* Calls fn for key itself and every form of it with up to d letters deleted. */
@@ -370,6 +388,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		    w->len, lex_hash(lx->arena + w->off, w->len))) != -1) {
 			if (w->kind > lx->word[lx->exact.node[j].val].kind)
 				lx->word[lx->exact.node[j].val].kind = w->kind;
+			lx->word[lx->exact.node[j].val].lowering |= w->lowering;
 			w->kind = LEX_DUPLICATE;
 			continue;
 		}
@@ -381,7 +400,8 @@ triage_lexicon_build(struct triage_lexicon *lx)
 			continue;
 		lex_map_put(&lx->squeezed, lx, w->key, w->klen, (int32_t)i);
 		a.word = (int32_t)i;
-		if (w->kind == LEX_STEM && w->len >= LEX_MIN_STEM_TYPO) {
+		if (w->kind == LEX_STEM && w->len >= LEX_MIN_STEM_TYPO &&
+		    !w->lowering) {
 			/* A copy again; a stem as written, not squeezed. */
 			memcpy(key, lx->arena + w->off, w->len);
 			a.map = &lx->stems;
@@ -1000,8 +1020,11 @@ lex_stem_typo(const struct triage_lexicon *lx, const char *w, size_t n,
 	for (p = LEX_MIN_STEM_PREFIX; p <= n; p++) {
 		x = lex_map_find(&lx->exact, lx, w, p, lex_hash(w, p));
 		if (x != -1 && (p == n ||
-		    lx->word[lx->exact.node[x].val].kind == LEX_STEM))
-			return 0;	/* a word, or one beginning with a stem */
+		    lx->word[lx->exact.node[x].val].kind == LEX_STEM ||
+		    (p >= LEX_MIN_STEM_TYPO &&
+		    lx->word[lx->exact.node[x].val].kind == LEX_TARGET)))
+			return 0;	/* a word, or one beginning with a stem or
+					   a target ("bloodclots" is no flood) */
 	}
 	a.lx = lx;
 	a.pre = w;
@@ -1113,6 +1136,25 @@ norm_fits(size_t o, size_t k, size_t i)
 	return o + k < TRIAGE_NORM_SIZE(i);
 }
 
+/*
+ * Whether the letters that end out[0, o) name a chemical a 2 belongs to:
+ * SpO2, SaO2, O2, CO2, H2O.
+ */
+static int
+norm_formula(const char *out, size_t o)
+{
+	static const char *const name[] = { "spo", "sao", "o", "co", "h" };
+	size_t	s = o, i;
+
+	while (s > 0 && norm_is_letter((unsigned char)out[s - 1]))
+		s--;
+	for (i = 0; i < sizeof name / sizeof name[0]; i++)
+		if (strlen(name[i]) == o - s &&
+		    memcmp(out + s, name[i], o - s) == 0)
+			return 1;
+	return 0;
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out)
@@ -1136,11 +1178,14 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 				i++;
 				continue;
 			}
-			/* "hurts2breathe": a 2 glued between letters is "to". */
+			/*
+			 * "hurts2breathe": a 2 glued between letters is "to",
+			 * but not in a chemical's name ("spo2low", "co2").
+			 */
 			if (in[i] == '2' && o > 0 && i + 1 < len &&
 			    norm_is_letter((unsigned char)out[o - 1]) &&
 			    norm_is_letter((unsigned char)in[i + 1]) &&
-			    norm_fits(o, 4, i + 1)) {
+			    !norm_formula(out, o) && norm_fits(o, 4, i + 1)) {
 				memcpy(out + o, " to ", 4);
 				o += 4;
 				i++;

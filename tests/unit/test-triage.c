@@ -1436,6 +1436,7 @@ test_glued_words(void **state)
 		{ "hurts2breathe", "hurts to breathe" },
 		{ "heartburn", "heartburn" },
 		{ "covid19 mp3", "covid19 mp3" },
+		{ "spo2low", "spo2low" },
 	};
 
 	CHECK(c);
@@ -1459,6 +1460,16 @@ test_stem_typos(void **state)
 		{ "coughing up blood this morning", E },
 		/* A word after an optional group of words is one too. */
 		{ "Luft wie durch nen Strohalm", E },
+		/*
+		 * An outside review: a target with letters glued on is no
+		 * typo of a stem ("bloodclots" is no flood\w*), and no typo
+		 * reads as the mild qualifier's stems (niggl\w*, leicht\w*).
+		 */
+		{ "i coughed up bloodclots", E },
+		{ "there was bloodin the toilet after i went, not my period", U },
+		{ "my calf hurts, wigglin my toes", U },
+		{ "meine Wade tut weh, gleichts", U },
+		{ "leichtes ziehen in der wade beim gehen", A },
 	};
 	static const struct reading r[] = {
 		{ "dsmalle", "desmalle" },
