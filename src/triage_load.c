@@ -52,7 +52,7 @@ struct load_family {
 struct load {
 	struct triage_rules	*tr;
 	struct diag		*d;
-	int			 lowering;	/* words being loaded may lower a level */
+	int			 lowering;	/* these words may lower a level */
 	/* The joined alternations being gathered: one evbuffer per target. */
 	struct evbuffer		*concept_src[TRIAGE_MAX_CONCEPTS];
 	struct evbuffer		*cue_src[CUE_COUNT];

@@ -23,11 +23,12 @@
  * (1 up to 8 letters, 2 from 9; a four-letter word only as a five-letter
  * target with one inner letter dropped), so "brething" reads as
  * "breathing" and "breast" does not become "breath".  A word still unknown
- * that is targets glued together reads as those words ("calfpain",
- * "heartattack").  Words the lexicon lists as
- * known (real words near a lexicon word or made of targets, negation and
- * other cue words) are never corrected, never split, and nothing is
- * corrected towards them.
+ * that begins with a typo of a pattern's stem reads as beginning with the
+ * stem ("dsmalle" as desmalle, of desmall\w*), and one that is targets
+ * glued together as those words ("calfpain", "heartattack").  Words the
+ * lexicon lists as known (real words near a lexicon word or a stem or made
+ * of targets, negation and other cue words) are never corrected, never
+ * split, and nothing is corrected towards them.
  *
  * Pure functions, no I/O.  Ownership: a struct triage_lexicon is made by
  * triage_lexicon_new and freed by triage_lexicon_free; it copies the words it
@@ -43,7 +44,7 @@
 /* Bytes out[] needs for triage_norm_fold and triage_norm_words of len bytes. */
 #define TRIAGE_NORM_SIZE(len)	(3 * (len) + 64)
 
-/* A word given as several kinds is the strongest: known, target, word. */
+/* A word given as several kinds is the strongest: known, target, stem, word. */
 enum triage_lex_kind {
 	LEX_WORD,	/* a word: never corrected */
 	LEX_STEM,	/* a pattern's stem (perd of perd\w+): a typed word
