@@ -18,10 +18,11 @@
  * shortest target it begins ("resp." is respira, "Brustschm." brustschmerz),
  * stretched letters are squeezed ("breathhhless"; "hacccking" against the
  * stem hack of hack\w*, only the lengths of letter runs changing), and a
- * word the lexicon does not know is corrected to the lexicon word within an edit distance that grows with the word's length
- * (1 up to 8 letters, 2 from 9; a four-letter word only as a five-letter
- * target with one inner letter dropped), so "brething" reads as
- * "breathing" and "breast" does not become "breath".  A word still unknown
+ * word the lexicon does not know is corrected to the lexicon word within
+ * an edit distance that grows with the word's length (1 up to 8 letters, 2
+ * from 9; a four-letter word only as a five-letter target with one inner
+ * letter dropped), so "brething" reads as "breathing" and "breast" does
+ * not become "breath".  A word still unknown
  * that begins with a typo of a pattern's stem reads as beginning with the
  * stem ("dsmalle" as desmalle, of desmall\w*), and one that is targets
  * glued together as those words ("calfpain", "heartattack").  Words the
