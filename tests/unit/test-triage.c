@@ -1976,6 +1976,28 @@ test_tune26_de(void **state)
 	}
 }
 
+/*
+ * tune27 (an ordinary month, written last): a full sentence that will not
+ * come out; "un ahogo tremendo"; a red, burning "canilla"; "qué tal si" and
+ * "qué precauciones" as questions; Swabian "Wadaweh ... emmr schlemmr"; a
+ * bruise "so groß wie" a hand.
+ */
+static void
+test_tune27(void **state)
+{
+	static const struct case_ c[] = {
+		{ "she can't get one whole sentence out", E },
+		{ "me dio un ahogo terrible en la escalera", E },
+		{ "tengo la espinilla colorada y me arde", U },
+		{ "que tal si nado en vez de caminar", A },
+		{ "me voy en avion el lunes, que cuidados tengo que tener", A },
+		{ "mei Wadaweh wird emmr schlemmer", U },
+		{ "hab nen Bluterguss am Arm so groß wie ein Teller, nehm Eliquis", U },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2459,6 +2481,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune27),
 		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_tune26_es),
 		cmocka_unit_test(test_tune26_de),
