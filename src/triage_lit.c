@@ -323,31 +323,53 @@ lit_escape_class(int c)
 	return c > 0 && strchr("wWdDsShHvVntrfae", c) != NULL;
 }
 
-/* Steps over a character class, from just after its '['. */
-static void
+/*
+ * Steps over a character class, from just after its '['.  Returns the
+ * letter or digit, folded to lower case, when every member is that one
+ * character ("[i]", "[ee]": the rules' way of keeping a word out of the
+ * typo lexicon), which then matches as the plain character would under
+ * caseless matching; else -1.
+ */
+static int
 lit_class(struct lit_walk *w)
 {
 	const char	*p = w->p;
+	int		 c, one = 0;
 
-	if (*p == '^')
+	if (*p == '^') {
 		p++;
-	if (*p == ']')
+		one = -1;
+	}
+	if (*p == ']') {
 		p++;
+		one = -1;
+	}
 	for (; *p != ']'; p++) {
 		if (*p == '\0' || *p == '[') {	/* [:alpha:] and friends */
 			w->bad = 1;
-			return;
+			return -1;
 		}
 		if (*p == '\\') {
 			p++;
 			if (!lit_escape_class((unsigned char)*p) &&
 			    !lit_punct((unsigned char)*p)) {
 				w->bad = 1;	/* \x{...}, \p{...}, \Q, ... */
-				return;
+				return -1;
 			}
+			one = -1;
+			continue;
 		}
+		c = (unsigned char)*p;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ||
+		    (one != 0 && one != c))
+			one = -1;
+		else
+			one = c;
 	}
 	w->p = p + 1;
+	return one > 0 ? one : -1;
 }
 
 /*
@@ -421,8 +443,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			lit_cnf_free(&sub);
 			continue;
 		case '[':
-			lit_class(w);
-			c = -1;
+			c = lit_class(w);
 			break;
 		case '\\':
 			c = (unsigned char)*w->p;

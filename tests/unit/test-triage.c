@@ -819,6 +819,16 @@ test_literal_walk(void **state)
 	/* A lookaround is not part of the match: it requires nothing. */
 	assert_false(may_match("and\\W+(?=now)", "now then"));
 	assert_true(may_match("and\\W+(?!now)", "and then"));
+	/* A class of one letter is that letter: "m[i]en" needs "mien". */
+	assert_false(may_match("\\bm[i]en\\b", "mi en"));
+	assert_true(may_match("\\bm[i]en\\b", "MIEN"));
+	assert_false(may_match("\\bros[eE]\\b", "rosa"));
+	assert_true(may_match("\\bros[eE]\\b", "ROSE"));
+	/* Two letters, a range, a negation or an escape are no literal. */
+	assert_true(may_match("\\bros[ea]\\b", "rosa"));
+	assert_true(may_match("\\bros[a-e]\\b", "rosb"));
+	assert_true(may_match("\\bros[^e]\\b", "rosa"));
+	assert_true(may_match("\\bros[\\we]\\b", "rosa"));
 	/* "ab+c" matches "abbc": only "ab" and "c" are required. */
 	assert_true(may_match("ab+c", "xabbc"));
 	/* Syntax the walk does not follow gives up: the joined pattern. */
