@@ -220,7 +220,8 @@ static const struct conf_entry conf_table[] = {
 	{ .section = "reminders", .key = "poll_interval", .type = CONF_INT,
 	  .offset = F(reminder_poll), .def = "5", .min = 1, .max = 3600,
 	  .help = "seconds between looks for patients enrolled or changed by "
-	  "other processes (the staff CLI)" },
+	  "other processes (the staff CLI); on PostgreSQL a change is also "
+	  "announced and seen at once, and this is the fallback" },
 
 	{ .section = "clinic", .key = "name", .type = CONF_STRING,
 	  .offset = F(clinic_name), .def = "the clinic",

@@ -85,6 +85,8 @@ struct scheduler {
 	struct tz_cache		*zones;
 	struct event		*fire_ev;
 	struct event		*poll_ev;
+	struct event		*poke_ev;	/* a patient changed: poll now */
+	struct storage_watch	*watch;		/* owned; NULL: poll only */
 
 	struct sch_patient	**slots;
 	size_t			  nslots;
@@ -722,6 +724,16 @@ scheduler_poll_cb(evutil_socket_t fd, short what, void *arg)
 	scheduler_arm(sch);
 }
 
+/* A change notice from the store: poll once, soon (notices coalesce). */
+static void
+scheduler_poke(void *arg)
+{
+	struct scheduler	*sch = arg;
+
+	if (!sch->stopping)
+		event_active(sch->poke_ev, EV_TIMEOUT, 1);
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 struct scheduler *
@@ -739,7 +751,8 @@ scheduler_create(struct event_base *base, struct storage *st,
 	sch->zones = tz_cache_create();
 	sch->fire_ev = evtimer_new(base, scheduler_fire_cb, sch);
 	sch->poll_ev = event_new(base, -1, EV_PERSIST, scheduler_poll_cb, sch);
-	if (sch->fire_ev == NULL || sch->poll_ev == NULL)
+	sch->poke_ev = evtimer_new(base, scheduler_poll_cb, sch);
+	if (sch->fire_ev == NULL || sch->poll_ev == NULL || sch->poke_ev == NULL)
 		fatal("reminders: cannot create timers");
 	return sch;
 }
@@ -749,8 +762,10 @@ scheduler_free(struct scheduler *sch)
 {
 	if (sch == NULL)
 		return;
+	storage_watch_free(sch->watch);
 	event_free(sch->fire_ev);
 	event_free(sch->poll_ev);
+	event_free(sch->poke_ev);
 	scheduler_clear(sch);
 	tz_cache_free(sch->zones);
 	free(sch);
@@ -788,6 +803,9 @@ scheduler_load(struct scheduler *sch)
 int
 scheduler_start(struct scheduler *sch)
 {
+	if (sch->watch == NULL)
+		sch->watch = storage_watch_new(sch->st, sch->base,
+		    scheduler_poke, sch);
 	return scheduler_load(sch);
 }
 
@@ -811,6 +829,9 @@ scheduler_stop(struct scheduler *sch)
 	sch->stopping = 1;
 	evtimer_del(sch->fire_ev);
 	event_del(sch->poll_ev);
+	event_del(sch->poke_ev);
+	storage_watch_free(sch->watch);
+	sch->watch = NULL;
 }
 
 size_t

@@ -781,3 +781,33 @@ storage_reminder_slot_take(struct storage *st, int64_t patient_id,
 	return st->ops->reminder_slot_take(storage_impl(st), patient_id,
 	    reminder, day, now);
 }
+
+struct storage_watch {
+	const struct storage_ops	*ops;
+	void				*impl;
+};
+
+struct storage_watch *
+storage_watch_new(struct storage *st, struct event_base *base,
+    void (*cb)(void *), void *arg)
+{
+	struct storage_watch	*w;
+	void			*impl;
+
+	if (st->ops->watch_new == NULL ||
+	    (impl = st->ops->watch_new(st->impl, base, cb, arg)) == NULL)
+		return NULL;
+	w = xcalloc(1, sizeof *w);
+	w->ops = st->ops;
+	w->impl = impl;
+	return w;
+}
+
+void
+storage_watch_free(struct storage_watch *w)
+{
+	if (w == NULL)
+		return;
+	w->ops->watch_free(w->impl);
+	free(w);
+}

@@ -430,6 +430,8 @@ struct storage_options {
 	int	lease;
 };
 
+struct event_base;
+
 struct storage_ops {
 	const char	*name;
 	/* 1: several gateways may use one store at once (storage_shared). */
@@ -553,6 +555,13 @@ struct storage_ops {
 			    size_t *n);
 	int		 (*reminder_slot_take)(void *, int64_t patient_id,
 			    const char *reminder, int32_t day, int64_t now);
+	/*
+	 * A notice of other sessions' changes to the patients (storage_watch);
+	 * NULL on a store no other instance uses.
+	 */
+	void		*(*watch_new)(void *, struct event_base *,
+			    void (*cb)(void *), void *arg);
+	void		 (*watch_free)(void *);
 };
 
 struct storage;
@@ -862,6 +871,20 @@ int	 storage_inbox_done(struct storage *, int64_t id, const char *by,
  */
 int	 storage_reminder_slot_take(struct storage *, int64_t patient_id,
 	    const char *reminder, int32_t day, int64_t now);
+
+/*
+ * Calls cb(arg) from base's loop soon after any session, this one or
+ * another instance's, commits a change to a patient (enrolment, edit,
+ * pause or resume, opt-out or back in, removal), so that the reminders
+ * need not wait for their next poll to see it.  A store that has no such
+ * notice (SQLite: one instance) gives NULL, as does one that cannot be
+ * watched; the poll stays the guarantee either way: a notice only makes a
+ * change seen sooner.  The watch keeps its own connection and reconnects
+ * on its own.  Freed with storage_watch_free before the store is closed.
+ */
+struct storage_watch *storage_watch_new(struct storage *, struct event_base *,
+	    void (*cb)(void *), void *arg);
+void	 storage_watch_free(struct storage_watch *);
 
 /*
  * The conversation with phone, newest first: its texts (with their

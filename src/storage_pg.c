@@ -30,6 +30,8 @@
 
 #include <libpq-fe.h>
 
+#include <event2/event.h>
+
 #include "log.h"
 #include "storage.h"
 #include "storage_sql.h"
@@ -37,6 +39,10 @@
 
 /* Identifies clotline's migration lock among the database's advisory locks. */
 #define PG_MIGRATE_LOCK	"7363126400191"
+/* The channel on which a change to the patients is announced. */
+#define PG_PATIENTS_CHANNEL	"clotline_patients"
+/* Seconds between attempts to listen again after the connection is lost. */
+#define PG_WATCH_RETRY	5
 
 /* The lock timeout of a store opened with busy_timeout_ms 0 (the daemon). */
 #define PG_LOCK_TIMEOUT_MS	1000
@@ -324,11 +330,14 @@ enum pg_stmt {
 	PG_ESCALATION_STATS,
 	PG_MESSAGE_LIST,
 	PG_SLOT_TAKE,
+	PG_PATIENTS_NOTIFY,
 	PG_COUNT
 };
 
 static const char *const pg_sql[PG_COUNT] = {
 	[PG_BEGIN] = "BEGIN",
+	/* Delivered at commit, to every session that listens (storage_watch). */
+	[PG_PATIENTS_NOTIFY] = "SELECT pg_notify('" PG_PATIENTS_CHANNEL "', '')",
 	[PG_COMMIT] = "COMMIT",
 	[PG_ROLLBACK] = "ROLLBACK",
 	[PG_SAVEPOINT] = "SAVEPOINT member",
@@ -696,6 +705,24 @@ struct pg_store {
 	int		 tx;		/* a transaction was begun */
 	int		 try_locks;	/* a group member's: never wait */
 	int		 busy;		/* a lock was held elsewhere */
+	char		*location;	/* the connection string, for a watch */
+};
+
+/*
+ * A second connection that LISTENs for the patients' channel, read from
+ * the event loop: each notice calls cb.  Lost, it is opened again every
+ * PG_WATCH_RETRY seconds, and cb is called once it is back (a change may
+ * have come in between); the scheduler's poll covers the gap meanwhile.
+ */
+struct pg_watch {
+	char		*location;	/* owned */
+	struct event_base *base;
+	PGconn		*conn;		/* NULL while lost */
+	struct event	*read_ev;
+	struct event	*retry_ev;
+	void		(*cb)(void *);
+	void		*arg;
+	int		 lost;		/* said so in the log */
 };
 
 static void
@@ -1120,6 +1147,24 @@ pg_insert(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 }
 
 /* Runs a query of one row and one number: the number, or -1. */
+/*
+ * Announces that a patient changed, so that every instance's scheduler
+ * reads the change now instead of at its next poll (storage_watch).  The
+ * notice goes out when the transaction commits, and not at all if it (or
+ * the savepoint it was made under) is rolled back.
+ */
+static int
+pg_patients_changed(struct pg_store *s)
+{
+	PGresult	*res;
+
+	if ((res = pg_run(s, PG_PATIENTS_NOTIFY, NULL, PGRES_TUPLES_OK,
+	    "change notice")) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 static int64_t
 pg_number(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
     const char *what)
@@ -1375,6 +1420,7 @@ pg_open(const char *location, const struct storage_options *opts, char **errp)
 	s->lease = opts != NULL && opts->lease > 0 ? opts->lease : 300;
 	s->lock_timeout_ms = opts == NULL ? 5000 : opts->busy_timeout_ms > 0 ?
 	    opts->busy_timeout_ms : PG_LOCK_TIMEOUT_MS;
+	s->location = xstrdup(location);
 	s->conn = PQconnectdb(location);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
 		*errp = xasprintf("cannot connect to PostgreSQL: %s",
@@ -1408,7 +1454,140 @@ pg_close(void *arg)
 		return;
 	pg_ahead_clear(s);
 	PQfinish(s->conn);
+	free(s->location);
 	free(s);
+}
+
+/* ------------------------------------------------------------ the watch */
+
+static void	pg_watch_read_cb(evutil_socket_t, short, void *);
+
+/* Connects and listens: 0, or -1 with the reason in buf. */
+static int
+pg_watch_connect(struct pg_watch *w, char *buf, size_t len)
+{
+	PGresult	*res;
+
+	w->conn = PQconnectdb(w->location);
+	if (w->conn == NULL || PQstatus(w->conn) != CONNECTION_OK)
+		goto fail;
+	PQsetNoticeProcessor(w->conn, pg_notice_cb, NULL);
+	res = PQexec(w->conn, "LISTEN " PG_PATIENTS_CHANNEL);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	if (PQsetnonblocking(w->conn, 1) == -1 ||
+	    (w->read_ev = event_new(w->base, PQsocket(w->conn),
+	    EV_READ | EV_PERSIST, pg_watch_read_cb, w)) == NULL ||
+	    event_add(w->read_ev, NULL) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(buf, len, "%s", w->conn != NULL ?
+	    PQerrorMessage(w->conn) : "out of memory");
+	buf[strcspn(buf, "\n")] = '\0';
+	if (w->read_ev != NULL)
+		event_free(w->read_ev);
+	w->read_ev = NULL;
+	PQfinish(w->conn);
+	w->conn = NULL;
+	return -1;
+}
+
+static void
+pg_watch_lose(struct pg_watch *w, const char *why)
+{
+	struct timeval	tv = { PG_WATCH_RETRY, 0 };
+
+	if (!w->lost)
+		log_warn("storage: no change notices from PostgreSQL (%s); "
+		    "other instances' changes to patients are seen at the "
+		    "reminders' poll until they are back", why);
+	w->lost = 1;
+	if (w->read_ev != NULL)
+		event_free(w->read_ev);
+	w->read_ev = NULL;
+	PQfinish(w->conn);
+	w->conn = NULL;
+	evtimer_add(w->retry_ev, &tv);
+}
+
+static void
+pg_watch_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pg_watch	*w = arg;
+	char		 buf[256];
+
+	(void)fd;
+	(void)what;
+	if (pg_watch_connect(w, buf, sizeof buf) == -1) {
+		pg_watch_lose(w, buf);
+		return;
+	}
+	log_notice("storage: change notices from PostgreSQL again");
+	w->lost = 0;
+	w->cb(w->arg);		/* what changed while they were away */
+}
+
+static void
+pg_watch_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pg_watch	*w = arg;
+	PGnotify	*n;
+	char		 buf[256];
+	int		 any = 0;
+
+	(void)fd;
+	(void)what;
+	if (PQconsumeInput(w->conn) == 0 || PQstatus(w->conn) != CONNECTION_OK) {
+		snprintf(buf, sizeof buf, "%s", PQerrorMessage(w->conn));
+		buf[strcspn(buf, "\n")] = '\0';
+		pg_watch_lose(w, buf);
+		return;
+	}
+	while ((n = PQnotifies(w->conn)) != NULL) {
+		any = 1;
+		PQfreemem(n);
+	}
+	if (any)
+		w->cb(w->arg);
+}
+
+static void *
+pg_watch_new(void *arg, struct event_base *base, void (*cb)(void *),
+    void *cbarg)
+{
+	struct pg_store	*s = arg;
+	struct pg_watch	*w;
+	char		 buf[256];
+
+	w = xcalloc(1, sizeof *w);
+	w->location = xstrdup(s->location);
+	w->base = base;
+	w->cb = cb;
+	w->arg = cbarg;
+	if ((w->retry_ev = evtimer_new(base, pg_watch_retry_cb, w)) == NULL)
+		fatal("storage: cannot create a timer");
+	if (pg_watch_connect(w, buf, sizeof buf) == -1)
+		pg_watch_lose(w, buf);
+	return w;
+}
+
+static void
+pg_watch_free(void *arg)
+{
+	struct pg_watch	*w = arg;
+
+	if (w == NULL)
+		return;
+	if (w->read_ev != NULL)
+		event_free(w->read_ev);
+	event_free(w->retry_ev);
+	PQfinish(w->conn);
+	free(w->location);
+	free(w);
 }
 
 static int
@@ -1805,7 +1984,9 @@ pg_patient_insert(void *arg, const struct patient *pt, int64_t now,
 	pg_text(&p, 13, pt->quiet_start);
 	pg_text(&p, 14, pt->quiet_end);
 	pg_count(&p, 15, pt->walk_target);
-	return pg_insert(arg, PG_PATIENT_INSERT, &p, "patient insert", id);
+	if (pg_insert(arg, PG_PATIENT_INSERT, &p, "patient insert", id) == -1)
+		return -1;
+	return pg_patients_changed(arg);
 }
 
 static int
@@ -1822,9 +2003,10 @@ pg_patient_set_opt_out(void *arg, const char *phone, int opted_out,
 	if ((n = pg_changes(arg, PG_OPT_OUT_UPDATE, &p, "opt-out update")) ==
 	    -1)
 		return -1;
-	if (n > 0)
-		return 0;
-	return pg_exec(arg, PG_OPT_OUT_INSERT, &p, "opt-out insert");
+	if (n == 0 &&
+	    pg_exec(arg, PG_OPT_OUT_INSERT, &p, "opt-out insert") == -1)
+		return -1;
+	return pg_patients_changed(arg);
 }
 
 static int
@@ -1838,6 +2020,8 @@ pg_patient_set_paused(void *arg, const char *phone, int paused, int64_t now)
 	pg_int(&p, 2, paused != 0);
 	pg_int(&p, 3, now);
 	if ((n = pg_changes(arg, PG_PATIENT_PAUSE, &p, "pause update")) == -1)
+		return -1;
+	if (n > 0 && pg_patients_changed(arg) == -1)
 		return -1;
 	return n > 0;
 }
@@ -2281,6 +2465,8 @@ pg_patient_update(void *arg, const struct patient *pt, int64_t now)
 	pg_int(&p, 16, now);
 	if ((n = pg_changes(arg, PG_PATIENT_UPDATE, &p, "patient update")) ==
 	    -1)
+		return -1;
+	if (n > 0 && pg_patients_changed(arg) == -1)
 		return -1;
 	return n > 0;
 }
@@ -2750,4 +2936,6 @@ const struct storage_ops storage_pg_ops = {
 	.inbox_done = pg_inbox_done,
 	.message_list = pg_message_list,
 	.reminder_slot_take = pg_reminder_slot_take,
+	.watch_new = pg_watch_new,
+	.watch_free = pg_watch_free,
 };

@@ -26,9 +26,9 @@ top_builddir=${top_builddir:-$top_srcdir}
 
 pg_cluster_require_build "$CLOTLINE"
 
-# Not run here: license.sh and install.sh have no store; pgpair.sh is on
-# PostgreSQL already.
-skip_list=' tests/integration/license.sh tests/integration/install.sh tests/integration/pgpair.sh '
+# Not run here: license.sh and install.sh have no store; pgpair.sh and
+# pgwatch.sh are on PostgreSQL already.
+skip_list=' tests/integration/license.sh tests/integration/install.sh tests/integration/pgpair.sh tests/integration/pgwatch.sh '
 scripts=()
 for s in ${CLOTLINE_PG_SUITE:-${CLOTLINE_INTEGRATION_TESTS:-$(cd "$top_srcdir" && echo tests/integration/*.sh)}}; do
 	case $s in
