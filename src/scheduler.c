@@ -54,6 +54,7 @@ struct sch_rem {
 struct sch_patient {
 	int64_t			 id;
 	int64_t			 updated_at;
+	uint64_t		 print;		/* scheduler_print of the row */
 	const struct tz_zone	*zone;		/* the scheduler's cache's */
 	const struct plan	*plan;		/* the settings' */
 	struct sched_window	 w;
@@ -298,6 +299,36 @@ scheduler_after(const struct tz_zone *z, int64_t last, int64_t base)
 }
 
 /*
+ * A fingerprint of what the reminders depend on: two changes within one
+ * second have the same updated_at, and the second must not pass for the
+ * first one seen again.
+ */
+static uint64_t
+scheduler_print(const struct patient *pt)
+{
+	const char	*f[] = { pt->timezone, pt->plan, pt->reminder_times,
+			    pt->start_date, pt->end_date, pt->quiet_start,
+			    pt->quiet_end };
+	int64_t		 n[] = { pt->enrolled, pt->opted_out, pt->paused,
+			    pt->walk_target, pt->removed_at };
+	uint64_t	 h = UINT64_C(14695981039346656037);
+	const char	*c;
+	size_t		 i, b;
+
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		for (c = f[i] != NULL ? f[i] : ""; *c != '\0'; c++)
+			h = (h ^ (unsigned char)*c) * UINT64_C(1099511628211);
+		h = (h ^ (f[i] != NULL ? 0x1fu : 0x1eu)) *
+		    UINT64_C(1099511628211);
+	}
+	for (i = 0; i < sizeof n / sizeof n[0]; i++)
+		for (b = 0; b < 8; b++)
+			h = (h ^ (uint8_t)((uint64_t)n[i] >> (8 * b))) *
+			    UINT64_C(1099511628211);
+	return h;
+}
+
+/*
  * Takes a patient in: each reminder's next fire after the later of its
  * last recorded fire's day and the patient's last change (never later
  * than now: another process's clock may run ahead).  A patient the
@@ -340,6 +371,7 @@ scheduler_add(struct scheduler *sch, const struct reminder_patient *rp)
 	p = xmalloc(sizeof *p + (size_t)nr * sizeof p->rem[0]);
 	p->id = pt->id;
 	p->updated_at = rp->updated_at;
+	p->print = scheduler_print(pt);
 	p->zone = z;
 	p->plan = plan;
 	p->w = w;
@@ -383,7 +415,8 @@ scheduler_changed_cb(void *arg, const struct reminder_patient *rp)
 	if (rp->updated_at > sch->seen_max)
 		sch->seen_max = rp->updated_at;
 	if (slot != UINT32_MAX) {
-		if (sch->slots[slot]->updated_at == rp->updated_at)
+		if (sch->slots[slot]->updated_at == rp->updated_at &&
+		    sch->slots[slot]->print == scheduler_print(&rp->p))
 			return 0;	/* seen already */
 		scheduler_remove(sch, slot);
 	} else if (!scheduler_eligible(&rp->p))

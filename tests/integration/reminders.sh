@@ -269,5 +269,24 @@ expect_not_contains "$(sent_to "$P_LA")" "2019-03-12T16:30" \
 	"and the old time is gone"
 expect_eq "$(sent_to "$P_LA" | grep '^2019-03-11' | grep -c 'Time for your walk')" 1 \
 	"a time moved later after today's walk does not send it twice"
+
+# Two changes to one patient in the same second (the test clock stands
+# still): the second has the first's updated_at, and must not be taken for
+# the first seen again (a pause right after an enrolment, or a resume right
+# after a pause, was missed so until the next change).
+P_TWICE=+447700900306
+private "$P_TWICE"
+enrol_patient "$P_TWICE" en Europe/London
+id_tw=$(sql "SELECT id FROM patients WHERE phone = '$P_TWICE';")
+wait_for 10 log_has "patient $id_tw changed; reminders recomputed" ||
+	fail "the enrolment was not picked up"
+u0=$(sql "SELECT updated_at FROM patients WHERE phone = '$P_TWICE';")
+api POST "/patients/$id_tw/pause"
+expect_eq "$HTTP_STATUS" 200 'paused through the API, in the second of the enrolment'
+expect_eq "$(sql "SELECT paused, updated_at FROM patients WHERE phone = '$P_TWICE';")" \
+	"1|$u0" '... stored paused, with the same updated_at'
+wait_for 10 log_has "patient $id_tw changed; reminders stopped" ||
+	fail "a pause in the same second as the enrolment was not seen: the paused patient keeps their reminders"
+ok "a change in the same second as the last one is seen"
 stop_daemon
 finish
