@@ -766,6 +766,19 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			    LEX_STEM : kind);
 			if (l->lowering)
 				triage_lexicon_lowering(l->tr->lexicon, w);
+		} else if (p - s >= 4 && (size_t)(p - s) < sizeof w &&
+		    p[0] == '?' && triage_load_word_end(p + 1) &&
+		    kind != LEX_KNOWN) {
+			/*
+			 * "blades?": blade and blades, each a word a stretched
+			 * one squeezes back to ("blaades"), but no typo target
+			 * and no stronger than the kind a word has elsewhere.
+			 */
+			memcpy(w, s, (size_t)(p - s));
+			w[p - s] = '\0';
+			(void)triage_lexicon_add(l->tr->lexicon, w, LEX_WORD);
+			w[p - s - 1] = '\0';
+			(void)triage_lexicon_add(l->tr->lexicon, w, LEX_WORD);
 		}
 	}
 }

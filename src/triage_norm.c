@@ -1124,6 +1124,38 @@ norm_contraction(const char *s, size_t n)
 }
 
 /*
+ * A word before a clitic ('s, 're, 've, 'll, 'd, 'm: "chessst's",
+ * "breathhing's", "hearrt's") reads as the word alone would, squeezed,
+ * corrected or cut to a stem, and keeps its clitic: "chest's".  A 't
+ * ("couldn't") is part of the word, which keeps its spelling, as does a
+ * word of fewer than four letters before the clitic ("it's", "he'll").
+ * Returns the bytes written to out, 0 when nothing changed; out has room
+ * for 2 * n + LEX_MAX_WORD.
+ */
+static size_t
+norm_clitic(const struct triage_lexicon *lx, const char *w, size_t n,
+    char *out)
+{
+	const char	*fix;
+	size_t		 b, k;
+
+	for (b = n; b > 0 && w[b - 1] != '\''; b--)
+		;
+	if (b < 5 || b == n || !norm_contraction(w + b, n - b) ||
+	    (n - b == 1 && w[b] == 't') || memchr(w, '\'', b - 1) != NULL)
+		return 0;
+	b--;		/* the word: w[0, b) */
+	if ((fix = triage_lexicon_read(lx, w, b)) != NULL) {
+		k = strlen(fix);
+		memcpy(out, fix, k);
+	} else if ((k = lex_stretch(lx, w, b, out)) == 0 &&
+	    (k = lex_stem_typo(lx, w, b, out)) == 0)
+		return 0;
+	memcpy(out + k, w + b, n - b);
+	return k + n - b;
+}
+
+/*
  * Whether k bytes more fit at out + o once in[0, i) is read: every step
  * writes at most three bytes a byte it reads, beside the 64 spare of
  * TRIAGE_NORM_SIZE, so out never outgrows it.  A word cut short reads as a
@@ -1255,6 +1287,12 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		if (fix != NULL && norm_fits(o, strlen(fix), i)) {
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
+			o += k;
+			continue;
+		}
+		if (memchr(w, '\'', n) != NULL &&
+		    norm_fits(o, 2 * n + LEX_MAX_WORD, i) &&
+		    (k = norm_clitic(lx, w, n, out + o)) > 0) {
 			o += k;
 			continue;
 		}

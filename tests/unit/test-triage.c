@@ -1422,6 +1422,38 @@ check_reads(const struct reading *r, size_t n)
 }
 
 /*
+ * A stretched or mistyped word before a clitic ('s, 're, 'll, 'd, 'm)
+ * reads as the word alone, the clitic kept; a 't belongs to its word,
+ * and a short word before a clitic is left alone.  A word a pattern
+ * spells with an optional last letter ("blades?") is each of its forms,
+ * so a stretched one squeezes back to it.
+ */
+static void
+test_clitics_and_optional_letters(void **state)
+{
+	static const struct reading r[] = {
+		{ "chessst's sore", "chest's sore" },
+		{ "my breathhing's off", "my breathing's off" },
+		{ "hearrt\u2019s racing", "heart's racing" },
+		{ "ppphlegm's got blood in it", "phlegm's got blood in it" },
+		{ "it's fine", "it's fine" },
+		{ "that's ok", "that's ok" },
+		{ "shoulder blaades", "shoulder blades" },
+		{ "bowel movementss", "bowel movements" },
+	};
+	static const struct case_ c[] = {
+		{ "me chessst's been a bit tight all day", U },
+		{ "dunno but my breathhing's off and my chest aches", E },
+		{ "pain between my shoulder blaades and I'm out of breath", E },
+		{ "bowel movementss gone jet black since Tuesday, on Eliquis", U },
+	};
+
+	(void)state;
+	check_reads(r, sizeof r / sizeof r[0]);
+	CHECK(c);
+}
+
+/*
  * Targets glued together read as the words they are ("calfpain",
  * "heartattack"), and a 2 glued between letters as "to"; a real word made
  * of targets ("heartburn", "Blutdruck") and a word not all targets
@@ -2491,6 +2523,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+	cmocka_unit_test(test_clitics_and_optional_letters),
 		cmocka_unit_test(test_tune27),
 		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_tune26_es),
