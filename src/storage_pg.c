@@ -711,14 +711,22 @@ struct pg_store {
 /*
  * A second connection that LISTENs for the patients' channel, read from
  * the event loop: each notice calls cb.  Lost, it is opened again every
- * PG_WATCH_RETRY seconds, and cb is called once it is back (a change may
- * have come in between); the scheduler's poll covers the gap meanwhile.
+ * PG_WATCH_RETRY seconds, and cb is called once it listens again (a
+ * change may have come in between); the scheduler's poll covers the gap.
  */
+enum pg_watch_state {
+	PG_WATCH_DOWN,		/* waiting to try again */
+	PG_WATCH_CONNECTING,	/* PQconnectPoll's steps */
+	PG_WATCH_LISTENING,	/* LISTEN sent, its answer to come */
+	PG_WATCH_READY,		/* reading notices */
+};
+
 struct pg_watch {
 	char		*location;	/* owned */
 	struct event_base *base;
-	PGconn		*conn;		/* NULL while lost */
-	struct event	*read_ev;
+	PGconn		*conn;		/* NULL while down */
+	enum pg_watch_state state;
+	struct event	*ev;		/* the socket, as the state needs */
 	struct event	*retry_ev;
 	void		(*cb)(void *);
 	void		*arg;
@@ -1460,92 +1468,150 @@ pg_close(void *arg)
 
 /* ------------------------------------------------------------ the watch */
 
-static void	pg_watch_read_cb(evutil_socket_t, short, void *);
+/*
+ * The watch never blocks the event loop: it connects with PQconnectStart
+ * and PQconnectPoll, sends LISTEN with PQsendQuery and reads its answer and
+ * the notices as the socket becomes readable.
+ */
+static void	pg_watch_io_cb(evutil_socket_t, short, void *);
 
-/* Connects and listens: 0, or -1 with the reason in buf. */
+/* Waits for the socket to be readable (or writable) before the next step. */
 static int
-pg_watch_connect(struct pg_watch *w, char *buf, size_t len)
+pg_watch_wait(struct pg_watch *w, short what)
 {
-	PGresult	*res;
-
-	w->conn = PQconnectdb(w->location);
-	if (w->conn == NULL || PQstatus(w->conn) != CONNECTION_OK)
-		goto fail;
-	PQsetNoticeProcessor(w->conn, pg_notice_cb, NULL);
-	res = PQexec(w->conn, "LISTEN " PG_PATIENTS_CHANNEL);
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-		PQclear(res);
-		goto fail;
-	}
-	PQclear(res);
-	if (PQsetnonblocking(w->conn, 1) == -1 ||
-	    (w->read_ev = event_new(w->base, PQsocket(w->conn),
-	    EV_READ | EV_PERSIST, pg_watch_read_cb, w)) == NULL ||
-	    event_add(w->read_ev, NULL) == -1)
-		goto fail;
-	return 0;
-fail:
-	snprintf(buf, len, "%s", w->conn != NULL ?
-	    PQerrorMessage(w->conn) : "out of memory");
-	buf[strcspn(buf, "\n")] = '\0';
-	if (w->read_ev != NULL)
-		event_free(w->read_ev);
-	w->read_ev = NULL;
-	PQfinish(w->conn);
-	w->conn = NULL;
-	return -1;
+	if (w->ev != NULL)
+		event_free(w->ev);
+	w->ev = event_new(w->base, PQsocket(w->conn), what | EV_PERSIST,
+	    pg_watch_io_cb, w);
+	return w->ev == NULL || event_add(w->ev, NULL) == -1 ? -1 : 0;
 }
 
 static void
 pg_watch_lose(struct pg_watch *w, const char *why)
 {
 	struct timeval	tv = { PG_WATCH_RETRY, 0 };
+	char		buf[256];
 
+	if (why == NULL) {
+		snprintf(buf, sizeof buf, "%s", w->conn != NULL ?
+		    PQerrorMessage(w->conn) : "out of memory");
+		buf[strcspn(buf, "\n")] = '\0';
+		why = buf;
+	}
 	if (!w->lost)
 		log_warn("storage: no change notices from PostgreSQL (%s); "
 		    "other instances' changes to patients are seen at the "
 		    "reminders' poll until they are back", why);
 	w->lost = 1;
-	if (w->read_ev != NULL)
-		event_free(w->read_ev);
-	w->read_ev = NULL;
+	w->state = PG_WATCH_DOWN;
+	if (w->ev != NULL)
+		event_free(w->ev);
+	w->ev = NULL;
 	PQfinish(w->conn);
 	w->conn = NULL;
 	evtimer_add(w->retry_ev, &tv);
 }
 
 static void
-pg_watch_retry_cb(evutil_socket_t fd, short what, void *arg)
+pg_watch_start(struct pg_watch *w)
 {
-	struct pg_watch	*w = arg;
-	char		 buf[256];
-
-	(void)fd;
-	(void)what;
-	if (pg_watch_connect(w, buf, sizeof buf) == -1) {
-		pg_watch_lose(w, buf);
+	w->conn = PQconnectStart(w->location);
+	if (w->conn == NULL || PQstatus(w->conn) == CONNECTION_BAD) {
+		pg_watch_lose(w, NULL);
 		return;
 	}
-	log_notice("storage: change notices from PostgreSQL again");
-	w->lost = 0;
-	w->cb(w->arg);		/* what changed while they were away */
+	w->state = PG_WATCH_CONNECTING;
+	if (pg_watch_wait(w, EV_WRITE) == -1)
+		pg_watch_lose(w, "cannot watch the socket");
 }
 
 static void
-pg_watch_read_cb(evutil_socket_t fd, short what, void *arg)
+pg_watch_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pg_watch_start(arg);
+}
+
+/* A connection step; once connected, LISTEN is sent. */
+static void
+pg_watch_connecting(struct pg_watch *w)
+{
+	switch (PQconnectPoll(w->conn)) {
+	case PGRES_POLLING_READING:
+		if (pg_watch_wait(w, EV_READ) == -1)
+			pg_watch_lose(w, "cannot watch the socket");
+		return;
+	case PGRES_POLLING_WRITING:
+		if (pg_watch_wait(w, EV_WRITE) == -1)
+			pg_watch_lose(w, "cannot watch the socket");
+		return;
+	case PGRES_POLLING_OK:
+		break;
+	default:
+		pg_watch_lose(w, NULL);
+		return;
+	}
+	PQsetNoticeProcessor(w->conn, pg_notice_cb, NULL);
+	if (PQsetnonblocking(w->conn, 1) == -1 ||
+	    PQsendQuery(w->conn, "LISTEN " PG_PATIENTS_CHANNEL) == 0 ||
+	    PQflush(w->conn) != 0) {	/* a LISTEN fits the socket buffer */
+		pg_watch_lose(w, NULL);
+		return;
+	}
+	w->state = PG_WATCH_LISTENING;
+	if (pg_watch_wait(w, EV_READ) == -1)
+		pg_watch_lose(w, "cannot watch the socket");
+}
+
+/* LISTEN's answer: 0 once it is read, 1 while it is coming, -1 failed. */
+static int
+pg_watch_listened(struct pg_watch *w)
+{
+	PGresult	*res;
+	int		 ok = 1;
+
+	if (PQisBusy(w->conn))
+		return 1;
+	while ((res = PQgetResult(w->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			ok = 0;
+		PQclear(res);
+	}
+	return ok ? 0 : -1;
+}
+
+static void
+pg_watch_io_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pg_watch	*w = arg;
 	PGnotify	*n;
-	char		 buf[256];
 	int		 any = 0;
 
 	(void)fd;
 	(void)what;
-	if (PQconsumeInput(w->conn) == 0 || PQstatus(w->conn) != CONNECTION_OK) {
-		snprintf(buf, sizeof buf, "%s", PQerrorMessage(w->conn));
-		buf[strcspn(buf, "\n")] = '\0';
-		pg_watch_lose(w, buf);
+	if (w->state == PG_WATCH_CONNECTING) {
+		pg_watch_connecting(w);
 		return;
+	}
+	if (PQconsumeInput(w->conn) == 0) {
+		pg_watch_lose(w, NULL);
+		return;
+	}
+	if (w->state == PG_WATCH_LISTENING) {
+		switch (pg_watch_listened(w)) {
+		case 1:
+			return;
+		case -1:
+			pg_watch_lose(w, NULL);
+			return;
+		}
+		w->state = PG_WATCH_READY;
+		if (w->lost)
+			log_notice("storage: change notices from PostgreSQL "
+			    "again");
+		w->lost = 0;
+		any = 1;	/* what changed before it listened */
 	}
 	while ((n = PQnotifies(w->conn)) != NULL) {
 		any = 1;
@@ -1561,7 +1627,6 @@ pg_watch_new(void *arg, struct event_base *base, void (*cb)(void *),
 {
 	struct pg_store	*s = arg;
 	struct pg_watch	*w;
-	char		 buf[256];
 
 	w = xcalloc(1, sizeof *w);
 	w->location = xstrdup(s->location);
@@ -1570,8 +1635,7 @@ pg_watch_new(void *arg, struct event_base *base, void (*cb)(void *),
 	w->arg = cbarg;
 	if ((w->retry_ev = evtimer_new(base, pg_watch_retry_cb, w)) == NULL)
 		fatal("storage: cannot create a timer");
-	if (pg_watch_connect(w, buf, sizeof buf) == -1)
-		pg_watch_lose(w, buf);
+	pg_watch_start(w);
 	return w;
 }
 
@@ -1582,8 +1646,8 @@ pg_watch_free(void *arg)
 
 	if (w == NULL)
 		return;
-	if (w->read_ev != NULL)
-		event_free(w->read_ev);
+	if (w->ev != NULL)
+		event_free(w->ev);
 	event_free(w->retry_ev);
 	PQfinish(w->conn);
 	free(w->location);
