@@ -2035,6 +2035,11 @@ test_tune28_en(void **state)
 		{ "red on the loo roll when I wiped, I'm on rivaroxaban", U },
 		{ "every time I wipe there's pink on the paper", U },
 		{ "passing black stoles this morning", U },
+		{ "I suck in air but it does not come", E },
+		{ "the breath is not entering, help me", E },
+		{ "she can't weight bear on her left leg", U },
+		/* Blood on the tissue after wiping is bleeding, not a cough. */
+		{ "blood on the tissue after I wiped, on apixaban", U },
 		/* Not symptoms: worn out, a draught, an old complaint. */
 		{ "wiped out after the walk, face all red", R },
 		{ "the air isn't coming in through the window", R },
