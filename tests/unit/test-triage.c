@@ -2044,6 +2044,10 @@ test_tune28_en(void **state)
 		{ "wiped out after the walk, face all red", R },
 		{ "the air isn't coming in through the window", R },
 		{ "I used to get breathless last year but not now", R },
+		{ "my ankle was puffy and hot on Monday but it's all gone now", R },
+		{ "chest felt tight at breakfast but that's cleared up", R },
+		/* Only the whole rest of the message closes it. */
+		{ "calf was red but it's gone purple", U },
 	};
 
 	CHECK(c);
