@@ -2048,6 +2048,9 @@ test_tune28_en(void **state)
 		{ "chest felt tight at breakfast but that's cleared up", R },
 		/* Only the whole rest of the message closes it. */
 		{ "calf was red but it's gone purple", U },
+		/* A little breathless at rest is the mild kind (urgent, asked about chest pain). */
+		{ "slightly short of breath sitting still", U },
+		{ "short of breath sitting still", E },
 	};
 
 	CHECK(c);
