@@ -2038,6 +2038,9 @@ test_tune28_en(void **state)
 		{ "I suck in air but it does not come", E },
 		{ "the breath is not entering, help me", E },
 		{ "she can't weight bear on her left leg", U },
+		{ "the air is not reaching my lungs", E },
+		{ "stiff calves after the long walk, fine after a sit down", A },
+		{ "his stalls are black since Sunday", U },
 		/* Blood on the tissue after wiping is bleeding, not a cough. */
 		{ "blood on the tissue after I wiped, on apixaban", U },
 		/* Not symptoms: worn out, a draught, an old complaint. */
