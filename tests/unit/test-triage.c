@@ -2040,6 +2040,57 @@ test_tune27(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune28 (English): breath that stops or will not come in ("the air is not
+ * going inside"), nothing getting in past a narrow-tube image, "brett"
+ * dictated for breath, huffing on its own, "can't ... without stopping for a
+ * breather" over many words, "never used to" (new, not history); a calf that
+ * went sharp, a leg that will not bear weight, an adjective before the leg
+ * with a mild ending; red on the paper after wiping, black "stoles".
+ */
+static void
+test_tune28_en(void **state)
+{
+	static const struct case_ c[] = {
+		{ "my ribs catch on every breath in and I'm huffing just walking to the kitchen", E },
+		{ "been huffing since I got up", U },
+		{ "the air is not going inside my lungs", E },
+		{ "my breathing keeps stopping, I am scared", E },
+		{ "it's like breathing through a drinking straw", E },
+		{ "breathing through a pinhole and no air gets in", E },
+		{ "I cannot get my brett", E },
+		{ "can't manage the whole hill up to the church without stopping for a breather", U },
+		{ "I never used to get winded on the hill", U },
+		{ "calf was fine until it went sharp near the shops", U },
+		{ "he can't put any weight on his leg", U },
+		{ "achy calf after the walk, eases off after a rest", A },
+		{ "red on the loo roll when I wiped, I'm on rivaroxaban", U },
+		{ "every time I wipe there's pink on the paper", U },
+		{ "passing black stoles this morning", U },
+		{ "I suck in air but it does not come", E },
+		{ "the breath is not entering, help me", E },
+		{ "she can't weight bear on her left leg", U },
+		{ "the air is not reaching my lungs", E },
+		{ "stiff calves after the long walk, fine after a sit down", A },
+		{ "his stalls are black since Sunday", U },
+		/* Blood on the tissue after wiping is bleeding, not a cough. */
+		{ "blood on the tissue after I wiped, on apixaban", U },
+		/* Not symptoms: worn out, a draught, an old complaint. */
+		{ "wiped out after the walk, face all red", R },
+		{ "the air isn't coming in through the window", R },
+		{ "I used to get breathless last year but not now", R },
+		{ "my ankle was puffy and hot on Monday but it's all gone now", R },
+		{ "chest felt tight at breakfast but that's cleared up", R },
+		/* Only the whole rest of the message closes it. */
+		{ "calf was red but it's gone purple", U },
+		/* A little breathless at rest is the mild kind (urgent, asked about chest pain). */
+		{ "slightly short of breath sitting still", U },
+		{ "short of breath sitting still", E },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2523,7 +2574,8 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
-	cmocka_unit_test(test_clitics_and_optional_letters),
+		cmocka_unit_test(test_clitics_and_optional_letters),
+		cmocka_unit_test(test_tune28_en),
 		cmocka_unit_test(test_tune27),
 		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_tune26_es),
