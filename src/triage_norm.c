@@ -467,25 +467,34 @@ struct lex_typo_arg {
 	size_t		 n;		/* the typed word's length */
 	int		 d;
 	int		 dropped;	/* a four-letter word: one letter dropped */
+	int		 longer;	/* only words one letter longer */
 	int32_t		 best;
 	int		 bestd;
 };
 
 /*
- * At equal distance, whether w reads before the best so far: a word one
- * letter longer than the typed one first, since a dropped letter is the
- * commonest typo ("breah" is breath, not bread; "barly" barely, not badly),
- * then the word listed first.
+ * How likely a typo reading at distance d is (lower first): a word longer
+ * than the typed one by d, every edit a dropped letter, the commonest typo
+ * ("breah" is breath, not bread; "barly" barely, not badly; "nasnblutn"
+ * nasenbluten), then a word as long as it (letters changed or swapped:
+ * "breathelss" is breathless, not breathes), then the rest.
  */
 static int
-lex_typo_before(const struct lex_typo_arg *a, const struct lex_word *w,
-    int32_t wi)
+lex_typo_rank(const struct lex_typo_arg *a, const struct lex_word *w, int d)
 {
-	const struct lex_word	*b = &a->lx->word[a->best];
-	int			 wd = w->len == a->n + 1, bd = b->len == a->n + 1;
+	return w->len == a->n + (size_t)d ? 0 : w->len == a->n ? 1 : 2;
+}
 
-	if (wd != bd)
-		return wd;
+/* At equal distance d, whether w reads before the best so far. */
+static int
+lex_typo_before(const struct lex_typo_arg *a, const struct lex_word *w,
+    int32_t wi, int d)
+{
+	int	wr = lex_typo_rank(a, w, d),
+		br = lex_typo_rank(a, &a->lx->word[a->best], d);
+
+	if (wr != br)
+		return wr < br;
 	return wi < a->best;
 }
 
@@ -503,6 +512,8 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		w = &lx->word[lx->deletes.node[i].val];
 		if (a->best == lx->deletes.node[i].val)
 			continue;
+		if (a->longer && w->len != a->n + 1)
+			continue;
 		if (a->dropped && (w->klen != a->klen + 1 ||
 		    lx->arena[w->key] != a->key[0] ||
 		    lx->arena[w->key + w->klen - 1] != a->key[a->klen - 1]))
@@ -512,7 +523,7 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		if (dist > a->d)
 			continue;
 		if (a->best == -1 || dist < a->bestd || (dist == a->bestd &&
-		    lex_typo_before(a, w, lx->deletes.node[i].val))) {
+		    lex_typo_before(a, w, lx->deletes.node[i].val, dist))) {
 			a->best = lx->deletes.node[i].val;
 			a->bestd = dist;
 		}
@@ -572,13 +583,19 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	}
 	a.d = lex_max_distance(k);
 	a.dropped = k == LEX_MIN_TYPO - 1;
-	if (best == NULL && (a.d > 0 || a.dropped)) {
+	/*
+	 * One doubled letter squeezed away may instead be a letter dropped
+	 * next to it: "breathess" is breathless, not breathes stretched.  A
+	 * target one letter longer at one edit then reads first.
+	 */
+	a.longer = best != NULL && (size_t)best->len + 1 == n && a.d > 0;
+	if ((best == NULL || a.longer) && (a.d > 0 || a.dropped)) {
 		a.lx = lx;
 		a.key = key;
 		a.klen = k;
 		a.n = n;
 		a.best = -1;
-		if (a.dropped)
+		if (a.dropped || a.longer)
 			a.d = 1;
 		a.bestd = a.d + 1;
 		/* Four letters: only a target with one letter dropped inside. */

@@ -1090,6 +1090,15 @@ static void
 test_typos(void **state)
 {
 	static const struct case_ c[] = {
+		/*
+		 * A doubled letter is no stretch when a letter dropped beside
+		 * it makes a target, and at equal distance a word as long as
+		 * the typed one (letters swapped) reads before a shorter one.
+		 */
+		{ "not only breathess but my chest hurts too", E },
+		{ "not only breathelss but my chest hurts too", E },
+		{ "BREATLHESS AND CHEST PAIN", E },
+		{ "nasnblutn h\u00f6rt ned auf", U },
 		{ "brething is hard", U },
 		{ "breathles", U },
 		{ "chezt hurts", U },
