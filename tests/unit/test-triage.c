@@ -2029,6 +2029,8 @@ test_tune28_de(void **state)
 		{ "Atemnot, kann nicht mal mehr allein aufs Klo", E },
 		{ "die Luft ist so knapp, dass ich mich nicht einmal waschen kann", E },
 		{ "Luft ist gut, aber ich kann mich nicht mal allein anziehen", R },
+		{ "schaffe es nicht mal mehr allein ins Bad vor lauter Atemnot", E },
+		{ "kann nicht mal mehr allein duschen, wegen dem Gips am Bein", R },
 		{ "mis Grosi isch i de Chuchi zämegheit", E },
 		{ "er isch es paar Sekunde wäg gsi", E },
 		{ "Laptop zugeklappt, ab in den Feierabend", R },
