@@ -2100,6 +2100,46 @@ test_tune28_en(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune28 (German, an outside tester's hard cases): gasping told by the open
+ * mouth or a fish on dry land; "Luft" dictated as "Lust" ("keine Lust auf"
+ * stays none); breath too short to dress, wash or reach the toilet, across
+ * the comma of a "dass" clause, not across "aber"; Swiss "zämegheit" and
+ * "es paar Sekunde wäg gsi"; "ne LE"; a calf typed "Waed"; a cut that will
+ * not stop; "weil" ends a negation's scope; out of breath with laughter
+ * or at a bill is an idiom.
+ */
+static void
+test_tune28_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "japse wie ein Fisch an Land, mit weit offenem Mund", E },
+		{ "er schnappt mit offenem Maul und wird ganz grau", E },
+		{ "schnapp nur noch nach dem Ball, der Hund ist wild", R },
+		{ "muss die ganze Zeit nach Lust ringen", E },
+		{ "krieg keine Lust aufs Spazierengehen heute", R },
+		{ "Atemnot, kann nicht mal mehr allein aufs Klo", E },
+		{ "die Luft ist so knapp, dass ich mich nicht einmal waschen kann", E },
+		{ "Luft ist gut, aber ich kann mich nicht mal allein anziehen", R },
+		{ "schaffe es nicht mal mehr allein ins Bad vor lauter Atemnot", E },
+		{ "kann nicht mal mehr allein duschen, wegen dem Gips am Bein", R },
+		{ "mis Grosi isch i de Chuchi zämegheit", E },
+		{ "er isch es paar Sekunde wäg gsi", E },
+		{ "Laptop zugeklappt, ab in den Feierabend", R },
+		{ "hab bestimmt wieder ne LE", E },
+		{ "hatte vor drei Jahren eine LE, heute alles gut", R },
+		{ "Waed ist heiss und tut weh", U },
+		{ "die wdaen pochen", U },
+		{ "hab mich beim Rasieren geschnitten, lässt sich seit 20 min nicht stillen", U },
+		{ "Schnittwunde am Finger, tropft trotz Pflaster weiter", U },
+		{ "kann nicht laufen, weil die Wade so weh tut", U },
+		{ "war atemlos vor Lachen über den Film", R },
+		{ "mir blieb die Luft weg wegen der Heizkostenrechnung", R },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2585,6 +2625,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_clitics_and_optional_letters),
 		cmocka_unit_test(test_tune28_en),
+		cmocka_unit_test(test_tune28_de),
 		cmocka_unit_test(test_tune27),
 		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_tune26_es),
