@@ -103,6 +103,7 @@ struct scheduler {
 	size_t			  live;		/* reminders with a next fire */
 
 	int64_t			  seen_max;	/* newest updated_at read */
+	int64_t			  last_look;	/* now of the last load or poll */
 	int64_t			  now;		/* of the load or poll running */
 	size_t			  skips_logged;
 	int			  reload_pending; /* the last load failed */
@@ -728,10 +729,11 @@ scheduler_arm(struct scheduler *sch)
 }
 
 /*
- * Rows changed at or after the newest change already read, or within the
- * last SCH_OVERLAP seconds (a writer may commit a row stamped a moment
- * earlier after the last look).  Also re-arms the timer, which is how a
- * test clock's jump is noticed.
+ * Rows changed at or after the newest change already read, or within
+ * SCH_OVERLAP seconds before the last look (a writer may commit a row
+ * stamped a moment before that look, or in the second of a change already
+ * read, after it).  Also re-arms the timer, which is how a test clock's
+ * jump is noticed.
  */
 static void
 scheduler_poll_cb(evutil_socket_t fd, short what, void *arg)
@@ -748,8 +750,9 @@ scheduler_poll_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	sch->now = clock_now();
 	since = sch->seen_max + 1;
-	if (since > sch->now - SCH_OVERLAP)
-		since = sch->now - SCH_OVERLAP;
+	if (since > sch->last_look - SCH_OVERLAP)
+		since = sch->last_look - SCH_OVERLAP;
+	sch->last_look = sch->now;
 	if (storage_reminder_patients(sch->st, since, 1, scheduler_changed_cb,
 	    sch) == -1)
 		sch->metrics->db_errors++;
@@ -814,6 +817,7 @@ scheduler_load(struct scheduler *sch)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	scheduler_clear(sch);
 	sch->now = clock_now();
+	sch->last_look = sch->now;
 	tv.tv_sec = sch->set->conf->reminder_poll;
 	tv.tv_usec = 0;
 	event_add(sch->poll_ev, &tv);

@@ -43,6 +43,9 @@
 #define PG_PATIENTS_CHANNEL	"clotline_patients"
 /* Seconds between attempts to listen again after the connection is lost. */
 #define PG_WATCH_RETRY	5
+/* Seconds a connection attempt and its LISTEN may take (libpq's own
+   connect_timeout does not apply to PQconnectPoll). */
+#define PG_WATCH_DEADLINE	10
 
 /* The lock timeout of a store opened with busy_timeout_ms 0 (the daemon). */
 #define PG_LOCK_TIMEOUT_MS	1000
@@ -731,6 +734,7 @@ struct pg_watch {
 	void		(*cb)(void *);
 	void		*arg;
 	int		 lost;		/* said so in the log */
+	int		 refused;	/* LISTEN failed */
 };
 
 static void
@@ -1154,7 +1158,6 @@ pg_insert(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	return 0;
 }
 
-/* Runs a query of one row and one number: the number, or -1. */
 /*
  * Announces that a patient changed, so that every instance's scheduler
  * reads the change now instead of at its next poll (storage_watch).  The
@@ -1173,6 +1176,7 @@ pg_patients_changed(struct pg_store *s)
 	return 0;
 }
 
+/* Runs a query of one row and one number: the number, or -1. */
 static int64_t
 pg_number(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
     const char *what)
@@ -1512,25 +1516,40 @@ pg_watch_lose(struct pg_watch *w, const char *why)
 	evtimer_add(w->retry_ev, &tv);
 }
 
+/*
+ * Starts a connection; retry_ev is its deadline until it listens (a server
+ * that accepts and never answers must not keep the notices off for good).
+ */
 static void
 pg_watch_start(struct pg_watch *w)
 {
+	struct timeval	tv = { PG_WATCH_DEADLINE, 0 };
+
 	w->conn = PQconnectStart(w->location);
 	if (w->conn == NULL || PQstatus(w->conn) == CONNECTION_BAD) {
 		pg_watch_lose(w, NULL);
 		return;
 	}
 	w->state = PG_WATCH_CONNECTING;
-	if (pg_watch_wait(w, EV_WRITE) == -1)
+	if (pg_watch_wait(w, EV_WRITE) == -1) {
 		pg_watch_lose(w, "cannot watch the socket");
+		return;
+	}
+	evtimer_add(w->retry_ev, &tv);
 }
 
+/* Down: time to try again.  Otherwise the attempt ran out of time. */
 static void
 pg_watch_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct pg_watch	*w = arg;
+
 	(void)fd;
 	(void)what;
-	pg_watch_start(arg);
+	if (w->state != PG_WATCH_DOWN)
+		pg_watch_lose(w, "no answer in time");
+	else
+		pg_watch_start(w);
 }
 
 /* A connection step; once connected, LISTEN is sent. */
@@ -1560,25 +1579,30 @@ pg_watch_connecting(struct pg_watch *w)
 		return;
 	}
 	w->state = PG_WATCH_LISTENING;
+	w->refused = 0;
 	if (pg_watch_wait(w, EV_READ) == -1)
 		pg_watch_lose(w, "cannot watch the socket");
 }
 
-/* LISTEN's answer: 0 once it is read, 1 while it is coming, -1 failed. */
+/*
+ * LISTEN's answer: 0 once it is read, 1 while it is coming, -1 failed.
+ * PQgetResult would block for a result not yet in: PQisBusy before each.
+ */
 static int
 pg_watch_listened(struct pg_watch *w)
 {
 	PGresult	*res;
-	int		 ok = 1;
 
-	if (PQisBusy(w->conn))
-		return 1;
-	while ((res = PQgetResult(w->conn)) != NULL) {
+	for (;;) {
+		if (PQisBusy(w->conn))
+			return 1;
+		if ((res = PQgetResult(w->conn)) == NULL)
+			break;
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			ok = 0;
+			w->refused = 1;
 		PQclear(res);
 	}
-	return ok ? 0 : -1;
+	return w->refused ? -1 : 0;
 }
 
 static void
@@ -1607,6 +1631,7 @@ pg_watch_io_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		w->state = PG_WATCH_READY;
+		evtimer_del(w->retry_ev);	/* the deadline */
 		if (w->lost)
 			log_notice("storage: change notices from PostgreSQL "
 			    "again");

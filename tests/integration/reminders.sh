@@ -288,5 +288,16 @@ expect_eq "$(sql "SELECT paused, updated_at FROM patients WHERE phone = '$P_TWIC
 wait_for 10 log_has "patient $id_tw changed; reminders stopped" ||
 	fail "a pause in the same second as the enrolment was not seen: the paused patient keeps their reminders"
 ok "a change in the same second as the last one is seen"
+# A third change in that second, first polled for after the clock moved on:
+# the look reaches back from the last poll, not from the clock's now.
+api POST "/patients/$id_tw/resume"
+expect_eq "$HTTP_STATUS" 200 '... resumed through the API, in that second too'
+set_clock $((NOW + 10))
+_resumed_seen() {
+	[ "$(grep -cF "patient $id_tw changed; reminders recomputed" "$DAEMON_LOG")" -ge 2 ]
+}
+wait_for 10 _resumed_seen ||
+	fail "a resume in the same second, polled for 10 s later, was not seen"
+ok "... and so is one the poll reaches only after the clock moved on"
 stop_daemon
 finish
