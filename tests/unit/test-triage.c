@@ -2059,9 +2059,10 @@ test_tune28_es(void **state)
 		{ "me dej\u00f3 sin aliento el amanecer en la playa, camin\u00e9 30 min", R },
 	};
 	static const char *const yes[] = { "obvio", "obvio que s\u00ed",
-	    "por supuesto", "exacto, me aprieta", "desde luego", "efectivamente" };
+	    "por supuesto", "exacto, me aprieta", "desde luego", "efectivamente",
+	    "tal cual", "tambi\u00e9n", "mucho", "uf, s\u00ed" };
 	static const char *const notyes[] = { "obvio que no", "seguro que no",
-	    "obviamente mejor" };
+	    "obviamente mejor", "mucho mejor", "eso es todo, gracias" };
 
 	CHECK(c);
 	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
