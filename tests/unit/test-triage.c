@@ -2028,6 +2028,8 @@ test_tune28_es(void **state)
 		{ "me da miedo que sea una en Bolivia pulmonar", E },
 		{ "\u00bfy si es un co\u00e1gulo en el pulm\u00f3n? me duele al respirar", E },
 		{ "y si me da una embolia en el avi\u00f3n?", A },
+		{ "y si el trombo se fue al pulm\u00f3n?", E },
+		{ "\u00bfy si se me suelta el co\u00e1gulo en el avi\u00f3n?", A },
 		{ "tengo el fuelle pinchado desde el lunes", U },
 		{ "no me da el resuello para barrer", U },
 		{ "sab\u00e9s cuando te falta el aire? as\u00ed estoy hoy", U },
