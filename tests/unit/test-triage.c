@@ -2025,6 +2025,8 @@ test_tune28_es(void **state)
 	static const struct case_ c[] = {
 		{ "me pincha aqu\u00ed \U0001F449\U0001FAC0 y me cuesta respirar", E },
 		{ "dolor en el \u2764\uFE0F desde anoche", U },
+		{ "tengo la \U0001F9B5 hinchada desde ayer", U },
+		{ "me duele mucho la \U0001F9B5 izquierda", U },
 		{ "me da miedo que sea una en Bolivia pulmonar", E },
 		{ "\u00bfy si es un co\u00e1gulo en el pulm\u00f3n? me duele al respirar", E },
 		{ "y si me da una embolia en el avi\u00f3n?", A },
