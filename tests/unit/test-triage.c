@@ -2037,6 +2037,8 @@ test_tune28_es(void **state)
 		{ "sab\u00e9s cuando te falta el aire? as\u00ed estoy hoy", U },
 		{ "no me llenan bien los pulmones", U },
 		{ "me duele debajo del seno izquierdo", U },
+		{ "tengo como un nudo en el pecho", U },
+		{ "ando con el pecho cerrado y me cuesta respirar", E },
 		{ "le doy la teta al beb\u00e9 cada tres horas", R },
 		{ "el dolor de la pantorrilla no se me quita, al contrario", U },
 		{ "no se me pasa el dolor del gemelo", U },
