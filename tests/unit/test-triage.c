@@ -2140,6 +2140,73 @@ test_tune28_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune28, Spanish (an outside tester's hard cases): the heart or lungs shown
+ * by an emoji beside a pain word, "embolia" dictated as "en Bolivia", "¿y si
+ * es el coágulo?" as a fear of now (a what-if about a journey stays one), a
+ * broken bellows, the generic "you" ("sabés cuando te falta el aire? así
+ * estoy"), lungs that will not fill, the breast as the chest, a pain that
+ * will not go "al contrario", a cut still bleeding said without "sangre", the
+ * heart rate as FC, a calf that "jala" with the verb first, dictated
+ * punctuation, "resollar", "obvio" as a yes; a fright, a film star's heart
+ * attack and a breathtaking sunrise stay routine.
+ */
+static void
+test_tune28_es(void **state)
+{
+	static const struct case_ c[] = {
+		{ "me pincha aqu\u00ed \U0001F449\U0001FAC0 y me cuesta respirar", E },
+		{ "dolor en el \u2764\uFE0F desde anoche", U },
+		{ "tengo la \U0001F9B5 hinchada desde ayer", U },
+		{ "me duele mucho la \U0001F9B5 izquierda", U },
+		{ "me da miedo que sea una en Bolivia pulmonar", E },
+		{ "\u00bfy si es un co\u00e1gulo en el pulm\u00f3n? me duele al respirar", E },
+		{ "y si me da una embolia en el avi\u00f3n?", A },
+		{ "y si el trombo se fue al pulm\u00f3n?", E },
+		{ "\u00bfy si se me suelta el co\u00e1gulo en el avi\u00f3n?", A },
+		{ "tengo el fuelle pinchado desde el lunes", U },
+		{ "no me da el resuello para barrer", U },
+		{ "sab\u00e9s cuando te falta el aire? as\u00ed estoy hoy", U },
+		{ "no me llenan bien los pulmones", U },
+		{ "me duele debajo del seno izquierdo", U },
+		{ "tengo como un nudo en el pecho", U },
+		{ "ando con el pecho cerrado y me cuesta respirar", E },
+		{ "le doy la teta al beb\u00e9 cada tres horas", R },
+		{ "el dolor de la pantorrilla no se me quita, al contrario", U },
+		{ "no se me pasa el dolor del gemelo", U },
+		{ "me cort\u00e9 afeit\u00e1ndome y sigue saliendo", U },
+		{ "llevo media hora apretando la herida y no para", U },
+		{ "me hice un tajo en el dedo y no para", U },
+		{ "me cort\u00e9 el pelo y sigue saliendo caspa", R },
+		{ "FC 132 y se marea", U },
+		{ "el ox\u00edmetro marca 87", E },
+		{ "FR 32 y FC 125", U },
+		{ "creo que me est\u00e1 dando un en farto", E },
+		{ "me jala tantito el chamorro en las escaleras, pero se aguanta", A },
+		{ "me punza la pantorrilla al caminar", U },
+		{ "me tira el gemelo en la caminata, no es gran cosa", A },
+		{ "me duele la pantorrilla y no se me quita al descansar", U },
+		{ "hola coma puedo ir a la piscina signo de interrogaci\u00f3n", A },
+		{ "ando resollando desde ayer", U },
+		{ "casi no puedo resollar", E },
+		{ "no se me pasa nada el dolor de la pantorrilla", U },
+		{ "\u00bfno ser\u00e1 una embolia? me falta el aire", E },
+		{ "subo dos pisos y llego resoplando como si hubiera corrido", U },
+		{ "casi me da un infarto cuando vi el precio del pan", R },
+		{ "al actor le dio un infarto en la pel\u00edcula", R },
+		{ "me dej\u00f3 sin aliento el amanecer en la playa, camin\u00e9 30 min", R },
+	};
+	static const char *const yes[] = { "obvio", "obvio que s\u00ed",
+	    "por supuesto", "exacto, me aprieta", "desde luego", "efectivamente",
+	    "tal cual", "tambi\u00e9n", "mucho", "uf, s\u00ed" };
+	static const char *const notyes[] = { "obvio que no", "seguro que no",
+	    "obviamente mejor", "mucho mejor", "eso es todo, gracias" };
+
+	CHECK(c);
+	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
+	    sizeof notyes / sizeof notyes[0]);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2626,6 +2693,7 @@ main(void)
 		cmocka_unit_test(test_clitics_and_optional_letters),
 		cmocka_unit_test(test_tune28_en),
 		cmocka_unit_test(test_tune28_de),
+		cmocka_unit_test(test_tune28_es),
 		cmocka_unit_test(test_tune27),
 		cmocka_unit_test(test_tune26_en),
 		cmocka_unit_test(test_tune26_es),
