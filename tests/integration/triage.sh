@@ -71,7 +71,7 @@ floor "$C/en-tune.tsv" 99.9 97.9 0
 floor "$C/es-tune.tsv" 99.9 96.9 0
 floor "$C/de-tune.tsv" 99.9 97.2 0
 floor "$C/en-tune2.tsv" 99.9 96.6 1
-floor "$C/es-tune2.tsv" 99.9 97.5 0
+floor "$C/es-tune2.tsv" 99.9 97.9 0
 floor "$C/en-tune3.tsv" 99.9 97.4 0
 floor "$C/es-tune3.tsv" 99.9 97.4 0
 floor "$C/de-tune3.tsv" 99.9 98.9 0
@@ -84,7 +84,7 @@ floor "$C/es-tune4.tsv" 99.9 98.9 0
 floor "$C/de-tune4.tsv" 99.9 97.9 0
 floor "$C/en-tune5.tsv" 99.9 98.4 0
 floor "$C/es-tune5.tsv" 99.9 96.4 0
-floor "$C/de-tune5.tsv" 97.9 97.4 1
+floor "$C/de-tune5.tsv" 97.9 97.9 1
 floor "$C/en-tune6.tsv" 99.9 99.0 0
 floor "$C/es-tune6.tsv" 99.9 99.4 0
 floor "$C/de-tune6.tsv" 99.9 98.9 1
@@ -105,7 +105,7 @@ floor "$C/en-tune-hb3.tsv" 99.9 98.0 1
 floor "$C/es-tune-hb3.tsv" 99.9 96.1 0
 floor "$C/de-tune-hb3.tsv" 99.9 96.8 0
 floor "$C/en-tune11.tsv" 99.9 98.4 1
-floor "$C/es-tune11.tsv" 99.9 96.1 2
+floor "$C/es-tune11.tsv" 99.9 96.5 2
 floor "$C/de-tune11.tsv" 99.9 97.9 0
 floor "$C/en-tune12.tsv" 99.9 98.1 0
 floor "$C/es-tune12.tsv" 99.9 99.9 0
@@ -117,7 +117,7 @@ floor "$C/en-tune14.tsv" 99.9 97.9 0
 floor "$C/es-tune14.tsv" 99.9 96.1 0
 floor "$C/de-tune14.tsv" 99.9 96.9 0
 floor "$C/en-tune-hb4.tsv" 99.9 99.9 0
-floor "$C/es-tune-hb4.tsv" 99.9 98.7 0
+floor "$C/es-tune-hb4.tsv" 99.9 99.3 0
 floor "$C/de-tune-hb4.tsv" 99.9 97.3 0
 floor "$C/en-tune15.tsv" 98.2 98.2 1
 floor "$C/es-tune15.tsv" 99.9 97.5 0
@@ -128,7 +128,7 @@ floor "$C/de-tune-hb5.tsv" 99.9 97.2 0
 floor "$C/en-tune17.tsv" 99.9 99.4 0
 floor "$C/es-tune17.tsv" 99.9 99.4 0
 floor "$C/de-tune17.tsv" 99.9 97.9 0
-floor "$C/en-tune-hb7.tsv" 99.9 98.2 0
+floor "$C/en-tune-hb7.tsv" 99.9 98.8 0
 floor "$C/es-tune-hb7.tsv" 99.9 99.3 0
 floor "$C/de-tune-hb7.tsv" 99.9 97.0 0
 floor "$C/en-tune18.tsv" 99.9 99.9 0
@@ -142,10 +142,10 @@ floor "$C/en-tune-hb6.tsv" 99.9 97.4 0
 floor "$C/es-tune-hb6.tsv" 99.9 99.3 0
 floor "$C/de-tune-hb6.tsv" 99.9 97.5 0
 floor "$C/en-tune-hb9.tsv" 99.9 98.9 0
-floor "$C/es-tune-hb9.tsv" 99.9 95.2 0
+floor "$C/es-tune-hb9.tsv" 99.9 95.7 0
 floor "$C/de-tune-hb9.tsv" 99.9 95.8 0
 floor "$C/en-tune19.tsv" 99.9 97.3 0
-floor "$C/es-tune19.tsv" 99.9 96.6 0
+floor "$C/es-tune19.tsv" 99.9 97.0 0
 floor "$C/de-tune19.tsv" 99.9 96.4 1
 floor "$C/en-tune20.tsv" 96.3 97.0 4
 floor "$C/es-tune20.tsv" 98.3 96.4 3
@@ -168,12 +168,12 @@ floor "$C/de-tune25.tsv" 99.9 99.9 0
 floor "$C/en-tune26.tsv" 99.9 99.9 0
 floor "$C/es-tune26.tsv" 99.9 98.9 1
 floor "$C/de-tune26.tsv" 99.9 99.4 0
-floor "$C/en-tune27.tsv" 99.9 99.3 0
+floor "$C/en-tune27.tsv" 99.9 99.9 0
 floor "$C/es-tune27.tsv" 99.9 99.9 0
 floor "$C/de-tune27.tsv" 99.9 96.9 1
-floor "$C/en-tune28.tsv" 91.1 91.8 15
-floor "$C/es-tune28.tsv" 91.3 89.3 14
-floor "$C/de-tune28.tsv" 91.3 93.0 7
+floor "$C/en-tune28.tsv" 99.9 99.0 2
+floor "$C/es-tune28.tsv" 99.9 98.0 0
+floor "$C/de-tune28.tsv" 99.9 97.4 0
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
