@@ -1099,6 +1099,8 @@ test_typos(void **state)
 		{ "not only breathelss but my chest hurts too", E },
 		{ "BREATLHESS AND CHEST PAIN", E },
 		{ "nasnblutn h\u00f6rt ned auf", U },
+		/* A rare name ("Beath") is no known word: a typo reads. */
+		{ "cant beath and chst pain since an hour", E },
 		{ "brething is hard", U },
 		{ "breathles", U },
 		{ "chezt hurts", U },
