@@ -174,6 +174,9 @@ floor "$C/de-tune27.tsv" 99.9 96.9 1
 floor "$C/en-tune28.tsv" 99.9 99.0 2
 floor "$C/es-tune28.tsv" 99.9 98.0 0
 floor "$C/de-tune28.tsv" 99.9 97.4 0
+floor "$C/en-tune29.tsv" 97.7 94.5 2
+floor "$C/es-tune29.tsv" 95.4 94.9 6
+floor "$C/de-tune29.tsv" 93.4 94.4 5
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
