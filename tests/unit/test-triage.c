@@ -2209,6 +2209,37 @@ test_tune28_es(void **state)
 	    sizeof notyes / sizeof notyes[0]);
 }
 
+/*
+ * tune29 (English): talk cut short for air (words or a sentence hardly got
+ * out, a breath between every few words or mid-sentence, stopping for air at
+ * rest); a leg on fire, in flames or set alight; "yrs ago" as history; a
+ * named condition asked about as a risk.
+ */
+static void
+test_tune29_en(void **state)
+{
+	static const struct case_ c[] = {
+		{ "he could barely get a whole sentence out", E },
+		{ "mum can't get the words out, keeps stopping", E },
+		{ "she gets so nervous she can't get the words out of her mouth", R },
+		{ "every two or three words I have to pause for breath", E },
+		{ "gasping after each couple of words", E },
+		{ "I run out of breath mid sentence", E },
+		{ "has to stop for a breather even lying down", E },
+		{ "my shin is in flames since the walk", U },
+		{ "back of my leg feels like it has been set alight", U },
+		{ "calf on fire and it gets sharper with every step", U },
+		{ "my calf is fine, the fire alarm went off", R },
+		{ "had a heart attack 8 yrs ago, leg is ok", R },
+		{ "PE 2yrs ago, walking fine now", R },
+		{ "what is the risk of a clot going to my lungs?", A },
+		{ "am I at risk of a PE when I fly?", A },
+		{ "at risk of PE and cant breathe", E },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2692,6 +2723,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_clitics_and_optional_letters),
 		cmocka_unit_test(test_tune28_en),
 		cmocka_unit_test(test_tune28_de),
