@@ -2241,6 +2241,40 @@ test_tune29_en(void **state)
 }
 
 static void
+test_tune29_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* A word split by dictation. */
+		{ "no me entra el ai re", E },
+		{ "me cuesta el ai re desde anoche", U },
+		/* Breathlessness told with a periphrasis. */
+		{ "me duele el pecho y me estoy agitando", E },
+		{ "se est\u00e1 agitando mucho sentado en el sill\u00f3n", U },
+		{ "me empiezo a agitar con nada", U },
+		{ "estoy agit\u00e1ndome sin hacer nada", U },
+		{ "mi mam\u00e1 se est\u00e1 fatigando", U },
+		/* Big bruises, "toda morada". */
+		{ "tengo el brazo todo morado donde me pusieron la inyecci\u00f3n", U },
+		{ "la barriga llena de moretones por la heparina", U },
+		{ "una mancha morada grand\u00edsima en el muslo", U },
+		/* A heavy period. */
+		{ "tengo que cambiar la compresa cada media hora", U },
+		{ "cada hora me cambio el tamp\u00f3n", U },
+		{ "el periodo est\u00e1 super cargado con el sintrom", U },
+		/* Questions without a question mark. */
+		{ "que hago si me vuelve a doler", A },
+		{ "las pastillas se toman antes o despu\u00e9s de comer", A },
+		{ "la heparina se pone de d\u00eda o de noche", A },
+		/* Breathless from laughing. */
+		{ "me ahogu\u00e9 de la risa con mi nieto", R },
+		{ "de tanto re\u00edrme me qued\u00e9 sin aire", R },
+		{ "tambi\u00e9n camin\u00e9 20 minutos, cambio de tema", R },
+	};
+
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -2724,6 +2758,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune29_en),
+		cmocka_unit_test(test_tune29_es),
 		cmocka_unit_test(test_clitics_and_optional_letters),
 		cmocka_unit_test(test_tune28_en),
 		cmocka_unit_test(test_tune28_de),
