@@ -2237,6 +2237,16 @@ test_tune29_de(void **state)
 		/* a question without a question mark */
 		{ "n\u00e4chsten Monat Flug nach Kreta, worauf soll ich achten", A },
 		{ "Zugfahrt nach Wien morgen, irgendwas zu beachten", A },
+		/* the air told first */
+		{ "Luft bekomm ich fast keine", E },
+		{ "Luft krieg ich kaum noch", E },
+		/* a symptom denied after its name */
+		{ "Schmerzen in der Brust keine, bin aber kurzatmig", U },
+		{ "Brustschmerz keine", R },
+		/* air in things, a calm heart */
+		{ "kaum Luft im Schlauch vom Rad, also 40 Minuten spazieren gegangen", R },
+		{ "Planschbecken hat zu wenig Luft", R },
+		{ "Herz geht wieder ganz regelm\u00e4\u00dfig", R },
 	};
 
 	(void)state;
