@@ -2275,6 +2275,50 @@ test_tune29_es(void **state)
 }
 
 static void
+test_tune29_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* pain when breathing in, the verb first */
+		{ "Luft holen tut so weh, bin au\u00dferdem kurzatmig", E },
+		{ "tief einatmen tut mir richtig weh", U },
+		{ "das Durchatmen schmerzt seit heute", U },
+		{ "Atmen tut nicht mehr weh, danke", R },
+		{ "Atmen normal, Bein tut weh", U },
+		/* breathing that barely works */
+		{ "Luft holen geht fast nicht mehr", E },
+		{ "die Atmung klappt kaum noch", E },
+		{ "Luftholen klappt fast gar nicht", E },
+		{ "Luft geht kaum noch rein", E },
+		{ "atmen geht jetzt gar nicht mehr so gut", U },
+		{ "nein, atmen geht wieder gut", R },
+		/* tightness when breathing */
+		{ "so eine Enge beim Einatmen und die Brust dr\u00fcckt", E },
+		{ "beim Atmen wird es eng", U },
+		/* urine compared with something red */
+		{ "Pipi sieht aus wie Himbeersaft", U },
+		{ "Harn ist fleischwasserfarben", U },
+		{ "Urin heute dunkel wie Rotwein", U },
+		{ "ein Glas Rotwein zum Essen, Wade ist ruhig", R },
+		/* a question without a question mark */
+		{ "n\u00e4chsten Monat Flug nach Kreta, worauf soll ich achten", A },
+		{ "Zugfahrt nach Wien morgen, irgendwas zu beachten", A },
+		/* the air told first */
+		{ "Luft bekomm ich fast keine", E },
+		{ "Luft krieg ich kaum noch", E },
+		/* a symptom denied after its name */
+		{ "Schmerzen in der Brust keine, bin aber kurzatmig", U },
+		{ "Brustschmerz keine", R },
+		/* air in things, a calm heart */
+		{ "kaum Luft im Schlauch vom Rad, also 40 Minuten spazieren gegangen", R },
+		{ "Planschbecken hat zu wenig Luft", R },
+		{ "Herz geht wieder ganz regelm\u00e4\u00dfig", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -2759,6 +2803,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_tune29_es),
+		cmocka_unit_test(test_tune29_de),
 		cmocka_unit_test(test_clitics_and_optional_letters),
 		cmocka_unit_test(test_tune28_en),
 		cmocka_unit_test(test_tune28_de),
