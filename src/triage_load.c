@@ -761,11 +761,10 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			memcpy(w, s, (size_t)(p - s));
 			w[p - s] = '\0';
 			/* A stem ("perd" of perd\w+) is no word to correct to. */
-			(void)triage_lexicon_add(l->tr->lexicon, w,
+			if (triage_lexicon_add(l->tr->lexicon, w,
 			    kind == LEX_TARGET && p[0] == '\\' && p[1] == 'w' ?
-			    LEX_STEM : kind);
-			if (l->lowering)
-				triage_lexicon_lowering(l->tr->lexicon, w);
+			    LEX_STEM : kind) == 0 && l->lowering)
+				triage_lexicon_lowering(l->tr->lexicon);
 		} else if (p - s >= 4 && (size_t)(p - s) < sizeof w &&
 		    p[0] == '?' && triage_load_word_end(p + 1) &&
 		    kind != LEX_KNOWN) {

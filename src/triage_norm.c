@@ -266,18 +266,11 @@ triage_lexicon_add(struct triage_lexicon *lx, const char *word,
 }
 
 void
-triage_lexicon_lowering(struct triage_lexicon *lx, const char *word)
+triage_lexicon_lowering(struct triage_lexicon *lx)
 {
-	char	buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD * 4)];
-	size_t	i, n, len = strlen(word);
-
-	if (len > LEX_MAX_WORD * 4)
-		return;
-	n = triage_norm_fold(word, len, buf, TRIAGE_FOLD_CASE);
-	for (i = 0; i < lx->nword; i++)
-		if (lx->word[i].len == n &&
-		    memcmp(lx->arena + lx->word[i].off, buf, n) == 0)
-			lx->word[i].lowering = 1;
+	/* triage_lexicon_build gives a word's other entries the mark too. */
+	if (lx->nword > 0)
+		lx->word[lx->nword - 1].lowering = 1;
 	lx->built = 0;
 }
 
@@ -1211,6 +1204,7 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
 	const char	*w, *fix;
 	size_t		 i = 0, o = 0, s, n, k, span, nl, shortend = SIZE_MAX;
+	int		 apos;
 
 	while (i < len) {
 		if (!norm_is_letter((unsigned char)in[i])) {
@@ -1295,9 +1289,11 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		}
 		/*
 		 * A contraction, and a word glued to other letters (Cyrillic,
-		 * Greek), keeps its spelling.
+		 * Greek), keeps its spelling; a word before a clitic is read
+		 * on its own (norm_clitic).
 		 */
-		fix = memchr(w, '\'', n) != NULL ||
+		apos = memchr(w, '\'', n) != NULL;
+		fix = apos ||
 		    (i < len && (unsigned char)in[i] >= 0x80) ||
 		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :
 		    triage_lexicon_read(lx, w, n);
@@ -1307,24 +1303,17 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			o += k;
 			continue;
 		}
-		if (memchr(w, '\'', n) != NULL &&
-		    norm_fits(o, 2 * n + LEX_MAX_WORD, i) &&
-		    (k = norm_clitic(lx, w, n, out + o)) > 0) {
-			o += k;
-			continue;
-		}
-		if (memchr(w, '\'', n) == NULL &&
-		    (k = lex_stretch(lx, w, n, out + o)) > 0) {
-			o += k;
-			continue;
-		}
-		if (memchr(w, '\'', n) == NULL && norm_fits(o, LEX_MAX_WORD, i) &&
-		    (k = lex_stem_typo(lx, w, n, out + o)) > 0) {
-			o += k;
-			continue;
-		}
-		if (memchr(w, '\'', n) == NULL && norm_fits(o, 2 * n, i) &&
-		    (k = lex_split(lx, w, n, out + o)) > 0) {
+		if (apos) {
+			if (norm_fits(o, 2 * n + LEX_MAX_WORD, i) &&
+			    (k = norm_clitic(lx, w, n, out + o)) > 0) {
+				o += k;
+				continue;
+			}
+		} else if ((k = lex_stretch(lx, w, n, out + o)) > 0 ||
+		    (norm_fits(o, LEX_MAX_WORD, i) &&
+		    (k = lex_stem_typo(lx, w, n, out + o)) > 0) ||
+		    (norm_fits(o, 2 * n, i) &&
+		    (k = lex_split(lx, w, n, out + o)) > 0)) {
 			o += k;
 			continue;
 		}

@@ -64,12 +64,12 @@ void			 triage_lexicon_free(struct triage_lexicon *);
 int	triage_lexicon_add(struct triage_lexicon *, const char *word,
 	    enum triage_lex_kind);
 /*
- * Marks every entry of a word (folded as triage_lexicon_add folds it) as
- * one a level may be lowered by (the `mild` qualifier's): as a stem it
- * then never reads a typo's beginning, so that a typo cannot make a
- * symptom mild.  Call before triage_lexicon_build.
+ * Marks the word last added (by a call that returned 0) as one a level may
+ * be lowered by (the `mild` qualifier's): as a stem it then never reads a
+ * typo's beginning, so that a typo cannot make a symptom mild, whatever
+ * kind its other entries have.  Call before triage_lexicon_build.
  */
-void	triage_lexicon_lowering(struct triage_lexicon *, const char *word);
+void	triage_lexicon_lowering(struct triage_lexicon *);
 /* Builds the typo index; call once after the last triage_lexicon_add. */
 void	triage_lexicon_build(struct triage_lexicon *);
 size_t	triage_lexicon_count(const struct triage_lexicon *);
