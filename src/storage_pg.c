@@ -807,9 +807,10 @@ pg_i32(const PGresult *res, int row, int col)
  * hint such as "Is the server running locally ..."), in buf.
  */
 static const char *
-pg_conn_error(struct pg_store *s, char *buf, size_t len)
+pg_conn_error(PGconn *conn, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", PQerrorMessage(s->conn));
+	snprintf(buf, len, "%s", conn != NULL ? PQerrorMessage(conn) :
+	    "out of memory");
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
 }
@@ -845,7 +846,7 @@ pg_log_error(struct pg_store *s, const PGresult *res, const char *what)
 		code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	}
 	if (msg == NULL)
-		msg = pg_conn_error(s, buf, sizeof buf);
+		msg = pg_conn_error(s->conn, buf, sizeof buf);
 	pg_note_error(s, res);
 	log_error("storage: %s: %s%s%s%s", what, msg, code != NULL ? " (" : "",
 	    code != NULL ? code : "", code != NULL ? ")" : "");
@@ -1033,7 +1034,7 @@ pg_run_ahead(struct pg_store *s, const char *name, const struct pg_params *p,
 	}
 	return 0;
 broken:
-	log_error("storage: PostgreSQL: %s", pg_conn_error(s, buf,
+	log_error("storage: PostgreSQL: %s", pg_conn_error(s->conn, buf,
 	    sizeof buf));
 	PQclear(*res);
 	*res = NULL;
@@ -1050,7 +1051,7 @@ broken:
 		r = PQexecPrepared(s->conn, aname, v[0] != NULL ? 1 : 0, v,
 		    NULL, NULL, 0);
 		if (r == NULL) {
-			log_error("storage: PostgreSQL: %s", pg_conn_error(s,
+			log_error("storage: PostgreSQL: %s", pg_conn_error(s->conn,
 			    buf, sizeof buf));
 			failed = 1;
 		} else if (pg_ahead_check(s, &s->ahead[i], r) == -1)
@@ -1085,14 +1086,14 @@ pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN && s->tx) {
 		log_error("storage: %s: the connection to PostgreSQL was lost "
 		    "inside a transaction: %s", what,
-		    pg_conn_error(s, buf, sizeof buf));
+		    pg_conn_error(s->conn, buf, sizeof buf));
 		pg_ahead_clear(s);
 		return NULL;
 	}
 	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN &&
 	    pg_connected(s) == -1) {
 		log_error("storage: %s: PostgreSQL is unreachable: %s", what,
-		    pg_conn_error(s, buf, sizeof buf));
+		    pg_conn_error(s->conn, buf, sizeof buf));
 		pg_ahead_clear(s);
 		return NULL;
 	}
@@ -1496,12 +1497,8 @@ pg_watch_lose(struct pg_watch *w, const char *why)
 	struct timeval	tv = { PG_WATCH_RETRY, 0 };
 	char		buf[256];
 
-	if (why == NULL) {
-		snprintf(buf, sizeof buf, "%s", w->conn != NULL ?
-		    PQerrorMessage(w->conn) : "out of memory");
-		buf[strcspn(buf, "\n")] = '\0';
-		why = buf;
-	}
+	if (why == NULL)
+		why = pg_conn_error(w->conn, buf, sizeof buf);
 	if (!w->lost)
 		log_warn("storage: no change notices from PostgreSQL (%s); "
 		    "other instances' changes to patients are seen at the "
