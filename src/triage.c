@@ -20,8 +20,9 @@
  * safe error.
  *
  * Speed: a target (a concept, cue kind or list) is searched line by line,
- * and only the lines whose required literals are in the message
- * (triage_lit.c); triage_set_next merges the lines' matches into the one the
+ * a pattern of several top-level branches cut into a line for each
+ * (triage_load_add), and only the lines whose required literals are in the
+ * message (triage_lit.c); triage_set_next merges the lines' matches into the one the
  * joined alternation would give.  A cue kind is searched the first time
  * a reading needs it (triage_scan_cue), so a message without symptoms costs
  * no cue searches and the costly ones (subject words, questions) are searched

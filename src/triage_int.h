@@ -178,6 +178,7 @@ struct triage_rules {
 
 int	triage_lit_line(struct triage_lits *, struct triage_line *,
 	    const char *);
+int	triage_lit_cuts(const char *, size_t *, int);
 void	triage_lit_build(struct triage_lits *);
 void	triage_lit_free(struct triage_lits *);
 int	triage_lit_scan(const struct triage_lits *, const char *, size_t,

@@ -632,6 +632,54 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 }
 
 /*
+ * Where a line may be cut into lines of its own: the offsets of the '|'
+ * between its top-level branches, into cut (at most max).  Returns how many
+ * there are, or 0 when the line must stay whole: the literal walk gives up
+ * on it (its syntax could tie the branches together, as a back reference or
+ * an inline option does), a branch is empty, or there are more than max.
+ * The branches as lines of their own match as the line does inside its
+ * set's alternation: "(?:A|B)" is "(?:A)|(?:B)".
+ */
+int
+triage_lit_cuts(const char *pattern, size_t *cut, int max)
+{
+	struct lit_walk	 w;
+	struct lit_cnf	 cnf;
+	const char	*p, *last = pattern;
+	int		 depth = 0, n = 0;
+
+	memset(&w, 0, sizeof w);
+	w.p = pattern;
+	w.bytes = 1;
+	lit_alt(&w, &cnf);
+	lit_cnf_free(&cnf);
+	if (w.bad || *w.p != '\0')
+		return 0;
+	for (p = pattern; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '[') {
+			for (p += 1 + (p[1] == '^'), p += *p == ']';
+			    *p != '\0' && *p != ']'; p += 1 + (*p == '\\' &&
+			    p[1] != '\0'))
+				;
+			if (*p == '\0')
+				return 0;
+		} else if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		else if (*p == '|' && depth == 0) {
+			if (n == max || p == last)
+				return 0;
+			cut[n++] = (size_t)(p - pattern);
+			last = p + 1;
+		}
+	}
+	return n > 0 && *last != '\0' ? n : 0;
+}
+
+/*
  * Builds the automaton over every literal: a trie, then failure links in
  * breadth-first order, turned into a full transition table so the scan
  * takes one step a byte.  Each distinct literal (a state where one ends) is

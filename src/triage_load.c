@@ -30,6 +30,7 @@
 #include "xmalloc.h"
 
 #define LOAD_MAX_LINE	4096
+#define LOAD_MAX_CUTS	64	/* branches a line is cut into, less one */
 #define LOAD_FLAGS	(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
 
 /* Where a pattern line goes. */
@@ -194,21 +195,14 @@ triage_load_ascii(struct triage_line *ln, const char *pattern, int bytes)
 	ln->ascii_jit = triage_load_has_jit(ln->ascii);
 }
 
-/* Compiles one line's pattern into a target's set and its alternation. */
+/* One compiled line into a set. */
 static void
-triage_load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
-    const char *pattern, const char *what, const char *path, unsigned line)
+triage_load_line(struct load *l, struct triage_set *ts, pcre2_code *re,
+    const char *pattern)
 {
 	struct triage_line	*ln;
-	pcre2_code		*re;
 	int			 bytes;
 
-	if (*pattern == '\0') {
-		diag_error(l->d, path, line, "%s: no pattern", what);
-		return;
-	}
-	if ((re = triage_load_compile(l, pattern, what, path, line, 1)) == NULL)
-		return;
 	ts->line = xreallocarray(ts->line, (size_t)ts->nline + 1,
 	    sizeof *ts->line);
 	ln = &ts->line[ts->nline++];
@@ -219,6 +213,46 @@ triage_load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 	triage_load_ascii(ln, pattern, bytes);
 	if (ts->nline > l->tr->maxline)
 		l->tr->maxline = ts->nline;
+}
+
+/*
+ * Compiles one line's pattern into a target's set and its alternation.  A
+ * line of several top-level branches goes in as a line for each
+ * (triage_lit_cuts): each is then searched only when its own literals are
+ * in the message, and a search that fails fails sooner.
+ */
+static void
+triage_load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
+    const char *pattern, const char *what, const char *path, unsigned line)
+{
+	size_t		 cut[LOAD_MAX_CUTS], from;
+	pcre2_code	*re;
+	char		*branch;
+	int		 ncut, i;
+
+	if (*pattern == '\0') {
+		diag_error(l->d, path, line, "%s: no pattern", what);
+		return;
+	}
+	ncut = triage_lit_cuts(pattern, cut, LOAD_MAX_CUTS);
+	if ((re = triage_load_compile(l, pattern, what, path, line,
+	    ncut == 0)) == NULL)
+		return;
+	if (ncut == 0)
+		triage_load_line(l, ts, re, pattern);
+	else {
+		pcre2_code_free(re);	/* it compiles: so does each branch */
+		for (i = 0, from = 0; i <= ncut; i++) {
+			branch = xstrndup(pattern + from,
+			    (i < ncut ? cut[i] : strlen(pattern)) - from);
+			if ((re = triage_load_compile(l, branch, what, path,
+			    line, 1)) != NULL)
+				triage_load_line(l, ts, re, branch);
+			free(branch);
+			if (i < ncut)
+				from = cut[i] + 1;
+		}
+	}
 	if (*src == NULL)
 		*src = xevbuffer_new();
 	else

@@ -843,6 +843,67 @@ test_literal_walk(void **state)
 	assert_int_equal(walk("(?<!\xc3\xa9)x", &ln), 0);
 }
 
+/* The cuts of a line into its top-level branches, as offsets. */
+static int
+cuts(const char *pattern, size_t *at)
+{
+	return triage_lit_cuts(pattern, at, 4);
+}
+
+static void
+test_line_cuts(void **state)
+{
+	struct triage_rules	*tr;
+	struct triage_set	*ts;
+	struct diag		 d;
+	uint64_t		 sat[16];
+	size_t			 at[4];
+	int			 i;
+
+	assert_int_equal(cuts("\\bfoo\\b|\\bbar\\b", at), 1);
+	assert_int_equal(at[0], 7);
+	assert_int_equal(cuts("a|(b|c)|[|]|\\||d", at), 4);
+	assert_int_equal(at[0], 1);
+	assert_int_equal(at[3], 14);
+	/* Nothing to cut, or not safely: one line. */
+	assert_int_equal(cuts("(a|b)c", at), 0);
+	assert_int_equal(cuts("[]|]x", at), 0);
+	assert_int_equal(cuts("[^]|]x", at), 0);
+	assert_int_equal(cuts("a\\|b", at), 0);
+	assert_int_equal(cuts("a||b", at), 0);		/* an empty branch */
+	assert_int_equal(cuts("a|", at), 0);
+	assert_int_equal(cuts("|a", at), 0);
+	assert_int_equal(cuts("(a)\\1|b", at), 0);	/* a back reference */
+	assert_int_equal(cuts("(?i)a|b", at), 0);	/* an inline option */
+	assert_int_equal(cuts("a|b|c|d|e|f", at), 0);	/* more than max */
+
+	/*
+	 * Loaded, each branch is a line with its own literals: "foo qux"
+	 * has a literal of each branch but all of neither, so no line of
+	 * the concept is searched.  The order of the lines is the order
+	 * of the branches, so a tie at one start goes to the first branch,
+	 * as in the alternation.
+	 */
+	testlib_write("x.rules", "concept a \\bfoo\\W+bar\\b|"
+	    "\\bbaz\\W+qux\\b|\\bfoo\\b\nrule r urgent a\n");
+	diag_init(&d);
+	tr = triage_rules_load(testlib_tmpdir(), &d);
+	assert_non_null(tr);
+	for (i = 0; strcmp(tr->concepts[i].id, "a") != 0; i++)
+		assert_true(i + 1 < tr->nconcepts);
+	ts = &tr->concepts[i].set;
+	assert_int_equal(ts->nline, 3);
+	assert_true(tr->lits.nwords <= 16);
+	(void)triage_lit_scan(&tr->lits, "foo qux", 7, sat);
+	assert_false(triage_lit_may(sat, &ts->line[0]));
+	assert_false(triage_lit_may(sat, &ts->line[1]));
+	assert_true(triage_lit_may(sat, &ts->line[2]));
+	(void)triage_lit_scan(&tr->lits, "baz qux", 7, sat);
+	assert_true(triage_lit_may(sat, &ts->line[1]));
+	triage_rules_free(tr);
+	diag_clear(&d);
+}
+
 /*
  * Every line of the shipped rules, on every message of the labelled
  * corpora and on awkward variants of them: where the line's pattern
@@ -2779,6 +2840,7 @@ main(void)
 		cmocka_unit_test(test_bad_input_is_safe),
 		cmocka_unit_test(test_loader_diagnostics),
 		cmocka_unit_test(test_literal_walk),
+		cmocka_unit_test(test_line_cuts),
 		cmocka_unit_test(test_prefilter_never_misses),
 		cmocka_unit_test(test_caseless_pairs_with_ascii),
 		cmocka_unit_test(test_apostrophe_forms),
