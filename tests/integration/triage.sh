@@ -189,6 +189,9 @@ floor "$C/de-heldback12.tsv" 94.6 95.4 3
 floor "$C/en-heldback13.tsv" 97.3 94.9 2
 floor "$C/es-heldback13.tsv" 92.6 94.9 6
 floor "$C/de-heldback13.tsv" 97.4 97.1 1
+floor "$C/en-heldback14.tsv" 92.6 97.2 3
+floor "$C/es-heldback14.tsv" 97.5 93.6 5
+floor "$C/de-heldback14.tsv" 94.9 96.4 3
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
