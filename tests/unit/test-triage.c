@@ -2379,6 +2379,41 @@ test_tune29_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune30 (English): a leg compared in size with the other one without naming
+ * it; dictation of "coughing up blood"; denials closed by "nothing like that";
+ * crying and "bloody" as an intensifier.
+ */
+static void
+test_tune30_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* size against the other leg, the leg unnamed */
+		{ "looking again it's nearly double the size of my good leg", U },
+		{ "it's three times as thick as the other one now", U },
+		{ "honestly it's way larger than my other leg tonight", U },
+		{ "compared with the other side it's massive", U },
+		{ "the new bandage isn't bigger than the old one", R },
+		/* coughing up blood as dictation hears it */
+		{ "he keeps coffin up blood this evening", E },
+		{ "mum has been cuffing up some blood", E },
+		{ "I was caught in up blood in the night", E },
+		{ "got caught up, blood pressure was fine", R },
+		/* a list of denials closed by "nothing like that" */
+		{ "no nosebleeds, no blood in my pee, nothing like that", R },
+		{ "no black poo or anything like that", R },
+		{ "never had calf pain like this, it's throbbing", U },
+		/* crying, "bloody" as praise */
+		{ "had a proper good cry at the funeral", R },
+		{ "had a big old sob watching the film", R },
+		{ "my physio says I'm a bloody legend", R },
+		{ "bloody chuffed, walked to the shops", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2863,6 +2898,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_tune29_es),
 		cmocka_unit_test(test_tune29_de),
