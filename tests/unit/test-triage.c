@@ -2380,6 +2380,38 @@ test_tune29_de(void **state)
 }
 
 static void
+test_tune30_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a carer's patient slumped over or unresponsive */
+		{ "mi abuelo estaba comiendo y se cayo de lado en la silla", E },
+		{ "mi marido se lade\u00f3 en el sof\u00e1 y no nos contesta", E },
+		{ "se le fue la cabeza para un lado y tiene la boca torcida", E },
+		{ "mi madre no abre los ojos aunque la sacudimos", E },
+		{ "no podemos despertarlo, lleva un rato asi", E },
+		{ "mi esposa no se despierta y respira raro", E },
+		{ "el perro se fue para un lado y yo para el otro jaja, caminata hecha", R },
+		/* a weight sitting on the chest, the chest not named */
+		{ "es como si tuviera una losa encima y me cuesta respirar", E },
+		{ "me falta el aire, siento una piedra aplastandome", E },
+		{ "tengo un elefante sentado arriba", U },
+		{ "como si me hubiera pasado un camion por encima, pero camine 20 minutos", R },
+		/* tired or heavy legs: advice when mild, urgent otherwise */
+		{ "despues del paseo noto las piernas un poco pesadas, es normal?", A },
+		{ "tengo un poquito de cansancio en la pantorrilla al caminar", A },
+		{ "tengo la pierna muy pesada desde ayer", U },
+		{ "ya no siento las piernas tan cansadas", R },
+		/* the Peruvian filler "pe" is no PE */
+		{ "tengo el tobillo bien hinchado pe", U },
+		{ "ya pe, hoy camine una hora", R },
+		{ "I think it's a PE", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -2863,6 +2895,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune30_es),
 		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_tune29_es),
 		cmocka_unit_test(test_tune29_de),
