@@ -2405,6 +2405,13 @@ test_tune30_es(void **state)
 		{ "tengo el tobillo bien hinchado pe", U },
 		{ "ya pe, hoy camine una hora", R },
 		{ "I think it's a PE", E },
+		/* an exclamation with "qu\u00e9" is no question; blood idioms */
+		{ "\u00a1qu\u00e9 tarde tan bonita! camine media hora", R },
+		{ "que rico el sol hoy, sali a pasear", R },
+		{ "que tan lejos puedo caminar", A },
+		{ "qu\u00e9 bien, \u00bfpuedo ir a nadar?", A },
+		{ "mi yerno tiene la sangre muy pesada jaja", R },
+		{ "no me hago mala sangre con eso", R },
 	};
 
 	(void)state;
