@@ -2405,6 +2405,13 @@ test_tune30_es(void **state)
 		{ "tengo el tobillo bien hinchado pe", U },
 		{ "ya pe, hoy camine una hora", R },
 		{ "I think it's a PE", E },
+		{ "mi t\u00eda no vuelve en s\u00ed", E },
+		{ "mi padre se qued\u00f3 como muerto en la cama", E },
+		{ "no hay manera de que reaccione, la llamamos y nada", E },
+		{ "como si me aplastara una roca, y me ahogo", E },
+		{ "siento como un peso enorme encima y me falta el aire", E },
+		{ "las piernas me pesan un poco tras el paseo", A },
+		{ "tengo la pierna como de plomo", U },
 		/* an exclamation with "qu\u00e9" is no question; blood idioms */
 		{ "\u00a1qu\u00e9 tarde tan bonita! camine media hora", R },
 		{ "que rico el sol hoy, sali a pasear", R },
