@@ -2415,6 +2415,52 @@ test_tune30_en(void **state)
 }
 
 static void
+test_tune30_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a carer's patient slumped over or unresponsive */
+		{ "mi abuelo estaba comiendo y se cayo de lado en la silla", E },
+		{ "mi marido se lade\u00f3 en el sof\u00e1 y no nos contesta", E },
+		{ "se le fue la cabeza para un lado y tiene la boca torcida", E },
+		{ "mi madre no abre los ojos aunque la sacudimos", E },
+		{ "no podemos despertarlo, lleva un rato asi", E },
+		{ "mi esposa no se despierta y respira raro", E },
+		{ "el perro se fue para un lado y yo para el otro jaja, caminata hecha", R },
+		/* a weight sitting on the chest, the chest not named */
+		{ "es como si tuviera una losa encima y me cuesta respirar", E },
+		{ "me falta el aire, siento una piedra aplastandome", E },
+		{ "tengo un elefante sentado arriba", U },
+		{ "como si me hubiera pasado un camion por encima, pero camine 20 minutos", R },
+		/* tired or heavy legs: advice when mild, urgent otherwise */
+		{ "despues del paseo noto las piernas un poco pesadas, es normal?", A },
+		{ "tengo un poquito de cansancio en la pantorrilla al caminar", A },
+		{ "tengo la pierna muy pesada desde ayer", U },
+		{ "ya no siento las piernas tan cansadas", R },
+		/* the Peruvian filler "pe" is no PE */
+		{ "tengo el tobillo bien hinchado pe", U },
+		{ "ya pe, hoy camine una hora", R },
+		{ "I think it's a PE", E },
+		{ "mi t\u00eda no vuelve en s\u00ed", E },
+		{ "mi padre se qued\u00f3 como muerto en la cama", E },
+		{ "no hay manera de que reaccione, la llamamos y nada", E },
+		{ "como si me aplastara una roca, y me ahogo", E },
+		{ "siento como un peso enorme encima y me falta el aire", E },
+		{ "las piernas me pesan un poco tras el paseo", A },
+		{ "tengo la pierna como de plomo", U },
+		/* an exclamation with "qu\u00e9" is no question; blood idioms */
+		{ "\u00a1qu\u00e9 tarde tan bonita! camine media hora", R },
+		{ "que rico el sol hoy, sali a pasear", R },
+		{ "que tan lejos puedo caminar", A },
+		{ "qu\u00e9 bien, \u00bfpuedo ir a nadar?", A },
+		{ "mi yerno tiene la sangre muy pesada jaja", R },
+		{ "no me hago mala sangre con eso", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -2899,6 +2945,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune30_en),
+		cmocka_unit_test(test_tune30_es),
 		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_tune29_es),
 		cmocka_unit_test(test_tune29_de),
