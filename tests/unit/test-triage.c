@@ -2460,6 +2460,28 @@ test_tune30_es(void **state)
 	CHECK(c);
 }
 
+/*
+ * "A bit" somewhere in a message does not make a leg pain said to be
+ * strong a mild ache: intensity said with the pain itself keeps it urgent.
+ */
+static void
+test_strong_pain_not_mild(void **state)
+{
+	static const struct case_ c[] = {
+		{ "my calf really hurts and my leg is a bit tired", U },
+		{ "calf hurts like hell, ankle a bit puffy", U },
+		{ "a little stiff but the back of my knee is killing me", U },
+		{ "me duele muchísimo la pantorrilla y tengo la pierna un poco cansada", U },
+		{ "un poco cansada la pierna pero la pantorrilla me está matando", U },
+		{ "die Wade tut richtig weh, sonst nur ein bisschen müde", U },
+		{ "höllische Schmerzen in der Wade, ein bisschen besser als gestern", U },
+		{ "calf is a bit sore", A },
+		{ "my calf doesn't really hurt, just a bit stiff", R },
+	};
+
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -2944,6 +2966,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_strong_pain_not_mild),
 		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune30_es),
 		cmocka_unit_test(test_tune29_en),
