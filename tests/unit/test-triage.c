@@ -2380,6 +2380,38 @@ test_tune29_de(void **state)
 }
 
 static void
+test_tune30_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* the leg that no longer fits a shoe, a time before the "nicht" */
+		{ "Der linke Fu\u00df passt seit Montag nicht mehr in meine Schuhe", U },
+		{ "Mein Bein passt seit heute fr\u00fch kaum noch in die Jeans", U },
+		{ "Ich komme seit gestern mit dem rechten Fu\u00df nicht mehr in den Stiefel", U },
+		{ "Beine passen gut in die Schuhe", R },
+		/* pricking and pinching in the chest, on breathing in */
+		{ "Beim tiefen Einatmen pikst es links in der Brust", U },
+		{ "In der Brust zwickt es heute st\u00e4ndig", U },
+		{ "pikst in der Brust und ich bin kurzatmig", E },
+		{ "Die Impfung hat am Arm gepiekst", R },
+		/* blood coughed up told by a compound colour */
+		{ "hab beim Husten dunkelrote F\u00e4den im Schleim", E },
+		{ "Eben was Dunkelrotes ins Klo gehustet", E },
+		{ "Der Auswurf ist heute rostfarben", E },
+		/* the air that did not last */
+		{ "Die Puste hat auf dem Weg nicht gereicht", U },
+		{ "die Luft reichte an der Treppe nicht", U },
+		{ "Luft hat heute gut gereicht", R },
+		/* what-ifs: "dann auch noch", "wie erkenne ich, ob" */
+		{ "Und wenn dann auch noch Atemnot dazukommt, was dann?", A },
+		{ "Wie erkenne ich, ob ein Gerinnsel in der Lunge ist?", A },
+		/* "Luft nach oben" is room to improve */
+		{ "Beim Tempo ist noch Luft nach oben", R },
+	};
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -2863,6 +2895,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune30_de),
 		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_tune29_es),
 		cmocka_unit_test(test_tune29_de),
