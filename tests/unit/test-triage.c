@@ -2406,6 +2406,11 @@ test_tune30_de(void **state)
 		{ "Wie erkenne ich, ob ein Gerinnsel in der Lunge ist?", A },
 		/* "Luft nach oben" is room to improve */
 		{ "Beim Tempo ist noch Luft nach oben", R },
+		/* a named condition as a programme's subject, or a past event */
+		{ "Gestern einen Artikel zur Lungenembolie gelesen, mir gehts aber gut", R },
+		{ "Seit seiner Lungenembolie ist mein Mann sehr vorsichtig", R },
+		{ "Hab ein Video \u00fcber Herzinfarkt gesehen und jetzt hab ich selbst Brustschmerzen", U },
+		{ "Mein Vater hat gerade einen Herzinfarkt", E },
 	};
 	(void)state;
 	CHECK(c);
