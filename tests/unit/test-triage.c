@@ -2388,9 +2388,14 @@ test_tune30_de(void **state)
 		{ "Mein Bein passt seit heute fr\u00fch kaum noch in die Jeans", U },
 		{ "Ich komme seit gestern mit dem rechten Fu\u00df nicht mehr in den Stiefel", U },
 		{ "Beine passen gut in die Schuhe", R },
+		{ "mit dem linken Bein komm ich seit gestern kaum noch in die Jeans", U },
+		{ "Komme seit heute nicht mehr in meinen rechten Schuh rein", U },
+		{ "Die F\u00fc\u00dfe passen abends nicht mehr in die Hausschuhe", U },
 		/* pricking and pinching in the chest, on breathing in */
 		{ "Beim tiefen Einatmen pikst es links in der Brust", U },
 		{ "In der Brust zwickt es heute st\u00e4ndig", U },
+		{ "hab so Pikser in der Brust", U },
+		{ "Es piekst beim Luftholen", U },
 		{ "pikst in der Brust und ich bin kurzatmig", E },
 		{ "Die Impfung hat am Arm gepiekst", R },
 		/* blood coughed up told by a compound colour */
@@ -2400,6 +2405,8 @@ test_tune30_de(void **state)
 		/* the air that did not last */
 		{ "Die Puste hat auf dem Weg nicht gereicht", U },
 		{ "die Luft reichte an der Treppe nicht", U },
+		{ "am Berg hat die Luft nicht gelangt", U },
+		{ "Puste langt nimmer", U },
 		{ "Luft hat heute gut gereicht", R },
 		/* what-ifs: "dann auch noch", "wie erkenne ich, ob" */
 		{ "Und wenn dann auch noch Atemnot dazukommt, was dann?", A },
