@@ -2411,6 +2411,8 @@ test_tune30_de(void **state)
 		/* what-ifs: "dann auch noch", "wie erkenne ich, ob" */
 		{ "Und wenn dann auch noch Atemnot dazukommt, was dann?", A },
 		{ "Wie erkenne ich, ob ein Gerinnsel in der Lunge ist?", A },
+		{ "falls ich irgendwann keine Luft krieg, hab ich das Spray dabei", A },
+		{ "Wenn ich mal schneller gehe, krieg ich kaum Luft", E },
 		/* "Luft nach oben" is room to improve */
 		{ "Beim Tempo ist noch Luft nach oben", R },
 		/* a named condition as a programme's subject, or a past event */
