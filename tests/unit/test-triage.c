@@ -2483,6 +2483,52 @@ test_strong_pain_not_mild(void **state)
 }
 
 static void
+test_tune30_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* the leg that no longer fits a shoe, a time before the "nicht" */
+		{ "Der linke Fu\u00df passt seit Montag nicht mehr in meine Schuhe", U },
+		{ "Mein Bein passt seit heute fr\u00fch kaum noch in die Jeans", U },
+		{ "Ich komme seit gestern mit dem rechten Fu\u00df nicht mehr in den Stiefel", U },
+		{ "Beine passen gut in die Schuhe", R },
+		{ "mit dem linken Bein komm ich seit gestern kaum noch in die Jeans", U },
+		{ "Komme seit heute nicht mehr in meinen rechten Schuh rein", U },
+		{ "Die F\u00fc\u00dfe passen abends nicht mehr in die Hausschuhe", U },
+		/* pricking and pinching in the chest, on breathing in */
+		{ "Beim tiefen Einatmen pikst es links in der Brust", U },
+		{ "In der Brust zwickt es heute st\u00e4ndig", U },
+		{ "hab so Pikser in der Brust", U },
+		{ "Es piekst beim Luftholen", U },
+		{ "pikst in der Brust und ich bin kurzatmig", E },
+		{ "Die Impfung hat am Arm gepiekst", R },
+		/* blood coughed up told by a compound colour */
+		{ "hab beim Husten dunkelrote F\u00e4den im Schleim", E },
+		{ "Eben was Dunkelrotes ins Klo gehustet", E },
+		{ "Der Auswurf ist heute rostfarben", E },
+		/* the air that did not last */
+		{ "Die Puste hat auf dem Weg nicht gereicht", U },
+		{ "die Luft reichte an der Treppe nicht", U },
+		{ "am Berg hat die Luft nicht gelangt", U },
+		{ "Puste langt nimmer", U },
+		{ "Luft hat heute gut gereicht", R },
+		/* what-ifs: "dann auch noch", "wie erkenne ich, ob" */
+		{ "Und wenn dann auch noch Atemnot dazukommt, was dann?", A },
+		{ "Wie erkenne ich, ob ein Gerinnsel in der Lunge ist?", A },
+		{ "falls ich irgendwann keine Luft krieg, hab ich das Spray dabei", A },
+		{ "Wenn ich mal schneller gehe, krieg ich kaum Luft", E },
+		/* "Luft nach oben" is room to improve */
+		{ "Beim Tempo ist noch Luft nach oben", R },
+		/* a named condition as a programme's subject, or a past event */
+		{ "Gestern einen Artikel zur Lungenembolie gelesen, mir gehts aber gut", R },
+		{ "Seit seiner Lungenembolie ist mein Mann sehr vorsichtig", R },
+		{ "Hab ein Video \u00fcber Herzinfarkt gesehen und jetzt hab ich selbst Brustschmerzen", U },
+		{ "Mein Vater hat gerade einen Herzinfarkt", E },
+	};
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -2969,6 +3015,7 @@ main(void)
 		cmocka_unit_test(test_strong_pain_not_mild),
 		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune30_es),
+		cmocka_unit_test(test_tune30_de),
 		cmocka_unit_test(test_tune29_en),
 		cmocka_unit_test(test_tune29_es),
 		cmocka_unit_test(test_tune29_de),
