@@ -3,7 +3,10 @@
 # Triage throughput: messages per second through `clotline triage` on one
 # core with every shipped rule loaded, and peak memory at two input sizes
 # with the same number of conversations (memory must not grow with the
-# number of messages).
+# number of messages).  Each run also gives its CPU time (user and system),
+# and messages per CPU second: on a shared machine, where neighbours take
+# turns on the core, that is the engine's own rate, the wall clock's is
+# what the machine gave it.
 #
 #   bench/triage.sh [MESSAGES]      default 1000000; needs a built src/clotline
 #
@@ -39,15 +42,17 @@ echo "corpus messages: $(wc -l <"$TMP/messages"), input: $N lines, $(du -h "$TMP
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), clotline $($BIN --version | cut -d' ' -f2)"
 
 run() {	# FILE LABEL
-	local start end secs rss lines
+	local start end secs rss lines cpu
 	start=$(date +%s.%N)
-	/usr/bin/time -f '%M' -o "$TMP/rss" taskset -c 0 "$BIN" triage -r prompts/rules <"$1" >"$TMP/out"
+	/usr/bin/time -f '%M %U %S' -o "$TMP/rss" taskset -c 0 "$BIN" triage -r prompts/rules <"$1" >"$TMP/out"
 	end=$(date +%s.%N)
 	lines=$(wc -l <"$TMP/out")
 	secs=$(echo "$end - $start" | bc -l)
-	rss=$(cat "$TMP/rss")
-	printf '%-6s %8d messages in %6.2f s = %8.0f messages/s, peak RSS %d KiB\n' \
-		"$2" "$lines" "$secs" "$(echo "$lines / $secs" | bc -l)" "$rss"
+	read -r rss user sys <"$TMP/rss"
+	cpu=$(echo "$user + $sys" | bc -l)
+	printf '%-6s %8d messages in %6.2f s = %8.0f messages/s (CPU %6.2f s: %8.0f a CPU second), peak RSS %d KiB\n' \
+		"$2" "$lines" "$secs" "$(echo "$lines / $secs" | bc -l)" "$cpu" \
+		"$(echo "$lines / $cpu" | bc -l)" "$rss"
 }
 run "$TMP/small.tsv" small
 for i in 1 2 3; do run "$TMP/big.tsv" "big#$i"; done
