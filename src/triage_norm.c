@@ -1027,14 +1027,16 @@ lex_stem_typo(const struct triage_lexicon *lx, const char *w, size_t n,
 	if (lx == NULL || !lx->built || lx->stems.nnode == 0 ||
 	    n < LEX_MIN_STEM_TYPO || n > LEX_MAX_WORD)
 		return 0;
-	for (p = LEX_MIN_STEM_PREFIX; p <= n; p++) {
+	if (lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+		return 0;	/* a word */
+	for (p = LEX_MIN_STEM_PREFIX; p < n; p++) {
 		x = lex_map_find(&lx->exact, lx, w, p, lex_hash(w, p));
-		if (x != -1 && (p == n ||
+		if (x != -1 && (
 		    lx->word[lx->exact.node[x].val].kind == LEX_STEM ||
 		    (p >= LEX_MIN_STEM_TYPO &&
 		    lx->word[lx->exact.node[x].val].kind == LEX_TARGET)))
-			return 0;	/* a word, or one beginning with a stem or
-					   a target ("bloodclots" is no flood) */
+			return 0;	/* one beginning with a stem or a
+					   target ("bloodclots" is no flood) */
 	}
 	a.lx = lx;
 	a.pre = w;
