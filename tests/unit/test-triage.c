@@ -2528,6 +2528,51 @@ test_tune30_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune31 (de): carers and dialect writers: bleeding that will not stop in
+ * Swiss and Southern German, black stool by a compound colour, the "nich"
+ * and "cha n\u00f6d" spellings of "kann nicht durchatmen", pain on
+ * breathing in with where it hurts between, "gesacht" (gesagt), "vor
+ * einem Monat" as history, breathing told as normal with "tun", "n bisken".
+ */
+static void
+test_tune31_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* bleeding that will not stop, Swiss and Southern */
+		{ "De Grossvatter het sich rasiert und es h\u00f6rt nid uf z'bl\u00fcete", U },
+		{ "Beim Zwiebelschneiden geschnitten, h\u00f6rt ned auf zum Bluatn", U },
+		{ "Sis Knie bl\u00fcetet scho sit ere Viertelstund", U },
+		{ "Die Nase bluat wia varruckt", U },
+		/* black stool by a compound colour */
+		{ "Der Stuhl von meiner Mutter ist seit heute fr\u00fch tiefschwarz", U },
+		{ "Opa sagt, sein Stuhlgang ist seit zwei Tagen rabenschwarz", U },
+		{ "Stuhl ist normal, die Katze ist pechschwarz", R },
+		/* "kann nicht durchatmen" spelled as spoken */
+		{ "er kann nich mehr richtig durchatmen", E },
+		{ "Si cha n\u00f6d r\u00e4cht durchschnuufe", E },
+		/* pain on breathing in, with where between */
+		{ "wenn sie einatmet tut es ihr links unten weh", U },
+		{ "beim tief Luftholen tut es hinten rechts so weh", U },
+		{ "beim Einatmen tut es gut, die frische Luft", R },
+		{ "atmet ganz schnell und beim Einatmen tut es vorne weh", E },
+		/* "gesacht" is said, not collapsed */
+		{ "Mutti hat gesacht, ihr Bein is heut wieder gut", R },
+		/* a time ago with one week, month or year */
+		{ "Vor ner Woche hatte ich Blut im Urin, jetzt ist alles gut", R },
+		{ "vor einem halben Jahr hatte er Brustschmerzen", R },
+		{ "seit einer Woche hab ich Blut im Stuhl", U },
+		/* breathing told as normal with "tun" */
+		{ "Atmen tut ganz normal, nur die Wade sticht", U },
+		{ "Luft geht eh normal", R },
+		/* "n bisken", "a bissi": a little */
+		{ "Dem sein Wade zieht n bissken nach dem Laufen", A },
+		{ "s'Wadl tut a bissi weh nachm Spazierengehen", A },
+	};
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -3012,6 +3057,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune31_de),
 		cmocka_unit_test(test_strong_pain_not_mild),
 		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune30_es),
