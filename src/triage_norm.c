@@ -740,8 +740,8 @@ triage_norm_spaces(char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (s[i] == ' ' && o > 0 && s[o - 1] == ' ')
 			continue;
-		if (strchr(",.;:!?", s[i]) != NULL && s[i] != '\0' && o > 1 &&
-		    s[o - 1] == ' ')
+		if ((s[i] == ',' || s[i] == '.' || s[i] == ';' || s[i] == ':' ||
+		    s[i] == '!' || s[i] == '?') && o > 1 && s[o - 1] == ' ')
 			o--;
 		s[o++] = s[i];
 	}
