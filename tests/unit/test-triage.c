@@ -2554,6 +2554,9 @@ test_tune31_es(void **state)
 		/* a dictated question after "punto" */
 		{ "oye siri mensaje al doctor punto puedo dormir con las medias puestas", A },
 		{ "hoy a las cinco en punto salgo a caminar", R },
+		{ "no punto respiro bien punto", R },
+		{ "no coma hoy respiro mal", U },
+		{ "no estoy a punto de desmayarme", R },
 		/* "cuesta (un poco) coger aire" is breathless, not severe */
 		{ "me cuesta un poquito coger aire al subir", U },
 		{ "le cuesta jalar aire cuando habla", U },
