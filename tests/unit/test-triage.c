@@ -2574,6 +2574,48 @@ test_tune31_de(void **state)
 }
 
 static void
+test_tune31_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a hand on the chest, the Andalusian article "er" */
+		{ "mi abuela se agarra fuerte er pecho y est\u00e1 muy p\u00e1lida", U },
+		{ "mi marido se lleva la mano al pecho y le falta el aire", E },
+		{ "est\u00e1 sentado con la mano en el pecho", U },
+		/* the air that does not come in when drawn; the air conditioning */
+		{ "a mi t\u00edo no le jala el aire", E },
+		{ "no me agarra el aire", E },
+		{ "en la casa no jala el aire acondicionado", R },
+		/* a sudden fall, a spell "como ido", "la p\u00e1lida" */
+		{ "mi suegra se ha ca\u00eddo de golpe en el piso de la cocina", E },
+		{ "se cay\u00f3 de repente mientras com\u00eda", E },
+		{ "se cay\u00f3 de repente la llamada, perd\u00f3n", R },
+		{ "se qued\u00f3 como ido unos segundos", E },
+		{ "se ha quedado como dormida un ratito en la silla", E },
+		{ "se me ha quedado la pierna como dormida un rato", R },
+		{ "a mi pap\u00e1 le dio la p\u00e1lida en el mercado", E },
+		/* pink urine on a blood thinner */
+		{ "el pip\u00ed le sale rosadito y toma Sintrom", U },
+		{ "hago pis color rosa desde el lunes, tomo Eliquis", U },
+		/* a dictated question after "punto" */
+		{ "oye siri mensaje al doctor punto puedo dormir con las medias puestas", A },
+		{ "hoy a las cinco en punto salgo a caminar", R },
+		{ "no punto respiro bien punto", R },
+		{ "no coma hoy respiro mal", U },
+		{ "no estoy a punto de desmayarme", R },
+		/* "cuesta (un poco) coger aire" is breathless, not severe */
+		{ "me cuesta un poquito coger aire al subir", U },
+		{ "le cuesta jalar aire cuando habla", U },
+		{ "me cuesta horrores coger aire", E },
+		/* "un chin" is mild; a faint dated by the diagnosis is history */
+		{ "le duele el gemelo un chin al caminar", A },
+		{ "se desmay\u00f3 cuando le detectaron la trombosis, desde entonces bien", R },
+		{ "hoy se desmay\u00f3 otra vez", E },
+	};
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3058,6 +3100,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune31_de),
+		cmocka_unit_test(test_tune31_es),
 		cmocka_unit_test(test_strong_pain_not_mild),
 		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune30_es),
