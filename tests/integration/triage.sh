@@ -183,6 +183,9 @@ floor "$C/de-tune30.tsv" 99.9 98.7 0
 floor "$C/en-tune31.tsv" 86.3 87.6 12
 floor "$C/es-tune31.tsv" 90.8 90.6 7
 floor "$C/de-tune31.tsv" 95.7 90.0 7
+floor "$C/en-tune32.tsv" 90.8 94.3 6
+floor "$C/es-tune32.tsv" 86.6 92.6 6
+floor "$C/de-tune32.tsv" 91.6 90.1 10
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
