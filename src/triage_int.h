@@ -93,6 +93,11 @@ struct triage_set {
  * once, and the clauses whose literals it contains are marked.
  */
 struct lit_entry;
+/* Clause bits in one word of sat: sat[word] |= mask. */
+struct lit_bits {
+	uint32_t	 word;
+	uint64_t	 mask;
+};
 struct triage_lits {
 	uint8_t		 class[256];	/* byte to column; 0: in no literal */
 	int		 nclass;
@@ -101,8 +106,8 @@ struct triage_lits {
 	uint32_t	*out_off;	/* the words ending at state s: */
 	uint32_t	*out;		/*     out[out_off[s], out_off[s + 1]) */
 	int		 nword;		/* distinct literals */
-	uint32_t	*word_off;	/* word w's clauses: word_clause[ */
-	uint16_t	*word_clause;	/*     word_off[w], word_off[w + 1]) */
+	uint32_t	*word_off;	/* word w's clause bits: word_bits[ */
+	struct lit_bits	*word_bits;	/*     word_off[w], word_off[w + 1]) */
 	int		 nclause;
 	int		 cwords;	/* of the clause bits */
 	int		 nwords;	/* clause bits and seen words, for a scan */

@@ -691,7 +691,8 @@ void
 triage_lit_build(struct triage_lits *tl)
 {
 	uint32_t	*fail, *queue, *word, *start, *end, *cur, s, t, f, w;
-	uint32_t	*out;
+	uint32_t	*out, ci, cend, nbits, first;
+	uint16_t	*clause, cl;
 	size_t		 bound = 1, i, nout, len;
 	int		 c, k, head = 0, tail = 0;
 	const char	*p;
@@ -733,8 +734,7 @@ triage_lit_build(struct triage_lits *tl)
 		if (word[tl->ent[k].state] == 0)
 			word[tl->ent[k].state] = (uint32_t)++tl->nword;
 	tl->word_off = xcalloc((size_t)tl->nword + 2, sizeof *tl->word_off);
-	tl->word_clause = xcalloc((size_t)tl->nent + 1,
-	    sizeof *tl->word_clause);
+	clause = xcalloc((size_t)tl->nent + 1, sizeof *clause);
 	for (k = 0; k < tl->nent; k++)
 		tl->word_off[word[tl->ent[k].state]]++;
 	for (w = 1; w <= (uint32_t)tl->nword + 1; w++)
@@ -742,10 +742,32 @@ triage_lit_build(struct triage_lits *tl)
 	cur = xcalloc((size_t)tl->nword + 2, sizeof *cur);
 	for (k = 0; k < tl->nent; k++) {
 		w = word[tl->ent[k].state];
-		tl->word_clause[tl->word_off[w - 1] + cur[w]++] =
-		    tl->ent[k].clause;
+		clause[tl->word_off[w - 1] + cur[w]++] = tl->ent[k].clause;
 	}
 	free(cur);
+	/*
+	 * A word's clauses as bits of the words of sat: those numbered in
+	 * one 64 (a line's, or lines' loaded together) are one OR a scan.
+	 */
+	tl->word_bits = xcalloc((size_t)tl->nent + 1, sizeof *tl->word_bits);
+	for (w = 0, nbits = 0, ci = 0; w < (uint32_t)tl->nword; w++) {
+		first = nbits;
+		cend = tl->word_off[w + 1];
+		for (; ci < cend; ci++) {
+			cl = clause[ci];
+			if (nbits > first &&
+			    tl->word_bits[nbits - 1].word == (uint32_t)(cl >> 6))
+				tl->word_bits[nbits - 1].mask |=
+				    UINT64_C(1) << (cl & 63);
+			else {
+				tl->word_bits[nbits].word = (uint32_t)(cl >> 6);
+				tl->word_bits[nbits++].mask =
+				    UINT64_C(1) << (cl & 63);
+			}
+		}
+		tl->word_off[w + 1] = (uint32_t)nbits;
+	}
+	free(clause);
 
 	/*
 	 * Breadth first: failure links, transitions, and the words ending
@@ -820,7 +842,7 @@ triage_lit_free(struct triage_lits *tl)
 	free(tl->out_off);
 	free(tl->out);
 	free(tl->word_off);
-	free(tl->word_clause);
+	free(tl->word_bits);
 }
 
 /*
@@ -856,8 +878,7 @@ lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat,
 			continue;
 		seen[w >> 6] |= UINT64_C(1) << (w & 63);
 		for (j = tl->word_off[w]; j < tl->word_off[w + 1]; j++)
-			sat[tl->word_clause[j] >> 6] |=
-			    UINT64_C(1) << (tl->word_clause[j] & 63);
+			sat[tl->word_bits[j].word] |= tl->word_bits[j].mask;
 	}
 	return s;
 }
