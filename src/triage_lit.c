@@ -12,7 +12,8 @@
  * line with an unsatisfied clause is not searched: it cannot match.
  *
  * The walk must never claim more than is true.  It takes only ASCII
- * characters other than the space as literal text (a blanked harmless
+ * characters other than the space, and symbols that have no case (emoji,
+ * dingbats, the inverted marks: lit_caseless_symbol), as literal text (a blanked harmless
  * phrase is spaces, so a literal found in the blanked copy was in the
  * message too) and folds letters to lower case.  Caseless UTF matching
  * pairs two non-ASCII characters with ASCII letters, U+017F (long s) with s
@@ -308,6 +309,34 @@ lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
 		w->p++;
 }
 
+/*
+ * 1 if the UTF-8 character s[0, n) is a symbol that caseless matching
+ * pairs with no other character, so its bytes may be literal text: the
+ * pictographs and emoji (U+1F300-U+1FAFF), the miscellaneous symbols and
+ * dingbats (U+2600-U+27BF), and the inverted marks (U+00A1, U+00BF).  No
+ * letter is among them.
+ */
+static int
+lit_caseless_symbol(const char *s, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	uint32_t		 cp;
+
+	if (n == 2 && u[0] == 0xc2)
+		return u[1] == 0xa1 || u[1] == 0xbf;
+	if (n == 3) {
+		cp = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
+		    (u[2] & 0x3f);
+		return cp >= 0x2600 && cp <= 0x27bf;
+	}
+	if (n == 4) {
+		cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
+		    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+		return cp >= 0x1f300 && cp <= 0x1faff;
+	}
+	return 0;
+}
+
 /* 1 if \c (c not NUL) is the escaped character c itself. */
 static int
 lit_punct(int c)
@@ -417,7 +446,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 {
 	struct lit_cnf	 sub;
 	char		 run[LIT_MAX_LEN];
-	size_t		 len = 0;
+	const char	*mb = NULL;
+	size_t		 len = 0, mblen = 0;
 	unsigned	 min;
 	int		 c, look, rep, wide, start, saved, endclass = 0;
 
@@ -485,8 +515,11 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			continue;
 		default:
 			if (c >= 0x80) {	/* one UTF-8 character */
+				mb = w->p - 1;
 				while (((unsigned char)*w->p & 0xc0) == 0x80)
 					w->p++;
+				mblen = lit_caseless_symbol(mb,
+				    (size_t)(w->p - mb)) ? (size_t)(w->p - mb) : 0;
 				c = -1;
 				wide = 1;
 			} else if (c <= ' ' || c == 0x7f)
@@ -500,6 +533,21 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		rep = lit_quant(w, &min);
 		if (wide && rep)
 			w->bytes = 0;	/* without UTF it would bind its last byte */
+		if (mblen > 0 && min > 0) {
+			/* A symbol with no case: its bytes are literal text. */
+			if (len > 0 && lit_is_word((unsigned char)run[len - 1]))
+				lit_end_word(run, &len);
+			if (len + mblen > sizeof run)
+				lit_flush(cnf, run, &len);
+			memcpy(run + len, mb, mblen);
+			len += mblen;
+			w->bound = 0;
+			mblen = 0;
+			if (rep)
+				lit_flush(cnf, run, &len);
+			continue;
+		}
+		mblen = 0;
 		if (c == -1 || min == 0) {
 			/* \W+ or \s+ after a word: the word ends there. */
 			if (c == -1 && endclass && min > 0)

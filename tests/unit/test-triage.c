@@ -829,6 +829,20 @@ test_literal_walk(void **state)
 	assert_true(may_match("\\bros[a-e]\\b", "rosb"));
 	assert_true(may_match("\\bros[^e]\\b", "rosa"));
 	assert_true(may_match("\\bros[\\we]\\b", "rosa"));
+	/*
+	 * A symbol with no case (an emoji, a dingbat, ¿ and ¡) is literal
+	 * text; letters with accents are not (caseless matching pairs them).
+	 */
+	assert_false(may_match("(\xf0\x9f\x94\xa5|\xf0\x9f\xa5\xb5)[^.]{0,9}"
+	    "(\xf0\x9f\xa6\xb5|\xf0\x9f\xa6\xb6)", "leg \xf0\x9f\xa6\xb5 fine"));
+	assert_true(may_match("(\xf0\x9f\x94\xa5|\xf0\x9f\xa5\xb5)[^.]{0,9}"
+	    "(\xf0\x9f\xa6\xb5|\xf0\x9f\xa6\xb6)", "\xf0\x9f\xa5\xb5\xf0\x9f\xa6\xb6"));
+	assert_false(may_match("\xc2\xbf\\W*que\\b", "que?"));
+	assert_true(may_match("\xc2\xbf\\W*que\\b", "\xc2\xbfQUE"));
+	assert_true(may_match("pain\xe2\x9d\xa4", "PAIN\xe2\x9d\xa4"));
+	assert_false(may_match("pain\xe2\x9d\xa4", "pain heart"));
+	assert_true(may_match("\xf0\x9f\xa9\xb8?x", "x"));	/* optional */
+	assert_true(may_match("m\xc3\xa9" "dico", "M\xc3\x89" "DICO"));	/* é, É */
 	/* "ab+c" matches "abbc": only "ab" and "c" are required. */
 	assert_true(may_match("ab+c", "xabbc"));
 	/* Syntax the walk does not follow gives up: the joined pattern. */
