@@ -2529,6 +2529,40 @@ test_tune30_de(void **state)
 }
 
 static void
+test_tune31_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* a house number is never the negation "no" */
+		{ "The lady at no 7 has collapsed in her hallway", E },
+		{ "Mr Patel from No. 14 fainted at the bus stop", E },
+		{ "my neighbour at no.3 passed out in the garden", E },
+		{ "my friend at no 9 has no chest pain", R },
+		{ "no chest pain, no breathlessness", R },
+		/* a blood clot gone to the lungs or heart, in broken grammar too */
+		{ "mum thinks the blood clot went to her lungs", E },
+		{ "my husband say the blood clot travel to his heart", E },
+		{ "can the blood clot go to my lungs?", A },
+		/* can't get more than a few words out */
+		{ "Dad can't get more than two words out without stopping", E },
+		{ "she cannot manage more than a couple of words", E },
+		/* a watcher sees the pain of breathing in */
+		{ "he winces every time he breathes in", U },
+		{ "she grimaces when she takes a big breath", U },
+		{ "he holds his ribs each time he breathes", U },
+		{ "he winces when he walks", R },
+		/* lost time, found on the ground */
+		{ "I went dizzy and the next thing I was lying on the kitchen floor", E },
+		{ "next thing he was flat on the patio", E },
+		{ "I found myself on the lawn and don't know how", E },
+		/* did not answer for some seconds */
+		{ "she did not respond to me for several seconds after she fell", E },
+		{ "he not answer for some minutes, then he woke", E },
+	};
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3012,6 +3046,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune31_en),
 		cmocka_unit_test(test_strong_pain_not_mild),
 		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune30_es),
