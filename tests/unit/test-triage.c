@@ -2557,6 +2557,13 @@ test_tune31_en(void **state)
 		/* did not answer for some seconds */
 		{ "she did not respond to me for several seconds after she fell", E },
 		{ "he not answer for some minutes, then he woke", E },
+		/* fallen and not moving or talking; not answering when called by name */
+		{ "my mother fall in the bathroom and she not moving", E },
+		{ "he collapsed and wasn't talking", E },
+		{ "grandad not respond even when I shook him", E },
+		{ "she is not answer when we call her name", E },
+		{ "I fell last week and didn't move much after", R },
+		{ "he fell over but he's not hurt", R },
 	};
 	(void)state;
 	CHECK(c);
