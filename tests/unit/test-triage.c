@@ -2564,6 +2564,11 @@ test_tune31_en(void **state)
 		{ "she is not answer when we call her name", E },
 		{ "I fell last week and didn't move much after", R },
 		{ "he fell over but he's not hurt", R },
+		{ "my grandma suddenly fall and she was not awake", E },
+		/* the negation before the modal: "he not can breathe" */
+		{ "my husband not can breathe since morning", E },
+		{ "she no can get air", E },
+		{ "he can breathe ok now, no chest pain", R },
 	};
 	(void)state;
 	CHECK(c);
