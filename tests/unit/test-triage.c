@@ -2569,6 +2569,12 @@ test_tune31_en(void **state)
 		{ "my husband not can breathe since morning", E },
 		{ "she no can get air", E },
 		{ "he can breathe ok now, no chest pain", R },
+		/* what a watcher sees of breathing, a hand held to the chest */
+		{ "his shoulders are heaving up and down with each breath", U },
+		{ "we can hear her wheezing from the next room", U },
+		{ "he is leaning forward on the chair to get his breath", U },
+		{ "she keep hold her chest", U },
+		{ "he put his hand on his chest and sat down", U },
 	};
 	(void)state;
 	CHECK(c);
