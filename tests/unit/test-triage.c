@@ -2542,6 +2542,7 @@ test_tune31_en(void **state)
 		{ "mum thinks the blood clot went to her lungs", E },
 		{ "my husband say the blood clot travel to his heart", E },
 		{ "can the blood clot go to my lungs?", A },
+		{ "the blood clot reach his lung, the doctor think", E },
 		/* can't get more than a few words out */
 		{ "Dad can't get more than two words out without stopping", E },
 		{ "she cannot manage more than a couple of words", E },
