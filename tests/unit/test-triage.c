@@ -2566,6 +2566,12 @@ test_tune31_en(void **state)
 		{ "I fell last week and didn't move much after", R },
 		{ "he fell over but he's not hurt", R },
 		{ "my grandma suddenly fall and she was not awake", E },
+		{ "my wife fall in the kitchen, she not wake up", E },
+		{ "he drop to the floor in the shop", E },
+		{ "my father lose conscious in the car", E },
+		{ "she was out for like 10 seconds", E },
+		{ "he is not moving around much since the clot", R },
+		{ "she did not wake up till 10", R },
 		/* the negation before the modal: "he not can breathe" */
 		{ "my husband not can breathe since morning", E },
 		{ "she no can get air", E },
