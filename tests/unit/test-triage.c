@@ -2583,8 +2583,24 @@ test_tune31_en(void **state)
 		{ "she keep hold her chest", U },
 		{ "he put his hand on his chest and sat down", U },
 	};
+	static const char *const m1[] = { "my dad has a pain in his chest",
+	    "he nods" };
+	static const char *const m2[] = { "she's got chest pain",
+	    "she shakes her head" };
+	static const char *const m3[] = {
+	    "every time he breathes in he grimaces and holds his side",
+	    "yeah and he's panting" };
+	static const char *const m4[] = { "he is breathless",
+	    "he is nodding off in his chair" };
+	static const enum triage_level ue[] = { U, E };
+	static const enum triage_level uu[] = { U, U };
+
 	(void)state;
 	CHECK(c);
+	conv(m1, ue, NULL, 2);
+	conv(m2, uu, NULL, 2);
+	conv(m3, ue, NULL, 2);
+	conv(m4, uu, NULL, 2);
 }
 
 static void
