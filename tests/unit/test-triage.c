@@ -2630,6 +2630,81 @@ test_tune31_es(void **state)
 }
 
 static void
+test_tune31_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* a house number is never the negation "no" */
+		{ "The lady at no 7 has collapsed in her hallway", E },
+		{ "Mr Patel from No. 14 fainted at the bus stop", E },
+		{ "my neighbour at no.3 passed out in the garden", E },
+		{ "my friend at no 9 has no chest pain", R },
+		{ "no chest pain, no breathlessness", R },
+		/* a blood clot gone to the lungs or heart, in broken grammar too */
+		{ "mum thinks the blood clot went to her lungs", E },
+		{ "my husband say the blood clot travel to his heart", E },
+		{ "can the blood clot go to my lungs?", A },
+		{ "the blood clot reach his lung, the doctor think", E },
+		/* can't get more than a few words out */
+		{ "Dad can't get more than two words out without stopping", E },
+		{ "she cannot manage more than a couple of words", E },
+		/* a watcher sees the pain of breathing in */
+		{ "he winces every time he breathes in", U },
+		{ "she grimaces when she takes a big breath", U },
+		{ "he holds his ribs each time he breathes", U },
+		{ "he winces when he walks", R },
+		/* lost time, found on the ground */
+		{ "I went dizzy and the next thing I was lying on the kitchen floor", E },
+		{ "next thing he was flat on the patio", E },
+		{ "I found myself on the lawn and don't know how", E },
+		/* did not answer for some seconds */
+		{ "she did not respond to me for several seconds after she fell", E },
+		{ "he not answer for some minutes, then he woke", E },
+		/* fallen and not moving or talking; not answering when called by name */
+		{ "my mother fall in the bathroom and she not moving", E },
+		{ "he collapsed and wasn't talking", E },
+		{ "grandad not respond even when I shook him", E },
+		{ "she is not answer when we call her name", E },
+		{ "I fell last week and didn't move much after", R },
+		{ "he fell over but he's not hurt", R },
+		{ "my grandma suddenly fall and she was not awake", E },
+		{ "my wife fall in the kitchen, she not wake up", E },
+		{ "he drop to the floor in the shop", E },
+		{ "my father lose conscious in the car", E },
+		{ "she was out for like 10 seconds", E },
+		{ "he is not moving around much since the clot", R },
+		{ "she did not wake up till 10", R },
+		/* the negation before the modal: "he not can breathe" */
+		{ "my husband not can breathe since morning", E },
+		{ "she no can get air", E },
+		{ "he can breathe ok now, no chest pain", R },
+		/* what a watcher sees of breathing, a hand held to the chest */
+		{ "his shoulders are heaving up and down with each breath", U },
+		{ "we can hear her wheezing from the next room", U },
+		{ "he is leaning forward on the chair to get his breath", U },
+		{ "she keep hold her chest", U },
+		{ "he put his hand on his chest and sat down", U },
+	};
+	static const char *const m1[] = { "my dad has a pain in his chest",
+	    "he nods" };
+	static const char *const m2[] = { "she's got chest pain",
+	    "she shakes her head" };
+	static const char *const m3[] = {
+	    "every time he breathes in he grimaces and holds his side",
+	    "yeah and he's panting" };
+	static const char *const m4[] = { "he is breathless",
+	    "he is nodding off in his chair" };
+	static const enum triage_level ue[] = { U, E };
+	static const enum triage_level uu[] = { U, U };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ue, NULL, 2);
+	conv(m2, uu, NULL, 2);
+	conv(m3, ue, NULL, 2);
+	conv(m4, uu, NULL, 2);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3115,6 +3190,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune31_de),
 		cmocka_unit_test(test_tune31_es),
+		cmocka_unit_test(test_tune31_en),
 		cmocka_unit_test(test_strong_pain_not_mild),
 		cmocka_unit_test(test_tune30_en),
 		cmocka_unit_test(test_tune30_es),
