@@ -946,8 +946,11 @@ triage_load_file(struct load *l, const char *path)
 }
 
 /*
- * Compiles a gathered alternation, so that lines that cannot be joined are
- * still an error, and keeps it (with JIT) only when the set needs it.
+ * Compiles a gathered alternation, with JIT, when the set needs it: when
+ * the literal walk gave up on a line, which then might not mean the same
+ * searched alone.  A set whose lines are all read is searched line by line
+ * and needs none, so its size is not bounded by PCRE2's limit on one
+ * pattern.
  */
 static void
 triage_load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
@@ -958,13 +961,11 @@ triage_load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
 	if (src == NULL)
 		return;
 	s = xevbuffer_take(src);
-	ts->joined = triage_load_compile(l, s, "combined pattern", dir, 0, 0);
-	free(s);
-	if (ts->joined != NULL && ts->unread == 0) {
-		pcre2_code_free(ts->joined);
-		ts->joined = NULL;
-	} else if (ts->joined != NULL)
+	if (ts->unread > 0 &&
+	    (ts->joined = triage_load_compile(l, s, "combined pattern", dir, 0,
+	    0)) != NULL)
 		(void)pcre2_jit_compile(ts->joined, PCRE2_JIT_COMPLETE);
+	free(s);
 }
 
 static void

@@ -857,6 +857,44 @@ test_literal_walk(void **state)
 	assert_int_equal(walk("(?<!\xc3\xa9)x", &ln), 0);
 }
 
+/*
+ * A set whose lines the literal walk reads is searched line by line, so it
+ * may hold more than one PCRE2 pattern can: its alternation is no longer
+ * compiled.
+ */
+static void
+test_large_set_loads(void **state)
+{
+	struct triage_rules	*tr;
+	struct triage_state	 st;
+	struct triage_result	 r;
+	struct diag		 d;
+	char			*text, *p;
+	size_t			 size = 5000 * 48 + 64;
+	int			 i;
+
+	text = p = malloc(size);
+	assert_non_null(text);
+	for (i = 0; i < 5000; i++)
+		p += snprintf(p, size - (size_t)(p - text),
+		    "concept big \\bword%dx\\W+(alpha|beta)\\b\n", i);
+	snprintf(p, size - (size_t)(p - text), "rule r urgent big\n");
+	testlib_write("x.rules", text);
+	free(text);
+	diag_init(&d);
+	tr = triage_rules_load(testlib_tmpdir(), &d);
+	if (tr == NULL)
+		fail_msg("not loaded: %s", d.n > 0 ? d.v[0].text : "?");
+	triage_state_init(&st);
+	triage_step(tr, &st, "word4999x beta", T0, &r);
+	assert_int_equal(r.level, TRIAGE_URGENT);
+	triage_state_init(&st);
+	triage_step(tr, &st, "word4999x gamma", T0, &r);
+	assert_int_equal(r.level, TRIAGE_ROUTINE);
+	triage_rules_free(tr);
+	diag_clear(&d);
+}
+
 /* The cuts of a line into its top-level branches, as offsets. */
 static int
 cuts(const char *pattern, size_t *at)
@@ -3166,6 +3204,7 @@ main(void)
 		cmocka_unit_test(test_loader_diagnostics),
 		cmocka_unit_test(test_literal_walk),
 		cmocka_unit_test(test_line_cuts),
+		cmocka_unit_test(test_large_set_loads),
 		cmocka_unit_test(test_prefilter_never_misses),
 		cmocka_unit_test(test_caseless_pairs_with_ascii),
 		cmocka_unit_test(test_apostrophe_forms),
