@@ -2638,6 +2638,9 @@ test_tune32_es(void **state)
 		{ "mi mam\u00e1 jadea como un perro y no se le pasa", E },
 		{ "respira como perrito cansado", E },
 		{ "paseo al perro y respiro bien", R },
+		/* pride swells the chest, not the leg */
+		{ "se me hincha el coraz\u00f3n de alegr\u00eda con mi nieto", R },
+		{ "con el pecho inflado de orgullo pero la pierna hinchada", U },
 	};
 	(void)state;
 	CHECK(c);
