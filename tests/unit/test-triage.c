@@ -2742,6 +2742,37 @@ test_tune31_en(void **state)
 	conv(m4, uu, NULL, 2);
 }
 
+/*
+test_tune32_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* the clinical words for a faint; a near-faint is not one */
+		{ "la paciente de la cama 4 sufri\u00f3 un s\u00edncope en el ba\u00f1o", E },
+		{ "mi hermano tuvo una lipotimia en la cola del banco", E },
+		{ "perdi\u00f3 la consciencia unos segundos y ya se recuper\u00f3", E },
+		{ "no ha tenido ning\u00fan s\u00edncope esta semana", R },
+		{ "el m\u00e9dico dijo que fue un pres\u00edncope", R },
+		/* a breathlessness's strength told after it */
+		{ "desde anoche tengo un ahogo bien berraco", E },
+		{ "una falta de aire muy fuerte, no s\u00e9 qu\u00e9 hacer", E },
+		{ "tengo un ahogo pero no es fuerte", U },
+		{ "el ahogo fuerte que tuve el mes pasado ya se fue", R },
+		/* the air drawn in that does not arrive; the air conditioning */
+		{ "respiro hondo pero no me entra", E },
+		{ "tomo aire y nada que me llega", E },
+		{ "pongo el aire acondicionado y no me llega al cuarto", R },
+		/* breathing like a panting dog */
+		{ "mi mam\u00e1 jadea como un perro y no se le pasa", E },
+		{ "respira como perrito cansado", E },
+		{ "paseo al perro y respiro bien", R },
+		/* pride swells the chest, not the leg */
+		{ "se me hincha el coraz\u00f3n de alegr\u00eda con mi nieto", R },
+		{ "con el pecho inflado de orgullo pero la pierna hinchada", U },
+	};
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -3227,6 +3258,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune32_es),
 		cmocka_unit_test(test_tune31_de),
 		cmocka_unit_test(test_tune31_es),
 		cmocka_unit_test(test_tune31_en),
