@@ -2742,7 +2742,7 @@ test_tune31_en(void **state)
 	conv(m4, uu, NULL, 2);
 }
 
-/*
+static void
 test_tune32_es(void **state)
 {
 	static const struct case_ c[] = {
