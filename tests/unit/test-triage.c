@@ -2623,15 +2623,18 @@ test_tune32_de(void **state)
 		{ "nach dem Spaziergang hat die Wade ein bisschen gezogen", A },
 		{ "gestern abend hat es in der Wade richtig gestochen", U },
 		{ "hab die Str\u00fcmpfe \u00fcber die Wade gezogen, passt", R },
-		/* Muskelkater in the calf is a mild ache */
+		/* Muskelkater told of the calf is a mild ache; a guess is not */
 		{ "etwas Muskelkater in den Waden vom Wandern", A },
 		{ "Wadenmuskelkater nach der Radtour, ist das normal?", A },
+		{ "dachte erst Muskelkater, aber die Wade tut immer noch weh", U },
+		{ "Muskelkater in der Wade oder doch eine Thrombose?", U },
 		/* a calf that would burst */
 		{ "das Bein f\u00fchlt sich an als w\u00fcrde es gleich platzen", U },
 		{ "meine Wade ist zum Platzen gespannt", U },
-		/* breath cut off by someone */
+		/* breath cut off by someone; by a bank it is money */
 		{ "es ist als w\u00fcrde mir jemand die Kehle zuschn\u00fcren", E },
 		{ "mir wird die Luft abgedr\u00fcckt", E },
+		{ "die Bank will uns die Luft abdrehen", R },
 		/* drowning as an image; drowning in work is none */
 		{ "f\u00fchlt sich an wie ertrinken", E },
 		{ "mein Mann sagt es ist als w\u00fcrde er ertrinken", E },
