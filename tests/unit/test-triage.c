@@ -2774,6 +2774,54 @@ test_tune32_es(void **state)
 }
 
 static void
+test_tune32_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* leg pain verbs in the perfect, with the leg or "es" as subject */
+		{ "nach dem Spaziergang hat die Wade ein bisschen gezogen", A },
+		{ "gestern abend hat es in der Wade richtig gestochen", U },
+		{ "hab die Str\u00fcmpfe \u00fcber die Wade gezogen, passt", R },
+		/* Muskelkater told of the calf is a mild ache; a guess is not */
+		{ "etwas Muskelkater in den Waden vom Wandern", A },
+		{ "Wadenmuskelkater nach der Radtour, ist das normal?", A },
+		{ "dachte erst Muskelkater, aber die Wade tut immer noch weh", U },
+		{ "Muskelkater in der Wade oder doch eine Thrombose?", U },
+		/* a calf that would burst */
+		{ "das Bein f\u00fchlt sich an als w\u00fcrde es gleich platzen", U },
+		{ "meine Wade ist zum Platzen gespannt", U },
+		/* breath cut off by someone; by a bank it is money */
+		{ "es ist als w\u00fcrde mir jemand die Kehle zuschn\u00fcren", E },
+		{ "mir wird die Luft abgedr\u00fcckt", E },
+		{ "die Bank will uns die Luft abdrehen", R },
+		/* drowning as an image; drowning in work is none */
+		{ "f\u00fchlt sich an wie ertrinken", E },
+		{ "mein Mann sagt es ist als w\u00fcrde er ertrinken", E },
+		{ "ich ertrinke gerade in Arbeit", R },
+		/* panting all the time */
+		{ "er japst ununterbrochen", E },
+		{ "sie hechelt dauernd", E },
+		/* not managing a deep breath, told with a zu-infinitive */
+		{ "ich schaffe es nicht, tief einzuatmen", U },
+		{ "krieg es einfach nicht hin, durchzuschnaufen", U },
+		{ "ich versuche ruhig durchzuatmen, morgen ist die Pr\u00fcfung", R },
+		/* a breath that goes only half way; breathing that comes harder */
+		{ "Atmen geht nur halb heute", U },
+		{ "heute f\u00e4llt mir das Atmen etwas schwerer", U },
+		/* Swiss "Bluet ghuestet" */
+		{ "hend Bluet ghueschtet", E },
+		{ "am Morge Bluet ghuestet", E },
+		/* wondering aloud without a question mark */
+		{ "ich frag mich ob ich mit der Thrombose in die Sauna darf", A },
+		{ "ich w\u00fcsste gern ob ich mit den Str\u00fcmpfen joggen darf", A },
+		/* a leaflet about a condition; an instruction to call if */
+		{ "hab einen Flyer \u00fcber Herzinfarkt bekommen, danke", R },
+		{ "ich soll mich melden, wenn ich Brustschmerzen bekomme, oder?", A },
+	};
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3259,6 +3307,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune32_es),
+		cmocka_unit_test(test_tune32_de),
 		cmocka_unit_test(test_tune31_de),
 		cmocka_unit_test(test_tune31_es),
 		cmocka_unit_test(test_tune31_en),
