@@ -112,7 +112,7 @@ fuzz_triage_plain_set(const struct triage_set *ts)
 	for (i = 0; i < ts->nline; i++)
 		if (ts->line[i].mask != 0 || ts->line[i].ascii != NULL)
 			fuzz_fail("a plain line has literals or an ASCII pattern");
-	if (ts->nline > 0 && (ts->joined == NULL || ts->unread != ts->nline))
+	if (ts->nline > 0 && (ts->njoined == 0 || ts->unread != ts->nline))
 		fuzz_fail("a plain set is not searched as one alternation");
 }
 

@@ -177,6 +177,13 @@ triage_set_begin(struct scan *sc, struct search *se,
 	se->subj = subj;
 	se->len = len;
 	se->n = 0;
+	if (ts->njoined > 0) {
+		for (i = 0; i < ts->njoined; i++) {
+			hit[se->n].line = &ts->joined[i];
+			hit[se->n++].state = HIT_UNKNOWN;
+		}
+		return;
+	}
 	if (!ts->indexed || sc->sat_all) {
 		for (i = 0; i < ts->nline; i++)
 			if (triage_lit_may(sc->sat, &ts->line[i])) {
@@ -220,16 +227,6 @@ triage_set_next(struct scan *sc, struct search *se, size_t from, struct span *m)
 	struct hit	*h, *best = NULL;
 	int		 i, rc;
 
-	if (se->ts->joined != NULL) {
-		rc = pcre2_match(se->ts->joined, (PCRE2_SPTR)se->subj, se->len,
-		    from, sc->opts, sc->md, NULL);
-		if (rc < 0)
-			return rc;
-		ov = pcre2_get_ovector_pointer(sc->md);
-		m->s = ov[0];
-		m->e = ov[1];
-		return 1;
-	}
 	for (i = 0; i < se->n; i++) {
 		h = &se->hit[i];
 		if (h->state == HIT_NONE)

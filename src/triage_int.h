@@ -75,15 +75,18 @@ struct triage_line {
 /*
  * The lines of one concept, cue kind or list, in file order: they match
  * like one alternation of them all.  Each line is searched on its own when
- * its literals are in the message; joined is that alternation, kept and
- * searched instead when a line uses syntax the literal walk does not know
- * (it might not mean the same on its own).
+ * its literals are in the message.  When a line uses syntax the literal
+ * walk does not know (it might not mean the same on its own), the set is
+ * searched instead as joined: its lines joined in order into alternations,
+ * as many as PCRE2's size of one pattern needs, searched as lines are (the
+ * leftmost match, then the first): the same as one alternation of all.
  */
 struct triage_set {
 	struct triage_line	*line;
 	int			 nline;
 	int			 unread;	/* lines the walk gave up on */
-	pcre2_code		*joined;
+	struct triage_line	*joined;	/* no literals, no ASCII form */
+	int			 njoined;
 	int			 indexed;	/* in triage_rules' line index */
 	int			 base;		/* there, its first line's number */
 };

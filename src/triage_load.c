@@ -7,10 +7,9 @@
  * many files, and matches like the alternation of its lines.  Each line is
  * compiled on its own, with JIT where available, so that a bad pattern is
  * reported with its file:line, and kept: the engine searches a line only
- * when its required literals (triage_lit.c) are in the message.  The lines
- * are also joined into one alternation per target and compiled once more,
- * so that what cannot be joined is still an error; that pattern is kept only
- * for a target with a line the literal walk could not read.  Rules are
+ * when its required literals (triage_lit.c) are in the message.  A target
+ * with a line the literal walk could not read is searched as its lines
+ * joined into alternations instead (triage_load_finish).  Rules are
  * resolved after every file is read, so a rule may name a concept from any
  * file.
  */
@@ -255,9 +254,7 @@ triage_load_add(struct load *l, struct triage_set *ts, struct evbuffer **src,
 	}
 	if (*src == NULL)
 		*src = xevbuffer_new();
-	else
-		evbuffer_add(*src, "|", 1);
-	evbuffer_add_printf(*src, "(?:%s)", pattern);
+	evbuffer_add_printf(*src, "(?:%s)\n", pattern);	/* a line a line */
 }
 
 static int
@@ -946,25 +943,69 @@ triage_load_file(struct load *l, const char *path)
 }
 
 /*
- * Compiles a gathered alternation, with JIT, when the set needs it: when
- * the literal walk gave up on a line, which then might not mean the same
- * searched alone.  A set whose lines are all read is searched line by line
- * and needs none, so its size is not bounded by PCRE2's limit on one
- * pattern.
+ * The lines v[a, b) joined into one alternation, as one line of the set's
+ * joined; halved until each alternation fits in one PCRE2 pattern.
+ */
+static void
+triage_load_join(struct load *l, struct triage_set *ts, char **v, int a,
+    int b, const char *dir)
+{
+	struct evbuffer	*buf = xevbuffer_new();
+	struct triage_line *ln;
+	pcre2_code	*re;
+	char		*s;
+	int		 i, err;
+	PCRE2_SIZE	 off;
+
+	for (i = a; i < b; i++)
+		evbuffer_add_printf(buf, "%s%s", i > a ? "|" : "", v[i]);
+	s = xevbuffer_take(buf);
+	re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, LOAD_FLAGS,
+	    &err, &off, NULL);
+	free(s);
+	if (re == NULL && b - a > 1) {
+		triage_load_join(l, ts, v, a, a + (b - a) / 2, dir);
+		triage_load_join(l, ts, v, a + (b - a) / 2, b, dir);
+		return;
+	}
+	if (re == NULL) {	/* it compiled as a line: cannot happen */
+		diag_error(l->d, dir, 0, "combined pattern: cannot compile");
+		return;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	ts->joined = xreallocarray(ts->joined, (size_t)ts->njoined + 1,
+	    sizeof *ts->joined);
+	ln = &ts->joined[ts->njoined++];
+	memset(ln, 0, sizeof *ln);
+	ln->re = re;
+	ln->jit = triage_load_has_jit(re);
+}
+
+/*
+ * A set with a line the literal walk gave up on is searched as its lines
+ * joined: one alternation of them all, or several in order where one
+ * pattern would pass PCRE2's size (searched as lines are, which gives the
+ * same first match).  A set whose lines are all read needs none.
  */
 static void
 triage_load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
     const char *dir)
 {
-	char	*s;
+	char	*s, *p, **v = NULL;
+	int	 n = 0;
 
 	if (src == NULL)
 		return;
 	s = xevbuffer_take(src);
-	if (ts->unread > 0 &&
-	    (ts->joined = triage_load_compile(l, s, "combined pattern", dir, 0,
-	    0)) != NULL)
-		(void)pcre2_jit_compile(ts->joined, PCRE2_JIT_COMPLETE);
+	if (ts->unread > 0) {
+		for (p = strtok(s, "\n"); p != NULL; p = strtok(NULL, "\n")) {
+			v = xreallocarray(v, (size_t)n + 1, sizeof *v);
+			v[n++] = p;
+		}
+		if (n > 0)
+			triage_load_join(l, ts, v, 0, n, dir);
+		free(v);
+	}
 	free(s);
 }
 
@@ -978,7 +1019,9 @@ triage_load_set_free(struct triage_set *ts)
 		pcre2_code_free(ts->line[i].ascii);
 	}
 	free(ts->line);
-	pcre2_code_free(ts->joined);
+	for (i = 0; i < ts->njoined; i++)
+		pcre2_code_free(ts->joined[i].re);
+	free(ts->joined);
 }
 
 static int

@@ -858,9 +858,8 @@ test_literal_walk(void **state)
 }
 
 /*
- * A set whose lines the literal walk reads is searched line by line, so it
- * may hold more than one PCRE2 pattern can: its alternation is no longer
- * compiled.
+ * A set may hold more than one PCRE2 pattern can: searched line by line,
+ * or, with a line the literal walk gives up on, as several alternations.
  */
 static void
 test_large_set_loads(void **state)
@@ -873,26 +872,43 @@ test_large_set_loads(void **state)
 	size_t			 size = 5000 * 48 + 64;
 	int			 i;
 
-	text = p = malloc(size);
-	assert_non_null(text);
-	for (i = 0; i < 5000; i++)
-		p += snprintf(p, size - (size_t)(p - text),
-		    "concept big \\bword%dx\\W+(alpha|beta)\\b\n", i);
-	snprintf(p, size - (size_t)(p - text), "rule r urgent big\n");
-	testlib_write("x.rules", text);
-	free(text);
-	diag_init(&d);
-	tr = triage_rules_load(testlib_tmpdir(), &d);
-	if (tr == NULL)
-		fail_msg("not loaded: %s", d.n > 0 ? d.v[0].text : "?");
-	triage_state_init(&st);
-	triage_step(tr, &st, "word4999x beta", T0, &r);
-	assert_int_equal(r.level, TRIAGE_URGENT);
-	triage_state_init(&st);
-	triage_step(tr, &st, "word4999x gamma", T0, &r);
-	assert_int_equal(r.level, TRIAGE_ROUTINE);
-	triage_rules_free(tr);
-	diag_clear(&d);
+	int			 k;
+
+	/*
+	 * Then with a line the walk gives up on ("(?i)"): the set is searched
+	 * as its lines joined, in as many alternations as PCRE2 needs.
+	 */
+	for (k = 0; k < 2; k++) {
+		text = p = malloc(size);
+		assert_non_null(text);
+		if (k == 1)
+			p += snprintf(p, size, "concept big (?i)zorro\n");
+		for (i = 0; i < 5000; i++)
+			p += snprintf(p, size - (size_t)(p - text), "concept big "
+			    "\\bword%dx\\W+(alpha|beta)\\b\n", i);
+		snprintf(p, size - (size_t)(p - text), "rule r urgent big\n");
+		testlib_write("x.rules", text);
+		free(text);
+		diag_init(&d);
+		tr = triage_rules_load(testlib_tmpdir(), &d);
+		if (tr == NULL)
+			fail_msg("not loaded: %s", d.n > 0 ? d.v[0].text : "?");
+		for (i = 0; strcmp(tr->concepts[i].id, "big") != 0; i++)
+			;
+		assert_int_equal(tr->concepts[i].set.njoined > 1, k == 1);
+		triage_state_init(&st);
+		triage_step(tr, &st, "word4999x beta", T0, &r);
+		assert_int_equal(r.level, TRIAGE_URGENT);
+		triage_state_init(&st);
+		triage_step(tr, &st, "ZORRO", T0, &r);
+		assert_int_equal(r.level, k == 1 ? TRIAGE_URGENT :
+		    TRIAGE_ROUTINE);
+		triage_state_init(&st);
+		triage_step(tr, &st, "word4999x gamma", T0, &r);
+		assert_int_equal(r.level, TRIAGE_ROUTINE);
+		triage_rules_free(tr);
+		diag_clear(&d);
+	}
 }
 
 /* The cuts of a line into its top-level branches, as offsets. */
