@@ -2765,6 +2765,12 @@ test_tune32_en(void **state)
 		{ "he is having trouble to take the breath", U },
 		{ "I'm pulling for every breath and have to sit", E },
 		{ "she's dragging in each breath", E },
+		/* a test that excluded the feared condition denies it */
+		{ "they ruled out a PE at the hospital, back home now", R },
+		{ "a clot in the lung was excluded on the scan", R },
+		{ "they couldn't rule out a PE", E },
+		{ "a heart attack has not been ruled out", E },
+		{ "PE was ruled out but now my chest hurts and I'm gasping", E },
 	};
 	static const char *const m1[] = { "my chest hurts", "y sore" };
 	static const char *const m2[] = { "I'm a bit breathless", "y, tight" };
