@@ -2771,6 +2771,9 @@ test_tune32_en(void **state)
 		{ "they couldn't rule out a PE", E },
 		{ "a heart attack has not been ruled out", E },
 		{ "PE was ruled out but now my chest hurts and I'm gasping", E },
+		/* the blood's thinness as the INR tells it */
+		{ "nurse says my blood's nice and thin, INR 2.8, no bleeding", R },
+		{ "blood is too thin and my gums won't stop bleeding", U },
 	};
 	static const char *const m1[] = { "my chest hurts", "y sore" };
 	static const char *const m2[] = { "I'm a bit breathless", "y, tight" };
