@@ -2838,6 +2838,60 @@ test_tune32_de(void **state)
 }
 
 static void
+test_tune32_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* pain on breathing in, told with other pain verbs */
+		{ "it stings on the left when I take a deep breath", U },
+		{ "she says it burns each time she breathes in", U },
+		{ "deep breaths sting under my ribs", U },
+		{ "when he breathes in it pinches", U },
+		{ "my calf burns on the walk and my breathing is fine", R },
+		/* breathless in fresh images */
+		{ "I'm blowing like a walrus after one flight of stairs", U },
+		{ "she's huffing like an old horse at the top of the hill", U },
+		{ "he's blowing really hard just walking to the car", U },
+		{ "the wind is blowing hard today, did my walk anyway", R },
+		{ "feel as if I've been sprinting and I've only sat here", U },
+		{ "like I had been jogging when I've just been sat down", U },
+		{ "I feel like I've been running around all day with the grandkids", R },
+		/* second-language: difficulty to take the air; pulling for each breath */
+		{ "hard to get the air since last night", U },
+		{ "he is having trouble to take the breath", U },
+		{ "I'm pulling for every breath and have to sit", E },
+		{ "she's dragging in each breath", E },
+		/* a test that excluded the feared condition denies it */
+		{ "they ruled out a PE at the hospital, back home now", R },
+		{ "a clot in the lung was excluded on the scan", R },
+		{ "they couldn't rule out a PE", E },
+		{ "a heart attack has not been ruled out", E },
+		{ "PE was ruled out but now my chest hurts and I'm gasping", E },
+		/* the blood's thinness as the INR tells it */
+		{ "nurse says my blood's nice and thin, INR 2.8, no bleeding", R },
+		{ "blood is too thin and my gums won't stop bleeding", U },
+	};
+	static const char *const m1[] = { "my chest hurts", "y sore" };
+	static const char *const m2[] = { "I'm a bit breathless", "y, tight" };
+	static const char *const m3[] = { "chest hurts", "y no" };
+	static const char *const m4[] = {
+	    "he says it nips when he breathes in deep",
+	    "yeah and he's blowing like a whale" };
+	static const char *const m5[] = {
+	    "a tight feeling in my chest this evening",
+	    "and I feel like I've run a race when I haven't" };
+	static const enum triage_level ue[] = { U, E };
+	static const enum triage_level uu[] = { U, U };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ue, NULL, 2);
+	conv(m2, ue, NULL, 2);
+	conv(m3, uu, NULL, 2);
+	conv(m4, ue, NULL, 2);
+	conv(m5, ue, NULL, 2);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3324,6 +3378,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune32_es),
 		cmocka_unit_test(test_tune32_de),
+		cmocka_unit_test(test_tune32_en),
 		cmocka_unit_test(test_tune31_de),
 		cmocka_unit_test(test_tune31_es),
 		cmocka_unit_test(test_tune31_en),
