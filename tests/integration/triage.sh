@@ -186,6 +186,9 @@ floor "$C/de-tune31.tsv" 99.9 95.6 0
 floor "$C/en-tune32.tsv" 99.9 99.3 0
 floor "$C/es-tune32.tsv" 99.9 96.9 0
 floor "$C/de-tune32.tsv" 99.9 96.8 0
+floor "$C/en-tune33.tsv" 97.7 98.7 1
+floor "$C/es-tune33.tsv" 93.9 97.7 3
+floor "$C/de-tune33.tsv" 97.7 95.8 4
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -201,6 +204,9 @@ floor "$C/de-heldback13.tsv" 97.4 97.1 1
 floor "$C/en-heldback14.tsv" 97.5 98.5 1
 floor "$C/es-heldback14.tsv" 97.5 93.6 5
 floor "$C/de-heldback14.tsv" 94.9 96.4 3
+floor "$C/en-heldback15.tsv" 95.1 95.1 3
+floor "$C/es-heldback15.tsv" 97.5 90.3 4
+floor "$C/de-heldback15.tsv" 92.6 93.7 5
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
