@@ -2892,6 +2892,35 @@ test_tune32_en(void **state)
 }
 
 static void
+test_tune33_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a weight on the chest told as a simile */
+		{ "tengo el pecho como si me hubieran puesto un saco de cemento encima", U },
+		{ "noto el pecho como aplastado desde esta mañana", U },
+		{ "es como si tuviera una mochila encima del pecho", U },
+		{ "el pecho como con una losa, me asusta", U },
+		{ "mi pecho como si nada, todo bien", R },
+		/* the air that "no me sale" */
+		{ "sigo sentada y no me sale el aire", E },
+		{ "a mi madre ya no le sale el aliento", E },
+		{ "el ventilador no sale aire, qué calor", R },
+		/* a calf ache called "poca cosa" */
+		{ "le duele el gemelo al andar, cosa de nada", A },
+		{ "me molesta la pantorrilla al pasear pero poca cosa", A },
+		{ "me duele el gemelo al caminar y no es poca cosa", U },
+	};
+	static const char *const m1[] = {
+	    "noto el pecho como si cargara un costal de piedras",
+	    "un poco, cuando subo la cuesta me falta el aire" };
+	static const enum triage_level ue[] = { U, E };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ue, NULL, 2);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3376,6 +3405,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune32_es),
 		cmocka_unit_test(test_tune32_de),
 		cmocka_unit_test(test_tune32_en),
