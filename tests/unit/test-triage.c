@@ -2921,6 +2921,68 @@ test_tune33_es(void **state)
 }
 
 static void
+test_tune33_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* a calf ache that passes within moments is the mild ache */
+		{ "calf aches on the hill but wears off in a couple of minutes", A },
+		{ "bit of a calf ache walking the dog, dies down after a bit", A },
+		{ "my calf hurts on the stairs, it fades within a few seconds", A },
+		/* ... unless the passing is denied */
+		{ "calf ache on walks and it doesn't wear off after a few minutes", U },
+		{ "my calf hurts walking and won't really go away after a rest", U },
+		{ "calf pain on the hill, it doesn't ease off when I stop", U },
+		{ "sharp pain in my calf, goes off after a minute", U },
+	};
+	/* hedged yeses: a "so" verb leading the answer, whatever follows */
+	static const char *const m1[] = { "my chest feels heavy tonight",
+	    "guess so, the hill did me in this morning" };
+	static const char *const m2[] = { "bit of a tightness in my chest",
+	    "reckon so, a bit when I do the hoovering" };
+	static const char *const m3[] = { "I'm a bit short of breath today",
+	    "I'd say so" };
+	static const char *const m4[] = { "chest feels tight",
+	    "believe so, the walk up from the bus stop was hard work" };
+	/* other hedged yeses standing alone */
+	static const char *const m5[] = { "my chest aches", "probably yeah" };
+	static const char *const m6[] = { "getting puffed on the stairs",
+	    "pretty sure" };
+	static const char *const m7[] = { "chest hurts a bit", "seems so" };
+	/* a hedge and the effort that showed it */
+	static const char *const m8[] = { "chest feels tight",
+	    "maybe, had to stop for a breather halfway up the road" };
+	static const char *const m9[] = { "my chest is sore",
+	    "not sure, struggled with the shopping bags earlier" };
+	/* not a yes: better, a denial, another explanation */
+	static const char *const m10[] = { "my chest feels heavy",
+	    "guess so but it's fine now" };
+	static const char *const m11[] = { "my chest feels heavy",
+	    "probably not" };
+	static const char *const m12[] = { "my chest feels heavy",
+	    "probably just indigestion" };
+	static const char *const m13[] = { "my chest feels heavy",
+	    "I wouldn't say so" };
+	static const enum triage_level ue[] = { U, E };
+	static const enum triage_level uu[] = { U, U };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ue, NULL, 2);
+	conv(m2, ue, NULL, 2);
+	conv(m3, ue, NULL, 2);
+	conv(m4, ue, NULL, 2);
+	conv(m5, ue, NULL, 2);
+	conv(m6, ue, NULL, 2);
+	conv(m7, ue, NULL, 2);
+	conv(m8, ue, NULL, 2);
+	conv(m9, ue, NULL, 2);
+	conv(m10, uu, NULL, 2);
+	conv(m11, uu, NULL, 2);
+	conv(m12, uu, NULL, 2);
+	conv(m13, uu, NULL, 2);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3406,6 +3468,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune33_es),
+		cmocka_unit_test(test_tune33_en),
 		cmocka_unit_test(test_tune32_es),
 		cmocka_unit_test(test_tune32_de),
 		cmocka_unit_test(test_tune32_en),
