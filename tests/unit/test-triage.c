@@ -2983,6 +2983,43 @@ test_tune33_en(void **state)
 }
 
 static void
+test_tune33_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* pain on breathing in, the breath told after a comma */
+		{ "Es sticht seit dem Mittag, wenn ich tief Luft hole", U },
+		{ "tut ihm weh, sobald er tief einatmet", U },
+		{ "Stechen, jedes Mal wenn ich einatme", U },
+		{ "Wenn sie tief einatmet, sticht es links", U },
+		{ "Es sticht nicht, wenn ich einatme", R },
+		{ "Was mache ich, falls es sticht, wenn ich einatme?", A },
+		/* consciousness lost, told with other verbs and orders */
+		{ "meiner Mutter ist vorhin das Bewusstsein geschwunden", E },
+		{ "er verlor im Bad kurz das Bewusstsein", E },
+		{ "hab das Bewusstsein für einen Moment verloren", E },
+		{ "mir sind beim Aufstehen die Sinne geschwunden", E },
+		{ "das Bewusstsein habe ich nie verloren", R },
+		/* calf pain better, a mild rest left; a leg a little tired */
+		{ "Wadenschmerzen sind viel besser, nur noch etwas beim Spazieren", A },
+		{ "Das Bein ist besser, zieht nur noch ein bisschen nach der Runde", A },
+		{ "Wadenschmerz ist besser geworden", R },
+		{ "die Waden sind nach dem Einkaufen noch ein bisschen müde", A },
+		{ "Beine etwas schwer nach dem langen Spaziergang", A },
+		{ "Wade ist müde und tut richtig weh", U },
+		/* asked and denied in turn (the '?' still reads as a question) */
+		{ "Luftnot? Nein. Brustschmerzen? Auch nicht.", A },
+		/* Swiss "bitzeli", "chli": a little */
+		{ "s Bei tuet es bitzeli weh nach em Laufe", A },
+		/* a swelling that was, over after the comma */
+		{ "Die Wade war gestern geschwollen, inzwischen ist sie wieder abgeschwollen", R },
+		{ "Gestern war das Bein noch dick, heute ist es noch dicker", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3469,6 +3506,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune33_en),
+		cmocka_unit_test(test_tune33_de),
 		cmocka_unit_test(test_tune32_es),
 		cmocka_unit_test(test_tune32_de),
 		cmocka_unit_test(test_tune32_en),
