@@ -2536,6 +2536,11 @@ static void
 test_strong_pain_not_mild(void **state)
 {
 	static const struct case_ c[] = {
+		/* an improvement taken back in the same sentence */
+		{ "Wadenschmerz ist besser, aber beim Gehen wieder stärker", U },
+		{ "der Schmerz in der Wade war besser, aber jetzt schlimmer", U },
+		{ "Wadenschmerz ist besser", R },
+		{ "die Schwellung ist besser, aber der Husten ist schlimmer", R },
 		{ "my calf really hurts and my leg is a bit tired", U },
 		{ "calf hurts like hell, ankle a bit puffy", U },
 		{ "a little stiff but the back of my knee is killing me", U },
