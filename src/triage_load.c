@@ -952,6 +952,7 @@ triage_load_join(struct load *l, struct triage_set *ts, char **v, int a,
 {
 	struct evbuffer	*buf = xevbuffer_new();
 	struct triage_line *ln;
+	PCRE2_UCHAR	 msg[256];
 	pcre2_code	*re;
 	char		*s;
 	int		 i, err;
@@ -968,8 +969,10 @@ triage_load_join(struct load *l, struct triage_set *ts, char **v, int a,
 		triage_load_join(l, ts, v, a + (b - a) / 2, b, dir);
 		return;
 	}
-	if (re == NULL) {	/* it compiled as a line: cannot happen */
-		diag_error(l->d, dir, 0, "combined pattern: cannot compile");
+	if (re == NULL) {	/* a line that cannot be one branch of several */
+		pcre2_get_error_message(err, msg, sizeof msg);
+		diag_error(l->d, dir, 0, "pattern '%.60s' cannot be joined to "
+		    "the lines of its target: %s", v[a], (const char *)msg);
 		return;
 	}
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
@@ -991,14 +994,15 @@ static void
 triage_load_finish(struct load *l, struct triage_set *ts, struct evbuffer *src,
     const char *dir)
 {
-	char	*s, *p, **v = NULL;
+	char	*s, *p, *last, **v = NULL;
 	int	 n = 0;
 
 	if (src == NULL)
 		return;
 	s = xevbuffer_take(src);
 	if (ts->unread > 0) {
-		for (p = strtok(s, "\n"); p != NULL; p = strtok(NULL, "\n")) {
+		for (p = strtok_r(s, "\n", &last); p != NULL;
+		    p = strtok_r(NULL, "\n", &last)) {
 			v = xreallocarray(v, (size_t)n + 1, sizeof *v);
 			v[n++] = p;
 		}

@@ -1087,6 +1087,89 @@ test_prefilter_never_misses(void **state)
  * matching pairs them with those letters; no other non-ASCII character
  * may match an ASCII letter, or the prefilter would miss it.
  */
+/* c as UTF-8 into b; returns its length. */
+static int
+utf8_put(uint32_t c, unsigned char *b)
+{
+	if (c < 0x80) {
+		b[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		b[0] = (unsigned char)(0xc0 | c >> 6);
+		b[1] = (unsigned char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | c >> 12);
+		b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		b[2] = (unsigned char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	b[0] = (unsigned char)(0xf0 | c >> 18);
+	b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+	b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+	b[3] = (unsigned char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+static int
+is_literal_symbol(uint32_t c)
+{
+	return c == 0xa1 || c == 0xbf || (c >= 0x2600 && c <= 0x27bf) ||
+	    (c >= 0x1f300 && c <= 0x1faff);
+}
+
+/*
+ * The symbols the prefilter takes as literal text (lit_caseless_symbol)
+ * match, caseless, no character but themselves in the linked PCRE2: none
+ * outside the set matches a class of them all, and none inside matches
+ * another.
+ */
+static void
+test_caseless_symbols_pair_with_nothing(void **state)
+{
+	pcre2_match_data	*md = pcre2_match_data_create(4, NULL);
+	pcre2_code		*re;
+	PCRE2_SIZE		 off;
+	unsigned char		 b[4], p[16];
+	uint32_t		 c, d;
+	int			 err, n;
+
+	re = pcre2_compile((PCRE2_SPTR)"[\\x{a1}\\x{bf}\\x{2600}-\\x{27bf}"
+	    "\\x{1f300}-\\x{1faff}]", PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
+	assert_non_null(re);
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	for (c = 0; c < 0x110000; c++) {
+		if ((c >= 0xd800 && c < 0xe000) || is_literal_symbol(c))
+			continue;
+		n = utf8_put(c, b);
+		if (pcre2_match(re, b, (size_t)n, 0, PCRE2_ANCHORED, md,
+		    NULL) >= 0)
+			fail_msg("U+%04X matches a literal symbol", c);
+	}
+	pcre2_code_free(re);
+	for (c = 0; c < 0x1fb00; c++) {
+		if (!is_literal_symbol(c))
+			continue;
+		n = utf8_put(c, p);
+		re = pcre2_compile((PCRE2_SPTR)p, (size_t)n, PCRE2_UTF |
+		    PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
+		assert_non_null(re);
+		for (d = 0; d < 0x1fb00; d++) {
+			if (d == c || !is_literal_symbol(d))
+				continue;
+			n = utf8_put(d, b);
+			if (pcre2_match(re, b, (size_t)n, 0, PCRE2_ANCHORED,
+			    md, NULL) >= 0)
+				fail_msg("U+%04X matches U+%04X", c, d);
+		}
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+}
+
 static void
 test_caseless_pairs_with_ascii(void **state)
 {
@@ -3489,6 +3572,7 @@ main(void)
 		cmocka_unit_test(test_large_set_loads),
 		cmocka_unit_test(test_prefilter_never_misses),
 		cmocka_unit_test(test_caseless_pairs_with_ascii),
+		cmocka_unit_test(test_caseless_symbols_pair_with_nothing),
 		cmocka_unit_test(test_apostrophe_forms),
 		cmocka_unit_test(test_surface_forms),
 		cmocka_unit_test(test_typos),
