@@ -15,9 +15,9 @@
  * characters other than the space, and symbols that have no case (emoji,
  * dingbats, the inverted marks: lit_caseless_symbol), as literal text (a
  * blanked harmless phrase is spaces, so a literal found in the blanked copy
- * was in the message too) and folds letters to lower case.  Caseless UTF matching
- * pairs two non-ASCII characters with ASCII letters, U+017F (long s) with s
- * and U+212A (Kelvin sign) with k; the scan reads them as s and k.
+ * was in the message too) and folds letters to lower case.  Caseless UTF
+ * matching pairs two non-ASCII characters with ASCII letters, U+017F (long
+ * s) with s and U+212A (Kelvin sign) with k; the scan reads them as s and k.
  * test-triage checks that the linked PCRE2 knows no others.  Anything the
  * walk does not follow (an optional part, a class, a non-ASCII character)
  * only ends a literal; syntax it does not know at all (back references,
