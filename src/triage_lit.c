@@ -402,6 +402,19 @@ lit_class(struct lit_walk *w)
 }
 
 /*
+ * The ']' that closes the class starting at p (its '['), or the NUL ending
+ * the pattern: a ']' first, or first after '^', is a member.
+ */
+static const char *
+lit_class_end(const char *p)
+{
+	for (p += 1 + (p[1] == '^'), p += *p == ']'; *p != '\0' && *p != ']';
+	    p += 1 + (*p == '\\' && p[1] != '\0'))
+		;
+	return p;
+}
+
+/*
  * 1 if the group whose text starts at p (just after its '(') is followed,
  * with no quantifier, by \b, $ or one or more \W or \s: its branches end a
  * word.
@@ -415,9 +428,7 @@ lit_group_ends_word(const char *p)
 		if (*p == '\\' && p[1] != '\0')
 			p += 2;
 		else if (*p == '[') {
-			for (p += 1 + (p[1] == ']'); *p != '\0' && *p != ']';
-			    p += 1 + (*p == '\\' && p[1] != '\0'))
-				;
+			p = lit_class_end(p);
 			p += *p == ']';
 		} else {
 			depth += *p == '(';
@@ -707,11 +718,7 @@ triage_lit_cuts(const char *pattern, size_t *cut, int max)
 		if (*p == '\\' && p[1] != '\0')
 			p++;
 		else if (*p == '[') {
-			for (p += 1 + (p[1] == '^'), p += *p == ']';
-			    *p != '\0' && *p != ']'; p += 1 + (*p == '\\' &&
-			    p[1] != '\0'))
-				;
-			if (*p == '\0')
+			if (*(p = lit_class_end(p)) == '\0')
 				return 0;
 		} else if (*p == '(')
 			depth++;

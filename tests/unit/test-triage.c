@@ -1187,22 +1187,7 @@ test_caseless_pairs_with_ascii(void **state)
 	for (c = 0x80; c < 0x110000; c++) {
 		if (c >= 0xd800 && c < 0xe000)
 			continue;
-		if (c < 0x800) {
-			b[0] = 0xc0 | c >> 6;
-			b[1] = 0x80 | (c & 0x3f);
-			n = 2;
-		} else if (c < 0x10000) {
-			b[0] = 0xe0 | c >> 12;
-			b[1] = 0x80 | ((c >> 6) & 0x3f);
-			b[2] = 0x80 | (c & 0x3f);
-			n = 3;
-		} else {
-			b[0] = 0xf0 | c >> 18;
-			b[1] = 0x80 | ((c >> 12) & 0x3f);
-			b[2] = 0x80 | ((c >> 6) & 0x3f);
-			b[3] = 0x80 | (c & 0x3f);
-			n = 4;
-		}
+		n = utf8_put(c, b);
 		if (pcre2_match(re, b, (size_t)n, 0, PCRE2_ANCHORED, md,
 		    NULL) < 0)
 			continue;
