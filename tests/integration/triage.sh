@@ -210,6 +210,9 @@ floor "$C/de-heldback15.tsv" 92.6 94.4 4
 floor "$C/en-heldback16.tsv" 97.2 96.8 2
 floor "$C/es-heldback16.tsv" 94.3 97.6 3
 floor "$C/de-heldback16.tsv" 83.2 89.9 10
+floor "$C/en-heldback17.tsv" 97.4 96.7 1
+floor "$C/es-heldback17.tsv" 97.6 98.5 1
+floor "$C/de-heldback17.tsv" 92.8 94.4 5
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
