@@ -19,7 +19,8 @@ so that a conjugated Spanish or declined German word is not read as a word of an
 The correction it mirrors: a word that is not in the lexicon is read as the lexicon word with the
 same squeezed form (runs of a letter as one letter), else as the target word within the optimal
 string alignment distance of its squeezed form (1 from 5 letters, 2 from 9; a four-letter word only
-as a five-letter target with one inner letter dropped).
+as a five-letter target with one inner letter dropped), and, in the engine's second reading, as a
+cue's, answer's or harmless phrase's word within the same distance (`cue` lines of --lexicon).
 """
 import glob, os, re, shutil, subprocess, sys, tempfile, unicodedata
 
@@ -174,8 +175,14 @@ def main():
         out = subprocess.run([binary, "triage", "-r", tmp, "--lexicon"], check=True,
                              capture_output=True, text=True).stdout
     kinds, stems, stemdel = {}, set(), {}
+    cues = set()
     for line in out.splitlines():
         kind, w = line.split()
+        if kind == "cue":
+            # Listed again: a word of a cue, answer or harmless pattern that a
+            # typo reads as only in the second reading (TRIAGE_READ_CUES).
+            cues.add(w)
+            continue
         words.add(w)
         kinds[w] = kind
         if kind == "target":
@@ -190,7 +197,7 @@ def main():
     for w in words:
         byprefix.setdefault(squeeze(w), []).append(w)
     index = {}
-    for t in targets:
+    for t in targets | cues:
         k = squeeze(t)
         if len(k) < 4:
             continue

@@ -98,6 +98,7 @@ struct scan {
 	struct spans		 soft;		/* soft stops: end a negation only */
 	int			 crowded;	/* more punctuation than puncts holds */
 	int			 errors;
+	int			 cuetypos;	/* typos of cue words (triage_norm_words) */
 	char			*owned;		/* the sanitised text, or NULL */
 	char			*mem;	/* from triage_scan_open */
 	int			 freemem;
@@ -987,12 +988,12 @@ triage_scan_recalled(struct scan *sc, const int64_t *at, int qualifier,
  */
 static size_t
 triage_scan_norm(const struct triage_rules *tr, const char *text, size_t len,
-    char *folded, char *out)
+    char *folded, char *out, int flags, int *cues)
 {
 	len = triage_norm_fold(text, len, folded, TRIAGE_FOLD_CASE);
 	len = triage_norm_spaces(folded, len);
 	triage_norm_dots(folded, len);
-	return triage_norm_words(tr->lexicon, folded, len, out);
+	return triage_norm_words(tr->lexicon, folded, len, out, flags, cues);
 }
 
 /*
@@ -1004,7 +1005,7 @@ triage_scan_norm(const struct triage_rules *tr, const char *text, size_t len,
  */
 static void
 triage_scan_open(struct scan *sc, const struct triage_rules *tr,
-    const char *text, uint64_t *scratch, size_t scratchsize)
+    const char *text, int flags, uint64_t *scratch, size_t scratchsize)
 {
 	size_t	 nsat, ncand, nhit, need, len;
 	char	*folded, *norm;
@@ -1014,6 +1015,7 @@ triage_scan_open(struct scan *sc, const struct triage_rules *tr,
 	sc->hypo = 0;
 	sc->bounds_done = 0;
 	sc->errors = 0;
+	sc->cuetypos = 0;
 	sc->tr = tr;
 	len = strlen(text);
 	sc->owned = utf8_valid(text, len) ? NULL : utf8_sanitize(text, len);
@@ -1039,7 +1041,8 @@ triage_scan_open(struct scan *sc, const struct triage_rules *tr,
 	folded = (char *)(sc->shit + nhit);
 	norm = folded + TRIAGE_NORM_SIZE(len);
 	sc->buf = norm + TRIAGE_NORM_SIZE(len);
-	sc->len = triage_scan_norm(tr, text, len, folded, norm);
+	sc->len = triage_scan_norm(tr, text, len, folded, norm, flags,
+	    &sc->cuetypos);
 	sc->text = norm;
 	memcpy(sc->buf, sc->text, sc->len + 1);
 	sc->ascii = triage_lit_scan(&tr->lits, sc->text, sc->len, sc->sat);
@@ -1098,12 +1101,25 @@ triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
 	return fired;
 }
 
-void
-triage_step(const struct triage_rules *tr, struct triage_state *st,
-    const char *text, int64_t now, struct triage_result *res)
+/* What one reading of a message makes of it, for triage_state_commit. */
+struct step_read {
+	uint64_t	msg, denied, hypo;
+	int		asked;		/* the concept to ask about; -1: none */
+	int		cues;		/* typos of cue words (triage_norm_words) */
+};
+
+/*
+ * Reads a message once (flags: triage_norm_words) against the conversation
+ * st, which it does not change: the result into res, what the state needs
+ * into rd.
+ */
+static void
+triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
+    const char *text, int64_t now, int flags, struct triage_result *res,
+    struct step_read *rd)
 {
 	struct scan	 sc;
-	uint64_t	 msg = 0, remembered = 0, denied = 0, all, bit;
+	uint64_t	 msg = 0, remembered = 0, denied = 0, all;
 	uint64_t	 done = 0, pending;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	int		 c, i, hypothetical = 0, asked = -1, fired, fallback = 0;
@@ -1111,9 +1127,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 
 	memset(res, 0, sizeof *res);
-	triage_scan_open(&sc, tr, text, scratch, sizeof scratch);
+	triage_scan_open(&sc, tr, text, flags, scratch, sizeof scratch);
 
-	triage_state_expire(tr, st, now);
 	for (c = 0; c < tr->nconcepts; c++)
 		if (st->seen_at[c] != 0)
 			remembered |= UINT64_C(1) << c;
@@ -1209,16 +1224,33 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	if (res->level == TRIAGE_URGENT && ask_rule != NULL)
 		asked = ask_rule->ask;
 
-	/* The new state. */
+	rd->msg = msg;
+	rd->denied = denied;
+	rd->hypo = sc.hypo;
+	rd->asked = asked;
+	rd->cues = sc.cuetypos;
+	res->match_errors = sc.errors;
+	triage_scan_close(&sc);
+}
+
+
+/* The conversation after a message read as rd with the result res. */
+static void
+triage_state_commit(const struct triage_rules *tr, struct triage_state *st,
+    int64_t now, const struct triage_result *res, const struct step_read *rd)
+{
+	uint64_t	bit;
+	int		c;
+
 	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++) {
 		bit = UINT64_C(1) << c;
-		if ((msg & bit) != 0 && tr->concepts[c].kind == KIND_SYMPTOM) {
+		if ((rd->msg & bit) != 0 && tr->concepts[c].kind == KIND_SYMPTOM) {
 			st->seen_at[c] = now;
 			st->hypo_at[c] = 0;
 			st->gone_at[c] = 0;
-		} else if ((sc.hypo & bit) != 0)
+		} else if ((rd->hypo & bit) != 0)
 			st->hypo_at[c] = now;
-		else if ((denied & bit) != 0 &&
+		else if ((rd->denied & bit) != 0 &&
 		    tr->concepts[c].kind == KIND_SYMPTOM)
 			st->gone_at[c] = now;
 	}
@@ -1226,16 +1258,45 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		st->flagged_at = now;
 		st->level = res->level;
 	}
-	if (res->answer != TRIAGE_ANSWER_NONE || res->level == TRIAGE_EMERGENCY ||
-	    (st->question >= 0 && ((msg >> st->question) & 1) != 0))
+	if (res->answer != TRIAGE_ANSWER_NONE ||
+	    res->level == TRIAGE_EMERGENCY ||
+	    (st->question >= 0 && ((rd->msg >> st->question) & 1) != 0))
 		st->question = -1;
-	if (asked >= 0) {
-		st->question = asked;
+	if (rd->asked >= 0) {
+		st->question = rd->asked;
 		st->asked_at = now;
-		res->question = tr->concepts[asked].id;
 	}
-	res->match_errors = sc.errors;
-	triage_scan_close(&sc);
+}
+
+/*
+ * A message with a word that stays unknown but is a typo of a cue's or an
+ * answer's word ("can hsrdly breathe", "a litte bit yes") is read a second
+ * time with those words read as typed for, and the higher reading is kept:
+ * a typo is never corrected into a denial's word in the first reading, and
+ * the second can only raise the level (docs/rules.md, "The second
+ * reading").
+ */
+void
+triage_step(const struct triage_rules *tr, struct triage_state *st,
+    const char *text, int64_t now, struct triage_result *res)
+{
+	struct triage_result	 res2;
+	struct step_read		 rd, rd2;
+
+	triage_state_expire(tr, st, now);
+	triage_step_read(tr, st, text, now, 0, res, &rd);
+	if (rd.cues > 0) {
+		triage_step_read(tr, st, text, now, TRIAGE_READ_CUES, &res2,
+		    &rd2);
+		if (res2.level > res->level) {
+			*res = res2;
+			rd = rd2;
+			triage_result_add_rule(res, "typo_reading");
+		}
+	}
+	triage_state_commit(tr, st, now, res, &rd);
+	if (rd.asked >= 0)
+		res->question = tr->concepts[rd.asked].id;
 }
 
 const char *
@@ -1245,25 +1306,42 @@ triage_language(const struct triage_rules *tr, const char *text)
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	const char	*lang;
 
-	triage_scan_open(&sc, tr, text, scratch, sizeof scratch);
+	triage_scan_open(&sc, tr, text, 0, scratch, sizeof scratch);
 	lang = triage_scan_language(&sc);
 	triage_scan_close(&sc);
 	return lang;
 }
 
-char *
-triage_read_text(const struct triage_rules *tr, const char *text)
+static char *
+triage_read_with(const struct triage_rules *tr, const char *text, int flags,
+    int *cues)
 {
 	size_t	 len = strlen(text);
 	char	*folded, *out, *p;
 
 	folded = xmalloc(TRIAGE_NORM_SIZE(len));
 	out = xmalloc(TRIAGE_NORM_SIZE(len));
-	(void)triage_scan_norm(tr, text, len, folded, out);
+	(void)triage_scan_norm(tr, text, len, folded, out, flags, cues);
 	free(folded);
 	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
 		*p = ' ';	/* shown as the space it reads as */
 	return out;
+}
+
+char *
+triage_read_text(const struct triage_rules *tr, const char *text)
+{
+	return triage_read_with(tr, text, 0, NULL);
+}
+
+char *
+triage_read_second(const struct triage_rules *tr, const char *text)
+{
+	int	cues = 0;
+
+	free(triage_read_with(tr, text, 0, &cues));
+	return cues == 0 ? NULL : triage_read_with(tr, text, TRIAGE_READ_CUES,
+	    NULL);
 }
 
 int

@@ -125,6 +125,11 @@ const char	*triage_language(const struct triage_rules *, const char *text);
 
 /* The message as the engine reads it (triage_norm.h); owned by the caller. */
 char	*triage_read_text(const struct triage_rules *, const char *text);
+/*
+ * Its second reading (typos of cue words read as those words, triage_step),
+ * or NULL when it has none; owned by the caller.
+ */
+char	*triage_read_second(const struct triage_rules *, const char *text);
 
 void	triage_state_init(struct triage_state *);
 /*

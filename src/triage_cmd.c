@@ -306,11 +306,15 @@ triage_cmd_lexicon(const struct triage_lexicon *lx)
 	const char		*w;
 	size_t			 i;
 
-	for (i = 0; i < triage_lexicon_count(lx); i++)
-		if ((w = triage_lexicon_word(lx, i, &kind)) != NULL)
-			printf("%s %s\n", kind == LEX_TARGET ? "target" :
-			    kind == LEX_KNOWN ? "known" : kind == LEX_STEM ?
-			    "stem" : "word", w);
+	for (i = 0; i < triage_lexicon_count(lx); i++) {
+		if ((w = triage_lexicon_word(lx, i, &kind)) == NULL)
+			continue;
+		printf("%s %s\n", kind == LEX_TARGET ? "target" :
+		    kind == LEX_KNOWN ? "known" : kind == LEX_STEM ?
+		    "stem" : "word", w);
+		if (triage_lexicon_cue(lx, i))
+			printf("cue %s\n", w);
+	}
 }
 
 int
@@ -456,7 +460,12 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		}
 		if (read_only) {
 			read_text = triage_read_text(tr, msg);
-			printf("%s\t%s\n", conv, read_text);
+			printf("%s\t%s", conv, read_text);
+			free(read_text);
+			/* A second reading, when there is one (triage_step). */
+			if ((read_text = triage_read_second(tr, msg)) != NULL)
+				printf("\t%s", read_text);
+			putchar('\n');
 			free(read_text);
 			triage_cmd_free_clean(clean, line);
 			continue;

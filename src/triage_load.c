@@ -794,8 +794,12 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			/* A stem ("perd" of perd\w+) is no word to correct to. */
 			if (triage_lexicon_add(l->tr->lexicon, w,
 			    kind == LEX_TARGET && p[0] == '\\' && p[1] == 'w' ?
-			    LEX_STEM : kind) == 0 && l->lowering)
-				triage_lexicon_lowering(l->tr->lexicon);
+			    LEX_STEM : kind) == 0) {
+				triage_lexicon_spelled(l->tr->lexicon);
+				if (l->lowering)
+					triage_lexicon_lowering(
+					    l->tr->lexicon);
+			}
 		} else if (p - s >= 4 && (size_t)(p - s) < sizeof w &&
 		    p[0] == '?' && triage_load_word_end(p + 1) &&
 		    kind != LEX_KNOWN) {
@@ -806,9 +810,11 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			 */
 			memcpy(w, s, (size_t)(p - s));
 			w[p - s] = '\0';
-			(void)triage_lexicon_add(l->tr->lexicon, w, LEX_WORD);
+			if (triage_lexicon_add(l->tr->lexicon, w, LEX_WORD) == 0)
+				triage_lexicon_spelled(l->tr->lexicon);
 			w[p - s - 1] = '\0';
-			(void)triage_lexicon_add(l->tr->lexicon, w, LEX_WORD);
+			if (triage_lexicon_add(l->tr->lexicon, w, LEX_WORD) == 0)
+				triage_lexicon_spelled(l->tr->lexicon);
 		}
 	}
 }

@@ -61,6 +61,7 @@ struct lex_word {
 	uint16_t		klen;
 	int			kind;	/* enum triage_lex_kind or LEX_DUPLICATE */
 	int			lowering; /* triage_lexicon_lowering */
+	int			spelled; /* triage_lexicon_spelled */
 };
 
 struct triage_lexicon {
@@ -77,6 +78,11 @@ struct triage_lexicon {
 	struct lex_map	 prefix;
 	/* Every stem and its forms with a letter deleted -> the stem. */
 	struct lex_map	 stems;
+	/*
+	 * The deletes of the words patterns spell that are no targets (cue,
+	 * answer and harmless words): triage_lexicon_read_cue.
+	 */
+	struct lex_map	 cues;
 	int		 built;
 };
 
@@ -195,6 +201,18 @@ lex_squeeze(const char *w, size_t n, char *out)
 	return k;
 }
 
+/*
+ * A word a typo reads as in the second reading only: one a pattern spells
+ * that is no target (a cue's, an answer's, a harmless phrase's), of five
+ * letters or more squeezed.
+ */
+static int
+lex_is_cue(const struct lex_word *w)
+{
+	return (w->kind == LEX_KNOWN || w->kind == LEX_WORD) && w->spelled &&
+	    w->klen >= LEX_MIN_TYPO;
+}
+
 struct triage_lexicon *
 triage_lexicon_new(void)
 {
@@ -213,6 +231,7 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
 	lex_map_free(&lx->stems);
+	lex_map_free(&lx->cues);
 	free(lx);
 }
 
@@ -230,6 +249,13 @@ triage_lexicon_word(const struct triage_lexicon *lx, size_t i,
 		return NULL;
 	*kind = (enum triage_lex_kind)lx->word[i].kind;
 	return lx->arena + lx->word[i].off;
+}
+
+/* Whether a typo reads as word i in the second reading (lex_is_cue). */
+int
+triage_lexicon_cue(const struct triage_lexicon *lx, size_t i)
+{
+	return i < lx->nword && lex_is_cue(&lx->word[i]);
 }
 
 int
@@ -261,8 +287,17 @@ triage_lexicon_add(struct triage_lexicon *lx, const char *word,
 	w->klen = (uint16_t)k;
 	w->kind = kind;
 	w->lowering = 0;
+	w->spelled = 0;
 	lx->built = 0;
 	return 0;
+}
+
+void
+triage_lexicon_spelled(struct triage_lexicon *lx)
+{
+	if (lx->nword > 0)
+		lx->word[lx->nword - 1].spelled = 1;
+	lx->built = 0;
 }
 
 void
@@ -356,7 +391,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	struct lex_index_arg	 a;
 	struct lex_word		*w;
 	char			 key[LEX_MAX_WORD];
-	size_t			 i, ntarget, nstem;
+	size_t			 i, ntarget, nstem, ncue;
 	int32_t			 j;
 
 	lex_map_free(&lx->exact);
@@ -364,15 +399,18 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
 	lex_map_free(&lx->stems);
+	lex_map_free(&lx->cues);
 	lex_map_init(&lx->exact, lx->nword);
 	lex_map_init(&lx->squeezed, lx->nword);
 	/* Sized for the targets' deletes, not every word: it stays in cache. */
-	for (i = 0, ntarget = 0, nstem = 0; i < lx->nword; i++) {
+	for (i = 0, ntarget = 0, nstem = 0, ncue = 0; i < lx->nword; i++) {
 		ntarget += lx->word[i].kind == LEX_TARGET;
 		nstem += lx->word[i].kind == LEX_STEM;
+		ncue += lx->word[i].spelled;	/* at most */
 	}
 	lex_map_init(&lx->deletes, ntarget * 12);
 	lex_map_init(&lx->stems, nstem * 8);
+	lex_map_init(&lx->cues, ncue * 12);
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
@@ -382,6 +420,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 			if (w->kind > lx->word[lx->exact.node[j].val].kind)
 				lx->word[lx->exact.node[j].val].kind = w->kind;
 			lx->word[lx->exact.node[j].val].lowering |= w->lowering;
+			lx->word[lx->exact.node[j].val].spelled |= w->spelled;
 			w->kind = LEX_DUPLICATE;
 			continue;
 		}
@@ -399,6 +438,13 @@ triage_lexicon_build(struct triage_lexicon *lx)
 			memcpy(key, lx->arena + w->off, w->len);
 			a.map = &lx->stems;
 			lex_deletes(key, w->len, 1, lex_index_cb, &a);
+			continue;
+		}
+		if (lex_is_cue(w)) {
+			a.map = &lx->cues;
+			memcpy(key, lx->arena + w->key, w->klen);
+			lex_deletes(key, w->klen, lex_max_distance(w->klen + 1u),
+			    lex_index_cb, &a);
 			continue;
 		}
 		if (w->kind != LEX_TARGET || w->klen < LEX_MIN_TYPO - 1)
@@ -455,6 +501,7 @@ lex_distance(const char *a, size_t n, const char *b, size_t m, int d)
 
 struct lex_typo_arg {
 	const struct triage_lexicon *lx;
+	const struct lex_map *map;	/* deletes or cues */
 	const char	*key;
 	size_t		 klen;
 	size_t		 n;		/* the typed word's length */
@@ -500,10 +547,10 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 	int32_t			 i;
 	int			 dist;
 
-	for (i = lex_map_find(&lx->deletes, lx, s, n, lex_hash(s, n)); i != -1;
-	    i = lex_map_next(&lx->deletes, lx, i)) {
-		w = &lx->word[lx->deletes.node[i].val];
-		if (a->best == lx->deletes.node[i].val)
+	for (i = lex_map_find(a->map, lx, s, n, lex_hash(s, n)); i != -1;
+	    i = lex_map_next(a->map, lx, i)) {
+		w = &lx->word[a->map->node[i].val];
+		if (a->best == a->map->node[i].val)
 			continue;
 		if (a->longer && w->len != a->n + 1)
 			continue;
@@ -516,8 +563,8 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		if (dist > a->d)
 			continue;
 		if (a->best == -1 || dist < a->bestd || (dist == a->bestd &&
-		    lex_typo_before(a, w, lx->deletes.node[i].val, dist))) {
-			a->best = lx->deletes.node[i].val;
+		    lex_typo_before(a, w, a->map->node[i].val, dist))) {
+			a->best = a->map->node[i].val;
 			a->bestd = dist;
 		}
 	}
@@ -584,6 +631,7 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	a.longer = best != NULL && (size_t)best->len + 1 == n && a.d > 0;
 	if ((best == NULL || a.longer) && (a.d > 0 || a.dropped)) {
 		a.lx = lx;
+		a.map = &lx->deletes;
 		a.key = key;
 		a.klen = k;
 		a.n = n;
@@ -599,6 +647,35 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	if (best == NULL || best->len > 2 * n)
 		return NULL;
 	return lx->arena + best->off;
+}
+
+const char *
+triage_lexicon_read_cue(const struct triage_lexicon *lx, const char *w,
+    size_t n)
+{
+	char			 key[LEX_MAX_WORD];
+	struct lex_typo_arg	 a;
+
+	if (lx == NULL || !lx->built || n > LEX_MAX_WORD ||
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
+		return NULL;
+	a.klen = lex_squeeze(w, n, key);
+	a.d = lex_max_distance(a.klen);
+	/* Four letters: a word of five with one inner letter dropped. */
+	a.dropped = a.klen == LEX_MIN_TYPO - 1;
+	if (a.d == 0 && !a.dropped)
+		return NULL;
+	a.lx = lx;
+	a.map = &lx->cues;
+	a.key = key;
+	a.n = n;
+	a.longer = 0;
+	a.best = -1;
+	if (a.dropped)
+		a.d = 1;
+	a.bestd = a.d + 1;
+	lex_deletes(key, a.klen, a.dropped ? 0 : a.d, lex_typo_cb, &a);
+	return a.best == -1 ? NULL : lx->arena + lx->word[a.best].off;
 }
 
 static int	norm_is_letter(unsigned char);
@@ -1201,7 +1278,7 @@ norm_formula(const char *out, size_t o)
 
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
-    char *out)
+    char *out, int flags, int *cues)
 {
 	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
 	const char	*w, *fix;
@@ -1318,6 +1395,21 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		    (k = lex_split(lx, w, n, out + o)) > 0)) {
 			o += k;
 			continue;
+		}
+		/*
+		 * Unknown, but a typo of a cue's or an answer's word: counted,
+		 * and read as that word in the second reading (triage_norm.h).
+		 */
+		if (!apos && (fix = triage_lexicon_read_cue(lx, w, n)) != NULL) {
+			if (cues != NULL)
+				(*cues)++;
+			if ((flags & TRIAGE_READ_CUES) != 0 &&
+			    norm_fits(o, strlen(fix), i)) {
+				k = strlen(fix);
+				memcpy(out + o, fix, k);
+				o += k;
+				continue;
+			}
 		}
 		/* Unknown: runs of three or more letters become two. */
 		o += norm_runs_of_two(w, 0, n, out + o);

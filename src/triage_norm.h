@@ -70,6 +70,12 @@ int	triage_lexicon_add(struct triage_lexicon *, const char *word,
  * kind its other entries have.  Call before triage_lexicon_build.
  */
 void	triage_lexicon_lowering(struct triage_lexicon *);
+/*
+ * Marks the word last added as one a rules pattern spells (not only a
+ * `known` line's): when it is no target (a cue's, an answer's, a harmless
+ * phrase's word), a typo of it is what TRIAGE_READ_CUES reads as it.
+ */
+void	triage_lexicon_spelled(struct triage_lexicon *);
 /* Builds the typo index; call once after the last triage_lexicon_add. */
 void	triage_lexicon_build(struct triage_lexicon *);
 size_t	triage_lexicon_count(const struct triage_lexicon *);
@@ -79,6 +85,11 @@ size_t	triage_lexicon_count(const struct triage_lexicon *);
  */
 const char *triage_lexicon_word(const struct triage_lexicon *, size_t i,
 	    enum triage_lex_kind *);
+/*
+ * Whether word i of a built lexicon is one a typo reads as in the second
+ * reading only (TRIAGE_READ_CUES); `--lexicon` lists it again as "cue".
+ */
+int	triage_lexicon_cue(const struct triage_lexicon *, size_t i);
 
 /*
  * Folds in[0, len) (valid UTF-8) into out, which has TRIAGE_NORM_SIZE(len)
@@ -116,8 +127,18 @@ size_t	triage_norm_spaces(char *s, size_t len);
  * one soft stop in any message.
  */
 void	triage_norm_dots(char *s, size_t len);
+/*
+ * A word that stays unknown but is within the typo distance of a word a
+ * cue, answer or harmless pattern spells ("hsrdly", "a litte", "sohuld",
+ * "thsnks": words a typo is never corrected to, so that a correction never
+ * makes a denial) is counted in *cues (when cues is not NULL); with
+ * TRIAGE_READ_CUES it is also read as that word.  The engine reads a
+ * message that has such a word both ways and keeps the higher level
+ * (docs/rules.md, "The second reading").
+ */
+#define TRIAGE_READ_CUES	0x1
 size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
-	    size_t len, char *out);
+	    size_t len, char *out, int flags, int *cues);
 
 /*
  * The word a lexicon reads w[0, n) as: w itself when it is a word, else its
@@ -125,5 +146,8 @@ size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
  */
 const char *triage_lexicon_read(const struct triage_lexicon *, const char *w,
 	    size_t n);
+/* The cue, answer or harmless word a typo w[0, n) is within reach of, or NULL. */
+const char *triage_lexicon_read_cue(const struct triage_lexicon *,
+	    const char *w, size_t n);
 
 #endif

@@ -3479,7 +3479,7 @@ test_norm_fold(void **state)
 	 * Dotted abbreviations joined, long runs squeezed, the dot of a
 	 * one-letter word before another word a soft stop, nothing else.
 	 */
-	n = triage_norm_words(NULL, "s.o.b. e.g. a. b sooooo", 23, out);
+	n = triage_norm_words(NULL, "s.o.b. e.g. a. b sooooo", 23, out, 0, NULL);
 	assert_string_equal(out, "sob eg a\x1f b soo");
 	assert_int_equal(n, strlen(out));
 }
@@ -3509,7 +3509,7 @@ test_norm_words_bounded(void **state)
 	/* Twice the size, so that an overrun fails here rather than crashes. */
 	assert_non_null(out = malloc(2 * size));
 	memset(out, 0x5a, 2 * size);
-	n = triage_norm_words(lx, in, len, out);
+	n = triage_norm_words(lx, in, len, out, 0, NULL);
 	assert_true(n < size);
 	assert_int_equal(n, strlen(out));
 	for (i = size; i < 2 * size; i++)
