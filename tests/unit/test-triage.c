@@ -3093,6 +3093,50 @@ test_tune33_de(void **state)
 }
 
 static void
+test_tune34_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* a collapse word split as dictated */
+		{ "Opa ist in der Küche zusammen gebrochen", E },
+		{ "meine Mutter ist im Bad einfach weg gekippt", E },
+		{ "er war kurz ohn mächtig", E },
+		{ "bin im Supermarkt zusammen geklappt", E },
+		/* a collapse named as a noun, Bavarian spellings too */
+		{ "Mama hatte heute früh einen Kreislaufkollaps", E },
+		{ "i hob an Kreislaufzammbruch ghabt beim Einkaufen", E },
+		{ "hatte vor zwei Jahren einen Kollaps", R },
+		{ "mein Nervenzusammenbruch damals war schlimm", R },
+		/* not responsive, the negation as spoken */
+		{ "da Opa war nimma ansprechbar", E },
+		{ "sie reagiert net, bitte schnell", E },
+		/* slumped off a seat, unless for laughter */
+		{ "Papa kippte vom Sessel und war kurz weg", E },
+		{ "Oma ist vom Sofa gekippt", E },
+		{ "vor Lachen fast vom Sofa gekippt, danke für die Karte", R },
+		/* breathing as hard labour */
+		{ "atmen ist die reinste Schinderei", E },
+		{ "jeder Schnaufer eine Tortur", E },
+		{ "die Steuererklärung ist Schwerstarbeit", R },
+		/* air only when sitting up */
+		{ "Luft krieg ich nur noch im Sitzen", E },
+		{ "mein Mann kann nur aufrecht atmen", E },
+		{ "nur mit drei Kissen krieg ich Luft", E },
+		/* a question flagged by a heading, no question mark */
+		{ "Frage zur Zugfahrt nach Wien, 5 Stunden", A },
+		{ "kurze Frage: wann darf mein Mann wieder fliegen", A },
+		/* a swelling gone, the participle split; "ist zurück" is back */
+		{ "die Schwellung ist ganz zurück gegangen", R },
+		{ "die Schwellung ist zurück", U },
+		/* a heart racing for joy */
+		{ "das Herz hüpft vor Glück, Enkelin war da", R },
+		{ "Herz rast und mir ist schwindlig", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3578,6 +3622,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune33_en),
 		cmocka_unit_test(test_tune33_de),
