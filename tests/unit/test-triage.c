@@ -3137,6 +3137,40 @@ test_tune34_de(void **state)
 }
 
 static void
+test_tune35_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* a heavy thing lying on the chest, as an image */
+		{ "Fühlt sich an, als läge ein Amboss auf meiner Brust", U },
+		{ "Auf der Brust liegt so ein Ziegelstein, seit heute früh", U },
+		{ "es lastet mir bleischwer auf der Brust", U },
+		{ "als hätte mir jemand eine Betonplatte auf die Brust gelegt", U },
+		{ "die glatte Straße war heute schlimm", R },
+		/* too short of breath to get across the room */
+		{ "Er japst und schafft es kaum noch bis zum Sofa", E },
+		{ "komm nicht mal mehr durchs Zimmer, so wenig Luft krieg ich", E },
+		{ "keuche und komm nicht mal bis zur Haustür", E },
+		{ "Luft geht gut, komm aber nicht mal bis zur Tür wegen dem Bein", R },
+		/* the clot feared moving into the lung */
+		{ "Hab Angst, dass das Ding Richtung Lunge zieht", E },
+		{ "ist bestimmt in die Lunge gerutscht, mir ist so komisch", E },
+		{ "Kann sowas eigentlich in die Lunge wandern?", A },
+		{ "Was ist, wenn es in die Lunge wandert?", A },
+		/* vomiting told as brechen, reihern, with a red thing */
+		{ "hab gereihert und da waren dunkelrote Klumpen drin", E },
+		{ "Musste mich übergeben, Erbrochenes war hellrot", E },
+		{ "erbricht ständig, irgendwie rotes Zeug dabei", E },
+		/* blood told after the place it was seen */
+		{ "in der Schüssel waren ein paar Blutstropfen", U },
+		{ "auf dem Klopapier war Blut, nehme Eliquis", U },
+		{ "Stuhl ohne Blut, alles gut", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3623,6 +3657,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune34_de),
+		cmocka_unit_test(test_tune35_de),
 		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune33_en),
 		cmocka_unit_test(test_tune33_de),
