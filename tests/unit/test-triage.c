@@ -3171,6 +3171,47 @@ test_tune35_de(void **state)
 }
 
 static void
+test_tune34_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* the air kept out told as an image, breath that brings nothing */
+		{ "es como si me taparan la nariz con un trapo", E },
+		{ "siento que me estan ahorcando, casi no paso aire", E },
+		{ "por mucho que jalo aire no me llega nada", E },
+		{ "me tapo la boca con la mano cuando toso", R },
+		/* rest told before the panting */
+		{ "acostada en la cama y me falta el aire", E },
+		{ "sentado en el sofa sin moverme y jadeando", E },
+		{ "estoy sentada y no me ahogo", R },
+		/* what a patient can no longer do without stopping */
+		{ "mi padre ya no llega a la esquina sin detenerse", U },
+		{ "tengo que pararme cada pocos escalones", U },
+		{ "ya puedo subir la escalera sin pararme", R },
+		{ "puedo caminar media hora sin parar?", A },
+		/* a leg measured against the other */
+		{ "la derecha esta el doble que la izquierda", U },
+		{ "una pierna es tres veces mas gorda que la otra", U },
+		{ "fui dos veces el otro dia a caminar", R },
+		/* the cough spelled with c */
+		{ "tocia sangre en la madrugada", E },
+		{ "al tocer me salio sangre", E },
+		/* pecho typed pesco; the verb stays a verb */
+		{ "me aprieta el pesco", U },
+		{ "el domingo pesco truchas con mi hijo", R },
+		/* "la otra vez" (that time) is no "otra vez" (again) */
+		{ "el dolor de pecho de aquella otra vez ya se me quito", R },
+		{ "me duele el pecho otra vez", U },
+		{ "me duele el pecho como la otra vez", U },
+		/* a breath that goes only part of the way is the mild difficulty */
+		{ "el aire no me baja hasta el fondo", U },
+		{ "el aire no me llega para nada", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3658,6 +3699,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
+		cmocka_unit_test(test_tune34_es),
 		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune33_en),
 		cmocka_unit_test(test_tune33_de),
