@@ -3093,6 +3093,43 @@ test_tune33_de(void **state)
 }
 
 static void
+test_tune34_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* chest tightness told without the chest, with breathlessness */
+		{ "sorry to be a pest, that pressure is back and I'm short of breath", E },
+		{ "puffed out and the heaviness is back again", E },
+		{ "wheezy and tight-ish tonight", E },
+		{ "feeling tight chested and out of puff", E },
+		{ "the tightness in my calf is back and I'm a bit breathless", U },
+		{ "the tightness has gone but I'm still a bit breathless on hills", U },
+		{ "puffed out and my calf is tight after the walk", U },
+		/* named conditions as dictation writes them */
+		{ "my daughter thinks it's a pulmonary in bolism", E },
+		{ "worried it's another pulmonary", E },
+		{ "pretty sure I'm having a heart at tack", E },
+		{ "had my pulmonary function test today, all good", R },
+		/* coming to on the floor after a gap */
+		{ "stood up to make tea and next I was on the kitchen lino", E },
+		{ "the room went grey and then he was on the bathroom floor", E },
+		{ "tripped on the rug and ended up on the floor, no harm done", R },
+		{ "then I was on the floor doing my stretches", R },
+		/* a racing heart in everyday and regional words, with dizziness */
+		{ "lightheaded and my heart's going nineteen to the dozen", U },
+		{ "woozy and the old ticker has gone haywire", U },
+		{ "giddy and my heart is knocking hard", U },
+		{ "feeling dizzy and my heart dey beat fast", U },
+		{ "a bit wobbly and my heart's going like the hammers", U },
+		/* dated by the diagnosis; compared with it, now */
+		{ "so puffed when I was first diagnosed, now I manage the hill fine", R },
+		{ "breathless again like when they diagnosed me", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3578,6 +3615,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune34_en),
 		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune33_en),
 		cmocka_unit_test(test_tune33_de),
