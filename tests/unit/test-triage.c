@@ -3123,6 +3123,10 @@ test_tune34_en(void **state)
 		/* dated by the diagnosis; compared with it, now */
 		{ "so puffed when I was first diagnosed, now I manage the hill fine", R },
 		{ "breathless again like when they diagnosed me", U },
+		/* a question about the line itself is for a person */
+		{ "is this the correct number for the anticoag nurses?", R },
+		{ "is this the right number of steps for me?", A },
+		{ "is this still the number for the clot clinic? my chest hurts", U },
 	};
 
 	(void)state;
