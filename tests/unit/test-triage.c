@@ -3212,6 +3212,47 @@ test_tune34_es(void **state)
 }
 
 static void
+test_tune34_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* chest tightness told without the chest, with breathlessness */
+		{ "sorry to be a pest, that pressure is back and I'm short of breath", E },
+		{ "puffed out and the heaviness is back again", E },
+		{ "wheezy and tight-ish tonight", E },
+		{ "feeling tight chested and out of puff", E },
+		{ "the tightness in my calf is back and I'm a bit breathless", U },
+		{ "the tightness has gone but I'm still a bit breathless on hills", U },
+		{ "puffed out and my calf is tight after the walk", U },
+		/* named conditions as dictation writes them */
+		{ "my daughter thinks it's a pulmonary in bolism", E },
+		{ "worried it's another pulmonary", E },
+		{ "pretty sure I'm having a heart at tack", E },
+		{ "had my pulmonary function test today, all good", R },
+		/* coming to on the floor after a gap */
+		{ "stood up to make tea and next I was on the kitchen lino", E },
+		{ "the room went grey and then he was on the bathroom floor", E },
+		{ "tripped on the rug and ended up on the floor, no harm done", R },
+		{ "then I was on the floor doing my stretches", R },
+		/* a racing heart in everyday and regional words, with dizziness */
+		{ "lightheaded and my heart's going nineteen to the dozen", U },
+		{ "woozy and the old ticker has gone haywire", U },
+		{ "giddy and my heart is knocking hard", U },
+		{ "feeling dizzy and my heart dey beat fast", U },
+		{ "a bit wobbly and my heart's going like the hammers", U },
+		/* dated by the diagnosis; compared with it, now */
+		{ "so puffed when I was first diagnosed, now I manage the hill fine", R },
+		{ "breathless again like when they diagnosed me", U },
+		/* a question about the line itself is for a person */
+		{ "is this the correct number for the anticoag nurses?", R },
+		{ "is this the right number of steps for me?", A },
+		{ "is this still the number for the clot clinic? my chest hurts", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3700,6 +3741,7 @@ main(void)
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
 		cmocka_unit_test(test_tune34_es),
+		cmocka_unit_test(test_tune34_en),
 		cmocka_unit_test(test_tune33_es),
 		cmocka_unit_test(test_tune33_en),
 		cmocka_unit_test(test_tune33_de),
