@@ -197,12 +197,17 @@ def main():
     for w in words:
         byprefix.setdefault(squeeze(w), []).append(w)
     index = {}
-    for t in targets | cues:
+    for t in targets:
         k = squeeze(t)
         if len(k) < 4:
             continue
         for x in deletes(k, maxd(len(k) + 1)):
             index.setdefault(x, set()).add(k)
+    # The second reading's words: one edit at any length.
+    cueindex = {}
+    for t in cues:
+        for x in deletes(squeeze(t), 1):
+            cueindex.setdefault(x, set()).add(squeeze(t))
     known, real = set(), {}
     dictwords = set()
     for path in dicts:
@@ -228,6 +233,11 @@ def main():
         real.setdefault(k, set()).add(w)
         if k in bykey or (k != w and stretched(w, k, byprefix, kinds)) or \
                 stem_typo(w, stems, stemdel):
+            known.add(w)
+            continue
+        if len(k) >= 4 and any(
+                (len(c) == 5 and c[0] == k[0] and c[-1] == k[-1]) if len(k) == 4 else osa(k, c, 1) <= 1
+                for x in (deletes(k, 1) if len(k) >= 5 else {k}) for c in cueindex.get(x, ())):
             known.add(w)
             continue
         d = maxd(len(k))

@@ -24,6 +24,7 @@
 
 #define LEX_MAX_WORD	32
 #define LEX_MIN_TYPO	5	/* squeezed letters before a typo is corrected */
+#define LEX_CUE_TYPO	1	/* edits of a typo of a cue word, at any length */
 #define LEX_LONG_TYPO	9	/* squeezed letters for a distance of 2 */
 #define LEX_MIN_ABBREV	3	/* letters of an abbreviation that is expanded */
 #define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
@@ -443,8 +444,8 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		if (lex_is_cue(w)) {
 			a.map = &lx->cues;
 			memcpy(key, lx->arena + w->key, w->klen);
-			lex_deletes(key, w->klen, lex_max_distance(w->klen + 1u),
-			    lex_index_cb, &a);
+			lex_deletes(key, w->klen, LEX_CUE_TYPO, lex_index_cb,
+			    &a);
 			continue;
 		}
 		if (w->kind != LEX_TARGET || w->klen < LEX_MIN_TYPO - 1)
@@ -660,7 +661,7 @@ triage_lexicon_read_cue(const struct triage_lexicon *lx, const char *w,
 	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
 		return NULL;
 	a.klen = lex_squeeze(w, n, key);
-	a.d = lex_max_distance(a.klen);
+	a.d = lex_max_distance(a.klen) > 0 ? LEX_CUE_TYPO : 0;
 	/* Four letters: a word of five with one inner letter dropped. */
 	a.dropped = a.klen == LEX_MIN_TYPO - 1;
 	if (a.d == 0 && !a.dropped)

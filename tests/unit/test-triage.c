@@ -3252,6 +3252,58 @@ test_tune34_en(void **state)
 	CHECK(c);
 }
 
+/*
+ * The second reading: a word that stays unknown but is a typo of a cue's or
+ * an answer's word is read as that word in a second reading, and the higher
+ * of the two levels is kept.  A typo of a denial's word can therefore raise
+ * a level but never lower one.
+ */
+static enum triage_level answer_level(const char *);
+
+static void
+test_second_reading(void **state)
+{
+	static const struct case_ c[] = {
+		/* a severity word typed wrong */
+		{ "I can hradly breathe", E },
+		{ "can hsrdly breathe at all", E },
+		/* a question word typed wrong: still a question */
+		{ "shuold I keep my leg up on the sofa", A },
+		{ "sollte ich dsa Bein hochlegen? wielange", A },
+		/* a denial typed wrong lowers nothing */
+		{ "walked 2 km witout chest pain", U },
+		{ "nohting wrong, just chest pain when I breathe in", U },
+		/* and real words stay what they are */
+		{ "hardly any swelling now", R },
+		{ "INR heute 2.8, Blutwerte top", R },
+	};
+	static const char *const yes[] = { "a littel bit yes", "yes a lttle",
+	    "a littel maybe" };
+	struct triage_state	st;
+	struct triage_result	r;
+	char			*second;
+	size_t			 i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", yes[i]);
+	/* The second reading shows its words; a message without one has none. */
+	second = triage_read_second(rules, "can hsrdly breathe");
+	assert_non_null(second);
+	assert_string_equal(second, "can hardly breathe");
+	free(second);
+	assert_null(triage_read_second(rules, "can hardly breathe"));
+	/* Its rule id says which reading decided. */
+	triage_state_init(&st);
+	triage_step(rules, &st, "I can hradly breathe", T0, &r);
+	assert_non_null(strstr(r.rules, "typo_reading"));
+	triage_state_init(&st);
+	triage_step(rules, &st, "walked 2 km witout chest pain", T0, &r);
+	assert_null(strstr(r.rules, "typo_reading"));
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -3738,6 +3790,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_second_reading),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
 		cmocka_unit_test(test_tune34_es),
