@@ -79,11 +79,6 @@ struct triage_lexicon {
 	struct lex_map	 prefix;
 	/* Every stem and its forms with a letter deleted -> the stem. */
 	struct lex_map	 stems;
-	/*
-	 * The deletes of the words patterns spell that are no targets (cue,
-	 * answer and harmless words): triage_lexicon_read_cue.
-	 */
-	struct lex_map	 cues;
 	int		 built;
 };
 
@@ -232,7 +227,6 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
 	lex_map_free(&lx->stems);
-	lex_map_free(&lx->cues);
 	free(lx);
 }
 
@@ -400,7 +394,6 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
 	lex_map_free(&lx->stems);
-	lex_map_free(&lx->cues);
 	lex_map_init(&lx->exact, lx->nword);
 	lex_map_init(&lx->squeezed, lx->nword);
 	/* Sized for the targets' deletes, not every word: it stays in cache. */
@@ -409,9 +402,8 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		nstem += lx->word[i].kind == LEX_STEM;
 		ncue += lx->word[i].spelled;	/* at most */
 	}
-	lex_map_init(&lx->deletes, ntarget * 12);
+	lex_map_init(&lx->deletes, (ntarget + ncue) * 12);
 	lex_map_init(&lx->stems, nstem * 8);
-	lex_map_init(&lx->cues, ncue * 12);
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
@@ -441,8 +433,9 @@ triage_lexicon_build(struct triage_lexicon *lx)
 			lex_deletes(key, w->len, 1, lex_index_cb, &a);
 			continue;
 		}
+		/* A cue word's deletes are the typo index's too (lex_typo_cb). */
 		if (lex_is_cue(w)) {
-			a.map = &lx->cues;
+			a.map = &lx->deletes;
 			memcpy(key, lx->arena + w->key, w->klen);
 			lex_deletes(key, w->klen, LEX_CUE_TYPO, lex_index_cb,
 			    &a);
@@ -502,7 +495,6 @@ lex_distance(const char *a, size_t n, const char *b, size_t m, int d)
 
 struct lex_typo_arg {
 	const struct triage_lexicon *lx;
-	const struct lex_map *map;	/* deletes or cues */
 	const char	*key;
 	size_t		 klen;
 	size_t		 n;		/* the typed word's length */
@@ -511,6 +503,8 @@ struct lex_typo_arg {
 	int		 longer;	/* only words one letter longer */
 	int32_t		 best;
 	int		 bestd;
+	int32_t		 cue;		/* the best cue word (lex_is_cue), -1 */
+	int		 cued;
 };
 
 /*
@@ -545,13 +539,14 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 	struct lex_typo_arg	*a = arg;
 	const struct triage_lexicon *lx = a->lx;
 	const struct lex_word	*w;
-	int32_t			 i;
+	int32_t			 i, v;
 	int			 dist;
 
-	for (i = lex_map_find(a->map, lx, s, n, lex_hash(s, n)); i != -1;
-	    i = lex_map_next(a->map, lx, i)) {
-		w = &lx->word[a->map->node[i].val];
-		if (a->best == a->map->node[i].val)
+	for (i = lex_map_find(&lx->deletes, lx, s, n, lex_hash(s, n)); i != -1;
+	    i = lex_map_next(&lx->deletes, lx, i)) {
+		v = lx->deletes.node[i].val;
+		w = &lx->word[v];
+		if (a->best == v || a->cue == v)
 			continue;
 		if (a->longer && w->len != a->n + 1)
 			continue;
@@ -563,9 +558,18 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 		    a->d);
 		if (dist > a->d)
 			continue;
+		if (w->kind != LEX_TARGET) {
+			/* A cue word: only for the second reading. */
+			if (dist <= LEX_CUE_TYPO && (a->cue == -1 ||
+			    dist < a->cued || (dist == a->cued && v < a->cue))) {
+				a->cue = v;
+				a->cued = dist;
+			}
+			continue;
+		}
 		if (a->best == -1 || dist < a->bestd || (dist == a->bestd &&
-		    lex_typo_before(a, w, a->map->node[i].val, dist))) {
-			a->best = a->map->node[i].val;
+		    lex_typo_before(a, w, v, dist))) {
+			a->best = v;
 			a->bestd = dist;
 		}
 	}
@@ -573,8 +577,13 @@ lex_typo_cb(const char *s, size_t n, void *arg)
 
 static size_t	lex_runs_within(const char *, size_t, const char *, size_t, int);
 
-const char *
-triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
+/*
+ * triage_lexicon_read, and in *cue (when not NULL) the cue word a word that
+ * stays unknown is one edit from (lex_is_cue), or NULL.
+ */
+static const char *
+lex_read(const struct triage_lexicon *lx, const char *w, size_t n,
+    const char **cue)
 {
 	char			 key[LEX_MAX_WORD];
 	const struct lex_word	*c, *best = NULL;
@@ -632,11 +641,11 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 	a.longer = best != NULL && (size_t)best->len + 1 == n && a.d > 0;
 	if ((best == NULL || a.longer) && (a.d > 0 || a.dropped)) {
 		a.lx = lx;
-		a.map = &lx->deletes;
 		a.key = key;
 		a.klen = k;
 		a.n = n;
 		a.best = -1;
+		a.cue = -1;
 		if (a.dropped || a.longer)
 			a.d = 1;
 		a.bestd = a.d + 1;
@@ -644,6 +653,8 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 		lex_deletes(key, k, a.dropped ? 0 : a.d, lex_typo_cb, &a);
 		if (a.best != -1)
 			best = &lx->word[a.best];
+		else if (a.cue != -1 && cue != NULL)
+			*cue = lx->arena + lx->word[a.cue].off;
 	}
 	if (best == NULL || best->len > 2 * n)
 		return NULL;
@@ -651,32 +662,9 @@ triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 }
 
 const char *
-triage_lexicon_read_cue(const struct triage_lexicon *lx, const char *w,
-    size_t n)
+triage_lexicon_read(const struct triage_lexicon *lx, const char *w, size_t n)
 {
-	char			 key[LEX_MAX_WORD];
-	struct lex_typo_arg	 a;
-
-	if (lx == NULL || !lx->built || n > LEX_MAX_WORD ||
-	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1)
-		return NULL;
-	a.klen = lex_squeeze(w, n, key);
-	a.d = lex_max_distance(a.klen) > 0 ? LEX_CUE_TYPO : 0;
-	/* Four letters: a word of five with one inner letter dropped. */
-	a.dropped = a.klen == LEX_MIN_TYPO - 1;
-	if (a.d == 0 && !a.dropped)
-		return NULL;
-	a.lx = lx;
-	a.map = &lx->cues;
-	a.key = key;
-	a.n = n;
-	a.longer = 0;
-	a.best = -1;
-	if (a.dropped)
-		a.d = 1;
-	a.bestd = a.d + 1;
-	lex_deletes(key, a.klen, a.dropped ? 0 : a.d, lex_typo_cb, &a);
-	return a.best == -1 ? NULL : lx->arena + lx->word[a.best].off;
+	return lex_read(lx, w, n, NULL);
 }
 
 static int	norm_is_letter(unsigned char);
@@ -1282,7 +1270,7 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out, int flags, int *cues)
 {
 	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
-	const char	*w, *fix;
+	const char	*w, *fix, *cue;
 	size_t		 i = 0, o = 0, s, n, k, span, nl, shortend = SIZE_MAX;
 	int		 apos;
 
@@ -1373,10 +1361,11 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		 * on its own (norm_clitic).
 		 */
 		apos = memchr(w, '\'', n) != NULL;
+		cue = NULL;
 		fix = apos ||
 		    (i < len && (unsigned char)in[i] >= 0x80) ||
 		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :
-		    triage_lexicon_read(lx, w, n);
+		    lex_read(lx, w, n, &cue);
 		if (fix != NULL && norm_fits(o, strlen(fix), i)) {
 			k = strlen(fix);
 			memcpy(out + o, fix, k);
@@ -1401,13 +1390,13 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		 * Unknown, but a typo of a cue's or an answer's word: counted,
 		 * and read as that word in the second reading (triage_norm.h).
 		 */
-		if (!apos && (fix = triage_lexicon_read_cue(lx, w, n)) != NULL) {
+		if (cue != NULL) {
 			if (cues != NULL)
 				(*cues)++;
 			if ((flags & TRIAGE_READ_CUES) != 0 &&
-			    norm_fits(o, strlen(fix), i)) {
-				k = strlen(fix);
-				memcpy(out + o, fix, k);
+			    norm_fits(o, strlen(cue), i)) {
+				k = strlen(cue);
+				memcpy(out + o, cue, k);
 				o += k;
 				continue;
 			}

@@ -146,8 +146,6 @@ size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
  */
 const char *triage_lexicon_read(const struct triage_lexicon *, const char *w,
 	    size_t n);
-/* The cue, answer or harmless word a typo w[0, n) is within reach of, or NULL. */
-const char *triage_lexicon_read_cue(const struct triage_lexicon *,
-	    const char *w, size_t n);
+
 
 #endif

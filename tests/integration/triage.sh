@@ -101,7 +101,7 @@ floor "$C/en-tune9.tsv" 99.9 97.6 0
 floor "$C/es-tune9.tsv" 99.9 98.4 0
 floor "$C/de-tune9.tsv" 99.9 95.4 0
 floor "$C/de-tune10.tsv" 99.9 96.4 0
-floor "$C/en-tune-hb3.tsv" 99.9 98.0 1
+floor "$C/en-tune-hb3.tsv" 99.9 98.6 1
 floor "$C/es-tune-hb3.tsv" 99.9 96.1 0
 floor "$C/de-tune-hb3.tsv" 99.9 96.8 0
 floor "$C/en-tune11.tsv" 99.9 98.4 1
@@ -113,7 +113,7 @@ floor "$C/de-tune12.tsv" 99.9 97.2 0
 floor "$C/en-tune13.tsv" 99.9 96.9 1
 floor "$C/es-tune13.tsv" 98.6 95.8 1
 floor "$C/de-tune13.tsv" 99.9 97.8 0
-floor "$C/en-tune14.tsv" 99.9 97.9 0
+floor "$C/en-tune14.tsv" 99.9 98.4 0
 floor "$C/es-tune14.tsv" 99.9 96.1 0
 floor "$C/de-tune14.tsv" 99.9 96.9 0
 floor "$C/en-tune-hb4.tsv" 99.9 99.9 0
@@ -177,7 +177,7 @@ floor "$C/de-tune28.tsv" 99.9 97.4 0
 floor "$C/en-tune29.tsv" 99.9 96.9 0
 floor "$C/es-tune29.tsv" 99.9 99.3 0
 floor "$C/de-tune29.tsv" 99.9 99.3 0
-floor "$C/en-tune30.tsv" 99.9 97.5 0
+floor "$C/en-tune30.tsv" 99.9 98.1 0
 floor "$C/es-tune30.tsv" 99.9 98.1 0
 floor "$C/de-tune30.tsv" 99.9 98.7 0
 floor "$C/en-tune31.tsv" 99.9 91.3 6
@@ -189,6 +189,10 @@ floor "$C/de-tune32.tsv" 99.9 96.8 0
 floor "$C/en-tune33.tsv" 99.9 99.9 0
 floor "$C/es-tune33.tsv" 99.9 99.9 0
 floor "$C/de-tune33.tsv" 99.9 99.3 0
+floor "$C/en-tune34.tsv" 99.9 99.3 0
+floor "$C/es-tune34.tsv" 99.9 98.7 0
+floor "$C/de-tune34.tsv" 99.9 99.9 0
+floor "$C/de-tune35.tsv" 99.9 96.4 2
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -197,8 +201,8 @@ floor "$C/es-heldback11.tsv" 94.0 95.8 4
 floor "$C/de-heldback11.tsv" 97.0 93.0 2
 floor "$C/en-heldback12.tsv" 99.9 99.2 0
 floor "$C/es-heldback12.tsv" 97.3 99.2 1
-floor "$C/de-heldback12.tsv" 94.6 95.4 3
-floor "$C/en-heldback13.tsv" 97.3 95.6 2
+floor "$C/de-heldback12.tsv" 97.3 96.1 2
+floor "$C/en-heldback13.tsv" 97.3 96.3 2
 floor "$C/es-heldback13.tsv" 92.6 95.6 5
 floor "$C/de-heldback13.tsv" 97.4 97.1 1
 floor "$C/en-heldback14.tsv" 97.5 98.5 1
@@ -206,7 +210,7 @@ floor "$C/es-heldback14.tsv" 97.5 93.6 5
 floor "$C/de-heldback14.tsv" 94.9 96.4 3
 floor "$C/en-heldback15.tsv" 95.1 95.1 3
 floor "$C/es-heldback15.tsv" 97.5 90.3 4
-floor "$C/de-heldback15.tsv" 92.6 94.4 4
+floor "$C/de-heldback15.tsv" 97.5 95.8 2
 floor "$C/en-heldback16.tsv" 97.2 96.8 2
 floor "$C/es-heldback16.tsv" 94.3 97.6 3
 floor "$C/de-heldback16.tsv" 83.2 89.9 10
