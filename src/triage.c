@@ -889,6 +889,22 @@ triage_result_add_rule(struct triage_result *res, const char *id)
 	memcpy(res->rules + used + sep, id, len + 1);
 }
 
+/* Whether res already names rule id. */
+static int
+triage_result_has_rule(const struct triage_result *res, const char *id)
+{
+	const char	*p = res->rules;
+	size_t		 len = strlen(id);
+
+	while ((p = strstr(p, id)) != NULL) {
+		if ((p == res->rules || p[-1] == ',') &&
+		    (p[len] == '\0' || p[len] == ','))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
 void
 triage_state_init(struct triage_state *st)
 {
@@ -1269,9 +1285,41 @@ triage_state_commit(const struct triage_rules *tr, struct triage_state *st,
 }
 
 /*
- * A message with a word that stays unknown but is a typo of a cue's or an
- * answer's word ("can hsrdly breathe", "a litte bit yes") is read a second
- * time with those words read as typed for, and the higher reading is kept:
+ * The second reading (res2, rd2) keeps what the first read as there: its
+ * symptoms stay reported, not denied or only hypothetical ("walked 2 km
+ * witout chest pain but I can hradly breathe": the chest pain stays), and
+ * its rule ids are added.
+ */
+static void
+triage_step_merge(const struct triage_rules *tr, struct triage_result *res2,
+    struct step_read *rd2, const struct triage_result *res,
+    const struct step_read *rd)
+{
+	char		 ids[sizeof res->rules], *id, *next;
+	uint64_t	 keep = 0;
+	int		 c;
+
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (tr->concepts[c].kind == KIND_SYMPTOM)
+			keep |= UINT64_C(1) << c;
+	keep &= rd->msg;
+	rd2->msg |= keep;
+	rd2->denied &= ~keep;
+	rd2->hypo &= ~keep;
+	memcpy(ids, res->rules, sizeof ids);
+	for (id = ids; id != NULL && *id != '\0'; id = next) {
+		if ((next = strchr(id, ',')) != NULL)
+			*next++ = '\0';
+		if (!triage_result_has_rule(res2, id))
+			triage_result_add_rule(res2, id);
+	}
+}
+
+/*
+ * A message with a word that stays unknown but is a typo of a word a cue or
+ * a concept spells that is no target ("can hsrdly breathe", "sohuld I") is
+ * read a second time with those words read as typed for, and the higher
+ * reading is kept, with what the first read (triage_step_merge):
  * a typo is never corrected into a denial's word in the first reading, and
  * the second can only raise the level (docs/rules.md, "The second
  * reading").
@@ -1281,7 +1329,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
     const char *text, int64_t now, struct triage_result *res)
 {
 	struct triage_result	 res2;
-	struct step_read		 rd, rd2;
+	struct step_read	 rd, rd2;
 
 	triage_state_expire(tr, st, now);
 	triage_step_read(tr, st, text, now, 0, res, &rd);
@@ -1289,6 +1337,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		triage_step_read(tr, st, text, now, TRIAGE_READ_CUES, &res2,
 		    &rd2);
 		if (res2.level > res->level) {
+			triage_step_merge(tr, &res2, &rd2, res, &rd);
 			*res = res2;
 			rd = rd2;
 			triage_result_add_rule(res, "typo_reading");

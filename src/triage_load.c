@@ -67,7 +67,7 @@ struct load {
 };
 
 static void	triage_load_words(struct load *, const char *,
-    enum triage_lex_kind);
+    enum triage_lex_kind, int);
 
 static const char *cue_names[CUE_COUNT] = {
 	[CUE_NEGATION] = "negation",
@@ -309,7 +309,7 @@ triage_load_concept(struct load *l, enum triage_kind kind, char *rest,
 	snprintf(what, sizeof what, "%s '%s'", kw, id);
 	/* The qualifier that makes a symptom mild lowers a level. */
 	l->lowering = kind == KIND_QUALIFIER && strcmp(id, "mild") == 0;
-	triage_load_words(l, triage_load_rest(rest), LEX_TARGET);
+	triage_load_words(l, triage_load_rest(rest), LEX_TARGET, 1);
 	l->lowering = 0;
 	triage_load_add(l, &tr->concepts[c].set, &l->concept_src[c],
 	    triage_load_rest(rest), what, path, line);
@@ -750,10 +750,15 @@ triage_load_after_gap(const char *pat, const char *p)
  * "th" in br[ea]+th).  Concepts, qualifiers and topics give targets, cues
  * known words (a typo must not make a denial), the rest plain words, so
  * that "shorrt" reads as "short" and "puuedo" as "puedo" without a lexicon
- * line for each.
+ * line for each.  With spell (concepts, qualifiers, topics and the cues that
+ * only raise a level), a typo of a word that is no target is read as it in
+ * the second reading (triage_lexicon_spelled); answers, harmless phrases,
+ * activity reports and lowering cues give none, since reading them could
+ * only lower a level or take a name for a YES ("Simeon" is no "simon").
  */
 static void
-triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
+triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind,
+    int spell)
 {
 	const char	*p = pat, *s;
 	char		 w[40];
@@ -795,7 +800,8 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			if (triage_lexicon_add(l->tr->lexicon, w,
 			    kind == LEX_TARGET && p[0] == '\\' && p[1] == 'w' ?
 			    LEX_STEM : kind) == 0) {
-				triage_lexicon_spelled(l->tr->lexicon);
+				if (spell)
+					triage_lexicon_spelled(l->tr->lexicon);
 				if (l->lowering)
 					triage_lexicon_lowering(
 					    l->tr->lexicon);
@@ -810,10 +816,12 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind)
 			 */
 			memcpy(w, s, (size_t)(p - s));
 			w[p - s] = '\0';
-			if (triage_lexicon_add(l->tr->lexicon, w, LEX_WORD) == 0)
+			if (triage_lexicon_add(l->tr->lexicon, w, LEX_WORD) == 0 &&
+			    spell)
 				triage_lexicon_spelled(l->tr->lexicon);
 			w[p - s - 1] = '\0';
-			if (triage_lexicon_add(l->tr->lexicon, w, LEX_WORD) == 0)
+			if (triage_lexicon_add(l->tr->lexicon, w, LEX_WORD) == 0 &&
+			    spell)
 				triage_lexicon_spelled(l->tr->lexicon);
 		}
 	}
@@ -891,10 +899,12 @@ triage_load_file(struct load *l, const char *path)
 		p = exp;
 		kw = triage_load_word(&p);
 		if (strcmp(kw, "cue") == 0)
-			triage_load_words(l, p, triage_load_cue_words(p));
+			/* Only a raising cue's words are the second reading's. */
+			triage_load_words(l, p, triage_load_cue_words(p),
+			    triage_load_cue_words(p) == LEX_WORD);
 		else if (strcmp(kw, "answer") == 0 ||
 		    strcmp(kw, "harmless") == 0 || strcmp(kw, "activity") == 0)
-			triage_load_words(l, p, LEX_WORD);
+			triage_load_words(l, p, LEX_WORD, 0);
 		if (strcmp(kw, "concept") == 0)
 			triage_load_concept(l, KIND_SYMPTOM, p, path, line);
 		else if (strcmp(kw, "topic") == 0)

@@ -198,9 +198,10 @@ lex_squeeze(const char *w, size_t n, char *out)
 }
 
 /*
- * A word a typo reads as in the second reading only: one a pattern spells
- * that is no target (a cue's, an answer's, a harmless phrase's), of five
- * letters or more squeezed.
+ * A word a typo reads as in the second reading only: one that a concept,
+ * qualifier, topic or raising cue pattern spells (triage_lexicon_spelled)
+ * and that is no target (a known word such as "hardly", "should", or a
+ * plain word), of five letters or more squeezed.
  */
 static int
 lex_is_cue(const struct lex_word *w)
@@ -503,7 +504,7 @@ struct lex_typo_arg {
 	int		 longer;	/* only words one letter longer */
 	int32_t		 best;
 	int		 bestd;
-	int32_t		 cue;		/* the best cue word (lex_is_cue), -1 */
+	int32_t		 cue;		/* the best non-target word (lex_is_cue), -1 */
 	int		 cued;
 };
 
@@ -653,7 +654,7 @@ lex_read(const struct triage_lexicon *lx, const char *w, size_t n,
 		lex_deletes(key, k, a.dropped ? 0 : a.d, lex_typo_cb, &a);
 		if (a.best != -1)
 			best = &lx->word[a.best];
-		else if (a.cue != -1 && cue != NULL)
+		else if (a.cue != -1 && best == NULL && cue != NULL)
 			*cue = lx->arena + lx->word[a.cue].off;
 	}
 	if (best == NULL || best->len > 2 * n)

@@ -71,9 +71,9 @@ int	triage_lexicon_add(struct triage_lexicon *, const char *word,
  */
 void	triage_lexicon_lowering(struct triage_lexicon *);
 /*
- * Marks the word last added as one a rules pattern spells (not only a
- * `known` line's): when it is no target (a cue's, an answer's, a harmless
- * phrase's word), a typo of it is what TRIAGE_READ_CUES reads as it.
+ * Marks the word last added as one a concept, qualifier, topic or raising
+ * cue pattern spells: when it is no target (a known word such as "hardly",
+ * or a plain word), a typo of it is what TRIAGE_READ_CUES reads as it.
  */
 void	triage_lexicon_spelled(struct triage_lexicon *);
 /* Builds the typo index; call once after the last triage_lexicon_add. */
@@ -128,13 +128,14 @@ size_t	triage_norm_spaces(char *s, size_t len);
  */
 void	triage_norm_dots(char *s, size_t len);
 /*
- * A word that stays unknown but is within the typo distance of a word a
- * cue, answer or harmless pattern spells ("hsrdly", "a litte", "sohuld",
- * "thsnks": words a typo is never corrected to, so that a correction never
- * makes a denial) is counted in *cues (when cues is not NULL); with
- * TRIAGE_READ_CUES it is also read as that word.  The engine reads a
- * message that has such a word both ways and keeps the higher level
- * (docs/rules.md, "The second reading").
+ * A word that stays unknown but is one edit from such a word
+ * (triage_lexicon_spelled: "hsrdly", "a littel", "sohuld", words a typo is
+ * never corrected to, so that a correction never makes a denial) is counted
+ * in *cues (when cues is not NULL); with TRIAGE_READ_CUES it is also read
+ * as that word.  A word glued to a non-ASCII letter keeps its spelling, as
+ * in the first reading.  The engine reads a message that has such a word
+ * both ways and keeps the higher level (docs/rules.md, "The second
+ * reading").
  */
 #define TRIAGE_READ_CUES	0x1
 size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
@@ -146,6 +147,5 @@ size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
  */
 const char *triage_lexicon_read(const struct triage_lexicon *, const char *w,
 	    size_t n);
-
 
 #endif

@@ -3279,6 +3279,9 @@ test_second_reading(void **state)
 	};
 	static const char *const yes[] = { "a littel bit yes", "yes a lttle",
 	    "a littel maybe" };
+	static const char *const notyes[] = { "Simeon is driving me to the GP",
+	    "Simona aqui, la hija, esta dormido",
+	    "stimmts dass ich nicht fliegen darf?", "Clairo", "exakta" };
 	struct triage_state	st;
 	struct triage_result	r;
 	char			*second;
@@ -3302,6 +3305,17 @@ test_second_reading(void **state)
 	triage_state_init(&st);
 	triage_step(rules, &st, "walked 2 km witout chest pain", T0, &r);
 	assert_null(strstr(r.rules, "typo_reading"));
+	/* When the second decides, what the first read stays reported. */
+	triage_state_init(&st);
+	triage_step(rules, &st, "walked to the shop witout chest pain but now "
+	    "I can hradly breathe", T0, &r);
+	assert_int_equal(r.level, TRIAGE_EMERGENCY);
+	assert_non_null(strstr(r.rules, "chest_pain"));
+	assert_non_null(strstr(r.rules, "typo_reading"));
+	/* An answer's words are not the second reading's: a name is no YES. */
+	for (i = 0; i < sizeof notyes / sizeof notyes[0]; i++)
+		if (answer_level(notyes[i]) == TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" escalated", notyes[i]);
 }
 
 static void
