@@ -3319,6 +3319,47 @@ test_second_reading(void **state)
 }
 
 static void
+test_tune37_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* not managing a breath in, the negation as typed, denies nothing after it */
+		{ "kann nich richtig einatmen", U },
+		{ "konnt grad nich richtig luft holen und die brust sticht", E },
+		{ "kann ned gscheit einatmen tut echt weh", E },
+		/* breathing compared with having just run */
+		{ "papa keucht als wär er die treppe hochgerannt", U },
+		{ "sie atmet wie nach nem dauerlauf und hält sich die brust", E },
+		/* "nimmer", "nimma": no longer */
+		{ "beine nimma geschwollen alles top", R },
+		{ "wade nimmer dick", R },
+		{ "krieg nimma luft", E },
+		/* questions with no question mark */
+		{ "soll papa die strümpfe nachts anlassen", A },
+		{ "kann mama mit dem zug nach wien fahren", A },
+		{ "sauna ab wann wieder", A },
+		{ "habt ihr paar tipps für den flug", A },
+		{ "danke für die tipps", R },
+		{ "radfahren schon erlaubt", A },
+		/* the "jetzt" of a resolution brings nothing back */
+		{ "hatte letzte woche atemnot jetzt aber alles gut", R },
+		{ "hatte letzte woche atemnot jetzt wieder", U },
+		/* songs and figures of speech */
+		{ "atemlos durch die nacht hab ich mitgesungen", R },
+		{ "hätte fast nen herzinfarkt bekommen vor schreck", R },
+		{ "fast nen herzinfarkt gekriegt beim treppensteigen", E },
+		{ "hab mir die lunge aus dem leib geschrien beim fussball", R },
+		{ "herz ganz ruhig puls normal", R },
+		{ "herz normal aber krieg keine luft", E },
+		/* a leg tight only a little */
+		{ "wade spannt leicht beim laufen", A },
+		{ "wade spannt und is dick", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3804,6 +3845,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_second_reading),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
