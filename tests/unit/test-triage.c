@@ -3360,6 +3360,41 @@ test_tune37_de(void **state)
 }
 
 static void
+test_tune36_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* "s/" (sin) in a nurse's or carer's note is a negation */
+		{ "Pte s/ disnea ni dolor torácico, deambula bien", R },
+		{ "control: s/dolor de pecho, s/ falta de aire. TA 120/80", R },
+		{ "pte s/ fiebre, c/ disnea al caminar", U },
+		/* the leg in a nurse's note: abbreviations and clinical signs */
+		{ "refiere dlr en MII desde la mañana", U },
+		{ "Pte c/ dolor en MID al deambular", U },
+		{ "gemelo izq c/ eritema, calor local", U },
+		{ "pantorrilla der: aumento de perímetro de 3 cm respecto a ayer", U },
+		{ "edema con fóvea en tobillo izquierdo", U },
+		{ "Homans + en MII", U },
+		{ "s/ eritema ni calor local en EEII, Homans negativo", R },
+		/* the heart's speed told with an intensifier, with dizziness */
+		{ "dice q anda mareado y q el corazón le late re rápido", U },
+		{ "mi tía está mareada, el pulso le va bien acelerado", U },
+		/* a symptom gone, told in the third person */
+		{ "la hinchazón del tobillo ya se le bajó, camina bien", R },
+		{ "el dolor de pantorrilla que tenía se le pasó", R },
+		/* a carer's if-clause in a question is hypothetical */
+		{ "si a mi abuelo le empieza a doler el pecho, lo llevo a urgencias?", A },
+		{ "si a la señora le falta el aire de noche, qué hacemos?", A },
+		{ "si a mi esposa le duele el pecho ahorita, qué hago?", U },
+		/* "y desde entonces" keeps the dated event history */
+		{ "mi papá tuvo un infarto en 2016 y desde entonces toma aspirina", R },
+		{ "tuvo una embolia en 2020 y desde entonces le duele el pecho", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3846,6 +3881,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune37_de),
+		cmocka_unit_test(test_tune36_es),
 		cmocka_unit_test(test_second_reading),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
