@@ -3395,6 +3395,54 @@ test_tune36_es(void **state)
 }
 
 static void
+test_tune36_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* blood where staff see a patient's output: catheter, bags, pads */
+		{ "DN visit: blood noted in his leg bag, on apixaban", U },
+		{ "night bag looks pinkish this morning", U },
+		{ "some fresh red in her stoma bag today", U },
+		{ "carer found blood on his inco pad", U },
+		{ "blood clots in the catheter overnight", U },
+		/* clinical words for bleeding from below */
+		{ "had a small PR bleed this am, on rivaroxaban", U },
+		{ "fresh blood PR x2 overnight", U },
+		{ "blood stained urine in the bag", U },
+		{ "she's passing blood when she goes", U },
+		{ "resident has a large haematoma on her shin", U },
+		/* "noted" is seen, unless it stands alone */
+		{ "PV bleeding noted by night staff", U },
+		{ "ok noted", R },
+		/* ward words for breathlessness, a faint, the leg */
+		{ "pt SOBOE on mobilising to toilet", U },
+		{ "DIB overnight, settled with sitting up", U },
+		{ "desaturating on mobilising", U },
+		{ "desatted to 88% on transfer", E },
+		{ "increased WOB this am", U },
+		{ "episode of LOC on the commode", E },
+		{ "fell, no LOC, no injury", R },
+		{ "vasovagal in the shower this morning", E },
+		{ "R calf TTP", U },
+		{ "L leg oedematous to mid shin", U },
+		{ "R calf increased in girth since yesterday", U },
+		{ "query DVT R leg, GP aware", U },
+		{ "c/o pleuritic pain L side", U },
+		/* carers telling it in the third person */
+		{ "Dad's been moaning about his calf since breakfast", U },
+		{ "she had a funny turn in the garden and went down", E },
+		{ "his wee has gone like weak tea", U },
+		/* a symptom that has never come back; "bloody" as a curse */
+		{ "the breathlessness she had after the op has never returned", R },
+		{ "chest pain he had at Christmas never came back", R },
+		{ "chest pain never came back till this morning", U },
+		{ "bloody chemist gave him the wrong tablets again", R },
+		{ "the bloody carers were late again, he's fine", R },
+		{ "coughing up bloody phlegm", E },
+	};
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3882,6 +3930,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_tune36_es),
+		cmocka_unit_test(test_tune36_en),
 		cmocka_unit_test(test_second_reading),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
