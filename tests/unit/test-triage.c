@@ -3340,6 +3340,8 @@ test_tune36_de(void **state)
 		{ "Pat. negiert Schwindel und Herzklopfen", R },
 		{ "Thoraxschmerz wird verneint", R },
 		{ "Zyanose nicht vorhanden", R },
+		{ "verneint Luftnot sowie Brustschmerzen", R },
+		{ "verneint Atemnot, klagt aber über Druck auf der Brust", U },
 	};
 
 	(void)state;
