@@ -3443,6 +3443,50 @@ test_tune36_en(void **state)
 }
 
 static void
+test_tune36_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* low oxygen saturation in staff shorthand */
+		{ "Hr. B.: Sätt. 87 %, wirkt erschöpft", E },
+		{ "Sauerstoffsättigung liegt nur noch bei 85", E },
+		{ "O2-Sättigung 89 Prozent, Pflegedienst ist da", E },
+		{ "Sättigung 97 Puls 84, keine Beschwerden", R },
+		{ "bin satt, 90 % vom Teller gegessen", R },
+		/* speaking only in broken sentences, dyspnoea at rest */
+		{ "Oma redet nur noch in Satzfetzen", E },
+		{ "Pat. kann keine vollständigen Sätze mehr sprechen", E },
+		{ "Fr. M. Ruhedyspnoe seit dem Frühstück", E },
+		{ "Luftnot schon in Ruhe", E },
+		{ "Luftnot beim Treppensteigen, in Ruhe gut", U },
+		/* cyanosis and a fast breathing rate */
+		{ "periorale Zyanose, Pat. unruhig", E },
+		{ "Lippen wirken zyanotisch", E },
+		{ "keine Zyanose, Pat. stabil", R },
+		{ "Atemfrequenz 32/min", E },
+		{ "AF 24, sonst unauffällig", U },
+		{ "Pat. tachypnoeisch", U },
+		/* short of breath in dialect */
+		{ "Mudder is arg kurzluftich", U },
+		{ "d Oma isch kurzschnaufig seit geschtern", U },
+		/* a leg's girth growing, livid skin */
+		{ "li. US Umfangszunahme seit gestern", U },
+		{ "Seitendifferenz heute deutlich größer", U },
+		{ "Beinumfang re. +2 cm", U },
+		{ "Umfangsdifferenz 1 cm, unverändert", R },
+		{ "Haut am Unterschenkel livide", U },
+		/* clinical denial */
+		{ "Pat. negiert Schwindel und Herzklopfen", R },
+		{ "Thoraxschmerz wird verneint", R },
+		{ "Zyanose nicht vorhanden", R },
+		{ "verneint Luftnot sowie Brustschmerzen", R },
+		{ "verneint Atemnot, klagt aber über Druck auf der Brust", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3931,6 +3975,7 @@ main(void)
 		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_tune36_es),
 		cmocka_unit_test(test_tune36_en),
+		cmocka_unit_test(test_tune36_de),
 		cmocka_unit_test(test_second_reading),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
