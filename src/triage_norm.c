@@ -27,6 +27,7 @@
 #define LEX_CUE_TYPO	1	/* edits of a typo of a cue word, at any length */
 #define LEX_LONG_TYPO	9	/* squeezed letters for a distance of 2 */
 #define LEX_MIN_ABBREV	3	/* letters of an abbreviation that is expanded */
+#define LEX_MIN_STRETCH_ABBREV 5 /* squeezed letters of a stretched one */
 #define LEX_MAX_STEM_ABBREV 4	/* letters of a stem whose dot is a soft stop */
 #define LEX_STEM_CUT	3	/* letters such a stem cuts off a target */
 #define LEX_MIN_STRETCH	4	/* letters of a word a stretch reads against */
@@ -931,6 +932,8 @@ lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 {
 	const struct lex_word	*c, *best = NULL;
 	const char		*self = NULL;
+	char			 key[LEX_MAX_WORD];
+	size_t			 k;
 	int32_t			 j;
 
 	if (lx == NULL || !lx->built || n < LEX_MIN_ABBREV || n > LEX_MAX_WORD)
@@ -942,6 +945,14 @@ lex_abbreviation(const struct triage_lexicon *lx, const char *w, size_t n)
 		self = lx->arena + c->off;
 	}
 	if ((j = lex_map_find(&lx->prefix, lx, w, n, lex_hash(w, n))) != -1)
+		best = &lx->word[lx->prefix.node[j].val];
+	/*
+	 * A stretched one ("kurzatmm.", "Atttemn.", "Nasennnbl."): its letter
+	 * runs as one letter, of LEX_MIN_STRETCH_ABBREV letters or more.
+	 */
+	if (best == NULL && self == NULL &&
+	    (k = lex_squeeze(w, n, key)) < n && k >= LEX_MIN_STRETCH_ABBREV &&
+	    (j = lex_map_find(&lx->prefix, lx, key, k, lex_hash(key, k))) != -1)
 		best = &lx->word[lx->prefix.node[j].val];
 	if (best == NULL)
 		return NULL;
