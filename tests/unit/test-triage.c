@@ -3486,6 +3486,27 @@ test_tune36_de(void **state)
 	CHECK(c);
 }
 
+/* A stretched abbreviation reads by its letter runs as one letter. */
+static void
+test_stretched_abbreviation(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Brustschm. + Atttemn. seit ca. 30 Min.", E },
+		{ "bin kurzatmm. u. Brust sticht", E },
+		{ "ca. 30 Min. Nasennnbl., hört n. auf, nehme Xarelto", U },
+		{ "Kaffee. Sommer. Hallo.", R },
+	};
+	static const struct reading r[] = {
+		{ "kurzatmm. u", "kurzatmig  u" },
+		{ "Atttemn. seit", "atemnot  seit" },
+		{ "Kaffee. Sommer.", "kaffee. sommer." },
+	};
+
+	(void)state;
+	CHECK(c);
+	check_reads(r, sizeof r / sizeof r[0]);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -3977,6 +3998,7 @@ main(void)
 		cmocka_unit_test(test_tune36_en),
 		cmocka_unit_test(test_tune36_de),
 		cmocka_unit_test(test_second_reading),
+		cmocka_unit_test(test_stretched_abbreviation),
 		cmocka_unit_test(test_tune34_de),
 		cmocka_unit_test(test_tune35_de),
 		cmocka_unit_test(test_tune34_es),
