@@ -3508,6 +3508,47 @@ test_stretched_abbreviation(void **state)
 }
 
 static void
+test_tune39_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* speech or typing cut short by breath, verb-final, Bavarian */
+		{ "schaff keine einzige nachricht zu schreiben ohne luft zu holen", E },
+		{ "er ist so kurzatmig, dass er kaum noch sprechen kann", E },
+		{ "seit dem frühstück so außer atem dass ich nicht mehr reden kann", E },
+		{ "da Opa ko nimmer schnaufa", E },
+		{ "i ko grad kaum schnaufn", E },
+		/* breath minimised: not as good as usual */
+		{ "sie bekommt seit heute früh nicht mehr so gut Luft", U },
+		{ "das Atmen geht seit gestern nicht mehr so leicht", U },
+		{ "mein Mann atmet nicht mehr so frei wie sonst", U },
+		/* blood retched up */
+		{ "hab vorhin Blut hochgewürgt", E },
+		{ "musste würgen und da kam Blut mit", E },
+		{ "hab was Dunkelrotes ausgewürgt", E },
+		/* the foot pulled towards oneself, either order */
+		{ "wenn ich die Zehen Richtung Nase ziehe, fährt es mir in die Wade", U },
+		{ "es schießt in die Wade, sobald ich den Fuß zu mir heranziehe", U },
+		/* asked as a question about what is there; a real "what if" */
+		{ "Ist es gefährlich, wenn Blut im Urin ist?", U },
+		{ "was soll ich tun wenn ich Blut im Urin habe?", A },
+		{ "Wie würde man erkennen, dass es eine Lungenembolie ist?", A },
+		/* denials, never came back, read about, no puffing */
+		/* "keins" denies the blood coughed up; the blood word alone is
+		 * still the same-day safety net, not an emergency */
+		{ "Nein, Blut hab ich keins gehustet, war nur Tee", U },
+		{ "Die Wadenschmerzen sind zum Glück nicht wiedergekommen", R },
+		{ "Der Arzt hat gesagt, dass Atemnot ein Warnzeichen ist", R },
+		{ "Weiß, dass mein Bluthusten ein Warnzeichen ist", E },
+		{ "geh jetzt 3 km ohne zu schnaufen", R },
+		{ "kann die treppe hoch gehen ohne zu schnaufen", R },
+		{ "komm kaum die treppe rauf ohne zu schnaufen", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -3993,6 +4034,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune39_de),
 		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_tune36_es),
 		cmocka_unit_test(test_tune36_en),
