@@ -3549,6 +3549,43 @@ test_tune39_de(void **state)
 }
 
 static void
+test_tune38_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* dizzy in colloquial and regional words, with the heart in images */
+		{ "Opa ist heute so schwummerig und sein Herz flattert", U },
+		{ "mir wird ganz schummerig und das Herz trommelt wie wild", U },
+		{ "im schummrigen Flur gestolpert, alles gut", R },
+		/* pulling the toes up towards the nose or knee, pain as an image */
+		{ "Zieh ich die Zehen zum Knie, zerrt es in der Wade", U },
+		{ "Fußspitze Richtung Nase gezogen und es reißt hinten im Bein", U },
+		/* urine named by a drink's colour on a blood thinner */
+		{ "mein Urin ist teefarben, nehme Xarelto", U },
+		{ "cognacfarbener Urin heute morgen", U },
+		/* a few stairs no longer managed without a pause */
+		{ "komm keine zehn Stufen mehr hoch ohne Pause", U },
+		{ "nach drei Stufen muss ich stehen bleiben und schnaufen", U },
+		/* talking interrupted to catch a breath */
+		{ "muss beim Erzählen ständig innehalten, um Luft zu holen", U },
+		{ "beim Telefonieren muss ich zum Luftholen unterbrechen", U },
+		/* worse than a week or a month ago, said colloquially */
+		{ "ich schnaufe mehr als noch vor nem Monat", U },
+		/* clothes that no longer go over the knee, the size said first */
+		{ "krieg die Strumpfhose nicht mehr übers Knie", U },
+		{ "so dick ist mein Knöchel seit heute früh", U },
+		/* a faint with the separable verb, and a supposition past its comma */
+		{ "ich kippe gleich um", E },
+		{ "Angenommen, ich kipp beim Einkaufen um, wen soll mein Sohn anrufen?", A },
+		/* a fright as a figure of speech; a thanks that is no heart */
+		{ "die Nebenkostenabrechnung hätte mir fast einen Herzinfarkt beschert", R },
+		{ "Herzlichen Dank für die Geduld", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4035,6 +4072,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune39_de),
+		cmocka_unit_test(test_tune38_de),
 		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_tune36_es),
 		cmocka_unit_test(test_tune36_en),
