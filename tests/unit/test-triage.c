@@ -3586,6 +3586,44 @@ test_tune38_de(void **state)
 }
 
 static void
+test_tune38_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* phlegm by its colour with -ish, a tinge, froth */
+		{ "my sputum's gone a sort of pinkish colour, could be the cold?", E },
+		{ "the stuff I'm coughing up is rusty looking", E },
+		{ "pink frothy spit this morning, probably nothing", E },
+		{ "phlegm has blood-streaked bits in it", E },
+		/* breath drawn through a narrow thing by any verb is severe */
+		{ "it's like trying to pull air in through a coffee stirrer", E },
+		{ "breathing feels like dragging air through a wet towel since lunch", E },
+		/* bruises nobody remembers getting, or all along a limb */
+		{ "big bruises down both legs and I can't remember knocking them", U },
+		{ "no idea how, but there are bruises all along my arm", U },
+		{ "can't recall bumping it but my thigh is covered in bruises", U },
+		/* redness (the noun) on the leg, spreading, past the drawn line */
+		{ "reddening on his calf since this morning", U },
+		{ "the redness round my ankle is spreading", U },
+		{ "red patch has gone past the biro line the nurse drew", U },
+		{ "my face has some redness from the sun", R },
+		/* a calf that grumbles or is not happy: leg pain, mild when said so */
+		{ "calf grumbling a bit after my walk, manageable", A },
+		{ "my calf isn't very happy after the walk, only a little", A },
+		{ "my calf has been grumbling all day", U },
+		{ "knees complaining after the hike", R },
+		/* over-triage: a floor of a building, a general question, over now */
+		{ "she's on the second floor, is the lift ok for me?", A },
+		{ "what would a clot in the lung feel like?", A },
+		{ "what does a PE feel like? asking for me", A },
+		{ "my nose used to bleed a lot on warfarin but not anymore", R },
+		{ "my chest used to hurt but not anymore. now I cant breathe", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4073,6 +4111,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune39_de),
 		cmocka_unit_test(test_tune38_de),
+		cmocka_unit_test(test_tune38_en),
 		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_tune36_es),
 		cmocka_unit_test(test_tune36_en),
