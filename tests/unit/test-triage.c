@@ -3511,6 +3511,9 @@ test_tune38_es(void **state)
 		{ "me sangra la encía desde hace una hora y no paro de escupir", U },
 		/* "ninguno" after the symptom */
 		{ "tos seca, fiebre ninguna, dolor de pecho ninguno", R },
+		/* "algo" after the pain word is a bit; "algo más" is worse */
+		{ "me tira algo la pantorrilla cuando paseo", A },
+		{ "la pantorrilla me duele algo más que ayer", U },
 	};
 
 	(void)state;
