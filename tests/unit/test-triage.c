@@ -3624,6 +3624,40 @@ test_tune38_en(void **state)
 }
 
 static void
+test_tune38_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* the subjunctive after "es normal que", "me da miedo que" */
+		{ "¿será normal que no me llegue el aire cuando subo al coche?", E },
+		{ "me da miedo que casi no le entre el aire a mi abuela", E },
+		{ "¿es normal que no me alcance el aire para terminar una frase?", E },
+		{ "¿puede ser que me cueste tanto respirar?", U },
+		{ "¿es normal que me duela el pecho cuando toso?", U },
+		{ "¿es raro que me duela más la pantorrilla que ayer?", U },
+		/* "sin ahogarme": denied unless after what cannot be done */
+		{ "hoy llegué hasta la plaza sin ahogarme, qué alegría", R },
+		{ "no aguanto ni una cuadra sin ahogarme", E },
+		/* over, told with the resolution first; not the air or a clot */
+		{ "ya se le quitó el dolor de la pierna a mi marido", R },
+		{ "se me fue el trombo al pulmón?", E },
+		{ "de repente se le fue el aire y no respira bien", E },
+		/* yesterday's pain over today; not blood coughed up */
+		{ "anteayer me molestaba el gemelo pero ahora ya nada", R },
+		{ "anoche escupí flema con sangre pero hoy ya no", E },
+		/* blood spat from bleeding gums is mouth bleeding */
+		{ "me sangra la encía desde hace una hora y no paro de escupir", U },
+		/* "ninguno" after the symptom */
+		{ "tos seca, fiebre ninguna, dolor de pecho ninguno", R },
+		/* "algo" after the pain word is a bit; "algo más" is worse */
+		{ "me tira algo la pantorrilla cuando paseo", A },
+		{ "la pantorrilla me duele algo más que ayer", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4112,6 +4146,7 @@ main(void)
 		cmocka_unit_test(test_tune39_de),
 		cmocka_unit_test(test_tune38_de),
 		cmocka_unit_test(test_tune38_en),
+		cmocka_unit_test(test_tune38_es),
 		cmocka_unit_test(test_tune37_de),
 		cmocka_unit_test(test_tune36_es),
 		cmocka_unit_test(test_tune36_en),
