@@ -3658,6 +3658,43 @@ test_tune38_es(void **state)
 }
 
 static void
+test_tune40_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* the clot gone to the lungs said with "it", "me" and "ma" for my */
+		{ "i reckon its gone to my lungs like my nan's did", E },
+		{ "scared it's moved to his lung, hes not right", E },
+		{ "its gane tae ma lungs i ken it", E },
+		{ "it has travelled up to me lungs I think", E },
+		{ "the clot's shifted to me lungs", E },
+		{ "what if it goes to my lungs?", A },
+		/* blood brought up, then a later "not" about the amount */
+		{ "coughing up blood earlier not much but blood all the same", E },
+		{ "hawking up blood this morning not a lot", E },
+		{ "been hacking up phlegm, no blood in it thank god", R },
+		/* can't typed every which way, and "can't seem to" before breath */
+		{ "cnat breathe", E },
+		{ "carnt breathe properly", E },
+		{ "catn get my breath", E },
+		{ "cant seem to get enough air in", E },
+		{ "cannae seem tae get ma breath", E },
+		{ "cant manage to get a proper breath", E },
+		{ "walking doesn't seem to affect my breathing", R },
+		/* a PE dictated letter by letter; breathing "all wrong" */
+		{ "pretty sure it's a P. E. again", E },
+		{ "I think im having a p-e", E },
+		{ "my breathing is all wrong today", U },
+		/* over-triage: "bloody" as an intensifier after a comma or verb */
+		{ "moved the wardrobe, bloody heavy that was", R },
+		{ "it was bloody freezing on the walk", R },
+		{ "my phlegm is bloody and thick", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4143,6 +4180,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune39_de),
 		cmocka_unit_test(test_tune38_de),
 		cmocka_unit_test(test_tune38_en),
