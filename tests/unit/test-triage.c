@@ -3692,6 +3692,64 @@ test_tune40_en(void **state)
 
 	(void)state;
 	CHECK(c);
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
+test_tune40_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* done for with the air, the breath used up or missing a while */
+		{ "bin nach ein paar Metern total fertig mit der Puste", U },
+		{ "die Puste ist sofort alle, wenn ich zum Briefkasten geh", U },
+		{ "mir fehlt seit gestern Abend immer wieder die Luft", U },
+		/* red on the toilet paper or in the bowl, any inflection */
+		{ "hellrote Streifen auf dem Toilettenpapier", U },
+		{ "im Klo war heute alles so rötlich", U },
+		/* the chest named as the bosom */
+		{ "es drückt so unterm Busen, links", U },
+		/* a low pain score or walking on slower is the manageable ache */
+		{ "ziehen in der Wade beim Spazieren, 2/10, ich gehe dann etwas langsamer", A },
+		{ "Wade zieht beim Laufen so 8 von 10", U },
+		/* whether to call 112 for a symptom, asked in general */
+		{ "muss man bei Atemnot eigentlich gleich den Notarzt rufen?", A },
+		{ "soll ich bei den Schmerzen jetzt 112 rufen?", U },
+		/* an if-clause with würde is a supposition */
+		{ "falls mir die Luft wegbleiben würde, würde ich sofort anrufen", A },
+		/* a racing heart that feels odd is no chest pain */
+		{ "mein Herz klopft so seltsam und mir ist schwindlig", U },
+	};
+	/* an unsure answer that grants a degree is a yes */
+	static const char *const m1[] = { "es zieht so in der Brust",
+	    "wei\u00df nicht so recht, etwas schon" };
+	static const char *const m2[] = { "mir ist die Luft knapp",
+	    "schwer zu sagen, ein bisschen vielleicht" };
+	static const char *const m3[] = { "mir ist die Luft knapp",
+	    "weiss nicht, eher nicht" };
+	/* breathless, a no, then pain under the bosom; a calm chest */
+	static const char *const m4[] = { "Atemnot seit heute", "nein",
+	    "und jetzt sticht es unterm Busen" };
+	static const char *const m5[] = { "schnaufe mehr beim Gehen",
+	    "nein, Brust ist ganz ruhig" };
+	/* a heart racing oddly after breathlessness is no chest pain */
+	static const char *const m6[] = { "schnaufe mehr beim Gehen",
+	    "nein", "jetzt rast mein Herz so komisch und mir ist schwindlig" };
+	static const enum triage_level ue[] = { U, E };
+	static const enum triage_level uu[] = { U, U };
+	static const enum triage_level uue[] = { U, U, E };
+	static const enum triage_level uuu[] = { U, U, U };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ue, NULL, 2);
+	conv(m2, ue, NULL, 2);
+	conv(m3, uu, NULL, 2);
+	conv(m4, uue, NULL, 3);
+	conv(m5, uu, NULL, 2);
+	conv(m6, uuu, NULL, 3);
 }
 
 static void
@@ -4181,6 +4239,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune40_en),
+		cmocka_unit_test(test_tune40_de),
 		cmocka_unit_test(test_tune39_de),
 		cmocka_unit_test(test_tune38_de),
 		cmocka_unit_test(test_tune38_en),
