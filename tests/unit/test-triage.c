@@ -3692,10 +3692,6 @@ test_tune40_en(void **state)
 
 	(void)state;
 	CHECK(c);
-	};
-
-	(void)state;
-	CHECK(c);
 }
 
 static void
