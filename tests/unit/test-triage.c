@@ -3658,6 +3658,37 @@ test_tune38_es(void **state)
 }
 
 static void
+test_tune40_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a body part filled or covered with bruises, patches all over */
+		{ "a mi papá, que toma sintrom, se le llenó la espalda de moretones", U },
+		{ "tengo los muslos plagados de manchas moradas desde que tomo el eliquis", U },
+		{ "mi abuela está toda cubierta de hematomas y toma warfarina", U },
+		{ "le aparecieron manchas negras por todo el brazo", U },
+		{ "me llené de barro las botas en el paseo", R },
+		/* pain that hurts more than before: worsening, even if mild */
+		{ "la pantorrilla me duele un poco más que ayer", U },
+		{ "el gemelo me molesta bastante más que anoche", U },
+		{ "cada vez me duelen más las piernas", U },
+		{ "ya no me duele más la pantorrilla", R },
+		/* less air than before */
+		{ "hoy tengo menos aliento que ayer, creo", U },
+		{ "siento que le entra menos aire a mi marido", U },
+		{ "pon menos aire acondicionado que hace frío", R },
+		{ "mi mamá tiene menos apetito que ayer", R },
+		/* over-triage: a greeting, a little gum bleeding that stopped */
+		{ "que tal doctor, todo tranquilo por aca", R },
+		{ "que onda, ya caminé mis 30 minutos", R },
+		{ "me sangran un poquito las encias al cepillarme pero ya nada", R },
+		{ "me sangran un poquito las encias al cepillarme y no para", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_tune40_en(void **state)
 {
 	static const struct case_ c[] = {
@@ -4236,6 +4267,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune40_de),
+		cmocka_unit_test(test_tune40_es),
 		cmocka_unit_test(test_tune39_de),
 		cmocka_unit_test(test_tune38_de),
 		cmocka_unit_test(test_tune38_en),
