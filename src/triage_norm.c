@@ -399,12 +399,10 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	lex_map_init(&lx->exact, lx->nword);
 	lex_map_init(&lx->squeezed, lx->nword);
 	/* Sized for the targets' deletes, not every word: it stays in cache. */
-	for (i = 0, ntarget = 0, nstem = 0, ncue = 0; i < lx->nword; i++) {
+	for (i = 0, ntarget = 0, nstem = 0; i < lx->nword; i++) {
 		ntarget += lx->word[i].kind == LEX_TARGET;
 		nstem += lx->word[i].kind == LEX_STEM;
-		ncue += lx->word[i].spelled;	/* at most */
 	}
-	lex_map_init(&lx->deletes, (ntarget + ncue) * 12);
 	lex_map_init(&lx->stems, nstem * 8);
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
@@ -421,6 +419,11 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		}
 		lex_map_put(&lx->exact, lx, w->off, w->len, (int32_t)i);
 	}
+	/* Sized once the kinds are final: the targets and the cue words. */
+	for (i = 0, ncue = 0; i < lx->nword; i++)
+		ncue += lx->word[i].kind != LEX_DUPLICATE &&
+		    lex_is_cue(&lx->word[i]);
+	lex_map_init(&lx->deletes, (ntarget + ncue) * 12);
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
 		if (w->kind == LEX_DUPLICATE)
