@@ -418,7 +418,7 @@ expect_message "$CLINIC_PHONE" 'INFO from an unknown number: clinic phone'
 
 # ------------------------------------------------ unknown and opted-out numbers
 
-post_sms SMunk1 "$P_UNKNOWN" 'Hello, is this the right number for the nurses'
+post_sms SMunk1 "$P_UNKNOWN" 'Hello, how far should I walk each day now?'
 expect_message "$CLINIC_PHONE" 'unknown number, non-urgent: reply gives the clinic phone'
 expect_eq "$(sql "SELECT count(*) FROM patients WHERE phone = '$P_UNKNOWN';")" 0 \
 	'unknown number: no patient row created'
@@ -426,7 +426,7 @@ expect_eq "$(sql "SELECT CAST(patient_id IS NULL AS INTEGER) FROM inbound_messag
 	'unknown number: message stored without a patient'
 expect_eq "$(sql "SELECT i.reason FROM inbox i JOIN inbound_messages m ON m.id = i.inbound_id WHERE m.provider_sid = 'SMunk1';")" review \
 	'unknown number: its message waits in the staff inbox (issue 16: messages from numbers not enrolled)'
-BODIES+=('Hello, is this the right number for the nurses')
+BODIES+=('Hello, how far should I walk each day now?')
 
 post_sms SMunk2 "$P_UNKNOWN" 'I coughed up blood this morning'
 expect_message "$EMERGENCY_TEXT" 'unknown number, red flag: emergency advice'
