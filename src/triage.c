@@ -1249,7 +1249,6 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 	triage_scan_close(&sc);
 }
 
-
 /* The conversation after a message read as rd with the result res. */
 static void
 triage_state_commit(const struct triage_rules *tr, struct triage_state *st,

@@ -1402,8 +1402,9 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			continue;
 		}
 		/*
-		 * Unknown, but a typo of a cue's or an answer's word: counted,
-		 * and read as that word in the second reading (triage_norm.h).
+		 * Unknown, but a typo of a word a concept or a raising cue
+		 * spells that is no target (lex_is_cue): counted, and read as
+		 * that word in the second reading (triage_norm.h).
 		 */
 		if (cue != NULL) {
 			if (cues != NULL)
