@@ -1385,11 +1385,16 @@ triage_read_text(const struct triage_rules *tr, const char *text)
 char *
 triage_read_second(const struct triage_rules *tr, const char *text)
 {
-	int	cues = 0;
+	int	 cues = 0;
+	char	*out;
 
-	free(triage_read_with(tr, text, 0, &cues));
-	return cues == 0 ? NULL : triage_read_with(tr, text, TRIAGE_READ_CUES,
-	    NULL);
+	/* One pass: the count says whether it reads otherwise at all. */
+	out = triage_read_with(tr, text, TRIAGE_READ_CUES, &cues);
+	if (cues == 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 int
