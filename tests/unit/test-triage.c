@@ -3812,6 +3812,12 @@ test_tune42(void **state)
 		{ "atemnot nicht so schlimm", U },
 		{ "die str\u00fcmpfe rollen sich oben ein", A },
 		{ "strumpf juckt furchtbar", A },
+		/* a history with its time cut short, a "was tun falls" */
+		{ "breathless a few wks ago, all good now", R },
+		{ "chest pain worse than last wk", U },
+		{ "el anio pasado tuve trombosis en la pierna, ahora bien", R },
+		{ "was machen falls die wade pocht", A },
+		{ "was machen bei atemnot", U },
 	};
 	/* a yes to the follow-up after "out of breathe" */
 	static const char *const m1[] = { "out of breathe on the stairs",
