@@ -3779,6 +3779,56 @@ test_tune40_de(void **state)
 	conv(m6, uuu, NULL, 3);
 }
 
+/* tune42: "out of breathe", yes/no tags and open alternatives as
+ * questions, a plan with "anything I should do", a short "why" (pq, xq),
+ * stocking troubles (es, de), the intensity after the symptom, and the
+ * German umlaut typed as oe/ue in the leg's words */
+static void
+test_tune42(void **state)
+{
+	static const struct case_ c[] = {
+		{ "out of breathe going up to bed", U },
+		{ "out of breathe sitting down", E },
+		{ "stockings in bed y/n", A },
+		{ "swimming fine or not", A },
+		{ "down the stairs as well or just up", A },
+		{ "long drive on friday, anything i should know", A },
+		{ "breathlessness horrendous", E },
+		{ "short of breath very bad", E },
+		{ "breathlessness not severe", U },
+		{ "xq se me bajan las medias", A },
+		{ "por q me pican tanto las medias", A },
+		{ "las medias se me enrollan en la rodilla", A },
+		{ "nadar tambien o solo caminar", A },
+		{ "me voy de viaje en bus 8 horas, algo a tener en cuenta", A },
+		{ "ahogo muy intenso", E },
+		{ "dificultad para respirar extrema", E },
+		{ "falta de aire leve", U },
+		{ "Fuesse dick seit gestern", U },
+		{ "Knoechel geschwollen und heiss", U },
+		{ "atemnot total heftig", E },
+		{ "luftnot echt brutal", E },
+		{ "krasse atemnot", E },
+		{ "atemnot nicht so schlimm", U },
+		{ "die str\u00fcmpfe rollen sich oben ein", A },
+		{ "strumpf juckt furchtbar", A },
+		/* a history with its time cut short, a "was tun falls" */
+		{ "breathless a few wks ago, all good now", R },
+		{ "chest pain worse than last wk", U },
+		{ "el anio pasado tuve trombosis en la pierna, ahora bien", R },
+		{ "was machen falls die wade pocht", A },
+		{ "was machen bei atemnot", U },
+	};
+	/* a yes to the follow-up after "out of breathe" */
+	static const char *const m1[] = { "out of breathe on the stairs",
+	    "yeah" };
+	static const enum triage_level ue[] = { U, E };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ue, NULL, 2);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -4265,6 +4315,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune40_de),
 		cmocka_unit_test(test_tune40_es),
