@@ -3830,6 +3830,45 @@ test_tune42(void **state)
 }
 
 static void
+test_tune43_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* questions said without a question word or mark */
+		{ "off to spain next month, anything special I need to be packing for the flight", A },
+		{ "is grapefruit juice safe on warfarin", A },
+		{ "turmeric tablets fine with my apixaban", A },
+		{ "does ibuprofen interfere with rivaroxaban", A },
+		{ "I'm fine on my blood thinners thanks", R },
+		{ "stockings driving me mad, any harm in leaving them off at night", A },
+		{ "socks are so itchy, will it do any harm to skip them tonight", A },
+		{ "went 2 miles today, keep going like this or rest up a day", A },
+		/* breath that needs pillows or a position; drowning for another */
+		{ "have to prop myself up on three pillows to breathe at night", U },
+		{ "had to sit up in bed to get a proper breath last night", U },
+		{ "mum says it feels like she's drowning", E },
+		{ "I'm drowning in paperwork this week", R },
+		/* legs no longer a pair; a sock's line deeper on one side */
+		{ "my calves don't match anymore", U },
+		{ "ankles aren't the same size any more, the right one is puffy", U },
+		{ "the sock marks on my bad leg are much deeper than the other side", U },
+		{ "my stocking is cutting in tighter on the left today", U },
+		/* idioms, with the patient's own red flag kept */
+		{ "we were watching a film and some guy fainted, nearly spilled my tea", R },
+		{ "watching tv and I passed out", E },
+		{ "heart in my mouth when the scan results came", R },
+		{ "my heart was in my mouth and pounding, feel dizzy", U },
+		{ "the dog was panting and so was I", U },
+		{ "our spaniel is wheezing after the beach", R },
+		{ "my wife nearly had a heart attack at the price of the parking", R },
+		{ "nearly had a heart attack when I saw blood in my pee", U },
+		{ "I think I'm having a heart attack", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4316,6 +4355,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune42),
+		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune40_de),
 		cmocka_unit_test(test_tune40_es),
