@@ -3869,6 +3869,48 @@ test_tune43_en(void **state)
 }
 
 static void
+test_tune43_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* two choices offered without a question mark */
+		{ "basta con caminar media hora o hace falta más", A },
+		{ "la bici le hace bien o mal a la pierna", A },
+		{ "ya puedo volver al gimnasio o aún es pronto", A },
+		/* a question word inside the sentence, a form to fill */
+		{ "oiga, cuándo podré dejar las medias", A },
+		{ "el formulario del seguro pide si tuve trombosis, qué pongo", A },
+		{ "camino cuando puedo, todo bien", R },
+		/* a missed dose with the catch-up meant; told alone, a report */
+		{ "se me olvidó el sintrom, lo tomo ahora", A },
+		{ "me olvidé la inyección de heparina de ayer", R },
+		/* a symptom inside a question: the symptom's level wins */
+		{ "es normal que me palpite el gemelo por la noche", U },
+		{ "siento el pulso en la pantorrilla, como un corazón", U },
+		{ "tengo la pantorrilla agarrotada desde esta mañana", U },
+		{ "me tomé el pulso de pie y todo bien", R },
+		/* a leg like a boot; a big meal is no swelling */
+		{ "tengo el tobillo que parece una bota", U },
+		{ "estuve de pie en la boda y me puse como una bota", R },
+		/* breathing that "costaba", with chest pain */
+		{ "al subir la cuesta me dolía el pecho y me costó respirar", E },
+		{ "anoche le costaba respirar a mi madre", U },
+		{ "me costó un dineral el aire acondicionado", R },
+		/* idioms, never over a patient's own symptom */
+		{ "la multa me dejó sin respiración jaja", R },
+		{ "al final la cuesta me dejó sin aliento", U },
+		{ "en la película al protagonista le da un infarto", R },
+		{ "viendo la novela a la abuela le dio un infarto", E },
+		{ "mi perra tiene la pata hinchada", R },
+		{ "el perro me pisó la pata y la tengo hinchada", U },
+		{ "con el gol se me salía el corazón por la boca", R },
+		{ "mañana analítica de sangre", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4356,6 +4398,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune43_en),
+		cmocka_unit_test(test_tune43_es),
 		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune40_de),
 		cmocka_unit_test(test_tune40_es),
