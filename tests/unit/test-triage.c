@@ -3911,6 +3911,47 @@ test_tune43_es(void **state)
 }
 
 static void
+test_tune43_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* a question, then the leg told as getting worse now */
+		{ "Darf ich weitergehen wenn das Bein wehtut? Seit gestern wird es immer heftiger", U },
+		{ "Soll ich Pause machen wenn die Wade zieht? Mit jedem Schritt wurde es schlimmer", U },
+		/* bleeding that goes on, its time in second-language German */
+		{ "Nase blute seit lange Zeit, nehme Eliquis. Was tun?", U },
+		{ "Zahnfleisch blutet seit ner Viertelstunde, soll ich Eis drauf?", U },
+		/* a fall told in the present, parted verb; not the idioms */
+		{ "Ist das normal, dass ich nach dem Aufstehen einfach umfalle?", E },
+		{ "beim Duschen wird mir komisch und dann kippe ich um", E },
+		{ "bin so müde, ich fall gleich um vor Müdigkeit", R },
+		{ "Die Warteschlange war zum Umfallen lang", R },
+		/* breath said plainly */
+		{ "Mama Brust weh und Atmen nix gut", E },
+		{ "Atmung nicht normal seit heute", U },
+		/* a large bruise told by its size after it */
+		{ "nehme Marcumar, der Bluterguss am Arm ist handgroß", U },
+		{ "das Hämatom am Oberschenkel breitet sich aus", U },
+		{ "der blaue Fleck wird schon kleiner", R },
+		/* a question without a question mark */
+		{ "Ich sitze viel im Büro. Ist das gefährlich für die Thrombose", A },
+		/* a supposition closed by "sollte" */
+		{ "Wenn ich auf dem Flug Atemnot bekommen sollte, wen soll ich anrufen", A },
+		/* idioms: suspense, a football club, a TV character */
+		{ "Beim Finale hab ich vor Spannung den Atem angehalten, Beine gut", R },
+		{ "Mir blieb die Luft weg vor Staunen, so schön war die Aussicht", R },
+		{ "Mein Herz schlägt für Schalke, Tablette genommen", R },
+		{ "Hab beim Krimi beinahe einen Herzinfarkt bekommen 😂", R },
+		{ "Im Film hatte der Kommissar eine Lungenembolie, war spannend", R },
+		/* ...while the patient's own symptoms are still read */
+		{ "Hab fast nen Herzinfarkt gekriegt, die Brust drückt so", E },
+		{ "Im Film hatte einer eine Lungenembolie, die gleichen Symptome hab ich auch", E },
+		{ "Beim Treppensteigen blieb mir die Luft weg", U },
+		{ "Hab die Luft angehalten und jetzt sticht es in der Brust", U },
+	};
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4399,6 +4440,7 @@ main(void)
 		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune43_es),
+		cmocka_unit_test(test_tune43_de),
 		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune40_de),
 		cmocka_unit_test(test_tune40_es),
