@@ -633,6 +633,8 @@ triage_scan_neg_reaches(struct scan *sc, const struct span *q,
 	return 1;
 }
 
+static int	triage_scan_ends_sentence(const struct scan *, size_t, size_t);
+
 static enum reading
 triage_scan_read(struct scan *sc, const struct triage_set *ts,
     const struct span *x)
@@ -677,6 +679,14 @@ triage_scan_read(struct scan *sc, const struct triage_set *ts,
 	    !relapse &&
 	    !triage_scan_near(sc, CUE_RECURRENCE, x, 1, 1, HIST_WINDOW))
 		return READ_HISTORY;
+	/*
+	 * A relapse in a later sentence says it is happening ("what do I do if
+	 * the calf gets worse? it's back today"): no "what if" either.
+	 */
+	for (i = 0; i < relapses->n; i++)
+		if (relapses->v[i].s >= x->e &&
+		    triage_scan_ends_sentence(sc, x->e, relapses->v[i].s))
+			return READ_PRESENT;
 	if (triage_scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
 	    !triage_scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW))
 		return READ_HYPOTHETICAL;

@@ -3951,6 +3951,29 @@ test_tune43_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * A "what if" followed by a sentence that says it is happening now is read as
+ * real (a relapse cue in a later sentence); inside the same clause it stays a
+ * "what if".
+ */
+static void
+test_relapse_after_what_if(void **state)
+{
+	static const struct case_ c[] = {
+		{ "what do I do if my calf swells? its happening now", U },
+		{ "what should I do if my leg gets swollen. that's what's happening to me right now", U },
+		{ "what if I get chest pain, is that common", A },
+		{ "qu\u00e9 hago si se me hincha la pierna? me est\u00e1 pasando ahora", U },
+		{ "qu\u00e9 hago si me falta el aire? no me pasa nada, solo pregunto", A },
+		{ "Was mach ich wenn die Wade anschwillt? Passiert grad", U },
+		{ "Was mach ich wenn ich Brustschmerzen kriege? passiert heute nicht, nur Frage", A },
+		{ "what if mi pierna se pone roja otra vez, llamo?", A },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -4437,6 +4460,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune43_es),
