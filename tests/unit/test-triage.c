@@ -3957,6 +3957,7 @@ test_tune44_es(void **state)
 	static const struct case_ c[] = {
 		/* a body gone limp, eyes rolled up, a gaze gone */
 		{ "mi madre se me quedó como un trapo en el sofá", E },
+		{ "se nos quedó blandita en la silla", E },
 		{ "se le voltearon los ojos y se fue para atrás", E },
 		{ "se le fue la mirada un momento y no nos hablaba", E },
 		{ "estoy hecha un trapo después de limpiar la casa", R },
