@@ -3975,6 +3975,55 @@ test_relapse_after_what_if(void **state)
 }
 
 static void
+test_tune44_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a body gone limp, eyes rolled up, a gaze gone */
+		{ "mi madre se me quedó como un trapo en el sofá", E },
+		{ "se nos quedó blandita en la silla", E },
+		{ "se le voltearon los ojos y se fue para atrás", E },
+		{ "se le fue la mirada un momento y no nos hablaba", E },
+		{ "estoy hecha un trapo después de limpiar la casa", R },
+		/* spoken to or shaken and nothing; a while without an answer */
+		{ "la sacudíamos y no reaccionaba", E },
+		{ "estuvo como dos minutos sin reaccionar", E },
+		{ "la doctora lleva dos días sin responder a mis mensajes", R },
+		{ "llamé a la clínica y no me contestaban el teléfono", R },
+		/* sliding off a seat; regional verbs and nouns */
+		{ "se escurrió del sillón y la tuvimos que sujetar", E },
+		{ "mi abuela se desgonzó en el comedor", E },
+		{ "se me desguanzó en los brazos", E },
+		{ "a mi tío le dio un vaguido en la cocina", E },
+		{ "ando desguanzada de tanto caminar, 5 km hoy", R },
+		/* gone for a moment, out like a candle, a gap in memory */
+		{ "se nos fue unos segundos, luego volvió", E },
+		{ "cenando se apagó como una vela", E },
+		{ "de repente se apagó la luz en todo el barrio", R },
+		{ "el dolor se me fue un rato con el paseo", R },
+		{ "lo último que recuerdo es estar en el baño y luego el suelo", E },
+		{ "cuando me di cuenta estaba tirada en la cocina", E },
+		{ "lo último que recuerdo de la película es el final", R },
+		/* idioms */
+		{ "mi gata casi se desmaya de la emoción cuando llegué", R },
+		{ "perdí el sentido del ridículo bailando, la pierna bien", R },
+		/* a leg told by what people notice */
+		{ "los vaqueros me aprietan solo de la pierna derecha", U },
+		{ "la goma del calcetín se me hunde en la pantorrilla", U },
+		{ "no se me ven los huesitos del tobillo", U },
+		{ "ya no tengo tobillo, es una sola pieza", U },
+		{ "tengo la pierna que parece una columna", U },
+		{ "siento como una bola dentro de la pantorrilla", U },
+		{ "me duele al apoyar el pie desde ayer", U },
+		{ "la pierna me duele menos pero está el triple de hinchada que ayer", U },
+		{ "la pantorrilla está como una brasa", U },
+		{ "dormí como un tronco, hoy caminé 30 min", R },
+		/* breathing a little harder, so the question is asked */
+		{ "me cuesta un poquito más respirar que ayer", U },
+	};
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4461,6 +4510,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_relapse_after_what_if),
+		cmocka_unit_test(test_tune44_es),
 		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune43_es),
