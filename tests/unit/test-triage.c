@@ -3973,6 +3973,14 @@ test_tune44_en(void **state)
 		{ "kitchen, then the ceiling and then the lino", E },
 		/* slept hard, not fainted */
 		{ "the wife crashed out asleep on the couch after the party", R },
+		/* sliding, sinking, going heavy, the head lolling, the room swimming */
+		{ "mum sank to the floor in the kitchen", E },
+		{ "he slid off the toilet and wont answer me properly", E },
+		{ "his head lolled and his eyes were half open", E },
+		{ "she went a dead weight in my arms", E },
+		{ "everything swam and then I was lying on the rug", E },
+		{ "slid off the chair to reach the remote", R },
+		{ "sank into the sofa after my walk, lovely", R },
 		/* clothes and shoes that fit one leg only */
 		{ "jeans are so tight on my left leg today", U },
 		{ "cant get my bad boot on this morning", U },
@@ -3983,6 +3991,13 @@ test_tune44_en(void **state)
 		{ "cant see my ankle bone anymore on the right side", U },
 		{ "the knobbly bit of his ankle has vanished", U },
 		{ "pushed on his shin and it left a dent that took ages to fill", U },
+		/* leg images: food, heaters, colours, stretched skin, pitting */
+		{ "his foot looks like a loaf of bread", U },
+		{ "my right calf is like a radiator", U },
+		{ "her ankle has gone a mottled purplish colour", U },
+		{ "leg is huge and the skin is taut", U },
+		{ "his shin is pitting when you press it", U },
+		{ "my wellies won't go over my right calf", U },
 		/* warmth compared, tender like a bruise */
 		{ "my calf feels hotter than the good leg", U },
 		{ "feels like someone kicked me in the shin but nobody did", U },
