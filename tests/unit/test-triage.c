@@ -4024,6 +4024,67 @@ test_tune44_es(void **state)
 }
 
 static void
+test_tune44_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* waking or coming to where nobody sleeps */
+		{ "came round jammed between the toilet and the wall", E },
+		{ "dad woke up slumped against the radiator in the hall", E },
+		{ "woke up with my face on the kitchen tiles", E },
+		{ "woke up in bed at 7 and did my walk", R },
+		/* falling like a puppet, crumpling */
+		{ "she went down like a rag doll at the bus stop", E },
+		{ "he just crumpled at the sink, awake now", E },
+		{ "she dropped like someone had cut her strings", E },
+		{ "husband folded like a deckchair in the garden", E },
+		{ "I just crumpled the letter and binned it", R },
+		/* missing time, the world seen from the floor */
+		{ "lost a couple of minutes somewhere this morning", E },
+		{ "a few minutes are missing from my memory today", E },
+		{ "lost 10 minutes looking for my keys this morning", R },
+		{ "kitchen, then the ceiling and then the lino", E },
+		/* slept hard, not fainted */
+		{ "the wife crashed out asleep on the couch after the party", R },
+		/* sliding, sinking, going heavy, the head lolling, the room swimming */
+		{ "mum sank to the floor in the kitchen", E },
+		{ "he slid off the toilet and wont answer me properly", E },
+		{ "his head lolled and his eyes were half open", E },
+		{ "she went a dead weight in my arms", E },
+		{ "everything swam and then I was lying on the rug", E },
+		{ "slid off the chair to reach the remote", R },
+		{ "sank into the sofa after my walk, lovely", R },
+		/* clothes and shoes that fit one leg only */
+		{ "jeans are so tight on my left leg today", U },
+		{ "cant get my bad boot on this morning", U },
+		{ "left slipper won't go on anymore", U },
+		{ "trousers are tight around my waist since christmas lol", R },
+		/* deep sock marks, a landmark gone, the dent that stays */
+		{ "stocking marks really deep on the right tonight", U },
+		{ "cant see my ankle bone anymore on the right side", U },
+		{ "the knobbly bit of his ankle has vanished", U },
+		{ "pushed on his shin and it left a dent that took ages to fill", U },
+		/* leg images: food, heaters, colours, stretched skin, pitting */
+		{ "his foot looks like a loaf of bread", U },
+		{ "my right calf is like a radiator", U },
+		{ "her ankle has gone a mottled purplish colour", U },
+		{ "leg is huge and the skin is taut", U },
+		{ "his shin is pitting when you press it", U },
+		{ "my wellies won't go over my right calf", U },
+		/* warmth compared, tender like a bruise */
+		{ "my calf feels hotter than the good leg", U },
+		{ "feels like someone kicked me in the shin but nobody did", U },
+		/* flexing that catches, a walking ache that no longer eases */
+		{ "if I point my foot up my calf nips", U },
+		{ "pain in the calf on my walks won't settle even when I stop now", U },
+		/* puffed up is a swelling, not a breath, unless it goes up something */
+		{ "his ankle is puffed up and shiny", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4511,6 +4572,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune44_es),
+		cmocka_unit_test(test_tune44_en),
 		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune43_es),
