@@ -3987,6 +3987,10 @@ test_tune44_de(void **state)
 		/* the leg risen like dough, pressure from inside */
 		{ "Mein Knöchel ist aufgegangen wie ein Hefeteig", U },
 		{ "Der Fuß ist richtig aufgeschwemmt seit der Reise", U },
+		{ "Mei Wadl is aufganga wia a Germknödl", U },
+		{ "De Schuach drückt nur links", U },
+		{ "Der linke Stützstrumpf geht seit gestern kaum noch hoch", U },
+		{ "Sie lag reglos neben dem Bett", E },
 		{ "Druckgefühl in der linken Wade seit heute Morgen", U },
 		{ "Der Verband am Bein ist aufgegangen, soll ich ihn neu wickeln?", A },
 		{ "Beide Beine wieder gleich dick, super", R },
