@@ -4085,6 +4085,57 @@ test_tune44_en(void **state)
 }
 
 static void
+test_tune44_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* Swiss and Bavarian participles of sinking together */
+		{ "De Vatter isch im Bus zämegsunke", E },
+		{ "Oma is in da Kuchl zsammgsunkn", E },
+		{ "Mama isch i de Chuchi umkeit", E },
+		/* the lights going out for a person, not in the house */
+		{ "Ihm sind beim Arzt plötzlich die Lichter ausgegangen", E },
+		{ "Meinem Mann sind im Garten die Lichter ausgegangen", E },
+		{ "Es hat mich beim Duschen einfach ausgeknipst", E },
+		{ "Stromausfall, bei uns im Haus sind die Lichter ausgegangen", R },
+		{ "Mir sind fast die Lichter ausgegangen vor Müdigkeit", R },
+		/* found lying, black told in reported speech, no answer */
+		{ "Hab sie regungslos vorm Bett gefunden", E },
+		{ "Er sagt, ihm wäre ganz kurz schwarz geworden und er sei gestürzt", E },
+		{ "Mein Mann hat mitten im Satz plötzlich nicht mehr geantwortet", E },
+		{ "Mein Sohn hat auf meine Nachricht nicht mehr geantwortet", R },
+		{ "Beim Aufstehen sind ihm die Beine weggeknickt", E },
+		/* dozing and things that tip over are no faint */
+		{ "Oma ist nach dem Kaffee im Sessel weggenickt", R },
+		{ "Die Milch ist umgekippt, muss neue kaufen", R },
+		/* clothes tight on one leg only, the one that no longer fits */
+		{ "Die Leggings spannt nur am rechten Bein", U },
+		{ "Linke Socke schneidet ein, rechte nicht", U },
+		{ "Die Uhr passt noch, aber der linke Schuh nicht mehr", U },
+		{ "Schuhe drücken links und rechts, sind halt neu", R },
+		/* a sock mark or dent that stays; a stocking suddenly tight */
+		{ "Strumpfabdruck bleibt rechts den ganzen Tag", U },
+		{ "Wenn ich ins Schienbein drücke, bleibt eine Delle stehen", U },
+		{ "Seit gestern schnürt der Stützstrumpf total ein", U },
+		{ "Ist es normal, dass der Kompressionsstrumpf so einschneidet?", A },
+		/* the leg risen like dough, pressure from inside */
+		{ "Mein Knöchel ist aufgegangen wie ein Hefeteig", U },
+		{ "Der Fuß ist richtig aufgeschwemmt seit der Reise", U },
+		{ "Mei Wadl is aufganga wia a Germknödl", U },
+		{ "De Schuach drückt nur links", U },
+		{ "Der linke Stützstrumpf geht seit gestern kaum noch hoch", U },
+		{ "Sie lag reglos neben dem Bett", E },
+		{ "Druckgefühl in der linken Wade seit heute Morgen", U },
+		{ "Der Verband am Bein ist aufgegangen, soll ich ihn neu wickeln?", A },
+		{ "Beide Beine wieder gleich dick, super", R },
+		{ "Der rote Fleck am Bein war nur ein Mückenstich", R },
+		/* chest pain with the verb first and a time between */
+		{ "Sticht seit gestern Abend immer wieder rechts in der Brust", U },
+		{ "Brennt seit einer Stunde hinter dem Brustbein", U },
+	};
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4573,6 +4624,7 @@ main(void)
 		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune44_es),
 		cmocka_unit_test(test_tune44_en),
+		cmocka_unit_test(test_tune44_de),
 		cmocka_unit_test(test_tune42),
 		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune43_es),
