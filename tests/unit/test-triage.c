@@ -4136,6 +4136,52 @@ test_tune44_de(void **state)
 }
 
 static void
+test_severity_compose(void **state)
+{
+	/* breathless (any words) + breath_severity (a sign of severity in
+	 * other words) is an emergency: rule breathless_severe_sign.  Mild
+	 * signs, a sign said to be fine, denials and what-ifs are not. */
+	static const struct case_ c[] = {
+		{ "out of puff even lying in bed", E },
+		{ "wheezing and can barely get as far as the bathroom", E },
+		{ "short of breath, can hardly move", E },
+		{ "short of breath, talking in short bursts", E },
+		{ "winded after one stair", E },
+		{ "sob and its getting worse by the minute", E },
+		{ "too puffed out to tie my shoelaces", E },
+		{ "puffed out, cant get out of my chair", E },
+		{ "se me acaba el aire hasta acostada", E },
+		{ "me cuesta respirar, no llego ni a la cocina", E },
+		{ "me cuesta respirar y hablo palabra por palabra", E },
+		{ "respiro con dificultad incluso sentada en el sofa", E },
+		{ "me cuesta respirar hasta para vestirme", E },
+		{ "schnaufe, schaff es kaum bis zur Kueche", E },
+		{ "Luft wird knapp, sogar im Sitzen", E },
+		{ "keuche und komm nicht hoch", E },
+		{ "Luft ist knapp, kann mich kaum bewegen", E },
+		{ "Atemnot, wird rasch schlimmer", E },
+		{ "breathless going up two flights of stairs", U },
+		{ "a bit short of breath walking up the hill", U },
+		{ "breathless on exertion but fine at rest", U },
+		{ "puffed out after a few steps", U },
+		{ "breathless when I talk on the phone", U },
+		{ "me falta el aire al subir la cuesta", U },
+		{ "me falta el aire caminando, en reposo bien", U },
+		{ "Atemnot beim Treppensteigen, in Ruhe gut", U },
+		{ "keuche nach 10 Stufen", U },
+		{ "no breathlessness even at rest", R },
+		{ "nada de falta de aire, ni en reposo", R },
+		{ "keine Atemnot, auch nicht in Ruhe", R },
+		{ "what should I do if I get breathless at rest?", A },
+		{ "que hago si me falta el aire en reposo?", A },
+		{ "was mache ich wenn ich in Ruhe Atemnot bekomme?", A },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4629,6 +4675,7 @@ main(void)
 		cmocka_unit_test(test_tune43_en),
 		cmocka_unit_test(test_tune43_es),
 		cmocka_unit_test(test_tune43_de),
+		cmocka_unit_test(test_severity_compose),
 		cmocka_unit_test(test_tune40_en),
 		cmocka_unit_test(test_tune40_de),
 		cmocka_unit_test(test_tune40_es),
