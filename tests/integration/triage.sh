@@ -214,6 +214,9 @@ floor "$C/de-tune43.tsv" 94.3 90.6 6
 floor "$C/en-tune44.tsv" 87.7 87.9 14
 floor "$C/es-tune44.tsv" 75.8 82.5 18
 floor "$C/de-tune44.tsv" 87.9 85.7 13
+floor "$C/en-tune45.tsv" 93.4 91.5 4
+floor "$C/es-tune45.tsv" 95.1 93.5 4
+floor "$C/de-tune45.tsv" 97.5 92.3 4
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
