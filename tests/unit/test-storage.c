@@ -1668,6 +1668,64 @@ test_pg_group_member_busy(void **state)
 }
 
 /*
+ * storage_inbound_start, on both backends: the message not seen gives the
+ * patient and the conversation; a repeat gives the stored reply.
+ */
+static void
+test_inbound_start(void **state)
+{
+	struct storage		*st = open_mem();
+	struct inbound		 in = make_inbound("SMstart", "first reply");
+	struct conversation	 cv;
+	struct patient		 p;
+	char			*reply = NULL, *conv = NULL;
+	int64_t			 pid, id = 0;
+	int			 known = -1;
+
+	pid = add_patient(st, "+447700900001", NULL, 100);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMstart",
+	    "+447700900001", &reply, &p, &known, &conv), 0);
+	assert_null(reply);
+	assert_int_equal(known, 1);
+	assert_int_equal(p.id, pid);
+	assert_string_equal(p.phone, "+447700900001");
+	assert_null(conv);
+	patient_clear(&p);
+	in.patient_id = pid;
+	assert_int_equal(storage_inbound_insert(st, &in, &id), 0);
+	assert_true(id > 0);
+	cv.phone = "+447700900001";
+	cv.patient_id = pid;
+	cv.level = "routine";
+	cv.state = "level=routine";
+	cv.updated_at = 1000;
+	assert_int_equal(storage_conversation_put(st, &cv), 0);
+	assert_int_equal(storage_commit(st), 0);
+
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMstart",
+	    "+447700900001", &reply, &p, &known, &conv), 1);
+	assert_string_equal(reply, "first reply");
+	assert_int_equal(known, 0);
+	assert_null(conv);
+	free(reply);
+	reply = NULL;
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMnext",
+	    "+447700900001", &reply, &p, &known, &conv), 0);
+	assert_int_equal(known, 1);
+	assert_string_equal(conv, "level=routine");
+	patient_clear(&p);
+	free(conv);
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMother",
+	    "+447700900002", &reply, &p, &known, &conv), 0);
+	assert_int_equal(known, 0);
+	assert_null(conv);
+	storage_rollback(st);
+	storage_close(st);
+}
+
+/*
  * Two parts of one long message on two instances: the second waits for
  * the first's transaction (and gives up at lock_timeout), then sees its
  * part, so one of them finds the message whole.
@@ -1752,6 +1810,7 @@ main(void)
 		cmocka_unit_test(test_pg_inbound_retry),
 		cmocka_unit_test(test_pg_parts_one_at_a_time),
 		cmocka_unit_test(test_pg_group_member_busy),
+		cmocka_unit_test(test_inbound_start),
 	};
 	int	rc;
 
