@@ -300,6 +300,7 @@ enum pg_stmt {
 	PG_CONVERSATION_PUT,
 	PG_ACTIVITY_INSERT,
 	PG_OUTBOUND_INSERT,
+	PG_OUTBOUND_INSERT_NOID,
 	PG_OUTBOUND_CLAIM,
 	PG_OUTBOUND_NEXT,
 	PG_OUTBOUND_STALLED,
@@ -544,6 +545,12 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " updated_at, fair)"
 	    " VALUES ($1, $2, $3, 'pending', $7, $4, $5, $6, $4, $4, $8)"
 	    " RETURNING id",
+	/* The same, for a caller that needs no id: a write pg_defer queues. */
+	[PG_OUTBOUND_INSERT_NOID] =
+	    "INSERT INTO outbound_messages (kind, to_phone, body, status,"
+	    " priority, next_attempt_at, expires_at, patient_id, created_at,"
+	    " updated_at, fair)"
+	    " VALUES ($1, $2, $3, 'pending', $7, $4, $5, $6, $4, $4, $8)",
 	/*
 	 * The due rows no other instance holds, most urgent first, as they
 	 * were before the claim (status pending or unknown), with the attempt
@@ -2635,6 +2642,10 @@ pg_outbound_insert(void *arg, const struct outbound *o, int64_t *id)
 	pg_id(&p, 6, o->patient_id);
 	pg_int(&p, 7, o->priority);
 	pg_int(&p, 8, o->fair);
+	/* A reply queued by a group member (Vonage): sent with its release. */
+	if (id == NULL)
+		return pg_defer(arg, PG_OUTBOUND_INSERT_NOID, &p,
+		    "outbound insert");
 	return pg_insert(arg, PG_OUTBOUND_INSERT, &p, "outbound insert", id);
 }
 

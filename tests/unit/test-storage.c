@@ -1738,6 +1738,7 @@ pg_member_message(struct storage *st, const char *sid, const char *phone,
 	struct inbound		 in = make_inbound(sid, "r");
 	struct conversation	 cv;
 	struct activity		 act;
+	struct outbound		 o;
 	struct patient		 p;
 	char			*reply = NULL, *conv = NULL;
 	int64_t			 id = 0;
@@ -1760,6 +1761,14 @@ pg_member_message(struct storage *st, const char *sid, const char *phone,
 	act.minutes = 20;
 	act.reported_at = 1000;
 	assert_int_equal(storage_activity_insert(st, &act), 0);
+	/* A reply queued in the outbox, as for Vonage: no id wanted. */
+	memset(&o, 0, sizeof o);
+	o.kind = "reply";
+	o.to = phone;
+	o.body = "thanks";
+	o.created_at = 1000;
+	o.priority = 2;
+	assert_int_equal(storage_outbound_insert(st, &o, NULL), 0);
 	cv.phone = phone;
 	cv.patient_id = conv_patient;
 	cv.level = "routine";
@@ -1781,7 +1790,7 @@ test_pg_member_writes_with_release(void **state)
 	struct patient		 p;
 	size_t			 n;
 	char			*err = NULL, *reply = NULL, *conv = NULL;
-	int64_t			 pid;
+	int64_t			 pid, count, oldest;
 	int			 known;
 
 	PG_ONLY();
@@ -1807,6 +1816,10 @@ test_pg_member_writes_with_release(void **state)
 	    0);
 	assert_int_equal(n, 1);
 	free(rows);
+	/* The outbox holds the replies of the two members kept. */
+	assert_int_equal(storage_outbound_backlog(b, 2000, &count, &oldest),
+	    0);
+	assert_int_equal(count, 2);
 
 	/* A repeat takes no lock on its number: b can take it meanwhile. */
 	assert_int_equal(storage_group_join(a), 0);
