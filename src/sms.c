@@ -578,7 +578,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	char		*whole_sid = NULL, *whole_to = NULL, *whole = NULL;
 	char		 redacted[LOG_PHONE_SIZE], extra[64] = "";
 	int64_t		 inbound_id = 0, inbox_id = 0;
-	int		 known, in_tx = 0;
+	int		 known = 0, staff, rc, in_tx = 0;
 	/* Nobody waits for an answer when a wait for parts runs out. */
 	sms_render_fn	 render = pin->part_ref != NULL && pin->part == 0 ?
 			    NULL : hk->reply;
@@ -627,7 +627,17 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 			goto unavailable;
 		}
 	}
-	switch (storage_inbound_find(st, hk->name, sid, &stored)) {
+	/*
+	 * A number on call is staff: its message needs no patient or
+	 * conversation.  Anyone else's reads are made together (one round
+	 * trip on PostgreSQL), in the order they were made one by one.
+	 */
+	if ((staff = conf_is_on_call(set->conf, from)))
+		rc = storage_inbound_find(st, hk->name, sid, &stored);
+	else
+		rc = storage_inbound_start(st, hk->name, sid, from, &stored, &p,
+		    &known, &state);
+	switch (rc) {
 	case 1:
 		/* Answered already: a queued reply is not queued again. */
 		storage_rollback(st);
@@ -642,7 +652,7 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 	default:
 		goto unavailable;
 	}
-	if (conf_is_on_call(set->conf, from)) {
+	if (staff) {
 		if (sms_staff(set, st, hk->name, sid, from, to, body, now,
 		    res) == -1)
 			goto unavailable;
@@ -666,20 +676,11 @@ sms_handle(const struct settings *set, struct storage *st, struct metrics *m,
 		res->who = xasprintf("%s from %s", sid, redacted);
 		goto out;
 	}
-	if ((known = storage_patient_find(st, from, &p)) == -1)
-		goto unavailable;
 	triage_state_init(&plan.state);
-	switch (storage_conversation_get(st, from, &state)) {
-	case 1:
-		if (triage_state_parse(set->rules, state, &plan.state) == -1)
-			log_warn("sms: stored triage state of %s is unreadable; "
-			    "starting the conversation afresh", redacted);
-		break;
-	case 0:
-		break;
-	default:
-		goto unavailable;
-	}
+	if (state != NULL &&
+	    triage_state_parse(set->rules, state, &plan.state) == -1)
+		log_warn("sms: stored triage state of %s is unreadable; "
+		    "starting the conversation afresh", redacted);
 
 	sms_plan(set, &p, known, from, body, now, &plan);
 

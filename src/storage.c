@@ -273,6 +273,44 @@ storage_inbound_insert(struct storage *st, const struct inbound *in, int64_t *id
 }
 
 int
+storage_inbound_start(struct storage *st, const char *provider,
+    const char *sid, const char *phone, char **reply, struct patient *p,
+    int *known, char **state)
+{
+	void	*impl = storage_impl(st);
+	int	 rc;
+
+	*reply = NULL;
+	*state = NULL;
+	*known = 0;
+	memset(p, 0, sizeof *p);
+	if (st->ops->inbound_start != NULL) {
+		rc = st->ops->inbound_start(impl, provider, sid, phone, reply, p,
+		    known, state);
+		if (rc == -1) {
+			patient_clear(p);
+			free(*state);
+			*state = NULL;
+			*known = 0;
+		}
+		return rc;
+	}
+	if ((rc = st->ops->inbound_find(impl, provider, sid, reply)) != 0)
+		return rc;
+	if ((*known = st->ops->patient_find(impl, phone, p)) == -1)
+		goto fail;
+	if (st->ops->conversation_get(impl, phone, state) == -1)
+		goto fail;
+	return 0;
+fail:
+	patient_clear(p);
+	free(*state);
+	*state = NULL;
+	*known = 0;
+	return -1;
+}
+
+int
 storage_part_put(struct storage *st, const struct inbound_part *p)
 {
 	return st->ops->part_put(storage_impl(st), p);

@@ -465,6 +465,13 @@ struct storage_ops {
 			    const char *sid, char **reply);
 	int		 (*inbound_insert)(void *, const struct inbound *,
 			    int64_t *id);
+	/*
+	 * storage_inbound_start's reads in one go; NULL: the wrapper runs
+	 * inbound_find, patient_find and conversation_get in turn.
+	 */
+	int		 (*inbound_start)(void *, const char *provider,
+			    const char *sid, const char *phone, char **reply,
+			    struct patient *, int *known, char **state);
 	int		 (*part_put)(void *, const struct inbound_part *);
 	int		 (*parts_get)(void *, const char *provider,
 			    const char *phone, const char *ref,
@@ -659,6 +666,18 @@ int	 storage_inbound_find(struct storage *, const char *provider,
 	    const char *sid, char **reply);
 int	 storage_inbound_insert(struct storage *, const struct inbound *,
 	    int64_t *id);
+/*
+ * The reads that start a patient's message, in the order sms.c made them
+ * one by one: the provider id looked up as storage_inbound_find (1 with
+ * *reply if it was seen; then nothing more is read or locked), else the
+ * number's patient as storage_patient_find (*known: 1 with *p filled, or
+ * 0) and its conversation as storage_conversation_get (*state, or NULL).
+ * 0 if not seen, -1 on error (*p and *state then empty).  On PostgreSQL
+ * one round trip instead of three, with the same locks in the same order.
+ */
+int	 storage_inbound_start(struct storage *, const char *provider,
+	    const char *sid, const char *phone, char **reply, struct patient *p,
+	    int *known, char **state);
 /*
  * Keeps one part of a long message: 1 if it is new, 0 if that part of the
  * group was kept already (the provider repeating itself), -1 on error.

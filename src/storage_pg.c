@@ -278,6 +278,9 @@ enum pg_stmt {
 	PG_TRY_LOCK,
 	PG_INBOUND_FIND,
 	PG_INBOUND_INSERT,
+	PG_INBOUND_INSERT_ID,
+	PG_INBOUND_NEW_LOCK,
+	PG_INBOUND_NEW_TRY_LOCK,
 	PG_PART_PUT,
 	PG_PARTS_GET,
 	PG_PARTS_DONE,
@@ -297,6 +300,7 @@ enum pg_stmt {
 	PG_CONVERSATION_PUT,
 	PG_ACTIVITY_INSERT,
 	PG_OUTBOUND_INSERT,
+	PG_OUTBOUND_INSERT_NOID,
 	PG_OUTBOUND_CLAIM,
 	PG_OUTBOUND_NEXT,
 	PG_OUTBOUND_STALLED,
@@ -362,6 +366,29 @@ static const char *const pg_sql[PG_COUNT] = {
 	    "INSERT INTO inbound_messages (provider, provider_sid, from_phone,"
 	    " to_phone, body, received_at, patient_id, kind, level, rules, reply)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+	/* With the id pg_inbound_start reserved: nothing to read back. */
+	[PG_INBOUND_INSERT_ID] =
+	    "INSERT INTO inbound_messages (id, provider, provider_sid,"
+	    " from_phone, to_phone, body, received_at, patient_id, kind, level,"
+	    " rules, reply)"
+	    " VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+	/*
+	 * The number's lock ($1) for a message ($2, $3) not stored yet, and
+	 * an id for its row: no row if it is stored (no lock is taken then,
+	 * as sms.c took none for a repeat).  The NOT EXISTS is a one-time
+	 * filter, checked before the lock is asked for.  The try variant
+	 * gives NULL if another instance holds the lock.
+	 */
+	[PG_INBOUND_NEW_LOCK] =
+	    "SELECT nextval(pg_get_serial_sequence('inbound_messages', 'id'))"
+	    " FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) l"
+	    " WHERE NOT EXISTS (SELECT 1 FROM inbound_messages"
+	    " WHERE provider = $2 AND provider_sid = $3)",
+	[PG_INBOUND_NEW_TRY_LOCK] =
+	    "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended($1, 0))"
+	    " THEN nextval(pg_get_serial_sequence('inbound_messages', 'id')) END"
+	    " WHERE NOT EXISTS (SELECT 1 FROM inbound_messages"
+	    " WHERE provider = $2 AND provider_sid = $3)",
 	/* A part beyond total is not kept, as SQLite's OR IGNORE does. */
 	[PG_PART_PUT] =
 	    "INSERT INTO inbound_parts (provider, phone, ref, part, total, sid,"
@@ -518,6 +545,12 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " updated_at, fair)"
 	    " VALUES ($1, $2, $3, 'pending', $7, $4, $5, $6, $4, $4, $8)"
 	    " RETURNING id",
+	/* The same, for a caller that needs no id: a write pg_defer queues. */
+	[PG_OUTBOUND_INSERT_NOID] =
+	    "INSERT INTO outbound_messages (kind, to_phone, body, status,"
+	    " priority, next_attempt_at, expires_at, patient_id, created_at,"
+	    " updated_at, fair)"
+	    " VALUES ($1, $2, $3, 'pending', $7, $4, $5, $6, $4, $4, $8)",
 	/*
 	 * The due rows no other instance holds, most urgent first, as they
 	 * were before the claim (status pending or unknown), with the attempt
@@ -688,15 +721,25 @@ struct pg_params {
 /*
  * A statement sent ahead of the next one, in the same round trip (libpq's
  * pipeline mode): a group member's savepoint and the previous member's
- * release, and an advisory lock before the read it guards.  PostgreSQL runs
+ * release, an advisory lock before the read it guards, and a group
+ * member's writes whose results nobody reads (pg_defer).  PostgreSQL runs
  * them in order, each to the end before the next starts, so a read sent
  * after its lock still takes its snapshot once the lock is held.
  */
 struct pg_ahead {
 	enum pg_stmt	 which;
-	char		*key;		/* owned: a lock's parameter, or NULL */
+	int		 n;
+	char		*v[PG_MAXPARAMS];	/* owned parameters */
+	const char	*what;		/* a write's name for the log; NULL:
+					   a savepoint, a release or a lock */
 };
-#define PG_MAXAHEAD	4
+#define PG_MAXAHEAD	8
+
+/* One of several statements sent in one round trip (pg_run_calls). */
+struct pg_call {
+	enum pg_stmt		 which;
+	const struct pg_params	*p;
+};
 
 struct pg_store {
 	PGconn		*conn;
@@ -708,6 +751,10 @@ struct pg_store {
 	int		 tx;		/* a transaction was begun */
 	int		 try_locks;	/* a group member's: never wait */
 	int		 busy;		/* a lock was held elsewhere */
+	int		 member;	/* a group member's savepoint is open:
+					   its writes may wait (pg_defer) */
+	int64_t		 inbound_id;	/* reserved by pg_inbound_start for
+					   the member's inbound row; 0: none */
 	char		*location;	/* the connection string, for a watch */
 };
 
@@ -900,20 +947,34 @@ pg_connected(struct pg_store *s)
 }
 
 static void
+pg_ahead_pop(struct pg_store *s)
+{
+	struct pg_ahead	*a = &s->ahead[--s->nahead];
+
+	while (a->n > 0)
+		free(a->v[--a->n]);
+}
+
+static void
 pg_ahead_clear(struct pg_store *s)
 {
 	while (s->nahead > 0)
-		free(s->ahead[--s->nahead].key);
+		pg_ahead_pop(s);
 }
 
 static void
 pg_ahead_add(struct pg_store *s, enum pg_stmt which, const char *key)
 {
+	struct pg_ahead	*a;
+
 	if (s->nahead == PG_MAXAHEAD)
 		fatal("storage: too many statements sent ahead");
-	s->ahead[s->nahead].which = which;
-	s->ahead[s->nahead].key = key != NULL ? xstrdup(key) : NULL;
-	s->nahead++;
+	a = &s->ahead[s->nahead++];
+	a->which = which;
+	a->what = NULL;
+	a->n = 0;
+	if (key != NULL)
+		a->v[a->n++] = xstrdup(key);
 }
 
 /* Removes the last statement ahead if it is which: 1 if it was. */
@@ -922,8 +983,19 @@ pg_ahead_drop(struct pg_store *s, enum pg_stmt which)
 {
 	if (s->nahead == 0 || s->ahead[s->nahead - 1].which != which)
 		return 0;
-	free(s->ahead[--s->nahead].key);
+	pg_ahead_pop(s);
 	return 1;
+}
+
+/* How many of the statements ahead are a member's writes (pg_defer). */
+static int
+pg_ahead_writes(const struct pg_store *s)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < s->nahead; i++)
+		n += s->ahead[i].what != NULL;
+	return n;
 }
 
 /*
@@ -944,6 +1016,20 @@ pg_lock_taken(struct pg_store *s, enum pg_stmt which, const PGresult *res)
 }
 
 /*
+ * Says in the log why a statement failed: a group member's wait for a row
+ * lock that ran out (busy, at info), or an error.
+ */
+static void
+pg_report(struct pg_store *s, const PGresult *res, const char *what)
+{
+	if (pg_lock_wait_failed(s, res))
+		log_info("storage: %s: a row lock another instance holds; the "
+		    "message runs again on its own", what);
+	else
+		pg_log_error(s, res, what);
+}
+
+/*
  * The outcome of a statement sent ahead: 0 if it did what it is for (a
  * lock: taken), else -1, said in the log, with busy set if a group
  * member's lock is held by another instance.
@@ -955,55 +1041,59 @@ pg_ahead_check(struct pg_store *s, const struct pg_ahead *a, PGresult *res)
 
 	if (PQresultStatus(res) != (lock ? PGRES_TUPLES_OK :
 	    PGRES_COMMAND_OK)) {
-		if (pg_lock_wait_failed(s, res))
-			log_info("storage: lock: a lock another instance "
-			    "holds; the message runs again on its own");
-		else
-			pg_log_error(s, res, lock ? "lock" : "savepoint");
+		pg_report(s, res, a->what != NULL ? a->what : lock ? "lock" :
+		    "savepoint");
 		return -1;
 	}
 	return lock ? pg_lock_taken(s, a->which, res) : 0;
 }
 
 /*
- * Sends the statements ahead and then the named one in one pipeline, one
- * round trip, and reads their results in order: 0 with *res the named
- * statement's (the caller checks it), or -1 if a statement ahead failed or
- * the connection did (said in the log).  The statements ahead are gone
- * either way.
+ * Sends the statements ahead and then calls[0..n-1] in one pipeline, one
+ * round trip, and reads their results in order: 0 with res[i] the result
+ * of calls[i] (the caller checks and clears each; one after a failed
+ * statement is PGRES_PIPELINE_ABORTED), or -1 if a statement ahead failed
+ * or the connection did (said in the log; res[] all NULL).  The statements
+ * ahead are gone either way.
  */
 static int
-pg_run_ahead(struct pg_store *s, const char *name, const struct pg_params *p,
+pg_pipeline(struct pg_store *s, const struct pg_call *calls, int n,
     PGresult **res)
 {
 	PGresult	*r;
-	const char	*v[1];
-	char		 aname[16], buf[256];
+	const struct pg_ahead *a;
+	char		 name[16], buf[256];
 	int		 i, failed = 0;
 #ifdef LIBPQ_HAS_PIPELINING
 	int		 nulls;
 #endif
 
-	*res = NULL;
+	for (i = 0; i < n; i++)
+		res[i] = NULL;
 #ifdef LIBPQ_HAS_PIPELINING
 	if (PQenterPipelineMode(s->conn) != 1)
 		goto broken;
 	for (i = 0; i < s->nahead; i++) {
-		snprintf(aname, sizeof aname, "s%d", (int)s->ahead[i].which);
-		v[0] = s->ahead[i].key;
-		if (PQsendQueryPrepared(s->conn, aname, v[0] != NULL ? 1 : 0,
-		    v, NULL, NULL, 0) != 1)
+		a = &s->ahead[i];
+		snprintf(name, sizeof name, "s%d", (int)a->which);
+		if (PQsendQueryPrepared(s->conn, name, a->n,
+		    (const char *const *)a->v, NULL, NULL, 0) != 1)
 			goto broken;
 	}
-	if (PQsendQueryPrepared(s->conn, name, p != NULL ? p->n : 0,
-	    p != NULL ? p->v : NULL, NULL, NULL, 0) != 1 ||
-	    PQpipelineSync(s->conn) != 1)
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "s%d", (int)calls[i].which);
+		if (PQsendQueryPrepared(s->conn, name, calls[i].p != NULL ?
+		    calls[i].p->n : 0, calls[i].p != NULL ? calls[i].p->v :
+		    NULL, NULL, NULL, 0) != 1)
+			goto broken;
+	}
+	if (PQpipelineSync(s->conn) != 1)
 		goto broken;
-	for (i = 0; i <= s->nahead; i++) {
+	for (i = 0; i < s->nahead + n; i++) {
 		if ((r = PQgetResult(s->conn)) == NULL)
 			goto broken;
-		if (i == s->nahead)
-			*res = r;
+		if (i >= s->nahead)
+			res[i - s->nahead] = r;
 		else {
 			if (!failed && pg_ahead_check(s, &s->ahead[i], r) == -1)
 				failed = 1;
@@ -1028,16 +1118,20 @@ pg_run_ahead(struct pg_store *s, const char *name, const struct pg_params *p,
 		goto broken;
 	pg_ahead_clear(s);
 	if (failed) {
-		PQclear(*res);
-		*res = NULL;
+		for (i = 0; i < n; i++) {
+			PQclear(res[i]);
+			res[i] = NULL;
+		}
 		return -1;
 	}
 	return 0;
 broken:
 	log_error("storage: PostgreSQL: %s", pg_conn_error(s->conn, buf,
 	    sizeof buf));
-	PQclear(*res);
-	*res = NULL;
+	for (i = 0; i < n; i++) {
+		PQclear(res[i]);
+		res[i] = NULL;
+	}
 	while ((r = PQgetResult(s->conn)) != NULL)
 		PQclear(r);
 	(void)PQexitPipelineMode(s->conn);
@@ -1046,37 +1140,46 @@ broken:
 #else
 	/* Without pipeline mode: one round trip each, as before. */
 	for (i = 0; i < s->nahead && !failed; i++) {
-		snprintf(aname, sizeof aname, "s%d", (int)s->ahead[i].which);
-		v[0] = s->ahead[i].key;
-		r = PQexecPrepared(s->conn, aname, v[0] != NULL ? 1 : 0, v,
-		    NULL, NULL, 0);
+		a = &s->ahead[i];
+		snprintf(name, sizeof name, "s%d", (int)a->which);
+		r = PQexecPrepared(s->conn, name, a->n,
+		    (const char *const *)a->v, NULL, NULL, 0);
 		if (r == NULL) {
 			log_error("storage: PostgreSQL: %s", pg_conn_error(s->conn,
 			    buf, sizeof buf));
 			failed = 1;
-		} else if (pg_ahead_check(s, &s->ahead[i], r) == -1)
+		} else if (pg_ahead_check(s, a, r) == -1)
 			failed = 1;
 		PQclear(r);
 	}
 	pg_ahead_clear(s);
 	if (failed)
 		return -1;
-	*res = PQexecPrepared(s->conn, name, p != NULL ? p->n : 0,
-	    p != NULL ? p->v : NULL, NULL, NULL, 0);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "s%d", (int)calls[i].which);
+		res[i] = PQexecPrepared(s->conn, name, calls[i].p != NULL ?
+		    calls[i].p->n : 0, calls[i].p != NULL ? calls[i].p->v :
+		    NULL, NULL, NULL, 0);
+		/* As a pipeline would, the rest is not run after a failure. */
+		if (res[i] == NULL || (PQresultStatus(res[i]) !=
+		    PGRES_COMMAND_OK && PQresultStatus(res[i]) !=
+		    PGRES_TUPLES_OK))
+			break;
+	}
 	return 0;
 #endif
 }
 
 /*
- * Runs a prepared statement (after those sent ahead); returns its result
- * if its status is want, else logs, clears it and returns NULL.
+ * Runs calls[0..n-1] (after the statements ahead), in one round trip if
+ * there are several: 0 with their results in res[] (pg_pipeline; a NULL
+ * one was not run), or -1, said in the log.
  */
-static PGresult *
-pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
-    ExecStatusType want, const char *what)
+static int
+pg_run_calls(struct pg_store *s, const struct pg_call *calls, int n,
+    PGresult **res, const char *what)
 {
-	PGresult	*res;
-	char		 name[16], buf[256];
+	char	name[16], buf[256];
 
 	/*
 	 * A connection lost inside a transaction took the transaction with
@@ -1088,28 +1191,41 @@ pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 		    "inside a transaction: %s", what,
 		    pg_conn_error(s->conn, buf, sizeof buf));
 		pg_ahead_clear(s);
-		return NULL;
+		return -1;
 	}
 	if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN &&
 	    pg_connected(s) == -1) {
 		log_error("storage: %s: PostgreSQL is unreachable: %s", what,
 		    pg_conn_error(s->conn, buf, sizeof buf));
 		pg_ahead_clear(s);
-		return NULL;
+		return -1;
 	}
-	snprintf(name, sizeof name, "s%d", (int)which);
-	if (s->nahead > 0) {
-		if (pg_run_ahead(s, name, p, &res) == -1)
-			return NULL;	/* said already */
-	} else
-		res = PQexecPrepared(s->conn, name, p != NULL ? p->n : 0,
-		    p != NULL ? p->v : NULL, NULL, NULL, 0);
+	if (s->nahead > 0 || n > 1)
+		return pg_pipeline(s, calls, n, res);	/* -1: said already */
+	snprintf(name, sizeof name, "s%d", (int)calls[0].which);
+	res[0] = PQexecPrepared(s->conn, name, calls[0].p != NULL ?
+	    calls[0].p->n : 0, calls[0].p != NULL ? calls[0].p->v : NULL,
+	    NULL, NULL, 0);
+	return 0;
+}
+
+/*
+ * Runs a prepared statement (after those sent ahead); returns its result
+ * if its status is want, else logs, clears it and returns NULL.
+ */
+static PGresult *
+pg_run(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
+    ExecStatusType want, const char *what)
+{
+	struct pg_call	 call;
+	PGresult	*res;
+
+	call.which = which;
+	call.p = p;
+	if (pg_run_calls(s, &call, 1, &res, what) == -1)
+		return NULL;
 	if (res == NULL || PQresultStatus(res) != want) {
-		if (pg_lock_wait_failed(s, res))
-			log_info("storage: %s: a row lock another instance "
-			    "holds; the message runs again on its own", what);
-		else
-			pg_log_error(s, res, what);
+		pg_report(s, res, what);
 		PQclear(res);
 		return NULL;
 	}
@@ -1126,6 +1242,35 @@ pg_exec(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
 	if ((res = pg_run(s, which, p, PGRES_COMMAND_OK, what)) == NULL)
 		return -1;
 	PQclear(res);
+	return 0;
+}
+
+/*
+ * A write whose result nobody reads (pg_exec's), made by a group member:
+ * not sent now but ahead of the member's next statement, or with its
+ * release (pg_release), in the same round trip.  Its failure is then that
+ * statement's, or the release's, so still the member's alone: the release
+ * is not run after it, and the caller rolls back to the member's
+ * savepoint, which is never released with a write not yet known to have
+ * succeeded.  Outside a member, or with the queue nearly full, it runs
+ * now.  0, or -1 (said in the log).
+ */
+static int
+pg_defer(struct pg_store *s, enum pg_stmt which, const struct pg_params *p,
+    const char *what)
+{
+	struct pg_ahead	*a;
+	int		 i;
+
+	if (!s->member || s->nahead >= PG_MAXAHEAD - 2 ||
+	    PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
+		return pg_exec(s, which, p, what);
+	pg_ahead_add(s, which, NULL);
+	a = &s->ahead[s->nahead - 1];
+	a->what = what;
+	for (i = 0; i < p->n; i++)
+		a->v[i] = p->v[i] != NULL ? xstrdup(p->v[i]) : NULL;
+	a->n = p->n;
 	return 0;
 }
 
@@ -1730,6 +1875,8 @@ pg_begin(void *arg)
 	struct pg_store	*s = arg;
 
 	s->tx = 0;
+	s->member = 0;
+	s->inbound_id = 0;
 	pg_ahead_clear(s);
 	if (pg_exec(s, PG_BEGIN, NULL, "begin") == -1)
 		return -1;
@@ -1742,18 +1889,37 @@ pg_commit(void *arg)
 {
 	struct pg_store	*s = arg;
 	PGresult	*res;
-	int		 ok;
+	int		 ok, i, j;
 
 	if (!s->tx) {
 		log_error("storage: commit without a transaction");
 		return -1;
 	}
-	/* A member's savepoint or release not sent yet: COMMIT ends both. */
-	pg_ahead_clear(s);
+	/*
+	 * A member's savepoint or release not sent yet: COMMIT ends both.
+	 * A member's writes not sent yet (one that was neither released nor
+	 * rolled back: not done) go ahead of the COMMIT, never dropped.
+	 */
+	for (i = j = 0; i < s->nahead; i++) {
+		if (s->ahead[i].what == NULL) {
+			while (s->ahead[i].n > 0)
+				free(s->ahead[i].v[--s->ahead[i].n]);
+			continue;
+		}
+		s->ahead[j++] = s->ahead[i];
+	}
+	s->nahead = j;
+	s->member = 0;
+	s->inbound_id = 0;
 	res = pg_run(s, PG_COMMIT, NULL, PGRES_COMMAND_OK, "commit");
 	s->tx = 0;
-	if (res == NULL)
+	if (res == NULL) {
+		/* A write ahead failed, and the COMMIT was not run. */
+		if (PQtransactionStatus(s->conn) == PQTRANS_INERROR ||
+		    PQtransactionStatus(s->conn) == PQTRANS_INTRANS)
+			(void)pg_exec(s, PG_ROLLBACK, NULL, "rollback");
 		return -1;
+	}
 	/* A transaction that had failed answers COMMIT with ROLLBACK. */
 	ok = strcmp(PQcmdStatus(res), "COMMIT") == 0;
 	PQclear(res);
@@ -1771,6 +1937,8 @@ pg_rollback(void *arg)
 {
 	struct pg_store	*s = arg;
 
+	s->member = 0;
+	s->inbound_id = 0;
 	pg_ahead_clear(s);
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE &&
 	    PQtransactionStatus(s->conn) != PQTRANS_UNKNOWN)
@@ -1786,30 +1954,59 @@ pg_rollback(void *arg)
 static int
 pg_savepoint(void *arg)
 {
-	pg_ahead_add(arg, PG_SAVEPOINT, NULL);
+	struct pg_store	*s = arg;
+
+	pg_ahead_add(s, PG_SAVEPOINT, NULL);
+	s->member = 1;
+	s->inbound_id = 0;
 	return 0;
 }
 
+/*
+ * A member's writes not sent yet (pg_defer) go now, with the release, in
+ * one round trip, so that a write that fails is known before anything
+ * else is sent: the release is then not run, and the caller rolls back to
+ * the savepoint, which undoes this member alone.
+ */
 static int
 pg_release(void *arg)
 {
 	struct pg_store	*s = arg;
+	PGresult	*res;
 
-	if (pg_ahead_drop(s, PG_SAVEPOINT))
+	s->inbound_id = 0;
+	if (pg_ahead_drop(s, PG_SAVEPOINT)) {
+		s->member = 0;
 		return 0;
+	}
 	/* A failed statement: the caller rolls back to the savepoint. */
 	if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
 		return -1;
-	pg_ahead_add(s, PG_RELEASE, NULL);
+	if (pg_ahead_writes(s) > 0) {
+		if ((res = pg_run(s, PG_RELEASE, NULL, PGRES_COMMAND_OK,
+		    "release")) == NULL)
+			return -1;
+		PQclear(res);
+	} else
+		pg_ahead_add(s, PG_RELEASE, NULL);
+	s->member = 0;
 	return 0;
 }
 
-/* Never sent ahead: a group commit must not come before it. */
+/*
+ * Never sent ahead: a group commit must not come before it.  The member's
+ * writes not sent yet are dropped (what the rollback would undo), and a
+ * savepoint not sent yet with them.
+ */
 static void
 pg_rollback_savepoint(void *arg)
 {
 	struct pg_store	*s = arg;
 
+	s->member = 0;
+	s->inbound_id = 0;
+	while (s->nahead > 0 && s->ahead[s->nahead - 1].what != NULL)
+		pg_ahead_pop(s);
 	if (pg_ahead_drop(s, PG_SAVEPOINT))
 		return;
 	if (pg_exec(s, PG_ROLLBACK_TO, NULL, "rollback to savepoint") == 0)
@@ -1885,9 +2082,14 @@ pg_inbound_find(void *arg, const char *provider, const char *sid,
 	return pg_lookup_text(s, PG_INBOUND_FIND, &p, "inbound lookup", reply);
 }
 
+/*
+ * With an id reserved by pg_inbound_start, a member's row is a write
+ * nobody reads back (pg_defer); else RETURNING gives the id.
+ */
 static int
 pg_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
 {
+	struct pg_store		*s = arg;
 	struct pg_params	p;
 
 	pg_params_init(&p);
@@ -1902,6 +2104,12 @@ pg_inbound_insert(void *arg, const struct inbound *in, int64_t *id)
 	pg_text(&p, 9, in->level);
 	pg_text(&p, 10, in->rules);
 	pg_text(&p, 11, in->reply);
+	if (s->inbound_id != 0 && id != NULL) {
+		*id = s->inbound_id;
+		s->inbound_id = 0;
+		pg_int(&p, 12, *id);
+		return pg_defer(s, PG_INBOUND_INSERT_ID, &p, "inbound insert");
+	}
 	return pg_insert(arg, PG_INBOUND_INSERT, &p, "inbound insert", id);
 }
 
@@ -2257,7 +2465,109 @@ pg_conversation_put(void *arg, const struct conversation *c)
 	pg_text(&p, 3, c->level);
 	pg_text(&p, 4, c->state);
 	pg_int(&p, 5, c->updated_at);
-	return pg_exec(arg, PG_CONVERSATION_PUT, &p, "conversation update");
+	return pg_defer(arg, PG_CONVERSATION_PUT, &p, "conversation update");
+}
+
+/*
+ * The reads of storage_inbound_start in one round trip, after the
+ * statements ahead (a member's savepoint, the previous member's release):
+ * the MessageSid's lock, its lookup, the patient, the number's lock (only
+ * if the message is not stored, with an id reserved for its row) and the
+ * conversation.  The locks are taken in sms.c's order, each before the
+ * read it guards, as pg_inbound_find, pg_patient_find and
+ * pg_conversation_get take them one by one.
+ */
+static int
+pg_inbound_start(void *arg, const char *provider, const char *sid,
+    const char *phone, char **reply, struct patient *pt, int *known,
+    char **state)
+{
+	struct pg_store		*s = arg;
+	struct pg_params	 ps, pp, pl;
+	struct pg_call		 calls[4];
+	PGresult		*res[4];
+	char			*key;
+	int			 i, rc = -1;
+
+	s->inbound_id = 0;
+	if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS) {
+		/* No transaction to hold the locks for: one at a time. */
+		if ((rc = pg_inbound_find(s, provider, sid, reply)) != 0)
+			return rc;
+		if ((*known = pg_patient_find(s, phone, pt)) == -1)
+			return -1;
+		return pg_conversation_get(s, phone, state) == -1 ? -1 : 0;
+	}
+	if (pg_lock_read(s, "sid", provider, sid) == -1)
+		return -1;
+	pg_params_init(&ps);
+	pg_text(&ps, 1, provider);
+	pg_text(&ps, 2, sid);
+	pg_params_init(&pp);
+	pg_text(&pp, 1, phone);
+	key = xasprintf("phone:%s:", phone);
+	pg_params_init(&pl);
+	pg_text(&pl, 1, key);
+	pg_text(&pl, 2, provider);
+	pg_text(&pl, 3, sid);
+	calls[0].which = PG_INBOUND_FIND;
+	calls[0].p = &ps;
+	calls[1].which = PG_PATIENT_FIND;
+	calls[1].p = &pp;
+	calls[2].which = s->try_locks ? PG_INBOUND_NEW_TRY_LOCK :
+	    PG_INBOUND_NEW_LOCK;
+	calls[2].p = &pl;
+	calls[3].which = PG_CONVERSATION_GET;
+	calls[3].p = &pp;
+	i = pg_run_calls(s, calls, 4, res, "inbound lookup");
+	free(key);
+	if (i == -1)
+		return -1;	/* said already */
+
+	if (res[0] == NULL || PQresultStatus(res[0]) != PGRES_TUPLES_OK) {
+		pg_report(s, res[0], "inbound lookup");
+		goto out;
+	}
+	if (PQntuples(res[0]) > 0) {
+		/* A repeat: what came after is not used. */
+		*reply = pg_str(res[0], 0, 0);
+		rc = 1;
+		goto out;
+	}
+	if (res[1] == NULL || PQresultStatus(res[1]) != PGRES_TUPLES_OK) {
+		pg_report(s, res[1], "patient lookup");
+		goto out;
+	}
+	if (res[2] == NULL || PQresultStatus(res[2]) != PGRES_TUPLES_OK) {
+		pg_report(s, res[2], "lock");
+		goto out;
+	}
+	if (PQntuples(res[2]) != 1) {
+		/* Under the MessageSid's lock: not seen to happen. */
+		log_error("storage: inbound lookup: the message was stored "
+		    "while it was looked up");
+		goto out;
+	}
+	if (PQgetisnull(res[2], 0, 0)) {
+		log_debug("storage: a lock is held by another instance; the "
+		    "message runs again on its own");
+		s->busy = 1;
+		goto out;
+	}
+	if (res[3] == NULL || PQresultStatus(res[3]) != PGRES_TUPLES_OK) {
+		pg_report(s, res[3], "conversation lookup");
+		goto out;
+	}
+	if ((*known = PQntuples(res[1]) > 0))
+		pg_patient_row(res[1], 0, pt);
+	if (PQntuples(res[3]) > 0)
+		*state = pg_str(res[3], 0, 0);
+	s->inbound_id = pg_i64(res[2], 0, 0);
+	rc = 0;
+out:
+	for (i = 0; i < 4; i++)
+		PQclear(res[i]);
+	return rc;
 }
 
 static void
@@ -2315,7 +2625,7 @@ pg_activity_insert(void *arg, const struct activity *a)
 	pg_count(&p, 6, a->steps);
 	pg_int(&p, 7, a->reported_at);
 	pg_text(&p, 8, a->call_sid);
-	return pg_exec(arg, PG_ACTIVITY_INSERT, &p, "activity insert");
+	return pg_defer(arg, PG_ACTIVITY_INSERT, &p, "activity insert");
 }
 
 static int
@@ -2332,6 +2642,10 @@ pg_outbound_insert(void *arg, const struct outbound *o, int64_t *id)
 	pg_id(&p, 6, o->patient_id);
 	pg_int(&p, 7, o->priority);
 	pg_int(&p, 8, o->fair);
+	/* A reply queued by a group member (Vonage): sent with its release. */
+	if (id == NULL)
+		return pg_defer(arg, PG_OUTBOUND_INSERT_NOID, &p,
+		    "outbound insert");
 	return pg_insert(arg, PG_OUTBOUND_INSERT, &p, "outbound insert", id);
 }
 
@@ -2972,6 +3286,7 @@ const struct storage_ops storage_pg_ops = {
 	.try_locks = pg_try_locks,
 	.lock_busy = pg_lock_busy,
 	.inbound_find = pg_inbound_find,
+	.inbound_start = pg_inbound_start,
 	.inbound_insert = pg_inbound_insert,
 	.part_put = pg_part_put,
 	.parts_get = pg_parts_get,

@@ -1668,6 +1668,198 @@ test_pg_group_member_busy(void **state)
 }
 
 /*
+ * storage_inbound_start, on both backends: the message not seen gives the
+ * patient and the conversation; a repeat gives the stored reply.
+ */
+static void
+test_inbound_start(void **state)
+{
+	struct storage		*st = open_mem();
+	struct inbound		 in = make_inbound("SMstart", "first reply");
+	struct conversation	 cv;
+	struct patient		 p;
+	char			*reply = NULL, *conv = NULL;
+	int64_t			 pid, id = 0;
+	int			 known = -1;
+
+	pid = add_patient(st, "+447700900001", NULL, 100);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMstart",
+	    "+447700900001", &reply, &p, &known, &conv), 0);
+	assert_null(reply);
+	assert_int_equal(known, 1);
+	assert_int_equal(p.id, pid);
+	assert_string_equal(p.phone, "+447700900001");
+	assert_null(conv);
+	patient_clear(&p);
+	in.patient_id = pid;
+	assert_int_equal(storage_inbound_insert(st, &in, &id), 0);
+	assert_true(id > 0);
+	cv.phone = "+447700900001";
+	cv.patient_id = pid;
+	cv.level = "routine";
+	cv.state = "level=routine";
+	cv.updated_at = 1000;
+	assert_int_equal(storage_conversation_put(st, &cv), 0);
+	assert_int_equal(storage_commit(st), 0);
+
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMstart",
+	    "+447700900001", &reply, &p, &known, &conv), 1);
+	assert_string_equal(reply, "first reply");
+	assert_int_equal(known, 0);
+	assert_null(conv);
+	free(reply);
+	reply = NULL;
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMnext",
+	    "+447700900001", &reply, &p, &known, &conv), 0);
+	assert_int_equal(known, 1);
+	assert_string_equal(conv, "level=routine");
+	patient_clear(&p);
+	free(conv);
+	assert_int_equal(storage_inbound_start(st, "twilio", "SMother",
+	    "+447700900002", &reply, &p, &known, &conv), 0);
+	assert_int_equal(known, 0);
+	assert_null(conv);
+	storage_rollback(st);
+	storage_close(st);
+}
+
+/*
+ * One group member on PostgreSQL, as sms.c makes it: the reads in one
+ * round trip, the writes sent with the release.  A member whose write
+ * fails learns it at its commit, while its savepoint is still there: it
+ * is undone alone, and the group's other members commit.
+ */
+static void
+pg_member_message(struct storage *st, const char *sid, const char *phone,
+    int64_t patient_id, int64_t conv_patient, int keep)
+{
+	struct inbound		 in = make_inbound(sid, "r");
+	struct conversation	 cv;
+	struct activity		 act;
+	struct outbound		 o;
+	struct patient		 p;
+	char			*reply = NULL, *conv = NULL;
+	int64_t			 id = 0;
+	int			 known;
+
+	assert_int_equal(storage_group_join(st), 0);
+	assert_int_equal(storage_begin(st), 0);
+	assert_int_equal(storage_inbound_start(st, "twilio", sid, phone,
+	    &reply, &p, &known, &conv), 0);
+	patient_clear(&p);
+	free(conv);
+	in.from = phone;
+	in.patient_id = patient_id;
+	assert_int_equal(storage_inbound_insert(st, &in, &id), 0);
+	assert_true(id > 0);
+	memset(&act, 0, sizeof act);
+	act.phone = phone;
+	act.patient_id = patient_id;
+	act.inbound_id = id;	/* the row not sent yet */
+	act.minutes = 20;
+	act.reported_at = 1000;
+	assert_int_equal(storage_activity_insert(st, &act), 0);
+	/* A reply queued in the outbox, as for Vonage: no id wanted. */
+	memset(&o, 0, sizeof o);
+	o.kind = "reply";
+	o.to = phone;
+	o.body = "thanks";
+	o.created_at = 1000;
+	o.priority = 2;
+	assert_int_equal(storage_outbound_insert(st, &o, NULL), 0);
+	cv.phone = phone;
+	cv.patient_id = conv_patient;
+	cv.level = "routine";
+	cv.state = "level=routine";
+	cv.updated_at = 1000;
+	/* Sent later: a bad patient id is not seen yet. */
+	assert_int_equal(storage_conversation_put(st, &cv), 0);
+	assert_int_equal(storage_commit(st), keep ? 0 : -1);
+	assert_int_equal(storage_member_busy(st), 0);
+	storage_group_leave(st);
+}
+
+static void
+test_pg_member_writes_with_release(void **state)
+{
+	struct storage		*a, *b;
+	struct storage_options	 o = { .busy_timeout_ms = 200 };
+	struct activity_row	*rows;
+	struct patient		 p;
+	size_t			 n;
+	char			*err = NULL, *reply = NULL, *conv = NULL;
+	int64_t			 pid, count, oldest;
+	int			 known;
+
+	PG_ONLY();
+	a = open_mem();
+	b = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(b);
+	pid = add_patient(a, "+447700900801", NULL, 100);
+	pg_member_message(a, "SMw1", "+447700900801", pid, pid, 1);
+	/* No patient 999999: the conversation's write fails at the commit. */
+	pg_member_message(a, "SMw2", "+447700900802", 0, 999999, 0);
+	pg_member_message(a, "SMw3", "+447700900803", 0, 0, 1);
+	assert_int_equal(storage_group_commit(a), 0);
+	assert_int_equal(seen(b, "SMw1"), 1);
+	assert_int_equal(seen(b, "SMw2"), 0);
+	assert_int_equal(seen(b, "SMw3"), 1);
+	assert_int_equal(storage_conversation_get(b, "+447700900801", &conv),
+	    1);
+	free(conv);
+	conv = NULL;
+	assert_int_equal(storage_conversation_get(b, "+447700900802", &conv),
+	    0);
+	assert_int_equal(storage_activity_list(b, pid, 0, 2000, 10, &rows, &n),
+	    0);
+	assert_int_equal(n, 1);
+	free(rows);
+	/* The outbox holds the replies of the two members kept. */
+	assert_int_equal(storage_outbound_backlog(b, 2000, &count, &oldest),
+	    0);
+	assert_int_equal(count, 2);
+
+	/* A repeat takes no lock on its number: b can take it meanwhile. */
+	assert_int_equal(storage_group_join(a), 0);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_inbound_start(a, "twilio", "SMw1",
+	    "+447700900801", &reply, &p, &known, &conv), 1);
+	free(reply);
+	reply = NULL;
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_conversation_get(b, "+447700900801", &conv),
+	    1);
+	free(conv);
+	conv = NULL;
+	storage_rollback(a);
+	storage_group_leave(a);
+	/* b now holds that number's lock: a's member is busy at once. */
+	assert_int_equal(storage_group_join(a), 0);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_inbound_start(a, "twilio", "SMw4",
+	    "+447700900801", &reply, &p, &known, &conv), -1);
+	assert_int_equal(storage_member_busy(a), 1);
+	storage_rollback(a);
+	storage_group_leave(a);
+	/* Its MessageSid's lock went with the rollback. */
+	assert_int_equal(storage_inbound_find(b, "twilio", "SMw4", &reply), 0);
+	storage_rollback(b);
+	assert_int_equal(storage_group_commit(a), 0);
+	/* Outside a group the writes are made at once, as before. */
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_inbound_start(a, "twilio", "SMw4",
+	    "+447700900801", &reply, &p, &known, &conv), 0);
+	assert_int_equal(known, 1);
+	patient_clear(&p);
+	free(conv);
+	assert_int_equal(storage_commit(a), 0);
+	storage_close(b);
+	storage_close(a);
+}
+
+/*
  * Two parts of one long message on two instances: the second waits for
  * the first's transaction (and gives up at lock_timeout), then sees its
  * part, so one of them finds the message whole.
@@ -1752,6 +1944,8 @@ main(void)
 		cmocka_unit_test(test_pg_inbound_retry),
 		cmocka_unit_test(test_pg_parts_one_at_a_time),
 		cmocka_unit_test(test_pg_group_member_busy),
+		cmocka_unit_test(test_inbound_start),
+		cmocka_unit_test(test_pg_member_writes_with_release),
 	};
 	int	rc;
 
