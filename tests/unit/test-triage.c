@@ -4239,9 +4239,9 @@ test_tune45(void **state)
 		{ "the pain on breathing in from the weekend has totally gone", R },
 		{ "inspiro hondo y sin ninguna molestia", R },
 		{ "respiro hondo sin dolor pero me falta el aire", U },
-		/* gum blood in the mouth is no blood coughed up */
-		{ "Zahnfleisch blutet seit gestern, Kopfkissen voller Blut", U },
-		{ "Mund voller Blut, kommt vom Zahnfleisch", E },
+		/* pink froth while brushing is gum blood, no blood coughed up */
+		{ "rosa Schaum beim Zähneputzen, mit Eliquis", R },
+		{ "beim Zähneputzen Atemnot und rosa Schaum", E },
 		{ "nach dem Zähneputzen rosa Schaum im Waschbecken", R },
 		{ "Zahnfleisch blutet beim Putzen, Mund voller Blut nach dem Husten", E },
 	};
