@@ -4193,6 +4193,9 @@ test_tune45(void **state)
 		{ "mi padre devolvió algo marrón oscuro con grumos", E },
 		{ "hab gspiebn und es war voller Bluad", E },
 		{ "er hat sich übergeben, alles voller Bluat", E },
+		{ "his vomit is black", E },
+		{ "he is sick of the black cat scratching", R },
+		{ "devolví la camiseta negra a la tienda", R },
 		/* heavy periods with clots on blood thinners */
 		{ "my period has huge clots and I'm on rivaroxaban", U },
 		{ "la regla me viene con coágulos enormes desde el Sintrom", U },
@@ -4215,6 +4218,7 @@ test_tune45(void **state)
 		/* the DVT or the pain moved up into the chest */
 		{ "i reckon my dvt has shifted", E },
 		{ "pain moved up from my calf into my chest", E },
+		{ "my dvt is moving in the right direction, scan better", R },
 		/* a named condition feared now */
 		{ "what if what I've got now is a PE? feel rubbish", E },
 		{ "¿y si esto es un infarto? me siento fatal", E },
@@ -4239,6 +4243,8 @@ test_tune45(void **state)
 		{ "the pain on breathing in from the weekend has totally gone", R },
 		{ "inspiro hondo y sin ninguna molestia", R },
 		{ "respiro hondo sin dolor pero me falta el aire", U },
+		{ "Herzrasen gestern Abend, jetzt ist alles wieder gut", R },
+		{ "Herzrasen und Brustschmerzen, jetzt wieder ruhig", U },
 		/* pink froth while brushing is gum blood, no blood coughed up */
 		{ "rosa Schaum beim Zähneputzen, mit Eliquis", R },
 		{ "beim Zähneputzen Atemnot und rosa Schaum", E },
