@@ -4222,6 +4222,7 @@ test_tune45(void **state)
 		/* a named condition feared now */
 		{ "what if what I've got now is a PE? feel rubbish", E },
 		{ "¿y si esto es un infarto? me siento fatal", E },
+		{ "¿y si lo que tiene ahora mi madre es un infarto?", E },
 		{ "was wenn das jetzt ein Herzinfarkt ist?", E },
 		{ "what do I do if I have a heart attack?", A },
 		{ "¿y si algún día me da un infarto?", A },
@@ -4231,6 +4232,7 @@ test_tune45(void **state)
 		{ "Wie unterscheide ich einen Herzinfarkt von einer Panikattacke?", A },
 		/* bleeding stopped within minutes: not unusual; longer is */
 		{ "nose bled this morning, stopped after 3 minutes, fine now", R },
+		{ "bled from my gums a bit while flossing but it stopped within a minute", R },
 		{ "me sangró la encía al cepillarme, se paró enseguida", R },
 		{ "mi corte sangró un poco pero paró en un minuto", R },
 		{ "Nase hat geblutet, nach 5 Minuten vorbei", R },
