@@ -4182,6 +4182,83 @@ test_severity_compose(void **state)
 }
 
 static void
+test_tune45(void **state)
+{
+	static const struct case_ c[] = {
+		/* vomit told by colour and texture */
+		{ "dad has been sick twice, it's black and looks like coffee granules", E },
+		{ "she threw up dark brown stuff with lumps in it, on apixaban", E },
+		{ "brought up some black lumpy vomit this morning", E },
+		{ "vomité algo negro como café molido", E },
+		{ "mi padre devolvió algo marrón oscuro con grumos", E },
+		{ "hab gspiebn und es war voller Bluad", E },
+		{ "er hat sich übergeben, alles voller Bluat", E },
+		{ "his vomit is black", E },
+		{ "he is sick of the black cat scratching", R },
+		{ "devolví la camiseta negra a la tienda", R },
+		/* heavy periods with clots on blood thinners */
+		{ "my period has huge clots and I'm on rivaroxaban", U },
+		{ "la regla me viene con coágulos enormes desde el Sintrom", U },
+		{ "muss alle zwei Stunden den Tampon wechseln, seit Eliquis", U },
+		{ "Regel seit Xarelto mit dicken Klumpen", U },
+		/* racing heart and dizziness as images, in dialects */
+		{ "heart going like a drum and my head goes all floaty", U },
+		{ "there's like a bird fluttering in my chest and I feel dizzy", U },
+		{ "ando como si hubiera bebido y el corazón a mil", U },
+		{ "me noto como borracho sin haber tomado y el pulso desbocado", U },
+		{ "mei Herz schlagt wie verruckt und mir is ganz damisch", U },
+		{ "S'Härz gumpt wie wild und mir isch trümmlig", U },
+		/* upper back up top with breathlessness */
+		{ "upper part of my back hurts and I'm a bit breathless", E },
+		{ "pain in the back up top and I can't catch my breath", E },
+		/* pain on breathing in as a knife, breathing otherwise fine */
+		{ "al respirar hondo me clava como un cuchillo en el costado", U },
+		{ "cada vez que inspiro es como una puñalada, respiro bien", U },
+		{ "como una puñalada cuando inspiro y me ahogo", E },
+		/* the DVT or the pain moved up into the chest */
+		{ "i reckon my dvt has shifted", E },
+		{ "pain moved up from my calf into my chest", E },
+		{ "my dvt is moving in the right direction, scan better", R },
+		/* a named condition feared now */
+		{ "what if what I've got now is a PE? feel rubbish", E },
+		{ "¿y si esto es un infarto? me siento fatal", E },
+		{ "¿y si lo que tiene ahora mi madre es un infarto?", E },
+		{ "was wenn das jetzt ein Herzinfarkt ist?", E },
+		{ "what do I do if I have a heart attack?", A },
+		{ "¿y si algún día me da un infarto?", A },
+		/* how to tell a condition from anxiety: a question */
+		{ "what's the difference between a heart attack and a panic attack?", A },
+		{ "¿cuál es la diferencia entre un infarto y un ataque de pánico?", A },
+		{ "Wie unterscheide ich einen Herzinfarkt von einer Panikattacke?", A },
+		/* bleeding stopped within minutes: not unusual; longer is */
+		{ "nose bled this morning, stopped after 3 minutes, fine now", R },
+		{ "bled from my gums a bit while flossing but it stopped within a minute", R },
+		{ "me sangró la encía al cepillarme, se paró enseguida", R },
+		{ "mi corte sangró un poco pero paró en un minuto", R },
+		{ "Nase hat geblutet, nach 5 Minuten vorbei", R },
+		{ "nosebleed for 25 minutes, stopped in 2 minutes after I pinched it", U },
+		{ "me sangró la nariz media hora y paró en dos minutos con hielo", U },
+		{ "Nasenbluten seit einer Stunde, nach 2 Minuten Drücken vorbei", U },
+		{ "coughed up blood, stopped in about two minutes", E },
+		/* pain on breathing in denied or gone */
+		{ "no pain when taking a deep breath now", R },
+		{ "the pain on breathing in from the weekend has totally gone", R },
+		{ "inspiro hondo y sin ninguna molestia", R },
+		{ "respiro hondo sin dolor pero me falta el aire", U },
+		{ "Herzrasen gestern Abend, jetzt ist alles wieder gut", R },
+		{ "Herzrasen und Brustschmerzen, jetzt wieder ruhig", U },
+		/* pink froth while brushing is gum blood, no blood coughed up */
+		{ "rosa Schaum beim Zähneputzen, mit Eliquis", R },
+		{ "beim Zähneputzen Atemnot und rosa Schaum", E },
+		{ "nach dem Zähneputzen rosa Schaum im Waschbecken", R },
+		{ "Zahnfleisch blutet beim Putzen, Mund voller Blut nach dem Husten", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4667,6 +4744,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune45),
 		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune44_es),
 		cmocka_unit_test(test_tune44_en),
