@@ -3968,6 +3968,10 @@ test_relapse_after_what_if(void **state)
 		{ "Was mach ich wenn die Wade anschwillt? Passiert grad", U },
 		{ "Was mach ich wenn ich Brustschmerzen kriege? passiert heute nicht, nur Frage", A },
 		{ "what if mi pierna se pone roja otra vez, llamo?", A },
+		/* a stop undone: "started again" */
+		{ "my nose bled, it stopped after 3 minutes but it started again", U },
+		{ "Nasenbluten hatte aufgeh\u00f6rt, jetzt hat es wieder angefangen", U },
+		{ "no bleeding, I started again with my walks", R },
 	};
 
 	(void)state;
