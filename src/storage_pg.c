@@ -384,11 +384,18 @@ static const char *const pg_sql[PG_COUNT] = {
 	    " FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) l"
 	    " WHERE NOT EXISTS (SELECT 1 FROM inbound_messages"
 	    " WHERE provider = $2 AND provider_sid = $3)",
+	/*
+	 * The try variant asks for the number's lock only while the
+	 * MessageSid's lock ($4) is this session's (taking a lock one holds
+	 * again succeeds): when another instance holds the MessageSid, the
+	 * member is busy and takes no lock of the number either.
+	 */
 	[PG_INBOUND_NEW_TRY_LOCK] =
 	    "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended($1, 0))"
 	    " THEN nextval(pg_get_serial_sequence('inbound_messages', 'id')) END"
 	    " WHERE NOT EXISTS (SELECT 1 FROM inbound_messages"
-	    " WHERE provider = $2 AND provider_sid = $3)",
+	    " WHERE provider = $2 AND provider_sid = $3)"
+	    " AND pg_try_advisory_xact_lock(hashtextextended($4, 0))",
 	/* A part beyond total is not kept, as SQLite's OR IGNORE does. */
 	[PG_PART_PUT] =
 	    "INSERT INTO inbound_parts (provider, phone, ref, part, total, sid,"
@@ -733,7 +740,7 @@ struct pg_ahead {
 	const char	*what;		/* a write's name for the log; NULL:
 					   a savepoint, a release or a lock */
 };
-#define PG_MAXAHEAD	8
+#define PG_MAXAHEAD	16	/* sms.c's paths queue at most 7 (reviewed) */
 
 /* One of several statements sent in one round trip (pg_run_calls). */
 struct pg_call {
@@ -1042,7 +1049,7 @@ pg_ahead_check(struct pg_store *s, const struct pg_ahead *a, PGresult *res)
 	if (PQresultStatus(res) != (lock ? PGRES_TUPLES_OK :
 	    PGRES_COMMAND_OK)) {
 		pg_report(s, res, a->what != NULL ? a->what : lock ? "lock" :
-		    "savepoint");
+		    a->which == PG_RELEASE ? "release" : "savepoint");
 		return -1;
 	}
 	return lock ? pg_lock_taken(s, a->which, res) : 0;
@@ -2486,7 +2493,7 @@ pg_inbound_start(void *arg, const char *provider, const char *sid,
 	struct pg_params	 ps, pp, pl;
 	struct pg_call		 calls[4];
 	PGresult		*res[4];
-	char			*key;
+	char			*key, *sidkey = NULL;
 	int			 i, rc = -1;
 
 	s->inbound_id = 0;
@@ -2510,6 +2517,10 @@ pg_inbound_start(void *arg, const char *provider, const char *sid,
 	pg_text(&pl, 1, key);
 	pg_text(&pl, 2, provider);
 	pg_text(&pl, 3, sid);
+	if (s->try_locks) {
+		sidkey = xasprintf("sid:%s:%s", provider, sid);
+		pg_text(&pl, 4, sidkey);
+	}
 	calls[0].which = PG_INBOUND_FIND;
 	calls[0].p = &ps;
 	calls[1].which = PG_PATIENT_FIND;
@@ -2521,6 +2532,7 @@ pg_inbound_start(void *arg, const char *provider, const char *sid,
 	calls[3].p = &pp;
 	i = pg_run_calls(s, calls, 4, res, "inbound lookup");
 	free(key);
+	free(sidkey);
 	if (i == -1)
 		return -1;	/* said already */
 

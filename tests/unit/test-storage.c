@@ -1784,7 +1784,7 @@ pg_member_message(struct storage *st, const char *sid, const char *phone,
 static void
 test_pg_member_writes_with_release(void **state)
 {
-	struct storage		*a, *b;
+	struct storage		*a, *b, *c;
 	struct storage_options	 o = { .busy_timeout_ms = 200 };
 	struct activity_row	*rows;
 	struct patient		 p;
@@ -1854,7 +1854,37 @@ test_pg_member_writes_with_release(void **state)
 	assert_int_equal(known, 1);
 	patient_clear(&p);
 	free(conv);
+	conv = NULL;
 	assert_int_equal(storage_commit(a), 0);
+
+	/*
+	 * The MessageSid held by another instance (b): a's member is busy and
+	 * takes no lock of the number either, so a third member (c) of that
+	 * number is not held up by it (outside review of the pipelining).
+	 */
+	c = storage_open("postgresql", pg_url, &o, &err);
+	assert_non_null(c);
+	assert_int_equal(storage_begin(b), 0);
+	assert_int_equal(storage_inbound_find(b, "twilio", "SMw5", &reply), 0);
+	assert_int_equal(storage_group_join(a), 0);
+	assert_int_equal(storage_begin(a), 0);
+	assert_int_equal(storage_inbound_start(a, "twilio", "SMw5",
+	    "+447700900801", &reply, &p, &known, &conv), -1);
+	assert_int_equal(storage_member_busy(a), 1);
+	assert_int_equal(storage_group_join(c), 0);
+	assert_int_equal(storage_begin(c), 0);
+	assert_int_equal(storage_conversation_get(c, "+447700900801", &conv),
+	    1);
+	free(conv);
+	assert_int_equal(storage_member_busy(c), 0);
+	storage_rollback(c);
+	storage_group_leave(c);
+	assert_int_equal(storage_group_commit(c), 0);
+	storage_rollback(a);
+	storage_group_leave(a);
+	assert_int_equal(storage_group_commit(a), 0);
+	storage_rollback(b);
+	storage_close(c);
 	storage_close(b);
 	storage_close(a);
 }
