@@ -217,6 +217,9 @@ floor "$C/de-tune44.tsv" 87.9 85.7 13
 floor "$C/en-tune45.tsv" 93.4 91.5 4
 floor "$C/es-tune45.tsv" 95.1 93.5 4
 floor "$C/de-tune45.tsv" 97.5 92.3 4
+floor "$C/en-tune46.tsv" 88.8 90.3 10
+floor "$C/es-tune46.tsv" 86.7 93.2 6
+floor "$C/de-tune46.tsv" 92.6 94.3 6
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
