@@ -4263,6 +4263,44 @@ test_tune45(void **state)
 }
 
 static void
+test_tune46_es(void **state)
+{
+	/* second-language and very old writers (tune46): infinitives for the
+	 * conjugated verb, the verb before "no poder", "ataque corazón", the
+	 * sight gone dark before a fall, Portuguese words, a knife or needles
+	 * in the calf, a small ache, "antes ..., ahora ya no", pride */
+	static const struct case_ c[] = {
+		{ "mi mamá caer en cocina y no responder un rato", E },
+		{ "abuelo caerse en la calle y ya no abrir ojos", E },
+		{ "papá no despertar unos segundos, asustado", E },
+		{ "ayer caí rendida y no despertar hasta las 10", R },
+		{ "se me oscureció la vista y me caí en el pasillo", E },
+		{ "vista nublar y luego caer al suelo", E },
+		{ "mi tía dice respirar ya no puede", E },
+		{ "respirar no poder, ayuda", E },
+		{ "aire no entrar bien, pecho no duele", E },
+		{ "aire faltar un poco hoy", U },
+		{ "el aire ni me entra ni me sale", E },
+		{ "creo ataque del corazón, sudar mucho", E },
+		{ "mi abuelo murió de ataque corazón hace años", R },
+		{ "todo girar y corazón latir fuerte", U },
+		{ "não dá pra respirar direito", E },
+		{ "meu peito dói desde ontem", U },
+		{ "to tonta e o coração acelerado", U },
+		{ "siento como agujas en el gemelo al caminar", U },
+		{ "en la pierna como un puñal cuando ando", U },
+		{ "dolorcito chiquito en el gemelo al caminar, sigo?", A },
+		{ "dolor pequeño en pantorrilla pero cada día más", U },
+		{ "antes me dolía el pecho al subir, ahora ya no", R },
+		{ "tengo el corazón lleno de alegría con mis nietos", R },
+		{ "no poder hablar con doctor ayer, llamar hoy", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4748,6 +4786,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune46_es),
 		cmocka_unit_test(test_tune45),
 		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune44_es),
