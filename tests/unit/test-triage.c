@@ -4262,6 +4262,53 @@ test_tune45(void **state)
 	CHECK(c);
 }
 
+/* tune46 (German): second-language and very old writers: infinitives for
+ * conjugated verbs, the verb last, missing articles, literal images */
+static void
+test_tune46_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* a fall with the infinitive, someone lying, no answer */
+		{ "Oma kippen einfach um im Flur", E },
+		{ "Vater liegen am Fußboden, bitte", E },
+		{ "Mama nix reagieren, Augen offen", E },
+		{ "Opa nicht aufwachen seit Mittag", E },
+		{ "Ich sprechen nix gut Deutsch, danke für Hilfe", R },
+		{ "Die Preise fallen um 10 Prozent", R },
+		/* dizzy or black before the eyes, then a fall, either order */
+		{ "war schwindlig und bin im Flur gestürzt", E },
+		{ "bin hingefallen weil mir schwarz vor Augen wurde", E },
+		{ "nicht schwindlig, nicht hingefallen, alles gut", R },
+		/* the heart attack in two words or translated */
+		{ "ich glaube mein Vater Herz Anfall", E },
+		{ "Angst vor Herzkrise, links alles weh", E },
+		/* clutching the chest without sich */
+		{ "mein Mann greift an Brust und schwitzt", U },
+		{ "sie halten Brust ganz fest", U },
+		/* images without a verb or article */
+		{ "Bein wie tausend Nadeln seit heute", U },
+		{ "wie Messer in Wade beim Gehen", U },
+		{ "Brust wie in Schraubstock", U },
+		{ "wie Stein liegt drauf, auf Brust", U },
+		{ "Herz wie Dolch, bitte", U },
+		{ "Mir ist ein Stein vom Herzen gefallen", R },
+		/* breath told by an image */
+		{ "ich schnaufen wie alte Dampflok auf Treppe", U },
+		{ "Atem wie Blasebalg seit gestern", U },
+		{ "mein Mann schnarcht wie eine Lokomotive", R },
+		{ "ich fühlen wie Fisch ohne Wasser", E },
+		{ "Luft kommen nicht rein", E },
+		/* leg pain and a racing heart with the infinitive */
+		{ "Wade pochen seit Morgen", U },
+		{ "Herz rasen und mir schwindlig", U },
+		/* history with a second-language ending */
+		{ "Bruder hatte Lungenembolie vor 3 Jahre, mir geht gut", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_tune46_es(void **state)
 {
@@ -4787,6 +4834,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune46_es),
+		cmocka_unit_test(test_tune46_de),
 		cmocka_unit_test(test_tune45),
 		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune44_es),
