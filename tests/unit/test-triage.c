@@ -4298,6 +4298,11 @@ test_tune46_en(void **state)
 		{ "namamaga yung paa ni lola", U },
 		{ "pair mein soojan aur dard hai", U },
 		{ "masakit pa rin ang ulo ko", R },
+		/* a mild calf ache without article or -es */
+		{ "her calf is little stiff after the shopping, go away when she sit", A },
+		{ "tiny ache in the calf on long walk, when I rest it is better", A },
+		{ "calf pain, it no go away when I rest", U },
+		{ "small ache in calf but more and more every day", U },
 	};
 
 	(void)state;
