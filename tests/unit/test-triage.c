@@ -4348,6 +4348,53 @@ test_tune46_es(void **state)
 }
 
 static void
+test_tune46_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* being without air or breath (sin aire said in English); not a denial */
+		{ "my chest is hurting and I stay without air", E },
+		{ "she is completely without breath since the morning", E },
+		{ "walking fine now, no problems without air conditioning", R },
+		{ "I walk without breathing problems now", R },
+		/* breath 'less'/'little' with adverbs between; air and breath with 'the' after a rest */
+		{ "the breath is also very less today", U },
+		{ "I have less breath since morning", U },
+		{ "I must rest on each stair to take the air", U },
+		{ "cannot walk far, I stop to catch the breath", U },
+		/* tiredness put on breathing */
+		{ "my mother get tired with breathing when she talk", U },
+		{ "breathing is making her tired even with small walk", U },
+		/* leg size said with 'more' or 'become'; a stab that a leg part 'gives' */
+		{ "her calf is more big than the other one", U },
+		{ "the ankle become very fat since Sunday", U },
+		{ "my legs are fat, always been like that", R },
+		{ "my knee gives me a sharp jab when I bend", U },
+		/* the toilet or latrine for stool; stool like charcoal */
+		{ "my father's latrine is black, he is on apixaban", U },
+		{ "his poo come out like charcoal since yesterday", U },
+		{ "I cleaned the toilet, it was black with dirt", R },
+		/* Hindi/Urdu, Tagalog and Malay words carers mix into English */
+		{ "saans phool rahi hai aur chest mein dard", E },
+		{ "mummy ko saans lene mein dikkat ho rahi hai", U },
+		{ "hindi makahinga si lolo", E },
+		{ "nahihirapang huminga si nanay since kagabi", U },
+		{ "masakit ang dibdib ni tatay", U },
+		{ "sesak nafas and sakit dada since morning", E },
+		{ "namamaga yung paa ni lola", U },
+		{ "pair mein soojan aur dard hai", U },
+		{ "masakit pa rin ang ulo ko", R },
+		/* a mild calf ache without article or -es */
+		{ "her calf is little stiff after the shopping, go away when she sit", A },
+		{ "tiny ache in the calf on long walk, when I rest it is better", A },
+		{ "calf pain, it no go away when I rest", U },
+		{ "small ache in calf but more and more every day", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -4835,6 +4882,7 @@ main(void)
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune46_es),
 		cmocka_unit_test(test_tune46_de),
+		cmocka_unit_test(test_tune46_en),
 		cmocka_unit_test(test_tune45),
 		cmocka_unit_test(test_relapse_after_what_if),
 		cmocka_unit_test(test_tune44_es),
