@@ -4394,6 +4394,34 @@ test_tune46_en(void **state)
 	CHECK(c);
 }
 
+/*
+ * The twelfth session's outside review: a cause after "no puedo" / "kann
+ * nicht" is no denial; a "what if" answered by "I just did" or "ich habe sie
+ * gerade"; a carer who could not wake the patient.
+ */
+static void
+test_outside_review_causes(void **state)
+{
+	static const struct case_ c[] = {
+		{ "no puedo andar por la falta de aire", U },
+		{ "no puedo ni peinarme de la falta de aire", E },
+		{ "no puedo dormir por el dolor de pecho", U },
+		{ "ich kann nicht schlafen wegen Brustschmerzen", U },
+		{ "kann kaum gehen wegen der Atemnot", U },
+		{ "no me falta el aire, no puedo quejarme por ahora", R },
+		{ "what happens if you cough up blood? I just did", E },
+		{ "what do I do if I get chest pain? I've got it now", U },
+		{ "\u00bfqu\u00e9 hago si me duele el pecho? es que me duele ahora", U },
+		{ "Was mache ich bei Brustschmerzen? Ich habe sie gerade", U },
+		{ "what if I cough blood? just asking", A },
+		{ "we couldn't wake her for a minute, she's talking now", E },
+		{ "I can't wake up in the morning, always tired", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -4880,6 +4908,7 @@ main(void)
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_outside_review_causes),
 		cmocka_unit_test(test_tune46_es),
 		cmocka_unit_test(test_tune46_de),
 		cmocka_unit_test(test_tune46_en),
