@@ -191,7 +191,7 @@ browser POST /console/session '{"token": "'"$TOKEN_DOC"'"}'
 expect_eq "$HTTP_STATUS" 200 'the doctor signs in'
 printf 'nurse %s\n' "$TOKEN_NURSE" >"$TMPD/staff.tokens"
 kill -HUP "$DAEMON_PID"
-wait_for 10 log_has 'reload: configuration, prompts and rules reloaded' || fail 'no reload'
+wait_for "$TEST_WAIT" log_has 'reload: configuration, prompts and rules reloaded' || fail 'no reload'
 browser GET /api/v1/patients
 expect_eq "$HTTP_STATUS" 401 "a removed token's session is over"
 stop_daemon

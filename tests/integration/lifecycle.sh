@@ -38,7 +38,7 @@ cp "$TEST_CONF" "$TMPD/good.ini"
 echo 'bogus_key = 1' >>"$TEST_CONF"
 bad_line=$(wc -l <"$TEST_CONF")
 kill -HUP "$DAEMON_PID"
-wait_for 5 log_has 'reload: rejected' || fail 'no "reload: rejected" in the log 5 s after SIGHUP'
+wait_for "$TEST_WAIT" log_has 'reload: rejected' || fail "no 'reload: rejected' in the log $TEST_WAIT s after SIGHUP"
 ok 'SIGHUP with an unknown key: "reload: rejected" logged'
 log_has "$TEST_CONF:$bad_line: unknown key 'bogus_key'" ||
 	fail "the log does not name $TEST_CONF:$bad_line"
@@ -60,7 +60,7 @@ says_112() {
 	post_sms "SMhup112_$n" "$P" "$RED_FLAG"
 	[ "$HTTP_STATUS" = 200 ] && [[ $HTTP_BODY == *'Call 112 now'* ]]
 }
-wait_for 5 says_112 || fail 'replies still do not say "Call 112" 5 s after SIGHUP'
+wait_for "$TEST_WAIT" says_112 || fail "replies still do not say 'Call 112' $TEST_WAIT s after SIGHUP"
 ok "after SIGHUP with emergency_number = 112, replies say 112 ($n tries)"
 expect_not_contains "$HTTP_BODY" 999 '... and no longer 999'
 log_has 'reload: configuration, prompts and rules reloaded' || fail 'no reload notice in the log'
@@ -132,7 +132,7 @@ new_url_accepted() {
 	post_form /twilio/sms "$(sign "$NEW_URL/twilio/sms" "${f[@]}")" "${f[@]}"
 	[ "$HTTP_STATUS" = 200 ]
 }
-wait_for 5 new_url_accepted || fail "signatures for $NEW_URL still refused 5 s after SIGHUP"
+wait_for "$TEST_WAIT" new_url_accepted || fail "signatures for $NEW_URL still refused $TEST_WAIT s after SIGHUP"
 ok "after SIGHUP, signatures are checked against the new public_url ($n tries)"
 f=(MessageSid SMurl_strip From "$P" Body 'walked today')
 post_form /twilio/sms "$(sign http://gateway.test/twilio/sms "${f[@]}")" "${f[@]}"

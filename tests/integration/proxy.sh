@@ -21,7 +21,7 @@ ok "contrib/nginx-clotline.conf loads and listens (TLS on $TLS_PORT)"
 PUBLIC=https://gateway.test:$TLS_PORT
 CFG_PUBLIC_URL=$PUBLIC write_config "$TEST_CONF"
 kill -HUP "$DAEMON_PID"
-wait_for 5 log_has 'reload: configuration, prompts and rules reloaded' || fail 'the reload did not happen'
+wait_for "$TEST_WAIT" log_has 'reload: configuration, prompts and rules reloaded' || fail 'the reload did not happen'
 
 # via PATH SIGNATURE [KEY VALUE]...: posts through the proxy over TLS.
 via() {

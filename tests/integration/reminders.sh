@@ -259,9 +259,9 @@ expect_eq "$(sql "SELECT last_status FROM schedules WHERE patient_id = $id_de AN
 # Staff move the plan's walk to 10:00; SIGHUP; Tuesday's walk follows.
 sed -i 's/^time = 09:30$/time = 10:00/' "$TMPD/plans/dvt-walking.ini"
 kill -HUP "$DAEMON_PID"
-wait_for 10 log_has "reload: configuration, prompts and rules reloaded" ||
+wait_for "$TEST_WAIT" log_has "reload: configuration, prompts and rules reloaded" ||
 	fail "SIGHUP did not reload"
-wait_for 10 _caught_up || fail "the reload did not settle"
+wait_for "$TEST_WAIT" _caught_up || fail "the reload did not settle"
 advance_to "$(utc '2019-03-12 17:00')"
 expect_match "$(sent_to "$P_LA")" '^2019-03-12T17:00:00Z .*Time for your walk' \
 	"an edited plan takes effect on SIGHUP (10:00 PDT)"

@@ -56,14 +56,14 @@ expect_eq "$HTTP_STATUS" 200 'after READY=1 the gateway answers'
 
 kill -HUP "$DAEMON_PID"
 reloaded() { [ "$(notes_count 'configuration reloaded')" -ge 1 ]; }
-wait_for 10 reloaded || fail 'no READY=1 after a good reload'
+wait_for "$TEST_WAIT" reloaded || fail 'no READY=1 after a good reload'
 expect_match "$(sed -n 2p "$NOTES")" '^RELOADING=1\|MONOTONIC_USEC=[0-9]+$' 'SIGHUP: RELOADING=1 first'
 expect_match "$(sed -n 3p "$NOTES")" '^READY=1\|STATUS=serving; configuration reloaded' 'a good reload: READY=1, STATUS says reloaded'
 
 printf '[bogus]\nkey = 1\n' >>"$TEST_CONF"
 kill -HUP "$DAEMON_PID"
 refused() { notes_have 'reload was refused'; }
-wait_for 10 refused || fail 'no STATUS= after a refused reload'
+wait_for "$TEST_WAIT" refused || fail 'no STATUS= after a refused reload'
 expect_match "$(sed -n 4p "$NOTES")" '^RELOADING=1' 'a refused reload: RELOADING=1 first'
 expect_match "$(sed -n 5p "$NOTES")" '^READY=1\|STATUS=.*refused' 'a refused reload: READY=1, STATUS says refused'
 http_get /healthz

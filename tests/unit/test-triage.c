@@ -4416,6 +4416,8 @@ test_outside_review_causes(void **state)
 		{ "what if I cough blood? just asking", A },
 		{ "we couldn't wake her for a minute, she's talking now", E },
 		{ "I can't wake up in the morning, always tired", R },
+		{ "can't lie flat, have to prop myself right up to get any air", E },
+		{ "went out to get some air, lovely day", R },
 	};
 
 	(void)state;
