@@ -284,30 +284,21 @@ storage_inbound_start(struct storage *st, const char *provider,
 	*state = NULL;
 	*known = 0;
 	memset(p, 0, sizeof *p);
-	if (st->ops->inbound_start != NULL) {
+	if (st->ops->inbound_start != NULL)
 		rc = st->ops->inbound_start(impl, provider, sid, phone, reply, p,
 		    known, state);
-		if (rc == -1) {
-			patient_clear(p);
-			free(*state);
-			*state = NULL;
-			*known = 0;
-		}
-		return rc;
+	else if ((rc = st->ops->inbound_find(impl, provider, sid,
+	    reply)) == 0 &&
+	    ((*known = st->ops->patient_find(impl, phone, p)) == -1 ||
+	    st->ops->conversation_get(impl, phone, state) == -1))
+		rc = -1;
+	if (rc == -1) {
+		patient_clear(p);
+		free(*state);
+		*state = NULL;
+		*known = 0;
 	}
-	if ((rc = st->ops->inbound_find(impl, provider, sid, reply)) != 0)
-		return rc;
-	if ((*known = st->ops->patient_find(impl, phone, p)) == -1)
-		goto fail;
-	if (st->ops->conversation_get(impl, phone, state) == -1)
-		goto fail;
-	return 0;
-fail:
-	patient_clear(p);
-	free(*state);
-	*state = NULL;
-	*known = 0;
-	return -1;
+	return rc;
 }
 
 int
