@@ -253,6 +253,9 @@ floor "$C/de-heldback19.tsv" 99.9 97.8 1
 floor "$C/en-heldback20.tsv" 99.9 95.9 2
 floor "$C/es-heldback20.tsv" 99.9 96.4 2
 floor "$C/de-heldback20.tsv" 99.9 95.1 2
+floor "$C/en-heldback21.tsv" 99.9 99.2 0
+floor "$C/es-heldback21.tsv" 99.9 97.2 0
+floor "$C/de-heldback21.tsv" 94.9 96.5 4
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
