@@ -66,6 +66,7 @@ struct load {
 	int			 nprompts;
 };
 
+static const char *triage_load_forms(struct load *, const char *);
 static void	triage_load_words(struct load *, const char *,
     enum triage_lex_kind, int);
 
@@ -745,6 +746,66 @@ triage_load_after_gap(const char *pat, const char *p)
 }
 
 /*
+ * The forms of a word a pattern spells with classes of letters
+ * ("sentad[oa]", "rojiz[oa]s?", "ta[mn]bien"): each a plain word that a
+ * stretched one squeezes back to ("sentaddda", "rooojiza"), as the forms
+ * of "blades?" are, but no typo target.  A class holds up to four plain
+ * letters; a word has at most sixteen forms, each of four letters or more,
+ * and may end with one optional letter.  A word whose classes are all of
+ * one letter ("d[i]nner") is none: rules spell so a word they want kept
+ * out of the lexicon.  Returns the pattern text after the word, or NULL
+ * when p begins none.
+ */
+static const char *
+triage_load_forms(struct load *l, const char *p)
+{
+	char		 alt[40][5], w[40];
+	size_t		 nalt[40], n = 0, i, k, len;
+	unsigned	 nform = 1, f, x;
+	int		 classes = 0, opt = 0;
+	const char	*q;
+
+	while (n < sizeof alt / sizeof alt[0] - 1) {
+		if (*p >= 'a' && *p <= 'z') {
+			alt[n][0] = *p++;
+			nalt[n++] = 1;
+		} else if (*p == '[') {
+			for (q = p + 1, k = 0; *q >= 'a' && *q <= 'z' && k < 4;
+			    q++)
+				alt[n][k++] = *q;
+			if (*q != ']' || k == 0)
+				return NULL;
+			nalt[n] = k;
+			nform *= (unsigned)k;
+			n++;
+			classes += k > 1;
+			p = q + 1;
+		} else
+			break;
+		if (*p == '?' && nalt[n - 1] == 1 && triage_load_word_end(p + 1)) {
+			opt = 1;		/* "s?" at the end */
+			p++;
+			break;
+		}
+	}
+	if (classes == 0 || n < 4 || nform > 16 || !triage_load_word_end(p))
+		return NULL;
+	for (f = 0; f < nform; f++) {
+		for (i = 0, x = f, len = 0; i < n; i++) {
+			w[len++] = alt[i][x % nalt[i]];
+			x /= (unsigned)nalt[i];
+		}
+		w[len] = '\0';
+		(void)triage_lexicon_add(l->tr->lexicon, w, LEX_WORD);
+		if (opt && len > 4) {
+			w[len - 1] = '\0';
+			(void)triage_lexicon_add(l->tr->lexicon, w, LEX_WORD);
+		}
+	}
+	return p;
+}
+
+/*
  * The words a folded pattern spells out, into the lexicon: a run of letters
  * that starts and ends a word of the pattern ("breath" in \bbreath\w*, not
  * "th" in br[ea]+th).  Concepts, qualifiers and topics give targets, cues
@@ -773,6 +834,9 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind,
 			if (!start || *p < 'a' || *p > 'z')
 				continue;
 		} else if (*p == '[') {		/* a class: skipped */
+			if (kind != LEX_KNOWN && (p == pat || p[-1] == '(' ||
+			    p[-1] == '|' || p[-1] == ' ' || p[-1] == '^'))
+				(void)triage_load_forms(l, p);
 			for (p += 1 + (p[1] == ']'); *p != '\0' && *p != ']';
 			    p += 1 + (*p == '\\' && p[1] != '\0'))
 				;
@@ -787,6 +851,10 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind,
 		} else if (*p < 'a' || *p > 'z' || (p > pat && p[-1] != '(' &&
 		    p[-1] != '|' && p[-1] != ' ' && p[-1] != '^' &&
 		    !triage_load_after_gap(pat, p))) {
+			p++;
+			continue;
+		}
+		if (kind != LEX_KNOWN && triage_load_forms(l, p) != NULL) {
 			p++;
 			continue;
 		}

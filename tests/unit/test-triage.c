@@ -1662,6 +1662,32 @@ test_clitics_and_optional_letters(void **state)
 }
 
 /*
+ * A word a pattern spells with a class of letters ("sentad[oa]",
+ * "rojiz[oa]s?") is each of its forms, so a stretched one squeezes back to
+ * it; a word whose classes are all of one letter ("c[a]ughing") stays out
+ * of the lexicon, so a typo of a symptom word is still read as it.
+ */
+static void
+test_forms_of_classes(void **state)
+{
+	static const struct reading r[] = {
+		{ "estar sentaddda", "estar sentada" },
+		{ "el pis esta rooojizo", "el pis esta rojizo" },
+		{ "orina rojiiizas", "orina rojizas" },
+		{ "caughing blood", "coughing blood" },
+	};
+	static const struct case_ c[] = {
+		{ "jadeando solo de estar sentaddda en el sofa", E },
+		{ "el pis me sale rooojizo y tomo Sintrom", U },
+		{ "caughing blood", E },
+	};
+
+	(void)state;
+	check_reads(r, sizeof r / sizeof r[0]);
+	CHECK(c);
+}
+
+/*
  * Targets glued together read as the words they are ("calfpain",
  * "heartattack"), and a 2 glued between letters as "to"; a real word made
  * of targets ("heartburn", "Blutdruck") and a word not all targets
@@ -4909,6 +4935,7 @@ main(void)
 		cmocka_unit_test(test_cough_then_blood),
 		cmocka_unit_test(test_spec_additions),
 		cmocka_unit_test(test_dizzy_needs_the_spin),
+		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_outside_review_causes),
 		cmocka_unit_test(test_tune46_es),
