@@ -4431,7 +4431,7 @@ test_outside_review_causes(void **state)
  * "ue" with breathlessness; a leg that feels heated from inside; shooting
  * pain on pulling the foot up; "hab's / spür's in der Wade", a cramp that
  * won't let go; resolutions, dated history, idioms, a call-back request,
- * how-to-recognise questions and red spit beside a gum bleed.
+ * how-to-recognise questions; a gum bleed with pink saliva stays urgent.
  */
 static void
 test_tune47_de(void **state)
