@@ -4449,6 +4449,8 @@ test_tune47_de(void **state)
 		{ "schmerz im oberen r\u00fcckn + atemnot", E },
 		{ "sein bein f\u00fchlt sich an wie eine w\u00e4rmflasche", U },
 		{ "als h\u00e4tte ich ne herdplatte in der wade", U },
+		{ "als ob jemand ein heizkissen in meine wade gelegt h\u00e4tte", U },
+		{ "das ziehen in der wade hat nach dem hochlegen nachgelassen", R },
 		{ "die wade ist dick und sie ist ganz rot", U },
 		{ "wenn ich die zehen anziehe f\u00e4hrt's in die wade", U },
 		{ "beim fusshochziehen zieht es heftig", U },
