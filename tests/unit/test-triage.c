@@ -4450,6 +4450,56 @@ test_outside_review_causes(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune47/48 (de): questions without a question mark in dialect and
+ * second-language German (Swiss modal openers, "... ist ok" after a plan,
+ * "gut oder schlecht", "lässt fragen, ob ... darf"); upper back typed with
+ * "ue" with breathlessness; a leg that feels heated from inside; shooting
+ * pain on pulling the foot up; "hab's / spür's in der Wade", a cramp that
+ * won't let go; resolutions, dated history, idioms, a call-back request,
+ * how-to-recognise questions; a gum bleed with pink saliva stays urgent.
+ */
+static void
+test_tune47_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "t\u00f6rf i wieder go jogge", A },
+		{ "s\u00f6ll i d str\u00fcmpf au znacht tr\u00e4ge", A },
+		{ "darf ich mit zug 8 stunde nach polen fahren ist ok", A },
+		{ "im urlaub schwimmen gehen ist erlaubt", A },
+		{ "sauna mit thrombose ok oder nicht", A },
+		{ "treppe steigen ist gut oder schlecht f\u00fcr bein", A },
+		{ "mein Mann l\u00e4sst fragen, ob er wieder Fahrrad fahren darf", A },
+		{ "weiss nicht ob ich mit dem Strumpf schlafen soll", A },
+		{ "obere ruecken tut weh und luft knapp", E },
+		{ "schmerz im oberen r\u00fcckn + atemnot", E },
+		{ "sein bein f\u00fchlt sich an wie eine w\u00e4rmflasche", U },
+		{ "als h\u00e4tte ich ne herdplatte in der wade", U },
+		{ "als ob jemand ein heizkissen in meine wade gelegt h\u00e4tte", U },
+		{ "das ziehen in der wade hat nach dem hochlegen nachgelassen", R },
+		{ "die wade ist dick und sie ist ganz rot", U },
+		{ "wenn ich die zehen anziehe f\u00e4hrt's in die wade", U },
+		{ "beim fusshochziehen zieht es heftig", U },
+		{ "ich sp\u00fcr's seit heute im bein und es wird schlimmer", U },
+		{ "wadenkrampf der einfach nicht aufh\u00f6rt", U },
+		{ "merke die wade beim laufen etwas, leichtes ziehen", A },
+		{ "sp\u00fcre es ein bisschen in der wade beim gehen", A },
+		{ "die blutung am finger hat nach ein paar minuten aufgeh\u00f6rt", R },
+		{ "nasenbluten hat bis jetzt nicht aufgeh\u00f6rt", U },
+		{ "die atemnot von heute morgen ist weg", R },
+		{ "meine lungenembolie ist drei jahre her, darf ich fliegen?", A },
+		{ "der preis hat mir den atem geraubt, sonst gut", R },
+		{ "ruft mich jemand an?", R },
+		{ "wann gilt eine wade als geschwollen?", A },
+		{ "kann ich eine thrombose selber erkennen?", A },
+		{ "zahnfleisch blutet seit einer stunde, der speichel ist rosa", U },
+		{ "merci vielmal f\u00fcr d tipps", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -4937,6 +4987,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune47_de),
 		cmocka_unit_test(test_outside_review_causes),
 		cmocka_unit_test(test_tune46_es),
 		cmocka_unit_test(test_tune46_de),
