@@ -4460,8 +4460,11 @@ test_tune47_en(void **state)
 	static const char *const m5[] = {
 	    "my chest feels heavy today",
 	    "yep and I get puffed out just walking to the loo" };
+	static const char *const m6[] = {
+	    "what should I do if I get chest pain in the night?",
+	    "asking because I'm a bit puffed out walking lately" };
 	static const enum triage_level ru[] = { R, U }, r[] = { R },
-	    ue[] = { U, E };
+	    ue[] = { U, E }, au[] = { A, U };
 
 	(void)state;
 	CHECK(c);
@@ -4470,6 +4473,8 @@ test_tune47_en(void **state)
 	conv(m3, ru, NULL, 2);
 	conv(m4, r, NULL, 1);
 	conv(m5, ue, NULL, 2);
+	/* another symptom as the reason for asking is no "happening now" */
+	conv(m6, au, NULL, 2);
 }
 
 static void
