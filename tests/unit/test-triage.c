@@ -4500,6 +4500,59 @@ test_tune47_de(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune47 (en): a symptom told as over in other words ("long gone", "ancient
+ * history") comes back with "it's started again" / "flared up again"; a
+ * nosebleed stopped within minutes that starts again; a YES with more words
+ * after it; a collapse told by a carer; stocking troubles as a question.
+ */
+static void
+test_tune47_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* a carer's collapse: gone down somewhere, can't get up, confused and clammy */
+		{ "my wife has gone down in the bathroom and I cant get her up", E },
+		{ "grandad fell in the hallway and can't get himself back up, he's grey and clammy", E },
+		{ "he's on the floor and we can't get him up off the floor", E },
+		{ "she seems disorientated and clammy, not herself at all", E },
+		{ "fell over in the garden last week, still can't get up the hill without stopping", R },
+		{ "the swelling has gone down in my calf", R },
+		/* stocking troubles: advice */
+		{ "my compression stockings keep slipping down by lunchtime", A },
+		{ "the stocking is cutting into the back of my knee", A },
+		{ "compression socks are so itchy in this heat", A },
+	};
+	static const char *const m1[] = {
+	    "the breathlessness after the op is long gone now",
+	    "it's started again tonight" };
+	static const char *const m2[] = {
+	    "that chest tightness is ancient history",
+	    "well it's flared up again this morning" };
+	static const char *const m3[] = {
+	    "nosebleed earlier, it stopped after a couple of minutes",
+	    "it's come on again and it's been 20 mins" };
+	static const char *const m4[] = {
+	    "had a nosebleed at lunch, stopped after 4 mins" };
+	static const char *const m5[] = {
+	    "my chest feels heavy today",
+	    "yep and I get puffed out just walking to the loo" };
+	static const char *const m6[] = {
+	    "what should I do if I get chest pain in the night?",
+	    "asking because I'm a bit puffed out walking lately" };
+	static const enum triage_level ru[] = { R, U }, r[] = { R },
+	    ue[] = { U, E }, au[] = { A, U };
+
+	(void)state;
+	CHECK(c);
+	conv(m1, ru, NULL, 2);
+	conv(m2, ru, NULL, 2);
+	conv(m3, ru, NULL, 2);
+	conv(m4, r, NULL, 1);
+	conv(m5, ue, NULL, 2);
+	/* another symptom as the reason for asking is no "happening now" */
+	conv(m6, au, NULL, 2);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -4988,6 +5041,7 @@ main(void)
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
 		cmocka_unit_test(test_tune47_de),
+		cmocka_unit_test(test_tune47_en),
 		cmocka_unit_test(test_outside_review_causes),
 		cmocka_unit_test(test_tune46_es),
 		cmocka_unit_test(test_tune46_de),
