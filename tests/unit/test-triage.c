@@ -4553,6 +4553,62 @@ test_tune47_en(void **state)
 	conv(m6, au, NULL, 2);
 }
 
+/*
+ * tune49 (German): Ohnmacht typed without its "hn", asked about or not; a
+ * breath that itself hurts (pain on breathing in is chest pain, so that a
+ * later YES or breathlessness makes the emergency); a throat squeezed or a
+ * strangler as the image of breathing, with upper back pain.
+ */
+static void
+test_tune49_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "papa ist onmechtig, was mach ich jetzt?", E },
+		{ "mama is in omacht gefallen", E },
+		{ "er ist omächtich geworden soll ich 112 rufen", E },
+		{ "wie erkenne ich ob jemand ohnmächtig ist?", A },
+		{ "jeder Atemzug brennt wie Feuer in der Brust", U },
+		{ "tiefes Luftholen sticht total", U },
+		{ "beim Husten sticht es wie ein Messer unter den Rippen", U },
+		{ "kein Atemzug sticht mehr, alles gut", R },
+		{ "als ob mir einer die Gurgel zudrückt beim Atmen", E },
+		{ "fühlt sich an als würde mich jemand würgen, oben am Rücken brennts", E },
+		{ "wie Hände um den Hals, Rücken oben zieht", E },
+		{ "die Angst schnürt mir den Hals zu", U },
+		{ "mein Baby würgt beim Essen", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
+ * tune49 (English): only half a breath (breathless; with a weight on the
+ * chest an emergency); a named condition after "if I think" in a question;
+ * a call for a human; "it's ok if I slow down" makes a calf ache mild.
+ */
+static void
+test_tune49_en(void **state)
+{
+	static const struct case_ c[] = {
+		{ "only managing half breaths today", U },
+		{ "like a piano on my chest and I can just get half a breath", E },
+		{ "my lungs fill only halfway and my chest aches", E },
+		{ "I only walked half a mile today", R },
+		{ "took half a tablet this morning", R },
+		{ "what do I do if I suspect it's a clot in my lung?", A },
+		{ "what should we do if mum thinks it's a heart attack?", A },
+		{ "I think it's a PE, what do I do", E },
+		{ "is anybody even reading my messages", R },
+		{ "I'd like a real person please", R },
+		{ "my calf aches on walks but it's fine once I rest", A },
+		{ "calf is sore walking, it's better if i stop for a bit", A },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -5040,6 +5096,8 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune49_en),
+		cmocka_unit_test(test_tune49_de),
 		cmocka_unit_test(test_tune47_de),
 		cmocka_unit_test(test_tune47_en),
 		cmocka_unit_test(test_outside_review_causes),
