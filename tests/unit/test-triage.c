@@ -4609,6 +4609,38 @@ test_tune49_en(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune47 (es): heavy or endless periods on blood thinners in everyday words,
+ * coughing blood in a learner's or a dictation's spelling, calf pain that
+ * grows day by day or makes one stop; "una duda: si ..." is a what-if.
+ */
+static void
+test_tune47_es(void **state)
+{
+	static const struct case_ c[] = {
+		{ "con el sintrom la regla me viene como una hemorragia", U },
+		{ "mi mujer est\u00e1 menstruando much\u00edsimo desde que toma eliquis", U },
+		{ "ya van once d\u00edas con la regla y no se me quita, tomo xarelto", U },
+		{ "le baj\u00f3 muy fuerte a mi hija y lleva dos semanas as\u00ed", U },
+		{ "con la menstruaci\u00f3n traspaso la ropa del uniforme", U },
+		{ "tengo el periodo y anoche manch\u00e9 hasta las s\u00e1banas", U },
+		{ "el periodo de recuperaci\u00f3n dura mucho", R },
+		{ "tengo dolor de regla y no se me quita", R },
+		{ "me baj\u00f3 bien fuerte la presi\u00f3n ayer", R },
+		{ "mi pap\u00e1 tusi\u00f3 con sangre", E },
+		{ "to ciendo sangre toda la ma\u00f1ana", E },
+		{ "la pantorrilla me pincha un poquito m\u00e1s cada ma\u00f1ana cuando salgo", U },
+		{ "el dolor del gemelo me oblig\u00f3 a pararme en el parque", U },
+		{ "cada d\u00eda camino un poco m\u00e1s", R },
+		{ "otra duda: si con el eliquis me baja la regla muy fuerte qu\u00e9 hago", A },
+		{ "estoy ag\u00fcitada hoy, no fui a caminar", R },
+		{ "mi t\u00eda muri\u00f3 de una embolia pulmonar", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -5096,6 +5128,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune47_es),
 		cmocka_unit_test(test_tune49_en),
 		cmocka_unit_test(test_tune49_de),
 		cmocka_unit_test(test_tune47_de),
