@@ -4642,6 +4642,43 @@ test_tune47_es(void **state)
 }
 
 static void
+test_tune49_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* short typos of the air, the chest and the stool */
+		{ "desde anoche me falta el aure", U },
+		{ "no me entra el aira, ayuda", E },
+		{ "tengo dolor en el pech desde ayer", U },
+		{ "el peco me aprieta cuando camino", U },
+		{ "yo peco de confiada con las medias", R },
+		{ "sangre en las ecez, tomo sintrom", U },
+		/* "respirar" split by dictation */
+		{ "mi padre no puede res pirar", E },
+		{ "me cuesta respi rar al subir", U },
+		/* breathless from just talking: severe */
+		{ "me ahogo nomás de hablar", E },
+		{ "se fatiga con solo hablar, tiene la voz cortada", E },
+		{ "hasta de hablar me ahogo", E },
+		/* the chest crushed as an image: chest pain */
+		{ "siento como si me aplastaran el pecho", U },
+		{ "tengo como un puño en el pecho", U },
+		/* effort told as a comparison */
+		{ "camino una cuadra y acabo como si hubiera corrido una maratón", U },
+		{ "me visto y quedo como si hubiese subido el Aconcagua", U },
+		{ "corrí 5 km y terminé como si hubiera corrido una maratón", R },
+		/* bleeding that will not stop */
+		{ "tomo xarelto y la nariz no hay manera de que pare", U },
+		{ "me hice un tajo pelando papas y no logro que deje de sangrar", U },
+		{ "no hay forma de que el niño pare de llorar", R },
+		/* drowned in paperwork: an idiom */
+		{ "ando ahogado de trámites con el seguro, la pierna bien", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5128,6 +5165,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune49_es),
 		cmocka_unit_test(test_tune47_es),
 		cmocka_unit_test(test_tune49_en),
 		cmocka_unit_test(test_tune49_de),
