@@ -230,6 +230,9 @@ floor "$C/de-tune49.tsv" 0 0 0
 floor "$C/en-tune50.tsv" 0 0 0
 floor "$C/es-tune50.tsv" 0 0 0
 floor "$C/de-tune50.tsv" 0 0 0
+floor "$C/en-tune51.tsv" 0 0 0
+floor "$C/es-tune51.tsv" 0 0 0
+floor "$C/de-tune51.tsv" 0 0 0
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
