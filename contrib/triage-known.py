@@ -259,8 +259,16 @@ def main():
         known |= real.get(k, set())
     # A real word that would be read as targets glued together ("heartburn" as heart burn) is
     # known too.  Its pieces are targets, never known words, so one pass finds them all.
+    # lex_split also splits a word's squeezed form into the targets' squeezed forms when the word
+    # as typed splits into none ("wadenschhmerzen"): a real word that would split so is known too.
+    sqtargets = {squeeze(t) for t in targets}
+    sqinside = re.compile("|".join(sorted((t for t in sqtargets if len(t) >= 4), key=len,
+                                          reverse=True)))
     glued = {w for w in dictwords
-             if w not in words and w not in known and inside.search(w) and splits(w, targets)}
+             if w not in words and w not in known and
+             ((inside.search(w) and splits(w, targets)) or
+              (squeeze(w) != w and sqinside.search(squeeze(w)) and
+               splits(squeeze(w), sqtargets)))}
     known |= glued
     # A real word with a letter typed twice, cut with a dot, whose squeezed form begins a target
     # longer than it: the abbreviation reading would expand it ("oppress." as opresion).

@@ -1139,13 +1139,36 @@ lex_stem_typo(const struct triage_lexicon *lx, const char *w, size_t n,
 }
 
 /*
+ * The target that the piece s[0, n) of a glued word is, or -1: a target
+ * as typed, or with squeezed, a target whose squeezed form it is.
+ */
+static int32_t
+lex_split_piece(const struct triage_lexicon *lx, const char *s, size_t n,
+    int squeezed)
+{
+	const struct lex_map	*m = squeezed ? &lx->squeezed : &lx->exact;
+	int32_t			 x;
+
+	for (x = lex_map_find(m, lx, s, n, lex_hash(s, n)); x != -1;
+	    x = squeezed ? lex_map_next(m, lx, x) : -1)
+		if (lx->word[m->node[x].val].kind == LEX_TARGET)
+			return m->node[x].val;
+	return -1;
+}
+
+/*
  * A word the lexicon does not know, read as targets that a writer glued
  * together ("calfpain", "heartattack", "chestpain"): the split into the
  * fewest targets of LEX_MIN_PIECE letters or more, one of them of
  * LEX_SPLIT_TARGET or more.  Only targets: a real word that splits into
  * some, "heartburn", is listed as known by contrib/triage-known.py and never
- * reaches here.  Returns the length written to out (the words parted by
- * spaces), or 0 to keep the word.
+ * reaches here.  When the word as typed splits into none, its squeezed form
+ * (every run of a letter as one) is split into the targets' squeezed forms,
+ * so that a letter stretched or doubled inside a compound does not hide it
+ * ("wadenschhmerzen", "heartaattack" are waden schmerzen, heart attack); the
+ * targets are then written as the lexicon spells them.  Returns the length
+ * written to out (the words parted by spaces; at most 2n), or 0 to keep
+ * the word.
  */
 static size_t
 lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
@@ -1153,48 +1176,70 @@ lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 	/* cost[j]: words of the best split of w[0, j); back[j]: the last's start. */
 	uint8_t			 cost[LEX_MAX_SPLIT + 1], back[LEX_MAX_SPLIT + 1];
 	uint8_t			 found[LEX_MAX_SPLIT + 1];
+	int32_t			 word[LEX_MAX_SPLIT + 1];
+	char			 sq[LEX_MAX_SPLIT];
 	const struct lex_word	*lw;
-	size_t			 i, j, o, nw;
+	const char		*t;
+	size_t			 i, j, o, len, k;
 	int32_t			 x;
-	int			 t;
+	int			 f, squeezed;
 
 	if (lx == NULL || !lx->built || n < LEX_MIN_SPLIT || n > LEX_MAX_SPLIT ||
 	    (n <= LEX_MAX_WORD &&
 	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1))
 		return 0;	/* too short or long, or a word */
-	cost[0] = 0;
-	found[0] = 0;
-	for (j = 1; j <= n; j++) {
-		cost[j] = UINT8_MAX;
-		for (i = j > LEX_MAX_WORD ? j - LEX_MAX_WORD : 0;
-		    i + LEX_MIN_PIECE <= j; i++) {
-			if (cost[i] == UINT8_MAX || cost[i] + 1 > cost[j] ||
-			    (x = lex_map_find(&lx->exact, lx, w + i, j - i,
-			    lex_hash(w + i, j - i))) == -1)
-				continue;
-			lw = &lx->word[lx->exact.node[x].val];
-			if (lw->kind != LEX_TARGET)
-				continue;
-			t = found[i] || j - i >= LEX_SPLIT_TARGET;
-			if (cost[i] + 1 < cost[j] || t > found[j]) {
-				cost[j] = (uint8_t)(cost[i] + 1);
-				back[j] = (uint8_t)i;
-				found[j] = (uint8_t)t;
+	for (squeezed = 0; squeezed <= 1; squeezed++) {
+		if (squeezed) {
+			if ((len = lex_squeeze(w, n, sq)) == n ||
+			    len < LEX_MIN_SPLIT)
+				return 0;	/* no run, or too short */
+			t = sq;
+		} else {
+			len = n;
+			t = w;
+		}
+		cost[0] = 0;
+		found[0] = 0;
+		for (j = 1; j <= len; j++) {
+			cost[j] = UINT8_MAX;
+			for (i = j > LEX_MAX_WORD ? j - LEX_MAX_WORD : 0;
+			    i + LEX_MIN_PIECE <= j; i++) {
+				if (cost[i] == UINT8_MAX ||
+				    cost[i] + 1 > cost[j] ||
+				    (x = lex_split_piece(lx, t + i, j - i,
+				    squeezed)) == -1)
+					continue;
+				f = found[i] || j - i >= LEX_SPLIT_TARGET;
+				if (cost[i] + 1 < cost[j] || f > found[j]) {
+					cost[j] = (uint8_t)(cost[i] + 1);
+					back[j] = (uint8_t)i;
+					found[j] = (uint8_t)f;
+					word[j] = x;
+				}
 			}
 		}
+		if (cost[len] != UINT8_MAX && found[len])
+			break;
 	}
-	if (cost[n] == UINT8_MAX || !found[n])
+	if (squeezed > 1)
 		return 0;
-	/* The words end to start, in place of w, parted by spaces. */
-	nw = cost[n];
-	o = n + nw - 1;
-	for (j = n; j > 0; j = back[j]) {
-		o -= j - back[j];
-		memcpy(out + o, w + back[j], j - back[j]);
+	/* The words' lengths as written, then the words end to start. */
+	for (j = len, o = cost[len] - 1; j > 0; j = back[j])
+		o += squeezed ? lx->word[word[j]].len : j - back[j];
+	if (o > 2 * n)
+		return 0;
+	k = o;
+	for (j = len; j > 0; j = back[j]) {
+		lw = &lx->word[word[j]];
+		o -= squeezed ? lw->len : j - back[j];
+		if (squeezed)
+			memcpy(out + o, lx->arena + lw->off, lw->len);
+		else
+			memcpy(out + o, w + back[j], j - back[j]);
 		if (o > 0)
 			out[--o] = ' ';
 	}
-	return n + nw - 1;
+	return k;
 }
 
 /*

@@ -1720,6 +1720,29 @@ test_glued_words(void **state)
 }
 
 /*
+ * A compound with a letter stretched or doubled inside it splits as its
+ * squeezed form into the targets' squeezed forms ("wadenschhmerzen",
+ * "heartaattack"), written as the lexicon spells them.
+ */
+static void
+test_glued_stretched(void **state)
+{
+	static const struct reading r[] = {
+		{ "wadenschhmerzen seit gestern", "waden schmerzen seit gestern" },
+		{ "heartaattack??", "heart attack??" },
+		{ "calfpain", "calf pain" },
+	};
+	static const struct case_ c[] = {
+		{ "wadenschhmerzen seit gestern", U },
+		{ "heartaattack?? arm and chest", E },
+	};
+
+	(void)state;
+	check_reads(r, sizeof r / sizeof r[0]);
+	CHECK(c);
+}
+
+/*
  * A word that begins with a typo of a pattern's stem reads as beginning with
  * the stem (one edit, the rest as typed); a lexicon word, a word beginning
  * with a stem as typed and a real word near a stem ("durch", not the stem
@@ -5165,6 +5188,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_glued_stretched),
 		cmocka_unit_test(test_tune49_es),
 		cmocka_unit_test(test_tune47_es),
 		cmocka_unit_test(test_tune49_en),
