@@ -4702,6 +4702,38 @@ test_tune49_es(void **state)
 }
 
 static void
+test_tune50_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* breathing with the verb first, "mit dem Atmen" */
+		{ "mit dem Atmen klappt es gar nicht mehr", E },
+		{ "es geht irgendwie nicht mehr mit der Luft", E },
+		{ "geht nicht so gut mit dem Atmen heute", U },
+		{ "mein Sohn kriegt nicht so gut Luft beim Treppensteigen", U },
+		/* smothering as an image: can't breathe */
+		{ "als würde mir einer ein Kopfkissen aufs Gesicht pressen", E },
+		{ "fühlt sich an wie wenn mir jemand Mund und Nase zuhält", E },
+		{ "als ob man mich unter Wasser drückt", E },
+		{ "ich schlaf mit dem Kissen auf dem Kopf, der Nachbar ist laut", R },
+		/* Swabian / Alemannic pain words with the chest and the calf */
+		{ "Seit heit morga schdichd's mr en dr Bruschd", U },
+		{ "hab Schmerza und a Schdecha em Bruschdkorb", U },
+		{ "s'druckd so uff dr Bruscht", U },
+		{ "mei Wad duad so weh seit geschdern", U },
+		{ "d Wada isch gschwolla", U },
+		/* one side no longer fits its shoe: swelling */
+		{ "rechts komm ich nicht mehr in meinen Stiefel", U },
+		{ "in den rechten Schuh pass ich nicht mehr rein", U },
+		{ "ich komm nicht mehr hinterher mit dem Schuhe putzen", R },
+		/* a heart beating higher for joy: an idiom */
+		{ "mein Herz schlägt höher wenn ich an den Urlaub denke", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5188,6 +5220,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
 		cmocka_unit_test(test_tune49_es),
 		cmocka_unit_test(test_tune47_es),
