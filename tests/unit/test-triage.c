@@ -4633,6 +4633,42 @@ test_tune49_en(void **state)
 }
 
 /*
+ * A "what if" question, and in the next message a word or two saying it is
+ * happening ("it just happened", "I am now", "es que me acaba de pasar",
+ * "hab ich grad"): the symptom asked about is reported.  A message that
+ * says something else ("I am going to the shop now", "bin gerade
+ * spazieren") is no confirmation.
+ */
+static void
+test_what_if_then_confirmed(void **state)
+{
+	static const struct { const char *first, *second; enum triage_level want; } c[] = {
+		{ "what do I do if I cough up blood?", "it's just happened", TRIAGE_EMERGENCY },
+		{ "what if I get chest pain", "well I am now", TRIAGE_URGENT },
+		{ "what should I do if my calf swells up?", "cos it has.", TRIAGE_URGENT },
+		{ "what if I get chest pain", "I am going to the shop now", TRIAGE_ROUTINE },
+		{ "\u00bfqu\u00e9 hago si toso sangre?", "pues me acaba de pasar", TRIAGE_EMERGENCY },
+		{ "qu\u00e9 pasa si me duele el pecho", "ahorita s\u00ed", TRIAGE_URGENT },
+		{ "was mach ich wenn ich Blut huste", "hab ich grad", TRIAGE_EMERGENCY },
+		{ "was mach ich wenn ich Blut huste", "bin gerade spazieren", TRIAGE_ROUTINE },
+	};
+	struct triage_state st;
+	struct triage_result res;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, c[i].first, 1000, &res);
+		triage_step(rules, &st, c[i].second, 1060, &res);
+		if (res.level != c[i].want)
+			fail_msg("\"%s\" then \"%s\": %s, want %s", c[i].first,
+			    c[i].second, triage_level_name(res.level),
+			    triage_level_name(c[i].want));
+	}
+}
+
+/*
  * tune47 (es): heavy or endless periods on blood thinners in everyday words,
  * coughing blood in a learner's or a dictation's spelling, calf pain that
  * grows day by day or makes one stop; "una duda: si ..." is a what-if.
@@ -5220,6 +5256,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
 		cmocka_unit_test(test_tune49_es),
