@@ -1325,6 +1325,77 @@ triage_step_merge(const struct triage_rules *tr, struct triage_result *res2,
 }
 
 /*
+ * Whether a message's reading placed it nowhere: no answer, request or
+ * activity, and no rule but the safety net, the episode and review.  Only
+ * such a message is read joined to the one before or after it: a message
+ * that says something whole ("nah breathing's fine", "lovely thank you")
+ * is no continuation.
+ */
+static int
+triage_unsettled(const struct triage_result *res)
+{
+	static const char *const loose[] = { "review", "episode",
+	    "unsure_alarm" };
+	const char	*p = res->rules, *q;
+	size_t		 i, n;
+
+	if (res->answer != TRIAGE_ANSWER_NONE ||
+	    res->request != TRIAGE_REQUEST_NONE || res->activity.present)
+		return 0;
+	for (; *p != '\0'; p = *q == ',' ? q + 1 : q) {
+		q = p + strcspn(p, ",");
+		n = (size_t)(q - p);
+		for (i = 0; i < sizeof loose / sizeof loose[0]; i++)
+			if (strlen(loose[i]) == n && strncmp(p, loose[i], n) == 0)
+				break;
+		if (i == sizeof loose / sizeof loose[0])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether a message that placed nowhere (triage_unsettled) looks cut
+ * short, to be read with the next: no full stop, question or exclamation
+ * mark at its end, and its last clause (after
+ * the last of those or a comma, semicolon or colon) of one to
+ * TRIAGE_FRAGMENT_WORDS words.  Kept in the state when it is.
+ */
+#define TRIAGE_FRAGMENT_WORDS	4
+
+static void
+triage_state_fragment(struct triage_state *st, const char *text, int64_t now)
+{
+	size_t	len = strlen(text), i;
+	int	words = 0, in = 0;
+
+	st->prev_at = 0;
+	st->prev[0] = '\0';
+	while (len > 0 && isspace((unsigned char)text[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof st->prev ||
+	    strchr(".!?", text[len - 1]) != NULL)
+		return;
+	for (i = len; i > 0; i--) {
+		unsigned char c = (unsigned char)text[i - 1];
+
+		if (strchr(".!?,;:", c) != NULL)
+			break;
+		if (isalnum(c) || c >= 0x80) {
+			if (!in)
+				words++;
+			in = 1;
+		} else
+			in = 0;
+	}
+	if (words == 0 || words > TRIAGE_FRAGMENT_WORDS)
+		return;
+	memcpy(st->prev, text, len);
+	st->prev[len] = '\0';
+	st->prev_at = now;
+}
+
+/*
  * A message with a word that stays unknown but is a typo of a word a cue or
  * a concept spells that is no target ("can hsrdly breathe", "sohuld I") is
  * read a second time with those words read as typed for, and the higher
@@ -1339,6 +1410,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 {
 	struct triage_result	 res2;
 	struct step_read	 rd, rd2;
+	struct triage_state	 ost;
+	char			*joined = NULL;
+	const char		*keep = text;
 
 	triage_state_expire(tr, st, now);
 	triage_step_read(tr, st, text, now, 0, res, &rd);
@@ -1352,7 +1426,33 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 			triage_result_add_rule(res, "typo_reading");
 		}
 	}
+	/*
+	 * The message before, cut short ("my chest", "I can't"), and this
+	 * one read as one: the higher level is kept.  What the patient asks
+	 * of the service, an answer and an activity report are this
+	 * message's own.
+	 */
+	if (st->prev_at != 0 && now - st->prev_at >= 0 &&
+	    now - st->prev_at <= TRIAGE_JOIN_WINDOW && triage_unsettled(res)) {
+		/* The question was the fragment's to answer, not theirs. */
+		ost = *st;
+		ost.question = -1;
+		joined = xasprintf("%s %s", st->prev, text);
+		triage_step_read(tr, &ost, joined, now, 0, &res2, &rd2);
+		if (res2.level > res->level) {
+			res2.request = res->request;
+			res2.answer = res->answer;
+			res2.activity = res->activity;
+			triage_step_merge(tr, &res2, &rd2, res, &rd);
+			*res = res2;
+			rd = rd2;
+			triage_result_add_rule(res, "joined_reading");
+			keep = joined;
+		}
+	}
 	triage_state_commit(tr, st, now, res, &rd);
+	triage_state_fragment(st, triage_unsettled(res) ? keep : "", now);
+	free(joined);
 	if (rd.asked >= 0)
 		res->question = tr->concepts[rd.asked].id;
 }
@@ -1426,6 +1526,24 @@ triage_state_times(struct evbuffer *b, const struct triage_rules *tr,
 			    tr->concepts[c].id, at[c]);
 }
 
+/*
+ * " KEY=time:text", the text with a space, '%', '=' and control bytes
+ * written as %XX, so the state stays one line of space-parted tokens.
+ */
+static void
+triage_state_text(struct evbuffer *b, const char *key, int64_t at,
+    const char *text)
+{
+	const unsigned char	*p;
+
+	evbuffer_add_printf(b, " %s=%" PRId64 ":", key, at);
+	for (p = (const unsigned char *)text; *p != '\0'; p++)
+		if (*p <= ' ' || *p == '%' || *p == '=' || *p == 0x7f)
+			evbuffer_add_printf(b, "%%%02X", *p);
+		else
+			evbuffer_add(b, p, 1);
+}
+
 char *
 triage_state_format(const struct triage_rules *tr, const struct triage_state *st)
 {
@@ -1439,6 +1557,8 @@ triage_state_format(const struct triage_rules *tr, const struct triage_state *st
 	triage_state_times(b, tr, "c", st->seen_at);
 	triage_state_times(b, tr, "h", st->hypo_at);
 	triage_state_times(b, tr, "g", st->gone_at);
+	if (st->prev_at != 0)
+		triage_state_text(b, "prev", st->prev_at, st->prev);
 	return xevbuffer_take(b);
 }
 
@@ -1489,6 +1609,38 @@ triage_state_time(const char *s, int64_t *out)
 	return 0;
 }
 
+/* Reads "time:text" as triage_state_text writes it, into at and out. */
+static int
+triage_state_text_parse(const char *s, int64_t *at, char *out, size_t size)
+{
+	const char	*colon = strchr(s, ':');
+	char		 num[24];
+	size_t		 o = 0;
+	unsigned	 x;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof num)
+		return -1;
+	memcpy(num, s, (size_t)(colon - s));
+	num[colon - s] = '\0';
+	if (triage_state_time(num, at) == -1)
+		return -1;
+	for (s = colon + 1; *s != '\0'; s++) {
+		if (o + 1 >= size)
+			return -1;
+		if (*s == '%') {
+			if (!isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]) ||
+			    sscanf(s + 1, "%2x", &x) != 1 || x == 0)
+				return -1;
+			out[o++] = (char)x;
+			s += 2;
+		} else
+			out[o++] = *s;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 int
 triage_state_parse(const struct triage_rules *tr, const char *s,
     struct triage_state *st)
@@ -1517,6 +1669,9 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 			rc = triage_state_time(eq, &st->asked_at);
 		else if (strcmp(tok, "ask") == 0)
 			st->question = triage_state_concept(tr, eq);
+		else if (strcmp(tok, "prev") == 0)
+			rc = triage_state_text_parse(eq, &st->prev_at, st->prev,
+			    sizeof st->prev);
 		else if ((at = triage_state_times_of(st, tok)) != NULL) {
 			if ((rc = triage_state_time(eq, &t)) == 0 &&
 			    (c = triage_state_concept(tr, tok + 2)) != -1)

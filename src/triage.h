@@ -35,6 +35,8 @@ enum triage_level {
 #define TRIAGE_MAX_CONCEPTS	64	/* symptoms, topics and built-ins */
 #define TRIAGE_WINDOW		(24 * 60 * 60)	/* an episode, in seconds */
 #define TRIAGE_RULES_SIZE	256
+#define TRIAGE_PREV_SIZE	96	/* a message cut short, kept */
+#define TRIAGE_JOIN_WINDOW	180	/* seconds to its continuation */
 
 enum triage_answer {
 	TRIAGE_ANSWER_NONE = 0,	/* no pending question, or not an answer */
@@ -57,6 +59,13 @@ struct triage_state {
 	int64_t			gone_at[TRIAGE_MAX_CONCEPTS];	/* only denied or over; 0: no */
 	int			question;	/* concept asked about; -1: none */
 	int64_t			asked_at;
+	/*
+	 * The last message when it looked cut short (a clause of a few words
+	 * with no full stop: "my chest", "ich kann nicht"), so that the next
+	 * one, within TRIAGE_JOIN_WINDOW, is also read joined to it.
+	 */
+	int64_t			prev_at;	/* 0: none */
+	char			prev[TRIAGE_PREV_SIZE];
 };
 
 /*

@@ -4669,6 +4669,59 @@ test_what_if_then_confirmed(void **state)
 }
 
 /*
+ * One sentence sent as two messages ("I can't" / "breathe", "tosí" / "y
+ * salió sangre"): a message that placed nowhere and looks cut short is
+ * kept, and the next one, within TRIAGE_JOIN_WINDOW, is read joined to it
+ * too.  Not after the window, not when the next one says something whole,
+ * and the fragment survives the state's round trip through its string.
+ */
+static void
+test_split_message(void **state)
+{
+	static const struct {
+		const char *first, *second;
+		int64_t gap;
+		enum triage_level want;
+	} c[] = {
+		{ "sorry phone cut off. I can't", "breathe", 40, TRIAGE_EMERGENCY },
+		{ "I coughed", "and there was blood", 20, TRIAGE_EMERGENCY },
+		{ "tos\u00ed", "y sali\u00f3 sangre", 30, TRIAGE_EMERGENCY },
+		{ "ich kann nicht", "atmen", 15, TRIAGE_EMERGENCY },
+		{ "ich kann nicht", "atmen", TRIAGE_JOIN_WINDOW + 60, TRIAGE_URGENT },
+		{ "I coughed.", "and there was blood", 20, TRIAGE_URGENT },
+	};
+	struct triage_state st, back;
+	struct triage_result res;
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, c[i].first, 1000, &res);
+		/* the daemon stores the state between messages */
+		s = triage_state_format(rules, &st);
+		assert_int_equal(triage_state_parse(rules, s, &back), 0);
+		free(s);
+		assert_string_equal(back.prev, st.prev);
+		assert_true(back.prev_at == st.prev_at);
+		triage_step(rules, &back, c[i].second, 1000 + c[i].gap, &res);
+		if (res.level != c[i].want)
+			fail_msg("\"%s\" then \"%s\" %lld s later: %s, want %s",
+			    c[i].first, c[i].second, (long long)c[i].gap,
+			    triage_level_name(res.level),
+			    triage_level_name(c[i].want));
+	}
+	/* a whole message is kept as no fragment */
+	triage_state_init(&st);
+	triage_step(rules, &st, "walked 20 minutes", 1000, &res);
+	assert_true(st.prev_at == 0);
+	triage_step(rules, &st, "my chest", 1000, &res);
+	assert_true(st.prev_at == 1000);
+	assert_string_equal(st.prev, "my chest");
+}
+
+/*
  * tune47 (es): heavy or endless periods on blood thinners in everyday words,
  * coughing blood in a learner's or a dictation's spelling, calf pain that
  * grows day by day or makes one stop; "una duda: si ..." is a what-if.
@@ -5256,6 +5309,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_split_message),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
