@@ -4706,6 +4706,9 @@ test_tune51_en(void **state)
 		{ "a piece of the clot broke away", E },
 		{ "i'm scared i've dislodged the clot", E },
 		{ "scan says the clot hasn't moved", R },
+		{ "what if the dvt has already shifted?", E },
+		{ "what if the clot moves when I run?", A },
+		{ "the clot is breaking up nicely on the scan", R },
 		/* slang for collapsing */
 		{ "dad conked out in the garden", E },
 		{ "she flaked out on the bathroom floor", E },
@@ -4721,9 +4724,11 @@ test_tune51_en(void **state)
 		{ "too out of puff to reply properly", E },
 		{ "can hardly get the words out", E },
 		{ "talking in between gasps", E },
+		{ "can't send one message without stopping for air", E },
 		/* breathing judged; going blue */
 		{ "breathing not good at all", U },
 		{ "my breathing isn't great", U },
+		{ "breathing's a bit dodgy today", U },
 		{ "can't cope with my breathing", E },
 		{ "he went blue and stopped breathing", E },
 		{ "I've told him till I'm blue in the face", R },
