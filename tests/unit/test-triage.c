@@ -4718,6 +4718,9 @@ test_tune51_en(void **state)
 		{ "the car conked out on the motorway", R },
 		{ "conked out at 9 last night, slept well", R },
 		{ "dropped off in front of the telly", R },
+		{ "spent the afternoon flaked out in the garden", R },
+		{ "flaked out on the sofa after the long walk", R },
+		{ "the kids wound up on the floor laughing", R },
 		{ "tripped on the rug and ended up on the floor", R },
 		/* severe breathlessness told by what it stops */
 		{ "too breathless to even type", E },
