@@ -4746,7 +4746,7 @@ test_tune51_en(void **state)
 	    "honestly yes", "mm-hmm", "mmhmm", "uh-huh", "yessum",
 	    "i reckon so", "breathing too", "yeah breathless as well" };
 	static const char *const no[] = { "thankfully not", "uh uh",
-	    "nuh uh" };
+	    "nuh uh", "I think it is getting better" };
 	static const enum triage_level wy[] = { U, E }, wn[] = { U, U };
 	const char	*m[2];
 	size_t		 i;
