@@ -4823,6 +4823,95 @@ test_tune50_de(void **state)
 }
 
 static void
+test_tune51_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* a "what if" confirmed later in the same message */
+		{ "is it bad if you cough up blood? my dad just has", E },
+		{ "what happens if you black out on warfarin? I did yesterday", E },
+		{ "what if my calf goes red and hot? mine has since this morning", U },
+		{ "what should I do if my chest gets tight? because it is", U },
+		{ "what if he stops breathing? he just did", E },
+		{ "who do I call if my nose won't stop bleeding? it has been an hour", U },
+		{ "what if I get chest pain? I have no idea what to do", A },
+		{ "what should I do if I get breathless? I am going on holiday", A },
+		/* glued small words and real-word typos of red-flag phrases */
+		{ "cant get mybreath at all", E },
+		{ "im strugglingtobreathe", E },
+		{ "hecoughedupblood", E },
+		{ "threwupblood", E },
+		{ "shepassedout in the shop", E },
+		{ "outofbreath just sitting", U },
+		{ "chest pain andsob", E },
+		{ "brest hurts and i'm breathless", E },
+		{ "caught a cold, blood tests fine", R },
+		/* the clot feared to have come loose or moved */
+		{ "think the dvt has come loose", E },
+		{ "a piece of the clot broke away", E },
+		{ "i'm scared i've dislodged the clot", E },
+		{ "scan says the clot hasn't moved", R },
+		{ "what if the dvt has already shifted?", E },
+		{ "what if the clot moves when I run?", A },
+		{ "the clot is breaking up nicely on the scan", R },
+		/* slang for collapsing */
+		{ "dad conked out in the garden", E },
+		{ "she flaked out on the bathroom floor", E },
+		{ "I fell asleep standing up at the sink", E },
+		{ "no idea what happened, ended up on the kitchen floor", E },
+		{ "hes on the floor", E },
+		{ "the car conked out on the motorway", R },
+		{ "conked out at 9 last night, slept well", R },
+		{ "dropped off in front of the telly", R },
+		{ "spent the afternoon flaked out in the garden", R },
+		{ "flaked out on the sofa after the long walk", R },
+		{ "the kids wound up on the floor laughing", R },
+		{ "tripped on the rug and ended up on the floor", R },
+		/* severe breathlessness told by what it stops */
+		{ "too breathless to even type", E },
+		{ "too out of puff to reply properly", E },
+		{ "can hardly get the words out", E },
+		{ "talking in between gasps", E },
+		{ "can't send one message without stopping for air", E },
+		/* breathing judged; going blue */
+		{ "breathing not good at all", U },
+		{ "my breathing isn't great", U },
+		{ "breathing's a bit dodgy today", U },
+		{ "can't cope with my breathing", E },
+		{ "he went blue and stopped breathing", E },
+		{ "I've told him till I'm blue in the face", R },
+		/* a leg about to burst */
+		{ "my leg feels like it will burst", U },
+		{ "calf feels ready to pop", U },
+		{ "ankle looks like it could explode", U },
+		{ "heard a pop in my knee on the stairs", R },
+	};
+	/* a YES with a word in front, or no word at all */
+	static const char *const yes[] = { "sadly so", "I'm afraid it is",
+	    "honestly yes", "mm-hmm", "mmhmm", "uh-huh", "yessum",
+	    "i reckon so", "breathing too", "yeah breathless as well" };
+	static const char *const no[] = { "thankfully not", "uh uh",
+	    "nuh uh", "I think it is getting better" };
+	static const enum triage_level wy[] = { U, E }, wn[] = { U, U };
+	const char	*m[2];
+	size_t		 i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		m[0] = strstr(yes[i], "breath") != NULL ?
+		    "sore chest since this morning" :
+		    "bit breathless on the stairs today";
+		m[1] = yes[i];
+		conv(m, wy, NULL, 2);
+	}
+	for (i = 0; i < sizeof no / sizeof no[0]; i++) {
+		m[0] = "bit breathless on the stairs today";
+		m[1] = no[i];
+		conv(m, wn, NULL, 2);
+	}
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5309,6 +5398,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune51_en),
 		cmocka_unit_test(test_split_message),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
