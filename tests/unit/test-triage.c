@@ -4697,6 +4697,8 @@ test_tune51_es(void **state)
 		{ "qué hago si toso sangre? ya me pasó hace un rato", E },
 		{ "qué hago si no puedo respirar? porque ahora no puedo", E },
 		{ "qué hago si me desmayo? porque ahora me siento mareado", A },
+		{ "qué hago si me duele el pecho? porque ya me duele", U },
+		{ "qué hago si me desmayo? me pasó hace un año", A },
 		/* small words glued on */
 		{ "nopuedorespirar bien", E },
 		{ "nomeentra el aire", E },
@@ -4704,11 +4706,13 @@ test_tune51_es(void **state)
 		/* what one cannot do for want of air */
 		{ "no le salen las palabras de lo ahogado que está", E },
 		{ "mi bebé dejó de respirar unos segundos", E },
+		{ "mi marido deja de respirar cuando duerme, ronca mucho", U },
 		/* the breathing named with a judgement */
 		{ "tengo la respiración pesada", U },
 		{ "me falla la respiración", U },
 		{ "no puede con la respiración", E },
 		{ "se me está yendo la respiración", E },
+		{ "se me va la respiración al subir la cuesta", U },
 		{ "la respiración bien, gracias", R },
 		/* collapse told by slang and by what follows */
 		{ "se le apagaron las luces y se cayó", E },
