@@ -4912,6 +4912,71 @@ test_tune51_en(void **state)
 }
 
 static void
+test_tune51_es(void **state)
+{
+	static const struct case_ c[] = {
+		/* a "paro" as it happens, or to someone: a named condition */
+		{ "creo que a mi esposo le está dando un paro", E },
+		{ "mi tío sufrió un paro cardíaco hace un rato", E },
+		{ "el lunes hay un paro de transporte, no podré ir", R },
+		{ "casi me da un paro del susto con la factura", R },
+		/* the clot come loose or moved, with me / le */
+		{ "siento que se me ha soltado el trombo", E },
+		{ "el coágulo se le subió, estoy segura", E },
+		{ "se me zafó el coágulo de la pierna", E },
+		{ "el trombo se me está moviendo para arriba", E },
+		{ "el doctor dice que ya se me fue el coágulo", R },
+		/* "what if", then it is happening */
+		{ "qué hago si toso sangre? ya me pasó hace un rato", E },
+		{ "qué hago si no puedo respirar? porque ahora no puedo", E },
+		{ "qué hago si me desmayo? porque ahora me siento mareado", A },
+		{ "qué hago si me duele el pecho? porque ya me duele", U },
+		{ "qué hago si me desmayo? me pasó hace un año", A },
+		/* small words glued on */
+		{ "nopuedorespirar bien", E },
+		{ "nomeentra el aire", E },
+		{ "mi mamá dice que le faltaelaire", U },
+		/* what one cannot do for want of air */
+		{ "no le salen las palabras de lo ahogado que está", E },
+		{ "mi bebé dejó de respirar unos segundos", E },
+		{ "mi marido deja de respirar cuando duerme, ronca mucho", U },
+		/* the breathing named with a judgement */
+		{ "tengo la respiración pesada", U },
+		{ "me falla la respiración", U },
+		{ "no puede con la respiración", E },
+		{ "se me está yendo la respiración", E },
+		{ "se me va la respiración al subir la cuesta", U },
+		{ "la respiración bien, gracias", R },
+		/* collapse told by slang and by what follows */
+		{ "se le apagaron las luces y se cayó", E },
+		{ "me bajó la tensión y me fui al suelo", E },
+		{ "encontramos a la abuela tirada en el baño", E },
+		/* a leg about to burst, one trouser leg tight */
+		{ "la pantorrilla está a punto de reventar", U },
+		{ "me va a estallar la pierna", U },
+		{ "la pernera derecha me aprieta", U },
+		{ "me aprieta el vaquero en la pierna izquierda", U },
+		{ "me va a explotar la cabeza con tanto trámite", R },
+		{ "el pantalón me aprieta, engordé en navidad", R },
+		/* the Mexican calf */
+		{ "la chamorra me duele más cada día", U },
+	};
+	static const char *const yes[] = { "lamentablemente sí",
+	    "por desgracia sí", "me temo que sí", "ajam", "ujum", "aha sí" };
+	static const enum triage_level w[] = { U, E };
+	const char *m[2];
+	size_t i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		m[0] = "me aprieta el pecho";
+		m[1] = yes[i];
+		conv(m, w, NULL, 2);
+	}
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5398,6 +5463,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune51_es),
 		cmocka_unit_test(test_tune51_en),
 		cmocka_unit_test(test_split_message),
 		cmocka_unit_test(test_what_if_then_confirmed),
