@@ -4735,6 +4735,12 @@ test_tune51_de(void **state)
 		{ "krieg nicht genug Schlaf", R },
 		{ "Papa klappt st\u00e4ndig weg", E },
 		{ "die Atmung ist heute mies", U },
+		{ "Mama ist umgeklappt", E },
+		{ "kann kaum eine Nachricht schreiben, so au\u00dfer Atem", E },
+		{ "Atmen geht heute gar nicht", E },
+		{ "atme wie ein Karpfen an Land", E },
+		{ "atmen geht heute gar nicht mehr so gut", U },
+		{ "das hat mich umgehauen, tolle Nachricht", R },
 	};
 	static const char *const yes[] = { "oh ja", "achja", "mhm", "hmhm",
 	    "ich f\u00fcrchte ja", "bef\u00fcrchte schon", "denk schon",
