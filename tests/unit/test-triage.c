@@ -4976,6 +4976,99 @@ test_tune51_es(void **state)
 	}
 }
 
+/*
+ * tune51 (de): an outside attack aimed at under-triage.  A "was wenn"
+ * question, then "it is so now" in a later sentence of the same SMS; a YES
+ * with a word in front or no word ("oh ja", "mhm", "denk schon"); small
+ * words glued to the symptom ("kriegkaumluft", "istumgefallen"); the clot
+ * feared loose or moving and "denke LE"; collapse in slang ("abgeklappt",
+ * "aus den Pantinen gehauen", "Filmriss"); breath too short to type or to
+ * lie down, and "bleibt die Luft weg"; "Atmung" judged; a leg full of water.
+ */
+static void
+test_tune51_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "was mach ich wenn ich Blut spucke? tu ich gerade", E },
+		{ "was tun wenn die Wade dick wird? ist bei mir gerade so", U },
+		{ "was wenn ich kaum Luft kriege? genau das ist jetzt", E },
+		{ "keine Atemnot. mach ich gerade \u00dcbungen", R },
+		{ "was mache ich wenn ich keine Luft bekomme? mach gerade Yoga", A },
+		{ "bekommekeineluft", E },
+		{ "kriegkaumluft", E },
+		{ "kannnichtmehratmen", E },
+		{ "istumgefallen", E },
+		{ "atemnotundbrustschmerzen", E },
+		{ "brustdruckundluftnot", E },
+		{ "keinelust", R },
+		{ "der Thrombus hat sich losgerissen", E },
+		{ "Gerinnsel ist weitergewandert glaub ich", E },
+		{ "denke LE", E },
+		{ "das Gerinnsel hat sich aufgel\u00f6st", R },
+		{ "die Thrombosespritze wurde verschoben", R },
+		{ "Le Mans war super", R },
+		{ "er ist einfach abgeklappt", E },
+		{ "Mama hat's aus den Pantinen gehauen", E },
+		{ "auf einmal Filmriss", E },
+		{ "hat ihn weggehauen, lag im Flur", E },
+		{ "das Handy lag im Bad", R },
+		{ "das hat mich aus den Latschen gehauen, so eine gute Nachricht", R },
+		{ "atmet wie ein Fisch an Land", E },
+		{ "kann nicht flach liegen sonst ersticke ich", E },
+		{ "kann kaum schreiben so kurzatmig", E },
+		{ "bin so au\u00dfer Atem dass ich kaum tippen kann", E },
+		{ "ihm bleibt st\u00e4ndig die Puste weg", E },
+		{ "mir bleibt beim Treppensteigen die Luft weg", U },
+		{ "kann kaum tippen, Finger kalt", R },
+		{ "Lunge ist heute nicht gut", U },
+		{ "die Atmung ist katastrophal", E },
+		{ "Atmung klappt \u00fcberhaupt nicht", E },
+		{ "Atmung ist gut, Bein auch", R },
+		{ "Bein voller Wasser", U },
+		{ "Wade ist wie vollgelaufen", U },
+		{ "Wade wie eine Wasserbombe", U },
+		{ "f\u00fchlt sich an wie Wasser in der Wade", U },
+		{ "Bein f\u00fchlt sich voll gut an", R },
+		{ "Atmen auch, krieg nicht genug", U },
+		{ "krieg nicht genug Schlaf", R },
+		{ "Papa klappt st\u00e4ndig weg", E },
+		{ "die Atmung ist heute mies", U },
+		{ "Mama ist umgeklappt", E },
+		{ "kann kaum eine Nachricht schreiben, so au\u00dfer Atem", E },
+		{ "Atmen geht heute gar nicht", E },
+		{ "atme wie ein Karpfen an Land", E },
+		{ "atmen geht heute gar nicht mehr so gut", U },
+		{ "das hat mich umgehauen, tolle Nachricht", R },
+	};
+	static const char *const yes[] = { "oh ja", "achja", "mhm", "hmhm",
+	    "ich f\u00fcrchte ja", "bef\u00fcrchte schon", "denk schon",
+	    "sieht so aus", "aha ja", "jo leider", "vermute schon" };
+	static const char *const notyes[] = { "ach so, nein", "ich denke nicht",
+	    "mhh nee", "ich denke schon besser", "ach nein" };
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
+	    sizeof notyes[0]; i++) {
+		int is_yes = i < sizeof yes / sizeof yes[0];
+		const char *a = is_yes ? yes[i] :
+		    notyes[i - sizeof yes / sizeof yes[0]];
+
+		triage_state_init(&st);
+		triage_step(rules, &st, "bin seit heute fr\u00fch kurzatmig", T0,
+		    &r);
+		assert_true(triage_question_pending(&st, T0 + 60));
+		triage_step(rules, &st, a, T0 + 60, &r);
+		if (is_yes && r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", a);
+		if (!is_yes && r.level != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", a);
+	}
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -5463,6 +5556,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune51_de),
 		cmocka_unit_test(test_tune51_es),
 		cmocka_unit_test(test_tune51_en),
 		cmocka_unit_test(test_split_message),
