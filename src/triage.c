@@ -1354,6 +1354,18 @@ triage_unsettled(const struct triage_result *res)
 	return 1;
 }
 
+/* Whether the kept fragment alone fired the safety net (chest, breath, blood). */
+static int
+triage_fragment_alarm(const struct triage_rules *tr,
+    const struct triage_state *st, int64_t now)
+{
+	struct triage_result	res;
+	struct step_read	rd;
+
+	triage_step_read(tr, st, st->prev, now, 0, &res, &rd);
+	return triage_result_has_rule(&res, "unsure_alarm");
+}
+
 /*
  * Whether a message that placed nowhere (triage_unsettled) looks cut
  * short, to be read with the next: no full stop, question or exclamation
@@ -1428,12 +1440,17 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 	/*
 	 * The message before, cut short ("my chest", "I can't"), and this
-	 * one read as one: the higher level is kept.  What the patient asks
-	 * of the service, an answer and an activity report are this
-	 * message's own.
+	 * one read as one, when this one is placed nowhere either, or when
+	 * it reports a symptom of its own ("feels crushed and I'm puffing")
+	 * and the one before named the chest, the breath or blood (the safety
+	 * net's words: "my chest"); never an answer, a request or an activity
+	 * report, whose meaning is their own.  The higher level is kept.
 	 */
 	if (st->prev_at != 0 && now - st->prev_at >= 0 &&
-	    now - st->prev_at <= TRIAGE_JOIN_WINDOW && triage_unsettled(res)) {
+	    now - st->prev_at <= TRIAGE_JOIN_WINDOW && (triage_unsettled(res) ||
+	    (res->own >= TRIAGE_URGENT && res->answer == TRIAGE_ANSWER_NONE &&
+	    res->request == TRIAGE_REQUEST_NONE && !res->activity.present &&
+	    triage_fragment_alarm(tr, st, now)))) {
 		/* The question was the fragment's to answer, not theirs. */
 		ost = *st;
 		ost.question = -1;
@@ -1451,7 +1468,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		}
 	}
 	triage_state_commit(tr, st, now, res, &rd);
-	triage_state_fragment(st, triage_unsettled(res) ? keep : "", now);
+	triage_state_fragment(st, triage_unsettled(res) && rd.denied == 0 &&
+	    rd.hypo == 0 ? keep : "", now);
 	free(joined);
 	if (rd.asked >= 0)
 		res->question = tr->concepts[rd.asked].id;
