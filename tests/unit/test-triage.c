@@ -5074,6 +5074,66 @@ test_tune51_de(void **state)
 }
 
 static void
+test_tune52_en(void **state)
+{
+	static const struct case_ c[] = {
+		/* A: a symptom inside a walk report or a greeting */
+		{ "went for a stroll, afterwards my calf felt like it was tearing apart", U },
+		{ "did 20 mins on the bike then it felt like a blade going into my calf", U },
+		{ "walked round the park, had to stop twice to catch my breath", U },
+		{ "hiya! in bed now and i feel smothered", U },
+		{ "went to the supermarket and the floor was spinning and my heart was pounding", U },
+		{ "walked 3km, had to stop once to tie my shoelace", R },
+		{ "had a lovely walk, didn't have to stop for breath once", R },
+		{ "the floor was wet so i slipped", R },
+		/* D: a clot in the lung or a heart attack in other words */
+		{ "i reckon the clot has gone into my lungs", E },
+		{ "worried its a clot, moved to my lung", E },
+		{ "i think im having a cardiac episode", E },
+		{ "could this be an mi", E },
+		{ "a cardiac nurse rang me", R },
+		/* F: struggling to breathe, softened */
+		{ "struggling a fair bit for breath", E },
+		{ "been struggling a little to get air", E },
+		{ "struggling a bit with the stockings", R },
+		/* G: a double negation affirms */
+		{ "i cant say im not short of breath and my chest hurts", E },
+		{ "it isnt as if i'm not breathless, chest hurts too", E },
+		{ "wouldnt say there's no chest pain, and i'm breathless", E },
+		{ "no chest pain and not breathless", R },
+		{ "not that i'm not grateful, thanks", R },
+	};
+	/* B: a yes to the follow-up question without a yes-word */
+	static const char *const yes[] = { "that as well", "i've got that too",
+	    "unfortunately", "it does now you mention it", "having that too",
+	    "it is a bit" };
+	static const char *const notyes[] = { "not that as well", "no not that too",
+	    "it doesn't" };
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
+	    sizeof notyes[0]; i++) {
+		int is_yes = i < sizeof yes / sizeof yes[0];
+		const char *a = is_yes ? yes[i] :
+		    notyes[i - sizeof yes / sizeof yes[0]];
+
+		triage_state_init(&st);
+		triage_step(rules, &st, "short of breath this afternoon", T0,
+		    &r);
+		assert_true(triage_question_pending(&st, T0 + 60));
+		triage_step(rules, &st, a, T0 + 60, &r);
+		if (is_yes && r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", a);
+		if (!is_yes && r.level != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", a);
+	}
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5560,6 +5620,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune52_en),
 		cmocka_unit_test(test_tune51_de),
 		cmocka_unit_test(test_tune51_es),
 		cmocka_unit_test(test_tune51_en),
