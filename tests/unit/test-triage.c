@@ -5102,6 +5102,9 @@ test_tune52_en(void **state)
 		{ "wouldnt say there's no chest pain, and i'm breathless", E },
 		{ "no chest pain and not breathless", R },
 		{ "not that i'm not grateful, thanks", R },
+		/* a late report of tightness, no body part named */
+		{ "hmm actually i've got a bit of pressure now", U },
+		{ "i have high blood pressure", R },
 	};
 	/* B: a yes to the follow-up question without a yes-word */
 	static const char *const yes[] = { "that as well", "i've got that too",
