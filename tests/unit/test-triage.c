@@ -5098,6 +5098,10 @@ test_tune52_es(void **state)
 		/* A catheter bag with blood, on blood thinners. */
 		{ "la bolsa de orina sale rosada", U },
 		{ "compr\u00e9 una bolsa roja", R },
+		/* Vomit with red bits or threads of blood. */
+		{ "vomit\u00e9 pedacitos rojizos", E },
+		{ "he devuelto y sal\u00edan hilitos de sangre", E },
+		{ "me han devuelto la camiseta roja", R },
 	};
 	/* B: a yes to the follow-up without a yes-word. */
 	static const char *const yes[] = { "tambi\u00e9n eso", "los dos",
