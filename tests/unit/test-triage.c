@@ -5137,6 +5137,64 @@ test_tune52_en(void **state)
 }
 
 static void
+test_tune52_es(void **state)
+{
+	/* A: the calf with an image of violence, in a walk report. */
+	static const struct case_ c[] = {
+		{ "fui a caminar y el gemelo como si me lo desgarraran", U },
+		{ "hola! pase\u00e9 20 minutos y la pierna como si me apu\u00f1alaran", U },
+		{ "la pantorrilla como rota", U },
+		{ "la pantorrilla como si nada, todo bien", R },
+		{ "no recupero el aliento", U },
+		/* F: struggling to breathe reworded. */
+		{ "hago mucho esfuerzo para respirar", E },
+		{ "respiro haciendo fuerza", E },
+		{ "me cuesta mucho respirar", E },
+		{ "hago esfuerzo para caminar", R },
+		{ "se le fue el aire y se puso azul", E },
+		/* D: a clot in the lung past a comma. */
+		{ "un co\u00e1gulo, creo que en el pulm\u00f3n", E },
+		{ "el trombo, se me fue al pulm\u00f3n", E },
+		{ "el trombo, no en el pulm\u00f3n gracias a dios", R },
+		/* G: a double negation. */
+		{ "no digo que no me duela el pecho, y me cuesta respirar", E },
+		/* A catheter bag with blood, on blood thinners. */
+		{ "la bolsa de orina sale rosada", U },
+		{ "compr\u00e9 una bolsa roja", R },
+		/* Vomit with red bits or threads of blood. */
+		{ "vomit\u00e9 pedacitos rojizos", E },
+		{ "he devuelto y sal\u00edan hilitos de sangre", E },
+		{ "me han devuelto la camiseta roja", R },
+	};
+	/* B: a yes to the follow-up without a yes-word. */
+	static const char *const yes[] = { "tambi\u00e9n eso", "los dos",
+	    "tengo ambas cosas", "desgraciadamente", "la tengo" };
+	/* C: a what-if, then "that is how I am now". */
+	static const char *const h1[] = {
+	    "\u00bfqu\u00e9 pasa si me duele el pecho y me falta el aire?",
+	    "as\u00ed mismo estoy" };
+	static const enum triage_level w1[] = { U, E };
+	static const char *const h2[] = { "\u00bfqu\u00e9 hago si toso sangre?",
+	    "eso es lo que tengo" };
+	static const enum triage_level w2[] = { A, E };
+	static const char *const h3[] = { "\u00bfy si se me hincha la pierna?",
+	    "as\u00ed estoy mejor" };
+	static const enum triage_level w3[] = { A, R };
+	static const enum triage_level wy[] = { U, E };
+	size_t i;
+
+	CHECK(c);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		const char *m[] = { "me falta el aire", yes[i] };
+
+		conv(m, wy, NULL, 2);
+	}
+	conv(h1, w1, NULL, 2);
+	conv(h2, w2, NULL, 2);
+	conv(h3, w3, NULL, 2);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5623,6 +5681,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune52_es),
 		cmocka_unit_test(test_tune52_en),
 		cmocka_unit_test(test_tune51_de),
 		cmocka_unit_test(test_tune51_es),
