@@ -1373,7 +1373,7 @@ triage_fragment_alarm(const struct triage_rules *tr,
  * the last of those or a comma, semicolon or colon) of one to
  * TRIAGE_FRAGMENT_WORDS words.  Kept in the state when it is.
  */
-#define TRIAGE_FRAGMENT_WORDS	4
+#define TRIAGE_FRAGMENT_WORDS	6
 
 static void
 triage_state_fragment(struct triage_state *st, const char *text, int64_t now)

@@ -4690,6 +4690,7 @@ test_split_message(void **state)
 		{ "ich kann nicht", "atmen", TRIAGE_JOIN_WINDOW + 60, TRIAGE_URGENT },
 		{ "I coughed.", "and there was blood", 20, TRIAGE_URGENT },
 		{ "my chest", "feels crushed and I'm puffing", 30, TRIAGE_EMERGENCY },
+		{ "I threw up and there was", "blood in it", 30, TRIAGE_EMERGENCY },
 		{ "meine Brust", "f\u00fchlt sich zugeschn\u00fcrt an und ich bin kurzatmig", 30, TRIAGE_EMERGENCY },
 		/* a denial is no fragment */
 		{ "keine brustschmerzen", "aber luft krieg ich schlecht", 30, TRIAGE_URGENT },
