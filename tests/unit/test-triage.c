@@ -5088,12 +5088,20 @@ test_tune52_de(void **state)
 		{ "ich w\u00fcrde nicht sagen dass ich keine Atemnot hab, und die Brust dr\u00fcckt", E },
 		{ "Thrombose, jetzt wohl in der Lunge", E },
 		{ "glaub ich hab einen Lungeninfarkt", E },
+		{ "er spuckt Blut", E },
 		{ "LE? ich hab Panik", E },
 		{ "Kn\u00f6chel geschwollen und blau, nicht angesto\u00dfen, nehme Xarelto", U },
 		{ "hab keine M\u00fche beim Atmen", R },
 		{ "Pause gemacht und Kaffee getrunken", R },
 		{ "musste kurz stehen bleiben um die Schuhe zu binden", R },
 		{ "hab mir die Lunge aus dem Leib gelacht beim Film mit Oma", R },
+	};
+	static const char *const whatif[][2] = {
+		{ "was wenn ich Blut spucke?", "hatte ich heute fr\u00fch" },
+		{ "was wenn ich ohnm\u00e4chtig werde?", "ging mir vorhin genau so" },
+		{ "was wenn ich Brustschmerzen und Atemnot kriege?", "mir geht's gerade so" },
+		{ "was ist wenn man Blut erbricht?", "genau das hab ich gerade" },
+		{ "was wenn ich Blut spucke?", "das hab ich leider" },
 	};
 	static const char *const yes[] = { "ja das auch", "selbstverst\u00e4ndlich",
 	    "auf alle F\u00e4lle", "hab ich auch leider", "definitiv", "beide" };
@@ -5104,6 +5112,15 @@ test_tune52_de(void **state)
 
 	(void)state;
 	CHECK(c);
+	for (i = 0; i < sizeof whatif / sizeof whatif[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, whatif[i][0], T0, &r);
+		if (r.level != TRIAGE_ADVICE)
+			fail_msg("\"%s\" was no question", whatif[i][0]);
+		triage_step(rules, &st, whatif[i][1], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", whatif[i][1]);
+	}
 	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
 	    sizeof notyes[0]; i++) {
 		int is_yes = i < sizeof yes / sizeof yes[0];
