@@ -5079,7 +5079,7 @@ test_tune52_de(void **state)
 	static const struct case_ c[] = {
 		{ "5 km gewandert, danach hat sich die Wade angef\u00fchlt als w\u00e4r was gerissen", U },
 		{ "war spazieren, am Schluss als w\u00fcrde die Wade platzen", U },
-		{ "Runde um den Block, musste dauernd anhalten um Luft zu schnappen", U },
+		{ "Runde um den Block, musste dauernd anhalten um Luft zu holen", U },
 		{ "kurz einkaufen, musste alle paar Meter stehenbleiben zum Verschnaufen", U },
 		{ "muss echt hart arbeiten um Luft zu kriegen", E },
 		{ "hab gro\u00dfe M\u00fche beim Atmen", E },
