@@ -5196,6 +5196,72 @@ test_tune52_es(void **state)
 }
 
 static void
+test_tune52_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "5 km gewandert, danach hat sich die Wade angef\u00fchlt als w\u00e4r was gerissen", U },
+		{ "war spazieren, am Schluss als w\u00fcrde die Wade platzen", U },
+		{ "Runde um den Block, musste dauernd anhalten um Luft zu holen", U },
+		{ "kurz einkaufen, musste alle paar Meter stehenbleiben zum Verschnaufen", U },
+		{ "muss echt hart arbeiten um Luft zu kriegen", E },
+		{ "hab gro\u00dfe M\u00fche beim Atmen", E },
+		{ "Atmen kostet mich richtig Kraft", E },
+		{ "tu mich echt schwer beim Atmen", E },
+		{ "ich w\u00fcrde nicht sagen dass ich keine Atemnot hab, und die Brust dr\u00fcckt", E },
+		{ "Thrombose, jetzt wohl in der Lunge", E },
+		{ "glaub ich hab einen Lungeninfarkt", E },
+		{ "er spuckt Blut", E },
+		{ "LE? ich hab Panik", E },
+		{ "Kn\u00f6chel geschwollen und blau, nicht angesto\u00dfen, nehme Xarelto", U },
+		{ "hab keine M\u00fche beim Atmen", R },
+		{ "Pause gemacht und Kaffee getrunken", R },
+		{ "musste kurz stehen bleiben um die Schuhe zu binden", R },
+		{ "hab mir die Lunge aus dem Leib gelacht beim Film mit Oma", R },
+	};
+	static const char *const whatif[][2] = {
+		{ "was wenn ich Blut spucke?", "hatte ich heute fr\u00fch" },
+		{ "was wenn ich ohnm\u00e4chtig werde?", "ging mir vorhin genau so" },
+		{ "was wenn ich Brustschmerzen und Atemnot kriege?", "mir geht's gerade so" },
+		{ "was ist wenn man Blut erbricht?", "genau das hab ich gerade" },
+		{ "was wenn ich Blut spucke?", "das hab ich leider" },
+	};
+	static const char *const yes[] = { "ja das auch", "selbstverst\u00e4ndlich",
+	    "auf alle F\u00e4lle", "hab ich auch leider", "definitiv", "beide" };
+	static const char *const notyes[] = { "nat\u00fcrlich nicht", "beides nicht" };
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i;
+
+	(void)state;
+	CHECK(c);
+	for (i = 0; i < sizeof whatif / sizeof whatif[0]; i++) {
+		triage_state_init(&st);
+		triage_step(rules, &st, whatif[i][0], T0, &r);
+		if (r.level != TRIAGE_ADVICE)
+			fail_msg("\"%s\" was no question", whatif[i][0]);
+		triage_step(rules, &st, whatif[i][1], T0 + 60, &r);
+		if (r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", whatif[i][1]);
+	}
+	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
+	    sizeof notyes[0]; i++) {
+		int is_yes = i < sizeof yes / sizeof yes[0];
+		const char *a = is_yes ? yes[i] :
+		    notyes[i - sizeof yes / sizeof yes[0]];
+
+		triage_state_init(&st);
+		triage_step(rules, &st, "bin seit heute fr\u00fch kurzatmig", T0,
+		    &r);
+		assert_true(triage_question_pending(&st, T0 + 60));
+		triage_step(rules, &st, a, T0 + 60, &r);
+		if (is_yes && r.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" did not escalate", a);
+		if (!is_yes && r.level != TRIAGE_URGENT)
+			fail_msg("\"%s\" escalated", a);
+	}
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5682,6 +5748,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune52_de),
 		cmocka_unit_test(test_tune52_es),
 		cmocka_unit_test(test_tune52_en),
 		cmocka_unit_test(test_tune51_de),
