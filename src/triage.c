@@ -1367,11 +1367,12 @@ triage_fragment_alarm(const struct triage_rules *tr,
 }
 
 /*
- * Whether a message that placed nowhere (triage_unsettled) looks cut
- * short, to be read with the next: no full stop, question or exclamation
- * mark at its end, and its last clause (after
- * the last of those or a comma, semicolon or colon) of one to
- * TRIAGE_FRAGMENT_WORDS words.  Kept in the state when it is.
+ * Keeps text in the state, to be read with the next message, when it
+ * looks cut short: no full stop, question or exclamation mark at its end,
+ * its last clause (after the last of those or a comma, semicolon or colon)
+ * of one to TRIAGE_FRAGMENT_WORDS words, and short enough to keep.  The
+ * caller passes "" for a message that placed somewhere (triage_unsettled),
+ * a denial or a "what if".  Any earlier fragment is dropped.
  */
 #define TRIAGE_FRAGMENT_WORDS	6
 
