@@ -239,6 +239,8 @@ floor "$C/de-tune52a.tsv" 99.9 99.9 0
 floor "$C/en-tune52b.tsv" 99.9 94.6 0
 floor "$C/es-tune52b.tsv" 99.9 93.8 0
 floor "$C/de-tune52b.tsv" 99.9 95.8 0
+floor "$C/de-tune53.tsv" 99.9 98.5 0
+floor "$C/de-tune54.tsv" 99.9 97.3 0
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1

@@ -4982,6 +4982,24 @@ test_tune51_es(void **state)
 }
 
 /*
+ * tune53/54 (de): a Swiss nosebleed that does not stop or has lasted;
+ * very bad air, or sitting down again and again, as a sign of severity.
+ */
+static void
+test_tune53_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "d Naseblüete hört nöd uf, scho 20 min, nimm Xarelto", U },
+		{ "hatte kurz Nasebluete, jetzt wieder gut", R },
+		{ "krieg ganz schlecht Luft seit dem Mittag", E },
+		{ "muss mich alle paar Schritte hinsetzen, so kurzatmig", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
  * tune51 (de): an outside attack aimed at under-triage.  A "was wenn"
  * question, then "it is so now" in a later sentence of the same SMS; a YES
  * with a word in front or no word ("oh ja", "mhm", "denk schon"); small
@@ -5748,6 +5766,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune53_de),
 		cmocka_unit_test(test_tune52_de),
 		cmocka_unit_test(test_tune52_es),
 		cmocka_unit_test(test_tune52_en),
