@@ -1354,35 +1354,26 @@ triage_unsettled(const struct triage_result *res)
 	return 1;
 }
 
-/* Whether the kept fragment alone fired the safety net (chest, breath, blood). */
-static int
-triage_fragment_alarm(const struct triage_rules *tr,
-    const struct triage_state *st, int64_t now)
-{
-	struct triage_result	res;
-	struct step_read	rd;
-
-	triage_step_read(tr, st, st->prev, now, 0, &res, &rd);
-	return triage_result_has_rule(&res, "unsure_alarm");
-}
-
 /*
  * Keeps text in the state, to be read with the next message, when it
  * looks cut short: no full stop, question or exclamation mark at its end,
  * its last clause (after the last of those or a comma, semicolon or colon)
  * of one to TRIAGE_FRAGMENT_WORDS words, and short enough to keep.  The
  * caller passes "" for a message that placed somewhere (triage_unsettled),
- * a denial or a "what if".  Any earlier fragment is dropped.
+ * a denial or a "what if", and whether it fired the safety net (it named
+ * the chest, the breath or blood).  Any earlier fragment is dropped.
  */
 #define TRIAGE_FRAGMENT_WORDS	6
 
 static void
-triage_state_fragment(struct triage_state *st, const char *text, int64_t now)
+triage_state_fragment(struct triage_state *st, const char *text, int alarm,
+    int64_t now)
 {
 	size_t	len = strlen(text), i;
 	int	words = 0, in = 0;
 
 	st->prev_at = 0;
+	st->prev_alarm = 0;
 	st->prev[0] = '\0';
 	while (len > 0 && isspace((unsigned char)text[len - 1]))
 		len--;
@@ -1406,6 +1397,7 @@ triage_state_fragment(struct triage_state *st, const char *text, int64_t now)
 	memcpy(st->prev, text, len);
 	st->prev[len] = '\0';
 	st->prev_at = now;
+	st->prev_alarm = alarm;
 }
 
 /*
@@ -1451,7 +1443,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	    now - st->prev_at <= TRIAGE_JOIN_WINDOW && (triage_unsettled(res) ||
 	    (res->own >= TRIAGE_URGENT && res->answer == TRIAGE_ANSWER_NONE &&
 	    res->request == TRIAGE_REQUEST_NONE && !res->activity.present &&
-	    triage_fragment_alarm(tr, st, now)))) {
+	    st->prev_alarm))) {
 		/* The question was the fragment's to answer, not theirs. */
 		ost = *st;
 		ost.question = -1;
@@ -1470,7 +1462,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	}
 	triage_state_commit(tr, st, now, res, &rd);
 	triage_state_fragment(st, triage_unsettled(res) && rd.denied == 0 &&
-	    rd.hypo == 0 ? keep : "", now);
+	    rd.hypo == 0 ? keep : "",
+	    triage_result_has_rule(res, "unsure_alarm"), now);
 	free(joined);
 	if (rd.asked >= 0)
 		res->question = tr->concepts[rd.asked].id;
@@ -1576,8 +1569,11 @@ triage_state_format(const struct triage_rules *tr, const struct triage_state *st
 	triage_state_times(b, tr, "c", st->seen_at);
 	triage_state_times(b, tr, "h", st->hypo_at);
 	triage_state_times(b, tr, "g", st->gone_at);
-	if (st->prev_at != 0)
+	if (st->prev_at != 0) {
 		triage_state_text(b, "prev", st->prev_at, st->prev);
+		if (st->prev_alarm)
+			evbuffer_add_printf(b, " prevalarm=1");
+	}
 	return xevbuffer_take(b);
 }
 
@@ -1633,9 +1629,9 @@ static int
 triage_state_text_parse(const char *s, int64_t *at, char *out, size_t size)
 {
 	const char	*colon = strchr(s, ':');
-	char		 num[24];
+	char		 num[24], hex[3], *end;
 	size_t		 o = 0;
-	unsigned	 x;
+	long		 x;
 
 	if (colon == NULL || (size_t)(colon - s) >= sizeof num)
 		return -1;
@@ -1648,8 +1644,12 @@ triage_state_text_parse(const char *s, int64_t *at, char *out, size_t size)
 			return -1;
 		if (*s == '%') {
 			if (!isxdigit((unsigned char)s[1]) ||
-			    !isxdigit((unsigned char)s[2]) ||
-			    sscanf(s + 1, "%2x", &x) != 1 || x == 0)
+			    !isxdigit((unsigned char)s[2]))
+				return -1;
+			memcpy(hex, s + 1, 2);
+			hex[2] = '\0';
+			x = strtol(hex, &end, 16);
+			if (*end != '\0' || x <= 0 || x > 0xff)
 				return -1;
 			out[o++] = (char)x;
 			s += 2;
@@ -1688,6 +1688,8 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 			rc = triage_state_time(eq, &st->asked_at);
 		else if (strcmp(tok, "ask") == 0)
 			st->question = triage_state_concept(tr, eq);
+		else if (strcmp(tok, "prevalarm") == 0)
+			st->prev_alarm = strcmp(eq, "1") == 0;
 		else if (strcmp(tok, "prev") == 0)
 			rc = triage_state_text_parse(eq, &st->prev_at, st->prev,
 			    sizeof st->prev);

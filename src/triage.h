@@ -65,6 +65,7 @@ struct triage_state {
 	 * one, within TRIAGE_JOIN_WINDOW, is also read joined to it.
 	 */
 	int64_t			prev_at;	/* 0: none */
+	int			prev_alarm;	/* it fired unsure_alarm */
 	char			prev[TRIAGE_PREV_SIZE];
 };
 

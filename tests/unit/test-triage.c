@@ -2032,20 +2032,31 @@ test_tune25_es(void **state)
  * "im" before a question is supposing.
  */
 static enum triage_level answer_level(const char *);
+static enum triage_level answer_level_after(const char *, const char *);
 
-/* Each of yes[] escalates the pending question's urgent; none of no[] does. */
+/*
+ * After first (NULL: answer_level's English message), each of yes[]
+ * escalates the pending question's urgent; none of no[] does.
+ */
 static void
-check_answers(const char *const *yes, size_t nyes, const char *const *no,
-    size_t nno)
+check_answers_after(const char *first, const char *const *yes, size_t nyes,
+    const char *const *no, size_t nno)
 {
 	size_t	i;
 
 	for (i = 0; i < nyes; i++)
-		if (answer_level(yes[i]) != TRIAGE_EMERGENCY)
+		if (answer_level_after(first, yes[i]) != TRIAGE_EMERGENCY)
 			fail_msg("\"%s\" did not escalate", yes[i]);
 	for (i = 0; i < nno; i++)
-		if (answer_level(no[i]) != TRIAGE_URGENT)
+		if (answer_level_after(first, no[i]) != TRIAGE_URGENT)
 			fail_msg("\"%s\" escalated", no[i]);
+}
+
+static void
+check_answers(const char *const *yes, size_t nyes, const char *const *no,
+    size_t nno)
+{
+	check_answers_after(NULL, yes, nyes, no, nno);
 }
 
 static void
@@ -2098,8 +2109,8 @@ test_tune25_de(void **state)
 	    "Freili net", "leider nein" };
 
 	CHECK(c);
-	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
-	    sizeof notyes / sizeof notyes[0]);
+	check_answers(yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
 /*
@@ -2152,8 +2163,8 @@ test_tune26_en(void **state)
 	static const char *const notyes[] = { "n o", "N-O-P-E" };
 
 	CHECK(c);
-	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
-	    sizeof notyes / sizeof notyes[0]);
+	check_answers(yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
 /*
@@ -2451,8 +2462,8 @@ test_tune28_es(void **state)
 	    "obviamente mejor", "mucho mejor", "eso es todo, gracias" };
 
 	CHECK(c);
-	check_answers(yes, sizeof yes / sizeof yes[0], notyes,
-	    sizeof notyes / sizeof notyes[0]);
+	check_answers(yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
 /*
@@ -5068,28 +5079,11 @@ test_tune51_de(void **state)
 	    "sieht so aus", "aha ja", "jo leider", "vermute schon" };
 	static const char *const notyes[] = { "ach so, nein", "ich denke nicht",
 	    "mhh nee", "ich denke schon besser", "ach nein" };
-	struct triage_state	st;
-	struct triage_result	r;
-	size_t			i;
 
 	(void)state;
 	CHECK(c);
-	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
-	    sizeof notyes[0]; i++) {
-		int is_yes = i < sizeof yes / sizeof yes[0];
-		const char *a = is_yes ? yes[i] :
-		    notyes[i - sizeof yes / sizeof yes[0]];
-
-		triage_state_init(&st);
-		triage_step(rules, &st, "bin seit heute fr\u00fch kurzatmig", T0,
-		    &r);
-		assert_true(triage_question_pending(&st, T0 + 60));
-		triage_step(rules, &st, a, T0 + 60, &r);
-		if (is_yes && r.level != TRIAGE_EMERGENCY)
-			fail_msg("\"%s\" did not escalate", a);
-		if (!is_yes && r.level != TRIAGE_URGENT)
-			fail_msg("\"%s\" escalated", a);
-	}
+	check_answers_after("bin seit heute fr\u00fch kurzatmig", yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
 static void
@@ -5131,28 +5125,11 @@ test_tune52_en(void **state)
 	    "it is a bit" };
 	static const char *const notyes[] = { "not that as well", "no not that too",
 	    "it doesn't" };
-	struct triage_state	st;
-	struct triage_result	r;
-	size_t			i;
 
 	(void)state;
 	CHECK(c);
-	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
-	    sizeof notyes[0]; i++) {
-		int is_yes = i < sizeof yes / sizeof yes[0];
-		const char *a = is_yes ? yes[i] :
-		    notyes[i - sizeof yes / sizeof yes[0]];
-
-		triage_state_init(&st);
-		triage_step(rules, &st, "short of breath this afternoon", T0,
-		    &r);
-		assert_true(triage_question_pending(&st, T0 + 60));
-		triage_step(rules, &st, a, T0 + 60, &r);
-		if (is_yes && r.level != TRIAGE_EMERGENCY)
-			fail_msg("\"%s\" did not escalate", a);
-		if (!is_yes && r.level != TRIAGE_URGENT)
-			fail_msg("\"%s\" escalated", a);
-	}
+	check_answers_after("short of breath this afternoon", yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
 static void
@@ -5261,22 +5238,8 @@ test_tune52_de(void **state)
 		if (r.level != TRIAGE_EMERGENCY)
 			fail_msg("\"%s\" did not escalate", whatif[i][1]);
 	}
-	for (i = 0; i < sizeof yes / sizeof yes[0] + sizeof notyes /
-	    sizeof notyes[0]; i++) {
-		int is_yes = i < sizeof yes / sizeof yes[0];
-		const char *a = is_yes ? yes[i] :
-		    notyes[i - sizeof yes / sizeof yes[0]];
-
-		triage_state_init(&st);
-		triage_step(rules, &st, "bin seit heute fr\u00fch kurzatmig", T0,
-		    &r);
-		assert_true(triage_question_pending(&st, T0 + 60));
-		triage_step(rules, &st, a, T0 + 60, &r);
-		if (is_yes && r.level != TRIAGE_EMERGENCY)
-			fail_msg("\"%s\" did not escalate", a);
-		if (!is_yes && r.level != TRIAGE_URGENT)
-			fail_msg("\"%s\" escalated", a);
-	}
+	check_answers_after("bin seit heute fr\u00fch kurzatmig", yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
 static void
@@ -5410,18 +5373,28 @@ test_paraphrases(void **state)
 	CHECK(c);
 }
 
-/* The level of an answer to the chest-pain question a breathless patient was asked. */
+/*
+ * The level of an answer to the chest-pain question a breathless patient
+ * was asked, after first (NULL: "a bit breathless since this morning").
+ */
 static enum triage_level
-answer_level(const char *answer)
+answer_level_after(const char *first, const char *answer)
 {
 	struct triage_state	st;
 	struct triage_result	r;
 
 	triage_state_init(&st);
-	triage_step(rules, &st, "a bit breathless since this morning", T0, &r);
+	triage_step(rules, &st, first != NULL ? first :
+	    "a bit breathless since this morning", T0, &r);
 	assert_true(triage_question_pending(&st, T0 + 60));
 	triage_step(rules, &st, answer, T0 + 60, &r);
 	return r.level;
+}
+
+static enum triage_level
+answer_level(const char *answer)
+{
+	return answer_level_after(NULL, answer);
 }
 
 /*
