@@ -277,6 +277,10 @@ floor "$C/de-heldback20.tsv" 99.9 96.5 2
 floor "$C/en-heldback21.tsv" 99.9 99.2 0
 floor "$C/es-heldback21.tsv" 99.9 97.2 0
 floor "$C/de-heldback21.tsv" 94.9 96.5 4
+floor "$C/en-heldback22.tsv" 99.9 97.4 1
+floor "$C/es-heldback22.tsv" 99.9 96.6 2
+floor "$C/de-heldback22.tsv" 97.5 94.7 8
+floor "$C/de-heldback22b.tsv" 88.5 90.9 10
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
