@@ -92,6 +92,8 @@ struct lit_entry {
 
 static void	lit_alt(struct lit_walk *, struct lit_cnf *);
 
+enum { LOOK_NONE, LOOK_NOT, LOOK_MUST };	/* lit_group's *look */
+
 static void
 lit_clause_free(struct lit_clause *cl)
 {
@@ -259,7 +261,11 @@ lit_quant(struct lit_walk *w, unsigned *min)
 
 /*
  * A group, from just after its '('.  Sets *look for a lookaround, whose
- * text is not part of the match.
+ * text is not part of the match: LOOK_NOT for a negative one, whose text
+ * must not be there, LOOK_MUST for a positive one, whose text must be in
+ * the subject all the same.  A lookbehind's text ends where it stands, so a
+ * word start before it says nothing of its text; a lookahead's text starts
+ * there, so what follows the group says nothing of its end.
  */
 static void
 lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
@@ -267,7 +273,7 @@ lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
 	const char	*p = w->p, *q;
 
 	memset(sub, 0, sizeof *sub);
-	*look = 0;
+	*look = LOOK_NONE;
 	if (*p == '*') {		/* a verb */
 		w->bad = 1;
 		return;
@@ -277,11 +283,13 @@ lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
 		if (*p == ':' || *p == '>')
 			p++;
 		else if (*p == '=' || *p == '!') {
-			*look = 1;
+			*look = *p == '=' ? LOOK_MUST : LOOK_NOT;
+			w->endbound = 0;
 			p++;
 		} else if (p[0] == '<' && (p[1] == '=' || p[1] == '!')) {
 			/* Its length is counted in bytes without UTF. */
-			*look = 1;
+			*look = p[1] == '=' ? LOOK_MUST : LOOK_NOT;
+			w->bound = 0;
 			p += 2;
 			for (q = p; *q != '\0' && *q != ')'; q++)
 				if ((unsigned char)*q >= 0x80)
@@ -402,6 +410,44 @@ lit_class(struct lit_walk *w)
 }
 
 /*
+ * 1 if the class whose text starts at p (just after its '[') is a few marks
+ * and symbols that have no case and are no word characters ("[.!?]",
+ * "[¿?]"), each then put in cl: one of them must be there.  Else 0, cl
+ * left empty.
+ */
+static int
+lit_class_marks(const char *p, struct lit_clause *cl)
+{
+	const char	*q;
+	size_t		 n;
+
+	if (*p == '^' || *p == ']')
+		return 0;
+	for (; *p != ']'; p += n) {
+		n = 1;
+		if (*p == '\\' && lit_punct((unsigned char)p[1]))
+			p++;
+		else if ((unsigned char)*p >= 0x80) {
+			for (q = p + 1; ((unsigned char)*q & 0xc0) == 0x80; q++)
+				;
+			n = (size_t)(q - p);
+			if (!lit_caseless_symbol(p, n))
+				break;
+		} else if (*p == '\\' || *p == '[' || *p == '\0' ||
+		    (*p == '-' && p[1] != ']') || *p <= ' ' || *p == 0x7f ||
+		    lit_is_word((unsigned char)*p))
+			break;
+		if (cl->n == 8)
+			break;
+		lit_clause_add(cl, p, n);
+	}
+	if (*p == ']' && cl->n > 0)
+		return 1;
+	lit_clause_free(cl);
+	return 0;
+}
+
+/*
  * The ']' that closes the class starting at p (its '['), or the NUL ending
  * the pattern: a ']' first, or first after '^', is a member.
  */
@@ -460,7 +506,9 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 	const char	*mb = NULL;
 	size_t		 len = 0, mblen = 0;
 	unsigned	 min;
+	struct lit_clause cl = { NULL, 0 };
 	int		 c, look, rep, wide, start, saved, endclass = 0;
+	int		 marks = 0;
 
 	memset(cnf, 0, sizeof *cnf);
 	while (!w->bad && *w->p != '\0' && *w->p != '|' && *w->p != ')') {
@@ -477,13 +525,15 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			if (!w->bad)
 				lit_quant(w, &min);
 			lit_flush(cnf, run, &len);
-			while (!w->bad && !look && min > 0 && sub.n > 0) {
+			while (!w->bad && look != LOOK_NOT && min > 0 &&
+			    sub.n > 0) {
 				lit_cnf_add(cnf, &sub.c[sub.n - 1]);
 				sub.n--;
 			}
 			lit_cnf_free(&sub);
 			continue;
 		case '[':
+			marks = lit_class_marks(w->p, &cl);
 			c = lit_class(w);
 			break;
 		case '\\':
@@ -559,6 +609,14 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			continue;
 		}
 		mblen = 0;
+		if (marks) {	/* one of the class's marks is there */
+			marks = 0;
+			if (min > 0) {
+				lit_flush(cnf, run, &len);
+				lit_cnf_add(cnf, &cl);
+			}
+			lit_clause_free(&cl);
+		}
 		if (c == -1 || min == 0) {
 			/* \W+ or \s+ after a word: the word ends there. */
 			if (c == -1 && endclass && min > 0)
@@ -589,6 +647,7 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 		if (rep)	/* "ab+c": "ab" is there, "abc" need not be */
 			lit_flush(cnf, run, &len);
 	}
+	lit_clause_free(&cl);
 	if (w->endbound && !w->bad)	/* "(no|not)\b": each branch ends a word */
 		lit_end_word(run, &len);
 	lit_flush(cnf, run, &len);

@@ -819,6 +819,21 @@ test_literal_walk(void **state)
 	/* A lookaround is not part of the match: it requires nothing. */
 	assert_false(may_match("and\\W+(?=now)", "now then"));
 	assert_true(may_match("and\\W+(?!now)", "and then"));
+	/* but a positive one's text must be there all the same */
+	assert_false(may_match("(?<=\\bnose\\s)bleed", "nasal bleed"));
+	assert_true(may_match("(?<=\\bnose\\s)bleed", "NOSE bleed"));
+	assert_false(may_match("\\bbad(?=\\W+(leg|calf))", "bad day"));
+	assert_true(may_match("\\bbad(?=\\W+(leg|calf))", "bad calf"));
+	/* A lookbehind's text ends, a lookahead's starts, where it stands. */
+	assert_true(may_match("\\b(?<=ab)", "xab "));
+	assert_true(may_match("(?=abc)\\b", " abcd"));
+	/* A class of marks or symbols: one of them must be there. */
+	assert_false(may_match("[\xc2\xbf?]", "what"));
+	assert_true(may_match("[\xc2\xbf?]", "what?"));
+	assert_true(may_match("[\xc2\xbf?]", "\xc2\xbfqu\xc3\xa9"));
+	assert_false(may_match("x[.!\\]]", "x y"));
+	assert_true(may_match("x[.!\\]]", "x]"));
+	assert_true(may_match("a[.-?]", "a/"));	/* a range */
 	/* A class of one letter is that letter: "m[i]en" needs "mien". */
 	assert_false(may_match("\\bm[i]en\\b", "mi en"));
 	assert_true(may_match("\\bm[i]en\\b", "MIEN"));
