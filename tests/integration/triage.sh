@@ -241,6 +241,9 @@ floor "$C/es-tune52b.tsv" 99.9 93.8 0
 floor "$C/de-tune52b.tsv" 99.9 95.8 0
 floor "$C/de-tune53.tsv" 99.9 98.5 0
 floor "$C/de-tune54.tsv" 99.9 97.3 0
+floor "$C/de-tune55.tsv" 83.2 84.4 16
+floor "$C/de-tune56.tsv" 83.6 84.7 13
+floor "$C/de-tune57.tsv" 97.5 95.9 3
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
