@@ -244,6 +244,8 @@ floor "$C/de-tune54.tsv" 99.9 97.3 0
 floor "$C/de-tune55.tsv" 83.2 84.4 16
 floor "$C/de-tune56.tsv" 83.6 84.7 13
 floor "$C/de-tune57.tsv" 97.5 95.9 3
+floor "$C/de-tune58a.tsv" 99.9 98.3 1
+floor "$C/de-tune58b.tsv" 42.3 68.3 49
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
