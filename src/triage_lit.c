@@ -622,7 +622,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 			if (c == -1 && endclass && min > 0)
 				lit_end_word(run, &len);
 			lit_flush(cnf, run, &len);
-			w->bound = 0;
+			/* and a word character after it starts a word */
+			w->bound = c == -1 && endclass && min > 0;
 			endclass = 0;
 			continue;
 		}

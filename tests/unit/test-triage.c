@@ -834,6 +834,10 @@ test_literal_walk(void **state)
 	assert_false(may_match("x[.!\\]]", "x y"));
 	assert_true(may_match("x[.!\\]]", "x]"));
 	assert_true(may_match("a[.-?]", "a/"));	/* a range */
+	/* A word character after \W+ or \s+ starts a word; after \W* not. */
+	assert_false(may_match("\\bgot\\W+p\\W+e\\b", "got help here"));
+	assert_true(may_match("\\bgot\\W+p\\W+e\\b", "got P.E."));
+	assert_true(may_match("\\bgot\\W*pe\\b", "gotpe"));
 	/* A class of one letter is that letter: "m[i]en" needs "mien". */
 	assert_false(may_match("\\bm[i]en\\b", "mi en"));
 	assert_true(may_match("\\bm[i]en\\b", "MIEN"));
