@@ -321,8 +321,9 @@ lit_group(struct lit_walk *w, struct lit_cnf *sub, int *look)
  * 1 if the UTF-8 character s[0, n) is a symbol that caseless matching
  * pairs with no other character, so its bytes may be literal text: the
  * pictographs and emoji (U+1F300-U+1FAFF), the miscellaneous symbols and
- * dingbats (U+2600-U+27BF), and the inverted marks (U+00A1, U+00BF).  No
- * letter is among them.
+ * dingbats (U+2600-U+27BF), the inverted marks (U+00A1, U+00BF), and the
+ * zero width joiner and variation selectors that follow emoji (U+200D,
+ * U+FE00-U+FE0F).  No letter is among them.
  */
 static int
 lit_caseless_symbol(const char *s, size_t n)
@@ -335,7 +336,8 @@ lit_caseless_symbol(const char *s, size_t n)
 	if (n == 3) {
 		cp = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
 		    (u[2] & 0x3f);
-		return cp >= 0x2600 && cp <= 0x27bf;
+		return (cp >= 0x2600 && cp <= 0x27bf) || cp == 0x200d ||
+		    (cp >= 0xfe00 && cp <= 0xfe0f);
 	}
 	if (n == 4) {
 		cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
@@ -410,9 +412,10 @@ lit_class(struct lit_walk *w)
 }
 
 /*
- * 1 if the class whose text starts at p (just after its '[') is a few marks
- * and symbols that have no case and are no word characters ("[.!?]",
- * "[¿?]"), each then put in cl: one of them must be there.  Else 0, cl
+ * 1 if the class whose text starts at p (just after its '[') is a few marks,
+ * symbols and control characters that have no case and are no word
+ * characters ("[.!?\\n]", "[¿?]"), each then put in cl: one of them must be
+ * there.  Else 0, cl
  * left empty.
  */
 static int
@@ -427,7 +430,13 @@ lit_class_marks(const char *p, struct lit_clause *cl)
 		n = 1;
 		if (*p == '\\' && lit_punct((unsigned char)p[1]))
 			p++;
-		else if ((unsigned char)*p >= 0x80) {
+		else if (*p == '\\' && (p[1] == 'n' || p[1] == 't' ||
+		    p[1] == 'r')) {	/* a control character, no case */
+			lit_clause_add(cl, p[1] == 'n' ? "\n" : p[1] == 't' ?
+			    "\t" : "\r", 1);
+			n = 2;
+			continue;
+		} else if ((unsigned char)*p >= 0x80) {
 			for (q = p + 1; ((unsigned char)*q & 0xc0) == 0x80; q++)
 				;
 			n = (size_t)(q - p);
@@ -437,7 +446,7 @@ lit_class_marks(const char *p, struct lit_clause *cl)
 		    (*p == '-' && p[1] != ']') || *p <= ' ' || *p == 0x7f ||
 		    lit_is_word((unsigned char)*p))
 			break;
-		if (cl->n == 8)
+		if (cl->n == 16)
 			break;
 		lit_clause_add(cl, p, n);
 	}

@@ -834,6 +834,12 @@ test_literal_walk(void **state)
 	assert_false(may_match("x[.!\\]]", "x y"));
 	assert_true(may_match("x[.!\\]]", "x]"));
 	assert_true(may_match("a[.-?]", "a/"));	/* a range */
+	assert_false(may_match("(?<=[?!\\n])\\W*so", "also so"));
+	assert_true(may_match("(?<=[?!\\n])\\W*so", "ok\nso"));
+	assert_false(may_match("[\xe2\x9d\xa4\xef\xb8\x8f\xf0\x9f\x91\x8d]",
+	    "love"));	/* U+2764 U+FE0F U+1F44D */
+	assert_true(may_match("[\xe2\x9d\xa4\xef\xb8\x8f\xf0\x9f\x91\x8d]",
+	    "x\xef\xb8\x8f"));
 	/* A word character after \W+ or \s+ starts a word; after \W* not. */
 	assert_false(may_match("\\bgot\\W+p\\W+e\\b", "got help here"));
 	assert_true(may_match("\\bgot\\W+p\\W+e\\b", "got P.E."));
@@ -1136,6 +1142,7 @@ static int
 is_literal_symbol(uint32_t c)
 {
 	return c == 0xa1 || c == 0xbf || (c >= 0x2600 && c <= 0x27bf) ||
+	    c == 0x200d || (c >= 0xfe00 && c <= 0xfe0f) ||
 	    (c >= 0x1f300 && c <= 0x1faff);
 }
 
@@ -1156,7 +1163,8 @@ test_caseless_symbols_pair_with_nothing(void **state)
 	int			 err, n;
 
 	re = pcre2_compile((PCRE2_SPTR)"[\\x{a1}\\x{bf}\\x{2600}-\\x{27bf}"
-	    "\\x{1f300}-\\x{1faff}]", PCRE2_ZERO_TERMINATED,
+	    "\\x{200d}\\x{fe00}-\\x{fe0f}\\x{1f300}-\\x{1faff}]",
+	    PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
 	assert_non_null(re);
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
