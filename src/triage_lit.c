@@ -66,6 +66,8 @@ struct lit_walk {
 #define LIT_BOUND	'\x01'
 /* LIT_END likewise stands after every character that ends a word. */
 #define LIT_END		'\x02'
+/* In a transition of the automaton: words end at the state it leads to. */
+#define LIT_OUT		UINT32_C(0x80000000)
 
 static int
 lit_is_word(int c)
@@ -815,6 +817,7 @@ void
 triage_lit_build(struct triage_lits *tl)
 {
 	uint32_t	*fail, *queue, *word, *start, *end, *cur, s, t, f, w;
+	uint32_t	*rank, *go;
 	uint32_t	*out, ci, cend, nbits, first;
 	uint16_t	*clause, cl;
 	size_t		 bound = 1, i, nout, len;
@@ -926,18 +929,37 @@ triage_lit_build(struct triage_lits *tl)
 				tl->go[s * tl->nclass + c] = f;
 		}
 	}
-	tl->go = xreallocarray(tl->go, (size_t)tl->nstate * tl->nclass,
-	    sizeof *tl->go);
+
+	/*
+	 * The states renumbered breadth first, so that those near the root,
+	 * where a scan spends most steps, lie together in the table; a
+	 * transition to a state where words end carries LIT_OUT, so a step
+	 * to one where none do reads nothing more.
+	 */
+	rank = xcalloc((size_t)tl->nstate, sizeof *rank);
+	for (k = 0; k < tail; k++)
+		rank[queue[k]] = (uint32_t)k;
+	go = xcalloc((size_t)tl->nstate * tl->nclass, sizeof *go);
+	for (s = 0; s < (uint32_t)tl->nstate; s++)
+		for (c = 0; c < tl->nclass; c++) {
+			t = tl->go[s * tl->nclass + c];
+			go[rank[s] * tl->nclass + c] = rank[t] |
+			    (end[t] > start[t] ? LIT_OUT : 0);
+		}
+	free(tl->go);
+	tl->go = go;
 
 	/* The words again in state order, so one offset array bounds them. */
 	tl->out_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->out_off);
 	tl->out = xcalloc(nout + 1, sizeof *tl->out);
-	for (s = 0, nout = 0; s < (uint32_t)tl->nstate; s++) {
-		tl->out_off[s] = (uint32_t)nout;
+	for (k = 0, nout = 0; k < tail; k++) {
+		s = queue[k];
+		tl->out_off[k] = (uint32_t)nout;
 		for (i = start[s]; i < end[s]; i++)
 			tl->out[nout++] = out[i];
 	}
 	tl->out_off[tl->nstate] = (uint32_t)nout;
+	free(rank);
 	tl->cwords = (tl->nclause + 63) / 64;
 	tl->nwords = tl->cwords + (tl->nword + 63) / 64;
 
@@ -996,6 +1018,9 @@ lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat,
 	uint32_t	i, j, w;
 
 	s = tl->go[s * tl->nclass + tl->class[c]];
+	if ((s & LIT_OUT) == 0)
+		return s;
+	s &= ~LIT_OUT;
 	for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
 		w = tl->out[i];
 		if ((seen[w >> 6] >> (w & 63)) & 1)
@@ -1035,7 +1060,8 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 			p += 2;
 		}
 		if (lit_is_word((int)c) && !word)	/* a word starts */
-			s = tl->go[s * tl->nclass + tl->class[LIT_BOUND]];
+			s = tl->go[s * tl->nclass + tl->class[LIT_BOUND]] &
+			    ~LIT_OUT;
 		word = lit_is_word((int)c);
 		s = lit_step(tl, s, c, sat, seen);
 		/*
