@@ -5269,6 +5269,53 @@ test_tune52_de(void **state)
 	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
 }
 
+/*
+ * de-tune56: carers and neighbours in Berlin, Ruhr/Rhineland, Saxon and
+ * northern colloquial German: the j-participle of collapse ("wechjekippt",
+ * "zusammjesackt", "aus de Pantinen jekippt"), Saxon g and b for k and p,
+ * "liecht" (liegt) on the floor, breathing as an everyday image ("pumpt
+ * wie'n Maikaefer", "schnauft wie ne Lok", "weil se so pustet", "als ob er
+ * ersaeuft"), dictated "Atem Not", "Been" for Bein with "heess", "puckert",
+ * "dickes Been", bruises everywhere, "schwummerich" and "kloppt", and the
+ * denials "nuescht", "Luft is jut", "keene Schmerzen inne Brust".
+ */
+static void
+test_tune56_de(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Opa is im Bad wechjekippt", E },
+		{ "Mudder is beim Kochen zusammjesackt", E },
+		{ "Omma is uff de Stra\u00dfe aus de Pantinen jekippt", E },
+		{ "Vaddi is einfach zusammgeglappt", E },
+		{ "Oma liecht im Wohnzimmer aufm Boden", E },
+		{ "Oppa sacht nix mehr, liescht aufm Teppich", E },
+		{ "Vadder pumpt beim Treppesteigen wie'n Maik\u00e4fer", U },
+		{ "Tante Hilde schnauft wie ne olle Lokomotive", U },
+		{ "Mutti muss sich bei jedem Schritt hinsetzen weil se so pustet", U },
+		{ "Omma is wieder ausse Puste", U },
+		{ "Vadder sacht dat is als ob er ers\u00e4uft", E },
+		{ "Oma hat Atem Not Punkt und Brust tut weh", E },
+		{ "Oma kriecht nech jenuch Luft", E },
+		{ "Opa sacht er hat wat Schweret uff de Brust", U },
+		{ "Oma hat n dickes Been seit jestern", U },
+		{ "det linke Been von Vadder is hee\u00df", U },
+		{ "Mutti ihr Been puckert", U },
+		{ "Been is so dick wie ne Leberwurscht", U },
+		{ "Opa hat \u00fcberall blaue Flecke anne Arme", U },
+		{ "Mudder is schwummerich un dat Herz kloppt wie wild", U },
+		{ "Keene Schmerzen inne Brust, Luft is jut", R },
+		{ "Luft is jut, n\u00fcscht mit de Brust", R },
+		{ "Oma kricht wieder jut Luft", R },
+		{ "Fahrradreifen hat keene Luft, Opa l\u00e4uft trotzdem", R },
+		{ "Wat is wenn Omma keene Luft kricht?", A },
+		{ "Dat Been is wieder abjeschwollen", R },
+		{ "Die Wade war weg vom Ziehen, getz wieder da", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_cough_blood_across_comma(void **state)
 {
@@ -5766,6 +5813,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune56_de),
 		cmocka_unit_test(test_tune53_de),
 		cmocka_unit_test(test_tune52_de),
 		cmocka_unit_test(test_tune52_es),
