@@ -5269,6 +5269,8 @@ test_tune58_all(void **state)
 		{ "Das ist doch nicht etwa eine Lungenembolie?", E },
 		{ "Nicht dass der Thrombus jetzt in der Lunge ist", E },
 		{ "Der Kardiologe meinte es war kein Infarkt", R },
+		{ "Bitte sagen Sie mir, dass das keine Embolie ist", E },
+		{ "Die \u00c4rztin sagt mir dass es keine Lungenembolie ist", R },
 		{ "Hoffentlich wirds morgen besser", R },
 		{ "I hope it is not a PE", E },
 		{ "hopefully not a clot in my lung", E },
