@@ -5301,6 +5301,8 @@ test_tune58_all(void **state)
 		{ "Was mach ich wenn ich Blut huste?", A },
 		{ "mutti hat schwarze Kacke seit heute, nimmt Eliquis", U },
 		{ "Wade wie ein Brett, hart und hei\u00df", U },
+		{ "Kei Schmerz i de Bruscht, kei Atemnot", R },
+		{ "han kei Luft meh", E },
 	};
 	static const char *const yes_de[] = { "Beim Laufen schon", "Stiegen ja",
 	    "nur wenn ich die Treppe nehme", "wenn ich mich b\u00fccke, dann ja",
