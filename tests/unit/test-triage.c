@@ -5317,6 +5317,81 @@ test_tune56_de(void **state)
 }
 
 static void
+test_tune58_all(void **state)
+{
+	static const struct case_ c[] = {
+		/* A feared named condition in hope, a plea or a rhetorical
+		 * question; a plain denial by someone who knows is none. */
+		{ "Hoffentlich ist es kein Infarkt, der Arm kribbelt", E },
+		{ "Ich hoffe mal, das ist keine Embolie", E },
+		{ "Bitte lass es keinen Herzinfarkt sein", E },
+		{ "Das ist doch nicht etwa eine Lungenembolie?", E },
+		{ "Nicht dass der Thrombus jetzt in der Lunge ist", E },
+		{ "Der Kardiologe meinte es war kein Infarkt", R },
+		{ "Bitte sagen Sie mir, dass das keine Embolie ist", E },
+		{ "Die \u00c4rztin sagt mir dass es keine Lungenembolie ist", R },
+		{ "Hoffentlich wirds morgen besser", R },
+		{ "I hope it is not a PE", E },
+		{ "hopefully not a clot in my lung", E },
+		{ "this can't be a heart attack, can it?", E },
+		{ "hope the clot hasn't gone to my lungs", E },
+		{ "doctor said it's not a PE", R },
+		{ "Dios quiera que no sea un co\u00e1gulo en el pulm\u00f3n", E },
+		{ "no vaya a ser un infarto", E },
+		{ "espero que el co\u00e1gulo no se haya ido al pulm\u00f3n", E },
+		{ "el m\u00e9dico dice que no es un infarto", R },
+		/* Severe breathlessness by an intensifier or a struggle. */
+		{ "Atmen f\u00e4llt mir extrem schwer", E },
+		{ "ich krieg ganz schwer Luft", E },
+		{ "hab heftige Atemnot", E },
+		{ "Luft bekomm ich nur noch mit M\u00fche", E },
+		{ "Er japst ununterbrochen", E },
+		{ "Leichte Atemnot beim Treppensteigen", U },
+		{ "I can only get air with great effort", E },
+		{ "lucho por cada respiraci\u00f3n", E },
+		{ "respiro muy muy superficial", E },
+		/* Blackout euphemisms. */
+		{ "Mir war eben kurz schwarz vor Augen", E },
+		{ "Ihm ist kurz der Film gerissen", E },
+		{ "Oma ist kaum wach zu bekommen", E },
+		/* tune57: a habit of coughing blood asked about, black stool
+		 * in a carer's word, a calf hard as a board and warm. */
+		{ "Wenn ich huste kommt Blut mit, oder?", E },
+		{ "Was mach ich wenn ich Blut huste?", A },
+		{ "mutti hat schwarze Kacke seit heute, nimmt Eliquis", U },
+		{ "Wade wie ein Brett, hart und hei\u00df", U },
+		{ "Kei Schmerz i de Bruscht, kei Atemnot", R },
+		{ "han kei Luft meh", E },
+	};
+	static const char *const yes_de[] = { "Beim Laufen schon", "Stiegen ja",
+	    "nur wenn ich die Treppe nehme", "wenn ich mich b\u00fccke, dann ja",
+	    "k\u00f6nnte schon sein", "ein kleines bisschen", "abends meistens",
+	    "i glaub scho", "a bissl scho", "Druck ja, Stechen nein",
+	    "eher Enge als Schmerz", "Nein, eher so ein Brennen",
+	    "nee, aber es dr\u00fcckt ein bisschen" };
+	static const char *const no_de[] = { "nein nur der Druck", "nein, gar nichts",
+	    "nein danke, geht schon besser", "schon besser",
+	    "morgen geh ich zum Hausarzt", "nein, eher nicht" };
+	static const char *const yes_en[] = { "going up hills yes", "only uphill",
+	    "if I push myself, then yes", "mornings always",
+	    "more pressure than pain", "depends, bending over yes" };
+	static const char *const no_en[] = { "no just the pain", "fine thanks" };
+	static const char *const yes_es[] = { "en la escalera s\u00ed", "solo de subida",
+	    "si me esfuerzo, entonces s\u00ed", "por las ma\u00f1anas siempre",
+	    "m\u00e1s presi\u00f3n que dolor", "depende, al agacharme s\u00ed" };
+	static const char *const no_es[] = { "no, nada" };
+
+	(void)state;
+	CHECK(c);
+	check_answers_after("Mir ziehts in der Brust", yes_de,
+	    sizeof yes_de / sizeof yes_de[0], no_de, sizeof no_de / sizeof no_de[0]);
+	check_answers_after("I am a bit breathless today", yes_en,
+	    sizeof yes_en / sizeof yes_en[0], no_en, sizeof no_en / sizeof no_en[0]);
+	check_answers_after("me falta un poco el aire hoy", yes_es,
+	    sizeof yes_es / sizeof yes_es[0], no_es, sizeof no_es / sizeof no_es[0]);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5813,6 +5888,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune58_all),
 		cmocka_unit_test(test_tune56_de),
 		cmocka_unit_test(test_tune53_de),
 		cmocka_unit_test(test_tune52_de),
