@@ -5287,6 +5287,9 @@ test_tune55_de(void **state)
 		{ "As Schnaufen geht wieda ganz guat", R },
 		{ "Bei der Nebenkostenabrechnung blieb mir die Luft weg", R },
 		{ "Seit der Rechnung krieg ich keine Luft mehr und die Brust dr\u00fcckt", E },
+		{ "De Fiass san schee warm in de neuen Socken", R },
+		{ "D'Haxn is ned rot und ned warm", R },
+		{ "Er hat das ohne m\u00e4chtig viel Aufwand geschafft", R },
 	};
 
 	(void)state;
