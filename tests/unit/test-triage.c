@@ -5290,6 +5290,8 @@ test_tune55_de(void **state)
 		{ "De Fiass san schee warm in de neuen Socken", R },
 		{ "D'Haxn is ned rot und ned warm", R },
 		{ "Er hat das ohne m\u00e4chtig viel Aufwand geschafft", R },
+		{ "Auf der Parkbank am See ausgeruht, dann heim", R },
+		{ "musste auf der Bank verschnaufen, so kurzatmig", U },
 	};
 
 	(void)state;
