@@ -5392,6 +5392,47 @@ test_tune58_all(void **state)
 }
 
 static void
+test_tune55_de(void **state)
+{
+	/* Bavarian and Austrian dialect classes, not the corpus lines. */
+	static const struct case_ c[] = {
+		{ "Zwickt mi scho de ganze Zeit im linkn Haxn", U },
+		{ "Beim Spaziergeh ziagts a bissl in da Wadn", A },
+		{ "d'Wadl werd imma schlimma", U },
+		{ "Da Fua\u00df is ned besser wordn", U },
+		{ "De Wadl is hoa\u00df und rot seit heid fruah", U },
+		{ "Mei Knia is rot und warm", U },
+		{ "wenn i an Fua\u00df aufiziag stichts in da Wadl", U },
+		{ "Des ziagt ma so in da Brust seit in da Fruah", U },
+		{ "Wenn i tiaf Luft hol stichts", U },
+		{ "Des Zahnfleisch bluat seit ana guatn Stund und h\u00f6rt ned auf", U },
+		{ "Hob mi gschnittn, des blutet und blutet", U },
+		{ "Scho s vierte Taschentuch vom Nasnbluatn", U },
+		{ "s Pipi is heid rosa", U },
+		{ "Pl\u00f6tzlich hob i nix mehr mitkriagt, bin am Sofa wieder zu mir kemma", E },
+		{ "Mein Vater ist ohne m\u00e4chtig geworden", E },
+		{ "Er hat Blut er brochen", E },
+		{ "Ich glaube ich habe einen Herz in Farkt", E },
+		{ "Druck in der Frust seit heute morgen", U },
+		{ "Darf ich fliegen Fragezeichen", A },
+		{ "Luft... hob koane mehr", E },
+		{ "Wann i moi Bluad im Stuhl hob, soll i anruafn?", A },
+		{ "Mei Lungenembolie is scho 5 Johr her", R },
+		{ "As Schnaufen geht wieda ganz guat", R },
+		{ "Bei der Nebenkostenabrechnung blieb mir die Luft weg", R },
+		{ "Seit der Rechnung krieg ich keine Luft mehr und die Brust dr\u00fcckt", E },
+		{ "De Fiass san schee warm in de neuen Socken", R },
+		{ "D'Haxn is ned rot und ned warm", R },
+		{ "Er hat das ohne m\u00e4chtig viel Aufwand geschafft", R },
+		{ "Auf der Parkbank am See ausgeruht, dann heim", R },
+		{ "musste auf der Bank verschnaufen, so kurzatmig", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5888,6 +5929,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune55_de),
 		cmocka_unit_test(test_tune58_all),
 		cmocka_unit_test(test_tune56_de),
 		cmocka_unit_test(test_tune53_de),
