@@ -100,7 +100,7 @@ floor "$C/de-tune8.tsv" 98.1 94.4 1
 floor "$C/en-tune9.tsv" 99.9 97.6 0
 floor "$C/es-tune9.tsv" 99.9 98.4 0
 floor "$C/de-tune9.tsv" 99.9 95.9 0
-floor "$C/de-tune10.tsv" 99.9 96.9 0
+floor "$C/de-tune10.tsv" 99.9 97.4 0
 floor "$C/en-tune-hb3.tsv" 99.9 98.6 1
 floor "$C/es-tune-hb3.tsv" 99.9 96.7 0
 floor "$C/de-tune-hb3.tsv" 99.9 97.4 0
@@ -158,7 +158,7 @@ floor "$C/es-tune22.tsv" 99.9 99.4 0
 floor "$C/de-tune22.tsv" 98.1 94.4 1
 floor "$C/en-tune23.tsv" 99.9 98.4 0
 floor "$C/es-tune23.tsv" 99.9 96.7 0
-floor "$C/de-tune23.tsv" 99.9 97.7 3
+floor "$C/de-tune23.tsv" 99.9 98.1 3
 floor "$C/en-tune24.tsv" 99.9 99.5 0
 floor "$C/es-tune24.tsv" 99.9 97.6 0
 floor "$C/de-tune24.tsv" 99.9 98.8 0
@@ -241,11 +241,15 @@ floor "$C/es-tune52b.tsv" 99.9 93.8 0
 floor "$C/de-tune52b.tsv" 99.9 95.8 0
 floor "$C/de-tune53.tsv" 99.9 98.5 0
 floor "$C/de-tune54.tsv" 99.9 97.3 0
-floor "$C/de-tune55.tsv" 83.2 84.4 16
-floor "$C/de-tune56.tsv" 83.6 84.7 13
-floor "$C/de-tune57.tsv" 97.5 95.9 3
-floor "$C/de-tune58a.tsv" 99.9 98.3 1
-floor "$C/de-tune58b.tsv" 42.3 68.3 49
+floor "$C/de-tune55.tsv" 99.9 98.6 1
+floor "$C/de-tune56.tsv" 99.9 97.9 0
+floor "$C/de-tune57.tsv" 99.9 99.2 0
+floor "$C/de-tune58a.tsv" 99.9 99.1 0
+floor "$C/de-tune58b.tsv" 99.9 99.9 0
+floor "$C/en-tune59a.tsv" 99.9 99.9 0
+floor "$C/en-tune59b.tsv" 37.2 61.0 64
+floor "$C/es-tune59a.tsv" 99.9 99.1 0
+floor "$C/es-tune59b.tsv" 43.3 61.5 56
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -263,7 +267,7 @@ floor "$C/es-heldback14.tsv" 97.5 93.6 5
 floor "$C/de-heldback14.tsv" 94.9 97.1 3
 floor "$C/en-heldback15.tsv" 95.1 95.1 3
 floor "$C/es-heldback15.tsv" 97.5 91.0 3
-floor "$C/de-heldback15.tsv" 97.5 95.8 2
+floor "$C/de-heldback15.tsv" 99.9 96.5 1
 floor "$C/en-heldback16.tsv" 99.9 97.6 1
 floor "$C/es-heldback16.tsv" 94.3 97.6 3
 floor "$C/de-heldback16.tsv" 94.3 94.5 3
@@ -272,7 +276,7 @@ floor "$C/es-heldback17.tsv" 97.6 97.2 1
 floor "$C/de-heldback17.tsv" 92.8 95.1 5
 floor "$C/en-heldback18.tsv" 99.9 99.2 0
 floor "$C/es-heldback18.tsv" 95.2 97.8 2
-floor "$C/de-heldback18.tsv" 97.3 97.8 2
+floor "$C/de-heldback18.tsv" 99.9 98.5 1
 floor "$C/en-heldback19.tsv" 97.4 98.5 1
 floor "$C/es-heldback19.tsv" 99.9 98.5 1
 floor "$C/de-heldback19.tsv" 99.9 97.8 1
@@ -285,7 +289,7 @@ floor "$C/de-heldback21.tsv" 94.9 96.5 4
 floor "$C/en-heldback22.tsv" 99.9 97.4 1
 floor "$C/es-heldback22.tsv" 99.9 96.6 2
 floor "$C/de-heldback22.tsv" 97.5 94.7 8
-floor "$C/de-heldback22b.tsv" 88.5 90.9 10
+floor "$C/de-heldback22b.tsv" 88.5 91.5 9
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
