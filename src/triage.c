@@ -1325,6 +1325,25 @@ triage_step_merge(const struct triage_rules *tr, struct triage_result *res2,
 }
 
 /*
+ * Whether the reading rd2 finds a symptom present that rd did not: a joined
+ * reading at the same level ("my chest" "it really hurts", urgent as the
+ * safety net and as chest pain) is kept for what it found, which a later
+ * message may complete ("and I'm breathless").
+ */
+static int
+triage_step_adds(const struct triage_rules *tr, const struct step_read *rd2,
+    const struct step_read *rd)
+{
+	uint64_t	symptoms = 0;
+	int		c;
+
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (tr->concepts[c].kind == KIND_SYMPTOM)
+			symptoms |= UINT64_C(1) << c;
+	return (rd2->msg & ~rd2->denied & ~rd2->hypo & ~rd->msg & symptoms) != 0;
+}
+
+/*
  * Whether a message's reading placed it nowhere: no answer, request or
  * activity, and no rule but the safety net, the episode and review.  Only
  * such a message is read joined to the one before or after it: a message
@@ -1335,7 +1354,7 @@ static int
 triage_unsettled(const struct triage_result *res)
 {
 	static const char *const loose[] = { "review", "episode",
-	    "unsure_alarm" };
+	    "unsure_alarm", "joined_reading" };
 	const char	*p = res->rules, *q;
 	size_t		 i, n;
 
@@ -1418,6 +1437,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	struct triage_state	 ost;
 	char			*joined = NULL;
 	const char		*keep = text;
+	int			 alarm = 0;
 
 	triage_state_expire(tr, st, now);
 	triage_step_read(tr, st, text, now, 0, res, &rd);
@@ -1449,7 +1469,8 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		ost.question = -1;
 		joined = xasprintf("%s %s", st->prev, text);
 		triage_step_read(tr, &ost, joined, now, 0, &res2, &rd2);
-		if (res2.level > res->level) {
+		if (res2.level > res->level || (res2.level == res->level &&
+		    triage_step_adds(tr, &rd2, &rd))) {
 			res2.request = res->request;
 			res2.answer = res->answer;
 			res2.activity = res->activity;
@@ -1458,12 +1479,17 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 			rd = rd2;
 			triage_result_add_rule(res, "joined_reading");
 			keep = joined;
+		} else if (triage_unsettled(res) && triage_unsettled(&res2) &&
+		    rd2.denied == 0 && rd2.hypo == 0) {
+			/* Still cut short ("my chest" "and my breathing"). */
+			keep = joined;
+			alarm = st->prev_alarm;
 		}
 	}
 	triage_state_commit(tr, st, now, res, &rd);
 	triage_state_fragment(st, triage_unsettled(res) && rd.denied == 0 &&
 	    rd.hypo == 0 ? keep : "",
-	    triage_result_has_rule(res, "unsure_alarm"), now);
+	    alarm || triage_result_has_rule(res, "unsure_alarm"), now);
 	free(joined);
 	if (rd.asked >= 0)
 		res->question = tr->concepts[rd.asked].id;

@@ -4765,6 +4765,52 @@ test_split_message(void **state)
 }
 
 /*
+ * A sentence sent as three messages: a joined reading that finds a symptom
+ * at the level the message had anyway is kept ("my chest" "it really
+ * hurts": chest pain, for "and I'm breathless" to complete), and a joined
+ * reading still cut short is kept as the fragment ("my chest" "and my
+ * breathing" "its bad").
+ */
+static void
+test_fragment_chain(void **state)
+{
+	static const struct {
+		const char *m[3];
+		enum triage_level want;
+	} c[] = {
+		{ { "my chest", "it really hurts", "and I'm breathless" }, TRIAGE_EMERGENCY },
+		{ { "my chest", "and my breathing", "its bad" }, TRIAGE_EMERGENCY },
+		{ { "I can't", "get my", "breath" }, TRIAGE_EMERGENCY },
+		{ { "tos\u00ed", "y sali\u00f3", "sangre" }, TRIAGE_EMERGENCY },
+		{ { "el pecho", "me duele mucho", "y me falta el aire" }, TRIAGE_EMERGENCY },
+		{ { "meine Brust", "tut so weh", "und ich krieg keine Luft" }, TRIAGE_EMERGENCY },
+		/* a chain broken by a whole message or the window stays apart */
+		{ { "my chest", "walked 20 minutes today.", "its bad" }, TRIAGE_URGENT },
+	};
+	struct triage_state st;
+	struct triage_result res;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		for (k = 0; k < 3; k++)
+			triage_step(rules, &st, c[i].m[k], 1000 + 30 * (int64_t)k,
+			    &res);
+		if (res.level != c[i].want)
+			fail_msg("\"%s\" \"%s\" \"%s\": %s, want %s", c[i].m[0],
+			    c[i].m[1], c[i].m[2], triage_level_name(res.level),
+			    triage_level_name(c[i].want));
+	}
+	/* past the window, the last is read alone */
+	triage_state_init(&st);
+	triage_step(rules, &st, "my chest", 1000, &res);
+	triage_step(rules, &st, "and my breathing", 1030, &res);
+	triage_step(rules, &st, "its bad", 1030 + TRIAGE_JOIN_WINDOW + 60, &res);
+	assert_null(strstr(res.rules, "joined_reading"));
+}
+
+/*
  * tune47 (es): heavy or endless periods on blood thinners in everyday words,
  * coughing blood in a learner's or a dictation's spelling, calf pain that
  * grows day by day or makes one stop; "una duda: si ..." is a what-if.
@@ -5940,6 +5986,7 @@ main(void)
 		cmocka_unit_test(test_tune51_es),
 		cmocka_unit_test(test_tune51_en),
 		cmocka_unit_test(test_split_message),
+		cmocka_unit_test(test_fragment_chain),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
