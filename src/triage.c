@@ -164,11 +164,14 @@ triage_line_match(struct scan *sc, const struct triage_line *ln,
 
 /*
  * Starts a search of a set over subj[0, len), with room for its lines in
- * hit: only the lines whose literals are in the message, none searched.
+ * hit: only the lines whose literals are in the message, none searched;
+ * with every set, all of them (for a subject the literal scan did not
+ * read).
  */
 static void
 triage_set_begin(struct scan *sc, struct search *se,
-    const struct triage_set *ts, struct hit *hit, const char *subj, size_t len)
+    const struct triage_set *ts, struct hit *hit, const char *subj, size_t len,
+    int every)
 {
 	uint64_t	x;
 	int		i, g;
@@ -185,9 +188,9 @@ triage_set_begin(struct scan *sc, struct search *se,
 		}
 		return;
 	}
-	if (!ts->indexed || sc->sat_all) {
+	if (!ts->indexed || sc->sat_all || every) {
 		for (i = 0; i < ts->nline; i++)
-			if (triage_lit_may(sc->sat, &ts->line[i])) {
+			if (every || triage_lit_may(sc->sat, &ts->line[i])) {
 				hit[se->n].line = &ts->line[i];
 				hit[se->n++].state = HIT_UNKNOWN;
 			}
@@ -274,7 +277,7 @@ triage_scan_all(struct scan *sc, const struct triage_set *ts, size_t from,
 	int		 rc;
 
 	out->n = 0;
-	triage_set_begin(sc, &se, ts, sc->hit, sc->buf, to);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->buf, to, 0);
 	while (at <= to && out->n < MAX_SPANS) {
 		rc = triage_set_next(sc, &se, at, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -299,7 +302,7 @@ triage_scan_any(struct scan *sc, const struct triage_set *ts)
 	struct span	m;
 	int		rc;
 
-	triage_set_begin(sc, &se, ts, sc->hit, sc->text, sc->len);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->text, sc->len, 0);
 	rc = triage_set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
@@ -311,7 +314,7 @@ triage_scan_any(struct scan *sc, const struct triage_set *ts)
 static int
 triage_is_word_byte(unsigned char c)
 {
-	return isalnum(c) || c == '\'' || c >= 0x80;
+	return isalnum(c) || c == '_' || c == '\'' || c >= 0x80;
 }
 
 /* Number of words that start in buf[a, b). */
@@ -579,7 +582,9 @@ enum reading { READ_PRESENT, READ_NEGATED, READ_HISTORY, READ_HYPOTHETICAL };
  * 1 if the negations inside the match x are the symptom's own words ("can't
  * breathe", "won't stop"): with them blanked, the set no longer matches
  * from x's start to its end.  When it still does, they stood in a gap of
- * the pattern ("calf doesn't hurt") and negate it.
+ * the pattern ("calf doesn't hurt") and negate it.  Every line of the set
+ * is searched: the blanks and the cut at x's end may start or end words
+ * where the literal scan of the message saw none.
  */
 static int
 triage_scan_own_negation(struct scan *sc, const struct triage_set *ts,
@@ -595,7 +600,7 @@ triage_scan_own_negation(struct scan *sc, const struct triage_set *ts,
 	for (i = 0; i < neg->n; i++)
 		if (neg->v[i].s >= x->s && neg->v[i].e <= x->e)
 			memset(tmp + neg->v[i].s, ' ', neg->v[i].e - neg->v[i].s);
-	triage_set_begin(sc, &se, ts, sc->hit, tmp, x->e);
+	triage_set_begin(sc, &se, ts, sc->hit, tmp, x->e, 1);
 	rc = triage_set_next(sc, &se, x->s, &m);
 	if (rc == 1 && m.s == x->s && m.e == x->e)
 		own = 0;
@@ -735,7 +740,7 @@ triage_scan_clause(struct scan *sc, const struct triage_set *ts, struct span *m)
 	for (i = 0; i < sc->puncts.n; i++)
 		if (sc->puncts.v[i].s > m->s && sc->puncts.v[i].s < end)
 			end = sc->puncts.v[i].s;
-	triage_set_begin(sc, &se, ts, sc->hit, sc->buf, end);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->buf, end, 0);
 	rc = triage_set_next(sc, &se, m->s, &mm);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		sc->errors++;
@@ -759,7 +764,7 @@ triage_scan_symptom(struct scan *sc, const struct triage_set *ts, int across,
 	int		 rc;
 	enum reading	 r;
 
-	triage_set_begin(sc, &se, ts, sc->shit, sc->buf, sc->len);
+	triage_set_begin(sc, &se, ts, sc->shit, sc->buf, sc->len, 0);
 	while (from <= sc->len) {
 		rc = triage_set_next(sc, &se, from, &m);
 		if (rc == PCRE2_ERROR_NOMATCH)

@@ -563,8 +563,8 @@ lit_seq(struct lit_walk *w, struct lit_cnf *cnf)
 				continue;
 			}
 			endclass = c == 'W' || c == 's';
-			if (c == 'X')
-				w->bytes = 0;	/* graphemes: no promise */
+			if (c == 'X' || c == 'R')
+				w->bytes = 0;	/* graphemes, \R: no promise */
 			if (c == 'R' || c == 'X' || lit_escape_class(c))
 				c = -1;
 			else if (!lit_punct(c)) {
@@ -732,6 +732,13 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 	lit_alt(&w, &cnf);
 	if (*w.p != '\0')
 		w.bad = 1;	/* an unbalanced ')' would not have compiled */
+	/*
+	 * Long s and the Kelvin sign, anywhere (a class, "[^...]"), match s
+	 * and k caseless with UTF only.
+	 */
+	if (strstr(pattern, "\xc5\xbf") != NULL ||
+	    strstr(pattern, "\xe2\x84\xaa") != NULL)
+		w.bytes = 0;
 	if (w.bad) {
 		lit_cnf_free(&cnf);
 		return -1;

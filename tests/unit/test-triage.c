@@ -880,6 +880,11 @@ test_literal_walk(void **state)
 	assert_int_equal(walk("caf\xc3\xa9", &ln), 1);
 	assert_int_equal(walk("[\xc3\xa1" "a]?b", &ln), 1);
 	assert_int_equal(walk("(?<!\xc3\xa9)x", &ln), 0);
+	/* long s and the Kelvin sign pair with s and k only with UTF */
+	assert_int_equal(walk("\\bsob\xc5\xbf", &ln), 0);
+	assert_int_equal(walk("a[^\xe2\x84\xaa]", &ln), 0);
+	/* \R matches differently without UTF (PCRE2 10.42) */
+	assert_int_equal(walk("x\\R*\\s", &ln), 0);
 }
 
 /*
