@@ -5441,6 +5441,8 @@ test_tune59_en2(void **state)
 		{ "is it safe to fly if my ankle puffs up every night", U },
 		{ "how many laps can I do if I end up breathless after each lap", U },
 		{ "should I still go out if my calf keeps cramping", U },
+		{ "would it be ok to cycle if my calf throbs every time I pedal", U },
+		{ "do I keep my leg up if it swells most evenings", U },
 		{ "what should I do if I get chest pain?", A },
 		{ "what if my leg swells every evening?", A },
 		{ "what happens if I get chest pain when I'm out walking?", A },
@@ -5468,6 +5470,8 @@ test_tune59_en2(void **state)
 	    "well it's tight but that's the stockings" };
 	static const char *const m5[] = { "my calf is swollen",
 	    "sorry I meant yes" };
+	static const char *const m6[] = { "a bit puffed today", "no",
+	    "that was supposed to say yes" };
 	static const enum triage_level w1[] = { U, U, E };
 	static const enum triage_level w4[] = { U, U, U };
 	static const enum triage_level w5[] = { U, U };
@@ -5481,6 +5485,7 @@ test_tune59_en2(void **state)
 	conv(m3, w1, NULL, 3);
 	conv(m4, w4, NULL, 3);
 	conv(m5, w5, NULL, 2);
+	conv(m6, w1, NULL, 3);
 }
 
 static void
