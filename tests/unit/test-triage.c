@@ -5484,6 +5484,62 @@ test_tune55_de(void **state)
 }
 
 static void
+test_tune59_en2(void **state)
+{
+	/* 6: a real, recurring symptom in an if-clause is a report. */
+	static const struct case_ c[] = {
+		{ "can I go for a swim if my chest aches whenever I climb the stairs", U },
+		{ "is it safe to fly if my ankle puffs up every night", U },
+		{ "how many laps can I do if I end up breathless after each lap", U },
+		{ "should I still go out if my calf keeps cramping", U },
+		{ "would it be ok to cycle if my calf throbs every time I pedal", U },
+		{ "do I keep my leg up if it swells most evenings", U },
+		{ "what should I do if I get chest pain?", A },
+		{ "what if my leg swells every evening?", A },
+		{ "what happens if I get chest pain when I'm out walking?", A },
+	};
+	/* 3, 4, 5: a no taken back, a hedge, a feeling instead of a yes. */
+	static const char *const yes[] = { "nah... hold on, yeah a little",
+	    "nope, scratch that, it is", "no. hmm, actually there is",
+	    "dunno, could be", "he's not sure, perhaps", "tough to say, maybe",
+	    "don't think so, perhaps a bit heavy", "a smidge",
+	    "ever so slightly", "it can get a bit heavy",
+	    "wouldn't call it pain, more a tightness",
+	    "not painful, tight though" };
+	static const char *const notyes[] = { "no... actually I'm fine",
+	    "no, wait, it's better now", "maybe later",
+	    "no, maybe a bit sore from the gym", "a tad better",
+	    "it doesn't feel tight" };
+	/* 3: the correction in the next message, after the no. */
+	static const char *const m1[] = { "a bit puffed out today", "nope",
+	    "soz, meant to type yes" };
+	static const char *const m2[] = { "chest is sore this morning", "no",
+	    "wrong button, yes" };
+	static const char *const m3[] = { "out of breath on the stairs", "no",
+	    "hmm, now it's a bit heavy" };
+	static const char *const m4[] = { "out of breath on the stairs", "no",
+	    "well it's tight but that's the stockings" };
+	static const char *const m5[] = { "my calf is swollen",
+	    "sorry I meant yes" };
+	static const char *const m6[] = { "a bit puffed today", "no",
+	    "that was supposed to say yes" };
+	static const enum triage_level w1[] = { U, U, E };
+	static const enum triage_level w4[] = { U, U, U };
+	static const enum triage_level w5[] = { U, U };
+
+	(void)state;
+	CHECK(c);
+	check_answers_after("bit breathless today", yes,
+	    sizeof yes / sizeof yes[0], notyes, sizeof notyes / sizeof notyes[0]);
+	conv(m1, w1, NULL, 3);
+	conv(m2, w1, NULL, 3);
+	conv(m3, w1, NULL, 3);
+	conv(m4, w4, NULL, 3);
+	conv(m5, w5, NULL, 2);
+	conv(m6, w1, NULL, 3);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -5980,6 +6036,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune59_en2),
 		cmocka_unit_test(test_tune55_de),
 		cmocka_unit_test(test_tune58_all),
 		cmocka_unit_test(test_tune56_de),
