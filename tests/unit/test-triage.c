@@ -5540,6 +5540,54 @@ test_tune59_en2(void **state)
 }
 
 static void
+test_tune59_es1(void **state)
+{
+	/* Classes of the es-tune59b attack (es1), not the corpus lines. */
+	static const struct case_ c[] = {
+		/* 2: tight, not pain, the chest only in the denied part. */
+		{ "no me duele el pecho, lo noto oprimido", U },
+		{ "no me duele el t\u00f3rax, m\u00e1s bien siento presi\u00f3n", U },
+		{ "el pecho no me duele, pero lo tengo pesado", U },
+		{ "dolor de pecho no tengo, pero me aprieta", U },
+		{ "no me duele el pecho sino que me oprime y me ahogo", E },
+		{ "no me duele el pecho ni me aprieta", R },
+		{ "no me duele el pecho, me aprieta la media", R },
+		/* 3: the chest pointed at, not named. */
+		{ "tengo como una losa aqu\u00ed en el centro", U },
+		{ "aqu\u00ed en medio siento un nudo que aprieta", U },
+		{ "como un cintur\u00f3n apretado ac\u00e1 arriba", U },
+		{ "me pesa aqu\u00ed, en medio", U },
+		{ "me falta el aire y siento un peso ac\u00e1 en medio", E },
+		{ "me duele aqu\u00ed en medio de la espalda", R },
+		{ "la media me aprieta aqu\u00ed arriba", R },
+		/* 9: a named fear as a hedge or a question wanting "no". */
+		{ "no es un infarto, \u00bfverdad? me duele el brazo", E },
+		{ "no pienso que sea una embolia pero me falta el aire", E },
+		{ "no tendr\u00e9 un co\u00e1gulo en el pulm\u00f3n, \u00bfno?", E },
+		{ "no fue un infarto, dijo el m\u00e9dico", R },
+	};
+	/* 1 and 2: a hedged, qualified or conditional yes to the question. */
+	static const char *const yes[] = { "quiz\u00e1 s\u00ed, no s\u00e9",
+	    "no estoy muy seguro, tal vez", "por ratos", "masomenos",
+	    "nom\u00e1s un poquito", "no tanto, pero un poco",
+	    "casi nada pero a veces", "no, bueno, pensandolo bien s\u00ed",
+	    "no, solo al subir la cuesta", "quien sabe, a lo mejor un poco",
+	    "ni idea, creo que algo", "no me duele, lo noto pesado",
+	    "dolor como tal no, es m\u00e1s bien presi\u00f3n" };
+	static const char *const no[] = { "no s\u00e9, creo que no",
+	    "no tanto, ya estoy mejor", "no, para nada", "m\u00e1s o menos bien",
+	    "no, solo cuando camino me duele la pierna",
+	    "no me duele, me aprieta la media" };
+
+	(void)state;
+	CHECK(c);
+	check_answers_after("me falta un poco el aire", yes,
+	    sizeof yes / sizeof yes[0], no, sizeof no / sizeof no[0]);
+	check_answers_after("me duele el pecho", yes,
+	    sizeof yes / sizeof yes[0], no, sizeof no / sizeof no[0]);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -6036,6 +6084,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune59_es1),
 		cmocka_unit_test(test_tune59_en2),
 		cmocka_unit_test(test_tune55_de),
 		cmocka_unit_test(test_tune58_all),
