@@ -5467,6 +5467,13 @@ test_tune59_es2(void **state)
 		{ "el coraz\u00f3n desbocado y siento que me voy", U },
 		{ "taquicardia y como si me fuera", U },
 		{ "siento que me voy a ir a casa temprano", R },
+		{ "no tengo suficiente ox\u00edgeno", U },
+		{ "me quedo corta de ox\u00edgeno al subir", U },
+		{ "respirar es un suplicio", E },
+		{ "no puedo m\u00e1s con la pantorrilla", U },
+		{ "siento pulsaciones en el gemelo", U },
+		{ "palpitaciones y siento que me apago", U },
+		{ "no tengo ox\u00edgeno en la bombona, me la traen ma\u00f1ana", R },
 	};
 
 	(void)state;
