@@ -5452,6 +5452,8 @@ test_tune59_es2(void **state)
 		{ "no consigo que pare de sangrar el corte", U },
 		{ "mi abuela se est\u00e1 desangrando por la nariz", U },
 		{ "ya se par\u00f3 la sangre de la nariz", R },
+		{ "ya dej\u00f3 de sangrar la nariz", R },
+		{ "ya par\u00f3 de sangrar la enc\u00eda pero volvi\u00f3 a empezar", U },
 		{ "le hace falta ox\u00edgeno a mi marido", U },
 		{ "me qued\u00e9 sin ox\u00edgeno subiendo la cuesta", U },
 		{ "no acabo de llenar los pulmones", U },
