@@ -5588,6 +5588,56 @@ test_tune59_es1(void **state)
 }
 
 static void
+test_tune59_es2(void **state)
+{
+	/* tune59b classes in other words, not the corpus lines: a feared
+	 * condition behind a belief or a plea, bleeding that cannot be
+	 * stopped, breath told as oxygen, lungs or strength, a leg that
+	 * cannot be borne or pulses, "como que me voy" with palpitations. */
+	static const struct case_ c[] = {
+		{ "no pienso que sea una embolia pero tengo miedo", E },
+		{ "Dios no quiera que sea un infarto", E },
+		{ "creo que le est\u00e1 dando un paro a mi padre", E },
+		{ "casi me da un paro del susto", R },
+		{ "el m\u00e9dico no cree que sea una embolia", R },
+		{ "no conseguimos parar el sangrado de la enc\u00eda", U },
+		{ "no hay manera de cortar la sangre del dedo", U },
+		{ "imposible frenar la sangre de la nariz", U },
+		{ "a mi madre no se le corta la sangre del corte", U },
+		{ "no consigo que pare de sangrar el corte", U },
+		{ "mi abuela se est\u00e1 desangrando por la nariz", U },
+		{ "ya se par\u00f3 la sangre de la nariz", R },
+		{ "ya dej\u00f3 de sangrar la nariz", R },
+		{ "ya par\u00f3 de sangrar la enc\u00eda pero volvi\u00f3 a empezar", U },
+		{ "le hace falta ox\u00edgeno a mi marido", U },
+		{ "me qued\u00e9 sin ox\u00edgeno subiendo la cuesta", U },
+		{ "no acabo de llenar los pulmones", U },
+		{ "no tengo fuerzas ni para respirar", E },
+		{ "respirar le cuesta horrores", E },
+		{ "me falta el ox\u00edgeno y tengo el pecho apretado", E },
+		{ "los pulmones ya se me llenan bien", R },
+		{ "no tengo tiempo ni para respirar", R },
+		{ "ya no aguanto el gemelo", U },
+		{ "el muslo no lo soporto m\u00e1s", U },
+		{ "le pulsa la pantorrilla", U },
+		{ "no aguanto las ganas de salir a pasear", R },
+		{ "el coraz\u00f3n desbocado y siento que me voy", U },
+		{ "taquicardia y como si me fuera", U },
+		{ "siento que me voy a ir a casa temprano", R },
+		{ "no tengo suficiente ox\u00edgeno", U },
+		{ "me quedo corta de ox\u00edgeno al subir", U },
+		{ "respirar es un suplicio", E },
+		{ "no puedo m\u00e1s con la pantorrilla", U },
+		{ "siento pulsaciones en el gemelo", U },
+		{ "palpitaciones y siento que me apago", U },
+		{ "no tengo ox\u00edgeno en la bombona, me la traen ma\u00f1ana", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -6084,6 +6134,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune59_es2),
 		cmocka_unit_test(test_tune59_es1),
 		cmocka_unit_test(test_tune59_en2),
 		cmocka_unit_test(test_tune55_de),
