@@ -5445,6 +5445,9 @@ test_tune59_en1(void **state)
 		{ "puked up clots", E },
 		{ "was sick and there were a few clots in it", E },
 		{ "the clot came up at my appointment, doc says its shrinking", R },
+		{ "coughed a clot up", E },
+		{ "getting clots when i cough", E },
+		{ "the clot came up in conversation with the gp", R },
 		/* breathing a struggle, a battle; struggling with it */
 		{ "every breath's a real struggle tonight", E },
 		{ "her breathing has been a battle since lunch", E },
@@ -5478,6 +5481,7 @@ test_tune59_en1(void **state)
 		{ "mum had a wobbly and went over in the kitchen", E },
 		{ "dad went down like a sack of potatoes in the shop", E },
 		{ "she dropped in the kitchen", E },
+		{ "she's dropped in the hallway", E },
 		{ "he swooned when he stood up", E },
 		{ "her legs just went and she fell", E },
 		{ "nan dropped in on us for tea", R },
