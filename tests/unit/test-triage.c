@@ -5487,6 +5487,9 @@ test_tune59_en1(void **state)
 		{ "nan dropped in on us for tea", R },
 		{ "she swooned over the new vicar", R },
 		{ "i went over to mums for lunch", R },
+		{ "she went down to the chemist for me", R },
+		{ "dad went down the road to the paper shop", R },
+		{ "had a funny turn and went down for a second", E },
 		/* a symptom back as "it" or "thing" */
 		{ "that chest thing is back", U },
 		{ "i used to get breathless, now it's started again", U },
