@@ -5638,6 +5638,74 @@ test_tune59_es2(void **state)
 }
 
 static void
+test_tune59_en1(void **state)
+{
+	/* tune59b (an outside attack): the classes, in new words. */
+	static const struct case_ c[] = {
+		/* clots coughed or vomited up, no word blood */
+		{ "been hacking up clots all night", E },
+		{ "mum brought up some dark clots when she coughed", E },
+		{ "a couple of clots came up when i was coughing", E },
+		{ "there were clots in my phlegm this morning", E },
+		{ "puked up clots", E },
+		{ "was sick and there were a few clots in it", E },
+		{ "the clot came up at my appointment, doc says its shrinking", R },
+		{ "coughed a clot up", E },
+		{ "getting clots when i cough", E },
+		{ "the clot came up in conversation with the gp", R },
+		/* breathing a struggle, a battle; struggling with it */
+		{ "every breath's a real struggle tonight", E },
+		{ "her breathing has been a battle since lunch", E },
+		{ "he's struggling with his breathing", E },
+		{ "breathing is no struggle now", R },
+		/* the bosom for the chest */
+		{ "my bosom feel tight and heavy", U },
+		{ "pain in me bosom and can't get me breath", E },
+		{ "he's my bosom buddy from school", R },
+		/* shortness of breathing, breath shortness */
+		{ "shortness of breathing on the stairs", U },
+		{ "bit of breath shortness today", U },
+		/* clipped fragments */
+		{ "ribs: sore. breathing: hard.", E },
+		{ "chest, fine. leg, fine.", R },
+		{ "breathing, fine, chest, no pain", R },
+		/* body part, comma, symptom */
+		{ "ankle, throbbing since morning", U },
+		{ "my knee, bit stiff after gardening", U },
+		{ "leg, much better thanks", R },
+		{ "calf, no pain today", R },
+		{ "the leg is not right", U },
+		/* leg-pain idioms */
+		{ "calf is giving me grief again", U },
+		{ "the leg is absolute murder", U },
+		{ "my calf's been at me all day", U },
+		{ "calf's been acting up since yesterday", U },
+		{ "the calf is screaming at me", U },
+		{ "calf giving me no bother", R },
+		/* collapse idioms */
+		{ "mum had a wobbly and went over in the kitchen", E },
+		{ "dad went down like a sack of potatoes in the shop", E },
+		{ "she dropped in the kitchen", E },
+		{ "she's dropped in the hallway", E },
+		{ "he swooned when he stood up", E },
+		{ "her legs just went and she fell", E },
+		{ "nan dropped in on us for tea", R },
+		{ "she swooned over the new vicar", R },
+		{ "i went over to mums for lunch", R },
+		{ "she went down to the chemist for me", R },
+		{ "dad went down the road to the paper shop", R },
+		{ "had a funny turn and went down for a second", E },
+		/* a symptom back as "it" or "thing" */
+		{ "that chest thing is back", U },
+		{ "i used to get breathless, now it's started again", U },
+		{ "the not being able to get my breath thing is back", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -6134,6 +6202,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune59_en1),
 		cmocka_unit_test(test_tune59_es2),
 		cmocka_unit_test(test_tune59_es1),
 		cmocka_unit_test(test_tune59_en2),
