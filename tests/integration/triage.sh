@@ -111,7 +111,7 @@ floor "$C/en-tune12.tsv" 99.9 99.0 0
 floor "$C/es-tune12.tsv" 99.9 99.9 0
 floor "$C/de-tune12.tsv" 99.9 97.2 0
 floor "$C/en-tune13.tsv" 99.9 96.9 1
-floor "$C/es-tune13.tsv" 98.6 96.3 1
+floor "$C/es-tune13.tsv" 99.9 96.7 0
 floor "$C/de-tune13.tsv" 99.9 98.2 0
 floor "$C/en-tune14.tsv" 99.9 98.4 0
 floor "$C/es-tune14.tsv" 99.9 97.6 0
@@ -230,9 +230,9 @@ floor "$C/de-tune49.tsv" 99.9 99.9 0
 floor "$C/en-tune50.tsv" 99.9 98.5 0
 floor "$C/es-tune50.tsv" 99.9 99.2 0
 floor "$C/de-tune50.tsv" 99.9 99.2 0
-floor "$C/en-tune51.tsv" 98.3 98.2 1
-floor "$C/es-tune51.tsv" 98.1 98.0 1
-floor "$C/de-tune51.tsv" 98.0 98.0 1
+floor "$C/en-tune51.tsv" 99.9 99.1 0
+floor "$C/es-tune51.tsv" 99.9 99.0 0
+floor "$C/de-tune51.tsv" 99.9 99.0 0
 floor "$C/en-tune52a.tsv" 99.9 97.9 0
 floor "$C/es-tune52a.tsv" 99.9 97.9 0
 floor "$C/de-tune52a.tsv" 99.9 99.9 0
@@ -247,9 +247,9 @@ floor "$C/de-tune57.tsv" 99.9 99.2 0
 floor "$C/de-tune58a.tsv" 99.9 99.1 0
 floor "$C/de-tune58b.tsv" 99.9 99.9 0
 floor "$C/en-tune59a.tsv" 99.9 99.9 0
-floor "$C/en-tune59b.tsv" 37.2 61.0 64
+floor "$C/en-tune59b.tsv" 99.9 99.9 0
 floor "$C/es-tune59a.tsv" 99.9 99.1 0
-floor "$C/es-tune59b.tsv" 43.3 61.5 56
+floor "$C/es-tune59b.tsv" 99.9 99.9 0
 floor "$C/en-heldback10.tsv" 95.7 96.2 3
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -266,7 +266,7 @@ floor "$C/en-heldback14.tsv" 97.5 98.5 1
 floor "$C/es-heldback14.tsv" 97.5 93.6 5
 floor "$C/de-heldback14.tsv" 94.9 97.1 3
 floor "$C/en-heldback15.tsv" 95.1 95.1 3
-floor "$C/es-heldback15.tsv" 97.5 91.0 3
+floor "$C/es-heldback15.tsv" 99.9 92.4 1
 floor "$C/de-heldback15.tsv" 99.9 96.5 1
 floor "$C/en-heldback16.tsv" 99.9 97.6 1
 floor "$C/es-heldback16.tsv" 94.3 97.6 3
