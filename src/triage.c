@@ -1298,6 +1298,19 @@ triage_state_commit(const struct triage_rules *tr, struct triage_state *st,
 	}
 }
 
+/* The concepts that are symptoms (remembered, read with the cues). */
+static uint64_t
+triage_symptoms(const struct triage_rules *tr)
+{
+	uint64_t	m = 0;
+	int		c;
+
+	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
+		if (tr->concepts[c].kind == KIND_SYMPTOM)
+			m |= UINT64_C(1) << c;
+	return m;
+}
+
 /*
  * The second reading (res2, rd2) keeps what the first read as there: its
  * symptoms stay reported, not denied or only hypothetical ("walked 2 km
@@ -1310,13 +1323,9 @@ triage_step_merge(const struct triage_rules *tr, struct triage_result *res2,
     const struct step_read *rd)
 {
 	char		 ids[sizeof res->rules], *id, *next;
-	uint64_t	 keep = 0;
-	int		 c;
+	uint64_t	 keep;
 
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
-		if (tr->concepts[c].kind == KIND_SYMPTOM)
-			keep |= UINT64_C(1) << c;
-	keep &= rd->msg;
+	keep = triage_symptoms(tr) & rd->msg;
 	rd2->msg |= keep;
 	rd2->denied &= ~keep;
 	rd2->hypo &= ~keep;
@@ -1339,13 +1348,8 @@ static int
 triage_step_adds(const struct triage_rules *tr, const struct step_read *rd2,
     const struct step_read *rd)
 {
-	uint64_t	symptoms = 0;
-	int		c;
-
-	for (c = TRIAGE_BUILTINS; c < tr->nconcepts; c++)
-		if (tr->concepts[c].kind == KIND_SYMPTOM)
-			symptoms |= UINT64_C(1) << c;
-	return (rd2->msg & ~rd2->denied & ~rd2->hypo & ~rd->msg & symptoms) != 0;
+	return (rd2->msg & ~rd2->denied & ~rd2->hypo & ~rd->msg &
+	    triage_symptoms(tr)) != 0;
 }
 
 /*
