@@ -417,8 +417,7 @@ lit_class(struct lit_walk *w)
  * 1 if the class whose text starts at p (just after its '[') is a few marks,
  * symbols and control characters that have no case and are no word
  * characters ("[.!?\n]", "[¿?]"), each then put in cl: one of them must be
- * there.  Else 0, cl
- * left empty.
+ * there.  Else 0, cl left empty.
  */
 static int
 lit_class_marks(const char *p, struct lit_clause *cl)
