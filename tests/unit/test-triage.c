@@ -5706,6 +5706,45 @@ test_tune59_en1(void **state)
 }
 
 static void
+test_tune60_de(void **state)
+{
+	static const struct case_ c[] = {
+		/* "can't breathe" with a dialect or typed-short verb */
+		{ "er kann nich mehr atmn", E },
+		{ "Mama kan ned atma", E },
+		{ "ich kann nicht atme, bitte", E },
+		{ "i ko ned gscheid schnaufn", E },
+		{ "Opa kann nicht schnaufe", E },
+		/* pain verbs before Alemannic/Bavarian chest words */
+		{ "s zieht mir i dr Bruscht", U },
+		{ "jetzt brennts uf de Bruscht", U },
+		{ "Bruschtweh sit geschter", U },
+		{ "hab Bruschtstiche", U },
+		/* "no" for noch, not a denial */
+		{ "bin no kurzatmig", U },
+		{ "es tuet no weh i de Bruscht", U },
+		{ "there is no chest pain", R },
+		/* "Wasser" for urine with a possessive */
+		{ "sein Wasser ist heute rosa", U },
+		{ "mein Wasser sieht aus wie Himbeersaft", U },
+		{ "das Wasser im Pool war rot", R },
+		/* a stab in the leg as a noun; pain growing step by step */
+		{ "im Bein plötzlich ein Stich wie mit Nadeln", U },
+		{ "an der Wade ein Stich von ner Mücke", R },
+		{ "sie wird bei jedem Schritt stärker", U },
+		{ "der Schmerz wird von Schritt zu Schritt schlimmer", U },
+		/* over with fort, futsch, verflogen; breathing normal */
+		{ "Die Brustschmerzen sind zum Glück futsch", R },
+		{ "d Atemnot isch verflogen", R },
+		{ "er schnauft wieder ganz normal", R },
+		{ "i ko ned normal schnaufn", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+static void
 test_cough_blood_across_comma(void **state)
 {
 	static const struct case_ c[] = {
@@ -6202,6 +6241,7 @@ main(void)
 		cmocka_unit_test(test_dizzy_needs_the_spin),
 		cmocka_unit_test(test_forms_of_classes),
 		cmocka_unit_test(test_glued_words),
+		cmocka_unit_test(test_tune60_de),
 		cmocka_unit_test(test_tune59_en1),
 		cmocka_unit_test(test_tune59_es2),
 		cmocka_unit_test(test_tune59_es1),
