@@ -1389,7 +1389,8 @@ triage_unsettled(const struct triage_result *res)
  * of one to TRIAGE_FRAGMENT_WORDS words, and short enough to keep.  The
  * caller passes "" for a message that placed somewhere (triage_unsettled),
  * a denial or a "what if", and whether it fired the safety net (it named
- * the chest, the breath or blood).  Any earlier fragment is dropped.
+ * the chest, the breath or blood).  Any earlier fragment is replaced: to
+ * keep it, the caller passes the two joined ("my chest and my breathing").
  */
 #define TRIAGE_FRAGMENT_WORDS	6
 

@@ -355,7 +355,7 @@ main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 60;
 	long long maxpairs = -1;
-	int per, seen_ascii_mismatch = 0;
+	int per;
 	time_t t0 = time(NULL);
 
 	if (argc == 1) {	/* make check: fixed and short */
@@ -383,7 +383,7 @@ main(int argc, char **argv)
 		struct buf pb = { .n = 0 };
 		struct pf f;
 		pcre2_code *re, *rea = NULL;
-		int err, i, rc;
+		int err, i;
 		PCRE2_SIZE off;
 
 		pb.s[0] = 0;
@@ -459,7 +459,6 @@ main(int argc, char **argv)
 				check("blanked (guard passed)", pb.s, re, rea, &f, may, ta, sub, n, tb.s, tb.n, 1);
 			}
 		}
-		(void)rc; (void)seen_ascii_mismatch;
 		triage_lit_free(&f.tl);
 		pcre2_code_free(re);
 		if (rea) pcre2_code_free(rea);
