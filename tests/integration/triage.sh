@@ -292,6 +292,10 @@ floor "$C/en-heldback22.tsv" 99.9 97.4 1
 floor "$C/es-heldback22.tsv" 99.9 96.6 2
 floor "$C/de-heldback22.tsv" 97.5 94.7 8
 floor "$C/de-heldback22b.tsv" 88.5 91.5 9
+floor "$C/en-heldback23.tsv" 99.9 92.1 1
+floor "$C/es-heldback23.tsv" 97.7 96.7 1
+floor "$C/de-heldback23.tsv" 99.9 96.0 3
+floor "$C/de-heldback23b.tsv" 99.9 92.7 2
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
