@@ -1095,6 +1095,9 @@ triage_scan_close(struct scan *sc)
  * needs beside something else once the rest of that rule is there.  Adds
  * their ids, level and inbox mark to res; returns how many fired.
  */
+static int	triage_step_fire(const struct triage_rules *,
+		    struct triage_result *, int, uint64_t, uint64_t, uint64_t);
+
 static int
 triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
     uint64_t remembered, uint64_t *msg, uint64_t *denied, uint64_t *done,
@@ -1103,7 +1106,7 @@ triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
 	const struct triage_rules *tr = sc->tr;
 	const struct triage_rule *r;
 	uint64_t	 lazy, all = *msg | remembered;
-	int		 i, c, fired = 0;
+	int		 i, c;
 
 	for (i = 0; i < tr->nrules; i++) {
 		r = &tr->rules[i];
@@ -1117,10 +1120,25 @@ triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
 				    hypothetical);
 		*done |= lazy;
 	}
-	all = *msg | remembered;
+	return triage_step_fire(tr, res, fallback, ~UINT64_C(0), *msg,
+	    *msg | remembered);
+}
+
+/*
+ * Fires the rules of one pass that need a concept of only: their ids,
+ * level and inbox mark into res.  Returns how many fired.
+ */
+static int
+triage_step_fire(const struct triage_rules *tr, struct triage_result *res,
+    int fallback, uint64_t only, uint64_t msg, uint64_t all)
+{
+	const struct triage_rule *r;
+	int		 i, fired = 0;
+
 	for (i = 0; i < tr->nrules; i++) {
 		r = &tr->rules[i];
-		if (r->fallback != fallback || !triage_rule_fires(r, *msg, all))
+		if (r->fallback != fallback || (r->need & only) == 0 ||
+		    !triage_rule_fires(r, msg, all))
 			continue;
 		triage_result_add_rule(res, r->id);
 		fired++;
@@ -1130,6 +1148,30 @@ triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
 			res->review = 1;
 	}
 	return fired;
+}
+
+/*
+ * The second reader (triage_reader.h), when the rules left the message
+ * below an emergency and it answers no question: the built-in concept of
+ * the level it raises the message to, if any.  It reads the message as
+ * the rules searched it, harmless phrases blanked ("flaked out in the
+ * garden"), so that what the rules know to be harmless never counts.
+ */
+static uint64_t
+triage_step_reader(const struct scan *sc, const struct triage_result *res)
+{
+	struct triage_reader_score	 rs;
+	uint64_t			 bits = 0;
+
+	if (sc->tr->reader == NULL || res->own >= TRIAGE_EMERGENCY ||
+	    res->answer != TRIAGE_ANSWER_NONE)
+		return 0;
+	triage_reader_score(sc->tr->reader, sc->buf, sc->len, &rs);
+	if (rs.raise_emergency)
+		bits |= UINT64_C(1) << TRIAGE_READER_EMERGENCY;
+	else if (rs.raise_urgent && res->own < TRIAGE_URGENT)
+		bits |= UINT64_C(1) << TRIAGE_READER_URGENT;
+	return bits;
 }
 
 /* What one reading of a message makes of it, for triage_state_commit. */
@@ -1151,7 +1193,7 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 {
 	struct scan	 sc;
 	uint64_t	 msg = 0, remembered = 0, denied = 0, all;
-	uint64_t	 done = 0, pending;
+	uint64_t	 done = 0, pending, bits;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	int		 c, i, hypothetical = 0, asked = -1, fired, fallback = 0;
 	enum triage_level episode;
@@ -1203,6 +1245,12 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		fallback = 1;
 		fired += triage_step_rules(&sc, res, 1, remembered, &msg,
 		    &denied, &done, &hypothetical);
+	}
+	/* The second reader: only ever adds, after the rules have read. */
+	if ((bits = triage_step_reader(&sc, res)) != 0) {
+		msg |= bits;
+		fired += triage_step_fire(tr, res, 0, bits, msg,
+		    msg | remembered);
 	}
 	all = msg | remembered;
 	for (i = TRIAGE_REQUEST_STOP; i <= TRIAGE_REQUEST_HELP; i++)
@@ -1363,7 +1411,8 @@ static int
 triage_unsettled(const struct triage_result *res)
 {
 	static const char *const loose[] = { "review", "episode",
-	    "unsure_alarm", "joined_reading" };
+	    "unsure_alarm", "joined_reading", "reader_urgent",
+	    "reader_emergency" };
 	const char	*p = res->rules, *q;
 	size_t		 i, n;
 

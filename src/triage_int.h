@@ -14,6 +14,7 @@
 
 #include "triage.h"
 #include "triage_norm.h"
+#include "triage_reader.h"
 
 #define TRIAGE_MAX_LANGS	8
 #define TRIAGE_MAX_PROMPTS	64
@@ -21,7 +22,10 @@
 /* Built-in concepts, set by the engine rather than by a pattern. */
 #define TRIAGE_HYPOTHETICAL	0	/* a symptom mentioned only as "what if" */
 #define TRIAGE_ACTIVITY		1	/* an activity report */
-#define TRIAGE_BUILTINS		2
+/* The second reader (triage_reader.h) reads an emergency, or urgent. */
+#define TRIAGE_READER_EMERGENCY	2
+#define TRIAGE_READER_URGENT	3
+#define TRIAGE_BUILTINS		4
 
 enum triage_cue {
 	CUE_NEGATION,		/* "no", "not", "never", "without", "keine" */
@@ -176,6 +180,7 @@ struct triage_rules {
 	uint64_t		 lazy;
 	struct triage_lits	 lits;
 	struct triage_lexicon	*lexicon;	/* triage_norm_words */
+	struct triage_reader	*reader;	/* reader.model; NULL: none */
 	int			 maxline;	/* lines in the largest set */
 	/*
 	 * Every set's lines numbered in one sequence (triage_set.base), so

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -1164,6 +1165,8 @@ triage_rules_load(const char *dir, struct diag *d)
 	tr->lexicon = triage_lexicon_new();
 	tr->concepts[TRIAGE_HYPOTHETICAL].id = xstrdup("hypothetical");
 	tr->concepts[TRIAGE_ACTIVITY].id = xstrdup("activity");
+	tr->concepts[TRIAGE_READER_EMERGENCY].id = xstrdup("reader_emergency");
+	tr->concepts[TRIAGE_READER_URGENT].id = xstrdup("reader_urgent");
 	tr->nconcepts = TRIAGE_BUILTINS;
 
 	names = triage_load_list(dir, &n, d);
@@ -1199,6 +1202,11 @@ triage_rules_load(const char *dir, struct diag *d)
 	triage_lit_build(&tr->lits);
 	triage_lit_index(tr);
 	triage_lexicon_build(tr->lexicon);
+	/* The second reader, when the directory has one. */
+	path = xasprintf("%s/%s", dir, TRIAGE_READER_FILE);
+	if (access(path, F_OK) == 0)
+		tr->reader = triage_reader_load(path, d);
+	free(path);
 
 	if (n > 0 && tr->nrules == 0 && d->nerrors == nerr)
 		diag_error(d, dir, 0, "no rules defined");
@@ -1242,6 +1250,7 @@ triage_rules_free(struct triage_rules *tr)
 	free(tr->key_off);
 	free(tr->key_line);
 	triage_lexicon_free(tr->lexicon);
+	triage_reader_free(tr->reader);
 	for (i = 0; tr->prompts[i] != NULL; i++)
 		free((char *)tr->prompts[i]);
 	free(tr);

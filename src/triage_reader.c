@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The second reader (triage_reader.h): hashed features of a message as the
+ * engine reads it, and two logistic models over them.
+ *
+ * The features, which contrib/triage-train.py computes the same way:
+ * - each word (a run of bytes that are neither ASCII blanks nor ASCII
+ *   punctuation nor TRIAGE_SOFT_STOP), its first TRIAGE_READER_WORD bytes
+ *   padded with a blank on each side, gives every byte n-gram of 2 to 5
+ *   bytes; each n-gram's FNV-1a hash, masked to TRIAGE_READER_BITS bits,
+ *   is a bucket of the first kind;
+ * - each word ('w' and the word) and each pair of words in a row ('b', the
+ *   word before or '^' at the start, a blank, the word) hashed the same way
+ *   is a bucket of the second kind (offset by 2^TRIAGE_READER_BITS);
+ * - each kind's counts are divided by the square root of their sum.
+ * A model's log-odds is its bias plus the sum of count/norm times weight.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_norm.h"
+#include "triage_reader.h"
+#include "xmalloc.h"
+
+#define READER_MASK	((UINT32_C(1) << TRIAGE_READER_BITS) - 1)
+#define READER_SPACE	(UINT32_C(2) << TRIAGE_READER_BITS)
+#define READER_FNV0	UINT32_C(2166136261)
+#define READER_FNVP	UINT32_C(16777619)
+#define READER_LINE	256
+
+struct reader_weight {
+	uint32_t	key;		/* bucket + 1; 0: empty */
+	float		w[2];		/* emergency, urgent */
+};
+
+struct triage_reader {
+	struct reader_weight	*tab;
+	uint32_t		 mask;	/* table size - 1 */
+	size_t			 n;
+	double			 bias[2];
+	double			 cut[2];	/* thresholds as log-odds */
+};
+
+/* A message's buckets of one kind: their weights summed, counted. */
+struct reader_sum {
+	double		 sum[2];
+	unsigned	 n;
+};
+
+static uint32_t
+triage_reader_mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= UINT32_C(0x45d9f3b);
+	h ^= h >> 16;
+	return h;
+}
+
+static const struct reader_weight *
+triage_reader_find(const struct triage_reader *rd, uint32_t bucket)
+{
+	uint32_t	i = triage_reader_mix(bucket) & rd->mask;
+
+	for (;; i = (i + 1) & rd->mask) {
+		if (rd->tab[i].key == bucket + 1)
+			return &rd->tab[i];
+		if (rd->tab[i].key == 0)
+			return NULL;
+	}
+}
+
+static int
+triage_reader_put(struct triage_reader *rd, uint32_t bucket, float we,
+    float wu)
+{
+	uint32_t	i = triage_reader_mix(bucket) & rd->mask;
+
+	for (; rd->tab[i].key != 0; i = (i + 1) & rd->mask)
+		if (rd->tab[i].key == bucket + 1)
+			return -1;
+	rd->tab[i].key = bucket + 1;
+	rd->tab[i].w[0] = we;
+	rd->tab[i].w[1] = wu;
+	rd->n++;
+	return 0;
+}
+
+static double
+triage_reader_logit(double p)
+{
+	return log(p / (1.0 - p));
+}
+
+/* Counts a lines of the form "<bucket> <we> <wu>" to size the table. */
+static size_t
+triage_reader_lines(FILE *fp)
+{
+	char	 buf[READER_LINE];
+	size_t	 n = 0;
+
+	while (fgets(buf, sizeof buf, fp) != NULL)
+		if (isdigit((unsigned char)buf[0]))
+			n++;
+	rewind(fp);
+	return n;
+}
+
+struct triage_reader *
+triage_reader_load(const char *path, struct diag *d)
+{
+	struct triage_reader *rd;
+	FILE		*fp;
+	char		 buf[READER_LINE], kw[16], *end;
+	unsigned	 line = 0, version, bits;
+	unsigned long	 bucket;
+	double		 bias, p;
+	float		 we, wu;
+	size_t		 n, size, len;
+	int		 head = 0, k, got = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	n = triage_reader_lines(fp);
+	for (size = 1024; size < 2 * n; size *= 2)
+		;
+	rd = xcalloc(1, sizeof *rd);
+	rd->tab = xcalloc(size, sizeof *rd->tab);
+	rd->mask = (uint32_t)size - 1;
+	while (fgets(buf, sizeof buf, fp) != NULL) {
+		line++;
+		len = strlen(buf);
+		if (len > 0 && buf[len - 1] != '\n' && !feof(fp)) {
+			diag_error(d, path, line, "line too long");
+			goto fail;
+		}
+		if (buf[0] == '#' || buf[0] == '\n' || buf[0] == '\0')
+			continue;
+		if (!head) {
+			if (sscanf(buf, "reader %u %u", &version, &bits) != 2 ||
+			    version != 1 || bits != TRIAGE_READER_BITS) {
+				diag_error(d, path, line, "expected 'reader 1 %d' "
+				    "first", TRIAGE_READER_BITS);
+				goto fail;
+			}
+			head = 1;
+			continue;
+		}
+		if (isdigit((unsigned char)buf[0])) {
+			errno = 0;
+			bucket = strtoul(buf, &end, 10);
+			if (errno != 0 || bucket >= READER_SPACE ||
+			    sscanf(end, "%f %f", &we, &wu) != 2 ||
+			    !isfinite(we) || !isfinite(wu)) {
+				diag_error(d, path, line, "expected a bucket "
+				    "below %lu and two weights",
+				    (unsigned long)READER_SPACE);
+				goto fail;
+			}
+			if (triage_reader_put(rd, (uint32_t)bucket, we, wu)) {
+				diag_error(d, path, line, "bucket %lu twice",
+				    bucket);
+				goto fail;
+			}
+			continue;
+		}
+		if (sscanf(buf, "%15s %lf %lf", kw, &bias, &p) != 3 ||
+		    !(p > 0.0 && p < 1.0) || !isfinite(bias) ||
+		    ((k = strcmp(kw, "emergency") == 0 ? 0 :
+		    strcmp(kw, "urgent") == 0 ? 1 : -1) == -1)) {
+			diag_error(d, path, line, "expected 'emergency' or "
+			    "'urgent', a bias and a threshold between 0 and 1");
+			goto fail;
+		}
+		rd->bias[k] = bias;
+		rd->cut[k] = triage_reader_logit(p);
+		got |= 1 << k;
+	}
+	if (ferror(fp)) {
+		diag_error(d, path, line, "read error: %s", strerror(errno));
+		goto fail;
+	}
+	if (got != 3) {
+		diag_error(d, path, line, "needs an 'emergency' and an "
+		    "'urgent' line");
+		goto fail;
+	}
+	fclose(fp);
+	return rd;
+fail:
+	fclose(fp);
+	triage_reader_free(rd);
+	return NULL;
+}
+
+void
+triage_reader_free(struct triage_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	free(rd->tab);
+	free(rd);
+}
+
+size_t
+triage_reader_size(const struct triage_reader *rd)
+{
+	return rd->n;
+}
+
+static int
+triage_reader_sep(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == (unsigned char)TRIAGE_SOFT_STOP || (c < 0x80 && ispunct(c));
+}
+
+/* One occurrence of bucket b. */
+static void
+triage_reader_add(const struct triage_reader *rd, struct reader_sum *rs,
+    uint32_t b)
+{
+	const struct reader_weight *w;
+
+	rs->n++;
+	if ((w = triage_reader_find(rd, b)) != NULL) {
+		rs->sum[0] += w->w[0];
+		rs->sum[1] += w->w[1];
+	}
+}
+
+static uint32_t
+triage_reader_fnv(uint32_t h, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= READER_FNVP;
+	}
+	return h;
+}
+
+/* The n-grams of one word, padded. */
+static void
+triage_reader_grams(const struct triage_reader *rd, struct reader_sum *rc,
+    const char *w, size_t wl)
+{
+	char		 p[TRIAGE_READER_WORD + 2];
+	size_t		 m, i, n;
+	uint32_t	 h;
+
+	if (wl > TRIAGE_READER_WORD)
+		wl = TRIAGE_READER_WORD;
+	p[0] = ' ';
+	memcpy(p + 1, w, wl);
+	p[wl + 1] = ' ';
+	m = wl + 2;
+	for (i = 0; i + 2 <= m; i++) {
+		h = READER_FNV0;
+		for (n = 1; n <= 5 && i + n <= m; n++) {
+			h ^= (unsigned char)p[i + n - 1];
+			h *= READER_FNVP;
+			if (n >= 2)
+				triage_reader_add(rd, rc, h & READER_MASK);
+		}
+	}
+}
+
+void
+triage_reader_score(const struct triage_reader *rd, const char *text,
+    size_t len, struct triage_reader_score *out)
+{
+	struct reader_sum	 rs[2];
+	size_t			 i = 0, a, pl = 1;
+	const char		*prev = "^";
+	uint32_t		 h, off = UINT32_C(1) << TRIAGE_READER_BITS;
+	double			 z[2];
+	int			 k;
+
+	memset(rs, 0, sizeof rs);
+	while (i < len) {
+		while (i < len && triage_reader_sep((unsigned char)text[i]))
+			i++;
+		if (i == len)
+			break;
+		for (a = i; i < len && !triage_reader_sep((unsigned char)text[i]);
+		    i++)
+			;
+		triage_reader_grams(rd, &rs[0], text + a, i - a);
+		h = triage_reader_fnv(READER_FNV0, "w", 1);
+		h = triage_reader_fnv(h, text + a, i - a);
+		triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
+		h = triage_reader_fnv(READER_FNV0, "b", 1);
+		h = triage_reader_fnv(h, prev, pl);
+		h = triage_reader_fnv(h, " ", 1);
+		h = triage_reader_fnv(h, text + a, i - a);
+		triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
+		prev = text + a;
+		pl = i - a;
+	}
+	for (k = 0; k < 2; k++) {
+		z[k] = rd->bias[k];
+		if (rs[0].n > 0)
+			z[k] += rs[0].sum[k] / sqrt((double)rs[0].n);
+		if (rs[1].n > 0)
+			z[k] += rs[1].sum[k] / sqrt((double)rs[1].n);
+	}
+	out->emergency = z[0];
+	out->urgent = z[1];
+	out->raise_emergency = z[0] > rd->cut[0];
+	out->raise_urgent = z[1] > rd->cut[1];
+}
