@@ -11,16 +11,16 @@ tests/data/triage-*.tsv and ../shared/corpus/triage-dev.tsv when present.  Held-
 (*-heldback*) are refused: they measure the engine on text it has not seen, the reader
 included.  Each conversation's first message is a training example, labelled with the level
 the corpus gives it (a later message's label also carries the conversation: an episode, a
-pending question), and read as the engine reads it (`clotline triage --read`, with the rules
-of --rules, which must not hold a reader.model that changes the reading: it does not).
+pending question), and read as the second reader reads it in the engine (`clotline triage
+--read-reader`: the engine's reading with the harmless phrases of --rules blanked).
 
 Two logistic regressions (scikit-learn, Debian's python3-sklearn) over hashed features
 (the byte n-grams of each word, each word and each pair of words; the same as
 src/triage_reader.c computes): an emergency against the rest, and urgent or higher against
 the rest, classes weighted to balance.  A message the rules left lower is raised when the
 model's probability is above the threshold (default 0.9 for both).  Weights whose size is
-below --prune (default 0.2) are left out of the file; the training run prints, on standard
-error, how many are kept and what the pruned model reads on its own training set.
+below --prune (default 0.2) are left out of the file; the run prints, on standard error,
+how many examples it read and how many weights it kept.
 """
 import argparse, glob, math, os, subprocess, sys
 
@@ -39,7 +39,7 @@ def fnv(b, h=2166136261):
 
 def words(text):
     out, cur = [], bytearray()
-    for c in text.encode('utf-8'):
+    for c in (text if isinstance(text, bytes) else text.encode('utf-8')):
         if c in SEP:
             if cur:
                 out.append(bytes(cur))
@@ -52,7 +52,7 @@ def words(text):
 
 
 def features(text):
-    """bucket -> value, as src/triage_reader.c computes them."""
+    """bucket -> value, as src/triage_reader.c computes them (text: bytes or str)."""
     ws = words(text)
     grams, toks = {}, {}
     for w in ws:
@@ -87,12 +87,14 @@ def read_corpora(paths, clotline, rules):
                     continue
                 seen.add(fields[0])
                 rows.append(fields)
-    inp = ''.join(f'{i}\t{r[1]}\n' for i, r in enumerate(rows))
-    out = subprocess.run([clotline, 'triage', '-r', rules, '--read'], input=inp,
-                         capture_output=True, text=True, check=True).stdout.splitlines()
+    inp = ''.join(f'{i}\t{r[1]}\n' for i, r in enumerate(rows)).encode('utf-8')
+    out = subprocess.run([clotline, 'triage', '-r', rules, '--read-reader'], input=inp,
+                         capture_output=True, check=True).stdout.split(b'\n')
+    if out and out[-1] == b'':
+        out.pop()
     if len(out) != len(rows):
         sys.exit(f'{len(rows)} messages but {len(out)} readings')
-    return [(o.split('\t', 1)[1] if '\t' in o else '', r[2]) for r, o in zip(rows, out)]
+    return [(o.split(b'\t', 1)[1] if b'\t' in o else b'', r[2]) for r, o in zip(rows, out)]
 
 
 def main():

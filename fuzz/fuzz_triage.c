@@ -18,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "fuzz.h"
 #include "fuzz_triage.h"
 #include "triage.h"
+#include "triage_reader.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -88,6 +90,14 @@ fuzz_triage_init(void)
 		free(path);
 	}
 	closedir(dp);
+	/* The second reader reads the same either way: copied as it is. */
+	path = xasprintf("%s/%s", dir, TRIAGE_READER_FILE);
+	if (access(path, F_OK) == 0) {
+		text = fuzz_triage_read(path, &len);
+		(void)fuzz_write("plain/" TRIAGE_READER_FILE, text, len);
+		free(text);
+	}
+	free(path);
 	free(dir);
 	if ((fuzz_plain = fuzz_triage_load("plain")) == NULL) {
 		fprintf(stderr, "fuzz_triage: the plain rules do not load\n");

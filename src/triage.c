@@ -1089,15 +1089,15 @@ triage_scan_close(struct scan *sc)
 	free(sc->owned);
 }
 
+static int	triage_step_fire(const struct triage_rules *,
+		    struct triage_result *, int, uint64_t, uint64_t, uint64_t);
+
 /*
  * Fires the rules of one pass (fallback or not) over what the message and
  * the conversation hold, searching first the qualifiers and topics a rule
  * needs beside something else once the rest of that rule is there.  Adds
  * their ids, level and inbox mark to res; returns how many fired.
  */
-static int	triage_step_fire(const struct triage_rules *,
-		    struct triage_result *, int, uint64_t, uint64_t, uint64_t);
-
 static int
 triage_step_rules(struct scan *sc, struct triage_result *res, int fallback,
     uint64_t remembered, uint64_t *msg, uint64_t *denied, uint64_t *done,
@@ -1160,7 +1160,7 @@ triage_step_fire(const struct triage_rules *tr, struct triage_result *res,
 static uint64_t
 triage_step_reader(const struct scan *sc, const struct triage_result *res)
 {
-	struct triage_reader_score	 rs;
+	struct triage_reader_result	 rs;
 	uint64_t			 bits = 0;
 
 	if (sc->tr->reader == NULL || res->own >= TRIAGE_EMERGENCY ||
@@ -1177,6 +1177,12 @@ triage_step_reader(const struct scan *sc, const struct triage_result *res)
 /* What one reading of a message makes of it, for triage_state_commit. */
 struct step_read {
 	uint64_t	msg, denied, hypo;
+	/*
+	 * The level the rules alone gave (with the episode): readings are
+	 * chosen by it, so that the second reader's raise of one reading
+	 * never makes the engine keep a reading the rules read lower.
+	 */
+	enum triage_level ruled;
 	int		asked;		/* the concept to ask about; -1: none */
 	int		cues;		/* typos of cue words (triage_norm_words) */
 };
@@ -1196,7 +1202,7 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 	uint64_t	 done = 0, pending, bits;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
 	int		 c, i, hypothetical = 0, asked = -1, fired, fallback = 0;
-	enum triage_level episode;
+	enum triage_level episode, ruled;
 	const struct triage_rule *r, *reply_rule = NULL, *ask_rule = NULL;
 
 	memset(res, 0, sizeof *res);
@@ -1247,6 +1253,7 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		    &denied, &done, &hypothetical);
 	}
 	/* The second reader: only ever adds, after the rules have read. */
+	ruled = res->own;
 	if ((bits = triage_step_reader(&sc, res)) != 0) {
 		msg |= bits;
 		fired += triage_step_fire(tr, res, 0, bits, msg,
@@ -1281,6 +1288,8 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 	res->level = res->own > episode ? res->own : episode;
 	if (res->level > res->own)
 		triage_result_add_rule(res, "episode");
+	/* Without the reader (which never reads an answer). */
+	rd->ruled = bits == 0 ? res->level : ruled > episode ? ruled : episode;
 
 	/* The reply and follow-up question come from the deciding rules. */
 	for (i = 0; i < tr->nrules && res->own == res->level; i++) {
@@ -1503,7 +1512,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	if (rd.cues > 0) {
 		triage_step_read(tr, st, text, now, TRIAGE_READ_CUES, &res2,
 		    &rd2);
-		if (res2.level > res->level) {
+		if (rd2.ruled > rd.ruled) {
 			triage_step_merge(tr, &res2, &rd2, res, &rd);
 			*res = res2;
 			rd = rd2;
@@ -1528,7 +1537,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		ost.question = -1;
 		joined = xasprintf("%s %s", st->prev, text);
 		triage_step_read(tr, &ost, joined, now, 0, &res2, &rd2);
-		if (res2.level > res->level || (res2.level == res->level &&
+		if (rd2.ruled > rd.ruled || (rd2.ruled == rd.ruled &&
 		    triage_step_adds(tr, &rd2, &rd))) {
 			res2.request = res->request;
 			res2.answer = res->answer;
@@ -1601,6 +1610,22 @@ triage_read_second(const struct triage_rules *tr, const char *text)
 		free(out);
 		return NULL;
 	}
+	return out;
+}
+
+char *
+triage_read_reader(const struct triage_rules *tr, const char *text)
+{
+	struct scan	 sc;
+	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
+	char		*out, *p;
+
+	triage_scan_open(&sc, tr, text, 0, scratch, sizeof scratch);
+	triage_scan_prepare(&sc);
+	out = xstrdup(sc.buf);
+	triage_scan_close(&sc);
+	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
+		*p = ' ';	/* a separator to the reader as a blank is */
 	return out;
 }
 

@@ -140,6 +140,11 @@ char	*triage_read_text(const struct triage_rules *, const char *text);
  * or NULL when it has none; owned by the caller.
  */
 char	*triage_read_second(const struct triage_rules *, const char *text);
+/*
+ * What the second reader reads of it (triage_reader.h): the first reading
+ * with the rules' harmless phrases blanked; owned by the caller.
+ */
+char	*triage_read_reader(const struct triage_rules *, const char *text);
 
 void	triage_state_init(struct triage_state *);
 /*

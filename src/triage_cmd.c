@@ -90,6 +90,9 @@ triage_cmd_usage(FILE *fp)
 "  -v, --verbose            with --eval, also print every line that missed\n"
 "      --read               print each message as the engine reads it (folded,\n"
 "                           words corrected) instead of its level\n"
+"      --read-reader        print each message as the second reader reads it\n"
+"                           (the reading, harmless phrases blanked), for\n"
+"                           contrib/triage-train.py\n"
 "      --lexicon            print the words the rules know (target or known),\n"
 "                           for contrib/triage-known.py\n"
 "      --min-accuracy PCT   with --eval, exit 1 if accuracy is below PCT\n"
@@ -329,6 +332,7 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 		{ "min-emergency-recall", required_argument, NULL, 'R' },
 		{ "lexicon", no_argument, NULL, 'L' },
 		{ "read", no_argument, NULL, 'T' },
+		{ "read-reader", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -376,6 +380,9 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			break;
 		case 'T':
 			read_only = 1;
+			break;
+		case 'M':
+			read_only = 2;
 			break;
 		case 'A':
 		case 'R':
@@ -455,6 +462,13 @@ triage_cmd(int argc, char **argv, const char *default_conf)
 			continue;
 		}
 		if (lineno == 1 && strcmp(conv, "conv") == 0) {
+			triage_cmd_free_clean(clean, line);
+			continue;
+		}
+		if (read_only == 2) {
+			read_text = triage_read_reader(tr, msg);
+			printf("%s\t%s\n", conv, read_text);
+			free(read_text);
 			triage_cmd_free_clean(clean, line);
 			continue;
 		}

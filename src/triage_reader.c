@@ -35,13 +35,13 @@
 #define READER_FNVP	UINT32_C(16777619)
 #define READER_LINE	256
 
-struct reader_weight {
+struct triage_reader_weight {
 	uint32_t	key;		/* bucket + 1; 0: empty */
 	float		w[2];		/* emergency, urgent */
 };
 
 struct triage_reader {
-	struct reader_weight	*tab;
+	struct triage_reader_weight	*tab;
 	uint32_t		 mask;	/* table size - 1 */
 	size_t			 n;
 	double			 bias[2];
@@ -49,7 +49,7 @@ struct triage_reader {
 };
 
 /* A message's buckets of one kind: their weights summed, counted. */
-struct reader_sum {
+struct triage_reader_sum {
 	double		 sum[2];
 	unsigned	 n;
 };
@@ -63,7 +63,7 @@ triage_reader_mix(uint32_t h)
 	return h;
 }
 
-static const struct reader_weight *
+static const struct triage_reader_weight *
 triage_reader_find(const struct triage_reader *rd, uint32_t bucket)
 {
 	uint32_t	i = triage_reader_mix(bucket) & rd->mask;
@@ -98,18 +98,113 @@ triage_reader_logit(double p)
 	return log(p / (1.0 - p));
 }
 
-/* Counts a lines of the form "<bucket> <we> <wu>" to size the table. */
+/* Counts the weight lines, to size the table; at most READER_SPACE. */
 static size_t
 triage_reader_lines(FILE *fp)
 {
 	char	 buf[READER_LINE];
 	size_t	 n = 0;
 
-	while (fgets(buf, sizeof buf, fp) != NULL)
+	while (fgets(buf, sizeof buf, fp) != NULL && n < READER_SPACE)
 		if (isdigit((unsigned char)buf[0]))
 			n++;
 	rewind(fp);
 	return n;
+}
+
+/* A number that is all of its word: strtod's, finite, in range. */
+static int
+triage_reader_number(char **p, double *v)
+{
+	char	*end;
+
+	errno = 0;
+	*v = strtod(*p, &end);
+	if (end == *p || errno == ERANGE || !isfinite(*v) ||
+	    (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\0'))
+		return -1;
+	*p = end;
+	return 0;
+}
+
+/* Only blanks left on the line. */
+static int
+triage_reader_end(const char *p)
+{
+	return p[strspn(p, " \t\r\n")] == '\0';
+}
+
+/* "<bucket> <emergency weight> <urgent weight>" */
+static int
+triage_reader_weight_line(struct triage_reader *rd, char *p,
+    struct diag *d, const char *path, unsigned line)
+{
+	unsigned long	 bucket;
+	double		 we, wu;
+	char		*end;
+
+	errno = 0;
+	bucket = strtoul(p, &end, 10);
+	if (errno != 0 || bucket >= READER_SPACE || (*end != ' ' &&
+	    *end != '\t')) {
+		diag_error(d, path, line, "expected a bucket below %lu and two "
+		    "weights", (unsigned long)READER_SPACE);
+		return -1;
+	}
+	p = end;
+	if (triage_reader_number(&p, &we) == -1 ||
+	    triage_reader_number(&p, &wu) == -1 || !triage_reader_end(p) ||
+	    fabs(we) > 1e6 || fabs(wu) > 1e6) {
+		diag_error(d, path, line, "expected a bucket and two weights");
+		return -1;
+	}
+	if (rd->n >= (size_t)rd->mask / 2) {
+		diag_error(d, path, line, "more weights than counted");
+		return -1;
+	}
+	if (triage_reader_put(rd, (uint32_t)bucket, (float)we,
+	    (float)wu) == -1) {
+		diag_error(d, path, line, "bucket %lu twice", bucket);
+		return -1;
+	}
+	return 0;
+}
+
+/* "emergency|urgent <bias> <threshold>"; *got marks the one read. */
+static int
+triage_reader_model_line(struct triage_reader *rd, char *p, int *got,
+    struct diag *d, const char *path, unsigned line)
+{
+	double	 bias, cut;
+	int	 k;
+
+	if (strncmp(p, "emergency ", 10) == 0) {
+		k = 0;
+		p += 10;
+	} else if (strncmp(p, "urgent ", 7) == 0) {
+		k = 1;
+		p += 7;
+	} else {
+		diag_error(d, path, line, "expected 'emergency' or 'urgent', "
+		    "a bias and a threshold");
+		return -1;
+	}
+	if (triage_reader_number(&p, &bias) == -1 ||
+	    triage_reader_number(&p, &cut) == -1 || !triage_reader_end(p) ||
+	    !(cut > 0.0 && cut < 1.0)) {
+		diag_error(d, path, line, "expected a bias and a threshold "
+		    "between 0 and 1");
+		return -1;
+	}
+	if ((*got & (1 << k)) != 0) {
+		diag_error(d, path, line, "'%s' twice", k == 0 ? "emergency" :
+		    "urgent");
+		return -1;
+	}
+	rd->bias[k] = bias;
+	rd->cut[k] = triage_reader_logit(cut);
+	*got |= 1 << k;
+	return 0;
 }
 
 struct triage_reader *
@@ -117,20 +212,18 @@ triage_reader_load(const char *path, struct diag *d)
 {
 	struct triage_reader *rd;
 	FILE		*fp;
-	char		 buf[READER_LINE], kw[16], *end;
-	unsigned	 line = 0, version, bits;
-	unsigned long	 bucket;
-	double		 bias, p;
-	float		 we, wu;
-	size_t		 n, size, len;
-	int		 head = 0, k, got = 0;
+	char		 buf[READER_LINE];
+	char		 hdr[32];
+	unsigned	 line = 0;
+	size_t		 n, size, len, hl;
+	int		 head = 0, got = 0, rc;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	n = triage_reader_lines(fp);
-	for (size = 1024; size < 2 * n; size *= 2)
+	for (size = 1024; size <= 2 * n; size *= 2)
 		;
 	rd = xcalloc(1, sizeof *rd);
 	rd->tab = xcalloc(size, sizeof *rd->tab);
@@ -138,51 +231,32 @@ triage_reader_load(const char *path, struct diag *d)
 	while (fgets(buf, sizeof buf, fp) != NULL) {
 		line++;
 		len = strlen(buf);
-		if (len > 0 && buf[len - 1] != '\n' && !feof(fp)) {
-			diag_error(d, path, line, "line too long");
+		if (len == sizeof buf - 1 && buf[len - 1] != '\n') {
+			diag_error(d, path, line, "line longer than %d bytes",
+			    READER_LINE - 2);
 			goto fail;
 		}
-		if (buf[0] == '#' || buf[0] == '\n' || buf[0] == '\0')
+		if (buf[0] == '#' || triage_reader_end(buf))
 			continue;
 		if (!head) {
-			if (sscanf(buf, "reader %u %u", &version, &bits) != 2 ||
-			    version != 1 || bits != TRIAGE_READER_BITS) {
-				diag_error(d, path, line, "expected 'reader 1 %d' "
-				    "first", TRIAGE_READER_BITS);
+			hl = (size_t)snprintf(hdr, sizeof hdr, "reader 1 %d",
+			    TRIAGE_READER_BITS);
+			if (strncmp(buf, hdr, hl) != 0 ||
+			    !triage_reader_end(buf + hl)) {
+				diag_error(d, path, line, "expected 'reader 1 "
+				    "%d' first", TRIAGE_READER_BITS);
 				goto fail;
 			}
 			head = 1;
 			continue;
 		}
-		if (isdigit((unsigned char)buf[0])) {
-			errno = 0;
-			bucket = strtoul(buf, &end, 10);
-			if (errno != 0 || bucket >= READER_SPACE ||
-			    sscanf(end, "%f %f", &we, &wu) != 2 ||
-			    !isfinite(we) || !isfinite(wu)) {
-				diag_error(d, path, line, "expected a bucket "
-				    "below %lu and two weights",
-				    (unsigned long)READER_SPACE);
-				goto fail;
-			}
-			if (triage_reader_put(rd, (uint32_t)bucket, we, wu)) {
-				diag_error(d, path, line, "bucket %lu twice",
-				    bucket);
-				goto fail;
-			}
-			continue;
-		}
-		if (sscanf(buf, "%15s %lf %lf", kw, &bias, &p) != 3 ||
-		    !(p > 0.0 && p < 1.0) || !isfinite(bias) ||
-		    ((k = strcmp(kw, "emergency") == 0 ? 0 :
-		    strcmp(kw, "urgent") == 0 ? 1 : -1) == -1)) {
-			diag_error(d, path, line, "expected 'emergency' or "
-			    "'urgent', a bias and a threshold between 0 and 1");
+		if (isdigit((unsigned char)buf[0]))
+			rc = triage_reader_weight_line(rd, buf, d, path, line);
+		else
+			rc = triage_reader_model_line(rd, buf, &got, d, path,
+			    line);
+		if (rc == -1)
 			goto fail;
-		}
-		rd->bias[k] = bias;
-		rd->cut[k] = triage_reader_logit(p);
-		got |= 1 << k;
 	}
 	if (ferror(fp)) {
 		diag_error(d, path, line, "read error: %s", strerror(errno));
@@ -225,10 +299,10 @@ triage_reader_sep(unsigned char c)
 
 /* One occurrence of bucket b. */
 static void
-triage_reader_add(const struct triage_reader *rd, struct reader_sum *rs,
+triage_reader_add(const struct triage_reader *rd, struct triage_reader_sum *rs,
     uint32_t b)
 {
-	const struct reader_weight *w;
+	const struct triage_reader_weight *w;
 
 	rs->n++;
 	if ((w = triage_reader_find(rd, b)) != NULL) {
@@ -251,7 +325,7 @@ triage_reader_fnv(uint32_t h, const char *s, size_t n)
 
 /* The n-grams of one word, padded. */
 static void
-triage_reader_grams(const struct triage_reader *rd, struct reader_sum *rc,
+triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc,
     const char *w, size_t wl)
 {
 	char		 p[TRIAGE_READER_WORD + 2];
@@ -277,9 +351,9 @@ triage_reader_grams(const struct triage_reader *rd, struct reader_sum *rc,
 
 void
 triage_reader_score(const struct triage_reader *rd, const char *text,
-    size_t len, struct triage_reader_score *out)
+    size_t len, struct triage_reader_result *out)
 {
-	struct reader_sum	 rs[2];
+	struct triage_reader_sum	 rs[2];
 	size_t			 i = 0, a, pl = 1;
 	const char		*prev = "^";
 	uint32_t		 h, off = UINT32_C(1) << TRIAGE_READER_BITS;

@@ -30,7 +30,7 @@
 struct triage_reader;
 
 /* What the reader makes of one message. */
-struct triage_reader_score {
+struct triage_reader_result {
 	double	emergency;	/* log-odds of an emergency */
 	double	urgent;		/* log-odds of urgent or higher */
 	int	raise_emergency;	/* above the model's threshold */
@@ -44,9 +44,12 @@ struct triage_reader_score {
 struct triage_reader	*triage_reader_load(const char *path, struct diag *);
 void			 triage_reader_free(struct triage_reader *);
 
-/* Scores text (len bytes, as triage_norm_words wrote it) into *out. */
+/*
+ * Scores text (len bytes: the engine's reading with harmless phrases
+ * blanked, triage_read_reader) into *out.
+ */
 void	triage_reader_score(const struct triage_reader *, const char *text,
-	    size_t len, struct triage_reader_score *out);
+	    size_t len, struct triage_reader_result *out);
 
 /* How many weights the model holds (for tests and logs). */
 size_t	triage_reader_size(const struct triage_reader *);

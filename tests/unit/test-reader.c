@@ -45,7 +45,7 @@ static void
 test_reader_features(void **state)
 {
 	struct triage_reader		*rd;
-	struct triage_reader_score	 s;
+	struct triage_reader_result	 s;
 	char				 model[256];
 
 	snprintf(model, sizeof model, "# a comment\nreader 1 20\n"
@@ -110,6 +110,12 @@ test_reader_load_errors(void **state)
 	expect_bad("reader 1 20\nemergency 0 0.9\nurgent 0 0.9\n5 1\n");
 	expect_bad("reader 1 20\nemergency 0 0.9\nurgent 0 0.9\n5 1 1\n5 2 2\n");
 	expect_bad("reader 1 20\nemergency 0 0.9\nurgent 0 0.9\n5 nan 1\n");
+	expect_bad("reader 1 20\nemergency 0 0.9\nurgent 0 0.9\n5.5 1 1\n");
+	expect_bad("reader 1 20\nemergency 0 0.9\nurgent 0 0.9\n5 1 1 x\n");
+	expect_bad("reader 1 20\nemergency 0 0.9\nurgent 0 0.9\n5 1e999 1\n");
+	expect_bad("reader 1 20\nemergency 0 0.9\nemergency 1 0.9\n"
+	    "urgent 0 0.9\n");
+	expect_bad("reader 1 20 x\nemergency 0 0.9\nurgent 0 0.9\n");
 	(void)state;
 }
 
