@@ -89,7 +89,7 @@ floor "$C/en-tune6.tsv" 99.9 99.4 0
 floor "$C/es-tune6.tsv" 99.9 99.4 0
 floor "$C/de-tune6.tsv" 99.9 99.4 0
 floor "$C/en-tune-hb2.tsv" 99.9 99.3 0
-floor "$C/es-tune-hb2.tsv" 99.9 98.4 0
+floor "$C/es-tune-hb2.tsv" 99.9 97.6 0
 floor "$C/de-tune-hb2.tsv" 99.9 98.4 0
 floor "$C/en-tune7.tsv" 99.9 96.7 0
 floor "$C/es-tune7.tsv" 99.9 98.2 0
@@ -180,8 +180,8 @@ floor "$C/de-tune29.tsv" 99.9 99.3 0
 floor "$C/en-tune30.tsv" 99.9 98.1 0
 floor "$C/es-tune30.tsv" 99.9 98.1 0
 floor "$C/de-tune30.tsv" 99.9 98.7 0
-floor "$C/en-tune31.tsv" 99.9 91.3 6
-floor "$C/es-tune31.tsv" 99.9 97.4 0
+floor "$C/en-tune31.tsv" 99.9 90.6 6
+floor "$C/es-tune31.tsv" 99.9 98.0 1
 floor "$C/de-tune31.tsv" 99.9 95.6 0
 floor "$C/en-tune32.tsv" 99.9 99.3 0
 floor "$C/es-tune32.tsv" 99.9 96.9 0
@@ -252,6 +252,12 @@ floor "$C/es-tune59a.tsv" 99.9 99.1 0
 floor "$C/es-tune59b.tsv" 99.9 99.9 0
 floor "$C/de-tune60.tsv" 99.9 99.9 0
 floor "$C/de-tune61.tsv" 99.9 97.3 3
+floor "$C/de-tune62a.tsv" 99.9 97.5 0
+floor "$C/de-tune62b.tsv" 18.1 36.6 12
+floor "$C/en-tune62a.tsv" 99.9 97.5 0
+floor "$C/en-tune62b.tsv" 15.3 31.3 15
+floor "$C/es-tune62a.tsv" 99.9 97.5 0
+floor "$C/es-tune62b.tsv" 29.9 41.1 11
 floor "$C/en-heldback10.tsv" 95.7 96.7 2
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -262,9 +268,9 @@ floor "$C/en-heldback12.tsv" 99.9 99.2 0
 floor "$C/es-heldback12.tsv" 99.9 99.9 0
 floor "$C/de-heldback12.tsv" 99.9 96.9 1
 floor "$C/en-heldback13.tsv" 99.9 97.8 0
-floor "$C/es-heldback13.tsv" 99.9 98.5 0
+floor "$C/es-heldback13.tsv" 99.9 99.2 0
 floor "$C/de-heldback13.tsv" 99.9 98.5 0
-floor "$C/en-heldback14.tsv" 99.9 99.2 0
+floor "$C/en-heldback14.tsv" 97.5 98.5 1
 floor "$C/es-heldback14.tsv" 99.9 92.9 4
 floor "$C/de-heldback14.tsv" 97.4 95.7 1
 floor "$C/en-heldback15.tsv" 99.9 95.1 0
@@ -272,7 +278,7 @@ floor "$C/es-heldback15.tsv" 99.9 92.4 1
 floor "$C/de-heldback15.tsv" 99.9 97.2 0
 floor "$C/en-heldback16.tsv" 99.9 97.6 1
 floor "$C/es-heldback16.tsv" 97.1 99.1 1
-floor "$C/de-heldback16.tsv" 94.3 93.7 3
+floor "$C/de-heldback16.tsv" 94.3 94.5 3
 floor "$C/en-heldback17.tsv" 99.9 97.3 0
 floor "$C/es-heldback17.tsv" 97.6 97.2 1
 floor "$C/de-heldback17.tsv" 99.9 97.2 2
@@ -280,7 +286,7 @@ floor "$C/en-heldback18.tsv" 99.9 99.2 0
 floor "$C/es-heldback18.tsv" 97.6 98.5 1
 floor "$C/de-heldback18.tsv" 99.9 97.8 1
 floor "$C/en-heldback19.tsv" 97.4 97.8 1
-floor "$C/es-heldback19.tsv" 99.9 97.8 1
+floor "$C/es-heldback19.tsv" 99.9 98.5 1
 floor "$C/de-heldback19.tsv" 99.9 97.8 1
 floor "$C/en-heldback20.tsv" 99.9 96.5 1
 floor "$C/es-heldback20.tsv" 99.9 97.8 0
