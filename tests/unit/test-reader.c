@@ -25,19 +25,29 @@
 #define B_WQQMILD	1647798	/* the word "qqmild" */
 #define B_WBREATHLESS	2092209	/* the word "breathless" */
 
+/* Writes text as a model file and loads it, diagnostics into d. */
+static struct triage_reader *
+load_into(const char *text, struct diag *d)
+{
+	struct triage_reader	*rd;
+	char			 path[4096];
+
+	testlib_write("reader.model", text);
+	snprintf(path, sizeof path, "%s/reader.model", testlib_tmpdir());
+	rd = triage_reader_load(path, d);
+	unlink(path);
+	return rd;
+}
+
 static struct triage_reader *
 load(const char *text)
 {
 	struct triage_reader	*rd;
 	struct diag		 d;
-	char			 path[4096];
 
-	testlib_write("reader.model", text);
-	snprintf(path, sizeof path, "%s/reader.model", testlib_tmpdir());
 	diag_init(&d);
-	rd = triage_reader_load(path, &d);
+	rd = load_into(text, &d);
 	diag_clear(&d);
-	unlink(path);
 	return rd;
 }
 
@@ -83,18 +93,15 @@ expect_bad(const char *text)
 {
 	struct triage_reader	*rd;
 	struct diag		 d;
-	char			 path[4096];
 
-	testlib_write("reader.model", text);
-	snprintf(path, sizeof path, "%s/reader.model", testlib_tmpdir());
 	diag_init(&d);
-	rd = triage_reader_load(path, &d);
-	if (rd != NULL)
+	if ((rd = load_into(text, &d)) != NULL) {
+		triage_reader_free(rd);
 		fail_msg("loaded: %s", text);
+	}
 	assert_true(d.n > 0);
 	assert_non_null(strstr(d.v[0].text, "reader.model:"));
 	diag_clear(&d);
-	unlink(path);
 }
 
 static void
