@@ -1576,20 +1576,29 @@ triage_language(const struct triage_rules *tr, const char *text)
 	return lang;
 }
 
+/* A reading shown: soft stops as the blanks they read as. */
+static char *
+triage_read_blanks(char *out)
+{
+	char	*p;
+
+	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
+		*p = ' ';
+	return out;
+}
+
 static char *
 triage_read_with(const struct triage_rules *tr, const char *text, int flags,
     int *cues)
 {
 	size_t	 len = strlen(text);
-	char	*folded, *out, *p;
+	char	*folded, *out;
 
 	folded = xmalloc(TRIAGE_NORM_SIZE(len));
 	out = xmalloc(TRIAGE_NORM_SIZE(len));
 	(void)triage_scan_norm(tr, text, len, folded, out, flags, cues);
 	free(folded);
-	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
-		*p = ' ';	/* shown as the space it reads as */
-	return out;
+	return triage_read_blanks(out);
 }
 
 char *
@@ -1618,15 +1627,13 @@ triage_read_reader(const struct triage_rules *tr, const char *text)
 {
 	struct scan	 sc;
 	uint64_t	 scratch[SCRATCH_SIZE / sizeof (uint64_t)];
-	char		*out, *p;
+	char		*out;
 
 	triage_scan_open(&sc, tr, text, 0, scratch, sizeof scratch);
 	triage_scan_prepare(&sc);
 	out = xstrdup(sc.buf);
 	triage_scan_close(&sc);
-	for (p = out; (p = strchr(p, TRIAGE_SOFT_STOP)) != NULL; p++)
-		*p = ' ';	/* a separator to the reader as a blank is */
-	return out;
+	return triage_read_blanks(out);
 }
 
 int

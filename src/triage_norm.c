@@ -83,17 +83,22 @@ struct triage_lexicon {
 	int		 built;
 };
 
-static uint32_t
-lex_hash(const char *s, size_t n)
+uint32_t
+triage_norm_fnv(uint32_t h, const char *s, size_t n)
 {
-	uint32_t	h = 2166136261u;	/* FNV-1a */
-	size_t		i;
+	size_t	i;
 
 	for (i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 16777619u;
 	}
 	return h;
+}
+
+static uint32_t
+lex_hash(const char *s, size_t n)
+{
+	return triage_norm_fnv(TRIAGE_NORM_FNV0, s, n);
 }
 
 static uint32_t

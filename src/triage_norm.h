@@ -38,6 +38,7 @@
 #define CLOTLINE_TRIAGE_NORM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TRIAGE_FOLD_CASE	0x1	/* also fold capitals (a message, not a pattern) */
 
@@ -147,5 +148,12 @@ size_t	triage_norm_words(const struct triage_lexicon *, const char *in,
  */
 const char *triage_lexicon_read(const struct triage_lexicon *, const char *w,
 	    size_t n);
+
+/*
+ * FNV-1a of n bytes of s, continued from h (TRIAGE_NORM_FNV0 to start):
+ * the lexicon's hash and the second reader's (triage_reader.c).
+ */
+#define TRIAGE_NORM_FNV0	UINT32_C(2166136261)
+uint32_t	triage_norm_fnv(uint32_t h, const char *s, size_t n);
 
 #endif

@@ -31,7 +31,6 @@
 
 #define READER_MASK	((UINT32_C(1) << TRIAGE_READER_BITS) - 1)
 #define READER_SPACE	(UINT32_C(2) << TRIAGE_READER_BITS)
-#define READER_FNV0	UINT32_C(2166136261)
 #define READER_FNVP	UINT32_C(16777619)
 #define READER_LINE	256
 
@@ -311,18 +310,6 @@ triage_reader_add(const struct triage_reader *rd, struct triage_reader_sum *rs,
 	}
 }
 
-static uint32_t
-triage_reader_fnv(uint32_t h, const char *s, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= READER_FNVP;
-	}
-	return h;
-}
-
 /* The n-grams of one word, padded. */
 static void
 triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc,
@@ -339,10 +326,10 @@ triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc
 	p[wl + 1] = ' ';
 	m = wl + 2;
 	for (i = 0; i + 2 <= m; i++) {
-		h = READER_FNV0;
+		h = TRIAGE_NORM_FNV0;
 		for (n = 1; n <= 5 && i + n <= m; n++) {
 			h ^= (unsigned char)p[i + n - 1];
-			h *= READER_FNVP;
+			h *= READER_FNVP;	/* triage_norm_fnv, a byte at a time */
 			if (n >= 2)
 				triage_reader_add(rd, rc, h & READER_MASK);
 		}
@@ -370,13 +357,13 @@ triage_reader_score(const struct triage_reader *rd, const char *text,
 		    i++)
 			;
 		triage_reader_grams(rd, &rs[0], text + a, i - a);
-		h = triage_reader_fnv(READER_FNV0, "w", 1);
-		h = triage_reader_fnv(h, text + a, i - a);
+		h = triage_norm_fnv(TRIAGE_NORM_FNV0, "w", 1);
+		h = triage_norm_fnv(h, text + a, i - a);
 		triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
-		h = triage_reader_fnv(READER_FNV0, "b", 1);
-		h = triage_reader_fnv(h, prev, pl);
-		h = triage_reader_fnv(h, " ", 1);
-		h = triage_reader_fnv(h, text + a, i - a);
+		h = triage_norm_fnv(TRIAGE_NORM_FNV0, "b", 1);
+		h = triage_norm_fnv(h, prev, pl);
+		h = triage_norm_fnv(h, " ", 1);
+		h = triage_norm_fnv(h, text + a, i - a);
 		triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
 		prev = text + a;
 		pl = i - a;
