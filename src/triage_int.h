@@ -120,6 +120,7 @@ struct triage_lits {
 	int		 nwords;	/* clause bits and seen words, for a scan */
 	struct lit_entry *ent;		/* while loading */
 	int		 nent;
+	int		 capent;	/* ent's room, grown by doubling */
 };
 
 struct triage_concept {

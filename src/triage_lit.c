@@ -753,8 +753,16 @@ triage_lit_line(struct triage_lits *tl, struct triage_line *ln,
 		cl = &cnf.c[best];
 		lit_clause_minimise(cl);
 		for (i = 0; i < cl->n; i++) {
-			tl->ent = xreallocarray(tl->ent, (size_t)tl->nent + 1,
-			    sizeof *tl->ent);
+			/*
+			 * Doubling, not one more: tens of thousands of
+			 * entries, and a sanitizer's realloc always copies.
+			 */
+			if (tl->nent == tl->capent) {
+				tl->capent = tl->capent == 0 ? 1024 :
+				    tl->capent * 2;
+				tl->ent = xreallocarray(tl->ent,
+				    (size_t)tl->capent, sizeof *tl->ent);
+			}
 			tl->ent[tl->nent].s = cl->s[i];
 			tl->ent[tl->nent].clause = (uint16_t)tl->nclause;
 			tl->nent++;
@@ -826,7 +834,7 @@ triage_lit_build(struct triage_lits *tl)
 	uint32_t	*rank, *go;
 	uint32_t	*out, ci, cend, nbits, first;
 	uint16_t	*clause, cl;
-	size_t		 bound = 1, i, nout, len;
+	size_t		 bound = 1, i, nout, len, outcap = 0;
 	int		 c, k, head = 0, tail = 0;
 	const char	*p;
 
@@ -918,7 +926,10 @@ triage_lit_build(struct triage_lits *tl)
 		s = queue[head++];
 		start[s] = (uint32_t)nout;
 		len = 1 + (s != 0 ? end[fail[s]] - start[fail[s]] : 0);
-		out = xreallocarray(out, nout + len, sizeof *out);
+		if (nout + len > outcap) {
+			outcap = (nout + len) * 2;
+			out = xreallocarray(out, outcap, sizeof *out);
+		}
 		if (word[s] != 0)
 			out[nout++] = word[s] - 1;
 		if (s != 0)
@@ -974,6 +985,7 @@ triage_lit_build(struct triage_lits *tl)
 	free(tl->ent);
 	tl->ent = NULL;
 	tl->nent = 0;
+	tl->capent = 0;
 	free(out);
 	free(start);
 	free(end);
