@@ -401,7 +401,7 @@ triage_scan_unmask(struct scan *sc, enum triage_cue k)
 /*
  * The cues of kind k in the message, searched the first time they are
  * needed; the buffer they are searched in no longer changes by then.  All
- * but pseudo, hedge, question, subject and current are unmasked.
+ * but pseudo, hedge, question, subject, current and report are unmasked.
  */
 static const struct spans *
 triage_scan_cue(struct scan *sc, enum triage_cue k)
@@ -410,7 +410,7 @@ triage_scan_cue(struct scan *sc, enum triage_cue k)
 		sc->cues_done |= 1U << k;
 		triage_scan_all(sc, &sc->tr->cues[k], 0, sc->len, &sc->cues[k]);
 		if (k != CUE_PSEUDO && k != CUE_HEDGE && k != CUE_QUESTION &&
-		    k != CUE_SUBJECT && k != CUE_CURRENT)
+		    k != CUE_SUBJECT && k != CUE_CURRENT && k != CUE_REPORT)
 			triage_scan_unmask(sc, k);
 	}
 	return &sc->cues[k];
@@ -645,9 +645,11 @@ triage_scan_read(struct scan *sc, const struct triage_set *ts,
     const struct span *x)
 {
 	const struct spans	*neg = triage_scan_cue(sc, CUE_NEGATION);
-	const struct spans	*relapses, *questions, *pseudo;
+	const struct spans	*relapses, *reports, *questions, *pseudo;
+	const struct spans	*currents;
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
+	int			 current;
 
 	/*
 	 * "went away after hospital but it's back today", "never had chest
@@ -686,18 +688,31 @@ triage_scan_read(struct scan *sc, const struct triage_set *ts,
 		return READ_HISTORY;
 	/*
 	 * A relapse in a later sentence says it is happening ("what do I do if
-	 * the calf gets worse? it's back today"): no "what if" either.
+	 * the calf gets worse? it's back today"): no "what if" either; so
+	 * does a report of when or how long ("... ? happened at lunch").
 	 */
 	for (i = 0; i < relapses->n; i++)
 		if (relapses->v[i].s >= x->e &&
 		    triage_scan_ends_sentence(sc, x->e, relapses->v[i].s))
 			return READ_PRESENT;
+	reports = triage_scan_cue(sc, CUE_REPORT);
+	for (i = 0; i < reports->n; i++)
+		if (reports->v[i].s >= x->e &&
+		    triage_scan_ends_sentence(sc, x->e, reports->v[i].s))
+			return READ_PRESENT;
+	/*
+	 * "Still", "like this", "so dick": the writer's own, near the symptom
+	 * or inside its words ("wenn das Bein so dick und heiß ist?").
+	 */
+	current = triage_scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW);
+	currents = triage_scan_cue(sc, CUE_CURRENT);
+	for (i = 0; i < currents->n && !current; i++)
+		current = triage_overlaps(x, &currents->v[i]);
 	if (triage_scan_near(sc, CUE_HYPOTHETICAL, x, 1, 0, HYPO_WINDOW) &&
-	    !triage_scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW))
+	    !current)
 		return READ_HYPOTHETICAL;
 	/* "If I get chest pain, do I call 999?"; the if-clause may come first. */
-	if (triage_scan_conditional(sc, x) &&
-	    !triage_scan_near(sc, CUE_CURRENT, x, 1, 1, HIST_WINDOW)) {
+	if (triage_scan_conditional(sc, x) && !current) {
 		triage_scan_sentence(sc, x, &cl);
 		questions = triage_scan_cue(sc, CUE_QUESTION);
 		for (i = 0; i < questions->n && !question; i++)
@@ -947,8 +962,10 @@ triage_state_expire(const struct triage_rules *tr, struct triage_state *st,
 		st->level = TRIAGE_ROUTINE;
 		st->flagged_at = 0;
 	}
-	if (st->question >= 0 && now - st->asked_at >= TRIAGE_WINDOW)
+	if (st->question >= 0 && now - st->asked_at >= TRIAGE_WINDOW) {
 		st->question = -1;
+		st->declined = 0;
+	}
 }
 
 /*
@@ -1233,14 +1250,28 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		msg |= UINT64_C(1) << TRIAGE_ACTIVITY;
 
 	/* The answer to a pending question: YES adds what was asked about. */
-	if (st->question >= 0) {
-		if (triage_scan_any(&sc, &tr->yes))
+	if (st->question >= 0 && !st->declined) {
+		if (triage_scan_any(&sc, &tr->yes) ||
+		    triage_scan_any(&sc, &tr->late))
 			res->answer = TRIAGE_ANSWER_YES;
 		else if (triage_scan_any(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
-		if (res->answer == TRIAGE_ANSWER_YES)
-			msg |= UINT64_C(1) << st->question;
+	} else if (st->question >= 0) {
+		/*
+		 * After a NO only a late answer says YES, a correction or a
+		 * change ("antes no, pero ahora sí", "jetzt drückt es"): the
+		 * plain ones ("ya", "tightness") say other things there ("ya
+		 * se me pasó", "tightness gone now").  Never with a denial or
+		 * an activity report.
+		 */
+		if (denied == 0 && !res->activity.present &&
+		    triage_scan_any(&sc, &tr->late)) {
+			res->answer = TRIAGE_ANSWER_YES;
+			triage_result_add_rule(res, "late_yes");
+		}
 	}
+	if (res->answer == TRIAGE_ANSWER_YES)
+		msg |= UINT64_C(1) << st->question;
 
 	all = msg | remembered;
 	/* The rules; the fallback ones only below a red flag. */
@@ -1345,13 +1376,23 @@ triage_state_commit(const struct triage_rules *tr, struct triage_state *st,
 		st->flagged_at = now;
 		st->level = res->level;
 	}
-	if (res->answer != TRIAGE_ANSWER_NONE ||
+	/*
+	 * A first NO keeps the question for one more message, which only a
+	 * YES answers: people correct themselves ("no" / "now it's tight").
+	 */
+	if (res->answer == TRIAGE_ANSWER_NO && !st->declined &&
+	    res->level != TRIAGE_EMERGENCY)
+		st->declined = 1;
+	else if (res->answer != TRIAGE_ANSWER_NONE || st->declined ||
 	    res->level == TRIAGE_EMERGENCY ||
-	    (st->question >= 0 && ((rd->msg >> st->question) & 1) != 0))
+	    (st->question >= 0 && ((rd->msg >> st->question) & 1) != 0)) {
 		st->question = -1;
+		st->declined = 0;
+	}
 	if (rd->asked >= 0) {
 		st->question = rd->asked;
 		st->asked_at = now;
+		st->declined = 0;
 	}
 }
 
@@ -1535,6 +1576,7 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 		/* The question was the fragment's to answer, not theirs. */
 		ost = *st;
 		ost.question = -1;
+		ost.declined = 0;
 		joined = xasprintf("%s %s", st->prev, text);
 		triage_step_read(tr, &ost, joined, now, 0, &res2, &rd2);
 		if (rd2.ruled > rd.ruled || (rd2.ruled == rd.ruled &&
@@ -1681,8 +1723,9 @@ triage_state_format(const struct triage_rules *tr, const struct triage_state *st
 	evbuffer_add_printf(b, "v1 level=%s flagged=%" PRId64,
 	    triage_level_name(st->level), st->flagged_at);
 	if (st->question >= 0)
-		evbuffer_add_printf(b, " ask=%s asked=%" PRId64,
-		    tr->concepts[st->question].id, st->asked_at);
+		evbuffer_add_printf(b, " ask=%s asked=%" PRId64 "%s",
+		    tr->concepts[st->question].id, st->asked_at,
+		    st->declined ? " declined=1" : "");
 	triage_state_times(b, tr, "c", st->seen_at);
 	triage_state_times(b, tr, "h", st->hypo_at);
 	triage_state_times(b, tr, "g", st->gone_at);
@@ -1805,6 +1848,8 @@ triage_state_parse(const struct triage_rules *tr, const char *s,
 			rc = triage_state_time(eq, &st->asked_at);
 		else if (strcmp(tok, "ask") == 0)
 			st->question = triage_state_concept(tr, eq);
+		else if (strcmp(tok, "declined") == 0)
+			st->declined = strcmp(eq, "1") == 0;
 		else if (strcmp(tok, "prevalarm") == 0)
 			st->prev_alarm = strcmp(eq, "1") == 0;
 		else if (strcmp(tok, "prev") == 0)

@@ -60,6 +60,11 @@ struct triage_state {
 	int			question;	/* concept asked about; -1: none */
 	int64_t			asked_at;
 	/*
+	 * The question was answered NO: the next message may still say YES
+	 * ("no" / "feels heavy now, like a weight"); then it is forgotten.
+	 */
+	int			declined;
+	/*
 	 * The last message when it looked cut short (a clause of a few words
 	 * with no full stop: "my chest", "ich kann nicht"), so that the next
 	 * one, within TRIAGE_JOIN_WINDOW, is also read joined to it.

@@ -42,6 +42,8 @@ enum triage_cue {
 	CUE_RELAPSE,		/* "it's back": undoes "went away" earlier in the message */
 	CUE_CURRENT,		/* "still": a symptom in an if-clause is real */
 	CUE_NEGEND,		/* ends a negation's scope only: "and", "y", "und" */
+	CUE_REPORT,		/* in a later sentence, "happened this morning":
+				   undoes a "what if" (not a denial or history) */
 	CUE_COUNT
 };
 
@@ -163,6 +165,7 @@ struct triage_rules {
 	struct triage_set	 cues[CUE_COUNT];	/* empty: no such cue */
 	struct triage_set	 harmless;
 	struct triage_set	 yes, no;
+	struct triage_set	 late;		/* YES still, after a NO */
 	struct triage_activity_re *activity;
 	int			 nactivity;
 	struct triage_lang	 langs[TRIAGE_MAX_LANGS];

@@ -1106,6 +1106,7 @@ lit_sets(struct triage_rules *tr, struct triage_set **v)
 	v[n++] = &tr->harmless;
 	v[n++] = &tr->yes;
 	v[n++] = &tr->no;
+	v[n++] = &tr->late;
 	for (k = 0; k < tr->nlangs; k++)
 		v[n++] = &tr->langs[k].detect;
 	return n;
@@ -1125,7 +1126,7 @@ lit_key(const struct triage_line *ln)
 void
 triage_lit_index(struct triage_rules *tr)
 {
-	struct triage_set	*v[TRIAGE_MAX_CONCEPTS + CUE_COUNT + 3 +
+	struct triage_set	*v[TRIAGE_MAX_CONCEPTS + CUE_COUNT + 4 +
 				    TRIAGE_MAX_LANGS];
 	const struct triage_line *ln;
 	size_t			 nbit, b;

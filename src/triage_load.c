@@ -57,7 +57,7 @@ struct load {
 	/* The joined alternations being gathered: one evbuffer per target. */
 	struct evbuffer		*concept_src[TRIAGE_MAX_CONCEPTS];
 	struct evbuffer		*cue_src[CUE_COUNT];
-	struct evbuffer		*harmless_src, *yes_src, *no_src;
+	struct evbuffer		*harmless_src, *yes_src, *no_src, *late_src;
 	struct evbuffer		*detect_src[TRIAGE_MAX_LANGS];
 	int			 lang;		/* current file's language; -1 none */
 	struct load_family	*family;	/* this file's word families */
@@ -86,6 +86,7 @@ static const char *cue_names[CUE_COUNT] = {
 	[CUE_RELAPSE] = "relapse",
 	[CUE_CURRENT] = "current",
 	[CUE_NEGEND] = "negend",
+	[CUE_REPORT] = "report",
 };
 
 static const struct {
@@ -333,7 +334,7 @@ triage_load_cue(struct load *l, char *rest, const char *path, unsigned line)
 	if (k == CUE_COUNT) {
 		diag_error(l->d, path, line, "unknown cue kind '%s' (negation, "
 		    "pseudo, hedge, termination, postneg, history, recurrence, "
-		    "conditional, hypothetical, question, subject, relapse, current or negend)", kind);
+		    "conditional, hypothetical, question, subject, relapse, current, negend or report)", kind);
 		return;
 	}
 	snprintf(what, sizeof what, "cue %s", kind);
@@ -352,8 +353,12 @@ triage_load_answer(struct load *l, char *rest, const char *path, unsigned line)
 	else if (which != NULL && strcmp(which, "no") == 0)
 		triage_load_add(l, &l->tr->no, &l->no_src,
 		    triage_load_rest(rest), "answer no", path, line);
+	else if (which != NULL && strcmp(which, "late") == 0)
+		triage_load_add(l, &l->tr->late, &l->late_src,
+		    triage_load_rest(rest), "answer late", path, line);
 	else
-		diag_error(l->d, path, line, "expected: answer yes|no PATTERN");
+		diag_error(l->d, path, line,
+		    "expected: answer yes|no|late PATTERN");
 }
 
 static void
@@ -1196,6 +1201,7 @@ triage_rules_load(const char *dir, struct diag *d)
 	triage_load_finish(&l, &tr->harmless, l.harmless_src, dir);
 	triage_load_finish(&l, &tr->yes, l.yes_src, dir);
 	triage_load_finish(&l, &tr->no, l.no_src, dir);
+	triage_load_finish(&l, &tr->late, l.late_src, dir);
 	for (k = 0; k < tr->nlangs; k++)
 		triage_load_finish(&l, &tr->langs[k].detect, l.detect_src[k],
 		    dir);
@@ -1238,6 +1244,7 @@ triage_rules_free(struct triage_rules *tr)
 	triage_load_set_free(&tr->harmless);
 	triage_load_set_free(&tr->yes);
 	triage_load_set_free(&tr->no);
+	triage_load_set_free(&tr->late);
 	for (i = 0; i < tr->nactivity; i++) {
 		pcre2_code_free(tr->activity[i].line.re);
 		pcre2_code_free(tr->activity[i].line.ascii);

@@ -4788,6 +4788,147 @@ test_split_message(void **state)
  * reading still cut short is kept as the fragment ("my chest" "and my
  * breathing" "its bad").
  */
+/*
+ * tune62b (an outside attack, sixteenth session): a question, then a
+ * sentence that says when it happened or for how long, is a report; not
+ * when that sentence says all is well, denies, or speaks of another time.
+ */
+static void
+test_report_after_question(void **state)
+{
+	static const struct case_ c[] = {
+		{ "what do I do if I cough up blood? happened this morning", E },
+		{ "in case I pass out again, who do I call? went down twice today", E },
+		{ "what do I do if it won't stop bleeding? been 30 mins, nose", U },
+		{ "qu\u00e9 hago si no para de sangrar el corte? lleva una hora", U },
+		{ "Was soll ich tun, wenn ich Blut huste? Ist heute fr\u00fch passiert", E },
+		{ "Was mache ich, wenn das Nasenbluten nicht aufh\u00f6rt? Geht seit 30 Minuten", U },
+		/* the writer's own inside the "what if" */
+		{ "what should I do if my leg swells up like this?", U },
+		{ "Soll ich ins Krankenhaus, wenn das Bein so dick und hei\u00df ist?", U },
+		/* still a question */
+		{ "what do I do if I cough up blood? I'm fine today, just asking", A },
+		{ "what should I do if I get chest pain? none today", A },
+		{ "Was mached mir, wenn er wieder Bluet im Urin het? Grad isch alles guet.", A },
+		/* a report undoes a "what if", never a history */
+		{ "Hatte 2019 einen Herzinfarkt, hab ich das schon erz\u00e4hlt? Heute trotzdem flott 40 min unterwegs gewesen", A },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/* tune62b: "that's me" after a general question reports what it asked. */
+static void
+test_now_after_general_question(void **state)
+{
+	static const char *const m1[] = {
+	    "what should I do if I cough up blood?",
+	    "because that's what just happened" };
+	static const char *const m2[] = {
+	    "what should I do if I get breathless and chest pain?",
+	    "I have both right now" };
+	static const char *const m3[] = {
+	    "what does it mean if you faint on blood thinners?",
+	    "my dad just did" };
+	static const char *const m4[] = { "qu\u00e9 hago si me sangra la nariz?",
+	    "llevo 20 minutos y nada" };
+	static const char *const m5[] = {
+	    "Was tun, wenn man Atemnot und Brustschmerzen hat?",
+	    "weil ich das alles grad hab" };
+	static const enum triage_level we[] = { A, E };
+	static const enum triage_level wu[] = { A, U };
+
+	(void)state;
+	conv(m1, we, NULL, 2);
+	conv(m2, we, NULL, 2);
+	conv(m3, we, NULL, 2);
+	conv(m4, wu, NULL, 2);
+	conv(m5, we, NULL, 2);
+}
+
+/*
+ * A NO keeps the follow-up question for one more message, which only a
+ * late answer (a correction or a change said with what it feels like)
+ * turns into a YES; the plain yes words do not count there.
+ */
+static void
+test_late_answer(void **state)
+{
+	static const char *const m1[] = { "getting a bit puffed walking round the house",
+	    "no", "feels heavy now, like a weight" };
+	static const char *const m2[] = { "me falta un poco el aire hoy", "no",
+	    "antes no, pero ahora s\u00ed me aprieta" };
+	static const char *const m3[] = { "kriege schlechter Luft als sonst",
+	    "nein", "jetzt dr\u00fcckt es" };
+	static const char *const m4[] = { "bit breathless today", "no",
+	    "tightness gone now" };
+	static const char *const m5[] = { "me falta el aire", "no",
+	    "ya hice mis 20 minutos de paseo, despacito" };
+	static const enum triage_level we[] = { U, U, E };
+	static const enum triage_level wu[] = { U, U, U };
+	struct triage_state	st, back;
+	struct triage_result	r;
+	char			*s, *s2;
+
+	(void)state;
+	conv(m1, we, NULL, 3);
+	conv(m2, we, NULL, 3);
+	conv(m3, we, NULL, 3);
+	conv(m4, wu, NULL, 3);
+	conv(m5, wu, NULL, 3);
+	/* only the next message: then the question is forgotten */
+	triage_state_init(&st);
+	triage_step(rules, &st, "bit breathless today", T0, &r);
+	triage_step(rules, &st, "no", T0 + 60, &r);
+	triage_step(rules, &st, "ok thanks", T0 + 120, &r);
+	assert_int_equal(r.answer, TRIAGE_ANSWER_NONE);
+	assert_false(triage_question_pending(&st, T0 + 180));
+	/* corrected in the same message: a YES as the first answer */
+	{
+		static const char *const m7[] = { "bit breathless on the stairs today",
+		    "didnt before but I do now" };
+		static const char *const m8[] = { "bin heut kurzatmig",
+		    "nein... doch, ein bisschen" };
+		static const enum triage_level w[] = { U, E };
+
+		conv(m7, w, NULL, 2);
+		conv(m8, w, NULL, 2);
+	}
+	/* the declined question survives the store and still counts as pending */
+	triage_state_init(&st);
+	triage_step(rules, &st, "bit breathless today", T0, &r);
+	triage_step(rules, &st, "no", T0 + 60, &r);
+	assert_int_equal(r.answer, TRIAGE_ANSWER_NO);
+	assert_true(triage_question_pending(&st, T0 + 120));
+	s = triage_state_format(rules, &st);
+	assert_non_null(strstr(s, " declined=1"));
+	assert_int_equal(triage_state_parse(rules, s, &back), 0);
+	s2 = triage_state_format(rules, &back);
+	assert_string_equal(s, s2);
+	triage_step(rules, &back, "now it's tight", T0 + 120, &r);
+	assert_int_equal(r.level, TRIAGE_EMERGENCY);
+	assert_non_null(strstr(r.rules, "late_yes"));
+	assert_false(triage_question_pending(&back, T0 + 180));
+	free(s);
+	free(s2);
+}
+
+/* tune62b: the heart said to be failing is a named condition. */
+static void
+test_heart_failing(void **state)
+{
+	static const struct case_ c[] = {
+		{ "feels like my heart is giving out", E },
+		{ "siento que el coraz\u00f3n se me va a parar", E },
+		{ "hab das Gef\u00fchl, mein Herz macht gleich schlapp", E },
+		{ "wenn die Wade bei jedem Schritt mehr wehtut", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_fragment_chain(void **state)
 {
@@ -6270,6 +6411,10 @@ main(void)
 		cmocka_unit_test(test_tune51_en),
 		cmocka_unit_test(test_split_message),
 		cmocka_unit_test(test_fragment_chain),
+		cmocka_unit_test(test_report_after_question),
+		cmocka_unit_test(test_now_after_general_question),
+		cmocka_unit_test(test_late_answer),
+		cmocka_unit_test(test_heart_failing),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
