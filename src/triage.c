@@ -611,6 +611,34 @@ triage_scan_own_negation(struct scan *sc, const struct triage_set *ts,
 }
 
 /*
+ * 1 if a negation ending at a is close enough to a symptom starting at b:
+ * within NEG_WINDOW words, or along a list whose each "or" (disjunct cue)
+ * is within NEG_WINDOW words of the one before ("haven't had any chest
+ * pain or breathlessness or coughed up blood").
+ */
+static int
+triage_scan_neg_window(struct scan *sc, size_t a, size_t b)
+{
+	const struct spans	*dis;
+	size_t			 next;
+	int			 i;
+
+	while (triage_scan_words(sc, a, b) > NEG_WINDOW) {
+		dis = triage_scan_cue(sc, CUE_DISJUNCT);
+		next = a;
+		for (i = 0; i < dis->n; i++)
+			if (dis->v[i].s >= a && dis->v[i].e <= b &&
+			    dis->v[i].e > next &&
+			    triage_scan_words(sc, a, dis->v[i].s) <= NEG_WINDOW)
+				next = dis->v[i].e;
+		if (next == a)
+			return 0;
+		a = next;
+	}
+	return 1;
+}
+
+/*
  * 1 if the negation cue q reaches the symptom x after it: close enough, in
  * the same clause, with no "and" (negend cue) and no new subject between.
  */
@@ -625,7 +653,7 @@ triage_scan_neg_reaches(struct scan *sc, const struct span *q,
 	if (sc->crowded)
 		return 0;
 	if (triage_scan_bounded(sc, q->e, x->s) ||
-	    triage_scan_words(sc, q->e, x->s) > NEG_WINDOW)
+	    !triage_scan_neg_window(sc, q->e, x->s))
 		return 0;
 	if (triage_starts_in(triage_scan_cue(sc, CUE_NEGEND), q->e, x->s))
 		return 0;

@@ -87,6 +87,7 @@ static const char *cue_names[CUE_COUNT] = {
 	[CUE_CURRENT] = "current",
 	[CUE_NEGEND] = "negend",
 	[CUE_REPORT] = "report",
+	[CUE_DISJUNCT] = "disjunct",
 };
 
 static const struct {
@@ -334,7 +335,8 @@ triage_load_cue(struct load *l, char *rest, const char *path, unsigned line)
 	if (k == CUE_COUNT) {
 		diag_error(l->d, path, line, "unknown cue kind '%s' (negation, "
 		    "pseudo, hedge, termination, postneg, history, recurrence, "
-		    "conditional, hypothetical, question, subject, relapse, current, negend or report)", kind);
+		    "conditional, hypothetical, question, subject, relapse, current, negend, report or disjunct)",
+		    kind);
 		return;
 	}
 	snprintf(what, sizeof what, "cue %s", kind);

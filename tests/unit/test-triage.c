@@ -4929,6 +4929,54 @@ test_heart_failing(void **state)
 	CHECK(c);
 }
 
+/*
+ * A negation reaches along a list joined by "or" (disjunct cues), and a bare
+ * "no" right after a symptom at the clause's end denies it; neither reaches
+ * past "but" or a new clause, and "nada" as an object denies nothing.
+ */
+static void
+test_denial_lists(void **state)
+{
+	static const struct case_ c[] = {
+		{ "haven't had any chest pain or breathlessness or coughed up blood since I left hospital", R },
+		{ "no he tenido dolor de pecho ni me ha faltado el aire ni he tosido sangre", R },
+		{ "Atemnot keine, Brustschmerz nein, Bein unver\u00e4ndert", R },
+		{ "Brustschmerzen habe ich keine, Atemnot auch nicht", R },
+		{ "chest pain none, breathing fine", R },
+		/* still present */
+		{ "no fever or cough but I cant breathe", E },
+		{ "my chest hurts no joke", U },
+		{ "me duele al respirar hondo y estoy agitada sin hacer nada", E },
+		{ "sigo con la pierna hinchada y nadie hace nada", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/* A denial taken back on second thought brings the symptom back. */
+static void
+test_second_thoughts(void **state)
+{
+	static const char *const m1[] = {
+	    "no me duele el pecho pero si me falta el aire al caminar una cuadra",
+	    "bueno, ahora que lo pienso s\u00ed, me aprieta un poquito" };
+	static const char *const m2[] = { "no chest pain but breathless on the stairs",
+	    "actually now I think about it, yes a bit" };
+	static const char *const m3[] = { "keine Brustschmerzen, aber kurzatmig",
+	    "wenn ich mir recht \u00fcberlege, doch, ein bisschen" };
+	static const char *const m4[] = { "no chest pain, walked 20 min",
+	    "come to think of it, I did 30 actually" };
+	static const enum triage_level we[] = { U, E };
+	static const enum triage_level wr[] = { R, R };
+
+	(void)state;
+	conv(m1, we, NULL, 2);
+	conv(m2, we, NULL, 2);
+	conv(m3, we, NULL, 2);
+	conv(m4, wr, NULL, 2);
+}
+
 static void
 test_fragment_chain(void **state)
 {
@@ -6415,6 +6463,8 @@ main(void)
 		cmocka_unit_test(test_now_after_general_question),
 		cmocka_unit_test(test_late_answer),
 		cmocka_unit_test(test_heart_failing),
+		cmocka_unit_test(test_denial_lists),
+		cmocka_unit_test(test_second_thoughts),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
