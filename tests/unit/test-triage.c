@@ -4977,6 +4977,34 @@ test_second_thoughts(void **state)
 	conv(m4, wr, NULL, 2);
 }
 
+/*
+ * A question about the illness in general is advice; one that names the
+ * writer, points at now, or (in Spanish) speaks of "the calf" as one's own
+ * stays a report.
+ */
+static void
+test_general_questions(void **state)
+{
+	static const struct case_ c[] = {
+		{ "is coughing up blood a sign of a PE?", A },
+		{ "can you pass out from a PE?", A },
+		{ "es grave toser sangre?", A },
+		{ "se puede desmayar uno por una embolia?", A },
+		{ "Ist Bluthusten gef\u00e4hrlich?", A },
+		{ "Kann man von einer Lungenembolie ohnm\u00e4chtig werden?", A },
+		/* the writer's own */
+		{ "is coughing up blood a sign of a PE? I did this morning", E },
+		{ "can you pass out from a PE? I nearly did", E },
+		{ "is coughing up blood this bad a sign of a PE?", E },
+		{ "\u00bfes normal que la pantorrilla est\u00e9 calientita y roja?", U },
+		{ "\u00bfes normal una presi\u00f3n en el pecho estando sentada viendo la tele?", U },
+		{ "Ist Bluthusten gef\u00e4hrlich? Hab grad welches gehustet", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_fragment_chain(void **state)
 {
@@ -6465,6 +6493,7 @@ main(void)
 		cmocka_unit_test(test_heart_failing),
 		cmocka_unit_test(test_denial_lists),
 		cmocka_unit_test(test_second_thoughts),
+		cmocka_unit_test(test_general_questions),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
