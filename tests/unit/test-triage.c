@@ -5005,6 +5005,37 @@ test_general_questions(void **state)
 	CHECK(c);
 }
 
+/*
+ * tune62b: figures of speech and other subjects are no symptom; the same
+ * words about the writer still are.
+ */
+static void
+test_figures_of_speech(void **state)
+{
+	static const struct case_ c[] = {
+		{ "I nearly passed out laughing at my grandson's school play", R },
+		{ "we had a power blackout last night, whole street, candles everywhere", R },
+		{ "the garden shed roof collapsed in the storm lol, nobody hurt", R },
+		{ "my heart is in my mouth waiting for the scan results", R },
+		{ "the consultant said my lungs are clear and heart is strong", R },
+		{ "watching casualty and someone coughed up blood, made me paranoid haha", R },
+		{ "me dej\u00f3 sin respiraci\u00f3n el paisaje de la sierra", R },
+		{ "mi perro jadea mucho con este calor", R },
+		{ "Ich bin vor Lachen fast erstickt", R },
+		{ "der Hund hechelt wie verr\u00fcckt bei der Hitze", R },
+		{ "Ich hatte Herzklopfen vor Freude, als mein Enkel kam", R },
+		/* the writer's own */
+		{ "I passed out and my chest hurts", E },
+		{ "watching tv and I coughed up blood", E },
+		{ "anoche viendo la novela sent\u00ed el coraz\u00f3n a mil y me mare\u00e9", U },
+		{ "bin ohnmaechtig geworden heute frueh", E },
+		{ "my lungs are clear but I can't breathe", E },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
 static void
 test_fragment_chain(void **state)
 {
@@ -6494,6 +6525,7 @@ main(void)
 		cmocka_unit_test(test_denial_lists),
 		cmocka_unit_test(test_second_thoughts),
 		cmocka_unit_test(test_general_questions),
+		cmocka_unit_test(test_figures_of_speech),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
