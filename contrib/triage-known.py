@@ -5,7 +5,9 @@
 ("spain" is not "pain", "breast" is not "breath", "chess" is not "chest"), and the real words with
 a double letter that its stretch reading would read as a word of the rules and the rest
 ("reddened" is not reden, "attempt" not atem), and the real words made of targets glued together
-that its split reading would part ("heartburn" is not heart burn, "blutdruck" not blut druck), and
+that its split reading would part ("heartburn" is not heart burn, "blutdruck" not blut druck), the
+real words whose end is a target that its compound reading would part ("ununterbrochen" is not
+ununt erbrochen), and
 the real words that begin with a typo of a pattern's stem ("durch" is not the stem lurch), and the
 real words with a double letter whose squeezed form begins a target, which a dot after them would
 expand ("oppress." is not opresion).
@@ -270,6 +272,17 @@ def main():
               (squeeze(w) != w and sqinside.search(squeeze(w)) and
                splits(squeeze(w), sqtargets)))}
     known |= glued
+    # A real word that lex_head would read as a compound whose head is a target
+    # ("ununterbrochen" as ununt erbrochen): the longest target suffix of 7 letters or more
+    # (LEX_MIN_HEAD) with 5 or more before it (LEX_MIN_MODIFIER).
+    def head(w):
+        for i in range(1, len(w) - 6):
+            if w[i:] in targets:
+                return i >= 5 and not any(w[:j] in targets for j in range(max(7, i - 3), i))
+        return False
+    headed = {w for w in dictwords
+              if len(w) >= 12 and w not in words and w not in known and head(w)}
+    known |= headed
     # A real word with a letter typed twice, cut with a dot, whose squeezed form begins a target
     # longer than it: the abbreviation reading would expand it ("oppress." as opresion).
     tprefix = set()
@@ -293,6 +306,8 @@ def main():
         line += " " + w
     if line != "known":
         print(line)
-    print(f"triage-known.py: {len(known)} known words ({len(glued)} of them targets glued) from {len(dicts)} dictionaries", file=sys.stderr)
+    print(f"triage-known.py: {len(known)} known words ({len(glued)} of them targets glued, "
+          f"{len(headed)} compounds with a target head) from {len(dicts)} dictionaries",
+          file=sys.stderr)
 
 main()

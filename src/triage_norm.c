@@ -38,6 +38,9 @@
 #define LEX_MAX_SPLIT	64
 #define LEX_MIN_PIECE	3	/* letters of each of its words */
 #define LEX_SPLIT_TARGET 4	/* letters of one of them at least */
+#define LEX_MIN_HEAD	7	/* letters of a compound's head read alone */
+#define LEX_MIN_MODIFIER 5	/* letters before it */
+#define LEX_MAX_GLUE	3	/* letters of a word glued between two */
 
 struct lex_node {
 	uint32_t	hash;
@@ -1248,6 +1251,50 @@ lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 }
 
 /*
+ * A compound the lexicon does not know whose head, its last part, is a
+ * target ("Treppenhausatemnot", "Belastungsluftnot"): German makes new
+ * nouns so, and the head says what the thing is.  Read as the rest and the
+ * head, the longest head of LEX_MIN_HEAD letters or more, when
+ * LEX_MIN_MODIFIER letters or more come before it.  The real words that
+ * end so ("ununterbrochen" is no "erbrochen") are listed as known by
+ * contrib/triage-known.py.  Nor when the rest is a target of LEX_MIN_HEAD
+ * letters or more and a word of up to LEX_MAX_GLUE ("atemnotund").  Not a word of the lexicon, and not a typo of
+ * a word a concept spells (the caller's cue: "abgeklappt").  Returns the length written to out (n + 1),
+ * or 0 to keep the word.
+ */
+static size_t
+lex_head(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
+{
+	size_t	i, j;
+
+	if (lx == NULL || !lx->built || n > LEX_MAX_SPLIT ||
+	    n < LEX_MIN_MODIFIER + LEX_MIN_HEAD ||
+	    (n <= LEX_MAX_WORD &&
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1))
+		return 0;	/* too short or long, or a word */
+	for (i = 1; n - i >= LEX_MIN_HEAD; i++) {
+		if (n - i > LEX_MAX_WORD || lex_split_piece(lx, w + i, n - i,
+		    0) == -1)
+			continue;
+		if (i < LEX_MIN_MODIFIER)
+			return 0;	/* "binumgekippt": a longer head */
+		/*
+		 * Two words glued with a short one between
+		 * ("atemnotundbrustschmerzen"): the rules read those.
+		 */
+		for (j = LEX_MIN_HEAD; j < i; j++)
+			if (i - j <= LEX_MAX_GLUE &&
+			    lex_split_piece(lx, w, j, 0) != -1)
+				return 0;
+		memcpy(out, w, i);
+		out[i] = ' ';
+		memcpy(out + i + 1, w + i, n - i);
+		return n + 1;
+	}
+	return 0;
+}
+
+/*
  * Whether the letters s[0, n) after a word's apostrophe make it a
  * contraction that keeps its spelling ("can't", "I'm", "you're", "we've",
  * "I'll", "I'd", "geht's"), rather than an elision inside a word ("Geh'n",
@@ -1447,7 +1494,9 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		    (norm_fits(o, LEX_MAX_WORD, i) &&
 		    (k = lex_stem_typo(lx, w, n, out + o)) > 0) ||
 		    (norm_fits(o, 2 * n, i) &&
-		    (k = lex_split(lx, w, n, out + o)) > 0)) {
+		    (k = lex_split(lx, w, n, out + o)) > 0) ||
+		    (cue == NULL && norm_fits(o, n + 1, i) &&
+		    (k = lex_head(lx, w, n, out + o)) > 0)) {
 			o += k;
 			continue;
 		}

@@ -5036,6 +5036,33 @@ test_figures_of_speech(void **state)
 	CHECK(c);
 }
 
+/*
+ * A compound the lexicon does not know reads by its head when the head is a
+ * target ("Treppenhausatemnot"); real words that end so stay whole
+ * (known.rules: "ununterbrochen" is no "erbrochen"), and a longer head
+ * after a short word keeps the word for the other readings.
+ */
+static void
+test_compound_head(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Treppenhausatemnot nenn ich das jetzt", U },
+		{ "Belastungsluftnot seit gestern", U },
+		{ "zahnfleisch blutet seit dem fruehstueck ununterbrochen, muss dauernd rot ausspucken", U },
+		{ "binumgekippt", E },
+	};
+	char	*r;
+
+	(void)state;
+	CHECK(c);
+	r = triage_read_text(rules, "Treppenhausatemnot");
+	assert_string_equal(r, "treppenhaus atemnot");
+	free(r);
+	r = triage_read_text(rules, "ununterbrochen");
+	assert_string_equal(r, "ununterbrochen");
+	free(r);
+}
+
 static void
 test_fragment_chain(void **state)
 {
@@ -6526,6 +6553,7 @@ main(void)
 		cmocka_unit_test(test_second_thoughts),
 		cmocka_unit_test(test_general_questions),
 		cmocka_unit_test(test_figures_of_speech),
+		cmocka_unit_test(test_compound_head),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
