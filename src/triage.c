@@ -44,6 +44,7 @@
 #include "xmalloc.h"
 
 #define NEG_WINDOW	5	/* words from a negation cue to its symptom */
+#define NEG_LIST_ITEM	3	/* words from a list's last "or" to it */
 #define POSTNEG_WINDOW	5	/* words from a symptom to "has gone" */
 #define HIST_WINDOW	8	/* words between a history cue and a symptom */
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
@@ -612,18 +613,21 @@ triage_scan_own_negation(struct scan *sc, const struct triage_set *ts,
 
 /*
  * 1 if a negation ending at a is close enough to a symptom starting at b:
- * within NEG_WINDOW words, or along a list whose each "or" (disjunct cue)
- * is within NEG_WINDOW words of the one before ("haven't had any chest
- * pain or breathlessness or coughed up blood").
+ * within NEG_WINDOW words, or as an item of a list whose each "or"
+ * (disjunct cue) is within NEG_WINDOW words of the one before, the symptom
+ * at most NEG_LIST_ITEM words after the last one ("haven't had any chest
+ * pain or breathlessness or coughed up blood"; not "no sleep or food
+ * because of the crushing chest pain").
  */
 static int
 triage_scan_neg_window(struct scan *sc, size_t a, size_t b)
 {
 	const struct spans	*dis;
 	size_t			 next;
-	int			 i;
+	int			 i, listed = 0;
 
-	while (triage_scan_words(sc, a, b) > NEG_WINDOW) {
+	while (triage_scan_words(sc, a, b) > (listed ? NEG_LIST_ITEM :
+	    NEG_WINDOW)) {
 		dis = triage_scan_cue(sc, CUE_DISJUNCT);
 		next = a;
 		for (i = 0; i < dis->n; i++)
@@ -634,6 +638,7 @@ triage_scan_neg_window(struct scan *sc, size_t a, size_t b)
 		if (next == a)
 			return 0;
 		a = next;
+		listed = 1;
 	}
 	return 1;
 }
@@ -1709,7 +1714,8 @@ triage_read_reader(const struct triage_rules *tr, const char *text)
 int
 triage_question_pending(const struct triage_state *st, int64_t now)
 {
-	return st->question >= 0 && now - st->asked_at < TRIAGE_WINDOW;
+	return st->question >= 0 && !st->declined &&
+	    now - st->asked_at < TRIAGE_WINDOW;
 }
 
 /* " KEY.concept=time" for each concept with a time in at. */

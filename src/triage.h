@@ -169,7 +169,10 @@ char	*triage_state_format(const struct triage_rules *,
 void	triage_step(const struct triage_rules *, struct triage_state *,
 	    const char *text, int64_t now, struct triage_result *);
 
-/* 1 if the conversation awaits a YES/NO to a follow-up question at now. */
+/*
+ * 1 if the conversation awaits a YES/NO to a follow-up question at now; not
+ * while a NO is held for a late answer (a plain YES then answers nothing).
+ */
 int	triage_question_pending(const struct triage_state *, int64_t now);
 
 const char	*triage_level_name(enum triage_level);

@@ -44,8 +44,8 @@ enum triage_cue {
 	CUE_NEGEND,		/* ends a negation's scope only: "and", "y", "und" */
 	CUE_REPORT,		/* in a later sentence, "happened this morning":
 				   undoes a "what if" (not a denial or history) */
-	CUE_DISJUNCT,		/* "or", "ni", "noch": a negation reaches along
-				   a list ("no chest pain or ... or blood") */
+	CUE_DISJUNCT,		/* "or", "o", "ni", "oder": a negation reaches
+				   along a list ("no chest pain or ... or blood") */
 	CUE_COUNT
 };
 

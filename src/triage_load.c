@@ -905,10 +905,10 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind,
 
 /*
  * The kind of a cue line's words: known for the cues that can lower a
- * level (negation, postneg, history, hypothetical, conditional: a typo must
- * never be read as a denial); plain words for the cues that can only keep
- * or raise one (pseudo, hedge, termination, negend, subject, current,
- * recurrence, relapse, question), which often hold symptom words ("can't
+ * level (negation, postneg, history, hypothetical, conditional, disjunct: a
+ * typo must never be read as a denial); plain words for the cues that can
+ * only keep or raise one (pseudo, hedge, termination, negend, subject,
+ * current, recurrence, relapse, report, question), which often hold symptom words ("can't
  * get my breath", negend's "dolor"), so that those stay typo targets.
  */
 static enum triage_lex_kind
@@ -916,6 +916,7 @@ triage_load_cue_words(const char *rest)
 {
 	static const char *const lowering[] = {
 		"negation", "postneg", "history", "hypothetical", "conditional",
+		"disjunct",
 	};
 	size_t	n = strcspn(rest, " \t"), i;
 

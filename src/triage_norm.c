@@ -1255,12 +1255,14 @@ lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
  * target ("Treppenhausatemnot", "Belastungsluftnot"): German makes new
  * nouns so, and the head says what the thing is.  Read as the rest and the
  * head, the longest head of LEX_MIN_HEAD letters or more, when
- * LEX_MIN_MODIFIER letters or more come before it.  The real words that
- * end so ("ununterbrochen" is no "erbrochen") are listed as known by
- * contrib/triage-known.py.  Nor when the rest is a target of LEX_MIN_HEAD
- * letters or more and a word of up to LEX_MAX_GLUE ("atemnotund").  Not a word of the lexicon, and not a typo of
- * a word a concept spells (the caller's cue: "abgeklappt").  Returns the length written to out (n + 1),
- * or 0 to keep the word.
+ * LEX_MIN_MODIFIER letters or more come before it.  Not a word of the
+ * lexicon, nor a typo of a word a concept spells (the caller's cue:
+ * "abgeklappt"), nor when the rest is a target of LEX_MIN_HEAD letters or
+ * more and a word of up to LEX_MAX_GLUE ("atemnotund"): symptoms glued
+ * together are the rules' to read.  The real words that end so
+ * ("ununterbrochen" is no "erbrochen") are listed as known by
+ * contrib/triage-known.py.  Returns the length written to out (n + 1), or
+ * 0 to keep the word.
  */
 static size_t
 lex_head(const struct triage_lexicon *lx, const char *w, size_t n, char *out)

@@ -4782,13 +4782,6 @@ test_split_message(void **state)
 }
 
 /*
- * A sentence sent as three messages: a joined reading that finds a symptom
- * at the level the message had anyway is kept ("my chest" "it really
- * hurts": chest pain, for "and I'm breathless" to complete), and a joined
- * reading still cut short is kept as the fragment ("my chest" "and my
- * breathing" "its bad").
- */
-/*
  * tune62b (an outside attack, sixteenth session): a question, then a
  * sentence that says when it happened or for how long, is a report; not
  * when that sentence says all is well, denies, or speaks of another time.
@@ -4877,6 +4870,18 @@ test_late_answer(void **state)
 	conv(m3, we, NULL, 3);
 	conv(m4, wu, NULL, 3);
 	conv(m5, wu, NULL, 3);
+	/* a plain yes after the NO answers nothing: the NO was the answer */
+	triage_state_init(&st);
+	triage_step(rules, &st, "bit breathless today", T0, &r);
+	triage_step(rules, &st, "no", T0 + 60, &r);
+	assert_false(triage_question_pending(&st, T0 + 120));
+	triage_step(rules, &st, "yes", T0 + 120, &r);
+	assert_int_equal(r.answer, TRIAGE_ANSWER_NONE);
+	/* a correction as the first answer that says it is fine is no YES */
+	triage_state_init(&st);
+	triage_step(rules, &st, "bit breathless today", T0, &r);
+	triage_step(rules, &st, "no but today I feel great", T0 + 60, &r);
+	assert_int_equal(r.level, TRIAGE_URGENT);
 	/* only the next message: then the question is forgotten */
 	triage_state_init(&st);
 	triage_step(rules, &st, "bit breathless today", T0, &r);
@@ -4900,7 +4905,6 @@ test_late_answer(void **state)
 	triage_step(rules, &st, "bit breathless today", T0, &r);
 	triage_step(rules, &st, "no", T0 + 60, &r);
 	assert_int_equal(r.answer, TRIAGE_ANSWER_NO);
-	assert_true(triage_question_pending(&st, T0 + 120));
 	s = triage_state_format(rules, &st);
 	assert_non_null(strstr(s, " declined=1"));
 	assert_int_equal(triage_state_parse(rules, s, &back), 0);
@@ -4948,6 +4952,10 @@ test_denial_lists(void **state)
 		{ "my chest hurts no joke", U },
 		{ "me duele al respirar hondo y estoy agitada sin hacer nada", E },
 		{ "sigo con la pierna hinchada y nadie hace nada", U },
+		/* a denial of something else reaches no symptom after the list */
+		{ "no sleep or food because of crushing chest pain", U },
+		{ "havent slept or eaten since this crushing chest pain started", U },
+		{ "I didnt rest or eat because of the chest pain and breathlessness", E },
 	};
 
 	(void)state;
@@ -5063,6 +5071,13 @@ test_compound_head(void **state)
 	free(r);
 }
 
+/*
+ * A sentence sent as three messages: a joined reading that finds a symptom
+ * at the level the message had anyway is kept ("my chest" "it really
+ * hurts": chest pain, for "and I'm breathless" to complete), and a joined
+ * reading still cut short is kept as the fragment ("my chest" "and my
+ * breathing" "its bad").
+ */
 static void
 test_fragment_chain(void **state)
 {
