@@ -1411,7 +1411,8 @@ triage_state_commit(const struct triage_rules *tr, struct triage_state *st,
 	}
 	/*
 	 * A first NO keeps the question for one more message, which only a
-	 * YES answers: people correct themselves ("no" / "now it's tight").
+	 * late answer turns into a YES: people correct themselves ("no" /
+	 * "now it's tight").
 	 */
 	if (res->answer == TRIAGE_ANSWER_NO && !st->declined &&
 	    res->level != TRIAGE_EMERGENCY)
