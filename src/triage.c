@@ -672,13 +672,15 @@ triage_scan_neg_reaches(struct scan *sc, const struct span *q,
 }
 
 static int	triage_scan_ends_sentence(const struct scan *, size_t, size_t);
+static int	triage_scan_later_sentence(const struct scan *,
+		    const struct spans *, const struct span *);
 
 static enum reading
 triage_scan_read(struct scan *sc, const struct triage_set *ts,
     const struct span *x)
 {
 	const struct spans	*neg = triage_scan_cue(sc, CUE_NEGATION);
-	const struct spans	*relapses, *reports, *questions, *pseudo;
+	const struct spans	*relapses, *questions, *pseudo;
 	const struct spans	*currents;
 	struct span		 cl;
 	int			 i, inner = 0, nneg = 0, question = 0, relapse = 0;
@@ -724,15 +726,9 @@ triage_scan_read(struct scan *sc, const struct triage_set *ts,
 	 * the calf gets worse? it's back today"): no "what if" either; so
 	 * does a report of when or how long ("... ? happened at lunch").
 	 */
-	for (i = 0; i < relapses->n; i++)
-		if (relapses->v[i].s >= x->e &&
-		    triage_scan_ends_sentence(sc, x->e, relapses->v[i].s))
-			return READ_PRESENT;
-	reports = triage_scan_cue(sc, CUE_REPORT);
-	for (i = 0; i < reports->n; i++)
-		if (reports->v[i].s >= x->e &&
-		    triage_scan_ends_sentence(sc, x->e, reports->v[i].s))
-			return READ_PRESENT;
+	if (triage_scan_later_sentence(sc, relapses, x) ||
+	    triage_scan_later_sentence(sc, triage_scan_cue(sc, CUE_REPORT), x))
+		return READ_PRESENT;
 	/*
 	 * "Still", "like this", "so dick": the writer's own, near the symptom
 	 * or inside its words ("wenn das Bein so dick und heiß ist?").
@@ -754,6 +750,20 @@ triage_scan_read(struct scan *sc, const struct triage_set *ts,
 			return READ_HYPOTHETICAL;
 	}
 	return READ_PRESENT;
+}
+
+/* 1 if one of the spans starts in a sentence after the one x ends in. */
+static int
+triage_scan_later_sentence(const struct scan *sc, const struct spans *sp,
+    const struct span *x)
+{
+	int	i;
+
+	for (i = 0; i < sp->n; i++)
+		if (sp->v[i].s >= x->e &&
+		    triage_scan_ends_sentence(sc, x->e, sp->v[i].s))
+			return 1;
+	return 0;
 }
 
 /* 1 if a sentence's end ('.', '!', '?', a newline) starts in [a, b). */

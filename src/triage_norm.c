@@ -1165,6 +1165,18 @@ lex_split_piece(const struct triage_lexicon *lx, const char *s, size_t n,
 }
 
 /*
+ * 1 if w[0, n) may be read as words glued together: a built lexicon does not
+ * know it, and it is no longer than LEX_MAX_SPLIT.
+ */
+static int
+lex_unknown(const struct triage_lexicon *lx, const char *w, size_t n)
+{
+	return lx != NULL && lx->built && n <= LEX_MAX_SPLIT &&
+	    (n > LEX_MAX_WORD ||
+	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) == -1);
+}
+
+/*
  * A word the lexicon does not know, read as targets that a writer glued
  * together ("calfpain", "heartattack", "chestpain"): the split into the
  * fewest targets of LEX_MIN_PIECE letters or more, one of them of
@@ -1192,9 +1204,7 @@ lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 	int32_t			 x;
 	int			 f, squeezed;
 
-	if (lx == NULL || !lx->built || n < LEX_MIN_SPLIT || n > LEX_MAX_SPLIT ||
-	    (n <= LEX_MAX_WORD &&
-	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1))
+	if (n < LEX_MIN_SPLIT || !lex_unknown(lx, w, n))
 		return 0;	/* too short or long, or a word */
 	for (squeezed = 0; squeezed <= 1; squeezed++) {
 		if (squeezed) {
@@ -1269,10 +1279,7 @@ lex_head(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 {
 	size_t	i, j;
 
-	if (lx == NULL || !lx->built || n > LEX_MAX_SPLIT ||
-	    n < LEX_MIN_MODIFIER + LEX_MIN_HEAD ||
-	    (n <= LEX_MAX_WORD &&
-	    lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n)) != -1))
+	if (n < LEX_MIN_MODIFIER + LEX_MIN_HEAD || !lex_unknown(lx, w, n))
 		return 0;	/* too short or long, or a word */
 	for (i = 1; n - i >= LEX_MIN_HEAD; i++) {
 		if (n - i > LEX_MAX_WORD || lex_split_piece(lx, w + i, n - i,
