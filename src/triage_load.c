@@ -927,6 +927,27 @@ triage_load_cue_words(const char *rest)
 	return LEX_WORD;
 }
 
+/*
+ * ending SUFFIX FORM...: a word the lexicon does not know that ends in
+ * SUFFIX reads as the rules' word the first FORM ("-": nothing) makes.
+ */
+static void
+triage_load_ending(struct load *l, char *rest, const char *path,
+    unsigned line)
+{
+	const char	*form[9], *suffix, *w;
+	size_t		 n = 0;
+
+	suffix = triage_load_word(&rest);
+	while (suffix != NULL && n < 9 &&
+	    (w = triage_load_word(&rest)) != NULL)
+		form[n++] = w;
+	if (suffix == NULL || n == 0 || n > 8 ||
+	    triage_lexicon_ending(l->tr->lexicon, suffix, form, n) == -1)
+		diag_error(l->d, path, line, "ending needs a suffix and one to "
+		    "eight forms, each letters or -");
+}
+
 /* lexicon|known WORD...: words for triage_norm_words. */
 static void
 triage_load_lexicon(struct load *l, char *rest, enum triage_lex_kind kind,
@@ -1003,6 +1024,8 @@ triage_load_file(struct load *l, const char *path)
 			triage_load_lexicon(l, p, LEX_TARGET, path, line);
 		else if (strcmp(kw, "known") == 0)
 			triage_load_lexicon(l, p, LEX_KNOWN, path, line);
+		else if (strcmp(kw, "ending") == 0)
+			triage_load_ending(l, p, path, line);
 		else if (strcmp(kw, "language") == 0)
 			triage_load_language(l, p, path, line);
 		else if (strcmp(kw, "detect") == 0) {
@@ -1027,7 +1050,7 @@ triage_load_file(struct load *l, const char *path)
 		} else
 			diag_error(l->d, path, line, "unknown statement '%s' "
 			    "(concept, topic, qualifier, cue, harmless, answer, activity, "
-			    "language, detect, family, lexicon, known, rule or "
+			    "language, detect, family, lexicon, known, ending, rule or "
 			    "across)", kw);
 	}
 	free(exp);

@@ -41,6 +41,9 @@
 #define LEX_MIN_HEAD	7	/* letters of a compound's head read alone */
 #define LEX_MIN_MODIFIER 5	/* letters before it */
 #define LEX_MAX_GLUE	3	/* letters of a word glued between two */
+#define LEX_MAX_FORMS	8	/* forms of an ending */
+#define LEX_MIN_ENDING_STEM 3	/* letters before an ending */
+#define LEX_MIN_ENDING_WORD 4	/* letters of the word it reads as */
 
 struct lex_node {
 	uint32_t	hash;
@@ -58,6 +61,15 @@ struct lex_map {
 };
 
 #define LEX_DUPLICATE	(-1)	/* a word given again: built over */
+
+/* An ending and the forms a word with it may be (triage_lexicon_ending). */
+struct lex_ending {
+	uint32_t	suffix;		/* in the arena */
+	uint8_t		slen;
+	uint8_t		nform;
+	uint32_t	form[LEX_MAX_FORMS];
+	uint8_t		flen[LEX_MAX_FORMS];
+};
 
 struct lex_word {
 	uint32_t		off;	/* the word in the arena */
@@ -83,6 +95,9 @@ struct triage_lexicon {
 	struct lex_map	 prefix;
 	/* Every stem and its forms with a letter deleted -> the stem. */
 	struct lex_map	 stems;
+	/* Longest suffix first once built. */
+	struct lex_ending *ending;
+	size_t		 nending;
 	int		 built;
 };
 
@@ -232,6 +247,7 @@ triage_lexicon_free(struct triage_lexicon *lx)
 		return;
 	free(lx->arena);
 	free(lx->word);
+	free(lx->ending);
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
@@ -295,6 +311,67 @@ triage_lexicon_add(struct triage_lexicon *lx, const char *word,
 	w->spelled = 0;
 	lx->built = 0;
 	return 0;
+}
+
+/* Folds s into out (LEX_MAX_WORD bytes): its length, or -1 if not a-z. */
+static int
+lex_fold_letters(const char *s, char *out)
+{
+	char	buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD)];
+	size_t	n, i, len = strlen(s);
+
+	if (len > LEX_MAX_WORD)
+		return -1;
+	n = triage_norm_fold(s, len, buf, TRIAGE_FOLD_CASE);
+	if (n > LEX_MAX_WORD)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (buf[i] < 'a' || buf[i] > 'z')
+			return -1;
+	memcpy(out, buf, n);
+	return (int)n;
+}
+
+int
+triage_lexicon_ending(struct triage_lexicon *lx, const char *suffix,
+    const char *const *forms, size_t nforms)
+{
+	struct lex_ending	 e;
+	char			 buf[LEX_MAX_WORD];
+	size_t			 i;
+	int			 n;
+
+	if (nforms == 0 || nforms > LEX_MAX_FORMS ||
+	    (n = lex_fold_letters(suffix, buf)) < 1)
+		return -1;
+	memset(&e, 0, sizeof e);
+	e.slen = (uint8_t)n;
+	e.suffix = lex_store(lx, buf, (size_t)n);
+	for (i = 0; i < nforms; i++) {
+		if (strcmp(forms[i], "-") == 0)
+			n = 0;
+		else if ((n = lex_fold_letters(forms[i], buf)) < 1)
+			return -1;
+		e.flen[i] = (uint8_t)n;
+		e.form[i] = lex_store(lx, buf, (size_t)n);
+	}
+	e.nform = (uint8_t)nforms;
+	lx->ending = xreallocarray(lx->ending, lx->nending + 1,
+	    sizeof *lx->ending);
+	lx->ending[lx->nending++] = e;
+	lx->built = 0;
+	return 0;
+}
+
+static int
+lex_ending_cmp(const void *a, const void *b)
+{
+	const struct lex_ending	*x = a, *y = b;
+
+	/* Longest suffix first; equals in the order given (suffix offset). */
+	if (x->slen != y->slen)
+		return x->slen > y->slen ? -1 : 1;
+	return x->suffix < y->suffix ? -1 : x->suffix > y->suffix;
 }
 
 void
@@ -464,6 +541,9 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		    lex_index_cb, &a);
 	}
 	lex_prefix_build(lx, ntarget);
+	if (lx->nending > 1)
+		qsort(lx->ending, lx->nending, sizeof *lx->ending,
+		    lex_ending_cmp);
 	lx->built = 1;
 }
 
@@ -1304,6 +1384,74 @@ lex_head(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 }
 
 /*
+ * Whether a word with an ending may read as another (lex_ending): one the
+ * lexicon does not know, or knows only as a real word (known.rules has
+ * "aguita" so that no typo reads it as a target), not one the rules spell.
+ */
+static int
+lex_ending_open(const struct triage_lexicon *lx, const char *w, size_t n)
+{
+	const struct lex_word	*c;
+	int32_t			 x;
+
+	if ((x = lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n))) == -1)
+		return 1;
+	c = &lx->word[lx->exact.node[x].val];
+	return c->kind == LEX_KNOWN && !c->spelled;
+}
+
+/*
+ * A word the lexicon does not know, or knows only as a real word, that ends
+ * in an ending of the rules (`ending` statements: Spanish diminutives,
+ * "airecito", "piernita", "agüita") reads as the word of the rules it
+ * makes with the ending's first form that makes one: a target, or a word a
+ * pattern spells, never a stem or a word only known.  The longest suffix is
+ * tried first, then shorter ones; LEX_MIN_ENDING_STEM letters must come
+ * before it, and the word read has LEX_MIN_ENDING_WORD letters or more.
+ * Returns the length written to out (at most LEX_MAX_WORD), or 0 to keep
+ * the word.
+ */
+static size_t
+lex_ending(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
+{
+	const struct lex_ending	*e;
+	const struct lex_word	*c;
+	char			 buf[LEX_MAX_WORD];
+	size_t			 i, j, stem, k;
+	int32_t			 x;
+	int			 unknown = -1;
+
+	if (lx == NULL || !lx->built || n > LEX_MAX_WORD)
+		return 0;
+	for (i = 0; i < lx->nending; i++) {
+		e = &lx->ending[i];
+		if (n < (size_t)e->slen + LEX_MIN_ENDING_STEM || memcmp(w + n - e->slen,
+		    lx->arena + e->suffix, e->slen) != 0)
+			continue;
+		if (unknown == -1 && !(unknown = lex_ending_open(lx, w, n)))
+			return 0;	/* a word of the rules: it stays */
+		stem = n - e->slen;
+		for (j = 0; j < e->nform; j++) {
+			k = stem + e->flen[j];
+			if (k < LEX_MIN_ENDING_WORD || k > LEX_MAX_WORD)
+				continue;
+			memcpy(buf, w, stem);
+			memcpy(buf + stem, lx->arena + e->form[j], e->flen[j]);
+			if ((x = lex_map_find(&lx->exact, lx, buf, k,
+			    lex_hash(buf, k))) == -1)
+				continue;
+			c = &lx->word[lx->exact.node[x].val];
+			if (c->kind == LEX_TARGET || c->kind == LEX_WORD ||
+			    (c->kind == LEX_KNOWN && c->spelled)) {
+				memcpy(out, buf, k);
+				return k;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
  * Whether the letters s[0, n) after a word's apostrophe make it a
  * contraction that keeps its spelling ("can't", "I'm", "you're", "we've",
  * "I'll", "I'd", "geht's"), rather than an elision inside a word ("Geh'n",
@@ -1483,6 +1631,12 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		 */
 		apos = memchr(w, '\'', n) != NULL;
 		cue = NULL;
+		/* "airecito" is aire: an ending before any typo. */
+		if (!apos && norm_fits(o, LEX_MAX_WORD, i) &&
+		    (k = lex_ending(lx, w, n, out + o)) > 0) {
+			o += k;
+			continue;
+		}
 		fix = apos ||
 		    (i < len && (unsigned char)in[i] >= 0x80) ||
 		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :

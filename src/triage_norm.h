@@ -77,6 +77,15 @@ void	triage_lexicon_lowering(struct triage_lexicon *);
  * or a plain word), a typo of it is what TRIAGE_READ_CUES reads as it.
  */
 void	triage_lexicon_spelled(struct triage_lexicon *);
+/*
+ * Adds an ending (the rules' `ending` statement): a word the lexicon does
+ * not know that ends in suffix reads as the word of the rules made by
+ * putting the first of forms[0, nforms) that makes one in its place ("-" is
+ * nothing): "airecito" is aire by `ending cito -`.  Letters a-z after
+ * folding; at most 8 forms.  Returns -1 for a suffix or form that is not.
+ */
+int	triage_lexicon_ending(struct triage_lexicon *, const char *suffix,
+	    const char *const *forms, size_t nforms);
 /* Builds the typo index; call once after the last triage_lexicon_add. */
 void	triage_lexicon_build(struct triage_lexicon *);
 size_t	triage_lexicon_count(const struct triage_lexicon *);

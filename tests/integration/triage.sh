@@ -258,6 +258,9 @@ floor "$C/en-tune62a.tsv" 99.9 97.5 0
 floor "$C/en-tune62b.tsv" 92.2 84.2 1
 floor "$C/es-tune62a.tsv" 99.9 97.5 0
 floor "$C/es-tune62b.tsv" 89.9 78.3 1
+floor "$C/en-tune63.tsv" 95.1 90.6 2
+floor "$C/es-tune63.tsv" 95.1 89.9 3
+floor "$C/de-tune63.tsv" 93.1 89.7 5
 floor "$C/en-heldback10.tsv" 95.7 96.7 2
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -307,8 +310,11 @@ floor "$C/es-heldback24.tsv" 99.9 94.1 4
 floor "$C/de-heldback24.tsv" 99.9 94.8 0
 floor "$C/de-heldback24b.tsv" 99.9 97.9 1
 floor "$C/en-heldback25.tsv" 97.5 93.9 1
-floor "$C/es-heldback25.tsv" 92.9 90.6 5
+floor "$C/es-heldback25.tsv" 95.2 93.3 2
 floor "$C/de-heldback25.tsv" 97.6 93.4 2
+floor "$C/en-heldback26.tsv" 99.9 97.2 0
+floor "$C/es-heldback26.tsv" 97.5 93.5 1
+floor "$C/de-heldback26.tsv" 99.9 94.6 3
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then

@@ -5072,6 +5072,36 @@ test_compound_head(void **state)
 }
 
 /*
+ * A diminutive the lexicon does not know reads as the word of the rules it
+ * makes small (es.rules `ending`): "airecito" is aire, "piernita" pierna,
+ * "doctorcito" doctor (no typo of dolorcito), "chorrito" chorro; a real
+ * word the rules spell stays ("calentita"), and an ending that makes no
+ * word of the rules keeps the word ("pasillo", "bonito").
+ */
+static void
+test_diminutive_endings(void **state)
+{
+	static const struct reading r[] = {
+		{ "me falta el airecito", "me falta el aire" },
+		{ "la piernita", "la pierna" },
+		{ "buenas tardes doctorcito", "buenas tardes doctor" },
+		{ "un chorrito", "un chorro" },
+		{ "la naricita", "la nariz" },
+		{ "calentita", "calentita" },
+		{ "en el pasillo", "en el pasillo" },
+		{ "bonito", "bonito" },
+	};
+	static const struct case_ c[] = {
+		{ "hoy me empezo un cansancio y me falta el airecito", U },
+		{ "buenas tardes doctorcito, todo bien, camine 20 min", R },
+	};
+
+	(void)state;
+	check_reads(r, sizeof r / sizeof r[0]);
+	CHECK(c);
+}
+
+/*
  * A sentence sent as three messages: a joined reading that finds a symptom
  * at the level the message had anyway is kept ("my chest" "it really
  * hurts": chest pain, for "and I'm breathless" to complete), and a joined
@@ -6569,6 +6599,7 @@ main(void)
 		cmocka_unit_test(test_general_questions),
 		cmocka_unit_test(test_figures_of_speech),
 		cmocka_unit_test(test_compound_head),
+		cmocka_unit_test(test_diminutive_endings),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
