@@ -260,7 +260,7 @@ floor "$C/es-tune62a.tsv" 99.9 97.5 0
 floor "$C/es-tune62b.tsv" 89.9 78.3 1
 floor "$C/en-tune63.tsv" 95.1 90.6 2
 floor "$C/es-tune63.tsv" 95.1 89.9 3
-floor "$C/de-tune63.tsv" 93.1 89.7 5
+floor "$C/de-tune63.tsv" 97.6 91.0 3
 floor "$C/en-heldback10.tsv" 95.7 96.7 2
 floor "$C/es-heldback10.tsv" 99.9 99.3 1
 floor "$C/de-heldback10.tsv" 99.9 96.6 1
@@ -275,13 +275,13 @@ floor "$C/es-heldback13.tsv" 99.9 99.2 0
 floor "$C/de-heldback13.tsv" 99.9 98.5 0
 floor "$C/en-heldback14.tsv" 97.5 98.5 1
 floor "$C/es-heldback14.tsv" 99.9 92.9 4
-floor "$C/de-heldback14.tsv" 97.4 95.7 1
+floor "$C/de-heldback14.tsv" 99.9 96.4 0
 floor "$C/en-heldback15.tsv" 99.9 95.1 0
 floor "$C/es-heldback15.tsv" 99.9 93.1 1
 floor "$C/de-heldback15.tsv" 99.9 97.2 0
 floor "$C/en-heldback16.tsv" 99.9 97.6 1
 floor "$C/es-heldback16.tsv" 97.1 99.1 1
-floor "$C/de-heldback16.tsv" 94.3 94.5 3
+floor "$C/de-heldback16.tsv" 97.1 95.3 2
 floor "$C/en-heldback17.tsv" 99.9 97.3 0
 floor "$C/es-heldback17.tsv" 97.6 97.2 1
 floor "$C/de-heldback17.tsv" 99.9 97.2 2
@@ -311,7 +311,7 @@ floor "$C/de-heldback24.tsv" 99.9 94.8 0
 floor "$C/de-heldback24b.tsv" 99.9 97.9 1
 floor "$C/en-heldback25.tsv" 97.5 93.9 1
 floor "$C/es-heldback25.tsv" 95.2 93.3 2
-floor "$C/de-heldback25.tsv" 97.6 93.4 2
+floor "$C/de-heldback25.tsv" 99.9 94.1 1
 floor "$C/en-heldback26.tsv" 99.9 97.2 0
 floor "$C/es-heldback26.tsv" 97.5 93.5 1
 floor "$C/de-heldback26.tsv" 99.9 94.6 3
