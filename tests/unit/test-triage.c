@@ -3183,8 +3183,8 @@ test_tune33_de(void **state)
 		{ "die Waden sind nach dem Einkaufen noch ein bisschen müde", A },
 		{ "Beine etwas schwer nach dem langen Spaziergang", A },
 		{ "Wade ist müde und tut richtig weh", U },
-		/* asked and denied in turn (the '?' still reads as a question) */
-		{ "Luftnot? Nein. Brustschmerzen? Auch nicht.", A },
+		/* asked and denied in turn: a checklist, no question */
+		{ "Luftnot? Nein. Brustschmerzen? Auch nicht.", R },
 		/* Swiss "bitzeli", "chli": a little */
 		{ "s Bei tuet es bitzeli weh nach em Laufe", A },
 		/* a swelling that was, over after the comma */
@@ -5102,6 +5102,50 @@ test_diminutive_endings(void **state)
 }
 
 /*
+ * A question for the office (who is writing, appointments, opening hours,
+ * parking) is no question the canned advice answers: routine, read by a
+ * person (review).  A clinical question that names an appointment keeps
+ * its advice; a checklist the writer answers at once is no question; pain
+ * on breathing in is chest pain however many words come between (de).
+ */
+static void
+test_office_questions(void **state)
+{
+	static const struct case_ c[] = {
+		{ "who is this? I got a text from this number", R },
+		{ "what time does the clinic open on saturday", R },
+		{ "where do I park for the haematology clinic?", R },
+		{ "can you change my appointment on thursday?", R },
+		{ "\u00bfa qu\u00e9 hora abren el s\u00e1bado?", R },
+		{ "me pueden cambiar la cita del jueves?", R },
+		{ "Wo kann ich parken, wenn ich zur Kontrolle komme?", R },
+		{ "Wann ist eigentlich mein n\u00e4chster Termin?", R },
+		{ "???", R },
+		{ "Atemnot? N\u00f6. Brustschmerzen? Nein. Nur m\u00fcde", R },
+		{ "breathless? nope, not a bit", R },
+		/* clinical questions keep their advice */
+		{ "can I fly to Spain before my next appointment?", A },
+		{ "is it ok to walk to the car park and back every day?", A },
+		{ "Darf ich ins Thermalbad?", A },
+		{ "Kann ich mit dem Bein zum Parkrun?", A },
+		/* and a symptom its level */
+		{ "who is this? my chest hurts and I can't breathe", E },
+		{ "Der rechte Hausschuh passt nicht mehr, Fu\u00df richtig aufgebl\u00e4ht", U },
+		{ "beim Einatmen tuts mir hinten im R\u00fccken und vorne weh", U },
+		{ "es zieht rechts beim Luftholen und ich keuche", E },
+	};
+	struct triage_state	st;
+	struct triage_result	res;
+
+	(void)state;
+	CHECK(c);
+	triage_state_init(&st);
+	triage_step(rules, &st, "where do I park for the clinic?", T0, &res);
+	assert_non_null(strstr(res.rules, "admin_question"));
+	assert_true(res.review);
+}
+
+/*
  * A sentence sent as three messages: a joined reading that finds a symptom
  * at the level the message had anyway is kept ("my chest" "it really
  * hurts": chest pain, for "and I'm breathless" to complete), and a joined
@@ -6600,6 +6644,7 @@ main(void)
 		cmocka_unit_test(test_figures_of_speech),
 		cmocka_unit_test(test_compound_head),
 		cmocka_unit_test(test_diminutive_endings),
+		cmocka_unit_test(test_office_questions),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
