@@ -5146,6 +5146,32 @@ test_office_questions(void **state)
 }
 
 /*
+ * Someone else's story, when the writer says they are fine, is no report
+ * ("my mate had a PE after his flight, I'm fine"); not when it is happening
+ * now, not for one a carer writes for, and not the writer's own symptom in
+ * the same message.
+ */
+static void
+test_someone_elses_story(void **state)
+{
+	static const struct case_ c[] = {
+		{ "my mate had a PE after his flight to Bali, freaking me out a bit but I'm fine", R },
+		{ "My neighbour had a heart attack last week, gave me such a fright. I'm grand though", R },
+		{ "mi vecina tuvo un desmayo en misa el domingo, yo estoy bien gracias a Dios", R },
+		{ "Meine Freundin hat mir erz\u00e4hlt, dass sie Blut gehustet hat. Das hab ich zum Gl\u00fcck nicht", R },
+		/* happening now, or to one a carer writes for */
+		{ "my neighbour is gasping and can't breathe, I'm fine but scared", E },
+		{ "my husband collapsed last night, I'm fine", E },
+		/* the writer's own symptom stays */
+		{ "my sister had a clot too, I'm fine but my chest hurts and I can't breathe", E },
+		{ "mi amiga tuvo una embolia, yo estoy bien pero me falta el aire", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
  * A sentence sent as three messages: a joined reading that finds a symptom
  * at the level the message had anyway is kept ("my chest" "it really
  * hurts": chest pain, for "and I'm breathless" to complete), and a joined
@@ -6645,6 +6671,7 @@ main(void)
 		cmocka_unit_test(test_compound_head),
 		cmocka_unit_test(test_diminutive_endings),
 		cmocka_unit_test(test_office_questions),
+		cmocka_unit_test(test_someone_elses_story),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
