@@ -5172,6 +5172,33 @@ test_someone_elses_story(void **state)
 }
 
 /*
+ * Paraphrases from tune63 by class: urine or toilet water the colour of
+ * blood in either order, out cold with any verb of staying, ending up on
+ * the floor, a cramp in the chest, stool like tar, pain on breathing in
+ * said with no pain word.
+ */
+static void
+test_tune63_paraphrases(void **state)
+{
+	static const struct case_ c[] = {
+		{ "al hacer pis el agua del v\u00e1ter se ha puesto rosa", U },
+		{ "la orina me sale rosadita desde ayer, tomo sintrom", U },
+		{ "mi mare s\u2019a quedao sin sent\u00edo en la silla", E },
+		{ "se me nubla la vista y acabo en el suelo", E },
+		{ "me dio un calambre en el pecho", U },
+		{ "Mein Kot sieht aus wie Teer", U },
+		{ "nen Krampf in der Brust gekriegt und seitdem pfeift mir die Luft", E },
+		{ "same spot, worse when I breathe in", U },
+		/* look-alikes */
+		{ "me he quedado sin palabras con la noticia", R },
+		{ "el agua de la piscina estaba rosa por la luz, precioso", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
  * A sentence sent as three messages: a joined reading that finds a symptom
  * at the level the message had anyway is kept ("my chest" "it really
  * hurts": chest pain, for "and I'm breathless" to complete), and a joined
@@ -6672,6 +6699,7 @@ main(void)
 		cmocka_unit_test(test_diminutive_endings),
 		cmocka_unit_test(test_office_questions),
 		cmocka_unit_test(test_someone_elses_story),
+		cmocka_unit_test(test_tune63_paraphrases),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
