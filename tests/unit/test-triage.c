@@ -5189,6 +5189,11 @@ test_tune63_paraphrases(void **state)
 		{ "Mein Kot sieht aus wie Teer", U },
 		{ "nen Krampf in der Brust gekriegt und seitdem pfeift mir die Luft", E },
 		{ "same spot, worse when I breathe in", U },
+		/* general questions: what "man" does, a "doch" inside an if */
+		{ "Meine Nachbarin meint, wenn man nach einer Thrombose pl\u00f6tzlich Luftnot und Brustschmerzen bekommt, soll man die 112 anrufen. Stimmt das?", A },
+		{ "Hab gelesen dass man bei Atemnot 112 anrufen soll. Gilt das f\u00fcr mich?", A },
+		{ "Was soll ich tun, falls ich doch mal Brustschmerzen bekomme?", A },
+		{ "Ich hatte keine Schmerzen, doch jetzt sticht es in der Brust", U },
 		/* look-alikes */
 		{ "me he quedado sin palabras con la noticia", R },
 		{ "el agua de la piscina estaba rosa por la luz, precioso", R },
