@@ -5194,6 +5194,12 @@ test_tune63_paraphrases(void **state)
 		{ "Hab gelesen dass man bei Atemnot 112 anrufen soll. Gilt das f\u00fcr mich?", A },
 		{ "Was soll ich tun, falls ich doch mal Brustschmerzen bekomme?", A },
 		{ "Ich hatte keine Schmerzen, doch jetzt sticht es in der Brust", U },
+		/* blood spat from the gums is bleeding, not blood coughed up */
+		{ "gums bleeding loads and it won't stop, keep spitting red", U },
+		{ "Zahnfleisch blutet dauernd, Spucke ist rot, h\u00f6rt nicht auf", U },
+		{ "me sangran las enc\u00edas, llevo media hora escupiendo sangre", U },
+		{ "spitting blood since this morning", E },
+		{ "my gums bleed a bit but I've been coughing and spitting blood", E },
 		/* look-alikes */
 		{ "me he quedado sin palabras con la noticia", R },
 		{ "el agua de la piscina estaba rosa por la luz, precioso", R },
