@@ -9,7 +9,7 @@
 # part itself, saying why.
 #
 # The scripts are those of make check (CLOTLINE_INTEGRATION_TESTS, set by
-# Makefile.am), less license.sh, install.sh and triage.sh (no store in
+# Makefile.am), less license.sh, install.sh, triage.sh and triage-tune.sh (no store in
 # them) and pgpair.sh (on PostgreSQL already); CLOTLINE_PG_SUITE='tests/integration/
 # sms.sh ...' runs those instead (CI's sanitizer stage and distcheck run a
 # few).  CLOTLINE_PG_JOBS (1; make check: 2) scripts run at once, each
@@ -26,10 +26,10 @@ top_builddir=${top_builddir:-$top_srcdir}
 
 pg_cluster_require_build "$CLOTLINE"
 
-# Not run here: license.sh, install.sh and triage.sh (the offline
+# Not run here: license.sh, install.sh, triage.sh and triage-tune.sh (the offline
 # `clotline triage` over every labelled corpus) have no store; pgpair.sh
 # and pgwatch.sh are on PostgreSQL already.
-skip_list=' tests/integration/license.sh tests/integration/install.sh tests/integration/triage.sh tests/integration/pgpair.sh tests/integration/pgwatch.sh '
+skip_list=' tests/integration/license.sh tests/integration/install.sh tests/integration/triage.sh tests/integration/triage-tune.sh tests/integration/pgpair.sh tests/integration/pgwatch.sh '
 scripts=()
 for s in ${CLOTLINE_PG_SUITE:-${CLOTLINE_INTEGRATION_TESTS:-$(cd "$top_srcdir" && echo tests/integration/*.sh)}}; do
 	case $s in
