@@ -936,16 +936,37 @@ triage_load_ending(struct load *l, char *rest, const char *path,
     unsigned line)
 {
 	const char	*form[9], *suffix, *w;
-	size_t		 n = 0;
+	size_t		 n = 0, i;
 
 	suffix = triage_load_word(&rest);
 	while (suffix != NULL && n < 9 &&
 	    (w = triage_load_word(&rest)) != NULL)
 		form[n++] = w;
-	if (suffix == NULL || n == 0 || n > 8 ||
-	    triage_lexicon_ending(l->tr->lexicon, suffix, form, n) == -1)
-		diag_error(l->d, path, line, "ending needs a suffix and one to "
-		    "eight forms, each letters or -");
+	if (suffix == NULL || n == 0) {
+		diag_error(l->d, path, line, "ending needs a suffix and at "
+		    "least one form (- for nothing)");
+		return;
+	}
+	if (n > 8) {
+		diag_error(l->d, path, line, "ending '%s' has more than eight "
+		    "forms", suffix);
+		return;
+	}
+	if (triage_lexicon_ending(l->tr->lexicon, suffix, form, n) == 0)
+		return;
+	if (strcmp(suffix, "-") == 0) {
+		diag_error(l->d, path, line, "ending: the suffix cannot be "
+		    "empty (-)");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(form[i], "-") != 0 &&
+		    strspn(form[i], "abcdefghijklmnopqrstuvwxyz") !=
+		    strlen(form[i]))
+			break;
+	diag_error(l->d, path, line, "ending '%s': '%s' is not a word of "
+	    "letters a-z of at most 32 (or - for nothing)", suffix,
+	    i < n ? form[i] : suffix);
 }
 
 /* lexicon|known WORD...: words for triage_norm_words. */

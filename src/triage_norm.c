@@ -1384,28 +1384,12 @@ lex_head(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 }
 
 /*
- * Whether a word with an ending may read as another (lex_ending): one the
- * lexicon does not know, or knows only as a real word (known.rules has
- * "aguita" so that no typo reads it as a target), not one the rules spell.
- */
-static int
-lex_ending_open(const struct triage_lexicon *lx, const char *w, size_t n)
-{
-	const struct lex_word	*c;
-	int32_t			 x;
-
-	if ((x = lex_map_find(&lx->exact, lx, w, n, lex_hash(w, n))) == -1)
-		return 1;
-	c = &lx->word[lx->exact.node[x].val];
-	return c->kind == LEX_KNOWN && !c->spelled;
-}
-
-/*
- * A word the lexicon does not know, or knows only as a real word, that ends
- * in an ending of the rules (`ending` statements: Spanish diminutives,
- * "airecito", "piernita", "agüita") reads as the word of the rules it
- * makes with the ending's first form that makes one: a target, or a word a
- * pattern spells, never a stem or a word only known.  The longest suffix is
+ * A word the lexicon does not know that ends in an ending of the rules
+ * (`ending` statements: Spanish diminutives, "airecito", "piernita",
+ * "naricita") reads as the word of the rules it makes with the ending's
+ * first form that makes one: a target, or a word a pattern spells, never a
+ * stem or a word only known.  A real word the lexicon knows stays, even
+ * one only known.rules lists ("súbito" is no "subo", "perito" no "pero").  The longest suffix is
  * tried first, then shorter ones; LEX_MIN_ENDING_STEM letters must come
  * before it, and the word read has LEX_MIN_ENDING_WORD letters or more.
  * Returns the length written to out (at most LEX_MAX_WORD), or 0 to keep
@@ -1428,8 +1412,8 @@ lex_ending(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 		if (n < (size_t)e->slen + LEX_MIN_ENDING_STEM || memcmp(w + n - e->slen,
 		    lx->arena + e->suffix, e->slen) != 0)
 			continue;
-		if (unknown == -1 && !(unknown = lex_ending_open(lx, w, n)))
-			return 0;	/* a word of the rules: it stays */
+		if (unknown == -1 && !(unknown = lex_unknown(lx, w, n)))
+			return 0;	/* a word: it stays */
 		stem = n - e->slen;
 		for (j = 0; j < e->nform; j++) {
 			k = stem + e->flen[j];

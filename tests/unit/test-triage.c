@@ -5090,6 +5090,9 @@ test_diminutive_endings(void **state)
 		{ "calentita", "calentita" },
 		{ "en el pasillo", "en el pasillo" },
 		{ "bonito", "bonito" },
+		/* a real word known.rules lists stays: no "subo", no "pero" */
+		{ "dolor s\u00fabito", "dolor subito" },
+		{ "el perito", "el perito" },
 	};
 	static const struct case_ c[] = {
 		{ "hoy me empezo un cansancio y me falta el airecito", U },
@@ -5146,25 +5149,23 @@ test_office_questions(void **state)
 }
 
 /*
- * Someone else's story, when the writer says they are fine, is no report
- * ("my mate had a PE after his flight, I'm fine"); not when it is happening
- * now, not for one a carer writes for, and not the writer's own symptom in
- * the same message.
+ * Someone else's story is read as a report, even when the writer says they
+ * are fine: a carer says so too ("my sister cannot breathe, I'm ok"), and
+ * a story blanked on such words hid current symptoms of the patient and the
+ * writer's own (an outside review's cases).  Over-triage is the safe error.
  */
 static void
 test_someone_elses_story(void **state)
 {
 	static const struct case_ c[] = {
-		{ "my mate had a PE after his flight to Bali, freaking me out a bit but I'm fine", R },
-		{ "My neighbour had a heart attack last week, gave me such a fright. I'm grand though", R },
-		{ "mi vecina tuvo un desmayo en misa el domingo, yo estoy bien gracias a Dios", R },
-		{ "Meine Freundin hat mir erz\u00e4hlt, dass sie Blut gehustet hat. Das hab ich zum Gl\u00fcck nicht", R },
-		/* happening now, or to one a carer writes for */
-		{ "my neighbour is gasping and can't breathe, I'm fine but scared", E },
+		{ "my sister cannot breathe, I'm ok", E },
+		{ "mi hermana tiene dolor de pecho y le falta el aire, yo estoy bien", E },
+		{ "Meine Freundin hat Brustschmerzen und kriegt keine Luft, mir gehts gut", E },
+		{ "caring for my uncle, he passed out twice, I'm fine", E },
+		{ "Vor einer Stunde Blut gehustet, sonst alles gut.", E },
+		{ "soy paciente de la cl\u00ednica, anoche tos\u00ed sangre, pero estoy bien", E },
 		{ "my husband collapsed last night, I'm fine", E },
-		/* the writer's own symptom stays */
 		{ "my sister had a clot too, I'm fine but my chest hurts and I can't breathe", E },
-		{ "mi amiga tuvo una embolia, yo estoy bien pero me falta el aire", U },
 	};
 
 	(void)state;
@@ -5189,17 +5190,23 @@ test_tune63_paraphrases(void **state)
 		{ "Mein Kot sieht aus wie Teer", U },
 		{ "nen Krampf in der Brust gekriegt und seitdem pfeift mir die Luft", E },
 		{ "same spot, worse when I breathe in", U },
-		/* general questions: what "man" does, a "doch" inside an if */
-		{ "Meine Nachbarin meint, wenn man nach einer Thrombose pl\u00f6tzlich Luftnot und Brustschmerzen bekommt, soll man die 112 anrufen. Stimmt das?", A },
-		{ "Hab gelesen dass man bei Atemnot 112 anrufen soll. Gilt das f\u00fcr mich?", A },
-		{ "Was soll ich tun, falls ich doch mal Brustschmerzen bekomme?", A },
-		{ "Ich hatte keine Schmerzen, doch jetzt sticht es in der Brust", U },
+		/* "doch" still ends a denial; what "man" does may be one's own */
+		{ "Keine Luftnot doch etwas Brustschmerz", U },
+		{ "keine Schmerzen mehr doch eine kurze Ohnmacht gehabt", E },
+		{ "muss man bei atemnot und brustschmerzen die 112 rufen, hab das beides", E },
 		/* blood spat from the gums is bleeding, not blood coughed up */
 		{ "gums bleeding loads and it won't stop, keep spitting red", U },
 		{ "Zahnfleisch blutet dauernd, Spucke ist rot, h\u00f6rt nicht auf", U },
 		{ "me sangran las enc\u00edas, llevo media hora escupiendo sangre", U },
 		{ "spitting blood since this morning", E },
 		{ "my gums bleed a bit but I've been coughing and spitting blood", E },
+		/* the gums ruled out, or blood from further down */
+		{ "spitting blood, my gums are fine", E },
+		{ "I keep spitting up blood, not from my gums", E },
+		{ "escupo sangre, no es de las enc\u00edas", E },
+		{ "Ich spucke Blut, das Zahnfleisch ist es nicht", E },
+		{ "Bluthusten seit heute fr\u00fch, spucke es aus, Zahnfleisch blutet auch etwas", E },
+		{ "hawking up blood, spitting it out, gums bleed sometimes", E },
 		/* look-alikes */
 		{ "me he quedado sin palabras con la noticia", R },
 		{ "el agua de la piscina estaba rosa por la luz, precioso", R },
