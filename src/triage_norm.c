@@ -313,14 +313,17 @@ triage_lexicon_add(struct triage_lexicon *lx, const char *word,
 	return 0;
 }
 
-/* Folds s into out (LEX_MAX_WORD bytes): its length, or -1 if not a-z. */
+/*
+ * Folds s into out (LEX_MAX_WORD bytes): its length, or -1 when it is not
+ * one to LEX_MAX_WORD letters a-z once folded ("ñ" is n).
+ */
 static int
 lex_fold_letters(const char *s, char *out)
 {
-	char	buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD)];
+	char	buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD * 4)];
 	size_t	n, i, len = strlen(s);
 
-	if (len > LEX_MAX_WORD)
+	if (len > LEX_MAX_WORD * 4)
 		return -1;
 	n = triage_norm_fold(s, len, buf, TRIAGE_FOLD_CASE);
 	if (n > LEX_MAX_WORD)
@@ -1389,11 +1392,11 @@ lex_head(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
  * "naricita") reads as the word of the rules it makes with the ending's
  * first form that makes one: a target, or a word a pattern spells, never a
  * stem or a word only known.  A real word the lexicon knows stays, even
- * one only known.rules lists ("súbito" is no "subo", "perito" no "pero").  The longest suffix is
- * tried first, then shorter ones; LEX_MIN_ENDING_STEM letters must come
- * before it, and the word read has LEX_MIN_ENDING_WORD letters or more.
- * Returns the length written to out (at most LEX_MAX_WORD), or 0 to keep
- * the word.
+ * one only known.rules lists ("súbito" is no "subo", "perito" no "pero").
+ * The longest suffix is tried first, then shorter ones;
+ * LEX_MIN_ENDING_STEM letters must come before it, and the word read has
+ * LEX_MIN_ENDING_WORD letters or more.  Returns the length written to out
+ * (at most LEX_MAX_WORD), or 0 to keep the word.
  */
 static size_t
 lex_ending(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
@@ -1409,8 +1412,9 @@ lex_ending(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 		return 0;
 	for (i = 0; i < lx->nending; i++) {
 		e = &lx->ending[i];
-		if (n < (size_t)e->slen + LEX_MIN_ENDING_STEM || memcmp(w + n - e->slen,
-		    lx->arena + e->suffix, e->slen) != 0)
+		if (n < (size_t)e->slen + LEX_MIN_ENDING_STEM ||
+		    memcmp(w + n - e->slen, lx->arena + e->suffix,
+		    e->slen) != 0)
 			continue;
 		if (unknown == -1 && !(unknown = lex_unknown(lx, w, n)))
 			return 0;	/* a word: it stays */

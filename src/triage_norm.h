@@ -25,7 +25,10 @@
  * not become "breath".  A word still unknown
  * that begins with a typo of a pattern's stem reads as beginning with the
  * stem ("dsmalle" as desmalle, of desmall\w*), and one that is targets
- * glued together as those words ("calfpain", "heartattack").  Words the
+ * glued together as those words ("calfpain", "heartattack").  Before any
+ * typo correction, a word the lexicon does not know that ends in one of the
+ * rules' endings reads as the word of the rules it makes ("airecito" is
+ * aire: Spanish diminutives, triage_lexicon_ending).  Words the
  * lexicon lists as known (real words near a lexicon word or a stem or made
  * of targets, negation and other cue words) are never corrected, never
  * split, and nothing is corrected towards them.
