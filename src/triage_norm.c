@@ -279,40 +279,6 @@ triage_lexicon_cue(const struct triage_lexicon *lx, size_t i)
 	return i < lx->nword && lex_is_cue(&lx->word[i]);
 }
 
-int
-triage_lexicon_add(struct triage_lexicon *lx, const char *word,
-    enum triage_lex_kind kind)
-{
-	char		 buf[TRIAGE_NORM_SIZE(LEX_MAX_WORD * 4)];
-	char		 key[LEX_MAX_WORD];
-	size_t		 n, k, i, len = strlen(word);
-	struct lex_word	*w;
-
-	if (len > LEX_MAX_WORD * 4)
-		return -1;
-	n = triage_norm_fold(word, len, buf, TRIAGE_FOLD_CASE);
-	if (n < 2 || n > LEX_MAX_WORD)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (buf[i] < 'a' || buf[i] > 'z')
-			return -1;
-	if (lx->nword == lx->wcap) {
-		lx->wcap = lx->wcap == 0 ? 256 : lx->wcap * 2;
-		lx->word = xreallocarray(lx->word, lx->wcap, sizeof *lx->word);
-	}
-	w = &lx->word[lx->nword++];
-	w->off = lex_store(lx, buf, n);
-	w->len = (uint16_t)n;
-	k = lex_squeeze(buf, n, key);
-	w->key = lex_store(lx, key, k);
-	w->klen = (uint16_t)k;
-	w->kind = kind;
-	w->lowering = 0;
-	w->spelled = 0;
-	lx->built = 0;
-	return 0;
-}
-
 /*
  * Folds s into out (LEX_MAX_WORD bytes): its length, or -1 when it is not
  * one to LEX_MAX_WORD letters a-z once folded ("ñ" is n).
@@ -333,6 +299,36 @@ lex_fold_letters(const char *s, char *out)
 			return -1;
 	memcpy(out, buf, n);
 	return (int)n;
+}
+
+int
+triage_lexicon_add(struct triage_lexicon *lx, const char *word,
+    enum triage_lex_kind kind)
+{
+	char		 buf[LEX_MAX_WORD];
+	char		 key[LEX_MAX_WORD];
+	size_t		 n, k;
+	int		 f;
+	struct lex_word	*w;
+
+	if ((f = lex_fold_letters(word, buf)) < 2)
+		return -1;
+	n = (size_t)f;
+	if (lx->nword == lx->wcap) {
+		lx->wcap = lx->wcap == 0 ? 256 : lx->wcap * 2;
+		lx->word = xreallocarray(lx->word, lx->wcap, sizeof *lx->word);
+	}
+	w = &lx->word[lx->nword++];
+	w->off = lex_store(lx, buf, n);
+	w->len = (uint16_t)n;
+	k = lex_squeeze(buf, n, key);
+	w->key = lex_store(lx, key, k);
+	w->klen = (uint16_t)k;
+	w->kind = kind;
+	w->lowering = 0;
+	w->spelled = 0;
+	lx->built = 0;
+	return 0;
 }
 
 int
