@@ -5217,6 +5217,52 @@ test_tune63_paraphrases(void **state)
 }
 
 /*
+ * Eighteenth session: breath said to be "justito" in Spanish; a symptom
+ * "nearly gone" with no verb; an ache hedged as "kinda"; the chest as a gym
+ * muscle group; the clinic's safety advice said back as a plan.  Each with
+ * the cases that must stay high.
+ */
+static void
+test_eighteenth_classes(void **state)
+{
+	static const struct case_ c[] = {
+		{ "Me noto el aire justito desde que me levant\u00e9", U },
+		{ "llevo el aire muy escaso hoy y me aprieta el pecho", E },
+		{ "swelling nearly gone, walking every day", R },
+		{ "Schwellung fast weg, laufe jeden Tag", R },
+		{ "la hinchaz\u00f3n ya casi no se nota", R },
+		{ "swelling nearly gone but back today", U },
+		{ "die Schwellung war fast weg, aber heute ist sie wieder da", U },
+		{ "la hinchaz\u00f3n casi desaparecida pero hoy otra vez peor", U },
+		{ "my calf kinda aches on my walks, is that normal?", A },
+		{ "calf kinda aches and it is getting worse", U },
+		{ "calf kinda aches, sharp pain when I walk", U },
+		{ "chest day at the gym, legs fine", R },
+		{ "hice pecho en el gym con poquito peso", R },
+		{ "heute Brusttag im Studio, Bein gut", R },
+		{ "did chest and triceps, now my chest hurts and I'm breathless", E },
+		{ "hice pecho y ahora me duele el pecho", U },
+		/* a plan, not a report */
+		{ "I know to call 999 if I get chest pain", A },
+		{ "noted, if I cough up blood I go to A&E", A },
+		{ "Ya s\u00e9 que si me falta el aire llamo al 911", A },
+		{ "verstanden, wenn ich Brustschmerzen bekomme, rufe ich die 112", A },
+		/* the symptom is here, growing, or the "si" may be a yes */
+		{ "I'll call 999 if the chest pain gets worse", U },
+		{ "if I get any more breathless I will call 999", U },
+		{ "if I get chest pain again I call 999", U },
+		{ "I will call 999 if I have to, I can't breathe", E },
+		{ "si me duele el pecho llamo al 112", U },
+		{ "wenn die Brustschmerzen schlimmer werden, rufe ich 112", U },
+		{ "bei Atemnot rufe ich den Notruf, hab grad Atemnot", U },
+		{ "if i walk fast i get breathless", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
  * A sentence sent as three messages: a joined reading that finds a symptom
  * at the level the message had anyway is kept ("my chest" "it really
  * hurts": chest pain, for "and I'm breathless" to complete), and a joined
@@ -6718,6 +6764,7 @@ main(void)
 		cmocka_unit_test(test_office_questions),
 		cmocka_unit_test(test_someone_elses_story),
 		cmocka_unit_test(test_tune63_paraphrases),
+		cmocka_unit_test(test_eighteenth_classes),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
