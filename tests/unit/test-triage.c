@@ -5256,10 +5256,51 @@ test_eighteenth_classes(void **state)
 		{ "wenn die Brustschmerzen schlimmer werden, rufe ich 112", U },
 		{ "bei Atemnot rufe ich den Notruf, hab grad Atemnot", U },
 		{ "if i walk fast i get breathless", U },
+		/* visits are no coming round; a collapse in a book is a story */
+		{ "My son came round Saturday and we shifted the old wardrobe", R },
+		{ "the plumber finally came to sort the boiler", R },
+		{ "we're reading one about a woman who collapses on a mountain", R },
+		{ "when I came to I was on the floor", E },
+		{ "she fainted and came round after a minute", E },
+		{ "worried about my husband who collapsed this morning", E },
 	};
 
 	(void)state;
 	CHECK(c);
+}
+
+/*
+ * A longer answer (up to 24 words) with a yes anywhere and what the chest
+ * feels like, undenied, after a question about chest pain; not with a no,
+ * a denial of the feeling, or "better".
+ */
+static void
+test_long_yes_answers(void **state)
+{
+	static const char *const yes_en[] = {
+		"well now you mention it a bit of tightness yes but it comes and goes",
+	};
+	static const char *const no_en[] = {
+		"no, not really, I don't think I have any tightness or pain there",
+		"nah it's much better now yes, walked fine",
+	};
+	static const char *const yes_es[] = {
+		"pues ahora que lo dice un poco de opresi\u00f3n s\u00ed, pero va y viene",
+	};
+	static const char *const no_es[] = {
+		"\u00bfq si me duele? no, el pecho no, nom\u00e1s el ahogo",
+	};
+	static const char *const yes_de[] = {
+		"jetzt wo Sie fragen, ja, es dr\u00fcckt ein bisschen, kommt und geht",
+	};
+	static const char *const no_de[] = {
+		"nein, Druck hab ich keinen, ja mir gehts sonst gut",
+	};
+
+	(void)state;
+	check_answers_after("i'm a bit out of puff today", yes_en, 1, no_en, 2);
+	check_answers_after("me falta un poco el aire hoy", yes_es, 1, no_es, 1);
+	check_answers_after("bin heute etwas kurzatmig", yes_de, 1, no_de, 1);
 }
 
 /*
@@ -6765,6 +6806,7 @@ main(void)
 		cmocka_unit_test(test_someone_elses_story),
 		cmocka_unit_test(test_tune63_paraphrases),
 		cmocka_unit_test(test_eighteenth_classes),
+		cmocka_unit_test(test_long_yes_answers),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
