@@ -949,6 +949,48 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 }
 
 /*
+ * Length of a word spelled letter by letter at in[i] ("t e p", "s o b",
+ * "d v t", as dictation and hurried thumbs give it): three single letters
+ * or more, one space apart, that join into a target word of the lexicon;
+ * 0 otherwise, so that single-letter words ("a", "y", "o", "i") stay
+ * apart unless what they spell is a word the rules look for.  The letters
+ * go to joined (LEX_MAX_WORD + 1 bytes), *nletters gets how many.
+ */
+static size_t
+norm_spaced(const struct triage_lexicon *lx, const char *in, size_t len,
+    size_t i, char *joined, size_t *nletters)
+{
+	size_t	j = i, k = 0;
+	int32_t	x;
+
+	if (lx == NULL || !lx->built ||
+	    (i > 0 && (norm_is_alnum((unsigned char)in[i - 1]) ||
+	    in[i - 1] == '.' || in[i - 1] == '\'')))
+		return 0;
+	for (;;) {
+		if (j >= len || !norm_is_letter((unsigned char)in[j]) ||
+		    (j + 1 < len && norm_is_alnum((unsigned char)in[j + 1])) ||
+		    k == LEX_MAX_WORD)
+			return 0;
+		joined[k++] = in[j++];
+		if (j + 1 < len && in[j] == ' ' &&
+		    norm_is_letter((unsigned char)in[j + 1]) &&
+		    (j + 2 >= len || !norm_is_alnum((unsigned char)in[j + 2])))
+			j++;		/* another single letter follows */
+		else
+			break;
+	}
+	if (k < 3)
+		return 0;
+	joined[k] = '\0';
+	x = lex_map_find(&lx->exact, lx, joined, k, lex_hash(joined, k));
+	if (x == -1 || lx->word[lx->exact.node[x].val].kind != LEX_TARGET)
+		return 0;
+	*nletters = k;
+	return j - i;
+}
+
+/*
  * Whether the dot at s[i] parts two words: a word of two letters or more
  * (or "I", "a") before it, then spaces and a letter.  The dot may begin a
  * run of dots, an ellipsis ("no... puedo... respirar"), which parts the
@@ -1565,6 +1607,11 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 				if (in[i + k] != '.')
 					joined[n++] = in[i + k];
 			w = joined;
+			i += span;
+		} else if ((span = norm_spaced(lx, in, len, i, joined,
+		    &nl)) > 0) {
+			w = joined;
+			n = nl;
 			i += span;
 		} else {
 			/* "doesn't" is one word: its parts are no words. */

@@ -5263,6 +5263,11 @@ test_eighteenth_classes(void **state)
 		{ "when I came to I was on the floor", E },
 		{ "she fainted and came round after a minute", E },
 		{ "worried about my husband who collapsed this morning", E },
+		/* a word spelled letter by letter joins only into a target */
+		{ "ay dios m\u00edo creo que esto es el t e p que me dijeron", E },
+		{ "feeling s o b today", U },
+		{ "I can't breathe, it is an e m e r g e n c y", E },
+		{ "voy a y o no s\u00e9, ya les digo", R },
 	};
 
 	(void)state;
