@@ -5268,6 +5268,14 @@ test_eighteenth_classes(void **state)
 		{ "feeling s o b today", U },
 		{ "I can't breathe, it is an e m e r g e n c y", E },
 		{ "voy a y o no s\u00e9, ya les digo", R },
+		/* Spanish questions dictated without a question mark */
+		{ "el doctor me dijo que nadar es bueno puedo ir a la pileta del club con la media puesta", A },
+		{ "y en el agua me saco la media o la dejo", A },
+		{ "y las medias me las tengo que dejar puestas en el avi\u00f3n", A },
+		{ "camino treinta minutos dos veces al d\u00eda est\u00e1 bien o tengo que caminar m\u00e1s", A },
+		{ "tengo que parar en las escaleras porque me ahogo", E },
+		{ "si subo las escaleras me falta el aire, tengo que parar", U },
+		{ "cuando camino me duele la pierna, tengo que caminar menos", U },
 	};
 
 	(void)state;
