@@ -5276,6 +5276,13 @@ test_eighteenth_classes(void **state)
 		{ "tengo que parar en las escaleras porque me ahogo", E },
 		{ "si subo las escaleras me falta el aire, tengo que parar", U },
 		{ "cuando camino me duele la pierna, tengo que caminar menos", U },
+		/* a diagnosis ruled out, and one not ruled out */
+		{ "Arzt hat eine Lungenembolie ausgeschlossen, CT war sauber", R },
+		{ "la embolia qued\u00f3 descartada, estoy tranquila", R },
+		{ "Lungenembolie nicht ausgeschlossen, soll nochmal hin", E },
+		{ "Lungenembolie soll ausgeschlossen werden", E },
+		{ "no descartan una embolia pulmonar", E },
+		{ "todav\u00eda no han descartado la embolia", E },
 	};
 
 	(void)state;
