@@ -969,6 +969,27 @@ triage_load_ending(struct load *l, char *rest, const char *path,
 	    i < n ? form[i] : suffix);
 }
 
+/*
+ * glue WORD...: short words a writer runs into the next one; a word the
+ * lexicon does not know that is one of them and a target reads as both.
+ */
+static void
+triage_load_glue(struct load *l, char *rest, const char *path,
+    unsigned line)
+{
+	const char	*w;
+	int		 n = 0;
+
+	while ((w = triage_load_word(&rest)) != NULL) {
+		n++;
+		if (triage_lexicon_glue(l->tr->lexicon, w) == -1)
+			diag_error(l->d, path, line, "glue '%s' is not a word "
+			    "of one to four letters a-z", w);
+	}
+	if (n == 0)
+		diag_error(l->d, path, line, "glue needs at least one word");
+}
+
 /* lexicon|known WORD...: words for triage_norm_words. */
 static void
 triage_load_lexicon(struct load *l, char *rest, enum triage_lex_kind kind,
@@ -1047,6 +1068,8 @@ triage_load_file(struct load *l, const char *path)
 			triage_load_lexicon(l, p, LEX_KNOWN, path, line);
 		else if (strcmp(kw, "ending") == 0)
 			triage_load_ending(l, p, path, line);
+		else if (strcmp(kw, "glue") == 0)
+			triage_load_glue(l, p, path, line);
 		else if (strcmp(kw, "language") == 0)
 			triage_load_language(l, p, path, line);
 		else if (strcmp(kw, "detect") == 0) {
@@ -1071,7 +1094,7 @@ triage_load_file(struct load *l, const char *path)
 		} else
 			diag_error(l->d, path, line, "unknown statement '%s' "
 			    "(concept, topic, qualifier, cue, harmless, answer, activity, "
-			    "language, detect, family, lexicon, known, ending, rule or "
+			    "language, detect, family, lexicon, known, ending, glue, rule or "
 			    "across)", kw);
 	}
 	free(exp);

@@ -43,6 +43,8 @@
 #define LEX_MAX_GLUE	3	/* letters of a word glued between two */
 #define LEX_MAX_FORMS	8	/* forms of an ending */
 #define LEX_MIN_ENDING_STEM 3	/* letters before an ending */
+#define LEX_MAX_GLUE_WORD 4	/* letters of a glue word (triage_lexicon_glue) */
+#define LEX_MIN_GLUED	4	/* letters of the target glued after it */
 #define LEX_MIN_ENDING_WORD 4	/* letters of the word it reads as */
 
 struct lex_node {
@@ -98,6 +100,10 @@ struct triage_lexicon {
 	/* Longest suffix first once built. */
 	struct lex_ending *ending;
 	size_t		 nending;
+	/* Short words run into the next one (triage_lexicon_glue), in the arena. */
+	uint32_t	*glue;
+	uint8_t		*glen;
+	size_t		 nglue;
 	int		 built;
 };
 
@@ -248,6 +254,8 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	free(lx->arena);
 	free(lx->word);
 	free(lx->ending);
+	free(lx->glue);
+	free(lx->glen);
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
@@ -359,6 +367,21 @@ triage_lexicon_ending(struct triage_lexicon *lx, const char *suffix,
 	    sizeof *lx->ending);
 	lx->ending[lx->nending++] = e;
 	lx->built = 0;
+	return 0;
+}
+
+int
+triage_lexicon_glue(struct triage_lexicon *lx, const char *word)
+{
+	char	buf[LEX_MAX_WORD];
+	int	n;
+
+	if ((n = lex_fold_letters(word, buf)) < 1 || n > LEX_MAX_GLUE_WORD)
+		return -1;
+	lx->glue = xreallocarray(lx->glue, lx->nglue + 1, sizeof *lx->glue);
+	lx->glen = xreallocarray(lx->glen, lx->nglue + 1, sizeof *lx->glen);
+	lx->glue[lx->nglue] = lex_store(lx, buf, (size_t)n);
+	lx->glen[lx->nglue++] = (uint8_t)n;
 	return 0;
 }
 
@@ -1382,6 +1405,38 @@ lex_split(const struct triage_lexicon *lx, const char *w, size_t n, char *out)
 }
 
 /*
+ * A word the lexicon does not know that is a glue word of the rules (`glue`:
+ * an article, a possessive, a clitic) run into a target of LEX_MIN_GLUED
+ * letters or more as typed, as dictation and thumbs write them ("elpecho",
+ * "meduele", "mipierna", "mychest"): read as the two words.  Only the
+ * rules' glue words, so that real words the lexicon does not list
+ * ("sudando", "anywhere") never split.  Returns the length written to out
+ * (n + 1), or 0 to keep the word.
+ */
+static size_t
+lex_glued(const struct triage_lexicon *lx, const char *w, size_t n,
+    char *out)
+{
+	size_t	i, g;
+
+	if (lx == NULL || lx->nglue == 0 || n > LEX_MAX_WORD ||
+	    !lex_unknown(lx, w, n))
+		return 0;
+	for (i = 0; i < lx->nglue; i++) {
+		g = lx->glen[i];
+		if (g + LEX_MIN_GLUED > n ||
+		    memcmp(w, lx->arena + lx->glue[i], g) != 0 ||
+		    lex_split_piece(lx, w + g, n - g, 0) == -1)
+			continue;
+		memcpy(out, w, g);
+		out[g] = ' ';
+		memcpy(out + g + 1, w + g, n - g);
+		return n + 1;
+	}
+	return 0;
+}
+
+/*
  * A compound the lexicon does not know whose head, its last part, is a
  * target ("Treppenhausatemnot", "Belastungsluftnot"): German makes new
  * nouns so, and the head says what the thing is.  Read as the rest and the
@@ -1689,6 +1744,8 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 		    (k = lex_stem_typo(lx, w, n, out + o)) > 0) ||
 		    (norm_fits(o, 2 * n, i) &&
 		    (k = lex_split(lx, w, n, out + o)) > 0) ||
+		    (norm_fits(o, n + 1, i) &&
+		    (k = lex_glued(lx, w, n, out + o)) > 0) ||
 		    (cue == NULL && norm_fits(o, n + 1, i) &&
 		    (k = lex_head(lx, w, n, out + o)) > 0)) {
 			o += k;

@@ -89,6 +89,12 @@ void	triage_lexicon_spelled(struct triage_lexicon *);
  */
 int	triage_lexicon_ending(struct triage_lexicon *, const char *suffix,
 	    const char *const *forms, size_t nforms);
+/*
+ * Adds a glue word (the rules' `glue` statement): a word the lexicon does
+ * not know that is it run into a target ("elpecho") reads as the two words.
+ * Letters a-z after folding, at most 4.  Returns -1 for a word that is not.
+ */
+int	triage_lexicon_glue(struct triage_lexicon *, const char *word);
 /* Builds the typo index; call once after the last triage_lexicon_add. */
 void	triage_lexicon_build(struct triage_lexicon *);
 size_t	triage_lexicon_count(const struct triage_lexicon *);

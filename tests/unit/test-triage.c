@@ -775,6 +775,10 @@ test_loader_diagnostics(void **state)
 	expect_load_error("concept a x\ntopic a y\n", "already defined");
 	expect_load_error("concept a x\nrule r urgent a\nrule r advice a\n",
 	    "defined twice");
+	expect_load_error("concept a x\nrule r urgent a\nglue\n",
+	    "glue needs at least one word");
+	expect_load_error("concept a x\nrule r urgent a\nglue el dentro\n",
+	    "glue 'dentro' is not a word of one to four letters");
 	expect_load_error("bogus\n", "unknown statement 'bogus'");
 	expect_load_error("# nothing\n", "no rules defined");
 }
@@ -5283,6 +5287,12 @@ test_eighteenth_classes(void **state)
 		{ "Lungenembolie soll ausgeschlossen werden", E },
 		{ "no descartan una embolia pulmonar", E },
 		{ "todav\u00eda no han descartado la embolia", E },
+		/* the rules' glue words run into a word of the rules */
+		{ "mefalta elaire y meduele elpecho desde hace media hora", E },
+		{ "mychest hurts", U },
+		{ "diebrust tut weh und mirfehlt luft", E },
+		/* never a real word that begins so */
+		{ "mi hermano est\u00e1 sudando, hace calor", R },
 	};
 
 	(void)state;
