@@ -5260,6 +5260,10 @@ test_eighteenth_classes(void **state)
 		{ "wenn die Brustschmerzen schlimmer werden, rufe ich 112", U },
 		{ "bei Atemnot rufe ich den Notruf, hab grad Atemnot", U },
 		{ "if i walk fast i get breathless", U },
+		{ "I'll ring 999 if I get breathless and chest pain, I have both", E },
+		{ "ya se que si me falta el aire y me duele el pecho llamo al 112, tengo las dos cosas", E },
+		{ "bei Atemnot rufe ich den Notruf, hab das grad", U },
+		{ "Hab gelesen dass man bei Atemnot mit Brustschmerz 112 anrufen soll. Gilt das f\u00fcr mich?", A },
 		/* visits are no coming round; a collapse in a book is a story */
 		{ "My son came round Saturday and we shifted the old wardrobe", R },
 		{ "the plumber finally came to sort the boiler", R },
@@ -5293,6 +5297,26 @@ test_eighteenth_classes(void **state)
 		{ "diebrust tut weh und mirfehlt luft", E },
 		/* never a real word that begins so */
 		{ "mi hermano est\u00e1 sudando, hace calor", R },
+		/* tune65: checklists with a colon, a blocked nose, a faint bruise */
+		{ "breathless: no. chest pain: none. leg: better", R },
+		{ "Luftnot: keine. Brustschmerz: keiner. Bein: besser.", R },
+		{ "falta de aire: no. dolor de pecho: nada", R },
+		{ "breathing: no air at all", E },
+		{ "can't breathe through my nose, cold is awful", R },
+		{ "can't breathe through my nose or mouth", E },
+		{ "Ich kriege keine Luft mehr durch die Nase, der Schnupfen ist furchtbar", R },
+		{ "the bruise is only faint now", R },
+		{ "I feel faint", E },
+		/* a comparison with before is no denial */
+		{ "not as breathless as last week but now it hurts when I breathe in", E },
+		{ "Ich bin nicht mehr ganz so kurzatmig wie letzte Woche, aber jetzt tut beim Einatmen die linke Seite weh", E },
+		{ "no estoy tan ahogada como ayer pero ahora me duele el pecho al respirar", E },
+		{ "Luftnot habe ich dabei nicht, nur das Kreuz zwickt.", R },
+		{ "Die Schmerzen in der Brust, von denen ich Ihnen letzte Woche schrieb, sind vollst\u00e4ndig verschwunden.", R },
+		/* questions without a question mark */
+		{ "HE WALKS 10 MINS NOW IS THAT ENOUGH", A },
+		{ "he's also asking about the compression socks for the plane", A },
+		{ "Und ob sie die Treppe in den ersten Stock schon nehmen darf.", A },
 	};
 
 	(void)state;
