@@ -5317,6 +5317,9 @@ test_eighteenth_classes(void **state)
 		{ "HE WALKS 10 MINS NOW IS THAT ENOUGH", A },
 		{ "he's also asking about the compression socks for the plane", A },
 		{ "Und ob sie die Treppe in den ersten Stock schon nehmen darf.", A },
+		/* vomit said to be red without the word blood */
+		{ "he's been sick three times and this time it was bright red", E },
+		{ "I feel sick and the leg is red", U },
 	};
 
 	(void)state;
