@@ -50,7 +50,12 @@
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
 #define COND_WINDOW	5	/* words from "if" to a symptom in its clause */
 #define MAX_SPANS	64	/* per cue kind or concept in one message */
-#define SCRATCH_SIZE	16384	/* per-message memory on the stack, if it fits */
+/*
+ * Per-message memory on the stack, if it fits: the two hit arrays alone
+ * take 26 KiB with the rules as they are (maxline 413), so 16 KiB never
+ * did and every message paid a malloc and free of its block.
+ */
+#define SCRATCH_SIZE	49152
 
 struct span {
 	size_t	s, e;

@@ -206,6 +206,12 @@ struct triage_rules {
 	uint64_t		*always;	/* (nline_all + 63) / 64 words */
 	uint32_t		*key_off;	/* lits.cwords * 64 + 1 */
 	uint32_t		*key_line;
+	/*
+	 * The bits some line is filed under, lits.cwords words: most of a
+	 * message's clause bits are no line's lowest, and triage_lit_mark
+	 * steps over those without reading key_off.
+	 */
+	uint64_t		*keyed;
 };
 
 int	triage_lit_line(struct triage_lits *, struct triage_line *,

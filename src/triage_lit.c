@@ -1202,6 +1202,7 @@ triage_lit_index(struct triage_rules *tr)
 	tr->key_line = xcalloc((size_t)tr->key_off[nbit] + 1,
 	    sizeof *tr->key_line);
 	fill = xcalloc(nbit + 1, sizeof *fill);
+	tr->keyed = xcalloc((size_t)tr->lits.cwords + 1, sizeof *tr->keyed);
 	for (k = 0; k < n; k++)
 		for (i = 0; i < v[k]->nline; i++) {
 			ln = &v[k]->line[i];
@@ -1210,6 +1211,7 @@ triage_lit_index(struct triage_rules *tr)
 			b = lit_key(ln);
 			tr->key_line[tr->key_off[b] + fill[b]++] =
 			    (uint32_t)(v[k]->base + i);
+			tr->keyed[b / 64] |= UINT64_C(1) << (b % 64);
 		}
 	free(fill);
 }
@@ -1231,7 +1233,7 @@ triage_lit_mark(const struct triage_rules *tr, const uint64_t *sat,
 	memcpy(cand, tr->always, ((size_t)tr->nline_all + 63) / 64 *
 	    sizeof *cand);
 	for (w = 0; w < tr->lits.cwords; w++)
-		for (x = sat[w]; x != 0; x &= x - 1) {
+		for (x = sat[w] & tr->keyed[w]; x != 0; x &= x - 1) {
 			b = w * 64 + __builtin_ctzll(x);
 			for (j = tr->key_off[b]; j < tr->key_off[b + 1]; j++) {
 				g = tr->key_line[j];
