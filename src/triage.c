@@ -50,7 +50,12 @@
 #define HYPO_WINDOW	10	/* words from "what if" to its symptom */
 #define COND_WINDOW	5	/* words from "if" to a symptom in its clause */
 #define MAX_SPANS	64	/* per cue kind or concept in one message */
-#define SCRATCH_SIZE	16384	/* per-message memory on the stack, if it fits */
+/*
+ * Per-message memory on the stack, if it fits: the two hit arrays alone
+ * take 26 KiB with the rules as they are (maxline 413), so 16 KiB never
+ * did and every message paid a malloc and free of its block.
+ */
+#define SCRATCH_SIZE	49152
 
 struct span {
 	size_t	s, e;
@@ -164,6 +169,19 @@ triage_line_match(struct scan *sc, const struct triage_line *ln,
 }
 
 /*
+ * A line found to search: its compiled pattern is asked for ahead.  Each
+ * pcre2_jit_match first reads the pattern's header, of one of thousands
+ * of patterns, and that read missed the cache nearly every call.
+ */
+static void
+triage_set_add(struct scan *sc, struct search *se, const struct triage_line *ln)
+{
+	__builtin_prefetch(sc->ascii && ln->ascii != NULL ? ln->ascii : ln->re);
+	se->hit[se->n].line = ln;
+	se->hit[se->n++].state = HIT_UNKNOWN;
+}
+
+/*
  * Starts a search of a set over subj[0, len), with room for its lines in
  * hit: only the lines whose literals are in the message, none searched;
  * with every set, all of them (for a subject the literal scan did not
@@ -191,10 +209,8 @@ triage_set_begin(struct scan *sc, struct search *se,
 	}
 	if (!ts->indexed || sc->sat_all || every) {
 		for (i = 0; i < ts->nline; i++)
-			if (every || triage_lit_may(sc->sat, &ts->line[i])) {
-				hit[se->n].line = &ts->line[i];
-				hit[se->n++].state = HIT_UNKNOWN;
-			}
+			if (every || triage_lit_may(sc->sat, &ts->line[i]))
+				triage_set_add(sc, se, &ts->line[i]);
 		return;
 	}
 	/* The marked lines of the set, in order; the same test on those. */
@@ -206,10 +222,8 @@ triage_set_begin(struct scan *sc, struct search *se,
 			x &= ~(~UINT64_C(0) << (ts->base + ts->nline - g));
 		for (; x != 0; x &= x - 1) {
 			i = g + __builtin_ctzll(x) - ts->base;
-			if (triage_lit_may(sc->sat, &ts->line[i])) {
-				hit[se->n].line = &ts->line[i];
-				hit[se->n++].state = HIT_UNKNOWN;
-			}
+			if (triage_lit_may(sc->sat, &ts->line[i]))
+				triage_set_add(sc, se, &ts->line[i]);
 		}
 	}
 }

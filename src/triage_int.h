@@ -113,15 +113,22 @@ struct triage_lits {
 	uint8_t		 class[256];	/* byte to column; 0: in no literal */
 	int		 nclass;
 	int		 nstate;
-	uint32_t	*go;		/* [state * nclass + class]: next state */
-	uint32_t	*out_off;	/* the words ending at state s: */
-	uint32_t	*out;		/*     out[out_off[s], out_off[s + 1]) */
+	/*
+	 * [state * nclass + class]: the next state, in 16 bits while the
+	 * states fit (go16, half the table, which a scan reads a step a
+	 * byte and which is too big for the cache), else in 32 (go); the
+	 * other NULL.  outs: a bit for each state where words end.
+	 */
+	uint16_t	*go16;
+	uint32_t	*go;
+	uint64_t	*outs;
+	uint32_t	*bits_off;	/* the clause bits of the words ending */
+	struct lit_bits	*bits;		/*     at s: bits[bits_off[s], */
+					/*     bits_off[s + 1]) */
 	int		 nword;		/* distinct literals */
-	uint32_t	*word_off;	/* word w's clause bits: word_bits[ */
-	struct lit_bits	*word_bits;	/*     word_off[w], word_off[w + 1]) */
 	int		 nclause;
 	int		 cwords;	/* of the clause bits */
-	int		 nwords;	/* clause bits and seen words, for a scan */
+	int		 nwords;	/* of sat for a scan: the clause bits */
 	struct lit_entry *ent;		/* while loading */
 	int		 nent;
 	int		 capent;	/* ent's room, grown by doubling */
@@ -199,6 +206,12 @@ struct triage_rules {
 	uint64_t		*always;	/* (nline_all + 63) / 64 words */
 	uint32_t		*key_off;	/* lits.cwords * 64 + 1 */
 	uint32_t		*key_line;
+	/*
+	 * The bits some line is filed under, lits.cwords words: most of a
+	 * message's clause bits are no line's lowest, and triage_lit_mark
+	 * steps over those without reading key_off.
+	 */
+	uint64_t		*keyed;
 };
 
 int	triage_lit_line(struct triage_lits *, struct triage_line *,

@@ -66,8 +66,6 @@ struct lit_walk {
 #define LIT_BOUND	'\x01'
 /* LIT_END likewise stands after every character that ends a word. */
 #define LIT_END		'\x02'
-/* In a transition of the automaton: words end at the state it leads to. */
-#define LIT_OUT		UINT32_C(0x80000000)
 
 static int
 lit_is_word(int c)
@@ -832,7 +830,10 @@ triage_lit_build(struct triage_lits *tl)
 {
 	uint32_t	*fail, *queue, *word, *start, *end, *cur, s, t, f, w;
 	uint32_t	*rank, *go;
-	uint32_t	*out, ci, cend, nbits, first;
+	uint32_t	*out, ci, cend, nbits, first, *word_off, *touched;
+	uint32_t	 ntouched, j;
+	struct lit_bits	*word_bits;
+	uint64_t	*acc;
 	uint16_t	*clause, cl;
 	size_t		 bound = 1, i, nout, len, outcap = 0;
 	int		 c, k, head = 0, tail = 0;
@@ -874,39 +875,39 @@ triage_lit_build(struct triage_lits *tl)
 	for (k = 0; k < tl->nent; k++)
 		if (word[tl->ent[k].state] == 0)
 			word[tl->ent[k].state] = (uint32_t)++tl->nword;
-	tl->word_off = xcalloc((size_t)tl->nword + 2, sizeof *tl->word_off);
+	word_off = xcalloc((size_t)tl->nword + 2, sizeof *word_off);
 	clause = xcalloc((size_t)tl->nent + 1, sizeof *clause);
 	for (k = 0; k < tl->nent; k++)
-		tl->word_off[word[tl->ent[k].state]]++;
+		word_off[word[tl->ent[k].state]]++;
 	for (w = 1; w <= (uint32_t)tl->nword + 1; w++)
-		tl->word_off[w] += tl->word_off[w - 1];
+		word_off[w] += word_off[w - 1];
 	cur = xcalloc((size_t)tl->nword + 2, sizeof *cur);
 	for (k = 0; k < tl->nent; k++) {
 		w = word[tl->ent[k].state];
-		clause[tl->word_off[w - 1] + cur[w]++] = tl->ent[k].clause;
+		clause[word_off[w - 1] + cur[w]++] = tl->ent[k].clause;
 	}
 	free(cur);
 	/*
 	 * A word's clauses as bits of the words of sat: those numbered in
 	 * one 64 (a line's, or lines' loaded together) are one OR a scan.
 	 */
-	tl->word_bits = xcalloc((size_t)tl->nent + 1, sizeof *tl->word_bits);
+	word_bits = xcalloc((size_t)tl->nent + 1, sizeof *word_bits);
 	for (w = 0, nbits = 0, ci = 0; w < (uint32_t)tl->nword; w++) {
 		first = nbits;
-		cend = tl->word_off[w + 1];
+		cend = word_off[w + 1];
 		for (; ci < cend; ci++) {
 			cl = clause[ci];
 			if (nbits > first &&
-			    tl->word_bits[nbits - 1].word == (uint32_t)(cl >> 6))
-				tl->word_bits[nbits - 1].mask |=
+			    word_bits[nbits - 1].word == (uint32_t)(cl >> 6))
+				word_bits[nbits - 1].mask |=
 				    UINT64_C(1) << (cl & 63);
 			else {
-				tl->word_bits[nbits].word = (uint32_t)(cl >> 6);
-				tl->word_bits[nbits++].mask =
+				word_bits[nbits].word = (uint32_t)(cl >> 6);
+				word_bits[nbits++].mask =
 				    UINT64_C(1) << (cl & 63);
 			}
 		}
-		tl->word_off[w + 1] = (uint32_t)nbits;
+		word_off[w + 1] = (uint32_t)nbits;
 	}
 	free(clause);
 
@@ -949,36 +950,81 @@ triage_lit_build(struct triage_lits *tl)
 
 	/*
 	 * The states renumbered breadth first, so that those near the root,
-	 * where a scan spends most steps, lie together in the table; a
-	 * transition to a state where words end carries LIT_OUT, so a step
-	 * to one where none do reads nothing more.
+	 * where a scan spends most steps, lie together in the table; a state
+	 * where words end has its bit in outs, so a step to one where none do
+	 * reads nothing more.  While the states fit in 16 bits the table is
+	 * held in 16: a scan's steps beyond the first few states miss the
+	 * cache, and half the table misses it less.
 	 */
 	rank = xcalloc((size_t)tl->nstate, sizeof *rank);
 	for (k = 0; k < tail; k++)
 		rank[queue[k]] = (uint32_t)k;
-	go = xcalloc((size_t)tl->nstate * tl->nclass, sizeof *go);
+	tl->outs = xcalloc(((size_t)tl->nstate + 63) / 64, sizeof *tl->outs);
 	for (s = 0; s < (uint32_t)tl->nstate; s++)
-		for (c = 0; c < tl->nclass; c++) {
-			t = tl->go[s * tl->nclass + c];
-			go[rank[s] * tl->nclass + c] = rank[t] |
-			    (end[t] > start[t] ? LIT_OUT : 0);
-		}
-	free(tl->go);
-	tl->go = go;
-
-	/* The words again in state order, so one offset array bounds them. */
-	tl->out_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->out_off);
-	tl->out = xcalloc(nout + 1, sizeof *tl->out);
-	for (k = 0, nout = 0; k < tail; k++) {
-		s = queue[k];
-		tl->out_off[k] = (uint32_t)nout;
-		for (i = start[s]; i < end[s]; i++)
-			tl->out[nout++] = out[i];
+		if (end[s] > start[s])
+			tl->outs[rank[s] / 64] |= UINT64_C(1) << (rank[s] % 64);
+	if (tl->nstate <= UINT16_MAX + 1) {
+		tl->go16 = xcalloc((size_t)tl->nstate * tl->nclass,
+		    sizeof *tl->go16);
+		for (s = 0; s < (uint32_t)tl->nstate; s++)
+			for (c = 0; c < tl->nclass; c++)
+				tl->go16[rank[s] * tl->nclass + c] =
+				    (uint16_t)rank[tl->go[s * tl->nclass + c]];
+		free(tl->go);
+		tl->go = NULL;
+	} else {
+		go = xcalloc((size_t)tl->nstate * tl->nclass, sizeof *go);
+		for (s = 0; s < (uint32_t)tl->nstate; s++)
+			for (c = 0; c < tl->nclass; c++)
+				go[rank[s] * tl->nclass + c] =
+				    rank[tl->go[s * tl->nclass + c]];
+		free(tl->go);
+		tl->go = go;
 	}
-	tl->out_off[tl->nstate] = (uint32_t)nout;
-	free(rank);
+
+	/*
+	 * Each state's clause bits, in state order: those of every word
+	 * ending there merged into one OR a word of sat.  A step to the
+	 * state reads one list, not the words and then each word's bits
+	 * (four arrays, each a likely cache miss); setting bits again when
+	 * a word recurs costs less than remembering the words seen.
+	 */
 	tl->cwords = (tl->nclause + 63) / 64;
-	tl->nwords = tl->cwords + (tl->nword + 63) / 64;
+	tl->nwords = tl->cwords;
+	acc = xcalloc((size_t)tl->cwords + 1, sizeof *acc);
+	touched = xcalloc((size_t)tl->cwords + 1, sizeof *touched);
+	tl->bits_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->bits_off);
+	tl->bits = NULL;
+	outcap = 0;
+	for (k = 0, nbits = 0; k < tail; k++) {
+		s = queue[k];
+		tl->bits_off[k] = nbits;
+		ntouched = 0;
+		for (i = start[s]; i < end[s]; i++) {
+			w = out[i];
+			for (j = word_off[w]; j < word_off[w + 1]; j++) {
+				if (acc[word_bits[j].word] == 0)
+					touched[ntouched++] = word_bits[j].word;
+				acc[word_bits[j].word] |= word_bits[j].mask;
+			}
+		}
+		if (nbits + ntouched > outcap) {
+			outcap = (nbits + ntouched) * 2;
+			tl->bits = xreallocarray(tl->bits, outcap,
+			    sizeof *tl->bits);
+		}
+		for (j = 0; j < ntouched; j++) {
+			tl->bits[nbits].word = touched[j];
+			tl->bits[nbits++].mask = acc[touched[j]];
+			acc[touched[j]] = 0;
+		}
+	}
+	tl->bits_off[tl->nstate] = nbits;
+	free(touched);
+	free(acc);
+	free(word_off);
+	free(word_bits);
+	free(rank);
 
 	for (k = 0; k < tl->nent; k++)
 		free(tl->ent[k].s);
@@ -1002,18 +1048,18 @@ triage_lit_free(struct triage_lits *tl)
 	for (k = 0; k < tl->nent; k++)
 		free(tl->ent[k].s);
 	free(tl->ent);
+	free(tl->go16);
 	free(tl->go);
-	free(tl->out_off);
-	free(tl->out);
-	free(tl->word_off);
-	free(tl->word_bits);
+	free(tl->outs);
+	free(tl->bits_off);
+	free(tl->bits);
 }
 
 /*
  * Marks in sat the clauses whose literals are in text, read as PCRE2's
  * caseless matching reads it: ASCII letters in either case, long s and the
- * Kelvin sign as s and k.  sat has room for nwords: the clause bits, then
- * the words already seen.  Returns 1 if the text is all ASCII.
+ * Kelvin sign as s and k.  sat has room for nwords: the clause bits.
+ * Returns 1 if the text is all ASCII.
  */
 static int
 lit_next_is_word(const unsigned char *p, const unsigned char *end)
@@ -1028,25 +1074,26 @@ lit_next_is_word(const unsigned char *p, const unsigned char *end)
 	    p[2] == 0xaa;					/* U+212A */
 }
 
+/* The state after s on c. */
+static inline uint32_t
+lit_next(const struct triage_lits *tl, uint32_t s, unsigned c)
+{
+	size_t	i = (size_t)s * tl->nclass + tl->class[c];
+
+	return tl->go16 != NULL ? tl->go16[i] : tl->go[i];
+}
+
 /* One step of the automaton on c, marking the clauses of the words ending there. */
 static uint32_t
-lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat,
-    uint64_t *seen)
+lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat)
 {
-	uint32_t	i, j, w;
+	uint32_t	i;
 
-	s = tl->go[s * tl->nclass + tl->class[c]];
-	if ((s & LIT_OUT) == 0)
+	s = lit_next(tl, s, c);
+	if (((tl->outs[s / 64] >> (s % 64)) & 1) == 0)
 		return s;
-	s &= ~LIT_OUT;
-	for (i = tl->out_off[s]; i < tl->out_off[s + 1]; i++) {
-		w = tl->out[i];
-		if ((seen[w >> 6] >> (w & 63)) & 1)
-			continue;
-		seen[w >> 6] |= UINT64_C(1) << (w & 63);
-		for (j = tl->word_off[w]; j < tl->word_off[w + 1]; j++)
-			sat[tl->word_bits[j].word] |= tl->word_bits[j].mask;
-	}
+	for (i = tl->bits_off[s]; i < tl->bits_off[s + 1]; i++)
+		sat[tl->bits[i].word] |= tl->bits[i].mask;
 	return s;
 }
 
@@ -1055,13 +1102,12 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
     uint64_t *sat)
 {
 	const unsigned char	*p = (const unsigned char *)text, *end = p + len;
-	uint64_t		*seen = sat + tl->cwords;
 	uint32_t		 s = 0;
 	unsigned		 c, high = 0;
 	int			 word = 0;
 
 	memset(sat, 0, (size_t)tl->nwords * sizeof *sat);
-	if (tl->go == NULL) {
+	if (tl->go16 == NULL && tl->go == NULL) {
 		while (p < end)
 			high |= *p++;
 		return (high & 0x80) == 0;
@@ -1078,17 +1124,16 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 			p += 2;
 		}
 		if (lit_is_word((int)c) && !word)	/* a word starts */
-			s = tl->go[s * tl->nclass + tl->class[LIT_BOUND]] &
-			    ~LIT_OUT;
+			s = lit_next(tl, s, LIT_BOUND);
 		word = lit_is_word((int)c);
-		s = lit_step(tl, s, c, sat, seen);
+		s = lit_step(tl, s, c, sat);
 		/*
 		 * A word ends: a non-word byte (any non-ASCII one but the long s
 		 * and the Kelvin sign, which caseless matching reads as s and
 		 * k) or the end.
 		 */
 		if (word && !lit_next_is_word(p, end))
-			s = lit_step(tl, s, LIT_END, sat, seen);
+			s = lit_step(tl, s, LIT_END, sat);
 	}
 	return (high & 0x80) == 0;
 }
@@ -1157,6 +1202,7 @@ triage_lit_index(struct triage_rules *tr)
 	tr->key_line = xcalloc((size_t)tr->key_off[nbit] + 1,
 	    sizeof *tr->key_line);
 	fill = xcalloc(nbit + 1, sizeof *fill);
+	tr->keyed = xcalloc((size_t)tr->lits.cwords + 1, sizeof *tr->keyed);
 	for (k = 0; k < n; k++)
 		for (i = 0; i < v[k]->nline; i++) {
 			ln = &v[k]->line[i];
@@ -1165,6 +1211,7 @@ triage_lit_index(struct triage_rules *tr)
 			b = lit_key(ln);
 			tr->key_line[tr->key_off[b] + fill[b]++] =
 			    (uint32_t)(v[k]->base + i);
+			tr->keyed[b / 64] |= UINT64_C(1) << (b % 64);
 		}
 	free(fill);
 }
@@ -1186,7 +1233,7 @@ triage_lit_mark(const struct triage_rules *tr, const uint64_t *sat,
 	memcpy(cand, tr->always, ((size_t)tr->nline_all + 63) / 64 *
 	    sizeof *cand);
 	for (w = 0; w < tr->lits.cwords; w++)
-		for (x = sat[w]; x != 0; x &= x - 1) {
+		for (x = sat[w] & tr->keyed[w]; x != 0; x &= x - 1) {
 			b = w * 64 + __builtin_ctzll(x);
 			for (j = tr->key_off[b]; j < tr->key_off[b + 1]; j++) {
 				g = tr->key_line[j];

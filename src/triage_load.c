@@ -1326,6 +1326,7 @@ triage_rules_free(struct triage_rules *tr)
 	free(tr->always);
 	free(tr->key_off);
 	free(tr->key_line);
+	free(tr->keyed);
 	triage_lexicon_free(tr->lexicon);
 	triage_reader_free(tr->reader);
 	for (i = 0; tr->prompts[i] != NULL; i++)

@@ -52,12 +52,25 @@ struct lex_node {
 	uint32_t	key;		/* offset in the arena */
 	uint16_t	klen;
 	int32_t		val;		/* a word's index */
-	int32_t		next;		/* -1: end of the chain */
+	int32_t		next;		/* the same key's previous node; -1 none */
+};
+
+/*
+ * A key's slot: its hash and its last node, whose next links the key's
+ * others, last put first.  The slots are open addressed (linear probing,
+ * at most half full) and hold the hash, so that a key not there, as most
+ * of a typo's deletes are, is mostly told by one cache line of slots,
+ * without reading the nodes a chain of buckets would.
+ */
+struct lex_slot {
+	uint32_t	hash;
+	int32_t		node;		/* -1: empty */
 };
 
 struct lex_map {
-	int32_t		*head;		/* nbucket chains */
-	uint32_t	 nbucket;
+	struct lex_slot	*slot;
+	uint32_t	 nslot;		/* a power of two */
+	uint32_t	 nkey;
 	struct lex_node	*node;
 	size_t		 nnode, cap;
 };
@@ -142,16 +155,27 @@ lex_store(struct triage_lexicon *lx, const char *s, size_t n)
 }
 
 static void
-lex_map_init(struct lex_map *m, size_t n)
+lex_map_slots(struct lex_map *m, uint32_t nslot)
 {
 	uint32_t	i;
 
-	m->nbucket = 64;
-	while (m->nbucket < n * 2)
-		m->nbucket *= 2;
-	m->head = xreallocarray(NULL, m->nbucket, sizeof *m->head);
-	for (i = 0; i < m->nbucket; i++)
-		m->head[i] = -1;
+	m->nslot = nslot;
+	m->slot = xreallocarray(NULL, nslot, sizeof *m->slot);
+	for (i = 0; i < nslot; i++)
+		m->slot[i].node = -1;
+}
+
+/*
+ * An empty map; its slots grow with its keys, not from a bound given first:
+ * the bounds the lexicon has (its words, or its targets times the deletes a
+ * word may have) were up to 14 times the keys, and a table that much bigger
+ * than it need be misses the cache on nearly every look-up.
+ */
+static void
+lex_map_init(struct lex_map *m)
+{
+	lex_map_slots(m, 64);
+	m->nkey = 0;
 	m->node = NULL;
 	m->nnode = m->cap = 0;
 }
@@ -159,8 +183,30 @@ lex_map_init(struct lex_map *m, size_t n)
 static void
 lex_map_free(struct lex_map *m)
 {
-	free(m->head);
+	free(m->slot);
 	free(m->node);
+}
+
+/* The slot of key, or the empty one where it would go. */
+static struct lex_slot *
+lex_map_slot(const struct lex_map *m, const struct triage_lexicon *lx,
+    const char *key, size_t klen, uint32_t h)
+{
+	struct lex_slot		*sl;
+	const struct lex_node	*nd;
+	uint32_t		 i;
+
+	for (i = h & (m->nslot - 1);; i = (i + 1) & (m->nslot - 1)) {
+		sl = &m->slot[i];
+		if (sl->node == -1)
+			return sl;
+		if (sl->hash != h)
+			continue;
+		nd = &m->node[sl->node];
+		if (nd->klen == klen && memcmp(lx->arena + nd->key, key,
+		    klen) == 0)
+			return sl;
+	}
 }
 
 /* Adds key -> val; the key bytes must stay in the arena at off. */
@@ -169,7 +215,8 @@ lex_map_put(struct lex_map *m, const struct triage_lexicon *lx, uint32_t off,
     size_t klen, int32_t val)
 {
 	struct lex_node	*nd;
-	uint32_t	 h = lex_hash(lx->arena + off, klen);
+	struct lex_slot	*sl, *old;
+	uint32_t	 h = lex_hash(lx->arena + off, klen), i, j, nold;
 
 	if (m->nnode == m->cap) {
 		m->cap = m->cap == 0 ? 256 : m->cap * 2;
@@ -180,39 +227,47 @@ lex_map_put(struct lex_map *m, const struct triage_lexicon *lx, uint32_t off,
 	nd->key = off;
 	nd->klen = (uint16_t)klen;
 	nd->val = val;
-	nd->next = m->head[h & (m->nbucket - 1)];
-	m->head[h & (m->nbucket - 1)] = (int32_t)m->nnode++;
+	sl = lex_map_slot(m, lx, lx->arena + off, klen, h);
+	nd->next = sl->node;
+	if (sl->node == -1) {
+		sl->hash = h;
+		m->nkey++;
+	}
+	sl->node = (int32_t)m->nnode++;
+	if (m->nkey * 2 <= m->nslot)
+		return;
+
+	/* Over half full: twice the slots, each key moved by its hash. */
+	old = m->slot;
+	nold = m->nslot;
+	lex_map_slots(m, nold * 2);
+	for (i = 0; i < nold; i++) {
+		if (old[i].node == -1)
+			continue;
+		for (j = old[i].hash & (m->nslot - 1); m->slot[j].node != -1;
+		    j = (j + 1) & (m->nslot - 1))
+			;
+		m->slot[j] = old[i];
+	}
+	free(old);
 }
 
-/* The first node for key, then lex_map_next for the others; -1: none. */
+/* The last node put for key, then lex_map_next for the others; -1: none. */
 static int32_t
 lex_map_find(const struct lex_map *m, const struct triage_lexicon *lx,
     const char *key, size_t klen, uint32_t h)
 {
-	int32_t	i;
-
-	if (m->head == NULL)
+	if (m->slot == NULL)
 		return -1;
-	for (i = m->head[h & (m->nbucket - 1)]; i != -1; i = m->node[i].next)
-		if (m->node[i].hash == h && m->node[i].klen == klen &&
-		    memcmp(lx->arena + m->node[i].key, key, klen) == 0)
-			return i;
-	return -1;
+	return lex_map_slot(m, lx, key, klen, h)->node;
 }
 
 static int32_t
 lex_map_next(const struct lex_map *m, const struct triage_lexicon *lx,
     int32_t i)
 {
-	const struct lex_node *nd = &m->node[i];
-	int32_t	j;
-
-	for (j = nd->next; j != -1; j = m->node[j].next)
-		if (m->node[j].hash == nd->hash && m->node[j].klen == nd->klen &&
-		    memcmp(lx->arena + m->node[j].key, lx->arena + nd->key,
-		    nd->klen) == 0)
-			return j;
-	return -1;
+	(void)lx;
+	return m->node[i].next;
 }
 
 /* Every run of one letter as one letter; returns the squeezed length. */
@@ -466,13 +521,13 @@ lex_max_distance(size_t klen)
 
 /* The prefix map, once every word's kind is final. */
 static void
-lex_prefix_build(struct triage_lexicon *lx, size_t ntarget)
+lex_prefix_build(struct triage_lexicon *lx)
 {
 	const struct lex_word	*w;
 	size_t			 i, n;
 	int32_t			 j;
 
-	lex_map_init(&lx->prefix, ntarget * 4);
+	lex_map_init(&lx->prefix);
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
 		if (w->kind != LEX_TARGET)
@@ -495,7 +550,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	struct lex_index_arg	 a;
 	struct lex_word		*w;
 	char			 key[LEX_MAX_WORD];
-	size_t			 i, ntarget, nstem, ncue;
+	size_t			 i;
 	int32_t			 j;
 
 	lex_map_free(&lx->exact);
@@ -503,14 +558,9 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
 	lex_map_free(&lx->stems);
-	lex_map_init(&lx->exact, lx->nword);
-	lex_map_init(&lx->squeezed, lx->nword);
-	/* Sized for the targets' deletes, not every word: it stays in cache. */
-	for (i = 0, ntarget = 0, nstem = 0; i < lx->nword; i++) {
-		ntarget += lx->word[i].kind == LEX_TARGET;
-		nstem += lx->word[i].kind == LEX_STEM;
-	}
-	lex_map_init(&lx->stems, nstem * 8);
+	lex_map_init(&lx->exact);
+	lex_map_init(&lx->squeezed);
+	lex_map_init(&lx->stems);
 	a.lx = lx;
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
@@ -526,11 +576,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		}
 		lex_map_put(&lx->exact, lx, w->off, w->len, (int32_t)i);
 	}
-	/* Sized once the kinds are final: the targets and the cue words. */
-	for (i = 0, ncue = 0; i < lx->nword; i++)
-		ncue += lx->word[i].kind != LEX_DUPLICATE &&
-		    lex_is_cue(&lx->word[i]);
-	lex_map_init(&lx->deletes, (ntarget + ncue) * 12);
+	lex_map_init(&lx->deletes);
 	for (i = 0; i < lx->nword; i++) {
 		w = &lx->word[i];
 		if (w->kind == LEX_DUPLICATE)
@@ -562,7 +608,7 @@ triage_lexicon_build(struct triage_lexicon *lx)
 		lex_deletes(key, w->klen, lex_max_distance(w->klen + 1u),
 		    lex_index_cb, &a);
 	}
-	lex_prefix_build(lx, ntarget);
+	lex_prefix_build(lx);
 	if (lx->nending > 1)
 		qsort(lx->ending, lx->nending, sizeof *lx->ending,
 		    lex_ending_cmp);

@@ -316,7 +316,8 @@ triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc
     const char *w, size_t wl)
 {
 	char		 p[TRIAGE_READER_WORD + 2];
-	size_t		 m, i, n;
+	uint32_t	 b[4 * (TRIAGE_READER_WORD + 1)];
+	size_t		 m, i, n, nb = 0;
 	uint32_t	 h;
 
 	if (wl > TRIAGE_READER_WORD)
@@ -325,15 +326,25 @@ triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc
 	memcpy(p + 1, w, wl);
 	p[wl + 1] = ' ';
 	m = wl + 2;
+	/*
+	 * The word's buckets first, each one's slot asked for ahead, then
+	 * added in the same order (the sums are floating point): a slot is
+	 * a likely cache miss, and this way they overlap.
+	 */
 	for (i = 0; i + 2 <= m; i++) {
 		h = TRIAGE_NORM_FNV0;
 		for (n = 1; n <= 5 && i + n <= m; n++) {
 			h ^= (unsigned char)p[i + n - 1];
 			h *= READER_FNVP;	/* triage_norm_fnv, a byte at a time */
-			if (n >= 2)
-				triage_reader_add(rd, rc, h & READER_MASK);
+			if (n >= 2) {
+				b[nb] = h & READER_MASK;
+				__builtin_prefetch(&rd->tab[
+				    triage_reader_mix(b[nb++]) & rd->mask]);
+			}
 		}
 	}
+	for (i = 0; i < nb; i++)
+		triage_reader_add(rd, rc, b[i]);
 }
 
 void
