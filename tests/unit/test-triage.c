@@ -5327,6 +5327,63 @@ test_eighteenth_classes(void **state)
 }
 
 /*
+ * The eighteenth session's outside review: messages the session's first
+ * rules read lower than its start did, wrongly.  Each holds its level.
+ */
+static void
+test_review18_holds(void **state)
+{
+	static const struct case_ c[] = {
+		/* conditional habits are reports, not plans */
+		{ "if i get up too fast i faint ill ring the gp", E },
+		{ "if i cough it brings up blood ill go to a&e", E },
+		{ "if i have a bath i feel faint and breathless, should i call the doctor", E },
+		{ "if i go for a walk i get breathless and chest pain do i call 999", E },
+		{ "if i have to ill call 999 chest pain and sob", E },
+		{ "if he gets up he gets chest pain and hes breathless, should we call an ambulance", E },
+		{ "will ring 999 if he gets any paler he collapsed in the kitchen", E },
+		{ "ill phone the gp if he doesnt perk up he fainted on the loo", E },
+		{ "ill call you if it doesnt settle coughed a bit of blood up", E },
+		{ "ok si, se desmayo mi marido, llamo al 911", E },
+		{ "entonces si me levanto de la cama me desmayo, voy al hospital", E },
+		{ "vale si tosi sangre voy a urgencias", E },
+		{ "bei meiner Mutter Blut gehustet, rufe ich den Notarzt", E },
+		{ "bei uns ist oma umgekippt ruf ich die 112", E },
+		{ "wenn ich huste kommt blut fahre ich ins krankenhaus", E },
+		{ "bei mir brustschmerzen und atemnot soll ich den notarzt rufen", E },
+		/* the chest with another body part is no gym */
+		{ "hes holding his chest and arm and sweating", U },	/* the reader: E */
+		{ "my chest and back hurt", U },
+		{ "a sharp pain hit my chest and now im breathless", E },
+		{ "chest press feeling and breathless", E },
+		{ "Schmerzen in der Brust Tag und Nacht", U },
+		{ "Schmerzen in Brust und R\u00fccken gemacht", U },
+		{ "hago esfuerzo pecho y me duele", U },
+		/* family members come round from a faint */
+		{ "my son came to after a few seconds on the floor", E },
+		{ "my daughter came round after about a minute", E },
+		{ "she came to again in the ambulance", E },
+		/* a story that happened to the writer too */
+		{ "watched a video about a woman who fainted like i did this morning", E },
+		{ "heard about a man who coughs up blood like me, started last night", E },
+		/* a colon that is no whole answer */
+		{ "coughed blood this morning: nah not loads", E },
+		{ "fainted: no warning at all", E },
+		{ "chest pain: none yesterday but today yes", U },
+		{ "Atemnot: nichts hilft", U },
+		{ "dolor en el pecho: nada me lo quita", U },
+		/* the mouth too */
+		{ "no puedo respirar por la nariz ni bien por la boca", E },
+		{ "hard to breathe through my nose, and through my mouth its not great either", U },	/* the reader: E */
+		/* ruled out: only the named condition */
+		{ "Atemnot Corona ausgeschlossen", U },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
  * A longer answer (up to 24 words) with a yes anywhere and what the chest
  * feels like, undenied, after a question about chest pain; not with a no,
  * a denial of the feeling, or "better".
@@ -6864,6 +6921,7 @@ main(void)
 		cmocka_unit_test(test_tune63_paraphrases),
 		cmocka_unit_test(test_eighteenth_classes),
 		cmocka_unit_test(test_long_yes_answers),
+		cmocka_unit_test(test_review18_holds),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
