@@ -1093,9 +1093,9 @@ triage_load_file(struct load *l, const char *path)
 			pr->across = strcmp(kw, "across") == 0;
 		} else
 			diag_error(l->d, path, line, "unknown statement '%s' "
-			    "(concept, topic, qualifier, cue, harmless, answer, activity, "
-			    "language, detect, family, lexicon, known, ending, glue, rule or "
-			    "across)", kw);
+			    "(concept, topic, qualifier, cue, harmless, answer, "
+			    "activity, language, detect, family, lexicon, known, "
+			    "ending, glue, rule or across)", kw);
 	}
 	free(exp);
 	triage_load_families_free(l);

@@ -28,7 +28,10 @@
  * glued together as those words ("calfpain", "heartattack").  Before any
  * typo correction, a word the lexicon does not know that ends in one of the
  * rules' endings reads as the word of the rules it makes ("airecito" is
- * aire: Spanish diminutives, triage_lexicon_ending).  Words the
+ * aire: Spanish diminutives, triage_lexicon_ending); one that is a glue
+ * word of the rules run into a target reads as the two words ("elpecho",
+ * triage_lexicon_glue), and single letters a space apart that spell a
+ * target as that word ("t e p").  Words the
  * lexicon lists as known (real words near a lexicon word or a stem or made
  * of targets, negation and other cue words) are never corrected, never
  * split, and nothing is corrected towards them.
