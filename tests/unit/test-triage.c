@@ -5222,9 +5222,12 @@ test_tune63_paraphrases(void **state)
 
 /*
  * Eighteenth session: breath said to be "justito" in Spanish; a symptom
- * "nearly gone" with no verb; an ache hedged as "kinda"; the chest as a gym
- * muscle group; the clinic's safety advice said back as a plan.  Each with
- * the cases that must stay high.
+ * "nearly gone" with no verb; an ache hedged as "kinda"; questions without
+ * a question mark; glued and spelled words.  Each with the cases that must
+ * stay high.  Plans said back ("I know to call 999 if I get chest pain"),
+ * colon checklists, gym chest days, visits that "came round" and stories
+ * were read lower for a while and taken out after two outside reviews found
+ * real red flags they hid: those cases keep the safe, higher level.
  */
 static void
 test_eighteenth_classes(void **state)
@@ -5242,15 +5245,15 @@ test_eighteenth_classes(void **state)
 		{ "calf kinda aches and it is getting worse", U },
 		{ "calf kinda aches, sharp pain when I walk", U },
 		{ "chest day at the gym, legs fine", R },
-		{ "hice pecho en el gym con poquito peso", R },
+		{ "hice pecho en el gym con poquito peso", U },
 		{ "heute Brusttag im Studio, Bein gut", R },
 		{ "did chest and triceps, now my chest hurts and I'm breathless", E },
 		{ "hice pecho y ahora me duele el pecho", U },
 		/* a plan, not a report */
-		{ "I know to call 999 if I get chest pain", A },
-		{ "noted, if I cough up blood I go to A&E", A },
-		{ "Ya s\u00e9 que si me falta el aire llamo al 911", A },
-		{ "verstanden, wenn ich Brustschmerzen bekomme, rufe ich die 112", A },
+		{ "I know to call 999 if I get chest pain", U },
+		{ "noted, if I cough up blood I go to A&E", E },
+		{ "Ya s\u00e9 que si me falta el aire llamo al 911", U },
+		{ "verstanden, wenn ich Brustschmerzen bekomme, rufe ich die 112", U },
 		/* the symptom is here, growing, or the "si" may be a yes */
 		{ "I'll call 999 if the chest pain gets worse", U },
 		{ "if I get any more breathless I will call 999", U },
@@ -5263,11 +5266,11 @@ test_eighteenth_classes(void **state)
 		{ "I'll ring 999 if I get breathless and chest pain, I have both", E },
 		{ "ya se que si me falta el aire y me duele el pecho llamo al 112, tengo las dos cosas", E },
 		{ "bei Atemnot rufe ich den Notruf, hab das grad", U },
-		{ "Hab gelesen dass man bei Atemnot mit Brustschmerz 112 anrufen soll. Gilt das f\u00fcr mich?", A },
+		{ "Hab gelesen dass man bei Atemnot mit Brustschmerz 112 anrufen soll. Gilt das f\u00fcr mich?", E },
 		/* visits are no coming round; a collapse in a book is a story */
-		{ "My son came round Saturday and we shifted the old wardrobe", R },
-		{ "the plumber finally came to sort the boiler", R },
-		{ "we're reading one about a woman who collapses on a mountain", R },
+		{ "My son came round Saturday and we shifted the old wardrobe", E },
+		{ "the plumber finally came to sort the boiler", E },
+		{ "we're reading one about a woman who collapses on a mountain", E },
 		{ "when I came to I was on the floor", E },
 		{ "she fainted and came round after a minute", E },
 		{ "worried about my husband who collapsed this morning", E },
@@ -5298,9 +5301,9 @@ test_eighteenth_classes(void **state)
 		/* never a real word that begins so */
 		{ "mi hermano est\u00e1 sudando, hace calor", R },
 		/* tune65: checklists with a colon, a blocked nose, a faint bruise */
-		{ "breathless: no. chest pain: none. leg: better", R },
-		{ "Luftnot: keine. Brustschmerz: keiner. Bein: besser.", R },
-		{ "falta de aire: no. dolor de pecho: nada", R },
+		{ "breathless: no. chest pain: none. leg: better", E },
+		{ "Luftnot: keine. Brustschmerz: keiner. Bein: besser.", E },
+		{ "falta de aire: no. dolor de pecho: nada", E },
 		{ "breathing: no air at all", E },
 		{ "can't breathe through my nose, cold is awful", R },
 		{ "can't breathe through my nose or mouth", E },
