@@ -86,6 +86,12 @@ struct lex_ending {
 	uint8_t		flen[LEX_MAX_FORMS];
 };
 
+/* A glue word (triage_lexicon_glue). */
+struct lex_glue {
+	uint32_t	off;		/* in the arena */
+	uint8_t		len;
+};
+
 struct lex_word {
 	uint32_t		off;	/* the word in the arena */
 	uint16_t		len;
@@ -113,9 +119,8 @@ struct triage_lexicon {
 	/* Longest suffix first once built. */
 	struct lex_ending *ending;
 	size_t		 nending;
-	/* Short words run into the next one (triage_lexicon_glue), in the arena. */
-	uint32_t	*glue;
-	uint8_t		*glen;
+	/* Short words run into the next one (triage_lexicon_glue). */
+	struct lex_glue	*glue;
 	size_t		 nglue;
 	int		 built;
 };
@@ -310,7 +315,6 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	free(lx->word);
 	free(lx->ending);
 	free(lx->glue);
-	free(lx->glen);
 	lex_map_free(&lx->exact);
 	lex_map_free(&lx->squeezed);
 	lex_map_free(&lx->deletes);
@@ -434,9 +438,8 @@ triage_lexicon_glue(struct triage_lexicon *lx, const char *word)
 	if ((n = lex_fold_letters(word, buf)) < 1 || n > LEX_MAX_GLUE_WORD)
 		return -1;
 	lx->glue = xreallocarray(lx->glue, lx->nglue + 1, sizeof *lx->glue);
-	lx->glen = xreallocarray(lx->glen, lx->nglue + 1, sizeof *lx->glen);
-	lx->glue[lx->nglue] = lex_store(lx, buf, (size_t)n);
-	lx->glen[lx->nglue++] = (uint8_t)n;
+	lx->glue[lx->nglue].off = lex_store(lx, buf, (size_t)n);
+	lx->glue[lx->nglue++].len = (uint8_t)n;
 	return 0;
 }
 
@@ -1017,6 +1020,9 @@ norm_dotted(const char *in, size_t len, size_t i, size_t *nletters)
 	return j - i;
 }
 
+static int32_t	lex_split_piece(const struct triage_lexicon *, const char *,
+		    size_t, int);
+
 /*
  * Length of a word spelled letter by letter at in[i] ("t e p", "s o b",
  * "d v t", as dictation and hurried thumbs give it): three single letters
@@ -1030,7 +1036,6 @@ norm_spaced(const struct triage_lexicon *lx, const char *in, size_t len,
     size_t i, char *joined, size_t *nletters)
 {
 	size_t	j = i, k = 0;
-	int32_t	x;
 
 	if (lx == NULL || !lx->built ||
 	    (i > 0 && (norm_is_alnum((unsigned char)in[i - 1]) ||
@@ -1052,8 +1057,7 @@ norm_spaced(const struct triage_lexicon *lx, const char *in, size_t len,
 	if (k < 3)
 		return 0;
 	joined[k] = '\0';
-	x = lex_map_find(&lx->exact, lx, joined, k, lex_hash(joined, k));
-	if (x == -1 || lx->word[lx->exact.node[x].val].kind != LEX_TARGET)
+	if (lex_split_piece(lx, joined, k, 0) == -1)
 		return 0;
 	*nletters = k;
 	return j - i;
@@ -1469,9 +1473,9 @@ lex_glued(const struct triage_lexicon *lx, const char *w, size_t n,
 	    !lex_unknown(lx, w, n))
 		return 0;
 	for (i = 0; i < lx->nglue; i++) {
-		g = lx->glen[i];
+		g = lx->glue[i].len;
 		if (g + LEX_MIN_GLUED > n ||
-		    memcmp(w, lx->arena + lx->glue[i], g) != 0 ||
+		    memcmp(w, lx->arena + lx->glue[i].off, g) != 0 ||
 		    lex_split_piece(lx, w + g, n - g, 0) == -1)
 			continue;
 		memcpy(out, w, g);
