@@ -5330,6 +5330,38 @@ test_eighteenth_classes(void **state)
 }
 
 /*
+ * Nineteenth session: pain that "hurts a bit more" is worse however mild the
+ * words around it; the climb that "winds" someone; the Spanish gerund of
+ * "doler"; a question word opening a later sentence with no question mark.
+ * With the cases that must stay as they are.
+ */
+static void
+test_nineteenth_classes(void **state)
+{
+	static const struct case_ c[] = {
+		{ "calf hurting a bit more today", U },
+		{ "leg hurts a bit more than it did, is that normal?", U },
+		{ "my leg doesn't hurt any more", R },
+		{ "no more pain in my leg", R },
+		{ "Mein Bein tut heut bissl mehr weh", U },
+		{ "die Wade tut heute etwas mehr weh als gestern", U },
+		{ "Bein tut nicht mehr weh", R },
+		{ "the stairs still wind me a bit, is that normal?", U },
+		{ "that hill winds him every time and his chest goes tight", E },
+		{ "the kids wind me up something rotten", R },
+		{ "me est\u00e1 doliendo la pierna un mont\u00f3n", U },
+		{ "necesito que alguien me llame, me est\u00e1 doliendo la pierna", U },
+		{ "Hi Sister, this is Mrs Okafor. Please what is the correct way to put on the compression stocking", A },
+		{ "Hallo, hier ist Frau Yilmaz. Wie zieht man den Kompressionsstrumpf richtig an", A },
+		{ "Hola, soy la se\u00f1ora P\u00e9rez. C\u00f3mo se pone bien la media de compresi\u00f3n", A },
+		{ "Mir geht es gut. Wie sch\u00f6n die Sonne scheint", R },
+	};
+
+	(void)state;
+	CHECK(c);
+}
+
+/*
  * The eighteenth session's outside review: messages the session's first
  * rules read lower than its start did, wrongly.  Each holds its level.
  */
@@ -6925,6 +6957,7 @@ main(void)
 		cmocka_unit_test(test_eighteenth_classes),
 		cmocka_unit_test(test_long_yes_answers),
 		cmocka_unit_test(test_review18_holds),
+		cmocka_unit_test(test_nineteenth_classes),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
