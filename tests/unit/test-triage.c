@@ -5355,6 +5355,12 @@ test_nineteenth_classes(void **state)
 		{ "Hallo, hier ist Frau Yilmaz. Wie zieht man den Kompressionsstrumpf richtig an", A },
 		{ "Hola, soy la se\u00f1ora P\u00e9rez. C\u00f3mo se pone bien la media de compresi\u00f3n", A },
 		{ "Mir geht es gut. Wie sch\u00f6n die Sonne scheint", R },
+		/* a climb broken off part way; "gassed" */
+		{ "I have to stop halfway up the stairs now", U },
+		{ "muss auf halber Treppe stehen bleiben", U },
+		{ "i get gassed going up the hill", U },
+		{ "im gassed up to go to the gym", R },
+		{ "my wife just collapsed in the hallway", E },
 	};
 
 	(void)state;
