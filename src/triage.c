@@ -1543,7 +1543,11 @@ triage_unsettled(const struct triage_result *res)
  * Keeps text in the state, to be read with the next message, when it
  * looks cut short: no full stop, question or exclamation mark at its end,
  * its last clause (after the last of those or a comma, semicolon or colon)
- * of one to TRIAGE_FRAGMENT_WORDS words, and short enough to keep.  The
+ * of one to TRIAGE_FRAGMENT_WORDS words, and short enough to keep; or,
+ * whole, when only the second reader placed it (the rules found a report
+ * of something they could not name, which the next message may name: "he's
+ * been sick twice" / "this time it was bright red"), less a closing full
+ * stop or exclamation mark so the two read as one sentence.  The
  * caller passes "" for a message that placed somewhere (triage_unsettled),
  * a denial or a "what if", and whether it fired the safety net (it named
  * the chest, the breath or blood).  Any earlier fragment is replaced: to
@@ -1553,7 +1557,7 @@ triage_unsettled(const struct triage_result *res)
 
 static void
 triage_state_fragment(struct triage_state *st, const char *text, int alarm,
-    int64_t now)
+    int whole, int64_t now)
 {
 	size_t	len = strlen(text), i;
 	int	words = 0, in = 0;
@@ -1563,8 +1567,17 @@ triage_state_fragment(struct triage_state *st, const char *text, int alarm,
 	st->prev[0] = '\0';
 	while (len > 0 && isspace((unsigned char)text[len - 1]))
 		len--;
-	if (len == 0 || len >= sizeof st->prev ||
-	    strchr(".!?", text[len - 1]) != NULL)
+	if (whole) {
+		/* Its own full stop would end the sentence the next one goes on. */
+		while (len > 0 && strchr(".! ", text[len - 1]) != NULL)
+			len--;
+		if (len > 0 && len < sizeof st->prev)
+			goto keep;
+		return;
+	}
+	if (len == 0 || len >= sizeof st->prev)
+		return;
+	if (strchr(".!?", text[len - 1]) != NULL)
 		return;
 	for (i = len; i > 0; i--) {
 		unsigned char c = (unsigned char)text[i - 1];
@@ -1580,6 +1593,7 @@ triage_state_fragment(struct triage_state *st, const char *text, int alarm,
 	}
 	if (words == 0 || words > TRIAGE_FRAGMENT_WORDS)
 		return;
+keep:
 	memcpy(st->prev, text, len);
 	st->prev[len] = '\0';
 	st->prev_at = now;
@@ -1657,7 +1671,9 @@ triage_step(const struct triage_rules *tr, struct triage_state *st,
 	triage_state_commit(tr, st, now, res, &rd);
 	triage_state_fragment(st, triage_unsettled(res) && rd.denied == 0 &&
 	    rd.hypo == 0 ? keep : "",
-	    alarm || triage_result_has_rule(res, "unsure_alarm"), now);
+	    alarm || triage_result_has_rule(res, "unsure_alarm"),
+	    triage_result_has_rule(res, "reader_urgent") ||
+	    triage_result_has_rule(res, "reader_emergency"), now);
 	free(joined);
 	if (rd.asked >= 0)
 		res->question = tr->concepts[rd.asked].id;

@@ -35,7 +35,7 @@ enum triage_level {
 #define TRIAGE_MAX_CONCEPTS	64	/* symptoms, topics and built-ins */
 #define TRIAGE_WINDOW		(24 * 60 * 60)	/* an episode, in seconds */
 #define TRIAGE_RULES_SIZE	256
-#define TRIAGE_PREV_SIZE	96	/* a message cut short, kept */
+#define TRIAGE_PREV_SIZE	161	/* a message kept to join, NUL included */
 #define TRIAGE_JOIN_WINDOW	180	/* seconds to its continuation */
 
 enum triage_answer {
@@ -66,8 +66,10 @@ struct triage_state {
 	int			declined;
 	/*
 	 * The last message when it looked cut short (a clause of a few words
-	 * with no full stop: "my chest", "ich kann nicht"), so that the next
-	 * one, within TRIAGE_JOIN_WINDOW, is also read joined to it.
+	 * with no full stop: "my chest", "ich kann nicht"), or when only the
+	 * second reader placed it ("he's been sick twice this morning.", kept
+	 * whole, less its full stop), so that the next one, within
+	 * TRIAGE_JOIN_WINDOW, is also read joined to it.
 	 */
 	int64_t			prev_at;	/* 0: none */
 	int			prev_alarm;	/* it fired unsure_alarm */

@@ -5505,6 +5505,44 @@ test_fragment_chain(void **state)
 }
 
 /*
+ * A whole message only the second reader placed is read joined to the next
+ * ("he's been sick twice this morning." "this time it was bright red"),
+ * its full stop dropped; one the rules placed is not.  With the reader,
+ * which these tests otherwise leave out.
+ */
+static void
+test_reader_message_joined(void **state)
+{
+	static const struct {
+		const char *m[2];
+		enum triage_level want;
+	} c[] = {
+		{ { "my husband has been sick twice this morning.", "this time it was bright red" }, TRIAGE_EMERGENCY },
+		{ { "my husband has been sick twice this morning", "it was bright red this time" }, TRIAGE_EMERGENCY },
+		{ { "vomit\u00e9 dos veces", "esta vez sali\u00f3 rojo" }, TRIAGE_EMERGENCY },
+		/* placed by the rules: whole, no continuation */
+		{ { "walked 20 minutes today, legs fine.", "this time it was bright red" }, TRIAGE_ROUTINE },
+	};
+	struct triage_state st;
+	struct triage_result res;
+	size_t i, k;
+
+	(void)state;
+	rules->reader = reader;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		for (k = 0; k < 2; k++)
+			triage_step(rules, &st, c[i].m[k], 1000 + 60 * (int64_t)k,
+			    &res);
+		if (res.level != c[i].want)
+			fail_msg("\"%s\" \"%s\": %s, want %s", c[i].m[0],
+			    c[i].m[1], triage_level_name(res.level),
+			    triage_level_name(c[i].want));
+	}
+	rules->reader = NULL;
+}
+
+/*
  * tune47 (es): heavy or endless periods on blood thinners in everyday words,
  * coughing blood in a learner's or a dictation's spelling, calf pain that
  * grows day by day or makes one stop; "una duda: si ..." is a what-if.
@@ -6964,6 +7002,7 @@ main(void)
 		cmocka_unit_test(test_long_yes_answers),
 		cmocka_unit_test(test_review18_holds),
 		cmocka_unit_test(test_nineteenth_classes),
+		cmocka_unit_test(test_reader_message_joined),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
