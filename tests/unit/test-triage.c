@@ -5361,6 +5361,16 @@ test_nineteenth_classes(void **state)
 		{ "i get gassed going up the hill", U },
 		{ "im gassed up to go to the gym", R },
 		{ "my wife just collapsed in the hallway", E },
+		/* an outside red team's misses */
+		{ "hechle und hab ein stechen im brustkorb", E },
+		{ "ich hechle seit einer stunde", U },
+		{ "der Hund hechelt in der Hitze", R },
+		{ "no doy con el aire, y el pecho me duele como si me pisaran", E },
+		{ "me vine abajo de golpe y no me acuerdo de nada", E },
+		{ "mi pap\u00e1 se vino abajo cuando muri\u00f3 mi mam\u00e1", R },
+		{ "another clot, this time in my lung", E },
+		{ "tengo el pecho como atenazado y me falta el aire", E },
+		{ "my breathings gone all shallow", U },
 	};
 
 	(void)state;
