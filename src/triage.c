@@ -685,6 +685,30 @@ triage_scan_neg_reaches(struct scan *sc, const struct span *q,
 	return 1;
 }
 
+/*
+ * 1 if a postneg cue ("has gone", "ist weg", "ya se fue") is up to
+ * POSTNEG_WINDOW words after x in its clause, with no postend cue between:
+ * in "chest pain and the swelling has gone" the swelling has gone, not
+ * the chest pain.
+ */
+static int
+triage_scan_postneg(struct scan *sc, const struct span *x)
+{
+	const struct spans	*c = triage_scan_cue(sc, CUE_POSTNEG);
+	const struct spans	*end = triage_scan_cue(sc, CUE_POSTEND);
+	int			 i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct span *q = &c->v[i];
+
+		if (q->s >= x->e && !triage_scan_bounded(sc, x->e, q->s) &&
+		    triage_scan_words(sc, x->e, q->s) <= POSTNEG_WINDOW &&
+		    !triage_starts_in(end, x->e, q->s))
+			return 1;
+	}
+	return 0;
+}
+
 static int	triage_scan_ends_sentence(const struct scan *, size_t, size_t);
 static int	triage_scan_later_sentence(const struct scan *,
 		    const struct spans *, const struct span *);
@@ -728,8 +752,7 @@ triage_scan_read(struct scan *sc, const struct triage_set *ts,
 			nneg++;
 	if (nneg > 0)
 		return READ_NEGATED;
-	if (triage_scan_near(sc, CUE_POSTNEG, x, 0, 1, POSTNEG_WINDOW) &&
-	    !relapse)
+	if (triage_scan_postneg(sc, x) && !relapse)
 		return READ_NEGATED;
 	if (triage_scan_near(sc, CUE_HISTORY, x, 1, 1, HIST_WINDOW) &&
 	    !relapse &&

@@ -46,6 +46,8 @@ enum triage_cue {
 				   undoes a "what if" (not a denial or history) */
 	CUE_DISJUNCT,		/* "or", "o", "ni", "oder": a negation reaches
 				   along a list ("no chest pain or ... or blood") */
+	CUE_POSTEND,		/* a new noun phrase joined on ("and the
+				   swelling"): a later postneg is its own */
 	CUE_COUNT
 };
 

@@ -88,6 +88,7 @@ static const char *cue_names[CUE_COUNT] = {
 	[CUE_NEGEND] = "negend",
 	[CUE_REPORT] = "report",
 	[CUE_DISJUNCT] = "disjunct",
+	[CUE_POSTEND] = "postend",
 };
 
 static const struct {
@@ -335,7 +336,7 @@ triage_load_cue(struct load *l, char *rest, const char *path, unsigned line)
 	if (k == CUE_COUNT) {
 		diag_error(l->d, path, line, "unknown cue kind '%s' (negation, "
 		    "pseudo, hedge, termination, postneg, history, recurrence, "
-		    "conditional, hypothetical, question, subject, relapse, current, negend, report or disjunct)",
+		    "conditional, hypothetical, question, subject, relapse, current, negend, report, disjunct or postend)",
 		    kind);
 		return;
 	}
@@ -908,7 +909,7 @@ triage_load_words(struct load *l, const char *pat, enum triage_lex_kind kind,
  * level (negation, postneg, history, hypothetical, conditional, disjunct: a
  * typo must never be read as a denial); plain words for the cues that can
  * only keep or raise one (pseudo, hedge, termination, negend, subject,
- * current, recurrence, relapse, report, question), which often hold symptom words ("can't
+ * current, recurrence, relapse, report, question, postend), which often hold symptom words ("can't
  * get my breath", negend's "dolor"), so that those stay typo targets.
  */
 static enum triage_lex_kind

@@ -204,12 +204,15 @@ floor "$C/es-tune62a.tsv" 99.9 99.9 0
 floor "$C/es-tune62b.tsv" 89.9 78.3 1
 floor "$C/en-tune63.tsv" 95.1 92.6 2
 floor "$C/es-tune63.tsv" 99.9 91.9 0
-floor "$C/de-tune63.tsv" 99.9 92.9 1
+floor "$C/de-tune63.tsv" 99.9 93.5 0
 floor "$C/en-tune64.tsv" 99.9 92.0 0
 floor "$C/es-tune64.tsv" 99.9 96.0 0
 floor "$C/de-tune64.tsv" 99.9 94.1 0
-floor "$C/en-tune65.tsv" 97.7 91.2 3
+floor "$C/en-tune65.tsv" 99.9 91.8 2
 floor "$C/es-tune65.tsv" 99.9 94.8 0
 floor "$C/de-tune65.tsv" 99.9 92.8 1
+floor "$C/en-tune66.tsv" 99.9 98.7 0
+floor "$C/es-tune66.tsv" 99.9 96.6 0
+floor "$C/de-tune66.tsv" 99.9 89.2 0
 
 finish

@@ -5371,6 +5371,20 @@ test_nineteenth_classes(void **state)
 		{ "another clot, this time in my lung", E },
 		{ "tengo el pecho como atenazado y me falta el aire", E },
 		{ "my breathings gone all shallow", U },
+		/* a postneg after a new noun phrase is its own (postend) */
+		{ "dolor de pecho y la hinchazon ya se fue", U },
+		{ "Brustschmerzen und die Schwellung ist weg", U },
+		{ "chest pain and the swelling has gone", U },
+		{ "me falta el aire y la hinchaz\u00f3n se fue", U },
+		{ "chest pain and breathlessness have gone", R },
+		{ "the chest pain I had last week has gone", R },
+		/* de-tune66 */
+		{ "beim Treppensteigen meldet sich die Wade ein bisschen", A },
+		{ "Rufen Sie mich bitte an wegen dem Flug nach Teneriffa, hab da noch Fragen", A },
+		{ "musste sich auf die Mauer setzen und hat gepumpt wie ein Maik\u00e4fer", U },
+		{ "Opa st\u00fctzt sich auf die Knie und pumpt nur noch. Sprechen geht kaum", E },
+		{ "die Puste reicht grad so bis zum Gartentor", U },
+		{ "I ben heit beim Schaffa em Garta zammagklappt", E },
 	};
 
 	(void)state;
