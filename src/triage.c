@@ -309,21 +309,50 @@ triage_scan_all(struct scan *sc, const struct triage_set *ts, size_t from,
 	}
 }
 
-/* 1 if a set matches the message as sent (topics, answers). */
+/* 1 if a set matches the message as sent from off on (topics, answers). */
 static int
-triage_scan_any(struct scan *sc, const struct triage_set *ts)
+triage_scan_any_from(struct scan *sc, const struct triage_set *ts, size_t off,
+    struct span *mp)
 {
 	struct search	se;
 	struct span	m;
 	int		rc;
 
-	triage_set_begin(sc, &se, ts, sc->hit, sc->text, sc->len, 0);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->text + off, sc->len - off,
+	    0);
 	rc = triage_set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
 		sc->errors++;
+	if (mp != NULL)
+		*mp = m;
 	return 1;
+}
+
+static int
+triage_scan_any(struct scan *sc, const struct triage_set *ts)
+{
+	return triage_scan_any_from(sc, ts, 0, NULL);
+}
+
+/*
+ * 1 if an answer set matches the message, or what follows the relay that
+ * opens it ("asked him, he says yeah a bit", "sie sagt ja, ein bisschen"):
+ * a carer passing on the patient's answer.  The relay's patterns anchor at
+ * the start; its match must end before the message does.
+ */
+static int
+triage_scan_answer(struct scan *sc, const struct triage_set *ts)
+{
+	struct span	m;
+
+	if (triage_scan_any(sc, ts))
+		return 1;
+	if (!triage_scan_any_from(sc, &sc->tr->relay, 0, &m) || m.s != 0 ||
+	    m.e >= sc->len)
+		return 0;
+	return triage_scan_any_from(sc, ts, m.e, NULL);
 }
 
 static int
@@ -1331,10 +1360,10 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 
 	/* The answer to a pending question: YES adds what was asked about. */
 	if (st->question >= 0 && !st->declined) {
-		if (triage_scan_any(&sc, &tr->yes) ||
-		    triage_scan_any(&sc, &tr->late))
+		if (triage_scan_answer(&sc, &tr->yes) ||
+		    triage_scan_answer(&sc, &tr->late))
 			res->answer = TRIAGE_ANSWER_YES;
-		else if (triage_scan_any(&sc, &tr->no))
+		else if (triage_scan_answer(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
 	} else if (st->question >= 0) {
 		/*
@@ -1345,13 +1374,15 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		 * an activity report.
 		 */
 		if (denied == 0 && !res->activity.present &&
-		    triage_scan_any(&sc, &tr->late)) {
+		    triage_scan_answer(&sc, &tr->late)) {
 			res->answer = TRIAGE_ANSWER_YES;
 			triage_result_add_rule(res, "late_yes");
 		}
 	}
 	if (res->answer == TRIAGE_ANSWER_YES)
 		msg |= UINT64_C(1) << st->question;
+	else if (res->answer == TRIAGE_ANSWER_NO)
+		msg |= UINT64_C(1) << TRIAGE_ANSWER_NO_C;
 
 	all = msg | remembered;
 	/* The rules; the fallback ones only below a red flag. */

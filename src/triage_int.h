@@ -25,7 +25,9 @@
 /* The second reader (triage_reader.h) reads an emergency, or urgent. */
 #define TRIAGE_READER_EMERGENCY	2
 #define TRIAGE_READER_URGENT	3
-#define TRIAGE_BUILTINS		4
+/* The message answers NO to the follow-up question ("nein", "she says no"). */
+#define TRIAGE_ANSWER_NO_C	4
+#define TRIAGE_BUILTINS		5
 
 enum triage_cue {
 	CUE_NEGATION,		/* "no", "not", "never", "without", "keine" */
@@ -177,6 +179,8 @@ struct triage_rules {
 	struct triage_set	 harmless;
 	struct triage_set	 yes, no;
 	struct triage_set	 late;		/* YES still, after a NO */
+	struct triage_set	 relay;		/* "asked him, he says": the answers
+					   are tried on what follows it too */
 	struct triage_activity_re *activity;
 	int			 nactivity;
 	struct triage_lang	 langs[TRIAGE_MAX_LANGS];

@@ -1152,6 +1152,7 @@ lit_sets(struct triage_rules *tr, struct triage_set **v)
 	v[n++] = &tr->yes;
 	v[n++] = &tr->no;
 	v[n++] = &tr->late;
+	v[n++] = &tr->relay;
 	for (k = 0; k < tr->nlangs; k++)
 		v[n++] = &tr->langs[k].detect;
 	return n;
@@ -1171,7 +1172,7 @@ lit_key(const struct triage_line *ln)
 void
 triage_lit_index(struct triage_rules *tr)
 {
-	struct triage_set	*v[TRIAGE_MAX_CONCEPTS + CUE_COUNT + 4 +
+	struct triage_set	*v[TRIAGE_MAX_CONCEPTS + CUE_COUNT + 5 +
 				    TRIAGE_MAX_LANGS];
 	const struct triage_line *ln;
 	size_t			 nbit, b;

@@ -58,6 +58,7 @@ struct load {
 	struct evbuffer		*concept_src[TRIAGE_MAX_CONCEPTS];
 	struct evbuffer		*cue_src[CUE_COUNT];
 	struct evbuffer		*harmless_src, *yes_src, *no_src, *late_src;
+	struct evbuffer		*relay_src;
 	struct evbuffer		*detect_src[TRIAGE_MAX_LANGS];
 	int			 lang;		/* current file's language; -1 none */
 	struct load_family	*family;	/* this file's word families */
@@ -359,9 +360,12 @@ triage_load_answer(struct load *l, char *rest, const char *path, unsigned line)
 	else if (which != NULL && strcmp(which, "late") == 0)
 		triage_load_add(l, &l->tr->late, &l->late_src,
 		    triage_load_rest(rest), "answer late", path, line);
+	else if (which != NULL && strcmp(which, "relay") == 0)
+		triage_load_add(l, &l->tr->relay, &l->relay_src,
+		    triage_load_rest(rest), "answer relay", path, line);
 	else
 		diag_error(l->d, path, line,
-		    "expected: answer yes|no|late PATTERN");
+		    "expected: answer yes|no|late|relay PATTERN");
 }
 
 static void
@@ -1243,6 +1247,7 @@ triage_rules_load(const char *dir, struct diag *d)
 	tr->concepts[TRIAGE_ACTIVITY].id = xstrdup("activity");
 	tr->concepts[TRIAGE_READER_EMERGENCY].id = xstrdup("reader_emergency");
 	tr->concepts[TRIAGE_READER_URGENT].id = xstrdup("reader_urgent");
+	tr->concepts[TRIAGE_ANSWER_NO_C].id = xstrdup("answer_no");
 	tr->nconcepts = TRIAGE_BUILTINS;
 
 	names = triage_load_list(dir, &n, d);
@@ -1273,6 +1278,7 @@ triage_rules_load(const char *dir, struct diag *d)
 	triage_load_finish(&l, &tr->yes, l.yes_src, dir);
 	triage_load_finish(&l, &tr->no, l.no_src, dir);
 	triage_load_finish(&l, &tr->late, l.late_src, dir);
+	triage_load_finish(&l, &tr->relay, l.relay_src, dir);
 	for (k = 0; k < tr->nlangs; k++)
 		triage_load_finish(&l, &tr->langs[k].detect, l.detect_src[k],
 		    dir);
@@ -1316,6 +1322,7 @@ triage_rules_free(struct triage_rules *tr)
 	triage_load_set_free(&tr->yes);
 	triage_load_set_free(&tr->no);
 	triage_load_set_free(&tr->late);
+	triage_load_set_free(&tr->relay);
 	for (i = 0; i < tr->nactivity; i++) {
 		pcre2_code_free(tr->activity[i].line.re);
 		pcre2_code_free(tr->activity[i].line.ascii);

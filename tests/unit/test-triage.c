@@ -5567,6 +5567,44 @@ test_reader_message_joined(void **state)
 }
 
 /*
+ * A carer passes the answer on (answer relay): "asked him, he says yeah a
+ * bit" after a breathless message is a YES, an emergency; "Sie sagt nein"
+ * after the chest was asked about is a NO, and the chest it names is no
+ * new report (answer_no).
+ */
+static void
+test_relayed_answers(void **state)
+{
+	static const struct {
+		const char *m[2];
+		enum triage_level want;
+	} c[] = {
+		{ { "my mum is breathless today", "asked him, he says yeah a bit" }, TRIAGE_EMERGENCY },
+		{ { "my mum is breathless today", "I asked her about her chest - she said yes" }, TRIAGE_EMERGENCY },
+		{ { "meine Mutter ist seit heute kurzatmig", "Ich hab sie gefragt, sie sagt ja, ein bisschen" }, TRIAGE_EMERGENCY },
+		{ { "mi mam\u00e1 est\u00e1 con falta de aire hoy", "le pregunt\u00e9 y dice que s\u00ed, un poquito" }, TRIAGE_EMERGENCY },
+		{ { "meine Mutter ist seit heute kurzatmig", "Ich hab sie wegen der Brust gefragt. Sie sagt nein." }, TRIAGE_URGENT },
+		{ { "my mum is breathless today", "asked her about her chest, she says no" }, TRIAGE_URGENT },
+		{ { "mi mam\u00e1 est\u00e1 con falta de aire hoy", "le pregunt\u00e9 por el pecho y dice que no" }, TRIAGE_URGENT },
+	};
+	struct triage_state st;
+	struct triage_result res;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		for (k = 0; k < 2; k++)
+			triage_step(rules, &st, c[i].m[k], 1000 + 60 * (int64_t)k,
+			    &res);
+		if (res.level != c[i].want)
+			fail_msg("\"%s\" \"%s\": %s, want %s", c[i].m[0],
+			    c[i].m[1], triage_level_name(res.level),
+			    triage_level_name(c[i].want));
+	}
+}
+
+/*
  * tune47 (es): heavy or endless periods on blood thinners in everyday words,
  * coughing blood in a learner's or a dictation's spelling, calf pain that
  * grows day by day or makes one stop; "una duda: si ..." is a what-if.
@@ -7027,6 +7065,7 @@ main(void)
 		cmocka_unit_test(test_review18_holds),
 		cmocka_unit_test(test_nineteenth_classes),
 		cmocka_unit_test(test_reader_message_joined),
+		cmocka_unit_test(test_relayed_answers),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
