@@ -309,17 +309,19 @@ triage_scan_all(struct scan *sc, const struct triage_set *ts, size_t from,
 	}
 }
 
-/* 1 if a set matches the message as sent from off on (topics, answers). */
+/*
+ * 1 if a set matches the message as sent in [off, end) (topics, answers),
+ * the match in *mp relative to off.
+ */
 static int
-triage_scan_any_from(struct scan *sc, const struct triage_set *ts, size_t off,
-    struct span *mp)
+triage_scan_any_in(struct scan *sc, const struct triage_set *ts, size_t off,
+    size_t end, struct span *mp)
 {
 	struct search	se;
 	struct span	m;
 	int		rc;
 
-	triage_set_begin(sc, &se, ts, sc->hit, sc->text + off, sc->len - off,
-	    0);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->text + off, end - off, 0);
 	rc = triage_set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
@@ -333,26 +335,82 @@ triage_scan_any_from(struct scan *sc, const struct triage_set *ts, size_t off,
 static int
 triage_scan_any(struct scan *sc, const struct triage_set *ts)
 {
-	return triage_scan_any_from(sc, ts, 0, NULL);
+	return triage_scan_any_in(sc, ts, 0, sc->len, NULL);
 }
 
 /*
- * 1 if an answer set matches the message, or what follows the relay that
- * opens it ("asked him, he says yeah a bit", "sie sagt ja, ein bisschen"):
- * a carer passing on the patient's answer.  The relay's patterns anchor at
- * the start; its match must end before the message does.
+ * 1 if an answer set matches the message from off on, or what follows the
+ * opening there that a relay pattern matches: a carer passing on the
+ * patient's answer ("asked him, he says yeah a bit", "sie sagt ja, ein
+ * bisschen") or a hedge before it ("hard to say, it's more of a heaviness").
+ * The relay's patterns anchor at the start; its match must leave something.
  */
 static int
-triage_scan_answer(struct scan *sc, const struct triage_set *ts)
+triage_scan_answer_at(struct scan *sc, const struct triage_set *ts,
+    size_t off)
 {
 	struct span	m;
 
-	if (triage_scan_any(sc, ts))
+	if (triage_scan_any_in(sc, ts, off, sc->len, NULL))
 		return 1;
-	if (!triage_scan_any_from(sc, &sc->tr->relay, 0, &m) || m.s != 0 ||
-	    m.e >= sc->len)
+	if (!triage_scan_any_in(sc, &sc->tr->relay, off, sc->len, &m) ||
+	    m.s != 0 || off + m.e >= sc->len)
 		return 0;
-	return triage_scan_any_from(sc, ts, m.e, NULL);
+	return triage_scan_any_in(sc, ts, off + m.e, sc->len, NULL);
+}
+
+/*
+ * The offset of the next sentence's start after 'at' in the message as
+ * sent: past a '.', '!', '?', ':' or ';' or an emoji (a four-byte UTF-8
+ * character) and the spaces after it; len if none.
+ */
+static size_t
+triage_scan_next_sentence(const struct scan *sc, size_t at)
+{
+	const unsigned char	*t = (const unsigned char *)sc->text;
+	size_t			 i;
+
+	for (i = at; i < sc->len; i++) {
+		if (strchr(".!?:;", t[i]) != NULL && t[i] != '\0')
+			break;
+		if (t[i] >= 0xf0 && t[i] <= 0xf4) {
+			i += 3;
+			break;
+		}
+	}
+	if (i >= sc->len)
+		return sc->len;
+	for (i++; i < sc->len && (strchr(".!?:; ", t[i]) != NULL ||
+	    t[i] == '\t') && t[i] != '\0'; i++)
+		;
+	return i;
+}
+
+#define ANSWER_SENTENCES	8	/* sentence starts an answer is tried at */
+
+/*
+ * 1 if the message answers with a set at its start.  With 'later', for the
+ * YES sets, which can only raise a level: also from the start of a later
+ * sentence on ("sorry, was hanging the washing out. yes, some pressure",
+ * "Zu Ihrer Frage: ja, so ein Druck").  Never a clause cut short of the
+ * message's end: "no sé, creo que no" is no "no sé".
+ */
+static int
+triage_scan_answer(struct scan *sc, const struct triage_set *ts, int later)
+{
+	size_t	off = 0;
+	int	n;
+
+	for (n = 0; n < ANSWER_SENTENCES; n++) {
+		if (triage_scan_answer_at(sc, ts, off))
+			return 1;
+		if (!later)
+			break;
+		off = triage_scan_next_sentence(sc, off);
+		if (off >= sc->len)
+			break;
+	}
+	return 0;
 }
 
 static int
@@ -1360,10 +1418,10 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 
 	/* The answer to a pending question: YES adds what was asked about. */
 	if (st->question >= 0 && !st->declined) {
-		if (triage_scan_answer(&sc, &tr->yes) ||
-		    triage_scan_answer(&sc, &tr->late))
+		if (triage_scan_answer(&sc, &tr->yes, 1) ||
+		    triage_scan_answer(&sc, &tr->late, 1))
 			res->answer = TRIAGE_ANSWER_YES;
-		else if (triage_scan_answer(&sc, &tr->no))
+		else if (triage_scan_answer(&sc, &tr->no, 0))
 			res->answer = TRIAGE_ANSWER_NO;
 	} else if (st->question >= 0) {
 		/*
@@ -1374,7 +1432,7 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		 * an activity report.
 		 */
 		if (denied == 0 && !res->activity.present &&
-		    triage_scan_answer(&sc, &tr->late)) {
+		    triage_scan_answer(&sc, &tr->late, 1)) {
 			res->answer = TRIAGE_ANSWER_YES;
 			triage_result_add_rule(res, "late_yes");
 		}

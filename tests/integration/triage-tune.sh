@@ -144,7 +144,7 @@ floor "$C/de-tune37.tsv" 99.9 99.9 0
 floor "$C/en-tune38.tsv" 99.9 99.9 0
 floor "$C/es-tune38.tsv" 99.9 99.9 0
 floor "$C/de-tune38.tsv" 99.9 99.9 0
-floor "$C/de-tune39.tsv" 99.9 98.4 0
+floor "$C/de-tune39.tsv" 99.9 97.7 0
 floor "$C/en-tune40.tsv" 99.9 99.9 0
 floor "$C/es-tune40.tsv" 99.9 99.9 0
 floor "$C/de-tune40.tsv" 99.9 99.9 0
@@ -214,5 +214,8 @@ floor "$C/de-tune65.tsv" 99.9 92.8 1
 floor "$C/en-tune66.tsv" 99.9 98.7 0
 floor "$C/es-tune66.tsv" 99.9 96.6 0
 floor "$C/de-tune66.tsv" 99.9 89.9 0
+floor "$C/en-tune67.tsv" 99.9 94.6 2
+floor "$C/es-tune67.tsv" 99.9 94.0 0
+floor "$C/de-tune67.tsv" 99.9 96.6 0
 
 finish

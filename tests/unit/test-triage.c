@@ -5385,6 +5385,8 @@ test_nineteenth_classes(void **state)
 		{ "Opa st\u00fctzt sich auf die Knie und pumpt nur noch. Sprechen geht kaum", E },
 		{ "die Puste reicht grad so bis zum Gartentor", U },
 		{ "I ben heit beim Schaffa em Garta zammagklappt", E },
+		{ "Moin, hab heut beim Deichspaziergang ordentlich gepustet, mehr als sonst", U },
+		{ "ow far shud i b walkin now its been 5 wks", A },
 	};
 
 	(void)state;
@@ -5586,6 +5588,16 @@ test_relayed_answers(void **state)
 		{ { "meine Mutter ist seit heute kurzatmig", "Ich hab sie wegen der Brust gefragt. Sie sagt nein." }, TRIAGE_URGENT },
 		{ { "my mum is breathless today", "asked her about her chest, she says no" }, TRIAGE_URGENT },
 		{ { "mi mam\u00e1 est\u00e1 con falta de aire hoy", "le pregunt\u00e9 por el pecho y dice que no" }, TRIAGE_URGENT },
+		/* a hedge before the answer, the answer in a later sentence or
+		 * the first clause; a question repeated is no answer */
+		{ { "I get breathless walking today", "well now you ask, maybe a little bit when I walk to the kitchen" }, TRIAGE_EMERGENCY },
+		{ { "I think I'm a bit short of breath", "hard to say, it's more of a heaviness than a pain" }, TRIAGE_EMERGENCY },
+		{ { "bit short of breath when I lie flat", "only a tiny bit, nothing worth bothering you about really" }, TRIAGE_EMERGENCY },
+		{ { "Bin seit heute kurzatmig", "Entschuldigung, der Nachbar war da. Zu Ihrer Frage: ja, so ein Druck ist da manchmal" }, TRIAGE_EMERGENCY },
+		{ { "me falta el aire desde la ma\u00f1ana", "perdona q no contest\u00e9 antes, estaba tendiendo la ropa. pues s\u00ed, algo de presi\u00f3n s\u00ed tengo" }, TRIAGE_EMERGENCY },
+		{ { "Mei Ma kriegt a bissle schlecht Luft", "I han en gfrogt, er moint ja, a weng" }, TRIAGE_EMERGENCY },
+		{ { "Breathing's been a bit laboured since I got up", "yes" }, TRIAGE_EMERGENCY },
+		{ { "camine 2 cuadras y me tuve q sentar x el ahogo", "q si me duele? no, el pecho no, nomas el ahogo" }, TRIAGE_URGENT },
 	};
 	struct triage_state st;
 	struct triage_result res;
