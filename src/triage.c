@@ -373,7 +373,7 @@ triage_scan_next_sentence(const struct scan *sc, size_t at)
 	for (i = at; i < sc->len; i++) {
 		if (strchr(".!?:;", t[i]) != NULL && t[i] != '\0')
 			break;
-		if (t[i] >= 0xf0 && t[i] <= 0xf4) {
+		if (t[i] >= 0xf0 && t[i] <= 0xf4) {	/* an emoji */
 			i += 3;
 			break;
 		}
@@ -389,11 +389,10 @@ triage_scan_next_sentence(const struct scan *sc, size_t at)
 #define ANSWER_SENTENCES	8	/* sentence starts an answer is tried at */
 
 /*
- * 1 if the message answers with a set at its start.  With 'later', for the
- * YES sets, which can only raise a level: also from the start of a later
- * sentence on ("sorry, was hanging the washing out. yes, some pressure",
- * "Zu Ihrer Frage: ja, so ein Druck").  Never a clause cut short of the
- * message's end: "no sé, creo que no" is no "no sé".
+ * 1 if the message answers with a set at its start; with 'later', from the
+ * start of a later sentence on instead ("sorry, was hanging the washing
+ * out. yes, some pressure", "Zu Ihrer Frage: ja, so ein Druck").  Never a
+ * clause cut short of the message's end: "no sé, creo que no" is no "no sé".
  */
 static int
 triage_scan_answer(struct scan *sc, const struct triage_set *ts, int later)
@@ -401,14 +400,14 @@ triage_scan_answer(struct scan *sc, const struct triage_set *ts, int later)
 	size_t	off = 0;
 	int	n;
 
+	if (!later)
+		return triage_scan_answer_at(sc, ts, 0);
 	for (n = 0; n < ANSWER_SENTENCES; n++) {
-		if (triage_scan_answer_at(sc, ts, off))
-			return 1;
-		if (!later)
-			break;
 		off = triage_scan_next_sentence(sc, off);
 		if (off >= sc->len)
 			break;
+		if (triage_scan_answer_at(sc, ts, off))
+			return 1;
 	}
 	return 0;
 }
@@ -1416,13 +1415,24 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 	if (res->activity.present)
 		msg |= UINT64_C(1) << TRIAGE_ACTIVITY;
 
-	/* The answer to a pending question: YES adds what was asked about. */
+	/*
+	 * The answer to a pending question: YES adds what was asked about.
+	 * A YES may follow a relay or a hedge ("asked him, he says yeah a
+	 * bit"), or come after something else, from a later sentence on,
+	 * unless the message begins with a NO or denies anything ("No chest
+	 * pain. Yes I know to call 999").  A NO is read as sent: a relayed or
+	 * hedged one ("she says no", "hard to say, no") leaves the question
+	 * open, so that a YES after it still counts.
+	 */
 	if (st->question >= 0 && !st->declined) {
-		if (triage_scan_answer(&sc, &tr->yes, 1) ||
-		    triage_scan_answer(&sc, &tr->late, 1))
+		if (triage_scan_answer(&sc, &tr->yes, 0) ||
+		    triage_scan_answer(&sc, &tr->late, 0))
 			res->answer = TRIAGE_ANSWER_YES;
-		else if (triage_scan_answer(&sc, &tr->no, 0))
+		else if (triage_scan_any(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
+		else if (denied == 0 && (triage_scan_answer(&sc, &tr->yes, 1) ||
+		    triage_scan_answer(&sc, &tr->late, 1)))
+			res->answer = TRIAGE_ANSWER_YES;
 	} else if (st->question >= 0) {
 		/*
 		 * After a NO only a late answer says YES, a correction or a
@@ -1432,15 +1442,14 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		 * an activity report.
 		 */
 		if (denied == 0 && !res->activity.present &&
-		    triage_scan_answer(&sc, &tr->late, 1)) {
+		    (triage_scan_answer(&sc, &tr->late, 0) ||
+		    triage_scan_answer(&sc, &tr->late, 1))) {
 			res->answer = TRIAGE_ANSWER_YES;
 			triage_result_add_rule(res, "late_yes");
 		}
 	}
 	if (res->answer == TRIAGE_ANSWER_YES)
 		msg |= UINT64_C(1) << st->question;
-	else if (res->answer == TRIAGE_ANSWER_NO)
-		msg |= UINT64_C(1) << TRIAGE_ANSWER_NO_C;
 
 	all = msg | remembered;
 	/* The rules; the fallback ones only below a red flag. */

@@ -25,9 +25,7 @@
 /* The second reader (triage_reader.h) reads an emergency, or urgent. */
 #define TRIAGE_READER_EMERGENCY	2
 #define TRIAGE_READER_URGENT	3
-/* The message answers NO to the follow-up question ("nein", "she says no"). */
-#define TRIAGE_ANSWER_NO_C	4
-#define TRIAGE_BUILTINS		5
+#define TRIAGE_BUILTINS		4
 
 enum triage_cue {
 	CUE_NEGATION,		/* "no", "not", "never", "without", "keine" */

@@ -1247,7 +1247,6 @@ triage_rules_load(const char *dir, struct diag *d)
 	tr->concepts[TRIAGE_ACTIVITY].id = xstrdup("activity");
 	tr->concepts[TRIAGE_READER_EMERGENCY].id = xstrdup("reader_emergency");
 	tr->concepts[TRIAGE_READER_URGENT].id = xstrdup("reader_urgent");
-	tr->concepts[TRIAGE_ANSWER_NO_C].id = xstrdup("answer_no");
 	tr->nconcepts = TRIAGE_BUILTINS;
 
 	names = triage_load_list(dir, &n, d);

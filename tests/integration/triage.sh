@@ -107,6 +107,9 @@ floor "$C/de-heldback27.tsv" 99.9 95.3 0
 floor "$C/en-heldback28.tsv" 95.1 96.6 2
 floor "$C/es-heldback28.tsv" 97.6 94.0 4
 floor "$C/de-heldback28.tsv" 95.2 94.7 4
+floor "$C/en-heldback29.tsv" 97.5 96.7 2
+floor "$C/es-heldback29.tsv" 99.9 88.6 7
+floor "$C/de-heldback29.tsv" 99.9 92.6 0
 
 # --- surface variation ---------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then

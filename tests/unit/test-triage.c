@@ -4597,7 +4597,9 @@ test_tune47_en(void **state)
 		{ "grandad fell in the hallway and can't get himself back up, he's grey and clammy", E },
 		{ "he's on the floor and we can't get him up off the floor", E },
 		{ "she seems disorientated and clammy, not herself at all", E },
-		{ "fell over in the garden last week, still can't get up the hill without stopping", R },
+		/* no collapse; a hill no longer climbed without a stop is read
+		 * as breathlessness since the nineteenth session */
+		{ "fell over in the garden last week, still can't get up the hill without stopping", U },
 		{ "the swelling has gone down in my calf", R },
 		/* stocking troubles: advice */
 		{ "my compression stockings keep slipping down by lunchtime", A },
@@ -5371,6 +5373,22 @@ test_nineteenth_classes(void **state)
 		{ "another clot, this time in my lung", E },
 		{ "tengo el pecho como atenazado y me falta el aire", E },
 		{ "my breathings gone all shallow", U },
+		/* the outside review's look-alikes and variants */
+		{ "Die Heizung pumpt nur noch lauwarm", R },
+		{ "se vino abajo la estanter\u00eda de golpe al suelo", R },
+		{ "me vine abajo con la noticia y no me acuerdo de nada de lo que dijo el m\u00e9dico", R },
+		{ "I had to stop halfway up the stairs to answer the phone", R },
+		{ "I'm so gassed for the weekend", R },
+		{ "Die Nachbarn sind so laut, als w\u00fcrde ein Elefant \u00fcber mir wohnen", R },
+		{ "no doy con el aire acondicionado", R },
+		{ "el dolor de pecho y la falta de aire ya se fueron", R },
+		{ "Die Atemnot und der Husten sind vorbei", R },
+		{ "no encuentro el aire", U },
+		{ "she's labouring to breathe", U },
+		{ "going upstairs knocks the wind out of me", U },
+		{ "I stop on every landing now", U },
+		{ "Die Wade macht sich heute wieder bemerkbar", U },
+		{ "this time they found it in his lungs", E },
 		/* a postneg after a new noun phrase is its own (postend) */
 		{ "dolor de pecho y la hinchazon ya se fue", U },
 		{ "Brustschmerzen und die Schwellung ist weg", U },
@@ -5585,9 +5603,16 @@ test_relayed_answers(void **state)
 		{ { "my mum is breathless today", "I asked her about her chest - she said yes" }, TRIAGE_EMERGENCY },
 		{ { "meine Mutter ist seit heute kurzatmig", "Ich hab sie gefragt, sie sagt ja, ein bisschen" }, TRIAGE_EMERGENCY },
 		{ { "mi mam\u00e1 est\u00e1 con falta de aire hoy", "le pregunt\u00e9 y dice que s\u00ed, un poquito" }, TRIAGE_EMERGENCY },
-		{ { "meine Mutter ist seit heute kurzatmig", "Ich hab sie wegen der Brust gefragt. Sie sagt nein." }, TRIAGE_URGENT },
-		{ { "my mum is breathless today", "asked her about her chest, she says no" }, TRIAGE_URGENT },
-		{ { "mi mam\u00e1 est\u00e1 con falta de aire hoy", "le pregunt\u00e9 por el pecho y dice que no" }, TRIAGE_URGENT },
+		/* a relayed or hedged NO leaves the question open: a YES after it
+		 * counts (an outside review); the chest a NO names still counts */
+		{ { "my dad gets puffed out walking to the loo", "asked her. she says not really" }, TRIAGE_URGENT },
+		{ { "bit breathless today", "honestly, no" }, TRIAGE_URGENT },
+		{ { "Ich bin etwas kurzatmig", "Weiß nicht genau... nein" }, TRIAGE_URGENT },
+		{ { "me falta un poco el aire", "dice que no" }, TRIAGE_URGENT },
+		{ { "bit breathless today", "No but my sternum is tender" }, TRIAGE_EMERGENCY },
+		{ { "Ich bin etwas kurzatmig", "Er sagt nein, aber die Brust f\u00fchlt sich voll an" }, TRIAGE_EMERGENCY },
+		{ { "bit breathless today", "No chest pain. \U0001F44D" }, TRIAGE_URGENT },
+		{ { "bit breathless today", "no thanks. Yes I got the leaflet" }, TRIAGE_URGENT },
 		/* a hedge before the answer, the answer in a later sentence or
 		 * the first clause; a question repeated is no answer */
 		{ { "I get breathless walking today", "well now you ask, maybe a little bit when I walk to the kitchen" }, TRIAGE_EMERGENCY },
@@ -5613,6 +5638,40 @@ test_relayed_answers(void **state)
 			fail_msg("\"%s\" \"%s\": %s, want %s", c[i].m[0],
 			    c[i].m[1], triage_level_name(res.level),
 			    triage_level_name(c[i].want));
+	}
+}
+
+/*
+ * An outside review: a NO relayed or hedged ("she says not really", "Hm,
+ * nein") used to leave the question open, and a YES after it counted; the
+ * relay patterns must not turn it into a NO that blocks that YES.
+ */
+static void
+test_relayed_no_then_yes(void **state)
+{
+	static const char *const c[][3] = {
+		{ "my dad gets puffed out walking to the loo", "asked her. she says not really", "yes" },
+		{ "Mum says her chest hurts", "checked with dad, he reckons no", "yeah a little" },
+		{ "bit breathless today", "now you ask, not really", "sort of, yes" },
+		{ "me falta un poco el aire", "dice que no", "perd\u00f3n, dice que s\u00ed" },
+		{ "mi madre dice que le duele el pecho", "le pregunt\u00e9 y dice que no", "s\u00ed, un poco" },
+		{ "Ich bin etwas kurzatmig", "er meint nein", "ja" },
+		{ "Meiner Mutter tut die Brust weh", "Hm, nein", "oh doch, schon" },
+	};
+	struct triage_state st;
+	struct triage_result res;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		triage_state_init(&st);
+		for (k = 0; k < 3; k++)
+			triage_step(rules, &st, c[i][k], 1000 + 60 * (int64_t)k,
+			    &res);
+		if (res.level != TRIAGE_EMERGENCY)
+			fail_msg("\"%s\" \"%s\" \"%s\": %s, want emergency",
+			    c[i][0], c[i][1], c[i][2],
+			    triage_level_name(res.level));
 	}
 }
 
@@ -7078,6 +7137,7 @@ main(void)
 		cmocka_unit_test(test_nineteenth_classes),
 		cmocka_unit_test(test_reader_message_joined),
 		cmocka_unit_test(test_relayed_answers),
+		cmocka_unit_test(test_relayed_no_then_yes),
 		cmocka_unit_test(test_what_if_then_confirmed),
 		cmocka_unit_test(test_tune50_de),
 		cmocka_unit_test(test_glued_stretched),
