@@ -104,16 +104,16 @@ struct triage_set {
  * once, and the clauses whose literals it contains are marked.
  */
 struct lit_entry;
-/* Clause bits in one word of sat: sat[word] |= mask. */
-struct lit_bits {
-	uint32_t	 word;
-	uint64_t	 mask;
-};
-/* A state of the automaton beyond the dense ones (struct triage_lits). */
+/*
+ * A state of the automaton (struct triage_lits): kids and fail are read
+ * for the states beyond the dense ones only.
+ */
 struct lit_node {
 	uint32_t	 kids;		/* its first child; the next state's */
 					/*     first ends its children */
 	uint32_t	 fail;
+	uint32_t	 out;		/* its clauses in cbit; the next */
+					/*     state's ends them */
 };
 struct triage_lits {
 	uint8_t		 class[256];	/* byte to column; 0: in no literal */
@@ -136,9 +136,9 @@ struct triage_lits {
 	uint8_t		*kclass;
 	uint32_t	*go;
 	uint64_t	*outs;
-	uint32_t	*bits_off;	/* the clause bits of the words ending */
-	struct lit_bits	*bits;		/*     at s: bits[bits_off[s], */
-					/*     bits_off[s + 1]) */
+	uint16_t	*cbit;		/* the clauses of the words ending at */
+					/*     s: cbit[node[s].out, */
+					/*     node[s + 1].out) */
 	int		 nword;		/* distinct literals */
 	int		 nclause;
 	int		 cwords;	/* of the clause bits */

@@ -36,6 +36,12 @@
 #define LIT_MAX_LEN	16	/* a longer run is cut: its prefix is required too */
 #define LIT_DENSE	256	/* states with a full row of next states */
 
+/* Clause bits in one word of sat (while building): sat[word] |= mask. */
+struct lit_bits {
+	uint32_t	 word;
+	uint64_t	 mask;
+};
+
 /* A clause: any one of the strings. */
 struct lit_clause {
 	char	**s;
@@ -987,21 +993,22 @@ triage_lit_build(struct triage_lits *tl)
 
 	/*
 	 * Each state's clause bits, in state order: those of every word
-	 * ending there merged into one OR a word of sat.  A step to the
-	 * state reads one list, not the words and then each word's bits
-	 * (four arrays, each a likely cache miss); setting bits again when
-	 * a word recurs costs less than remembering the words seen.
+	 * ending there, each bit once, as its clause number (16 bits: most
+	 * words of sat a state sets have one bit, and a list of words and
+	 * masks took eight times the room, missing the cache more).  A step
+	 * to the state reads one list, not the words and then each word's
+	 * bits; setting bits again when a word recurs costs less than
+	 * remembering the words seen.
 	 */
 	tl->cwords = (tl->nclause + 63) / 64;
 	tl->nwords = tl->cwords;
 	acc = xcalloc((size_t)tl->cwords + 1, sizeof *acc);
 	touched = xcalloc((size_t)tl->cwords + 1, sizeof *touched);
-	tl->bits_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->bits_off);
-	tl->bits = NULL;
+	tl->cbit = NULL;
 	outcap = 0;
 	for (k = 0, nbits = 0; k < tail; k++) {
 		s = queue[k];
-		tl->bits_off[k] = nbits;
+		tl->node[k].out = nbits;
 		ntouched = 0;
 		for (i = start[s]; i < end[s]; i++) {
 			w = out[i];
@@ -1011,18 +1018,19 @@ triage_lit_build(struct triage_lits *tl)
 				acc[word_bits[j].word] |= word_bits[j].mask;
 			}
 		}
-		if (nbits + ntouched > outcap) {
-			outcap = (nbits + ntouched) * 2;
-			tl->bits = xreallocarray(tl->bits, outcap,
-			    sizeof *tl->bits);
+		if (nbits + 64 * ntouched > outcap) {
+			outcap = (nbits + 64 * ntouched) * 2;
+			tl->cbit = xreallocarray(tl->cbit, outcap,
+			    sizeof *tl->cbit);
 		}
 		for (j = 0; j < ntouched; j++) {
-			tl->bits[nbits].word = touched[j];
-			tl->bits[nbits++].mask = acc[touched[j]];
-			acc[touched[j]] = 0;
+			for (; acc[touched[j]] != 0;
+			    acc[touched[j]] &= acc[touched[j]] - 1)
+				tl->cbit[nbits++] = (uint16_t)(touched[j] * 64 +
+				    (uint32_t)__builtin_ctzll(acc[touched[j]]));
 		}
 	}
-	tl->bits_off[tl->nstate] = nbits;
+	tl->node[tl->nstate].out = nbits;
 	free(touched);
 	free(acc);
 	free(word_off);
@@ -1056,8 +1064,7 @@ triage_lit_free(struct triage_lits *tl)
 	free(tl->kclass);
 	free(tl->go);
 	free(tl->outs);
-	free(tl->bits_off);
-	free(tl->bits);
+	free(tl->cbit);
 }
 
 /*
@@ -1107,8 +1114,8 @@ lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat)
 	s = lit_next(tl, s, c);
 	if (((tl->outs[s / 64] >> (s % 64)) & 1) == 0)
 		return s;
-	for (i = tl->bits_off[s]; i < tl->bits_off[s + 1]; i++)
-		sat[tl->bits[i].word] |= tl->bits[i].mask;
+	for (i = tl->node[s].out; i < tl->node[s + 1].out; i++)
+		sat[tl->cbit[i] / 64] |= UINT64_C(1) << (tl->cbit[i] % 64);
 	return s;
 }
 
