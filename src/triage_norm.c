@@ -93,7 +93,7 @@ struct lex_ending {
  * deletes in maps far bigger than the cache.  A reading longer than out is
  * not remembered.
  */
-#define LEX_CACHE_SLOTS	4096	/* a power of two */
+#define LEX_CACHE_SLOTS	16384	/* a power of two */
 
 struct lex_cached {
 	uint32_t	hash;
