@@ -106,27 +106,41 @@ struct triage_set {
  * once, and the clauses whose literals it contains are marked.
  */
 struct lit_entry;
-/* Clause bits in one word of sat: sat[word] |= mask. */
-struct lit_bits {
-	uint32_t	 word;
-	uint64_t	 mask;
+/*
+ * A state of the automaton (struct triage_lits): kids and fail are read
+ * for the states beyond the dense ones only.
+ */
+struct lit_node {
+	uint32_t	 kids;		/* its first child; the next state's */
+					/*     first ends its children */
+	uint32_t	 fail;
+	uint32_t	 out;		/* its clauses in cbit; the next */
+					/*     state's ends them */
 };
 struct triage_lits {
 	uint8_t		 class[256];	/* byte to column; 0: in no literal */
 	int		 nclass;
 	int		 nstate;
 	/*
-	 * [state * nclass + class]: the next state, in 16 bits while the
-	 * states fit (go16, half the table, which a scan reads a step a
-	 * byte and which is too big for the cache), else in 32 (go); the
-	 * other NULL.  outs: a bit for each state where words end.
+	 * States are numbered breadth first.  The first ndense, where a
+	 * scan spends most steps, have a full row of next states, dense[s *
+	 * nclass + class]; a deeper one only its trie children, the states
+	 * [kids[s], kids[s + 1]) (breadth first, a state's children are
+	 * numbered together), each reached on kclass[child], and else steps
+	 * as its failure state node[s].fail does.  A full table of every
+	 * state (7 MB with the shipped rules) missed the cache on most
+	 * steps; this is about half a megabyte.  go: the trie while
+	 * building.  outs: a bit for each state where words end.
 	 */
-	uint16_t	*go16;
+	uint32_t	*dense;
+	uint32_t	 ndense;
+	struct lit_node	*node;		/* nstate + 1 */
+	uint8_t		*kclass;
 	uint32_t	*go;
 	uint64_t	*outs;
-	uint32_t	*bits_off;	/* the clause bits of the words ending */
-	struct lit_bits	*bits;		/*     at s: bits[bits_off[s], */
-					/*     bits_off[s + 1]) */
+	uint16_t	*cbit;		/* the clauses of the words ending at */
+					/*     s: cbit[node[s].out, */
+					/*     node[s + 1].out) */
 	int		 nword;		/* distinct literals */
 	int		 nclause;
 	int		 cwords;	/* of the clause bits */

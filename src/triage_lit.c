@@ -34,6 +34,13 @@
 #include "xmalloc.h"
 
 #define LIT_MAX_LEN	16	/* a longer run is cut: its prefix is required too */
+#define LIT_DENSE	256	/* states with a full row of next states */
+
+/* Clause bits in one word of sat (while building): sat[word] |= mask. */
+struct lit_bits {
+	uint32_t	 word;
+	uint64_t	 mask;
+};
 
 /* A clause: any one of the strings. */
 struct lit_clause {
@@ -829,7 +836,8 @@ void
 triage_lit_build(struct triage_lits *tl)
 {
 	uint32_t	*fail, *queue, *word, *start, *end, *cur, s, t, f, w;
-	uint32_t	*rank, *go;
+	uint32_t	*rank, *kids;
+	uint8_t		*kclass;
 	uint32_t	*out, ci, cend, nbits, first, *word_off, *touched;
 	uint32_t	 ntouched, j;
 	struct lit_bits	*word_bits;
@@ -918,6 +926,8 @@ triage_lit_build(struct triage_lits *tl)
 	 */
 	fail = xcalloc((size_t)tl->nstate, sizeof *fail);
 	queue = xcalloc((size_t)tl->nstate, sizeof *queue);
+	kids = xcalloc((size_t)tl->nstate + 1, sizeof *kids);
+	kclass = xcalloc((size_t)tl->nstate, sizeof *kclass);
 	start = xcalloc((size_t)tl->nstate, sizeof *start);
 	end = xcalloc((size_t)tl->nstate, sizeof *end);
 	out = NULL;
@@ -937,11 +947,13 @@ triage_lit_build(struct triage_lits *tl)
 			for (i = start[fail[s]]; i < end[fail[s]]; i++)
 				out[nout++] = out[i];
 		end[s] = (uint32_t)nout;
+		kids[head - 1] = (uint32_t)tail;	/* by rank, head - 1 */
 		for (c = 0; c < tl->nclass; c++) {
 			t = tl->go[s * tl->nclass + c];
 			f = s == 0 ? 0 : tl->go[fail[s] * tl->nclass + c];
 			if (t != 0) {
 				fail[t] = f;
+				kclass[tail] = (uint8_t)c;
 				queue[tail++] = t;
 			} else
 				tl->go[s * tl->nclass + c] = f;
@@ -949,12 +961,10 @@ triage_lit_build(struct triage_lits *tl)
 	}
 
 	/*
-	 * The states renumbered breadth first, so that those near the root,
-	 * where a scan spends most steps, lie together in the table; a state
-	 * where words end has its bit in outs, so a step to one where none do
-	 * reads nothing more.  While the states fit in 16 bits the table is
-	 * held in 16: a scan's steps beyond the first few states miss the
-	 * cache, and half the table misses it less.
+	 * The states renumbered breadth first (struct triage_lits): the
+	 * first LIT_DENSE keep their full row, the others their children
+	 * and failure state; a state where words end has its bit in outs,
+	 * so a step to one where none do reads nothing more.
 	 */
 	rank = xcalloc((size_t)tl->nstate, sizeof *rank);
 	for (k = 0; k < tail; k++)
@@ -963,42 +973,42 @@ triage_lit_build(struct triage_lits *tl)
 	for (s = 0; s < (uint32_t)tl->nstate; s++)
 		if (end[s] > start[s])
 			tl->outs[rank[s] / 64] |= UINT64_C(1) << (rank[s] % 64);
-	if (tl->nstate <= UINT16_MAX + 1) {
-		tl->go16 = xcalloc((size_t)tl->nstate * tl->nclass,
-		    sizeof *tl->go16);
-		for (s = 0; s < (uint32_t)tl->nstate; s++)
-			for (c = 0; c < tl->nclass; c++)
-				tl->go16[rank[s] * tl->nclass + c] =
-				    (uint16_t)rank[tl->go[s * tl->nclass + c]];
-		free(tl->go);
-		tl->go = NULL;
-	} else {
-		go = xcalloc((size_t)tl->nstate * tl->nclass, sizeof *go);
-		for (s = 0; s < (uint32_t)tl->nstate; s++)
-			for (c = 0; c < tl->nclass; c++)
-				go[rank[s] * tl->nclass + c] =
-				    rank[tl->go[s * tl->nclass + c]];
-		free(tl->go);
-		tl->go = go;
+	tl->ndense = tl->nstate < LIT_DENSE ? (uint32_t)tl->nstate : LIT_DENSE;
+	tl->dense = xcalloc((size_t)tl->ndense * tl->nclass,
+	    sizeof *tl->dense);
+	for (k = 0; k < (int)tl->ndense; k++)
+		for (c = 0; c < tl->nclass; c++)
+			tl->dense[k * tl->nclass + c] =
+			    rank[tl->go[queue[k] * tl->nclass + c]];
+	tl->node = xcalloc((size_t)tl->nstate + 1, sizeof *tl->node);
+	for (s = 0; s < (uint32_t)tl->nstate; s++) {
+		tl->node[rank[s]].fail = rank[fail[s]];
+		tl->node[rank[s]].kids = kids[rank[s]];
 	}
+	tl->node[tl->nstate].kids = (uint32_t)tl->nstate;
+	free(kids);
+	tl->kclass = kclass;
+	free(tl->go);
+	tl->go = NULL;
 
 	/*
 	 * Each state's clause bits, in state order: those of every word
-	 * ending there merged into one OR a word of sat.  A step to the
-	 * state reads one list, not the words and then each word's bits
-	 * (four arrays, each a likely cache miss); setting bits again when
-	 * a word recurs costs less than remembering the words seen.
+	 * ending there, each bit once, as its clause number (16 bits: most
+	 * words of sat a state sets have one bit, and a list of words and
+	 * masks took eight times the room, missing the cache more).  A step
+	 * to the state reads one list, not the words and then each word's
+	 * bits; setting bits again when a word recurs costs less than
+	 * remembering the words seen.
 	 */
 	tl->cwords = (tl->nclause + 63) / 64;
 	tl->nwords = tl->cwords;
 	acc = xcalloc((size_t)tl->cwords + 1, sizeof *acc);
 	touched = xcalloc((size_t)tl->cwords + 1, sizeof *touched);
-	tl->bits_off = xcalloc((size_t)tl->nstate + 1, sizeof *tl->bits_off);
-	tl->bits = NULL;
+	tl->cbit = NULL;
 	outcap = 0;
 	for (k = 0, nbits = 0; k < tail; k++) {
 		s = queue[k];
-		tl->bits_off[k] = nbits;
+		tl->node[k].out = nbits;
 		ntouched = 0;
 		for (i = start[s]; i < end[s]; i++) {
 			w = out[i];
@@ -1008,18 +1018,19 @@ triage_lit_build(struct triage_lits *tl)
 				acc[word_bits[j].word] |= word_bits[j].mask;
 			}
 		}
-		if (nbits + ntouched > outcap) {
-			outcap = (nbits + ntouched) * 2;
-			tl->bits = xreallocarray(tl->bits, outcap,
-			    sizeof *tl->bits);
+		if (nbits + 64 * ntouched > outcap) {
+			outcap = (nbits + 64 * ntouched) * 2;
+			tl->cbit = xreallocarray(tl->cbit, outcap,
+			    sizeof *tl->cbit);
 		}
 		for (j = 0; j < ntouched; j++) {
-			tl->bits[nbits].word = touched[j];
-			tl->bits[nbits++].mask = acc[touched[j]];
-			acc[touched[j]] = 0;
+			for (; acc[touched[j]] != 0;
+			    acc[touched[j]] &= acc[touched[j]] - 1)
+				tl->cbit[nbits++] = (uint16_t)(touched[j] * 64 +
+				    (uint32_t)__builtin_ctzll(acc[touched[j]]));
 		}
 	}
-	tl->bits_off[tl->nstate] = nbits;
+	tl->node[tl->nstate].out = nbits;
 	free(touched);
 	free(acc);
 	free(word_off);
@@ -1048,11 +1059,12 @@ triage_lit_free(struct triage_lits *tl)
 	for (k = 0; k < tl->nent; k++)
 		free(tl->ent[k].s);
 	free(tl->ent);
-	free(tl->go16);
+	free(tl->dense);
+	free(tl->node);
+	free(tl->kclass);
 	free(tl->go);
 	free(tl->outs);
-	free(tl->bits_off);
-	free(tl->bits);
+	free(tl->cbit);
 }
 
 /*
@@ -1074,13 +1086,23 @@ lit_next_is_word(const unsigned char *p, const unsigned char *end)
 	    p[2] == 0xaa;					/* U+212A */
 }
 
-/* The state after s on c. */
+/*
+ * The state after s on c: a child of s or of its failure states, down to
+ * the first whose row is full.  A byte in no literal leads to the root.
+ */
 static inline uint32_t
 lit_next(const struct triage_lits *tl, uint32_t s, unsigned c)
 {
-	size_t	i = (size_t)s * tl->nclass + tl->class[c];
+	uint32_t	k = tl->class[c], i, e;
 
-	return tl->go16 != NULL ? tl->go16[i] : tl->go[i];
+	if (k == 0)
+		return 0;
+	for (; s >= tl->ndense; s = tl->node[s].fail)
+		for (i = tl->node[s].kids, e = tl->node[s + 1].kids; i < e;
+		    i++)
+			if (tl->kclass[i] == k)
+				return i;
+	return tl->dense[(size_t)s * tl->nclass + k];
 }
 
 /* One step of the automaton on c, marking the clauses of the words ending there. */
@@ -1092,8 +1114,8 @@ lit_step(const struct triage_lits *tl, uint32_t s, unsigned c, uint64_t *sat)
 	s = lit_next(tl, s, c);
 	if (((tl->outs[s / 64] >> (s % 64)) & 1) == 0)
 		return s;
-	for (i = tl->bits_off[s]; i < tl->bits_off[s + 1]; i++)
-		sat[tl->bits[i].word] |= tl->bits[i].mask;
+	for (i = tl->node[s].out; i < tl->node[s + 1].out; i++)
+		sat[tl->cbit[i] / 64] |= UINT64_C(1) << (tl->cbit[i] % 64);
 	return s;
 }
 
@@ -1107,7 +1129,7 @@ triage_lit_scan(const struct triage_lits *tl, const char *text, size_t len,
 	int			 word = 0;
 
 	memset(sat, 0, (size_t)tl->nwords * sizeof *sat);
-	if (tl->go16 == NULL && tl->go == NULL) {
+	if (tl->dense == NULL) {
 		while (p < end)
 			high |= *p++;
 		return (high & 0x80) == 0;

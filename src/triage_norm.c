@@ -86,6 +86,25 @@ struct lex_ending {
 	uint8_t		flen[LEX_MAX_FORMS];
 };
 
+/*
+ * A word's reading remembered (norm_word_cached), direct mapped by the
+ * hash of the word and its company: a message's words are mostly words
+ * read before, and reading one again costs a look-up of it and of its
+ * deletes in maps far bigger than the cache.  A reading longer than out is
+ * not remembered.
+ */
+#define LEX_CACHE_SLOTS	16384	/* a power of two */
+
+struct lex_cached {
+	uint32_t	hash;
+	uint8_t		n;		/* bytes of word; 0: empty */
+	uint8_t		ctx;		/* glued 2, TRIAGE_READ_CUES 1 */
+	uint8_t		k;		/* bytes of out */
+	uint8_t		counted;	/* a cue's typo (triage_norm_words) */
+	char		word[LEX_MAX_WORD];
+	char		out[88];	/* the entry is two cache lines */
+};
+
 /* A glue word (triage_lexicon_glue). */
 struct lex_glue {
 	uint32_t	off;		/* in the arena */
@@ -123,6 +142,12 @@ struct triage_lexicon {
 	struct lex_glue	*glue;
 	size_t		 nglue;
 	int		 built;
+	/*
+	 * Words read, LEX_CACHE_SLOTS of them once built: written by the
+	 * readings of a const lexicon, so one lexicon reads in one thread
+	 * at a time.
+	 */
+	struct lex_cached *cache;
 };
 
 uint32_t
@@ -320,6 +345,7 @@ triage_lexicon_free(struct triage_lexicon *lx)
 	lex_map_free(&lx->deletes);
 	lex_map_free(&lx->prefix);
 	lex_map_free(&lx->stems);
+	free(lx->cache);
 	free(lx);
 }
 
@@ -615,6 +641,8 @@ triage_lexicon_build(struct triage_lexicon *lx)
 	if (lx->nending > 1)
 		qsort(lx->ending, lx->nending, sizeof *lx->ending,
 		    lex_ending_cmp);
+	free(lx->cache);	/* what was read against the words before */
+	lx->cache = xcalloc(LEX_CACHE_SLOTS, sizeof *lx->cache);
 	lx->built = 1;
 }
 
@@ -1665,14 +1693,125 @@ norm_formula(const char *out, size_t o)
 	return 0;
 }
 
+/*
+ * One word w[0, n) of a message, read (triage_norm_words) into out + o once
+ * in[0, i) is read, i just past the word: its ending, its correction, its
+ * clitic, stretch, stem, split, glue or head, a cue's typo, else itself with
+ * runs of letters cut to two.  glued: a non-ASCII byte touches the word.
+ * Returns the bytes written; *counted is set to 1 when the word is a typo of
+ * a cue word (triage_norm.h), else left alone.
+ */
+static size_t
+norm_word(const struct triage_lexicon *lx, const char *w, size_t n,
+    int glued, int flags, char *out, size_t o, size_t i, int *counted)
+{
+	const char	*fix, *cue = NULL;
+	size_t		 k;
+	int		 apos;
+
+	/*
+	 * A contraction, and a word glued to other letters (Cyrillic,
+	 * Greek), keeps its spelling; a word before a clitic is read
+	 * on its own (norm_clitic).
+	 */
+	apos = memchr(w, '\'', n) != NULL;
+	/* "airecito" is aire: an ending before any typo. */
+	if (!apos && norm_fits(o, LEX_MAX_WORD, i) &&
+	    (k = lex_ending(lx, w, n, out + o)) > 0)
+		return k;
+	fix = apos || glued ? NULL : lex_read(lx, w, n, &cue);
+	if (fix != NULL && norm_fits(o, strlen(fix), i)) {
+		k = strlen(fix);
+		memcpy(out + o, fix, k);
+		return k;
+	}
+	if (apos) {
+		if (norm_fits(o, 2 * n + LEX_MAX_WORD, i) &&
+		    (k = norm_clitic(lx, w, n, out + o)) > 0)
+			return k;
+	} else if ((k = lex_stretch(lx, w, n, out + o)) > 0 ||
+	    (norm_fits(o, LEX_MAX_WORD, i) &&
+	    (k = lex_stem_typo(lx, w, n, out + o)) > 0) ||
+	    (norm_fits(o, 2 * n, i) &&
+	    (k = lex_split(lx, w, n, out + o)) > 0) ||
+	    (norm_fits(o, n + 1, i) &&
+	    (k = lex_glued(lx, w, n, out + o)) > 0) ||
+	    (cue == NULL && norm_fits(o, n + 1, i) &&
+	    (k = lex_head(lx, w, n, out + o)) > 0))
+		return k;
+	/*
+	 * Unknown, but a typo of a word a concept or a raising cue
+	 * spells that is no target (lex_is_cue): counted, and read as
+	 * that word in the second reading (triage_norm.h).
+	 */
+	if (cue != NULL) {
+		*counted = 1;
+		if ((flags & TRIAGE_READ_CUES) != 0 &&
+		    norm_fits(o, strlen(cue), i)) {
+			k = strlen(cue);
+			memcpy(out + o, cue, k);
+			return k;
+		}
+	}
+	/* Unknown: runs of three or more letters become two. */
+	return norm_runs_of_two(w, 0, n, out + o);
+}
+
+/*
+ * norm_word through the lexicon's memory of words read (struct lex_cached):
+ * when every bound norm_word checks holds (the longest it asks for is
+ * 2 * n + LEX_MAX_WORD bytes), its reading depends only on the word, glued
+ * and the flags.  Counts a cue's typo in *cues (when not NULL).
+ */
+static size_t
+norm_word_cached(const struct triage_lexicon *lx, const char *w, size_t n,
+    int glued, int flags, char *out, size_t o, size_t i, int *cues)
+{
+	struct lex_cached	*e;
+	unsigned char		 ctx;
+	uint32_t		 h;
+	size_t			 k;
+	int			 counted = 0;
+
+	if (lx == NULL || lx->cache == NULL || n > LEX_MAX_WORD ||
+	    !norm_fits(o, 2 * n + LEX_MAX_WORD, i)) {
+		k = norm_word(lx, w, n, glued, flags, out, o, i, &counted);
+	} else {
+		ctx = (unsigned char)((glued ? 2 : 0) |
+		    ((flags & TRIAGE_READ_CUES) != 0 ? 1 : 0));
+		h = triage_norm_fnv(lex_hash(w, n), (const char *)&ctx, 1);
+		e = &lx->cache[h & (LEX_CACHE_SLOTS - 1)];
+		if (e->hash == h && e->n == n && e->ctx == ctx &&
+		    memcmp(e->word, w, n) == 0) {
+			k = e->k;
+			memcpy(out + o, e->out, k);
+			counted = e->counted;
+		} else {
+			k = norm_word(lx, w, n, glued, flags, out, o, i,
+			    &counted);
+			if (k <= sizeof e->out) {
+				e->hash = h;
+				e->n = (uint8_t)n;
+				e->ctx = ctx;
+				e->k = (uint8_t)k;
+				e->counted = (uint8_t)counted;
+				memcpy(e->word, w, n);
+				memcpy(e->out, out + o, k);
+			}
+		}
+	}
+	if (counted && cues != NULL)
+		(*cues)++;
+	return k;
+}
+
 size_t
 triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
     char *out, int flags, int *cues)
 {
 	char		 joined[LEX_MAX_WORD + 1], plain[LEX_MAX_WORD + 1];
-	const char	*w, *fix, *cue;
+	const char	*w, *fix;
 	size_t		 i = 0, o = 0, s, n, k, span, nl, shortend = SIZE_MAX;
-	int		 apos;
 
 	while (i < len) {
 		if (!norm_is_letter((unsigned char)in[i])) {
@@ -1760,65 +1899,10 @@ triage_norm_words(const struct triage_lexicon *lx, const char *in, size_t len,
 			i++;
 			continue;
 		}
-		/*
-		 * A contraction, and a word glued to other letters (Cyrillic,
-		 * Greek), keeps its spelling; a word before a clitic is read
-		 * on its own (norm_clitic).
-		 */
-		apos = memchr(w, '\'', n) != NULL;
-		cue = NULL;
-		/* "airecito" is aire: an ending before any typo. */
-		if (!apos && norm_fits(o, LEX_MAX_WORD, i) &&
-		    (k = lex_ending(lx, w, n, out + o)) > 0) {
-			o += k;
-			continue;
-		}
-		fix = apos ||
+		o += norm_word_cached(lx, w, n,
 		    (i < len && (unsigned char)in[i] >= 0x80) ||
-		    (s > 0 && (unsigned char)in[s - 1] >= 0x80) ? NULL :
-		    lex_read(lx, w, n, &cue);
-		if (fix != NULL && norm_fits(o, strlen(fix), i)) {
-			k = strlen(fix);
-			memcpy(out + o, fix, k);
-			o += k;
-			continue;
-		}
-		if (apos) {
-			if (norm_fits(o, 2 * n + LEX_MAX_WORD, i) &&
-			    (k = norm_clitic(lx, w, n, out + o)) > 0) {
-				o += k;
-				continue;
-			}
-		} else if ((k = lex_stretch(lx, w, n, out + o)) > 0 ||
-		    (norm_fits(o, LEX_MAX_WORD, i) &&
-		    (k = lex_stem_typo(lx, w, n, out + o)) > 0) ||
-		    (norm_fits(o, 2 * n, i) &&
-		    (k = lex_split(lx, w, n, out + o)) > 0) ||
-		    (norm_fits(o, n + 1, i) &&
-		    (k = lex_glued(lx, w, n, out + o)) > 0) ||
-		    (cue == NULL && norm_fits(o, n + 1, i) &&
-		    (k = lex_head(lx, w, n, out + o)) > 0)) {
-			o += k;
-			continue;
-		}
-		/*
-		 * Unknown, but a typo of a word a concept or a raising cue
-		 * spells that is no target (lex_is_cue): counted, and read as
-		 * that word in the second reading (triage_norm.h).
-		 */
-		if (cue != NULL) {
-			if (cues != NULL)
-				(*cues)++;
-			if ((flags & TRIAGE_READ_CUES) != 0 &&
-			    norm_fits(o, strlen(cue), i)) {
-				k = strlen(cue);
-				memcpy(out + o, cue, k);
-				o += k;
-				continue;
-			}
-		}
-		/* Unknown: runs of three or more letters become two. */
-		o += norm_runs_of_two(w, 0, n, out + o);
+		    (s > 0 && (unsigned char)in[s - 1] >= 0x80), flags, out, o,
+		    i, cues);
 	}
 	out[o] = '\0';
 	return o;

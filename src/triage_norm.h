@@ -38,7 +38,9 @@
  *
  * Pure functions, no I/O.  Ownership: a struct triage_lexicon is made by
  * triage_lexicon_new and freed by triage_lexicon_free; it copies the words it
- * is given.
+ * is given.  A built lexicon remembers the readings of the words it has read
+ * (a cache it owns, written through the const pointer of triage_norm_words;
+ * no reading changes by it), so one lexicon is read by one thread at a time.
  */
 #ifndef CLOTLINE_TRIAGE_NORM_H
 #define CLOTLINE_TRIAGE_NORM_H

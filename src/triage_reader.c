@@ -39,12 +39,37 @@ struct triage_reader_weight {
 	float		w[2];		/* emergency, urgent */
 };
 
+/*
+ * A word's n-grams remembered (triage_reader_word): how many there are and,
+ * in order, the weights of those the model holds, so that a word read
+ * again adds the same weights in the same order (the sums are floating
+ * point) without hashing its n-grams and looking each up in the model's
+ * table, a likely cache miss each.  Direct mapped by the word's hash; a
+ * word with more weights than w holds is not remembered.
+ */
+#define READER_CACHE_SLOTS	8192	/* a power of two */
+#define READER_CACHE_WEIGHTS	26
+
+struct triage_reader_cached {
+	uint32_t	hash;
+	uint8_t		len;		/* bytes of word; 0: empty */
+	uint8_t		nw;		/* weights in w */
+	uint16_t	ngrams;
+	char		word[TRIAGE_READER_WORD];
+	float		w[READER_CACHE_WEIGHTS][2];
+};
+
 struct triage_reader {
 	struct triage_reader_weight	*tab;
 	uint32_t		 mask;	/* table size - 1 */
 	size_t			 n;
 	double			 bias[2];
 	double			 cut[2];	/* thresholds as log-odds */
+	/*
+	 * Words read, written by triage_reader_score through its const
+	 * pointer: one reader scores in one thread at a time.
+	 */
+	struct triage_reader_cached *cache;
 };
 
 /* A message's buckets of one kind: their weights summed, counted. */
@@ -226,6 +251,7 @@ triage_reader_load(const char *path, struct diag *d)
 		;
 	rd = xcalloc(1, sizeof *rd);
 	rd->tab = xcalloc(size, sizeof *rd->tab);
+	rd->cache = xcalloc(READER_CACHE_SLOTS, sizeof *rd->cache);
 	rd->mask = (uint32_t)size - 1;
 	while (fgets(buf, sizeof buf, fp) != NULL) {
 		line++;
@@ -280,6 +306,7 @@ triage_reader_free(struct triage_reader *rd)
 	if (rd == NULL)
 		return;
 	free(rd->tab);
+	free(rd->cache);
 	free(rd);
 }
 
@@ -296,8 +323,8 @@ triage_reader_sep(unsigned char c)
 	    c == (unsigned char)TRIAGE_SOFT_STOP || (c < 0x80 && ispunct(c));
 }
 
-/* One occurrence of bucket b. */
-static void
+/* One occurrence of bucket b; returns its weight, NULL when it has none. */
+static const struct triage_reader_weight *
 triage_reader_add(const struct triage_reader *rd, struct triage_reader_sum *rs,
     uint32_t b)
 {
@@ -308,13 +335,18 @@ triage_reader_add(const struct triage_reader *rd, struct triage_reader_sum *rs,
 		rs->sum[0] += w->w[0];
 		rs->sum[1] += w->w[1];
 	}
+	return w;
 }
 
-/* The n-grams of one word, padded. */
+/*
+ * The n-grams of one word, padded, into rc; when e is not NULL, also
+ * remembered there (when their weights fit).
+ */
 static void
 triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc,
-    const char *w, size_t wl)
+    const char *w, size_t wl, struct triage_reader_cached *e)
 {
+	const struct triage_reader_weight *f;
 	char		 p[TRIAGE_READER_WORD + 2];
 	uint32_t	 b[4 * (TRIAGE_READER_WORD + 1)];
 	size_t		 m, i, n, nb = 0;
@@ -343,8 +375,56 @@ triage_reader_grams(const struct triage_reader *rd, struct triage_reader_sum *rc
 			}
 		}
 	}
-	for (i = 0; i < nb; i++)
-		triage_reader_add(rd, rc, b[i]);
+	if (e != NULL) {
+		e->len = 0;
+		e->nw = 0;
+		e->ngrams = (uint16_t)nb;
+	}
+	for (i = 0; i < nb; i++) {
+		if ((f = triage_reader_add(rd, rc, b[i])) == NULL)
+			continue;
+		if (e != NULL && e->nw < READER_CACHE_WEIGHTS) {
+			e->w[e->nw][0] = f->w[0];
+			e->w[e->nw][1] = f->w[1];
+		}
+		if (e != NULL && e->nw <= READER_CACHE_WEIGHTS)
+			e->nw++;
+	}
+	if (e != NULL && e->nw <= READER_CACHE_WEIGHTS) {
+		memcpy(e->word, w, wl);
+		e->len = (uint8_t)wl;
+	}
+}
+
+/*
+ * The n-grams of the word w[0, wl) into rc: as remembered when the word
+ * was read before (the same weights added in the same order), else by
+ * triage_reader_grams, remembered.
+ */
+static void
+triage_reader_word(const struct triage_reader *rd,
+    struct triage_reader_sum *rc, const char *w, size_t wl)
+{
+	struct triage_reader_cached	*e;
+	uint32_t			 h;
+	int				 j;
+
+	if (wl > TRIAGE_READER_WORD) {
+		triage_reader_grams(rd, rc, w, wl, NULL);
+		return;
+	}
+	h = triage_norm_fnv(TRIAGE_NORM_FNV0, w, wl);
+	e = &rd->cache[triage_reader_mix(h) & (READER_CACHE_SLOTS - 1)];
+	if (e->len != wl || e->hash != h || memcmp(e->word, w, wl) != 0) {
+		e->hash = h;
+		triage_reader_grams(rd, rc, w, wl, e);
+		return;
+	}
+	rc->n += e->ngrams;
+	for (j = 0; j < e->nw; j++) {
+		rc->sum[0] += e->w[j][0];
+		rc->sum[1] += e->w[j][1];
+	}
 }
 
 void
@@ -367,15 +447,15 @@ triage_reader_score(const struct triage_reader *rd, const char *text,
 		for (a = i; i < len && !triage_reader_sep((unsigned char)text[i]);
 		    i++)
 			;
-		triage_reader_grams(rd, &rs[0], text + a, i - a);
+		triage_reader_word(rd, &rs[0], text + a, i - a);
 		h = triage_norm_fnv(TRIAGE_NORM_FNV0, "w", 1);
 		h = triage_norm_fnv(h, text + a, i - a);
-		triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
+		(void)triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
 		h = triage_norm_fnv(TRIAGE_NORM_FNV0, "b", 1);
 		h = triage_norm_fnv(h, prev, pl);
 		h = triage_norm_fnv(h, " ", 1);
 		h = triage_norm_fnv(h, text + a, i - a);
-		triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
+		(void)triage_reader_add(rd, &rs[1], (h & READER_MASK) | off);
 		prev = text + a;
 		pl = i - a;
 	}

@@ -14,7 +14,10 @@
  * contrib/triage-train.py, never from a held-back part.
  *
  * Pure: no I/O after triage_reader_load.  Ownership: the caller owns what
- * triage_reader_load returns and frees it with triage_reader_free.
+ * triage_reader_load returns and frees it with triage_reader_free.  A reader
+ * remembers the n-gram weights of the words it has scored (a cache it owns,
+ * written through the const pointer of triage_reader_score; no score
+ * changes by it), so one reader scores in one thread at a time.
  */
 #ifndef CLOTLINE_TRIAGE_READER_H
 #define CLOTLINE_TRIAGE_READER_H
