@@ -310,18 +310,19 @@ triage_scan_all(struct scan *sc, const struct triage_set *ts, size_t from,
 }
 
 /*
- * 1 if a set matches the message as sent in [off, end) (topics, answers),
+ * 1 if a set matches the message as sent from off on (topics, answers),
  * the match in *mp relative to off.
  */
 static int
-triage_scan_any_in(struct scan *sc, const struct triage_set *ts, size_t off,
-    size_t end, struct span *mp)
+triage_scan_any_from(struct scan *sc, const struct triage_set *ts,
+    size_t off, struct span *mp)
 {
 	struct search	se;
 	struct span	m;
 	int		rc;
 
-	triage_set_begin(sc, &se, ts, sc->hit, sc->text + off, end - off, 0);
+	triage_set_begin(sc, &se, ts, sc->hit, sc->text + off, sc->len - off,
+	    0);
 	rc = triage_set_next(sc, &se, 0, &m);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
@@ -335,7 +336,7 @@ triage_scan_any_in(struct scan *sc, const struct triage_set *ts, size_t off,
 static int
 triage_scan_any(struct scan *sc, const struct triage_set *ts)
 {
-	return triage_scan_any_in(sc, ts, 0, sc->len, NULL);
+	return triage_scan_any_from(sc, ts, 0, NULL);
 }
 
 /*
@@ -346,17 +347,16 @@ triage_scan_any(struct scan *sc, const struct triage_set *ts)
  * The relay's patterns anchor at the start; its match must leave something.
  */
 static int
-triage_scan_answer_at(struct scan *sc, const struct triage_set *ts,
-    size_t off)
+triage_scan_answer(struct scan *sc, const struct triage_set *ts, size_t off)
 {
 	struct span	m;
 
-	if (triage_scan_any_in(sc, ts, off, sc->len, NULL))
+	if (triage_scan_any_from(sc, ts, off, NULL))
 		return 1;
-	if (!triage_scan_any_in(sc, &sc->tr->relay, off, sc->len, &m) ||
-	    m.s != 0 || off + m.e >= sc->len)
+	if (!triage_scan_any_from(sc, &sc->tr->relay, off, &m) || m.s != 0 ||
+	    off + m.e >= sc->len)
 		return 0;
-	return triage_scan_any_in(sc, ts, off + m.e, sc->len, NULL);
+	return triage_scan_any_from(sc, ts, off + m.e, NULL);
 }
 
 /*
@@ -389,24 +389,22 @@ triage_scan_next_sentence(const struct scan *sc, size_t at)
 #define ANSWER_SENTENCES	8	/* sentence starts an answer is tried at */
 
 /*
- * 1 if the message answers with a set at its start; with 'later', from the
- * start of a later sentence on instead ("sorry, was hanging the washing
- * out. yes, some pressure", "Zu Ihrer Frage: ja, so ein Druck").  Never a
- * clause cut short of the message's end: "no sé, creo que no" is no "no sé".
+ * 1 if the message answers with a set from the start of a later sentence
+ * on ("sorry, was hanging the washing out. yes, some pressure", "Zu Ihrer
+ * Frage: ja, so ein Druck").  Never a clause cut short of the message's
+ * end: "no sé, creo que no" is no "no sé".
  */
 static int
-triage_scan_answer(struct scan *sc, const struct triage_set *ts, int later)
+triage_scan_answer_later(struct scan *sc, const struct triage_set *ts)
 {
 	size_t	off = 0;
 	int	n;
 
-	if (!later)
-		return triage_scan_answer_at(sc, ts, 0);
 	for (n = 0; n < ANSWER_SENTENCES; n++) {
 		off = triage_scan_next_sentence(sc, off);
 		if (off >= sc->len)
 			break;
-		if (triage_scan_answer_at(sc, ts, off))
+		if (triage_scan_answer(sc, ts, off))
 			return 1;
 	}
 	return 0;
@@ -1430,8 +1428,9 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 			res->answer = TRIAGE_ANSWER_YES;
 		else if (triage_scan_any(&sc, &tr->no))
 			res->answer = TRIAGE_ANSWER_NO;
-		else if (denied == 0 && (triage_scan_answer(&sc, &tr->yes, 1) ||
-		    triage_scan_answer(&sc, &tr->late, 1)))
+		else if (denied == 0 &&
+		    (triage_scan_answer_later(&sc, &tr->yes) ||
+		    triage_scan_answer_later(&sc, &tr->late)))
 			res->answer = TRIAGE_ANSWER_YES;
 	} else if (st->question >= 0) {
 		/*
@@ -1443,7 +1442,7 @@ triage_step_read(const struct triage_rules *tr, const struct triage_state *st,
 		 */
 		if (denied == 0 && !res->activity.present &&
 		    (triage_scan_answer(&sc, &tr->late, 0) ||
-		    triage_scan_answer(&sc, &tr->late, 1))) {
+		    triage_scan_answer_later(&sc, &tr->late))) {
 			res->answer = TRIAGE_ANSWER_YES;
 			triage_result_add_rule(res, "late_yes");
 		}

@@ -94,6 +94,42 @@ check_each(const struct case_ *c, size_t n)
 }
 
 #define CHECK(cases) check_each(cases, sizeof cases / sizeof cases[0])
+
+/*
+ * A conversation of up to three messages a minute apart (a NULL ends it
+ * early) and the level its last message must have.
+ */
+struct conv_case {
+	const char		*m[3];
+	enum triage_level	 want;
+};
+
+static void
+check_convs(const struct conv_case *c, size_t n)
+{
+	struct triage_state	st;
+	struct triage_result	r;
+	size_t			i, k;
+	int			bad = 0;
+
+	for (i = 0; i < n; i++) {
+		triage_state_init(&st);
+		for (k = 0; k < 3 && c[i].m[k] != NULL; k++)
+			triage_step(rules, &st, c[i].m[k], T0 + 60 * (int64_t)k,
+			    &r);
+		if (r.level != c[i].want) {
+			print_error("\"%s\" \"%s\" \"%s\": want %s, got %s\n",
+			    c[i].m[0], c[i].m[1], c[i].m[2] != NULL ? c[i].m[2] :
+			    "", triage_level_name(c[i].want),
+			    triage_level_name(r.level));
+			bad++;
+		}
+	}
+	if (bad)
+		fail_msg("%d conversation(s) triaged wrongly", bad);
+}
+
+#define CHECK_CONVS(cases) check_convs(cases, sizeof cases / sizeof cases[0])
 #define E TRIAGE_EMERGENCY
 #define U TRIAGE_URGENT
 #define A TRIAGE_ADVICE
@@ -5557,48 +5593,29 @@ test_fragment_chain(void **state)
 static void
 test_reader_message_joined(void **state)
 {
-	static const struct {
-		const char *m[2];
-		enum triage_level want;
-	} c[] = {
+	static const struct conv_case c[] = {
 		{ { "my husband has been sick twice this morning.", "this time it was bright red" }, TRIAGE_EMERGENCY },
 		{ { "my husband has been sick twice this morning", "it was bright red this time" }, TRIAGE_EMERGENCY },
 		{ { "vomit\u00e9 dos veces", "esta vez sali\u00f3 rojo" }, TRIAGE_EMERGENCY },
 		/* placed by the rules: whole, no continuation */
 		{ { "walked 20 minutes today, legs fine.", "this time it was bright red" }, TRIAGE_ROUTINE },
 	};
-	struct triage_state st;
-	struct triage_result res;
-	size_t i, k;
 
 	(void)state;
 	rules->reader = reader;
-	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
-		triage_state_init(&st);
-		for (k = 0; k < 2; k++)
-			triage_step(rules, &st, c[i].m[k], 1000 + 60 * (int64_t)k,
-			    &res);
-		if (res.level != c[i].want)
-			fail_msg("\"%s\" \"%s\": %s, want %s", c[i].m[0],
-			    c[i].m[1], triage_level_name(res.level),
-			    triage_level_name(c[i].want));
-	}
+	CHECK_CONVS(c);
 	rules->reader = NULL;
 }
 
 /*
  * A carer passes the answer on (answer relay): "asked him, he says yeah a
- * bit" after a breathless message is a YES, an emergency; "Sie sagt nein"
- * after the chest was asked about is a NO, and the chest it names is no
- * new report (answer_no).
+ * bit" after a breathless message is a YES, an emergency; a relayed or
+ * hedged NO is read as sent and leaves the question open.
  */
 static void
 test_relayed_answers(void **state)
 {
-	static const struct {
-		const char *m[2];
-		enum triage_level want;
-	} c[] = {
+	static const struct conv_case c[] = {
 		{ { "my mum is breathless today", "asked him, he says yeah a bit" }, TRIAGE_EMERGENCY },
 		{ { "my mum is breathless today", "I asked her about her chest - she said yes" }, TRIAGE_EMERGENCY },
 		{ { "meine Mutter ist seit heute kurzatmig", "Ich hab sie gefragt, sie sagt ja, ein bisschen" }, TRIAGE_EMERGENCY },
@@ -5613,8 +5630,8 @@ test_relayed_answers(void **state)
 		{ { "Ich bin etwas kurzatmig", "Er sagt nein, aber die Brust f\u00fchlt sich voll an" }, TRIAGE_EMERGENCY },
 		{ { "bit breathless today", "No chest pain. \U0001F44D" }, TRIAGE_URGENT },
 		{ { "bit breathless today", "no thanks. Yes I got the leaflet" }, TRIAGE_URGENT },
-		/* a hedge before the answer, the answer in a later sentence or
-		 * the first clause; a question repeated is no answer */
+		/* a hedge before the answer, the answer in a later sentence; a
+		 * question repeated is no answer */
 		{ { "I get breathless walking today", "well now you ask, maybe a little bit when I walk to the kitchen" }, TRIAGE_EMERGENCY },
 		{ { "I think I'm a bit short of breath", "hard to say, it's more of a heaviness than a pain" }, TRIAGE_EMERGENCY },
 		{ { "bit short of breath when I lie flat", "only a tiny bit, nothing worth bothering you about really" }, TRIAGE_EMERGENCY },
@@ -5624,21 +5641,9 @@ test_relayed_answers(void **state)
 		{ { "Breathing's been a bit laboured since I got up", "yes" }, TRIAGE_EMERGENCY },
 		{ { "camine 2 cuadras y me tuve q sentar x el ahogo", "q si me duele? no, el pecho no, nomas el ahogo" }, TRIAGE_URGENT },
 	};
-	struct triage_state st;
-	struct triage_result res;
-	size_t i, k;
 
 	(void)state;
-	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
-		triage_state_init(&st);
-		for (k = 0; k < 2; k++)
-			triage_step(rules, &st, c[i].m[k], 1000 + 60 * (int64_t)k,
-			    &res);
-		if (res.level != c[i].want)
-			fail_msg("\"%s\" \"%s\": %s, want %s", c[i].m[0],
-			    c[i].m[1], triage_level_name(res.level),
-			    triage_level_name(c[i].want));
-	}
+	CHECK_CONVS(c);
 }
 
 /*
@@ -5649,30 +5654,18 @@ test_relayed_answers(void **state)
 static void
 test_relayed_no_then_yes(void **state)
 {
-	static const char *const c[][3] = {
-		{ "my dad gets puffed out walking to the loo", "asked her. she says not really", "yes" },
-		{ "Mum says her chest hurts", "checked with dad, he reckons no", "yeah a little" },
-		{ "bit breathless today", "now you ask, not really", "sort of, yes" },
-		{ "me falta un poco el aire", "dice que no", "perd\u00f3n, dice que s\u00ed" },
-		{ "mi madre dice que le duele el pecho", "le pregunt\u00e9 y dice que no", "s\u00ed, un poco" },
-		{ "Ich bin etwas kurzatmig", "er meint nein", "ja" },
-		{ "Meiner Mutter tut die Brust weh", "Hm, nein", "oh doch, schon" },
+	static const struct conv_case c[] = {
+		{ { "my dad gets puffed out walking to the loo", "asked her. she says not really", "yes" }, E },
+		{ { "Mum says her chest hurts", "checked with dad, he reckons no", "yeah a little" }, E },
+		{ { "bit breathless today", "now you ask, not really", "sort of, yes" }, E },
+		{ { "me falta un poco el aire", "dice que no", "perd\u00f3n, dice que s\u00ed" }, E },
+		{ { "mi madre dice que le duele el pecho", "le pregunt\u00e9 y dice que no", "s\u00ed, un poco" }, E },
+		{ { "Ich bin etwas kurzatmig", "er meint nein", "ja" }, E },
+		{ { "Meiner Mutter tut die Brust weh", "Hm, nein", "oh doch, schon" }, E },
 	};
-	struct triage_state st;
-	struct triage_result res;
-	size_t i, k;
 
 	(void)state;
-	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
-		triage_state_init(&st);
-		for (k = 0; k < 3; k++)
-			triage_step(rules, &st, c[i][k], 1000 + 60 * (int64_t)k,
-			    &res);
-		if (res.level != TRIAGE_EMERGENCY)
-			fail_msg("\"%s\" \"%s\" \"%s\": %s, want emergency",
-			    c[i][0], c[i][1], c[i][2],
-			    triage_level_name(res.level));
-	}
+	CHECK_CONVS(c);
 }
 
 /*
